@@ -1,0 +1,35 @@
+# Shared by bin/* scripts: picks a JDK >= 21 and prepares node packages. Source it, don't run it.
+
+# Prints the major version of the java binary given, or nothing.
+_java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+}
+
+# Exports JAVA_HOME (and PATH) for a JDK >= 21: JAVA_HOME if it qualifies, else `java` on PATH, else /usr/lib/jvm/*.
+select_jdk() {
+  local candidate major
+  for candidate in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v javac 2>/dev/null || echo /nonexistent)")")")" /usr/lib/jvm/*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
+    major=$(_java_major "$candidate/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge 21 ]; then
+      export JAVA_HOME="$candidate"
+      export PATH="$JAVA_HOME/bin:$PATH"
+      return 0
+    fi
+  done
+  echo "error: no JDK 21 or newer found (looked at JAVA_HOME, the javac on PATH and /usr/lib/jvm/*)." >&2
+  echo "       Avalo Infra targets the Cloud Functions java21 runtime; install a JDK >= 21 (e.g. apt-get install openjdk-21-jdk-headless) or set JAVA_HOME." >&2
+  return 1
+}
+
+# Installs the pinned node packages (package-lock.json) once, or again when the lock file changed.
+ensure_node_modules() {
+  local root="$1"
+  if ! command -v node >/dev/null; then
+    echo "error: node (>= 20) is required for the emulators and the JS tests" >&2
+    return 1
+  fi
+  if [ ! -f "$root/node_modules/.package-lock.json" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+  fi
+}

@@ -1,0 +1,82 @@
+package app.avalo.infra.platform;
+
+import com.google.cloud.firestore.CollectionReference;
+import com.google.cloud.firestore.FieldValue;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.QueryDocumentSnapshot;
+import com.google.cloud.firestore.SetOptions;
+import com.google.cloud.firestore.WriteBatch;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Counters that many writers bump at once: each increment lands on one of {@code shards} documents
+ * ({@code {collection}/{counterId}/shards/{n}}) as an atomic server-side increment, and a read sums
+ * the shards. Totals are exact; sustained capacity is about one write per second per shard, so
+ * size {@code shards} to the expected rate.
+ *
+ * <p>Field names must be flat (no dots): they are counted as top-level fields.
+ */
+public final class ShardedCounter {
+  public static final String SHARDS = "shards";
+  private final Firestore db;
+  private final String collection;
+  private final int shards;
+
+  public ShardedCounter(Firestore db, String collection, int shards) {
+    if (shards < 1 || shards > 1000) {
+      throw new IllegalArgumentException("shards must be 1-1000");
+    }
+    this.db = db;
+    this.collection = collection;
+    this.shards = shards;
+  }
+
+  public int shards() {
+    return shards;
+  }
+
+  /** Adds {@code deltas} to the counter, waiting for the write. */
+  public void increment(String counterId, Map<String, ? extends Number> deltas) {
+    WriteBatch batch = db.batch();
+    incrementIn(batch, counterId, deltas, Map.of());
+    Firestores.await(batch.commit());
+  }
+
+  /**
+   * Adds the increment to {@code batch}, so it commits atomically with the caller's other writes.
+   * {@code labels} are plain fields set on the shard (e.g. the period or service), handy for queries.
+   */
+  public void incrementIn(WriteBatch batch, String counterId, Map<String, ? extends Number> deltas,
+      Map<String, Object> labels) {
+    Map<String, Object> update = new HashMap<>(labels);
+    deltas.forEach((field, delta) -> {
+      if (field.contains(".")) {
+        throw new IllegalArgumentException("counter field names must be flat: " + field);
+      }
+      update.put(field, delta instanceof Double || delta instanceof Float
+          ? FieldValue.increment(delta.doubleValue()) : FieldValue.increment(delta.longValue()));
+    });
+    int shard = ThreadLocalRandom.current().nextInt(shards);
+    batch.set(shardsOf(counterId).document(Integer.toString(shard)), update, SetOptions.merge());
+  }
+
+  /** The counter's totals: each numeric field summed over all shards (absent fields are absent). */
+  public Map<String, Long> read(String counterId) {
+    Map<String, Long> totals = new TreeMap<>();
+    for (QueryDocumentSnapshot shard : Firestores.await(shardsOf(counterId).get()).getDocuments()) {
+      shard.getData().forEach((field, value) -> {
+        if (value instanceof Long n) {
+          totals.merge(field, n, Long::sum);
+        }
+      });
+    }
+    return totals;
+  }
+
+  private CollectionReference shardsOf(String counterId) {
+    return db.collection(collection).document(counterId).collection(SHARDS);
+  }
+}

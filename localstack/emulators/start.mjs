@@ -1,0 +1,161 @@
+// Starts the emulators the local stack and the tests need, on free loopback ports:
+//   - Firestore: the patched @firestore-emulator/server (./firestore.mjs), in this process;
+//   - Auth: firebase-tools' Auth emulator (needs no download), as a child process.
+// An emulator whose *_EMULATOR_HOST variable is already set is reused, not started.
+// Writes KEY=VALUE lines to --write-env once everything answers, and stops all it started on
+// SIGINT/SIGTERM or when its parent goes away (stdin closes).
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import http from "node:http";
+import { startFirestore, stats } from "./firestore.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const envFile = option("--write-env", null);
+const projectId = option("--project", process.env.GOOGLE_CLOUD_PROJECT || "demo-avalo");
+const watchStdin = args.includes("--exit-with-stdin");
+
+const children = [];
+let firestore = null;
+let stopping = false;
+
+function log(message) {
+  process.stderr.write(`[emulators] ${message}\n`);
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url, timeoutMs, child) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before ${url} answered`);
+    try {
+      const response = await fetch(url);
+      if (response.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+async function startAuth() {
+  const port = await freePort();
+  const hub = await freePort();
+  const logging = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "avalo-auth-emulator-"));
+  fs.writeFileSync(path.join(dir, "firebase.json"), JSON.stringify({
+    emulators: {
+      auth: { host: "127.0.0.1", port },
+      hub: { host: "127.0.0.1", port: hub },
+      logging: { host: "127.0.0.1", port: logging },
+      ui: { enabled: false },
+      singleProjectMode: true,
+    },
+  }));
+  const bin = path.join(root, "node_modules", "firebase-tools", "lib", "bin", "firebase.js");
+  const child = spawn(process.execPath, [bin, "emulators:start", "--only", "auth", "--project", projectId,
+    "--config", path.join(dir, "firebase.json")], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+    env: { ...process.env, FIREBASE_CLI_DISABLE_UPDATE_CHECK: "true", CI: "true" },
+  });
+  children.push(child);
+  let output = "";
+  child.stdout.on("data", (d) => { output += d; });
+  child.stderr.on("data", (d) => { output += d; });
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/`, 120_000, child);
+  } catch (e) {
+    throw new Error(`the Auth emulator did not start: ${e.message}\n${output}`);
+  }
+  return `127.0.0.1:${port}`;
+}
+
+function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+  if (firestore) firestore.stop();
+  setTimeout(() => {
+    for (const child of children) {
+      try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
+    }
+    process.exit(code);
+  }, 1500).unref();
+  if (children.length === 0) process.exit(code);
+}
+
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+if (watchStdin) {
+  process.stdin.on("end", () => stop(0));
+  process.stdin.on("error", () => stop(0));
+  process.stdin.resume();
+}
+
+try {
+  let firestoreHost = process.env.FIRESTORE_EMULATOR_HOST;
+  let firestoreAdmin = "";
+  if (firestoreHost) {
+    log(`using the Firestore emulator at ${firestoreHost} (FIRESTORE_EMULATOR_HOST)`);
+  } else {
+    const port = await freePort();
+    firestore = await startFirestore(port);
+    firestoreHost = `127.0.0.1:${port}`;
+    log(`Firestore emulator (@firestore-emulator/server, patched) on ${firestoreHost}`);
+    // A side port with write statistics (GET /stats), for "nothing was written" assertions.
+    const adminPort = await freePort();
+    const admin = http.createServer((req, res) => {
+      res.setHeader("Content-Type", "application/json");
+      res.end(JSON.stringify(stats));
+    });
+    await new Promise((resolve) => admin.listen(adminPort, "127.0.0.1", resolve));
+    admin.unref();
+    firestoreAdmin = `127.0.0.1:${adminPort}`;
+  }
+  let authHost = process.env.FIREBASE_AUTH_EMULATOR_HOST;
+  if (authHost) {
+    log(`using the Auth emulator at ${authHost} (FIREBASE_AUTH_EMULATOR_HOST)`);
+  } else {
+    authHost = await startAuth();
+    log(`Auth emulator (firebase-tools) on ${authHost}`);
+  }
+  const env = `FIRESTORE_EMULATOR_HOST=${firestoreHost}\nAVALO_FIRESTORE_EMULATOR_STATS=${firestoreAdmin}\nFIREBASE_AUTH_EMULATOR_HOST=${authHost}\nGOOGLE_CLOUD_PROJECT=${projectId}\n`;
+  if (envFile) {
+    fs.writeFileSync(`${envFile}.tmp`, env);
+    fs.renameSync(`${envFile}.tmp`, envFile);
+  }
+  process.stdout.write(env);
+  log("ready");
+} catch (e) {
+  log(`failed: ${e.stack || e}`);
+  stop(1);
+}
