@@ -22,14 +22,18 @@ select_jdk() {
   return 1
 }
 
-# Installs the pinned node packages (package-lock.json) once, or again when the lock file changed.
+# Installs the pinned node packages (package-lock.json) when node_modules is missing or was
+# installed from a different lock file (compared by content, not by time).
 ensure_node_modules() {
-  local root="$1"
+  local root="$1" want have=""
   if ! command -v node >/dev/null; then
-    echo "error: node (>= 20) is required for the emulators and the JS tests" >&2
+    echo "error: node (>= 20) and npm are required for the emulators and the JS tests" >&2
     return 1
   fi
-  if [ ! -f "$root/node_modules/.package-lock.json" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
+  want=$(sha256sum "$root/package-lock.json" | cut -d' ' -f1)
+  [ -f "$root/node_modules/.avalo-lock-sha256" ] && have=$(cat "$root/node_modules/.avalo-lock-sha256")
+  if [ "$want" != "$have" ]; then
     (cd "$root" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+    echo "$want" > "$root/node_modules/.avalo-lock-sha256"
   fi
 }
