@@ -48,12 +48,17 @@ public final class Json {
     try {
       JsonReader reader = new JsonReader(body);
       reader.setStrictness(Strictness.STRICT);
+      if (reader.peek() == JsonToken.END_DOCUMENT) {
+        throw ApiException.invalidRequest("request body is empty");
+      }
       JsonElement tree = JsonParser.parseReader(reader);
       if (reader.peek() != JsonToken.END_DOCUMENT) {
         throw ApiException.invalidRequest("request body has trailing data after the JSON value");
       }
       checkDepth(tree);
       return tree;
+    } catch (ApiException e) {
+      throw e;
     } catch (JsonParseException | IOException | IllegalStateException e) {
       throw ApiException.invalidRequest("request body is not valid JSON");
     } catch (StackOverflowError e) {

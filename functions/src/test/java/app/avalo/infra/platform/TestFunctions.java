@@ -77,6 +77,7 @@ final class TestFunctions {
   /** Counts its runs in Firestore; sleeps when asked so overlapping deliveries can be tested. */
   static final class CountingJob extends ScheduledJob {
     static volatile long sleepMillis;
+    static volatile boolean fail;
 
     CountingJob(Supplier<App> app) {
       super(app);
@@ -84,6 +85,10 @@ final class TestFunctions {
 
     @Override
     protected JobRunner.Result run(JobContext context) throws Exception {
+      if (fail) {
+        context.progress("step", "halfway");
+        throw new IllegalStateException("boom");
+      }
       new ShardedCounter(app().firestore(), "testCounters", 1).increment("runs", Map.of("n", 1L));
       Thread.sleep(sleepMillis);
       return JobRunner.Result.of(Map.of("scheduledFor", context.scheduledFor().toString()));

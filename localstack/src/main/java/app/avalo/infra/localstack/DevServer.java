@@ -1,0 +1,239 @@
+package app.avalo.infra.localstack;
+
+import app.avalo.infra.localstack.seed.DemoSeed;
+import app.avalo.infra.localstack.seed.DemoSeeds;
+import app.avalo.infra.localstack.seed.SeedContext;
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Catalog;
+import app.avalo.infra.platform.Log;
+import com.google.cloud.functions.HttpFunction;
+import com.google.cloud.functions.invoker.runner.Invoker;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
+import com.google.gson.JsonElement;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The local stack's server: every catalogued function in one JVM on one port, through the real
+ * Functions Framework invoker, plus the admin dashboard, a local Cloud Scheduler and demo data.
+ * Firestore and Auth are the emulators {@code bin/dev} starts; Cloud Storage is the in-memory
+ * {@link LocalStorageHelper} (ephemeral, like the emulators).
+ *
+ * <p>Run through {@code bin/dev}; tests start it in-process with {@link #start(Options)}.
+ */
+public final class DevServer implements AutoCloseable {
+  public static final String DEMO_ADMIN_EMAIL = "admin@avalo.local";
+  public static final String DEMO_ADMIN_PASSWORD = "avalo-admin";
+  public static final String DEMO_USER_EMAIL = "user@avalo.local";
+  public static final String DEMO_USER_PASSWORD = "avalo-user";
+
+  private final Invoker invoker;
+  private final LocalScheduler scheduler;
+  private final String baseUrl;
+  private final App app;
+  private final LocalHealth health;
+  private final AuthEmulatorClient.Account admin;
+
+  /** How to start: port 0 picks a free one. */
+  public record Options(int port, Path repoRoot, boolean seed, boolean scheduler, Map<String, String> env) {
+    public static Options forTests(Path repoRoot) {
+      return new Options(0, repoRoot, false, false, System.getenv());
+    }
+  }
+
+  private DevServer(Invoker invoker, LocalScheduler scheduler, String baseUrl, App app, LocalHealth health,
+      AuthEmulatorClient.Account admin) {
+    this.invoker = invoker;
+    this.scheduler = scheduler;
+    this.baseUrl = baseUrl;
+    this.app = app;
+    this.health = health;
+    this.admin = admin;
+  }
+
+  public static DevServer start(Options options) throws Exception {
+    Map<String, String> env = new HashMap<>(options.env());
+    env.putIfAbsent("GOOGLE_CLOUD_PROJECT", "demo-avalo");
+    Storage storage = LocalStorageHelper.getOptions().getService();
+    App app = App.builder(env).storage(storage).build();
+    App.install(app);
+    Catalog catalog = app.catalog();
+
+    Map<String, HttpFunction> functions = new LinkedHashMap<>();
+    for (Catalog.Entry entry : catalog.entries()) {
+      // Exactly what Cloud Functions does: the public no-arg constructor, by reflection.
+      Class<?> type = Class.forName(entry.entryPoint());
+      functions.put(entry.name(), (HttpFunction) type.getDeclaredConstructor().newInstance());
+    }
+    int port = options.port() == 0 ? freePort() : options.port();
+    String baseUrl = "http://127.0.0.1:" + port;
+    String authHost = app.config().authEmulatorHost();
+    Map<String, Object> firebaseInit = new LinkedHashMap<>();
+    firebaseInit.put("projectId", app.config().projectId());
+    firebaseInit.put("apiKey", "local-demo-api-key");
+    firebaseInit.put("authDomain", app.config().projectId() + ".firebaseapp.com");
+    firebaseInit.put("appId", "local-demo-app");
+    firebaseInit.put("functionsRegion", catalog.defaultRegion());
+    firebaseInit.put("emulators", Map.of(
+        "auth", authHost == null ? "" : "http://" + authHost,
+        "functionsHost", "127.0.0.1",
+        "functionsPort", port));
+    LocalHealth health = new LocalHealth();
+    DevRouter.install(new DevRouter.Routes(catalog, functions, app.config().projectId(),
+        options.repoRoot().resolve("admin-web").toAbsolutePath().normalize(), firebaseInit, health));
+
+    Invoker invoker = new Invoker(port, DevRouter.class.getName(), "http", DevServer.class.getClassLoader());
+    invoker.startTestServer();
+    bindToLoopback(invoker, port);
+
+    AuthEmulatorClient.Account admin = null;
+    if (authHost != null) {
+      AuthEmulatorClient auth = new AuthEmulatorClient(authHost, app.config().projectId());
+      admin = auth.ensureAccount(DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, true);
+      auth.ensureAccount(DEMO_USER_EMAIL, DEMO_USER_PASSWORD, false);
+    }
+    DevServer server = new DevServer(invoker, null, baseUrl, app, health, admin);
+    if (options.seed()) {
+      server.seed(DemoSeeds.all());
+    }
+    LocalScheduler scheduler = null;
+    if (options.scheduler()) {
+      scheduler = new LocalScheduler(SchedulerConfig.load(options.repoRoot().resolve("scheduler.yaml")), baseUrl);
+      scheduler.start();
+    }
+    return new DevServer(invoker, scheduler, baseUrl, app, health, admin);
+  }
+
+  /**
+   * The invoker's Jetty connector listens on every interface and has no host option; the dev
+   * server hosts private functions without IAM in front, so it must only be reachable locally.
+   */
+  private static void bindToLoopback(Invoker invoker, int port) throws Exception {
+    Field serverField = Invoker.class.getDeclaredField("server");
+    serverField.setAccessible(true);
+    org.eclipse.jetty.server.Server jetty = (org.eclipse.jetty.server.Server) serverField.get(invoker);
+    for (var connector : jetty.getConnectors()) {
+      if (connector instanceof org.eclipse.jetty.server.ServerConnector c) {
+        c.stop();
+        c.setHost("127.0.0.1");
+        c.setPort(port);
+        c.start();
+      }
+    }
+  }
+
+  private void seed(List<DemoSeed> seeds) {
+    DevClient client = new DevClient(baseUrl);
+    String token = admin == null ? null : admin.idToken();
+    SeedContext context = new SeedContext() {
+      @Override
+      public App app() {
+        return app;
+      }
+
+      @Override
+      public String baseUrl() {
+        return baseUrl;
+      }
+
+      @Override
+      public JsonElement callAsAdmin(String function, String dataJson) {
+        return client.call(function, dataJson, token);
+      }
+
+      @Override
+      public JsonElement callPrivate(String function, String bodyJson) {
+        return client.callPrivate(function, bodyJson);
+      }
+    };
+    for (DemoSeed seed : seeds) {
+      try {
+        seed.seed(context);
+        Log.info("demo data seeded", Map.of("seed", seed.name()));
+      } catch (Exception e) {
+        throw new IllegalStateException("demo seed '" + seed.name() + "' failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  public App app() {
+    return app;
+  }
+
+  public LocalHealth health() {
+    return health;
+  }
+
+  /** The demo admin's ID token (null without the Auth emulator). */
+  public String adminToken() {
+    return admin == null ? null : admin.idToken();
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (scheduler != null) {
+      scheduler.close();
+    }
+    invoker.stopServer();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    int port = 8080;
+    boolean seed = true;
+    boolean scheduler = true;
+    Path root = Path.of(".").toAbsolutePath().normalize();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--port" -> port = Integer.parseInt(args[++i]);
+        case "--repo-root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
+        case "--no-seed" -> seed = false;
+        case "--no-scheduler" -> scheduler = false;
+        default -> throw new IllegalArgumentException("unknown option " + args[i]
+            + " (options: --port N, --repo-root DIR, --no-seed, --no-scheduler)");
+      }
+    }
+    if (!Files.isRegularFile(root.resolve("catalog.json"))) {
+      throw new IllegalArgumentException(root + " is not the repo root (no catalog.json); pass --repo-root");
+    }
+    DevServer server = start(new Options(port, root, seed, scheduler, System.getenv()));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        server.close();
+      } catch (Exception e) {
+        System.err.println("dev server stop failed: " + e);
+      }
+    }));
+    String project = server.app().config().projectId();
+    String region = server.app().catalog().defaultRegion();
+    System.out.println();
+    System.out.println("Avalo Infra local stack is up (Ctrl-C stops everything):");
+    System.out.println("  functions       " + server.baseUrl() + "/{name}   and   " + server.baseUrl() + "/" + project + "/" + region + "/{name}");
+    System.out.println("  dashboard       " + server.baseUrl() + "/admin/   (sign in: " + DEMO_ADMIN_EMAIL + " / " + DEMO_ADMIN_PASSWORD + ")");
+    System.out.println("  demo user       " + DEMO_USER_EMAIL + " / " + DEMO_USER_PASSWORD);
+    System.out.println("  function list   " + server.baseUrl() + "/_local/functions");
+    System.out.println("  region health   curl -X POST '" + server.baseUrl() + "/_local/health/EU?mode=fail'   (ok|fail|slow|hang)");
+    System.out.println("  Firestore       " + server.app().config().firestoreEmulatorHost() + " (emulator)");
+    System.out.println("  Auth            " + server.app().config().authEmulatorHost() + " (emulator)");
+    System.out.println("  Cloud Storage   in-memory (LocalStorageHelper): gone when the server stops");
+    System.out.println("  scheduler       " + (scheduler ? "firing the jobs of scheduler.yaml" : "off"));
+    Thread.currentThread().join();
+  }
+}
