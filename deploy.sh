@@ -52,11 +52,16 @@ env_yaml="$deploy_dir/env.yaml"
 } > "$env_yaml"
 
 # The plan is computed by DeployPlan (localstack module) from catalog.json and scheduler.yaml.
-classpath_file="$root/localstack/target/deploy-plan.classpath"
-mvn -B -ntp -q -DskipTests compile dependency:build-classpath -pl localstack -am \
-  -Dmdep.outputFile="$classpath_file" >/dev/null
-mapfile -t commands < <(java -cp "$root/localstack/target/classes:$(cat "$classpath_file")" \
-  app.avalo.infra.localstack.DeployPlan "$root" "$project" "$deploy_dir/source" "$env_yaml" "${only[@]}")
+# AVALO_DEPLOY_CLASSPATH lets the tests of this script hand in their classpath instead of a build.
+if [ -z "${AVALO_DEPLOY_CLASSPATH:-}" ]; then
+  classpath_file="$deploy_dir/plan.classpath"
+  mvn -B -ntp -q -DskipTests compile dependency:build-classpath -pl localstack -am \
+    -Dmdep.outputFile="$classpath_file" >/dev/null
+  AVALO_DEPLOY_CLASSPATH="$root/localstack/target/classes:$(cat "$classpath_file")"
+fi
+plan=$(java -cp "$AVALO_DEPLOY_CLASSPATH" app.avalo.infra.localstack.DeployPlan \
+  "$root" "$project" "$deploy_dir/source" "$env_yaml" "${only[@]}")
+mapfile -t commands <<< "$plan"
 
 for command in "${commands[@]}"; do
   if [ "$dry_run" = true ]; then

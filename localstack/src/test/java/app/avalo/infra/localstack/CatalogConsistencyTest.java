@@ -1,0 +1,113 @@
+package app.avalo.infra.localstack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.avalo.infra.platform.Access;
+import app.avalo.infra.platform.ApiFunction;
+import app.avalo.infra.platform.Catalog;
+import app.avalo.infra.platform.ScheduledJob;
+import java.io.Reader;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The catalog is the single source of truth; this keeps everything else honest against it: the
+ * classes, scheduler.yaml, and the function list of SPEC §5.
+ */
+class CatalogConsistencyTest {
+  /** Every function SPEC §5 names. A catalogued function outside this list is a typo or an invention. */
+  static final Set<String> SPEC_FUNCTIONS = new TreeSet<>(List.of(
+      // 5.1 routing
+      "initializeRegions", "runHealthChecks", "getRouting", "forceFailover", "getRegionStatuses",
+      // 5.2 scaling
+      "updateMetrics", "evaluateAllServices", "detectViralTraffic", "enableBurstProtection", "disableBurstProtection",
+      "getScalingStatus", "getScalingHistory", "manualScale",
+      // 5.3 cdn
+      "uploadImage", "uploadVideo", "getProgressiveImage", "optimizeVoice", "cacheAiAvatar", "getCdnStats",
+      "updateCdnMetrics", "purgeCache", "purgeAllCache", "monitorBandwidth",
+      // 5.4 cost
+      "trackAiCost", "trackBandwidthCost", "checkThrottle", "disableThrottling", "getCostMetrics",
+      "generateMonthlyReport", "getBudgetStatus", "detectFraudAbuse",
+      // 5.5 recovery
+      "createHourlyBackup", "createDailyBackup", "createColdStorageBackup", "recoverWallet", "recoverChat",
+      "recoverSupportTicket", "recoverAiSession", "initiateRegionFailover", "monitorBackupHealth",
+      // 5.6 monitoring
+      "trackChatDelivery", "trackWalletTransaction", "trackEventCheckout", "trackAiResponse", "trackVideoCallQuality",
+      "trackPanicButton", "runHealthCheck", "getSystemHealth", "getMetricsHistory", "getActiveAlerts", "resolveAlert",
+      "getDashboardData", "cleanupOldMetrics"));
+
+  private final Catalog catalog = Catalog.bundled();
+
+  @Test
+  void catalogListsExactlyTheSpecFunctions() {
+    Set<String> names = catalog.entries().stream().map(Catalog.Entry::name).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> invented = new TreeSet<>(names);
+    invented.removeAll(SPEC_FUNCTIONS);
+    assertEquals(Set.of(), invented, "catalogued functions that SPEC §5 does not name");
+    Set<String> missing = new TreeSet<>(SPEC_FUNCTIONS);
+    missing.removeAll(names);
+    assertEquals(Set.of(), missing, "SPEC §5 functions not in the catalog");
+  }
+
+  @Test
+  void everyEntryPointIsAFunctionTheFrameworkCanBuild() throws Exception {
+    List<String> problems = new ArrayList<>();
+    for (Catalog.Entry e : catalog.entries()) {
+      Class<?> type = Class.forName(e.entryPoint());
+      String simple = e.name().substring(0, 1).toUpperCase() + e.name().substring(1);
+      if (!type.getSimpleName().equals(simple)) {
+        problems.add(e.name() + ": class should be named " + simple + ", is " + type.getSimpleName());
+      }
+      if (!ApiFunction.class.isAssignableFrom(type)) {
+        problems.add(e.name() + ": does not extend ApiFunction");
+      }
+      if (e.isJob() != ScheduledJob.class.isAssignableFrom(type)) {
+        problems.add(e.name() + ": kind " + e.kind() + " but " + (e.isJob() ? "not a" : "a") + " ScheduledJob");
+      }
+      if (!Modifier.isPublic(type.getModifiers()) || !Modifier.isPublic(type.getDeclaredConstructor().getModifiers())) {
+        problems.add(e.name() + ": needs to be public with a public no-arg constructor");
+      }
+      type.getDeclaredConstructor().newInstance(); // must not touch configuration or the network
+    }
+    assertEquals(List.of(), problems);
+  }
+
+  @Test
+  void adminActionsAreAudited() {
+    List<String> unaudited = catalog.entries().stream()
+        .filter(e -> e.access() == Access.ADMIN && !e.name().startsWith("get") && !e.audited())
+        .map(Catalog.Entry::name).toList();
+    assertEquals(List.of(), unaudited, "admin functions that change things must be audited");
+  }
+
+  @Test
+  void schedulerYamlMatchesTheCatalogBothWays() throws Exception {
+    SchedulerConfig scheduler;
+    try (Reader reader = Files.newBufferedReader(LocalStack.repoRoot().resolve("scheduler.yaml"))) {
+      scheduler = SchedulerConfig.parse(reader);
+    }
+    assertEquals("Etc/UTC", scheduler.timeZone());
+    Map<String, String> fromCatalog = new TreeMap<>();
+    catalog.entries().stream().filter(Catalog.Entry::isJob).forEach(e -> fromCatalog.put(e.name(), e.schedule()));
+    Map<String, String> fromYaml = new TreeMap<>();
+    for (SchedulerConfig.Job job : scheduler.jobs()) {
+      assertFalse(fromYaml.containsKey(job.function()), "scheduler.yaml lists " + job.function() + " twice");
+      fromYaml.put(job.function(), job.schedule());
+      LocalScheduler.validate(job.schedule());
+      int deadline = Integer.parseInt(job.attemptDeadline().replace("s", ""));
+      int timeout = catalog.byName(job.function()).orElseThrow().timeoutSeconds();
+      assertTrue(deadline >= timeout, job.function() + ": attemptDeadline " + deadline + "s is shorter than the timeout");
+    }
+    assertEquals(fromCatalog, fromYaml);
+  }
+}

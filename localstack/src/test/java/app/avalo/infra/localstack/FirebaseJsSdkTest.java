@@ -1,0 +1,39 @@
+package app.avalo.infra.localstack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.avalo.infra.testing.Emulators;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs {@code localstack/js-tests/} with Node's test runner: the real Firebase JS SDK
+ * ({@code httpsCallable} + {@code connectFunctionsEmulator}, Auth-emulator sign-in) against the
+ * dev server, so the callable protocol is checked by the client that defines it.
+ */
+class FirebaseJsSdkTest {
+  @Test
+  void firebaseJsSdkCallsThroughTheDevServer() throws Exception {
+    DevServer server = LocalStack.server();
+    // Regions must exist for the public status call.
+    LocalStack.client().call("initializeRegions", "{}", server.adminToken());
+    Path root = LocalStack.repoRoot();
+    ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=spec",
+        root.resolve("localstack/js-tests/callable-sdk.test.mjs").toString())
+        .directory(root.toFile())
+        .redirectErrorStream(true);
+    node.environment().put("AVALO_DEV_URL", server.baseUrl());
+    node.environment().put("GOOGLE_CLOUD_PROJECT", server.app().config().projectId());
+    node.environment().put("AVALO_REGION", server.app().catalog().defaultRegion());
+    node.environment().put("FIREBASE_AUTH_EMULATOR_HOST", Emulators.authHost());
+    Process p = node.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(3, TimeUnit.MINUTES), "node --test timed out:\n" + output);
+    System.out.println(output);
+    assertEquals(0, p.exitValue(), "Firebase JS SDK tests failed:\n" + output);
+    assertTrue(output.contains("# pass 5"), "expected 5 passing JS SDK tests:\n" + output);
+  }
+}
