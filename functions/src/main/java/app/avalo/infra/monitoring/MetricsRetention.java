@@ -45,6 +45,7 @@ final class MetricsRetention {
     long minutesDeleted = 0;
     long shardsDeleted = 0;
     long rollupsDeleted = 0;
+    long batches = 0;
     boolean complete = false;
     while (timeLeft(context)) {
       List<QueryDocumentSnapshot> page = store.minutesBefore(minuteCutoff, minutesPerPage);
@@ -64,6 +65,7 @@ final class MetricsRetention {
         batch.delete(minute.getReference());
       }
       store.commit(batch);
+      batches++;
       minutesDeleted += page.size();
       context.progress("minuteBucketsDeleted", minutesDeleted);
     }
@@ -77,6 +79,7 @@ final class MetricsRetention {
       WriteBatch batch = store.batch();
       page.forEach(doc -> batch.delete(doc.getReference()));
       store.commit(batch);
+      batches++;
       rollupsDeleted += page.size();
       context.progress("rollupsDeleted", rollupsDeleted);
     }
@@ -86,6 +89,7 @@ final class MetricsRetention {
     summary.put("minuteBucketsDeleted", minutesDeleted);
     summary.put("shardDocumentsDeleted", shardsDeleted);
     summary.put("rollupsDeleted", rollupsDeleted);
+    summary.put("batches", batches);
     summary.put("complete", complete && rollupsComplete);
     return summary;
   }
