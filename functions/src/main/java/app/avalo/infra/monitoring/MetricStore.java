@@ -63,21 +63,7 @@ final class MetricStore {
 
   /** Live totals of the given minute buckets, summed over their shards, in batched reads. */
   Map<BucketKey, BucketStats> readLive(Collection<BucketKey> keys) {
-    Map<String, BucketKey> byPath = new HashMap<>();
-    List<DocumentReference> refs = new ArrayList<>();
-    for (BucketKey key : keys) {
-      for (DocumentReference shard : shardRefs(key)) {
-        byPath.put(shard.getPath(), key);
-        refs.add(shard);
-      }
-    }
-    Map<BucketKey, BucketStats> totals = new HashMap<>();
-    for (DocumentSnapshot shard : getAll(refs)) {
-      if (shard.exists()) {
-        totals.merge(byPath.get(shard.getReference().getPath()), BucketStats.fromFields(shard.getData()), BucketStats::plus);
-      }
-    }
-    return totals;
+    return sumOf(keys, this::shardRefs);
   }
 
   /** The shard documents of a minute bucket (known paths: shards cannot be listed on every Firestore). */
@@ -102,7 +88,7 @@ final class MetricStore {
   }
 
   Map<BucketKey, BucketStats> readMinutes(Collection<BucketKey> keys) {
-    return readDocs(keys, this::minuteRef);
+    return sumOf(keys, key -> List.of(minuteRef(key)));
   }
 
   /** Sealed minutes older than {@code cutoff}, oldest first. */
@@ -132,7 +118,7 @@ final class MetricStore {
   }
 
   Map<BucketKey, BucketStats> readRollups(Collection<BucketKey> hours) {
-    return readDocs(hours, this::rollupRef);
+    return sumOf(hours, hour -> List.of(rollupRef(hour)));
   }
 
   List<QueryDocumentSnapshot> rollupsBefore(Instant cutoff, int limit) {
@@ -180,22 +166,27 @@ final class MetricStore {
     return labels;
   }
 
-  private Map<BucketKey, BucketStats> readDocs(Collection<BucketKey> keys,
-      java.util.function.Function<BucketKey, DocumentReference> ref) {
+  /**
+   * Reads every document of every key in batched {@code getAll}s and sums each key's documents;
+   * keys with no existing document are absent.
+   */
+  private Map<BucketKey, BucketStats> sumOf(Collection<BucketKey> keys,
+      java.util.function.Function<BucketKey, List<DocumentReference>> documents) {
     Map<String, BucketKey> byPath = new HashMap<>();
     List<DocumentReference> refs = new ArrayList<>();
     for (BucketKey key : keys) {
-      DocumentReference r = ref.apply(key);
-      byPath.put(r.getPath(), key);
-      refs.add(r);
-    }
-    Map<BucketKey, BucketStats> found = new HashMap<>();
-    for (DocumentSnapshot doc : getAll(refs)) {
-      if (doc.exists()) {
-        found.put(byPath.get(doc.getReference().getPath()), BucketStats.fromFields(doc.getData()));
+      for (DocumentReference ref : documents.apply(key)) {
+        byPath.put(ref.getPath(), key);
+        refs.add(ref);
       }
     }
-    return found;
+    Map<BucketKey, BucketStats> totals = new HashMap<>();
+    for (DocumentSnapshot doc : getAll(refs)) {
+      if (doc.exists()) {
+        totals.merge(byPath.get(doc.getReference().getPath()), BucketStats.fromFields(doc.getData()), BucketStats::plus);
+      }
+    }
+    return totals;
   }
 
   private List<DocumentSnapshot> getAll(List<DocumentReference> refs) {
