@@ -1,6 +1,7 @@
 package app.avalo.infra.platform;
 
 import com.google.cloud.firestore.CollectionReference;
+import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.FieldValue;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
@@ -74,6 +75,18 @@ public final class ShardedCounter {
       });
     }
     return totals;
+  }
+
+  /**
+   * One shard's document. Shard paths are fixed ({@code 0..shards-1}), so readers that batch many
+   * counters into one {@code getAll} and cleanups that cannot list subcollections address them
+   * directly.
+   */
+  public DocumentReference shard(String counterId, int shard) {
+    if (shard < 0 || shard >= shards) {
+      throw new IllegalArgumentException("shard must be 0-" + (shards - 1));
+    }
+    return shardsOf(counterId).document(Integer.toString(shard));
   }
 
   private CollectionReference shardsOf(String counterId) {

@@ -1,0 +1,28 @@
+package app.avalo.infra.monitoring;
+
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.JobContext;
+import app.avalo.infra.platform.JobRunner;
+import app.avalo.infra.platform.ScheduledJob;
+import java.util.function.Supplier;
+
+/**
+ * {@code cleanupOldMetrics} (job, daily 03:30 UTC): deletes minute buckets past their retention
+ * (default 30 days) with their shard documents, and hourly rollups past theirs (default 400 days),
+ * in bounded batches until done or near the deadline ({@link MetricsRetention}). Idempotent; an
+ * unfinished run reports {@code complete: false} and the next one continues.
+ */
+public final class CleanupOldMetrics extends ScheduledJob {
+  public CleanupOldMetrics() {
+    super();
+  }
+
+  CleanupOldMetrics(Supplier<App> app) {
+    super(app);
+  }
+
+  @Override
+  protected JobRunner.Result run(JobContext context) {
+    return JobRunner.Result.of(MonitoringModule.of(app()).retention().run(context));
+  }
+}

@@ -1,0 +1,78 @@
+package app.avalo.infra.monitoring;
+
+import app.avalo.infra.platform.ApiException;
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.DashboardSection;
+import app.avalo.infra.platform.Log;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Builds {@code getDashboardData}: every section's snapshot, taken concurrently (each is a few
+ * reads), each bounded by {@link #SECTION_TIMEOUT}. A section that fails or times out appears as
+ * {@code {available: false, reason}} and is logged; the others are unaffected.
+ */
+final class DashboardComposer {
+  static final Duration SECTION_TIMEOUT = Duration.ofSeconds(8);
+
+  private final List<DashboardSection> sections;
+
+  DashboardComposer(List<DashboardSection> sections) {
+    this.sections = sections;
+  }
+
+  /** {@code sections} maps each section name to {@code {available: true, data}} or {@code {available: false, reason}}. */
+  record Dashboard(Instant generatedAt, Map<String, Map<String, Object>> sections) {}
+
+  Dashboard compose(App app) throws InterruptedException {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<Object>> futures = new ArrayList<>();
+      for (DashboardSection section : sections) {
+        futures.add(executor.submit(() -> section.snapshot(app)));
+      }
+      long deadline = System.nanoTime() + SECTION_TIMEOUT.toNanos();
+      for (int i = 0; i < sections.size(); i++) {
+        DashboardSection section = sections.get(i);
+        Future<Object> future = futures.get(i);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        try {
+          Object data = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          entry.put("available", true);
+          entry.put("data", data);
+        } catch (ExecutionException e) {
+          entry.put("available", false);
+          entry.put("reason", reason(section, e.getCause()));
+        } catch (TimeoutException e) {
+          future.cancel(true);
+          Log.warn("dashboard section timed out", Map.of("section", section.name()));
+          entry.put("available", false);
+          entry.put("reason", "timed out after " + SECTION_TIMEOUT.toSeconds() + " s");
+        }
+        out.put(section.name(), entry);
+      }
+      executor.shutdownNow();
+    }
+    return new Dashboard(app.clock().instant(), out);
+  }
+
+  private static String reason(DashboardSection section, Throwable cause) {
+    if (cause instanceof ApiException api) {
+      Log.info("dashboard section unavailable: " + api.getMessage(), Map.of("section", section.name()));
+      return api.getMessage();
+    }
+    // Unexpected failures keep their detail in the log, not in the response.
+    Log.error("dashboard section failed", Map.of("section", section.name()), cause);
+    return "internal error (see logs)";
+  }
+}

@@ -1,0 +1,38 @@
+package app.avalo.infra.monitoring;
+
+import app.avalo.infra.platform.ApiException;
+import app.avalo.infra.platform.ApiFunction;
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Request;
+import java.util.function.Supplier;
+
+/**
+ * {@code getMetricsHistory} (admin): {@code {service, metric, from, to, resolution?}} → a dense time
+ * series of samples, errors, mean, p50/p95/p99 and the thresholded value, with the current
+ * threshold. Resolution {@code minute} (≤ 24 h), {@code hour} (≤ 93 days) or {@code auto}
+ * (default: minutes up to 6 h). See {@link MetricsHistory}.
+ */
+public final class GetMetricsHistory extends ApiFunction {
+  public GetMetricsHistory() {
+    super();
+  }
+
+  GetMetricsHistory(Supplier<App> app) {
+    super(app);
+  }
+
+  @Override
+  protected Object handle(Request request) {
+    Fields data = request.data();
+    String serviceName = data.oneOf("service", MonitoredService.wireNames());
+    MonitoredService service = MonitoredService.byWire(serviceName).orElseThrow();
+    String metricName = data.string("metric", 50);
+    Metric metric = Metric.byWire(metricName).orElseThrow(() -> ApiException.invalidArgument("metric",
+        "must be one of " + service.metrics().stream().map(Metric::wire).toList() + " for service " + service.wire()));
+    var query = new MetricsHistory.Query(service, metric, data.instant("from"), data.instant("to"),
+        data.optionalEnum("resolution", MetricsHistory.Resolution.class).orElse(MetricsHistory.Resolution.AUTO));
+    data.done();
+    return MonitoringModule.of(app()).history().series(query);
+  }
+}

@@ -1,0 +1,28 @@
+package app.avalo.infra.monitoring;
+
+import app.avalo.infra.platform.ApiFunction;
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Request;
+import java.util.function.Supplier;
+
+/**
+ * {@code getSystemHealth} (admin): per service its status, p50/p95/p99, error rate and sample count
+ * over the last evaluated window, and the overall status — the summary {@code runHealthCheck}
+ * writes each minute (one read, so the dashboard may poll it). {@code stale} is true when no
+ * evaluation happened in the last {@link SystemHealth#STALE_AFTER}.
+ */
+public final class GetSystemHealth extends ApiFunction {
+  public GetSystemHealth() {
+    super();
+  }
+
+  GetSystemHealth(Supplier<App> app) {
+    super(app);
+  }
+
+  @Override
+  protected Object handle(Request request) {
+    request.data().done();
+    return SystemHealth.current(MonitoringModule.of(app()).healthStore(), app().clock().instant());
+  }
+}

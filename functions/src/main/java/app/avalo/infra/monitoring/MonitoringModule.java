@@ -1,0 +1,84 @@
+package app.avalo.infra.monitoring;
+
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Fields;
+import java.time.Instant;
+
+/**
+ * The monitoring domain's composition: configuration read and validated once per instance, and
+ * the services the function classes delegate to.
+ */
+public final class MonitoringModule {
+  private final MonitoringConfig config;
+  private final SampleReader sampleReader;
+  private final SampleIngestor ingestor;
+  private final MetricCompactor compactor;
+  private final HealthChecker healthChecker;
+  private final HealthStore healthStore;
+  private final MetricsHistory history;
+  private final MetricsRetention retention;
+  private final AlertBoard alertBoard;
+
+  private MonitoringModule(App app) {
+    this.config = MonitoringConfig.read(app.configReader());
+    MetricStore metrics = new MetricStore(app.firestore(), config);
+    MetricReader reader = new MetricReader(metrics);
+    ThresholdStore thresholds = new ThresholdStore(app.firestore(), app.clock(), config);
+    this.sampleReader = new SampleReader(config.maxSampleAge());
+    this.ingestor = new SampleIngestor(metrics);
+    this.compactor = new MetricCompactor(metrics, config, app.clock());
+    this.healthStore = new HealthStore(app.firestore());
+    this.healthChecker = new HealthChecker(reader, thresholds, healthStore, app.alerts(), config, app.clock());
+    this.history = new MetricsHistory(reader, thresholds, config, app.clock());
+    this.retention = new MetricsRetention(metrics, config, app.clock());
+    this.alertBoard = new AlertBoard(app.firestore());
+  }
+
+  public static MonitoringModule of(App app) {
+    return app.module(MonitoringModule.class, MonitoringModule::new);
+  }
+
+  /**
+   * A track call: validates every sample first (one bad sample refuses the request, nothing
+   * written), then folds them into minute buckets.
+   */
+  SampleIngestor.Recorded track(MonitoredService service, Fields data, Instant now) {
+    return ingestor.record(service, sampleReader.read(data, service, now));
+  }
+
+  MonitoringConfig config() {
+    return config;
+  }
+
+  SampleReader sampleReader() {
+    return sampleReader;
+  }
+
+  SampleIngestor ingestor() {
+    return ingestor;
+  }
+
+  MetricCompactor compactor() {
+    return compactor;
+  }
+
+  HealthChecker healthChecker() {
+    return healthChecker;
+  }
+
+  HealthStore healthStore() {
+    return healthStore;
+  }
+
+  MetricsHistory history() {
+    return history;
+  }
+
+  MetricsRetention retention() {
+    return retention;
+  }
+
+  AlertBoard alertBoard() {
+    return alertBoard;
+  }
+}

@@ -1,0 +1,32 @@
+package app.avalo.infra.monitoring;
+
+import app.avalo.infra.platform.ApiFunction;
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Request;
+import java.util.function.Supplier;
+
+/**
+ * {@code resolveAlert} (admin, audited): {@code {alertId, note}} closes an open alert of any source,
+ * recording who and why. Resolving an already resolved alert changes nothing and says
+ * {@code wasOpen: false}; an unknown id is NOT_FOUND. If the condition persists, its source raises a
+ * fresh alert on its next check.
+ */
+public final class ResolveAlert extends ApiFunction {
+  public ResolveAlert() {
+    super();
+  }
+
+  ResolveAlert(Supplier<App> app) {
+    super(app);
+  }
+
+  @Override
+  protected Object handle(Request request) {
+    Fields data = request.data();
+    String alertId = data.id("alertId");
+    String note = data.string("note", 1000);
+    data.done();
+    return app().alerts().resolveById(alertId, request.caller().label(), note);
+  }
+}

@@ -1,0 +1,28 @@
+package app.avalo.infra.monitoring;
+
+import app.avalo.infra.platform.ApiFunction;
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Request;
+import java.util.function.Supplier;
+
+/**
+ * {@code trackVideoCallQuality} (private): records video call packet loss ({@code packetLossPct},
+ * 0-100) and failed/dropped calls ({@code success: false}). Called by the calls backend after each
+ * operation or in batches ({@code {"samples": [...]}}, at most {@value SampleReader#MAX_BATCH});
+ * see {@link SampleReader} for the sample fields. Samples are folded into per-minute sharded
+ * buckets, never one document per sample; a bad sample refuses the whole call and writes nothing.
+ */
+public final class TrackVideoCallQuality extends ApiFunction {
+  public TrackVideoCallQuality() {
+    super();
+  }
+
+  TrackVideoCallQuality(Supplier<App> app) {
+    super(app);
+  }
+
+  @Override
+  protected Object handle(Request request) {
+    return MonitoringModule.of(app()).track(MonitoredService.VIDEO, request.data(), app().clock().instant());
+  }
+}
