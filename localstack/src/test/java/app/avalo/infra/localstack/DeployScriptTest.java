@@ -71,7 +71,7 @@ class DeployScriptTest {
       String uri = "https://" + CATALOG.defaultRegion() + "-demo-proj.cloudfunctions.net/" + e.name();
       String job = lines.stream().filter(l -> l.contains("scheduler jobs describe avalo-" + e.name() + " ")).findFirst()
           .orElseThrow(() -> new AssertionError("no scheduler job for " + e.name()));
-      assertTrue(job.contains("--schedule='" + e.schedule() + "'"), job);
+      assertTrue(job.contains("'--schedule=" + e.schedule() + "'"), job);
       assertTrue(job.contains("--uri=" + uri), job);
       assertTrue(job.contains("--oidc-service-account-email=avalo-scheduler@demo-proj.iam.gserviceaccount.com"), job);
       assertTrue(job.contains("jobs update http avalo-" + e.name()) && job.contains("jobs create http avalo-" + e.name()), job);

@@ -7,6 +7,7 @@ public final class DemoSeeds {
   private DemoSeeds() {}
 
   public static List<DemoSeed> all() {
-    return List.of();
+    return List.of(
+        new MonitoringSeed());
   }
 }
