@@ -88,7 +88,7 @@ public final class DevServer implements AutoCloseable {
         "functionsPort", port));
     LocalHealth health = new LocalHealth();
     DevRouter.install(new DevRouter.Routes(catalog, functions, app.config().projectId(),
-        options.repoRoot().resolve("admin-web").toAbsolutePath().normalize(), firebaseInit, health));
+        options.repoRoot().resolve("admin-web/dist").toAbsolutePath().normalize(), firebaseInit, health));
 
     Invoker invoker = new Invoker(port, DevRouter.class.getName(), "http", DevServer.class.getClassLoader());
     invoker.startTestServer();
@@ -100,16 +100,17 @@ public final class DevServer implements AutoCloseable {
       admin = auth.ensureAccount(DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, true);
       auth.ensureAccount(DEMO_USER_EMAIL, DEMO_USER_PASSWORD, false);
     }
-    DevServer server = new DevServer(invoker, null, baseUrl, app, health, admin);
+    LocalScheduler scheduler = options.scheduler()
+        ? new LocalScheduler(SchedulerConfig.load(options.repoRoot().resolve("scheduler.yaml")), baseUrl)
+        : null;
+    DevServer server = new DevServer(invoker, scheduler, baseUrl, app, health, admin);
     if (options.seed()) {
-      server.seed(DemoSeeds.all());
+      server.seedDemoData();
     }
-    LocalScheduler scheduler = null;
-    if (options.scheduler()) {
-      scheduler = new LocalScheduler(SchedulerConfig.load(options.repoRoot().resolve("scheduler.yaml")), baseUrl);
+    if (scheduler != null) {
       scheduler.start();
     }
-    return new DevServer(invoker, scheduler, baseUrl, app, health, admin);
+    return server;
   }
 
   /**
@@ -128,6 +129,11 @@ public final class DevServer implements AutoCloseable {
         c.start();
       }
     }
+  }
+
+  /** Seeds every domain's demo data ({@link DemoSeeds}); idempotent. */
+  public void seedDemoData() {
+    seed(DemoSeeds.all());
   }
 
   private void seed(List<DemoSeed> seeds) {
