@@ -47,7 +47,7 @@ public final class ManualScale extends ApiFunction {
       throw ApiException.invalidArgument("maxInstances", "must not be below minInstances");
     }
     Instant now = app().clock().instant();
-    ScalingStore.Override override = new ScalingStore.Override(boxed(min), boxed(max), boxed(instances), now,
+    ScalingStore.ManualOverride override = new ScalingStore.ManualOverride(boxed(min), boxed(max), boxed(instances), now,
         now.plusSeconds(minutes * 60), request.caller().label());
     scaling.store().saveOverride(service, override);
     ScalingEvaluator.Outcome decision = scaling.evaluator().evaluate(service, now, "manualScale",

@@ -2,7 +2,7 @@ package app.avalo.infra.scaling;
 
 import app.avalo.infra.scaling.MetricsStore.MinuteBucket;
 import app.avalo.infra.scaling.ScalingStore.Burst;
-import app.avalo.infra.scaling.ScalingStore.Override;
+import app.avalo.infra.scaling.ScalingStore.ManualOverride;
 import app.avalo.infra.scaling.ScalingStore.ServiceState;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +51,7 @@ public final class ScalingController {
       Instant now,
       ScalingRule rule,
       Burst burst,
-      Override override,
+      ManualOverride override,
       List<MinuteBucket> recent,
       ServiceState state) {}
 
@@ -92,7 +92,7 @@ public final class ScalingController {
     }
   }
 
-  public Bounds bounds(ScalingRule rule, Burst burst, Override override, Instant now) {
+  public Bounds bounds(ScalingRule rule, Burst burst, ManualOverride override, Instant now) {
     int min = rule.minInstances();
     int max = rule.maxInstances();
     String source = "rule";

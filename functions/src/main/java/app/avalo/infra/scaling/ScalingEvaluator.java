@@ -76,7 +76,7 @@ public final class ScalingEvaluator {
     RuleRead ruleRead = store.rule(service, config.stabilizationSeconds());
     ScalingRule rule = ruleRead.rule();
     ScalingStore.Burst burst = store.burst(service);
-    ScalingStore.Override override = store.override(service);
+    ScalingStore.ManualOverride override = store.override(service);
     ServiceState state = store.state(service);
     Instant from = now.minus(config.metricsStaleAfter()).minus(rule.stabilizationMinutes() + 1L, ChronoUnit.MINUTES);
     List<MetricsStore.MinuteBucket> recent = metrics.minutes(service, from, now);

@@ -2,7 +2,7 @@ package app.avalo.infra.scaling;
 
 import app.avalo.infra.scaling.ScalingController.Bounds;
 import app.avalo.infra.scaling.ScalingStore.Burst;
-import app.avalo.infra.scaling.ScalingStore.Override;
+import app.avalo.infra.scaling.ScalingStore.ManualOverride;
 import app.avalo.infra.scaling.ScalingStore.RuleRead;
 import app.avalo.infra.scaling.ScalingStore.ServiceState;
 import java.time.Duration;
@@ -40,7 +40,7 @@ public final class ScalingStatusView {
     Map<LogicalService, RuleRead> rules = store.rules(config.stabilizationSeconds());
     Map<LogicalService, ServiceState> states = store.states();
     Map<LogicalService, Burst> bursts = store.bursts();
-    Map<LogicalService, Override> overrides = store.overrides();
+    Map<LogicalService, ManualOverride> overrides = store.overrides();
     List<Map<String, Object>> out = new ArrayList<>();
     for (LogicalService s : LogicalService.values()) {
       if (only != null && s != only) {
@@ -49,7 +49,7 @@ public final class ScalingStatusView {
       RuleRead rule = rules.get(s);
       ServiceState st = states.get(s);
       Burst burst = bursts.get(s);
-      Override override = overrides.get(s);
+      ManualOverride override = overrides.get(s);
       Bounds bounds = controller.bounds(rule.rule(), burst, override, now);
       Map<String, Object> v = new LinkedHashMap<>();
       v.put("service", s.id());

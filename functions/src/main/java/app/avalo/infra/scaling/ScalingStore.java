@@ -73,7 +73,7 @@ public final class ScalingStore {
   }
 
   /** A manual scale override: fixed {@code instances}, or min and/or max bounds, until it expires. */
-  public record Override(Integer minInstances, Integer maxInstances, Integer instances, Instant setAt,
+  public record ManualOverride(Integer minInstances, Integer maxInstances, Integer instances, Instant setAt,
       Instant expiresAt, String by) {
     public boolean liveAt(Instant now) {
       return expiresAt != null && expiresAt.isAfter(now);
@@ -256,11 +256,11 @@ public final class ScalingStore {
 
   // ---- overrides ----
 
-  public Map<LogicalService, Override> overrides() {
+  public Map<LogicalService, ManualOverride> overrides() {
     List<DocumentSnapshot> docs = getAll(OVERRIDES);
-    Map<LogicalService, Override> overrides = new EnumMap<>(LogicalService.class);
+    Map<LogicalService, ManualOverride> overrides = new EnumMap<>(LogicalService.class);
     for (LogicalService s : LogicalService.values()) {
-      Override o = override(docs.get(s.ordinal()));
+      ManualOverride o = override(docs.get(s.ordinal()));
       if (o != null) {
         overrides.put(s, o);
       }
@@ -268,19 +268,19 @@ public final class ScalingStore {
     return overrides;
   }
 
-  public Override override(LogicalService service) {
+  public ManualOverride override(LogicalService service) {
     return override(Firestores.await(db.collection(OVERRIDES).document(service.id()).get()));
   }
 
-  private static Override override(DocumentSnapshot doc) {
+  private static ManualOverride override(DocumentSnapshot doc) {
     if (!doc.exists()) {
       return null;
     }
-    return new Override(integer(doc, "minInstances"), integer(doc, "maxInstances"), integer(doc, "instances"),
+    return new ManualOverride(integer(doc, "minInstances"), integer(doc, "maxInstances"), integer(doc, "instances"),
         instant(doc, "setAt"), instant(doc, "expiresAt"), doc.getString("by"));
   }
 
-  public void saveOverride(LogicalService service, Override o) {
+  public void saveOverride(LogicalService service, ManualOverride o) {
     Map<String, Object> doc = new HashMap<>();
     doc.put("service", service.id());
     doc.put("minInstances", o.minInstances());
