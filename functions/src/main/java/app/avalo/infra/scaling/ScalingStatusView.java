@@ -65,9 +65,16 @@ public final class ScalingStatusView {
         v.put("lastMetrics", latest == null ? null : metricsView(latest, now));
       }
       v.put("desiredInstances", st.desiredInstances());
-      v.put("lastDecision", st.lastDecisionAt() == null ? null : Map.of(
-          "at", st.lastDecisionAt(), "action", st.lastAction(), "reason", st.lastReason(),
-          "message", st.lastMessage(), "eventId", st.lastEventId()));
+      Map<String, Object> lastDecision = null;
+      if (st.lastDecisionAt() != null) {
+        lastDecision = new LinkedHashMap<>();
+        lastDecision.put("at", st.lastDecisionAt());
+        lastDecision.put("action", st.lastAction());
+        lastDecision.put("reason", st.lastReason());
+        lastDecision.put("message", st.lastMessage());
+        lastDecision.put("eventId", st.lastEventId());
+      }
+      v.put("lastDecision", lastDecision);
       v.put("cooldown", cooldown(rule.rule(), st, now));
       v.put("burst", burst == null ? Map.of("active", false) : burst.view(now));
       v.put("override", override == null ? Map.of("active", false) : override.view(now));
