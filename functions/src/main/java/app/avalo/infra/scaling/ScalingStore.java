@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The scaling domain's Firestore state other than metrics. One document per logical service in each
@@ -137,12 +138,7 @@ public final class ScalingStore {
   // ---- rules ----
 
   public Map<LogicalService, RuleRead> rules(int stabilizationSeconds) {
-    List<DocumentSnapshot> docs = getAll(RULES);
-    Map<LogicalService, RuleRead> rules = new EnumMap<>(LogicalService.class);
-    for (LogicalService s : LogicalService.values()) {
-      rules.put(s, readRule(s, docs.get(s.ordinal()), stabilizationSeconds));
-    }
-    return rules;
+    return perService(RULES, doc -> readRule(LogicalService.byId(doc.getId()).orElseThrow(), doc, stabilizationSeconds));
   }
 
   public RuleRead rule(LogicalService service, int stabilizationSeconds) {
@@ -213,15 +209,7 @@ public final class ScalingStore {
   // ---- bursts ----
 
   public Map<LogicalService, Burst> bursts() {
-    List<DocumentSnapshot> docs = getAll(BURSTS);
-    Map<LogicalService, Burst> bursts = new EnumMap<>(LogicalService.class);
-    for (LogicalService s : LogicalService.values()) {
-      Burst b = burst(docs.get(s.ordinal()));
-      if (b != null) {
-        bursts.put(s, b);
-      }
-    }
-    return bursts;
+    return perService(BURSTS, ScalingStore::burst);
   }
 
   public Burst burst(LogicalService service) {
@@ -257,15 +245,7 @@ public final class ScalingStore {
   // ---- overrides ----
 
   public Map<LogicalService, ManualOverride> overrides() {
-    List<DocumentSnapshot> docs = getAll(OVERRIDES);
-    Map<LogicalService, ManualOverride> overrides = new EnumMap<>(LogicalService.class);
-    for (LogicalService s : LogicalService.values()) {
-      ManualOverride o = override(docs.get(s.ordinal()));
-      if (o != null) {
-        overrides.put(s, o);
-      }
-    }
-    return overrides;
+    return perService(OVERRIDES, ScalingStore::override);
   }
 
   public ManualOverride override(LogicalService service) {
@@ -295,12 +275,7 @@ public final class ScalingStore {
   // ---- controller state ----
 
   public Map<LogicalService, ServiceState> states() {
-    List<DocumentSnapshot> docs = getAll(STATE);
-    Map<LogicalService, ServiceState> states = new EnumMap<>(LogicalService.class);
-    for (LogicalService s : LogicalService.values()) {
-      states.put(s, state(docs.get(s.ordinal())));
-    }
-    return states;
+    return perService(STATE, ScalingStore::state);
   }
 
   public ServiceState state(LogicalService service) {
@@ -402,18 +377,20 @@ public final class ScalingStore {
 
   // ---- helpers ----
 
-  private List<DocumentSnapshot> getAll(String collection) {
+  /** Every service's document of a collection in one read, parsed; services that parse to null are left out. */
+  private <T> Map<LogicalService, T> perService(String collection, Function<DocumentSnapshot, T> parse) {
     DocumentReference[] refs = new DocumentReference[LogicalService.values().length];
     for (LogicalService s : LogicalService.values()) {
       refs[s.ordinal()] = db.collection(collection).document(s.id());
     }
-    List<DocumentSnapshot> docs = Firestores.await(db.getAll(refs));
-    // getAll answers in request order; keep that guarantee explicit for the ordinal lookups above
-    List<DocumentSnapshot> ordered = new ArrayList<>(docs);
-    for (DocumentSnapshot d : docs) {
-      ordered.set(LogicalService.byId(d.getId()).orElseThrow().ordinal(), d);
+    Map<LogicalService, T> out = new EnumMap<>(LogicalService.class);
+    for (DocumentSnapshot doc : Firestores.await(db.getAll(refs))) {
+      T value = parse.apply(doc);
+      if (value != null) {
+        out.put(LogicalService.byId(doc.getId()).orElseThrow(), value);
+      }
     }
-    return ordered;
+    return out;
   }
 
   static Timestamp ts(Instant instant) {
