@@ -34,10 +34,16 @@ public final class RegionView implements AutoCloseable {
   static final Duration INLINE_READ_TIMEOUT = Duration.ofSeconds(2);
   static final Duration IDLE_STOP = Duration.ofMinutes(5);
 
+  /** Reads every region, giving up after {@code timeout}. */
+  @FunctionalInterface
+  interface Loader {
+    List<Region> load(Duration timeout) throws TimeoutException;
+  }
+
   /** What the view holds: the regions and when they were read ({@link System#nanoTime()}). */
   public record Snapshot(List<Region> regions, long readAtNanos, boolean fromFirestore) {}
 
-  private final RegionStore store;
+  private final Loader loader;
   private final List<RegionDefinition> fallback;
   private final Duration refresh;
   private final Duration maxStaleness;
@@ -49,8 +55,8 @@ public final class RegionView implements AutoCloseable {
   private ScheduledFuture<?> polling;
   private boolean closed;
 
-  RegionView(RegionStore store, List<RegionDefinition> fallback, Duration refresh, Duration maxStaleness) {
-    this.store = store;
+  RegionView(Loader loader, List<RegionDefinition> fallback, Duration refresh, Duration maxStaleness) {
+    this.loader = loader;
     this.fallback = List.copyOf(fallback);
     this.refresh = refresh;
     this.maxStaleness = maxStaleness;
@@ -100,7 +106,7 @@ public final class RegionView implements AutoCloseable {
   private void readNow() {
     lastAttemptNanos = System.nanoTime();
     try {
-      List<Region> regions = store.loadAll(INLINE_READ_TIMEOUT);
+      List<Region> regions = loader.load(INLINE_READ_TIMEOUT);
       if (regions.isEmpty()) {
         // Not initialised yet: keep routing on the configured definitions rather than on nothing.
         snapshot = new Snapshot(fallback.stream().map(Region::assumedHealthy).toList(), System.nanoTime(), false);

@@ -28,7 +28,7 @@ public final class RoutingModule {
     this.countries = CountryCentroids.bundled();
     this.regions = new RegionStore(app.firestore());
     this.pins = new UserPins(app.firestore());
-    this.view = new RegionView(regions, config.regions(), config.viewRefresh(), config.viewMaxStaleness());
+    this.view = new RegionView(regions::loadAll, config.regions(), config.viewRefresh(), config.viewMaxStaleness());
     this.router = new RegionRouter(pins, app.clock(), config.ttlSeconds());
     this.healthChecker = new HealthChecker(regions,
         new HealthProber(config.probeConnectTimeout(), config.probeTimeout(), app.clock()),
