@@ -1,5 +1,7 @@
 package app.avalo.infra.routing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.testing.AuthEmulator;
@@ -71,6 +73,28 @@ final class RoutingTestKit implements AutoCloseable {
       throw new AssertionError("expected 200, got " + response.status() + ": " + response.body());
     }
     return response.result().getAsJsonObject();
+  }
+
+  /** Sends a request's data and returns the response. */
+  @FunctionalInterface
+  interface Call {
+    FakeExchange.Response send(String data) throws Exception;
+  }
+
+  /**
+   * Sends each input; each must be refused with INVALID_ARGUMENT naming the expected field
+   * ({@code error.details.field}), and none may write anything.
+   */
+  static void assertRefused(Map<String, String> inputToField, Call call) throws Exception {
+    long writes = Emulators.firestoreWriteCount();
+    for (Map.Entry<String, String> c : inputToField.entrySet()) {
+      FakeExchange.Response r = call.send(c.getKey());
+      assertEquals(400, r.status(), c.getKey() + " -> " + r.body());
+      assertEquals("INVALID_ARGUMENT", r.errorStatus(), c.getKey() + " -> " + r.body());
+      assertEquals(c.getValue(), r.json().getAsJsonObject("error").getAsJsonObject("details").get("field").getAsString(),
+          c.getKey() + " -> " + r.body());
+    }
+    assertEquals(writes, Emulators.firestoreWriteCount(), "refused requests write nothing");
   }
 
   @Override
