@@ -53,6 +53,7 @@ public final class RegionView implements AutoCloseable {
   private volatile long lastAttemptNanos;
   private ScheduledExecutorService poller;
   private ScheduledFuture<?> polling;
+  private volatile boolean pollingActive;
   private boolean closed;
 
   RegionView(Loader loader, List<RegionDefinition> fallback, Duration refresh, Duration maxStaleness) {
@@ -120,8 +121,14 @@ public final class RegionView implements AutoCloseable {
     }
   }
 
-  private synchronized void ensurePolling() {
-    if (closed || (polling != null && !polling.isDone())) {
+  private void ensurePolling() {
+    if (!pollingActive) {
+      startPolling(); // rare: first request, or the first after an idle stop
+    }
+  }
+
+  private synchronized void startPolling() {
+    if (closed || pollingActive) {
       return;
     }
     if (poller == null) {
@@ -132,11 +139,13 @@ public final class RegionView implements AutoCloseable {
       });
     }
     polling = poller.scheduleWithFixedDelay(this::poll, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
+    pollingActive = true;
   }
 
   private void poll() {
     if (System.nanoTime() - lastUseNanos > IDLE_STOP.toNanos()) {
       synchronized (this) {
+        pollingActive = false;
         polling.cancel(false); // idle instance: stop reading until the next request
       }
       return;
@@ -158,6 +167,7 @@ public final class RegionView implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
+    pollingActive = false;
     if (poller != null) {
       poller.shutdownNow();
     }
