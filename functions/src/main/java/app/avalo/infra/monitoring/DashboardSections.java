@@ -19,8 +19,7 @@ public final class DashboardSections {
         // ---- Registration points: replace each placeholder with the domain's section at merge. ----
         // routing:  new app.avalo.infra.routing.RoutingDashboardSection()
         notRegistered("routing"),
-        // scaling:  new app.avalo.infra.scaling.ScalingDashboardSection()
-        notRegistered("scaling"),
+        new app.avalo.infra.scaling.ScalingDashboardSection(),
         // cdn:      new app.avalo.infra.cdn.CdnDashboardSection()
         notRegistered("cdn"),
         // cost:     new app.avalo.infra.cost.CostDashboardSection()

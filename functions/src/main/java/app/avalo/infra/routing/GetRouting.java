@@ -1,0 +1,31 @@
+package app.avalo.infra.routing;
+
+import app.avalo.infra.platform.ApiFunction;
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Request;
+import java.util.function.Supplier;
+
+/**
+ * {@code getRouting} (signed-in users, on every app start and whenever a cached answer expires):
+ * which region and endpoint to use for a service. Answers from the in-process region view (no
+ * Firestore read of region state); pinned services read, and when it changes write, the user's pin.
+ * Never fails for want of a healthy region: the least bad one is answered with a reason.
+ */
+public final class GetRouting extends ApiFunction {
+  public GetRouting() {
+    super();
+  }
+
+  GetRouting(Supplier<App> app) {
+    super(app);
+  }
+
+  @Override
+  protected Object handle(Request request) {
+    String uid = request.caller().requireUid();
+    RoutingModule routing = RoutingModule.of(app());
+    RoutingQuery query = RoutingQuery.read(request.data(), routing.countries(), RegionDefinition.ids());
+    request.data().done();
+    return routing.router().route(uid, query, routing.view().current().regions());
+  }
+}

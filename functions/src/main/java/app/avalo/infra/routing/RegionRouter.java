@@ -1,0 +1,174 @@
+package app.avalo.infra.routing;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Decides where a user's request for a service should go, from the in-process region view.
+ *
+ * <p><b>Ranking.</b> Regions are ordered by status (healthy, degraded, draining, unhealthy — the
+ * last by fewest consecutive failures), then by expected latency: the client's measured RTT where
+ * it gave one, else an estimate from the great-circle distance between the user and the region
+ * ({@link #estimatedRttMs}), regions with a figure before those without; then the primary, then
+ * priority, then capacity weight.
+ *
+ * <p><b>Unpinned services</b> take the first region: the lowest expected latency among healthy
+ * ones, or the least bad one (with a {@code no-healthy-region} reason) when none is healthy.
+ *
+ * <p><b>Pinned services</b> ({@code chat}, {@code calls}, {@code wallet}) keep the user's pinned
+ * region while it is healthy or degraded. When it is unhealthy or draining, the pin moves to the
+ * first usable region of the ranking and the move is recorded; with no usable region anywhere the
+ * pin stays put and the least bad region is answered. A user without a pin gets one on the best
+ * usable region.
+ *
+ * <p>Never an error: whatever the regions' state, some region is answered.
+ */
+public final class RegionRouter {
+  /** Fixed overhead of a round trip (TLS, server) in the distance estimate. */
+  static final double BASE_RTT_MS = 5;
+  /**
+   * Round-trip milliseconds per km of great-circle distance: light in fibre covers ~200 km/ms, a
+   * round trip doubles the path and real routes are about twice the great circle.
+   */
+  static final double RTT_MS_PER_KM = 0.02;
+  /** How long a client may reuse an answer that is not a healthy region (it should re-ask soon). */
+  static final int SHORT_TTL_SECONDS = 15;
+
+  /** One region a client may use. */
+  public record Target(String region, String endpoint) {}
+
+  /** The answer to {@code getRouting}. */
+  public record Decision(String region, String endpoint, boolean pinned, String reason, List<Target> fallbacks,
+      int ttlSeconds) {}
+
+  enum Basis { CLIENT_RTT, DISTANCE, NONE }
+
+  record Candidate(Region region, RegionStatus status, Double expectedRttMs, Basis basis) {}
+
+  private final UserPins pins;
+  private final Clock clock;
+  private final int ttlSeconds;
+
+  RegionRouter(UserPins pins, Clock clock, int ttlSeconds) {
+    this.pins = pins;
+    this.clock = clock;
+    this.ttlSeconds = ttlSeconds;
+  }
+
+  public Decision route(String uid, RoutingQuery query, List<Region> regions) {
+    Instant now = clock.instant();
+    List<Candidate> ranked = rank(regions, query, now);
+    if (!query.service().pinned()) {
+      Candidate best = ranked.get(0);
+      String reason = best.status() == RegionStatus.HEALTHY ? choiceReason(best) : leastBadReason(best);
+      return decision(best, false, reason, ranked);
+    }
+    return routePinned(uid, query, ranked, now, true);
+  }
+
+  private Decision routePinned(String uid, RoutingQuery query, List<Candidate> ranked, Instant now, boolean retry) {
+    Map<String, Candidate> byId = ranked.stream()
+        .collect(Collectors.toMap(c -> c.region().id(), Function.identity()));
+    Optional<UserPins.Pin> pin = pins.find(uid);
+    Optional<Candidate> usable = ranked.stream().filter(c -> c.status().usable()).findFirst();
+    if (pin.isPresent() && byId.containsKey(pin.get().regionId())) {
+      Candidate pinned = byId.get(pin.get().regionId());
+      if (pinned.status().usable()) {
+        String reason = pinned.status() == RegionStatus.HEALTHY ? "pinned" : "pinned: region is degraded";
+        return decision(pinned, true, reason, ranked);
+      }
+      if (usable.isEmpty()) {
+        Candidate leastBad = ranked.get(0);
+        return decision(leastBad, leastBad == pinned,
+            leastBad == pinned ? leastBadReason(leastBad) : leastBadReason(leastBad) + "; pin kept on "
+                + pinned.region().id(), ranked);
+      }
+      Candidate target = usable.get();
+      String reason = "pin-failover: " + pinned.region().id() + " is " + pinned.status().wire() + ", moved to "
+          + target.region().id();
+      UserPins.Pin moved = pins.move(uid, pinned.region().id(), target.region().id(), query.service(), reason, now);
+      Candidate current = byId.get(moved.regionId());
+      if (current != null && current != target && current.status().usable()) {
+        return decision(current, true, "pinned", ranked); // a concurrent request moved it first
+      }
+      return decision(target, true, reason, ranked);
+    }
+    if (usable.isEmpty()) {
+      return decision(ranked.get(0), false, leastBadReason(ranked.get(0)) + "; no pin assigned", ranked);
+    }
+    Candidate target = usable.get();
+    if (pin.isPresent()) {
+      // Pinned to a region that no longer exists: move the pin like a failover.
+      String reason = "pin-failover: region " + pin.get().regionId() + " no longer exists, moved to "
+          + target.region().id();
+      pins.move(uid, pin.get().regionId(), target.region().id(), query.service(), reason, now);
+      return decision(target, true, reason, ranked);
+    }
+    UserPins.Pin assigned = pins.assign(uid, target.region().id(), query.service(), now);
+    if (!assigned.regionId().equals(target.region().id()) && retry) {
+      return routePinned(uid, query, ranked, now, false); // another request pinned the user first
+    }
+    return decision(target, true, "pin-assigned: " + choiceReason(target), ranked);
+  }
+
+  /** Orders regions best first (see the class comment). */
+  static List<Candidate> rank(List<Region> regions, RoutingQuery query, Instant now) {
+    return regions.stream()
+        .map(r -> candidate(r, query, now))
+        .sorted(Comparator.comparingInt((Candidate c) -> c.status().badness())
+            .thenComparingInt(c -> c.status() == RegionStatus.UNHEALTHY ? c.region().health().consecutiveFailures() : 0)
+            .thenComparing(c -> c.expectedRttMs() == null)
+            .thenComparingDouble(c -> c.expectedRttMs() == null ? 0 : c.expectedRttMs())
+            .thenComparing(c -> !c.region().definition().primary())
+            .thenComparingInt(c -> c.region().definition().priority())
+            .thenComparing(Comparator.comparingInt((Candidate c) -> c.region().definition().capacityWeight()).reversed())
+            .thenComparing(c -> c.region().id()))
+        .toList();
+  }
+
+  private static Candidate candidate(Region region, RoutingQuery query, Instant now) {
+    RegionStatus status = region.status(now);
+    Double measured = query.rttMs().get(region.id());
+    if (measured != null) {
+      return new Candidate(region, status, measured, Basis.CLIENT_RTT);
+    }
+    if (query.location() != null) {
+      double km = query.location().distanceKm(region.definition().location());
+      return new Candidate(region, status, estimatedRttMs(km), Basis.DISTANCE);
+    }
+    return new Candidate(region, status, null, Basis.NONE);
+  }
+
+  /** Expected round trip to a region {@code km} away along the great circle. */
+  static double estimatedRttMs(double km) {
+    return BASE_RTT_MS + km * RTT_MS_PER_KM;
+  }
+
+  private static String choiceReason(Candidate c) {
+    return switch (c.basis()) {
+      case CLIENT_RTT -> "lowest-client-rtt";
+      case DISTANCE -> "nearest-region";
+      case NONE -> c.region().definition().primary() ? "primary-region" : "priority-order";
+    };
+  }
+
+  private static String leastBadReason(Candidate c) {
+    return "no-healthy-region: answering the least bad region, " + c.region().id() + " (" + c.status().wire() + ")";
+  }
+
+  private Decision decision(Candidate chosen, boolean pinned, String reason, List<Candidate> ranked) {
+    boolean anyUsable = ranked.stream().anyMatch(c -> c.status().usable());
+    List<Target> fallbacks = ranked.stream()
+        .filter(c -> c != chosen && (c.status().usable() || !anyUsable))
+        .map(c -> new Target(c.region().id(), c.region().definition().endpoint()))
+        .toList();
+    int ttl = chosen.status() == RegionStatus.HEALTHY ? ttlSeconds : Math.min(ttlSeconds, SHORT_TTL_SECONDS);
+    return new Decision(chosen.region().id(), chosen.region().definition().endpoint(), pinned, reason, fallbacks, ttl);
+  }
+}

@@ -1,0 +1,90 @@
+package app.avalo.infra.routing;
+
+import app.avalo.infra.platform.ConfigReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The routing domain's configuration, read once per instance from the environment (every variable
+ * is optional; the defaults are the SPEC's). See docs/routing.md for the table.
+ */
+public record RoutingConfig(
+    int healthRounds,
+    Duration roundInterval,
+    Duration probeConnectTimeout,
+    Duration probeTimeout,
+    int failuresToUnhealthy,
+    int successesToHealthy,
+    long degradedLatencyMs,
+    int healthWindow,
+    int intermittentFailures,
+    Duration heartbeat,
+    Duration viewRefresh,
+    Duration viewMaxStaleness,
+    int ttlSeconds,
+    int failoverBatchSize,
+    int defaultDrainMinutes,
+    List<RegionDefinition> regions) {
+
+  /** Reads and validates; problems are collected in {@code reader} (the caller throws them all at once). */
+  public static RoutingConfig read(ConfigReader reader, String projectId) {
+    List<RegionDefinition> regions = new ArrayList<>();
+    for (RegionDefinition skeleton : RegionDefinition.SKELETON) {
+      String stem = skeleton.envStem();
+      String base = "https://" + skeleton.gcpRegion() + "-" + projectId + ".cloudfunctions.net";
+      String endpoint = url(reader, stem + "_ENDPOINT", base);
+      String health = url(reader, stem + "_HEALTH_URL", endpoint + "/healthz");
+      regions.add(skeleton.withUrls(endpoint, health));
+    }
+    Duration viewRefresh = Duration.ofMillis(reader.longValue("ROUTING_VIEW_REFRESH_MS", 500, 50, 1000));
+    return new RoutingConfig(
+        reader.intValue("ROUTING_HEALTH_ROUNDS", 6, 1, 12),
+        Duration.ofMillis(reader.longValue("ROUTING_HEALTH_INTERVAL_MS", 10_000, 0, 60_000)),
+        Duration.ofMillis(reader.longValue("ROUTING_PROBE_CONNECT_TIMEOUT_MS", 2_000, 100, 10_000)),
+        Duration.ofMillis(reader.longValue("ROUTING_PROBE_TIMEOUT_MS", 2_000, 100, 10_000)),
+        reader.intValue("ROUTING_FAILURES_TO_UNHEALTHY", 3, 1, 20),
+        reader.intValue("ROUTING_SUCCESSES_TO_HEALTHY", 2, 1, 20),
+        reader.longValue("ROUTING_DEGRADED_LATENCY_MS", 800, 1, 60_000),
+        reader.intValue("ROUTING_HEALTH_WINDOW", 10, 3, 60),
+        reader.intValue("ROUTING_INTERMITTENT_FAILURES", 2, 1, 60),
+        Duration.ofSeconds(reader.longValue("ROUTING_HEARTBEAT_SECONDS", 60, 10, 3_600)),
+        viewRefresh,
+        Duration.ofMillis(reader.longValue("ROUTING_VIEW_MAX_STALENESS_MS", 1_000, viewRefresh.toMillis(), 2_500)),
+        reader.intValue("ROUTING_TTL_SECONDS", 60, 5, 3_600),
+        reader.intValue("ROUTING_FAILOVER_BATCH_SIZE", 500, 1, 500),
+        reader.intValue("ROUTING_DRAIN_DEFAULT_MINUTES", 60, 1, 10_080),
+        List.copyOf(regions));
+  }
+
+  /** Longest one probe round can take: both timeouts plus a little for the client's bookkeeping. */
+  Duration probeBudget() {
+    return probeConnectTimeout.plus(probeTimeout).plusMillis(500);
+  }
+
+  RegionDefinition region(String id) {
+    return regions.stream().filter(r -> r.id().equals(id)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no region " + id));
+  }
+
+  private static String url(ConfigReader reader, String name, String defaultValue) {
+    String value = reader.optional(name, defaultValue);
+    if (!isHttpUrl(value)) {
+      reader.problem(name + " must be an absolute http(s) URL (got '" + value + "')");
+    }
+    return value;
+  }
+
+  /** An absolute http or https URL with a host, no credentials and no fragment. */
+  static boolean isHttpUrl(String value) {
+    try {
+      URI uri = new URI(value);
+      return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+          && uri.getHost() != null && uri.getUserInfo() == null && uri.getFragment() == null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+}

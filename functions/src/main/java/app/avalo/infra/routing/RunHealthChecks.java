@@ -1,0 +1,27 @@
+package app.avalo.infra.routing;
+
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.JobContext;
+import app.avalo.infra.platform.JobRunner;
+import app.avalo.infra.platform.ScheduledJob;
+import java.util.function.Supplier;
+
+/**
+ * {@code runHealthChecks} (Cloud Scheduler, every minute): probes every region 6 times, 10 s apart,
+ * within one run, and moves region status through the hysteresis (see {@link HealthChecker} and
+ * {@link HealthPolicy}). One run at a time; a re-delivered schedule time does nothing.
+ */
+public final class RunHealthChecks extends ScheduledJob {
+  public RunHealthChecks() {
+    super();
+  }
+
+  RunHealthChecks(Supplier<App> app) {
+    super(app);
+  }
+
+  @Override
+  protected JobRunner.Result run(JobContext context) throws Exception {
+    return JobRunner.Result.of(RoutingModule.of(app()).healthChecker().run(context.deadline(), context::progress));
+  }
+}

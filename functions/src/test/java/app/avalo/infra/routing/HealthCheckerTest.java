@@ -1,0 +1,235 @@
+package app.avalo.infra.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.avalo.infra.platform.Alerts;
+import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.platform.ScheduledJob;
+import app.avalo.infra.routing.RegionHealthServer.Mode;
+import app.avalo.infra.testing.FakeExchange;
+import com.google.cloud.firestore.Query;
+import com.google.cloud.firestore.QueryDocumentSnapshot;
+import com.google.gson.JsonObject;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The health checks against real HTTP endpoints on loopback that fail, hang and slow down on
+ * command. The rounds' 10 s waits move the test clock instead of sleeping.
+ */
+class HealthCheckerTest {
+  private static final Map<String, String> ENV = Map.of(
+      "ROUTING_PROBE_CONNECT_TIMEOUT_MS", "500",
+      "ROUTING_PROBE_TIMEOUT_MS", "700",
+      "ROUTING_DEGRADED_LATENCY_MS", "150");
+
+  private final RegionHealthServer server = new RegionHealthServer();
+  private RoutingTestKit kit;
+
+  @AfterEach
+  void tearDown() {
+    server.close();
+    if (kit != null) {
+      kit.close();
+    }
+  }
+
+  private RoutingTestKit kit(Map<String, String> env) throws Exception {
+    kit = new RoutingTestKit(env);
+    kit.initializeRegions(server);
+    return kit;
+  }
+
+  /** Runs the job for the scheduled minute that contains the clock's current time. */
+  private JsonObject runJob() throws Exception {
+    Instant minute = kit.clock.instant().truncatedTo(ChronoUnit.MINUTES);
+    FakeExchange.Response r = FakeExchange.post().header(ScheduledJob.SCHEDULE_TIME_HEADER, minute.toString())
+        .body("{}").send(new RunHealthChecks(() -> kit.app));
+    assertEquals(200, r.status(), r.body());
+    JsonObject outcome = r.json();
+    assertEquals("succeeded", outcome.get("outcome").getAsString(), r.body());
+    return outcome.getAsJsonObject("summary");
+  }
+
+  private List<QueryDocumentSnapshot> events(String region) {
+    return Firestores.await(kit.db.collection(RegionStore.EVENTS).whereEqualTo("regionId", region).get())
+        .getDocuments().stream()
+        .sorted((a, b) -> a.getTimestamp("at").compareTo(b.getTimestamp("at"))).toList();
+  }
+
+  private QueryDocumentSnapshot openAlert(String region) {
+    List<QueryDocumentSnapshot> open = Firestores.await(kit.db.collection(Alerts.COLLECTION)
+        .whereEqualTo("key", RegionAlerts.key(region)).whereEqualTo("status", "open").get()).getDocuments();
+    return open.isEmpty() ? null : open.get(0);
+  }
+
+  @Test
+  void failingRegionTurnsUnhealthyOnItsThirdFailedProbeWithEventAndCriticalAlert() throws Exception {
+    kit(ENV);
+    server.set("EU", Mode.FAIL);
+    Instant start = kit.clock.instant();
+    JsonObject summary = runJob();
+
+    assertEquals(6, summary.get("rounds").getAsInt());
+    assertEquals(18, summary.get("probes").getAsInt());
+    assertEquals("unhealthy", kit.region("EU").getString("status"));
+    assertEquals(start.plusSeconds(20), Firestores.instant(kit.region("EU").getTimestamp("statusChangedAt")),
+        "the third probe, 20 s into the run, takes it down");
+    assertEquals("HTTP 503", kit.region("EU").getString("lastError"));
+    assertEquals(List.of("healthy>degraded", "degraded>unhealthy"),
+        events("EU").stream().map(e -> e.getString("from") + ">" + e.getString("to")).toList());
+    QueryDocumentSnapshot alert = openAlert("EU");
+    assertNotNull(alert, "an open alert for region:EU");
+    assertEquals("critical", alert.getString("severity"));
+    assertEquals("routing", alert.getString("source"));
+    assertEquals("healthy", kit.region("US").getString("status"));
+    assertEquals("healthy", kit.region("ASIA").getString("status"));
+    assertTrue(events("US").isEmpty() && events("ASIA").isEmpty());
+  }
+
+  @Test
+  void recoveredRegionIsHealthyAfterTwoSuccessesAndItsAlertIsResolved() throws Exception {
+    kit(ENV);
+    server.set("EU", Mode.FAIL);
+    runJob();
+    server.set("EU", Mode.OK);
+    kit.clock.set(kit.clock.instant().truncatedTo(ChronoUnit.MINUTES).plusSeconds(60));
+    Instant start = kit.clock.instant();
+    runJob();
+
+    assertEquals("healthy", kit.region("EU").getString("status"));
+    assertEquals(start.plusSeconds(10), Firestores.instant(kit.region("EU").getTimestamp("statusChangedAt")),
+        "the second successful probe brings it back");
+    List<QueryDocumentSnapshot> events = events("EU");
+    assertEquals("unhealthy>healthy", events.get(events.size() - 1).getString("from") + ">"
+        + events.get(events.size() - 1).getString("to"));
+    assertEquals(null, openAlert("EU"), "the alert is resolved");
+    assertEquals(1, Firestores.await(kit.db.collection(Alerts.COLLECTION).whereEqualTo("status", "resolved").get()).size());
+  }
+
+  @Test
+  void hangingRegionTimesOutAndCountsAsFailure() throws Exception {
+    kit(Map.of("ROUTING_PROBE_CONNECT_TIMEOUT_MS", "300", "ROUTING_PROBE_TIMEOUT_MS", "400",
+        "ROUTING_HEALTH_ROUNDS", "3"));
+    server.hangMillis(3_000);
+    server.set("ASIA", Mode.HANG);
+    long started = System.nanoTime();
+    runJob();
+    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+    assertEquals("unhealthy", kit.region("ASIA").getString("status"));
+    assertTrue(kit.region("ASIA").getString("lastError").startsWith("timeout"), kit.region("ASIA").getString("lastError"));
+    assertTrue(elapsedMs < 3 * 3_000, "probes give up at the timeout instead of waiting for the hang: " + elapsedMs);
+    assertEquals("healthy", kit.region("EU").getString("status"));
+  }
+
+  @Test
+  void slowRegionIsDegradedWithAWarning() throws Exception {
+    kit(ENV);
+    server.slowMillis(300);
+    server.set("US", Mode.SLOW);
+    runJob();
+
+    assertEquals("degraded", kit.region("US").getString("status"));
+    assertTrue(kit.region("US").getLong("medianLatencyMs") >= 300, "median " + kit.region("US").getLong("medianLatencyMs"));
+    assertEquals("warning", openAlert("US").getString("severity"));
+    assertTrue(kit.region("EU").getLong("lastLatencyMs") < 300);
+  }
+
+  @Test
+  void probesOfAllRegionsRunConcurrently() throws Exception {
+    kit(Map.of("ROUTING_PROBE_CONNECT_TIMEOUT_MS", "500", "ROUTING_PROBE_TIMEOUT_MS", "800",
+        "ROUTING_HEALTH_ROUNDS", "1"));
+    server.hangMillis(1_500);
+    for (String id : RegionDefinition.ids()) {
+      server.set(id, Mode.HANG);
+    }
+    runJob();
+
+    List<RegionHealthServer.Hit> hits = server.hits();
+    assertEquals(3, hits.size());
+    long first = hits.stream().mapToLong(RegionHealthServer.Hit::arrivedNanos).min().orElseThrow();
+    long last = hits.stream().mapToLong(RegionHealthServer.Hit::arrivedNanos).max().orElseThrow();
+    assertTrue(TimeUnit.NANOSECONDS.toMillis(last - first) < 500,
+        "all three probes were in flight together (a sequential prober would start the last 1.6 s later)");
+  }
+
+  @Test
+  void steadyStateWritesOnlyTheHeartbeat() throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(ENV);
+    env.put("ROUTING_HEARTBEAT_SECONDS", "300");
+    kit(env);
+    JsonObject first = runJob();
+    assertEquals(3, first.get("writes").getAsInt(), "one heartbeat per region (none written yet)");
+    assertNotNull(kit.region("EU").getTimestamp("heartbeatAt"));
+    assertNotNull(kit.region("EU").getLong("medianLatencyMs"));
+
+    kit.clock.set(Instant.parse("2026-11-27T06:01:00Z"));
+    JsonObject second = runJob();
+    assertEquals(0, second.get("writes").getAsInt(), "heartbeat not due yet, nothing changed: no write");
+
+    kit.clock.set(Instant.parse("2026-11-27T06:05:00Z"));
+    JsonObject third = runJob();
+    assertEquals(3, third.get("writes").getAsInt(), "heartbeat due again");
+    assertTrue(Firestores.await(kit.db.collection(RegionStore.EVENTS).get()).isEmpty(), "no transition, no event");
+  }
+
+  @Test
+  void failureStreakSurvivesFromOneRunToTheNext() throws Exception {
+    kit(Map.of("ROUTING_HEALTH_ROUNDS", "2", "ROUTING_PROBE_CONNECT_TIMEOUT_MS", "500",
+        "ROUTING_PROBE_TIMEOUT_MS", "700", "ROUTING_INTERMITTENT_FAILURES", "5"));
+    server.set("EU", Mode.FAIL);
+    runJob();
+    assertEquals("healthy", kit.region("EU").getString("status"));
+    assertEquals(2L, kit.region("EU").getLong("consecutiveFailures"), "the streak is persisted though no status changed");
+    kit.clock.advance(Duration.ofSeconds(60));
+    runJob();
+    assertEquals("unhealthy", kit.region("EU").getString("status"), "the third failure, in the next run");
+  }
+
+  @Test
+  void healthChecksDoNotClearAManualDrain() throws Exception {
+    kit(ENV);
+    FakeExchange.Response r = kit.asAdmin(new ForceFailover(() -> kit.app),
+        "{\"fromRegion\":\"EU\",\"reason\":\"maintenance\",\"durationMinutes\":30}");
+    assertEquals(200, r.status(), r.body());
+    runJob();
+
+    Region eu = RegionStore.parse(kit.region("EU"));
+    assertEquals(RegionStatus.HEALTHY, eu.health().status());
+    assertEquals(RegionStatus.DRAINING, eu.status(kit.clock.instant()));
+    assertEquals("maintenance", eu.drain().reason());
+  }
+
+  @Test
+  void roundsThatCannotFinishBeforeTheDeadlineAreNotStarted() throws Exception {
+    kit(Map.of("ROUTING_HEALTH_INTERVAL_MS", "30000", "ROUTING_PROBE_CONNECT_TIMEOUT_MS", "500",
+        "ROUTING_PROBE_TIMEOUT_MS", "700"));
+    JsonObject summary = runJob();
+
+    assertEquals(3, summary.get("rounds").getAsInt(), "rounds at 0, 30 and 60 s fit a 90 s timeout; 90 s does not");
+    assertTrue(summary.get("stoppedForDeadline").getAsBoolean());
+  }
+
+  @Test
+  void regionEventsAreOrderedAndCarryTheCause() throws Exception {
+    kit(ENV);
+    server.set("EU", Mode.FAIL);
+    runJob();
+    List<QueryDocumentSnapshot> newestFirst = Firestores.await(kit.db.collection(RegionStore.EVENTS)
+        .orderBy("at", Query.Direction.DESCENDING).get()).getDocuments();
+    assertEquals("unhealthy", newestFirst.get(0).getString("to"));
+    assertTrue(newestFirst.get(0).getString("reason").contains("3 consecutive failed health checks"),
+        newestFirst.get(0).getString("reason"));
+    assertFalse(newestFirst.get(0).getString("reason").isBlank());
+  }
+}
