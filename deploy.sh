@@ -35,6 +35,10 @@ done
 
 select_jdk
 [ "$dry_run" = true ] || ensure_node_modules "$root"   # firebase-tools for the rules/indexes/hosting deploy
+# Hosting publishes admin-web/dist: build it before the firebase deploy (skipped with --only, which deploys functions only).
+if [ "$dry_run" = false ] && [ ${#only[@]} -eq 0 ]; then
+  build_admin_web "$root"
+fi
 deploy_dir="$root/target/deploy"
 if [ "$skip_build" = false ]; then
   mvn -B -ntp -q -Pdeploy -DskipTests package

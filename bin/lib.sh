@@ -37,3 +37,10 @@ ensure_node_modules() {
     echo "$want" > "$root/node_modules/.avalo-lock-sha256"
   fi
 }
+
+# Bundles the admin dashboard (admin-web/src + npm packages) into admin-web/dist, which the dev
+# server serves at /admin/ and Firebase Hosting publishes. Needs ensure_node_modules first.
+build_admin_web() {
+  local root="$1"
+  node "$root/admin-web/build.mjs" || { echo "error: building admin-web failed" >&2; return 1; }
+}
