@@ -150,6 +150,9 @@ async function refresh() {
       }
     });
   }
+  // Errors of calls this view no longer makes (another view's) are not this view's problem.
+  const made = new Set([...calls.map(([key]) => key), ...Object.keys(view.followUp ? view.followUp(state.results) : {})]);
+  for (const key of Object.keys(state.errors)) if (!made.has(key)) delete state.errors[key];
   if (allGood) state.lastUpdated = new Date();
   state.lastAttempt = new Date();
   state.refreshing = false;

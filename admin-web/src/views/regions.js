@@ -46,7 +46,7 @@ function regionCard(r, all, ctx) {
   return html`<section class="card region" data-region=${r.id}>
     <h2>${r.id} ${r.primary ? html`<span class="muted small">primary</span>` : nothing}
       ${pill(r.status)}</h2>
-    <p class="muted">${r.name ?? ""}${r.city ? ` · ${r.city}` : ""} · ${r.gcpRegion ?? ""}</p>
+    <p class="muted">${r.name ?? r.city ?? ""} · ${r.gcpRegion ?? ""}</p>
     ${facts([
       ["Health", html`${pill(r.healthStatus)}`],
       ["Last latency", fmt.ms(r.lastLatencyMs)],
