@@ -17,8 +17,7 @@ public final class DashboardSections {
     return List.of(
         new MonitoringDashboardSection(),
         // ---- Registration points: replace each placeholder with the domain's section at merge. ----
-        // routing:  new app.avalo.infra.routing.RoutingDashboardSection()
-        notRegistered("routing"),
+        new app.avalo.infra.routing.RoutingDashboardSection(),
         new app.avalo.infra.scaling.ScalingDashboardSection(),
         // cdn:      new app.avalo.infra.cdn.CdnDashboardSection()
         notRegistered("cdn"),

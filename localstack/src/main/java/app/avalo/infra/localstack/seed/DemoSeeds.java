@@ -8,6 +8,7 @@ public final class DemoSeeds {
 
   public static List<DemoSeed> all() {
     return List.of(
+        new RoutingSeed(),
         new ScalingSeed(),
         new MonitoringSeed());
   }
