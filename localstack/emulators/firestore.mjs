@@ -143,6 +143,8 @@ FirestoreState.prototype.v1Query = function (parent, query) {
 let state = null;
 // Counts successful writes, so tests can check that a refused request wrote nothing.
 export const stats = { commits: 0, writes: 0 };
+// Writes per document path, for "no document takes more than ~1 write/s" measurements.
+export const writesPerDocument = new Map();
 const versions = new Map(); // document path -> version (bumped on every change)
 let clock = 0;
 const transactions = new Map(); // hex id -> Map(path -> version read)
@@ -251,6 +253,10 @@ P.Commit = function (call, callback) {
     if (!err) {
       stats.commits += 1;
       stats.writes += request.writes.length;
+      for (const write of request.writes) {
+        const target = write.has_delete ? write.delete : write.has_update ? write.update.name : write.has_transform ? write.transform.document : null;
+        if (target) writesPerDocument.set(target, (writesPerDocument.get(target) ?? 0) + 1);
+      }
     }
     callback(err, response);
   });

@@ -42,10 +42,16 @@ public final class DevServer implements AutoCloseable {
   private final LocalHealth health;
   private final AuthEmulatorClient.Account admin;
 
-  /** How to start: port 0 picks a free one. */
-  public record Options(int port, Path repoRoot, boolean seed, boolean scheduler, Map<String, String> env) {
+  /** How to start: port 0 picks a free one; a null catalog means the bundled one. */
+  public record Options(int port, Path repoRoot, boolean seed, boolean scheduler, Map<String, String> env,
+      Catalog catalog) {
     public static Options forTests(Path repoRoot) {
-      return new Options(0, repoRoot, false, false, System.getenv());
+      return new Options(0, repoRoot, false, false, System.getenv(), null);
+    }
+
+    /** The same options serving {@code catalog} (e.g. with extra benchmark-only functions). */
+    public Options withCatalog(Catalog catalog) {
+      return new Options(port, repoRoot, seed, scheduler, env, catalog);
     }
   }
 
@@ -63,7 +69,11 @@ public final class DevServer implements AutoCloseable {
     Map<String, String> env = new HashMap<>(options.env());
     env.putIfAbsent("GOOGLE_CLOUD_PROJECT", "demo-avalo");
     Storage storage = LocalStorageHelper.getOptions().getService();
-    App app = App.builder(env).storage(storage).build();
+    App.Builder builder = App.builder(env).storage(storage);
+    if (options.catalog() != null) {
+      builder.catalog(options.catalog());
+    }
+    App app = builder.build();
     App.install(app);
     Catalog catalog = app.catalog();
 
@@ -219,7 +229,7 @@ public final class DevServer implements AutoCloseable {
     if (!Files.isRegularFile(root.resolve("catalog.json"))) {
       throw new IllegalArgumentException(root + " is not the repo root (no catalog.json); pass --repo-root");
     }
-    DevServer server = start(new Options(port, root, seed, scheduler, System.getenv()));
+    DevServer server = start(new Options(port, root, seed, scheduler, System.getenv(), null));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.close();
