@@ -21,14 +21,18 @@ import java.util.Random;
  * Cost demo data: app activity ({@code users}, {@code chats}, {@code calls}, {@code payments}) in
  * this month and the last, and cost events booked through the real ledger so that this month's
  * budgets show every state — AI near 75 % (warning), video over 80 % (throttled), Firestore over
- * 70 % (warning on a critical service), the rest ok — plus one abusive user for fraud detection
- * and last month's report.
+ * 70 % (warning on a critical service), the rest ok — plus one abusive user (3 000 PLN of AI today,
+ * above the fraud ceiling; everyone else spends a few złoty) for fraud detection, and last month's
+ * report. Bulk and bandwidth costs are not attributed to users, as in production where only
+ * per-request costs carry a user id.
  *
  * <p>Idempotent: documents have fixed ids and every cost event an {@code eventId} scoped to its
  * month, so a restart on the same emulator books nothing twice.
  */
 public final class CostSeed implements DemoSeed {
   private static final int USERS = 80;
+  private static final int PAYMENTS = 1000;
+  private static final long WHALE_AI_MINOR = 3_000_00L;
 
   @Override
   public String name() {
@@ -53,7 +57,7 @@ public final class CostSeed implements DemoSeed {
     costs(CostModule.of(app).ledger(), current, 1.0);
 
     CostModule.of(app).ledger().recordAi("demo-user-whale", "gpt-4o", 2_000_000, 800_000, "companion",
-        3_000_00L, "seed-" + current.id() + "-" + BillingPeriod.dayId(now) + "-whale");
+        WHALE_AI_MINOR, "seed-" + current.id() + "-" + BillingPeriod.dayId(now) + "-whale");
     context.callPrivate("generateMonthlyReport", "{}");
     context.callPrivate("detectFraudAbuse", "{}");
   }
@@ -64,7 +68,7 @@ public final class CostSeed implements DemoSeed {
     long span = Math.max(1, Duration.between(period.start(), until).toSeconds());
     WriteBatch batch = db.batch();
     int inBatch = 0;
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 240 + PAYMENTS; i++) {
       Instant at = period.start().plusSeconds((long) (random.nextDouble() * span));
       String id;
       Map<String, Object> doc = new HashMap<>();
@@ -89,7 +93,9 @@ public final class CostSeed implements DemoSeed {
         batch.set(db.collection(CostMetrics.CALLS).document("demo-" + tag + "-call-" + i), doc);
       } else {
         doc.put("createdAt", Firestores.timestamp(at));
-        doc.put("amountMinor", (long) (1_999 + 1_000 * random.nextInt(20)));
+        // coin packs from 19.99 to 499.99 PLN, small ones most common
+        long[] packs = {19_99, 19_99, 49_99, 49_99, 99_99, 199_99, 499_99};
+        doc.put("amountMinor", packs[random.nextInt(packs.length)]);
         doc.put("currency", "PLN");
         doc.put("status", i % 15 == 0 ? "failed" : CostMetrics.PAYMENT_SUCCEEDED);
         doc.put("userId", String.format("demo-user-%02d", i % USERS));
@@ -105,7 +111,8 @@ public final class CostSeed implements DemoSeed {
   }
 
   /**
-   * This month at {@code scale} 1.0: AI ≈ 75 % of 50 000 PLN, video ≈ 85 % of 30 000 (throttled),
+   * This month at {@code scale} 1.0: AI ≈ 69 % of 50 000 PLN (75 % with the whale), video ≈ 85 % of
+   * 30 000 (throttled),
    * WebRTC 30 %, push 40 %, Cloud Functions 50 %, Firestore 72 %, Storage 20 %, CDN unbudgeted.
    */
   private static void costs(CostLedger ledger, BillingPeriod period, double scale) {
@@ -118,20 +125,20 @@ public final class CostSeed implements DemoSeed {
           100 + random.nextInt(4_000), i % 3 == 0 ? "companion" : "chat-assist", null, p + "ai-" + i);
       aiMinor += r.costMinor();
     }
-    // Bulk AI usage (batch jobs, billed per invoice) up to the target.
-    long aiTarget = (long) (37_500_00L * scale);
+    // Bulk AI usage (moderation batch jobs, invoiced, no user) up to the target.
+    long aiTarget = (long) ((37_500_00L - WHALE_AI_MINOR) * scale);
     for (int i = 0; i < 20 && aiMinor < aiTarget; i++) {
       long part = (aiTarget - aiMinor) / (20 - i);
-      ledger.recordAi(user(i * 3), "batch-moderation", 0, 0, "moderation", part, p + "ai-bulk-" + i);
+      ledger.recordCost(CostService.AI, part, null, p + "ai-bulk-" + i);
       aiMinor += part;
     }
     long gib = 1L << 30;
     for (int i = 0; i < 40; i++) {
       ledger.recordBandwidth(CostService.VIDEO, (long) (2_000 * gib * scale), i % 2 == 0 ? "europe-west10" : "europe-central2",
-          user(i), p + "video-" + i);
+          null, p + "video-" + i);
     }
     for (int i = 0; i < 25; i++) {
-      ledger.recordBandwidth(CostService.WEBRTC, (long) (500 * gib * scale), "europe-west10", user(i * 2), p + "webrtc-" + i);
+      ledger.recordBandwidth(CostService.WEBRTC, (long) (500 * gib * scale), "europe-west10", null, p + "webrtc-" + i);
     }
     for (int i = 0; i < 50; i++) {
       ledger.recordBandwidth(CostService.CDN, (long) (200 * gib * scale), i % 5 == 0 ? "asia-southeast1" : "europe-west10",
