@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -36,7 +35,6 @@ public final class CostLedger {
   private final Clock clock;
   private final Duration eventRetention;
   private final LocalCache<String, PriceTable> prices;
-  private final AtomicBoolean seeded = new AtomicBoolean();
 
   CostLedger(CostStore store, SpendEstimates spend, BudgetMonitor budgets, Clock clock, CostConfig config) {
     this.store = store;
@@ -112,9 +110,7 @@ public final class CostLedger {
 
   private Recorded record(CostService service, long micros, String userId, String eventId, Map<String, Long> counts,
       List<String> breakdown) {
-    if (seeded.compareAndSet(false, true)) {
-      store.seedDefaults();
-    }
+    store.ensureSeeded();
     Instant at = clock.instant();
     BillingPeriod period = BillingPeriod.of(at);
     CostStore.Entry entry = new CostStore.Entry(service, micros, userId, eventId, at, counts, breakdown);

@@ -68,8 +68,11 @@ public final class CostModule {
     return store;
   }
 
-  /** Creates missing price, rate-limit and budget documents from the defaults (seeding, status views). */
+  /**
+   * Creates missing price, rate-limit and budget documents from the defaults, once per instance
+   * (status views, demo seeding; the ledger does it before its first booking).
+   */
   public void seedDefaults() {
-    store.seedDefaults();
+    store.ensureSeeded();
   }
 }

@@ -3,7 +3,6 @@ package app.avalo.infra.cost;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
 import app.avalo.infra.platform.ShardedCounter;
-import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.AggregateField;
 import com.google.cloud.firestore.AggregateQuerySnapshot;
 import com.google.cloud.firestore.DocumentReference;
@@ -55,6 +54,7 @@ public final class CostStore {
 
   private final Firestore db;
   private final ShardedCounter counters;
+  private final java.util.concurrent.atomic.AtomicBoolean seeded = new java.util.concurrent.atomic.AtomicBoolean();
 
   CostStore(Firestore db, int counterShards) {
     this.db = db;
@@ -66,6 +66,13 @@ public final class CostStore {
   }
 
   // ---- configuration (seeded from code defaults when missing; never overwritten) ----
+
+  /** {@link #seedDefaults()} once per instance (the documents are never deleted by the code). */
+  void ensureSeeded() {
+    if (seeded.compareAndSet(false, true)) {
+      seedDefaults();
+    }
+  }
 
   /** Creates each missing configuration document from the defaults; an admin's edits are kept. */
   void seedDefaults() {
@@ -438,9 +445,5 @@ public final class CostStore {
           + "); money must be integer minor units");
     }
     return new CountAndSum(snap.getCount(), summed);
-  }
-
-  static Timestamp ts(Instant instant) {
-    return Firestores.timestamp(instant);
   }
 }

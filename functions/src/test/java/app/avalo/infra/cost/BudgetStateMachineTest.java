@@ -151,4 +151,22 @@ class BudgetStateMachineTest {
     assertEquals(70, ai.get("alertPercent").getAsInt());
     assertEquals(80, ai.get("throttlePercent").getAsInt());
   }
+
+  @Test
+  void dashboardSectionSummarisesBudgetsAndAbuseThrottles() throws Exception {
+    spend(CostService.AI, 85_00);
+    spend(CostService.FIRESTORE, 75_00);
+    JsonObject section = app.avalo.infra.platform.Json.toTree(new CostDashboardSection().snapshot(t.app))
+        .getAsJsonObject();
+    assertEquals("2026-01", section.get("period").getAsString());
+    assertEquals(160_00, section.get("totalSpentMinor").getAsLong());
+    assertEquals(0, section.get("abuseThrottledUsers").getAsLong());
+    java.util.Map<String, String> states = new java.util.TreeMap<>();
+    section.getAsJsonArray("services").forEach(s -> states.put(s.getAsJsonObject().get("service").getAsString(),
+        s.getAsJsonObject().get("state").getAsString()));
+    assertEquals("throttled", states.get("ai"));
+    assertEquals("warning", states.get("firestore"));
+    assertEquals("ok", states.get("video"));
+    assertEquals(7, states.size(), "budgeted services only: " + states);
+  }
 }
