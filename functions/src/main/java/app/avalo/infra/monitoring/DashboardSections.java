@@ -21,8 +21,7 @@ public final class DashboardSections {
         new app.avalo.infra.scaling.ScalingDashboardSection(),
         // cdn:      new app.avalo.infra.cdn.CdnDashboardSection()
         notRegistered("cdn"),
-        // cost:     new app.avalo.infra.cost.CostDashboardSection()
-        notRegistered("cost"),
+        new app.avalo.infra.cost.CostDashboardSection(),
         // recovery: new app.avalo.infra.recovery.RecoveryDashboardSection()
         notRegistered("recovery"));
   }

@@ -10,6 +10,7 @@ public final class DemoSeeds {
     return List.of(
         new RoutingSeed(),
         new ScalingSeed(),
+        new CostSeed(),
         new MonitoringSeed());
   }
 }
