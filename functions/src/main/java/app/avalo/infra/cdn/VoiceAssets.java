@@ -15,8 +15,9 @@ import java.util.UUID;
 
 /**
  * Voice messages: any audio ffmpeg can read, at most {@code VOICE_MAX_SECONDS} long, becomes Opus
- * in Ogg — mono, 48 kHz, ~32 kb/s VBR tuned for speech — after EBU R128 loudness normalisation
+ * in Ogg — mono, 48 kHz, ~32 kb/s tuned for speech — after EBU R128 loudness normalisation
  * (-16 LUFS integrated, -1.5 dBTP), so quiet and loud recordings play back at the same level.
+ * Constrained VBR keeps the size predictable: unconstrained VBR spent 50+ kb/s on tonal input.
  */
 final class VoiceAssets {
   static final int BITRATE = 32_000;
@@ -61,7 +62,7 @@ final class VoiceAssets {
       Path out = work.resolve("voice.ogg");
       try {
         tool.ffmpeg(List.of("-i", input.toString(), "-vn", "-map", "0:a:0", "-af", LOUDNORM,
-            "-ac", "1", "-ar", "48000", "-c:a", "libopus", "-b:a", Integer.toString(BITRATE), "-vbr", "on",
+            "-ac", "1", "-ar", "48000", "-c:a", "libopus", "-b:a", Integer.toString(BITRATE), "-vbr", "constrained",
             "-application", "voip", "-map_metadata", "-1", "-f", "ogg", out.toString()), ENCODE_TIMEOUT, work.path());
       } catch (MediaTool.ToolFailure e) {
         throw ApiException.invalidArgument(source.field(), "the audio could not be decoded (" + e.reason() + ")");
