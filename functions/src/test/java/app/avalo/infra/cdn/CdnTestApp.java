@@ -35,12 +35,17 @@ final class CdnTestApp {
   }
 
   CdnTestApp(Map<String, String> extraEnv) {
+    this(extraEnv, null);
+  }
+
+  /** With a specific CDN purger (null: the recording one) and the configured egress source and cost sink. */
+  CdnTestApp(Map<String, String> extraEnv, CachePurger customPurger) {
     Map<String, String> env = new HashMap<>(Emulators.env());
     env.put("MEDIA_BUCKET", BUCKET);
     env.put("CDN_BASE_URL", CDN);
     env.putAll(extraEnv);
     app = App.builder(env).firestore(db).clock(clock).storage(storage).build();
-    app.module(CdnModule.class, a -> new CdnModule(a, purger, null, null));
+    app.module(CdnModule.class, a -> new CdnModule(a, customPurger != null ? customPurger : purger, null, null));
   }
 
   byte[] object(String path) {
