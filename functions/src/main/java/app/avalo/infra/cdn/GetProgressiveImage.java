@@ -35,8 +35,6 @@ public final class GetProgressiveImage extends ApiFunction {
               + String.join(", ", ProgressiveImages.FORMAT_PREFERENCE));
         }
       }
-    } else {
-      request.data().raw("formats");
     }
     request.data().done();
     return CdnModule.of(app()).progressive().get(assetId,
