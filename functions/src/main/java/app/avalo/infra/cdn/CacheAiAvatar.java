@@ -25,7 +25,7 @@ public final class CacheAiAvatar extends ApiFunction {
 
   @Override
   protected int maxBodyBytes() {
-    return 15 * 1024 * 1024;
+    return MediaSource.MAX_REQUEST_BYTES;
   }
 
   @Override

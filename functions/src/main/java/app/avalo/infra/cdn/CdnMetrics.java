@@ -111,19 +111,18 @@ final class CdnMetrics {
     doc.put("expireAt", Firestores.timestamp(windowEnd.plus(RETENTION)));
     WriteBatch batch = db.batch();
     batch.set(db.collection(CdnCollections.METRICS).document(ID.format(windowEnd)), doc);
-    batch.set(db.collection(CdnCollections.METRICS).document(LATEST), doc);
+    // A late retry of an older window must not replace a newer "latest" (the job lease rules out
+    // two runs at once, so read-then-write is enough here).
+    DocumentSnapshot latest = Firestores.await(db.collection(CdnCollections.METRICS).document(LATEST).get());
+    com.google.cloud.Timestamp latestEnd = latest.exists() ? latest.getTimestamp("windowEnd") : null;
+    if (latestEnd == null || !Firestores.instant(latestEnd).isAfter(windowEnd)) {
+      batch.set(db.collection(CdnCollections.METRICS).document(LATEST), doc);
+    }
     Firestores.await(batch.commit());
     Log.info("cdn metrics updated", Map.of("assets", assetsReady, "failed", failed, "egressBytes", egressBytes));
 
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("windowEnd", windowEnd.toString());
-    summary.put("assets", assetsReady);
-    summary.put("bytes", bytes);
-    summary.put("failed", failed);
-    summary.put("processing", processing);
-    summary.put("staleMarkedFailed", staleFailed);
-    summary.put("egressBytes", egressBytes);
-    summary.put("hitRatio", traffic.get("hitRatio"));
+    Map<String, Object> summary = plain(doc);
+    summary.remove("expireAt");
     return summary;
   }
 

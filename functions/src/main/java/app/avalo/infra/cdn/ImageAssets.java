@@ -51,7 +51,7 @@ final class ImageAssets {
     String prefix = "media/" + AssetType.IMAGE.folder() + "/" + uid + "/" + assetId + "/";
     List<Variant> variants = store(result, prefix, AssetType.IMAGE, uid, assetId);
     Map<String, Object> fields = fields(result, prefix, source, bytes.length);
-    assets.saveReady(assetId, AssetType.IMAGE, uid, fields, variants, null);
+    record(() -> assets.saveReady(assetId, AssetType.IMAGE, uid, fields, variants, null), variants);
     if (source instanceof MediaSource.Uploaded uploaded && deleteOriginals) {
       // The original still carries the EXIF/GPS block the variants were stripped of.
       storage.deleteUpload(uploaded.path());
@@ -86,7 +86,7 @@ final class ImageAssets {
     fields.put("version", version);
     Instant createdAt = existing.map(a -> (com.google.cloud.Timestamp) a.raw().get("createdAt"))
         .map(app.avalo.infra.platform.Firestores::instant).orElse(null);
-    assets.saveReady(assetId, AssetType.AVATAR, owner, fields, variants, createdAt);
+    record(() -> assets.saveReady(assetId, AssetType.AVATAR, owner, fields, variants, createdAt), variants);
     existing.map(AssetStore.Asset::storagePrefix).filter(p -> p != null && !p.equals(prefix))
         .ifPresent(old -> storage.deleteQuietly(storage.list(old)));
     Map<String, Object> response = response(assetId, AssetType.AVATAR, result, variants);
@@ -121,6 +121,16 @@ final class ImageAssets {
       throw e;
     }
     return variants;
+  }
+
+  /** Writes the asset record; if that fails, the stored objects would be orphans, so they go. */
+  private void record(Runnable save, List<Variant> variants) {
+    try {
+      save.run();
+    } catch (RuntimeException e) {
+      storage.deleteQuietly(variants.stream().map(Variant::path).toList());
+      throw e;
+    }
   }
 
   private Map<String, Object> fields(ImagePipeline.Result result, String prefix, MediaSource source, long bytes) {

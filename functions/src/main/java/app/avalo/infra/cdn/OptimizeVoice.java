@@ -22,14 +22,14 @@ public final class OptimizeVoice extends ApiFunction {
 
   @Override
   protected int maxBodyBytes() {
-    return 15 * 1024 * 1024;
+    return MediaSource.MAX_REQUEST_BYTES;
   }
 
   @Override
   protected Object handle(Request request) {
     String uid = request.caller().requireUid();
     CdnModule cdn = CdnModule.of(app());
-    MediaSource source = MediaSource.read(request.data(), Math.min(cdn.config().voiceMaxBytes(), 11L * 1024 * 1024),
+    MediaSource source = MediaSource.read(request.data(), cdn.config().voiceMaxBytes(),
         path -> UploadPath.ofUser("path", path, uid));
     request.data().done();
     return cdn.voice().optimize(uid, source);

@@ -21,10 +21,9 @@ public final class UploadImage extends ApiFunction {
     super(app);
   }
 
-  /** Base64 inflates by a third: 15 MiB of request carries about 11 MiB of image. */
   @Override
   protected int maxBodyBytes() {
-    return 15 * 1024 * 1024;
+    return MediaSource.MAX_REQUEST_BYTES;
   }
 
   @Override

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.avalo.infra.platform.ApiException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32;
 import org.apache.commons.imaging.formats.tiff.constants.TiffTagConstants;
 import org.apache.commons.imaging.formats.tiff.write.TiffImageWriterLossy;
 import org.apache.commons.imaging.formats.tiff.write.TiffOutputSet;
@@ -112,14 +109,7 @@ class ImageDecoderTest {
     int ihdrEnd = 8 + 12 + 13; // signature, then IHDR (length, type, 13 bytes, CRC)
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(png, 0, ihdrEnd);
-    byte[] name = type.getBytes(StandardCharsets.US_ASCII);
-    out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-    out.writeBytes(name);
-    out.writeBytes(data);
-    CRC32 crc = new CRC32();
-    crc.update(name);
-    crc.update(data);
-    out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    MediaFixtures.chunk(out, type, data);
     out.write(png, ihdrEnd, png.length - ihdrEnd);
     return out.toByteArray();
   }

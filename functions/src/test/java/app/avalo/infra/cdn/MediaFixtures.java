@@ -255,7 +255,8 @@ final class MediaFixtures {
     }
   }
 
-  private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+  /** One PNG chunk: length, type, data and CRC. */
+  static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
     byte[] name = type.getBytes(StandardCharsets.US_ASCII);
     out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
     out.writeBytes(name);
