@@ -139,6 +139,31 @@ class VideoUploadTest {
   }
 
   @Test
+  void phoneVideoWithRotationMetadataComesOutPortrait() throws Exception {
+    MediaFixtures.ffmpeg(tmp, "landscape.mp4", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=10", "-t", "1",
+        "-c:v", "libx264", "-preset", "ultrafast");
+    Path rotated = MediaFixtures.ffmpeg(tmp, "rotated.mp4", "-i", "landscape.mp4", "-c", "copy",
+        "-metadata:s:v:0", "rotate=90");
+    String path = "uploads/" + user.uid() + "/rotated.mp4";
+    t.upload(path, MediaFixtures.read(rotated));
+
+    var response = uploadVideo(t, path);
+
+    assertEquals(200, response.status(), response.body());
+    JsonObject result = response.result().getAsJsonObject();
+    assertEquals(360, result.get("width").getAsInt());
+    assertEquals(640, result.get("height").getAsInt());
+    String prefix = "media/videos/" + user.uid() + "/" + result.get("assetId").getAsString() + "/";
+    String master = new String(t.object(prefix + "hls/master.m3u8"), StandardCharsets.UTF_8);
+    assertTrue(master.contains("RESOLUTION=360x640"), master);
+    Path segment = tmp.resolve("portrait.ts");
+    Files.write(segment, t.object(prefix + "hls/360p/seg_000.ts"));
+    String probe = MediaFixtures.run(tmp, "ffprobe", "-v", "error", "-show_entries", "stream=width,height",
+        "-of", "csv=p=0", segment.toString());
+    assertEquals(List.of("360,640"), probe.lines().filter(l -> !l.isBlank()).distinct().toList(), probe);
+  }
+
+  @Test
   void threeHourVideoIsRefusedBeforeAnythingIsWritten() throws Exception {
     // One frame a minute keeps the three-hour fixture tiny and quick to make.
     Path clip = MediaFixtures.ffmpeg(tmp, "long.mp4", "-f", "lavfi", "-i", "color=c=black:size=64x64:rate=1/60",
