@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
 import com.google.cloud.firestore.DocumentSnapshot;
@@ -129,11 +128,15 @@ final class CdnMetrics {
   /** The admin view: the latest snapshot, the latest bandwidth hour and the last failures. */
   Map<String, Object> stats(int failures) {
     DocumentSnapshot latest = Firestores.await(db.collection(CdnCollections.METRICS).document(LATEST).get());
-    if (!latest.exists()) {
-      throw ApiException.failedPrecondition("no CDN metrics yet: updateCdnMetrics has not run");
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (latest.exists()) {
+      out.put("status", "ok");
+      out.putAll(plain(latest.getData()));
+      out.remove("expireAt");
+    } else {
+      // A fresh deployment before the first 5-minute run: an answer the dashboard can show.
+      out.put("status", "no metrics yet: updateCdnMetrics has not run");
     }
-    Map<String, Object> out = new LinkedHashMap<>(plain(latest.getData()));
-    out.remove("expireAt");
     List<DocumentSnapshot> hours = new ArrayList<>(Firestores.await(db.collection(CdnCollections.BANDWIDTH)
         .orderBy("hourStart", Query.Direction.DESCENDING).limit(1).get()).getDocuments());
     out.put("lastHourBandwidth", hours.isEmpty() ? null : plain(hours.get(0).getData()));
