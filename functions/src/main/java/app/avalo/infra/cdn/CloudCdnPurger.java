@@ -53,7 +53,9 @@ final class CloudCdnPurger implements CachePurger {
     List<String> operations = new ArrayList<>();
     UrlMapsClient urlMaps = client.get();
     for (InvalidateCacheUrlMapRequest call : requests(request)) {
-      operations.add(urlMaps.invalidateCacheAsync(call).getInitialFuture().get().getName());
+      // The plain call, not the long-running wrapper: invalidation takes minutes at the edge and
+      // nothing here waits for it; the operation name is kept for the purge record.
+      operations.add(urlMaps.invalidateCacheCallable().call(call).getName());
     }
     return new PurgeResult(name(), operations);
   }
