@@ -37,7 +37,7 @@ final class ImageDecoder {
 
   /** A decoded, upright image and what the input was. */
   record Decoded(BufferedImage image, ImageFormat format, int sourceWidth, int sourceHeight, int orientation,
-      boolean alpha) {}
+      boolean alpha, int subsampling) {}
 
   Decoded decode(byte[] bytes, String field) {
     if (bytes.length == 0) {
@@ -68,8 +68,8 @@ final class ImageDecoder {
             width, height, width * (double) height / 1e6, maxPixels / 1e6));
       }
       ImageReadParam param = reader.getDefaultReadParam();
-      int factor = Math.max(width, height) / maxLongEdge;
-      if (format == ImageFormat.JPEG && factor >= 2) {
+      int factor = format == ImageFormat.JPEG ? Math.max(1, Math.max(width, height) / maxLongEdge) : 1;
+      if (factor >= 2) {
         // Decode a 100 MP photo at ≥ the output size instead of at full size: a quarter or less
         // of the memory, and the final resample still sees enough pixels for a sharp result.
         param.setSourceSubsampling(factor, factor, 0, 0);
@@ -88,8 +88,10 @@ final class ImageDecoder {
       }
       int orientation = ExifOrientation.read(bytes, format);
       boolean alpha = raw.getColorModel().hasAlpha() && hasTransparentPixel(raw);
-      BufferedImage normalized = toSrgb(raw, alpha);
-      return new Decoded(ExifOrientation.apply(normalized, orientation), format, width, height, orientation, alpha);
+      // Scale first, then turn: the orientation copy then works on at most 3840 px, not 100 MP.
+      BufferedImage normalized = fitToSrgb(raw, alpha);
+      return new Decoded(ExifOrientation.apply(normalized, orientation), format, width, height, orientation, alpha,
+          factor);
     } catch (IOException e) {
       throw corrupt(field, format);
     } finally {
@@ -143,9 +145,16 @@ final class ImageDecoder {
     return false;
   }
 
-  /** Redraws into a plain sRGB int raster: any palette, gray, 16-bit or CMYK-converted input. */
-  private static BufferedImage toSrgb(BufferedImage raw, boolean alpha) {
+  /**
+   * A plain sRGB int raster (from any palette, gray, 16-bit or CMYK-converted input) whose long
+   * edge is at most {@code maxLongEdge}; large images are resampled straight from the decoded
+   * raster, so no full-size copy is made.
+   */
+  private BufferedImage fitToSrgb(BufferedImage raw, boolean alpha) {
     int type = alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB;
+    if (Math.max(raw.getWidth(), raw.getHeight()) > maxLongEdge) {
+      return ImagePipeline.fit(raw, maxLongEdge, type);
+    }
     if (raw.getType() == type) {
       return raw;
     }

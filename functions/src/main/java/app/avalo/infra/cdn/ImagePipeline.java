@@ -44,8 +44,8 @@ final class ImagePipeline {
   Result process(ImageDecoder.Decoded decoded) {
     BufferedImage full = fit(decoded.image(), MAX_LONG_EDGE);
     List<String> notes = new ArrayList<>();
-    if (full != decoded.image()) {
-      notes.add("downscaled from " + decoded.image().getWidth() + "×" + decoded.image().getHeight());
+    if (Math.max(decoded.sourceWidth(), decoded.sourceHeight()) > MAX_LONG_EDGE) {
+      notes.add("downscaled from " + decoded.sourceWidth() + "×" + decoded.sourceHeight());
     }
     List<BufferedImage> sizes = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -88,16 +88,21 @@ final class ImagePipeline {
 
   /** The image scaled so its long edge is at most {@code edge}; the same instance when it already fits. */
   static BufferedImage fit(BufferedImage image, int edge) {
-    int w = image.getWidth();
-    int h = image.getHeight();
-    if (Math.max(w, h) <= edge) {
+    if (Math.max(image.getWidth(), image.getHeight()) <= edge) {
       return image;
     }
+    return fit(image, edge, image.getType());
+  }
+
+  /** The image resampled so its long edge is {@code edge}, as an image of {@code type}. */
+  static BufferedImage fit(BufferedImage image, int edge, int type) {
+    int w = image.getWidth();
+    int h = image.getHeight();
     double scale = edge / (double) Math.max(w, h);
     int tw = Math.max(1, (int) Math.round(w * scale));
     int th = Math.max(1, (int) Math.round(h * scale));
     try {
-      return Thumbnails.of(image).forceSize(tw, th).imageType(image.getType()).asBufferedImage();
+      return Thumbnails.of(image).forceSize(tw, th).imageType(type).asBufferedImage();
     } catch (IOException e) {
       throw new UncheckedIOException("resampling failed", e);
     }

@@ -50,11 +50,11 @@ class ImageDecoderTest {
     ImageDecoder.Decoded decoded = decoder.decode(jpeg, "data");
 
     assertEquals(8000, decoded.sourceWidth());
-    assertEquals(4000, decoded.image().getWidth(), "decoded at half size: 4000 ≥ 3840");
-    assertEquals(2000, decoded.image().getHeight());
-    BufferedImage full = ImagePipeline.fit(decoded.image(), ImagePipeline.MAX_LONG_EDGE);
-    assertEquals(3840, full.getWidth());
-    assertEquals(1920, full.getHeight());
+    assertEquals(4000, decoded.sourceHeight());
+    assertEquals(2, decoded.subsampling(), "decoded at half size (4000 px still ≥ 3840)");
+    assertEquals(3840, decoded.image().getWidth());
+    assertEquals(1920, decoded.image().getHeight());
+    assertEquals(BufferedImage.TYPE_INT_RGB, decoded.image().getType());
   }
 
   @Test
