@@ -4,6 +4,7 @@ import app.avalo.infra.platform.Firestores;
 import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.AggregateField;
 import com.google.cloud.firestore.AggregateQuerySnapshot;
+import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.Query;
@@ -50,6 +51,25 @@ final class AssetStore {
     Map<String, Object> doc = base(id, type, owner, PROCESSING);
     doc.putAll(fields);
     Firestores.await(db.collection(CdnCollections.ASSETS).document(id).create(doc));
+  }
+
+  /**
+   * Claims asset {@code id} for a long job: creates it as processing, or restarts it if its last
+   * attempt failed. Returns the existing asset (and claims nothing) when another attempt is
+   * processing or has finished.
+   */
+  Optional<Asset> startProcessing(String id, AssetType type, String owner, Map<String, Object> fields) {
+    DocumentReference ref = db.collection(CdnCollections.ASSETS).document(id);
+    Map<String, Object> doc = base(id, type, owner, PROCESSING);
+    doc.putAll(fields);
+    return Firestores.await(db.runTransaction(tx -> {
+      DocumentSnapshot current = tx.get(ref).get();
+      if (current.exists() && !FAILED.equals(current.getString("status"))) {
+        return Optional.of(toAsset(current));
+      }
+      tx.set(ref, doc);
+      return Optional.<Asset>empty();
+    }));
   }
 
   /** Writes the finished asset (replacing a processing record or an older avatar version). */

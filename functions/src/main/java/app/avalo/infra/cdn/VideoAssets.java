@@ -5,6 +5,10 @@ import app.avalo.infra.platform.Log;
 import app.avalo.infra.platform.Status;
 import com.google.cloud.storage.Blob;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -51,12 +55,18 @@ final class VideoAssets {
   Map<String, Object> uploadVideo(String uid, UploadPath path) {
     tool.requireEncoder("libx264", "HLS video");
     tool.requireEncoder("aac", "HLS audio");
+    // One asset per uploaded object: a client that retries after a timeout gets the running or
+    // finished job instead of starting a second ten-minute transcode.
+    String assetId = "vid_" + sha256(uid + "\n" + path.value()).substring(0, 32);
+    Optional<AssetStore.Asset> existing = assets.find(assetId);
+    if (existing.isPresent() && !AssetStore.FAILED.equals(existing.get().status())) {
+      return view(existing.get());
+    }
     Blob blob = storage.upload(path, "path", config.videoMaxBytes());
     try (WorkDir work = WorkDir.create("video")) {
       Path input = work.resolve("source");
       storage.download(blob, input);
       MediaTool.MediaProbe probe = probe(input);
-      String assetId = "vid_" + UUID.randomUUID().toString().replace("-", "");
       String prefix = "media/" + AssetType.VIDEO.folder() + "/" + uid + "/" + assetId + "/";
       List<HlsLadder.Rendition> ladder = HlsLadder.forSource(probe.video().width(), probe.video().height());
       Map<String, Object> fields = new HashMap<>();
@@ -68,7 +78,10 @@ final class VideoAssets {
       fields.put("durationMs", Math.round(probe.durationSeconds() * 1000));
       fields.put("hasAudio", probe.audio() != null);
       fields.put("storagePrefix", prefix);
-      assets.createProcessing(assetId, AssetType.VIDEO, uid, fields);
+      Optional<AssetStore.Asset> running = assets.startProcessing(assetId, AssetType.VIDEO, uid, fields);
+      if (running.isPresent()) {
+        return view(running.get()); // a concurrent retry got there first
+      }
       try {
         List<Variant> variants = transcode(work, input, probe, ladder, prefix, uid, assetId);
         HlsLadder.Rendition top = ladder.get(0);
@@ -79,17 +92,7 @@ final class VideoAssets {
           storage.deleteUpload(path);
         }
         Log.info("video processed", Map.of("assetId", assetId, "renditions", ladder.size()));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("assetId", assetId);
-        out.put("type", AssetType.VIDEO.wire());
-        out.put("status", AssetStore.READY);
-        out.put("durationMs", fields.get("durationMs"));
-        out.put("width", top.width());
-        out.put("height", top.height());
-        out.put("playlistUrl", storage.publicUrl(prefix + "hls/master.m3u8"));
-        out.put("posterUrl", storage.publicUrl(prefix + "poster.jpg"));
-        out.put("variants", variants.stream().map(v -> v.toClient(storage)).toList());
-        return out;
+        return view(assets.find(assetId).orElseThrow());
       } catch (RuntimeException e) {
         String reason = reason(e);
         storage.deleteQuietly(storage.list(prefix));
@@ -99,6 +102,33 @@ final class VideoAssets {
         throw new ApiException(status, "video processing failed: " + reason,
             Map.of("assetId", assetId, "status", AssetStore.FAILED));
       }
+    }
+  }
+
+  /** What the caller gets for a video asset, ready or still processing. */
+  private Map<String, Object> view(AssetStore.Asset asset) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("assetId", asset.id());
+    out.put("type", AssetType.VIDEO.wire());
+    out.put("status", asset.status());
+    out.put("durationMs", asset.raw().get("durationMs"));
+    if (asset.ready()) {
+      String prefix = asset.storagePrefix();
+      out.put("width", asset.width());
+      out.put("height", asset.height());
+      out.put("playlistUrl", storage.publicUrl(prefix + "hls/master.m3u8"));
+      out.put("posterUrl", storage.publicUrl(prefix + "poster.jpg"));
+      out.put("variants", asset.variants().stream().map(v -> v.toClient(storage)).toList());
+    }
+    return out;
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

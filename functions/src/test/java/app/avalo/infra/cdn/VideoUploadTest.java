@@ -117,6 +117,13 @@ class VideoUploadTest {
     assertTrue(MediaFixtures.webpChunks(preview).contains("ANIM"), "an animated WebP preview");
     assertTrue(MediaFixtures.webpChunks(preview).stream().filter(c -> c.equals("ANMF")).count() > 10, "several frames");
     assertNull(t.blob(path), "the original is removed once transcoded");
+
+    // The client retries (say, after its own timeout): it gets the finished asset, no second transcode.
+    var retry = uploadVideo(t, path);
+    assertEquals(200, retry.status(), retry.body());
+    assertEquals(assetId, retry.result().getAsJsonObject().get("assetId").getAsString());
+    assertEquals("ready", retry.result().getAsJsonObject().get("status").getAsString());
+    assertEquals(result.get("playlistUrl"), retry.result().getAsJsonObject().get("playlistUrl"));
   }
 
   @Test
