@@ -46,13 +46,6 @@ final class AssetStore {
   /** Count, bytes and variants of the assets of one type and status. */
   record Totals(long assets, long bytes, long variants) {}
 
-  /** Records a long job as started; fails if the id exists. */
-  void createProcessing(String id, AssetType type, String owner, Map<String, Object> fields) {
-    Map<String, Object> doc = base(id, type, owner, PROCESSING);
-    doc.putAll(fields);
-    Firestores.await(db.collection(CdnCollections.ASSETS).document(id).create(doc));
-  }
-
   /**
    * Claims asset {@code id} for a long job: creates it as processing, or restarts it if its last
    * attempt failed. Returns the existing asset (and claims nothing) when another attempt is

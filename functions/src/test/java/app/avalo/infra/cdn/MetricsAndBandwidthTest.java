@@ -52,9 +52,9 @@ class MetricsAndBandwidthTest {
         + t.db.collection("cdnAssets").document(b).get().get().getLong("variantCount");
     // A job whose instance died two hours ago, and a recent one still running.
     AssetStore store = new AssetStore(t.db, t.clock);
-    store.createProcessing("vid_stuck", AssetType.VIDEO, user.uid(), Map.of());
+    store.startProcessing("vid_stuck", AssetType.VIDEO, user.uid(), Map.of());
     t.clock.advance(Duration.ofHours(2));
-    store.createProcessing("vid_running", AssetType.VIDEO, user.uid(), Map.of());
+    store.startProcessing("vid_running", AssetType.VIDEO, user.uid(), Map.of());
     Instant scheduled = Instant.parse("2026-11-27T12:05:00Z");
     t.clock.set(scheduled.plusSeconds(3));
     EgressRecorder egress = CdnModule.of(t.app).egressRecorder();
