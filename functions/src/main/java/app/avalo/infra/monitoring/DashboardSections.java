@@ -19,8 +19,7 @@ public final class DashboardSections {
         // ---- Registration points: replace each placeholder with the domain's section at merge. ----
         new app.avalo.infra.routing.RoutingDashboardSection(),
         new app.avalo.infra.scaling.ScalingDashboardSection(),
-        // cdn:      new app.avalo.infra.cdn.CdnDashboardSection()
-        notRegistered("cdn"),
+        new app.avalo.infra.cdn.CdnDashboardSection(),
         new app.avalo.infra.cost.CostDashboardSection(),
         // recovery: new app.avalo.infra.recovery.RecoveryDashboardSection()
         notRegistered("recovery"));

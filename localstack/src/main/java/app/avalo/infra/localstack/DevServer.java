@@ -68,6 +68,11 @@ public final class DevServer implements AutoCloseable {
   public static DevServer start(Options options) throws Exception {
     Map<String, String> env = new HashMap<>(options.env());
     env.putIfAbsent("GOOGLE_CLOUD_PROJECT", "demo-avalo");
+    int port = options.port() == 0 ? freePort() : options.port();
+    String baseUrl = "http://127.0.0.1:" + port;
+    // Media URLs point at the dev server, which serves the in-memory Storage objects.
+    env.putIfAbsent("MEDIA_BUCKET", env.get("GOOGLE_CLOUD_PROJECT") + "-media");
+    env.putIfAbsent("CDN_BASE_URL", baseUrl + "/_local/storage/" + env.get("MEDIA_BUCKET"));
     Storage storage = LocalStorageHelper.getOptions().getService();
     App.Builder builder = App.builder(env).storage(storage);
     if (options.catalog() != null) {
@@ -83,8 +88,6 @@ public final class DevServer implements AutoCloseable {
       Class<?> type = Class.forName(entry.entryPoint());
       functions.put(entry.name(), (HttpFunction) type.getDeclaredConstructor().newInstance());
     }
-    int port = options.port() == 0 ? freePort() : options.port();
-    String baseUrl = "http://127.0.0.1:" + port;
     String authHost = app.config().authEmulatorHost();
     Map<String, Object> firebaseInit = new LinkedHashMap<>();
     firebaseInit.put("projectId", app.config().projectId());
@@ -98,7 +101,7 @@ public final class DevServer implements AutoCloseable {
         "functionsPort", port));
     LocalHealth health = new LocalHealth();
     DevRouter.install(new DevRouter.Routes(catalog, functions, app.config().projectId(),
-        options.repoRoot().resolve("admin-web/dist").toAbsolutePath().normalize(), firebaseInit, health));
+        options.repoRoot().resolve("admin-web/dist").toAbsolutePath().normalize(), firebaseInit, health, storage));
 
     Invoker invoker = new Invoker(port, DevRouter.class.getName(), "http", DevServer.class.getClassLoader());
     invoker.startTestServer();

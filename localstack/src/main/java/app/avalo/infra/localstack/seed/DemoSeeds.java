@@ -11,6 +11,7 @@ public final class DemoSeeds {
         new RoutingSeed(),
         new ScalingSeed(),
         new CostSeed(),
+        new CdnSeed(),
         new MonitoringSeed());
   }
 }
