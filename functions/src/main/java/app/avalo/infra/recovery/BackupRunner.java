@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -118,14 +117,14 @@ final class BackupRunner {
     }
     byte[] manifest = storage.read(id.manifestObject())
         .orElseThrow(() -> ApiException.dataLoss("backup " + id + ": manifest missing after writing"));
-    if (!HexFormat.of().formatHex(Partitioner.sha256().digest(manifest)).equals(written.manifestSha256())) {
+    if (!ShardReader.sha256(manifest).equals(written.manifestSha256())) {
       throw ApiException.dataLoss("backup " + id + ": stored manifest differs from the one written");
     }
   }
 
   private boolean manifestIntact(BackupRecord record) {
     return storage.read(record.id().manifestObject())
-        .map(bytes -> HexFormat.of().formatHex(Partitioner.sha256().digest(bytes)).equals(record.manifestSha256()))
+        .map(bytes -> ShardReader.sha256(bytes).equals(record.manifestSha256()))
         .orElse(false);
   }
 

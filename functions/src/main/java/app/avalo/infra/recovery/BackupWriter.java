@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -78,7 +77,7 @@ final class BackupWriter {
     try (OutputStream out = sink.create(id.manifestObject(), id.tier().storageClass(), "application/json")) {
       out.write(json);
     }
-    return new Written(manifest, HexFormat.of().formatHex(Partitioner.sha256().digest(json)));
+    return new Written(manifest, ShardReader.sha256(json));
   }
 
   private Manifest.CollectionEntry writeCollection(BackupId id, CriticalCollection collection, Instant snapshotTime,

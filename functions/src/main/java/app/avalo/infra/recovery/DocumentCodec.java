@@ -57,8 +57,11 @@ final class DocumentCodec {
 
   /** Writes one document as one line (with the trailing newline). */
   static void writeLine(Writer out, DocumentRecord doc) throws IOException {
-    JsonWriter json = new JsonWriter(out);
-    json.setHtmlSafe(false);
+    json(out, json -> writeDocument(json, doc));
+    out.write('\n');
+  }
+
+  private static void writeDocument(JsonWriter json, DocumentRecord doc) throws IOException {
     json.beginObject();
     json.name("c").value(doc.collection());
     json.name("id").value(doc.id());
@@ -71,18 +74,10 @@ final class DocumentCodec {
     json.name("f");
     writeFields(json, doc.fields());
     json.endObject();
-    json.flush();
-    out.write('\n');
   }
 
   static String line(DocumentRecord doc) {
-    StringWriter out = new StringWriter();
-    try {
-      writeLine(out, doc);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
+    return render(out -> writeLine(out, doc));
   }
 
   /** The header of a line: enough to decide whether to decode the fields at all. */
@@ -151,30 +146,33 @@ final class DocumentCodec {
 
   /** The canonical encoding of a document's fields: equal fields, equal strings. */
   static String encodeFields(Map<String, Object> fields) {
+    return render(out -> json(out, json -> writeFields(json, fields)));
+  }
+
+  /** The canonical encoding of one value. */
+  static String encodeValue(Object value) {
+    return render(out -> json(out, json -> writeValue(json, value)));
+  }
+
+  private interface Body<T> {
+    void write(T target) throws IOException;
+  }
+
+  private static String render(Body<Writer> body) {
     StringWriter out = new StringWriter();
     try {
-      JsonWriter json = new JsonWriter(out);
-      json.setHtmlSafe(false);
-      writeFields(json, fields);
-      json.flush();
+      body.write(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toString();
   }
 
-  /** The canonical encoding of one value. */
-  static String encodeValue(Object value) {
-    StringWriter out = new StringWriter();
-    try {
-      JsonWriter json = new JsonWriter(out);
-      json.setHtmlSafe(false);
-      writeValue(json, value);
-      json.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
+  private static void json(Writer out, Body<JsonWriter> body) throws IOException {
+    JsonWriter json = new JsonWriter(out);
+    json.setHtmlSafe(false);
+    body.write(json);
+    json.flush();
   }
 
   // ---- values ----

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Cloud Scheduler, every 6 hours ({@code 0 *&#47;6 * * *}): checks each tier's newest backup for
+ * Cloud Scheduler, every 6 hours (<code>0 *&#47;6 * * *</code>): checks each tier's newest backup for
  * freshness, intact shards (every one re-hashed) and plausible counts; raises and resolves alerts
  * and writes {@code backupHealth/latest}. See {@link BackupHealthMonitor}. Once per scheduled time.
  */

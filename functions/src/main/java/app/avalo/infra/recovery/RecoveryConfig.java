@@ -14,7 +14,8 @@ import java.util.Map;
  *     large the backup grows ({@code BACKUP_TARGET_DOCS_PER_SHARD})
  * @param maxPartitions cap on shards per collection, bounding open uploads and memory
  *     ({@code BACKUP_MAX_PARTITIONS})
- * @param pageSize documents per Firestore read page ({@code BACKUP_PAGE_SIZE})
+ * @param pageSize documents per Firestore read page; a backup holds two pages at a time (one being
+ *     encoded, the next being fetched) ({@code BACKUP_PAGE_SIZE})
  * @param keep backups kept per tier ({@code BACKUP_KEEP_HOURLY|DAILY|COLD})
  * @param maxSnapshotAge how long a backup may read at one read time: Firestore keeps old versions
  *     for one hour (seven days with point-in-time recovery enabled)
@@ -41,7 +42,7 @@ record RecoveryConfig(
         bucket,
         env.intValue("BACKUP_TARGET_DOCS_PER_SHARD", 2000, 10, 1_000_000),
         env.intValue("BACKUP_MAX_PARTITIONS", 256, 1, 4096),
-        env.intValue("BACKUP_PAGE_SIZE", 1000, 10, 10_000),
+        env.intValue("BACKUP_PAGE_SIZE", 5000, 10, 10_000),
         Map.copyOf(keep),
         Duration.ofSeconds(env.longValue("BACKUP_MAX_SNAPSHOT_AGE_SECONDS", 3300, 60, 7 * 24 * 3600)));
   }

@@ -21,7 +21,7 @@ final class ShardReader {
 
   /** True when the bytes are exactly the ones recorded (size and SHA-256). */
   static boolean matches(byte[] stored, long bytes, String sha256) {
-    return stored.length == bytes && HexFormat.of().formatHex(Partitioner.sha256().digest(stored)).equals(sha256);
+    return stored.length == bytes && sha256(stored).equals(sha256);
   }
 
   static String sha256(byte[] bytes) {
