@@ -88,6 +88,28 @@ class EntityRecoveryTest {
   }
 
   @Test
+  void aRecoverySlowerThanItsSlaSaysSoAndRaisesAWarning() throws Exception {
+    chat("chat-slow", 1);
+    world.hourlyBackupNow();
+    // Each look at the monotonic clock sees 11 s pass: start to end is over the chat's 10 s.
+    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+    var slow = world.newApp(java.util.function.UnaryOperator.identity(), () -> nanos.addAndGet(11_000_000_000L));
+
+    JsonObject result = RecoveryFixture.ok(RecoveryFixture.callAsAdmin(new RecoverChat(() -> slow),
+        "{\"chatId\": \"chat-slow\"}"));
+
+    assertFalse(result.get("withinSla").getAsBoolean());
+    assertTrue(result.get("elapsedMs").getAsLong() > 10_000, result.toString());
+    var alert = Firestores.await(world.db.collection("systemAlerts").whereEqualTo("source", "recovery")
+        .whereEqualTo("key", "sla:chat").get()).getDocuments();
+    assertEquals(1, alert.size());
+    assertEquals("warning", alert.get(0).getString("severity"));
+    String archiveId = result.getAsJsonObject("archive").get("archiveId").getAsString();
+    assertEquals(false, Firestores.await(world.db.collection("recoveryArchives").document(archiveId).get())
+        .getBoolean("withinSla"));
+  }
+
+  @Test
   void withoutAnyBackupThereIsNothingToRecoverFrom() throws Exception {
     FakeExchange.Response response = world.recoverWallet("{\"userId\": \"u1\"}");
     assertEquals("FAILED_PRECONDITION", response.errorStatus(), response.body());

@@ -55,8 +55,13 @@ final class RecoveryFixture {
 
   /** Another App on the same Firestore, bucket and clock, writing backups through a decorated sink. */
   App newApp(UnaryOperator<ShardSink> sinkDecorator) {
+    return newApp(sinkDecorator, System::nanoTime);
+  }
+
+  /** … and measuring elapsed time with {@code nanoTime}. */
+  App newApp(UnaryOperator<ShardSink> sinkDecorator, java.util.function.LongSupplier nanoTime) {
     App created = App.builder(env).firestore(db).storage(storage).clock(clock).build();
-    created.module(RecoveryModule.class, a -> new RecoveryModule(a, sinkDecorator, System::nanoTime));
+    created.module(RecoveryModule.class, a -> new RecoveryModule(a, sinkDecorator, nanoTime));
     return created;
   }
 
