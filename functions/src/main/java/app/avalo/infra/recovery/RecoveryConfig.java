@@ -1,5 +1,6 @@
 package app.avalo.infra.recovery;
 
+import app.avalo.infra.platform.AppConfig;
 import app.avalo.infra.platform.ConfigReader;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -8,7 +9,9 @@ import java.util.Map;
 /**
  * The recovery domain's configuration, read once from the environment.
  *
- * @param bucket Cloud Storage bucket holding backups and recovery archives ({@code BACKUP_BUCKET})
+ * @param bucket Cloud Storage bucket holding backups and recovery archives ({@code BACKUP_BUCKET});
+ *     required, except against the Firestore emulator (the local stack, whose storage is in
+ *     memory), where it defaults to {@code <project>-backups}
  * @param targetDocsPerShard documents per shard a backup aims for; the partition count of a
  *     collection is its size divided by this, so one entity's shard stays about this size however
  *     large the backup grows ({@code BACKUP_TARGET_DOCS_PER_SHARD})
@@ -29,8 +32,10 @@ record RecoveryConfig(
     Map<BackupTier, Integer> keep,
     Duration maxSnapshotAge) {
 
-  static RecoveryConfig read(ConfigReader env) {
-    String bucket = env.required("BACKUP_BUCKET", "the Cloud Storage bucket for backups and recovery archives");
+  static RecoveryConfig read(ConfigReader env, AppConfig platform) {
+    String bucket = platform.firestoreEmulatorHost() != null && !platform.onCloudFunctions()
+        ? env.optional("BACKUP_BUCKET", platform.projectId() + "-backups")
+        : env.required("BACKUP_BUCKET", "the Cloud Storage bucket for backups and recovery archives");
     if (!bucket.isEmpty() && !bucket.matches("[a-z0-9][a-z0-9._\\-]{1,220}[a-z0-9]")) {
       env.problem("BACKUP_BUCKET must be a bucket name (lower-case letters, digits, '.', '-', '_'), got '" + bucket + "'");
     }

@@ -32,7 +32,7 @@ public final class RecoveryModule {
    */
   RecoveryModule(App app, UnaryOperator<ShardSink> sinkDecorator, LongSupplier nanoTime) {
     ConfigReader env = app.configReader();
-    this.config = RecoveryConfig.read(env);
+    this.config = RecoveryConfig.read(env, app.config());
     env.throwIfInvalid();
     BackupStorage storage = new BackupStorage(app.storage(), config.bucket());
     this.catalog = new BackupCatalog(app.firestore(), app.clock());
