@@ -9,7 +9,9 @@
 //   - transaction isolation: reads inside a transaction are remembered and the commit fails with
 //     ABORTED if any of them changed meanwhile (the package hands out one dummy transaction id and
 //     commits blindly, so concurrent read-modify-write would silently lose updates);
-//   - all-or-nothing commits: exists-preconditions are checked before any write is applied.
+//   - all-or-nothing commits: exists-preconditions are checked before any write is applied;
+//   - set() without a mask replaces the whole document (the package merges into it, so a field
+//     the new version no longer has would survive).
 // Still missing (see README): ListDocuments, ListCollectionIds, BatchWrite (BulkWriter),
 // collection-group queries, dotted field paths, security rules, update_time preconditions.
 import { createRequire } from "node:module";
@@ -136,6 +138,20 @@ FirestoreState.prototype.v1Query = function (parent, query) {
   if (query.offset > 0) result = result.slice(query.offset);
   if (query.has_limit) result = result.slice(0, query.limit.value);
   return result;
+};
+
+// ---- set() replaces the document ---------------------------------------------------------------
+
+// A write with a document but no update mask (the clients' set() without merge) is a full
+// replacement in Firestore; the package merges field by field. Clear the old fields first.
+const originalWriteV1Document = FirestoreState.prototype.writeV1Document;
+FirestoreState.prototype.writeV1Document = function (date, write) {
+  const preconditioned = write.has_current_document && write.current_document.has_exists;
+  if (write.has_update && !write.has_update_mask && !preconditioned) {
+    const document = this.getDocument(write.update.name);
+    if (document.metadata.hasExist) document.fields = {};
+  }
+  return originalWriteV1Document.call(this, date, write);
 };
 
 // ---- transactions ------------------------------------------------------------------------------
