@@ -12,6 +12,7 @@ public final class DemoSeeds {
         new ScalingSeed(),
         new CostSeed(),
         new CdnSeed(),
+        new RecoverySeed(),
         new MonitoringSeed());
   }
 }
