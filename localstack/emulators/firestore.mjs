@@ -9,7 +9,9 @@
 //   - transaction isolation: reads inside a transaction are remembered and the commit fails with
 //     ABORTED if any of them changed meanwhile (the package hands out one dummy transaction id and
 //     commits blindly, so concurrent read-modify-write would silently lose updates);
-//   - all-or-nothing commits: exists-preconditions are checked before any write is applied.
+//   - all-or-nothing commits: exists-preconditions are checked before any write is applied;
+//   - set() without a mask replaces the whole document (the package merges into it, so a field
+//     the new version no longer has would survive).
 // Still missing (see README): ListDocuments, ListCollectionIds, BatchWrite (BulkWriter),
 // collection-group queries, dotted field paths, security rules, update_time preconditions.
 import { createRequire } from "node:module";
@@ -138,11 +140,27 @@ FirestoreState.prototype.v1Query = function (parent, query) {
   return result;
 };
 
+// ---- set() replaces the document ---------------------------------------------------------------
+
+// A write with a document but no update mask (the clients' set() without merge) is a full
+// replacement in Firestore; the package merges field by field. Clear the old fields first.
+const originalWriteV1Document = FirestoreState.prototype.writeV1Document;
+FirestoreState.prototype.writeV1Document = function (date, write) {
+  const preconditioned = write.has_current_document && write.current_document.has_exists;
+  if (write.has_update && !write.has_update_mask && !preconditioned) {
+    const document = this.getDocument(write.update.name);
+    if (document.metadata.hasExist) document.fields = {};
+  }
+  return originalWriteV1Document.call(this, date, write);
+};
+
 // ---- transactions ------------------------------------------------------------------------------
 
 let state = null;
 // Counts successful writes, so tests can check that a refused request wrote nothing.
 export const stats = { commits: 0, writes: 0 };
+// Writes per document path, for "no document takes more than ~1 write/s" measurements.
+export const writesPerDocument = new Map();
 const versions = new Map(); // document path -> version (bumped on every change)
 let clock = 0;
 const transactions = new Map(); // hex id -> Map(path -> version read)
@@ -251,6 +269,10 @@ P.Commit = function (call, callback) {
     if (!err) {
       stats.commits += 1;
       stats.writes += request.writes.length;
+      for (const write of request.writes) {
+        const target = write.has_delete ? write.delete : write.has_update ? write.update.name : write.has_transform ? write.transform.document : null;
+        if (target) writesPerDocument.set(target, (writesPerDocument.get(target) ?? 0) + 1);
+      }
     }
     callback(err, response);
   });

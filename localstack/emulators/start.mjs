@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import http from "node:http";
-import { startFirestore, stats } from "./firestore.mjs";
+import { startFirestore, stats, writesPerDocument } from "./firestore.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -131,10 +131,19 @@ try {
     firestore = await startFirestore(port);
     firestoreHost = `127.0.0.1:${port}`;
     log(`Firestore emulator (@firestore-emulator/server, patched) on ${firestoreHost}`);
-    // A side port with write statistics (GET /stats), for "nothing was written" assertions.
+    // A side port with write statistics: GET /stats (totals, for "nothing was written" assertions)
+    // and GET /stats/documents?top=N (the most-written documents, for write-rate measurements).
     const adminPort = await freePort();
     const admin = http.createServer((req, res) => {
       res.setHeader("Content-Type", "application/json");
+      const url = new URL(req.url, "http://localhost");
+      if (url.pathname === "/stats/documents") {
+        const top = Math.min(1000, Number(url.searchParams.get("top") ?? 10));
+        const rows = [...writesPerDocument.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
+          .map(([path, writes]) => ({ path, writes }));
+        res.end(JSON.stringify(rows));
+        return;
+      }
       res.end(JSON.stringify(stats));
     });
     await new Promise((resolve) => admin.listen(adminPort, "127.0.0.1", resolve));

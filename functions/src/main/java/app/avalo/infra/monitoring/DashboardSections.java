@@ -1,14 +1,17 @@
 package app.avalo.infra.monitoring;
 
-import app.avalo.infra.platform.ApiException;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.cdn.CdnDashboardSection;
+import app.avalo.infra.cost.CostDashboardSection;
 import app.avalo.infra.platform.DashboardSection;
+import app.avalo.infra.recovery.RecoveryDashboardSection;
+import app.avalo.infra.routing.RoutingDashboardSection;
+import app.avalo.infra.scaling.ScalingDashboardSection;
 import java.util.List;
 
 /**
  * The sections {@code getDashboardData} shows, in display order. Each domain contributes one
- * {@link DashboardSection}; a domain whose section is not registered in this build shows as
- * unavailable instead of failing the dashboard.
+ * {@link DashboardSection}; a section that fails shows as unavailable instead of failing the
+ * dashboard.
  */
 public final class DashboardSections {
   private DashboardSections() {}
@@ -16,30 +19,10 @@ public final class DashboardSections {
   public static List<DashboardSection> all() {
     return List.of(
         new MonitoringDashboardSection(),
-        // ---- Registration points: replace each placeholder with the domain's section at merge. ----
-        // routing:  new app.avalo.infra.routing.RoutingDashboardSection()
-        notRegistered("routing"),
-        new app.avalo.infra.scaling.ScalingDashboardSection(),
-        // cdn:      new app.avalo.infra.cdn.CdnDashboardSection()
-        notRegistered("cdn"),
-        // cost:     new app.avalo.infra.cost.CostDashboardSection()
-        notRegistered("cost"),
-        // recovery: new app.avalo.infra.recovery.RecoveryDashboardSection()
-        notRegistered("recovery"));
-  }
-
-  /** A placeholder for a domain whose section is not part of this build. */
-  static DashboardSection notRegistered(String domain) {
-    return new DashboardSection() {
-      @Override
-      public String name() {
-        return domain;
-      }
-
-      @Override
-      public Object snapshot(App app) {
-        throw ApiException.unavailable("the " + domain + " section is not registered in this build");
-      }
-    };
+        new RoutingDashboardSection(),
+        new ScalingDashboardSection(),
+        new CdnDashboardSection(),
+        new CostDashboardSection(),
+        new RecoveryDashboardSection());
   }
 }

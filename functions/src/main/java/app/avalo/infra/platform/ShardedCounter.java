@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counters that many writers bump at once: each increment lands on one of {@code shards} documents
@@ -25,6 +26,9 @@ public final class ShardedCounter {
   private final Firestore db;
   private final String collection;
   private final int shards;
+  // Round-robin from a random start: one instance spreads its writes evenly over the shards
+  // (random picks would put some shards well above the average), and instances don't move in step.
+  private final AtomicInteger nextShard = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 20));
 
   public ShardedCounter(Firestore db, String collection, int shards) {
     if (shards < 1 || shards > 1000) {
@@ -60,7 +64,7 @@ public final class ShardedCounter {
       update.put(field, delta instanceof Double || delta instanceof Float
           ? FieldValue.increment(delta.doubleValue()) : FieldValue.increment(delta.longValue()));
     });
-    int shard = ThreadLocalRandom.current().nextInt(shards);
+    int shard = Math.floorMod(nextShard.getAndIncrement(), shards);
     batch.set(shardsOf(counterId).document(Integer.toString(shard)), update, SetOptions.merge());
   }
 

@@ -5,7 +5,12 @@ import app.avalo.infra.platform.Json;
 import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.Storage;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +38,8 @@ public final class DevRouter implements HttpFunction {
       String projectId,
       Path adminWeb,
       Map<String, Object> firebaseInit,
-      LocalHealth health) {}
+      LocalHealth health,
+      Storage storage) {}
 
   static void install(Routes r) {
     routes = r;
@@ -58,6 +64,10 @@ public final class DevRouter implements HttpFunction {
     }
     if (path.startsWith("/_local/health/")) {
       r.health().serve(path.substring("/_local/health/".length()), request, response);
+      return;
+    }
+    if (path.startsWith("/_local/storage/")) {
+      serveObject(r.storage(), path.substring("/_local/storage/".length()), response);
       return;
     }
     if (path.equals("/_local/functions")) {
@@ -110,6 +120,25 @@ public final class DevRouter implements HttpFunction {
     response.appendHeader("Cache-Control", "no-cache");
     try (OutputStream out = response.getOutputStream()) {
       Files.copy(file, out);
+    }
+  }
+
+  /** Serves an object of the in-memory Cloud Storage, the way a CDN in front of the bucket would. */
+  private static void serveObject(Storage storage, String bucketAndName, HttpResponse response) throws IOException {
+    int slash = bucketAndName.indexOf('/');
+    Blob blob = slash <= 0 ? null : storage.get(BlobId.of(bucketAndName.substring(0, slash),
+        URLDecoder.decode(bucketAndName.substring(slash + 1), StandardCharsets.UTF_8)));
+    if (blob == null) {
+      sendJson(response, 404, Map.of("error", Map.of("status", "NOT_FOUND", "message", "no object " + bucketAndName)));
+      return;
+    }
+    response.setStatusCode(200);
+    response.setContentType(blob.getContentType() == null ? "application/octet-stream" : blob.getContentType());
+    if (blob.getCacheControl() != null) {
+      response.appendHeader("Cache-Control", blob.getCacheControl());
+    }
+    try (OutputStream out = response.getOutputStream()) {
+      out.write(blob.getContent());
     }
   }
 

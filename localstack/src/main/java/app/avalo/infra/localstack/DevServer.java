@@ -42,10 +42,16 @@ public final class DevServer implements AutoCloseable {
   private final LocalHealth health;
   private final AuthEmulatorClient.Account admin;
 
-  /** How to start: port 0 picks a free one. */
-  public record Options(int port, Path repoRoot, boolean seed, boolean scheduler, Map<String, String> env) {
+  /** How to start: port 0 picks a free one; a null catalog means the bundled one. */
+  public record Options(int port, Path repoRoot, boolean seed, boolean scheduler, Map<String, String> env,
+      Catalog catalog) {
     public static Options forTests(Path repoRoot) {
-      return new Options(0, repoRoot, false, false, System.getenv());
+      return new Options(0, repoRoot, false, false, System.getenv(), null);
+    }
+
+    /** The same options serving {@code catalog} (e.g. with extra benchmark-only functions). */
+    public Options withCatalog(Catalog catalog) {
+      return new Options(port, repoRoot, seed, scheduler, env, catalog);
     }
   }
 
@@ -62,8 +68,17 @@ public final class DevServer implements AutoCloseable {
   public static DevServer start(Options options) throws Exception {
     Map<String, String> env = new HashMap<>(options.env());
     env.putIfAbsent("GOOGLE_CLOUD_PROJECT", "demo-avalo");
+    int port = options.port() == 0 ? freePort() : options.port();
+    String baseUrl = "http://127.0.0.1:" + port;
+    // Media URLs point at the dev server, which serves the in-memory Storage objects.
+    env.putIfAbsent("MEDIA_BUCKET", env.get("GOOGLE_CLOUD_PROJECT") + "-media");
+    env.putIfAbsent("CDN_BASE_URL", baseUrl + "/_local/storage/" + env.get("MEDIA_BUCKET"));
     Storage storage = LocalStorageHelper.getOptions().getService();
-    App app = App.builder(env).storage(storage).build();
+    App.Builder builder = App.builder(env).storage(storage);
+    if (options.catalog() != null) {
+      builder.catalog(options.catalog());
+    }
+    App app = builder.build();
     App.install(app);
     Catalog catalog = app.catalog();
 
@@ -73,8 +88,6 @@ public final class DevServer implements AutoCloseable {
       Class<?> type = Class.forName(entry.entryPoint());
       functions.put(entry.name(), (HttpFunction) type.getDeclaredConstructor().newInstance());
     }
-    int port = options.port() == 0 ? freePort() : options.port();
-    String baseUrl = "http://127.0.0.1:" + port;
     String authHost = app.config().authEmulatorHost();
     Map<String, Object> firebaseInit = new LinkedHashMap<>();
     firebaseInit.put("projectId", app.config().projectId());
@@ -88,7 +101,7 @@ public final class DevServer implements AutoCloseable {
         "functionsPort", port));
     LocalHealth health = new LocalHealth();
     DevRouter.install(new DevRouter.Routes(catalog, functions, app.config().projectId(),
-        options.repoRoot().resolve("admin-web/dist").toAbsolutePath().normalize(), firebaseInit, health));
+        options.repoRoot().resolve("admin-web/dist").toAbsolutePath().normalize(), firebaseInit, health, storage));
 
     Invoker invoker = new Invoker(port, DevRouter.class.getName(), "http", DevServer.class.getClassLoader());
     invoker.startTestServer();
@@ -219,7 +232,7 @@ public final class DevServer implements AutoCloseable {
     if (!Files.isRegularFile(root.resolve("catalog.json"))) {
       throw new IllegalArgumentException(root + " is not the repo root (no catalog.json); pass --repo-root");
     }
-    DevServer server = start(new Options(port, root, seed, scheduler, System.getenv()));
+    DevServer server = start(new Options(port, root, seed, scheduler, System.getenv(), null));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.close();

@@ -34,6 +34,6 @@ class FirebaseJsSdkTest {
     assertTrue(p.waitFor(3, TimeUnit.MINUTES), "node --test timed out:\n" + output);
     System.out.println(output);
     assertEquals(0, p.exitValue(), "Firebase JS SDK tests failed:\n" + output);
-    assertTrue(output.contains("# pass 5"), "expected 5 passing JS SDK tests:\n" + output);
+    assertTrue(output.contains("ℹ pass 5") && output.contains("ℹ fail 0"), "expected 5 passing JS SDK tests:\n" + output);
   }
 }

@@ -8,7 +8,11 @@ public final class DemoSeeds {
 
   public static List<DemoSeed> all() {
     return List.of(
+        new RoutingSeed(),
         new ScalingSeed(),
+        new CostSeed(),
+        new CdnSeed(),
+        new RecoverySeed(),
         new MonitoringSeed());
   }
 }

@@ -1,0 +1,165 @@
+package app.avalo.infra.cdn;
+
+import app.avalo.infra.platform.Firestores;
+import com.google.cloud.Timestamp;
+import com.google.cloud.firestore.AggregateField;
+import com.google.cloud.firestore.AggregateQuerySnapshot;
+import com.google.cloud.firestore.DocumentReference;
+import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.Query;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The asset registry, {@code cdnAssets/{assetId}}. A document is written whole when its job ends
+ * (ready or failed) — variants are an opaque array — and only top-level fields are queried:
+ * {@code type}, {@code status}, {@code updatedAt}, {@code totalBytes}, {@code variantCount}.
+ */
+final class AssetStore {
+  static final String PROCESSING = "processing";
+  static final String READY = "ready";
+  static final String FAILED = "failed";
+
+  private final Firestore db;
+  private final Clock clock;
+
+  AssetStore(Firestore db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /** One asset as read back. */
+  record Asset(String id, AssetType type, String status, String owner, int width, int height, String placeholder,
+      List<Variant> variants, String storagePrefix, String failureReason, Instant updatedAt, Map<String, Object> raw) {
+
+    boolean ready() {
+      return READY.equals(status);
+    }
+  }
+
+  /** Count, bytes and variants of the assets of one type and status. */
+  record Totals(long assets, long bytes, long variants) {}
+
+  /**
+   * Claims asset {@code id} for a long job: creates it as processing, or restarts it if its last
+   * attempt failed. Returns the existing asset (and claims nothing) when another attempt is
+   * processing or has finished.
+   */
+  Optional<Asset> startProcessing(String id, AssetType type, String owner, Map<String, Object> fields) {
+    DocumentReference ref = db.collection(CdnCollections.ASSETS).document(id);
+    Map<String, Object> doc = base(id, type, owner, PROCESSING);
+    doc.putAll(fields);
+    return Firestores.await(db.runTransaction(tx -> {
+      DocumentSnapshot current = tx.get(ref).get();
+      if (current.exists() && !FAILED.equals(current.getString("status"))) {
+        return Optional.of(toAsset(current));
+      }
+      tx.set(ref, doc);
+      return Optional.<Asset>empty();
+    }));
+  }
+
+  /** Writes the finished asset (replacing a processing record or an older avatar version). */
+  void saveReady(String id, AssetType type, String owner, Map<String, Object> fields, List<Variant> variants,
+      Instant createdAt) {
+    Map<String, Object> doc = base(id, type, owner, READY);
+    doc.putAll(fields);
+    long bytes = 0;
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (Variant v : variants) {
+      bytes += v.bytes();
+      list.add(v.toMap());
+    }
+    doc.put("variants", list);
+    doc.put("variantCount", (long) variants.size());
+    doc.put("totalBytes", bytes);
+    doc.put("readyAt", Firestores.timestamp(clock.instant()));
+    if (createdAt != null) {
+      doc.put("createdAt", Firestores.timestamp(createdAt));
+    }
+    Firestores.await(db.collection(CdnCollections.ASSETS).document(id).set(doc));
+  }
+
+  void markFailed(String id, String reason) {
+    Map<String, Object> update = new HashMap<>();
+    update.put("status", FAILED);
+    update.put("failureReason", reason);
+    update.put("updatedAt", Firestores.timestamp(clock.instant()));
+    Firestores.await(db.collection(CdnCollections.ASSETS).document(id).update(update));
+  }
+
+  Optional<Asset> find(String id) {
+    DocumentSnapshot doc = Firestores.await(db.collection(CdnCollections.ASSETS).document(id).get());
+    return doc.exists() ? Optional.of(toAsset(doc)) : Optional.empty();
+  }
+
+  Totals totals(AssetType type, String status) {
+    AggregateField.SumAggregateField bytes = AggregateField.sum("totalBytes");
+    AggregateField.SumAggregateField variants = AggregateField.sum("variantCount");
+    AggregateQuerySnapshot snapshot = Firestores.await(db.collection(CdnCollections.ASSETS)
+        .whereEqualTo("type", type.wire()).whereEqualTo("status", status)
+        .aggregate(AggregateField.count(), bytes, variants).get());
+    return new Totals(snapshot.getCount(), longOf(snapshot.get(bytes)), longOf(snapshot.get(variants)));
+  }
+
+  /** The latest failures, newest first (composite index: status, updatedAt desc). */
+  List<Asset> recentFailures(int limit) {
+    return query(db.collection(CdnCollections.ASSETS).whereEqualTo("status", FAILED)
+        .orderBy("updatedAt", Query.Direction.DESCENDING).limit(limit));
+  }
+
+  /** Jobs still "processing" although last touched before {@code before} (composite index: status, updatedAt). */
+  List<Asset> staleProcessing(Instant before, int limit) {
+    return query(db.collection(CdnCollections.ASSETS).whereEqualTo("status", PROCESSING)
+        .whereLessThan("updatedAt", Firestores.timestamp(before)).orderBy("updatedAt").limit(limit));
+  }
+
+  private List<Asset> query(Query query) {
+    List<Asset> out = new ArrayList<>();
+    for (DocumentSnapshot doc : Firestores.await(query.get()).getDocuments()) {
+      out.add(toAsset(doc));
+    }
+    return out;
+  }
+
+  private Map<String, Object> base(String id, AssetType type, String owner, String status) {
+    Timestamp now = Firestores.timestamp(clock.instant());
+    Map<String, Object> doc = new HashMap<>();
+    doc.put("assetId", id);
+    doc.put("type", type.wire());
+    doc.put("owner", owner);
+    doc.put("status", status);
+    doc.put("createdAt", now);
+    doc.put("updatedAt", now);
+    doc.put("variantCount", 0L);
+    doc.put("totalBytes", 0L);
+    return doc;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Asset toAsset(DocumentSnapshot doc) {
+    List<Variant> variants = new ArrayList<>();
+    Object raw = doc.get("variants");
+    if (raw instanceof List<?> list) {
+      for (Object o : list) {
+        variants.add(Variant.fromMap((Map<String, Object>) o));
+      }
+    }
+    Long w = doc.getLong("width");
+    Long h = doc.getLong("height");
+    return new Asset(doc.getId(), AssetType.fromWire(doc.getString("type")), doc.getString("status"),
+        doc.getString("owner"), w == null ? 0 : w.intValue(), h == null ? 0 : h.intValue(),
+        doc.getString("placeholder"), variants, doc.getString("storagePrefix"), doc.getString("failureReason"),
+        Firestores.instant(doc.getTimestamp("updatedAt")), doc.getData());
+  }
+
+  private static long longOf(Object value) {
+    return value instanceof Number n ? n.longValue() : 0;
+  }
+}

@@ -1,0 +1,40 @@
+package app.avalo.infra.cdn;
+
+
+import app.avalo.infra.platform.ApiFunction;
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Request;
+import java.util.function.Supplier;
+
+/**
+ * {@code cacheAiAvatar} (private; called by the AI companion backend): stores an avatar image for
+ * {@code avatarId} (base64 {@code data} or a {@code path} under {@code ai-avatars/}) with its
+ * variants and the 30-day avatar cache lifetime. Idempotent: the same image again changes nothing;
+ * a new image gets new, versioned URLs.
+ */
+public final class CacheAiAvatar extends ApiFunction {
+  public CacheAiAvatar() {
+    super();
+  }
+
+  CacheAiAvatar(Supplier<App> app) {
+    super(app);
+  }
+
+  static final String SOURCE_ROOT = "ai-avatars";
+
+  @Override
+  protected int maxBodyBytes() {
+    return MediaSource.MAX_REQUEST_BYTES;
+  }
+
+  @Override
+  protected Object handle(Request request) {
+    String avatarId = request.data().id("avatarId");
+    ImageAssets images = CdnModule.of(app()).images();
+    MediaSource source = MediaSource.read(request.data(), images.maxBytes(),
+        path -> UploadPath.under("path", path, SOURCE_ROOT));
+    request.data().done();
+    return images.cacheAvatar(avatarId, source);
+  }
+}

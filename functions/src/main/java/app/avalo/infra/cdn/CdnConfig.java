@@ -1,0 +1,132 @@
+package app.avalo.infra.cdn;
+
+import app.avalo.infra.platform.AppConfig;
+import app.avalo.infra.platform.ConfigReader;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The CDN domain's configuration, read once from the environment. Every variable, its default and
+ * meaning is listed in {@code docs/cdn.md}.
+ */
+public record CdnConfig(
+    String mediaBucket,
+    String uploadBucket,
+    String publicBaseUrl,
+    PurgeAdapterKind purgeAdapter,
+    String cloudCdnUrlMap,
+    String cloudCdnHost,
+    String cloudflareZoneId,
+    String cloudflareApiToken,
+    URI cloudflareApiBase,
+    EgressSourceKind egressSource,
+    String ffmpegPath,
+    String ffprobePath,
+    String x264Preset,
+    boolean avifEnabled,
+    long imageMaxBytes,
+    long imageMaxPixels,
+    long videoMaxBytes,
+    int videoMaxSeconds,
+    Duration videoTranscodeTimeout,
+    long voiceMaxBytes,
+    int voiceMaxSeconds,
+    boolean deleteOriginals,
+    Duration purgeAllMinInterval,
+    int spikePercent,
+    long spikeFloorBytes,
+    Duration processingTimeout) {
+
+  /** Which CDN the purge functions talk to. */
+  public enum PurgeAdapterKind { RECORDING, CLOUD_CDN, CLOUDFLARE }
+
+  /** Where egress and cache hit/miss numbers come from. */
+  public enum EgressSourceKind { FIRESTORE, CLOUD_MONITORING }
+
+  private static final Set<String> X264_PRESETS = Set.of("ultrafast", "superfast", "veryfast", "faster", "fast",
+      "medium", "slow", "slower", "veryslow");
+  private static final long MIB = 1024L * 1024;
+
+  static CdnConfig read(ConfigReader env, AppConfig platform) {
+    boolean cloud = platform.onCloudFunctions();
+    String mediaBucket;
+    if (cloud) {
+      mediaBucket = env.required("MEDIA_BUCKET", "the Cloud Storage bucket CDN objects are written to");
+    } else {
+      mediaBucket = env.optional("MEDIA_BUCKET", platform.projectId() + "-media");
+    }
+    String uploadBucket = env.optional("UPLOAD_BUCKET", mediaBucket);
+    String baseUrl = env.optional("CDN_BASE_URL", "https://storage.googleapis.com/" + mediaBucket);
+    if (!baseUrl.matches("https?://[^\\s?#]+")) {
+      env.problem("CDN_BASE_URL must be an http(s) URL without query or fragment (got '" + baseUrl + "')");
+    }
+    baseUrl = baseUrl.replaceAll("/+$", "");
+
+    PurgeAdapterKind adapter;
+    if (cloud && !env.isSet("CDN_ADAPTER")) {
+      env.problem("CDN_ADAPTER is missing (cloud-cdn or cloudflare; 'recording' purges nothing and is for local use)");
+      adapter = PurgeAdapterKind.RECORDING;
+    } else {
+      adapter = env.enumValue("CDN_ADAPTER", PurgeAdapterKind.class, PurgeAdapterKind.RECORDING);
+    }
+    String urlMap = env.raw("CLOUD_CDN_URL_MAP");
+    if (adapter == PurgeAdapterKind.CLOUD_CDN && urlMap == null) {
+      env.problem("CLOUD_CDN_URL_MAP is missing (the URL map whose Cloud CDN cache is invalidated; CDN_ADAPTER=cloud-cdn)");
+    }
+    String zone = env.raw("CLOUDFLARE_ZONE_ID");
+    String token = env.raw("CLOUDFLARE_API_TOKEN");
+    if (adapter == PurgeAdapterKind.CLOUDFLARE) {
+      if (zone == null) {
+        env.problem("CLOUDFLARE_ZONE_ID is missing (CDN_ADAPTER=cloudflare)");
+      }
+      if (token == null) {
+        env.problem("CLOUDFLARE_API_TOKEN is missing (an API token with Cache Purge permission; CDN_ADAPTER=cloudflare)");
+      }
+    }
+    URI cloudflareBase = URI.create("https://api.cloudflare.com/client/v4");
+    String rawBase = env.raw("CLOUDFLARE_API_BASE");
+    if (rawBase != null) {
+      if (rawBase.matches("https?://[^\\s?#]+")) {
+        cloudflareBase = URI.create(rawBase.replaceAll("/+$", ""));
+      } else {
+        env.problem("CLOUDFLARE_API_BASE must be an http(s) URL (got '" + rawBase + "')");
+      }
+    }
+    EgressSourceKind egress = env.enumValue("CDN_EGRESS_SOURCE", EgressSourceKind.class, EgressSourceKind.FIRESTORE);
+    if (egress == EgressSourceKind.CLOUD_MONITORING && urlMap == null) {
+      env.problem("CLOUD_CDN_URL_MAP is missing (CDN_EGRESS_SOURCE=cloud-monitoring reads the load balancer's metrics)");
+    }
+    String preset = env.optional("VIDEO_X264_PRESET", "veryfast");
+    if (!X264_PRESETS.contains(preset)) {
+      env.problem("VIDEO_X264_PRESET must be one of " + X264_PRESETS + " (got '" + preset + "')");
+    }
+    return new CdnConfig(
+        mediaBucket,
+        uploadBucket,
+        baseUrl,
+        adapter,
+        urlMap,
+        env.raw("CLOUD_CDN_HOST"),
+        zone,
+        token,
+        cloudflareBase,
+        egress,
+        env.optional("FFMPEG_PATH", "ffmpeg"),
+        env.optional("FFPROBE_PATH", "ffprobe"),
+        preset,
+        env.bool("IMAGE_AVIF_ENABLED", true),
+        env.longValue("IMAGE_MAX_BYTES", 25 * MIB, 1024, 200 * MIB),
+        env.longValue("IMAGE_MAX_PIXELS", 100_000_000L, 1_000_000L, 400_000_000L),
+        env.longValue("VIDEO_MAX_BYTES", 2048 * MIB, MIB, 20_480 * MIB),
+        env.intValue("VIDEO_MAX_SECONDS", 600, 1, 4 * 3600),
+        Duration.ofSeconds(env.intValue("VIDEO_TRANSCODE_TIMEOUT_SECONDS", 3300, 10, 3600)),
+        env.longValue("VOICE_MAX_BYTES", 20 * MIB, 1024, 200 * MIB),
+        env.intValue("VOICE_MAX_SECONDS", 300, 1, 3600),
+        env.bool("CDN_DELETE_ORIGINALS", true),
+        Duration.ofSeconds(env.intValue("CDN_PURGE_ALL_MIN_INTERVAL_SECONDS", 600, 0, 86_400)),
+        env.intValue("CDN_BANDWIDTH_SPIKE_PERCENT", 300, 110, 10_000),
+        env.longValue("CDN_BANDWIDTH_SPIKE_FLOOR_BYTES", 1024 * MIB, 0, Long.MAX_VALUE),
+        Duration.ofMinutes(env.intValue("CDN_PROCESSING_TIMEOUT_MINUTES", 90, 5, 24 * 60)));
+  }
+}

@@ -1,0 +1,37 @@
+package app.avalo.infra.cdn;
+
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.DashboardSection;
+import app.avalo.infra.platform.Firestores;
+import com.google.cloud.firestore.DocumentSnapshot;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The CDN's part of the admin overview: the latest metrics snapshot (one document read). */
+public final class CdnDashboardSection implements DashboardSection {
+  @Override
+  public String name() {
+    return "cdn";
+  }
+
+  @Override
+  public Object snapshot(App app) {
+    DocumentSnapshot latest = Firestores.await(
+        app.firestore().collection(CdnCollections.METRICS).document(CdnMetrics.LATEST).get());
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (!latest.exists()) {
+      out.put("status", "no metrics yet");
+      return out;
+    }
+    Map<String, Object> data = CdnMetrics.plain(latest.getData());
+    out.put("at", data.get("windowEnd"));
+    out.put("assets", data.get("assets"));
+    out.put("bytes", data.get("bytes"));
+    out.put("variants", data.get("variants"));
+    out.put("failed", data.get("failed"));
+    out.put("processing", data.get("processing"));
+    out.put("byType", data.get("byType"));
+    out.put("egress", data.get("egress"));
+    return out;
+  }
+}

@@ -1,0 +1,125 @@
+package app.avalo.infra.cdn;
+
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.ConfigReader;
+import com.google.common.base.Suppliers;
+import java.net.http.HttpClient;
+import java.time.Duration;
+
+/**
+ * The CDN domain's composition root: reads and validates its configuration once per instance and
+ * builds the services with their adapters (CDN purger, egress source, bandwidth cost sink) chosen
+ * by configuration. Tests and the dev server may pass explicit adapters.
+ */
+public final class CdnModule {
+  private final CdnConfig config;
+  private final MediaTool tool;
+  private final MediaStorage storage;
+  private final AssetStore assets;
+  private final CachePurger purger;
+  private final EgressSource egress;
+  private final BandwidthCostSink costSink;
+  private final ImageAssets images;
+  private final VideoAssets videos;
+  private final VoiceAssets voice;
+  private final ProgressiveImages progressive;
+  private final PurgeService purges;
+  private final CdnMetrics metrics;
+  private final BandwidthMonitor bandwidth;
+  private final EgressRecorder egressRecorder;
+
+  public static CdnModule of(App app) {
+    return app.module(CdnModule.class, a -> new CdnModule(a, null, null, null));
+  }
+
+  /** Builds the module; a null adapter means "the one configured in the environment". */
+  public CdnModule(App app, CachePurger purger, EgressSource egress, BandwidthCostSink costSink) {
+    ConfigReader reader = app.configReader();
+    this.config = CdnConfig.read(reader, app.config());
+    reader.throwIfInvalid();
+    this.tool = new MediaTool(config.ffmpegPath(), config.ffprobePath());
+    this.storage = new MediaStorage(app.storage(), config.mediaBucket(), config.uploadBucket(), config.publicBaseUrl());
+    this.assets = new AssetStore(app.firestore(), app.clock());
+    this.purger = purger != null ? purger : configuredPurger(app, config);
+    this.egress = egress != null ? egress : configuredEgress(app, config);
+    this.costSink = costSink != null ? costSink : new FirestoreBandwidthCostSink(app.firestore(), app.clock());
+    ImagePipeline pipeline = new ImagePipeline(config.imageMaxPixels(), new AvifEncoder(tool, config.avifEnabled()));
+    this.images = new ImageAssets(pipeline, storage, assets, app.clock(), config.imageMaxBytes(), config.deleteOriginals());
+    this.videos = new VideoAssets(tool, storage, assets, config);
+    this.voice = new VoiceAssets(tool, storage, assets, config);
+    this.progressive = new ProgressiveImages(assets, storage);
+    this.purges = new PurgeService(app.firestore(), app.clock(), this.purger, assets, storage,
+        config.purgeAllMinInterval());
+    this.metrics = new CdnMetrics(app.firestore(), app.clock(), assets, this.egress, config.processingTimeout());
+    this.bandwidth = new BandwidthMonitor(app.firestore(), app.alerts(), this.egress, this.costSink,
+        config.spikePercent(), config.spikeFloorBytes());
+    this.egressRecorder = new EgressRecorder(app.firestore());
+  }
+
+  private static CachePurger configuredPurger(App app, CdnConfig config) {
+    return switch (config.purgeAdapter()) {
+      case RECORDING -> new RecordingPurger();
+      case CLOUD_CDN -> new CloudCdnPurger(app.config().projectId(), config.cloudCdnUrlMap(), config.cloudCdnHost(),
+          Suppliers.memoize(CloudCdnPurger::defaultClient));
+      case CLOUDFLARE -> new CloudflarePurger(config.cloudflareApiBase(), config.cloudflareZoneId(),
+          config.cloudflareApiToken(), HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+    };
+  }
+
+  private static EgressSource configuredEgress(App app, CdnConfig config) {
+    return switch (config.egressSource()) {
+      case FIRESTORE -> new FirestoreEgressSource(app.firestore());
+      case CLOUD_MONITORING -> new CloudMonitoringEgressSource(app.config().projectId(), config.cloudCdnUrlMap(),
+          Suppliers.memoize(CloudMonitoringEgressSource::defaultClient));
+    };
+  }
+
+  public CdnConfig config() {
+    return config;
+  }
+
+  public CachePurger purger() {
+    return purger;
+  }
+
+  /** Records served egress for the Firestore egress source (log consumers, demo seed). */
+  public EgressRecorder egressRecorder() {
+    return egressRecorder;
+  }
+
+  MediaTool tool() {
+    return tool;
+  }
+
+  MediaStorage storage() {
+    return storage;
+  }
+
+  ImageAssets images() {
+    return images;
+  }
+
+  VideoAssets videos() {
+    return videos;
+  }
+
+  VoiceAssets voice() {
+    return voice;
+  }
+
+  ProgressiveImages progressive() {
+    return progressive;
+  }
+
+  PurgeService purges() {
+    return purges;
+  }
+
+  CdnMetrics metrics() {
+    return metrics;
+  }
+
+  BandwidthMonitor bandwidth() {
+    return bandwidth;
+  }
+}

@@ -1,0 +1,43 @@
+package app.avalo.infra.cdn;
+
+import app.avalo.infra.platform.ApiException;
+import java.util.List;
+import java.util.OptionalLong;
+import app.avalo.infra.platform.ApiFunction;
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Request;
+import java.util.function.Supplier;
+
+/**
+ * {@code getProgressiveImage} (user): {@code {assetId, width?, formats?}} → the placeholder, the
+ * best variant URL for {@code width} in the best accepted format, and srcsets per format. Reads one
+ * document.
+ */
+public final class GetProgressiveImage extends ApiFunction {
+  public GetProgressiveImage() {
+    super();
+  }
+
+  GetProgressiveImage(Supplier<App> app) {
+    super(app);
+  }
+
+  @Override
+  protected Object handle(Request request) {
+    String assetId = request.data().id("assetId");
+    OptionalLong width = request.data().optionalLong("width", 1, 16_384);
+    List<String> formats = null;
+    if (request.data().has("formats")) {
+      formats = request.data().strings("formats", 3, 10);
+      for (int i = 0; i < formats.size(); i++) {
+        if (!ProgressiveImages.FORMAT_PREFERENCE.contains(formats.get(i))) {
+          throw ApiException.invalidArgument("formats[" + i + "]", "must be one of "
+              + String.join(", ", ProgressiveImages.FORMAT_PREFERENCE));
+        }
+      }
+    }
+    request.data().done();
+    return CdnModule.of(app()).progressive().get(assetId,
+        width.isPresent() ? (int) width.getAsLong() : null, formats);
+  }
+}

@@ -1,0 +1,134 @@
+package app.avalo.infra.cdn;
+
+import app.avalo.infra.platform.ApiException;
+import app.avalo.infra.platform.Log;
+import com.google.cloud.ReadChannel;
+import com.google.cloud.WriteChannel;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The domain's Cloud Storage access: reading uploaded originals (size-checked before download)
+ * and writing delivery objects with their {@code Cache-Control}, content type and owner metadata.
+ */
+final class MediaStorage {
+  private final Storage storage;
+  private final String mediaBucket;
+  private final String uploadBucket;
+  private final String publicBaseUrl;
+
+  MediaStorage(Storage storage, String mediaBucket, String uploadBucket, String publicBaseUrl) {
+    this.storage = storage;
+    this.mediaBucket = mediaBucket;
+    this.uploadBucket = uploadBucket;
+    this.publicBaseUrl = publicBaseUrl;
+  }
+
+  /** What was stored: the object path and its size. */
+  record Stored(String path, long bytes) {}
+
+  /** The uploaded original, after checking it exists and is 1..maxBytes long. */
+  Blob upload(UploadPath path, String field, long maxBytes) {
+    Blob blob = storage.get(BlobId.of(uploadBucket, path.value()));
+    if (blob == null || !blob.exists()) {
+      throw ApiException.notFound(field + ": no uploaded object at " + path.value());
+    }
+    Long size = blob.getSize();
+    if (size == null || size == 0) {
+      throw ApiException.invalidArgument(field, "the uploaded object is empty (0 bytes)");
+    }
+    if (size > maxBytes) {
+      throw ApiException.invalidArgument(field, "the uploaded object is " + size + " bytes; the limit is " + maxBytes);
+    }
+    return blob;
+  }
+
+  byte[] readAll(Blob blob) {
+    return storage.readAllBytes(blob.getBlobId());
+  }
+
+  void download(Blob blob, Path target) {
+    try (ReadChannel in = storage.reader(blob.getBlobId());
+        OutputStream out = Files.newOutputStream(target)) {
+      in.setChunkSize(4 * 1024 * 1024);
+      ByteBuffer buffer = ByteBuffer.allocate(1024 * 1024);
+      while (in.read(buffer) >= 0) {
+        buffer.flip();
+        out.write(buffer.array(), 0, buffer.limit());
+        buffer.clear();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not download " + blob.getName(), e);
+    }
+  }
+
+  void deleteUpload(UploadPath path) {
+    storage.delete(BlobId.of(uploadBucket, path.value()));
+  }
+
+  Stored put(String path, byte[] bytes, String contentType, CachePolicy cache, Map<String, String> metadata) {
+    storage.create(info(path, contentType, cache, metadata), bytes);
+    return new Stored(path, bytes.length);
+  }
+
+  Stored putFile(String path, Path file, String contentType, CachePolicy cache, Map<String, String> metadata) {
+    try (WriteChannel out = storage.writer(info(path, contentType, cache, metadata));
+        InputStream in = Files.newInputStream(file)) {
+      in.transferTo(Channels.newOutputStream(out));
+      return new Stored(path, Files.size(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not store " + path, e);
+    }
+  }
+
+  /** Object paths under {@code prefix} in the media bucket. */
+  List<String> list(String prefix) {
+    List<String> paths = new ArrayList<>();
+    for (Blob blob : storage.list(mediaBucket, Storage.BlobListOption.prefix(prefix)).iterateAll()) {
+      paths.add(blob.getName());
+    }
+    return paths;
+  }
+
+  /** Deletes objects after a failed job; failures are logged (the job's own error is what matters). */
+  void deleteQuietly(Collection<String> paths) {
+    for (String path : paths) {
+      try {
+        storage.delete(BlobId.of(mediaBucket, path));
+      } catch (StorageException e) {
+        Log.error("could not delete a partial media object", Map.of("path", path), e);
+      }
+    }
+  }
+
+  String publicUrl(String path) {
+    return publicBaseUrl + "/" + path;
+  }
+
+  String mediaBucket() {
+    return mediaBucket;
+  }
+
+  private BlobInfo info(String path, String contentType, CachePolicy cache, Map<String, String> metadata) {
+    return BlobInfo.newBuilder(BlobId.of(mediaBucket, path))
+        .setContentType(contentType)
+        .setCacheControl(cache.header())
+        .setMetadata(metadata)
+        .build();
+  }
+}

@@ -1,0 +1,38 @@
+package app.avalo.infra.cdn;
+
+
+import app.avalo.infra.platform.ApiFunction;
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Request;
+import java.util.function.Supplier;
+
+/**
+ * {@code uploadImage} (user): a photo as base64 {@code data} or the {@code path} of the caller's
+ * own upload under {@code uploads/{uid}/}. Verifies the real format, refuses decompression bombs,
+ * orients, strips all metadata, and stores thumbnails 150/300/600 and the full size (≤ 3840 px) as
+ * WebP, JPEG and (when an encoder exists) AVIF, plus an LQIP placeholder. Bad input writes nothing.
+ */
+public final class UploadImage extends ApiFunction {
+  public UploadImage() {
+    super();
+  }
+
+  UploadImage(Supplier<App> app) {
+    super(app);
+  }
+
+  @Override
+  protected int maxBodyBytes() {
+    return MediaSource.MAX_REQUEST_BYTES;
+  }
+
+  @Override
+  protected Object handle(Request request) {
+    String uid = request.caller().requireUid();
+    ImageAssets images = CdnModule.of(app()).images();
+    MediaSource source = MediaSource.read(request.data(), images.maxBytes(),
+        path -> UploadPath.ofUser("path", path, uid));
+    request.data().done();
+    return images.uploadImage(uid, source);
+  }
+}

@@ -1,0 +1,296 @@
+package app.avalo.infra.cdn;
+
+import app.avalo.infra.platform.ApiException;
+import app.avalo.infra.platform.Log;
+import app.avalo.infra.platform.Status;
+import com.google.cloud.storage.Blob;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Video uploads: probe the uploaded original within limits (nothing is written for a video that
+ * is too long, too big, unreadable or in an unknown codec), record the asset as
+ * {@code processing}, transcode it once into an HLS ladder (one decode, all renditions, ~6 s
+ * segments cut on forced keyframes, a master playlist), add a poster JPEG and a 3 s animated WebP
+ * (GIF when libwebp is missing) preview, store everything and mark the asset {@code ready} — or
+ * {@code failed} with the reason, removing partial objects.
+ */
+final class VideoAssets {
+  static final int SEGMENT_SECONDS = 6;
+  static final Set<String> ACCEPTED_CODECS = Set.of("h264", "hevc", "vp8", "vp9", "av1", "mpeg4", "prores", "mjpeg");
+  private static final int MAX_DIMENSION = 8192;
+  private static final int PREVIEW_EDGE = 320;
+  private static final double PREVIEW_SECONDS = 3;
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration STILL_TIMEOUT = Duration.ofSeconds(120);
+
+  private final MediaTool tool;
+  private final MediaStorage storage;
+  private final AssetStore assets;
+  private final CdnConfig config;
+
+  VideoAssets(MediaTool tool, MediaStorage storage, AssetStore assets, CdnConfig config) {
+    this.tool = tool;
+    this.storage = storage;
+    this.assets = assets;
+    this.config = config;
+  }
+
+  Map<String, Object> uploadVideo(String uid, UploadPath path) {
+    tool.requireEncoder("libx264", "HLS video");
+    tool.requireEncoder("aac", "HLS audio");
+    // One asset per uploaded object: a client that retries after a timeout gets the running or
+    // finished job instead of starting a second ten-minute transcode.
+    String assetId = "vid_" + sha256(uid + "\n" + path.value()).substring(0, 32);
+    Optional<AssetStore.Asset> existing = assets.find(assetId);
+    if (existing.isPresent() && !AssetStore.FAILED.equals(existing.get().status())) {
+      return view(existing.get());
+    }
+    Blob blob = storage.upload(path, "path", config.videoMaxBytes());
+    try (WorkDir work = WorkDir.create("video")) {
+      Path input = work.resolve("source");
+      storage.download(blob, input);
+      MediaTool.MediaProbe probe = probe(input);
+      String prefix = "media/" + AssetType.VIDEO.folder() + "/" + uid + "/" + assetId + "/";
+      List<HlsLadder.Rendition> ladder = HlsLadder.forSource(probe.video().width(), probe.video().height());
+      Map<String, Object> fields = new HashMap<>();
+      fields.put("source", path.value());
+      fields.put("sourceBytes", blob.getSize());
+      fields.put("sourceCodec", probe.video().codec());
+      fields.put("sourceWidth", (long) probe.video().width());
+      fields.put("sourceHeight", (long) probe.video().height());
+      fields.put("durationMs", Math.round(probe.durationSeconds() * 1000));
+      fields.put("hasAudio", probe.audio() != null);
+      fields.put("storagePrefix", prefix);
+      Optional<AssetStore.Asset> running = assets.startProcessing(assetId, AssetType.VIDEO, uid, fields);
+      if (running.isPresent()) {
+        return view(running.get()); // a concurrent retry got there first
+      }
+      try {
+        List<Variant> variants = transcode(work, input, probe, ladder, prefix, uid, assetId);
+        HlsLadder.Rendition top = ladder.get(0);
+        fields.put("width", (long) top.width());
+        fields.put("height", (long) top.height());
+        assets.saveReady(assetId, AssetType.VIDEO, uid, fields, variants, null);
+        if (config.deleteOriginals()) {
+          storage.deleteUpload(path);
+        }
+        Log.info("video processed", Map.of("assetId", assetId, "renditions", ladder.size()));
+        return view(assets.find(assetId).orElseThrow());
+      } catch (RuntimeException e) {
+        String reason = reason(e);
+        storage.deleteQuietly(storage.list(prefix));
+        assets.markFailed(assetId, reason);
+        Log.error("video processing failed", Map.of("assetId", assetId, "reason", reason), e);
+        Status status = e instanceof ApiException api ? api.status() : Status.INTERNAL;
+        throw new ApiException(status, "video processing failed: " + reason,
+            Map.of("assetId", assetId, "status", AssetStore.FAILED));
+      }
+    }
+  }
+
+  /** What the caller gets for a video asset, ready or still processing. */
+  private Map<String, Object> view(AssetStore.Asset asset) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("assetId", asset.id());
+    out.put("type", AssetType.VIDEO.wire());
+    out.put("status", asset.status());
+    out.put("durationMs", asset.raw().get("durationMs"));
+    if (asset.ready()) {
+      String prefix = asset.storagePrefix();
+      out.put("width", asset.width());
+      out.put("height", asset.height());
+      out.put("playlistUrl", storage.publicUrl(prefix + "hls/master.m3u8"));
+      out.put("posterUrl", storage.publicUrl(prefix + "poster.jpg"));
+      out.put("variants", asset.variants().stream().map(v -> v.toClient(storage)).toList());
+    }
+    return out;
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private MediaTool.MediaProbe probe(Path input) {
+    MediaTool.MediaProbe probe;
+    try {
+      probe = tool.probe(input, PROBE_TIMEOUT);
+    } catch (MediaTool.ToolFailure e) {
+      throw ApiException.invalidArgument("path", "is not a readable video (" + e.reason() + ")");
+    }
+    if (probe.video() == null) {
+      throw ApiException.invalidArgument("path", "has no video stream");
+    }
+    if (!ACCEPTED_CODECS.contains(probe.video().codec())) {
+      throw ApiException.invalidArgument("path", "video codec " + probe.video().codec() + " is not accepted (accepted: "
+          + String.join(", ", ACCEPTED_CODECS.stream().sorted().toList()) + ")");
+    }
+    if (probe.video().width() <= 0 || probe.video().height() <= 0
+        || probe.video().width() > MAX_DIMENSION || probe.video().height() > MAX_DIMENSION) {
+      throw ApiException.invalidArgument("path", "video size " + probe.video().width() + "×" + probe.video().height()
+          + " is outside 1..8192 pixels");
+    }
+    double duration = probe.durationSeconds();
+    if (Double.isNaN(duration) || duration <= 0) {
+      throw ApiException.invalidArgument("path", "the video's duration cannot be determined");
+    }
+    if (duration > config.videoMaxSeconds()) {
+      throw ApiException.invalidArgument("path", "the video is " + clock(duration) + " long; the limit is "
+          + clock(config.videoMaxSeconds()));
+    }
+    return probe;
+  }
+
+  private List<Variant> transcode(WorkDir work, Path input, MediaTool.MediaProbe probe,
+      List<HlsLadder.Rendition> ladder, String prefix, String uid, String assetId) {
+    Path hls = work.resolve("hls");
+    try {
+      Files.createDirectories(hls);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    boolean audio = probe.audio() != null;
+    List<String> args = new ArrayList<>(List.of("-i", input.toAbsolutePath().toString()));
+    StringBuilder filter = new StringBuilder("[0:v]split=" + ladder.size());
+    for (int i = 0; i < ladder.size(); i++) {
+      filter.append("[s").append(i).append("]");
+    }
+    for (int i = 0; i < ladder.size(); i++) {
+      HlsLadder.Rendition r = ladder.get(i);
+      filter.append(";[s").append(i).append("]scale=").append(r.width()).append(":").append(r.height())
+          .append(",setsar=1[v").append(i).append("]");
+    }
+    args.addAll(List.of("-filter_complex", filter.toString()));
+    StringBuilder streamMap = new StringBuilder();
+    for (int i = 0; i < ladder.size(); i++) {
+      HlsLadder.Rendition r = ladder.get(i);
+      args.addAll(List.of("-map", "[v" + i + "]"));
+      if (audio) {
+        args.addAll(List.of("-map", "0:a:0"));
+      }
+      args.addAll(List.of("-b:v:" + i, Long.toString(r.videoBitrate()),
+          "-maxrate:v:" + i, Long.toString(r.videoBitrate() * 107 / 100),
+          "-bufsize:v:" + i, Long.toString(r.videoBitrate() * 3 / 2)));
+      if (audio) {
+        args.addAll(List.of("-b:a:" + i, Long.toString(r.audioBitrate())));
+      }
+      streamMap.append(i == 0 ? "" : " ").append("v:").append(i).append(audio ? ",a:" + i : "")
+          .append(",name:").append(r.name());
+    }
+    args.addAll(List.of("-c:v", "libx264", "-preset", config.x264Preset(), "-profile:v", "high", "-pix_fmt", "yuv420p",
+        "-force_key_frames", "expr:gte(t,n_forced*" + SEGMENT_SECONDS + ")", "-sc_threshold", "0"));
+    if (audio) {
+      args.addAll(List.of("-c:a", "aac", "-ac", "2", "-ar", "48000"));
+    }
+    args.addAll(List.of("-f", "hls", "-hls_time", Integer.toString(SEGMENT_SECONDS), "-hls_playlist_type", "vod",
+        "-hls_flags", "independent_segments", "-hls_segment_type", "mpegts",
+        "-hls_segment_filename", "%v/seg_%03d.ts", "-master_pl_name", "master.m3u8",
+        "-var_stream_map", streamMap.toString(), "%v/index.m3u8"));
+    tool.ffmpeg(args, config.videoTranscodeTimeout(), hls);
+
+    HlsLadder.Rendition top = ladder.get(0);
+    Path poster = work.resolve("poster.jpg");
+    double at = Math.min(1.0, probe.durationSeconds() / 2);
+    tool.ffmpeg(List.of("-ss", String.format(Locale.ROOT, "%.3f", at), "-i", input.toAbsolutePath().toString(),
+        "-frames:v", "1", "-vf", "scale=" + top.width() + ":" + top.height(), "-q:v", "3", poster.toString()),
+        STILL_TIMEOUT, work.path());
+    Preview preview = preview(work, input, probe);
+
+    Map<String, String> meta = Map.of("owner", uid, "assetId", assetId);
+    List<Variant> variants = new ArrayList<>();
+    variants.add(Variant.of("master", "hls", top.width(), top.height(),
+        storage.putFile(prefix + "hls/master.m3u8", hls.resolve("master.m3u8"), "application/vnd.apple.mpegurl",
+            CachePolicy.VIDEO, meta).bytes(), prefix + "hls/master.m3u8", "application/vnd.apple.mpegurl"));
+    for (HlsLadder.Rendition r : ladder) {
+      Path dir = hls.resolve(r.name());
+      long bytes = 0;
+      int segments = 0;
+      for (Path segment : files(dir, ".ts")) {
+        bytes += storage.putFile(prefix + "hls/" + r.name() + "/" + segment.getFileName(), segment, "video/mp2t",
+            CachePolicy.STATIC, meta).bytes();
+        segments++;
+      }
+      String playlist = prefix + "hls/" + r.name() + "/index.m3u8";
+      bytes += storage.putFile(playlist, dir.resolve("index.m3u8"), "application/vnd.apple.mpegurl", CachePolicy.VIDEO,
+          meta).bytes();
+      variants.add(new Variant(r.name(), "hls", r.width(), r.height(), bytes, playlist, "application/vnd.apple.mpegurl",
+          r.bandwidth(), segments));
+    }
+    variants.add(Variant.of("poster", "jpeg", top.width(), top.height(),
+        storage.putFile(prefix + "poster.jpg", poster, "image/jpeg", CachePolicy.VIDEO, meta).bytes(),
+        prefix + "poster.jpg", "image/jpeg"));
+    String previewPath = prefix + "preview." + preview.extension();
+    variants.add(Variant.of("preview", preview.format(), preview.width(), preview.height(),
+        storage.putFile(previewPath, preview.file(), preview.contentType(), CachePolicy.VIDEO, meta).bytes(),
+        previewPath, preview.contentType()));
+    return variants;
+  }
+
+  private record Preview(Path file, String format, String extension, String contentType, int width, int height) {}
+
+  private Preview preview(WorkDir work, Path input, MediaTool.MediaProbe probe) {
+    int w = probe.video().width();
+    int h = probe.video().height();
+    double scale = Math.min(1.0, PREVIEW_EDGE / (double) Math.max(w, h));
+    int pw = Math.max(2, (int) Math.round(w * scale) / 2 * 2);
+    int ph = Math.max(2, (int) Math.round(h * scale) / 2 * 2);
+    String seconds = String.format(Locale.ROOT, "%.3f", Math.min(PREVIEW_SECONDS, probe.durationSeconds()));
+    String source = input.toAbsolutePath().toString();
+    if (tool.hasEncoder("libwebp_anim")) {
+      Path out = work.resolve("preview.webp");
+      tool.ffmpeg(List.of("-t", seconds, "-i", source, "-an", "-vf", "fps=10,scale=" + pw + ":" + ph,
+          "-c:v", "libwebp_anim", "-loop", "0", "-quality", "60", "-lossless", "0", out.toString()),
+          STILL_TIMEOUT, work.path());
+      return new Preview(out, "webp", "webp", "image/webp", pw, ph);
+    }
+    Path out = work.resolve("preview.gif");
+    tool.ffmpeg(List.of("-t", seconds, "-i", source, "-an", "-filter_complex",
+        "fps=10,scale=" + pw + ":" + ph + ",split[a][b];[a]palettegen[p];[b][p]paletteuse", "-loop", "0", out.toString()),
+        STILL_TIMEOUT, work.path());
+    return new Preview(out, "gif", "gif", "image/gif", pw, ph);
+  }
+
+  private static List<Path> files(Path dir, String suffix) {
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String reason(RuntimeException e) {
+    if (e instanceof MediaTool.ToolFailure failure) {
+      return failure.getMessage();
+    }
+    if (e instanceof ApiException api) {
+      return api.getMessage();
+    }
+    return "unexpected " + e.getClass().getSimpleName();
+  }
+
+  static String clock(double seconds) {
+    long s = Math.round(seconds);
+    return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+  }
+}

@@ -1,0 +1,222 @@
+package app.avalo.infra.cost;
+
+import app.avalo.infra.platform.Alerts;
+import app.avalo.infra.platform.ApiException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Budgets and their state machine, per service and calendar month (UTC):
+ *
+ * <pre>
+ *   ok ──70%──▶ warning ──80%──▶ throttled        (auto-throttle services: AI, video, WebRTC, push)
+ *   ok ──70%──▶ warning ──90%──▶ critical         (critical services: never throttled)
+ * </pre>
+ *
+ * Each threshold is recorded once per period in {@code costBudgetStates/{period}~{service}} (a
+ * transaction, so exactly one caller wins and raises the alert) and raises one alert
+ * {@code budget:{service}:{period}:{level}} (source {@code cost}). A new month starts from ok: the
+ * throttle is computed from the current month's spend, and the first observation of the new month
+ * resolves the previous month's budget alerts. An admin override ({@link #disableThrottling})
+ * suspends the throttle until it expires.
+ *
+ * <p>Budgets and overrides are cached in-instance for up to the configured TTL (2 s by default),
+ * so a budget edit or an override made on another instance takes effect within that time.
+ */
+public final class BudgetMonitor {
+  public static final String ALERT_SOURCE = "cost";
+  private static final String KEY = "all";
+
+  private final CostStore store;
+  private final SpendEstimates spend;
+  private final Alerts alerts;
+  private final Clock clock;
+  private final LocalCache<String, Map<CostService, BudgetPolicy>> budgets;
+  private final LocalCache<String, Map<CostService, CostStore.Override>> overrides;
+  /** Levels known to be recorded, per period~service, so most observations need no Firestore call. */
+  private final LocalCache<String, Set<BudgetPolicy.Level>> recorded;
+
+  BudgetMonitor(CostStore store, SpendEstimates spend, Alerts alerts, Clock clock, Duration ttl) {
+    this.store = store;
+    this.spend = spend;
+    this.alerts = alerts;
+    this.clock = clock;
+    this.budgets = new LocalCache<>(clock, ttl, 1);
+    this.overrides = new LocalCache<>(clock, ttl, 1);
+    this.recorded = new LocalCache<>(clock, Duration.ofHours(1), 256);
+  }
+
+  public Map<CostService, BudgetPolicy> policies() {
+    return budgets.get(KEY, store::budgets);
+  }
+
+  Optional<CostStore.Override> activeOverride(CostService service, Instant now) {
+    return Optional.ofNullable(overrides.get(KEY, store::overrides).get(service)).filter(o -> o.activeAt(now));
+  }
+
+  /**
+   * Advances the state machine for a spend this instance observed; raises the alert of each
+   * threshold crossed for the first time this period. Returns the budget state.
+   */
+  BudgetPolicy.State observe(CostService service, BillingPeriod period, long spentMicros) {
+    BudgetPolicy policy = policies().get(service);
+    if (policy == null) {
+      return BudgetPolicy.State.OK;
+    }
+    Set<BudgetPolicy.Level> reached = policy.levelsReached(spentMicros);
+    String key = CostStore.counterId(period, service);
+    Set<BudgetPolicy.Level> known = recorded.getIfPresent(key);
+    if (known == null || !known.containsAll(reached)) {
+      CostStore.LevelChange change = store.recordLevels(period, service, reached, clock.instant());
+      recorded.put(key, EnumSet.copyOf(change.recorded()));
+      if (change.createdPeriod()) {
+        for (BudgetPolicy.Level level : BudgetPolicy.Level.values()) {
+          alerts.resolve(ALERT_SOURCE, alertKey(service, period.previous(), level), "cost",
+              "budget period " + period.previous() + " ended");
+        }
+      }
+      for (BudgetPolicy.Level level : change.newlyReached()) {
+        raise(policy, period, level, spentMicros);
+      }
+    }
+    Instant now = clock.instant();
+    return policy.state(spentMicros, activeOverride(service, now).isPresent());
+  }
+
+  private void raise(BudgetPolicy policy, BillingPeriod period, BudgetPolicy.Level level, long spentMicros) {
+    long spentMinor = Money.toMinor(spentMicros);
+    String name = policy.service().wire();
+    String share = Money.percent(spentMinor, policy.monthlyBudgetMinor()).toPlainString() + "%";
+    String amounts = " (" + Money.pln(spentMinor) + " of " + Money.pln(policy.monthlyBudgetMinor()) + " PLN, " + period + ")";
+    String message = switch (level) {
+      case ALERT -> name + " spend passed " + policy.alertPercent() + "% of its monthly budget: " + share + amounts;
+      case THROTTLE -> name + " is throttled: spend passed " + policy.throttlePercent() + "% of its monthly budget: "
+          + share + amounts;
+      case CRITICAL -> name + " spend passed " + policy.criticalPercent() + "% of its monthly budget: " + share + amounts
+          + "; critical service, not throttled";
+    };
+    Alerts.Severity severity = level == BudgetPolicy.Level.ALERT ? Alerts.Severity.WARNING : Alerts.Severity.CRITICAL;
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("service", name);
+    details.put("period", period.id());
+    details.put("level", level.name().toLowerCase(java.util.Locale.ROOT));
+    details.put("spentMinor", spentMinor);
+    details.put("budgetMinor", policy.monthlyBudgetMinor());
+    details.put("percent", share);
+    alerts.raise(ALERT_SOURCE, alertKey(policy.service(), period, level), severity, message, details);
+  }
+
+  static String alertKey(CostService service, BillingPeriod period, BudgetPolicy.Level level) {
+    return "budget:" + service.wire() + ":" + period.id() + ":" + level.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * The budget part of checkThrottle: how long the service is throttled for, if it is (until the
+   * month ends — or until spend is covered by a raised budget or an override).
+   */
+  Optional<Duration> throttledFor(CostService service, Instant now) {
+    BudgetPolicy policy = policies().get(service);
+    if (policy == null || policy.mode() != BudgetPolicy.Mode.AUTO_THROTTLE) {
+      return Optional.empty();
+    }
+    BillingPeriod period = BillingPeriod.of(now);
+    long spent = spend.micros(period, service);
+    if (!policy.throttles(spent)) {
+      return Optional.empty();
+    }
+    // Another instance may have pushed spend over the line: make sure the transition is recorded.
+    observe(service, period, spent);
+    if (activeOverride(service, now).isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.between(now, period.end()));
+  }
+
+  /** {@code disableThrottling}: suspends the service's budget throttle until {@code now + duration}. */
+  public CostStore.Override disableThrottling(CostService service, Duration duration, String reason, String by) {
+    BudgetPolicy policy = policies().get(service);
+    if (policy != null && policy.mode() == BudgetPolicy.Mode.CRITICAL) {
+      throw ApiException.failedPrecondition(service.wire() + " is a critical service: it is never throttled");
+    }
+    Instant now = clock.instant();
+    CostStore.Override override = new CostStore.Override(service, now.plus(duration), reason, by, now);
+    store.saveOverride(override);
+    overrides.invalidateAll();
+    return override;
+  }
+
+  /** One service's line of getBudgetStatus. */
+  public record Status(
+      String service,
+      boolean budgeted,
+      String mode,
+      Long budgetMinor,
+      long spentMinor,
+      BigDecimal percent,
+      long forecastMinor,
+      BigDecimal forecastPercent,
+      String state,
+      Integer alertPercent,
+      Integer throttlePercent,
+      Integer criticalPercent,
+      OverrideView override,
+      Map<String, Instant> reachedAt) {}
+
+  public record OverrideView(Instant until, String reason, String by, Instant createdAt, boolean active) {}
+
+  /** getBudgetStatus: read fresh (no cache), every service, in a stable order. */
+  public List<Status> status(Instant now) {
+    BillingPeriod period = BillingPeriod.of(now);
+    Map<CostService, BudgetPolicy> policies = store.budgets();
+    Map<CostService, CostStore.Override> current = store.overrides();
+    List<Status> lines = new ArrayList<>();
+    for (CostService service : CostService.values()) {
+      BudgetPolicy policy = policies.get(service);
+      long spentMicros = store.periodTotals(period, service).getOrDefault("costMicros", 0L);
+      long spentMinor = Money.toMinor(spentMicros);
+      long forecastMinor = Money.toMinor(forecastMicros(spentMicros, period, now));
+      CostStore.Override override = current.get(service);
+      OverrideView view = override == null ? null : new OverrideView(override.until(), override.reason(),
+          override.by(), override.createdAt(), override.activeAt(now));
+      Map<String, Instant> reached = new LinkedHashMap<>();
+      store.levelTimes(period, service).forEach((level, at) -> reached.put(level.name().toLowerCase(java.util.Locale.ROOT), at));
+      if (policy == null) {
+        lines.add(new Status(service.wire(), false, null, null, spentMinor, null, forecastMinor, null,
+            BudgetPolicy.State.OK.wire(), null, null, null, view, reached));
+        continue;
+      }
+      boolean auto = policy.mode() == BudgetPolicy.Mode.AUTO_THROTTLE;
+      lines.add(new Status(service.wire(), true, policy.mode().wire(), policy.monthlyBudgetMinor(), spentMinor,
+          Money.percent(spentMinor, policy.monthlyBudgetMinor()), forecastMinor,
+          Money.percent(forecastMinor, policy.monthlyBudgetMinor()),
+          policy.state(spentMicros, view != null && view.active()).wire(), policy.alertPercent(),
+          auto ? policy.throttlePercent() : null, auto ? null : policy.criticalPercent(), view, reached));
+    }
+    return lines;
+  }
+
+  /**
+   * Run-rate forecast to month end: spend so far scaled by month length over time elapsed (at
+   * least one hour, so the first minutes of a month do not extrapolate wildly); a finished month
+   * forecasts what it spent.
+   */
+  static long forecastMicros(long spentMicros, BillingPeriod period, Instant now) {
+    if (!now.isBefore(period.end())) {
+      return spentMicros;
+    }
+    long elapsed = Math.max(Duration.between(period.start(), now).toSeconds(), Duration.ofHours(1).toSeconds());
+    elapsed = Math.min(elapsed, period.length().toSeconds());
+    return Money.divideHalfUp(BigInteger.valueOf(spentMicros).multiply(BigInteger.valueOf(period.length().toSeconds())),
+        BigInteger.valueOf(elapsed)).longValueExact();
+  }
+}

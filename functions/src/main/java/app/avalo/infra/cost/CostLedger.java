@@ -1,0 +1,136 @@
+package app.avalo.infra.cost;
+
+import app.avalo.infra.platform.ApiException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Books costs: prices an event, commits it to the period totals (sharded counters) and the user's
+ * usage in one atomic batch, then advances the budget state machine. {@code trackAiCost},
+ * {@code trackBandwidthCost} and other domains (the CDN's bandwidth monitor) all go through here:
+ *
+ * <pre>{@code CostModule.of(app).ledger().recordBandwidth(CostService.CDN, bytes, region, userId);}</pre>
+ *
+ * <p>An optional {@code eventId} makes a record idempotent: a retried event is booked once (its
+ * dedup record expires after the configured retention). Invalid input throws INVALID_ARGUMENT
+ * naming the field before anything is written.
+ */
+public final class CostLedger {
+  public static final long MAX_TOKENS = 100_000_000L;
+  /** 1 PiB: more than any single transfer report; larger values are refused as bad input. */
+  public static final long MAX_BYTES = 1L << 50;
+  public static final long MAX_COST_MINOR = Money.MAX_EVENT_MICROS / Money.MICROS_PER_MINOR;
+  private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_\\-]{1,40}");
+  private static final Pattern FIELD_UNSAFE = Pattern.compile("[^A-Za-z0-9_]");
+
+  private final CostStore store;
+  private final SpendEstimates spend;
+  private final BudgetMonitor budgets;
+  private final Clock clock;
+  private final Duration eventRetention;
+  private final LocalCache<String, PriceTable> prices;
+
+  CostLedger(CostStore store, SpendEstimates spend, BudgetMonitor budgets, Clock clock, CostConfig config) {
+    this.store = store;
+    this.spend = spend;
+    this.budgets = budgets;
+    this.clock = clock;
+    this.eventRetention = config.eventRetention();
+    this.prices = new LocalCache<>(clock, config.cacheTtl(), 1);
+  }
+
+  /** What a record did: the cost booked, and the service's budget state afterwards. */
+  public record Recorded(String service, long costMinor, long costMicros, String period, boolean duplicate,
+      String budgetState) {}
+
+  /**
+   * One AI call: priced from the table by model and tokens, or at {@code costMinor} when given
+   * (for models or providers the table does not know).
+   */
+  public Recorded recordAi(String userId, String model, long inputTokens, long outputTokens, String feature,
+      Long costMinor, String eventId) {
+    if (userId == null || userId.isBlank()) {
+      throw ApiException.invalidArgument("userId", "is required");
+    }
+    if (model == null || model.isBlank()) {
+      throw ApiException.invalidArgument("model", "is required");
+    }
+    requireRange("inputTokens", inputTokens, MAX_TOKENS);
+    requireRange("outputTokens", outputTokens, MAX_TOKENS);
+    if (feature != null && !LABEL.matcher(feature).matches()) {
+      throw ApiException.invalidArgument("feature", "must be 1-40 letters, digits, '_' or '-'");
+    }
+    long micros;
+    if (costMinor != null) {
+      requireRange("costMinor", costMinor, MAX_COST_MINOR);
+      micros = Money.toMicros(costMinor);
+    } else {
+      micros = priceTable().aiCostMicros(model, inputTokens, outputTokens);
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put("inputTokens", inputTokens);
+    counts.put("outputTokens", outputTokens);
+    List<String> breakdown = new ArrayList<>();
+    breakdown.add("model_" + FIELD_UNSAFE.matcher(model).replaceAll("_"));
+    if (feature != null) {
+      breakdown.add("feature_" + FIELD_UNSAFE.matcher(feature).replaceAll("_"));
+    }
+    return record(CostService.AI, micros, userId, eventId, counts, breakdown);
+  }
+
+  public Recorded recordBandwidth(CostService service, long bytes, String region, String userId) {
+    return recordBandwidth(service, bytes, region, userId, null);
+  }
+
+  /** Egress of {@code bytes} for a bandwidth service, priced per GiB for the region. */
+  public Recorded recordBandwidth(CostService service, long bytes, String region, String userId, String eventId) {
+    if (!service.isBandwidth()) {
+      throw ApiException.invalidArgument("service", "must be one of video, webrtc, cdn");
+    }
+    requireRange("bytes", bytes, MAX_BYTES);
+    long micros = priceTable().bandwidthCostMicros(service, region, bytes);
+    List<String> breakdown = List.of("region_" + FIELD_UNSAFE.matcher(region).replaceAll("_"));
+    return record(service, micros, userId, eventId, Map.of("bytes", bytes), breakdown);
+  }
+
+  /**
+   * A cost known in grosze (e.g. imported from the billing export for Cloud Functions, Firestore,
+   * Storage, push): booked as is.
+   */
+  public Recorded recordCost(CostService service, long costMinor, String userId, String eventId) {
+    requireRange("costMinor", costMinor, MAX_COST_MINOR);
+    return record(service, Money.toMicros(costMinor), userId, eventId, Map.of(), List.of());
+  }
+
+  private Recorded record(CostService service, long micros, String userId, String eventId, Map<String, Long> counts,
+      List<String> breakdown) {
+    store.ensureSeeded();
+    Instant at = clock.instant();
+    BillingPeriod period = BillingPeriod.of(at);
+    CostStore.Entry entry = new CostStore.Entry(service, micros, userId, eventId, at, counts, breakdown);
+    if (!store.commit(entry, at.plus(eventRetention))) {
+      long booked = store.recordedEventMicros(eventId).orElse(micros);
+      return new Recorded(service.wire(), Money.toMinor(booked), booked, period.id(), true,
+          budgets.observe(service, period, spend.micros(period, service)).wire());
+    }
+    spend.added(period, service, micros);
+    BudgetPolicy.State state = budgets.observe(service, period, spend.micros(period, service));
+    return new Recorded(service.wire(), Money.toMinor(micros), micros, period.id(), false, state.wire());
+  }
+
+  PriceTable priceTable() {
+    return prices.get("prices", store::prices);
+  }
+
+  private static void requireRange(String field, long value, long max) {
+    if (value < 0 || value > max) {
+      throw ApiException.invalidArgument(field, "must be between 0 and " + max);
+    }
+  }
+}

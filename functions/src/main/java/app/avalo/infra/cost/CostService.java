@@ -1,0 +1,42 @@
+package app.avalo.infra.cost;
+
+import app.avalo.infra.platform.Fields;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a cost is spent on. Each service has a monthly budget (seeded from SPEC §5.4, editable in
+ * {@code costBudgets}); {@link #CDN} is tracked but has no budget unless an admin adds one.
+ * Wire names are lower-case with hyphens ({@code cloud-functions}).
+ */
+public enum CostService {
+  AI,
+  VIDEO,
+  WEBRTC,
+  CDN,
+  PUSH,
+  CLOUD_FUNCTIONS,
+  FIRESTORE,
+  STORAGE;
+
+  /** The services {@code trackBandwidthCost} prices per GiB. */
+  public static final List<CostService> BANDWIDTH = List.of(VIDEO, WEBRTC, CDN);
+
+  public String wire() {
+    return Fields.wireName(this);
+  }
+
+  /** A form safe inside a Firestore field name ({@code costMicros_cloud_functions}). */
+  String fieldSuffix() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public boolean isBandwidth() {
+    return BANDWIDTH.contains(this);
+  }
+
+  public static Optional<CostService> fromWire(String wire) {
+    return Arrays.stream(values()).filter(s -> s.wire().equals(wire)).findFirst();
+  }
+}

@@ -1,0 +1,29 @@
+package app.avalo.infra.cost;
+
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.JobContext;
+import app.avalo.infra.platform.JobRunner;
+import app.avalo.infra.platform.ScheduledJob;
+import java.util.function.Supplier;
+
+/**
+ * {@code detectFraudAbuse} (job, every 15 minutes): flags users whose recent cost is anomalous
+ * against the population (median + k·MAD with an absolute floor and ceiling, see
+ * {@link RobustThreshold}), throttles them with an expiry and raises an alert. Re-runs for the
+ * same scheduled time are no-ops; re-detection the same day refreshes the flag and extends the
+ * throttle without a second alert.
+ */
+public final class DetectFraudAbuse extends ScheduledJob {
+  public DetectFraudAbuse() {
+    super();
+  }
+
+  DetectFraudAbuse(Supplier<App> app) {
+    super(app);
+  }
+
+  @Override
+  protected JobRunner.Result run(JobContext context) {
+    return CostModule.of(app()).fraud().run(context);
+  }
+}

@@ -1,0 +1,38 @@
+package app.avalo.infra.cost;
+
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.JobContext;
+import app.avalo.infra.platform.JobRunner;
+import app.avalo.infra.platform.ScheduledJob;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code generateMonthlyReport} (job, {@code 5 0 1 * *} UTC): reports the month before the
+ * scheduled time (see {@link MonthlyReporter}). Idempotent: a re-delivery is a no-op (job runner)
+ * and a manual re-run for the same month rewrites identical content. To regenerate a month by
+ * hand, POST {@code {"scheduledFor": "<any time in the following month>"}}.
+ */
+public final class GenerateMonthlyReport extends ScheduledJob {
+  public GenerateMonthlyReport() {
+    super();
+  }
+
+  GenerateMonthlyReport(Supplier<App> app) {
+    super(app);
+  }
+
+  @Override
+  protected JobRunner.Result run(JobContext context) {
+    BillingPeriod period = BillingPeriod.of(context.scheduledFor()).previous();
+    MonthlyReporter.Written written = CostModule.of(app()).reports().generate(period);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("period", written.period());
+    summary.put("spentMinor", written.totals().spentMinor());
+    summary.put("budgetMinor", written.totals().budgetMinor());
+    summary.put("json", "gs://" + written.bucket() + "/" + written.jsonObject());
+    summary.put("csv", "gs://" + written.bucket() + "/" + written.csvObject());
+    return JobRunner.Result.of(summary);
+  }
+}

@@ -1,0 +1,32 @@
+package app.avalo.infra.cost;
+
+import app.avalo.infra.platform.ApiFunction;
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Request;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code getBudgetStatus} (admin): for the current month, per service — budget, spent, %,
+ * run-rate forecast to month end, state (ok / warning / throttled / critical), thresholds reached
+ * and any throttle override. Read fresh from Firestore (no cache); seeds missing budgets first.
+ */
+public final class GetBudgetStatus extends ApiFunction {
+  public GetBudgetStatus() {
+    super();
+  }
+
+  GetBudgetStatus(Supplier<App> app) {
+    super(app);
+  }
+
+  @Override
+  protected Object handle(Request request) {
+    request.data().done();
+    CostModule cost = CostModule.of(app());
+    cost.seedDefaults();
+    Instant now = app().clock().instant();
+    return Map.of("period", BillingPeriod.of(now).id(), "asOf", now, "services", cost.budgets().status(now));
+  }
+}

@@ -1,0 +1,188 @@
+package app.avalo.infra.cost;
+
+import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.platform.Log;
+import com.google.cloud.firestore.DocumentReference;
+import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.TransactionOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Per-user, per-service rate limiting with GCRA, exact across instances.
+ *
+ * <p>State: one document per (service, user), {@code costRateLimits/{service}~{uid}}, holding the
+ * theoretical arrival time (TAT) in epoch microseconds. A request at time t is allowed when
+ * {@code max(TAT, t) - t <= tolerance} and then moves TAT on by one emission interval; the decision
+ * and the write happen in one Firestore transaction, so no two callers anywhere can spend the same
+ * slot.
+ *
+ * <p>Contention: a transaction on one document holds up under a few concurrent writers, not fifty.
+ * So within an instance, requests for the same key are coalesced: one request at a time runs the
+ * transaction and decides for every request that queued up meanwhile (GCRA admits k arrivals by
+ * stepping k times), then hands the lead to the next waiter. Contention is therefore between
+ * instances only, which the transaction's retries absorb ({@code COST_LIMITER_TX_ATTEMPTS}). The
+ * document takes at most one write per batch, and a denied batch writes nothing.
+ *
+ * <p>Fast path: the last TAT this instance saw only grows, so if it already says "deny" the request
+ * is denied without a Firestore call (a hammering client costs nothing). The fast path never allows.
+ *
+ * <p>Failure: if the transaction still conflicts after all attempts the batch is denied with
+ * {@code contention} — a security control fails closed.
+ */
+final class RateLimiter {
+  private final Firestore db;
+  private final Clock clock;
+  private final TransactionOptions options;
+  private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+  private final LocalCache<String, Long> lastSeenTat;
+
+  /** The decision for one request; {@code retryAfterMicros} is 0 when allowed. */
+  record Decision(boolean allowed, String reason, long retryAfterMicros) {
+    static final Decision ALLOW = new Decision(true, null, 0);
+  }
+
+  private static final Object LEAD = new Object();
+
+  /** Requests waiting for a decision on one key; {@code leading} while one of them runs a transaction. */
+  private static final class Lane {
+    final ArrayDeque<CompletableFuture<Object>> waiting = new ArrayDeque<>();
+    boolean leading;
+  }
+
+  RateLimiter(Firestore db, Clock clock, int attempts) {
+    this.db = db;
+    this.clock = clock;
+    this.options = TransactionOptions.createReadWriteOptionsBuilder().setNumberOfAttempts(attempts).build();
+    this.lastSeenTat = new LocalCache<>(clock, Duration.ofMinutes(10), 100_000);
+  }
+
+  Decision acquire(CostService service, String userId, RateLimit limit) {
+    String key = service.wire() + "~" + userId;
+    Long seen = lastSeenTat.getIfPresent(key);
+    long now = nowMicros();
+    if (seen != null && seen - now > limit.toleranceMicros()) {
+      return deny(seen, now, limit);
+    }
+    CompletableFuture<Object> mine = new CompletableFuture<>();
+    Lane lane = lanes.computeIfAbsent(key, k -> new Lane());
+    boolean lead;
+    synchronized (lane) {
+      lead = !lane.leading;
+      if (lead) {
+        lane.leading = true;
+      } else {
+        lane.waiting.add(mine);
+      }
+    }
+    if (!lead && mine.join() != LEAD) {
+      return (Decision) mine.join();
+    }
+    // Leading: decide for this request and everyone queued so far, then pass the lead on.
+    List<CompletableFuture<Object>> batch = new ArrayList<>();
+    synchronized (lane) {
+      batch.addAll(lane.waiting);
+      lane.waiting.clear();
+    }
+    List<Decision> decisions;
+    try {
+      decisions = decide(key, service, userId, limit, batch.size() + 1);
+    } catch (RuntimeException e) {
+      handOff(key, lane);
+      batch.forEach(f -> f.completeExceptionally(e));
+      throw e;
+    }
+    handOff(key, lane);
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).complete(decisions.get(i + 1));
+    }
+    return decisions.get(0);
+  }
+
+  private void handOff(String key, Lane lane) {
+    synchronized (lane) {
+      CompletableFuture<Object> next = lane.waiting.poll();
+      if (next == null) {
+        lane.leading = false;
+        lanes.remove(key, lane);
+      } else {
+        next.complete(LEAD);
+      }
+    }
+  }
+
+  /** One transaction deciding {@code count} simultaneous requests. */
+  private List<Decision> decide(String key, CostService service, String userId, RateLimit limit, int count) {
+    DocumentReference ref = db.collection(CostStore.RATE_LIMITS).document(key);
+    record Outcome(List<Decision> decisions, long tat) {}
+    try {
+      Outcome outcome = Firestores.await(db.runTransaction(tx -> {
+        DocumentSnapshot snap = tx.get(ref).get();
+        long now = nowMicros();
+        Long stored = snap.exists() ? snap.getLong("tatMicros") : null;
+        long tat = stored == null ? now : stored;
+        List<Decision> decisions = new ArrayList<>(count);
+        int allowed = 0;
+        for (int i = 0; i < count; i++) {
+          long start = Math.max(tat, now);
+          if (start - now > limit.toleranceMicros()) {
+            decisions.add(deny(start, now, limit));
+          } else {
+            tat = start + limit.intervalMicros();
+            allowed++;
+            decisions.add(Decision.ALLOW);
+          }
+        }
+        if (allowed > 0) {
+          Map<String, Object> doc = new HashMap<>();
+          doc.put("service", service.wire());
+          doc.put("userId", userId);
+          doc.put("tatMicros", tat);
+          // Idle state is worthless once TAT is in the past: let a TTL policy remove it.
+          doc.put("expireAt", Firestores.timestamp(java.time.Instant.ofEpochSecond(0, tat * 1000).plus(Duration.ofDays(1))));
+          tx.set(ref, doc);
+        }
+        return new Outcome(decisions, tat);
+      }, options));
+      lastSeenTat.put(key, outcome.tat());
+      return outcome.decisions();
+    } catch (RuntimeException e) {
+      if (!isAborted(e)) {
+        throw e;
+      }
+      Log.warn("rate limiter gave up after contention; denying", Map.of("key", key, "requests", count));
+      List<Decision> denied = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        denied.add(new Decision(false, "contention", 100_000));
+      }
+      return denied;
+    }
+  }
+
+  private static boolean isAborted(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof com.google.api.gax.rpc.ApiException api
+          && api.getStatusCode().getCode() == com.google.api.gax.rpc.StatusCode.Code.ABORTED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Decision deny(long tat, long now, RateLimit limit) {
+    return new Decision(false, "rate_limit", Math.max(1, tat - now - limit.toleranceMicros()));
+  }
+
+  private long nowMicros() {
+    java.time.Instant now = clock.instant();
+    return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1000);
+  }
+}

@@ -1,0 +1,78 @@
+package app.avalo.infra.cost;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code checkThrottle}'s decision for one user and service, cheapest check first:
+ *
+ * <ol>
+ *   <li>abuse throttle — the user was flagged by fraud detection and the throttle has not expired;
+ *   <li>budget throttle — the service's monthly spend passed its throttle line and no admin
+ *       override is active (retry when the month ends);
+ *   <li>per-user rate limit — GCRA for the service ({@link RateLimiter}); only this step writes.
+ * </ol>
+ *
+ * A denied request does not consume rate-limit capacity. Abuse throttles, budgets, overrides,
+ * spend estimates and rate-limit settings come from this instance's cache (≤ {@code COST_CACHE_MILLIS}
+ * old); the rate limit itself is always decided in Firestore (or denied from the local fast path).
+ */
+public final class ThrottleGate {
+  private static final String KEY = "limits";
+
+  private final CostStore store;
+  private final BudgetMonitor budgets;
+  private final RateLimiter limiter;
+  private final Clock clock;
+  private final LocalCache<String, Map<CostService, RateLimit>> limits;
+  private final LocalCache<String, Optional<Instant>> abuse;
+
+  ThrottleGate(CostStore store, BudgetMonitor budgets, RateLimiter limiter, Clock clock, Duration ttl) {
+    this.store = store;
+    this.budgets = budgets;
+    this.limiter = limiter;
+    this.clock = clock;
+    this.limits = new LocalCache<>(clock, ttl, 1);
+    this.abuse = new LocalCache<>(clock, ttl, 100_000);
+  }
+
+  /** checkThrottle's answer. */
+  public record Verdict(String service, boolean allowed, String reason, long retryAfterMs) {}
+
+  public Verdict check(CostService service, String userId) {
+    Instant now = clock.instant();
+    Optional<Instant> abusedUntil = abuse.get(userId, () -> store.abuseThrottledUntil(userId));
+    if (abusedUntil.isPresent() && abusedUntil.get().isAfter(now)) {
+      return deny(service, "abuse", Duration.between(now, abusedUntil.get()));
+    }
+    Optional<Duration> budget = budgets.throttledFor(service, now);
+    if (budget.isPresent()) {
+      return deny(service, "budget", budget.get());
+    }
+    RateLimit limit = limits.get(KEY, store::rateLimits).get(service);
+    if (limit == null) {
+      return new Verdict(service.wire(), true, null, 0);
+    }
+    RateLimiter.Decision decision = limiter.acquire(service, userId, limit);
+    if (decision.allowed()) {
+      return new Verdict(service.wire(), true, null, 0);
+    }
+    return new Verdict(service.wire(), false, decision.reason(), ceilMillis(decision.retryAfterMicros()));
+  }
+
+  private static Verdict deny(CostService service, String reason, Duration retryAfter) {
+    return new Verdict(service.wire(), false, reason, Math.max(1, retryAfter.toMillis()));
+  }
+
+  private static long ceilMillis(long micros) {
+    return Math.max(1, (micros + 999) / 1000);
+  }
+
+  /** Forgets this instance's cached abuse state for a user (after fraud detection changed it here). */
+  void forgetAbuse(String userId) {
+    abuse.invalidate(userId);
+  }
+}

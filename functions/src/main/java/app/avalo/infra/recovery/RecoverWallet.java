@@ -1,0 +1,24 @@
+package app.avalo.infra.recovery;
+
+import app.avalo.infra.platform.App;
+import java.util.function.Supplier;
+
+/**
+ * Admins (dashboard), audited: restores the wallet `wallet/{userId}` and its `walletTransactions` (by `userId`) to the newest verified backup or a named one, or
+ * undoes an earlier recovery from its archive. The current state is archived first; {@code dryRun}
+ * only reports the diff. Reports the elapsed time against the 30 s SLA. See {@link EntityRecovery}.
+ */
+public final class RecoverWallet extends RecoverEntityFunction {
+  public RecoverWallet() {
+    super();
+  }
+
+  RecoverWallet(Supplier<App> app) {
+    super(app);
+  }
+
+  @Override
+  RecoveryUnit unit() {
+    return RecoveryUnit.WALLET;
+  }
+}

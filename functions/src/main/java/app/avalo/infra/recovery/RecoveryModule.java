@@ -1,0 +1,74 @@
+package app.avalo.infra.recovery;
+
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.ConfigReader;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The recovery domain's composition: its configuration (validated once, every problem listed) and
+ * services, built once per {@link App}.
+ */
+public final class RecoveryModule {
+  private final RecoveryConfig config;
+  private final BackupCatalog catalog;
+  private final BackupRunner backups;
+  private final EntityRecovery recovery;
+  private final BackupHealthMonitor health;
+  private final RecoveryArchives archives;
+
+  public static RecoveryModule of(App app) {
+    return app.module(RecoveryModule.class, RecoveryModule::new);
+  }
+
+  RecoveryModule(App app) {
+    this(app, UnaryOperator.identity(), System::nanoTime);
+  }
+
+  /**
+   * @param sinkDecorator wraps the bucket every backup object is written through (tests use it to
+   *     fail a backup part-way)
+   * @param nanoTime the monotonic clock elapsed times are measured with
+   */
+  RecoveryModule(App app, UnaryOperator<ShardSink> sinkDecorator, LongSupplier nanoTime) {
+    ConfigReader env = app.configReader();
+    this.config = RecoveryConfig.read(env, app.config());
+    env.throwIfInvalid();
+    BackupStorage storage = new BackupStorage(app.storage(), config.bucket());
+    this.catalog = new BackupCatalog(app.firestore(), app.clock());
+    // The emulator ignores read times; the manifest records what consistency a backup really has.
+    boolean readTimeHonoured = app.config().firestoreEmulatorHost() == null;
+    BackupWriter writer = new BackupWriter(app.firestore(), sinkDecorator.apply(storage), config, readTimeHonoured,
+        app.clock());
+    this.backups = new BackupRunner(writer, storage, catalog, new BackupRetention(catalog, storage), config,
+        app.clock(), nanoTime);
+    BackupReader reader = new BackupReader(app.firestore(), storage, catalog);
+    this.archives = new RecoveryArchives(app.firestore(), storage, app.clock());
+    this.recovery = new EntityRecovery(app.firestore(), reader, archives, app.alerts(), nanoTime, config.pageSize());
+    this.health = new BackupHealthMonitor(app.firestore(), catalog, reader, app.alerts(), app.clock());
+  }
+
+  RecoveryConfig config() {
+    return config;
+  }
+
+  BackupCatalog catalog() {
+    return catalog;
+  }
+
+  BackupRunner backups() {
+    return backups;
+  }
+
+  EntityRecovery recovery() {
+    return recovery;
+  }
+
+  BackupHealthMonitor health() {
+    return health;
+  }
+
+  RecoveryArchives archives() {
+    return archives;
+  }
+}

@@ -1,0 +1,25 @@
+package app.avalo.infra.recovery;
+
+import app.avalo.infra.platform.JobContext;
+import java.time.Duration;
+
+/** What a long run needs from its caller: time left, and a place to report progress. */
+interface RunControl {
+  Duration remaining();
+
+  void progress(String key, Object value);
+
+  static RunControl of(JobContext context) {
+    return new RunControl() {
+      @Override
+      public Duration remaining() {
+        return context.remaining();
+      }
+
+      @Override
+      public void progress(String key, Object value) {
+        context.progress(key, value);
+      }
+    };
+  }
+}

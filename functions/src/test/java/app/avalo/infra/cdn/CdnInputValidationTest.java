@@ -1,0 +1,54 @@
+package app.avalo.infra.cdn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import app.avalo.infra.platform.Access;
+import app.avalo.infra.platform.ApiFunction;
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Catalog;
+import app.avalo.infra.testing.AuthEmulator;
+import app.avalo.infra.testing.Emulators;
+import app.avalo.infra.testing.FakeExchange;
+import java.lang.reflect.Constructor;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** Every CDN function refuses malformed input with 400 and writes nothing, whatever its access level. */
+class CdnInputValidationTest {
+  private final CdnTestApp t = new CdnTestApp();
+  private final AuthEmulator.User admin = AuthEmulator.newAdmin();
+
+  @Test
+  void malformedInputIsRefusedWithoutWrites() throws Exception {
+    List<Catalog.Entry> entries = t.app.catalog().entries().stream()
+        .filter(e -> e.entryPoint().startsWith("app.avalo.infra.cdn.")).toList();
+    assertEquals(10, entries.size(), "all ten CDN functions are catalogued");
+    List<String> bodies = List.of("{\"__bogus\":1}", "\"x\"", "[1]", "{\"assetId\":{\"a\":1}}", "{\"data\":7}",
+        "{\"path\":42}", "{\"scheduledFor\":\"yesterday\"}");
+    long writes = Emulators.firestoreWriteCount();
+    for (Catalog.Entry entry : entries) {
+      for (String body : bodies) {
+        FakeExchange exchange = FakeExchange.post();
+        if (entry.access() == Access.PRIVATE) {
+          exchange.body(body);
+        } else {
+          exchange.bearer(admin.idToken()).data(body);
+        }
+        var response = exchange.send(function(entry));
+        assertEquals(400, response.status(), entry.name() + " " + body + " → " + response.body());
+        assertEquals("INVALID_ARGUMENT", response.errorStatus(), entry.name() + " " + body);
+      }
+    }
+    assertEquals(writes, Emulators.firestoreWriteCount(), "no function wrote anything");
+    assertFalse(t.objects("").stream().anyMatch(p -> p.startsWith("media/")));
+  }
+
+  private ApiFunction function(Catalog.Entry entry) throws Exception {
+    Constructor<?> c = Class.forName(entry.entryPoint()).getDeclaredConstructor(Supplier.class);
+    c.setAccessible(true);
+    Supplier<App> app = () -> t.app;
+    return (ApiFunction) c.newInstance(app);
+  }
+}

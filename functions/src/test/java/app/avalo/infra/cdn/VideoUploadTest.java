@@ -1,0 +1,238 @@
+package app.avalo.infra.cdn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.avalo.infra.testing.AuthEmulator;
+import app.avalo.infra.testing.Emulators;
+import app.avalo.infra.testing.FakeExchange;
+import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.gson.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VideoUploadTest {
+  private final CdnTestApp t = new CdnTestApp(Map.of("VIDEO_X264_PRESET", "ultrafast"));
+  private final AuthEmulator.User user = AuthEmulator.newUser();
+  @TempDir Path tmp;
+
+  private FakeExchange.Response uploadVideo(CdnTestApp app, String path) throws Exception {
+    return FakeExchange.post().bearer(user.idToken()).data("{\"path\":\"" + path + "\"}")
+        .send(new UploadVideo(() -> app.app));
+  }
+
+  @Test
+  void clipIsTranscodedToAnHlsLadderWithPosterAndPreview() throws Exception {
+    Path clip = MediaFixtures.ffmpeg(tmp, "clip.mp4", "-f", "lavfi", "-i", "testsrc=size=1280x720:rate=25",
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "7", "-shortest",
+        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac");
+    String path = "uploads/" + user.uid() + "/clip.mp4";
+    t.upload(path, MediaFixtures.read(clip));
+
+    var response = uploadVideo(t, path);
+
+    assertEquals(200, response.status(), response.body());
+    JsonObject result = response.result().getAsJsonObject();
+    assertEquals("ready", result.get("status").getAsString());
+    assertEquals(1280, result.get("width").getAsInt());
+    assertEquals(720, result.get("height").getAsInt());
+    String assetId = result.get("assetId").getAsString();
+    String prefix = "media/videos/" + user.uid() + "/" + assetId + "/";
+    assertEquals(CdnTestApp.CDN + "/" + prefix + "hls/master.m3u8", result.get("playlistUrl").getAsString());
+    DocumentSnapshot doc = t.db.collection("cdnAssets").document(assetId).get().get();
+    assertEquals("ready", doc.getString("status"));
+    assertEquals(7000, doc.getLong("durationMs"), 300);
+
+    // Master playlist: 720p, 480p, 360p — nothing above the 720p source.
+    String master = new String(t.object(prefix + "hls/master.m3u8"), StandardCharsets.UTF_8);
+    assertTrue(master.startsWith("#EXTM3U"), master);
+    Matcher inf = Pattern.compile("#EXT-X-STREAM-INF:([^\\n]*)\\n([^\\n]+)").matcher(master);
+    List<String> resolutions = new ArrayList<>();
+    List<String> playlists = new ArrayList<>();
+    while (inf.find()) {
+      Matcher res = Pattern.compile("RESOLUTION=(\\d+x\\d+)").matcher(inf.group(1));
+      assertTrue(res.find(), inf.group(1));
+      assertTrue(inf.group(1).contains("BANDWIDTH="), inf.group(1));
+      resolutions.add(res.group(1));
+      playlists.add(inf.group(2).trim());
+    }
+    assertEquals(List.of("1280x720", "852x480", "640x360"), resolutions);
+    assertEquals(List.of("720p/index.m3u8", "480p/index.m3u8", "360p/index.m3u8"), playlists);
+    assertEquals("application/vnd.apple.mpegurl", t.blob(prefix + "hls/master.m3u8").getContentType());
+    assertEquals("public, max-age=604800", t.blob(prefix + "hls/master.m3u8").getCacheControl());
+
+    for (int i = 0; i < playlists.size(); i++) {
+      String dir = prefix + "hls/" + playlists.get(i).replace("/index.m3u8", "") + "/";
+      String playlist = new String(t.object(dir + "index.m3u8"), StandardCharsets.UTF_8);
+      assertTrue(playlist.contains("#EXT-X-ENDLIST"), playlist);
+      assertTrue(playlist.contains("#EXT-X-PLAYLIST-TYPE:VOD"), playlist);
+      Matcher target = Pattern.compile("#EXT-X-TARGETDURATION:(\\d+)").matcher(playlist);
+      assertTrue(target.find());
+      assertTrue(Integer.parseInt(target.group(1)) <= 7, "~6 s segments: " + playlist);
+      Matcher extinf = Pattern.compile("#EXTINF:([0-9.]+),\\n([^\\n]+)").matcher(playlist);
+      double total = 0;
+      List<String> segments = new ArrayList<>();
+      while (extinf.find()) {
+        double d = Double.parseDouble(extinf.group(1));
+        assertTrue(d <= 6.5, "segment of " + d + " s");
+        total += d;
+        segments.add(extinf.group(2).trim());
+      }
+      assertEquals(7.0, total, 0.3, playlist);
+      assertEquals(2, segments.size(), "7 s in 6 s segments: " + segments);
+      String[] size = resolutions.get(i).split("x");
+      for (String segment : segments) {
+        assertEquals("public, max-age=31536000, immutable", t.blob(dir + segment).getCacheControl());
+        assertEquals("video/mp2t", t.blob(dir + segment).getContentType());
+        Path local = tmp.resolve("seg-" + i + "-" + segment);
+        Files.write(local, t.object(dir + segment));
+        String probe = MediaFixtures.run(tmp, "ffprobe", "-v", "error", "-show_entries",
+            "stream=codec_type,codec_name,width,height", "-of", "csv=p=0", local.toString());
+        assertTrue(probe.contains("h264,video," + size[0] + "," + size[1]), probe);
+        assertTrue(probe.contains("aac,audio"), probe);
+      }
+    }
+
+    List<Map<String, Object>> variants = ImageUploadTest.variants(doc);
+    assertEquals(List.of("master", "720p", "480p", "360p", "poster", "preview"),
+        variants.stream().map(v -> (String) v.get("name")).toList());
+    long segmentsIn720 = ((Number) variants.get(1).get("segments")).longValue();
+    assertEquals(2, segmentsIn720);
+    byte[] poster = t.object(prefix + "poster.jpg");
+    assertEquals("jpeg", ImageUploadTest.sniff(poster));
+    java.awt.image.BufferedImage posterImage = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(poster));
+    assertEquals(1280, posterImage.getWidth());
+    assertEquals(720, posterImage.getHeight());
+    byte[] preview = t.object(prefix + "preview.webp");
+    assertEquals("webp", ImageUploadTest.sniff(preview));
+    assertTrue(MediaFixtures.webpChunks(preview).contains("ANIM"), "an animated WebP preview");
+    assertTrue(MediaFixtures.webpChunks(preview).stream().filter(c -> c.equals("ANMF")).count() > 10, "several frames");
+    assertNull(t.blob(path), "the original is removed once transcoded");
+
+    // The client retries (say, after its own timeout): it gets the finished asset, no second transcode.
+    var retry = uploadVideo(t, path);
+    assertEquals(200, retry.status(), retry.body());
+    assertEquals(assetId, retry.result().getAsJsonObject().get("assetId").getAsString());
+    assertEquals("ready", retry.result().getAsJsonObject().get("status").getAsString());
+    assertEquals(result.get("playlistUrl"), retry.result().getAsJsonObject().get("playlistUrl"));
+  }
+
+  @Test
+  void fourKSourceStopsAt1080p() throws Exception {
+    Path clip = MediaFixtures.ffmpeg(tmp, "uhd.mp4", "-f", "lavfi", "-i", "testsrc2=size=3840x2160:rate=5",
+        "-t", "1", "-c:v", "libx264", "-preset", "ultrafast");
+    String path = "uploads/" + user.uid() + "/uhd.mp4";
+    t.upload(path, MediaFixtures.read(clip));
+
+    var response = uploadVideo(t, path);
+
+    assertEquals(200, response.status(), response.body());
+    String assetId = response.result().getAsJsonObject().get("assetId").getAsString();
+    String master = new String(t.object("media/videos/" + user.uid() + "/" + assetId + "/hls/master.m3u8"),
+        StandardCharsets.UTF_8);
+    assertTrue(master.contains("RESOLUTION=1920x1080"), master);
+    assertTrue(!master.contains("3840x2160") && !master.contains("2560x1440"), master);
+    assertEquals(4, master.split("#EXT-X-STREAM-INF").length - 1, "1080p, 720p, 480p, 360p: " + master);
+    assertTrue(!master.contains("mp4a"), "a silent source gets video-only renditions: " + master);
+  }
+
+  @Test
+  void phoneVideoWithRotationMetadataComesOutPortrait() throws Exception {
+    MediaFixtures.ffmpeg(tmp, "landscape.mp4", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=10", "-t", "1",
+        "-c:v", "libx264", "-preset", "ultrafast");
+    Path rotated = MediaFixtures.ffmpeg(tmp, "rotated.mp4", "-i", "landscape.mp4", "-c", "copy",
+        "-metadata:s:v:0", "rotate=90");
+    String path = "uploads/" + user.uid() + "/rotated.mp4";
+    t.upload(path, MediaFixtures.read(rotated));
+
+    var response = uploadVideo(t, path);
+
+    assertEquals(200, response.status(), response.body());
+    JsonObject result = response.result().getAsJsonObject();
+    assertEquals(360, result.get("width").getAsInt());
+    assertEquals(640, result.get("height").getAsInt());
+    String prefix = "media/videos/" + user.uid() + "/" + result.get("assetId").getAsString() + "/";
+    String master = new String(t.object(prefix + "hls/master.m3u8"), StandardCharsets.UTF_8);
+    assertTrue(master.contains("RESOLUTION=360x640"), master);
+    Path segment = tmp.resolve("portrait.ts");
+    Files.write(segment, t.object(prefix + "hls/360p/seg_000.ts"));
+    String probe = MediaFixtures.run(tmp, "ffprobe", "-v", "error", "-show_entries", "stream=width,height",
+        "-of", "csv=p=0", segment.toString());
+    assertEquals(List.of("360,640"), probe.lines().filter(l -> !l.isBlank()).distinct().toList(), probe);
+  }
+
+  @Test
+  void threeHourVideoIsRefusedBeforeAnythingIsWritten() throws Exception {
+    // One frame a minute keeps the three-hour fixture tiny and quick to make.
+    Path clip = MediaFixtures.ffmpeg(tmp, "long.mp4", "-f", "lavfi", "-i", "color=c=black:size=64x64:rate=1/60",
+        "-t", "10800", "-c:v", "libx264", "-preset", "ultrafast");
+    String path = "uploads/" + user.uid() + "/long.mp4";
+    t.upload(path, MediaFixtures.read(clip));
+    long writes = Emulators.firestoreWriteCount();
+
+    var response = uploadVideo(t, path);
+
+    assertEquals(400, response.status(), response.body());
+    assertEquals("INVALID_ARGUMENT", response.errorStatus());
+    assertTrue(response.errorMessage().contains("3:00:00") && response.errorMessage().contains("0:10:00"),
+        response.errorMessage());
+    assertEquals(writes, Emulators.firestoreWriteCount());
+    assertTrue(t.objects("media/").isEmpty());
+  }
+
+  @Test
+  void notAVideoAndOtherUsersObjectsAreRefused() throws Exception {
+    AuthEmulator.User other = AuthEmulator.newUser();
+    t.upload("uploads/" + user.uid() + "/notes.mp4", "this is text".getBytes(StandardCharsets.UTF_8));
+    t.upload("uploads/" + user.uid() + "/still.png", MediaFixtures.png(MediaFixtures.quadrants(64, 64)));
+    long writes = Emulators.firestoreWriteCount();
+
+    var text = uploadVideo(t, "uploads/" + user.uid() + "/notes.mp4");
+    assertEquals(400, text.status(), text.body());
+    assertTrue(text.errorMessage().contains("not a readable video"), text.errorMessage());
+    var image = uploadVideo(t, "uploads/" + user.uid() + "/still.png");
+    assertEquals(400, image.status(), image.body());
+    var foreign = uploadVideo(t, "uploads/" + other.uid() + "/clip.mp4");
+    assertEquals(403, foreign.status(), foreign.body());
+    var traversal = uploadVideo(t, "uploads/" + user.uid() + "/../" + other.uid() + "/clip.mp4");
+    assertEquals(400, traversal.status(), traversal.body());
+
+    assertEquals(writes, Emulators.firestoreWriteCount());
+    assertTrue(t.objects("media/").isEmpty());
+  }
+
+  @Test
+  void missingFfmpegIsUnavailableNotAFakeResult() throws Exception {
+    CdnTestApp noFfmpeg = new CdnTestApp(Map.of("FFMPEG_PATH", "/nonexistent/ffmpeg",
+        "FFPROBE_PATH", "/nonexistent/ffprobe"));
+    String path = "uploads/" + user.uid() + "/clip.mp4";
+    noFfmpeg.upload(path, "irrelevant".getBytes(StandardCharsets.UTF_8));
+    long writes = Emulators.firestoreWriteCount();
+
+    var response = uploadVideo(noFfmpeg, path);
+
+    assertEquals(503, response.status(), response.body());
+    assertEquals("UNAVAILABLE", response.errorStatus());
+    assertTrue(response.errorMessage().contains("ffmpeg"), response.errorMessage());
+    assertEquals(writes, Emulators.firestoreWriteCount());
+
+    // Images still work without ffmpeg; AVIF is skipped and the reason recorded.
+    var image = FakeExchange.post().bearer(user.idToken())
+        .data("{\"data\":\"" + java.util.Base64.getEncoder().encodeToString(
+            MediaFixtures.jpeg(MediaFixtures.quadrants(300, 200))) + "\"}")
+        .send(new UploadImage(() -> noFfmpeg.app));
+    assertEquals(200, image.status(), image.body());
+    JsonObject result = image.result().getAsJsonObject();
+    assertTrue(result.get("notes").toString().contains("AVIF skipped"), result.toString());
+    assertTrue(result.get("variants").toString().contains("webp") && !result.get("variants").toString().contains("avif"));
+  }
+}

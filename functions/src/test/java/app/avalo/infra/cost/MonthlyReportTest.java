@@ -1,0 +1,117 @@
+package app.avalo.infra.cost;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.avalo.infra.platform.Firestores;
+import com.google.cloud.storage.BlobId;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+
+class MonthlyReportTest {
+  private static final String BUCKET = "avalo-test-cost-reports";
+  private final CostTestApp t = new CostTestApp("2025-11-15T12:00:00Z");
+
+  private void spendIn(String iso, long aiMinor, long videoMinor, Map<String, Long> users) {
+    t.clock.set(Instant.parse(iso));
+    CostLedger ledger = t.cost().ledger();
+    ledger.recordCost(CostService.AI, aiMinor, null, null);
+    ledger.recordCost(CostService.VIDEO, videoMinor, null, null);
+    users.forEach((user, minor) -> ledger.recordCost(CostService.PUSH, minor, user, null));
+  }
+
+  private byte[] object(String name) {
+    return t.storage.readAllBytes(BlobId.of(BUCKET, name));
+  }
+
+  @Test
+  void reportsLastMonthToFirestoreJsonAndCsvWhoseSumsMatch() throws Exception {
+    spendIn("2025-11-15T12:00:00Z", 100_000_00L, 10_000_00L, Map.of());
+    spendIn("2025-12-15T12:00:00Z", 200_000_00L, 12_000_00L, Map.of("alice", 5_00L));
+    spendIn("2026-01-15T12:00:00Z", 250_000_00L, 9_000_00L,
+        Map.of("alice", 1_000_00L, "bob", 300_00L, "carol", 4_000_00L));
+    t.clock.set(Instant.parse("2026-02-01T00:05:30Z"));
+
+    JsonObject run = t.callPrivate(GenerateMonthlyReport::new, "{}", 200);
+    assertEquals("succeeded", run.get("outcome").getAsString(), run.toString());
+    // Delivered by Cloud Scheduler for 00:05: without the header the job uses the receive time.
+    String csv = new String(object("cost-reports/2026-01.csv"), StandardCharsets.UTF_8);
+    List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
+        .parse(new StringReader(csv)).getRecords();
+    long servicesSum = 0;
+    Map<String, CSVRecord> services = new LinkedHashMap<>();
+    CSVRecord total = null;
+    List<CSVRecord> users = new ArrayList<>();
+    for (CSVRecord r : rows) {
+      switch (r.get("type")) {
+        case "service" -> {
+          services.put(r.get("id"), r);
+          servicesSum += Long.parseLong(r.get("spentMinor"));
+        }
+        case "total" -> total = r;
+        case "user" -> users.add(r);
+        default -> throw new AssertionError("unknown row type " + r.get("type"));
+      }
+    }
+    assertEquals(CostService.values().length, services.size());
+    long expected = 250_000_00L + 9_000_00L + 1_000_00L + 300_00L + 4_000_00L;
+    assertEquals(expected, servicesSum);
+    assertEquals(expected, Long.parseLong(total.get("spentMinor")), "total row = sum of service rows");
+    CSVRecord ai = services.get("ai");
+    assertEquals(250_000_00L, Long.parseLong(ai.get("spentMinor")));
+    assertEquals(50_000_00L, Long.parseLong(ai.get("budgetMinor")));
+    assertEquals("500.00", ai.get("budgetUsedPercent"));
+    assertEquals(200_000_00L, Long.parseLong(ai.get("previousMonthMinor")));
+    assertEquals("25.00", ai.get("changePercent"));
+    // least squares through 100k, 200k, 250k PLN, one month on: (-2·100 + 200 + 4·250) / 3 = 333 333.33 PLN
+    assertEquals(333_333_33L, Long.parseLong(ai.get("forecastNextMonthMinor")));
+    CSVRecord video = services.get("video");
+    assertEquals("-25.00", video.get("changePercent"));
+    assertEquals("", services.get("cdn").get("budgetMinor"), "CDN has no budget");
+    assertEquals(List.of("carol", "alice", "bob"), users.stream().map(r -> r.get("id")).toList(), "by cost, descending");
+    assertEquals(4_000_00L, Long.parseLong(users.get(0).get("spentMinor")));
+
+    JsonObject json = JsonParser.parseString(new String(object("cost-reports/2026-01.json"), StandardCharsets.UTF_8))
+        .getAsJsonObject();
+    assertEquals("2026-01", json.get("period").getAsString());
+    assertEquals(expected, json.getAsJsonObject("totals").get("spentMinor").getAsLong());
+    Map<String, Object> doc = Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).getData();
+    assertEquals(expected, ((Map<?, ?>) doc.get("totals")).get("spentMinor"));
+    assertEquals(Map.of("bucket", BUCKET, "json", "cost-reports/2026-01.json", "csv", "cost-reports/2026-01.csv"),
+        doc.get("objects"));
+  }
+
+  @Test
+  void rerunningTheReportWritesTheSameResult() throws Exception {
+    spendIn("2026-01-10T12:00:00Z", 1_234_56L, 78_90L, Map.of("dave", 12_34L));
+    t.clock.set(Instant.parse("2026-02-01T00:05:00Z"));
+    JsonObject first = t.callPrivate(GenerateMonthlyReport::new, "{\"scheduledFor\":\"2026-02-01T00:05:00Z\"}");
+    assertEquals("succeeded", first.get("outcome").getAsString());
+    byte[] csv = object("cost-reports/2026-01.csv");
+    byte[] json = object("cost-reports/2026-01.json");
+    Map<String, Object> doc = Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).getData();
+
+    JsonObject duplicate = t.callPrivate(GenerateMonthlyReport::new, "{\"scheduledFor\":\"2026-02-01T00:05:00Z\"}");
+    assertEquals("duplicate", duplicate.get("outcome").getAsString(), "a re-delivery does nothing");
+
+    t.clock.set(Instant.parse("2026-02-14T09:00:00Z"));
+    JsonObject manual = t.callPrivate(GenerateMonthlyReport::new, "{\"scheduledFor\":\"2026-02-14T09:00:00Z\"}");
+    assertEquals("succeeded", manual.get("outcome").getAsString());
+    assertEquals("2026-01", manual.getAsJsonObject("summary").get("period").getAsString());
+    assertArrayEquals(csv, object("cost-reports/2026-01.csv"));
+    assertArrayEquals(json, object("cost-reports/2026-01.json"));
+    assertEquals(doc, Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).getData());
+    assertTrue(new String(csv, StandardCharsets.UTF_8).contains("dave"));
+  }
+}

@@ -1,0 +1,172 @@
+package app.avalo.infra.recovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import app.avalo.infra.platform.ApiFunction;
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.platform.ScheduledJob;
+import app.avalo.infra.testing.AuthEmulator;
+import app.avalo.infra.testing.Emulators;
+import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.MutableClock;
+import com.google.cloud.Timestamp;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.QueryDocumentSnapshot;
+import com.google.cloud.firestore.WriteBatch;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
+import com.google.gson.JsonObject;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * A test world for the recovery domain: its own Firestore project on the emulator, its own
+ * in-memory bucket (LocalStorageHelper), a clock the test moves, and Apps wired to them.
+ */
+final class RecoveryFixture {
+  static final String BUCKET = "avalo-test-backups";
+  private static AuthEmulator.User admin;
+
+  final Firestore db = Emulators.isolatedFirestore();
+  final Storage storage = LocalStorageHelper.customOptions(false).getService();
+  final MutableClock clock;
+  private final Map<String, String> env;
+  final App app;
+
+  RecoveryFixture(String now, Map<String, String> extraEnv) {
+    this.clock = MutableClock.at(now);
+    this.env = new HashMap<>(Emulators.env());
+    env.put("BACKUP_BUCKET", BUCKET);
+    env.putAll(extraEnv);
+    this.app = newApp(UnaryOperator.identity());
+  }
+
+  RecoveryFixture(String now) {
+    this(now, Map.of());
+  }
+
+  /** Another App on the same Firestore, bucket and clock, writing backups through a decorated sink. */
+  App newApp(UnaryOperator<ShardSink> sinkDecorator) {
+    return newApp(sinkDecorator, System::nanoTime);
+  }
+
+  /** … and measuring elapsed time with {@code nanoTime}. */
+  App newApp(UnaryOperator<ShardSink> sinkDecorator, java.util.function.LongSupplier nanoTime) {
+    App created = App.builder(env).firestore(db).storage(storage).clock(clock).build();
+    created.module(RecoveryModule.class, a -> new RecoveryModule(a, sinkDecorator, nanoTime));
+    return created;
+  }
+
+  static synchronized AuthEmulator.User admin() {
+    if (admin == null) {
+      admin = AuthEmulator.newAdmin();
+    }
+    return admin;
+  }
+
+  // ---- calling functions ----
+
+  /** Runs a job as Cloud Scheduler would for {@code scheduledFor}; returns the plain JSON answer. */
+  static FakeExchange.Response job(ScheduledJob job, Instant scheduledFor) throws Exception {
+    return FakeExchange.post().header(ScheduledJob.SCHEDULE_TIME_HEADER, scheduledFor.toString()).body("{}").send(job);
+  }
+
+  JsonObject backup(Function<Supplier<App>, ScheduledJob> job, Instant scheduledFor) throws Exception {
+    FakeExchange.Response response = job(job.apply(() -> app), scheduledFor);
+    assertEquals(200, response.status(), response.body());
+    return response.json();
+  }
+
+  /** An hourly backup at the clock's current time (moved on by a minute so each is distinct). */
+  String hourlyBackupNow() throws Exception {
+    Instant at = clock.instant();
+    JsonObject answer = backup(CreateHourlyBackup::new, at);
+    assertEquals("succeeded", answer.get("outcome").getAsString(), answer.toString());
+    return answer.getAsJsonObject("summary").get("backupId").getAsString();
+  }
+
+  static FakeExchange.Response callAsAdmin(ApiFunction function, String dataJson) throws Exception {
+    return FakeExchange.post().bearer(admin().idToken()).data(dataJson).send(function);
+  }
+
+  FakeExchange.Response recoverWallet(String dataJson) throws Exception {
+    return callAsAdmin(new RecoverWallet(() -> app), dataJson);
+  }
+
+  static JsonObject ok(FakeExchange.Response response) {
+    assertEquals(200, response.status(), response.body());
+    return response.result().getAsJsonObject();
+  }
+
+  // ---- data ----
+
+  /** A wallet with {@code transactions} transactions {@code {userId}-tx-{i}}. */
+  void wallet(String userId, long balance, int transactions) {
+    WriteBatch batch = db.batch();
+    int inBatch = 0;
+    batch.set(db.collection("wallet").document(userId), Map.of("userId", userId, "balance", balance, "currency", "PLN",
+        "updatedAt", Timestamp.ofTimeSecondsAndNanos(1_780_000_000L, 0)));
+    for (int i = 0; i < transactions; i++) {
+      Map<String, Object> tx = new LinkedHashMap<>();
+      tx.put("userId", userId);
+      tx.put("amount", (long) (i + 1) * 100);
+      tx.put("type", i % 2 == 0 ? "credit" : "debit");
+      tx.put("createdAt", Timestamp.ofTimeSecondsAndNanos(1_780_000_000L + i, i));
+      batch.set(db.collection("walletTransactions").document(String.format("%s-tx-%04d", userId, i)), tx);
+      if (++inBatch == 400) {
+        Firestores.await(batch.commit());
+        batch = db.batch();
+        inBatch = 0;
+      }
+    }
+    Firestores.await(batch.commit());
+  }
+
+  /** Every document of a collection by id, as the Java client returns them. */
+  Map<String, Map<String, Object>> collection(String name) {
+    Map<String, Map<String, Object>> docs = new LinkedHashMap<>();
+    for (QueryDocumentSnapshot doc : Firestores.await(db.collection(name).get()).getDocuments()) {
+      docs.put(doc.getId(), doc.getData());
+    }
+    return docs;
+  }
+
+  Map<String, Map<String, Object>> walletState(String userId) {
+    Map<String, Map<String, Object>> state = new LinkedHashMap<>();
+    var wallet = Firestores.await(db.collection("wallet").document(userId).get());
+    if (wallet.exists()) {
+      state.put("wallet/" + userId, wallet.getData());
+    }
+    for (QueryDocumentSnapshot doc : Firestores.await(db.collection("walletTransactions")
+        .whereEqualTo("userId", userId).get()).getDocuments()) {
+      state.put("walletTransactions/" + doc.getId(), doc.getData());
+    }
+    return state;
+  }
+
+  // ---- the bucket ----
+
+  List<String> objects(String prefix) {
+    return storage.list(BUCKET, Storage.BlobListOption.prefix(prefix)).streamAll().map(b -> b.getName()).sorted().toList();
+  }
+
+  byte[] read(String object) {
+    return storage.readAllBytes(BlobId.of(BUCKET, object));
+  }
+
+  void overwrite(String object, byte[] bytes) {
+    storage.create(com.google.cloud.storage.BlobInfo.newBuilder(BlobId.of(BUCKET, object)).build(), bytes);
+  }
+
+  Manifest manifest(String backupId) {
+    return Manifest.parse(read(BackupId.parse(backupId).orElseThrow().manifestObject()));
+  }
+}

@@ -1,0 +1,194 @@
+package app.avalo.infra.recovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.testing.Emulators;
+import app.avalo.infra.testing.FakeExchange;
+import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.gson.JsonObject;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Backup → damage → recoverWallet, through the functions, on the emulator and an in-memory bucket. */
+class WalletRecoveryTest {
+  private final RecoveryFixture world = new RecoveryFixture("2026-03-01T10:00:00Z");
+
+  @Test
+  void everyValueTypeSurvivesBackupAndRestoreBitExactly() throws Exception {
+    Map<String, Object> wallet = BitExact.everyStorableType(world.db);
+    Map<String, Object> tx = new LinkedHashMap<>(BitExact.everyStorableType(world.db));
+    Firestores.await(world.db.collection("wallet").document("u-every").set(wallet));
+    Firestores.await(world.db.collection("walletTransactions").document("tx-every").set(tx));
+    // What the emulator gives back is the reference: the restore must reproduce exactly that.
+    Map<String, Object> walletBefore = Firestores.await(world.db.collection("wallet").document("u-every").get()).getData();
+    Map<String, Object> txBefore = Firestores.await(world.db.collection("walletTransactions").document("tx-every").get())
+        .getData();
+    BitExact.assertSameDocument(wallet, walletBefore);
+    world.hourlyBackupNow();
+
+    Firestores.await(world.db.collection("wallet").document("u-every").set(Map.of("userId", "u-every", "balance", 0L)));
+    Firestores.await(world.db.collection("walletTransactions").document("tx-every").delete());
+    JsonObject result = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"u-every\"}"));
+
+    assertEquals("restored", result.get("status").getAsString());
+    BitExact.assertSameDocument(walletBefore,
+        Firestores.await(world.db.collection("wallet").document("u-every").get()).getData());
+    BitExact.assertSameDocument(txBefore,
+        Firestores.await(world.db.collection("walletTransactions").document("tx-every").get()).getData());
+  }
+
+  @Test
+  void recoveryRestoresTheWalletAndItsTransactionsAndReportsTheDiff() throws Exception {
+    world.wallet("alice", 10_000, 5);
+    world.wallet("bob", 500, 3);
+    Map<String, Map<String, Object>> aliceBefore = world.walletState("alice");
+    Map<String, Map<String, Object>> bobBefore = world.walletState("bob");
+    String backupId = world.hourlyBackupNow();
+
+    Firestores.await(world.db.collection("wallet").document("alice").update("balance", 1L));
+    Firestores.await(world.db.collection("walletTransactions").document("alice-tx-0001").delete());
+    Firestores.await(world.db.collection("walletTransactions").document("alice-tx-late")
+        .set(Map.of("userId", "alice", "amount", 9_999L)));
+    Firestores.await(world.db.collection("wallet").document("bob").update("balance", 2L));
+    world.clock.advance(Duration.ofMinutes(5));
+
+    JsonObject result = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"alice\"}"));
+
+    assertEquals(backupId, result.getAsJsonObject("source").get("id").getAsString());
+    JsonObject summary = result.getAsJsonObject("summary");
+    assertEquals(1, summary.get("added").getAsInt());
+    assertEquals(1, summary.get("changed").getAsInt());
+    assertEquals(1, summary.get("removed").getAsInt());
+    assertEquals(4, summary.get("unchanged").getAsInt());
+    assertEquals("atomic", result.getAsJsonObject("restore").get("mode").getAsString());
+    assertEquals(30_000, result.get("slaMs").getAsLong());
+    assertTrue(result.get("elapsedMs").getAsLong() >= 0);
+    String changed = result.getAsJsonArray("changes").toString();
+    assertTrue(changed.contains("\"fields\":[\"balance\"]"), changed);
+    assertEquals(aliceBefore.keySet(), world.walletState("alice").keySet());
+    aliceBefore.forEach((path, fields) -> BitExact.assertSameDocument(fields, world.walletState("alice").get(path)));
+    assertEquals(2L, world.walletState("bob").get("wallet/bob").get("balance"), "another wallet is untouched");
+    assertFalse(bobBefore.isEmpty());
+  }
+
+  @Test
+  void dryRunShowsTheDiffAndWritesNothing() throws Exception {
+    world.wallet("carol", 700, 2);
+    world.hourlyBackupNow();
+    Firestores.await(world.db.collection("wallet").document("carol").update("balance", 1L));
+    long writesBefore = Emulators.firestoreWriteCount();
+
+    JsonObject result = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"carol\", \"dryRun\": true}"));
+
+    // The one write is the platform's audit record of the call (every admin action has one).
+    assertEquals(writesBefore + 1, Emulators.firestoreWriteCount(), "a dry run writes nothing but its audit record");
+    assertEquals(1, Firestores.await(world.db.collection("adminAuditLog").whereEqualTo("action", "recoverWallet").get()).size());
+    assertEquals("dry-run", result.get("status").getAsString());
+    assertEquals(1, result.getAsJsonObject("summary").get("changed").getAsInt());
+    assertFalse(result.has("archive"), "nothing archived");
+    assertEquals(1L, world.walletState("carol").get("wallet/carol").get("balance"));
+    assertTrue(world.objects(RecoveryArchives.OBJECT_PREFIX).isEmpty());
+  }
+
+  @Test
+  void theArchiveTakenFirstUndoesTheRecovery() throws Exception {
+    world.wallet("dave", 300, 2);
+    world.hourlyBackupNow();
+    Firestores.await(world.db.collection("wallet").document("dave").update("balance", 999L));
+    Firestores.await(world.db.collection("walletTransactions").document("dave-tx-new")
+        .set(Map.of("userId", "dave", "amount", 1L)));
+    Map<String, Map<String, Object>> damaged = world.walletState("dave");
+
+    JsonObject recovery = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"dave\"}"));
+    String archiveId = recovery.getAsJsonObject("archive").get("archiveId").getAsString();
+    assertEquals(4, recovery.getAsJsonObject("archive").get("documents").getAsInt(), "wallet, 2 transactions, the new one");
+    DocumentSnapshot record = Firestores.await(world.db.collection("recoveryArchives").document(archiveId).get());
+    assertEquals("restored", record.getString("status"));
+    assertEquals(RecoveryFixture.admin().uid() + " <" + RecoveryFixture.admin().email() + ">", record.getString("actor"));
+    assertEquals(300L, world.walletState("dave").get("wallet/dave").get("balance"));
+
+    JsonObject undo = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"dave\", \"archiveId\": \"" + archiveId + "\"}"));
+
+    assertEquals("archive", undo.getAsJsonObject("source").get("type").getAsString());
+    Map<String, Map<String, Object>> after = world.walletState("dave");
+    assertEquals(damaged.keySet(), after.keySet());
+    damaged.forEach((path, fields) -> BitExact.assertSameDocument(fields, after.get(path)));
+  }
+
+  @Test
+  void anArchiveOnlyRestoresTheEntityItWasTakenFrom() throws Exception {
+    world.wallet("erin", 100, 1);
+    world.wallet("frank", 100, 1);
+    world.hourlyBackupNow();
+    String archiveId = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"erin\"}"))
+        .getAsJsonObject("archive").get("archiveId").getAsString();
+    FakeExchange.Response response = world.recoverWallet("{\"userId\": \"frank\", \"archiveId\": \"" + archiveId + "\"}");
+    assertEquals("FAILED_PRECONDITION", response.errorStatus(), response.body());
+  }
+
+  @Test
+  void aWalletWithMoreChangesThanOneCommitIsRestoredInOrderedChunks() throws Exception {
+    world.wallet("gina", 5_000, 650);
+    Map<String, Map<String, Object>> before = world.walletState("gina");
+    world.hourlyBackupNow();
+    var batch = world.db.batch();
+    int n = 0;
+    for (String path : before.keySet()) {
+      batch.update(world.db.document(path), "amount", -1L);
+      if (++n % 400 == 0) {
+        Firestores.await(batch.commit());
+        batch = world.db.batch();
+      }
+    }
+    Firestores.await(batch.commit());
+
+    JsonObject result = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"gina\"}"));
+
+    JsonObject restore = result.getAsJsonObject("restore");
+    assertEquals("chunked", restore.get("mode").getAsString());
+    assertEquals(651, restore.get("writes").getAsInt());
+    assertEquals(2, restore.get("commits").getAsInt());
+    assertEquals(651, result.getAsJsonObject("summary").get("changed").getAsInt());
+    assertTrue(result.get("changesTruncated").getAsBoolean() == false);
+    Map<String, Map<String, Object>> after = world.walletState("gina");
+    assertEquals(before.keySet(), after.keySet());
+    before.forEach((path, fields) -> BitExact.assertSameDocument(fields, after.get(path)));
+    String archiveId = result.getAsJsonObject("archive").get("archiveId").getAsString();
+    DocumentSnapshot record = Firestores.await(world.db.collection("recoveryArchives").document(archiveId).get());
+    assertEquals(2L, record.getLong("commitsDone"));
+    assertEquals("restored", record.getString("status"));
+  }
+
+  @Test
+  void aNamedBackupIsUsedInsteadOfTheLatest() throws Exception {
+    world.wallet("hank", 100, 1);
+    String first = world.hourlyBackupNow();
+    Firestores.await(world.db.collection("wallet").document("hank").update("balance", 200L));
+    world.clock.advance(Duration.ofHours(1));
+    String second = world.hourlyBackupNow();
+    Firestores.await(world.db.collection("wallet").document("hank").update("balance", 300L));
+
+    JsonObject latest = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"hank\", \"dryRun\": true}"));
+    assertEquals(second, latest.getAsJsonObject("source").get("id").getAsString());
+    RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"hank\", \"backupId\": \"" + first + "\"}"));
+    assertEquals(100L, world.walletState("hank").get("wallet/hank").get("balance"));
+  }
+
+  @Test
+  void aWalletMissingFromTheBackupIsRemovedWithItsTransactions() throws Exception {
+    world.hourlyBackupNow();
+    world.wallet("ivy", 100, 2);
+
+    JsonObject result = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"ivy\"}"));
+
+    assertEquals(3, result.getAsJsonObject("summary").get("removed").getAsInt());
+    assertTrue(world.walletState("ivy").isEmpty());
+    assertEquals(List.of(), List.copyOf(world.walletState("ivy").keySet()));
+  }
+}
