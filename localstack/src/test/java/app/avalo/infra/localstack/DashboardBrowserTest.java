@@ -1,0 +1,56 @@
+package app.avalo.infra.localstack;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.QueryDocumentSnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The admin dashboard in headless Chromium ({@code localstack/browser-tests/dashboard.test.mjs},
+ * playwright-core driving Debian's {@code /usr/bin/chromium}) against the dev server with every
+ * domain's demo data: each view populated at laptop and phone width, one action per domain, a
+ * non-admin denied. Each node test is one JUnit test; screenshots of every view go to
+ * {@code localstack/target/dashboard-screenshots/}.
+ */
+class DashboardBrowserTest {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+  @TestFactory
+  Stream<DynamicTest> dashboardInHeadlessChromium() throws Exception {
+    assertTrue(Files.isExecutable(CHROMIUM),
+        "Debian's chromium is missing at " + CHROMIUM + ": apt-get install -y chromium (.ci/run does)");
+    Path root = LocalStack.repoRoot();
+    assertTrue(Files.isRegularFile(root.resolve("admin-web/dist/index.html")),
+        "admin-web/dist is not built: run the tests with bin/test (it runs admin-web/build.mjs)");
+    DevServer server = LocalStack.server();
+    server.seedDemoData();
+
+    Map<String, String> env = new HashMap<>();
+    env.put("AVALO_DEV_URL", server.baseUrl());
+    env.put("AVALO_ADMIN_EMAIL", DevServer.DEMO_ADMIN_EMAIL);
+    env.put("AVALO_ADMIN_PASSWORD", DevServer.DEMO_ADMIN_PASSWORD);
+    env.put("AVALO_USER_EMAIL", DevServer.DEMO_USER_EMAIL);
+    env.put("AVALO_USER_PASSWORD", DevServer.DEMO_USER_PASSWORD);
+    env.put("AVALO_SCREENSHOT_DIR", root.resolve("localstack/target/dashboard-screenshots").toString());
+    // Ids the action tests work on, taken from the seeded data (empty when a domain seeds none).
+    Firestore db = server.app().firestore();
+    env.put("AVALO_CDN_ASSET_ID", firstId(db, "cdnAssets", "status", "ready"));
+    env.put("AVALO_WALLET_USER_ID", firstId(db, "wallet", null, null));
+    return NodeTestRun.run(root, root.resolve("localstack/browser-tests/dashboard.test.mjs"), env, Duration.ofMinutes(12));
+  }
+
+  private static String firstId(Firestore db, String collection, String field, String value) throws Exception {
+    var query = field == null ? db.collection(collection).limit(1) : db.collection(collection).whereEqualTo(field, value).limit(1);
+    List<QueryDocumentSnapshot> docs = query.get().get().getDocuments();
+    return docs.isEmpty() ? "" : docs.get(0).getId();
+  }
+}
