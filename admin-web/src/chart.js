@@ -67,7 +67,8 @@ function options(spec, width) {
     legend: { show: true, live: true },
     cursor: { drag: { x: false, y: false } },
     scales: {
-      x: { time: spec.xTime !== false },
+      // Categories (e.g. months) get half a step of room each side, so the end bars are not cut.
+      x: spec.xTime === false ? { time: false, range: (u, min, max) => [min - 0.5, max + 0.5] } : { time: true },
       y: {
         range: (u, min, max) => {
           const top = Math.max(max ?? 0, ...thresholds.map((t) => t.value)) * 1.1 || 1;

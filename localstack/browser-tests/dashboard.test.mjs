@@ -295,6 +295,9 @@ test("action: draining a region is confirmed first, shows the drain, and can be 
   await notice(page, "ASIA is draining");
   await card.getByTestId("drain").waitFor();
   assert.equal(await card.locator("h2 .pill").innerText(), "draining");
+  // The admin detail of the regions section shows who drained it and the event.
+  assert.match(await card.getByTestId("drain").innerText(), /browser test drill/);
+  await page.locator("[data-testid=region-events] tr", { hasText: "draining-started" }).first().waitFor();
   await shoot(page, "action-drain-region");
   await card.getByRole("button", { name: "End drain" }).click();
   await confirm(page);
