@@ -261,7 +261,7 @@ test("action: a dry-run recovery previews the changes and writes nothing", { ski
   const recoveriesBefore = await page.locator("[data-testid=recent-recoveries] tbody tr").count();
   const form = page.getByTestId("recovery-form");
   await form.getByLabel("What").selectOption("wallet");
-  await form.getByLabel("Id").fill(walletUserId);
+  await form.getByLabel("Id", { exact: true }).fill(walletUserId);
   await form.getByRole("button", { name: "Preview (dry run)" }).click();
   await notice(page, "nothing written");
   const preview = page.getByTestId("recovery-preview");

@@ -64,8 +64,8 @@ final class NodeTestRun {
         case "ok" -> {
           // passed: node's own assertions ran
         }
-        case "skip" -> Assumptions.abort("skipped: " + r.detail());
-        default -> fail(r.detail());
+        case "skip" -> Assumptions.abort("skipped '" + r.name() + "': " + r.detail());
+        default -> fail("'" + r.name() + "' failed:\n" + r.detail());
       }
     }));
   }
