@@ -31,7 +31,10 @@ public final class Benchmarks {
     Map<String, Scenario> all = new LinkedHashMap<>();
     all.put("routing", RoutingScenarios::throughput);
     all.put("failover", RoutingScenarios::failoverPropagation);
+    all.put("throttle", ThrottleScenario::run);
     all.put("ingestion", IngestionScenario::run);
+    all.put("backups", BackupScenario::run);
+    all.put("media", MediaScenario::run);
     all.put("coldstart", ColdStartScenario::run);
     return all;
   }
@@ -39,6 +42,8 @@ public final class Benchmarks {
   private Benchmarks() {}
 
   public static void main(String[] args) throws Exception {
+    // Expire idle pooled HTTP connections before Jetty's 30 s idle timeout closes them.
+    System.setProperty("jdk.httpclient.keepalive.timeout", "15");
     Path root = Path.of(".").toAbsolutePath().normalize();
     Set<String> only = new LinkedHashSet<>();
     boolean quick = false;
@@ -64,6 +69,7 @@ public final class Benchmarks {
             + " \"description\": \"benchmark baseline: getRouting reading region state on every call\"},")));
     Map<String, String> env = new LinkedHashMap<>(System.getenv());
     env.put("MONITORING_BUCKET_SHARDS", Integer.toString(IngestionScenario.SHARDS));
+    env.put("IMAGE_AVIF_ENABLED", "false");
     DevServer server = DevServer.start(new DevServer.Options(0, root, false, false, env, catalog));
     List<String> failed = new ArrayList<>();
     Report report = new Report();

@@ -73,6 +73,12 @@ public final class DevServer implements AutoCloseable {
     // Media URLs point at the dev server, which serves the in-memory Storage objects.
     env.putIfAbsent("MEDIA_BUCKET", env.get("GOOGLE_CLOUD_PROJECT") + "-media");
     env.putIfAbsent("CDN_BASE_URL", baseUrl + "/_local/storage/" + env.get("MEDIA_BUCKET"));
+    // Regions are probed at the dev server's switchable health endpoints: the local stack never
+    // sends health probes anywhere but loopback.
+    for (String region : List.of("EU", "US", "ASIA")) {
+      env.putIfAbsent("ROUTING_REGION_" + region + "_HEALTH_URL", baseUrl + "/_local/health/" + region);
+      env.putIfAbsent("ROUTING_REGION_" + region + "_ENDPOINT", baseUrl);
+    }
     Storage storage = LocalStorageHelper.getOptions().getService();
     App.Builder builder = App.builder(env).storage(storage);
     if (options.catalog() != null) {
@@ -215,6 +221,8 @@ public final class DevServer implements AutoCloseable {
   }
 
   public static void main(String[] args) throws Exception {
+    // Expire idle pooled HTTP connections before Jetty's 30 s idle timeout closes them.
+    System.setProperty("jdk.httpclient.keepalive.timeout", "15");
     int port = 8080;
     boolean seed = true;
     boolean scheduler = true;

@@ -7,10 +7,6 @@ import app.avalo.infra.platform.Access;
 import app.avalo.infra.platform.Catalog;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -25,7 +21,6 @@ import org.junit.jupiter.api.TestFactory;
  * level holds (no token 401, bad token 401, non-admin on admin 403).
  */
 class CatalogProtocolTest {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static DevServer server;
   private static AuthEmulator.User user;
   private static AuthEmulator.User admin;
@@ -35,21 +30,6 @@ class CatalogProtocolTest {
     server = LocalStack.server();
     user = AuthEmulator.newUser();
     admin = AuthEmulator.newAdmin();
-  }
-
-  record Exchange(int status, String body) {}
-
-  static Exchange send(String method, String path, String contentType, String body, String token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path));
-    if (contentType != null) {
-      b.header("Content-Type", contentType);
-    }
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return new Exchange(r.statusCode(), r.body());
   }
 
   /** The bodies every function must refuse, for its protocol. */
@@ -93,7 +73,7 @@ class CatalogProtocolTest {
     return server.app().catalog().entries().stream().map(e -> DynamicTest.dynamicTest(e.name(), () -> {
       long before = Emulators.firestoreWriteCount();
       for (String[] c : malformed(e)) {
-        Exchange r = send(c[0], "/" + e.name(), c[1], c[2], tokenFor(e));
+        LocalStack.Exchange r = LocalStack.send(c[0], "/" + e.name(), c[1], c[2], tokenFor(e));
         assertEquals(400, r.status(), e.name() + " " + c[0] + " " + c[2] + " → " + r.body());
         assertEquals(true, r.body().contains("\"INVALID_ARGUMENT\""), e.name() + ": " + r.body());
       }
@@ -108,23 +88,23 @@ class CatalogProtocolTest {
         .map(e -> DynamicTest.dynamicTest(e.name(), () -> {
           long before = Emulators.firestoreWriteCount();
           String body = "{\"data\": {}}";
-          assertEquals(401, send("POST", "/" + e.name(), "application/json", body, null).status(), e.name() + " without token");
-          assertEquals(401, send("POST", "/" + e.name(), "application/json", body, "forged.token.value").status(),
+          assertEquals(401, LocalStack.send("POST", "/" + e.name(), "application/json", body, null).status(), e.name() + " without token");
+          assertEquals(401, LocalStack.send("POST", "/" + e.name(), "application/json", body, "forged.token.value").status(),
               e.name() + " with a forged token");
           if (e.access() == Access.ADMIN) {
-            Exchange r = send("POST", "/" + e.name(), "application/json", body, user.idToken());
+            LocalStack.Exchange r = LocalStack.send("POST", "/" + e.name(), "application/json", body, user.idToken());
             assertEquals(403, r.status(), e.name() + " as a non-admin: " + r.body());
           }
           // The Firebase emulator path answers the same way.
           String emulatorPath = "/" + server.app().config().projectId() + "/" + server.app().catalog().defaultRegion() + "/" + e.name();
-          assertEquals(401, send("POST", emulatorPath, "application/json", body, null).status());
+          assertEquals(401, LocalStack.send("POST", emulatorPath, "application/json", body, null).status());
           assertEquals(before, Emulators.firestoreWriteCount(), e.name() + " wrote while refusing a caller");
         }));
   }
 
   @Test
   void unknownPathsAre404() throws Exception {
-    assertEquals(404, send("POST", "/noSuchFunction", "application/json", "{\"data\":{}}", null).status());
-    assertEquals(404, send("POST", "/other-project/europe-west10/getRouting", "application/json", "{\"data\":{}}", null).status());
+    assertEquals(404, LocalStack.send("POST", "/noSuchFunction", "application/json", "{\"data\":{}}", null).status());
+    assertEquals(404, LocalStack.send("POST", "/other-project/europe-west10/getRouting", "application/json", "{\"data\":{}}", null).status());
   }
 }
