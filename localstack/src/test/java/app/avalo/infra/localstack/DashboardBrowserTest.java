@@ -1,7 +1,9 @@
 package app.avalo.infra.localstack;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import java.nio.file.Files;
@@ -44,8 +46,25 @@ class DashboardBrowserTest {
     // Ids the action tests work on, taken from the seeded data (empty when a domain seeds none).
     Firestore db = server.app().firestore();
     env.put("AVALO_CDN_ASSET_ID", firstId(db, "cdnAssets", "status", "ready"));
-    env.put("AVALO_WALLET_USER_ID", firstId(db, "wallet", null, null));
-    return NodeTestRun.run(root, root.resolve("localstack/browser-tests/dashboard.test.mjs"), env, Duration.ofMinutes(12));
+    String walletUser = firstId(db, "wallet", null, null);
+    env.put("AVALO_WALLET_USER_ID", walletUser);
+    // Damage the wallet after its backup, so the dry run has a change to preview (and must not undo it).
+    Long tampered = null;
+    if (!walletUser.isEmpty()) {
+      DocumentReference wallet = db.collection("wallet").document(walletUser);
+      tampered = wallet.get().get().getLong("balance") + 12_345;
+      wallet.update("balance", tampered).get();
+    }
+    Stream<DynamicTest> browser =
+        NodeTestRun.run(root, root.resolve("localstack/browser-tests/dashboard.test.mjs"), env, Duration.ofMinutes(12));
+    if (tampered == null) {
+      return browser;
+    }
+    long expected = tampered;
+    DocumentReference wallet = db.collection("wallet").document(walletUser);
+    return Stream.concat(browser, Stream.of(DynamicTest.dynamicTest(
+        "the dry-run recovery from the dashboard left the wallet as it was",
+        () -> assertEquals(expected, wallet.get().get().getLong("balance")))));
   }
 
   private static String firstId(Firestore db, String collection, String field, String value) throws Exception {
