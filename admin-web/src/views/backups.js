@@ -134,7 +134,9 @@ function previewPanel({ kind, data, result }) {
       ["Changes", summaryText(result.summary)],
       ["Time", html`${fmt.count(result.elapsedMs)} ms of ${fmt.count(result.slaMs)} ms SLA ${pill(result.withinSla ? "within-sla" : "failed", result.withinSla ? "within SLA" : "over SLA")}`],
       ["Archive", result.archive ? html`<span class="mono small">${result.archive.archiveId}</span>` : undefined],
-      ["Written", result.restore ? `${result.restore.writes} writes (${result.restore.mode})` : undefined],
+      [result.dryRun ? "Would write" : "Written", result.restore
+        ? `${fmt.count(result.restore.writes)} document(s)${result.dryRun ? "" : ` in ${fmt.count(result.restore.commits)} commit(s), ${result.restore.mode}`}`
+        : undefined],
     ])}
     ${changes.length ? scroll(html`<table class="data"><thead><tr><th>Collection</th><th>Document</th><th>Change</th><th>Fields</th></tr></thead>
       <tbody>${changes.map((c) => html`<tr><td>${c.collection}</td><td class="mono small">${c.id}</td><td>${c.change}</td>
