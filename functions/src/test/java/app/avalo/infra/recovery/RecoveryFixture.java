@@ -65,6 +65,17 @@ final class RecoveryFixture {
     return created;
   }
 
+  /** An App on the same project, bucket and clock whose Firestore traffic goes through {@code emulatorHost}. */
+  App appVia(String emulatorHost) {
+    Firestore via = com.google.cloud.firestore.FirestoreOptions.newBuilder()
+        .setProjectId(db.getOptions().getProjectId())
+        .setEmulatorHost(emulatorHost)
+        .setCredentials(com.google.auth.oauth2.GoogleCredentials.create(
+            new com.google.auth.oauth2.AccessToken("owner", new java.util.Date(Long.MAX_VALUE))))
+        .build().getService();
+    return App.builder(env).firestore(via).storage(storage).clock(clock).build();
+  }
+
   static synchronized AuthEmulator.User admin() {
     if (admin == null) {
       admin = AuthEmulator.newAdmin();
