@@ -49,13 +49,7 @@ final class CostTestApp {
 
   /** The same project, clock and storage, with Firestore reached through {@code emulatorHost} (e.g. a proxy). */
   CostTestApp via(String emulatorHost) {
-    Firestore through = com.google.cloud.firestore.FirestoreOptions.newBuilder()
-        .setProjectId(db.getOptions().getProjectId())
-        .setEmulatorHost(emulatorHost)
-        .setCredentials(com.google.auth.oauth2.GoogleCredentials.create(
-            new com.google.auth.oauth2.AccessToken("owner", new java.util.Date(Long.MAX_VALUE))))
-        .build().getService();
-    return new CostTestApp(through, clock, storage, Map.of());
+    return new CostTestApp(Emulators.firestore(emulatorHost, db.getOptions().getProjectId()), clock, storage, Map.of());
   }
 
   CostModule cost() {

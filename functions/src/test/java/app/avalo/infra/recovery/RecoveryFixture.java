@@ -67,12 +67,7 @@ final class RecoveryFixture {
 
   /** An App on the same project, bucket and clock whose Firestore traffic goes through {@code emulatorHost}. */
   App appVia(String emulatorHost) {
-    Firestore via = com.google.cloud.firestore.FirestoreOptions.newBuilder()
-        .setProjectId(db.getOptions().getProjectId())
-        .setEmulatorHost(emulatorHost)
-        .setCredentials(com.google.auth.oauth2.GoogleCredentials.create(
-            new com.google.auth.oauth2.AccessToken("owner", new java.util.Date(Long.MAX_VALUE))))
-        .build().getService();
+    Firestore via = Emulators.firestore(emulatorHost, db.getOptions().getProjectId());
     return App.builder(env).firestore(via).storage(storage).clock(clock).build();
   }
 

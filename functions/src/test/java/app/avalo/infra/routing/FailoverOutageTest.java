@@ -9,15 +9,11 @@ import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.MutableClock;
 import app.avalo.infra.testing.TcpProxy;
-import com.google.auth.oauth2.AccessToken;
-import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.firestore.FirestoreOptions;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.WriteBatch;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,12 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class FailoverOutageTest {
   private static final int EU_USERS = 2_000;
-
-  private static Firestore via(String host, String projectId) {
-    return FirestoreOptions.newBuilder().setProjectId(projectId).setEmulatorHost(host)
-        .setCredentials(GoogleCredentials.create(new AccessToken("owner", new Date(Long.MAX_VALUE))))
-        .build().getService();
-  }
 
   /** A project with EU_USERS pinned to EU and 100 to US, and a routing module whose Firestore goes through {@code proxy}. */
   private static RoutingModule world(Firestore direct, TcpProxy proxy, MutableClock clock) {
@@ -49,7 +39,7 @@ class FailoverOutageTest {
       }
       Firestores.await(batch.commit());
     }
-    App app = App.builder(Emulators.env()).firestore(via(proxy.address(), direct.getOptions().getProjectId()))
+    App app = App.builder(Emulators.env()).firestore(Emulators.firestore(proxy.address(), direct.getOptions().getProjectId()))
         .clock(clock).build();
     RoutingModule routing = app.module(RoutingModule.class, a -> new RoutingModule(a, clock::advance,
         FailoverMigrator.BatchHook.NONE));
