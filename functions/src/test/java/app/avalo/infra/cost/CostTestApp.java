@@ -47,6 +47,11 @@ final class CostTestApp {
     return new CostTestApp(db, clock, storage, env);
   }
 
+  /** The same project, clock and storage, with Firestore reached through {@code emulatorHost} (e.g. a proxy). */
+  CostTestApp via(String emulatorHost) {
+    return new CostTestApp(Emulators.firestore(emulatorHost, db.getOptions().getProjectId()), clock, storage, Map.of());
+  }
+
   CostModule cost() {
     return CostModule.of(app);
   }

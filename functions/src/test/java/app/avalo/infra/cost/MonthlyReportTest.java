@@ -2,9 +2,11 @@ package app.avalo.infra.cost;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.testing.FakeExchange;
 import com.google.cloud.storage.BlobId;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -113,5 +115,56 @@ class MonthlyReportTest {
     assertArrayEquals(json, object("cost-reports/2026-01.json"));
     assertEquals(doc, Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).getData());
     assertTrue(new String(csv, StandardCharsets.UTF_8).contains("dave"));
+  }
+
+  /**
+   * Firestore goes away in the middle of the report (a loopback proxy in front of the emulator is
+   * cut part-way): the run fails, no report document for the month exists, and once Firestore is
+   * back the retry for the same scheduled time writes the whole report.
+   */
+  @Test
+  void firestoreLostMidReportLeavesNoReportAndTheRetryCompletes() throws Exception {
+    spendIn("2025-12-15T12:00:00Z", 200_000_00L, 12_000_00L, Map.of("alice", 5_00L));
+    spendIn("2026-01-15T12:00:00Z", 250_000_00L, 9_000_00L, Map.of("alice", 1_000_00L, "bob", 300_00L));
+    t.clock.set(Instant.parse("2026-02-01T00:05:00Z"));
+    String body = "{\"scheduledFor\":\"2026-02-01T00:05:00Z\"}";
+    try (app.avalo.infra.testing.TcpProxy proxy = new app.avalo.infra.testing.TcpProxy(
+        app.avalo.infra.testing.Emulators.firestoreHost())) {
+      // How much Firestore traffic a whole report takes, measured on a copy of this month's data.
+      MonthlyReportTest measure = new MonthlyReportTest();
+      measure.spendIn("2025-12-15T12:00:00Z", 200_000_00L, 12_000_00L, Map.of("alice", 5_00L));
+      measure.spendIn("2026-01-15T12:00:00Z", 250_000_00L, 9_000_00L, Map.of("alice", 1_000_00L, "bob", 300_00L));
+      measure.t.clock.set(Instant.parse("2026-02-01T00:05:00Z"));
+      try (app.avalo.infra.testing.TcpProxy measuring = new app.avalo.infra.testing.TcpProxy(
+          app.avalo.infra.testing.Emulators.firestoreHost())) {
+        measure.t.via(measuring.address()).callPrivate(GenerateMonthlyReport::new, body, 200);
+        proxy.cutAfterBytes(measuring.bytes() / 2);
+      }
+      CostTestApp throughProxy = t.via(proxy.address());
+      throughProxy.callPrivate(GenerateMonthlyReport::new, body, 500);
+      assertTrue(proxy.isCut(), "the outage happened during the report");
+      assertFalse(Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).exists(),
+          "no report document after a failed run");
+
+      proxy.restore();
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+      t.clock.advance(java.time.Duration.ofMinutes(10)); // the dead run's lease has expired by the retry
+      while (true) {
+        FakeExchange.Response retry = FakeExchange.post().body(body).send(new GenerateMonthlyReport(() -> throughProxy.app));
+        if (retry.status() == 200 && "succeeded".equals(retry.json().get("outcome").getAsString())) {
+          break;
+        }
+        if (retry.status() == 200) {
+          // "skipped": an attempt during the reconnect took the lease and then lost Firestore;
+          // Cloud Scheduler's next retry comes after that lease has expired.
+          t.clock.advance(java.time.Duration.ofMinutes(10));
+        }
+        assertTrue(System.nanoTime() < deadline, "the retry never succeeded: " + retry.body());
+        Thread.sleep(250);
+      }
+      assertTrue(Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).exists());
+      String csv = new String(object("cost-reports/2026-01.csv"), StandardCharsets.UTF_8);
+      assertTrue(csv.contains("total"), csv);
+    }
   }
 }

@@ -65,6 +65,12 @@ final class RecoveryFixture {
     return created;
   }
 
+  /** An App on the same project, bucket and clock whose Firestore traffic goes through {@code emulatorHost}. */
+  App appVia(String emulatorHost) {
+    Firestore via = Emulators.firestore(emulatorHost, db.getOptions().getProjectId());
+    return App.builder(env).firestore(via).storage(storage).clock(clock).build();
+  }
+
   static synchronized AuthEmulator.User admin() {
     if (admin == null) {
       admin = AuthEmulator.newAdmin();

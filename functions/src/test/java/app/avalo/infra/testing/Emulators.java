@@ -70,9 +70,14 @@ public final class Emulators {
    * emulator keeps projects apart; Firestore data never leaks between them.)
    */
   public static Firestore isolatedFirestore() {
+    return firestore(firestoreHost(), "demo-test-" + UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  /** A Firestore client for {@code projectId} on the emulator at {@code host} (e.g. through a {@link TcpProxy}). */
+  public static Firestore firestore(String host, String projectId) {
     return FirestoreOptions.newBuilder()
-        .setProjectId("demo-test-" + UUID.randomUUID().toString().substring(0, 8))
-        .setEmulatorHost(firestoreHost())
+        .setProjectId(projectId)
+        .setEmulatorHost(host)
         .setCredentials(GoogleCredentials.create(new AccessToken("owner", new Date(Long.MAX_VALUE))))
         .build()
         .getService();

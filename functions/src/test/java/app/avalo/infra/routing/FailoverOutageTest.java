@@ -1,0 +1,108 @@
+package app.avalo.infra.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.testing.Emulators;
+import app.avalo.infra.testing.MutableClock;
+import app.avalo.infra.testing.TcpProxy;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.QueryDocumentSnapshot;
+import com.google.cloud.firestore.WriteBatch;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Firestore goes away in the middle of a region failover (a loopback proxy in front of the
+ * emulator is cut part-way): the migration stops with whole batches committed and its checkpoint
+ * consistent with them, and once Firestore is back, resuming moves everyone else exactly once.
+ */
+class FailoverOutageTest {
+  private static final int EU_USERS = 2_000;
+
+  /** A project with EU_USERS pinned to EU and 100 to US, and a routing module whose Firestore goes through {@code proxy}. */
+  private static RoutingModule world(Firestore direct, TcpProxy proxy, MutableClock clock) {
+    for (int start = 0; start < EU_USERS + 100; start += 500) {
+      WriteBatch batch = direct.batch();
+      for (int i = start; i < Math.min(EU_USERS + 100, start + 500); i++) {
+        Map<String, Object> pin = new HashMap<>();
+        pin.put("regionId", i < EU_USERS ? "EU" : "US");
+        pin.put("assignedAt", Firestores.timestamp(clock.instant()));
+        pin.put("updatedAt", Firestores.timestamp(clock.instant()));
+        batch.set(direct.collection(UserPins.MAPPINGS).document((i < EU_USERS ? "eu-" : "us-") + i), pin);
+      }
+      Firestores.await(batch.commit());
+    }
+    App app = App.builder(Emulators.env()).firestore(Emulators.firestore(proxy.address(), direct.getOptions().getProjectId()))
+        .clock(clock).build();
+    RoutingModule routing = app.module(RoutingModule.class, a -> new RoutingModule(a, clock::advance,
+        FailoverMigrator.BatchHook.NONE));
+    routing.regions().initialize(RegionDefinition.SKELETON.stream().map(d -> d.withUrls("http://127.0.0.1:9/", "http://127.0.0.1:9/"))
+        .toList(), Map.of(), clock.instant());
+    return routing;
+  }
+
+  private static Map<String, Long> regionCounts(Firestore db) {
+    Map<String, Long> counts = new HashMap<>();
+    for (QueryDocumentSnapshot d : Firestores.await(db.collection(UserPins.MAPPINGS).get()).getDocuments()) {
+      counts.merge(d.getString("regionId"), 1L, Long::sum);
+    }
+    return counts;
+  }
+
+  @Test
+  void firestoreLostMidFailoverStopsOnABatchBoundaryAndResumes() throws Exception {
+    MutableClock clock = MutableClock.at("2026-11-27T06:00:00Z");
+    // How much traffic a whole migration takes, measured on a project of its own.
+    long fullTraffic;
+    try (TcpProxy measuring = new TcpProxy(Emulators.firestoreHost())) {
+      RoutingModule routing = world(Emulators.isolatedFirestore(), measuring, clock);
+      FailoverOperation op = routing.failover().start("EU", "ASIA", "measure", "drill");
+      measuring.resetCount();
+      routing.failover().run(op.id(), Instant.MAX);
+      fullTraffic = measuring.bytes();
+    }
+
+    Firestore direct = Emulators.isolatedFirestore();
+    try (TcpProxy proxy = new TcpProxy(Emulators.firestoreHost())) {
+      RoutingModule routing = world(direct, proxy, clock);
+      FailoverOperation op = routing.failover().start("EU", "ASIA", "outage", "drill");
+      proxy.resetCount();
+      proxy.cutAfterBytes(fullTraffic / 2);
+      assertThrows(RuntimeException.class, () -> routing.failover().run(op.id(), Instant.MAX));
+      assertTrue(proxy.isCut(), "the outage happened during the migration");
+
+      // Whole batches only, and the checkpoint agrees with what moved.
+      Map<String, Long> counts = regionCounts(direct);
+      long moved = counts.getOrDefault("ASIA", 0L);
+      assertEquals(0, moved % 500, "batches are atomic: " + counts);
+      assertTrue(moved > 0 && moved < EU_USERS, "the outage hit mid-way: " + counts);
+      var checkpoint = Firestores.await(direct.collection("failoverOperations").document(op.id()).get());
+      assertEquals(moved, checkpoint.getLong("moved"));
+      assertEquals(FailoverOperation.RUNNING, checkpoint.getString("status"));
+
+      proxy.restore();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      FailoverOperation done = null;
+      while (done == null) {
+        try {
+          done = routing.failover().run(op.id(), Instant.MAX);
+        } catch (RuntimeException stillReconnecting) {
+          if (System.nanoTime() > deadline) {
+            throw stillReconnecting;
+          }
+          Thread.sleep(250);
+        }
+      }
+      assertEquals(FailoverOperation.COMPLETED, done.status());
+      assertEquals(EU_USERS, done.moved());
+      assertEquals(Map.of("ASIA", (long) EU_USERS, "US", 100L), regionCounts(direct));
+    }
+  }
+}
