@@ -52,6 +52,22 @@ const ReferenceField = (() => {
   return doc.getDocument(SCRATCH_DOC).getField("r").constructor;
 })();
 
+// ---- performance: O(1) document lookup --------------------------------------------------------
+// The package looks documents up through an immer produce() over the collection's whole document
+// map, which copies the map on every insert (O(n) per new document, O(n²) to load a collection)
+// and deep-freezes state. Same behaviour, without the copying: a plain map, mutated in place.
+requireFromServer("immer").setAutoFreeze(false);
+const FirestoreStateCollection = requireFromServer("./dist/index.js").FirestoreStateCollection;
+FirestoreStateCollection.prototype.getDocument = function (documentName) {
+  let document = this.documents[documentName];
+  if (!document) {
+    if (Object.isFrozen(this.documents)) this.documents = { ...this.documents };
+    document = new FirestoreStateDocument(this.emitter, this.database, this, documentName, {}, {});
+    this.documents[documentName] = document;
+  }
+  return document;
+};
+
 // ---- __name__ and reference ordering ----------------------------------------------------------
 
 const compareSegments = (a, b) => {
