@@ -17,38 +17,48 @@ final class RoutingScenarios {
   private RoutingScenarios() {}
 
   static void throughput(Bench bench) throws Exception {
+    boolean wrk = Wrk.available();
     Map<String, Object> raw = new LinkedHashMap<>();
-    LoadRunner.Result cached32 = null;
-    LoadRunner.Result uncached32 = null;
     for (int clients : new int[] {1, 8, 32}) {
-      LoadRunner.Result cached = LoadRunner.run(clients, Duration.ofSeconds(3), bench.measure(Duration.ofSeconds(10)),
-          () -> bench.post("getRouting", BODY, bench.userToken()).statusCode() == 200);
-      LoadRunner.Result uncached = LoadRunner.run(clients, Duration.ofSeconds(3), bench.measure(Duration.ofSeconds(10)),
-          () -> bench.post("getRoutingUncached", BODY, bench.userToken()).statusCode() == 200);
+      Duration length = bench.measure(Duration.ofSeconds(10));
+      Measured cached = measure(bench, wrk, "getRouting", clients, length);
+      Measured uncached = measure(bench, wrk, "getRoutingUncached", clients, length);
       double ratio = cached.throughput() / uncached.throughput();
       String label = "getRouting, " + clients + " client" + (clients == 1 ? "" : "s");
       bench.report().row(label, "throughput (req/s)", Report.rate(cached.throughput(), "req"),
           Report.rate(uncached.throughput(), "req"), Report.times(ratio), clients == 32 ? "≥ 10× baseline" : "",
           clients == 32 ? Report.verdict(ratio >= 10) : "");
-      bench.report().row(label, "latency p50 / p99", Report.ms(cached.p50Millis()) + " / " + Report.ms(cached.p99Millis()),
-          Report.ms(uncached.p50Millis()) + " / " + Report.ms(uncached.p99Millis()),
-          Report.times(uncached.p99Millis() / cached.p99Millis()), clients == 32 ? "p99 ≤ 5 ms" : "",
-          clients == 32 ? Report.verdict(cached.p99Millis() <= 5) : "");
-      if (cached.failures() > 0 || uncached.failures() > 0) {
-        bench.report().note("getRouting at " + clients + " clients: " + cached.failures() + " failed requests (baseline "
-            + uncached.failures() + ")");
+      bench.report().row(label, "latency p50 / p99", Report.ms(cached.p50()) + " / " + Report.ms(cached.p99()),
+          Report.ms(uncached.p50()) + " / " + Report.ms(uncached.p99()),
+          Report.times(uncached.p99() / cached.p99()), clients == 32 ? "p99 ≤ 5 ms" : "",
+          clients == 32 ? Report.verdict(cached.p99() <= 5) : "");
+      if (cached.errors() > 0 || uncached.errors() > 0) {
+        bench.report().note("getRouting at " + clients + " clients: " + cached.errors() + " failed requests (baseline "
+            + uncached.errors() + ")");
       }
-      raw.put("clients" + clients, Map.of("cached", summary(cached), "uncached", summary(uncached)));
-      if (clients == 32) {
-        cached32 = cached;
-        uncached32 = uncached;
-      }
+      raw.put("clients" + clients, Map.of("cached", cached, "uncached", uncached));
     }
     bench.report().raw("getRouting", raw);
-    bench.report().note("getRouting: the load generator, the dev server and the Firestore emulator share the machine's "
-        + Runtime.getRuntime().availableProcessors() + " cores, so at 32 clients most of the p99 is CPU queueing; "
-        + "32-client totals: " + (cached32 == null ? "-" : cached32.requests()) + " requests (baseline "
-        + (uncached32 == null ? "-" : uncached32.requests()) + ").");
+    bench.report().note("getRouting load: " + (wrk ? "wrk (C, epoll)" : "the JDK HTTP client (wrk not installed: "
+        + "apt-get install wrk)") + " over loopback; the load generator, the dev server and the Firestore emulator share "
+        + "the machine's " + Runtime.getRuntime().availableProcessors() + " cores, so at 32 clients the p99 is mostly CPU "
+        + "queueing. The baseline reads the regions from the Firestore emulator on every call.");
+  }
+
+  /** One load run's numbers, from wrk or the JDK client. */
+  record Measured(long requests, long errors, double throughput, double p50, double p99) {}
+
+  private static Measured measure(Bench bench, boolean wrk, String function, int clients, Duration length)
+      throws Exception {
+    if (wrk) {
+      String url = bench.server().baseUrl() + "/" + function;
+      Wrk.run(url, BODY, bench.userToken(), clients, Duration.ofSeconds(3)); // warm-up
+      Wrk.Result r = Wrk.run(url, BODY, bench.userToken(), clients, length);
+      return new Measured(r.requests(), r.errors(), r.throughput(), r.p50Millis(), r.p99Millis());
+    }
+    LoadRunner.Result r = LoadRunner.run(clients, Duration.ofSeconds(3), length,
+        () -> bench.post(function, BODY, bench.userToken()).statusCode() == 200);
+    return new Measured(r.requests(), r.failures(), r.throughput(), r.p50Millis(), r.p99Millis());
   }
 
   static Map<String, Object> summary(LoadRunner.Result r) {

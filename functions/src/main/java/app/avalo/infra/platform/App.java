@@ -168,7 +168,7 @@ public final class App {
           .build();
       // A named app per App instance: tests and the dev server may hold several in one JVM.
       FirebaseApp firebase = FirebaseApp.initializeApp(options, "avalo-" + UUID.randomUUID());
-      return new FirebaseTokenVerifier(FirebaseAuth.getInstance(firebase));
+      return new FirebaseTokenVerifier(FirebaseAuth.getInstance(firebase), clock);
     } catch (IOException e) {
       throw new UncheckedIOException("no Google credentials for the Firebase Admin SDK", e);
     }
