@@ -98,7 +98,9 @@ public final class Benchmarks {
       server.close();
     }
     String command = "bin/bench" + (only.isEmpty() ? "" : " --only " + String.join(",", only)) + (quick ? " --quick" : "");
-    Path markdown = quick ? root.resolve("benchmarks/target/BENCHMARKS-quick.md") : root.resolve("BENCHMARKS.md");
+    // Only a full run replaces BENCHMARKS.md; quick and partial runs write beside the raw results.
+    Path markdown = quick ? root.resolve("benchmarks/target/BENCHMARKS-quick.md")
+        : !only.isEmpty() ? root.resolve("benchmarks/target/BENCHMARKS-partial.md") : root.resolve("BENCHMARKS.md");
     Files.createDirectories(root.resolve("benchmarks/target"));
     report.write(markdown, root.resolve("benchmarks/target/results.json"), command);
     System.out.println("wrote " + markdown);
