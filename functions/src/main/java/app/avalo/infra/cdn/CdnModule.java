@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.cost.CostModule;
 import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.ConfigReader;
 import com.google.common.base.Suppliers;
@@ -42,7 +43,8 @@ public final class CdnModule {
     this.assets = new AssetStore(app.firestore(), app.clock());
     this.purger = purger != null ? purger : configuredPurger(app, config);
     this.egress = egress != null ? egress : configuredEgress(app, config);
-    this.costSink = costSink != null ? costSink : new FirestoreBandwidthCostSink(app.firestore(), app.clock());
+    this.costSink = costSink != null ? costSink : new LedgerBandwidthCostSink(
+        new FirestoreBandwidthCostSink(app.firestore(), app.clock()), () -> CostModule.of(app).ledger());
     ImagePipeline pipeline = new ImagePipeline(config.imageMaxPixels(), new AvifEncoder(tool, config.avifEnabled()));
     this.images = new ImageAssets(pipeline, storage, assets, app.clock(), config.imageMaxBytes(), config.deleteOriginals());
     this.videos = new VideoAssets(tool, storage, assets, config);

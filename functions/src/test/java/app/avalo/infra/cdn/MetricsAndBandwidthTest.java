@@ -148,6 +148,9 @@ class MetricsAndBandwidthTest {
     assertEquals(200, again.status(), again.body());
     assertEquals(costRecords, t.db.collection("cdnBandwidthCosts").get().get().size());
     assertEquals(10, costRecords, "5 hours × (EU image, US video)");
+    // …and booked in the cost domain's ledger, once each despite the re-delivery.
+    assertEquals(10, t.db.collection("costEvents").get().get().size(), "one ledger event per CDN usage record");
+    assertTrue(t.db.collection("costEvents").document("cdn-2026112700-EU-image").get().get().exists());
 
     // Back to normal: the alerts resolve.
     Instant calmHour = base.plus(Duration.ofHours(5));
