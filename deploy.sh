@@ -41,7 +41,7 @@ if [ "$dry_run" = false ] && [ ${#only[@]} -eq 0 ]; then
 fi
 deploy_dir="$root/target/deploy"
 if [ "$skip_build" = false ]; then
-  mvn -B -ntp -q -Pdeploy -DskipTests package
+  mvn -B -ntp -q -Pdeploy -DskipTests package >&2   # stdout carries only the commands
   rm -rf "$deploy_dir" && mkdir -p "$deploy_dir/source"
   cp functions/target/avalo-infra-functions-*-deploy.jar "$deploy_dir/source/"
 else
