@@ -115,14 +115,8 @@ function callsFor(view) {
   return { dashboard: ["getDashboardData", {}], ...(view.calls ? view.calls(state.results) : {}) };
 }
 
-async function refresh() {
-  const generation = ++refreshGeneration;
-  state.refreshing = true;
-  draw();
-  const view = currentView();
-  const calls = Object.entries(callsFor(view));
-  const settled = await Promise.allSettled(calls.map(([, [name, data]]) => call(name, data)));
-  if (generation !== refreshGeneration || state.phase !== "ready") return;
+/** Keeps each call's answer (or its error, keeping the last good answer); true if all succeeded. */
+function recordOutcomes(calls, settled) {
   let allGood = true;
   settled.forEach((outcome, i) => {
     const key = calls[i][0];
@@ -134,21 +128,24 @@ async function refresh() {
       allGood = false;
     }
   });
+  return allGood;
+}
+
+async function refresh() {
+  const generation = ++refreshGeneration;
+  state.refreshing = true;
+  draw();
+  const view = currentView();
+  const calls = Object.entries(callsFor(view));
+  const settled = await Promise.allSettled(calls.map(([, [name, data]]) => call(name, data)));
+  if (generation !== refreshGeneration || state.phase !== "ready") return;
+  let allGood = recordOutcomes(calls, settled);
   // Follow-up calls that depend on the first answers (e.g. a chart per service).
   if (view.followUp) {
     const more = Object.entries(view.followUp(state.results));
     const extra = await Promise.allSettled(more.map(([, [name, data]]) => call(name, data)));
     if (generation !== refreshGeneration || state.phase !== "ready") return;
-    extra.forEach((outcome, i) => {
-      const key = more[i][0];
-      if (outcome.status === "fulfilled") {
-        state.results[key] = outcome.value;
-        delete state.errors[key];
-      } else {
-        state.errors[key] = outcome.reason.message;
-        allGood = false;
-      }
-    });
+    allGood = recordOutcomes(more, extra) && allGood;
   }
   // Errors of calls this view no longer makes (another view's) are not this view's problem.
   const made = new Set([...calls.map(([key]) => key), ...Object.keys(view.followUp ? view.followUp(state.results) : {})]);
