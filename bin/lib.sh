@@ -44,3 +44,16 @@ build_admin_web() {
   local root="$1"
   node "$root/admin-web/build.mjs" || { echo "error: building admin-web failed" >&2; return 1; }
 }
+
+# build_classpath ROOT MODULE FILE: compiles MODULE and what it needs inside the reactor (never a copy
+# of the project's own artifacts from ~/.m2) and writes its runtime classpath to FILE. Maven's output
+# is kept in FILE.log and printed whole when the build fails.
+build_classpath() {
+  local root="$1" module="$2" file="$3"
+  if ! (cd "$root" && mvn -B -ntp -DskipTests -Dmdep.includeScope=runtime -Dmdep.outputFile="$file" \
+      compile dependency:build-classpath -pl "$module" -am) >"$file.log" 2>&1; then
+    cat "$file.log" >&2
+    echo "error: building $module failed (Maven's output above, also in $file.log)" >&2
+    return 1
+  fi
+}

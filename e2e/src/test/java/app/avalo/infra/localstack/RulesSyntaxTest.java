@@ -8,7 +8,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Parse-checks {@code firestore.rules} in every run ({@code localstack/rules-tests/check-rules.mjs}:
+ * Parse-checks {@code firestore.rules} in every run ({@code e2e/rules-tests/check-rules.mjs}:
  * a peggy grammar of the rules language plus scope checks of function calls), and proves the check
  * refuses typical mistakes. Google's rules compiler is not available here (see RulesEmulatorTest).
  */
@@ -16,6 +16,6 @@ class RulesSyntaxTest {
   @TestFactory
   Stream<DynamicTest> firestoreRulesParse() throws Exception {
     Path root = LocalStack.repoRoot();
-    return NodeTestRun.run(root, root.resolve("localstack/rules-tests/rules-syntax.test.mjs"), Map.of(), Duration.ofMinutes(2));
+    return NodeTestRun.run(root, root.resolve("e2e/rules-tests/rules-syntax.test.mjs"), Map.of(), Duration.ofMinutes(2));
   }
 }

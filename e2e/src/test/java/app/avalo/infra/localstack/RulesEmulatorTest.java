@@ -10,7 +10,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * What {@code firestore.rules} allows and denies, with {@code @firebase/rules-unit-testing}
- * ({@code localstack/rules-tests/firestore-rules.test.mjs}). Only Google's Firestore emulator evaluates
+ * ({@code e2e/rules-tests/firestore-rules.test.mjs}). Only Google's Firestore emulator evaluates
  * security rules and it cannot be downloaded here, so the tests run when
  * {@code FIRESTORE_RULES_EMULATOR_HOST} (host:port of such an emulator) is set and are reported as
  * skipped, with that reason, otherwise.
@@ -24,6 +24,6 @@ class RulesEmulatorTest {
     if (host != null) {
       env.put("FIRESTORE_RULES_EMULATOR_HOST", host);
     }
-    return NodeTestRun.run(root, root.resolve("localstack/rules-tests/firestore-rules.test.mjs"), env, Duration.ofMinutes(5));
+    return NodeTestRun.run(root, root.resolve("e2e/rules-tests/firestore-rules.test.mjs"), env, Duration.ofMinutes(5));
   }
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs {@code localstack/js-tests/} with Node's test runner: the real Firebase JS SDK
+ * Runs {@code e2e/js-tests/} with Node's test runner: the real Firebase JS SDK
  * ({@code httpsCallable} + {@code connectFunctionsEmulator}, Auth-emulator sign-in) against the
  * dev server, so the callable protocol is checked by the client that defines it.
  */
@@ -22,7 +22,7 @@ class FirebaseJsSdkTest {
     LocalStack.client().call("initializeRegions", "{}", server.adminToken());
     Path root = LocalStack.repoRoot();
     ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=spec",
-        root.resolve("localstack/js-tests/callable-sdk.test.mjs").toString())
+        root.resolve("e2e/js-tests/callable-sdk.test.mjs").toString())
         .directory(root.toFile())
         .redirectErrorStream(true);
     node.environment().put("AVALO_DEV_URL", server.baseUrl());

@@ -4,7 +4,7 @@
 //   2. semantics the grammar cannot see: rules_version '2', a cloud.firestore service, and every
 //      bare function call names a function declared in scope (or a built-in) with the right number
 //      of arguments — a typo such as isAdmn() would otherwise only fail at deploy time.
-// Usage: node localstack/rules-tests/check-rules.mjs [firestore.rules]  (exit 1 with the problems)
+// Usage: node e2e/rules-tests/check-rules.mjs [firestore.rules]  (exit 1 with the problems)
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

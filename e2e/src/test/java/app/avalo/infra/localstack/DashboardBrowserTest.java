@@ -17,11 +17,11 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The admin dashboard in headless Chromium ({@code localstack/browser-tests/dashboard.test.mjs},
+ * The admin dashboard in headless Chromium ({@code e2e/browser-tests/dashboard.test.mjs},
  * playwright-core driving Debian's {@code /usr/bin/chromium}) against the dev server with every
  * domain's demo data: each view populated at laptop and phone width, one action per domain, a
  * non-admin denied. Each node test is one JUnit test; screenshots of every view go to
- * {@code localstack/target/dashboard-screenshots/}.
+ * {@code e2e/target/dashboard-screenshots/}.
  */
 class DashboardBrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -42,7 +42,7 @@ class DashboardBrowserTest {
     env.put("AVALO_ADMIN_PASSWORD", DevServer.DEMO_ADMIN_PASSWORD);
     env.put("AVALO_USER_EMAIL", DevServer.DEMO_USER_EMAIL);
     env.put("AVALO_USER_PASSWORD", DevServer.DEMO_USER_PASSWORD);
-    env.put("AVALO_SCREENSHOT_DIR", root.resolve("localstack/target/dashboard-screenshots").toString());
+    env.put("AVALO_SCREENSHOT_DIR", root.resolve("e2e/target/dashboard-screenshots").toString());
     // Ids the action tests work on, taken from the seeded data (empty when a domain seeds none).
     Firestore db = server.app().firestore();
     env.put("AVALO_CDN_ASSET_ID", firstId(db, "cdnAssets", "status", "ready"));
@@ -56,7 +56,7 @@ class DashboardBrowserTest {
       wallet.update("balance", tampered).get();
     }
     Stream<DynamicTest> browser =
-        NodeTestRun.run(root, root.resolve("localstack/browser-tests/dashboard.test.mjs"), env, Duration.ofMinutes(12));
+        NodeTestRun.run(root, root.resolve("e2e/browser-tests/dashboard.test.mjs"), env, Duration.ofMinutes(12));
     if (tampered == null) {
       return browser;
     }

@@ -34,7 +34,7 @@ final class NodeTestRun {
 
   static Stream<DynamicTest> run(Path repoRoot, Path testFile, Map<String, String> env, Duration timeout)
       throws IOException, InterruptedException {
-    Path log = repoRoot.resolve("localstack/target").resolve(testFile.getFileName() + "-node.log");
+    Path log = repoRoot.resolve("e2e/target").resolve(testFile.getFileName() + "-node.log");
     Files.createDirectories(log.getParent());
     ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-concurrency=1",
         "--test-reporter=tap", "--test-reporter-destination=stdout",
