@@ -1,10 +1,11 @@
-# Source it: start_emulators FILE starts the Firestore + Auth emulators in the background, waits until
+# Source it: start_emulators FILE [OPTION…] starts the Firestore + Auth emulators in the background, waits until
 # they answer, and exports their *_EMULATOR_HOST variables; stop_emulators stops them.
 start_emulators() {
   local env_file="$1" root
+  shift
   root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
   rm -f "$env_file"
-  node "$root/localstack/emulators/start.mjs" --write-env "$env_file" >"$env_file.log" 2>&1 &
+  node "$root/localstack/emulators/start.mjs" --write-env "$env_file" "$@" >"$env_file.log" 2>&1 &
   EMULATORS_PID=$!
   local waited=0
   while [ ! -s "$env_file" ]; do

@@ -1,14 +1,41 @@
 # Shared by bin/* scripts: picks a JDK >= 21 and prepares node packages. Source it, don't run it.
+# Written for bash 3.2 and BSD tools too (macOS): no mapfile, no readlink -f, no sha256sum needed.
+
+# Resolves symlinks in a path (portable readlink -f).
+_resolve() {
+  local path="$1" link
+  while [ -L "$path" ]; do
+    link=$(readlink "$path")
+    case "$link" in
+      /*) path="$link" ;;
+      *) path="$(dirname "$path")/$link" ;;
+    esac
+  done
+  echo "$(cd -P "$(dirname "$path")" 2>/dev/null && pwd)/$(basename "$path")"
+}
+
+# SHA-256 of a file: sha256sum (GNU) or shasum (macOS).
+_sha256() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum "$1" | cut -d' ' -f1
+  else
+    shasum -a 256 "$1" | cut -d' ' -f1
+  fi
+}
 
 # Prints the major version of the java binary given, or nothing.
 _java_major() {
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
 }
 
-# Exports JAVA_HOME (and PATH) for a JDK >= 21: JAVA_HOME if it qualifies, else `java` on PATH, else /usr/lib/jvm/*.
+# Exports JAVA_HOME (and PATH) for a JDK >= 21: JAVA_HOME if it qualifies, else `javac` on PATH, else
+# /usr/lib/jvm/* (Debian), else macOS's java_home and /Library/Java/JavaVirtualMachines/*.
 select_jdk() {
-  local candidate major
-  for candidate in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v javac 2>/dev/null || echo /nonexistent)")")")" /usr/lib/jvm/*; do
+  local candidate major javac_path mac_home=""
+  javac_path=$(command -v javac 2>/dev/null || echo /nonexistent/bin/javac)
+  [ -x /usr/libexec/java_home ] && mac_home=$(/usr/libexec/java_home -v 21+ 2>/dev/null || true)
+  for candidate in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(_resolve "$javac_path")")")" /usr/lib/jvm/* \
+      "$mac_home" /Library/Java/JavaVirtualMachines/*/Contents/Home; do
     [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
     major=$(_java_major "$candidate/bin/java")
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then
@@ -17,7 +44,7 @@ select_jdk() {
       return 0
     fi
   done
-  echo "error: no JDK 21 or newer found (looked at JAVA_HOME, the javac on PATH and /usr/lib/jvm/*)." >&2
+  echo "error: no JDK 21 or newer found (looked at JAVA_HOME, the javac on PATH, /usr/lib/jvm/* and macOS's java_home)." >&2
   echo "       Avalo Infra targets the Cloud Functions java21 runtime; install a JDK >= 21 (e.g. apt-get install openjdk-21-jdk-headless) or set JAVA_HOME." >&2
   return 1
 }
@@ -30,7 +57,7 @@ ensure_node_modules() {
     echo "error: node (>= 20) and npm are required for the emulators and the JS tests" >&2
     return 1
   fi
-  want=$(sha256sum "$root/package-lock.json" | cut -d' ' -f1)
+  want=$(_sha256 "$root/package-lock.json")
   [ -f "$root/node_modules/.avalo-lock-sha256" ] && have=$(cat "$root/node_modules/.avalo-lock-sha256")
   if [ "$want" != "$have" ]; then
     (cd "$root" && npm ci --no-audit --no-fund --loglevel=error) || return 1

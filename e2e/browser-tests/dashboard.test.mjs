@@ -45,6 +45,10 @@ const VIEWS = [
 const catalogResponse = await fetch(`${base}/_local/functions`);
 if (catalogResponse.status !== 200) throw new Error(`${base}/_local/functions answered ${catalogResponse.status}`);
 const catalog = new Set(Object.keys(await catalogResponse.json()));
+const adminPage = await fetch(`${base}/admin/`);
+if (!/script-src 'self'/.test(adminPage.headers.get("content-security-policy") ?? "")) {
+  throw new Error(`${base}/admin/ is served without firebase.json's Content-Security-Policy`);
+}
 const sessions = [];
 
 /** A fresh Chromium profile (own --user-data-dir, so its own Firebase Auth state) at a viewport. */
@@ -62,6 +66,10 @@ async function openBrowser(viewport) {
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors = [];
   page.on("pageerror", (e) => pageErrors.push(e.message));
+  // The dev server sends firebase.json's Content-Security-Policy: a violation is a defect.
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) pageErrors.push(`CSP: ${m.text()}`);
+  });
   const session = { context, page, profile, pageErrors };
   sessions.push(session);
   return session;

@@ -1,4 +1,6 @@
-// Starts the emulators the local stack and the tests need, on free loopback ports:
+// Starts the emulators the local stack and the tests need, on loopback ports: free ones, or with
+// --default-ports the Local Emulator Suite's ports from firebase.json's "emulators" block where
+// they are free (bin/dev; the tests always take free ones so several runs can share a machine):
 //   - Firestore: the patched @firestore-emulator/server (./firestore.mjs), in this process;
 //   - Auth: firebase-tools' Auth emulator (needs no download), as a child process.
 // An emulator whose *_EMULATOR_HOST variable is already set is reused, not started.
@@ -23,6 +25,10 @@ const option = (name, fallback) => {
 const envFile = option("--write-env", null);
 const projectId = option("--project", process.env.GOOGLE_CLOUD_PROJECT || "demo-avalo");
 const watchStdin = args.includes("--exit-with-stdin");
+const defaultPorts = args.includes("--default-ports");
+const suitePorts = defaultPorts
+  ? JSON.parse(fs.readFileSync(path.join(root, "firebase.json"), "utf8")).emulators ?? {}
+  : {};
 
 const children = [];
 let firestore = null;
@@ -44,6 +50,22 @@ async function freePort() {
   });
 }
 
+// The emulator's port from firebase.json when --default-ports is given and it is free, else any free one.
+async function portFor(name) {
+  const wanted = suitePorts[name]?.port;
+  if (!wanted) return freePort();
+  const free = await new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once("error", () => resolve(false));
+    server.listen(wanted, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+  if (free) return wanted;
+  const other = await freePort();
+  log(`port ${wanted} (firebase.json emulators.${name}) is taken; ${name} uses ${other} instead`);
+  return other;
+}
+
 async function waitForHttp(url, timeoutMs, child) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -60,7 +82,7 @@ async function waitForHttp(url, timeoutMs, child) {
 }
 
 async function startAuth() {
-  const port = await freePort();
+  const port = await portFor("auth");
   const hub = await freePort();
   const logging = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "avalo-auth-emulator-"));
@@ -127,7 +149,7 @@ try {
   if (firestoreHost) {
     log(`using the Firestore emulator at ${firestoreHost} (FIRESTORE_EMULATOR_HOST)`);
   } else {
-    const port = await freePort();
+    const port = await portFor("firestore");
     firestore = await startFirestore(port);
     firestoreHost = `127.0.0.1:${port}`;
     log(`Firestore emulator (@firestore-emulator/server, patched) on ${firestoreHost}`);

@@ -39,7 +39,8 @@ public final class DevRouter implements HttpFunction {
       Path adminWeb,
       Map<String, Object> firebaseInit,
       LocalHealth health,
-      Storage storage) {}
+      Storage storage,
+      Map<String, String> hostingHeaders) {}
 
   static void install(Routes r) {
     routes = r;
@@ -77,6 +78,7 @@ public final class DevRouter implements HttpFunction {
       return;
     }
     if (path.startsWith("/admin/")) {
+      r.hostingHeaders().forEach(response::appendHeader);
       serveStatic(r.adminWeb(), path.substring("/admin/".length()), response);
       return;
     }

@@ -107,7 +107,8 @@ public final class DevServer implements AutoCloseable {
         "functionsPort", port));
     LocalHealth health = new LocalHealth();
     DevRouter.install(new DevRouter.Routes(catalog, functions, app.config().projectId(),
-        options.repoRoot().resolve("admin-web/dist").toAbsolutePath().normalize(), firebaseInit, health, storage));
+        options.repoRoot().resolve("admin-web/dist").toAbsolutePath().normalize(), firebaseInit, health, storage,
+        HostingHeaders.forEveryPage(options.repoRoot().resolve("firebase.json"))));
 
     Invoker invoker = new Invoker(port, DevRouter.class.getName(), "http", DevServer.class.getClassLoader());
     invoker.startTestServer();
@@ -137,9 +138,7 @@ public final class DevServer implements AutoCloseable {
    * server hosts private functions without IAM in front, so it must only be reachable locally.
    */
   private static void bindToLoopback(Invoker invoker, int port) throws Exception {
-    Field serverField = Invoker.class.getDeclaredField("server");
-    serverField.setAccessible(true);
-    org.eclipse.jetty.server.Server jetty = (org.eclipse.jetty.server.Server) serverField.get(invoker);
+    org.eclipse.jetty.server.Server jetty = jetty(invoker);
     for (var connector : jetty.getConnectors()) {
       if (connector instanceof org.eclipse.jetty.server.ServerConnector c) {
         c.stop();
@@ -148,6 +147,25 @@ public final class DevServer implements AutoCloseable {
         c.start();
       }
     }
+  }
+
+  /**
+   * Serves the same routes on a second loopback port too: the Local Emulator Suite's Hosting port,
+   * where the dashboard lives at {@code /} as it does on Firebase Hosting.
+   */
+  public void alsoListenOn(int port) throws Exception {
+    org.eclipse.jetty.server.Server jetty = jetty(invoker);
+    org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(jetty);
+    connector.setHost("127.0.0.1");
+    connector.setPort(port);
+    jetty.addConnector(connector);
+    connector.start();
+  }
+
+  private static org.eclipse.jetty.server.Server jetty(Invoker invoker) throws ReflectiveOperationException {
+    Field serverField = Invoker.class.getDeclaredField("server");
+    serverField.setAccessible(true);
+    return (org.eclipse.jetty.server.Server) serverField.get(invoker);
   }
 
   /** Seeds every domain's demo data ({@link DemoSeeds}); idempotent. */
@@ -223,7 +241,7 @@ public final class DevServer implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     // Expire idle pooled HTTP connections before Jetty's 30 s idle timeout closes them.
     System.setProperty("jdk.httpclient.keepalive.timeout", "15");
-    int port = 8080;
+    Integer port = null;
     boolean seed = true;
     boolean scheduler = true;
     Path root = Path.of(".").toAbsolutePath().normalize();
@@ -240,7 +258,22 @@ public final class DevServer implements AutoCloseable {
     if (!Files.isRegularFile(root.resolve("catalog.json"))) {
       throw new IllegalArgumentException(root + " is not the repo root (no catalog.json); pass --repo-root");
     }
-    DevServer server = start(new Options(port, root, seed, scheduler, System.getenv(), null));
+    // The Local Emulator Suite's ports (firebase.json "emulators") where free: functions, and the
+    // dashboard on the Hosting port. An explicit --port must be free.
+    Map<String, Integer> suite = EmulatorPorts.read(root.resolve("firebase.json"));
+    int functionsPort = port != null ? port : EmulatorPorts.freeOrAny(suite.getOrDefault("functions", 5001), "functions");
+    DevServer server = start(new Options(functionsPort, root, seed, scheduler, System.getenv(), null));
+    String hosting = null;
+    Integer hostingPort = suite.get("hosting");
+    if (port == null && hostingPort != null) {
+      if (EmulatorPorts.isFree(hostingPort)) {
+        server.alsoListenOn(hostingPort);
+        hosting = "http://127.0.0.1:" + hostingPort + "/";
+      } else {
+        System.err.println("note: port " + hostingPort + " (firebase.json emulators.hosting) is taken; the dashboard is at "
+            + server.baseUrl() + "/admin/ only");
+      }
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         server.close();
@@ -253,7 +286,8 @@ public final class DevServer implements AutoCloseable {
     System.out.println();
     System.out.println("Avalo Infra local stack is up (Ctrl-C stops everything):");
     System.out.println("  functions       " + server.baseUrl() + "/{name}   and   " + server.baseUrl() + "/" + project + "/" + region + "/{name}");
-    System.out.println("  dashboard       " + server.baseUrl() + "/admin/   (sign in: " + DEMO_ADMIN_EMAIL + " / " + DEMO_ADMIN_PASSWORD + ")");
+    System.out.println("  dashboard       " + (hosting != null ? hosting + "   and   " : "") + server.baseUrl() + "/admin/   (sign in: "
+        + DEMO_ADMIN_EMAIL + " / " + DEMO_ADMIN_PASSWORD + ")");
     System.out.println("  demo user       " + DEMO_USER_EMAIL + " / " + DEMO_USER_PASSWORD);
     System.out.println("  function list   " + server.baseUrl() + "/_local/functions");
     System.out.println("  region health   curl -X POST '" + server.baseUrl() + "/_local/health/EU?mode=fail'   (ok|fail|slow|hang)");
