@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Health endpoints the local stack's regions are probed at ({@code GET /_local/health/{regionId}}),
  * switchable so a newcomer can watch failover happen:
- * {@code curl -X POST 'http://127.0.0.1:8080/_local/health/EU?mode=fail'} (modes: ok, fail, slow, hang).
+ * {@code curl -X POST 'http://127.0.0.1:5001/_local/health/EU?mode=fail'} (modes: ok, fail, slow, hang).
  */
 public final class LocalHealth {
   public enum Mode { OK, FAIL, SLOW, HANG }

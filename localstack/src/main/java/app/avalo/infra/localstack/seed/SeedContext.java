@@ -8,7 +8,7 @@ public interface SeedContext {
   /** The dev server's App (Firestore on the emulator, local storage, the wall clock). */
   App app();
 
-  /** The dev server's base URL, e.g. {@code http://127.0.0.1:8080}. */
+  /** The dev server's base URL, e.g. {@code http://127.0.0.1:5001}. */
   String baseUrl();
 
   /** Calls a callable function through the dev server as the demo admin; returns {@code result}. */
