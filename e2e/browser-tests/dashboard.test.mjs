@@ -45,8 +45,8 @@ const VIEWS = [
 const catalogResponse = await fetch(`${base}/_local/functions`);
 if (catalogResponse.status !== 200) throw new Error(`${base}/_local/functions answered ${catalogResponse.status}`);
 const catalog = new Set(Object.keys(await catalogResponse.json()));
-const adminPage = await fetch(`${base}/admin/`);
-if (!/script-src 'self'/.test(adminPage.headers.get("content-security-policy") ?? "")) {
+const servedPage = await fetch(`${base}/admin/`);
+if (!/script-src 'self'/.test(servedPage.headers.get("content-security-policy") ?? "")) {
   throw new Error(`${base}/admin/ is served without firebase.json's Content-Security-Policy`);
 }
 const sessions = [];
