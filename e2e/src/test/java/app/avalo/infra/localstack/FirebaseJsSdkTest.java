@@ -1,12 +1,12 @@
 package app.avalo.infra.localstack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.testing.Emulators;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,11 +29,11 @@ class FirebaseJsSdkTest {
     node.environment().put("GOOGLE_CLOUD_PROJECT", server.app().config().projectId());
     node.environment().put("AVALO_REGION", server.app().catalog().defaultRegion());
     node.environment().put("FIREBASE_AUTH_EMULATOR_HOST", Emulators.authHost());
-    Process p = node.start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(3, TimeUnit.MINUTES), "node --test timed out:\n" + output);
+    NodeTestRun.Finished run = NodeTestRun.runWithTimeout(node, Duration.ofMinutes(3));
+    String output = run.output();
     System.out.println(output);
-    assertEquals(0, p.exitValue(), "Firebase JS SDK tests failed:\n" + output);
+    assertFalse(run.timedOut(), "node --test timed out after 3 min:\n" + output);
+    assertEquals(0, run.exitCode(), "Firebase JS SDK tests failed:\n" + output);
     assertTrue(output.contains("ℹ pass 5") && output.contains("ℹ fail 0"), "expected 5 passing JS SDK tests:\n" + output);
   }
 }

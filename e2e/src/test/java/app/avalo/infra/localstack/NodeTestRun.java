@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -43,19 +46,18 @@ final class NodeTestRun {
         .directory(repoRoot.toFile())
         .redirectErrorStream(true);
     node.environment().putAll(env);
-    Process p = node.start();
-    // Read while it runs (a full pipe would block node), then wait.
-    String tap = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    boolean exited = p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS);
-    if (!exited) {
-      p.destroyForcibly();
-    }
+    Finished run = runWithTimeout(node, timeout);
+    String tap = run.output();
     String spec = Files.exists(log) ? Files.readString(log) : "";
     System.out.println(spec);
     List<Result> results = parse(tap);
-    if (!exited || results.isEmpty()) {
-      // The file did not get to its tests (syntax error, missing env, browser would not start, …).
-      String why = !exited ? "timed out after " + timeout : "reported no test (exit " + p.exitValue() + ")";
+    boolean failureExplained = results.stream().anyMatch(r -> r.outcome().equals("fail"));
+    if (run.timedOut() || results.isEmpty() || (run.exitCode() != 0 && !failureExplained)) {
+      // The file did not get to its tests (syntax error, missing env, browser would not start, …),
+      // hung, or failed outside any test.
+      String why = run.timedOut() ? "timed out after " + timeout
+          : results.isEmpty() ? "reported no test (exit " + run.exitCode() + ")"
+          : "exited " + run.exitCode() + " with no failed test to explain it";
       return Stream.of(DynamicTest.dynamicTest(testFile.getFileName().toString(),
           () -> fail("node --test " + testFile.getFileName() + " " + why + ":\n" + tap + "\n" + spec)));
     }
@@ -68,6 +70,38 @@ final class NodeTestRun {
         default -> fail("'" + r.name() + "' failed:\n" + r.detail());
       }
     }));
+  }
+
+  /** How a child process ended: its whole output, its exit code, or that it was killed at the timeout. */
+  record Finished(String output, int exitCode, boolean timedOut) {}
+
+  /**
+   * Starts the process and reads its output on another thread while waiting at most {@code timeout}
+   * (reading first and waiting after would wait forever on a hung child, whose pipe never closes).
+   * A child still running at the timeout is killed with everything it started.
+   */
+  static Finished runWithTimeout(ProcessBuilder builder, Duration timeout) throws IOException, InterruptedException {
+    Process p = builder.redirectErrorStream(true).start();
+    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "(output unreadable: " + e + ")";
+      }
+    });
+    boolean exited = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (!exited) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+    String text;
+    try {
+      text = output.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      text = "(output not collected: " + e + ")";
+    }
+    return new Finished(text, exited ? p.exitValue() : -1, !exited);
   }
 
   /** The top-level results of node's TAP output, each failure with its YAML diagnostics. */
