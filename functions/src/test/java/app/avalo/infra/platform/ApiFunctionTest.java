@@ -68,8 +68,14 @@ class ApiFunctionTest {
 
   @Test
   void bodyLargerThanTheCapIsRefused() throws Exception {
-    String big = "{\"data\": {\"name\": \"" + "x".repeat(ApiFunction.DEFAULT_MAX_BODY_BYTES) + "\"}}";
-    assertError(FakeExchange.post().body(big).send(publicFn()), 400, "INVALID_ARGUMENT");
+    // A request the function accepts, padded with JSON whitespace: only the size cap can refuse it.
+    String valid = "{\"data\": {\"name\": \"ok\"}}";
+    int cap = ApiFunction.DEFAULT_MAX_BODY_BYTES;
+    Response atCap = FakeExchange.post().body(valid + " ".repeat(cap - valid.length())).send(publicFn());
+    assertEquals(200, atCap.status(), atCap.body());
+    Response overCap = FakeExchange.post().body(valid + " ".repeat(cap - valid.length() + 1)).send(publicFn());
+    assertError(overCap, 400, "INVALID_ARGUMENT");
+    assertTrue(overCap.body().contains("larger than " + cap + " bytes"), overCap.body());
   }
 
   @Test

@@ -18,7 +18,6 @@ import java.time.temporal.ChronoUnit;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -122,13 +121,12 @@ class HealthCheckerTest {
         "ROUTING_HEALTH_ROUNDS", "3"));
     server.hangMillis(3_000);
     server.set("ASIA", Mode.HANG);
-    long started = System.nanoTime();
     runJob();
-    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
     assertEquals("unhealthy", kit.region("ASIA").getString("status"));
+    // The hanging server does answer after 3 s: a probe that waited for it would record that answer,
+    // so "timeout" proves the probe gave up at its own timeout.
     assertTrue(kit.region("ASIA").getString("lastError").startsWith("timeout"), kit.region("ASIA").getString("lastError"));
-    assertTrue(elapsedMs < 3 * 3_000, "probes give up at the timeout instead of waiting for the hang: " + elapsedMs);
     assertEquals("healthy", kit.region("EU").getString("status"));
   }
 
@@ -157,10 +155,9 @@ class HealthCheckerTest {
 
     List<RegionHealthServer.Hit> hits = server.hits();
     assertEquals(3, hits.size());
-    long first = hits.stream().mapToLong(RegionHealthServer.Hit::arrivedNanos).min().orElseThrow();
-    long last = hits.stream().mapToLong(RegionHealthServer.Hit::arrivedNanos).max().orElseThrow();
-    assertTrue(TimeUnit.NANOSECONDS.toMillis(last - first) < 500,
-        "all three probes were in flight together (a sequential prober would start the last 1.6 s later)");
+    // Probes give up at 0.8 s and each hang lasts 1.5 s at the server, so a sequential prober would
+    // have at most two requests in flight there at once; three means they ran together.
+    assertEquals(3, server.mostInFlight(), "all three probes were in flight together");
   }
 
   @Test

@@ -30,6 +30,8 @@ final class RegionHealthServer implements AutoCloseable {
   });
   private final Map<String, Mode> modes = new ConcurrentHashMap<>();
   private final List<Hit> hits = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger mostInFlight = new java.util.concurrent.atomic.AtomicInteger();
   private volatile long slowMillis = 300;
   private volatile long hangMillis = 5_000;
 
@@ -43,6 +45,7 @@ final class RegionHealthServer implements AutoCloseable {
     server.createContext("/health/", exchange -> {
       String region = exchange.getRequestURI().getPath().substring("/health/".length());
       hits.add(new Hit(region, System.nanoTime()));
+      mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
       Mode mode = modes.getOrDefault(region, Mode.OK);
       try {
         switch (mode) {
@@ -60,6 +63,7 @@ final class RegionHealthServer implements AutoCloseable {
       } catch (IOException e) {
         // the prober gave up on a hanging request and closed the connection: expected
       } finally {
+        inFlight.decrementAndGet();
         exchange.close();
       }
     });
@@ -68,6 +72,11 @@ final class RegionHealthServer implements AutoCloseable {
 
   String url(String region) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/health/" + region;
+  }
+
+  /** The most requests the server was handling at one moment. */
+  int mostInFlight() {
+    return mostInFlight.get();
   }
 
   void set(String region, Mode mode) {
