@@ -1,5 +1,6 @@
 package app.avalo.infra.localstack;
 
+import app.avalo.infra.platform.Catalog;
 import app.avalo.infra.platform.Log;
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
@@ -10,7 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.ZoneOffset;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -21,9 +23,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Fires the jobs of {@code scheduler.yaml} at the dev server the way Cloud Scheduler would: a POST
- * at each cron time (UTC) with the {@code X-CloudScheduler-ScheduleTime} header, so the jobs'
- * lease and once-per-scheduled-time logic run exactly as in production.
+ * Fires the catalog's jobs at the dev server the way Cloud Scheduler would: a POST at each cron
+ * time (read in the job's time zone, as Cloud Scheduler reads it) with the
+ * {@code X-CloudScheduler-ScheduleTime} header, so the jobs' lease and once-per-scheduled-time logic
+ * run exactly as in production.
  */
 public final class LocalScheduler implements AutoCloseable {
   private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
@@ -38,21 +41,24 @@ public final class LocalScheduler implements AutoCloseable {
   private final List<Scheduled> jobs = new ArrayList<>();
 
   private static final class Scheduled {
-    final SchedulerConfig.Job job;
+    final String function;
+    final ZoneId zone;
     final ExecutionTime times;
     ZonedDateTime next;
 
-    Scheduled(SchedulerConfig.Job job, ZonedDateTime now) {
-      this.job = job;
-      this.times = ExecutionTime.forCron(UNIX.parse(job.schedule()));
-      this.next = times.nextExecution(now).orElseThrow();
+    Scheduled(Catalog.Entry job, Instant now) {
+      this.function = job.name();
+      this.zone = ZoneId.of(job.scheduler().timeZone());
+      this.times = ExecutionTime.forCron(UNIX.parse(job.scheduler().schedule()));
+      this.next = times.nextExecution(now.atZone(zone)).orElseThrow();
     }
   }
 
-  public LocalScheduler(SchedulerConfig config, String baseUrl) {
+  /** Schedules every job of {@code catalog} (its settings, as deployed to Cloud Scheduler). */
+  public LocalScheduler(Catalog catalog, String baseUrl) {
     this.baseUrl = baseUrl;
-    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-    for (SchedulerConfig.Job job : config.jobs()) {
+    Instant now = Instant.now();
+    for (Catalog.Entry job : catalog.jobs()) {
       jobs.add(new Scheduled(job, now));
     }
   }
@@ -67,12 +73,12 @@ public final class LocalScheduler implements AutoCloseable {
   }
 
   private void tick() {
-    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+    Instant now = Instant.now();
     for (Scheduled s : jobs) {
-      if (!now.isBefore(s.next)) {
+      if (!now.isBefore(s.next.toInstant())) {
         ZonedDateTime due = s.next;
-        s.next = s.times.nextExecution(now).orElseThrow();
-        fire(s.job.function(), due);
+        s.next = s.times.nextExecution(now.atZone(s.zone)).orElseThrow();
+        fire(s.function, due);
       }
     }
   }
