@@ -18,17 +18,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class CatalogTest {
-  private static final String DEFAULTS = """
-      "defaults": {
-        "sizing": {
-          "callable": {"cpu": "1", "concurrency": 40, "minInstances": 0, "maxInstances": 20, "cpuBoost": true,
-                       "javaToolOptions": "-XX:+UseSerialGC -XX:MaxRAMPercentage=60"},
-          "job": {"cpu": "1", "concurrency": 1, "minInstances": 0, "maxInstances": 2, "cpuBoost": false,
-                  "javaToolOptions": "-XX:+UseSerialGC"}},
-        "scheduler": {"timeZone": "Etc/UTC",
-                      "retry": {"maxRetryAttempts": 3, "minBackoff": "10s", "maxBackoff": "300s", "maxDoublings": 3}}}""";
+  private static final String DEFAULTS = TestFunctions.DEFAULTS;
 
-  /** A catalog with the defaults above and {@code functions} (JSON objects, comma-separated). */
+  /** A catalog with the test defaults and {@code functions} (JSON objects, comma-separated). */
   private static Catalog catalog(String functions) {
     return Catalog.parse(new StringReader("{\"region\": \"europe-west10\", " + DEFAULTS + ", \"functions\": ["
         + functions + "]}"));
@@ -91,11 +83,11 @@ class CatalogTest {
     Catalog c = catalog(callable("plain", "512Mi", "") + ","
         + callable("warm", "512Mi", ", \"sizing\": {\"minInstances\": 2, \"concurrency\": 80}") + ","
         + job("tick", 60, ", \"scheduler\": {\"attemptDeadline\": \"90s\"}"));
-    assertEquals(new Catalog.Sizing("1", 40, 0, 20, true, "-XX:+UseSerialGC -XX:MaxRAMPercentage=60"),
+    assertEquals(new Catalog.Sizing("1", 40, 0, 5, true, "-XX:+UseSerialGC"),
         c.byName("plain").orElseThrow().sizing());
-    assertEquals(new Catalog.Sizing("1", 80, 2, 20, true, "-XX:+UseSerialGC -XX:MaxRAMPercentage=60"),
+    assertEquals(new Catalog.Sizing("1", 80, 2, 5, true, "-XX:+UseSerialGC"),
         c.byName("warm").orElseThrow().sizing());
-    assertEquals(new Catalog.Sizing("1", 1, 0, 2, false, "-XX:+UseSerialGC"), c.byName("tick").orElseThrow().sizing());
+    assertEquals(new Catalog.Sizing("1", 1, 0, 2, false, ""), c.byName("tick").orElseThrow().sizing());
     assertEquals(c.defaultSizing(Catalog.Kind.CALLABLE), c.byName("plain").orElseThrow().sizing());
     assertNull(c.byName("plain").orElseThrow().scheduler());
     assertTrue(c.byName("plain").orElseThrow().schedulerSettings().isEmpty());
@@ -148,7 +140,7 @@ class CatalogTest {
         Arguments.of(callable("unbounded", "512Mi", ", \"sizing\": {\"maxInstances\": 0}"),
             "unbounded.sizing.maxInstances: must be 1-1000"),
         Arguments.of(callable("inverted", "512Mi", ", \"sizing\": {\"minInstances\": 30}"),
-            "inverted.sizing.minInstances: must be 0-maxInstances (20), is 30"),
+            "inverted.sizing.minInstances: must be 0-maxInstances (5), is 30"),
         Arguments.of(callable("typo", "512Mi", ", \"sizing\": {\"minInstance\": 1}"),
             "typo.sizing.minInstance is not a known field"),
         Arguments.of(callable("boolish", "512Mi", ", \"sizing\": {\"cpuBoost\": \"yes\"}"),
@@ -165,13 +157,6 @@ class CatalogTest {
             "sizingString.sizing must be an object"),
         Arguments.of(job("busyJob", 60, ", \"scheduler\": {\"attemptDeadline\": \"90s\"}, \"sizing\": {\"concurrency\": 4}"),
             "busyJob.sizing.concurrency: jobs run one delivery per instance (concurrency 1), is 4"));
-  }
-
-  @ParameterizedTest
-  @MethodSource("refusedSizing")
-  void sizingOutsideCloudRunsLimitsIsRefused(String function, String expected) {
-    String m = problems(function);
-    assertTrue(m.contains(expected), "missing '" + expected + "' in:\n" + m);
   }
 
   @Test
@@ -211,9 +196,10 @@ class CatalogTest {
             "notAJob.scheduler: only jobs have scheduler settings"));
   }
 
+  /** Sizing and scheduler settings the cloud would refuse: the message names function, field and rule. */
   @ParameterizedTest
-  @MethodSource("refusedScheduler")
-  void schedulerSettingsOutsideCloudSchedulersLimitsAreRefused(String function, String expected) {
+  @MethodSource({"refusedSizing", "refusedScheduler"})
+  void settingsOutsideCloudRunsAndCloudSchedulersLimitsAreRefused(String function, String expected) {
     String m = problems(function);
     assertTrue(m.contains(expected), "missing '" + expected + "' in:\n" + m);
   }

@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,16 +41,20 @@ public final class LocalScheduler implements AutoCloseable {
 
   private static final class Scheduled {
     final String function;
-    final ZoneId zone;
-    final ExecutionTime times;
-    ZonedDateTime next;
+    final Catalog.SchedulerSettings settings;
+    Instant next;
 
     Scheduled(Catalog.Entry job, Instant now) {
       this.function = job.name();
-      this.zone = ZoneId.of(job.scheduler().timeZone());
-      this.times = ExecutionTime.forCron(UNIX.parse(job.scheduler().schedule()));
-      this.next = times.nextExecution(now.atZone(zone)).orElseThrow();
+      this.settings = job.scheduler();
+      this.next = nextRun(settings, now);
     }
+  }
+
+  /** The first time strictly after {@code after} at which Cloud Scheduler fires a job with these settings. */
+  static Instant nextRun(Catalog.SchedulerSettings settings, Instant after) {
+    ExecutionTime times = ExecutionTime.forCron(UNIX.parse(settings.schedule()));
+    return times.nextExecution(after.atZone(ZoneId.of(settings.timeZone()))).orElseThrow().toInstant();
   }
 
   /** Schedules every job of {@code catalog} (its settings, as deployed to Cloud Scheduler). */
@@ -75,16 +78,16 @@ public final class LocalScheduler implements AutoCloseable {
   private void tick() {
     Instant now = Instant.now();
     for (Scheduled s : jobs) {
-      if (!now.isBefore(s.next.toInstant())) {
-        ZonedDateTime due = s.next;
-        s.next = s.times.nextExecution(now.atZone(s.zone)).orElseThrow();
+      if (!now.isBefore(s.next)) {
+        Instant due = s.next;
+        s.next = nextRun(s.settings, now);
         fire(s.function, due);
       }
     }
   }
 
-  private void fire(String function, ZonedDateTime scheduledFor) {
-    String scheduleTime = scheduledFor.truncatedTo(ChronoUnit.SECONDS).toInstant().toString();
+  private void fire(String function, Instant scheduledFor) {
+    String scheduleTime = scheduledFor.truncatedTo(ChronoUnit.SECONDS).toString();
     HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/" + function))
         .timeout(Duration.ofMinutes(10))
         .header("Content-Type", "application/json")
