@@ -8,8 +8,21 @@ import java.util.function.Supplier;
 final class TestFunctions {
   private TestFunctions() {}
 
+  /** Catalog defaults for test catalogs: sizing per kind and the scheduler settings. */
+  static final String DEFAULTS = """
+      "defaults": {
+        "sizing": {
+          "callable": {"cpu": "1", "concurrency": 40, "minInstances": 0, "maxInstances": 5, "cpuBoost": true,
+                       "javaToolOptions": "-XX:+UseSerialGC"},
+          "job": {"cpu": "1", "concurrency": 1, "minInstances": 0, "maxInstances": 2, "cpuBoost": false,
+                  "javaToolOptions": ""}},
+        "scheduler": {"timeZone": "Etc/UTC",
+                      "retry": {"maxRetryAttempts": 3, "minBackoff": "10s", "maxBackoff": "300s", "maxDoublings": 3}}}""";
+
   static final Catalog CATALOG = Catalog.parse(new StringReader("""
-      {"region": "europe-west10", "functions": [
+      {"region": "europe-west10",
+       %s,
+       "functions": [
         {"name": "echoPublic", "entryPoint": "app.avalo.infra.platform.TestFunctions$EchoPublic", "kind": "callable",
          "access": "public", "memory": "256Mi", "timeoutSeconds": 10, "description": "echo"},
         {"name": "echoUser", "entryPoint": "app.avalo.infra.platform.TestFunctions$EchoUser", "kind": "callable",
@@ -19,9 +32,9 @@ final class TestFunctions {
         {"name": "backendCall", "entryPoint": "app.avalo.infra.platform.TestFunctions$BackendCall", "kind": "callable",
          "access": "private", "memory": "256Mi", "timeoutSeconds": 10, "description": "backend"},
         {"name": "countingJob", "entryPoint": "app.avalo.infra.platform.TestFunctions$CountingJob", "kind": "job",
-         "access": "private", "memory": "256Mi", "timeoutSeconds": 10, "schedule": "* * * * *", "description": "job"}
+         "access": "private", "memory": "256Mi", "timeoutSeconds": 10, "schedule": "* * * * *", "scheduler": {"attemptDeadline": "30s"}, "description": "job"}
       ]}
-      """));
+      """.formatted(DEFAULTS)));
 
   /** Echoes a validated {@code n} and {@code name} back with the caller. */
   static class EchoPublic extends ApiFunction {

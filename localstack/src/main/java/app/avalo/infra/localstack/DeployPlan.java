@@ -9,13 +9,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The exact commands {@code deploy.sh} runs, derived from {@code catalog.json} and
- * {@code scheduler.yaml}: one {@code gcloud functions deploy} per function, an invoker binding and
+ * The exact commands {@code deploy.sh} runs, derived from {@code catalog.json} (which holds the
+ * scheduler settings too): one {@code gcloud functions deploy} per function, an invoker binding and
  * a create-or-update of the Cloud Scheduler job per scheduled function, and the Firebase deploy of
  * rules, indexes and hosting. Every command is idempotent.
  */
@@ -28,7 +27,7 @@ public final class DeployPlan {
 
   private DeployPlan() {}
 
-  public static List<String> commands(Catalog catalog, SchedulerConfig scheduler, Target target) {
+  public static List<String> commands(Catalog catalog, Target target) {
     List<String> unknown = target.only().stream().filter(n -> catalog.byName(n).isEmpty()).toList();
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException("--only names functions that are not in catalog.json: " + unknown);
@@ -47,23 +46,18 @@ public final class DeployPlan {
       deploy.add(e.access() == Access.PRIVATE ? "--no-allow-unauthenticated" : "--allow-unauthenticated");
       commands.add(join(deploy));
     }
-    Map<String, SchedulerConfig.Job> jobs = new java.util.LinkedHashMap<>();
-    scheduler.jobs().forEach(j -> jobs.put(j.function(), j));
     for (Catalog.Entry e : catalog.entries()) {
       if (!e.isJob() || (!target.only().isEmpty() && !target.only().contains(e.name()))) {
         continue;
       }
-      SchedulerConfig.Job job = jobs.get(e.name());
-      if (job == null) {
-        throw new IllegalStateException("scheduler.yaml has no job for " + e.name());
-      }
+      Catalog.SchedulerSettings job = e.scheduler();
       String uri = "https://" + target.region() + "-" + target.projectId() + ".cloudfunctions.net/" + e.name();
       String sa = target.schedulerServiceAccount();
       commands.add(join(List.of("gcloud", "functions", "add-invoker-policy-binding", e.name(),
           "--project=" + target.projectId(), "--region=" + target.region(), "--member=serviceAccount:" + sa)));
       String jobName = "avalo-" + e.name();
       List<String> flags = List.of("--project=" + target.projectId(), "--location=" + target.schedulerLocation(),
-          "--schedule=" + job.schedule(), "--time-zone=" + scheduler.timeZone(), "--uri=" + uri,
+          "--schedule=" + job.schedule(), "--time-zone=" + job.timeZone(), "--uri=" + uri,
           "--http-method=POST", "--headers=Content-Type=application/json", "--message-body={}",
           "--oidc-service-account-email=" + sa, "--oidc-token-audience=" + uri,
           "--attempt-deadline=" + job.attemptDeadline(),
@@ -116,7 +110,7 @@ public final class DeployPlan {
     String schedulerLocation = System.getenv().getOrDefault("AVALO_SCHEDULER_LOCATION", region);
     String sa = System.getenv().getOrDefault("AVALO_SCHEDULER_SA", "avalo-scheduler@" + args[1] + ".iam.gserviceaccount.com");
     Target target = new Target(args[1], region, schedulerLocation, sa, Path.of(args[2]), Path.of(args[3]), only);
-    for (String command : commands(catalog, SchedulerConfig.load(root.resolve("scheduler.yaml")), target)) {
+    for (String command : commands(catalog, target)) {
       System.out.println(command);
     }
   }

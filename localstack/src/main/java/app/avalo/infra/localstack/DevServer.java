@@ -121,7 +121,7 @@ public final class DevServer implements AutoCloseable {
       auth.ensureAccount(DEMO_USER_EMAIL, DEMO_USER_PASSWORD, false);
     }
     LocalScheduler scheduler = options.scheduler()
-        ? new LocalScheduler(SchedulerConfig.load(options.repoRoot().resolve("scheduler.yaml")), baseUrl)
+        ? new LocalScheduler(catalog, baseUrl)
         : null;
     DevServer server = new DevServer(invoker, scheduler, baseUrl, app, health, admin);
     if (options.seed()) {
@@ -294,7 +294,7 @@ public final class DevServer implements AutoCloseable {
     System.out.println("  Firestore       " + server.app().config().firestoreEmulatorHost() + " (emulator)");
     System.out.println("  Auth            " + server.app().config().authEmulatorHost() + " (emulator)");
     System.out.println("  Cloud Storage   in-memory (LocalStorageHelper): gone when the server stops");
-    System.out.println("  scheduler       " + (scheduler ? "firing the jobs of scheduler.yaml" : "off"));
+    System.out.println("  scheduler       " + (scheduler ? "firing the catalog's jobs" : "off"));
     Thread.currentThread().join();
   }
 }

@@ -1,5 +1,6 @@
 package app.avalo.infra.localstack;
 
+import app.avalo.infra.platform.Catalog;
 import app.avalo.infra.platform.Log;
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
@@ -10,8 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +22,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Fires the jobs of {@code scheduler.yaml} at the dev server the way Cloud Scheduler would: a POST
- * at each cron time (UTC) with the {@code X-CloudScheduler-ScheduleTime} header, so the jobs'
- * lease and once-per-scheduled-time logic run exactly as in production.
+ * Fires the catalog's jobs at the dev server the way Cloud Scheduler would: a POST at each cron
+ * time (read in the job's time zone, as Cloud Scheduler reads it) with the
+ * {@code X-CloudScheduler-ScheduleTime} header, so the jobs' lease and once-per-scheduled-time logic
+ * run exactly as in production.
  */
 public final class LocalScheduler implements AutoCloseable {
   private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
@@ -38,21 +40,28 @@ public final class LocalScheduler implements AutoCloseable {
   private final List<Scheduled> jobs = new ArrayList<>();
 
   private static final class Scheduled {
-    final SchedulerConfig.Job job;
-    final ExecutionTime times;
-    ZonedDateTime next;
+    final String function;
+    final Catalog.SchedulerSettings settings;
+    Instant next;
 
-    Scheduled(SchedulerConfig.Job job, ZonedDateTime now) {
-      this.job = job;
-      this.times = ExecutionTime.forCron(UNIX.parse(job.schedule()));
-      this.next = times.nextExecution(now).orElseThrow();
+    Scheduled(Catalog.Entry job, Instant now) {
+      this.function = job.name();
+      this.settings = job.scheduler();
+      this.next = nextRun(settings, now);
     }
   }
 
-  public LocalScheduler(SchedulerConfig config, String baseUrl) {
+  /** The first time strictly after {@code after} at which Cloud Scheduler fires a job with these settings. */
+  static Instant nextRun(Catalog.SchedulerSettings settings, Instant after) {
+    ExecutionTime times = ExecutionTime.forCron(UNIX.parse(settings.schedule()));
+    return times.nextExecution(after.atZone(ZoneId.of(settings.timeZone()))).orElseThrow().toInstant();
+  }
+
+  /** Schedules every job of {@code catalog} (its settings, as deployed to Cloud Scheduler). */
+  public LocalScheduler(Catalog catalog, String baseUrl) {
     this.baseUrl = baseUrl;
-    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-    for (SchedulerConfig.Job job : config.jobs()) {
+    Instant now = Instant.now();
+    for (Catalog.Entry job : catalog.jobs()) {
       jobs.add(new Scheduled(job, now));
     }
   }
@@ -67,18 +76,18 @@ public final class LocalScheduler implements AutoCloseable {
   }
 
   private void tick() {
-    ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+    Instant now = Instant.now();
     for (Scheduled s : jobs) {
       if (!now.isBefore(s.next)) {
-        ZonedDateTime due = s.next;
-        s.next = s.times.nextExecution(now).orElseThrow();
-        fire(s.job.function(), due);
+        Instant due = s.next;
+        s.next = nextRun(s.settings, now);
+        fire(s.function, due);
       }
     }
   }
 
-  private void fire(String function, ZonedDateTime scheduledFor) {
-    String scheduleTime = scheduledFor.truncatedTo(ChronoUnit.SECONDS).toInstant().toString();
+  private void fire(String function, Instant scheduledFor) {
+    String scheduleTime = scheduledFor.truncatedTo(ChronoUnit.SECONDS).toString();
     HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/" + function))
         .timeout(Duration.ofMinutes(10))
         .header("Content-Type", "application/json")
