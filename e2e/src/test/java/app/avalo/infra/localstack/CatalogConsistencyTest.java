@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import app.avalo.infra.deploy.SchedulerConfig;
 import app.avalo.infra.platform.Access;
 import app.avalo.infra.platform.ApiFunction;
 import app.avalo.infra.platform.Catalog;

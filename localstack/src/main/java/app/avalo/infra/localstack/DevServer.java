@@ -1,5 +1,6 @@
 package app.avalo.infra.localstack;
 
+import app.avalo.infra.deploy.SchedulerConfig;
 import app.avalo.infra.localstack.seed.DemoSeed;
 import app.avalo.infra.localstack.seed.DemoSeeds;
 import app.avalo.infra.localstack.seed.SeedContext;

@@ -1,5 +1,6 @@
 package app.avalo.infra.localstack;
 
+import app.avalo.infra.deploy.SchedulerConfig;
 import app.avalo.infra.platform.Log;
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;

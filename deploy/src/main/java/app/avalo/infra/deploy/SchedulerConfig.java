@@ -1,4 +1,4 @@
-package app.avalo.infra.localstack;
+package app.avalo.infra.deploy;
 
 import java.io.IOException;
 import java.io.Reader;
