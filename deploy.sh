@@ -17,14 +17,15 @@
 #   --env-file FILE  runtime variables (YAML map, e.g. CDN_ADAPTER: cloud-cdn) for every function
 #   --skip-build     reuse the function jar already in target/deploy/source
 # Environment: AVALO_REGION (default: catalog region), AVALO_SCHEDULER_LOCATION (default: region),
-#              AVALO_PRIVATE_INVOKERS (members that may call private non-job functions; default in deploy/deploy.json).
+#              AVALO_PRIVATE_INVOKERS (members that may call private non-job functions; default in deploy/deploy.json),
+#              AVALO_DEPLOY_SOURCE (directory with the function jar; default target/deploy/source).
 set -euo pipefail
 root=$(cd "$(dirname "$0")" && pwd)
 cd "$root"
 # shellcheck source=bin/lib.sh
 . bin/lib.sh
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 [ $# -ge 1 ] || usage
 project="$1"; shift
 case "$project" in -*|"") usage ;; esac

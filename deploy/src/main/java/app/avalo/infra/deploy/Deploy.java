@@ -74,7 +74,7 @@ public final class Deploy {
     String region = env("AVALO_REGION", catalogRegion);
     DeployConfig defaults = DeployConfig.load(root.resolve("deploy/deploy.json"), project, region, null);
     Deployer.Options options = new Deployer.Options(root, project, region, env("AVALO_SCHEDULER_LOCATION", region),
-        root.resolve("target/deploy/source"), envFile, only, dryRun, prune, canary,
+        Path.of(env("AVALO_DEPLOY_SOURCE", root.resolve("target/deploy/source").toString())), envFile, only, dryRun, prune, canary,
         wait != null ? wait : defaults.canaryWaitSeconds(),
         maxErrorRate != null ? maxErrorRate : defaults.maxErrorRate(), System.getenv("AVALO_PRIVATE_INVOKERS"));
     Deployer deployer;
