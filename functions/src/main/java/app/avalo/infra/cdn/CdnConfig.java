@@ -48,7 +48,7 @@ public record CdnConfig(
       "medium", "slow", "slower", "veryslow");
   private static final long MIB = 1024L * 1024;
 
-  static CdnConfig read(ConfigReader env, AppConfig platform) {
+  public static CdnConfig read(ConfigReader env, AppConfig platform) {
     boolean cloud = platform.onCloudFunctions();
     String mediaBucket;
     if (cloud) {

@@ -24,7 +24,7 @@ import java.util.Map;
  *     for one hour (seven days with point-in-time recovery enabled)
  *     ({@code BACKUP_MAX_SNAPSHOT_AGE_SECONDS})
  */
-record RecoveryConfig(
+public record RecoveryConfig(
     String bucket,
     int targetDocsPerShard,
     int maxPartitions,
@@ -32,7 +32,7 @@ record RecoveryConfig(
     Map<BackupTier, Integer> keep,
     Duration maxSnapshotAge) {
 
-  static RecoveryConfig read(ConfigReader env, AppConfig platform) {
+  public static RecoveryConfig read(ConfigReader env, AppConfig platform) {
     String bucket = platform.firestoreEmulatorHost() != null && !platform.onCloudFunctions()
         ? env.optional("BACKUP_BUCKET", platform.projectId() + "-backups")
         : env.required("BACKUP_BUCKET", "the Cloud Storage bucket for backups and recovery archives");
