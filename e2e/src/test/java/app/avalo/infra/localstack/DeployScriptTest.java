@@ -78,7 +78,7 @@ class DeployScriptTest {
       assertTrue(lines.stream().anyMatch(l -> l.startsWith("gcloud functions add-invoker-policy-binding " + e.name() + " ")),
           "no invoker binding for " + e.name());
     }
-    assertTrue(lines.stream().anyMatch(l -> l.contains("firebase deploy --project=demo-proj --only=firestore:rules,firestore:indexes,hosting")));
+    assertTrue(lines.stream().anyMatch(l -> l.contains("firebase deploy --project=demo-proj --only=firestore:rules,firestore:indexes,storage,hosting")));
   }
 
   @Test

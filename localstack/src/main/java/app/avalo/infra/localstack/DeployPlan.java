@@ -79,7 +79,7 @@ public final class DeployPlan {
     }
     if (target.only().isEmpty()) {
       commands.add(join(List.of("npx", "--no-install", "firebase", "deploy", "--project=" + target.projectId(),
-          "--only=firestore:rules,firestore:indexes,hosting", "--non-interactive")));
+          "--only=firestore:rules,firestore:indexes,storage,hosting", "--non-interactive")));
     }
     return commands;
   }
