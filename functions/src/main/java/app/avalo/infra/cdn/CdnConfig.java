@@ -40,6 +40,7 @@ public record CdnConfig(
     int spikePercent,
     long spikeFloorBytes,
     Duration processingTimeout,
+    int erasureBatchSize,
     int erasureMaxBatches) {
 
   /** Which CDN the purge functions talk to. */
@@ -165,6 +166,7 @@ public record CdnConfig(
         env.intValue("CDN_BANDWIDTH_SPIKE_PERCENT", 300, 110, 10_000),
         env.longValue("CDN_BANDWIDTH_SPIKE_FLOOR_BYTES", 1024 * MIB, 0, Long.MAX_VALUE),
         Duration.ofMinutes(env.intValue("CDN_PROCESSING_TIMEOUT_MINUTES", 90, 5, 24 * 60)),
+        env.intValue("CDN_ERASURE_BATCH_SIZE", 50, 1, 500),
         env.intValue("CDN_ERASURE_MAX_BATCHES", 20, 1, 1000));
   }
 }

@@ -65,7 +65,7 @@ public final class CdnModule {
     this.purges = new PurgeService(app.firestore(), app.clock(), this.purger, assets, storage,
         config.purgeAllMinInterval());
     this.takedowns = new TakedownService(app.firestore(), app.clock(), assets, storage, purges,
-        config.erasureMaxBatches(), ERASURE_TIME_BUDGET);
+        config.erasureBatchSize(), config.erasureMaxBatches(), ERASURE_TIME_BUDGET);
     this.metrics = new CdnMetrics(app.firestore(), app.clock(), assets, this.egress, config.processingTimeout());
     this.bandwidth = new BandwidthMonitor(app.firestore(), app.alerts(), this.egress, this.costSink,
         config.spikePercent(), config.spikeFloorBytes());

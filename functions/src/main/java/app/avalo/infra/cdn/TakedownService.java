@@ -27,7 +27,6 @@ import java.util.Set;
  * {@code done}. The user's uploaded originals are deleted in the same bounded way.
  */
 final class TakedownService {
-  static final int BATCH = 50;
   static final String RUNNING = "running";
   static final String DONE = "done";
 
@@ -36,11 +35,13 @@ final class TakedownService {
   private final AssetStore assets;
   private final MediaStorage storage;
   private final PurgeService purges;
+  private final int batchSize;
   private final int maxBatchesPerCall;
   private final Duration timeBudget;
 
   TakedownService(Firestore db, Clock clock, AssetStore assets, MediaStorage storage, PurgeService purges,
-      int maxBatchesPerCall, Duration timeBudget) {
+      int batchSize, int maxBatchesPerCall, Duration timeBudget) {
+    this.batchSize = batchSize;
     this.db = db;
     this.clock = clock;
     this.assets = assets;
@@ -121,7 +122,7 @@ final class TakedownService {
     boolean assetsDone = false;
     int batches = 0;
     while (batches < maxBatchesPerCall && !overBudget(started)) {
-      List<AssetStore.Asset> batch = assets.ownedBy(userId, cursor, BATCH);
+      List<AssetStore.Asset> batch = assets.ownedBy(userId, cursor, batchSize);
       batches++;
       long takenDown = 0;
       long objects = 0;
@@ -138,7 +139,7 @@ final class TakedownService {
       state.put("cursor", cursor);
       state.put("updatedAt", Firestores.timestamp(clock.instant()));
       Firestores.await(ref.set(state)); // checkpoint: a crash resumes after this batch
-      if (batch.size() < BATCH) {
+      if (batch.size() < batchSize) {
         assetsDone = true;
         break;
       }
@@ -146,7 +147,7 @@ final class TakedownService {
     boolean uploadsDone = false;
     if (assetsDone && !overBudget(started)) {
       List<String> uploads = storage.listUploads(userId);
-      List<String> bounded = uploads.subList(0, Math.min(uploads.size(), BATCH * maxBatchesPerCall));
+      List<String> bounded = uploads.subList(0, Math.min(uploads.size(), batchSize * maxBatchesPerCall));
       add(state, "uploadsDeleted", storage.deleteUploads(bounded));
       uploadsDone = bounded.size() == uploads.size();
     }
