@@ -49,7 +49,7 @@ public final class CdnModule {
     reader.throwIfInvalid();
     this.tool = new MediaTool(config.ffmpegPath(), config.ffprobePath());
     SignedUrls signedUrls = new SignedUrls(app.storage(), urlSigner(app, config), config.signedUrlHost(),
-        config.signedUrlTtl(), app.clock());
+        config.signedUrlTtl());
     this.storage = new MediaStorage(app.storage(), config.mediaBucket(), config.uploadBucket(), config.publicBaseUrl(),
         signedUrls);
     this.assets = new AssetStore(app.firestore(), app.clock());

@@ -163,11 +163,13 @@ final class ImageAssets {
     out.put("height", result.height());
     out.put("sourceFormat", result.sourceFormat().wire());
     out.put("placeholder", result.placeholder());
-    out.put("visibility", MediaStorage.isPrivate(variants.get(0).path()) ? "private" : "public");
-    out.put("variants", variants.stream().map(v -> v.toClient(storage)).toList());
-    if (MediaStorage.isPrivate(variants.get(0).path())) {
-      // Signed now, each for the configured lifetime: refetch with getProgressiveImage after this.
-      out.put("expiresAt", storage.signedUntil().toString());
+    boolean privateMedia = MediaStorage.isPrivate(variants.get(0).path());
+    out.put("visibility", privateMedia ? "private" : "public");
+    List<Map<String, Object>> clientVariants = variants.stream().map(v -> v.toClient(storage)).toList();
+    out.put("variants", clientVariants);
+    if (privateMedia) {
+      // Signed URLs: fetch fresh ones with getProgressiveImage once they expire.
+      out.put("expiresAt", clientVariants.get(0).get("expiresAt"));
     }
     out.put("notes", result.notes());
     return out;

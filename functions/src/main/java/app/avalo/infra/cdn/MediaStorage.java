@@ -165,19 +165,9 @@ final class MediaStorage {
     return publicBaseUrl + "/" + path;
   }
 
-  /** The URL a client reads {@code path} at: the CDN URL, or a signed URL for private media. */
-  String url(String path) {
-    return isPrivate(path) ? signed(path).url() : publicUrl(path);
-  }
-
   /** A short-lived V4 signed URL of a private object (the caller checked who may see it). */
   SignedUrls.Signed signed(String path) {
     return signed.read(bucketFor(path), path);
-  }
-
-  /** Until when a URL signed now stays valid (for answers that list several signed URLs). */
-  java.time.Instant signedUntil() {
-    return signed.expiryOfNew();
   }
 
   static boolean isPrivate(String path) {

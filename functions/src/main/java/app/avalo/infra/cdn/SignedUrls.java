@@ -7,7 +7,6 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import java.net.URI;
 import java.net.URL;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -26,38 +25,32 @@ import java.util.function.Supplier;
  * and the dev server strips it again before checking (scheme and that path are not signed).
  */
 final class SignedUrls {
+  private static final java.time.format.DateTimeFormatter STAMP =
+      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
   private final Storage storage;
   private final Supplier<ServiceAccountSigner> signer;
   private final String servedBase;
   private final String signingHost;
   private final Duration ttl;
-  private final Clock clock;
 
   /** A signed URL and the instant it stops working. */
   record Signed(String url, Instant expiresAt) {}
 
-  SignedUrls(Storage storage, Supplier<ServiceAccountSigner> signer, String servedBase, Duration ttl, Clock clock) {
+  SignedUrls(Storage storage, Supplier<ServiceAccountSigner> signer, String servedBase, Duration ttl) {
     this.storage = storage;
     this.signer = signer;
     this.servedBase = servedBase;
     URI base = URI.create(servedBase);
     this.signingHost = base.getScheme() + "://" + base.getRawAuthority();
     this.ttl = ttl;
-    this.clock = clock;
   }
 
   Duration ttl() {
     return ttl;
   }
 
-  /** When a URL signed now expires. */
-  Instant expiryOfNew() {
-    return clock.instant().plus(ttl);
-  }
-
   /** A URL that reads {@code object} of {@code bucket} for {@link #ttl()}. */
   Signed read(String bucket, String object) {
-    Instant expiresAt = clock.instant().plus(ttl);
     URL url;
     try {
       url = storage.signUrl(BlobInfo.newBuilder(bucket, object).build(), ttl.toSeconds(), TimeUnit.SECONDS,
@@ -70,6 +63,20 @@ final class SignedUrls {
     }
     // The library writes https://; the scheme is not part of the signature, the served base's is used.
     URI signed = URI.create(url.toString());
-    return new Signed(servedBase + signed.getRawPath() + "?" + signed.getRawQuery(), expiresAt);
+    return new Signed(servedBase + signed.getRawPath() + "?" + signed.getRawQuery(), expiry(signed));
+  }
+
+  /** The expiry the URL itself carries: signing time (the Storage client's clock) plus its lifetime. */
+  private static Instant expiry(URI url) {
+    String date = null;
+    long seconds = 0;
+    for (String pair : url.getRawQuery().split("&")) {
+      if (pair.startsWith("X-Goog-Date=")) {
+        date = pair.substring("X-Goog-Date=".length());
+      } else if (pair.startsWith("X-Goog-Expires=")) {
+        seconds = Long.parseLong(pair.substring("X-Goog-Expires=".length()));
+      }
+    }
+    return Instant.from(STAMP.parse(date)).plusSeconds(seconds);
   }
 }

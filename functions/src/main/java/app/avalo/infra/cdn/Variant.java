@@ -44,7 +44,13 @@ record Variant(String name, String format, int width, int height, long bytes, St
   Map<String, Object> toClient(MediaStorage storage) {
     Map<String, Object> m = toMap();
     m.remove("path");
-    m.put("url", storage.url(path));
+    if (MediaStorage.isPrivate(path)) {
+      SignedUrls.Signed signed = storage.signed(path);
+      m.put("url", signed.url());
+      m.put("expiresAt", signed.expiresAt().toString());
+    } else {
+      m.put("url", storage.publicUrl(path));
+    }
     return m;
   }
 
