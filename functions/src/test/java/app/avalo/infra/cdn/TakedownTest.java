@@ -170,4 +170,19 @@ class TakedownTest {
         .get().get().getDocuments();
     assertEquals(calls, audit.size(), "every call is audited");
   }
+
+  @Test
+  void aJobStillProcessingCannotBringATakenDownAssetBack() throws Exception {
+    AssetStore store = new AssetStore(t.db, t.clock);
+    String assetId = "vid_racing";
+    assertTrue(store.startProcessing(assetId, AssetType.VIDEO, user.uid(),
+        Map.of("storagePrefix", AssetType.VIDEO.prefix(assetId, false))).isEmpty());
+    assertEquals(200, takedown(admin, assetId).status());
+
+    var late = org.junit.jupiter.api.Assertions.assertThrows(app.avalo.infra.platform.ApiException.class,
+        () -> store.saveReady(assetId, AssetType.VIDEO, user.uid(), Map.of(), List.of(), null));
+    assertEquals(app.avalo.infra.platform.Status.NOT_FOUND, late.status());
+    store.markFailed(assetId, "the job's own failure path");
+    assertEquals("taken_down", t.db.collection("cdnAssets").document(assetId).get().get().getString("status"));
+  }
 }
