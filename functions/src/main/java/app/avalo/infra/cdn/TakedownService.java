@@ -114,10 +114,10 @@ final class TakedownService {
       state.put("objectsDeleted", 0L);
       state.put("uploadsDeleted", 0L);
       state.put("cursor", null);
-      state.put("runs", previous.exists() ? previous.getLong("runs") : 0L);
+      state.put("runs", previous.exists() ? previous.getLong("runs") : null);
     }
     state.put("status", RUNNING);
-    state.put("runs", ((Number) state.getOrDefault("runs", 0L)).longValue() + 1);
+    add(state, "runs", 1);
     String cursor = (String) state.get("cursor");
     boolean assetsDone = false;
     int batches = 0;
@@ -175,6 +175,7 @@ final class TakedownService {
   }
 
   private static void add(Map<String, Object> state, String key, long n) {
-    state.put(key, ((Number) state.getOrDefault(key, 0L)).longValue() + n);
+    Object current = state.get(key);
+    state.put(key, (current instanceof Number number ? number.longValue() : 0L) + n);
   }
 }

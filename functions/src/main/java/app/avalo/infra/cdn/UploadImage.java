@@ -4,6 +4,7 @@ package app.avalo.infra.cdn;
 import app.avalo.infra.platform.ApiFunction;
 import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Request;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
  * media and its URLs are short-lived signed URLs (see getProgressiveImage).
  */
 public final class UploadImage extends ApiFunction {
-  private static final java.util.List<String> VISIBILITIES = java.util.List.of("public", "private");
+  private static final List<String> VISIBILITIES = List.of("public", "private");
 
   public UploadImage() {
     super();
