@@ -21,6 +21,7 @@ const admin = { email: required("AVALO_ADMIN_EMAIL"), password: required("AVALO_
 const user = { email: required("AVALO_USER_EMAIL"), password: required("AVALO_USER_PASSWORD") };
 const screenshots = required("AVALO_SCREENSHOT_DIR");
 const cdnAssetId = process.env.AVALO_CDN_ASSET_ID || "";
+const takedownAssetId = process.env.AVALO_CDN_TAKEDOWN_ASSET_ID || "";
 const walletUserId = process.env.AVALO_WALLET_USER_ID || "";
 mkdirSync(screenshots, { recursive: true });
 
@@ -259,6 +260,30 @@ test("action: purging an asset reports the invalidated URLs", { skip: skipUnless
   const urls = Number((await result.locator("dd").first().innerText()).replace(/\D/g, ""));
   assert.ok(urls > 0, "the asset's variant URLs were invalidated");
   await shoot(page, "action-purge");
+  await closeBrowser(session);
+});
+
+test("action: taking an asset down is confirmed first, deletes its objects and cannot be repeated", { skip: skipUnless("takedownAsset") || (!takedownAssetId && "no second seeded CDN asset") }, async () => {
+  const session = await adminPage();
+  const { page } = session;
+  await openView(page, "cdn");
+  const form = page.getByTestId("takedown-form");
+  await form.getByLabel("Asset id").fill(takedownAssetId);
+  await form.getByLabel("Reason").fill("browser test: abuse report");
+  await form.getByRole("button", { name: "Take down" }).click();
+  const dialog = page.getByRole("alertdialog");
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /deleted/);
+  await confirm(page);
+  await notice(page, `Taken down ${takedownAssetId}`);
+  const result = page.getByTestId("last-takedown");
+  const deleted = Number((await result.locator("dd").first().innerText()).replace(/\D/g, ""));
+  assert.ok(deleted > 0, "the asset's objects were deleted");
+  await shoot(page, "action-takedown");
+  // Again: nothing left to delete, and the answer says so.
+  await form.getByRole("button", { name: "Take down" }).click();
+  await confirm(page);
+  await notice(page, `${takedownAssetId} was already taken down`);
   await closeBrowser(session);
 });
 

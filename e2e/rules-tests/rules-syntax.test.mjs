@@ -102,3 +102,85 @@ test("the admin-readable list covers the collections the domains document", () =
   assert.ok(writes.length > 0);
   for (const w of writes) assert.deepEqual(w.condition, { type: "bool", value: false }, `line ${w.location.start.line} allows a write`);
 });
+
+// ---- storage.rules (service firebase.storage): parsed with the same grammar and checks.
+const storageRules = readFileSync(join(here, "../../storage.rules"), "utf8");
+const STORAGE = { service: "firebase.storage" };
+
+test("storage.rules parses and every called function is defined", () => {
+  const result = checkRules(storageRules, STORAGE);
+  assert.deepEqual(result.errors, []);
+  assert.equal(result.ast.services[0].name, "firebase.storage");
+});
+
+const RICH_STORAGE = `rules_version = '2';
+service firebase.storage {
+  match /b/{bucket}/o {
+    function small() { return request.resource.size < 5 * 1024 * 1024; }
+    match /users/{uid}/{allPaths=**} {
+      allow read: if request.auth != null && request.auth.uid == uid && resource.metadata.owner == uid;
+      allow write: if request.auth.uid == uid && small() && request.resource.contentType.matches('image/.*')
+        && request.resource.metadata.keys().hasOnly(['caption']) && request.time < resource.timeCreated + duration.value(1, 'h')
+        && firestore.exists(/databases/(default)/documents/users/$(uid));
+      allow delete: if bucket == 'avalo-uploads' && request.auth.token.admin == true;
+    }
+  }
+}`;
+
+test("a storage rules file using most of its language is accepted", () => {
+  assert.deepEqual(checkRules(RICH_STORAGE, STORAGE).errors, []);
+});
+
+const BROKEN_STORAGE = {
+  "the Firestore service in a storage rules file": (r) => r.replace("service firebase.storage", "service cloud.firestore"),
+  "a top-level match that is not /b/{bucket}/o": (r) => r.replace("match /b/{bucket}/o {", "match /b/{bucket} {"),
+  "a misspelt function call": (r) => r.replace("allow read, delete: if isOwner(uid);", "allow read, delete: if isOwnr(uid);"),
+  "a call with the wrong argument count": (r) => r.replace("allow read, delete: if isOwner(uid);", "allow read, delete: if isOwner();"),
+  "a missing semicolon": (r) => r.replace("allow read, write: if false;", "allow read, write: if false"),
+  "a JavaScript operator": (r) => r.replace("request.auth.uid == uid", "request.auth.uid === uid"),
+  "an unknown method": (r) => r.replace("allow read, delete: if", "allow reads, delete: if"),
+};
+
+for (const [mistake, breakIt] of Object.entries(BROKEN_STORAGE)) {
+  test(`the storage check refuses ${mistake}`, () => {
+    const broken = breakIt(storageRules);
+    assert.notEqual(broken, storageRules, "the mutation applies to storage.rules");
+    const result = checkRules(broken, STORAGE);
+    assert.equal(result.ok, false, `accepted ${mistake}`);
+  });
+}
+
+/** The statements directly inside match /b/{bucket}/o, by path text. */
+function storageMatches() {
+  const root = checkRules(storageRules, STORAGE).ast.services[0].body.find((s) => s.type === "match");
+  const text = (path) => "/" + path.map((s) => s.type === "literal" ? s.value : `{${s.name}${s.recursive ? "=**" : ""}}`).join("/");
+  return Object.fromEntries(root.body.filter((s) => s.type === "match").map((m) => [text(m.path), m]));
+}
+
+test("storage.rules: uploads are the owner's only, writes are size- and type-limited, media is read-only", () => {
+  const matches = storageMatches();
+  const uploads = matches["/uploads/{uid}/{path=**}"];
+  assert.ok(uploads, "uploads/{uid}/** is matched");
+  for (const allow of uploads.body.filter((s) => s.type === "allow")) {
+    const condition = JSON.stringify(allow.condition);
+    assert.ok(condition.includes('"name":"isOwner"'), `line ${allow.location.start.line}: not limited to the owner`);
+    if (allow.methods.some((m) => ["write", "create", "update"].includes(m))) {
+      for (const need of ["isImage", "isVideo", "isVoice", '"name":"size"']) {
+        assert.ok(condition.includes(need), `line ${allow.location.start.line}: a write without ${need}`);
+      }
+    }
+  }
+  const media = matches["/media/{folder}/{path=**}"];
+  assert.ok(media, "media/** is matched");
+  assert.ok(media.body.every((s) => s.type !== "allow" || s.methods.every((m) => ["read", "get", "list"].includes(m))),
+    "clients never write media");
+  const readable = JSON.stringify(media.body.find((s) => s.type === "allow").condition);
+  assert.ok(!readable.includes("voice") && !readable.includes("private"), "voice and private media are not public");
+  const rest = matches["/{path=**}"];
+  assert.deepEqual(rest.body.map((s) => s.condition), [{ type: "bool", value: false }], "everything else is denied");
+  // The size limits in the rules are the functions' defaults (CdnConfig), so a file the function
+  // would refuse for its size is refused at upload already.
+  for (const [fn, mib] of [["isImage", 25], ["isVideo", 2048], ["isVoice", 20]]) {
+    assert.match(storageRules, new RegExp(`function ${fn}\\(\\) \\{[^}]*size <= ${mib} \\* 1024 \\* 1024`), fn);
+  }
+});

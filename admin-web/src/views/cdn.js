@@ -1,5 +1,6 @@
 // CDN: stored assets and bytes by type, processing failures, cache hit ratio and egress from the
-// latest metrics window (getCdnStats), and cache purges of one asset or everything.
+// latest metrics window (getCdnStats), cache purges of one asset or everything, and takedowns
+// (takedownAsset: the asset's objects deleted at the origin, its URLs purged, the record kept as taken down).
 import { html, nothing } from "lit-html";
 import { repeat } from "lit-html/directives/repeat.js";
 import * as fmt from "../format.js";
@@ -18,7 +19,8 @@ export const cdn = {
       <div class="grid two">
         <section class="card"><h2>Purge one asset</h2>${purgeOneForm(ctx)}${lastPurge(results.lastPurge)}</section>
         <section class="card"><h2>Purge everything</h2>${purgeAllForm(ctx)}</section>
-      </div>`;
+      </div>
+      <section class="card"><h2>Take an asset down</h2>${takedownForm(ctx)}${lastTakedown(results.lastTakedown)}</section>`;
   },
 };
 
@@ -122,4 +124,42 @@ function purgeAllForm(ctx) {
     <label>Reason <input name="reason" required maxlength="500" placeholder="e.g. leaked private image" /></label>
     <button type="submit" class="danger" ?disabled=${ctx.busy("purge-all")}>Purge everything…</button>
   </form>`;
+}
+
+function takedownForm(ctx) {
+  const submit = (event) => {
+    event.preventDefault();
+    const f = formData(event);
+    const assetId = f.assetId.trim();
+    ctx.act({
+      id: "takedown",
+      keep: "lastTakedown",
+      confirm: {
+        title: `Take ${assetId} down?`,
+        body: html`<p><strong>Every stored object of this asset is deleted</strong> (all variants and any kept original) and
+          its URLs are purged from the CDN. This cannot be undone; the record stays, marked taken down.</p>
+          <p>Reason: “${f.reason}”</p>`,
+        confirmLabel: "Take down",
+        danger: true,
+      },
+      run: () => ctx.call("takedownAsset", { assetId, reason: f.reason.trim() }),
+      done: (res) => res.alreadyTakenDown
+        ? `${res.assetId} was already taken down`
+        : `Taken down ${res.assetId}: ${fmt.count(res.objectsDeleted)} objects deleted`,
+    });
+  };
+  return html`<form class="inline" @submit=${submit} data-testid="takedown-form">
+    <label>Asset id <input name="assetId" required maxlength="128" pattern="[A-Za-z0-9_.~:-]+" class="mono" /></label>
+    <label>Reason <input name="reason" required maxlength="500" placeholder="e.g. abuse report #123" /></label>
+    <button type="submit" class="danger" ?disabled=${ctx.busy("takedown")}>Take down…</button>
+  </form>`;
+}
+
+function lastTakedown(result) {
+  if (!result) return nothing;
+  return html`<div class="result" data-testid="last-takedown">
+    ${pill("completed", "taken down")} <span class="mono small">${result.assetId}</span>
+    ${facts([["Objects deleted", fmt.count(result.objectsDeleted)], ["Already taken down", result.alreadyTakenDown ? "yes" : "no"],
+      ["Purge id", result.purgeId ? html`<span class="mono small">${result.purgeId}</span>` : "— (nothing was on the CDN)"]])}
+  </div>`;
 }

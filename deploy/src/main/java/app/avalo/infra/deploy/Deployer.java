@@ -341,9 +341,9 @@ final class Deployer {
         new com.google.gson.Gson().toJson(v)).toString()).append('\n'));
     Files.writeString(envYaml, yaml.toString());
     boolean everything = o.only().isEmpty();
-    // Rules and indexes first: a new function's queries need their indexes.
+    // Rules (Firestore and Storage) and indexes first: a new function's queries need their indexes.
     if (everything) {
-      run(List.of("firebase", "deploy", p(), "--only=firestore:rules,firestore:indexes", "--non-interactive"));
+      run(List.of("firebase", "deploy", p(), "--only=firestore:rules,firestore:indexes,storage", "--non-interactive"));
     }
     String sourceHash = sourceHash(envYaml);
     for (Catalog.Entry e : selected()) {

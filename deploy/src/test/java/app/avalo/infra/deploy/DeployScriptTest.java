@@ -204,7 +204,7 @@ class DeployScriptTest {
     long jobs = CATALOG.entries().stream().filter(Catalog.Entry::isJob).count();
     assertEquals(jobs, first.gcloud("scheduler", "jobs", "create", "http").size());
     // Rules and indexes go out before the first function.
-    int rules = indexOf(first.calls(), "firebase", "--only=firestore:rules,firestore:indexes");
+    int rules = indexOf(first.calls(), "firebase", "--only=firestore:rules,firestore:indexes,storage");
     int firstFunction = indexOf(first.calls(), "gcloud", "deploy");
     assertTrue(rules >= 0 && rules < firstFunction, "rules/indexes must deploy before the functions");
     JsonObject fns = state().getAsJsonObject("functions");

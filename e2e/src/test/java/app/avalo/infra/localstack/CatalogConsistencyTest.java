@@ -38,6 +38,8 @@ class CatalogConsistencyTest {
       // 5.3 cdn
       "uploadImage", "uploadVideo", "getProgressiveImage", "optimizeVoice", "cacheAiAvatar", "getCdnStats",
       "updateCdnMetrics", "purgeCache", "purgeAllCache", "monitorBandwidth",
+      // §8 production edges (issue 14): takedown and erasure
+      "takedownAsset", "eraseUserMedia",
       // 5.4 cost
       "trackAiCost", "trackBandwidthCost", "checkThrottle", "disableThrottling", "getCostMetrics",
       "generateMonthlyReport", "getBudgetStatus", "detectFraudAbuse",

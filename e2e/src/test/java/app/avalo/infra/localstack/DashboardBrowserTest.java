@@ -46,6 +46,9 @@ class DashboardBrowserTest {
     // Ids the action tests work on, taken from the seeded data (empty when a domain seeds none).
     Firestore db = server.app().firestore();
     env.put("AVALO_CDN_ASSET_ID", firstId(db, "cdnAssets", "status", "ready"));
+    // The takedown test removes an asset: another one than the purge test's.
+    env.put("AVALO_CDN_TAKEDOWN_ASSET_ID", db.collection("cdnAssets").whereEqualTo("status", "ready").limit(2).get().get()
+        .getDocuments().stream().skip(1).findFirst().map(QueryDocumentSnapshot::getId).orElse(""));
     String walletUser = firstId(db, "wallet", null, null);
     env.put("AVALO_WALLET_USER_ID", walletUser);
     // Damage the wallet after its backup, so the dry run has a change to preview (and must not undo it).

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs {@code e2e/js-tests/} with Node's test runner: the real Firebase JS SDK
  * ({@code httpsCallable} + {@code connectFunctionsEmulator}, Auth-emulator sign-in) against the
- * dev server, so the callable protocol is checked by the client that defines it.
+ * dev server, so the callable protocol is checked by the client that defines it; and one upload with
+ * the Storage SDK (Firebase upload protocol) followed by uploadImage with its path.
  */
 class FirebaseJsSdkTest {
   @Test
@@ -34,6 +35,6 @@ class FirebaseJsSdkTest {
     System.out.println(output);
     assertFalse(run.timedOut(), "node --test timed out after 3 min:\n" + output);
     assertEquals(0, run.exitCode(), "Firebase JS SDK tests failed:\n" + output);
-    assertTrue(output.contains("ℹ pass 5") && output.contains("ℹ fail 0"), "expected 5 passing JS SDK tests:\n" + output);
+    assertTrue(output.contains("ℹ pass 6") && output.contains("ℹ fail 0"), "expected 6 passing JS SDK tests:\n" + output);
   }
 }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Parse-checks {@code firestore.rules} in every run ({@code e2e/rules-tests/check-rules.mjs}:
+ * Parse-checks {@code firestore.rules} and {@code storage.rules} in every run ({@code e2e/rules-tests/check-rules.mjs}:
  * a peggy grammar of the rules language plus scope checks of function calls), and proves the check
  * refuses typical mistakes. Google's rules compiler is not available here (see RulesEmulatorTest).
  */

@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Firestores;
 import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.AggregateField;
@@ -25,6 +26,8 @@ final class AssetStore {
   static final String PROCESSING = "processing";
   static final String READY = "ready";
   static final String FAILED = "failed";
+  /** Removed by takedownAsset or eraseUserMedia: objects deleted, record kept for the audit trail. */
+  static final String TAKEN_DOWN = "taken_down";
 
   private final Firestore db;
   private final Clock clock;
@@ -40,6 +43,15 @@ final class AssetStore {
 
     boolean ready() {
       return READY.equals(status);
+    }
+
+    boolean takenDown() {
+      return TAKEN_DOWN.equals(status);
+    }
+
+    /** Private media: stored under {@code private/}, served only by signed URL to its owner or an admin. */
+    boolean privateMedia() {
+      return storagePrefix != null && MediaStorage.isPrivate(storagePrefix);
     }
   }
 
@@ -83,15 +95,71 @@ final class AssetStore {
     if (createdAt != null) {
       doc.put("createdAt", Firestores.timestamp(createdAt));
     }
-    Firestores.await(db.collection(CdnCollections.ASSETS).document(id).set(doc));
+    DocumentReference ref = db.collection(CdnCollections.ASSETS).document(id);
+    Firestores.await(db.runTransaction(tx -> {
+      // A takedown during processing wins: the job's objects are removed by its failure path.
+      if (TAKEN_DOWN.equals(tx.get(ref).get().getString("status"))) {
+        throw ApiException.notFound("asset " + id + " was taken down while it was processed");
+      }
+      tx.set(ref, doc);
+      return null;
+    }));
   }
 
   void markFailed(String id, String reason) {
-    Map<String, Object> update = new HashMap<>();
-    update.put("status", FAILED);
-    update.put("failureReason", reason);
-    update.put("updatedAt", Firestores.timestamp(clock.instant()));
-    Firestores.await(db.collection(CdnCollections.ASSETS).document(id).update(update));
+    DocumentReference ref = db.collection(CdnCollections.ASSETS).document(id);
+    Firestores.await(db.runTransaction(tx -> {
+      if (TAKEN_DOWN.equals(tx.get(ref).get().getString("status"))) {
+        return null; // stays taken down
+      }
+      Map<String, Object> update = new HashMap<>();
+      update.put("status", FAILED);
+      update.put("failureReason", reason);
+      update.put("updatedAt", Firestores.timestamp(clock.instant()));
+      tx.update(ref, update);
+      return null;
+    }));
+  }
+
+  /**
+   * Marks an asset taken down once its objects are gone: variants cleared (so statistics stop
+   * counting them), who, why and when recorded. Returns false if it was already taken down.
+   */
+  boolean markTakenDown(String id, String reason, String by, int objectsDeleted) {
+    DocumentReference ref = db.collection(CdnCollections.ASSETS).document(id);
+    return Firestores.await(db.runTransaction(tx -> {
+      DocumentSnapshot current = tx.get(ref).get();
+      if (!current.exists() || TAKEN_DOWN.equals(current.getString("status"))) {
+        return false;
+      }
+      Map<String, Object> update = new HashMap<>();
+      update.put("status", TAKEN_DOWN);
+      update.put("statusBeforeTakedown", current.getString("status"));
+      update.put("takedownReason", reason);
+      update.put("takenDownBy", by);
+      update.put("takenDownAt", Firestores.timestamp(clock.instant()));
+      update.put("objectsDeleted", (long) objectsDeleted);
+      update.put("variants", List.of());
+      update.put("variantCount", 0L);
+      update.put("totalBytes", 0L);
+      update.put("updatedAt", Firestores.timestamp(clock.instant()));
+      tx.update(ref, update);
+      return true;
+    }));
+  }
+
+  /**
+   * The next {@code limit} assets of {@code owner} after asset id {@code after} (null: from the
+   * start), in id order, whatever their status — a stable cursor for resumable erasure. Equality
+   * on {@code owner} plus the document id order needs no composite index.
+   */
+  List<Asset> ownedBy(String owner, String after, int limit) {
+    Query query = db.collection(CdnCollections.ASSETS).whereEqualTo("owner", owner)
+        .orderBy(com.google.cloud.firestore.FieldPath.documentId()).limit(limit);
+    if (after != null) {
+      query = query.startAfter(after);
+    }
+    return query(query);
   }
 
   Optional<Asset> find(String id) {

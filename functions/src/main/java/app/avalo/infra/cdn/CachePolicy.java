@@ -32,4 +32,9 @@ enum CachePolicy {
   String header() {
     return "public, max-age=" + maxAge.toSeconds() + (immutable ? ", immutable" : "");
   }
+
+  /** For private media (served by signed URL): the client may keep it, shared caches may not. */
+  String privateHeader() {
+    return "private, max-age=" + maxAge.toSeconds() + (immutable ? ", immutable" : "");
+  }
 }

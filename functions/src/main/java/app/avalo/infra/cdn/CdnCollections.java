@@ -14,6 +14,8 @@ public final class CdnCollections {
   public static final String PURGES = "cdnPurges";
   /** {@code cdnPurgeState/all}: when everything was last purged (rate limit). */
   public static final String PURGE_STATE = "cdnPurgeState";
+  /** {@code cdnErasures/{userId}}: progress and checkpoint of eraseUserMedia for one user. */
+  public static final String ERASURES = "cdnErasures";
   /** {@code cdnBandwidthCosts/{recordId}}: bandwidth cost inputs until the cost domain's ledger takes them. */
   public static final String BANDWIDTH_COSTS = "cdnBandwidthCosts";
 

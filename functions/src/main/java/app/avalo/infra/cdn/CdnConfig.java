@@ -14,6 +14,9 @@ public record CdnConfig(
     String mediaBucket,
     String uploadBucket,
     String publicBaseUrl,
+    UrlSignerKind urlSigner,
+    String signedUrlHost,
+    Duration signedUrlTtl,
     PurgeAdapterKind purgeAdapter,
     String cloudCdnUrlMap,
     String cloudCdnHost,
@@ -36,10 +39,19 @@ public record CdnConfig(
     Duration purgeAllMinInterval,
     int spikePercent,
     long spikeFloorBytes,
-    Duration processingTimeout) {
+    Duration processingTimeout,
+    int erasureBatchSize,
+    int erasureMaxBatches) {
 
   /** Which CDN the purge functions talk to. */
   public enum PurgeAdapterKind { RECORDING, CLOUD_CDN, CLOUDFLARE }
+
+  /**
+   * Who signs the V4 URLs of private media: {@code iam} — the function's own service account
+   * through the IAM Credentials signBlob API (the default credentials on Cloud Functions sign that
+   * way); {@code local} — an in-process key the dev server verifies (refused on Cloud Functions).
+   */
+  public enum UrlSignerKind { IAM, LOCAL }
 
   /** Where egress and cache hit/miss numbers come from. */
   public enum EgressSourceKind { FIRESTORE, CLOUD_MONITORING }
@@ -56,7 +68,30 @@ public record CdnConfig(
     } else {
       mediaBucket = env.optional("MEDIA_BUCKET", platform.projectId() + "-media");
     }
-    String uploadBucket = env.optional("UPLOAD_BUCKET", mediaBucket);
+    String uploadBucket;
+    if (cloud) {
+      // Originals carry GPS EXIF and private media lives here: never the public media bucket.
+      uploadBucket = env.required("UPLOAD_BUCKET",
+          "the private Cloud Storage bucket for uploaded originals and private media, not MEDIA_BUCKET");
+    } else {
+      uploadBucket = env.optional("UPLOAD_BUCKET", platform.projectId() + "-uploads");
+    }
+    if (!uploadBucket.isEmpty() && uploadBucket.equals(mediaBucket)) {
+      env.problem("UPLOAD_BUCKET must be a private bucket distinct from MEDIA_BUCKET (both are '" + mediaBucket
+          + "'): the media bucket is public, so uploaded originals and private media would be public too");
+    }
+    UrlSignerKind signer = env.enumValue("SIGNED_URL_SIGNER", UrlSignerKind.class,
+        cloud ? UrlSignerKind.IAM : UrlSignerKind.LOCAL);
+    if (cloud && signer == UrlSignerKind.LOCAL) {
+      env.problem("SIGNED_URL_SIGNER=local is refused on Cloud Functions: its key is not a Google service account, "
+          + "so its URLs would not open anything (use iam)");
+    }
+    String signedHost = env.optional("SIGNED_URL_HOST", "https://storage.googleapis.com");
+    if (!signedHost.matches("https?://[^\\s?#]+")) {
+      env.problem("SIGNED_URL_HOST must be an http(s) URL without query or fragment (got '" + signedHost + "')");
+    }
+    signedHost = signedHost.replaceAll("/+$", "");
+    Duration signedTtl = Duration.ofSeconds(env.intValue("SIGNED_URL_TTL_SECONDS", 900, 60, 604_800));
     String baseUrl = env.optional("CDN_BASE_URL", "https://storage.googleapis.com/" + mediaBucket);
     if (!baseUrl.matches("https?://[^\\s?#]+")) {
       env.problem("CDN_BASE_URL must be an http(s) URL without query or fragment (got '" + baseUrl + "')");
@@ -105,6 +140,9 @@ public record CdnConfig(
         mediaBucket,
         uploadBucket,
         baseUrl,
+        signer,
+        signedHost,
+        signedTtl,
         adapter,
         urlMap,
         env.raw("CLOUD_CDN_HOST"),
@@ -127,6 +165,8 @@ public record CdnConfig(
         Duration.ofSeconds(env.intValue("CDN_PURGE_ALL_MIN_INTERVAL_SECONDS", 600, 0, 86_400)),
         env.intValue("CDN_BANDWIDTH_SPIKE_PERCENT", 300, 110, 10_000),
         env.longValue("CDN_BANDWIDTH_SPIKE_FLOOR_BYTES", 1024 * MIB, 0, Long.MAX_VALUE),
-        Duration.ofMinutes(env.intValue("CDN_PROCESSING_TIMEOUT_MINUTES", 90, 5, 24 * 60)));
+        Duration.ofMinutes(env.intValue("CDN_PROCESSING_TIMEOUT_MINUTES", 90, 5, 24 * 60)),
+        env.intValue("CDN_ERASURE_BATCH_SIZE", 50, 1, 500),
+        env.intValue("CDN_ERASURE_MAX_BATCHES", 20, 1, 1000));
   }
 }

@@ -3,7 +3,12 @@ package app.avalo.infra.cdn;
 import app.avalo.infra.cost.CostModule;
 import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.ConfigReader;
+import com.google.auth.ServiceAccountSigner;
+import com.google.auth.oauth2.GoogleCredentials;
 import com.google.common.base.Suppliers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.function.Supplier;
 import java.net.http.HttpClient;
 import java.time.Duration;
 
@@ -13,6 +18,9 @@ import java.time.Duration;
  * by configuration. Tests and the dev server may pass explicit adapters.
  */
 public final class CdnModule {
+  /** How long one eraseUserMedia call works before answering "running" (well inside its timeout). */
+  private static final Duration ERASURE_TIME_BUDGET = Duration.ofSeconds(240);
+
   private final CdnConfig config;
   private final MediaTool tool;
   private final MediaStorage storage;
@@ -25,6 +33,7 @@ public final class CdnModule {
   private final VoiceAssets voice;
   private final ProgressiveImages progressive;
   private final PurgeService purges;
+  private final TakedownService takedowns;
   private final CdnMetrics metrics;
   private final BandwidthMonitor bandwidth;
   private final EgressRecorder egressRecorder;
@@ -39,7 +48,10 @@ public final class CdnModule {
     this.config = CdnConfig.read(reader, app.config());
     reader.throwIfInvalid();
     this.tool = new MediaTool(config.ffmpegPath(), config.ffprobePath());
-    this.storage = new MediaStorage(app.storage(), config.mediaBucket(), config.uploadBucket(), config.publicBaseUrl());
+    SignedUrls signedUrls = new SignedUrls(app.storage(), urlSigner(app, config), config.signedUrlHost(),
+        config.signedUrlTtl());
+    this.storage = new MediaStorage(app.storage(), config.mediaBucket(), config.uploadBucket(), config.publicBaseUrl(),
+        signedUrls);
     this.assets = new AssetStore(app.firestore(), app.clock());
     this.purger = purger != null ? purger : configuredPurger(app, config);
     this.egress = egress != null ? egress : configuredEgress(app, config);
@@ -52,6 +64,8 @@ public final class CdnModule {
     this.progressive = new ProgressiveImages(assets, storage);
     this.purges = new PurgeService(app.firestore(), app.clock(), this.purger, assets, storage,
         config.purgeAllMinInterval());
+    this.takedowns = new TakedownService(app.firestore(), app.clock(), assets, storage, purges,
+        config.erasureBatchSize(), config.erasureMaxBatches(), ERASURE_TIME_BUDGET);
     this.metrics = new CdnMetrics(app.firestore(), app.clock(), assets, this.egress, config.processingTimeout());
     this.bandwidth = new BandwidthMonitor(app.firestore(), app.alerts(), this.egress, this.costSink,
         config.spikePercent(), config.spikeFloorBytes());
@@ -66,6 +80,26 @@ public final class CdnModule {
       case CLOUDFLARE -> new CloudflarePurger(config.cloudflareApiBase(), config.cloudflareZoneId(),
           config.cloudflareApiToken(), HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
     };
+  }
+
+  /**
+   * The signer of private media URLs: locally a key the dev server can check; in production the
+   * default credentials, which on Cloud Functions sign through the IAM signBlob API.
+   */
+  private static Supplier<ServiceAccountSigner> urlSigner(App app, CdnConfig config) {
+    if (config.urlSigner() == CdnConfig.UrlSignerKind.LOCAL) {
+      return Suppliers.memoize(() -> new LocalUrlSigner(app.config().projectId()));
+    }
+    return Suppliers.memoize(() -> {
+      try {
+        if (GoogleCredentials.getApplicationDefault() instanceof ServiceAccountSigner signer) {
+          return signer;
+        }
+        throw new IllegalStateException("the default credentials cannot sign (not a service account)");
+      } catch (IOException e) {
+        throw new UncheckedIOException("no default Google credentials to sign media URLs with", e);
+      }
+    });
   }
 
   private static EgressSource configuredEgress(App app, CdnConfig config) {
@@ -115,6 +149,10 @@ public final class CdnModule {
 
   PurgeService purges() {
     return purges;
+  }
+
+  TakedownService takedowns() {
+    return takedowns;
   }
 
   CdnMetrics metrics() {

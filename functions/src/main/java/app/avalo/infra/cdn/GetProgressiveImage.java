@@ -10,8 +10,9 @@ import java.util.function.Supplier;
 
 /**
  * {@code getProgressiveImage} (user): {@code {assetId, width?, formats?}} → the placeholder, the
- * best variant URL for {@code width} in the best accepted format, and srcsets per format. Reads one
- * document.
+ * best variant URL for {@code width} in the best accepted format, and srcsets per format (for a
+ * voice message: its URL). Private media is answered to its owner or an admin only, with signed
+ * URLs and their {@code expiresAt}; taken-down assets are NOT_FOUND. Reads one document.
  */
 public final class GetProgressiveImage extends ApiFunction {
   public GetProgressiveImage() {
@@ -38,6 +39,6 @@ public final class GetProgressiveImage extends ApiFunction {
     }
     request.data().done();
     return CdnModule.of(app()).progressive().get(assetId,
-        width.isPresent() ? (int) width.getAsLong() : null, formats);
+        width.isPresent() ? (int) width.getAsLong() : null, formats, request.caller());
   }
 }

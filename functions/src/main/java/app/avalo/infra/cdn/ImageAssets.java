@@ -42,13 +42,16 @@ final class ImageAssets {
     return maxBytes;
   }
 
-  /** Processes a user's photo into a new asset owned by {@code uid}. */
-  Map<String, Object> uploadImage(String uid, MediaSource source) {
+  /**
+   * Processes a user's photo into a new asset owned by {@code uid}; a private photo is stored with
+   * the private media and answered with signed URLs.
+   */
+  Map<String, Object> uploadImage(String uid, MediaSource source, boolean privateMedia) {
     byte[] bytes = bytesOf(source);
     ImageDecoder.Decoded decoded = pipeline.decode(bytes, source.field());
     ImagePipeline.Result result = pipeline.process(decoded);
     String assetId = "img_" + UUID.randomUUID().toString().replace("-", "");
-    String prefix = "media/" + AssetType.IMAGE.folder() + "/" + uid + "/" + assetId + "/";
+    String prefix = AssetType.IMAGE.prefix(assetId, privateMedia);
     List<Variant> variants = store(result, prefix, AssetType.IMAGE, uid, assetId);
     Map<String, Object> fields = fields(result, prefix, source, bytes.length);
     record(() -> assets.saveReady(assetId, AssetType.IMAGE, uid, fields, variants, null), variants);
@@ -160,7 +163,14 @@ final class ImageAssets {
     out.put("height", result.height());
     out.put("sourceFormat", result.sourceFormat().wire());
     out.put("placeholder", result.placeholder());
-    out.put("variants", variants.stream().map(v -> v.toClient(storage)).toList());
+    boolean privateMedia = MediaStorage.isPrivate(variants.get(0).path());
+    out.put("visibility", privateMedia ? "private" : "public");
+    List<Map<String, Object>> clientVariants = variants.stream().map(v -> v.toClient(storage)).toList();
+    out.put("variants", clientVariants);
+    if (privateMedia) {
+      // Signed URLs: fetch fresh ones with getProgressiveImage once they expire.
+      out.put("expiresAt", clientVariants.get(0).get("expiresAt"));
+    }
     out.put("notes", result.notes());
     return out;
   }

@@ -25,18 +25,28 @@ import java.util.Map;
 /**
  * The domain's Cloud Storage access: reading uploaded originals (size-checked before download)
  * and writing delivery objects with their {@code Cache-Control}, content type and owner metadata.
+ *
+ * <p>Where an object lives follows from its path, decided here only: {@code media/…} is public
+ * media in {@code MEDIA_BUCKET} (served by the CDN at {@link #publicUrl}); {@code private/…} is
+ * private media in the private {@code UPLOAD_BUCKET}, next to the originals, and is only ever
+ * handed out as a short-lived signed URL — {@link #publicUrl} refuses it.
  */
 final class MediaStorage {
+  /** The root of private media objects (in the upload bucket). */
+  static final String PRIVATE_ROOT = "private";
+
   private final Storage storage;
   private final String mediaBucket;
   private final String uploadBucket;
   private final String publicBaseUrl;
+  private final SignedUrls signed;
 
-  MediaStorage(Storage storage, String mediaBucket, String uploadBucket, String publicBaseUrl) {
+  MediaStorage(Storage storage, String mediaBucket, String uploadBucket, String publicBaseUrl, SignedUrls signed) {
     this.storage = storage;
     this.mediaBucket = mediaBucket;
     this.uploadBucket = uploadBucket;
     this.publicBaseUrl = publicBaseUrl;
+    this.signed = signed;
   }
 
   /** What was stored: the object path and its size. */
@@ -96,10 +106,41 @@ final class MediaStorage {
     }
   }
 
-  /** Object paths under {@code prefix} in the media bucket. */
+  /** Object paths under {@code prefix} (a media or private prefix). */
   List<String> list(String prefix) {
+    return listIn(bucketFor(prefix), prefix);
+  }
+
+  /** The caller's uploaded originals under {@code uploads/{uid}/}. */
+  List<String> listUploads(String uid) {
+    return listIn(uploadBucket, UploadPath.USER_ROOT + "/" + uid + "/");
+  }
+
+  /** Deletes the objects at {@code paths}; returns how many existed. Failures propagate. */
+  int delete(Collection<String> paths) {
+    int deleted = 0;
+    for (String path : paths) {
+      if (storage.delete(BlobId.of(bucketFor(path), path))) {
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  /** Deletes uploaded originals (paths under {@code uploads/}); returns how many existed. */
+  int deleteUploads(Collection<String> paths) {
+    int deleted = 0;
+    for (String path : paths) {
+      if (storage.delete(BlobId.of(uploadBucket, path))) {
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  private List<String> listIn(String bucket, String prefix) {
     List<String> paths = new ArrayList<>();
-    for (Blob blob : storage.list(mediaBucket, Storage.BlobListOption.prefix(prefix)).iterateAll()) {
+    for (Blob blob : storage.list(bucket, Storage.BlobListOption.prefix(prefix)).iterateAll()) {
       paths.add(blob.getName());
     }
     return paths;
@@ -109,15 +150,32 @@ final class MediaStorage {
   void deleteQuietly(Collection<String> paths) {
     for (String path : paths) {
       try {
-        storage.delete(BlobId.of(mediaBucket, path));
+        storage.delete(BlobId.of(bucketFor(path), path));
       } catch (StorageException e) {
         Log.error("could not delete a partial media object", Map.of("path", path), e);
       }
     }
   }
 
+  /** The CDN URL of a public object; never of a private one. */
   String publicUrl(String path) {
+    if (isPrivate(path)) {
+      throw new IllegalStateException("private media has no public URL: " + path);
+    }
     return publicBaseUrl + "/" + path;
+  }
+
+  /** A short-lived V4 signed URL of a private object (the caller checked who may see it). */
+  SignedUrls.Signed signed(String path) {
+    return signed.read(bucketFor(path), path);
+  }
+
+  static boolean isPrivate(String path) {
+    return path.startsWith(PRIVATE_ROOT + "/");
+  }
+
+  private String bucketFor(String path) {
+    return isPrivate(path) ? uploadBucket : mediaBucket;
   }
 
   String mediaBucket() {
@@ -125,9 +183,9 @@ final class MediaStorage {
   }
 
   private BlobInfo info(String path, String contentType, CachePolicy cache, Map<String, String> metadata) {
-    return BlobInfo.newBuilder(BlobId.of(mediaBucket, path))
+    return BlobInfo.newBuilder(BlobId.of(bucketFor(path), path))
         .setContentType(contentType)
-        .setCacheControl(cache.header())
+        .setCacheControl(isPrivate(path) ? cache.privateHeader() : cache.header())
         .setMetadata(metadata)
         .build();
   }

@@ -50,10 +50,12 @@ final class PurgeService {
     AssetStore.Asset asset = assets.find(assetId).orElseThrow(() -> ApiException.notFound("no asset " + assetId));
     Set<String> paths = new LinkedHashSet<>();
     for (Variant v : asset.variants()) {
-      paths.add(v.path());
+      if (!MediaStorage.isPrivate(v.path())) {
+        paths.add(v.path()); // private media is served by signed URL from the bucket, never cached by the CDN
+      }
     }
     List<URI> prefixes = new ArrayList<>();
-    if (asset.storagePrefix() != null) {
+    if (asset.storagePrefix() != null && !asset.privateMedia()) {
       paths.addAll(storage.list(asset.storagePrefix()));
       prefixes.add(URI.create(storage.publicUrl(asset.storagePrefix())));
     }

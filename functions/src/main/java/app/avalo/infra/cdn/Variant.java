@@ -40,11 +40,17 @@ record Variant(String name, String format, int width, int height, long bytes, St
         m.get("segments") == null ? null : number(m, "segments"));
   }
 
-  /** The variant as clients see it: the object path replaced by its public URL. */
+  /** The variant as clients see it: the object path replaced by its URL (signed for private media). */
   Map<String, Object> toClient(MediaStorage storage) {
     Map<String, Object> m = toMap();
     m.remove("path");
-    m.put("url", storage.publicUrl(path));
+    if (MediaStorage.isPrivate(path)) {
+      SignedUrls.Signed signed = storage.signed(path);
+      m.put("url", signed.url());
+      m.put("expiresAt", signed.expiresAt().toString());
+    } else {
+      m.put("url", storage.publicUrl(path));
+    }
     return m;
   }
 

@@ -67,7 +67,7 @@ final class VideoAssets {
       Path input = work.resolve("source");
       storage.download(blob, input);
       MediaTool.MediaProbe probe = probe(input);
-      String prefix = "media/" + AssetType.VIDEO.folder() + "/" + uid + "/" + assetId + "/";
+      String prefix = AssetType.VIDEO.prefix(assetId, false);
       List<HlsLadder.Rendition> ladder = HlsLadder.forSource(probe.video().width(), probe.video().height());
       Map<String, Object> fields = new HashMap<>();
       fields.put("source", path.value());

@@ -68,7 +68,7 @@ final class VoiceAssets {
         throw ApiException.invalidArgument(source.field(), "the audio could not be decoded (" + e.reason() + ")");
       }
       String assetId = "voc_" + UUID.randomUUID().toString().replace("-", "");
-      String prefix = "media/" + AssetType.VOICE.folder() + "/" + uid + "/" + assetId + "/";
+      String prefix = AssetType.VOICE.prefix(assetId, true); // voice messages are private media
       String path = prefix + "voice.ogg";
       MediaStorage.Stored stored = storage.putFile(path, out, "audio/ogg", AssetType.VOICE.cache(),
           Map.of("owner", uid, "assetId", assetId, "variant", "opus"));
@@ -93,7 +93,9 @@ final class VoiceAssets {
       response.put("assetId", assetId);
       response.put("type", AssetType.VOICE.wire());
       response.put("status", AssetStore.READY);
-      response.put("url", storage.publicUrl(path));
+      SignedUrls.Signed url = storage.signed(path);
+      response.put("url", url.url());
+      response.put("expiresAt", url.expiresAt().toString());
       response.put("durationMs", fields.get("durationMs"));
       response.put("bytes", stored.bytes());
       response.put("codec", "opus");

@@ -167,10 +167,11 @@ class CdnAdaptersTest {
     ConfigReader reader = new ConfigReader(env);
     CdnConfig.read(reader, AppConfig.read(reader, env));
     IllegalStateException missing = assertThrows(IllegalStateException.class, reader::throwIfInvalid);
-    assertTrue(missing.getMessage().contains("MEDIA_BUCKET") && missing.getMessage().contains("CDN_ADAPTER"),
-        missing.getMessage());
+    assertTrue(missing.getMessage().contains("MEDIA_BUCKET") && missing.getMessage().contains("CDN_ADAPTER")
+        && missing.getMessage().contains("UPLOAD_BUCKET is missing"), missing.getMessage());
 
-    env.putAll(Map.of("MEDIA_BUCKET", "avalo-media", "CDN_ADAPTER", "cloudflare", "IMAGE_MAX_PIXELS", "12"));
+    env.putAll(Map.of("MEDIA_BUCKET", "avalo-media", "UPLOAD_BUCKET", "avalo-uploads", "CDN_ADAPTER", "cloudflare",
+        "IMAGE_MAX_PIXELS", "12"));
     ConfigReader cloudflare = new ConfigReader(env);
     CdnConfig.read(cloudflare, AppConfig.read(cloudflare, env));
     IllegalStateException incomplete = assertThrows(IllegalStateException.class, cloudflare::throwIfInvalid);
@@ -185,7 +186,36 @@ class CdnAdaptersTest {
     cloudCdn.throwIfInvalid();
     assertEquals(CdnConfig.PurgeAdapterKind.CLOUD_CDN, config.purgeAdapter());
     assertEquals("https://cdn.avalo.app", config.publicBaseUrl());
-    assertEquals("avalo-media", config.uploadBucket());
+    assertEquals("avalo-uploads", config.uploadBucket());
+    assertEquals(CdnConfig.UrlSignerKind.IAM, config.urlSigner(), "production signs through IAM by default");
+    assertEquals("https://storage.googleapis.com", config.signedUrlHost());
+  }
+
+  @Test
+  void onCloudFunctionsTheUploadBucketMustBeDistinctFromThePublicMediaBucket() {
+    Map<String, String> env = new HashMap<>(Map.of("GOOGLE_CLOUD_PROJECT", "avalo-prod", "K_SERVICE", "uploadImage",
+        "MEDIA_BUCKET", "avalo-media", "UPLOAD_BUCKET", "avalo-media", "CDN_ADAPTER", "cloud-cdn",
+        "CLOUD_CDN_URL_MAP", "media-cdn", "SIGNED_URL_SIGNER", "local", "SIGNED_URL_TTL_SECONDS", "999999"));
+    ConfigReader reader = new ConfigReader(env);
+    CdnConfig.read(reader, AppConfig.read(reader, env));
+    IllegalStateException refused = assertThrows(IllegalStateException.class, reader::throwIfInvalid);
+    String message = refused.getMessage();
+    assertTrue(message.contains("UPLOAD_BUCKET must be a private bucket distinct from MEDIA_BUCKET"), message);
+    assertTrue(message.contains("SIGNED_URL_SIGNER=local is refused on Cloud Functions"), message);
+    assertTrue(message.contains("SIGNED_URL_TTL_SECONDS"), "every problem in one list: " + message);
+
+    // Locally the same mistake is refused too, and the default is a bucket of its own.
+    Map<String, String> local = new HashMap<>(Map.of("GOOGLE_CLOUD_PROJECT", "demo-x", "UPLOAD_BUCKET", "demo-x-media"));
+    ConfigReader same = new ConfigReader(local);
+    CdnConfig.read(same, AppConfig.read(same, local));
+    assertThrows(IllegalStateException.class, same::throwIfInvalid);
+    local.remove("UPLOAD_BUCKET");
+    ConfigReader defaults = new ConfigReader(local);
+    CdnConfig config = CdnConfig.read(defaults, AppConfig.read(defaults, local));
+    defaults.throwIfInvalid();
+    assertEquals("demo-x-uploads", config.uploadBucket());
+    assertEquals("demo-x-media", config.mediaBucket());
+    assertEquals(CdnConfig.UrlSignerKind.LOCAL, config.urlSigner());
   }
 
   private static List<String> names(List<HlsLadder.Rendition> ladder) {

@@ -24,7 +24,7 @@ class CdnInputValidationTest {
   void malformedInputIsRefusedWithoutWrites() throws Exception {
     List<Catalog.Entry> entries = t.app.catalog().entries().stream()
         .filter(e -> e.entryPoint().startsWith("app.avalo.infra.cdn.")).toList();
-    assertEquals(10, entries.size(), "all ten CDN functions are catalogued");
+    assertEquals(12, entries.size(), "all twelve CDN functions are catalogued");
     List<String> bodies = List.of("{\"__bogus\":1}", "\"x\"", "[1]", "{\"assetId\":{\"a\":1}}", "{\"data\":7}",
         "{\"path\":42}", "{\"scheduledFor\":\"yesterday\"}");
     long writes = Emulators.firestoreWriteCount();
@@ -43,6 +43,7 @@ class CdnInputValidationTest {
     }
     assertEquals(writes, Emulators.firestoreWriteCount(), "no function wrote anything");
     assertFalse(t.objects("").stream().anyMatch(p -> p.startsWith("media/")));
+    assertFalse(t.objectsIn(CdnTestApp.UPLOADS, "").stream().anyMatch(p -> p.startsWith("private/")));
   }
 
   private ApiFunction function(Catalog.Entry entry) throws Exception {

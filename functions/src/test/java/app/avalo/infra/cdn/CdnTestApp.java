@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import app.avalo.infra.platform.App;
@@ -11,7 +12,10 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
+import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +26,8 @@ import java.util.Map;
  */
 final class CdnTestApp {
   static final String BUCKET = "test-media";
+  /** The private bucket: uploaded originals and private media. */
+  static final String UPLOADS = "test-uploads";
   static final String CDN = "https://cdn.avalo.test";
 
   final Firestore db = Emulators.isolatedFirestore();
@@ -42,29 +48,55 @@ final class CdnTestApp {
   CdnTestApp(Map<String, String> extraEnv, CachePurger customPurger) {
     Map<String, String> env = new HashMap<>(Emulators.env());
     env.put("MEDIA_BUCKET", BUCKET);
+    env.put("UPLOAD_BUCKET", UPLOADS);
     env.put("CDN_BASE_URL", CDN);
     env.putAll(extraEnv);
     app = App.builder(env).firestore(db).clock(clock).storage(storage).build();
     app.module(CdnModule.class, a -> new CdnModule(a, customPurger != null ? customPurger : purger, null, null));
   }
 
+  /** Public media ({@code media/…}) is in the media bucket, everything else in the private one. */
+  static String bucketOf(String path) {
+    return path.startsWith("media/") ? BUCKET : UPLOADS;
+  }
+
   byte[] object(String path) {
-    byte[] bytes = storage.readAllBytes(BlobId.of(BUCKET, path));
+    byte[] bytes = storage.readAllBytes(BlobId.of(bucketOf(path), path));
     assertNotNull(bytes, path);
     return bytes;
   }
 
   Blob blob(String path) {
-    return storage.get(BlobId.of(BUCKET, path));
+    return storage.get(BlobId.of(bucketOf(path), path));
   }
 
+  /** Objects under {@code prefix} in the bucket the prefix belongs to ("" lists the media bucket). */
   List<String> objects(String prefix) {
+    return objectsIn(prefix.isEmpty() ? BUCKET : bucketOf(prefix), prefix);
+  }
+
+  List<String> objectsIn(String bucket, String prefix) {
     List<String> names = new ArrayList<>();
-    storage.list(BUCKET, Storage.BlobListOption.prefix(prefix)).iterateAll().forEach(b -> names.add(b.getName()));
+    storage.list(bucket, Storage.BlobListOption.prefix(prefix)).iterateAll().forEach(b -> names.add(b.getName()));
     return names;
   }
 
+  /**
+   * Checks that {@code url} is a valid V4 signed URL of the private bucket (its signature verified
+   * with the public key of the deterministic local signer, rebuilt here from the project id) and
+   * returns the object path it grants.
+   */
+  String signedObject(String url) {
+    URI uri = URI.create(url);
+    LocalUrlSigner signer = new LocalUrlSigner(app.config().projectId());
+    assertEquals(Optional.empty(), signer.verify("GET", uri, Map.of(), "", Instant.now()), url);
+    LocalUrlSigner.Grant grant = LocalUrlSigner.grantOf(uri, "", null).orElseThrow();
+    assertEquals(UPLOADS, grant.bucket(), "private media is in the private bucket");
+    return grant.object();
+  }
+
+  /** An original as the app uploads it: into the private upload bucket. */
   void upload(String path, byte[] bytes) {
-    storage.create(BlobInfo.newBuilder(BlobId.of(BUCKET, path)).build(), bytes);
+    storage.create(BlobInfo.newBuilder(BlobId.of(UPLOADS, path)).build(), bytes);
   }
 }

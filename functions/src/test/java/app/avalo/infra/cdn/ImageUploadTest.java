@@ -95,7 +95,7 @@ class ImageUploadTest {
       assertTrue(seen.contains(size + "/avif"), "ffmpeg with an AV1 encoder is installed, so AVIF is made: " + seen);
     }
     assertEquals(12, variants.size());
-    assertEquals(12, t.objects("media/images/" + user.uid() + "/" + assetId + "/").size());
+    assertEquals(12, t.objects("media/images/" + assetId + "/").size());
 
     // Upright: the displayed top-left is what was the bottom-left (blue), top-right was top-left (red).
     BufferedImage full = ImageIO.read(new ByteArrayInputStream(t.object(pathOf(variants, "full", "jpeg"))));

@@ -46,7 +46,7 @@ class VideoUploadTest {
     assertEquals(1280, result.get("width").getAsInt());
     assertEquals(720, result.get("height").getAsInt());
     String assetId = result.get("assetId").getAsString();
-    String prefix = "media/videos/" + user.uid() + "/" + assetId + "/";
+    String prefix = "media/videos/" + assetId + "/";
     assertEquals(CdnTestApp.CDN + "/" + prefix + "hls/master.m3u8", result.get("playlistUrl").getAsString());
     DocumentSnapshot doc = t.db.collection("cdnAssets").document(assetId).get().get();
     assertEquals("ready", doc.getString("status"));
@@ -137,7 +137,7 @@ class VideoUploadTest {
 
     assertEquals(200, response.status(), response.body());
     String assetId = response.result().getAsJsonObject().get("assetId").getAsString();
-    String master = new String(t.object("media/videos/" + user.uid() + "/" + assetId + "/hls/master.m3u8"),
+    String master = new String(t.object("media/videos/" + assetId + "/hls/master.m3u8"),
         StandardCharsets.UTF_8);
     assertTrue(master.contains("RESOLUTION=1920x1080"), master);
     assertTrue(!master.contains("3840x2160") && !master.contains("2560x1440"), master);
@@ -160,7 +160,7 @@ class VideoUploadTest {
     JsonObject result = response.result().getAsJsonObject();
     assertEquals(360, result.get("width").getAsInt());
     assertEquals(640, result.get("height").getAsInt());
-    String prefix = "media/videos/" + user.uid() + "/" + result.get("assetId").getAsString() + "/";
+    String prefix = "media/videos/" + result.get("assetId").getAsString() + "/";
     String master = new String(t.object(prefix + "hls/master.m3u8"), StandardCharsets.UTF_8);
     assertTrue(master.contains("RESOLUTION=360x640"), master);
     Path segment = tmp.resolve("portrait.ts");

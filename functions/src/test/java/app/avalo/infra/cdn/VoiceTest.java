@@ -9,6 +9,7 @@ import app.avalo.infra.testing.FakeExchange;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -39,7 +40,10 @@ class VoiceTest {
     assertEquals("opus", result.get("codec").getAsString());
     assertEquals(4000, result.get("durationMs").getAsLong(), 100);
     String url = result.get("url").getAsString();
-    String path = url.substring(CdnTestApp.CDN.length() + 1);
+    String path = t.signedObject(url); // private media: a verified V4 signed URL, not a CDN URL
+    String assetId = result.get("assetId").getAsString();
+    assertEquals("private/voice/" + assetId + "/voice.ogg", path, "an opaque path, without the owner's uid");
+    assertTrue(Instant.parse(result.get("expiresAt").getAsString()).isAfter(Instant.now()));
     Path ogg = tmp.resolve("voice.ogg");
     Files.write(ogg, t.object(path));
     String probe = MediaFixtures.run(tmp, "ffprobe", "-v", "error", "-show_entries",
@@ -52,8 +56,8 @@ class VoiceTest {
     assertTrue(Long.parseLong(bitrate.group(1)) < 40_000, "~32 kb/s: " + probe);
     assertEquals(-16, integratedLoudness(ogg), 2.5, "normalised to -16 LUFS");
     assertEquals("audio/ogg", t.blob(path).getContentType());
-    assertEquals("public, max-age=604800", t.blob(path).getCacheControl());
-    String assetId = result.get("assetId").getAsString();
+    assertEquals("private, max-age=604800", t.blob(path).getCacheControl());
+    assertTrue(t.objects("media/").isEmpty(), "nothing of a voice message is in the public bucket");
     var doc = t.db.collection("cdnAssets").document(assetId).get().get();
     assertEquals("voice", doc.getString("type"));
     assertEquals("ready", doc.getString("status"));

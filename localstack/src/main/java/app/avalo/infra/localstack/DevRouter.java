@@ -5,12 +5,7 @@ import app.avalo.infra.platform.Json;
 import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
-import com.google.cloud.storage.Blob;
-import com.google.cloud.storage.BlobId;
-import com.google.cloud.storage.Storage;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The one function the Functions Framework invoker hosts in the dev server: it dispatches to every
  * catalogued function at {@code /{name}} and at the Firebase emulator path
  * {@code /{projectId}/{region}/{name}} (what {@code connectFunctionsEmulator} calls), serves the
- * admin dashboard and its local Firebase config, and the local health endpoints the seeded
- * regions probe.
+ * admin dashboard and its local Firebase config, the local health endpoints the seeded
+ * regions probe, and the in-memory Cloud Storage (public media, signed URLs, Firebase uploads;
+ * {@link LocalStorageHost}).
  *
  * <p>The invoker builds this class by reflection, so its routes come from {@link #install}.
  */
@@ -39,7 +35,7 @@ public final class DevRouter implements HttpFunction {
       Path adminWeb,
       Map<String, Object> firebaseInit,
       LocalHealth health,
-      Storage storage,
+      LocalStorageHost storage,
       Map<String, String> hostingHeaders) {}
 
   static void install(Routes r) {
@@ -67,8 +63,12 @@ public final class DevRouter implements HttpFunction {
       r.health().serve(path.substring("/_local/health/".length()), request, response);
       return;
     }
-    if (path.startsWith("/_local/storage/")) {
-      serveObject(r.storage(), path.substring("/_local/storage/".length()), response);
+    if (path.startsWith(LocalStorageHost.ROOT + "/")) {
+      r.storage().serveObject(request, response);
+      return;
+    }
+    if (path.startsWith("/v0/b/")) {
+      r.storage().firebaseUpload(request, response);
       return;
     }
     if (path.equals("/_local/functions")) {
@@ -122,25 +122,6 @@ public final class DevRouter implements HttpFunction {
     response.appendHeader("Cache-Control", "no-cache");
     try (OutputStream out = response.getOutputStream()) {
       Files.copy(file, out);
-    }
-  }
-
-  /** Serves an object of the in-memory Cloud Storage, the way a CDN in front of the bucket would. */
-  private static void serveObject(Storage storage, String bucketAndName, HttpResponse response) throws IOException {
-    int slash = bucketAndName.indexOf('/');
-    Blob blob = slash <= 0 ? null : storage.get(BlobId.of(bucketAndName.substring(0, slash),
-        URLDecoder.decode(bucketAndName.substring(slash + 1), StandardCharsets.UTF_8)));
-    if (blob == null) {
-      sendJson(response, 404, Map.of("error", Map.of("status", "NOT_FOUND", "message", "no object " + bucketAndName)));
-      return;
-    }
-    response.setStatusCode(200);
-    response.setContentType(blob.getContentType() == null ? "application/octet-stream" : blob.getContentType());
-    if (blob.getCacheControl() != null) {
-      response.appendHeader("Cache-Control", blob.getCacheControl());
-    }
-    try (OutputStream out = response.getOutputStream()) {
-      out.write(blob.getContent());
     }
   }
 

@@ -73,6 +73,8 @@ public final class DevServer implements AutoCloseable {
     // Media URLs point at the dev server, which serves the in-memory Storage objects.
     env.putIfAbsent("MEDIA_BUCKET", env.get("GOOGLE_CLOUD_PROJECT") + "-media");
     env.putIfAbsent("CDN_BASE_URL", baseUrl + "/_local/storage/" + env.get("MEDIA_BUCKET"));
+    // Private media is read through V4 signed URLs the dev server checks (LocalStorageHost).
+    env.putIfAbsent("SIGNED_URL_HOST", baseUrl + LocalStorageHost.ROOT);
     // Regions are probed at the dev server's switchable health endpoints: the local stack never
     // sends health probes anywhere but loopback.
     for (String region : List.of("EU", "US", "ASIA")) {
@@ -105,9 +107,11 @@ public final class DevServer implements AutoCloseable {
         "auth", authHost == null ? "" : "http://" + authHost,
         "functionsHost", "127.0.0.1",
         "functionsPort", port));
+    LocalStorageHost storageHost = LocalStorageHost.of(app, storage);
+    firebaseInit.put("storageBucket", storageHost.uploadBucket());
     LocalHealth health = new LocalHealth();
     DevRouter.install(new DevRouter.Routes(catalog, functions, app.config().projectId(),
-        options.repoRoot().resolve("admin-web/dist").toAbsolutePath().normalize(), firebaseInit, health, storage,
+        options.repoRoot().resolve("admin-web/dist").toAbsolutePath().normalize(), firebaseInit, health, storageHost,
         HostingHeaders.forEveryPage(options.repoRoot().resolve("firebase.json"))));
 
     Invoker invoker = new Invoker(port, DevRouter.class.getName(), "http", DevServer.class.getClassLoader());

@@ -1,0 +1,30 @@
+package app.avalo.infra.cdn;
+
+import app.avalo.infra.platform.ApiFunction;
+import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Request;
+import java.util.function.Supplier;
+
+/**
+ * {@code eraseUserMedia} (private; called by account deletion): {@code {userId}} takes down every
+ * asset the user owns and deletes their uploaded originals, in bounded, checkpointed batches
+ * ({@code cdnErasures/{userId}}). Answers {@code status: running} when it stopped at its bound —
+ * call again until {@code done}. Idempotent: repeating a finished erasure changes nothing unless
+ * the user has new media.
+ */
+public final class EraseUserMedia extends ApiFunction {
+  public EraseUserMedia() {
+    super();
+  }
+
+  EraseUserMedia(Supplier<App> app) {
+    super(app);
+  }
+
+  @Override
+  protected Object handle(Request request) {
+    String userId = request.data().id("userId");
+    request.data().done();
+    return CdnModule.of(app()).takedowns().erase(userId);
+  }
+}
