@@ -44,6 +44,18 @@ final class ImageAssets {
 
   /** Processes a user's photo into a new asset owned by {@code uid}. */
   Map<String, Object> uploadImage(String uid, MediaSource source) {
+    try {
+      return processImage(uid, source);
+    } finally {
+      if (source instanceof MediaSource.Uploaded uploaded && deleteOriginals) {
+        // The original still carries the EXIF/GPS block the variants are stripped of: it goes
+        // whether the upload succeeded or was refused.
+        storage.deleteUploadQuietly(uploaded.path());
+      }
+    }
+  }
+
+  private Map<String, Object> processImage(String uid, MediaSource source) {
     byte[] bytes = bytesOf(source);
     ImageDecoder.Decoded decoded = pipeline.decode(bytes, source.field());
     ImagePipeline.Result result = pipeline.process(decoded);
@@ -52,10 +64,6 @@ final class ImageAssets {
     List<Variant> variants = store(result, prefix, AssetType.IMAGE, uid, assetId);
     Map<String, Object> fields = fields(result, prefix, source, bytes.length);
     record(() -> assets.saveReady(assetId, AssetType.IMAGE, uid, fields, variants, null), variants);
-    if (source instanceof MediaSource.Uploaded uploaded && deleteOriginals) {
-      // The original still carries the EXIF/GPS block the variants were stripped of.
-      storage.deleteUpload(uploaded.path());
-    }
     Log.info("image processed", Map.of("assetId", assetId, "variants", variants.size(), "notes", result.notes()));
     return response(assetId, AssetType.IMAGE, result, variants);
   }

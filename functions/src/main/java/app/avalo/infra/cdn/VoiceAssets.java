@@ -38,16 +38,24 @@ final class VoiceAssets {
   }
 
   Map<String, Object> optimize(String uid, MediaSource source) {
+    try {
+      return process(uid, source);
+    } finally {
+      if (source instanceof MediaSource.Uploaded uploaded && config.deleteOriginals()) {
+        // Success or failure, the original goes: a refused upload must not stay readable either.
+        storage.deleteUploadQuietly(uploaded.path());
+      }
+    }
+  }
+
+  private Map<String, Object> process(String uid, MediaSource source) {
     tool.requireEncoder("libopus", "voice messages");
     try (WorkDir work = WorkDir.create("voice")) {
-      Path input = work.resolve("source");
-      long sourceBytes = fetch(source, input);
-      MediaTool.MediaProbe probe;
-      try {
-        probe = tool.probe(input, PROBE_TIMEOUT);
-      } catch (MediaTool.ToolFailure e) {
-        throw ApiException.invalidArgument(source.field(), "is not readable audio (" + e.reason() + ")");
-      }
+      Path file = work.resolve("source");
+      long sourceBytes = fetch(source, file);
+      MediaTool.Input input = tool.open(file, MediaKind.AUDIO, source.field());
+      MediaTool.MediaProbe probe = tool.probe(input, MediaTool.Limits.probe(PROBE_TIMEOUT,
+          config.mediaToolMemoryBytes()));
       if (probe.audio() == null) {
         throw ApiException.invalidArgument(source.field(), "has no audio stream");
       }
@@ -60,13 +68,13 @@ final class VoiceAssets {
             + " long; the limit is " + VideoAssets.clock(config.voiceMaxSeconds()));
       }
       Path out = work.resolve("voice.ogg");
-      try {
-        tool.ffmpeg(List.of("-i", input.toString(), "-vn", "-map", "0:a:0", "-af", LOUDNORM,
-            "-ac", "1", "-ar", "48000", "-c:a", "libopus", "-b:a", Integer.toString(BITRATE), "-vbr", "constrained",
-            "-application", "voip", "-map_metadata", "-1", "-f", "ogg", out.toString()), ENCODE_TIMEOUT, work.path());
-      } catch (MediaTool.ToolFailure e) {
-        throw ApiException.invalidArgument(source.field(), "the audio could not be decoded (" + e.reason() + ")");
-      }
+      // ~32 kb/s Opus: 16 KiB per second of the cap leaves four times the room it needs.
+      long maxOutput = Math.max(8L << 20, config.voiceMaxSeconds() * 16L * 1024);
+      tool.transcode(input, List.of(), List.of(new MediaTool.Output(List.of("-vn", "-map", "0:a:0", "-af", LOUDNORM,
+              "-ac", "1", "-ar", "48000", "-c:a", "libopus", "-b:a", Integer.toString(BITRATE), "-vbr", "constrained",
+              "-application", "voip", "-map_metadata", "-1", "-f", "ogg"), out.toString(), true)),
+          new MediaTool.Limits(ENCODE_TIMEOUT, config.mediaToolMemoryBytes(), maxOutput, 0, config.voiceMaxSeconds()),
+          work.path());
       String assetId = "voc_" + UUID.randomUUID().toString().replace("-", "");
       String prefix = "media/" + AssetType.VOICE.folder() + "/" + uid + "/" + assetId + "/";
       String path = prefix + "voice.ogg";
@@ -85,9 +93,6 @@ final class VoiceAssets {
       } catch (RuntimeException e) {
         storage.deleteQuietly(List.of(path));
         throw e;
-      }
-      if (source instanceof MediaSource.Uploaded uploaded && config.deleteOriginals()) {
-        storage.deleteUpload(uploaded.path());
       }
       Map<String, Object> response = new LinkedHashMap<>();
       response.put("assetId", assetId);
