@@ -26,6 +26,11 @@ final class AvifEncoder {
     this.enabled = enabled;
   }
 
+  /** A work directory for the encodes of one image. */
+  WorkDir workDir() {
+    return tool.workDir("avif");
+  }
+
   /** Why AVIF cannot be produced on this instance at all, or empty when it can. */
   Optional<String> unavailableReason() {
     if (!enabled) {

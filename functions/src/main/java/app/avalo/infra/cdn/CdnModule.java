@@ -39,7 +39,7 @@ public final class CdnModule {
     this.config = CdnConfig.read(reader, app.config());
     reader.throwIfInvalid();
     this.tool = new MediaTool(config.ffmpegPath(), config.ffprobePath(),
-        new MediaTool.Sandbox(config.prlimitPath(), config.mediaThreads()));
+        new MediaTool.Sandbox(config.prlimitPath(), config.mediaThreads(), config.mediaWorkDir()));
     this.storage = new MediaStorage(app.storage(), config.mediaBucket(), config.uploadBucket(), config.publicBaseUrl());
     this.assets = new AssetStore(app.firestore(), app.clock());
     this.purger = purger != null ? purger : configuredPurger(app, config);

@@ -76,10 +76,10 @@ public final class MediaTool {
   private volatile Set<String> encoders;
 
   /**
-   * How children are confined: the {@code prlimit} binary and the thread count given to decoders,
-   * filters and encoders.
+   * How children are confined: the {@code prlimit} binary, the thread count given to decoders,
+   * filters and encoders, and the directory every job's private work directory is made in.
    */
-  public record Sandbox(String prlimit, int threads) {}
+  public record Sandbox(String prlimit, int threads, Path workRoot) {}
 
   /**
    * Limits of one run: wall-clock timeout, address space, the size of any one file it may write,
@@ -100,9 +100,9 @@ public final class MediaTool {
       return timeout.toSeconds() * Math.max(1, threads) + 5;
     }
 
-    /** For probes: 1 GiB, nothing written, {@code seconds} of media. */
-    static Limits probe(Duration timeout, double seconds) {
-      return new Limits(timeout, 1024 * MIB, MIB, 0, seconds);
+    /** For probes and decode checks: nothing written; every packet may be read. */
+    static Limits probe(Duration timeout, long memoryBytes) {
+      return new Limits(timeout, memoryBytes, MIB, 0, 24 * 3600);
     }
   }
 
@@ -158,6 +158,11 @@ public final class MediaTool {
     String stderrTail() {
       return stderrTail;
     }
+  }
+
+  /** A private work directory for one job, under the configured root. */
+  WorkDir workDir(String purpose) {
+    return WorkDir.create(sandbox.workRoot(), purpose);
   }
 
   // ---- opening and probing user files ---------------------------------------------------------
@@ -343,8 +348,38 @@ public final class MediaTool {
     } catch (ToolFailure e) {
       throw switch (e.kind()) {
         case UNDECODABLE, LIMIT -> refusal(e, input, "could not be decoded within the limits");
-        case EXIT, CANNOT_RUN -> internal(e, input.kind().noun() + " processing failed");
+        case CANNOT_RUN -> internal(e, input.kind().noun() + " processing failed");
+        // Whose fault? Decode the input alone: if that fails too, it is the file's.
+        case EXIT -> decodes(input, limits, workDir) ? internal(e, input.kind().noun() + " processing failed")
+            : refusal(e, input, "could not be decoded");
       };
+    }
+  }
+
+  /**
+   * Refuses a file whose first {@code seconds} do not decode (a valid index over garbage frames
+   * probes fine): callers check this before they write anything.
+   */
+  public void requireDecodable(Input input, double seconds, Limits limits) {
+    if (!decodes(input, limits.withMaxSeconds(seconds), input.file().getParent())) {
+      Log.warn("media tool refused a user's file", Map.of("field", input.field(), "kind", input.kind().noun(),
+          "container", input.container().demuxer(), "failure", "first seconds do not decode"));
+      throw ApiException.invalidArgument(input.field(), "could not be decoded");
+    }
+  }
+
+  /** Whether the input's main stream decodes on its own, to nothing ({@code -f null}). */
+  private boolean decodes(Input input, Limits limits, Path workDir) {
+    List<String> args = new ArrayList<>(globalOptions());
+    args.addAll(List.of("-threads", Integer.toString(sandbox.threads())));
+    args.addAll(inputOptions(input.kind().formatWhitelist(), input.container()));
+    args.addAll(List.of("-t", seconds(limits.maxSeconds()), "-i", input.url(),
+        "-map", input.kind() == MediaKind.VIDEO ? "0:v:0" : "0:a:0", "-f", "null", "-"));
+    try {
+      run(ffmpeg, args, limits, workDir, null);
+      return true;
+    } catch (ToolFailure e) {
+      return false;
     }
   }
 
@@ -407,7 +442,7 @@ public final class MediaTool {
   public Set<String> encoders() {
     Set<String> known = encoders;
     if (known == null) {
-      try (WorkDir dir = WorkDir.create("ffmpeg-encoders")) {
+      try (WorkDir dir = workDir("ffmpeg-encoders")) {
         String listing;
         try {
           listing = run(ffmpeg, List.of("-hide_banner", "-encoders"),

@@ -42,6 +42,8 @@ final class VideoAssets {
   /** One HLS segment: ~6 s at the top rung's ~5 Mb/s is ~4 MB; far above that is not ours. */
   private static final long SEGMENT_FILE_BYTES = 256L << 20;
   private static final long STILL_FILE_BYTES = 64L << 20;
+  /** Decoded before the asset is claimed: garbage frames behind a valid index are refused unwritten. */
+  static final double DECODE_CHECK_SECONDS = 2;
 
   private final MediaTool tool;
   private final MediaStorage storage;
@@ -77,7 +79,7 @@ final class VideoAssets {
 
   private Map<String, Object> process(String uid, UploadPath path, String assetId) {
     Blob blob = storage.upload(path, "path", config.videoMaxBytes());
-    try (WorkDir work = WorkDir.create("video")) {
+    try (WorkDir work = tool.workDir("video")) {
       Path file = work.resolve("source");
       storage.download(blob, file);
       MediaTool.Input input = tool.open(file, MediaKind.VIDEO, "path");
@@ -146,7 +148,8 @@ final class VideoAssets {
   }
 
   private MediaTool.MediaProbe probe(MediaTool.Input input) {
-    MediaTool.MediaProbe probe = tool.probe(input, MediaTool.Limits.probe(PROBE_TIMEOUT, config.mediaToolMemoryBytes()));
+    MediaTool.Limits limits = MediaTool.Limits.probe(PROBE_TIMEOUT, config.mediaToolMemoryBytes());
+    MediaTool.MediaProbe probe = tool.probe(input, limits);
     if (probe.video() == null) {
       throw ApiException.invalidArgument("path", "has no video stream");
     }
@@ -167,6 +170,7 @@ final class VideoAssets {
       throw ApiException.invalidArgument("path", "the video is " + clock(duration) + " long; the limit is "
           + clock(config.videoMaxSeconds()));
     }
+    tool.requireDecodable(input, DECODE_CHECK_SECONDS, limits);
     return probe;
   }
 

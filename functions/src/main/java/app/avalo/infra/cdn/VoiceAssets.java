@@ -50,12 +50,12 @@ final class VoiceAssets {
 
   private Map<String, Object> process(String uid, MediaSource source) {
     tool.requireEncoder("libopus", "voice messages");
-    try (WorkDir work = WorkDir.create("voice")) {
+    try (WorkDir work = tool.workDir("voice")) {
       Path file = work.resolve("source");
       long sourceBytes = fetch(source, file);
       MediaTool.Input input = tool.open(file, MediaKind.AUDIO, source.field());
-      MediaTool.MediaProbe probe = tool.probe(input, MediaTool.Limits.probe(PROBE_TIMEOUT,
-          config.mediaToolMemoryBytes()));
+      MediaTool.Limits probeLimits = MediaTool.Limits.probe(PROBE_TIMEOUT, config.mediaToolMemoryBytes());
+      MediaTool.MediaProbe probe = tool.probe(input, probeLimits);
       if (probe.audio() == null) {
         throw ApiException.invalidArgument(source.field(), "has no audio stream");
       }
@@ -67,6 +67,7 @@ final class VoiceAssets {
         throw ApiException.invalidArgument(source.field(), "the recording is " + VideoAssets.clock(duration)
             + " long; the limit is " + VideoAssets.clock(config.voiceMaxSeconds()));
       }
+      tool.requireDecodable(input, VideoAssets.DECODE_CHECK_SECONDS, probeLimits);
       Path out = work.resolve("voice.ogg");
       // ~32 kb/s Opus: 16 KiB per second of the cap leaves four times the room it needs.
       long maxOutput = Math.max(8L << 20, config.voiceMaxSeconds() * 16L * 1024);

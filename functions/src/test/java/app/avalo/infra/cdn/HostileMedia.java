@@ -23,7 +23,7 @@ import java.util.zip.Deflater;
  * name a local marker file or a loopback HTTP server, the same playlists renamed {@code .mp4} /
  * {@code .avi}, an MP4 whose {@code mvhd}/{@code mdhd}/{@code tkhd} claim 2 s for 60 s of content,
  * huge-dimension PNG/WebP/JPEG headers, a real zlib decompression bomb, a truncated MP4, an
- * ID3-wrapped playlist (ffmpeg's own probing skips ID3 and then sees HLS) and an ANSI text file
+ * MP4 whose frames are noise behind a valid index, an ID3-wrapped playlist (ffmpeg's own probing skips ID3 and then sees HLS) and an ANSI text file
  * (ffmpeg's {@code tty} demuxer). Every item must be refused by every upload function.
  */
 final class HostileMedia implements AutoCloseable {
@@ -67,6 +67,7 @@ final class HostileMedia implements AutoCloseable {
     items.put("jpeg-huge-header.jpg", jpegHugeHeader());
     items.put("png-decompression-bomb.png", pngBomb(12_000, 12_000));
     items.put("truncated.mp4", truncatedMp4(dir));
+    items.put("garbage-frames.mp4", garbageFrames(dir));
     items.put("polyglot-id3-hls.mp3", id3Wrapped(hlsAudio));
     items.put("ansi-art.ans", "\u001b[31mred\u001b[0m text for the tty demuxer\n".getBytes(StandardCharsets.UTF_8));
   }
@@ -139,6 +140,19 @@ final class HostileMedia implements AutoCloseable {
         "-movflags", "+faststart");
     byte[] b = MediaFixtures.read(clip);
     return Arrays.copyOf(b, b.length / 2);
+  }
+
+  /** A valid MP4 index over frames overwritten with noise: it probes fine and decodes to nothing. */
+  static byte[] garbageFrames(Path dir) {
+    Path clip = MediaFixtures.ffmpeg(dir, "four.mp4", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+        "-f", "lavfi", "-i", "sine=duration=4", "-t", "4", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
+        "-movflags", "+faststart");
+    byte[] b = MediaFixtures.read(clip);
+    java.util.Random noise = new java.util.Random(1);
+    for (int i = indexOf(b, "mdat", 0) + 4; i < b.length; i++) {
+      b[i] = (byte) noise.nextInt(256);
+    }
+    return b;
   }
 
   /** A WebP whose extended header (VP8X) declares a 16384 × 16384 canvas (268 MP). */
