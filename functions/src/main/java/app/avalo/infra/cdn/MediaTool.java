@@ -95,6 +95,14 @@ public final class MediaTool {
       return new Limits(t, memoryBytes, maxFileBytes, maxOutputBytes, maxSeconds);
     }
 
+    /**
+     * RLIMIT_FSIZE: above {@code -fs}, which stops a writer only after the packet that crossed it
+     * (and then writes a trailer), so only a writer without {@code -fs} meets the kernel's limit.
+     */
+    long fileSizeRlimit() {
+      return maxFileBytes + maxFileBytes / 8 + MIB;
+    }
+
     /** CPU seconds for RLIMIT_CPU: every thread busy for the whole timeout, plus start-up. */
     long cpuSeconds(int threads) {
       return timeout.toSeconds() * Math.max(1, threads) + 5;
@@ -497,7 +505,7 @@ public final class MediaTool {
         "--as=" + limits.memoryBytes(),
         // soft:hard — SIGXCPU at the soft limit, SIGKILL 5 s later if it ignores that.
         "--cpu=" + limits.cpuSeconds(sandbox.threads()) + ":" + (limits.cpuSeconds(sandbox.threads()) + 5),
-        "--fsize=" + limits.maxFileBytes(),
+        "--fsize=" + limits.fileSizeRlimit(),
         "--nofile=64",
         "--core=0",
         "--"));
@@ -581,13 +589,20 @@ public final class MediaTool {
     return FailureKind.EXIT;
   }
 
+  /** Kills the child and everything it started, and waits until they are gone. */
   private static void kill(Process process) {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    tree.forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
     try {
       process.waitFor(10, TimeUnit.SECONDS);
+      for (ProcessHandle p : tree) {
+        p.onExit().get(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      Log.error("a media tool's child process did not exit after SIGKILL", Map.of(), e);
     }
   }
 
