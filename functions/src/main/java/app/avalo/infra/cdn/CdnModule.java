@@ -46,10 +46,12 @@ public final class CdnModule {
     this.egress = egress != null ? egress : configuredEgress(app, config);
     this.costSink = costSink != null ? costSink : new LedgerBandwidthCostSink(
         new FirestoreBandwidthCostSink(app.firestore(), app.clock()), () -> CostModule.of(app).ledger());
+    MediaQuota quota = new MediaQuota(() -> CostModule.of(app).throttles());
     ImagePipeline pipeline = new ImagePipeline(config.imageMaxPixels(), new AvifEncoder(tool, config.avifEnabled()));
-    this.images = new ImageAssets(pipeline, storage, assets, app.clock(), config.imageMaxBytes(), config.deleteOriginals());
-    this.videos = new VideoAssets(tool, storage, assets, config);
-    this.voice = new VoiceAssets(tool, storage, assets, config);
+    this.images = new ImageAssets(pipeline, storage, assets, quota, config.imageMaxBytes(),
+        config.deleteOriginals());
+    this.videos = new VideoAssets(tool, storage, assets, quota, config);
+    this.voice = new VoiceAssets(tool, storage, assets, quota, config);
     this.progressive = new ProgressiveImages(assets, storage);
     this.purges = new PurgeService(app.firestore(), app.clock(), this.purger, assets, storage,
         config.purgeAllMinInterval());

@@ -4,7 +4,7 @@ import app.avalo.infra.platform.Log;
 import com.google.cloud.storage.Blob;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
+import app.avalo.infra.cost.CostService;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,16 +24,16 @@ final class ImageAssets {
   private final ImagePipeline pipeline;
   private final MediaStorage storage;
   private final AssetStore assets;
-  private final Clock clock;
+  private final MediaQuota quota;
   private final long maxBytes;
   private final boolean deleteOriginals;
 
-  ImageAssets(ImagePipeline pipeline, MediaStorage storage, AssetStore assets, Clock clock, long maxBytes,
+  ImageAssets(ImagePipeline pipeline, MediaStorage storage, AssetStore assets, MediaQuota quota, long maxBytes,
       boolean deleteOriginals) {
     this.pipeline = pipeline;
     this.storage = storage;
     this.assets = assets;
-    this.clock = clock;
+    this.quota = quota;
     this.maxBytes = maxBytes;
     this.deleteOriginals = deleteOriginals;
   }
@@ -58,6 +58,7 @@ final class ImageAssets {
   private Map<String, Object> processImage(String uid, MediaSource source) {
     byte[] bytes = bytesOf(source);
     ImageDecoder.Decoded decoded = pipeline.decode(bytes, source.field());
+    quota.charge(uid, CostService.CDN);
     ImagePipeline.Result result = pipeline.process(decoded);
     String assetId = "img_" + UUID.randomUUID().toString().replace("-", "");
     String prefix = "media/" + AssetType.IMAGE.folder() + "/" + uid + "/" + assetId + "/";

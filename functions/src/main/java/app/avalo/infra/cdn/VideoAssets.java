@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.cost.CostService;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Log;
 import app.avalo.infra.platform.Status;
@@ -48,12 +49,14 @@ final class VideoAssets {
   private final MediaTool tool;
   private final MediaStorage storage;
   private final AssetStore assets;
+  private final MediaQuota quota;
   private final CdnConfig config;
 
-  VideoAssets(MediaTool tool, MediaStorage storage, AssetStore assets, CdnConfig config) {
+  VideoAssets(MediaTool tool, MediaStorage storage, AssetStore assets, MediaQuota quota, CdnConfig config) {
     this.tool = tool;
     this.storage = storage;
     this.assets = assets;
+    this.quota = quota;
     this.config = config;
   }
 
@@ -95,6 +98,7 @@ final class VideoAssets {
       fields.put("durationMs", Math.round(probe.durationSeconds() * 1000));
       fields.put("hasAudio", probe.audio() != null);
       fields.put("storagePrefix", prefix);
+      quota.charge(uid, CostService.VIDEO);
       Optional<AssetStore.Asset> running = assets.startProcessing(assetId, AssetType.VIDEO, uid, fields);
       if (running.isPresent()) {
         return view(running.get()); // a concurrent retry got there first

@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.cost.CostService;
 import app.avalo.infra.platform.ApiException;
 import com.google.cloud.storage.Blob;
 import java.io.IOException;
@@ -28,12 +29,14 @@ final class VoiceAssets {
   private final MediaTool tool;
   private final MediaStorage storage;
   private final AssetStore assets;
+  private final MediaQuota quota;
   private final CdnConfig config;
 
-  VoiceAssets(MediaTool tool, MediaStorage storage, AssetStore assets, CdnConfig config) {
+  VoiceAssets(MediaTool tool, MediaStorage storage, AssetStore assets, MediaQuota quota, CdnConfig config) {
     this.tool = tool;
     this.storage = storage;
     this.assets = assets;
+    this.quota = quota;
     this.config = config;
   }
 
@@ -68,6 +71,7 @@ final class VoiceAssets {
             + " long; the limit is " + VideoAssets.clock(config.voiceMaxSeconds()));
       }
       tool.requireDecodable(input, VideoAssets.DECODE_CHECK_SECONDS, probeLimits);
+      quota.charge(uid, CostService.CDN);
       Path out = work.resolve("voice.ogg");
       // ~32 kb/s Opus: 16 KiB per second of the cap leaves four times the room it needs.
       long maxOutput = Math.max(8L << 20, config.voiceMaxSeconds() * 16L * 1024);
