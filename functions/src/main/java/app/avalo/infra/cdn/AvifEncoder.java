@@ -26,6 +26,11 @@ final class AvifEncoder {
     this.enabled = enabled;
   }
 
+  /** A work directory for the encodes of one image. */
+  WorkDir workDir() {
+    return tool.workDir("avif");
+  }
+
   /** Why AVIF cannot be produced on this instance at all, or empty when it can. */
   Optional<String> unavailableReason() {
     if (!enabled) {
@@ -64,13 +69,14 @@ final class AvifEncoder {
       List<String> codec = tool.hasEncoder("libaom-av1")
           ? List.of("-c:v", "libaom-av1", "-crf", "32", "-cpu-used", "8", "-row-mt", "1")
           : List.of("-c:v", "libsvtav1", "-crf", "35", "-preset", "10");
-      List<String> args = new java.util.ArrayList<>(List.of(
-          "-f", "rawvideo", "-pix_fmt", "rgb24", "-video_size", w + "x" + h, "-i", raw.getFileName().toString(),
-          "-frames:v", "1", "-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p",
+      List<String> options = new java.util.ArrayList<>(List.of("-frames:v", "1",
+          "-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p",
           "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "iec61966-2-1"));
-      args.addAll(codec);
-      args.addAll(List.of("-still-picture", "1", "-f", "avif", out.getFileName().toString()));
-      tool.ffmpeg(args, TIMEOUT, workDir);
+      options.addAll(codec);
+      options.addAll(List.of("-still-picture", "1", "-f", "avif"));
+      // Our own pixels, at most 3840 px on the long edge: a still takes well under these limits.
+      tool.encodeRaw(raw, w, h, List.of(new MediaTool.Output(options, out.getFileName().toString(), true)),
+          new MediaTool.Limits(TIMEOUT, 1024L * 1024 * 1024, 64L * 1024 * 1024, 0, 1), workDir);
       return Files.readAllBytes(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

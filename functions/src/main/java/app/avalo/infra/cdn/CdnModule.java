@@ -47,7 +47,8 @@ public final class CdnModule {
     ConfigReader reader = app.configReader();
     this.config = CdnConfig.read(reader, app.config());
     reader.throwIfInvalid();
-    this.tool = new MediaTool(config.ffmpegPath(), config.ffprobePath());
+    this.tool = new MediaTool(config.ffmpegPath(), config.ffprobePath(),
+        new MediaTool.Sandbox(config.prlimitPath(), config.mediaThreads(), config.mediaWorkDir()));
     SignedUrls signedUrls = new SignedUrls(app.storage(), urlSigner(app, config), config.signedUrlHost(),
         config.signedUrlTtl());
     this.storage = new MediaStorage(app.storage(), config.mediaBucket(), config.uploadBucket(), config.publicBaseUrl(),
@@ -57,10 +58,12 @@ public final class CdnModule {
     this.egress = egress != null ? egress : configuredEgress(app, config);
     this.costSink = costSink != null ? costSink : new LedgerBandwidthCostSink(
         new FirestoreBandwidthCostSink(app.firestore(), app.clock()), () -> CostModule.of(app).ledger());
+    MediaQuota quota = new MediaQuota(() -> CostModule.of(app).throttles());
     ImagePipeline pipeline = new ImagePipeline(config.imageMaxPixels(), new AvifEncoder(tool, config.avifEnabled()));
-    this.images = new ImageAssets(pipeline, storage, assets, app.clock(), config.imageMaxBytes(), config.deleteOriginals());
-    this.videos = new VideoAssets(tool, storage, assets, config);
-    this.voice = new VoiceAssets(tool, storage, assets, config);
+    this.images = new ImageAssets(pipeline, storage, assets, quota, config.imageMaxBytes(),
+        config.deleteOriginals());
+    this.videos = new VideoAssets(tool, storage, assets, quota, config);
+    this.voice = new VoiceAssets(tool, storage, assets, quota, config);
     this.progressive = new ProgressiveImages(assets, storage);
     this.purges = new PurgeService(app.firestore(), app.clock(), this.purger, assets, storage,
         config.purgeAllMinInterval());

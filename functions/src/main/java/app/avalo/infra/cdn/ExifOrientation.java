@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -47,7 +46,7 @@ final class ExifOrientation {
       if (start < 0) {
         return UPRIGHT;
       }
-      try (ImageInputStream in = ImageIO.createImageInputStream(
+      try (ImageInputStream in = new javax.imageio.stream.MemoryCacheImageInputStream(
           new ByteArrayInputStream(tiff, start, tiff.length - start))) {
         Directory exif = new TIFFReader().read(in);
         Directory ifd0 = exif instanceof CompoundDirectory compound && compound.directoryCount() > 0
@@ -100,7 +99,7 @@ final class ExifOrientation {
   }
 
   private static byte[] jpegExif(byte[] file) throws IOException {
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(file))) {
+    try (ImageInputStream in = new javax.imageio.stream.MemoryCacheImageInputStream(new ByteArrayInputStream(file))) {
       List<JPEGSegment> segments = JPEGSegmentUtil.readSegments(in, APP1, "Exif");
       return segments.isEmpty() ? null : segments.get(0).data().readAllBytes();
     }

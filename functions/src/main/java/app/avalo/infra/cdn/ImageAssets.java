@@ -4,7 +4,7 @@ import app.avalo.infra.platform.Log;
 import com.google.cloud.storage.Blob;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
+import app.avalo.infra.cost.CostService;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,16 +24,16 @@ final class ImageAssets {
   private final ImagePipeline pipeline;
   private final MediaStorage storage;
   private final AssetStore assets;
-  private final Clock clock;
+  private final MediaQuota quota;
   private final long maxBytes;
   private final boolean deleteOriginals;
 
-  ImageAssets(ImagePipeline pipeline, MediaStorage storage, AssetStore assets, Clock clock, long maxBytes,
+  ImageAssets(ImagePipeline pipeline, MediaStorage storage, AssetStore assets, MediaQuota quota, long maxBytes,
       boolean deleteOriginals) {
     this.pipeline = pipeline;
     this.storage = storage;
     this.assets = assets;
-    this.clock = clock;
+    this.quota = quota;
     this.maxBytes = maxBytes;
     this.deleteOriginals = deleteOriginals;
   }
@@ -47,18 +47,27 @@ final class ImageAssets {
    * the private media and answered with signed URLs.
    */
   Map<String, Object> uploadImage(String uid, MediaSource source, boolean privateMedia) {
+    try {
+      return processImage(uid, source, privateMedia);
+    } finally {
+      if (source instanceof MediaSource.Uploaded uploaded && deleteOriginals) {
+        // The original still carries the EXIF/GPS block the variants are stripped of: it goes
+        // whether the upload succeeded or was refused.
+        storage.deleteUploadQuietly(uploaded.path());
+      }
+    }
+  }
+
+  private Map<String, Object> processImage(String uid, MediaSource source, boolean privateMedia) {
     byte[] bytes = bytesOf(source);
     ImageDecoder.Decoded decoded = pipeline.decode(bytes, source.field());
+    quota.charge(uid, CostService.CDN);
     ImagePipeline.Result result = pipeline.process(decoded);
     String assetId = "img_" + UUID.randomUUID().toString().replace("-", "");
     String prefix = AssetType.IMAGE.prefix(assetId, privateMedia);
     List<Variant> variants = store(result, prefix, AssetType.IMAGE, uid, assetId);
     Map<String, Object> fields = fields(result, prefix, source, bytes.length);
     record(() -> assets.saveReady(assetId, AssetType.IMAGE, uid, fields, variants, null), variants);
-    if (source instanceof MediaSource.Uploaded uploaded && deleteOriginals) {
-      // The original still carries the EXIF/GPS block the variants were stripped of.
-      storage.deleteUpload(uploaded.path());
-    }
     Log.info("image processed", Map.of("assetId", assetId, "variants", variants.size(), "notes", result.notes()));
     return response(assetId, AssetType.IMAGE, result, variants);
   }

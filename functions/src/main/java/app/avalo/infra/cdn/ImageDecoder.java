@@ -15,11 +15,12 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes untrusted image bytes safely: the real format from the magic bytes, the dimensions from
  * the header and the pixel cap checked <em>before</em> any pixel is decoded (a 80 000 × 80 000
- * header would otherwise allocate 25 GB), JPEGs much larger than the output subsampled while
+ * header would otherwise allocate 25 GB), images much larger than the output subsampled while
  * decoding, truncated or corrupt data refused, EXIF orientation applied. The result is an sRGB
  * {@code TYPE_INT_RGB} or {@code TYPE_INT_ARGB} image — no metadata survives decoding.
  */
@@ -49,7 +50,9 @@ final class ImageDecoder {
     List<String> warnings = new ArrayList<>();
     IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
     reader.addIIOReadWarningListener(listener);
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    // A memory-cached stream: ImageIO's default caches to a temp file, and nothing of a user's
+    // upload should land on disk.
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       reader.setInput(in, true, false);
       int width;
       int height;
@@ -68,10 +71,11 @@ final class ImageDecoder {
             width, height, width * (double) height / 1e6, maxPixels / 1e6));
       }
       ImageReadParam param = reader.getDefaultReadParam();
-      int factor = format == ImageFormat.JPEG ? Math.max(1, Math.max(width, height) / maxLongEdge) : 1;
+      int factor = Math.max(1, Math.max(width, height) / maxLongEdge);
       if (factor >= 2) {
-        // Decode a 100 MP photo at ≥ the output size instead of at full size: a quarter or less
-        // of the memory, and the final resample still sees enough pixels for a sharp result.
+        // Decode a 100 MP image at ≥ the output size instead of at full size: a quarter or less
+        // of the memory (a 10 000 × 10 000 PNG of one colour is a few KB and would otherwise take
+        // 400 MB of heap), and the final resample still sees enough pixels for a sharp result.
         param.setSourceSubsampling(factor, factor, 0, 0);
       }
       BufferedImage raw;

@@ -72,7 +72,8 @@ final class ImageEncoder {
 
   private static byte[] write(ImageWriter writer, BufferedImage image, ImageWriteParam param) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+    // In memory: ImageIO would otherwise cache through a temp file.
+    try (ImageOutputStream out = new javax.imageio.stream.MemoryCacheImageOutputStream(bytes)) {
       writer.setOutput(out);
       writer.write(null, new IIOImage(image, null, null), param);
     } catch (IOException e) {

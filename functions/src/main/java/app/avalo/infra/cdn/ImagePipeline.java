@@ -62,7 +62,7 @@ final class ImagePipeline {
     Optional<String> avifOff = avif.unavailableReason();
     avifOff.ifPresent(notes::add);
     List<Encoded> variants = new ArrayList<>();
-    try (WorkDir work = WorkDir.create("avif")) {
+    try (WorkDir work = avif.workDir()) {
       for (int i = 0; i < sizes.size(); i++) {
         BufferedImage image = sizes.get(i);
         String name = names.get(i);

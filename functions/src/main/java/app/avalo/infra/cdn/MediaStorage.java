@@ -87,8 +87,13 @@ final class MediaStorage {
     }
   }
 
-  void deleteUpload(UploadPath path) {
-    storage.delete(BlobId.of(uploadBucket, path.value()));
+  /** Deletes an original after its job ended either way; a failure is logged, not thrown over the job's result. */
+  void deleteUploadQuietly(UploadPath path) {
+    try {
+      storage.delete(BlobId.of(uploadBucket, path.value()));
+    } catch (StorageException e) {
+      Log.error("could not delete an uploaded original", Map.of("path", path.value()), e);
+    }
   }
 
   Stored put(String path, byte[] bytes, String contentType, CachePolicy cache, Map<String, String> metadata) {

@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.cost.CostService;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Log;
 import app.avalo.infra.platform.Status;
@@ -39,16 +40,23 @@ final class VideoAssets {
   private static final double PREVIEW_SECONDS = 3;
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STILL_TIMEOUT = Duration.ofSeconds(120);
+  /** One HLS segment: ~6 s at the top rung's ~5 Mb/s is ~4 MB; far above that is not ours. */
+  private static final long SEGMENT_FILE_BYTES = 256L << 20;
+  private static final long STILL_FILE_BYTES = 64L << 20;
+  /** Decoded before the asset is claimed: garbage frames behind a valid index are refused unwritten. */
+  static final double DECODE_CHECK_SECONDS = 2;
 
   private final MediaTool tool;
   private final MediaStorage storage;
   private final AssetStore assets;
+  private final MediaQuota quota;
   private final CdnConfig config;
 
-  VideoAssets(MediaTool tool, MediaStorage storage, AssetStore assets, CdnConfig config) {
+  VideoAssets(MediaTool tool, MediaStorage storage, AssetStore assets, MediaQuota quota, CdnConfig config) {
     this.tool = tool;
     this.storage = storage;
     this.assets = assets;
+    this.quota = quota;
     this.config = config;
   }
 
@@ -62,10 +70,22 @@ final class VideoAssets {
     if (existing.isPresent() && !AssetStore.FAILED.equals(existing.get().status())) {
       return view(existing.get());
     }
+    try {
+      return process(uid, path, assetId);
+    } finally {
+      if (config.deleteOriginals()) {
+        // Success or failure, the original goes: a refused upload must not stay readable either.
+        storage.deleteUploadQuietly(path);
+      }
+    }
+  }
+
+  private Map<String, Object> process(String uid, UploadPath path, String assetId) {
     Blob blob = storage.upload(path, "path", config.videoMaxBytes());
-    try (WorkDir work = WorkDir.create("video")) {
-      Path input = work.resolve("source");
-      storage.download(blob, input);
+    try (WorkDir work = tool.workDir("video")) {
+      Path file = work.resolve("source");
+      storage.download(blob, file);
+      MediaTool.Input input = tool.open(file, MediaKind.VIDEO, "path");
       MediaTool.MediaProbe probe = probe(input);
       String prefix = AssetType.VIDEO.prefix(assetId, false);
       List<HlsLadder.Rendition> ladder = HlsLadder.forSource(probe.video().width(), probe.video().height());
@@ -78,6 +98,7 @@ final class VideoAssets {
       fields.put("durationMs", Math.round(probe.durationSeconds() * 1000));
       fields.put("hasAudio", probe.audio() != null);
       fields.put("storagePrefix", prefix);
+      quota.charge(uid, CostService.VIDEO);
       Optional<AssetStore.Asset> running = assets.startProcessing(assetId, AssetType.VIDEO, uid, fields);
       if (running.isPresent()) {
         return view(running.get()); // a concurrent retry got there first
@@ -88,9 +109,6 @@ final class VideoAssets {
         fields.put("width", (long) top.width());
         fields.put("height", (long) top.height());
         assets.saveReady(assetId, AssetType.VIDEO, uid, fields, variants, null);
-        if (config.deleteOriginals()) {
-          storage.deleteUpload(path);
-        }
         Log.info("video processed", Map.of("assetId", assetId, "renditions", ladder.size()));
         return view(assets.find(assetId).orElseThrow());
       } catch (RuntimeException e) {
@@ -98,8 +116,9 @@ final class VideoAssets {
         storage.deleteQuietly(storage.list(prefix));
         assets.markFailed(assetId, reason);
         Log.error("video processing failed", Map.of("assetId", assetId, "reason", reason), e);
+        // ApiException messages are written for the caller; anything else stays in the log.
         Status status = e instanceof ApiException api ? api.status() : Status.INTERNAL;
-        throw new ApiException(status, "video processing failed: " + reason,
+        throw new ApiException(status, e instanceof ApiException ? reason : "video processing failed",
             Map.of("assetId", assetId, "status", AssetStore.FAILED));
       }
     }
@@ -132,13 +151,9 @@ final class VideoAssets {
     }
   }
 
-  private MediaTool.MediaProbe probe(Path input) {
-    MediaTool.MediaProbe probe;
-    try {
-      probe = tool.probe(input, PROBE_TIMEOUT);
-    } catch (MediaTool.ToolFailure e) {
-      throw ApiException.invalidArgument("path", "is not a readable video (" + e.reason() + ")");
-    }
+  private MediaTool.MediaProbe probe(MediaTool.Input input) {
+    MediaTool.Limits limits = MediaTool.Limits.probe(PROBE_TIMEOUT, config.mediaToolMemoryBytes());
+    MediaTool.MediaProbe probe = tool.probe(input, limits);
     if (probe.video() == null) {
       throw ApiException.invalidArgument("path", "has no video stream");
     }
@@ -159,10 +174,11 @@ final class VideoAssets {
       throw ApiException.invalidArgument("path", "the video is " + clock(duration) + " long; the limit is "
           + clock(config.videoMaxSeconds()));
     }
+    tool.requireDecodable(input, DECODE_CHECK_SECONDS, limits);
     return probe;
   }
 
-  private List<Variant> transcode(WorkDir work, Path input, MediaTool.MediaProbe probe,
+  private List<Variant> transcode(WorkDir work, MediaTool.Input input, MediaTool.MediaProbe probe,
       List<HlsLadder.Rendition> ladder, String prefix, String uid, String assetId) {
     Path hls = work.resolve("hls");
     try {
@@ -171,7 +187,7 @@ final class VideoAssets {
       throw new UncheckedIOException(e);
     }
     boolean audio = probe.audio() != null;
-    List<String> args = new ArrayList<>(List.of("-i", input.toAbsolutePath().toString()));
+    List<String> args = new ArrayList<>();
     StringBuilder filter = new StringBuilder("[0:v]split=" + ladder.size());
     for (int i = 0; i < ladder.size(); i++) {
       filter.append("[s").append(i).append("]");
@@ -206,16 +222,24 @@ final class VideoAssets {
     args.addAll(List.of("-f", "hls", "-hls_time", Integer.toString(SEGMENT_SECONDS), "-hls_playlist_type", "vod",
         "-hls_flags", "independent_segments", "-hls_segment_type", "mpegts",
         "-hls_segment_filename", "%v/seg_%03d.ts", "-master_pl_name", "master.m3u8",
-        "-var_stream_map", streamMap.toString(), "%v/index.m3u8"));
-    tool.ffmpeg(args, config.videoTranscodeTimeout(), hls);
+        "-var_stream_map", streamMap.toString()));
+    // The HLS muxer writes many files, so -fs cannot cap it: RLIMIT_FSIZE caps each segment and
+    // the work directory budget the whole ladder (1.5 × what the ladder's bitrates need).
+    long ladderBytesPerSecond = ladder.stream().mapToLong(HlsLadder.Rendition::bandwidth).sum() / 8;
+    long budget = (long) (ladderBytesPerSecond * 1.5 * (probe.durationSeconds() + SEGMENT_SECONDS)) + (64L << 20);
+    MediaTool.Limits limits = new MediaTool.Limits(config.videoTranscodeTimeout(), config.videoToolMemoryBytes(),
+        SEGMENT_FILE_BYTES, budget, Math.min(config.videoMaxSeconds(), probe.durationSeconds() + 1));
+    tool.transcode(input, List.of(), List.of(new MediaTool.Output(args, "%v/index.m3u8", false)), limits, hls);
 
     HlsLadder.Rendition top = ladder.get(0);
     Path poster = work.resolve("poster.jpg");
     double at = Math.min(1.0, probe.durationSeconds() / 2);
-    tool.ffmpeg(List.of("-ss", String.format(Locale.ROOT, "%.3f", at), "-i", input.toAbsolutePath().toString(),
-        "-frames:v", "1", "-vf", "scale=" + top.width() + ":" + top.height(), "-q:v", "3", poster.toString()),
-        STILL_TIMEOUT, work.path());
-    Preview preview = preview(work, input, probe);
+    MediaTool.Limits still = new MediaTool.Limits(STILL_TIMEOUT, config.videoToolMemoryBytes(), STILL_FILE_BYTES, 0,
+        PREVIEW_SECONDS);
+    tool.transcode(input, List.of("-ss", String.format(Locale.ROOT, "%.3f", at)), List.of(new MediaTool.Output(
+        List.of("-frames:v", "1", "-vf", "scale=" + top.width() + ":" + top.height(), "-q:v", "3"), poster.toString(),
+        true)), still, work.path());
+    Preview preview = preview(work, input, probe, still);
 
     Map<String, String> meta = Map.of("owner", uid, "assetId", assetId);
     List<Variant> variants = new ArrayList<>();
@@ -249,25 +273,24 @@ final class VideoAssets {
 
   private record Preview(Path file, String format, String extension, String contentType, int width, int height) {}
 
-  private Preview preview(WorkDir work, Path input, MediaTool.MediaProbe probe) {
+  private Preview preview(WorkDir work, MediaTool.Input input, MediaTool.MediaProbe probe, MediaTool.Limits still) {
     int w = probe.video().width();
     int h = probe.video().height();
     double scale = Math.min(1.0, PREVIEW_EDGE / (double) Math.max(w, h));
     int pw = Math.max(2, (int) Math.round(w * scale) / 2 * 2);
     int ph = Math.max(2, (int) Math.round(h * scale) / 2 * 2);
-    String seconds = String.format(Locale.ROOT, "%.3f", Math.min(PREVIEW_SECONDS, probe.durationSeconds()));
-    String source = input.toAbsolutePath().toString();
+    MediaTool.Limits limits = still.withMaxSeconds(Math.min(PREVIEW_SECONDS, probe.durationSeconds()));
     if (tool.hasEncoder("libwebp_anim")) {
       Path out = work.resolve("preview.webp");
-      tool.ffmpeg(List.of("-t", seconds, "-i", source, "-an", "-vf", "fps=10,scale=" + pw + ":" + ph,
-          "-c:v", "libwebp_anim", "-loop", "0", "-quality", "60", "-lossless", "0", out.toString()),
-          STILL_TIMEOUT, work.path());
+      tool.transcode(input, List.of(), List.of(new MediaTool.Output(List.of("-an", "-vf", "fps=10,scale=" + pw + ":" + ph,
+          "-c:v", "libwebp_anim", "-loop", "0", "-quality", "60", "-lossless", "0"), out.toString(), true)),
+          limits, work.path());
       return new Preview(out, "webp", "webp", "image/webp", pw, ph);
     }
     Path out = work.resolve("preview.gif");
-    tool.ffmpeg(List.of("-t", seconds, "-i", source, "-an", "-filter_complex",
-        "fps=10,scale=" + pw + ":" + ph + ",split[a][b];[a]palettegen[p];[b][p]paletteuse", "-loop", "0", out.toString()),
-        STILL_TIMEOUT, work.path());
+    tool.transcode(input, List.of(), List.of(new MediaTool.Output(List.of("-an", "-filter_complex",
+        "fps=10,scale=" + pw + ":" + ph + ",split[a][b];[a]palettegen[p];[b][p]paletteuse", "-loop", "0"),
+        out.toString(), true)), limits, work.path());
     return new Preview(out, "gif", "gif", "image/gif", pw, ph);
   }
 
@@ -280,9 +303,6 @@ final class VideoAssets {
   }
 
   private static String reason(RuntimeException e) {
-    if (e instanceof MediaTool.ToolFailure failure) {
-      return failure.getMessage();
-    }
     if (e instanceof ApiException api) {
       return api.getMessage();
     }

@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.cost.CostService;
 import app.avalo.infra.platform.ApiException;
 import com.google.cloud.storage.Blob;
 import java.io.IOException;
@@ -28,26 +29,36 @@ final class VoiceAssets {
   private final MediaTool tool;
   private final MediaStorage storage;
   private final AssetStore assets;
+  private final MediaQuota quota;
   private final CdnConfig config;
 
-  VoiceAssets(MediaTool tool, MediaStorage storage, AssetStore assets, CdnConfig config) {
+  VoiceAssets(MediaTool tool, MediaStorage storage, AssetStore assets, MediaQuota quota, CdnConfig config) {
     this.tool = tool;
     this.storage = storage;
     this.assets = assets;
+    this.quota = quota;
     this.config = config;
   }
 
   Map<String, Object> optimize(String uid, MediaSource source) {
-    tool.requireEncoder("libopus", "voice messages");
-    try (WorkDir work = WorkDir.create("voice")) {
-      Path input = work.resolve("source");
-      long sourceBytes = fetch(source, input);
-      MediaTool.MediaProbe probe;
-      try {
-        probe = tool.probe(input, PROBE_TIMEOUT);
-      } catch (MediaTool.ToolFailure e) {
-        throw ApiException.invalidArgument(source.field(), "is not readable audio (" + e.reason() + ")");
+    try {
+      return process(uid, source);
+    } finally {
+      if (source instanceof MediaSource.Uploaded uploaded && config.deleteOriginals()) {
+        // Success or failure, the original goes: a refused upload must not stay readable either.
+        storage.deleteUploadQuietly(uploaded.path());
       }
+    }
+  }
+
+  private Map<String, Object> process(String uid, MediaSource source) {
+    tool.requireEncoder("libopus", "voice messages");
+    try (WorkDir work = tool.workDir("voice")) {
+      Path file = work.resolve("source");
+      long sourceBytes = fetch(source, file);
+      MediaTool.Input input = tool.open(file, MediaKind.AUDIO, source.field());
+      MediaTool.Limits probeLimits = MediaTool.Limits.probe(PROBE_TIMEOUT, config.mediaToolMemoryBytes());
+      MediaTool.MediaProbe probe = tool.probe(input, probeLimits);
       if (probe.audio() == null) {
         throw ApiException.invalidArgument(source.field(), "has no audio stream");
       }
@@ -59,14 +70,16 @@ final class VoiceAssets {
         throw ApiException.invalidArgument(source.field(), "the recording is " + VideoAssets.clock(duration)
             + " long; the limit is " + VideoAssets.clock(config.voiceMaxSeconds()));
       }
+      tool.requireDecodable(input, VideoAssets.DECODE_CHECK_SECONDS, probeLimits);
+      quota.charge(uid, CostService.CDN);
       Path out = work.resolve("voice.ogg");
-      try {
-        tool.ffmpeg(List.of("-i", input.toString(), "-vn", "-map", "0:a:0", "-af", LOUDNORM,
-            "-ac", "1", "-ar", "48000", "-c:a", "libopus", "-b:a", Integer.toString(BITRATE), "-vbr", "constrained",
-            "-application", "voip", "-map_metadata", "-1", "-f", "ogg", out.toString()), ENCODE_TIMEOUT, work.path());
-      } catch (MediaTool.ToolFailure e) {
-        throw ApiException.invalidArgument(source.field(), "the audio could not be decoded (" + e.reason() + ")");
-      }
+      // ~32 kb/s Opus: 16 KiB per second of the cap leaves four times the room it needs.
+      long maxOutput = Math.max(8L << 20, config.voiceMaxSeconds() * 16L * 1024);
+      tool.transcode(input, List.of(), List.of(new MediaTool.Output(List.of("-vn", "-map", "0:a:0", "-af", LOUDNORM,
+              "-ac", "1", "-ar", "48000", "-c:a", "libopus", "-b:a", Integer.toString(BITRATE), "-vbr", "constrained",
+              "-application", "voip", "-map_metadata", "-1", "-f", "ogg"), out.toString(), true)),
+          new MediaTool.Limits(ENCODE_TIMEOUT, config.mediaToolMemoryBytes(), maxOutput, 0, config.voiceMaxSeconds()),
+          work.path());
       String assetId = "voc_" + UUID.randomUUID().toString().replace("-", "");
       String prefix = AssetType.VOICE.prefix(assetId, true); // voice messages are private media
       String path = prefix + "voice.ogg";
@@ -85,9 +98,6 @@ final class VoiceAssets {
       } catch (RuntimeException e) {
         storage.deleteQuietly(List.of(path));
         throw e;
-      }
-      if (source instanceof MediaSource.Uploaded uploaded && config.deleteOriginals()) {
-        storage.deleteUpload(uploaded.path());
       }
       Map<String, Object> response = new LinkedHashMap<>();
       response.put("assetId", assetId);

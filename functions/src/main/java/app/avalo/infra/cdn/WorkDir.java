@@ -17,9 +17,10 @@ final class WorkDir implements AutoCloseable {
     this.path = path;
   }
 
-  static WorkDir create(String purpose) {
+  static WorkDir create(Path root, String purpose) {
     try {
-      return new WorkDir(Files.createTempDirectory("avalo-" + purpose + "-"));
+      Files.createDirectories(root);
+      return new WorkDir(Files.createTempDirectory(root, "avalo-" + purpose + "-"));
     } catch (IOException e) {
       throw new UncheckedIOException("could not create a temporary directory", e);
     }

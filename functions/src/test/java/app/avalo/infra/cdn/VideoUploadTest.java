@@ -198,7 +198,7 @@ class VideoUploadTest {
 
     var text = uploadVideo(t, "uploads/" + user.uid() + "/notes.mp4");
     assertEquals(400, text.status(), text.body());
-    assertTrue(text.errorMessage().contains("not a readable video"), text.errorMessage());
+    assertTrue(text.errorMessage().contains("not a supported video file"), text.errorMessage());
     var image = uploadVideo(t, "uploads/" + user.uid() + "/still.png");
     assertEquals(400, image.status(), image.body());
     var foreign = uploadVideo(t, "uploads/" + other.uid() + "/clip.mp4");
