@@ -28,23 +28,29 @@ public final class GrantAdmin {
         ? GoogleCredentials.create(null) : GoogleCredentials.getApplicationDefault());
     FirebaseApp app = FirebaseApp.initializeApp(options.build(), "grant-admin");
     try {
-      FirebaseAuth auth = FirebaseAuth.getInstance(app);
-      UserRecord user;
-      try {
-        user = auth.getUserByEmail(args[1]);
-      } catch (FirebaseAuthException e) {
-        System.err.println("error: no user " + args[1] + " in project " + args[0]
-            + " (sign in once so the account exists): " + e.getMessage());
-        System.exit(1);
-        return;
-      }
-      Map<String, Object> claims = new HashMap<>(user.getCustomClaims());
-      claims.put("admin", true);
-      auth.setCustomUserClaims(user.getUid(), claims);
-      System.err.println(args[1] + " (" + user.getUid() + ") is an admin of " + args[0]
+      String uid = grant(FirebaseAuth.getInstance(app), args[1]);
+      System.err.println(args[1] + " (" + uid + ") is an admin of " + args[0]
           + "; the claim is in the user's next ID token (sign out and in, or wait for the hourly refresh).");
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage() + " in project " + args[0]);
+      System.exit(1);
     } finally {
       app.delete();
     }
+  }
+
+  /** Adds {@code admin: true} to the user's custom claims, keeping the others; answers the uid. */
+  static String grant(FirebaseAuth auth, String email) throws FirebaseAuthException {
+    UserRecord user;
+    try {
+      user = auth.getUserByEmail(email);
+    } catch (FirebaseAuthException e) {
+      throw new IllegalArgumentException("no user " + email + " (sign in once so the account exists): "
+          + e.getMessage(), e);
+    }
+    Map<String, Object> claims = new HashMap<>(user.getCustomClaims());
+    claims.put("admin", true);
+    auth.setCustomUserClaims(user.getUid(), claims);
+    return user.getUid();
   }
 }

@@ -88,13 +88,15 @@ class HostileMediaTest {
         if (Emulators.firestoreWriteCount() != writes) {
           problems.add(label + ": Firestore was written");
         }
-        List<String> left = t.objects("");
+        // Both buckets: nothing published, and a user's refused original deleted.
+        List<String> left = new ArrayList<>(t.objectsIn(CdnTestApp.BUCKET, ""));
+        left.addAll(t.objectsIn(CdnTestApp.UPLOADS, ""));
         // A backend's avatar source is not deleted after a refusal (only users' originals are).
         left.remove(path.startsWith("ai-avatars/") ? path : "");
         if (!left.isEmpty()) {
           problems.add(label + ": objects left in Storage: " + left);
         }
-        t.storage.delete(com.google.cloud.storage.BlobId.of(CdnTestApp.BUCKET, path));
+        t.storage.delete(com.google.cloud.storage.BlobId.of(CdnTestApp.bucketOf(path), path));
       }
     }
     assertEquals(corpus.items().size() * 7, attempts);
@@ -114,10 +116,9 @@ class HostileMediaTest {
     assertEquals(400, r.status(), r.body());
     assertEquals("INVALID_ARGUMENT", r.errorStatus());
     assertTrue(r.errorMessage().startsWith("data: is not a supported audio file"), r.errorMessage());
-    // Nothing at all in the bucket (media and uploads share it here): the marker's bytes, or an
-    // Opus made of them, went nowhere.
-    assertEquals(CdnTestApp.BUCKET, CdnModule.of(t.app).config().uploadBucket());
-    assertEquals(List.of(), t.objects(""));
+    // Nothing at all in either bucket: the marker's bytes, or an Opus made of them, went nowhere.
+    assertEquals(List.of(), t.objectsIn(CdnTestApp.BUCKET, ""));
+    assertEquals(List.of(), t.objectsIn(CdnModule.of(t.app).config().uploadBucket(), ""));
     // Control: an unfenced ffprobe follows the same bytes to the marker and reads its 3 s.
     String bare = MediaFixtures.run(corpusDir, "ffprobe", "-v", "error", "-show_entries",
         "format=format_name,duration", "-of", "default=nw=1", corpus.file("hls-local-audio.m3u8").toString());
