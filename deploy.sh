@@ -62,7 +62,7 @@ if [ "$mode" = deploy ] && [ "$dry_run" = false ] && [ "$skip_build" = false ]; 
   cp functions/target/avalo-infra-functions-*-deploy.jar "$deploy_dir/source/"
 fi
 
-# The plan is computed by the deploy module (catalog.json, scheduler.yaml, deploy/deploy.json), built
+# The plan is computed by the deploy module (catalog.json, deploy/deploy.json), built
 # inside the reactor: no dev stack, no test-jar, nothing of the project from ~/.m2.
 classpath_file="$deploy_dir/plan.classpath"
 # The plan's classpath is built inside the reactor; rebuilt whenever a source, pom or the catalog is
@@ -75,4 +75,4 @@ else
   build_classpath "$root" deploy "$classpath_file"
 fi
 exec java -cp "$root/deploy/target/classes:$(cat "$classpath_file")" app.avalo.infra.deploy.Deploy \
-  "$root" "$project" "${args[@]}"
+  "$root" "$project" ${args[@]+"${args[@]}"}   # (bash 3.2 calls an empty "${a[@]}" unbound)
