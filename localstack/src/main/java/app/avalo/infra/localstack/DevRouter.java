@@ -87,6 +87,11 @@ public final class DevRouter implements HttpFunction {
       function.get().service(request, response);
       return;
     }
+    // Read the (small) body before answering: a request body left unread can make the server close
+    // the connection, and a client that reuses it then sees no response at all.
+    try (var body = request.getInputStream()) {
+      body.readNBytes(1 << 20);
+    }
     sendJson(response, 404, Map.of("error", Map.of("status", "NOT_FOUND", "message", "no function or page at " + path)));
   }
 
