@@ -13,7 +13,6 @@ import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import com.google.gson.JsonElement;
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -68,7 +67,7 @@ public final class DevServer implements AutoCloseable {
   public static DevServer start(Options options) throws Exception {
     Map<String, String> env = new HashMap<>(options.env());
     env.putIfAbsent("GOOGLE_CLOUD_PROJECT", "demo-avalo");
-    int port = options.port() == 0 ? freePort() : options.port();
+    int port = options.port() == 0 ? EmulatorPorts.anyFree() : options.port();
     String baseUrl = "http://127.0.0.1:" + port;
     // Media URLs point at the dev server, which serves the in-memory Storage objects.
     env.putIfAbsent("MEDIA_BUCKET", env.get("GOOGLE_CLOUD_PROJECT") + "-media");
@@ -236,11 +235,6 @@ public final class DevServer implements AutoCloseable {
     invoker.stopServer();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 
   public static void main(String[] args) throws Exception {
     // Expire idle pooled HTTP connections before Jetty's 30 s idle timeout closes them.

@@ -47,15 +47,20 @@ final class EmulatorPorts {
     }
   }
 
+  /** A port free on loopback now. */
+  static int anyFree() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
   /** {@code wanted} when it is free, else a free port, saying so on stderr. */
   static int freeOrAny(int wanted, String name) throws IOException {
     if (isFree(wanted)) {
       return wanted;
     }
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      int other = socket.getLocalPort();
-      System.err.println("note: port " + wanted + " (firebase.json emulators." + name + ") is taken; using " + other);
-      return other;
-    }
+    int other = anyFree();
+    System.err.println("note: port " + wanted + " (firebase.json emulators." + name + ") is taken; using " + other);
+    return other;
   }
 }
