@@ -1,35 +1,32 @@
 #!/usr/bin/env node
-// Test double for the gcloud and firebase CLIs (see FakeCloud.java). Every call is appended to
+// Test double for the gcloud and firebase CLIs (see DeployScriptTest). Every call is appended to
 // $FAKE_CLI_LOG (JSON lines: cli, argv, code); state lives in $FAKE_CLI_STATE (JSON). A flag that is
 // not in flags.json for that exact command is refused the way gcloud refuses it (exit 2, "unrecognized
 // arguments"); describe of a missing thing is NOT_FOUND, create of an existing thing ALREADY_EXISTS.
 // Service URLs point at $FAKE_PROBE_BASE (a loopback server the test runs), tags as /TAG---SERVICE.
+// Run as `node fake.cjs gcloud ARGS…` (one process per call), or loaded by fake-server.cjs, which answers
+// the calls of the thin gcloud/firebase shims without starting node each time.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
 const TABLES = JSON.parse(fs.readFileSync(path.join(__dirname, 'flags.json'), 'utf8'));
-const cli = process.argv[2];
-const argv = process.argv.slice(3);
-const STATE = process.env.FAKE_CLI_STATE;
-const LOG = process.env.FAKE_CLI_LOG;
-const PROBE_BASE = process.env.FAKE_PROBE_BASE || 'http://127.0.0.1:9';
+// One call's context: set by run() (a call from the command line, or one request to fake-server.cjs).
+let cli, argv, env, STATE, LOG, PROBE_BASE, state;
 
 function load() {
   try { return JSON.parse(fs.readFileSync(STATE, 'utf8')); } catch (e) { return {}; }
 }
-const state = Object.assign({
-  seq: 0, apis: [], serviceAccounts: {}, projectIam: [], keyRings: {}, keys: {}, cmekAuthorized: [], buckets: {},
-  secrets: {}, firestore: { pitr: false, ttl: {}, exempt: {} }, functions: {}, services: {}, jobs: {},
-  invokers: {}, hostingSites: {}, firebaseDeploys: [], logs: []
-}, load());
+
+/** The end of one call: what the real CLI would print and exit with. Thrown by finish(), caught by run(). */
+class Done {
+  constructor(code, out, err) { this.code = code; this.out = out; this.err = err; }
+}
 
 function finish(code, out, err) {
-  if (out) process.stdout.write(out.endsWith('\n') ? out : out + '\n');
-  if (err) process.stderr.write(err.endsWith('\n') ? err : err + '\n');
   fs.writeFileSync(STATE, JSON.stringify(state, null, 1));
   fs.appendFileSync(LOG, JSON.stringify({ cli, argv, code }) + '\n');
-  process.exit(code);
+  throw new Done(code, out ? (out.endsWith('\n') ? out : out + '\n') : '', err ? (err.endsWith('\n') ? err : err + '\n') : '');
 }
 
 // ------------------------------------------------------------------ argument parsing against the tables
@@ -51,7 +48,7 @@ function parse(table, globals, listFlags) {
   const allowed = Object.assign({}, globals, spec.list ? listFlags : {}, spec.flags);
   // FAKE_CLI_DROP_FLAG="functions deploy --update-labels" removes one flag from a table: what the real CLI
   // would do with a flag it does not have (the tests use it to prove a bad flag in the plan fails the deploy).
-  const drop = (process.env.FAKE_CLI_DROP_FLAG || '').split(' ');
+  const drop = (env.FAKE_CLI_DROP_FLAG || '').split(' ');
   if (drop.length > 1 && drop.slice(0, -1).join(' ') === command) delete allowed[drop[drop.length - 1]];
   const positional = words.slice(cmdLen);
   const flags = {};
@@ -95,20 +92,65 @@ function parse(table, globals, listFlags) {
 
 // ------------------------------------------------------------------ output helpers
 
+// A gcloud resource key: dotted, a segment may be quoted ('run.googleapis.com/startup-cpu-boost').
+function keyPath(key) {
+  const segs = [];
+  const re = /'([^']*)'|"([^"]*)"|([^.]+)/g;
+  let m;
+  while ((m = re.exec(key))) segs.push(m[1] !== undefined ? m[1] : m[2] !== undefined ? m[2] : m[3]);
+  return segs;
+}
+
 function pick(obj, dotted) {
-  return dotted.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+  return keyPath(dotted).reduce((o, k) => (o == null ? undefined : o[k]), obj);
+}
+
+function splitKeys(list) {
+  // "a.b,c.'x.y/z'" -> ["a.b", "c.'x.y/z'"] (commas inside quotes stay)
+  const out = [];
+  let cur = '', q = null;
+  for (const ch of list) {
+    if (q) { if (ch === q) q = null; cur += ch; } else if (ch === "'" || ch === '"') { q = ch; cur += ch; } else if (ch === ',') { out.push(cur); cur = ''; } else cur += ch;
+  }
+  out.push(cur);
+  return out.map(k => k.trim()).filter(Boolean);
+}
+
+// --flatten=KEY: one record per element of the list at KEY (the element replaces the list), as gcloud does.
+function flatten(records, key) {
+  const segs = keyPath(key);
+  const out = [];
+  for (const r of records) {
+    const list = pick(r, key);
+    if (!Array.isArray(list)) { out.push(r); continue; }
+    for (const item of list) {
+      const copy = JSON.parse(JSON.stringify(r));
+      let o = copy;
+      for (let i = 0; i < segs.length - 1; i++) o = o[segs[i]];
+      o[segs[segs.length - 1]] = item;
+      out.push(copy);
+    }
+  }
+  return out;
 }
 
 function print(value, flags) {
-  const f = flags['--format'];
+  let f = flags['--format'];
+  if (flags['--sort-by'] && Array.isArray(value)) {
+    const desc = flags['--sort-by'].startsWith('~');
+    const key = flags['--sort-by'].replace(/^~/, '');
+    value = value.slice().sort((a, b) => { const x = String(pick(a, key)), y = String(pick(b, key)); return (x < y ? -1 : x > y ? 1 : 0) * (desc ? -1 : 1); });
+  }
+  if (flags['--flatten']) value = flatten(Array.isArray(value) ? value : [value], flags['--flatten']);
   if (!f) return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
   if (f === 'json') return JSON.stringify(value, null, 2);
   const m = /^value\((.+)\)$/.exec(f);
   if (m) {
-    const v = pick(value, m[1]);
-    return v === undefined || v === null ? '' : String(v);
+    const keys = splitKeys(m[1]);
+    const row = r => keys.map(k => { const v = pick(r, k); return v === undefined || v === null ? '' : String(v); }).join('\t');
+    return Array.isArray(value) ? value.map(row).join('\n') : row(value);
   }
-  finish(2, '', `ERROR: (${cli}) this fake supports --format=json and --format=value(a.b.c) only (got ${f})`);
+  finish(2, '', `ERROR: (${cli}) this fake supports --format=json and --format=value(a.b,c.'d/e') only (got ${f})`);
 }
 
 function notFound(where, what) {
@@ -116,6 +158,13 @@ function notFound(where, what) {
 }
 function alreadyExists(where, what) {
   finish(1, '', `ERROR: (${where}) ALREADY_EXISTS: Resource '${what}' already exists`);
+}
+// IAM refuses a binding for a service account that does not exist (checked for the fake's own project accounts).
+function memberMustExist(where, member) {
+  const sa = /^serviceAccount:(.+)$/.exec(member || '');
+  if (sa && sa[1].endsWith('.iam.gserviceaccount.com') && !state.serviceAccounts[sa[1]]) {
+    finish(1, '', `ERROR: (${where}) INVALID_ARGUMENT: Service account ${sa[1]} does not exist.`);
+  }
 }
 function needProject(where, flags) {
   if (!flags['--project']) finish(1, '', `ERROR: (${where}) The required property [project] is not currently set.`);
@@ -148,11 +197,23 @@ function serviceView(name) {
   };
 }
 
-function newRevision(name) {
+function newRevision(name, cpuBoost, suffix) {
   const s = state.services[name];
-  const rev = `${name}-${String(s.revisions.length + 1).padStart(5, '0')}-${(state.seq + 1).toString(36)}x`;
-  s.revisions.push({ name: rev, created: now() });
+  const rev = suffix ? `${name}-${suffix}` : `${name}-${String(s.revisions.length + 1).padStart(5, '0')}-${(state.seq + 1).toString(36)}x`;
+  if (s.revisions.some(r => r.name === rev)) return null;
+  s.revisions.push({ name: rev, created: now(), cpuBoost: !!cpuBoost });
   return rev;
+}
+
+// A revision as `gcloud run revisions describe/list` prints it (Cloud Run Admin API v1 shape): startup CPU boost
+// is the run.googleapis.com/startup-cpu-boost annotation.
+function revisionView(service, r) {
+  return {
+    apiVersion: 'serving.knative.dev/v1', kind: 'Revision',
+    metadata: { name: r.name, creationTimestamp: r.created, labels: { 'serving.knative.dev/service': service },
+      annotations: r.cpuBoost ? { 'run.googleapis.com/startup-cpu-boost': 'true' } : {} },
+    status: { conditions: [{ type: 'Ready', status: 'True' }] }
+  };
 }
 
 function splitTraffic(where, s, wanted) {
@@ -216,12 +277,45 @@ function gcloud() {
       state.serviceAccounts[email] = { email, displayName: flags['--display-name'] || '' };
       return finish(0, '', `Created service account [${name}].`);
     }
+    case 'iam roles describe': {
+      const project = needProject(where, flags);
+      const role = state.customRoles[`projects/${project}/roles/${name}`];
+      return role ? finish(0, print(role, flags)) : notFound(where, `projects/${project}/roles/${name}`);
+    }
+    case 'iam roles create':
+    case 'iam roles update': {
+      const project = needProject(where, flags);
+      const id = `projects/${project}/roles/${name}`;
+      if (!/^[a-zA-Z0-9_.]{3,64}$/.test(name)) finish(1, '', `ERROR: (${where}) INVALID_ARGUMENT: Role ID ${name} is invalid.`);
+      const creating = command.endsWith('create');
+      if (creating && state.customRoles[id]) alreadyExists(where, id);
+      if (!creating && !state.customRoles[id]) notFound(where, id);
+      const role = state.customRoles[id] || { name: id, includedPermissions: [] };
+      if (flags['--permissions'] !== undefined) role.includedPermissions = flags['--permissions'].split(',').filter(Boolean);
+      if (flags['--add-permissions']) flags['--add-permissions'].split(',').forEach(x => { if (!role.includedPermissions.includes(x)) role.includedPermissions.push(x); });
+      if (flags['--remove-permissions']) { const rm = flags['--remove-permissions'].split(','); role.includedPermissions = role.includedPermissions.filter(x => !rm.includes(x)); }
+      for (const perm of role.includedPermissions) {
+        if (!/^[a-z]+\.[a-zA-Z]+\.[a-zA-Z]+$/.test(perm)) finish(1, '', `ERROR: (${where}) INVALID_ARGUMENT: Permission ${perm} is not valid.`);
+      }
+      if (flags['--title'] !== undefined) role.title = flags['--title'];
+      if (flags['--stage'] !== undefined) role.stage = flags['--stage'];
+      state.customRoles[id] = role;
+      return finish(0, print(role, Object.assign({ '--format': 'json' }, flags)), creating ? `Created role [${name}].` : '');
+    }
+    case 'iam service-accounts add-iam-policy-binding': {
+      if (!state.serviceAccounts[name]) notFound(where, `projects/-/serviceAccounts/${name}`);
+      if (!flags['--member'] || !flags['--role']) finish(2, '', `ERROR: (${where}) --member and --role are required`);
+      memberMustExist(where, flags['--member']);
+      const list = state.saIam[name] || (state.saIam[name] = []);
+      if (!list.some(b => b.member === flags['--member'] && b.role === flags['--role'])) list.push({ member: flags['--member'], role: flags['--role'] });
+      return finish(0, 'Updated IAM policy for serviceAccount [' + name + '].');
+    }
     case 'projects add-iam-policy-binding': {
       const member = flags['--member'];
-      const sa = /^serviceAccount:(.+)$/.exec(member || '');
       if (!member || !flags['--role']) finish(2, '', `ERROR: (${where}) --member and --role are required`);
-      if (sa && sa[1].endsWith('.iam.gserviceaccount.com') && !state.serviceAccounts[sa[1]]) {
-        finish(1, '', `ERROR: (${where}) INVALID_ARGUMENT: Service account ${sa[1]} does not exist.`);
+      memberMustExist(where, member);
+      if (flags['--role'].startsWith('projects/') && !state.customRoles[flags['--role']]) {
+        finish(1, '', `ERROR: (${where}) INVALID_ARGUMENT: Role (${flags['--role']}) does not exist in the resource's hierarchy.`);
       }
       if (!state.projectIam.some(b => b.member === member && b.role === flags['--role'])) {
         state.projectIam.push({ member, role: flags['--role'] });
@@ -366,6 +460,7 @@ function gcloud() {
       if (!f || f.region !== needRegion(where, flags)) notFound(where, `functions/${name}`);
       const list = state.invokers[name] || (state.invokers[name] = []);
       if (!flags['--member']) finish(2, '', `ERROR: (${where}) argument --member: Must be specified.`);
+      memberMustExist(where, flags['--member']);
       if (!list.includes(flags['--member'])) list.push(flags['--member']);
       return finish(0);
     }
@@ -420,8 +515,35 @@ function gcloud() {
     case 'run revisions list': {
       needRegion(where, flags);
       const s = state.services[flags['--service']];
-      const revs = s ? s.revisions.map(r => ({ metadata: { name: r.name, creationTimestamp: r.created } })).reverse() : [];
+      const revs = s ? s.revisions.map(r => revisionView(s.name, r)).reverse() : [];
       return finish(0, print(revs, Object.assign({ '--format': 'json' }, flags)));
+    }
+    case 'run revisions describe': {
+      needRegion(where, flags);
+      for (const s of Object.values(state.services)) {
+        const r = s.revisions.find(x => x.name === name);
+        if (r) return finish(0, print(revisionView(s.name, r), Object.assign({ '--format': 'json' }, flags)));
+      }
+      return notFound(where, `namespaces/${flags['--project']}/revisions/${name}`);
+    }
+    case 'run services update': {
+      // A configuration change: a new revision copied from the latest one with the change applied. --no-traffic
+      // first binds LATEST-bound traffic to the revision that is latest now, so the new one gets none.
+      needRegion(where, flags);
+      const s = state.services[name];
+      if (!s) notFound(where, `namespaces/${flags['--project']}/services/${name}`);
+      const latest = s.revisions[s.revisions.length - 1];
+      if (flags['--no-traffic']) s.traffic = s.traffic.map(t => t.latestRevision ? { revisionName: latest.name, percent: t.percent } : t);
+      const boost = flags['--cpu-boost'] !== undefined ? flags['--cpu-boost'] : latest.cpuBoost;
+      const rev = newRevision(name, boost, flags['--revision-suffix']);
+      if (!rev) finish(1, '', `ERROR: (${where}) Revision named [${name}-${flags['--revision-suffix']}] already exists.`);
+      if (flags['--tag']) {
+        // The tag moves to the new revision: an old 0% tag entry goes, a serving entry just loses the tag.
+        s.traffic = s.traffic.filter(t => !(t.tag === flags['--tag'] && !(t.percent > 0)));
+        s.traffic.forEach(t => { if (t.tag === flags['--tag']) delete t.tag; });
+        s.traffic.push({ revisionName: rev, percent: 0, tag: flags['--tag'] });
+      }
+      return finish(0, '', `Deploying...\n  Creating Revision... done\nService [${name}] revision [${rev}] has been deployed${flags['--no-traffic'] ? ' and is serving 0 percent of traffic' : ''}.`);
     }
     case 'scheduler jobs describe': {
       const id = `${flags['--location']}/${name}`;
@@ -473,8 +595,12 @@ function functionView(name) {
     url: `https://${f.region}-${f.project}.cloudfunctions.net/${name}`,
     buildConfig: { runtime: f.runtime, entryPoint: f.entryPoint, serviceAccount: f.buildServiceAccount },
     serviceConfig: {
+      // The revision Cloud Functions created last (not one made through the Cloud Run Admin API since).
       service: `projects/${f.project}/locations/${f.region}/services/${f.service}`,
-      revision: s.revisions[s.revisions.length - 1].name, serviceAccountEmail: f.serviceAccount,
+      revision: f.revision, serviceAccountEmail: f.serviceAccount,
+      // v2 API: "On GetFunction, true will be returned if the latest revision is serving 100% of traffic."
+      allTrafficOnLatestRevision: serviceView(f.service).status.traffic.some(t => t.percent === 100
+        && t.revisionName === s.revisions[s.revisions.length - 1].name),
       availableMemory: f.memory, timeoutSeconds: f.timeout, secretEnvironmentVariables: f.secrets
     }
   };
@@ -510,9 +636,15 @@ function functionsDeploy(where, name, flags) {
   });
   state.functions[name] = f;
   if (!state.services[service]) state.services[service] = { name: service, revisions: [], traffic: [{ latestRevision: true, percent: 100 }] };
-  const rev = newRevision(service);
+  // Cloud Functions builds the revision from the function's serviceConfig, which has no startup-CPU-boost field:
+  // the fake assumes the Cloud Run annotation is not carried over (undocumented; the plan works either way).
+  const rev = newRevision(service, false);
+  f.revision = rev;
   const s = state.services[service];
-  // A gen2 deploy leaves a custom (pinned) traffic split alone unless told to serve the latest revision.
+  // Traffic (Cloud Functions v2 API, ServiceConfig.allTrafficOnLatestRevision; gcloud sends it only with
+  // --serve-all-traffic-latest-revision): without it the service's traffic configuration is honoured, so traffic
+  // bound to LATEST (a new service's, or after --to-latest) moves to the new revision and traffic pinned to
+  // revision names stays where it is. With it the new revision serves 100%.
   if (flags['--serve-all-traffic-latest-revision']) s.traffic = s.traffic.filter(t => t.tag && t.percent === 0).concat([{ latestRevision: true, percent: 100 }]);
   return finish(0, '', `Deploying function ${name} (revision ${rev})... done.`);
 }
@@ -539,8 +671,30 @@ function firebase() {
   }
 }
 
-if (!STATE || !LOG) {
-  process.stderr.write('fake CLI: FAKE_CLI_STATE and FAKE_CLI_LOG must be set\n');
-  process.exit(3);
+/** Runs one call of `cli` with these arguments and environment: {code, out, err}. */
+function run(cliName, args, environment) {
+  cli = cliName; argv = args; env = environment;
+  STATE = env.FAKE_CLI_STATE; LOG = env.FAKE_CLI_LOG; PROBE_BASE = env.FAKE_PROBE_BASE || 'http://127.0.0.1:9';
+  if (!STATE || !LOG) return new Done(3, '', 'fake CLI: FAKE_CLI_STATE and FAKE_CLI_LOG must be set\n');
+  state = Object.assign({
+    seq: 0, apis: [], serviceAccounts: {}, saIam: {}, projectIam: [], customRoles: {}, keyRings: {}, keys: {},
+    cmekAuthorized: [], buckets: {}, secrets: {}, firestore: { pitr: false, ttl: {}, exempt: {} }, functions: {},
+    services: {}, jobs: {}, invokers: {}, hostingSites: {}, firebaseDeploys: [], logs: []
+  }, load());
+  try {
+    if (cli === 'gcloud') gcloud(); else if (cli === 'firebase') firebase(); else finish(3, '', 'unknown fake ' + cli);
+    return new Done(70, '', `fake ${cli}: the command returned without an answer (a bug in fake.cjs)\n`);
+  } catch (e) {
+    if (e instanceof Done) return e;
+    throw e;
+  }
 }
-if (cli === 'gcloud') gcloud(); else if (cli === 'firebase') firebase(); else finish(3, '', 'unknown fake ' + cli);
+
+module.exports = { run };
+
+if (require.main === module) {
+  const r = run(process.argv[2], process.argv.slice(3), process.env);
+  process.stdout.write(r.out);
+  process.stderr.write(r.err);
+  process.exitCode = r.code;
+}

@@ -20,6 +20,8 @@ import java.util.Map;
 record DeployConfig(
     List<String> apis,
     Map<String, Runtime> runtimeAccounts,
+    Map<String, CustomRole> customRoles,
+    String backendAccount,
     String schedulerAccount,
     String buildAccount,
     List<String> buildRoles,
@@ -34,9 +36,15 @@ record DeployConfig(
     int canaryWaitSeconds,
     double maxErrorRate) {
 
-  /** A domain's runtime identity: project roles, per-bucket roles (bucket key → role) and secrets it may read. */
+  /**
+   * A domain's runtime identity: project roles, per-bucket roles (bucket key → role), secrets it may read and
+   * the service accounts it may act as (roles/iam.serviceAccountUser on those accounts only).
+   */
   record Runtime(String domain, String email, List<String> projectRoles, Map<String, String> bucketRoles,
-      List<String> secrets) {}
+      List<String> secrets, List<String> actAs) {}
+
+  /** A project custom role: id, title and exactly these permissions. */
+  record CustomRole(String id, String title, List<String> permissions) {}
 
   /** A bucket: key in deploy.json, name, the runtime variable naming it, and its protection settings. */
   record Bucket(String key, String name, String env, boolean publicRead, Integer deleteAfterDays, String deletePrefix,
@@ -69,7 +77,16 @@ record DeployConfig(
         o.getAsJsonObject("bucketRoles").entrySet().forEach(b -> bucketRoles.put(b.getKey(), b.getValue().getAsString()));
       }
       runtimes.put(e.getKey(), new Runtime(e.getKey(), email("avalo-" + e.getKey(), project),
-          strings(o, "projectRoles"), bucketRoles, strings(o, "secrets")));
+          strings(o, "projectRoles"), bucketRoles, strings(o, "secrets"),
+          strings(o, "actAs").stream().map(a -> a.contains("@") ? a : email(a, project)).toList()));
+    }
+    Map<String, CustomRole> roles = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonElement> e : root.getAsJsonObject("customRoles").entrySet()) {
+      if (e.getKey().startsWith("__")) {
+        continue;
+      }
+      JsonObject o = e.getValue().getAsJsonObject();
+      roles.put(e.getKey(), new CustomRole(e.getKey(), o.get("title").getAsString(), strings(o, "permissions")));
     }
     Map<String, Secret> secrets = new LinkedHashMap<>();
     for (Map.Entry<String, JsonElement> e : root.getAsJsonObject("secrets").entrySet()) {
@@ -101,7 +118,8 @@ record DeployConfig(
     JsonObject kms = root.getAsJsonObject("kms");
     JsonObject build = root.getAsJsonObject("buildAccount");
     JsonObject rollout = root.getAsJsonObject("rollout");
-    return new DeployConfig(strings(root, "apis"), runtimes,
+    return new DeployConfig(strings(root, "apis"), runtimes, roles,
+        email(root.getAsJsonObject("backendAccount").get("name").getAsString(), project),
         email(root.get("schedulerAccount").getAsString(), project),
         email(build.get("name").getAsString(), project), strings(build, "projectRoles"), invokers, secrets, buckets,
         kms.get("keyRing").getAsString(), kms.get("key").getAsString(), kms.get("rotationPeriod").getAsString(), ttl,

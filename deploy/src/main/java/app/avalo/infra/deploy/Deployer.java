@@ -160,15 +160,28 @@ final class Deployer {
     Map<String, String> accounts = new LinkedHashMap<>();
     config.runtimeAccounts().values().forEach(rt -> accounts.put(rt.email(),
         "Avalo " + rt.domain() + " functions (runtime)"));
+    accounts.put(config.backendAccount(), "Avalo backends (calls the private functions)");
     accounts.put(config.schedulerAccount(), "Avalo Cloud Scheduler invoker");
     accounts.put(config.buildAccount(), "Avalo function builds");
     accounts.forEach((email, display) -> ensure(
         gcloud("iam", "service-accounts", "describe", email, p()),
         gcloud("iam", "service-accounts", "create", email.substring(0, email.indexOf('@')), p(),
             "--display-name=" + display)));
+    // Custom roles with exactly the permissions the code calls (update keeps an existing role's list exact).
+    for (DeployConfig.CustomRole role : config.customRoles().values()) {
+      String permissions = "--permissions=" + String.join(",", role.permissions());
+      upsert(gcloud("iam", "roles", "describe", role.id(), p()),
+          gcloud("iam", "roles", "update", role.id(), p(), permissions, "--title=" + role.title(), "--stage=GA", "--quiet"),
+          gcloud("iam", "roles", "create", role.id(), p(), permissions, "--title=" + role.title(), "--stage=GA"));
+    }
     for (DeployConfig.Runtime rt : config.runtimeAccounts().values()) {
       for (String role : rt.projectRoles()) {
         grantProject(rt.email(), role);
+      }
+      // Acting as an account (e.g. updating a Cloud Run service that runs as it): granted on that account only.
+      for (String account : rt.actAs()) {
+        run(gcloud("iam", "service-accounts", "add-iam-policy-binding", account, "--member=serviceAccount:" + rt.email(),
+            "--role=roles/iam.serviceAccountUser", p()));
       }
     }
     for (String role : config.buildRoles()) {
@@ -311,6 +324,19 @@ final class Deployer {
   void preflight(Map<String, String> env, Map<String, String> secrets) {
     List<String> problems = new ArrayList<>(Preflight.problems(env, secrets.keySet()));
     if (!o.dryRun()) {
+      // The private functions' invokers: a service account of this project must exist, or every binding fails.
+      String own = "@" + o.project() + ".iam.gserviceaccount.com";
+      for (String member : config.privateInvokers()) {
+        if (member.startsWith("serviceAccount:") && member.endsWith(own)) {
+          String email = member.substring("serviceAccount:".length());
+          Cli.Result d = cli.run(gcloud("iam", "service-accounts", "describe", email, p()));
+          if (!d.ok()) {
+            problems.add("private invoker " + member + " does not exist: run ./deploy.sh " + o.project()
+                + " --bootstrap (it creates " + config.backendAccount() + ") or set AVALO_PRIVATE_INVOKERS to the "
+                + "backends' identities");
+          }
+        }
+      }
       for (Map.Entry<String, String> s : secrets.entrySet()) {
         Cli.Result v = cli.run(gcloud("secrets", "versions", "describe", "latest", "--secret=" + s.getValue(), p()));
         if (!v.ok()) {
@@ -458,6 +484,22 @@ final class Deployer {
     return Probe.forFunction(e.usesCallableProtocol(), o.project(), method, expect);
   }
 
+  /** Cloud Run's revision annotation for startup CPU boost (what {@code --[no-]cpu-boost} sets). */
+  static final String CPU_BOOST_ANNOTATION = "run.googleapis.com/startup-cpu-boost";
+
+  /** Bash: the revision serving 100% of SVC's traffic, printed by the dry run ({@code cur=$(…)}). */
+  private String servingRevisionShell(String svc) {
+    return Shell.join(gcloud("run", "services", "describe", svc, r(), p(), "--flatten=status.traffic",
+        "--format=value(status.traffic.percent,status.traffic.revisionName)")) + " | awk '$1==100{print $2}'";
+  }
+
+  /** Bash: "true" when the revision in {@code $var} has startup CPU boost on. */
+  private String boostShell(String var) {
+    return "\"$(" + Shell.join(gcloud("run", "revisions", "describe", "REV", r(), p(),
+        "--format=value(metadata.annotations.'" + CPU_BOOST_ANNOTATION + "')")).replace(" REV ", " \"$" + var + "\" ")
+        + ")\"";
+  }
+
   private void rollout(Catalog.Entry e, Path envYaml, Map<String, String> secrets, String sourceHash) {
     List<String> deploy = deployCommand(e, envYaml, secrets);
     String hash = functionHash(e, deploy, sourceHash);
@@ -468,14 +510,22 @@ final class Deployer {
     String tag = config.tag();
     List<Integer> steps = o.canary().isEmpty() ? List.of(100) : o.canary();
     Probe probe = probeFor(e);
+    boolean boost = e.sizing().cpuBoost();
+    // gcloud functions deploy has no startup-CPU-boost flag and creates its revision without it; a copy of
+    // that revision with the catalog's setting is made through the Cloud Run Admin API (--no-traffic: dark).
+    List<String> boostCopy = gcloud("run", "services", "update", svc, r(), p(), boost ? "--cpu-boost" : "--no-cpu-boost",
+        "--no-traffic", "--tag=" + tag, "--quiet");
     if (o.dryRun()) {
-      // Pin the serving revision (if any), deploy (the new revision gets no traffic), tag, probe, move traffic.
-      out.println("if rev=$(" + Shell.join(with(describeFn, "--format=value(serviceConfig.revision)")) + " 2>/dev/null); then "
-          + Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p())) + " \"--to-revisions=$rev=100\"; fi");
+      // Pin the serving revision (if any), deploy (the new revision gets no traffic), give it the catalog's startup
+      // CPU boost (a dark copy) or tag it, probe its tagged URL, move traffic.
+      out.println("if cur=$(" + servingRevisionShell(svc) + " 2>/dev/null) && [ -n \"$cur\" ]; then "
+          + Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p())) + " \"--to-revisions=$cur=100\"; fi");
       out.println(Shell.join(deploy));
-      out.println("new=$(" + Shell.join(with(describeSvc, "--format=value(status.latestCreatedRevisionName)")) + ")");
-      out.println(Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p())) + " \"--update-tags=" + tag
-          + "=$new\"");
+      String latest = "new=$(" + Shell.join(with(describeSvc, "--format=value(status.latestCreatedRevisionName)")) + ")";
+      out.println(latest);
+      out.println("if [ " + boostShell("new") + (boost ? " != " : " = ") + "true ]; then " + Shell.join(boostCopy)
+          + " && " + latest + "; else " + Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p()))
+          + " \"--update-tags=" + tag + "=$new\"; fi");
       // A tag's URL is the service URL with "TAG---" in front of the host.
       String tagged = "\"$(" + Shell.join(with(describeSvc, "--format=value(status.url)")) + " | sed 's#https://#https://"
           + tag + "---#')\"";
@@ -503,13 +553,22 @@ final class Deployer {
     if (fn != null) {
       previous = servingRevision(describeJson(describeSvc));
       if (previous != null) {
+        // Cloud Functions honours a traffic split pinned to a revision name (it moves only LATEST-bound traffic).
         cli.must(gcloud("run", "services", "update-traffic", svc, r(), p(), "--to-revisions=" + previous + "=100"));
       }
     }
     cli.must(deploy);
     JsonObject service = describeJson(describeSvc);
-    String candidate = service.getAsJsonObject("status").get("latestCreatedRevisionName").getAsString();
-    if (previous == null) {
+    String built = service.getAsJsonObject("status").get("latestCreatedRevisionName").getAsString();
+    String candidate = built;
+    if (revisionHasBoost(svc, built) != boost) {
+      cli.must(boostCopy);   // tags the copy; LATEST-bound traffic (a first deploy's) stays on the built revision
+      service = describeJson(describeSvc);
+      candidate = service.getAsJsonObject("status").get("latestCreatedRevisionName").getAsString();
+      if (previous == null) {
+        previous = built;    // first deploy: the un-boosted build serves while its copy is probed
+      }
+    } else if (previous == null) {
       // First deploy: nothing to fall back to. Probe the live URL, then pin so the next deploy starts dark.
       String failure = probe.check(service.getAsJsonObject("status").get("url").getAsString(), bearer(e));
       cli.must(gcloud("run", "services", "update-traffic", svc, r(), p(), "--to-revisions=" + candidate + "=100"));
@@ -518,8 +577,9 @@ final class Deployer {
             + "return to): " + failure);
       }
       return;
+    } else {
+      cli.must(gcloud("run", "services", "update-traffic", svc, r(), p(), "--update-tags=" + tag + "=" + candidate));
     }
-    cli.must(gcloud("run", "services", "update-traffic", svc, r(), p(), "--update-tags=" + tag + "=" + candidate));
     String url = taggedUrl(describeJson(describeSvc), tag);
     String failure = url == null ? "no URL for tag " + tag : probe.check(url, bearer(e));
     for (int i = 0; failure == null && i < steps.size(); i++) {
@@ -538,6 +598,22 @@ final class Deployer {
     }
     cli.must(gcloud("run", "services", "update-traffic", svc, r(), p(), "--to-revisions=" + candidate + "=100",
         "--remove-tags=" + tag));
+  }
+
+  /** Whether a revision has startup CPU boost on (its {@value #CPU_BOOST_ANNOTATION} annotation). */
+  private boolean revisionHasBoost(String svc, String revision) {
+    JsonObject rev = describeJson(gcloud("run", "revisions", "describe", revision, r(), p()));
+    if (rev == null) {
+      throw new IllegalStateException(svc + ": revision " + revision + " vanished right after its deploy");
+    }
+    return hasBoost(rev);
+  }
+
+  private static boolean hasBoost(JsonObject revision) {
+    JsonObject meta = revision.getAsJsonObject("metadata");
+    JsonObject annotations = meta == null ? null : meta.getAsJsonObject("annotations");
+    return annotations != null && annotations.has(CPU_BOOST_ANNOTATION)
+        && "true".equals(annotations.get(CPU_BOOST_ANNOTATION).getAsString());
   }
 
   private String bearer(Catalog.Entry e) {
@@ -681,7 +757,11 @@ final class Deployer {
 
   // ---------------------------------------------------------------- rollback
 
-  /** Returns each named function (all when none are named) to the revision before the one serving now. */
+  /**
+   * Returns each named function (all when none are named) to the revision rolled out before the one serving
+   * now: the newest older revision whose startup CPU boost is the catalog's (a boosted function's rollout
+   * leaves the un-boosted revision {@code gcloud functions deploy} built behind it, which never served).
+   */
   void rollback(List<String> names) {
     List<String> targets = names.isEmpty() ? catalog.entries().stream().map(Catalog.Entry::name).toList() : names;
     for (String name : targets) {
@@ -691,13 +771,22 @@ final class Deployer {
     }
     for (String name : targets) {
       String svc = serviceName(name);
-      List<String> list = gcloud("run", "revisions", "list", "--service=" + svc, r(), p(), "--format=json");
+      boolean boost = catalog.byName(name).orElseThrow().sizing().cpuBoost();
       if (o.dryRun()) {
-        out.println(Shell.join(list));
-        out.println(Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p(),
-            "--to-revisions=PREVIOUS_REVISION=100")));
+        // Runnable as printed: the serving revision, then the newest older one with the catalog's boost setting.
+        List<String> list = gcloud("run", "revisions", "list", "--service=" + svc, r(), p(),
+            "--sort-by=~metadata.creationTimestamp",
+            "--format=value(metadata.name,metadata.annotations.'" + CPU_BOOST_ANNOTATION + "')");
+        out.println("cur=$(" + servingRevisionShell(svc) + ")");
+        out.println("prev=$(" + Shell.join(list) + " | awk -v cur=\"$cur\" 'seen && ($2 == \"true\") == "
+            + (boost ? 1 : 0) + " {print $1; exit} $1 == cur {seen = 1}')");
+        out.println("[ -n \"$cur\" ] && [ -n \"$prev\" ] || { echo \"" + name
+            + ": no revision before ${cur:-(none serving all traffic)} to roll back to\" >&2; exit 1; }");
+        out.println(Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p()))
+            + " \"--to-revisions=$prev=100\"");
         continue;
       }
+      List<String> list = gcloud("run", "revisions", "list", "--service=" + svc, r(), p(), "--format=json");
       String current = servingRevision(describeJson(gcloud("run", "services", "describe", svc, r(), p())));
       if (current == null) {
         failures.add(name + ": not deployed (or no revision serves all traffic); nothing to roll back");
@@ -714,7 +803,7 @@ final class Deployer {
       }
       String previous = null;
       for (JsonObject rev : revisions) {
-        if (currentCreated != null && created(rev).compareTo(currentCreated) < 0) {
+        if (currentCreated != null && created(rev).compareTo(currentCreated) < 0 && hasBoost(rev) == boost) {
           previous = revName(rev);
           break;
         }

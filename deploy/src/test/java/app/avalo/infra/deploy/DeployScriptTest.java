@@ -16,13 +16,17 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,13 +43,97 @@ class DeployScriptTest {
   private static final String PROJECT = "fake-proj";
   private static final Catalog CATALOG = Catalog.bundled();
 
+  /**
+   * How long one deploy.sh run (or printed plan) may take before the test fails and kills it: the first run
+   * builds the plan's classpath with Maven (and may run npm ci); later ones take seconds.
+   */
+  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
+
+  /** The fake CLIs as one long-running node process (fake-server.cjs): no node start per gcloud call. */
+  private static Process fakeServer;
+  private static String fakeServerUrl;
+
   @TempDir Path work;
   private HttpServer probeServer;
+  /** Per probed tagged path: the service's traffic in the fake's state at the moment of the probe. */
+  private final Map<String, String> trafficWhenProbed = new ConcurrentHashMap<>();
   /** Paths (e.g. "/candidate---getrouting") the loopback "Cloud Run" answers with 500. */
   private final Set<String> broken = ConcurrentHashMap.newKeySet();
   private final List<String> probed = new java.util.concurrent.CopyOnWriteArrayList<>();
   private Path source;
   private Path envFile;
+
+  @BeforeAll
+  static void startFakeServer() throws Exception {
+    fakeServer = new ProcessBuilder("node", FAKES.resolve("fake-server.cjs").toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    CompletableFuture<String> banner = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new java.io.BufferedReader(new java.io.InputStreamReader(fakeServer.getInputStream(),
+            StandardCharsets.UTF_8)).readLine();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    String line = banner.get(30, TimeUnit.SECONDS);
+    assertTrue(line != null && line.startsWith("listening "), "fake-server.cjs did not start: " + line);
+    fakeServerUrl = "http://127.0.0.1:" + line.substring("listening ".length()).strip();
+  }
+
+  @AfterAll
+  static void stopFakeServer() throws Exception {
+    if (fakeServer != null) {
+      fakeServer.getOutputStream().close();   // its stdin ends: it exits
+      if (!fakeServer.waitFor(10, TimeUnit.SECONDS)) {
+        fakeServer.destroyForcibly();
+      }
+    }
+  }
+
+  /** Output and exit code of a child that ran to completion. */
+  record Exec(int code, String out, String err) {}
+
+  /**
+   * Runs a child with both output streams read on their own threads (a full pipe cannot stall it) and a
+   * deadline: a child (or grandchild) that hangs is killed and fails the test instead of hanging the build.
+   */
+  static Exec exec(ProcessBuilder pb, Duration timeout) throws Exception {
+    Process p = pb.start();
+    p.getOutputStream().close();
+    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+      String stderr;
+      try {
+        stderr = err.get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        stderr = "(still open: a grandchild holds it)";
+      }
+      throw new AssertionError(pb.command() + " did not finish within " + timeout + " and was killed; its stderr:\n"
+          + stderr);
+    }
+    return new Exec(p.exitValue(), out.get(30, TimeUnit.SECONDS), err.get(30, TimeUnit.SECONDS));
+  }
+
+  private static String drain(java.io.InputStream in) {
+    try {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  /** The environment every fake CLI call of a test needs (state, call log, probe base, the fake server). */
+  private void fakeEnv(Map<String, String> env, Path log) {
+    env.put("PATH", FAKES + ":" + env.get("PATH"));
+    env.put("FAKE_CLI_STATE", work.resolve("state.json").toString());
+    env.put("FAKE_CLI_LOG", log.toString());
+    env.put("FAKE_PROBE_BASE", "http://127.0.0.1:" + probeServer.getAddress().getPort());
+    env.put("FAKE_CLI_SERVER", fakeServerUrl);
+  }
 
   @BeforeEach
   void start() throws IOException {
@@ -53,6 +141,14 @@ class DeployScriptTest {
     probeServer.createContext("/", exchange -> {
       String path = exchange.getRequestURI().getPath();
       probed.add(exchange.getRequestMethod() + " " + path);
+      if (path.contains("---")) {
+        String service = path.substring(path.indexOf("---") + 3);
+        try {
+          trafficWhenProbed.put(path, traffic(service).toString());
+        } catch (IOException | RuntimeException e) {
+          trafficWhenProbed.put(path, "unreadable: " + e);
+        }
+      }
       // What the functions answer: a CORS preflight 204, a GET to a private function 400 (see Probe).
       int code = broken.contains(path) ? 500 : "OPTIONS".equals(exchange.getRequestMethod()) ? 204 : 400;
       exchange.sendResponseHeaders(code, -1);
@@ -100,15 +196,10 @@ class DeployScriptTest {
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile());
     Map<String, String> env = pb.environment();
-    env.put("PATH", FAKES + ":" + env.get("PATH"));
-    env.put("FAKE_CLI_STATE", work.resolve("state.json").toString());
-    env.put("FAKE_CLI_LOG", log.toString());
-    env.put("FAKE_PROBE_BASE", "http://127.0.0.1:" + probeServer.getAddress().getPort());
+    fakeEnv(env, log);
     env.put("AVALO_DEPLOY_SOURCE", source.toString());
     env.putAll(extraEnv);
-    pb.redirectOutput(work.resolve("out.txt").toFile()).redirectError(work.resolve("err.txt").toFile());
-    Process p = pb.start();
-    assertTrue(p.waitFor(10, TimeUnit.MINUTES), "deploy.sh did not finish");
+    Exec p = exec(pb, RUN_TIMEOUT);
     List<List<String>> calls = new ArrayList<>();
     for (String line : Files.readAllLines(log)) {
       JsonObject call = JsonParser.parseString(line).getAsJsonObject();
@@ -116,8 +207,7 @@ class DeployScriptTest {
       call.getAsJsonArray("argv").forEach(a -> argv.add(a.getAsString()));
       calls.add(argv);
     }
-    return new Run(p.exitValue(), Files.readString(work.resolve("out.txt")), Files.readString(work.resolve("err.txt")),
-        calls);
+    return new Run(p.code(), p.out(), p.err(), calls);
   }
 
   private Run deploy(String... args) throws Exception {
@@ -190,6 +280,28 @@ class DeployScriptTest {
     assertTrue(s.getAsJsonObject("secrets").getAsJsonObject("cloudflare-api-token").getAsJsonArray("iam").toString()
         .contains("avalo-cdn@"), "only the cdn account reads the Cloudflare token");
     assertFalse(first.creates().isEmpty());
+    // Least privilege: project-wide only Firestore and the two custom roles with exactly what the code calls;
+    // acting as a service account is granted on that account (the backends') only.
+    String sa = "@" + PROJECT + ".iam.gserviceaccount.com";
+    assertEquals(Set.of("roles/datastore.user", "projects/" + PROJECT + "/roles/avaloScalingActuator"),
+        projectRoles(s, "serviceAccount:avalo-scaling" + sa));
+    assertEquals(Set.of("roles/datastore.user", "projects/" + PROJECT + "/roles/avaloCdnPurger"),
+        projectRoles(s, "serviceAccount:avalo-cdn" + sa));
+    for (JsonElement b : s.getAsJsonArray("projectIam")) {
+      String role = b.getAsJsonObject().get("role").getAsString();
+      assertFalse(Set.of("roles/run.developer", "roles/iam.serviceAccountUser", "roles/compute.loadBalancerAdmin",
+          "roles/run.admin", "roles/editor", "roles/owner").contains(role), "project-wide " + b);
+    }
+    JsonObject roles = s.getAsJsonObject("customRoles");
+    assertEquals(List.of("run.services.get", "run.services.update", "run.operations.get"),
+        strings(roles.getAsJsonObject("projects/" + PROJECT + "/roles/avaloScalingActuator").getAsJsonArray("includedPermissions")));
+    assertEquals(List.of("compute.urlMaps.invalidateCache", "monitoring.timeSeries.list"),
+        strings(roles.getAsJsonObject("projects/" + PROJECT + "/roles/avaloCdnPurger").getAsJsonArray("includedPermissions")));
+    assertTrue(s.getAsJsonObject("serviceAccounts").has("avalo-backend" + sa), "the default private invoker exists");
+    JsonObject saIam = s.getAsJsonObject("saIam");
+    assertEquals(Set.of("avalo-backend" + sa), saIam.keySet());
+    assertEquals("[{\"member\":\"serviceAccount:avalo-scaling" + sa + "\",\"role\":\"roles/iam.serviceAccountUser\"}]",
+        saIam.getAsJsonArray("avalo-backend" + sa).toString());
 
     Run second = ok(deploy("--bootstrap"));
     assertEquals(List.of(), second.creates(), "a second bootstrap must create nothing");
@@ -224,12 +336,29 @@ class DeployScriptTest {
     Run third = ok(deploy("--env-file", envFile.toString()));
     assertEquals(CATALOG.entries().size(), third.gcloud("functions", "deploy").size());
     assertEquals(List.of(), third.creates());
+    // getRouting asks for startup CPU boost: each rollout is the revision gcloud functions deploy built (no boost
+    // flag there) and its boosted copy, which is the one probed and then served.
     String svc = Deployer.serviceName("getRouting");
     List<String> revs = revisions(svc);
-    assertEquals(2, revs.size());
-    assertEquals(revs.get(1), serving(svc));
+    assertEquals(4, revs.size(), revs.toString());
+    assertEquals(revs.get(3), serving(svc));
+    assertTrue(cpuBoost(svc, revs.get(3)), "the serving revision has startup CPU boost");
+    assertFalse(cpuBoost(svc, revs.get(2)));
     assertTrue(probed.contains("OPTIONS /candidate---" + svc), probed.toString());
     assertTrue(probed.contains("GET /candidate---" + Deployer.serviceName("trackAiCost")), probed.toString());
+    // While the candidate was probed, the previous revision still had all the traffic.
+    String whenProbed = trafficWhenProbed.get("/candidate---" + svc);
+    JsonArray atProbe = JsonParser.parseString(whenProbed).getAsJsonArray();
+    for (JsonElement t : atProbe) {
+      JsonObject target = t.getAsJsonObject();
+      int percent = target.has("percent") ? target.get("percent").getAsInt() : 0;
+      assertEquals(target.has("revisionName") && target.get("revisionName").getAsString().equals(revs.get(1)) ? 100 : 0,
+          percent, "traffic while the candidate was probed: " + whenProbed);
+    }
+    // A job (no boost): one revision per rollout, none with boost.
+    String job = Deployer.serviceName("runHealthCheck");
+    assertEquals(2, revisions(job).size());
+    assertFalse(cpuBoost(job, serving(job)));
   }
 
   @Test
@@ -250,11 +379,9 @@ class DeployScriptTest {
         "avalo-x", "--project=p", "--location=l", "--headers=Content-Type=application/json");
     pb.environment().put("FAKE_CLI_STATE", work.resolve("direct.json").toString());
     pb.environment().put("FAKE_CLI_LOG", log.toString());
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(2, p.waitFor());
-    assertTrue(output.contains("unrecognized arguments") && output.contains("--headers"), output);
+    Exec direct = exec(pb, Duration.ofSeconds(60));   // no FAKE_CLI_SERVER: the standalone `node fake.cjs` path
+    assertEquals(2, direct.code(), direct.err());
+    assertTrue(direct.err().contains("unrecognized arguments") && direct.err().contains("--headers"), direct.err());
 
     // And a plan flag that is not in the command's table fails the whole deploy.
     bootstrapped();
@@ -277,8 +404,8 @@ class DeployScriptTest {
     assertNotEquals(0, run.code());
     assertTrue(run.err().contains("getRouting: rolled back to " + before), run.err());
     assertEquals(before, serving(routing), "the broken revision must not serve");
-    assertEquals(2, revisions(routing).size());
-    assertEquals(revisions(throttle).get(1), serving(throttle), "the healthy function still rolls out");
+    assertEquals(4, revisions(routing).size());
+    assertEquals(revisions(throttle).get(3), serving(throttle), "the healthy function still rolls out");
     assertFalse(traffic(routing).toString().contains("candidate"), "the candidate tag is removed");
   }
 
@@ -324,10 +451,11 @@ class DeployScriptTest {
     Files.writeString(source.resolve("avalo-infra-functions-deploy.jar"), "jar v2");
     ok(deploy("--env-file", envFile.toString(), "--only", "getRouting"));
     String svc = Deployer.serviceName("getRouting");
-    List<String> revs = revisions(svc);
-    assertEquals(revs.get(1), serving(svc));
+    List<String> revs = revisions(svc);   // per rollout: the un-boosted build, then its boosted copy
+    assertEquals(4, revs.size(), revs.toString());
+    assertEquals(revs.get(3), serving(svc));
     ok(deploy("--rollback", "getRouting"));
-    assertEquals(revs.get(0), serving(svc));
+    assertEquals(revs.get(1), serving(svc), "back to the revision rolled out before (not the build in between)");
     Run none = deploy("--rollback", "getRouting");
     assertNotEquals(0, none.code(), "the first revision has nothing before it");
   }
@@ -357,10 +485,12 @@ class DeployScriptTest {
     bootstrapped();
     Path partial = work.resolve("partial.yaml");
     Files.writeString(partial, "CDN_ADAPTER: cloudflare\n");   // needs a zone id and the token's secret version
-    Run run = deploy("--env-file", partial.toString());
+    String ghost = "serviceAccount:ghost-backend@" + PROJECT + ".iam.gserviceaccount.com";
+    Run run = deploy(Map.of("AVALO_PRIVATE_INVOKERS", ghost), "--env-file", partial.toString());
     assertNotEquals(0, run.code());
     assertTrue(run.err().contains("CLOUDFLARE_ZONE_ID is missing"), run.err());
     assertTrue(run.err().contains("cloudflare-api-token, which has no version"), run.err());
+    assertTrue(run.err().contains("private invoker " + ghost + " does not exist"), run.err());
     assertEquals(0, run.gcloud("functions", "deploy").size(), "nothing deploys after a failed preflight");
   }
 
@@ -368,38 +498,83 @@ class DeployScriptTest {
   void theDryRunPrintsOnlyCommandsAndThosePassTheFakesAsPrinted() throws Exception {
     Run boot = ok(deploy("--bootstrap", "--dry-run"));
     Run plan = ok(deploy("--dry-run", "--env-file", envFile.toString()));
-    assertTrue(plan.out().lines().allMatch(l -> l.startsWith("gcloud ") || l.startsWith("firebase ")
-        || l.startsWith("if ") || l.startsWith("new=$(") || l.startsWith("curl ") || l.contains(" >/dev/null 2>&1 || ")),
-        plan.out());
+    Run rollback = ok(deploy("--rollback", "getRouting", "runHealthCheck", "--dry-run"));
+    for (Run printed : List.of(boot, plan, rollback)) {
+      assertTrue(printed.out().lines().allMatch(l -> l.startsWith("gcloud ") || l.startsWith("firebase ")
+          || l.startsWith("if ") || l.startsWith("new=$(") || l.startsWith("cur=$(") || l.startsWith("prev=$(")
+          || l.startsWith("[ -n ") || l.startsWith("curl ") || l.contains(" >/dev/null 2>&1 || ")), printed.out());
+    }
     assertTrue(plan.out().contains("--update-headers=Content-Type=application/json"));
     assertTrue(plan.out().contains("--service-account=avalo-routing@" + PROJECT + ".iam.gserviceaccount.com"));
-    // The printed plan is what a GCP engineer would run as is: run it, bootstrap then deploy, against the fakes.
-    for (Run printed : List.of(boot, plan)) {
-      Path script = work.resolve("plan.sh");
-      Files.writeString(script, "set -euo pipefail\n" + printed.out());
-      ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).directory(ROOT.toFile());
-      pb.environment().put("PATH", FAKES + ":" + pb.environment().get("PATH"));
-      pb.environment().put("FAKE_CLI_STATE", work.resolve("state.json").toString());
-      pb.environment().put("FAKE_CLI_LOG", work.resolve("printed.jsonl").toString());
-      pb.environment().put("FAKE_PROBE_BASE", "http://127.0.0.1:" + probeServer.getAddress().getPort());
-      pb.redirectErrorStream(true);
-      Process p = pb.start();
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertEquals(0, p.waitFor(), output);
-    }
+    assertFalse(rollback.out().contains("PREVIOUS_REVISION"), rollback.out());
+    assertEquals(0, calls(work.resolve("calls.jsonl")), "a dry run calls no CLI");
+    // The printed plans are what a GCP engineer would run as is: run them, bootstrap then deploy (twice: two
+    // rollouts), then the rollback, against the fakes.
+    runPlan(boot);
+    runPlan(plan);
     assertEquals(CATALOG.entries().size(), state().getAsJsonObject("functions").size());
+    String routing = Deployer.serviceName("getRouting");
+    String job = Deployer.serviceName("runHealthCheck");
+    String routingFirst = serving(routing);
+    String jobFirst = serving(job);
+    assertTrue(cpuBoost(routing, routingFirst), "the printed plan gives getRouting's serving revision startup CPU boost");
+    assertFalse(cpuBoost(job, jobFirst));
+    runPlan(plan);
+    assertNotEquals(routingFirst, serving(routing));
+    assertNotEquals(jobFirst, serving(job));
+    assertTrue(cpuBoost(routing, serving(routing)));
+    runPlan(rollback);
+    assertEquals(routingFirst, serving(routing), "the printed rollback returns to the revision rolled out before");
+    assertEquals(jobFirst, serving(job));
+  }
+
+  private static Set<String> projectRoles(JsonObject state, String member) {
+    Set<String> out = new java.util.TreeSet<>();
+    for (JsonElement b : state.getAsJsonArray("projectIam")) {
+      if (b.getAsJsonObject().get("member").getAsString().equals(member)) {
+        out.add(b.getAsJsonObject().get("role").getAsString());
+      }
+    }
+    return out;
+  }
+
+  private static List<String> strings(JsonArray a) {
+    List<String> out = new ArrayList<>();
+    a.forEach(x -> out.add(x.getAsString()));
+    return out;
+  }
+
+  private static long calls(Path log) throws IOException {
+    return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> !l.isBlank()).count() : 0;
+  }
+
+  /** Whether a revision in the fake's state has startup CPU boost. */
+  private boolean cpuBoost(String service, String revision) throws IOException {
+    for (JsonElement r : state().getAsJsonObject("services").getAsJsonObject(service).getAsJsonArray("revisions")) {
+      if (r.getAsJsonObject().get("name").getAsString().equals(revision)) {
+        return r.getAsJsonObject().get("cpuBoost").getAsBoolean();
+      }
+    }
+    throw new AssertionError("no revision " + revision + " of " + service);
   }
 
   private void runFake(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(FAKES.resolve("gcloud").toString()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("FAKE_CLI_STATE", work.resolve("state.json").toString());
-    pb.environment().put("FAKE_CLI_LOG", work.resolve("direct.jsonl").toString());
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), output);
+    fakeEnv(pb.environment(), work.resolve("direct.jsonl"));
+    Exec p = exec(pb, Duration.ofSeconds(60));
+    assertEquals(0, p.code(), p.err());
+  }
+
+  /** Runs a printed plan with bash (set -euo pipefail) against the fakes; it must succeed. */
+  private void runPlan(Run printed) throws Exception {
+    Path script = work.resolve("plan.sh");
+    Files.writeString(script, "set -euo pipefail\n" + printed.out());
+    ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).directory(ROOT.toFile());
+    fakeEnv(pb.environment(), work.resolve("printed.jsonl"));
+    Exec p = exec(pb, RUN_TIMEOUT);
+    assertEquals(0, p.code(), () -> "the printed plan failed:\n" + p.err() + "\n--- plan:\n" + printed.out());
   }
 
   private static int indexOf(List<List<String>> calls, String cli, String word) {
