@@ -32,10 +32,13 @@ import java.util.stream.Stream;
  * <p>Functions are deployed with {@code gcloud functions deploy} (Cloud Functions v2 API), so their
  * {@code https://REGION-PROJECT.cloudfunctions.net/NAME} URLs — which the apps' {@code httpsCallable(name)}
  * and the scheduler jobs call — stay stable; traffic is managed on the function's underlying Cloud Run
- * service. A rollout: pin the serving revision ({@code update-traffic --to-revisions=CURRENT=100}, so the
- * deploy's new revision gets no traffic), deploy, tag the new revision, probe its tagged URL, then move
- * traffic in the canary steps with an error-rate check between them, and pin the new revision. A failed
- * probe or error-rate check puts 100% back on the previous revision.
+ * service. A rollout: pin the serving revision ({@code update-traffic --to-revisions=CURRENT=100}: Cloud
+ * Functions honours a split pinned to revision names, so the deploy's new revision gets no traffic), deploy,
+ * give the new revision the catalog's startup CPU boost (a dark copy via {@code gcloud run services update
+ * --[no-]cpu-boost --no-traffic --tag}, since {@code functions deploy} has no such flag) or tag it, probe its
+ * tagged URL, then move traffic in the canary steps with an error-rate check between them, and pin the new
+ * revision. A failed probe or error-rate check puts 100% back on the previous revision. docs/deploy.md
+ * ("Why these commands") cites the documentation each step relies on.
  */
 final class Deployer {
   static final String HASH_LABEL = "avalo-hash";
@@ -518,7 +521,7 @@ final class Deployer {
     if (o.dryRun()) {
       // Pin the serving revision (if any), deploy (the new revision gets no traffic), give it the catalog's startup
       // CPU boost (a dark copy) or tag it, probe its tagged URL, move traffic.
-      out.println("if cur=$(" + servingRevisionShell(svc) + " 2>/dev/null) && [ -n \"$cur\" ]; then "
+      out.println("if cur=$(" + servingRevisionShell(svc).replace(" | awk", " 2>/dev/null | awk") + ") && [ -n \"$cur\" ]; then "
           + Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p())) + " \"--to-revisions=$cur=100\"; fi");
       out.println(Shell.join(deploy));
       String latest = "new=$(" + Shell.join(with(describeSvc, "--format=value(status.latestCreatedRevisionName)")) + ")";
@@ -529,9 +532,12 @@ final class Deployer {
       // A tag's URL is the service URL with "TAG---" in front of the host.
       String tagged = "\"$(" + Shell.join(with(describeSvc, "--format=value(status.url)")) + " | sed 's#https://#https://"
           + tag + "---#')\"";
+      // The printed plan stops at a failed probe: the candidate has no traffic, the serving revision stays pinned.
       List<String> curl = probe.curl("URL");
-      out.println(Shell.join(curl.subList(0, curl.size() - 1)) + " " + tagged + (e.access() == Access.PRIVATE
-          ? " -H \"Authorization: Bearer $(gcloud auth print-identity-token)\"" : ""));
+      out.println("[ \"$(" + Shell.join(curl.subList(0, curl.size() - 1)) + " " + tagged + (e.access() == Access.PRIVATE
+          ? " -H \"Authorization: Bearer $(gcloud auth print-identity-token)\"" : "") + ")\" = " + probe.expect()
+          + " ] || { echo \"" + e.name() + ": candidate $new failed its probe (expected " + probe.expect()
+          + "); traffic stays on ${cur:-its first revision}\" >&2; exit 1; }");
       for (int i = 0; i < steps.size(); i++) {
         out.println(Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p(),
             "--to-tags=" + tag + "=" + steps.get(i))));

@@ -74,7 +74,7 @@ class DeployScriptTest {
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    });
+    }, READERS);
     String line = banner.get(30, TimeUnit.SECONDS);
     assertTrue(line != null && line.startsWith("listening "), "fake-server.cjs did not start: " + line);
     fakeServerUrl = "http://127.0.0.1:" + line.substring("listening ".length()).strip();
@@ -90,6 +90,13 @@ class DeployScriptTest {
     }
   }
 
+  /** Readers of children's output: one daemon thread per stream. */
+  private static final java.util.concurrent.Executor READERS = task -> {
+    Thread t = new Thread(task, "child-output-reader");
+    t.setDaemon(true);
+    t.start();
+  };
+
   /** Output and exit code of a child that ran to completion. */
   record Exec(int code, String out, String err) {}
 
@@ -100,8 +107,10 @@ class DeployScriptTest {
   static Exec exec(ProcessBuilder pb, Duration timeout) throws Exception {
     Process p = pb.start();
     p.getOutputStream().close();
-    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+    // A thread per stream (not the common pool, which on a 2-core machine runs one task at a time: the stream
+    // read second would fill its pipe and stall the child).
+    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), READERS);
+    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), READERS);
     if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
@@ -398,9 +407,17 @@ class DeployScriptTest {
     String routing = Deployer.serviceName("getRouting");
     String throttle = Deployer.serviceName("checkThrottle");
     String before = serving(routing);
+    // Someone sent the traffic back to LATEST by hand: a deploy would now move it to the new revision (Cloud
+    // Functions honours the service's traffic configuration), unless the rollout pins the serving revision first.
+    runFake("run", "services", "update-traffic", routing, "--to-latest", "--region=" + CATALOG.defaultRegion(),
+        "--project=" + PROJECT);
+    assertTrue(traffic(routing).toString().contains("latestRevision"), traffic(routing).toString());
     Files.writeString(source.resolve("avalo-infra-functions-deploy.jar"), "jar v2 (broken routing)");
     broken.add("/candidate---" + routing);
     Run run = deploy("--env-file", envFile.toString(), "--only", "getRouting", "checkThrottle");
+    String atProbe = trafficWhenProbed.get("/candidate---" + routing);
+    assertTrue(atProbe.contains("\"revisionName\":\"" + before + "\",\"percent\":100"),
+        "the broken candidate must get no traffic while it is probed: " + atProbe);
     assertNotEquals(0, run.code());
     assertTrue(run.err().contains("getRouting: rolled back to " + before), run.err());
     assertEquals(before, serving(routing), "the broken revision must not serve");
@@ -502,7 +519,7 @@ class DeployScriptTest {
     for (Run printed : List.of(boot, plan, rollback)) {
       assertTrue(printed.out().lines().allMatch(l -> l.startsWith("gcloud ") || l.startsWith("firebase ")
           || l.startsWith("if ") || l.startsWith("new=$(") || l.startsWith("cur=$(") || l.startsWith("prev=$(")
-          || l.startsWith("[ -n ") || l.startsWith("curl ") || l.contains(" >/dev/null 2>&1 || ")), printed.out());
+          || l.startsWith("[ ") || l.contains(" >/dev/null 2>&1 || ")), printed.out());
     }
     assertTrue(plan.out().contains("--update-headers=Content-Type=application/json"));
     assertTrue(plan.out().contains("--service-account=avalo-routing@" + PROJECT + ".iam.gserviceaccount.com"));
