@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** The services the app's backends report samples for, each with one measured quantity. */
+@SuppressWarnings("ImmutableEnumChecker") // metrics is a List.of, unmodifiable
 public enum MonitoredService {
   CHAT("chat", Measure.LATENCY, false, List.of(Metric.LATENCY)),
   WALLET("wallet", Measure.LATENCY, true, List.of(Metric.LATENCY, Metric.FAILURE_RATE)),

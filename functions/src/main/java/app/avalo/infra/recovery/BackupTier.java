@@ -14,6 +14,7 @@ import java.util.Locale;
  * (90-day minimum, which the 90th deletion would hit); monthly cold backups are kept for years,
  * so ARCHIVE.
  */
+@SuppressWarnings("ImmutableEnumChecker") // StorageClass is an immutable value, just not annotated
 enum BackupTier {
   HOURLY(StorageClass.STANDARD, 48, Duration.ofHours(2), 0.20, "createHourlyBackup"),
   DAILY(StorageClass.NEARLINE, 90, Duration.ofHours(26), 0.35, "createDailyBackup"),

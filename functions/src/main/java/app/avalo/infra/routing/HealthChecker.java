@@ -165,9 +165,9 @@ public final class HealthChecker {
 
   /** A streak the next run must continue from: failures short of unhealthy, or a recovery under way. */
   private boolean streakUnderWay(HealthState s) {
-    return s.consecutiveFailures() > 0 && s.consecutiveFailures() < config.failuresToUnhealthy()
-        || s.status() != RegionStatus.HEALTHY && s.consecutiveSuccesses() > 0
-            && s.consecutiveSuccesses() < config.successesToHealthy();
+    return (s.consecutiveFailures() > 0 && s.consecutiveFailures() < config.failuresToUnhealthy())
+        || (s.status() != RegionStatus.HEALTHY && s.consecutiveSuccesses() > 0
+            && s.consecutiveSuccesses() < config.successesToHealthy());
   }
 
   private String explain(HealthState state) {

@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -159,7 +160,7 @@ public final class ScalingEvaluator {
     } else if (commit == Commit.COMMITTED) {
       actuation.put("status", "not_needed");
     }
-    return new Outcome(service.id(), eventId, commit.name().toLowerCase(), decision.action().wire(),
+    return new Outcome(service.id(), eventId, commit.name().toLowerCase(Locale.ROOT), decision.action().wire(),
         decision.reason(), decision.message(), decision.currentInstances(), decision.desiredInstances(), actuation);
   }
 

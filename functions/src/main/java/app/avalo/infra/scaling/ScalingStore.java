@@ -13,6 +13,7 @@ import com.google.cloud.firestore.WriteBatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -379,10 +380,9 @@ public final class ScalingStore {
 
   /** Every service's document of a collection in one read, parsed; services that parse to null are left out. */
   private <T> Map<LogicalService, T> perService(String collection, Function<DocumentSnapshot, T> parse) {
-    DocumentReference[] refs = new DocumentReference[LogicalService.values().length];
-    for (LogicalService s : LogicalService.values()) {
-      refs[s.ordinal()] = db.collection(collection).document(s.id());
-    }
+    DocumentReference[] refs = Arrays.stream(LogicalService.values())
+        .map(s -> db.collection(collection).document(s.id()))
+        .toArray(DocumentReference[]::new);
     Map<LogicalService, T> out = new EnumMap<>(LogicalService.class);
     for (DocumentSnapshot doc : Firestores.await(db.getAll(refs))) {
       T value = parse.apply(doc);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** Viral detection against synthetic traffic curves. */
 class ViralTrafficTest {
   static final ScalingConfig.Viral CONFIG = new ScalingConfig.Viral(5, 2, 3, Duration.ofMinutes(30),
-      Duration.ofMinutes(120), 20, 4);
+      Duration.ofHours(2), 20, 4);
 
   /**
    * A weekly curve with a strong daily cycle: 20 req/s at 04:00, 160 req/s at 16:00 (8×), weekends
@@ -149,7 +149,7 @@ class ViralTrafficTest {
     assertTrue(burst.liveAt(bed.clock.instant()));
     assertEquals("viral", burst.trigger());
     assertEquals(100, burst.baselineRps(), 1e-9);
-    assertEquals(bed.clock.instant().plus(Duration.ofMinutes(120)), burst.expiresAt());
+    assertEquals(bed.clock.instant().plus(Duration.ofHours(2)), burst.expiresAt());
     ScalingStore.ServiceState state = bed.scaling().store().state(LogicalService.AI);
     assertEquals(1000, state.targetMax(), "burst max not handed to the actuator at once");
     assertEquals("open", viralAlertStatus(bed));
@@ -164,7 +164,7 @@ class ViralTrafficTest {
     bed.at(start.plus(Duration.ofMinutes(11)).plusSeconds(5));
     run = bed.runJob(new DetectViralTraffic(() -> bed.app));
     assertEquals("extended", service(run, "ai").get("action").getAsString());
-    assertEquals(bed.clock.instant().plus(Duration.ofMinutes(120)),
+    assertEquals(bed.clock.instant().plus(Duration.ofHours(2)),
         bed.scaling().store().burst(LogicalService.AI).expiresAt());
 
     // back to 150 req/s (< 2× baseline) from 20:11: normal for 30 min turns the burst off
