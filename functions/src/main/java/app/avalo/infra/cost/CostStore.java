@@ -83,15 +83,8 @@ public final class CostStore {
   }
 
   private void createIfMissing(DocumentReference ref, Map<String, Object> doc) {
-    if (Firestores.await(ref.get()).exists()) {
-      return;
-    }
-    try {
-      Firestores.await(ref.create(doc));
-    } catch (RuntimeException e) {
-      if (!Firestores.isAlreadyExists(e)) {
-        throw e;
-      }
+    if (!Firestores.await(ref.get()).exists()) { // a read is cheaper than a failing create
+      Firestores.createIfAbsent(ref, doc);
     }
   }
 

@@ -100,14 +100,7 @@ final class ThresholdStore {
     }
     doc.put("updatedAt", Firestores.timestamp(clock.instant()));
     doc.put("updatedBy", "default");
-    try {
-      Firestores.await(ref.create(doc));
-    } catch (RuntimeException e) {
-      if (!Firestores.isAlreadyExists(e)) {
-        throw e;
-      }
-      // Another health check seeded it first; read what it wrote below.
-    }
+    Firestores.createIfAbsent(ref, doc); // or another health check seeded it first: read what it wrote
     return Firestores.await(ref.get());
   }
 

@@ -50,18 +50,7 @@ public final class RegionStore {
 
   /** {@link #loadAll()} that gives up after {@code timeout} (the routing hot path must not hang on Firestore). */
   List<Region> loadAll(Duration timeout) throws TimeoutException {
-    ApiFuture<QuerySnapshot> future = db.collection(REGIONS).get();
-    try {
-      return parseAll(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while loading regions", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw e;
-    }
+    return parseAll(Firestores.await(db.collection(REGIONS).get(), timeout));
   }
 
   public Optional<Region> find(String id) {

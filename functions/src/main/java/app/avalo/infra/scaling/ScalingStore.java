@@ -155,14 +155,9 @@ public final class ScalingStore {
       }
       Map<String, Object> doc = e.getValue().rule().toDocument();
       doc.put("seededAt", Firestores.timestamp(now));
-      try {
-        Firestores.await(db.collection(RULES).document(e.getKey().id()).create(doc));
+      // seeded concurrently by another instance: that copy is the rule
+      if (Firestores.createIfAbsent(db.collection(RULES).document(e.getKey().id()), doc)) {
         created++;
-      } catch (RuntimeException ex) {
-        if (!Firestores.isAlreadyExists(ex)) {
-          throw ex;
-        }
-        // seeded concurrently by another instance: that copy is the rule
       }
     }
     return created;
