@@ -17,7 +17,7 @@ public final class RoutingModule {
   private final UserPins pins;
   private final RegionView view;
   private final RegionRouter router;
-  private final HealthChecker healthChecker;
+  private final RegionHealthRun healthRun;
   private final FailoverMigrator failover;
 
   RoutingModule(App app, Sleeper sleeper, FailoverMigrator.BatchHook batchHook) {
@@ -30,7 +30,7 @@ public final class RoutingModule {
     this.pins = new UserPins(app.firestore());
     this.view = new RegionView(regions::loadAll, config.regions(), config.viewRefresh(), config.viewMaxStaleness());
     this.router = new RegionRouter(pins, app.clock(), config.ttlSeconds());
-    this.healthChecker = new HealthChecker(regions,
+    this.healthRun = new RegionHealthRun(regions,
         new HealthProber(config.probeConnectTimeout(), config.probeTimeout(), app.clock()),
         HealthPolicy.of(config), new RegionAlerts(app.alerts()), app.clock(), sleeper, config);
     this.failover = new FailoverMigrator(app.firestore(), regions, app.clock(), config.failoverBatchSize(), batchHook);
@@ -69,8 +69,8 @@ public final class RoutingModule {
     return router;
   }
 
-  public HealthChecker healthChecker() {
-    return healthChecker;
+  public RegionHealthRun healthRun() {
+    return healthRun;
   }
 
   public FailoverMigrator failover() {

@@ -45,14 +45,14 @@ public final class ScalingEvaluator {
       Map<String, Object> actuation) {}
 
   private final ScalingStore store;
-  private final MetricsStore metrics;
+  private final ServiceMetricsStore metrics;
   private final ScalingController controller;
   private final Actuator actuator;
   private final ServiceMap serviceMap;
   private final Alerts alerts;
   private final ScalingConfig config;
 
-  public ScalingEvaluator(ScalingStore store, MetricsStore metrics, ScalingController controller, Actuator actuator,
+  public ScalingEvaluator(ScalingStore store, ServiceMetricsStore metrics, ScalingController controller, Actuator actuator,
       ServiceMap serviceMap, Alerts alerts, ScalingConfig config) {
     this.store = store;
     this.metrics = metrics;
@@ -80,7 +80,7 @@ public final class ScalingEvaluator {
     ScalingStore.ManualOverride override = store.override(service);
     ServiceState state = store.state(service);
     Instant from = now.minus(config.metricsStaleAfter()).minus(rule.stabilizationMinutes() + 1L, ChronoUnit.MINUTES);
-    List<MetricsStore.MinuteBucket> recent = metrics.minutes(service, from, now);
+    List<ServiceMetricsStore.MinuteBucket> recent = metrics.minutes(service, from, now);
 
     Decision decision;
     boolean ruleInvalid = !ruleRead.problems().isEmpty();

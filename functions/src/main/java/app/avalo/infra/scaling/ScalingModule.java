@@ -12,7 +12,7 @@ import java.util.function.Function;
 public final class ScalingModule {
   private final ScalingConfig config;
   private final ScalingStore store;
-  private final MetricsStore metrics;
+  private final ServiceMetricsStore metrics;
   private final ScalingController controller;
   private final Actuator actuator;
   private final ScalingEvaluator evaluator;
@@ -36,7 +36,7 @@ public final class ScalingModule {
     reader.throwIfInvalid();
     Duration hourRetention = Duration.ofDays(7L * (config.viral().baselineWeeks() + 1));
     this.store = new ScalingStore(app.firestore(), config.eventRetention());
-    this.metrics = new MetricsStore(app.firestore(), hourRetention);
+    this.metrics = new ServiceMetricsStore(app.firestore(), hourRetention);
     this.controller = new ScalingController(config.tolerance(), config.metricsStaleAfter(),
         config.burstMaxInstances());
     this.actuator = actuatorFactory.apply(config);
@@ -64,7 +64,7 @@ public final class ScalingModule {
     return store;
   }
 
-  public MetricsStore metrics() {
+  public ServiceMetricsStore metrics() {
     return metrics;
   }
 

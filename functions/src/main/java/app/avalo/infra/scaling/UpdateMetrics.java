@@ -46,7 +46,7 @@ public final class UpdateMetrics extends ApiFunction {
     if (at.isBefore(now.minus(MAX_AGE))) {
       throw ApiException.invalidArgument("at", "is more than " + MAX_AGE.toMinutes() + " minutes old");
     }
-    ScalingModule.of(app()).metrics().record(new MetricsStore.Sample(service, cpu, memory, rps, instances, at));
+    ScalingModule.of(app()).metrics().record(new ServiceMetricsStore.Sample(service, cpu, memory, rps, instances, at));
     return Map.of("service", service.id(), "at", at, "minute", at.truncatedTo(ChronoUnit.MINUTES));
   }
 }

@@ -3,7 +3,7 @@ package app.avalo.infra.scaling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import app.avalo.infra.scaling.MetricsStore.MinuteBucket;
+import app.avalo.infra.scaling.ServiceMetricsStore.MinuteBucket;
 import app.avalo.infra.scaling.ScalingController.Action;
 import app.avalo.infra.scaling.ScalingController.Decision;
 import app.avalo.infra.scaling.ScalingStore.Burst;
