@@ -1,5 +1,6 @@
 package app.avalo.infra.monitoring;
 
+import app.avalo.infra.platform.WireEnum;
 import app.avalo.infra.platform.Alerts.Severity;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
@@ -110,7 +111,7 @@ final class ThresholdStore {
     Metric metric = parts.length == 2 ? Metric.byWire(parts[1]).orElse(null) : null;
     if (service == null || metric == null || !service.metrics().contains(metric)) {
       throw new IllegalArgumentException("document id must be <service>~<metric> of a known service and one of its "
-          + "metrics (services: " + String.join(", ", MonitoredService.wireNames()) + ")");
+          + "metrics (services: " + String.join(", ", WireEnum.wireNames(MonitoredService.class)) + ")");
     }
     Metric m = metric;
     Statistic statistic = Optional.ofNullable(doc.getString("statistic"))

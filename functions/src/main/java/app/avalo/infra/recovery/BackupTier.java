@@ -1,5 +1,6 @@
 package app.avalo.infra.recovery;
 
+import app.avalo.infra.platform.WireEnum;
 import com.google.cloud.storage.StorageClass;
 import java.time.Duration;
 import java.util.Locale;
@@ -15,7 +16,7 @@ import java.util.Locale;
  * so ARCHIVE.
  */
 @SuppressWarnings("ImmutableEnumChecker") // StorageClass is an immutable value, just not annotated
-enum BackupTier {
+enum BackupTier implements WireEnum {
   HOURLY(StorageClass.STANDARD, 48, Duration.ofHours(2), 0.20, "createHourlyBackup"),
   DAILY(StorageClass.NEARLINE, 90, Duration.ofHours(26), 0.35, "createDailyBackup"),
   COLD(StorageClass.ARCHIVE, 365, Duration.ofDays(32), 0.75, "createColdStorageBackup");
@@ -35,7 +36,8 @@ enum BackupTier {
   }
 
   /** The wire name: {@code hourly}, {@code daily}, {@code cold}. */
-  String wire() {
+  @Override
+  public String wire() {
     return name().toLowerCase(Locale.ROOT);
   }
 
@@ -63,11 +65,7 @@ enum BackupTier {
   }
 
   static BackupTier fromWire(String wire) {
-    for (BackupTier tier : values()) {
-      if (tier.wire().equals(wire)) {
-        return tier;
-      }
-    }
-    throw new IllegalArgumentException("no backup tier " + wire);
+    return WireEnum.parse(BackupTier.class, wire)
+        .orElseThrow(() -> new IllegalArgumentException("no backup tier " + wire));
   }
 }

@@ -31,7 +31,7 @@ public final class ManualScale extends ApiFunction {
     Fields data = request.data();
     ScalingModule scaling = ScalingModule.of(app());
     int ceiling = scaling.config().burstMaxInstances();
-    LogicalService service = LogicalService.byId(data.oneOf("service", LogicalService.ids())).orElseThrow();
+    LogicalService service = data.enumValue("service", LogicalService.class);
     OptionalLong min = data.optionalLong("minInstances", 0, ceiling);
     OptionalLong max = data.optionalLong("maxInstances", 1, ceiling);
     OptionalLong instances = data.optionalLong("instances", 0, ceiling);
