@@ -19,6 +19,7 @@ public final class RoutingModule {
   private final RegionRouter router;
   private final RegionHealthRun healthRun;
   private final FailoverMigrator failover;
+  private final RegionDrains drains;
 
   RoutingModule(App app, Sleeper sleeper, FailoverMigrator.BatchHook batchHook) {
     this.app = app;
@@ -34,6 +35,7 @@ public final class RoutingModule {
         new HealthProber(config.probeConnectTimeout(), config.probeTimeout(), app.clock()),
         HealthPolicy.of(config), new RegionAlerts(app.alerts()), app.clock(), sleeper, config);
     this.failover = new FailoverMigrator(app.firestore(), regions, app.clock(), config.failoverBatchSize(), batchHook);
+    this.drains = new RegionDrains(regions, view, failover, config, app.clock());
   }
 
   /** The instance's module (production wiring: real sleeping, no batch hook). */
@@ -75,5 +77,9 @@ public final class RoutingModule {
 
   public FailoverMigrator failover() {
     return failover;
+  }
+
+  RegionDrains drains() {
+    return drains;
   }
 }

@@ -20,6 +20,7 @@ public final class ScalingModule {
   private final ViralTrafficDetector viral;
   private final ScalingStatusView status;
   private final ScalingHistory history;
+  private final ManualScaling manual;
 
   public static ScalingModule of(App app) {
     return app.module(ScalingModule.class, a -> new ScalingModule(a, ScalingModule::productionActuator));
@@ -46,6 +47,7 @@ public final class ScalingModule {
     this.viral = new ViralTrafficDetector(metrics, store, bursts, app.alerts(), config.viral());
     this.status = new ScalingStatusView(store, metrics, controller, config, actuator.mode());
     this.history = new ScalingHistory(store);
+    this.manual = new ManualScaling(store, evaluator, app.clock());
   }
 
   private static Actuator productionActuator(ScalingConfig config) {
@@ -82,6 +84,10 @@ public final class ScalingModule {
 
   public ScalingStatusView status() {
     return status;
+  }
+
+  ManualScaling manual() {
+    return manual;
   }
 
   public ScalingHistory history() {
