@@ -25,8 +25,12 @@ class ChartDirective extends AsyncDirective {
   update(part, [spec]) {
     const element = part.element;
     // A different series layout needs a new chart; the same layout only gets new data.
-    const shape = JSON.stringify([spec.series.map((s) => [s.label, !!s.bars]), spec.yLabel, spec.xTime !== false,
-      (spec.thresholds || []).map((t) => t.value)]);
+    const shape = JSON.stringify([
+      spec.series.map((s) => [s.label, !!s.bars]),
+      spec.yLabel,
+      spec.xTime !== false,
+      (spec.thresholds || []).map((t) => t.value),
+    ]);
     if (this.plot && (this.element !== element || this.shape !== shape)) {
       this.destroy();
     }
@@ -56,7 +60,8 @@ class ChartDirective extends AsyncDirective {
   }
 }
 
-const widthOf = (element) => Math.max(200, Math.floor(element.getBoundingClientRect().width || 300));
+const widthOf = (element) =>
+  Math.max(200, Math.floor(element.getBoundingClientRect().width || 300));
 
 function options(spec, width) {
   const bars = uPlot.paths.bars({ size: [0.6, 48] });
@@ -68,7 +73,10 @@ function options(spec, width) {
     cursor: { drag: { x: false, y: false } },
     scales: {
       // Categories (e.g. months) get half a step of room each side, so the end bars are not cut.
-      x: spec.xTime === false ? { time: false, range: (u, min, max) => [min - 0.5, max + 0.5] } : { time: true },
+      x:
+        spec.xTime === false
+          ? { time: false, range: (u, min, max) => [min - 0.5, max + 0.5] }
+          : { time: true },
       y: {
         range: (u, min, max) => {
           const top = Math.max(max ?? 0, ...thresholds.map((t) => t.value)) * 1.1 || 1;
@@ -77,7 +85,9 @@ function options(spec, width) {
       },
     },
     axes: [
-      spec.xValues ? { values: spec.xValues, stroke: "#566", grid: { stroke: "#eef1f4" } } : { stroke: "#566", grid: { stroke: "#eef1f4" } },
+      spec.xValues
+        ? { values: spec.xValues, stroke: "#566", grid: { stroke: "#eef1f4" } }
+        : { stroke: "#566", grid: { stroke: "#eef1f4" } },
       { label: spec.yLabel, stroke: "#566", grid: { stroke: "#eef1f4" }, size: 56 },
     ],
     series: [

@@ -3,13 +3,34 @@ const locale = undefined; // the browser's
 
 const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
-const pln = new Intl.NumberFormat(locale, { style: "currency", currency: "PLN", maximumFractionDigits: 0 });
-const plnExact = new Intl.NumberFormat(locale, { style: "currency", currency: "PLN", minimumFractionDigits: 2 });
-const timeOfDay = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const pln = new Intl.NumberFormat(locale, {
+  style: "currency",
+  currency: "PLN",
+  maximumFractionDigits: 0,
+});
+const plnExact = new Intl.NumberFormat(locale, {
+  style: "currency",
+  currency: "PLN",
+  minimumFractionDigits: 2,
+});
+const timeOfDay = new Intl.DateTimeFormat(locale, {
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
 const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
 const relative = new Intl.RelativeTimeFormat(locale, { numeric: "auto", style: "short" });
-const bytesFormat = (unit) => new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: 1 });
-const byteUnits = ["byte", "kilobyte", "megabyte", "gigabyte", "terabyte", "petabyte"].map((u) => [u, bytesFormat(u)]);
+const bytesFormat = (unit) =>
+  new Intl.NumberFormat(locale, {
+    style: "unit",
+    unit,
+    unitDisplay: "short",
+    maximumFractionDigits: 1,
+  });
+const byteUnits = ["byte", "kilobyte", "megabyte", "gigabyte", "terabyte", "petabyte"].map((u) => [
+  u,
+  bytesFormat(u),
+]);
 
 const missing = "—";
 const isNumber = (v) => typeof v === "number" && Number.isFinite(v);
@@ -19,7 +40,10 @@ export const number = (v) => (isNumber(v) ? decimal.format(v) : missing);
 export const ms = (v) => (isNumber(v) ? `${decimal.format(v)} ms` : missing);
 export const percent = (v) => (isNumber(v) ? `${decimal.format(v)} %` : missing);
 /** A 0..1 ratio as a percentage. */
-export const ratio = (v) => (isNumber(v) ? `${new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(v * 100)} %` : missing);
+export const ratio = (v) =>
+  isNumber(v)
+    ? `${new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(v * 100)} %`
+    : missing;
 
 /** Money is integer minor units (grosze) everywhere in the API. */
 export const money = (minor) => (isNumber(minor) ? pln.format(minor / 100) : missing);
@@ -39,7 +63,8 @@ export function bytes(v) {
 const toDate = (v) => {
   if (v == null || v === "") return null;
   // Firestore Timestamps that a section passes through unconverted arrive as {seconds, nanos}.
-  if (typeof v === "object" && !(v instanceof Date) && typeof v.seconds === "number") v = v.seconds * 1000;
+  if (typeof v === "object" && !(v instanceof Date) && typeof v.seconds === "number")
+    v = v.seconds * 1000;
   const d = v instanceof Date ? v : new Date(v);
   return Number.isNaN(d.getTime()) ? null : d;
 };
@@ -68,8 +93,10 @@ export function ago(v, now = Date.now()) {
 export function duration(seconds) {
   if (!isNumber(seconds)) return missing;
   if (seconds < 60) return `${integer.format(seconds)} s`;
-  if (seconds < 3600) return `${integer.format(Math.floor(seconds / 60))} min ${integer.format(seconds % 60)} s`;
-  if (seconds < 86400) return `${integer.format(Math.floor(seconds / 3600))} h ${integer.format(Math.floor((seconds % 3600) / 60))} min`;
+  if (seconds < 3600)
+    return `${integer.format(Math.floor(seconds / 60))} min ${integer.format(seconds % 60)} s`;
+  if (seconds < 86400)
+    return `${integer.format(Math.floor(seconds / 3600))} h ${integer.format(Math.floor((seconds % 3600) / 60))} min`;
   return `${integer.format(Math.floor(seconds / 86400))} d ${integer.format(Math.floor((seconds % 86400) / 3600))} h`;
 }
 

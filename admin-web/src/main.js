@@ -67,7 +67,8 @@ async function start() {
   functions = getFunctions(app, functionsRegion || __DEFAULT_FUNCTIONS_REGION__);
   if (emulators) {
     if (emulators.auth) connectAuthEmulator(auth, emulators.auth, { disableWarnings: true });
-    if (emulators.functionsHost) connectFunctionsEmulator(functions, emulators.functionsHost, Number(emulators.functionsPort));
+    if (emulators.functionsHost)
+      connectFunctionsEmulator(functions, emulators.functionsHost, Number(emulators.functionsPort));
   }
   onAuthStateChanged(auth, async (user) => {
     stopRefresh();
@@ -99,7 +100,10 @@ export async function call(name, data = {}) {
       state.phase = auth.currentUser ? "denied" : "signed-out";
       stopRefresh();
     }
-    const status = (e.code || "").replace(/^functions\//, "").toUpperCase().replaceAll("-", "_");
+    const status = (e.code || "")
+      .replace(/^functions\//, "")
+      .toUpperCase()
+      .replaceAll("-", "_");
     throw new Error(`${name}: ${status ? status + " — " : ""}${e.message}`);
   }
 }
@@ -148,7 +152,10 @@ async function refresh() {
     allGood = recordOutcomes(more, extra) && allGood;
   }
   // Errors of calls this view no longer makes (another view's) are not this view's problem.
-  const made = new Set([...calls.map(([key]) => key), ...Object.keys(view.followUp ? view.followUp(state.results) : {})]);
+  const made = new Set([
+    ...calls.map(([key]) => key),
+    ...Object.keys(view.followUp ? view.followUp(state.results) : {}),
+  ]);
   for (const key of Object.keys(state.errors)) if (!made.has(key)) delete state.errors[key];
   if (allGood) state.lastUpdated = new Date();
   state.lastAttempt = new Date();
@@ -193,7 +200,9 @@ function askConfirmation({ title, body, confirmLabel, danger }) {
   return new Promise((resolve) => {
     state.confirm = { title, body, confirmLabel, danger, resolve };
     draw();
-    requestAnimationFrame(() => document.querySelector("#confirm-dialog [data-autofocus]")?.focus());
+    requestAnimationFrame(() =>
+      document.querySelector("#confirm-dialog [data-autofocus]")?.focus(),
+    );
   });
 }
 
@@ -251,7 +260,9 @@ function page() {
     case "loading":
       return html`<main class="centered"><p class="muted">Loading…</p></main>`;
     case "config-error":
-      return html`<main class="centered"><div class="card error-card" role="alert">${state.configError}</div></main>`;
+      return html`<main class="centered">
+        <div class="card error-card" role="alert">${state.configError}</div>
+      </main>`;
     case "signed-out":
       return signInPage();
     case "denied":
@@ -269,40 +280,54 @@ function signInPage() {
     state.signInError = null;
     draw();
     try {
-      await signInWithEmailAndPassword(auth, String(form.get("email")).trim(), String(form.get("password")));
+      await signInWithEmailAndPassword(
+        auth,
+        String(form.get("email")).trim(),
+        String(form.get("password")),
+      );
     } catch (e) {
-      state.signInError = e.code === "auth/invalid-credential" || e.code === "auth/wrong-password" || e.code === "auth/user-not-found"
-        ? "Wrong email or password."
-        : `Sign-in failed: ${e.message}`;
+      state.signInError =
+        e.code === "auth/invalid-credential" ||
+        e.code === "auth/wrong-password" ||
+        e.code === "auth/user-not-found"
+          ? "Wrong email or password."
+          : `Sign-in failed: ${e.message}`;
     } finally {
       state.signingIn = false;
       draw();
     }
   };
-  return html`
-    <main class="centered">
-      <form class="card sign-in" @submit=${submit} aria-labelledby="sign-in-title">
-        <h1 id="sign-in-title">Avalo Infra console</h1>
-        <p class="muted">Sign in with your admin account.</p>
-        <label>Email <input name="email" type="email" autocomplete="username" required autofocus /></label>
-        <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
-        ${state.signInError ? html`<p class="error-text" role="alert">${state.signInError}</p>` : nothing}
-        <button type="submit" class="primary" ?disabled=${state.signingIn}>${state.signingIn ? "Signing in…" : "Sign in"}</button>
-      </form>
-    </main>`;
+  return html` <main class="centered">
+    <form class="card sign-in" @submit=${submit} aria-labelledby="sign-in-title">
+      <h1 id="sign-in-title">Avalo Infra console</h1>
+      <p class="muted">Sign in with your admin account.</p>
+      <label
+        >Email <input name="email" type="email" autocomplete="username" required autofocus
+      /></label>
+      <label
+        >Password <input name="password" type="password" autocomplete="current-password" required
+      /></label>
+      ${state.signInError ? html`<p class="error-text" role="alert">${state.signInError}</p>` : nothing}
+      <button type="submit" class="primary" ?disabled=${state.signingIn}>
+        ${state.signingIn ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  </main>`;
 }
 
 function deniedPage() {
-  return html`
-    <main class="centered">
-      <div class="card denied" role="alert" data-testid="access-denied">
-        <h1>Access denied</h1>
-        <p>You are signed in as <strong>${state.user?.email ?? state.user?.uid}</strong>, which is not an Avalo
-          infrastructure admin (no <code>admin</code> claim). This console shows nothing to other accounts.</p>
-        <p class="muted">Ask an owner to grant the admin claim, then sign in again.</p>
-        <button @click=${() => signOut(auth)}>Sign out</button>
-      </div>
-    </main>`;
+  return html` <main class="centered">
+    <div class="card denied" role="alert" data-testid="access-denied">
+      <h1>Access denied</h1>
+      <p>
+        You are signed in as <strong>${state.user?.email ?? state.user?.uid}</strong>, which is not
+        an Avalo infrastructure admin (no <code>admin</code> claim). This console shows nothing to
+        other accounts.
+      </p>
+      <p class="muted">Ask an owner to grant the admin claim, then sign in again.</p>
+      <button @click=${() => signOut(auth)}>Sign out</button>
+    </div>
+  </main>`;
 }
 
 function overallStatus() {
@@ -315,16 +340,22 @@ function consolePage() {
   const now = Date.now();
   const status = overallStatus();
   const errors = Object.entries(state.errors);
-  return html`
-    <header class="topbar">
+  return html` <header class="topbar">
       <div class="brand">Avalo Infra</div>
-      <span class="pill status-${status}" title="Overall health" data-testid="overall-status">${status}</span>
+      <span class="pill status-${status}" title="Overall health" data-testid="overall-status"
+        >${status}</span
+      >
       <div class="updated" data-testid="last-updated" title="Refreshes every 10 s">
         ${state.refreshing ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}
-        ${state.lastUpdated
-          ? html`Updated <time datetime=${state.lastUpdated.toISOString()}>${fmt.clock(state.lastUpdated)}</time>
-              <span class="muted">(${fmt.ago(state.lastUpdated, now)})</span>`
-          : html`<span class="muted">Not updated yet</span>`}
+        ${
+          state.lastUpdated
+            ? html`Updated
+                <time datetime=${state.lastUpdated.toISOString()}
+                  >${fmt.clock(state.lastUpdated)}</time
+                >
+                <span class="muted">(${fmt.ago(state.lastUpdated, now)})</span>`
+            : html`<span class="muted">Not updated yet</span>`
+        }
         <button class="link" @click=${refreshNow} ?disabled=${state.refreshing}>Refresh</button>
       </div>
       <div class="who">
@@ -333,19 +364,52 @@ function consolePage() {
       </div>
     </header>
     <nav class="tabs" aria-label="Views">
-      ${views.map((v) => html`<a href="#/${v.id}" class=${v.id === state.view ? "active" : ""}
-          aria-current=${v.id === state.view ? "page" : "false"} data-view=${v.id}>${v.title}</a>`)}
+      ${views.map(
+        (v) =>
+          html`<a
+            href="#/${v.id}"
+            class=${v.id === state.view ? "active" : ""}
+            aria-current=${v.id === state.view ? "page" : "false"}
+            data-view=${v.id}
+            >${v.title}</a
+          >`,
+      )}
     </nav>
     <main class="content" data-view=${view.id}>
-      ${state.notices.length ? html`<div class="notices">${state.notices.map((n) => html`
-        <div class="notice ${n.kind}" role=${n.kind === "error" ? "alert" : "status"} data-testid="notice-${n.kind}">
-          <span>${n.text}</span><button class="link" aria-label="Dismiss" @click=${() => dismiss(n.id)}>×</button>
-        </div>`)}</div>` : nothing}
-      ${errors.length ? html`<div class="notice error" role="alert" data-testid="load-errors">
-          <div>
-            <strong>Some data could not be loaded${state.lastUpdated ? "; showing the last good values" : ""}:</strong>
-            <ul>${errors.map(([, message]) => html`<li>${message}</li>`)}</ul>
-          </div></div>` : nothing}
+      ${
+        state.notices.length
+          ? html`<div class="notices">
+              ${state.notices.map(
+                (n) =>
+                  html` <div
+                    class="notice ${n.kind}"
+                    role=${n.kind === "error" ? "alert" : "status"}
+                    data-testid="notice-${n.kind}"
+                  >
+                    <span>${n.text}</span
+                    ><button class="link" aria-label="Dismiss" @click=${() => dismiss(n.id)}>
+                      ×
+                    </button>
+                  </div>`,
+              )}
+            </div>`
+          : nothing
+      }
+      ${
+        errors.length
+          ? html`<div class="notice error" role="alert" data-testid="load-errors">
+              <div>
+                <strong
+                  >Some data could not be
+                  loaded${state.lastUpdated ? "; showing the last good values" : ""}:</strong
+                >
+                <ul>
+                  ${errors.map(([, message]) => html`<li>${message}</li>`)}
+                </ul>
+              </div>
+            </div>`
+          : nothing
+      }
       <h1 class="view-title">${view.title}</h1>
       ${view.render(state.results, context)}
     </main>
@@ -353,19 +417,32 @@ function consolePage() {
 }
 
 function confirmDialog(c) {
-  return html`
-    <div class="overlay" @click=${(e) => e.target === e.currentTarget && closeConfirmation(false)}>
-      <div id="confirm-dialog" class="card dialog" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title"
-          @keydown=${(e) => e.key === "Escape" && closeConfirmation(false)}>
-        <h2 id="confirm-title">${c.title}</h2>
-        <div class="dialog-body">${c.body}</div>
-        <div class="dialog-buttons">
-          <button @click=${() => closeConfirmation(false)} data-autofocus>Cancel</button>
-          <button class=${c.danger ? "danger" : "primary"} data-testid="confirm" @click=${() => closeConfirmation(true)}>
-            ${c.confirmLabel ?? "Confirm"}</button>
-        </div>
+  return html` <div
+    class="overlay"
+    @click=${(e) => e.target === e.currentTarget && closeConfirmation(false)}
+  >
+    <div
+      id="confirm-dialog"
+      class="card dialog"
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby="confirm-title"
+      @keydown=${(e) => e.key === "Escape" && closeConfirmation(false)}
+    >
+      <h2 id="confirm-title">${c.title}</h2>
+      <div class="dialog-body">${c.body}</div>
+      <div class="dialog-buttons">
+        <button @click=${() => closeConfirmation(false)} data-autofocus>Cancel</button>
+        <button
+          class=${c.danger ? "danger" : "primary"}
+          data-testid="confirm"
+          @click=${() => closeConfirmation(true)}
+        >
+          ${c.confirmLabel ?? "Confirm"}
+        </button>
       </div>
-    </div>`;
+    </div>
+  </div>`;
 }
 
 window.addEventListener("hashchange", () => {

@@ -13,7 +13,8 @@ import { chromium } from "playwright-core";
 
 const required = (name) => {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this through DashboardBrowserTest (bin/test)`);
+  if (!value)
+    throw new Error(`${name} is not set: run this through DashboardBrowserTest (bin/test)`);
   return value;
 };
 const base = required("AVALO_DEV_URL").replace(/\/$/, "");
@@ -25,8 +26,15 @@ const takedownAssetId = process.env.AVALO_CDN_TAKEDOWN_ASSET_ID || "";
 const walletUserId = process.env.AVALO_WALLET_USER_ID || "";
 mkdirSync(screenshots, { recursive: true });
 
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--disable-quic"];
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+];
 const LAPTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
 const TIMEOUT = 30_000;
@@ -44,7 +52,8 @@ const VIEWS = [
 
 // The functions this build has (a domain not merged yet has none of its functions here).
 const catalogResponse = await fetch(`${base}/_local/functions`);
-if (catalogResponse.status !== 200) throw new Error(`${base}/_local/functions answered ${catalogResponse.status}`);
+if (catalogResponse.status !== 200)
+  throw new Error(`${base}/_local/functions answered ${catalogResponse.status}`);
 const catalog = new Set(Object.keys(await catalogResponse.json()));
 const servedPage = await fetch(`${base}/admin/`);
 if (!/script-src 'self'/.test(servedPage.headers.get("content-security-policy") ?? "")) {
@@ -63,7 +72,10 @@ async function openBrowser(viewport) {
   });
   context.setDefaultTimeout(TIMEOUT);
   // Loopback only: nothing leaves the machine (the Firebase SDK's emulator mode needs nothing else).
-  await context.route((url) => !["127.0.0.1", "localhost"].includes(url.hostname), (route) => route.abort());
+  await context.route(
+    (url) => !["127.0.0.1", "localhost"].includes(url.hostname),
+    (route) => route.abort(),
+  );
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors = [];
   page.on("pageerror", (e) => pageErrors.push(e.message));
@@ -96,11 +108,22 @@ async function openView(page, id) {
 }
 
 async function waitForRefresh(page) {
-  const before = await page.locator("[data-testid=last-updated] time").getAttribute("datetime").catch(() => null);
-  await page.waitForFunction((previous) => {
-    const time = document.querySelector("[data-testid=last-updated] time");
-    return time && time.getAttribute("datetime") !== previous && !document.querySelector(".topbar .spinner");
-  }, before, { timeout: TIMEOUT });
+  const before = await page
+    .locator("[data-testid=last-updated] time")
+    .getAttribute("datetime")
+    .catch(() => null);
+  await page.waitForFunction(
+    (previous) => {
+      const time = document.querySelector("[data-testid=last-updated] time");
+      return (
+        time &&
+        time.getAttribute("datetime") !== previous &&
+        !document.querySelector(".topbar .spinner")
+      );
+    },
+    before,
+    { timeout: TIMEOUT },
+  );
 }
 
 async function shoot(page, name) {
@@ -108,51 +131,90 @@ async function shoot(page, name) {
 }
 
 /** false when the build has the function, else the reason to skip (node:test shows it; JUnit reports it as skipped). */
-const skipUnless = (fn) => (catalog.has(fn) ? false : `${fn} is not in this build's catalog (its domain is not merged yet)`);
+const skipUnless = (fn) =>
+  catalog.has(fn) ? false : `${fn} is not in this build's catalog (its domain is not merged yet)`;
 
 /** What "populated from seeded data" means for each view. */
 const POPULATED = {
   async overview(page) {
-    assert.ok(await page.locator("[data-testid=health-table] tbody tr").count() >= 6, "a health row per monitored service");
+    assert.ok(
+      (await page.locator("[data-testid=health-table] tbody tr").count()) >= 6,
+      "a health row per monitored service",
+    );
     await page.locator("[data-testid=overview-alerts] li").first().waitFor();
-    assert.equal(await page.locator("[data-tile=regions] li").count(), 3, "three regions on the overview");
+    assert.equal(
+      await page.locator("[data-tile=regions] li").count(),
+      3,
+      "three regions on the overview",
+    );
     assert.match(await page.locator("[data-tile=scaling]").innerText(), /Bursts active/);
   },
   async regions(page) {
     assert.equal(await page.locator("[data-region]").count(), 3);
     for (const id of ["EU", "US", "ASIA"]) {
-      assert.match(await page.locator(`[data-region=${id}] h2 .pill`).innerText(), /healthy|degraded|unhealthy|draining/);
+      assert.match(
+        await page.locator(`[data-region=${id}] h2 .pill`).innerText(),
+        /healthy|degraded|unhealthy|draining/,
+      );
     }
   },
   async scaling(page) {
-    assert.ok(await page.locator("[data-testid=scaling-services] [data-service]").count() >= 6, "a card per logical service");
-    assert.ok(await page.locator("[data-testid=scaling-history] tbody tr").count() >= 1, "recorded decisions");
-    assert.match(await page.locator("[data-service=functions] [data-testid=desired]").innerText(), /^\d+$/);
+    assert.ok(
+      (await page.locator("[data-testid=scaling-services] [data-service]").count()) >= 6,
+      "a card per logical service",
+    );
+    assert.ok(
+      (await page.locator("[data-testid=scaling-history] tbody tr").count()) >= 1,
+      "recorded decisions",
+    );
+    assert.match(
+      await page.locator("[data-service=functions] [data-testid=desired]").innerText(),
+      /^\d+$/,
+    );
   },
   async cdn(page) {
     const stats = page.locator("[data-testid=cdn-stats]");
     await stats.waitFor();
-    const assets = Number((await stats.locator(".stat-value").first().innerText()).replace(/\D/g, ""));
+    const assets = Number(
+      (await stats.locator(".stat-value").first().innerText()).replace(/\D/g, ""),
+    );
     assert.ok(assets > 0, "seeded assets are counted");
-    assert.ok(await page.locator("[data-testid=cdn-by-type] tbody tr").count() >= 1);
+    assert.ok((await page.locator("[data-testid=cdn-by-type] tbody tr").count()) >= 1);
   },
   async costs(page) {
     const budgets = page.locator("[data-testid=budgets] .budget");
-    assert.ok(await budgets.count() >= 7, "a bar per budgeted service");
+    assert.ok((await budgets.count()) >= 7, "a bar per budgeted service");
     // The 70/80/90 % marks on every budgeted bar.
-    const marks = await page.locator("[data-testid=budgets] .bar").first().locator(".bar-mark span").allInnerTexts();
+    const marks = await page
+      .locator("[data-testid=budgets] .bar")
+      .first()
+      .locator(".bar-mark span")
+      .allInnerTexts();
     for (const m of ["70", "80", "90"]) assert.ok(marks.includes(m), `mark ${m} in ${marks}`);
-    assert.ok(await page.locator("[data-testid=budgets] .budget[data-state]:not([data-state=ok])").count() >= 1,
-      "the seed puts some budget over a threshold");
+    assert.ok(
+      (await page
+        .locator("[data-testid=budgets] .budget[data-state]:not([data-state=ok])")
+        .count()) >= 1,
+      "the seed puts some budget over a threshold",
+    );
     await page.locator("[data-testid=cost-trend] canvas").waitFor();
   },
   async monitoring(page) {
-    await page.waitForFunction(() => document.querySelectorAll("[data-testid=metric-charts] canvas").length >= 6);
-    assert.ok(await page.locator("[data-testid=alerts-table] tbody tr").count() >= 1, "the seeded chat breach is an open alert");
+    await page.waitForFunction(
+      () => document.querySelectorAll("[data-testid=metric-charts] canvas").length >= 6,
+    );
+    assert.ok(
+      (await page.locator("[data-testid=alerts-table] tbody tr").count()) >= 1,
+      "the seeded chat breach is an open alert",
+    );
   },
   async backups(page) {
     assert.equal(await page.locator("[data-testid=backup-tiers] [data-tier]").count(), 3);
-    assert.match(await page.locator("[data-tier=hourly]").innerText(), /Latest verified/, "the seed made an hourly backup");
+    assert.match(
+      await page.locator("[data-tier=hourly]").innerText(),
+      /Latest verified/,
+      "the seed made an hourly backup",
+    );
   },
 };
 
@@ -173,23 +235,32 @@ async function sessionFor(label, viewport) {
   return signedIn.get(label);
 }
 
-for (const [label, viewport] of [["laptop", LAPTOP], ["phone", PHONE]]) {
+for (const [label, viewport] of [
+  ["laptop", LAPTOP],
+  ["phone", PHONE],
+]) {
   for (const view of VIEWS) {
-    test(`${label} ${viewport.width}x${viewport.height}: admin sees the ${view.id} view populated from seeded data`,
-      { skip: skipUnless(view.needs) }, async () => {
+    test(
+      `${label} ${viewport.width}x${viewport.height}: admin sees the ${view.id} view populated from seeded data`,
+      { skip: skipUnless(view.needs) },
+      async () => {
         const session = await sessionFor(label, viewport);
         const { page } = session;
         await openView(page, view.id);
         await POPULATED[view.id](page);
         const loadErrors = page.locator("[data-testid=load-errors]");
-        if (await loadErrors.count()) assert.fail(`the view shows load errors: ${await loadErrors.innerText()}`);
+        if (await loadErrors.count())
+          assert.fail(`the view shows load errors: ${await loadErrors.innerText()}`);
         if (viewport === PHONE) {
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - window.innerWidth,
+          );
           assert.ok(overflow <= 1, `the page fits the phone width (overflows by ${overflow}px)`);
         }
         await shoot(page, `${label}-${view.id}`);
         assert.deepEqual(session.pageErrors, [], "no script errors");
-      });
+      },
+    );
   }
 }
 
@@ -210,137 +281,183 @@ async function confirm(page) {
 
 const notice = (page, text) => page.locator("[data-testid=notice-ok]", { hasText: text }).waitFor();
 
-test("action: resolving an alert removes it from the open alerts", { skip: skipUnless("resolveAlert") }, async () => {
-  const session = await adminPage();
-  const { page } = session;
-  await openView(page, "monitoring");
-  const row = page.locator("[data-testid=alerts-table] tbody tr").first();
-  const id = await row.getAttribute("data-alert-id");
-  const key = await row.getAttribute("data-alert-key");
-  await row.getByLabel("Resolution note").fill("browser test: acknowledged and fixed");
-  await row.getByRole("button", { name: "Resolve" }).click();
-  await confirm(page);
-  await notice(page, `Resolved ${key}`);
-  await page.locator(`[data-alert-id="${id}"]`).waitFor({ state: "detached" });
-  await shoot(page, "action-resolve-alert");
-  await closeBrowser(session);
-});
+test(
+  "action: resolving an alert removes it from the open alerts",
+  { skip: skipUnless("resolveAlert") },
+  async () => {
+    const session = await adminPage();
+    const { page } = session;
+    await openView(page, "monitoring");
+    const row = page.locator("[data-testid=alerts-table] tbody tr").first();
+    const id = await row.getAttribute("data-alert-id");
+    const key = await row.getAttribute("data-alert-key");
+    await row.getByLabel("Resolution note").fill("browser test: acknowledged and fixed");
+    await row.getByRole("button", { name: "Resolve" }).click();
+    await confirm(page);
+    await notice(page, `Resolved ${key}`);
+    await page.locator(`[data-alert-id="${id}"]`).waitFor({ state: "detached" });
+    await shoot(page, "action-resolve-alert");
+    await closeBrowser(session);
+  },
+);
 
-test("action: a manual scale override shows as the service's desired instances", { skip: skipUnless("manualScale") }, async () => {
-  const session = await adminPage();
-  const { page } = session;
-  await openView(page, "scaling");
-  const card = page.locator("[data-service=support]");
-  const before = Number(await card.getByTestId("desired").innerText());
-  const target = before + 3;
-  const form = page.getByTestId("manual-scale-form");
-  await form.getByLabel("Service").selectOption("support");
-  await form.getByLabel("Instances", { exact: true }).fill(String(target));
-  await form.getByLabel("For (minutes)").fill("30");
-  await form.getByRole("button", { name: "Apply override" }).click();
-  await confirm(page);
-  await notice(page, "support: override exactly");
-  await page.waitForFunction((t) => document.querySelector("[data-service=support] [data-testid=desired]")?.textContent.trim() === String(t), target);
-  assert.match(await card.innerText(), /manual override/);
-  await shoot(page, "action-manual-scale");
-  await closeBrowser(session);
-});
+test(
+  "action: a manual scale override shows as the service's desired instances",
+  { skip: skipUnless("manualScale") },
+  async () => {
+    const session = await adminPage();
+    const { page } = session;
+    await openView(page, "scaling");
+    const card = page.locator("[data-service=support]");
+    const before = Number(await card.getByTestId("desired").innerText());
+    const target = before + 3;
+    const form = page.getByTestId("manual-scale-form");
+    await form.getByLabel("Service").selectOption("support");
+    await form.getByLabel("Instances", { exact: true }).fill(String(target));
+    await form.getByLabel("For (minutes)").fill("30");
+    await form.getByRole("button", { name: "Apply override" }).click();
+    await confirm(page);
+    await notice(page, "support: override exactly");
+    await page.waitForFunction(
+      (t) =>
+        document
+          .querySelector("[data-service=support] [data-testid=desired]")
+          ?.textContent.trim() === String(t),
+      target,
+    );
+    assert.match(await card.innerText(), /manual override/);
+    await shoot(page, "action-manual-scale");
+    await closeBrowser(session);
+  },
+);
 
-test("action: purging an asset reports the invalidated URLs", { skip: skipUnless("purgeCache") || (!cdnAssetId && "no seeded CDN asset") }, async () => {
-  const session = await adminPage();
-  const { page } = session;
-  await openView(page, "cdn");
-  const form = page.getByTestId("purge-form");
-  await form.getByLabel("Asset id").fill(cdnAssetId);
-  await form.getByRole("button", { name: "Purge" }).click();
-  await confirm(page);
-  await notice(page, `Purged ${cdnAssetId}`);
-  const result = page.getByTestId("last-purge");
-  assert.match(await result.innerText(), new RegExp(cdnAssetId));
-  const urls = Number((await result.locator("dd").first().innerText()).replace(/\D/g, ""));
-  assert.ok(urls > 0, "the asset's variant URLs were invalidated");
-  await shoot(page, "action-purge");
-  await closeBrowser(session);
-});
+test(
+  "action: purging an asset reports the invalidated URLs",
+  { skip: skipUnless("purgeCache") || (!cdnAssetId && "no seeded CDN asset") },
+  async () => {
+    const session = await adminPage();
+    const { page } = session;
+    await openView(page, "cdn");
+    const form = page.getByTestId("purge-form");
+    await form.getByLabel("Asset id").fill(cdnAssetId);
+    await form.getByRole("button", { name: "Purge" }).click();
+    await confirm(page);
+    await notice(page, `Purged ${cdnAssetId}`);
+    const result = page.getByTestId("last-purge");
+    assert.match(await result.innerText(), new RegExp(cdnAssetId));
+    const urls = Number((await result.locator("dd").first().innerText()).replace(/\D/g, ""));
+    assert.ok(urls > 0, "the asset's variant URLs were invalidated");
+    await shoot(page, "action-purge");
+    await closeBrowser(session);
+  },
+);
 
-test("action: taking an asset down is confirmed first, deletes its objects and cannot be repeated", { skip: skipUnless("takedownAsset") || (!takedownAssetId && "no second seeded CDN asset") }, async () => {
-  const session = await adminPage();
-  const { page } = session;
-  await openView(page, "cdn");
-  const form = page.getByTestId("takedown-form");
-  await form.getByLabel("Asset id").fill(takedownAssetId);
-  await form.getByLabel("Reason").fill("browser test: abuse report");
-  await form.getByRole("button", { name: "Take down" }).click();
-  const dialog = page.getByRole("alertdialog");
-  await dialog.waitFor();
-  assert.match(await dialog.innerText(), /deleted/);
-  await confirm(page);
-  await notice(page, `Taken down ${takedownAssetId}`);
-  const result = page.getByTestId("last-takedown");
-  const deleted = Number((await result.locator("dd").first().innerText()).replace(/\D/g, ""));
-  assert.ok(deleted > 0, "the asset's objects were deleted");
-  await shoot(page, "action-takedown");
-  // Again: nothing left to delete, and the answer says so.
-  await form.getByRole("button", { name: "Take down" }).click();
-  await confirm(page);
-  await notice(page, `${takedownAssetId} was already taken down`);
-  await closeBrowser(session);
-});
+test(
+  "action: taking an asset down is confirmed first, deletes its objects and cannot be repeated",
+  { skip: skipUnless("takedownAsset") || (!takedownAssetId && "no second seeded CDN asset") },
+  async () => {
+    const session = await adminPage();
+    const { page } = session;
+    await openView(page, "cdn");
+    const form = page.getByTestId("takedown-form");
+    await form.getByLabel("Asset id").fill(takedownAssetId);
+    await form.getByLabel("Reason").fill("browser test: abuse report");
+    await form.getByRole("button", { name: "Take down" }).click();
+    const dialog = page.getByRole("alertdialog");
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /deleted/);
+    await confirm(page);
+    await notice(page, `Taken down ${takedownAssetId}`);
+    const result = page.getByTestId("last-takedown");
+    const deleted = Number((await result.locator("dd").first().innerText()).replace(/\D/g, ""));
+    assert.ok(deleted > 0, "the asset's objects were deleted");
+    await shoot(page, "action-takedown");
+    // Again: nothing left to delete, and the answer says so.
+    await form.getByRole("button", { name: "Take down" }).click();
+    await confirm(page);
+    await notice(page, `${takedownAssetId} was already taken down`);
+    await closeBrowser(session);
+  },
+);
 
-test("action: a dry-run recovery previews the changes and writes nothing", { skip: skipUnless("recoverWallet") || (!walletUserId && "no seeded wallet") }, async () => {
-  const session = await adminPage();
-  const { page } = session;
-  await openView(page, "backups");
-  const recoveriesBefore = await page.locator("[data-testid=recent-recoveries] tbody tr").count();
-  const form = page.getByTestId("recovery-form");
-  await form.getByLabel("What").selectOption("wallet");
-  await form.getByLabel("Id", { exact: true }).fill(walletUserId);
-  await form.getByRole("button", { name: "Preview (dry run)" }).click();
-  await notice(page, "nothing written");
-  const preview = page.getByTestId("recovery-preview");
-  await preview.waitFor();
-  const text = await preview.innerText();
-  assert.match(text, /Dry run/);
-  // DashboardBrowserTest changed the wallet's balance after the backup: the preview shows that change.
-  assert.match(text, /0 to add, 1 to change, 0 to remove, \d+ unchanged/);
-  assert.ok(await preview.locator("tr", { hasText: "balance" }).filter({ hasText: walletUserId }).count() === 1, "the wallet's balance is the change");
-  await waitForRefresh(page);
-  assert.equal(await page.locator("[data-testid=recent-recoveries] tbody tr").count(), recoveriesBefore, "a dry run archives nothing");
-  await shoot(page, "action-dry-run-recovery");
-  await closeBrowser(session);
-});
+test(
+  "action: a dry-run recovery previews the changes and writes nothing",
+  { skip: skipUnless("recoverWallet") || (!walletUserId && "no seeded wallet") },
+  async () => {
+    const session = await adminPage();
+    const { page } = session;
+    await openView(page, "backups");
+    const recoveriesBefore = await page.locator("[data-testid=recent-recoveries] tbody tr").count();
+    const form = page.getByTestId("recovery-form");
+    await form.getByLabel("What").selectOption("wallet");
+    await form.getByLabel("Id", { exact: true }).fill(walletUserId);
+    await form.getByRole("button", { name: "Preview (dry run)" }).click();
+    await notice(page, "nothing written");
+    const preview = page.getByTestId("recovery-preview");
+    await preview.waitFor();
+    const text = await preview.innerText();
+    assert.match(text, /Dry run/);
+    // DashboardBrowserTest changed the wallet's balance after the backup: the preview shows that change.
+    assert.match(text, /0 to add, 1 to change, 0 to remove, \d+ unchanged/);
+    assert.ok(
+      (await preview
+        .locator("tr", { hasText: "balance" })
+        .filter({ hasText: walletUserId })
+        .count()) === 1,
+      "the wallet's balance is the change",
+    );
+    await waitForRefresh(page);
+    assert.equal(
+      await page.locator("[data-testid=recent-recoveries] tbody tr").count(),
+      recoveriesBefore,
+      "a dry run archives nothing",
+    );
+    await shoot(page, "action-dry-run-recovery");
+    await closeBrowser(session);
+  },
+);
 
-test("action: draining a region is confirmed first, shows the drain, and can be ended", { skip: skipUnless("forceFailover") }, async () => {
-  const session = await adminPage();
-  const { page } = session;
-  const failoverCalls = [];
-  page.on("request", (r) => r.url().endsWith("/forceFailover") && failoverCalls.push(r.postData()));
-  await openView(page, "regions");
-  const card = page.locator("[data-region=ASIA]");
-  await card.getByText("Drain / fail over…").click();
-  const form = card.getByTestId("drain-form");
-  await form.getByLabel("Reason").fill("browser test drill");
-  await form.getByLabel("Duration (minutes)").fill("30");
-  await form.getByRole("button", { name: "Drain ASIA" }).click();
-  // Cancelling the confirmation sends nothing.
-  await page.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
-  assert.equal(failoverCalls.length, 0, "no call before confirmation");
-  await form.getByRole("button", { name: "Drain ASIA" }).click();
-  await confirm(page);
-  await notice(page, "ASIA is draining");
-  await card.getByTestId("drain").waitFor();
-  assert.equal(await card.locator("h2 .pill").innerText(), "draining");
-  // The admin detail of the regions section shows who drained it and the event.
-  assert.match(await card.getByTestId("drain").innerText(), /browser test drill/);
-  await page.locator("[data-testid=region-events] tr", { hasText: "draining-started" }).first().waitFor();
-  await shoot(page, "action-drain-region");
-  await card.getByRole("button", { name: "End drain" }).click();
-  await confirm(page);
-  await notice(page, "drain ended");
-  await card.getByTestId("drain").waitFor({ state: "detached" });
-  assert.equal(failoverCalls.length, 2);
-  await closeBrowser(session);
-});
+test(
+  "action: draining a region is confirmed first, shows the drain, and can be ended",
+  { skip: skipUnless("forceFailover") },
+  async () => {
+    const session = await adminPage();
+    const { page } = session;
+    const failoverCalls = [];
+    page.on(
+      "request",
+      (r) => r.url().endsWith("/forceFailover") && failoverCalls.push(r.postData()),
+    );
+    await openView(page, "regions");
+    const card = page.locator("[data-region=ASIA]");
+    await card.getByText("Drain / fail over…").click();
+    const form = card.getByTestId("drain-form");
+    await form.getByLabel("Reason").fill("browser test drill");
+    await form.getByLabel("Duration (minutes)").fill("30");
+    await form.getByRole("button", { name: "Drain ASIA" }).click();
+    // Cancelling the confirmation sends nothing.
+    await page.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
+    assert.equal(failoverCalls.length, 0, "no call before confirmation");
+    await form.getByRole("button", { name: "Drain ASIA" }).click();
+    await confirm(page);
+    await notice(page, "ASIA is draining");
+    await card.getByTestId("drain").waitFor();
+    assert.equal(await card.locator("h2 .pill").innerText(), "draining");
+    // The admin detail of the regions section shows who drained it and the event.
+    assert.match(await card.getByTestId("drain").innerText(), /browser test drill/);
+    await page
+      .locator("[data-testid=region-events] tr", { hasText: "draining-started" })
+      .first()
+      .waitFor();
+    await shoot(page, "action-drain-region");
+    await card.getByRole("button", { name: "End drain" }).click();
+    await confirm(page);
+    await notice(page, "drain ended");
+    await card.getByTestId("drain").waitFor({ state: "detached" });
+    assert.equal(failoverCalls.length, 2);
+    await closeBrowser(session);
+  },
+);
 
 test("a signed-in non-admin sees access denied and no data", async () => {
   const session = await openBrowser(LAPTOP);
@@ -357,7 +474,11 @@ test("a signed-in non-admin sees access denied and no data", async () => {
   assert.match(await denied.innerText(), new RegExp(user.email.replace(".", "\\.")));
   await page.waitForTimeout(1500); // a refresh would have started by now
   assert.deepEqual(functionCalls, [], "no function is called for a non-admin");
-  assert.equal(await page.locator("table, nav.tabs, [data-testid=last-updated]").count(), 0, "no console, no data");
+  assert.equal(
+    await page.locator("table, nav.tabs, [data-testid=last-updated]").count(),
+    0,
+    "no console, no data",
+  );
   await shoot(page, "access-denied");
   // The functions refuse it too: the claim check in the page is not the only guard.
   const token = await page.evaluate(async () => {
@@ -367,14 +488,19 @@ test("a signed-in non-admin sees access denied and no data", async () => {
       open.onerror = () => reject(open.error);
     });
     const rows = await new Promise((resolve) => {
-      const req = db.transaction("firebaseLocalStorage").objectStore("firebaseLocalStorage").getAll();
+      const req = db
+        .transaction("firebaseLocalStorage")
+        .objectStore("firebaseLocalStorage")
+        .getAll();
       req.onsuccess = () => resolve(req.result);
     });
     return rows.map((r) => r.value?.stsTokenManager?.accessToken).find(Boolean);
   });
   assert.ok(token, "the user's ID token");
   const response = await fetch(`${base}/getDashboardData`, {
-    method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` }, body: '{"data":{}}',
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: '{"data":{}}',
   });
   assert.equal(response.status, 403);
   await closeBrowser(session);
@@ -391,22 +517,36 @@ test("the 10 s refresh updates values in place without rebuilding the page", asy
   const session = await adminPage();
   const { page } = session;
   await openView(page, "monitoring");
-  await page.waitForFunction(() => document.querySelectorAll("[data-testid=metric-charts] canvas").length >= 1);
+  await page.waitForFunction(
+    () => document.querySelectorAll("[data-testid=metric-charts] canvas").length >= 1,
+  );
   const first = await page.locator("[data-testid=last-updated] time").getAttribute("datetime");
   await page.evaluate(() => {
     document.querySelector("[data-testid=health-table]").dataset.marker = "kept";
     document.querySelector("[data-testid=metric-charts] canvas").dataset.marker = "kept";
   });
   // The next automatic refresh (no navigation, no click).
-  await page.waitForFunction((previous) => {
-    const t = document.querySelector("[data-testid=last-updated] time")?.getAttribute("datetime");
-    return t && t !== previous && !document.querySelector(".topbar .spinner");
-  }, first, { timeout: 25_000 });
+  await page.waitForFunction(
+    (previous) => {
+      const t = document.querySelector("[data-testid=last-updated] time")?.getAttribute("datetime");
+      return t && t !== previous && !document.querySelector(".topbar .spinner");
+    },
+    first,
+    { timeout: 25_000 },
+  );
   const second = await page.locator("[data-testid=last-updated] time").getAttribute("datetime");
   const gap = Date.parse(second) - Date.parse(first);
   assert.ok(gap >= 9_000 && gap <= 20_000, `refreshed about 10 s later (${gap} ms)`);
-  assert.equal(await page.locator("[data-testid=health-table][data-marker=kept]").count(), 1, "the table was updated, not replaced");
-  assert.equal(await page.locator("[data-testid=metric-charts] canvas[data-marker=kept]").count(), 1, "the chart was updated, not rebuilt");
+  assert.equal(
+    await page.locator("[data-testid=health-table][data-marker=kept]").count(),
+    1,
+    "the table was updated, not replaced",
+  );
+  assert.equal(
+    await page.locator("[data-testid=metric-charts] canvas[data-marker=kept]").count(),
+    1,
+    "the chart was updated, not rebuilt",
+  );
   await closeBrowser(session);
 });
 
@@ -414,15 +554,26 @@ test("a failing call is shown as an error while the last good values stay", asyn
   const session = await adminPage();
   const { page } = session;
   await openView(page, "monitoring");
-  await page.route("**/getSystemHealth", (route) => route.fulfill({
-    status: 503, contentType: "application/json",
-    body: JSON.stringify({ error: { status: "UNAVAILABLE", message: "injected by the browser test" } }),
-  }));
+  await page.route("**/getSystemHealth", (route) =>
+    route.fulfill({
+      status: 503,
+      contentType: "application/json",
+      body: JSON.stringify({
+        error: { status: "UNAVAILABLE", message: "injected by the browser test" },
+      }),
+    }),
+  );
   await page.getByRole("button", { name: "Refresh" }).click();
   const errors = page.getByTestId("load-errors");
   await errors.waitFor();
-  assert.match(await errors.innerText(), /getSystemHealth: UNAVAILABLE — injected by the browser test/);
-  assert.ok(await page.locator("[data-testid=health-table] tbody tr").count() >= 6, "the last good health is still shown");
+  assert.match(
+    await errors.innerText(),
+    /getSystemHealth: UNAVAILABLE — injected by the browser test/,
+  );
+  assert.ok(
+    (await page.locator("[data-testid=health-table] tbody tr").count()) >= 6,
+    "the last good health is still shown",
+  );
   await shoot(page, "load-error");
   await page.unroute("**/getSystemHealth");
   await page.getByRole("button", { name: "Refresh" }).click();

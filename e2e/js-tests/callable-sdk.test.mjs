@@ -46,7 +46,10 @@ test("a public function answers without sign-in", async () => {
 });
 
 test("a user function refuses an anonymous caller with functions/unauthenticated", async () => {
-  await assert.rejects(call("getRouting", { service: "chat" }), (e) => e.code === "functions/unauthenticated");
+  await assert.rejects(
+    call("getRouting", { service: "chat" }),
+    (e) => e.code === "functions/unauthenticated",
+  );
 });
 
 test("a signed-in user is routed, and bad input names the field", async () => {
@@ -54,16 +57,22 @@ test("a signed-in user is routed, and bad input names the field", async () => {
   const { data } = await call("getRouting", { service: "chat", country: "PL" });
   assert.ok(["EU", "US", "ASIA"].includes(data.region), JSON.stringify(data));
   assert.equal(typeof data.endpoint, "string");
-  await assert.rejects(call("getRouting", { service: "chat", location: { lat: 200, lng: 0 } }), (e) => {
-    assert.equal(e.code, "functions/invalid-argument");
-    assert.match(e.message, /location\.lat/);
-    return true;
-  });
+  await assert.rejects(
+    call("getRouting", { service: "chat", location: { lat: 200, lng: 0 } }),
+    (e) => {
+      assert.equal(e.code, "functions/invalid-argument");
+      assert.match(e.message, /location\.lat/);
+      return true;
+    },
+  );
 });
 
 test("an admin function refuses a non-admin with functions/permission-denied", async () => {
   await signInWithEmailAndPassword(auth, "user@avalo.local", "avalo-user");
-  await assert.rejects(call("getSystemHealth", {}), (e) => e.code === "functions/permission-denied");
+  await assert.rejects(
+    call("getSystemHealth", {}),
+    (e) => e.code === "functions/permission-denied",
+  );
 });
 
 test("the admin's custom claim opens admin functions", async () => {
@@ -84,10 +93,14 @@ test("a user uploads a photo with the Storage SDK, uploadImage processes it by p
   assert.equal(uploaded.metadata.fullPath, path);
   assert.equal(uploaded.metadata.size, photo.length);
   // storage.rules' upload rule holds locally too: not another user's folder, not any type.
-  await assert.rejects(uploadBytes(ref(storage, "uploads/someone-else/x.jpg"), photo, { contentType: "image/jpeg" }),
-    (e) => e.code === "storage/unauthorized");
-  await assert.rejects(uploadBytes(ref(storage, `uploads/${user.uid}/page.html`), photo, { contentType: "text/html" }),
-    (e) => e.code === "storage/unauthorized");
+  await assert.rejects(
+    uploadBytes(ref(storage, "uploads/someone-else/x.jpg"), photo, { contentType: "image/jpeg" }),
+    (e) => e.code === "storage/unauthorized",
+  );
+  await assert.rejects(
+    uploadBytes(ref(storage, `uploads/${user.uid}/page.html`), photo, { contentType: "text/html" }),
+    (e) => e.code === "storage/unauthorized",
+  );
   // The upload bucket is private: the original cannot be read without a signature.
   const original = new URL(`/_local/storage/${init.storageBucket}/${path}`, devUrl);
   assert.equal((await fetch(original)).status, 403);
@@ -102,9 +115,15 @@ test("a user uploads a photo with the Storage SDK, uploadImage processes it by p
   assert.equal(opened.status, 200);
   assert.equal(opened.headers.get("content-type"), "image/jpeg");
   assert.ok((await opened.arrayBuffer()).byteLength > 100);
-  const tampered = variant.url.replace(/\/(s150|s300|full)\.jpg/, (m) => (m === "/full.jpg" ? "/s150.jpg" : "/full.jpg"));
+  const tampered = variant.url.replace(/\/(s150|s300|full)\.jpg/, (m) =>
+    m === "/full.jpg" ? "/s150.jpg" : "/full.jpg",
+  );
   assert.notEqual(tampered, variant.url);
-  assert.equal((await fetch(tampered)).status, 403, "a signature opens only the object it was made for");
+  assert.equal(
+    (await fetch(tampered)).status,
+    403,
+    "a signature opens only the object it was made for",
+  );
   const unsigned = variant.url.slice(0, variant.url.indexOf("?"));
   assert.equal((await fetch(unsigned)).status, 403);
 });

@@ -16,7 +16,19 @@ const here = dirname(fileURLToPath(import.meta.url));
 const parser = peggy.generate(readFileSync(join(here, "firestore-rules.peggy"), "utf8"));
 
 // Global functions of the rules language that are called bare (others are namespaced: math.*, timestamp.*, …).
-const BUILTINS = new Set(["get", "exists", "getAfter", "existsAfter", "debug", "path", "string", "int", "float", "bool", "bytes"]);
+const BUILTINS = new Set([
+  "get",
+  "exists",
+  "getAfter",
+  "existsAfter",
+  "debug",
+  "path",
+  "string",
+  "int",
+  "float",
+  "bool",
+  "bytes",
+]);
 
 // The one top-level match each service's rules sit under: [literal, variable, literal].
 const ROOTS = {
@@ -34,26 +46,42 @@ export function checkRules(source, { service: expected = "cloud.firestore" } = {
   try {
     ast = parser.parse(source);
   } catch (e) {
-    const where = e.location ? `line ${e.location.start.line}, column ${e.location.start.column}: ` : "";
+    const where = e.location
+      ? `line ${e.location.start.line}, column ${e.location.start.column}: `
+      : "";
     return { ok: false, errors: [`syntax error at ${where}${e.message}`] };
   }
   const errors = [];
-  if (ast.version !== "2") errors.push(`rules_version must be '2' (is ${ast.version == null ? "missing" : `'${ast.version}'`})`);
+  if (ast.version !== "2")
+    errors.push(
+      `rules_version must be '2' (is ${ast.version == null ? "missing" : `'${ast.version}'`})`,
+    );
   if (!ast.services.some((s) => s.name === expected)) errors.push(`no 'service ${expected}' block`);
   for (const service of ast.services) {
-    if (service.name !== expected) errors.push(`line ${service.location.start.line}: service ${service.name} in a ${expected} rules file`);
-    for (const s of service.body) if (s.type === "match" && !isRoot(s.path, ROOTS[service.name])) {
-      errors.push(`line ${s.location.start.line}: the top-level match of ${service.name} must be /${ROOTS[service.name].map((p) => p ?? "{var}").join("/")}`);
-    }
+    if (service.name !== expected)
+      errors.push(
+        `line ${service.location.start.line}: service ${service.name} in a ${expected} rules file`,
+      );
+    for (const s of service.body)
+      if (s.type === "match" && !isRoot(s.path, ROOTS[service.name])) {
+        errors.push(
+          `line ${s.location.start.line}: the top-level match of ${service.name} must be /${ROOTS[service.name].map((p) => p ?? "{var}").join("/")}`,
+        );
+      }
     checkBlock(service.body, [new Map()], errors);
   }
   return { ok: errors.length === 0, errors, ast };
 }
 
 function isRoot(path, root) {
-  return path.length === root.length && path.every((seg, i) => root[i] === null
-    ? seg.type === "variable" && !seg.recursive
-    : seg.type === "literal" && seg.value === root[i]);
+  return (
+    path.length === root.length &&
+    path.every((seg, i) =>
+      root[i] === null
+        ? seg.type === "variable" && !seg.recursive
+        : seg.type === "literal" && seg.value === root[i],
+    )
+  );
 }
 
 function checkBlock(statements, scopes, errors) {
@@ -67,7 +95,8 @@ function checkBlock(statements, scopes, errors) {
     } else if (s.type === "allow") {
       if (s.condition) checkExpression(s.condition, scope, errors);
     } else if (s.type === "match") {
-      for (const seg of s.path) if (seg.type === "interpolation") checkExpression(seg.expr, scope, errors);
+      for (const seg of s.path)
+        if (seg.type === "interpolation") checkExpression(seg.expr, scope, errors);
       checkBlock(s.body, inner, errors);
     }
   }
@@ -80,7 +109,9 @@ function checkExpression(e, scope, errors) {
     const line = e.location?.start.line;
     if (scope.has(name)) {
       if (scope.get(name) !== e.args.length) {
-        errors.push(`line ${line}: ${name}() takes ${scope.get(name)} argument(s), called with ${e.args.length}`);
+        errors.push(
+          `line ${line}: ${name}() takes ${scope.get(name)} argument(s), called with ${e.args.length}`,
+        );
       }
     } else if (!BUILTINS.has(name)) {
       errors.push(`line ${line}: ${name}() is not a function declared in scope nor a built-in`);

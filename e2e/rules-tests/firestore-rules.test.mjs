@@ -9,7 +9,11 @@ import { after, before, test } from "node:test";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { assertFails, assertSucceeds, initializeTestEnvironment } from "@firebase/rules-unit-testing";
+import {
+  assertFails,
+  assertSucceeds,
+  initializeTestEnvironment,
+} from "@firebase/rules-unit-testing";
 import { collection, doc, getDoc, getDocs, setDoc, deleteDoc } from "firebase/firestore";
 import { checkRules } from "./check-rules.mjs";
 
@@ -23,7 +27,9 @@ const skip = emulator
 /** The collections firestore.rules lets admins read, from its isOperational() list. */
 function operationalCollections() {
   const { ast } = checkRules(rules);
-  const fn = ast.services[0].body.find((s) => s.type === "match").body.find((s) => s.type === "function" && s.name === "isOperational");
+  const fn = ast.services[0].body
+    .find((s) => s.type === "match")
+    .body.find((s) => s.type === "function" && s.name === "isOperational");
   return fn.result.right.items.map((i) => i.value);
 }
 
@@ -46,7 +52,8 @@ before(async () => {
     await setDoc(doc(db, "regions/EU"), { status: "healthy" });
     await setDoc(doc(db, "userRegionMappings/alice"), { regionId: "EU" });
     await setDoc(doc(db, "userRegionMappings/bob"), { regionId: "US" });
-    for (const name of operationalCollections()) await setDoc(doc(db, `${name}/doc-1`), { seeded: true });
+    for (const name of operationalCollections())
+      await setDoc(doc(db, `${name}/doc-1`), { seeded: true });
     await setDoc(doc(db, "metricBuckets/chat~202611270700/shards/0"), { count: 1 });
     await setDoc(doc(db, "users/alice"), { name: "Alice" });
     await setDoc(doc(db, "wallet/alice"), { balance: 100 });
@@ -90,28 +97,42 @@ test("operational collections: admins read documents and lists", { skip }, async
   await assertSucceeds(getDoc(doc(admin(), "metricBuckets/chat~202611270700/shards/0")));
 });
 
-test("operational collections: signed-in non-admins and signed-out clients read nothing", { skip }, async () => {
-  for (const name of operationalCollections().filter((n) => n !== "regions" && n !== "userRegionMappings")) {
-    await assertFails(getDoc(doc(alice(), `${name}/doc-1`)));
-    await assertFails(getDocs(collection(alice(), name)));
-    await assertFails(getDoc(doc(anonymous(), `${name}/doc-1`)));
-  }
-  await assertFails(getDoc(doc(alice(), "metricBuckets/chat~202611270700/shards/0")));
-  // A claim that is not exactly true is not admin.
-  const fake = env.authenticatedContext("mallory", { admin: "true" }).firestore();
-  await assertFails(getDoc(doc(fake, "systemAlerts/doc-1")));
-});
+test(
+  "operational collections: signed-in non-admins and signed-out clients read nothing",
+  { skip },
+  async () => {
+    for (const name of operationalCollections().filter(
+      (n) => n !== "regions" && n !== "userRegionMappings",
+    )) {
+      await assertFails(getDoc(doc(alice(), `${name}/doc-1`)));
+      await assertFails(getDocs(collection(alice(), name)));
+      await assertFails(getDoc(doc(anonymous(), `${name}/doc-1`)));
+    }
+    await assertFails(getDoc(doc(alice(), "metricBuckets/chat~202611270700/shards/0")));
+    // A claim that is not exactly true is not admin.
+    const fake = env.authenticatedContext("mallory", { admin: "true" }).firestore();
+    await assertFails(getDoc(doc(fake, "systemAlerts/doc-1")));
+  },
+);
 
 test("operational collections: no client writes, not even an admin", { skip }, async () => {
   for (const name of operationalCollections()) {
     await assertFails(setDoc(doc(admin(), `${name}/new-doc`), { forged: true }));
     await assertFails(deleteDoc(doc(admin(), `${name}/doc-1`)));
   }
-  await assertFails(setDoc(doc(admin(), "metricBuckets/chat~202611270700/shards/0"), { count: 99 }));
+  await assertFails(
+    setDoc(doc(admin(), "metricBuckets/chat~202611270700/shards/0"), { count: 99 }),
+  );
 });
 
 test("everything else is denied by default, admins included", { skip }, async () => {
-  for (const path of ["users/alice", "wallet/alice", "somethingNew/x", "regions/EU/secrets/x", "systemAlerts/doc-1/notes/x"]) {
+  for (const path of [
+    "users/alice",
+    "wallet/alice",
+    "somethingNew/x",
+    "regions/EU/secrets/x",
+    "systemAlerts/doc-1/notes/x",
+  ]) {
     await assertFails(getDoc(doc(admin(), path)));
     await assertFails(getDoc(doc(alice(), path)));
     await assertFails(setDoc(doc(admin(), path), { x: 1 }));

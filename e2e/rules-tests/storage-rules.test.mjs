@@ -9,7 +9,11 @@ import { after, before, test } from "node:test";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { assertFails, assertSucceeds, initializeTestEnvironment } from "@firebase/rules-unit-testing";
+import {
+  assertFails,
+  assertSucceeds,
+  initializeTestEnvironment,
+} from "@firebase/rules-unit-testing";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rules = readFileSync(join(here, "../../storage.rules"), "utf8");
@@ -27,19 +31,35 @@ let env;
 const as = (ctx, bucket) => ctx.storage(bucket);
 const alice = (bucket = UPLOADS) => as(env.authenticatedContext("alice"), bucket);
 const bob = (bucket = UPLOADS) => as(env.authenticatedContext("bob"), bucket);
-const admin = (bucket = UPLOADS) => as(env.authenticatedContext("admin-1", { admin: true }), bucket);
+const admin = (bucket = UPLOADS) =>
+  as(env.authenticatedContext("admin-1", { admin: true }), bucket);
 const anonymous = (bucket = UPLOADS) => as(env.unauthenticatedContext(), bucket);
 
 before(async () => {
   if (skip) return;
   const [host, port] = emulator.split(":");
-  env = await initializeTestEnvironment({ projectId: "demo-avalo-rules", storage: { rules, host, port: Number(port) } });
+  env = await initializeTestEnvironment({
+    projectId: "demo-avalo-rules",
+    storage: { rules, host, port: Number(port) },
+  });
   await env.clearStorage();
   await env.withSecurityRulesDisabled(async (ctx) => {
-    await ctx.storage(UPLOADS).ref("uploads/alice/seeded.jpg").put(bytes(10), { contentType: "image/jpeg" });
-    await ctx.storage(UPLOADS).ref("private/voice/voc_1/voice.ogg").put(bytes(10), { contentType: "audio/ogg" });
-    await ctx.storage(MEDIA).ref("media/images/img_1/full.webp").put(bytes(10), { contentType: "image/webp" });
-    await ctx.storage(MEDIA).ref("media/voice/voc_2/voice.ogg").put(bytes(10), { contentType: "audio/ogg" });
+    await ctx
+      .storage(UPLOADS)
+      .ref("uploads/alice/seeded.jpg")
+      .put(bytes(10), { contentType: "image/jpeg" });
+    await ctx
+      .storage(UPLOADS)
+      .ref("private/voice/voc_1/voice.ogg")
+      .put(bytes(10), { contentType: "audio/ogg" });
+    await ctx
+      .storage(MEDIA)
+      .ref("media/images/img_1/full.webp")
+      .put(bytes(10), { contentType: "image/webp" });
+    await ctx
+      .storage(MEDIA)
+      .ref("media/voice/voc_2/voice.ogg")
+      .put(bytes(10), { contentType: "audio/ogg" });
   });
 });
 
@@ -48,9 +68,15 @@ after(async () => {
 });
 
 test("uploads: a user uploads, reads and deletes their own originals", { skip }, async () => {
-  await assertSucceeds(alice().ref("uploads/alice/camera/a.jpg").put(bytes(1000), { contentType: "image/jpeg" }));
-  await assertSucceeds(alice().ref("uploads/alice/clip.mp4").put(bytes(1000), { contentType: "video/mp4" }));
-  await assertSucceeds(alice().ref("uploads/alice/note.m4a").put(bytes(1000), { contentType: "audio/mp4" }));
+  await assertSucceeds(
+    alice().ref("uploads/alice/camera/a.jpg").put(bytes(1000), { contentType: "image/jpeg" }),
+  );
+  await assertSucceeds(
+    alice().ref("uploads/alice/clip.mp4").put(bytes(1000), { contentType: "video/mp4" }),
+  );
+  await assertSucceeds(
+    alice().ref("uploads/alice/note.m4a").put(bytes(1000), { contentType: "audio/mp4" }),
+  );
   await assertSucceeds(alice().ref("uploads/alice/seeded.jpg").getMetadata());
   await assertSucceeds(alice().ref("uploads/alice/camera/a.jpg").delete());
 });
@@ -60,33 +86,73 @@ test("uploads: nobody else reads, writes or deletes them, admins included", { sk
   await assertFails(anonymous().ref("uploads/alice/seeded.jpg").getMetadata());
   await assertFails(admin().ref("uploads/alice/seeded.jpg").getMetadata());
   await assertFails(bob().ref("uploads/alice/x.jpg").put(bytes(10), { contentType: "image/jpeg" }));
-  await assertFails(anonymous().ref("uploads/anonymous/x.jpg").put(bytes(10), { contentType: "image/jpeg" }));
+  await assertFails(
+    anonymous().ref("uploads/anonymous/x.jpg").put(bytes(10), { contentType: "image/jpeg" }),
+  );
   await assertFails(bob().ref("uploads/alice/seeded.jpg").delete());
   await assertFails(bob().ref("uploads/alice").listAll());
 });
 
 test("uploads: only media types, not empty, within the size limits", { skip }, async () => {
-  await assertFails(alice().ref("uploads/alice/page.html").put(bytes(10), { contentType: "text/html" }));
-  await assertFails(alice().ref("uploads/alice/x.svg").put(bytes(10), { contentType: "image/svg+xml" }));
-  await assertFails(alice().ref("uploads/alice/list.m3u8").put(bytes(10), { contentType: "application/vnd.apple.mpegurl" }));
-  await assertFails(alice().ref("uploads/alice/empty.jpg").put(bytes(0), { contentType: "image/jpeg" }));
-  await assertFails(alice().ref("uploads/alice/huge.jpg").put(bytes(25 * MIB + 1), { contentType: "image/jpeg" }));
-  await assertSucceeds(alice().ref("uploads/alice/max.jpg").put(bytes(25 * MIB), { contentType: "image/jpeg" }));
-  await assertFails(alice().ref("uploads/alice/long.ogg").put(bytes(20 * MIB + 1), { contentType: "audio/ogg" }));
+  await assertFails(
+    alice().ref("uploads/alice/page.html").put(bytes(10), { contentType: "text/html" }),
+  );
+  await assertFails(
+    alice().ref("uploads/alice/x.svg").put(bytes(10), { contentType: "image/svg+xml" }),
+  );
+  await assertFails(
+    alice()
+      .ref("uploads/alice/list.m3u8")
+      .put(bytes(10), { contentType: "application/vnd.apple.mpegurl" }),
+  );
+  await assertFails(
+    alice().ref("uploads/alice/empty.jpg").put(bytes(0), { contentType: "image/jpeg" }),
+  );
+  await assertFails(
+    alice()
+      .ref("uploads/alice/huge.jpg")
+      .put(bytes(25 * MIB + 1), { contentType: "image/jpeg" }),
+  );
+  await assertSucceeds(
+    alice()
+      .ref("uploads/alice/max.jpg")
+      .put(bytes(25 * MIB), { contentType: "image/jpeg" }),
+  );
+  await assertFails(
+    alice()
+      .ref("uploads/alice/long.ogg")
+      .put(bytes(20 * MIB + 1), { contentType: "audio/ogg" }),
+  );
 });
 
-test("media: public folders are readable by anyone, voice is not, nobody writes", { skip }, async () => {
-  await assertSucceeds(anonymous(MEDIA).ref("media/images/img_1/full.webp").getMetadata());
-  await assertSucceeds(anonymous(MEDIA).ref("media/images/img_1/full.webp").getDownloadURL());
-  await assertFails(anonymous(MEDIA).ref("media/voice/voc_2/voice.ogg").getMetadata());
-  await assertFails(alice(MEDIA).ref("media/images/img_9/full.webp").put(bytes(10), { contentType: "image/webp" }));
-  await assertFails(admin(MEDIA).ref("media/images/img_1/full.webp").delete());
-});
+test(
+  "media: public folders are readable by anyone, voice is not, nobody writes",
+  { skip },
+  async () => {
+    await assertSucceeds(anonymous(MEDIA).ref("media/images/img_1/full.webp").getMetadata());
+    await assertSucceeds(anonymous(MEDIA).ref("media/images/img_1/full.webp").getDownloadURL());
+    await assertFails(anonymous(MEDIA).ref("media/voice/voc_2/voice.ogg").getMetadata());
+    await assertFails(
+      alice(MEDIA)
+        .ref("media/images/img_9/full.webp")
+        .put(bytes(10), { contentType: "image/webp" }),
+    );
+    await assertFails(admin(MEDIA).ref("media/images/img_1/full.webp").delete());
+  },
+);
 
-test("private media and everything else: no client access, the owner and admins included", { skip }, async () => {
-  await assertFails(alice().ref("private/voice/voc_1/voice.ogg").getMetadata());
-  await assertFails(admin().ref("private/voice/voc_1/voice.ogg").getMetadata());
-  await assertFails(alice().ref("private/voice/voc_3/voice.ogg").put(bytes(10), { contentType: "audio/ogg" }));
-  await assertFails(alice().ref("ai-avatars/luna.png").put(bytes(10), { contentType: "image/png" }));
-  await assertFails(anonymous().ref("anything/else.txt").getMetadata());
-});
+test(
+  "private media and everything else: no client access, the owner and admins included",
+  { skip },
+  async () => {
+    await assertFails(alice().ref("private/voice/voc_1/voice.ogg").getMetadata());
+    await assertFails(admin().ref("private/voice/voc_1/voice.ogg").getMetadata());
+    await assertFails(
+      alice().ref("private/voice/voc_3/voice.ogg").put(bytes(10), { contentType: "audio/ogg" }),
+    );
+    await assertFails(
+      alice().ref("ai-avatars/luna.png").put(bytes(10), { contentType: "image/png" }),
+    );
+    await assertFails(anonymous().ref("anything/else.txt").getMetadata());
+  },
+);

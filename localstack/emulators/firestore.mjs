@@ -21,14 +21,17 @@ import crypto from "node:crypto";
 const require = createRequire(import.meta.url);
 const serverPkg = path.dirname(require.resolve("@firestore-emulator/server/package.json"));
 const requireFromServer = createRequire(path.join(serverPkg, "package.json"));
-const { FirestoreServer, FirestoreState, FirestoreStateDocument } = requireFromServer("./dist/index.js");
+const { FirestoreServer, FirestoreState, FirestoreStateDocument } =
+  requireFromServer("./dist/index.js");
 // The same @grpc/grpc-js and proto modules the package itself loads.
 const grpc = requireFromServer("@grpc/grpc-js");
 const proto = requireFromServer("@firestore-emulator/proto/dist/google/firestore/v1/firestore.js");
 const queryProto = requireFromServer("@firestore-emulator/proto/dist/google/firestore/v1/query.js");
 const writeProto = requireFromServer("@firestore-emulator/proto/dist/google/firestore/v1/write.js");
 const emptyProto = requireFromServer("@firestore-emulator/proto/dist/google/protobuf/empty.js");
-const documentProto = requireFromServer("@firestore-emulator/proto/dist/google/firestore/v1/document.js");
+const documentProto = requireFromServer(
+  "@firestore-emulator/proto/dist/google/firestore/v1/document.js",
+);
 const ABORTED = 10;
 const NOT_FOUND = 5;
 const ALREADY_EXISTS = 6;
@@ -40,15 +43,21 @@ const SCRATCH_DOC = "projects/scratch/databases/(default)/documents/c/d";
 function convertValues(values) {
   // Pass the Value messages themselves: toObject() would list every oneof alternative.
   const fields = new Map(values.map((v, i) => [`v${i}`, v]));
-  scratch.writeV1Document(new Date(), new writeProto.Write({ update: new documentProto.Document({ name: SCRATCH_DOC, fields }) }));
+  scratch.writeV1Document(
+    new Date(),
+    new writeProto.Write({ update: new documentProto.Document({ name: SCRATCH_DOC, fields }) }),
+  );
   const doc = scratch.getDocument(SCRATCH_DOC);
   return values.map((_, i) => doc.getField(`v${i}`));
 }
 const ReferenceField = (() => {
   const doc = new FirestoreState();
-  doc.writeV1Document(new Date(), writeProto.Write.fromObject({
-    update: { name: SCRATCH_DOC, fields: { r: { reference_value: SCRATCH_DOC } } },
-  }));
+  doc.writeV1Document(
+    new Date(),
+    writeProto.Write.fromObject({
+      update: { name: SCRATCH_DOC, fields: { r: { reference_value: SCRATCH_DOC } } },
+    }),
+  );
   return doc.getDocument(SCRATCH_DOC).getField("r").constructor;
 })();
 
@@ -79,10 +88,18 @@ const compareSegments = (a, b) => {
   return as.length - bs.length;
 };
 const refProto = ReferenceField.prototype;
-refProto.lt = function (o) { return o instanceof ReferenceField && compareSegments(this.value, o.value) < 0; };
-refProto.lte = function (o) { return o instanceof ReferenceField && compareSegments(this.value, o.value) <= 0; };
-refProto.gt = function (o) { return o instanceof ReferenceField && compareSegments(this.value, o.value) > 0; };
-refProto.gte = function (o) { return o instanceof ReferenceField && compareSegments(this.value, o.value) >= 0; };
+refProto.lt = function (o) {
+  return o instanceof ReferenceField && compareSegments(this.value, o.value) < 0;
+};
+refProto.lte = function (o) {
+  return o instanceof ReferenceField && compareSegments(this.value, o.value) <= 0;
+};
+refProto.gt = function (o) {
+  return o instanceof ReferenceField && compareSegments(this.value, o.value) > 0;
+};
+refProto.gte = function (o) {
+  return o instanceof ReferenceField && compareSegments(this.value, o.value) >= 0;
+};
 
 const originalGetField = FirestoreStateDocument.prototype.getField;
 FirestoreStateDocument.prototype.getField = function (fieldPath) {
@@ -92,8 +109,17 @@ FirestoreStateDocument.prototype.getField = function (fieldPath) {
 
 // Firestore's order of value types, for comparing values of different types.
 const TYPE_RANK = {
-  null_value: 0, boolean_value: 1, integer_value: 2, double_value: 2, timestamp_value: 3,
-  string_value: 4, bytes_value: 5, reference_value: 6, geo_point_value: 7, array_value: 8, map_value: 9,
+  null_value: 0,
+  boolean_value: 1,
+  integer_value: 2,
+  double_value: 2,
+  timestamp_value: 3,
+  string_value: 4,
+  bytes_value: 5,
+  reference_value: 6,
+  geo_point_value: 7,
+  array_value: 8,
+  map_value: 9,
 };
 const compareValues = (a, b) => {
   if (a.eq(b)) return 0;
@@ -120,7 +146,10 @@ FirestoreState.prototype.v1Query = function (parent, query) {
   stripped.order_by = [];
   let docs = originalQuery.call(this, parent, stripped);
 
-  const orders = query.order_by.map((o) => ({ field: o.field.field_path, desc: o.direction === 2 }));
+  const orders = query.order_by.map((o) => ({
+    field: o.field.field_path,
+    desc: o.direction === 2,
+  }));
   if (!orders.some((o) => o.field === "__name__")) {
     const lastDesc = orders.length > 0 && orders[orders.length - 1].desc;
     orders.push({ field: "__name__", desc: lastDesc });
@@ -147,11 +176,17 @@ FirestoreState.prototype.v1Query = function (parent, query) {
   };
   if (query.has_start_at) {
     const before = query.start_at.before;
-    docs = docs.filter((e) => { const c = cursorCompare(e, query.start_at); return before ? c >= 0 : c > 0; });
+    docs = docs.filter((e) => {
+      const c = cursorCompare(e, query.start_at);
+      return before ? c >= 0 : c > 0;
+    });
   }
   if (query.has_end_at) {
     const before = query.end_at.before;
-    docs = docs.filter((e) => { const c = cursorCompare(e, query.end_at); return before ? c < 0 : c <= 0; });
+    docs = docs.filter((e) => {
+      const c = cursorCompare(e, query.end_at);
+      return before ? c < 0 : c <= 0;
+    });
   }
   let result = docs.map((e) => e.d);
   if (query.offset > 0) result = result.slice(query.offset);
@@ -204,113 +239,133 @@ grpc.Server.prototype.addService = function (service, implementation) {
 };
 
 function patchService(P) {
+  P.BeginTransaction = function (_call, callback) {
+    callback(null, proto.BeginTransactionResponse.fromObject({ transaction: newTransaction() }));
+  };
 
-P.BeginTransaction = function (_call, callback) {
-  callback(null, proto.BeginTransactionResponse.fromObject({ transaction: newTransaction() }));
-};
+  const originalBatchGet = P.BatchGetDocuments.bind(P);
+  P.BatchGetDocuments = function (call) {
+    const request = call.request;
+    let tx = txKey(request.transaction);
+    let fresh = null;
+    if (request.has_new_transaction) {
+      fresh = newTransaction();
+      tx = fresh.toString("hex");
+    }
+    if (tx) {
+      for (const p of request.documents) remember(tx, state.getDocument(p).getPath());
+    }
+    if (fresh) {
+      // Answer with our own id instead of the package's dummy one.
+      const write = call.write.bind(call);
+      call.write = (response) => {
+        if (response.transaction && response.transaction.length > 0) response.transaction = fresh;
+        return write(response);
+      };
+    }
+    return originalBatchGet(call);
+  };
 
-const originalBatchGet = P.BatchGetDocuments.bind(P);
-P.BatchGetDocuments = function (call) {
-  const request = call.request;
-  let tx = txKey(request.transaction);
-  let fresh = null;
-  if (request.has_new_transaction) {
-    fresh = newTransaction();
-    tx = fresh.toString("hex");
-  }
-  if (tx) {
-    for (const p of request.documents) remember(tx, state.getDocument(p).getPath());
-  }
-  if (fresh) {
-    // Answer with our own id instead of the package's dummy one.
+  const originalRunQuery = P.RunQuery.bind(P);
+  P.RunQuery = function (call) {
+    const request = call.request;
+    let tx = txKey(request.transaction);
+    let fresh = null;
+    if (request.has_new_transaction) {
+      fresh = newTransaction();
+      tx = fresh.toString("hex");
+    }
     const write = call.write.bind(call);
     call.write = (response) => {
-      if (response.transaction && response.transaction.length > 0) response.transaction = fresh;
+      if (tx && response.has_document) remember(tx, response.document.name);
+      if (fresh) response.transaction = fresh;
       return write(response);
     };
-  }
-  return originalBatchGet(call);
-};
-
-const originalRunQuery = P.RunQuery.bind(P);
-P.RunQuery = function (call) {
-  const request = call.request;
-  let tx = txKey(request.transaction);
-  let fresh = null;
-  if (request.has_new_transaction) {
-    fresh = newTransaction();
-    tx = fresh.toString("hex");
-  }
-  const write = call.write.bind(call);
-  call.write = (response) => {
-    if (tx && response.has_document) remember(tx, response.document.name);
-    if (fresh) response.transaction = fresh;
-    return write(response);
+    return originalRunQuery(call);
   };
-  return originalRunQuery(call);
-};
 
-const originalCommit = P.Commit.bind(P);
-P.Commit = function (call, callback) {
-  const request = call.request;
-  const tx = txKey(request.transaction);
-  if (tx) {
-    const reads = transactions.get(tx);
-    transactions.delete(tx);
-    if (!reads) {
-      callback({ code: 3, message: "transaction is invalid or has expired", details: "transaction is invalid or has expired" });
-      return;
+  const originalCommit = P.Commit.bind(P);
+  P.Commit = function (call, callback) {
+    const request = call.request;
+    const tx = txKey(request.transaction);
+    if (tx) {
+      const reads = transactions.get(tx);
+      transactions.delete(tx);
+      if (!reads) {
+        callback({
+          code: 3,
+          message: "transaction is invalid or has expired",
+          details: "transaction is invalid or has expired",
+        });
+        return;
+      }
+      for (const [p, v] of reads) {
+        if (versionOf(p) !== v) {
+          const message = `the transaction lost a race: ${p} changed after it was read (ABORTED, retry)`;
+          callback({ code: ABORTED, message, details: message });
+          return;
+        }
+      }
     }
-    for (const [p, v] of reads) {
-      if (versionOf(p) !== v) {
-        const message = `the transaction lost a race: ${p} changed after it was read (ABORTED, retry)`;
-        callback({ code: ABORTED, message, details: message });
+    // All or nothing: check every exists-precondition before applying any write.
+    for (const write of request.writes) {
+      if (!write.has_current_document || !write.current_document.has_exists) continue;
+      const target = write.has_delete ? write.delete : write.has_update ? write.update.name : null;
+      if (!target) continue;
+      const exists = state.getDocument(target).metadata.hasExist;
+      if (write.current_document.exists && !exists) {
+        callback({
+          code: NOT_FOUND,
+          message: `no entity to update: ${target}`,
+          details: `no entity to update: ${target}`,
+        });
+        return;
+      }
+      if (!write.current_document.exists && exists) {
+        callback({
+          code: ALREADY_EXISTS,
+          message: `entity already exists: ${target}`,
+          details: `entity already exists: ${target}`,
+        });
         return;
       }
     }
-  }
-  // All or nothing: check every exists-precondition before applying any write.
-  for (const write of request.writes) {
-    if (!write.has_current_document || !write.current_document.has_exists) continue;
-    const target = write.has_delete ? write.delete : write.has_update ? write.update.name : null;
-    if (!target) continue;
-    const exists = state.getDocument(target).metadata.hasExist;
-    if (write.current_document.exists && !exists) {
-      callback({ code: NOT_FOUND, message: `no entity to update: ${target}`, details: `no entity to update: ${target}` });
-      return;
-    }
-    if (!write.current_document.exists && exists) {
-      callback({ code: ALREADY_EXISTS, message: `entity already exists: ${target}`, details: `entity already exists: ${target}` });
-      return;
-    }
-  }
-  return originalCommit(call, (err, response) => {
-    if (!err) {
-      stats.commits += 1;
-      stats.writes += request.writes.length;
-      for (const write of request.writes) {
-        const target = write.has_delete ? write.delete : write.has_update ? write.update.name : write.has_transform ? write.transform.document : null;
-        if (target) writesPerDocument.set(target, (writesPerDocument.get(target) ?? 0) + 1);
+    return originalCommit(call, (err, response) => {
+      if (!err) {
+        stats.commits += 1;
+        stats.writes += request.writes.length;
+        for (const write of request.writes) {
+          const target = write.has_delete
+            ? write.delete
+            : write.has_update
+              ? write.update.name
+              : write.has_transform
+                ? write.transform.document
+                : null;
+          if (target) writesPerDocument.set(target, (writesPerDocument.get(target) ?? 0) + 1);
+        }
       }
-    }
-    callback(err, response);
-  });
-};
+      callback(err, response);
+    });
+  };
 
-P.Rollback = function (call, callback) {
-  transactions.delete(txKey(call.request.transaction));
-  callback(null, emptyProto.Empty.fromObject({}));
-};
+  P.Rollback = function (call, callback) {
+    transactions.delete(txKey(call.request.transaction));
+    callback(null, emptyProto.Empty.fromObject({}));
+  };
 }
 
 /** Starts the patched emulator on 127.0.0.1:port; resolves to the server. */
 export async function startFirestore(port) {
   const server = new FirestoreServer();
   state = server.state;
-  for (const event of ["create-document", "update-document", "delete-document"]) state.emitter.on(event, bump);
+  for (const event of ["create-document", "update-document", "delete-document"])
+    state.emitter.on(event, bump);
   state.emitter.on("clear-all-projects", () => versions.clear());
   await new Promise((resolve, reject) => {
-    server.server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve()));
+    server.server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err) =>
+      err ? reject(err) : resolve(),
+    );
   });
   return server;
 }

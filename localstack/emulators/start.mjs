@@ -27,7 +27,7 @@ const projectId = option("--project", process.env.GOOGLE_CLOUD_PROJECT || "demo-
 const watchStdin = args.includes("--exit-with-stdin");
 const defaultPorts = args.includes("--default-ports");
 const suitePorts = defaultPorts
-  ? JSON.parse(fs.readFileSync(path.join(root, "firebase.json"), "utf8")).emulators ?? {}
+  ? (JSON.parse(fs.readFileSync(path.join(root, "firebase.json"), "utf8")).emulators ?? {})
   : {};
 
 const children = [];
@@ -69,7 +69,8 @@ async function portFor(name) {
 async function waitForHttp(url, timeoutMs, child) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before ${url} answered`);
+    if (child && child.exitCode !== null)
+      throw new Error(`process exited with ${child.exitCode} before ${url} answered`);
     try {
       const response = await fetch(url);
       if (response.status < 500) return;
@@ -86,27 +87,46 @@ async function startAuth() {
   const hub = await freePort();
   const logging = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "avalo-auth-emulator-"));
-  fs.writeFileSync(path.join(dir, "firebase.json"), JSON.stringify({
-    emulators: {
-      auth: { host: "127.0.0.1", port },
-      hub: { host: "127.0.0.1", port: hub },
-      logging: { host: "127.0.0.1", port: logging },
-      ui: { enabled: false },
-      singleProjectMode: true,
-    },
-  }));
+  fs.writeFileSync(
+    path.join(dir, "firebase.json"),
+    JSON.stringify({
+      emulators: {
+        auth: { host: "127.0.0.1", port },
+        hub: { host: "127.0.0.1", port: hub },
+        logging: { host: "127.0.0.1", port: logging },
+        ui: { enabled: false },
+        singleProjectMode: true,
+      },
+    }),
+  );
   const bin = path.join(root, "node_modules", "firebase-tools", "lib", "bin", "firebase.js");
-  const child = spawn(process.execPath, [bin, "emulators:start", "--only", "auth", "--project", projectId,
-    "--config", path.join(dir, "firebase.json")], {
-    cwd: dir,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-    env: { ...process.env, FIREBASE_CLI_DISABLE_UPDATE_CHECK: "true", CI: "true" },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      "emulators:start",
+      "--only",
+      "auth",
+      "--project",
+      projectId,
+      "--config",
+      path.join(dir, "firebase.json"),
+    ],
+    {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+      env: { ...process.env, FIREBASE_CLI_DISABLE_UPDATE_CHECK: "true", CI: "true" },
+    },
+  );
   children.push(child);
   let output = "";
-  child.stdout.on("data", (d) => { output += d; });
-  child.stderr.on("data", (d) => { output += d; });
+  child.stdout.on("data", (d) => {
+    output += d;
+  });
+  child.stderr.on("data", (d) => {
+    output += d;
+  });
   try {
     await waitForHttp(`http://127.0.0.1:${port}/`, 120_000, child);
   } catch (e) {
@@ -128,7 +148,11 @@ function stop(code) {
   if (firestore) firestore.stop();
   setTimeout(() => {
     for (const child of children) {
-      try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        /* gone */
+      }
     }
     process.exit(code);
   }, 1500).unref();
@@ -161,7 +185,9 @@ try {
       const url = new URL(req.url, "http://localhost");
       if (url.pathname === "/stats/documents") {
         const top = Math.min(1000, Number(url.searchParams.get("top") ?? 10));
-        const rows = [...writesPerDocument.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
+        const rows = [...writesPerDocument.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, top)
           .map(([path, writes]) => ({ path, writes }));
         res.end(JSON.stringify(rows));
         return;

@@ -22,7 +22,10 @@ export const costs = {
   id: "costs",
   title: "Costs",
   calls(results) {
-    const calls = { budgetStatus: ["getBudgetStatus", {}], [trendKey(monthId(0))]: ["getCostMetrics", { period: monthId(0) }] };
+    const calls = {
+      budgetStatus: ["getBudgetStatus", {}],
+      [trendKey(monthId(0))]: ["getCostMetrics", { period: monthId(0) }],
+    };
     // Closed months do not change: ask for each once.
     for (let back = 1; back < TREND_MONTHS; back++) {
       const month = monthId(back);
@@ -32,30 +35,65 @@ export const costs = {
   },
   render(results, ctx) {
     const budget = results.budgetStatus;
-    if (!budget) return results.dashboard ? unavailable("getBudgetStatus did not answer (see the error above).") : loading();
+    if (!budget)
+      return results.dashboard
+        ? unavailable("getBudgetStatus did not answer (see the error above).")
+        : loading();
     const current = results[trendKey(monthId(0))];
-    return html`
-      <div class="grid tiles">
-        ${stat(`Spent in ${budget.period}`, fmt.money(sum(budget.services, "spentMinor")),
-          html`of ${fmt.money(sum(budget.services.filter((s) => s.budgeted), "budgetMinor"))} budgeted`)}
+    return html` <div class="grid tiles">
+        ${stat(
+          `Spent in ${budget.period}`,
+          fmt.money(sum(budget.services, "spentMinor")),
+          html`of
+          ${fmt.money(
+            sum(
+              budget.services.filter((s) => s.budgeted),
+              "budgetMinor",
+            ),
+          )}
+          budgeted`,
+        )}
         ${stat("Forecast to month end", fmt.money(sum(budget.services, "forecastMinor")))}
-        ${current ? html`
-          ${stat("Cost per active user", fmt.moneyExact(current.costPerActiveUserMinor), html`${fmt.count(current.activeUsers)} active users`)}
-          ${stat("Cost per chat / call", html`${fmt.moneyExact(current.costPerChatMinor)} / ${fmt.moneyExact(current.costPerCallMinor)}`)}
-          ${stat("Spend / revenue", fmt.percent(num(current.spendToRevenuePercent)), html`revenue ${fmt.money(current.revenueMinor)}`)}` : nothing}
+        ${
+          current
+            ? html` ${stat("Cost per active user", fmt.moneyExact(current.costPerActiveUserMinor), html`${fmt.count(current.activeUsers)} active users`)}
+              ${stat("Cost per chat / call", html`${fmt.moneyExact(current.costPerChatMinor)} / ${fmt.moneyExact(current.costPerCallMinor)}`)}
+              ${stat("Spend / revenue", fmt.percent(num(current.spendToRevenuePercent)), html`revenue ${fmt.money(current.revenueMinor)}`)}`
+            : nothing
+        }
       </div>
-      <section class="card"><h2>Budgets, ${budget.period}</h2>
-        <p class="muted small legend">Bar: spent · light bar: forecast at the current run rate · marks at 70 % (alert),
-          80 % (throttle), 90 % (critical)</p>
+      <section class="card">
+        <h2>Budgets, ${budget.period}</h2>
+        <p class="muted small legend">
+          Bar: spent · light bar: forecast at the current run rate · marks at 70 % (alert), 80 %
+          (throttle), 90 % (critical)
+        </p>
         <div class="budgets" data-testid="budgets">
-          ${repeat(budget.services, (s) => s.service, (s) => budgetBar(s, ctx))}
+          ${repeat(
+            budget.services,
+            (s) => s.service,
+            (s) => budgetBar(s, ctx),
+          )}
         </div>
       </section>
       <div class="grid two">
-        <section class="card"><h2>Spend trend</h2>${trend(results)}</section>
-        <section class="card"><h2>Throttling override</h2>${overrideForm(budget.services, ctx)}</section>
+        <section class="card">
+          <h2>Spend trend</h2>
+          ${trend(results)}
+        </section>
+        <section class="card">
+          <h2>Throttling override</h2>
+          ${overrideForm(budget.services, ctx)}
+        </section>
       </div>
-      ${current ? html`<section class="card"><h2>Spend by service, ${current.period}</h2>${spendTable(current)}</section>` : nothing}`;
+      ${
+        current
+          ? html`<section class="card">
+              <h2>Spend by service, ${current.period}</h2>
+              ${spendTable(current)}
+            </section>`
+          : nothing
+      }`;
   },
 };
 
@@ -74,23 +112,47 @@ function budgetBar(s, ctx) {
       <strong>${s.service}</strong> ${pill(s.state)}
       ${s.mode ? html`<span class="muted small">${s.mode}</span>` : nothing}
       ${override ? html`<span class="chip">throttling off until ${fmt.when(override.until)}</span>` : nothing}
-      <span class="budget-figures">${fmt.money(s.spentMinor)} ${s.budgeted ? html`/ ${fmt.money(s.budgetMinor)}
-        <strong>${fmt.percent(percent)}</strong>` : html`<span class="muted">(no budget)</span>`}</span>
+      <span class="budget-figures"
+        >${fmt.money(s.spentMinor)}
+        ${
+          s.budgeted
+            ? html`/ ${fmt.money(s.budgetMinor)} <strong>${fmt.percent(percent)}</strong>`
+            : html`<span class="muted">(no budget)</span>`
+        }</span
+      >
     </div>
-    ${s.budgeted ? html`<div class="bar" role="meter" aria-label="${s.service} budget used" aria-valuemin="0" aria-valuemax="100"
-        aria-valuenow=${percent.toFixed(1)}>
-      <div class="bar-forecast" style="width:${at(forecast)}" title="forecast ${fmt.percent(forecast)}"></div>
-      <div class="bar-fill state-${s.state}" style="width:${at(percent)}"></div>
-      ${marksFor(s).map((m) => html`<div class="bar-mark" style="left:${at(m)}" title="${m} %"><span>${m}</span></div>`)}
-      <div class="bar-mark full" style="left:${at(100)}" title="100 %"></div>
-    </div>
-    <div class="muted small">forecast ${fmt.money(s.forecastMinor)} (${fmt.percent(forecast)})</div>` : nothing}
+    ${
+      s.budgeted
+        ? html`<div
+              class="bar"
+              role="meter"
+              aria-label="${s.service} budget used"
+              aria-valuemin="0"
+              aria-valuemax="100"
+              aria-valuenow=${percent.toFixed(1)}
+            >
+              <div
+                class="bar-forecast"
+                style="width:${at(forecast)}"
+                title="forecast ${fmt.percent(forecast)}"
+              ></div>
+              <div class="bar-fill state-${s.state}" style="width:${at(percent)}"></div>
+              ${marksFor(s).map((m) => html`<div class="bar-mark" style="left:${at(m)}" title="${m} %"><span>${m}</span></div>`)}
+              <div class="bar-mark full" style="left:${at(100)}" title="100 %"></div>
+            </div>
+            <div class="muted small">
+              forecast ${fmt.money(s.forecastMinor)} (${fmt.percent(forecast)})
+            </div>`
+        : nothing
+    }
   </div>`;
 }
 
 /** The service's own thresholds when it has them, else the standard 70/80/90. */
 function marksFor(s) {
-  const own = [s.alertPercent, s.throttlePercent, s.criticalPercent].filter((v) => typeof v === "number");
+  const own = [s.alertPercent, s.throttlePercent, s.criticalPercent].filter(
+    (v) => typeof v === "number",
+  );
   return [...new Set([...MARKS, ...own])].sort((a, b) => a - b);
 }
 
@@ -99,40 +161,88 @@ function trend(results) {
   for (let back = TREND_MONTHS - 1; back >= 0; back--) months.push(monthId(back));
   const points = months.map((m) => results[trendKey(m)]);
   if (points.every((p) => !p)) return loading();
-  const budgetTotal = sum((results.budgetStatus?.services ?? []).filter((s) => s.budgeted), "budgetMinor") / 100;
+  const budgetTotal =
+    sum(
+      (results.budgetStatus?.services ?? []).filter((s) => s.budgeted),
+      "budgetMinor",
+    ) / 100;
   const x = months.map((_, i) => i);
   const spend = points.map((p) => (p ? p.totalSpendMinor / 100 : null));
-  return html`<div class="chart" data-testid="cost-trend" ${chart({
-    xTime: false,
-    yLabel: "PLN",
-    xValues: (u, splits) => splits.map((i) => months[i] ?? ""),
-    series: [
-      { label: "Spend (PLN)", stroke: "#2563eb", fill: "rgba(37,99,235,0.35)", bars: true, value: (u, v) => (v == null ? "—" : fmt.money(v * 100)) },
-      { label: "Monthly budget", stroke: "#b91c1c", dash: [6, 4], value: (u, v) => (v == null ? "—" : fmt.money(v * 100)) },
-    ],
-    data: [x, spend, x.map(() => budgetTotal)],
-  })}></div>
-  <p class="muted small">${months[0]} – ${months[months.length - 1]}; the current month is month-to-date.</p>`;
+  return html`<div
+      class="chart"
+      data-testid="cost-trend"
+      ${chart({
+        xTime: false,
+        yLabel: "PLN",
+        xValues: (u, splits) => splits.map((i) => months[i] ?? ""),
+        series: [
+          {
+            label: "Spend (PLN)",
+            stroke: "#2563eb",
+            fill: "rgba(37,99,235,0.35)",
+            bars: true,
+            value: (u, v) => (v == null ? "—" : fmt.money(v * 100)),
+          },
+          {
+            label: "Monthly budget",
+            stroke: "#b91c1c",
+            dash: [6, 4],
+            value: (u, v) => (v == null ? "—" : fmt.money(v * 100)),
+          },
+        ],
+        data: [x, spend, x.map(() => budgetTotal)],
+      })}
+    ></div>
+    <p class="muted small">
+      ${months[0]} – ${months[months.length - 1]}; the current month is month-to-date.
+    </p>`;
 }
 
 function spendTable(m) {
-  return scroll(html`<table class="data"><thead><tr><th>Service</th><th class="num">Spend</th><th class="num">Events</th><th>Breakdown</th></tr></thead>
-    <tbody>${m.services.map((s) => html`<tr><td>${s.service}</td><td class="num">${fmt.moneyExact(s.costMinor)}</td>
-      <td class="num">${fmt.count(s.events)}</td>
-      <td class="small">${Object.entries(s.breakdownMinor ?? {}).map(([k, v]) => html`<span class="chip">${k} ${fmt.money(v)}</span> `)}</td></tr>`)}</tbody></table>`);
+  return scroll(
+    html`<table class="data">
+      <thead>
+        <tr>
+          <th>Service</th>
+          <th class="num">Spend</th>
+          <th class="num">Events</th>
+          <th>Breakdown</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${m.services.map(
+          (s) =>
+            html`<tr>
+              <td>${s.service}</td>
+              <td class="num">${fmt.moneyExact(s.costMinor)}</td>
+              <td class="num">${fmt.count(s.events)}</td>
+              <td class="small">
+                ${Object.entries(s.breakdownMinor ?? {}).map(([k, v]) => html`<span class="chip">${k} ${fmt.money(v)}</span> `)}
+              </td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`,
+  );
 }
 
 function overrideForm(services, ctx) {
   const submit = (event) => {
     event.preventDefault();
     const f = formData(event);
-    const data = { service: f.service, durationMinutes: Number(f.durationMinutes), reason: f.reason.trim() };
+    const data = {
+      service: f.service,
+      durationMinutes: Number(f.durationMinutes),
+      reason: f.reason.trim(),
+    };
     ctx.act({
       id: "disable-throttling",
       confirm: {
         title: `Stop throttling ${data.service}?`,
-        body: html`<p>Budget throttling of <strong>${data.service}</strong> is off for ${data.durationMinutes} minutes, even over budget.
-          Spend is not capped meanwhile.</p>`,
+        body: html`<p>
+          Budget throttling of <strong>${data.service}</strong> is off for ${data.durationMinutes}
+          minutes, even over budget. Spend is not capped meanwhile.
+        </p>`,
         confirmLabel: "Disable throttling",
         danger: true,
       },
@@ -141,9 +251,26 @@ function overrideForm(services, ctx) {
     });
   };
   return html`<form class="stack" @submit=${submit}>
-    <label>Service <select name="service">${services.map((s) => html`<option>${s.service}</option>`)}</select></label>
-    <label>For (minutes) <input name="durationMinutes" type="number" min="1" max="10080" value="60" required /></label>
-    <label>Reason <input name="reason" required maxlength="500" placeholder="e.g. launch event, approved by finance" /></label>
-    <button type="submit" class="danger" ?disabled=${ctx.busy("disable-throttling")}>Disable throttling</button>
+    <label
+      >Service
+      <select name="service">
+        ${services.map((s) => html`<option>${s.service}</option>`)}
+      </select></label
+    >
+    <label
+      >For (minutes)
+      <input name="durationMinutes" type="number" min="1" max="10080" value="60" required
+    /></label>
+    <label
+      >Reason
+      <input
+        name="reason"
+        required
+        maxlength="500"
+        placeholder="e.g. launch event, approved by finance"
+    /></label>
+    <button type="submit" class="danger" ?disabled=${ctx.busy("disable-throttling")}>
+      Disable throttling
+    </button>
   </form>`;
 }

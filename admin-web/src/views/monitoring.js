@@ -41,25 +41,51 @@ export const monitoring = {
     const from = new Date(to.getTime() - range.seconds * 1000);
     const calls = {};
     for (const p of seriesOf(results.systemHealth)) {
-      calls[historyKey(p)] = ["getMetricsHistory", {
-        service: p.service, metric: p.metric, from: from.toISOString(), to: to.toISOString(), resolution: range.resolution,
-      }];
+      calls[historyKey(p)] = [
+        "getMetricsHistory",
+        {
+          service: p.service,
+          metric: p.metric,
+          from: from.toISOString(),
+          to: to.toISOString(),
+          resolution: range.resolution,
+        },
+      ];
     }
     return calls;
   },
   render(results, ctx) {
     const health = results.systemHealth;
-    if (!health) return results.dashboard ? unavailable("getSystemHealth did not answer (see the error above).") : loading();
-    return html`
-      <div class="grid two">
-        <section class="card"><h2>Health</h2>${healthTable(health)}</section>
-        <section class="card"><h2>Open alerts</h2>${alerts(results.activeAlerts, ctx)}</section>
+    if (!health)
+      return results.dashboard
+        ? unavailable("getSystemHealth did not answer (see the error above).")
+        : loading();
+    return html` <div class="grid two">
+        <section class="card">
+          <h2>Health</h2>
+          ${healthTable(health)}
+        </section>
+        <section class="card">
+          <h2>Open alerts</h2>
+          ${alerts(results.activeAlerts, ctx)}
+        </section>
       </div>
       <section class="card">
         <h2>Percentiles over time</h2>
         <div class="range" role="group" aria-label="Time range">
-          ${RANGES.map((r) => html`<button class=${r === range ? "primary" : "secondary"} aria-pressed=${r === range}
-            @click=${() => { range = r; ctx.refresh(); }}>${r.label}</button>`)}
+          ${RANGES.map(
+            (r) =>
+              html`<button
+                class=${r === range ? "primary" : "secondary"}
+                aria-pressed=${r === range}
+                @click=${() => {
+                  range = r;
+                  ctx.refresh();
+                }}
+              >
+                ${r.label}
+              </button>`,
+          )}
         </div>
         <div class="grid charts" data-testid="metric-charts">
           ${repeat(seriesOf(health), historyKey, (p) => metricChart(p, results[historyKey(p)]))}
@@ -70,7 +96,11 @@ export const monitoring = {
 
 function metricChart(p, series) {
   const title = `${p.service} · ${p.metric}`;
-  if (!series) return html`<div class="chart-card"><h3>${title}</h3>${loading()}</div>`;
+  if (!series)
+    return html`<div class="chart-card">
+      <h3>${title}</h3>
+      ${loading()}
+    </div>`;
   const points = series.points ?? [];
   const t = points.map((pt) => Date.parse(pt.t) / 1000);
   const threshold = series.threshold?.enabled ? series.threshold : null;
@@ -80,7 +110,13 @@ function metricChart(p, series) {
     // errorRate is a 0..1 ratio; shown in percent like the threshold.
     spec = {
       yLabel: "%",
-      series: [{ label: "failure rate", stroke: "#b91c1c", value: (u, v) => (v == null ? "—" : `${v.toFixed(3)} %`) }],
+      series: [
+        {
+          label: "failure rate",
+          stroke: "#b91c1c",
+          value: (u, v) => (v == null ? "—" : `${v.toFixed(3)} %`),
+        },
+      ],
       data: [t, points.map((pt) => (pt.errorRate == null ? null : pt.errorRate * 100))],
       thresholds: threshold ? [{ value: threshold.value * 100, stroke: "#b91c1c" }] : [],
     };
@@ -95,15 +131,30 @@ function metricChart(p, series) {
         { label: "p99", stroke: "#b91c1c", value: show },
       ],
       data: [t, points.map((pt) => pt.p50), points.map((pt) => pt.p95), points.map((pt) => pt.p99)],
-      thresholds: threshold ? [{ value: threshold.value, stroke: threshold.severity === "critical" ? "#b91c1c" : "#d97706" }] : [],
+      thresholds: threshold
+        ? [
+            {
+              value: threshold.value,
+              stroke: threshold.severity === "critical" ? "#b91c1c" : "#d97706",
+            },
+          ]
+        : [],
     };
   }
   return html`<div class="chart-card" data-series=${`${p.service}:${p.metric}`}>
     <h3>${title}</h3>
     <div class="chart" ${chart(spec)}></div>
-    <p class="muted small">${series.resolution} resolution · ${fmt.count(withSamples)} of ${fmt.count(points.length)} steps with samples
-      ${threshold ? html` · threshold ${threshold.statistic} ${p.metric === "failureRate" ? fmt.ratio(threshold.value) : `${threshold.value} ${series.unit}`}
-        (${threshold.severity}, dashed)` : nothing}</p>
+    <p class="muted small">
+      ${series.resolution} resolution · ${fmt.count(withSamples)} of ${fmt.count(points.length)}
+      steps with samples
+      ${
+        threshold
+          ? html` · threshold ${threshold.statistic}
+            ${p.metric === "failureRate" ? fmt.ratio(threshold.value) : `${threshold.value} ${series.unit}`}
+            (${threshold.severity}, dashed)`
+          : nothing
+      }
+    </p>
   </div>`;
 }
 
@@ -111,15 +162,40 @@ function alerts(answer, ctx) {
   if (!answer) return loading();
   const list = answer.alerts ?? [];
   if (!list.length) return html`<p class="muted" data-testid="no-open-alerts">No open alerts.</p>`;
-  return html`${scroll(html`<table class="data alerts-table" data-testid="alerts-table">
-    <thead><tr><th>Severity</th><th>Alert</th><th>Since</th><th class="num">Count</th><th>Resolve</th></tr></thead>
-    <tbody>${repeat(list, (a) => a.id, (a) => html`<tr data-alert-id=${a.id} data-alert-key=${`${a.source}/${a.key}`}>
-      <td>${pill(a.severity)}</td>
-      <td><div><strong>${a.source}</strong> <span class="mono small">${a.key}</span></div><div class="small">${a.message}</div></td>
-      <td title=${fmt.when(a.openedAt)}>${fmt.ago(a.openedAt)}<div class="muted small">last ${fmt.ago(a.lastSeen)}</div></td>
-      <td class="num">${fmt.count(a.count)}</td>
-      <td>${resolveForm(a, ctx)}</td></tr>`)}</tbody></table>`)}
-    ${answer.truncated ? html`<p class="muted small">Showing the first ${list.length}.</p>` : nothing}`;
+  return html`${scroll(
+    html`<table class="data alerts-table" data-testid="alerts-table">
+      <thead>
+        <tr>
+          <th>Severity</th>
+          <th>Alert</th>
+          <th>Since</th>
+          <th class="num">Count</th>
+          <th>Resolve</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${repeat(
+          list,
+          (a) => a.id,
+          (a) =>
+            html`<tr data-alert-id=${a.id} data-alert-key=${`${a.source}/${a.key}`}>
+              <td>${pill(a.severity)}</td>
+              <td>
+                <div><strong>${a.source}</strong> <span class="mono small">${a.key}</span></div>
+                <div class="small">${a.message}</div>
+              </td>
+              <td title=${fmt.when(a.openedAt)}>
+                ${fmt.ago(a.openedAt)}
+                <div class="muted small">last ${fmt.ago(a.lastSeen)}</div>
+              </td>
+              <td class="num">${fmt.count(a.count)}</td>
+              <td>${resolveForm(a, ctx)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`,
+  )}
+  ${answer.truncated ? html`<p class="muted small">Showing the first ${list.length}.</p>` : nothing}`;
 }
 
 function resolveForm(a, ctx) {
@@ -130,12 +206,16 @@ function resolveForm(a, ctx) {
       id: `resolve-${a.id}`,
       confirm: {
         title: "Resolve this alert?",
-        body: html`<p>${pill(a.severity)} <strong>${a.source}</strong> ${a.message}</p><p>Note: “${note}”</p>
+        body: html`<p>${pill(a.severity)} <strong>${a.source}</strong> ${a.message}</p>
+          <p>Note: “${note}”</p>
           <p class="muted small">If the condition persists the next check opens a new alert.</p>`,
         confirmLabel: "Resolve",
       },
       run: () => ctx.call("resolveAlert", { alertId: a.id, note }),
-      done: (res) => (res.wasOpen === false ? `Alert ${a.source}/${a.key} was already resolved` : `Resolved ${a.source}/${a.key}`),
+      done: (res) =>
+        res.wasOpen === false
+          ? `Alert ${a.source}/${a.key} was already resolved`
+          : `Resolved ${a.source}/${a.key}`,
     });
   };
   return html`<form class="inline resolve" @submit=${submit}>

@@ -1,5 +1,6 @@
 package app.avalo.infra.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -67,7 +68,7 @@ final class MediaScenario {
         "-write", dir.resolve("full.jpg").toString(), "+delete"));
     command.addAll(List.of("mpr:src", "-resize", "16x16", "-blur", "0x1", dir.resolve("lqip.jpg").toString()));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes());
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IllegalStateException("ImageMagick convert failed (apt-get install imagemagick): " + output);
     }

@@ -1,5 +1,6 @@
 package app.avalo.infra.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +53,7 @@ final class Wrk {
     int threads = Math.min(2, clients);
     Process p = new ProcessBuilder(List.of("wrk", "-t" + threads, "-c" + clients, "-d" + length.toSeconds() + "s",
         "--timeout", "10s", "-s", script.toString(), url)).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(length.toSeconds() + 60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IllegalStateException("wrk failed: " + out);
     }

@@ -1,5 +1,6 @@
 package app.avalo.infra.localstack;
 
+import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -69,7 +70,7 @@ class CatalogConsistencyTest {
     List<String> problems = new ArrayList<>();
     for (Catalog.Entry e : catalog.entries()) {
       Class<?> type = Class.forName(e.entryPoint());
-      String simple = e.name().substring(0, 1).toUpperCase() + e.name().substring(1);
+      String simple = e.name().substring(0, 1).toUpperCase(Locale.ROOT) + e.name().substring(1);
       if (!type.getSimpleName().equals(simple)) {
         problems.add(e.name() + ": class should be named " + simple + ", is " + type.getSimpleName());
       }

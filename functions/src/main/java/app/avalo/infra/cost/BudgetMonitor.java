@@ -42,7 +42,7 @@ public final class BudgetMonitor {
   private final Alerts alerts;
   private final Clock clock;
   private final LocalCache<String, Map<CostService, BudgetPolicy>> budgets;
-  private final LocalCache<String, Map<CostService, CostStore.Override>> overrides;
+  private final LocalCache<String, Map<CostService, CostStore.ThrottleOverride>> overrides;
   /** Levels known to be recorded, per period~service, so most observations need no Firestore call. */
   private final LocalCache<String, Set<BudgetPolicy.Level>> recorded;
 
@@ -60,7 +60,7 @@ public final class BudgetMonitor {
     return budgets.get(KEY, store::budgets);
   }
 
-  Optional<CostStore.Override> activeOverride(CostService service, Instant now) {
+  Optional<CostStore.ThrottleOverride> activeOverride(CostService service, Instant now) {
     return Optional.ofNullable(overrides.get(KEY, store::overrides).get(service)).filter(o -> o.activeAt(now));
   }
 
@@ -143,13 +143,13 @@ public final class BudgetMonitor {
   }
 
   /** {@code disableThrottling}: suspends the service's budget throttle until {@code now + duration}. */
-  public CostStore.Override disableThrottling(CostService service, Duration duration, String reason, String by) {
+  public CostStore.ThrottleOverride disableThrottling(CostService service, Duration duration, String reason, String by) {
     BudgetPolicy policy = policies().get(service);
     if (policy != null && policy.mode() == BudgetPolicy.Mode.CRITICAL) {
       throw ApiException.failedPrecondition(service.wire() + " is a critical service: it is never throttled");
     }
     Instant now = clock.instant();
-    CostStore.Override override = new CostStore.Override(service, now.plus(duration), reason, by, now);
+    CostStore.ThrottleOverride override = new CostStore.ThrottleOverride(service, now.plus(duration), reason, by, now);
     store.saveOverride(override);
     overrides.invalidateAll();
     return override;
@@ -178,14 +178,14 @@ public final class BudgetMonitor {
   public List<Status> status(Instant now) {
     BillingPeriod period = BillingPeriod.of(now);
     Map<CostService, BudgetPolicy> policies = store.budgets();
-    Map<CostService, CostStore.Override> current = store.overrides();
+    Map<CostService, CostStore.ThrottleOverride> current = store.overrides();
     List<Status> lines = new ArrayList<>();
     for (CostService service : CostService.values()) {
       BudgetPolicy policy = policies.get(service);
       long spentMicros = store.periodTotals(period, service).getOrDefault("costMicros", 0L);
       long spentMinor = Money.toMinor(spentMicros);
       long forecastMinor = Money.toMinor(forecastMicros(spentMicros, period, now));
-      CostStore.Override override = current.get(service);
+      CostStore.ThrottleOverride override = current.get(service);
       OverrideView view = override == null ? null : new OverrideView(override.until(), override.reason(),
           override.by(), override.createdAt(), override.activeAt(now));
       Map<String, Instant> reached = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package app.avalo.infra.cost;
 
+import app.avalo.infra.platform.WireEnum;
 import app.avalo.infra.platform.Fields;
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.Optional;
  * {@code costBudgets}); {@link #CDN} is tracked but has no budget unless an admin adds one.
  * Wire names are lower-case with hyphens ({@code cloud-functions}).
  */
-public enum CostService {
+public enum CostService implements WireEnum {
   AI,
   VIDEO,
   WEBRTC,
@@ -23,6 +24,7 @@ public enum CostService {
   /** The services {@code trackBandwidthCost} prices per GiB. */
   public static final List<CostService> BANDWIDTH = List.of(VIDEO, WEBRTC, CDN);
 
+  @Override
   public String wire() {
     return Fields.wireName(this);
   }
@@ -37,6 +39,6 @@ public enum CostService {
   }
 
   public static Optional<CostService> fromWire(String wire) {
-    return Arrays.stream(values()).filter(s -> s.wire().equals(wire)).findFirst();
+    return WireEnum.parse(CostService.class, wire);
   }
 }

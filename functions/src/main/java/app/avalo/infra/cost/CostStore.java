@@ -83,15 +83,8 @@ public final class CostStore {
   }
 
   private void createIfMissing(DocumentReference ref, Map<String, Object> doc) {
-    if (Firestores.await(ref.get()).exists()) {
-      return;
-    }
-    try {
-      Firestores.await(ref.create(doc));
-    } catch (RuntimeException e) {
-      if (!Firestores.isAlreadyExists(e)) {
-        throw e;
-      }
+    if (!Firestores.await(ref.get()).exists()) { // a read is cheaper than a failing create
+      Firestores.createIfAbsent(ref, doc);
     }
   }
 
@@ -144,23 +137,23 @@ public final class CostStore {
   // ---- throttle overrides ----
 
   /** An admin's "do not throttle this service until …". */
-  public record Override(CostService service, Instant until, String reason, String by, Instant createdAt) {
+  public record ThrottleOverride(CostService service, Instant until, String reason, String by, Instant createdAt) {
     public boolean activeAt(Instant now) {
       return until.isAfter(now);
     }
   }
 
-  Map<CostService, Override> overrides() {
-    Map<CostService, Override> overrides = new EnumMap<>(CostService.class);
+  Map<CostService, ThrottleOverride> overrides() {
+    Map<CostService, ThrottleOverride> overrides = new EnumMap<>(CostService.class);
     for (QueryDocumentSnapshot doc : Firestores.await(db.collection(OVERRIDES).get()).getDocuments()) {
-      CostService.fromWire(doc.getId()).ifPresent(service -> overrides.put(service, new Override(service,
+      CostService.fromWire(doc.getId()).ifPresent(service -> overrides.put(service, new ThrottleOverride(service,
           Firestores.instant(doc.getTimestamp("until")), doc.getString("reason"), doc.getString("by"),
           Firestores.instant(doc.getTimestamp("createdAt")))));
     }
     return overrides;
   }
 
-  void saveOverride(Override override) {
+  void saveOverride(ThrottleOverride override) {
     Map<String, Object> doc = new HashMap<>();
     doc.put("service", override.service().wire());
     doc.put("until", Firestores.timestamp(override.until()));

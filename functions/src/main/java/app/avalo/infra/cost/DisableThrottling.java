@@ -30,7 +30,7 @@ public final class DisableThrottling extends ApiFunction {
     long minutes = data.longValue("durationMinutes", 1, 7 * 24 * 60);
     String reason = data.string("reason", 500);
     data.done();
-    CostStore.Override override = CostModule.of(app()).budgets().disableThrottling(service,
+    CostStore.ThrottleOverride override = CostModule.of(app()).budgets().disableThrottling(service,
         Duration.ofMinutes(minutes), reason, request.caller().label());
     return new BudgetMonitor.OverrideView(override.until(), override.reason(), override.by(), override.createdAt(), true);
   }

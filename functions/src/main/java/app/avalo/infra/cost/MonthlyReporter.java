@@ -94,7 +94,7 @@ public final class MonthlyReporter {
     long forecast = 0;
     long events = 0;
     for (int i = 0; i < now.size(); i++) {
-      CostService service = CostService.values()[i];
+      CostService service = CostService.fromWire(now.get(i).service()).orElseThrow();
       long m0 = now.get(i).costMinor();
       long m1 = before.get(i).costMinor();
       long m2 = twoBefore.get(i).costMinor();

@@ -25,8 +25,7 @@ public final class GetMetricsHistory extends ApiFunction {
   @Override
   protected Object handle(Request request) {
     Fields data = request.data();
-    String serviceName = data.oneOf("service", MonitoredService.wireNames());
-    MonitoredService service = MonitoredService.byWire(serviceName).orElseThrow();
+    MonitoredService service = data.enumValue("service", MonitoredService.class);
     String metricName = data.string("metric", 50);
     Metric metric = Metric.byWire(metricName).orElseThrow(() -> ApiException.invalidArgument("metric",
         "must be one of " + service.metrics().stream().map(Metric::wire).toList() + " for service " + service.wire()));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** What a threshold watches and history charts: a statistic of one service's minute buckets. */
+@SuppressWarnings("ImmutableEnumChecker") // statistics is a List.of, unmodifiable
 public enum Metric {
   /** The measured latency; thresholds compare a percentile (p95 by default). */
   LATENCY("latency", Statistic.P95, List.of(Statistic.P50, Statistic.P95, Statistic.P99, Statistic.MEAN)),

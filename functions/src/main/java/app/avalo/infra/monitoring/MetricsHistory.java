@@ -1,5 +1,7 @@
 package app.avalo.infra.monitoring;
 
+import app.avalo.infra.platform.WireEnum;
+import app.avalo.infra.platform.Fields;
 import app.avalo.infra.platform.ApiException;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +23,16 @@ final class MetricsHistory {
   static final int MAX_HOUR_POINTS = 24 * 93;
   static final Duration AUTO_MINUTE_RANGE = Duration.ofHours(6);
 
-  enum Resolution { AUTO, MINUTE, HOUR }
+  enum Resolution implements WireEnum {
+    AUTO,
+    MINUTE,
+    HOUR;
+
+    @Override
+    public String wire() {
+      return Fields.wireName(this);
+    }
+  }
 
   private final MetricReader reader;
   private final ThresholdStore thresholds;

@@ -1,11 +1,13 @@
 package app.avalo.infra.monitoring;
 
+import app.avalo.infra.platform.WireEnum;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /** The services the app's backends report samples for, each with one measured quantity. */
-public enum MonitoredService {
+@SuppressWarnings("ImmutableEnumChecker") // metrics is a List.of, unmodifiable
+public enum MonitoredService implements WireEnum {
   CHAT("chat", Measure.LATENCY, false, List.of(Metric.LATENCY)),
   WALLET("wallet", Measure.LATENCY, true, List.of(Metric.LATENCY, Metric.FAILURE_RATE)),
   EVENT_CHECKOUT("event-checkout", Measure.LATENCY, false, List.of(Metric.LATENCY)),
@@ -25,6 +27,7 @@ public enum MonitoredService {
     this.metrics = metrics;
   }
 
+  @Override
   public String wire() {
     return wire;
   }
@@ -47,10 +50,6 @@ public enum MonitoredService {
   }
 
   public static Optional<MonitoredService> byWire(String wire) {
-    return Arrays.stream(values()).filter(s -> s.wire.equals(wire)).findFirst();
-  }
-
-  public static List<String> wireNames() {
-    return Arrays.stream(values()).map(MonitoredService::wire).toList();
+    return WireEnum.parse(MonitoredService.class, wire);
   }
 }

@@ -13,7 +13,7 @@ public final class MonitoringModule {
   private final SampleReader sampleReader;
   private final SampleIngestor ingestor;
   private final MetricCompactor compactor;
-  private final HealthChecker healthChecker;
+  private final ThresholdEvaluator thresholdEvaluator;
   private final HealthStore healthStore;
   private final MetricsHistory history;
   private final MetricsRetention retention;
@@ -28,7 +28,7 @@ public final class MonitoringModule {
     this.ingestor = new SampleIngestor(metrics);
     this.compactor = new MetricCompactor(metrics, config, app.clock());
     this.healthStore = new HealthStore(app.firestore());
-    this.healthChecker = new HealthChecker(reader, thresholds, healthStore, app.alerts(), config, app.clock());
+    this.thresholdEvaluator = new ThresholdEvaluator(reader, thresholds, healthStore, app.alerts(), config, app.clock());
     this.history = new MetricsHistory(reader, thresholds, config, app.clock());
     this.retention = new MetricsRetention(metrics, config, app.clock());
     this.alertBoard = new AlertBoard(app.firestore());
@@ -62,8 +62,8 @@ public final class MonitoringModule {
     return compactor;
   }
 
-  HealthChecker healthChecker() {
-    return healthChecker;
+  ThresholdEvaluator thresholdEvaluator() {
+    return thresholdEvaluator;
   }
 
   HealthStore healthStore() {

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 
 /**
  * {@code runHealthCheck} (job, every minute): evaluates the last window of every service against
- * the thresholds, raising, refreshing and auto-resolving alerts ({@link HealthChecker}) and writing
+ * the thresholds, raising, refreshing and auto-resolving alerts ({@link ThresholdEvaluator}) and writing
  * the health summary; then seals final minutes and rolls completed hours up
  * ({@link MetricCompactor}). Runs once per scheduled minute under the job lease; a re-delivery of
  * the same minute changes nothing.
@@ -31,7 +31,7 @@ public final class RunHealthCheck extends ScheduledJob {
     Instant now = app().clock().instant();
     // A late or manual run evaluates the minute it was scheduled for, never one in the future.
     Instant asOf = context.scheduledFor().isAfter(now) ? now : context.scheduledFor();
-    HealthSummary health = monitoring.healthChecker().check(asOf);
+    HealthSummary health = monitoring.thresholdEvaluator().check(asOf);
     context.progress("evaluated", health.windowEnd().toString());
     MetricCompactor.Result compaction = monitoring.compactor().run();
     Map<String, Object> summary = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package app.avalo.infra.monitoring;
 
+import app.avalo.infra.platform.WireEnum;
 import app.avalo.infra.platform.Alerts.Severity;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
@@ -100,14 +101,7 @@ final class ThresholdStore {
     }
     doc.put("updatedAt", Firestores.timestamp(clock.instant()));
     doc.put("updatedBy", "default");
-    try {
-      Firestores.await(ref.create(doc));
-    } catch (RuntimeException e) {
-      if (!Firestores.isAlreadyExists(e)) {
-        throw e;
-      }
-      // Another health check seeded it first; read what it wrote below.
-    }
+    Firestores.createIfAbsent(ref, doc); // or another health check seeded it first: read what it wrote
     return Firestores.await(ref.get());
   }
 
@@ -117,7 +111,7 @@ final class ThresholdStore {
     Metric metric = parts.length == 2 ? Metric.byWire(parts[1]).orElse(null) : null;
     if (service == null || metric == null || !service.metrics().contains(metric)) {
       throw new IllegalArgumentException("document id must be <service>~<metric> of a known service and one of its "
-          + "metrics (services: " + String.join(", ", MonitoredService.wireNames()) + ")");
+          + "metrics (services: " + String.join(", ", WireEnum.wireNames(MonitoredService.class)) + ")");
     }
     Metric m = metric;
     Statistic statistic = Optional.ofNullable(doc.getString("statistic"))

@@ -70,7 +70,7 @@ public abstract class ApiFunction implements HttpFunction {
           .orElseThrow(() -> new IllegalStateException(getClass().getName() + " is not in catalog.json"));
     } catch (RuntimeException e) {
       Log.error("function could not start", Map.of("class", getClass().getName()), e);
-      writeError(response, new ApiException(Status.INTERNAL, "internal error"), false);
+      writeError(response, new ApiException(Status.INTERNAL, "internal error"));
       return;
     }
     Log.bind(entry.name(), http.getFirstHeader("X-Cloud-Trace-Context").orElse(null), app.config().projectId());
@@ -110,13 +110,13 @@ public abstract class ApiFunction implements HttpFunction {
       } else {
         Log.info("request refused: " + e.getMessage(), Map.of("status", e.status().name()));
       }
-      writeError(response, e, callable);
+      writeError(response, e);
     } catch (Exception | Error e) {
       Log.error("unexpected failure", Map.of("exception", e.getClass().getName()), e);
       if (entry.audited() && caller != null) {
         audit(app, entry, caller, body, "INTERNAL");
       }
-      writeError(response, new ApiException(Status.INTERNAL, "internal error"), callable);
+      writeError(response, new ApiException(Status.INTERNAL, "internal error"));
     }
   }
 
@@ -202,7 +202,7 @@ public abstract class ApiFunction implements HttpFunction {
     write(response, 200, body);
   }
 
-  private static void writeError(HttpResponse response, ApiException e, boolean callable) throws IOException {
+  private static void writeError(HttpResponse response, ApiException e) throws IOException {
     JsonObject error = new JsonObject();
     error.addProperty("status", e.status().name());
     error.addProperty("message", e.getMessage());

@@ -175,6 +175,7 @@ public final class App {
   }
 
   /** The emulators accept any bearer token; "owner" is what Google's own clients send them. */
+  @SuppressWarnings("JavaUtilDate") // AccessToken takes a java.util.Date
   private static GoogleCredentials emulatorCredentials() {
     return GoogleCredentials.create(new AccessToken("owner", new Date(Long.MAX_VALUE)));
   }

@@ -4,6 +4,8 @@ package app.avalo.infra.platform;
  * Who made a request. For callable functions, a verified Firebase user (or nobody on public ones);
  * for private functions, the backend or scheduler that Cloud Run IAM already let in.
  */
+// Identity, not equality, tells SERVICE apart: a Firebase user may have the uid "service".
+@SuppressWarnings("ReferenceEquality")
 public record Caller(String uid, String email, boolean admin) {
   public static final Caller ANONYMOUS = new Caller(null, null, false);
   /** Private functions: IAM verified the caller before the request reached us. */

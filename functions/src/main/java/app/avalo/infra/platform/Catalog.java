@@ -164,6 +164,7 @@ public final class Catalog {
     String region;
     JsonElement defaults;
     List<RawEntry> functions;
+    @SuppressWarnings("UnusedVariable") // accepted so the file can carry notes; never read
     @SerializedName("__comment") String comment;
   }
 
@@ -179,6 +180,7 @@ public final class Catalog {
     String description;
     JsonElement sizing;
     JsonElement scheduler;
+    @SuppressWarnings("UnusedVariable") // accepted so the file can carry notes; never read
     @SerializedName("__comment") String comment;
   }
 

@@ -143,27 +143,25 @@ public final class Fields {
             });
   }
 
-  /** An enum constant by its lower-case wire name ({@code VIDEO_BANDWIDTH} is {@code video-bandwidth} or {@code video_bandwidth}). */
-  public <E extends Enum<E>> E enumValue(String name, Class<E> type) {
+  /**
+   * An enum constant by its {@link WireEnum#wire() wire name}; a hyphenated name may also be sent
+   * with underscores ({@code cloud_functions} for {@code cloud-functions}).
+   */
+  public <E extends Enum<E> & WireEnum> E enumValue(String name, Class<E> type) {
     return optionalEnum(name, type).orElseThrow(() -> missing(name));
   }
 
-  public <E extends Enum<E>> Optional<E> optionalEnum(String name, Class<E> type) {
+  public <E extends Enum<E> & WireEnum> Optional<E> optionalEnum(String name, Class<E> type) {
     return optionalString(name, 100)
         .map(
-            s -> {
-              String wanted = s.replace('-', '_').toUpperCase(Locale.ROOT);
-              for (E constant : type.getEnumConstants()) {
-                if (constant.name().equals(wanted)) {
-                  return constant;
-                }
-              }
-              List<String> names = new ArrayList<>();
-              for (E constant : type.getEnumConstants()) {
-                names.add(wireName(constant));
-              }
-              throw ApiException.invalidArgument(path(name), "must be one of " + String.join(", ", names));
-            });
+            s ->
+                WireEnum.parse(type, s)
+                    .or(() -> WireEnum.parse(type, s.replace('_', '-')))
+                    .orElseThrow(
+                        () ->
+                            ApiException.invalidArgument(
+                                path(name),
+                                "must be one of " + String.join(", ", WireEnum.wireNames(type)))));
   }
 
   public static String wireName(Enum<?> constant) {

@@ -6,12 +6,9 @@ import com.google.firebase.auth.FirebaseAuth;
 import com.google.firebase.auth.FirebaseAuthException;
 import com.google.firebase.auth.FirebaseToken;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 
 /**
  * Verifies ID tokens with the Firebase Admin SDK (signature, issuer, audience, expiry). With
@@ -43,7 +40,7 @@ final class FirebaseTokenVerifier implements TokenVerifier {
 
   @Override
   public Caller verify(String idToken) {
-    String key = sha256(idToken);
+    String key = Sha256.hex(idToken);
     Instant now = clock.instant();
     Verified known = verified.getIfPresent(key);
     if (known != null && now.isBefore(known.usableUntil())) {
@@ -64,11 +61,4 @@ final class FirebaseTokenVerifier implements TokenVerifier {
     }
   }
 
-  private static String sha256(String token) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
-  }
 }

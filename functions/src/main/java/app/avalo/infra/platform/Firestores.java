@@ -4,8 +4,13 @@ import com.google.api.core.ApiFuture;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.Timestamp;
+import com.google.cloud.firestore.DocumentReference;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Small, shared ways of waiting on and classifying Firestore calls. */
 public final class Firestores {
@@ -24,6 +29,44 @@ public final class Firestores {
         throw runtime;
       }
       throw new IllegalStateException("Firestore call failed", cause);
+    }
+  }
+
+  /**
+   * {@link #await(ApiFuture)} that gives up after {@code timeout} and cancels the call (a hot path
+   * must not hang on Firestore).
+   */
+  public static <T> T await(ApiFuture<T> future, Duration timeout) throws TimeoutException {
+    try {
+      return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for Firestore", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException("Firestore call failed", cause);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw e;
+    }
+  }
+
+  /**
+   * Creates the document unless it exists; true when this call created it. A concurrent creator
+   * winning the race is not an error: its copy stands.
+   */
+  public static boolean createIfAbsent(DocumentReference ref, Map<String, Object> doc) {
+    try {
+      await(ref.create(doc));
+      return true;
+    } catch (RuntimeException e) {
+      if (isAlreadyExists(e)) {
+        return false;
+      }
+      throw e;
     }
   }
 

@@ -145,13 +145,8 @@ public final class JobRunner {
     doc.put("acquiredAt", Firestores.timestamp(clock.instant()));
     doc.put("expiresAt", Firestores.timestamp(clock.instant().plus(ttl)));
     doc.put("released", false);
-    try {
-      Firestores.await(leaseRef(job, next).create(doc));
-    } catch (RuntimeException e) {
-      if (Firestores.isAlreadyExists(e)) {
-        return null; // another contender created this generation first
-      }
-      throw e;
+    if (!Firestores.createIfAbsent(leaseRef(job, next), doc)) {
+      return null; // another contender created this generation first
     }
     return new Lease(job, next, holder);
   }

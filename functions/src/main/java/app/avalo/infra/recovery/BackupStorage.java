@@ -1,5 +1,6 @@
 package app.avalo.infra.recovery;
 
+import app.avalo.infra.platform.Sha256;
 import com.google.cloud.ReadChannel;
 import com.google.cloud.WriteChannel;
 import com.google.cloud.storage.Blob;
@@ -89,7 +90,7 @@ final class BackupStorage implements ShardSink {
     if (metadata(object).isEmpty()) {
       return Optional.empty();
     }
-    MessageDigest sha = Partitioner.sha256();
+    MessageDigest sha = Sha256.digest();
     long size = 0;
     try (ReadChannel channel = storage.reader(BlobId.of(bucket, object));
         InputStream in = Channels.newInputStream(channel)) {

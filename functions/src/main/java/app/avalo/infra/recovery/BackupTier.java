@@ -1,5 +1,6 @@
 package app.avalo.infra.recovery;
 
+import app.avalo.infra.platform.WireEnum;
 import com.google.cloud.storage.StorageClass;
 import java.time.Duration;
 import java.util.Locale;
@@ -14,7 +15,8 @@ import java.util.Locale;
  * (90-day minimum, which the 90th deletion would hit); monthly cold backups are kept for years,
  * so ARCHIVE.
  */
-enum BackupTier {
+@SuppressWarnings("ImmutableEnumChecker") // StorageClass is an immutable value, just not annotated
+enum BackupTier implements WireEnum {
   HOURLY(StorageClass.STANDARD, 48, Duration.ofHours(2), 0.20, "createHourlyBackup"),
   DAILY(StorageClass.NEARLINE, 90, Duration.ofHours(26), 0.35, "createDailyBackup"),
   COLD(StorageClass.ARCHIVE, 365, Duration.ofDays(32), 0.75, "createColdStorageBackup");
@@ -34,7 +36,8 @@ enum BackupTier {
   }
 
   /** The wire name: {@code hourly}, {@code daily}, {@code cold}. */
-  String wire() {
+  @Override
+  public String wire() {
     return name().toLowerCase(Locale.ROOT);
   }
 
@@ -62,11 +65,7 @@ enum BackupTier {
   }
 
   static BackupTier fromWire(String wire) {
-    for (BackupTier tier : values()) {
-      if (tier.wire().equals(wire)) {
-        return tier;
-      }
-    }
-    throw new IllegalArgumentException("no backup tier " + wire);
+    return WireEnum.parse(BackupTier.class, wire)
+        .orElseThrow(() -> new IllegalArgumentException("no backup tier " + wire));
   }
 }

@@ -1,8 +1,8 @@
 package app.avalo.infra.recovery;
 
+import app.avalo.infra.platform.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Maps an owner key to a shard: the first four bytes of SHA-256 of its UTF-8 bytes, unsigned,
@@ -14,7 +14,7 @@ final class Partitioner {
   /** Recorded in the manifest, so a reader knows how the shards were cut. */
   static final String SCHEME = "sha256-u32-mod";
 
-  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Partitioner::sha256);
+  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Sha256::digest);
 
   private Partitioner() {}
 
@@ -33,11 +33,4 @@ final class Partitioner {
     return (int) (u32 % partitions);
   }
 
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  }
 }

@@ -4,7 +4,7 @@ import app.avalo.infra.platform.App;
 import java.util.function.Supplier;
 
 /**
- * Admins (dashboard), audited: restores the chat `chats/{chatId}` and its `messages` (by `chatId`) to the newest verified backup or a named one, or
+ * Admins (dashboard), audited: restores the chat {@code chats/{chatId}} and its {@code messages} (by {@code chatId}) to the newest verified backup or a named one, or
  * undoes an earlier recovery from its archive. The current state is archived first; {@code dryRun}
  * only reports the diff. Reports the elapsed time against the 10 s SLA. See {@link EntityRecovery}.
  */

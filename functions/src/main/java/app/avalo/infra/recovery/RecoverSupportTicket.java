@@ -4,7 +4,7 @@ import app.avalo.infra.platform.App;
 import java.util.function.Supplier;
 
 /**
- * Admins (dashboard), audited: restores the ticket `supportTickets/{ticketId}` to the newest verified backup or a named one, or
+ * Admins (dashboard), audited: restores the ticket {@code supportTickets/{ticketId}} to the newest verified backup or a named one, or
  * undoes an earlier recovery from its archive. The current state is archived first; {@code dryRun}
  * only reports the diff. Reports the elapsed time against the 60 s SLA. See {@link EntityRecovery}.
  */

@@ -4,7 +4,7 @@ import app.avalo.infra.platform.App;
 import java.util.function.Supplier;
 
 /**
- * Admins (dashboard), audited: restores the wallet `wallet/{userId}` and its `walletTransactions` (by `userId`) to the newest verified backup or a named one, or
+ * Admins (dashboard), audited: restores the wallet {@code wallet/{userId}} and its {@code walletTransactions} (by {@code userId}) to the newest verified backup or a named one, or
  * undoes an earlier recovery from its archive. The current state is archived first; {@code dryRun}
  * only reports the diff. Reports the elapsed time against the 30 s SLA. See {@link EntityRecovery}.
  */

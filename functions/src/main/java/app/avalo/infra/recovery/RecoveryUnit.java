@@ -1,5 +1,6 @@
 package app.avalo.infra.recovery;
 
+import app.avalo.infra.platform.WireEnum;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,7 +15,7 @@ import java.util.List;
  *   <li>AI session: {@code aiSessions/{sessionId}} — 15 s
  * </ul>
  */
-enum RecoveryUnit {
+enum RecoveryUnit implements WireEnum {
   WALLET("wallet", "userId", CriticalCollection.WALLET, CriticalCollection.WALLET_TRANSACTIONS, Duration.ofSeconds(30)),
   CHAT("chat", "chatId", CriticalCollection.CHATS, CriticalCollection.MESSAGES, Duration.ofSeconds(10)),
   SUPPORT_TICKET("supportTicket", "ticketId", CriticalCollection.SUPPORT_TICKETS, null, Duration.ofSeconds(60)),
@@ -34,7 +35,8 @@ enum RecoveryUnit {
     this.sla = sla;
   }
 
-  String wire() {
+  @Override
+  public String wire() {
     return wire;
   }
 
@@ -61,11 +63,7 @@ enum RecoveryUnit {
   }
 
   static RecoveryUnit fromWire(String wire) {
-    for (RecoveryUnit unit : values()) {
-      if (unit.wire.equals(wire)) {
-        return unit;
-      }
-    }
-    throw new IllegalArgumentException("no recovery unit " + wire);
+    return WireEnum.parse(RecoveryUnit.class, wire)
+        .orElseThrow(() -> new IllegalArgumentException("no recovery unit " + wire));
   }
 }

@@ -1,5 +1,6 @@
 package app.avalo.infra.recovery;
 
+import app.avalo.infra.platform.Sha256;
 import com.google.cloud.firestore.Firestore;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
@@ -25,7 +25,7 @@ final class ShardReader {
   }
 
   static String sha256(byte[] bytes) {
-    return HexFormat.of().formatHex(Partitioner.sha256().digest(bytes));
+    return Sha256.hex(bytes);
   }
 
   /**

@@ -1,5 +1,6 @@
 package app.avalo.infra.recovery;
 
+import app.avalo.infra.platform.Sha256;
 import java.io.BufferedWriter;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -59,7 +60,7 @@ final class ShardWriter implements AutoCloseable {
 
   /** Passes bytes through while hashing and counting them. */
   private static final class Hashing extends FilterOutputStream {
-    private final MessageDigest sha = Partitioner.sha256();
+    private final MessageDigest sha = Sha256.digest();
     private final CRC32C crc = new CRC32C();
     private long bytes;
 

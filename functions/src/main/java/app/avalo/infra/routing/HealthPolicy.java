@@ -19,7 +19,7 @@ import java.util.List;
  *       {@code successesToHealthy} successes in a row.
  * </ul>
  *
- * Pure: no I/O, no clock; {@link HealthChecker} feeds it and persists what it returns.
+ * Pure: no I/O, no clock; {@link RegionHealthRun} feeds it and persists what it returns.
  */
 public final class HealthPolicy {
   static final int MIN_LATENCY_SAMPLES = 3;

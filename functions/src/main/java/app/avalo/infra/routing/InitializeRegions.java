@@ -31,7 +31,7 @@ public final class InitializeRegions extends ApiFunction {
   @Override
   protected Object handle(Request request) {
     Fields data = request.data();
-    Map<String, RegionStore.Override> overrides = new LinkedHashMap<>();
+    Map<String, RegionStore.RegionSettings> overrides = new LinkedHashMap<>();
     if (data.raw("regions").isPresent()) {
       List<Fields> items = data.objects("regions", RegionDefinition.ids().size());
       for (int i = 0; i < items.size(); i++) {
@@ -45,7 +45,7 @@ public final class InitializeRegions extends ApiFunction {
         Integer priority = optionalInt(item, "priority", 100);
         Integer weight = optionalInt(item, "capacityWeight", 10_000);
         item.done();
-        overrides.put(id, new RegionStore.Override(endpoint, healthUrl, priority, weight));
+        overrides.put(id, new RegionStore.RegionSettings(endpoint, healthUrl, priority, weight));
       }
     }
     data.done();

@@ -85,8 +85,8 @@ public final class RegionRouter {
       }
       if (usable.isEmpty()) {
         Candidate leastBad = ranked.get(0);
-        return decision(leastBad, leastBad == pinned,
-            leastBad == pinned ? leastBadReason(leastBad) : leastBadReason(leastBad) + "; pin kept on "
+        return decision(leastBad, leastBad.equals(pinned),
+            leastBad.equals(pinned) ? leastBadReason(leastBad) : leastBadReason(leastBad) + "; pin kept on "
                 + pinned.region().id(), ranked);
       }
       Candidate target = usable.get();
@@ -94,7 +94,7 @@ public final class RegionRouter {
           + target.region().id();
       UserPins.Pin moved = pins.move(uid, pinned.region().id(), target.region().id(), query.service(), reason, now);
       Candidate current = byId.get(moved.regionId());
-      if (current != null && current != target && current.status().usable()) {
+      if (current != null && !current.equals(target) && current.status().usable()) {
         return decision(current, true, "pinned", ranked); // a concurrent request moved it first
       }
       return decision(target, true, reason, ranked);
@@ -165,7 +165,7 @@ public final class RegionRouter {
   private Decision decision(Candidate chosen, boolean pinned, String reason, List<Candidate> ranked) {
     boolean anyUsable = ranked.stream().anyMatch(c -> c.status().usable());
     List<Target> fallbacks = ranked.stream()
-        .filter(c -> c != chosen && (c.status().usable() || !anyUsable))
+        .filter(c -> !c.equals(chosen) && (c.status().usable() || !anyUsable))
         .map(c -> new Target(c.region().id(), c.region().definition().endpoint()))
         .toList();
     int ttl = chosen.status() == RegionStatus.HEALTHY ? ttlSeconds : Math.min(ttlSeconds, SHORT_TTL_SECONDS);

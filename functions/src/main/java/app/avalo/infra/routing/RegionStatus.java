@@ -1,12 +1,13 @@
 package app.avalo.infra.routing;
 
+import app.avalo.infra.platform.WireEnum;
 import java.util.Locale;
 
 /**
  * A region's status as routing sees it. The health checks set the first three; {@code DRAINING} is
  * an admin override ({@code forceFailover}) that lies on top of them until it expires or is cleared.
  */
-public enum RegionStatus {
+public enum RegionStatus implements WireEnum {
   HEALTHY(0),
   DEGRADED(1),
   DRAINING(2),
@@ -31,6 +32,7 @@ public enum RegionStatus {
     return badness;
   }
 
+  @Override
   public String wire() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -40,11 +42,6 @@ public enum RegionStatus {
     if (value == null) {
       return HEALTHY;
     }
-    for (RegionStatus s : values()) {
-      if (s.wire().equals(value)) {
-        return s;
-      }
-    }
-    return UNHEALTHY;
+    return WireEnum.parse(RegionStatus.class, value).orElse(UNHEALTHY);
   }
 }

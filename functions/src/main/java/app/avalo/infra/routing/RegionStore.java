@@ -50,18 +50,7 @@ public final class RegionStore {
 
   /** {@link #loadAll()} that gives up after {@code timeout} (the routing hot path must not hang on Firestore). */
   List<Region> loadAll(Duration timeout) throws TimeoutException {
-    ApiFuture<QuerySnapshot> future = db.collection(REGIONS).get();
-    try {
-      return parseAll(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while loading regions", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw e;
-    }
+    return parseAll(Firestores.await(db.collection(REGIONS).get(), timeout));
   }
 
   public Optional<Region> find(String id) {
@@ -75,7 +64,7 @@ public final class RegionStore {
   }
 
   /** Explicit per-region settings given to {@code initializeRegions}; null fields are not given. */
-  public record Override(String endpoint, String healthUrl, Integer priority, Integer capacityWeight) {}
+  public record RegionSettings(String endpoint, String healthUrl, Integer priority, Integer capacityWeight) {}
 
   /**
    * Creates missing region documents (definition + a fresh healthy status) and brings existing ones'
@@ -84,7 +73,7 @@ public final class RegionStore {
    * is never reset by a later plain call. Live fields (status, health, drain) are never touched.
    * Returns {@code created}, {@code updated} or {@code unchanged} per region.
    */
-  public Map<String, String> initialize(List<RegionDefinition> definitions, Map<String, Override> overrides,
+  public Map<String, String> initialize(List<RegionDefinition> definitions, Map<String, RegionSettings> overrides,
       Instant now) {
     return Firestores.await(db.runTransaction(tx -> {
       Map<String, DocumentSnapshot> current = new HashMap<>();
@@ -93,7 +82,7 @@ public final class RegionStore {
       }
       Map<String, String> outcome = new LinkedHashMap<>();
       for (RegionDefinition d : definitions) {
-        Override o = overrides.getOrDefault(d.id(), new Override(null, null, null, null));
+        RegionSettings o = overrides.getOrDefault(d.id(), new RegionSettings(null, null, null, null));
         DocumentSnapshot doc = current.get(d.id());
         if (!doc.exists()) {
           RegionDefinition desired = d.withOverrides(o.endpoint(), o.healthUrl(), o.priority(), o.capacityWeight());

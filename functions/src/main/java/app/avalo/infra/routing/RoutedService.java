@@ -1,5 +1,6 @@
 package app.avalo.infra.routing;
 
+import app.avalo.infra.platform.WireEnum;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +10,7 @@ import java.util.Locale;
  * {@code wallet}) are pinned per user, so a conversation, a call or a balance is served from one
  * region; the rest go wherever is fastest.
  */
-public enum RoutedService {
+public enum RoutedService implements WireEnum {
   CHAT(true),
   CALLS(true),
   WALLET(true),
@@ -29,15 +30,8 @@ public enum RoutedService {
     return pinned;
   }
 
+  @Override
   public String wire() {
     return name().toLowerCase(Locale.ROOT);
-  }
-
-  static List<String> wireNames() {
-    return Arrays.stream(values()).map(RoutedService::wire).toList();
-  }
-
-  static RoutedService fromWire(String wire) {
-    return valueOf(wire.toUpperCase(Locale.ROOT));
   }
 }

@@ -17,8 +17,9 @@ public final class RoutingModule {
   private final UserPins pins;
   private final RegionView view;
   private final RegionRouter router;
-  private final HealthChecker healthChecker;
+  private final RegionHealthRun healthRun;
   private final FailoverMigrator failover;
+  private final RegionDrains drains;
 
   RoutingModule(App app, Sleeper sleeper, FailoverMigrator.BatchHook batchHook) {
     this.app = app;
@@ -30,10 +31,11 @@ public final class RoutingModule {
     this.pins = new UserPins(app.firestore());
     this.view = new RegionView(regions::loadAll, config.regions(), config.viewRefresh(), config.viewMaxStaleness());
     this.router = new RegionRouter(pins, app.clock(), config.ttlSeconds());
-    this.healthChecker = new HealthChecker(regions,
+    this.healthRun = new RegionHealthRun(regions,
         new HealthProber(config.probeConnectTimeout(), config.probeTimeout(), app.clock()),
         HealthPolicy.of(config), new RegionAlerts(app.alerts()), app.clock(), sleeper, config);
     this.failover = new FailoverMigrator(app.firestore(), regions, app.clock(), config.failoverBatchSize(), batchHook);
+    this.drains = new RegionDrains(regions, view, failover, config, app.clock());
   }
 
   /** The instance's module (production wiring: real sleeping, no batch hook). */
@@ -69,11 +71,15 @@ public final class RoutingModule {
     return router;
   }
 
-  public HealthChecker healthChecker() {
-    return healthChecker;
+  public RegionHealthRun healthRun() {
+    return healthRun;
   }
 
   public FailoverMigrator failover() {
     return failover;
+  }
+
+  RegionDrains drains() {
+    return drains;
   }
 }

@@ -22,7 +22,7 @@ public record RoutingQuery(RoutedService service, GeoPoint location, String coun
 
   /** Reads and validates every field; the caller still calls {@code data.done()}. */
   public static RoutingQuery read(Fields data, CountryCentroids countries, List<String> regionIds) {
-    RoutedService service = RoutedService.fromWire(data.oneOf("service", RoutedService.wireNames()));
+    RoutedService service = data.enumValue("service", RoutedService.class);
     GeoPoint location = null;
     Optional<Fields> point = data.optionalObject("location");
     if (point.isPresent()) {

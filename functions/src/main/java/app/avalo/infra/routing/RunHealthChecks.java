@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 
 /**
  * {@code runHealthChecks} (Cloud Scheduler, every minute): probes every region 6 times, 10 s apart,
- * within one run, and moves region status through the hysteresis (see {@link HealthChecker} and
+ * within one run, and moves region status through the hysteresis (see {@link RegionHealthRun} and
  * {@link HealthPolicy}). One run at a time; a re-delivered schedule time does nothing.
  */
 public final class RunHealthChecks extends ScheduledJob {
@@ -22,6 +22,6 @@ public final class RunHealthChecks extends ScheduledJob {
 
   @Override
   protected JobRunner.Result run(JobContext context) throws Exception {
-    return JobRunner.Result.of(RoutingModule.of(app()).healthChecker().run(context.deadline(), context::progress));
+    return JobRunner.Result.of(RoutingModule.of(app()).healthRun().run(context.deadline(), context::progress));
   }
 }

@@ -41,15 +41,10 @@ public final class UserPins {
     doc.put("updatedAt", Firestores.timestamp(now));
     doc.put("previousRegionId", null);
     doc.put("reason", "assigned by getRouting (" + service.wire() + ")");
-    try {
-      Firestores.await(ref(uid).create(doc));
+    if (Firestores.createIfAbsent(ref(uid), doc)) {
       return new Pin(uid, regionId, now, now);
-    } catch (RuntimeException e) {
-      if (Firestores.isAlreadyExists(e)) {
-        return find(uid).orElseThrow(() -> e);
-      }
-      throw e;
     }
+    return find(uid).orElseThrow(() -> new IllegalStateException("pin of " + uid + " exists but cannot be read"));
   }
 
   /**

@@ -30,8 +30,7 @@ public final class GetScalingHistory extends ApiFunction {
   @Override
   protected Object handle(Request request) {
     Fields data = request.data();
-    LogicalService service = data.optionalOneOf("service", LogicalService.ids()).flatMap(LogicalService::byId)
-        .orElse(null);
+    LogicalService service = data.optionalEnum("service", LogicalService.class).orElse(null);
     Instant from = data.optionalInstant("from").orElse(null);
     Instant to = data.optionalInstant("to").orElse(null);
     int limit = (int) data.optionalLong("limit", 1, MAX_LIMIT).orElse(DEFAULT_LIMIT);

@@ -26,8 +26,7 @@ public final class GetScalingStatus extends ApiFunction {
   @Override
   protected Object handle(Request request) {
     Fields data = request.data();
-    LogicalService only = data.optionalOneOf("service", LogicalService.ids()).flatMap(LogicalService::byId)
-        .orElse(null);
+    LogicalService only = data.optionalEnum("service", LogicalService.class).orElse(null);
     data.done();
     ScalingModule scaling = ScalingModule.of(app());
     Instant now = app().clock().instant();

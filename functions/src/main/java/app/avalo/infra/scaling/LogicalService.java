@@ -1,5 +1,6 @@
 package app.avalo.infra.scaling;
 
+import app.avalo.infra.platform.WireEnum;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -9,7 +10,7 @@ import java.util.Optional;
  * logical service maps to one or more Cloud Run services ({@link ServiceMap}); adding one is a code
  * change here, so its default rule is reviewed with it.
  */
-public enum LogicalService {
+public enum LogicalService implements WireEnum {
   FUNCTIONS("functions", 2, 100, 60),
   REALTIME("realtime", 3, 50, 120),
   AI("ai", 2, 30, 180),
@@ -37,6 +38,11 @@ public enum LogicalService {
     return id;
   }
 
+  @Override
+  public String wire() {
+    return id;
+  }
+
   /** The rule seeded when {@code scalingRules/{id}} is missing. */
   public ScalingRule defaultRule(int stabilizationSeconds) {
     return new ScalingRule(id, minInstances, maxInstances, DEFAULT_SCALE_UP_CPU, DEFAULT_SCALE_DOWN_CPU, null,
@@ -44,11 +50,11 @@ public enum LogicalService {
   }
 
   public static Optional<LogicalService> byId(String id) {
-    return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst();
+    return WireEnum.parse(LogicalService.class, id);
   }
 
   public static List<String> ids() {
-    return Arrays.stream(values()).map(LogicalService::id).toList();
+    return WireEnum.wireNames(LogicalService.class);
   }
 
   /** The ids plus {@code all}, for functions that act on one service or every one. */

@@ -1,6 +1,6 @@
 package app.avalo.infra.scaling;
 
-import app.avalo.infra.scaling.MetricsStore.MinuteBucket;
+import app.avalo.infra.scaling.ServiceMetricsStore.MinuteBucket;
 import app.avalo.infra.scaling.ScalingStore.Burst;
 import app.avalo.infra.scaling.ScalingStore.ManualOverride;
 import app.avalo.infra.scaling.ScalingStore.ServiceState;

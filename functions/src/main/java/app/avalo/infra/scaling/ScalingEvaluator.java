@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -44,14 +45,14 @@ public final class ScalingEvaluator {
       Map<String, Object> actuation) {}
 
   private final ScalingStore store;
-  private final MetricsStore metrics;
+  private final ServiceMetricsStore metrics;
   private final ScalingController controller;
   private final Actuator actuator;
   private final ServiceMap serviceMap;
   private final Alerts alerts;
   private final ScalingConfig config;
 
-  public ScalingEvaluator(ScalingStore store, MetricsStore metrics, ScalingController controller, Actuator actuator,
+  public ScalingEvaluator(ScalingStore store, ServiceMetricsStore metrics, ScalingController controller, Actuator actuator,
       ServiceMap serviceMap, Alerts alerts, ScalingConfig config) {
     this.store = store;
     this.metrics = metrics;
@@ -79,7 +80,7 @@ public final class ScalingEvaluator {
     ScalingStore.ManualOverride override = store.override(service);
     ServiceState state = store.state(service);
     Instant from = now.minus(config.metricsStaleAfter()).minus(rule.stabilizationMinutes() + 1L, ChronoUnit.MINUTES);
-    List<MetricsStore.MinuteBucket> recent = metrics.minutes(service, from, now);
+    List<ServiceMetricsStore.MinuteBucket> recent = metrics.minutes(service, from, now);
 
     Decision decision;
     boolean ruleInvalid = !ruleRead.problems().isEmpty();
@@ -159,7 +160,7 @@ public final class ScalingEvaluator {
     } else if (commit == Commit.COMMITTED) {
       actuation.put("status", "not_needed");
     }
-    return new Outcome(service.id(), eventId, commit.name().toLowerCase(), decision.action().wire(),
+    return new Outcome(service.id(), eventId, commit.name().toLowerCase(Locale.ROOT), decision.action().wire(),
         decision.reason(), decision.message(), decision.currentInstances(), decision.desiredInstances(), actuation);
   }
 

@@ -12,7 +12,7 @@ import java.util.function.Function;
 public final class ScalingModule {
   private final ScalingConfig config;
   private final ScalingStore store;
-  private final MetricsStore metrics;
+  private final ServiceMetricsStore metrics;
   private final ScalingController controller;
   private final Actuator actuator;
   private final ScalingEvaluator evaluator;
@@ -20,6 +20,7 @@ public final class ScalingModule {
   private final ViralTrafficDetector viral;
   private final ScalingStatusView status;
   private final ScalingHistory history;
+  private final ManualScaling manual;
 
   public static ScalingModule of(App app) {
     return app.module(ScalingModule.class, a -> new ScalingModule(a, ScalingModule::productionActuator));
@@ -36,7 +37,7 @@ public final class ScalingModule {
     reader.throwIfInvalid();
     Duration hourRetention = Duration.ofDays(7L * (config.viral().baselineWeeks() + 1));
     this.store = new ScalingStore(app.firestore(), config.eventRetention());
-    this.metrics = new MetricsStore(app.firestore(), hourRetention);
+    this.metrics = new ServiceMetricsStore(app.firestore(), hourRetention);
     this.controller = new ScalingController(config.tolerance(), config.metricsStaleAfter(),
         config.burstMaxInstances());
     this.actuator = actuatorFactory.apply(config);
@@ -46,6 +47,7 @@ public final class ScalingModule {
     this.viral = new ViralTrafficDetector(metrics, store, bursts, app.alerts(), config.viral());
     this.status = new ScalingStatusView(store, metrics, controller, config, actuator.mode());
     this.history = new ScalingHistory(store);
+    this.manual = new ManualScaling(store, evaluator, app.clock());
   }
 
   private static Actuator productionActuator(ScalingConfig config) {
@@ -64,7 +66,7 @@ public final class ScalingModule {
     return store;
   }
 
-  public MetricsStore metrics() {
+  public ServiceMetricsStore metrics() {
     return metrics;
   }
 
@@ -82,6 +84,10 @@ public final class ScalingModule {
 
   public ScalingStatusView status() {
     return status;
+  }
+
+  ManualScaling manual() {
+    return manual;
   }
 
   public ScalingHistory history() {

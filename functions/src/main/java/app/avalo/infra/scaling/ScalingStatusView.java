@@ -17,12 +17,12 @@ public final class ScalingStatusView {
   private static final Duration METRICS_LOOKBACK = Duration.ofMinutes(5);
 
   private final ScalingStore store;
-  private final MetricsStore metrics;
+  private final ServiceMetricsStore metrics;
   private final ScalingController controller;
   private final ScalingConfig config;
   private final String actuatorMode;
 
-  ScalingStatusView(ScalingStore store, MetricsStore metrics, ScalingController controller, ScalingConfig config,
+  ScalingStatusView(ScalingStore store, ServiceMetricsStore metrics, ScalingController controller, ScalingConfig config,
       String actuatorMode) {
     this.store = store;
     this.metrics = metrics;
@@ -59,8 +59,8 @@ public final class ScalingStatusView {
       v.put("ruleProblems", rule.problems());
       v.put("bounds", Map.of("min", bounds.min(), "max", bounds.max(), "source", bounds.source()));
       if (withMetrics) {
-        List<MetricsStore.MinuteBucket> recent = metrics.minutes(s, now.minus(METRICS_LOOKBACK), now);
-        MetricsStore.MinuteBucket latest = recent.isEmpty() ? null : recent.get(recent.size() - 1);
+        List<ServiceMetricsStore.MinuteBucket> recent = metrics.minutes(s, now.minus(METRICS_LOOKBACK), now);
+        ServiceMetricsStore.MinuteBucket latest = recent.isEmpty() ? null : recent.get(recent.size() - 1);
         v.put("currentInstances", latest == null ? null : latest.lastInstances());
         v.put("lastMetrics", latest == null ? null : metricsView(latest, now));
       }
@@ -91,7 +91,7 @@ public final class ScalingStatusView {
     return out;
   }
 
-  private static Map<String, Object> metricsView(MetricsStore.MinuteBucket b, Instant now) {
+  private static Map<String, Object> metricsView(ServiceMetricsStore.MinuteBucket b, Instant now) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("minute", b.minute());
     m.put("cpu", b.cpu());

@@ -13,6 +13,7 @@ import com.google.cloud.firestore.WriteBatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -154,14 +155,9 @@ public final class ScalingStore {
       }
       Map<String, Object> doc = e.getValue().rule().toDocument();
       doc.put("seededAt", Firestores.timestamp(now));
-      try {
-        Firestores.await(db.collection(RULES).document(e.getKey().id()).create(doc));
+      // seeded concurrently by another instance: that copy is the rule
+      if (Firestores.createIfAbsent(db.collection(RULES).document(e.getKey().id()), doc)) {
         created++;
-      } catch (RuntimeException ex) {
-        if (!Firestores.isAlreadyExists(ex)) {
-          throw ex;
-        }
-        // seeded concurrently by another instance: that copy is the rule
       }
     }
     return created;
@@ -379,10 +375,9 @@ public final class ScalingStore {
 
   /** Every service's document of a collection in one read, parsed; services that parse to null are left out. */
   private <T> Map<LogicalService, T> perService(String collection, Function<DocumentSnapshot, T> parse) {
-    DocumentReference[] refs = new DocumentReference[LogicalService.values().length];
-    for (LogicalService s : LogicalService.values()) {
-      refs[s.ordinal()] = db.collection(collection).document(s.id());
-    }
+    DocumentReference[] refs = Arrays.stream(LogicalService.values())
+        .map(s -> db.collection(collection).document(s.id()))
+        .toArray(DocumentReference[]::new);
     Map<LogicalService, T> out = new EnumMap<>(LogicalService.class);
     for (DocumentSnapshot doc : Firestores.await(db.getAll(refs))) {
       T value = parse.apply(doc);

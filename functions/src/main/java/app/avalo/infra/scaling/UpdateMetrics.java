@@ -32,7 +32,7 @@ public final class UpdateMetrics extends ApiFunction {
   @Override
   protected Object handle(Request request) {
     Fields data = request.data();
-    LogicalService service = LogicalService.byId(data.oneOf("service", LogicalService.ids())).orElseThrow();
+    LogicalService service = data.enumValue("service", LogicalService.class);
     double cpu = data.doubleValue("cpu", 0, 1);
     double memory = data.doubleValue("memory", 0, 1);
     double rps = data.doubleValue("rps", 0, 10_000_000);
@@ -46,7 +46,7 @@ public final class UpdateMetrics extends ApiFunction {
     if (at.isBefore(now.minus(MAX_AGE))) {
       throw ApiException.invalidArgument("at", "is more than " + MAX_AGE.toMinutes() + " minutes old");
     }
-    ScalingModule.of(app()).metrics().record(new MetricsStore.Sample(service, cpu, memory, rps, instances, at));
+    ScalingModule.of(app()).metrics().record(new ServiceMetricsStore.Sample(service, cpu, memory, rps, instances, at));
     return Map.of("service", service.id(), "at", at, "minute", at.truncatedTo(ChronoUnit.MINUTES));
   }
 }

@@ -1,8 +1,8 @@
 package app.avalo.infra.scaling;
 
 import app.avalo.infra.platform.Alerts;
-import app.avalo.infra.scaling.MetricsStore.HourBucket;
-import app.avalo.infra.scaling.MetricsStore.MinuteBucket;
+import app.avalo.infra.scaling.ServiceMetricsStore.HourBucket;
+import app.avalo.infra.scaling.ServiceMetricsStore.MinuteBucket;
 import app.avalo.infra.scaling.ScalingStore.Burst;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,13 +44,13 @@ public final class ViralTrafficDetector {
   /** What the detector saw for one service. */
   public record Assessment(Baseline baseline, Double sustainedRps, Double peakRps, boolean viral, String note) {}
 
-  private final MetricsStore metrics;
+  private final ServiceMetricsStore metrics;
   private final ScalingStore store;
   private final BurstProtection bursts;
   private final Alerts alerts;
   private final ScalingConfig.Viral config;
 
-  public ViralTrafficDetector(MetricsStore metrics, ScalingStore store, BurstProtection bursts, Alerts alerts,
+  public ViralTrafficDetector(ServiceMetricsStore metrics, ScalingStore store, BurstProtection bursts, Alerts alerts,
       ScalingConfig.Viral config) {
     this.metrics = metrics;
     this.store = store;

@@ -63,7 +63,7 @@ class HealthCheckTest {
     }
     DocumentSnapshot resolved = h.db.collection(Alerts.COLLECTION).document(firstId).get().get();
     assertEquals("resolved", resolved.getString("status"));
-    assertEquals(HealthChecker.BY, resolved.getString("resolvedBy"));
+    assertEquals(ThresholdEvaluator.BY, resolved.getString("resolvedBy"));
     assertTrue(openAlerts().isEmpty());
     assertEquals("ok", health().get("overall").getAsString());
 

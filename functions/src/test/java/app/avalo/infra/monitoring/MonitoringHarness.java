@@ -1,5 +1,6 @@
 package app.avalo.infra.monitoring;
 
+import com.google.errorprone.annotations.FormatMethod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import app.avalo.infra.platform.App;
@@ -105,6 +106,7 @@ final class MonitoringHarness {
     return t.toString();
   }
 
+  @FormatMethod
   static String format(String pattern, Object... args) {
     return String.format(Locale.ROOT, pattern, args);
   }

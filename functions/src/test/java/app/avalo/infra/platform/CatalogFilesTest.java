@@ -47,8 +47,14 @@ class CatalogFilesTest {
     String yaml = CatalogFiles.schedulerYaml(TestFunctions.CATALOG);
     assertTrue(before.contains("| `echoPublic` | `platform.TestFunctions$EchoPublic` | callable | public |  |  |  | 256Mi"
         + " | 1 | 40 | 0–5 | yes | 10 s |"), before);
-    assertTrue(yaml.contains("  - function: countingJob\n    schedule: \"* * * * *\"\n    timeZone: Etc/UTC\n"
-        + "    attemptDeadline: 30s\n    retry:\n      maxRetryAttempts: 3\n"), yaml);
+    assertTrue(yaml.contains("""
+          - function: countingJob
+            schedule: "* * * * *"
+            timeZone: Etc/UTC
+            attemptDeadline: 30s
+            retry:
+              maxRetryAttempts: 3
+        """), yaml);
   }
 
   @Test

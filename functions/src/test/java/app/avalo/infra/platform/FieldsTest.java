@@ -89,11 +89,21 @@ class FieldsTest {
     refused(() -> of("{\"id\":\"" + "x".repeat(129) + "\"}").id("id"));
   }
 
-  enum Service { CHAT, VIDEO_BANDWIDTH }
+  enum Service implements WireEnum {
+    CHAT,
+    VIDEO_BANDWIDTH;
+
+    @Override
+    public String wire() {
+      return Fields.wireName(this);
+    }
+  }
 
   @Test
   void enumsAndChoices() {
     assertEquals(Service.VIDEO_BANDWIDTH, of("{\"s\":\"video-bandwidth\"}").enumValue("s", Service.class));
+    assertEquals(Service.VIDEO_BANDWIDTH, of("{\"s\":\"video_bandwidth\"}").enumValue("s", Service.class));
+    refused(() -> of("{\"s\":\"VIDEO_BANDWIDTH\"}").enumValue("s", Service.class));
     ApiException e = refused(() -> of("{\"s\":\"sms\"}").enumValue("s", Service.class));
     assertTrue(e.getMessage().contains("chat, video-bandwidth"), e.getMessage());
     refused(() -> of("{\"s\":\"x\"}").oneOf("s", List.of("a", "b")));

@@ -1,5 +1,6 @@
 package app.avalo.infra.recovery;
 
+import app.avalo.infra.platform.Sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -93,7 +94,7 @@ class DocumentCodecTest {
     assertEquals(0, Partitioner.partitionOf(null, 64));
     int p = Partitioner.partitionOf("user-42", 64);
     assertEquals(p, Partitioner.partitionOf("user-42", 64));
-    assertEquals(Integer.remainderUnsigned(java.nio.ByteBuffer.wrap(Partitioner.sha256()
+    assertEquals(Integer.remainderUnsigned(java.nio.ByteBuffer.wrap(Sha256.digest()
         .digest("user-42".getBytes(java.nio.charset.StandardCharsets.UTF_8))).getInt(), 64), p);
     assertEquals(1, Partitioner.partitionsFor(0, 2000, 256));
     assertEquals(1, Partitioner.partitionsFor(2000, 2000, 256));

@@ -26,7 +26,7 @@ class RecoveryConfigTest {
     assertEquals(48, config.keep(BackupTier.HOURLY));
     assertEquals(90, config.keep(BackupTier.DAILY));
     assertEquals(365, config.keep(BackupTier.COLD));
-    assertEquals(Duration.ofSeconds(3300), config.maxSnapshotAge());
+    assertEquals(Duration.ofMinutes(55), config.maxSnapshotAge());
   }
 
   @Test

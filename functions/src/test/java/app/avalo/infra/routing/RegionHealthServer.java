@@ -1,5 +1,6 @@
 package app.avalo.infra.routing;
 
+import java.nio.charset.StandardCharsets;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,7 +57,7 @@ final class RegionHealthServer implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      byte[] body = (mode == Mode.FAIL ? "unavailable" : "ok").getBytes();
+      byte[] body = (mode == Mode.FAIL ? "unavailable" : "ok").getBytes(StandardCharsets.UTF_8);
       try {
         exchange.sendResponseHeaders(mode == Mode.FAIL ? 503 : 200, body.length);
         exchange.getResponseBody().write(body);

@@ -3,7 +3,7 @@ package app.avalo.infra.scaling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import app.avalo.infra.scaling.MetricsStore.MinuteBucket;
+import app.avalo.infra.scaling.ServiceMetricsStore.MinuteBucket;
 import app.avalo.infra.scaling.ScalingController.Action;
 import app.avalo.infra.scaling.ScalingController.Decision;
 import app.avalo.infra.scaling.ScalingStore.Burst;
@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ScalingControllerTest {
   static final Instant NOW = Instant.parse("2026-03-02T10:00:20Z");
   static final ScalingRule FUNCTIONS = LogicalService.FUNCTIONS.defaultRule(300); // 2..100, 60%/30%, 60 s
-  static final ScalingController CONTROLLER = new ScalingController(0.10, Duration.ofSeconds(180), 1000);
+  static final ScalingController CONTROLLER = new ScalingController(0.10, Duration.ofMinutes(3), 1000);
 
   /** One row: the situation and what must come out. */
   record Case(String name, List<MinuteBucket> metrics, ServiceState state, Burst burst, ManualOverride override,

@@ -52,20 +52,20 @@ class UpdateMetricsTest {
     }
     // 4 samples, each one batch of two document writes: the minute bucket and the hour bucket
     assertEquals(writes + 8, Emulators.firestoreWriteCount());
-    List<MetricsStore.MinuteBucket> buckets = bed.scaling().metrics().minutes(LogicalService.REALTIME,
+    List<ServiceMetricsStore.MinuteBucket> buckets = bed.scaling().metrics().minutes(LogicalService.REALTIME,
         Instant.parse("2026-03-02T09:58:00Z"), Instant.parse("2026-03-02T10:01:00Z"));
     assertEquals(1, buckets.size());
-    MetricsStore.MinuteBucket b = buckets.get(0);
+    ServiceMetricsStore.MinuteBucket b = buckets.get(0);
     assertEquals(4, b.samples());
     assertEquals(0.5, b.cpu(), 1e-9);
     assertEquals(115, b.rps(), 1e-9);
     assertEquals(7, b.lastInstances());
     assertEquals(Instant.parse("2026-03-02T10:00:35Z"), b.lastAt());
-    DocumentSnapshot doc = Firestores.await(bed.db.collection(MetricsStore.MINUTES)
+    DocumentSnapshot doc = Firestores.await(bed.db.collection(ServiceMetricsStore.MINUTES)
         .document("realtime@2026-03-02T10:00Z").get());
     assertTrue(doc.exists());
     assertEquals(Instant.parse("2026-03-04T10:00:00Z"), Firestores.instant(doc.getTimestamp("expireAt")));
-    List<MetricsStore.HourBucket> hours = bed.scaling().metrics().hours(LogicalService.REALTIME,
+    List<ServiceMetricsStore.HourBucket> hours = bed.scaling().metrics().hours(LogicalService.REALTIME,
         List.of(Instant.parse("2026-03-02T10:00:00Z"), Instant.parse("2026-03-02T09:00:00Z")));
     assertEquals(4, hours.get(0).samples());
     assertEquals(115, hours.get(0).rps(), 1e-9);
@@ -80,7 +80,7 @@ class UpdateMetricsTest {
         + "\"at\":\"2026-03-02T10:01:30Z\"}", new UpdateMetrics(() -> bed.app));
     assertEquals(200, r.status(), r.body());
     assertEquals("2026-03-02T10:01:00Z", r.json().get("minute").getAsString());
-    List<MetricsStore.MinuteBucket> buckets = bed.scaling().metrics().minutes(LogicalService.AI,
+    List<ServiceMetricsStore.MinuteBucket> buckets = bed.scaling().metrics().minutes(LogicalService.AI,
         Instant.parse("2026-03-02T10:01:00Z"), Instant.parse("2026-03-02T10:01:00Z").plus(Duration.ZERO));
     assertEquals(6, buckets.get(0).lastInstances());
   }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.Firestores;
-import app.avalo.infra.scaling.MetricsStore.HourBucket;
-import app.avalo.infra.scaling.MetricsStore.MinuteBucket;
+import app.avalo.infra.scaling.ServiceMetricsStore.HourBucket;
+import app.avalo.infra.scaling.ServiceMetricsStore.MinuteBucket;
 import app.avalo.infra.scaling.ViralTrafficDetector.Assessment;
 import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** Viral detection against synthetic traffic curves. */
 class ViralTrafficTest {
   static final ScalingConfig.Viral CONFIG = new ScalingConfig.Viral(5, 2, 3, Duration.ofMinutes(30),
-      Duration.ofMinutes(120), 20, 4);
+      Duration.ofHours(2), 20, 4);
 
   /**
    * A weekly curve with a strong daily cycle: 20 req/s at 04:00, 160 req/s at 16:00 (8×), weekends
@@ -132,14 +132,14 @@ class ViralTrafficTest {
   void sustainedSurgeTurnsBurstOnAndNormalTrafficTurnsItOffAfterTheConfiguredTime() throws Exception {
     Instant start = Instant.parse("2026-03-23T20:00:00Z");
     ScalingTestBed bed = new ScalingTestBed(start);
-    MetricsStore metrics = bed.scaling().metrics();
+    ServiceMetricsStore metrics = bed.scaling().metrics();
     for (int k = 1; k <= 3; k++) {
-      metrics.record(new MetricsStore.Sample(LogicalService.AI, 0.5, 0.5, 100, 4,
+      metrics.record(new ServiceMetricsStore.Sample(LogicalService.AI, 0.5, 0.5, 100, 4,
           start.minus(Duration.ofDays(7L * k)).plusSeconds(600)));
     }
     // 20:00-20:02 normal, 20:03-20:10 six times the baseline
     for (int m = 0; m <= 10; m++) {
-      metrics.record(new MetricsStore.Sample(LogicalService.AI, 0.5, 0.5, m < 3 ? 100 : 600, 4,
+      metrics.record(new ServiceMetricsStore.Sample(LogicalService.AI, 0.5, 0.5, m < 3 ? 100 : 600, 4,
           start.plus(Duration.ofMinutes(m)).plusSeconds(30)));
     }
     bed.at(start.plus(Duration.ofMinutes(6)).plusSeconds(5));
@@ -149,7 +149,7 @@ class ViralTrafficTest {
     assertTrue(burst.liveAt(bed.clock.instant()));
     assertEquals("viral", burst.trigger());
     assertEquals(100, burst.baselineRps(), 1e-9);
-    assertEquals(bed.clock.instant().plus(Duration.ofMinutes(120)), burst.expiresAt());
+    assertEquals(bed.clock.instant().plus(Duration.ofHours(2)), burst.expiresAt());
     ScalingStore.ServiceState state = bed.scaling().store().state(LogicalService.AI);
     assertEquals(1000, state.targetMax(), "burst max not handed to the actuator at once");
     assertEquals("open", viralAlertStatus(bed));
@@ -164,12 +164,12 @@ class ViralTrafficTest {
     bed.at(start.plus(Duration.ofMinutes(11)).plusSeconds(5));
     run = bed.runJob(new DetectViralTraffic(() -> bed.app));
     assertEquals("extended", service(run, "ai").get("action").getAsString());
-    assertEquals(bed.clock.instant().plus(Duration.ofMinutes(120)),
+    assertEquals(bed.clock.instant().plus(Duration.ofHours(2)),
         bed.scaling().store().burst(LogicalService.AI).expiresAt());
 
     // back to 150 req/s (< 2× baseline) from 20:11: normal for 30 min turns the burst off
     for (int m = 11; m <= 47; m++) {
-      metrics.record(new MetricsStore.Sample(LogicalService.AI, 0.5, 0.5, 150, 4,
+      metrics.record(new ServiceMetricsStore.Sample(LogicalService.AI, 0.5, 0.5, 150, 4,
           start.plus(Duration.ofMinutes(m)).plusSeconds(30)));
     }
     String last = null;
@@ -196,9 +196,9 @@ class ViralTrafficTest {
     var r = bed.admin("{\"service\":\"wallet\",\"reason\":\"promotion\",\"durationMinutes\":180}",
         new EnableBurstProtection(() -> bed.app));
     assertEquals(200, r.status(), r.body());
-    MetricsStore metrics = bed.scaling().metrics();
+    ServiceMetricsStore metrics = bed.scaling().metrics();
     for (int m = 0; m < 64; m++) {
-      metrics.record(new MetricsStore.Sample(LogicalService.WALLET, 0.5, 0.5, m < 60 ? 30 : 400, 4,
+      metrics.record(new ServiceMetricsStore.Sample(LogicalService.WALLET, 0.5, 0.5, m < 60 ? 30 : 400, 4,
           start.plus(Duration.ofMinutes(m)).plusSeconds(20)));
     }
     bed.at(start.plus(Duration.ofMinutes(64)).plusSeconds(5));

@@ -74,6 +74,7 @@ public final class Emulators {
   }
 
   /** A Firestore client for {@code projectId} on the emulator at {@code host} (e.g. through a {@link TcpProxy}). */
+  @SuppressWarnings("JavaUtilDate") // AccessToken takes a java.util.Date
   public static Firestore firestore(String host, String projectId) {
     return FirestoreOptions.newBuilder()
         .setProjectId(projectId)

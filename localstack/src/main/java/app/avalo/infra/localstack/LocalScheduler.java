@@ -72,7 +72,7 @@ public final class LocalScheduler implements AutoCloseable {
   }
 
   public void start() {
-    ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+    var unused = ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS); // stopped with the ticker
   }
 
   private void tick() {
@@ -94,7 +94,8 @@ public final class LocalScheduler implements AutoCloseable {
         .header("X-CloudScheduler-ScheduleTime", scheduleTime)
         .POST(HttpRequest.BodyPublishers.ofString("{}"))
         .build();
-    http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+    // Fire and forget: the outcome is logged in whenComplete, nothing waits for it.
+    var unused = http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
       if (error != null) {
         Log.warn("scheduled job could not be delivered", Map.of("job", function, "scheduledFor", scheduleTime,
             "error", String.valueOf(error)));

@@ -28,18 +28,20 @@ public final class ScalingSeed implements DemoSeed {
   public void seed(SeedContext context) {
     Instant now = context.app().clock().instant();
     Instant firstMinute = now.truncatedTo(ChronoUnit.MINUTES).minus(MINUTES, ChronoUnit.MINUTES);
+    int k = -1; // the service's position: a little different figures per service
     for (LogicalService service : LogicalService.values()) {
+      k++;
       for (int m = 0; m < MINUTES; m++) {
         boolean hot = service == LogicalService.FUNCTIONS && m >= MINUTES - HOT_MINUTES;
         // around the 45 % target, a little different per service and minute; the hot one well above 60 %
-        double cpu = hot ? 0.85 : 0.42 + 0.01 * ((service.ordinal() + m) % 5);
-        long instances = 4 + service.ordinal() % 3;
-        double rps = hot ? 480 : 60 + 10 * service.ordinal() + (m % 3) * 5;
+        double cpu = hot ? 0.85 : 0.42 + 0.01 * ((k + m) % 5);
+        long instances = 4L + k % 3;
+        double rps = hot ? 480 : 60 + 10 * k + (m % 3) * 5;
         for (int s = 0; s < 2; s++) {
           Instant at = firstMinute.plus(m, ChronoUnit.MINUTES).plusSeconds(15 + 30L * s);
           context.callPrivate("updateMetrics", String.format(Locale.ROOT,
               "{\"service\":\"%s\",\"cpu\":%.2f,\"memory\":%.2f,\"rps\":%.1f,\"instances\":%d,\"at\":\"%s\"}",
-              service.id(), cpu, 0.35 + 0.05 * service.ordinal(), rps, instances, at));
+              service.id(), cpu, 0.35 + 0.05 * k, rps, instances, at));
         }
       }
     }

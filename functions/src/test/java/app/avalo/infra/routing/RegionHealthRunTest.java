@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * The health checks against real HTTP endpoints on loopback that fail, hang and slow down on
  * command. The rounds' 10 s waits move the test clock instead of sleeping.
  */
-class HealthCheckerTest {
+class RegionHealthRunTest {
   private static final Map<String, String> ENV = Map.of(
       "ROUTING_PROBE_CONNECT_TIMEOUT_MS", "500",
       "ROUTING_PROBE_TIMEOUT_MS", "700",

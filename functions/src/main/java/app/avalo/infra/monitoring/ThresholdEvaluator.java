@@ -31,7 +31,7 @@ import java.util.Map;
  * threshold documents raise a warning alert {@code monitoring/thresholds:<document>} that
  * resolves once the document is fixed.
  */
-final class HealthChecker {
+final class ThresholdEvaluator {
   static final String SOURCE = "monitoring";
   static final String BY = "monitoring (auto-resolve)";
 
@@ -42,7 +42,7 @@ final class HealthChecker {
   private final MonitoringConfig config;
   private final Clock clock;
 
-  HealthChecker(MetricReader reader, ThresholdStore thresholds, HealthStore store, Alerts alerts,
+  ThresholdEvaluator(MetricReader reader, ThresholdStore thresholds, HealthStore store, Alerts alerts,
       MonitoringConfig config, Clock clock) {
     this.reader = reader;
     this.thresholds = thresholds;

@@ -26,7 +26,7 @@ import java.util.Map;
  * document. Readers fetch buckets by id, so no query (and no index) is involved. Both kinds carry
  * {@code expireAt} for a Firestore TTL policy.
  */
-public final class MetricsStore {
+public final class ServiceMetricsStore {
   public static final String MINUTES = "scalingMetrics";
   public static final String HOURS = "scalingMetricsHourly";
   private static final Duration MINUTE_RETENTION = Duration.ofDays(2);
@@ -55,7 +55,7 @@ public final class MetricsStore {
   private final Firestore db;
   private final Duration hourRetention;
 
-  public MetricsStore(Firestore db, Duration hourRetention) {
+  public ServiceMetricsStore(Firestore db, Duration hourRetention) {
     this.db = db;
     this.hourRetention = hourRetention;
   }

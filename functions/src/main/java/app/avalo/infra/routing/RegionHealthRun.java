@@ -25,7 +25,7 @@ import java.util.function.BiConsumer;
  * <p>A round starts only if it can finish (probe timeouts plus a write margin) before the job's
  * deadline.
  */
-public final class HealthChecker {
+public final class RegionHealthRun {
   static final Duration WRITE_MARGIN = Duration.ofSeconds(5);
 
   private final RegionStore store;
@@ -36,7 +36,7 @@ public final class HealthChecker {
   private final Sleeper sleeper;
   private final RoutingConfig config;
 
-  HealthChecker(RegionStore store, HealthProber prober, HealthPolicy policy, RegionAlerts alerts, Clock clock,
+  RegionHealthRun(RegionStore store, HealthProber prober, HealthPolicy policy, RegionAlerts alerts, Clock clock,
       Sleeper sleeper, RoutingConfig config) {
     this.store = store;
     this.prober = prober;
@@ -165,9 +165,9 @@ public final class HealthChecker {
 
   /** A streak the next run must continue from: failures short of unhealthy, or a recovery under way. */
   private boolean streakUnderWay(HealthState s) {
-    return s.consecutiveFailures() > 0 && s.consecutiveFailures() < config.failuresToUnhealthy()
-        || s.status() != RegionStatus.HEALTHY && s.consecutiveSuccesses() > 0
-            && s.consecutiveSuccesses() < config.successesToHealthy();
+    return (s.consecutiveFailures() > 0 && s.consecutiveFailures() < config.failuresToUnhealthy())
+        || (s.status() != RegionStatus.HEALTHY && s.consecutiveSuccesses() > 0
+            && s.consecutiveSuccesses() < config.successesToHealthy());
   }
 
   private String explain(HealthState state) {
