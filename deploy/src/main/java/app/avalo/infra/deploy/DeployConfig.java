@@ -19,7 +19,7 @@ import java.util.Map;
  */
 record DeployConfig(
     List<String> apis,
-    Map<String, Runtime> runtimeAccounts,
+    Map<String, RuntimeAccount> runtimeAccounts,
     Map<String, CustomRole> customRoles,
     String backendAccount,
     String schedulerAccount,
@@ -40,7 +40,7 @@ record DeployConfig(
    * A domain's runtime identity: project roles, per-bucket roles (bucket key → role), secrets it may read and
    * the service accounts it may act as (roles/iam.serviceAccountUser on those accounts only).
    */
-  record Runtime(String domain, String email, List<String> projectRoles, Map<String, String> bucketRoles,
+  record RuntimeAccount(String domain, String email, List<String> projectRoles, Map<String, String> bucketRoles,
       List<String> secrets, List<String> actAs) {}
 
   /** A project custom role: id, title and exactly these permissions. */
@@ -66,7 +66,7 @@ record DeployConfig(
     try (Reader r = new java.io.StringReader(text)) {
       root = JsonParser.parseReader(r).getAsJsonObject();
     }
-    Map<String, Runtime> runtimes = new LinkedHashMap<>();
+    Map<String, RuntimeAccount> runtimes = new LinkedHashMap<>();
     for (Map.Entry<String, JsonElement> e : root.getAsJsonObject("runtimeAccounts").entrySet()) {
       if (e.getKey().startsWith("__")) {
         continue;
@@ -76,7 +76,7 @@ record DeployConfig(
       if (o.has("bucketRoles")) {
         o.getAsJsonObject("bucketRoles").entrySet().forEach(b -> bucketRoles.put(b.getKey(), b.getValue().getAsString()));
       }
-      runtimes.put(e.getKey(), new Runtime(e.getKey(), email("avalo-" + e.getKey(), project),
+      runtimes.put(e.getKey(), new RuntimeAccount(e.getKey(), email("avalo-" + e.getKey(), project),
           strings(o, "projectRoles"), bucketRoles, strings(o, "secrets"),
           strings(o, "actAs").stream().map(a -> a.contains("@") ? a : email(a, project)).toList()));
     }
@@ -136,10 +136,10 @@ record DeployConfig(
   }
 
   /** The runtime identity of a function: the domain is the package under app.avalo.infra of its entry point. */
-  Runtime runtimeFor(String entryPoint) {
+  RuntimeAccount runtimeFor(String entryPoint) {
     String rest = entryPoint.substring("app.avalo.infra.".length());
     String domain = rest.substring(0, rest.indexOf('.'));
-    Runtime r = runtimeAccounts.get(domain);
+    RuntimeAccount r = runtimeAccounts.get(domain);
     if (r == null) {
       throw new IllegalStateException("deploy/deploy.json declares no runtime account for domain '" + domain
           + "' (function class " + entryPoint + ")");

@@ -2,6 +2,7 @@ package app.avalo.infra.deploy;
 
 import app.avalo.infra.platform.Access;
 import app.avalo.infra.platform.Catalog;
+import app.avalo.infra.platform.Sha256;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -177,7 +177,7 @@ final class Deployer {
           gcloud("iam", "roles", "update", role.id(), p(), permissions, "--title=" + role.title(), "--stage=GA", "--quiet"),
           gcloud("iam", "roles", "create", role.id(), p(), permissions, "--title=" + role.title(), "--stage=GA"));
     }
-    for (DeployConfig.Runtime rt : config.runtimeAccounts().values()) {
+    for (DeployConfig.RuntimeAccount rt : config.runtimeAccounts().values()) {
       for (String role : rt.projectRoles()) {
         grantProject(rt.email(), role);
       }
@@ -205,7 +205,7 @@ final class Deployer {
     for (DeployConfig.Bucket b : config.buckets().values()) {
       bucket(b);
     }
-    for (DeployConfig.Runtime rt : config.runtimeAccounts().values()) {
+    for (DeployConfig.RuntimeAccount rt : config.runtimeAccounts().values()) {
       rt.bucketRoles().forEach((key, role) -> run(gcloud("storage", "buckets", "add-iam-policy-binding",
           "gs://" + config.buckets().get(key).name(), "--member=serviceAccount:" + rt.email(), "--role=" + role, p())));
     }
@@ -213,7 +213,7 @@ final class Deployer {
     for (DeployConfig.Secret s : config.secrets().values()) {
       ensure(gcloud("secrets", "describe", s.secret(), p()),
           gcloud("secrets", "create", s.secret(), "--replication-policy=automatic", p()));
-      for (DeployConfig.Runtime rt : config.runtimeAccounts().values()) {
+      for (DeployConfig.RuntimeAccount rt : config.runtimeAccounts().values()) {
         if (rt.secrets().contains(s.secret())) {
           run(gcloud("secrets", "add-iam-policy-binding", s.secret(), "--member=serviceAccount:" + rt.email(),
               "--role=roles/secretmanager.secretAccessor", p()));
@@ -403,7 +403,7 @@ final class Deployer {
   }
 
   List<String> deployCommand(Catalog.Entry e, Path envYaml, Map<String, String> secrets) {
-    DeployConfig.Runtime rt = config.runtimeFor(e.entryPoint());
+    DeployConfig.RuntimeAccount rt = config.runtimeFor(e.entryPoint());
     List<String> c = gcloud("functions", "deploy", e.name(), "--gen2", p(), r(), "--runtime=java21",
         "--entry-point=" + e.entryPoint(), "--trigger-http", "--source=" + o.sourceDir(),
         "--memory=" + e.memory(), "--timeout=" + e.timeoutSeconds() + "s",
@@ -445,7 +445,7 @@ final class Deployer {
   }
 
   private String sourceHash(Path envYaml) throws IOException {
-    MessageDigest md = sha256();
+    MessageDigest md = Sha256.digest();
     if (Files.isDirectory(o.sourceDir())) {
       try (Stream<Path> files = Files.walk(o.sourceDir())) {
         for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
@@ -460,20 +460,13 @@ final class Deployer {
 
   /** Jar + environment + this function's catalog entry and deploy flags: what a label compares to skip a redeploy. */
   String functionHash(Catalog.Entry e, List<String> deployCommand, String sourceHash) {
-    MessageDigest md = sha256();
+    MessageDigest md = Sha256.digest();
     md.update(sourceHash.getBytes(StandardCharsets.UTF_8));
     md.update(rawEntries.get(e.name()).toString().getBytes(StandardCharsets.UTF_8));
     md.update(Shell.join(deployCommand).getBytes(StandardCharsets.UTF_8));
     return HexFormat.of().formatHex(md.digest()).substring(0, 32);   // label values hold at most 63 characters
   }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException ex) {
-      throw new IllegalStateException(ex);
-    }
-  }
 
   Probe probeFor(Catalog.Entry e) {
     JsonObject raw = rawEntries.get(e.name());

@@ -12,6 +12,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -146,7 +147,7 @@ class DeployScriptTest {
 
   @BeforeEach
   void start() throws IOException {
-    probeServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    probeServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     probeServer.createContext("/", exchange -> {
       String path = exchange.getRequestURI().getPath();
       probed.add(exchange.getRequestMethod() + " " + path);

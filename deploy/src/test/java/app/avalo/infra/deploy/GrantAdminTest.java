@@ -45,7 +45,7 @@ class GrantAdminTest {
     assertEquals(user.getUid(), GrantAdmin.grant(auth, email));
 
     Map<String, Object> claims = auth.getUser(user.getUid()).getCustomClaims();
-    assertEquals(Boolean.TRUE, claims.get("admin"));
+    assertEquals(true, claims.get("admin"));
     assertEquals("gold", claims.get("tier"));
     assertEquals(user.getUid(), GrantAdmin.grant(auth, email), "granting twice is harmless");
   }

@@ -16,8 +16,8 @@ import java.util.function.Supplier;
 /**
  * The production {@link CloudRunActuator.CloudRunServices}: the official v2 {@link ServicesClient}
  * with Application Default Credentials (the function's service account needs
- * {@code run.services.get} and {@code run.services.update}, e.g. roles/run.developer on the mapped
- * services). The client is created on first use and shared: it is thread-safe.
+ * {@code run.services.get}, {@code run.services.update} and {@code run.operations.get}: the
+ * bootstrap's custom role {@code avaloScalingActuator}). The client is created on first use and shared: it is thread-safe.
  */
 public final class ServicesClientGateway implements CloudRunActuator.CloudRunServices {
   private final Supplier<ServicesClient> client = Suppliers.memoize(ServicesClientGateway::create);
