@@ -2,6 +2,7 @@ package app.avalo.infra.cdn;
 
 import app.avalo.infra.platform.AppConfig;
 import app.avalo.infra.platform.ConfigReader;
+import app.avalo.infra.platform.TaskQueueConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
@@ -49,7 +50,8 @@ public record CdnConfig(
     int erasureMaxBatches,
     String videoTranscodeQueue,
     int videoTranscodeMaxAttempts,
-    Duration videoProgressInterval) {
+    Duration videoProgressInterval,
+    TaskQueueConfig tasks) {
 
   /** Which CDN the purge functions talk to. */
   public enum PurgeAdapterKind { RECORDING, CLOUD_CDN, CLOUDFLARE }
@@ -196,6 +198,8 @@ public record CdnConfig(
         queue,
         // Must equal the queue's --max-attempts: the attempt that sees this number dead-letters the asset.
         env.intValue("VIDEO_TRANSCODE_MAX_ATTEMPTS", 5, 1, 100),
-        Duration.ofSeconds(env.intValue("VIDEO_PROGRESS_INTERVAL_SECONDS", 5, 1, 300)));
+        Duration.ofSeconds(env.intValue("VIDEO_PROGRESS_INTERVAL_SECONDS", 5, 1, 300)),
+        // Read here so the deploy preflight, which runs CdnConfig.read, checks the queue settings too.
+        TaskQueueConfig.read(env, platform));
   }
 }

@@ -5,7 +5,6 @@ import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.CloudTasksQueue;
 import app.avalo.infra.platform.ConfigReader;
 import app.avalo.infra.platform.TaskQueue;
-import app.avalo.infra.platform.TaskQueueConfig;
 import com.google.auth.ServiceAccountSigner;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.common.base.Suppliers;
@@ -55,11 +54,13 @@ public final class CdnModule {
   public CdnModule(App app, CachePurger purger, EgressSource egress, BandwidthCostSink costSink, TaskQueue queue) {
     ConfigReader reader = app.configReader();
     this.config = CdnConfig.read(reader, app.config());
-    TaskQueueConfig tasks = TaskQueueConfig.read(reader, app.config());
     reader.throwIfInvalid();
+    if (app.config().onCloudFunctions()) {
+      UploadBucketCheck.requirePrivate(config.uploadBucket(), UploadBucketCheck.from(app.storage()));
+    }
     // The ladder's budget plus the download, stills and uploads around it, within Cloud Tasks' maximum.
     Duration deadline = config.videoTranscodeTimeout().plusMinutes(2);
-    this.queue = queue != null ? queue : CloudTasksQueue.configured(tasks, app.config().projectId(),
+    this.queue = queue != null ? queue : CloudTasksQueue.configured(config.tasks(), app.config().projectId(),
         deadline.compareTo(CloudTasksQueue.MAX_DISPATCH_DEADLINE) > 0 ? CloudTasksQueue.MAX_DISPATCH_DEADLINE : deadline);
     this.tool = new MediaTool(config.ffmpegPath(), config.ffprobePath(),
         new MediaTool.Sandbox(config.prlimitPath(), config.mediaThreads(), config.mediaWorkDir()));
