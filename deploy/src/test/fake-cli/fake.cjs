@@ -20,7 +20,7 @@ function load() {
 }
 const state = Object.assign({
   seq: 0, apis: [], serviceAccounts: {}, projectIam: [], keyRings: {}, keys: {}, cmekAuthorized: [], buckets: {},
-  secrets: {}, firestore: { pitr: false, ttl: {}, exempt: {} }, functions: {}, services: {}, jobs: {},
+  secrets: {}, firestore: { pitr: false, ttl: {}, exempt: {} }, functions: {}, services: {}, jobs: {}, queues: {},
   invokers: {}, hostingSites: {}, firebaseDeploys: [], logs: []
 }, load());
 
@@ -450,6 +450,24 @@ function gcloud() {
       if (!state.jobs[id]) notFound(where, id);
       delete state.jobs[id];
       return finish(0);
+    }
+    case 'tasks queues describe': {
+      const id = `${flags['--location']}/${name}`;
+      return state.queues[id] ? finish(0, print(state.queues[id], flags)) : notFound(where, `projects/${flags['--project']}/locations/${id}`);
+    }
+    case 'tasks queues create':
+    case 'tasks queues update': {
+      const project = needProject(where, flags);
+      if (!flags['--location']) finish(1, '', `ERROR: (${where}) Required location: pass --location.`);
+      const id = `${flags['--location']}/${name}`;
+      const full = `projects/${project}/locations/${flags['--location']}/queues/${name}`;
+      const creating = command.endsWith('create');
+      if (creating && state.queues[id]) finish(1, '', `ERROR: (${where}) ALREADY_EXISTS: Queue ${full} already exists.`);
+      if (!creating && !state.queues[id]) notFound(where, full);
+      const queue = state.queues[id] || { name: full };
+      for (const [k, v] of Object.entries(flags)) if (!['--project', '--location', '--quiet', '--format'].includes(k)) queue[k] = v;
+      state.queues[id] = queue;
+      return finish(0, print(queue, flags));
     }
     case 'logging read': {
       const svc = /resource\.labels\.service_name="([^"]+)"/.exec(name);

@@ -212,8 +212,37 @@ final class Deployer {
       run(gcloud("firestore", "indexes", "fields", "update", t.field(), "--collection-group=" + t.collectionGroup(),
           "--disable-indexes", "--async", p()));
     }
+    taskQueues();
     ensure(List.of("firebase", "hosting:sites:get", o.project(), p(), "--non-interactive"),
         List.of("firebase", "hosting:sites:create", o.project(), p(), "--non-interactive"));
+  }
+
+  /**
+   * Cloud Tasks (deploy.json {@code taskQueues}): the account the tasks' OIDC tokens are of, allowed
+   * to invoke the functions (Cloud Run checks the token), and each queue with its retry settings.
+   */
+  private void taskQueues() {
+    TaskQueues tasks;
+    try {
+      tasks = TaskQueues.load(o.root().resolve("deploy/deploy.json"), o.project(), o.region());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (tasks.queues().isEmpty()) {
+      return;
+    }
+    ensure(gcloud("iam", "service-accounts", "describe", tasks.invokerEmail(), p()),
+        gcloud("iam", "service-accounts", "create", tasks.invokerEmail().substring(0, tasks.invokerEmail().indexOf('@')),
+            p(), "--display-name=Avalo Cloud Tasks invoker"));
+    grantProject(tasks.invokerEmail(), "roles/run.invoker");
+    for (TaskQueues.Queue q : tasks.queues()) {
+      String location = "--location=" + tasks.location();
+      List<String> update = gcloud("tasks", "queues", "update", q.id(), location, p());
+      update.addAll(q.flags());
+      List<String> create = gcloud("tasks", "queues", "create", q.id(), location, p());
+      create.addAll(q.flags());
+      upsert(gcloud("tasks", "queues", "describe", q.id(), location, p()), update, create);
+    }
   }
 
   private void grantProject(String email, String role) {
@@ -278,6 +307,7 @@ final class Deployer {
     env.put("GOOGLE_CLOUD_PROJECT", o.project());
     env.put("FUNCTION_REGION", o.region());
     config.buckets().values().forEach(b -> env.put(b.env(), b.name()));
+    env.putAll(TaskQueues.load(o.root().resolve("deploy/deploy.json"), o.project(), o.region()).env());
     if (o.envFile() != null) {
       Object loaded = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
           new org.yaml.snakeyaml.LoaderOptions())).load(Files.readString(o.envFile()));

@@ -189,6 +189,10 @@ class DeployScriptTest {
     assertTrue(s.getAsJsonObject("hostingSites").has(PROJECT));
     assertTrue(s.getAsJsonObject("secrets").getAsJsonObject("cloudflare-api-token").getAsJsonArray("iam").toString()
         .contains("avalo-cdn@"), "only the cdn account reads the Cloudflare token");
+    JsonObject queue = s.getAsJsonObject("queues").getAsJsonObject(CATALOG.defaultRegion() + "/video-transcode");
+    assertEquals("5", queue.get("--max-attempts").getAsString(), "the worker dead-letters at the same attempt");
+    assertEquals("10", queue.get("--max-concurrent-dispatches").getAsString(), "transcodeVideo's maxInstances");
+    assertTrue(s.getAsJsonObject("serviceAccounts").has("avalo-tasks@" + PROJECT + ".iam.gserviceaccount.com"));
     assertFalse(first.creates().isEmpty());
 
     Run second = ok(deploy("--bootstrap"));
