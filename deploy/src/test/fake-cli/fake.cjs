@@ -573,6 +573,24 @@ function gcloud() {
       delete state.jobs[id];
       return finish(0);
     }
+    case 'tasks queues describe': {
+      const id = `${flags['--location']}/${name}`;
+      return state.queues[id] ? finish(0, print(state.queues[id], flags)) : notFound(where, `projects/${flags['--project']}/locations/${id}`);
+    }
+    case 'tasks queues create':
+    case 'tasks queues update': {
+      const project = needProject(where, flags);
+      if (!flags['--location']) finish(1, '', `ERROR: (${where}) Required location: pass --location.`);
+      const id = `${flags['--location']}/${name}`;
+      const full = `projects/${project}/locations/${flags['--location']}/queues/${name}`;
+      const creating = command.endsWith('create');
+      if (creating && state.queues[id]) finish(1, '', `ERROR: (${where}) ALREADY_EXISTS: Queue ${full} already exists.`);
+      if (!creating && !state.queues[id]) notFound(where, full);
+      const queue = state.queues[id] || { name: full };
+      for (const [k, v] of Object.entries(flags)) if (!['--project', '--location', '--quiet', '--format'].includes(k)) queue[k] = v;
+      state.queues[id] = queue;
+      return finish(0, print(queue, flags));
+    }
     case 'logging read': {
       const svc = /resource\.labels\.service_name="([^"]+)"/.exec(name);
       const rev = /resource\.labels\.revision_name="([^"]+)"/.exec(name);
@@ -679,7 +697,7 @@ function run(cliName, args, environment) {
   state = Object.assign({
     seq: 0, apis: [], serviceAccounts: {}, saIam: {}, projectIam: [], customRoles: {}, keyRings: {}, keys: {},
     cmekAuthorized: [], buckets: {}, secrets: {}, firestore: { pitr: false, ttl: {}, exempt: {} }, functions: {},
-    services: {}, jobs: {}, invokers: {}, hostingSites: {}, firebaseDeploys: [], logs: []
+    services: {}, jobs: {}, queues: {}, invokers: {}, hostingSites: {}, firebaseDeploys: [], logs: []
   }, load());
   try {
     if (cli === 'gcloud') gcloud(); else if (cli === 'firebase') firebase(); else finish(3, '', 'unknown fake ' + cli);

@@ -166,6 +166,11 @@ final class Deployer {
     accounts.put(config.backendAccount(), "Avalo backends (calls the private functions)");
     accounts.put(config.schedulerAccount(), "Avalo Cloud Scheduler invoker");
     accounts.put(config.buildAccount(), "Avalo function builds");
+    TaskQueues tasks = taskQueueConfig();
+    if (!tasks.queues().isEmpty()) {
+      // Created with the others: runtime accounts act as it (the OIDC token of the tasks they enqueue).
+      accounts.put(tasks.invokerEmail(), "Avalo Cloud Tasks invoker");
+    }
     accounts.forEach((email, display) -> ensure(
         gcloud("iam", "service-accounts", "describe", email, p()),
         gcloud("iam", "service-accounts", "create", email.substring(0, email.indexOf('@')), p(),
@@ -228,8 +233,36 @@ final class Deployer {
       run(gcloud("firestore", "indexes", "fields", "update", t.field(), "--collection-group=" + t.collectionGroup(),
           "--disable-indexes", "--async", p()));
     }
+    taskQueues(tasks);
     ensure(List.of("firebase", "hosting:sites:get", o.project(), p(), "--non-interactive"),
         List.of("firebase", "hosting:sites:create", o.project(), p(), "--non-interactive"));
+  }
+
+  /**
+   * Cloud Tasks (deploy.json {@code taskQueues}): the account the tasks' OIDC tokens are of, allowed
+   * to invoke the functions (Cloud Run checks the token), and each queue with its retry settings.
+   */
+  private void taskQueues(TaskQueues tasks) {
+    if (tasks.queues().isEmpty()) {
+      return;
+    }
+    grantProject(tasks.invokerEmail(), "roles/run.invoker");
+    for (TaskQueues.Queue q : tasks.queues()) {
+      String location = "--location=" + tasks.location();
+      List<String> update = gcloud("tasks", "queues", "update", q.id(), location, p());
+      update.addAll(q.flags());
+      List<String> create = gcloud("tasks", "queues", "create", q.id(), location, p());
+      create.addAll(q.flags());
+      upsert(gcloud("tasks", "queues", "describe", q.id(), location, p()), update, create);
+    }
+  }
+
+  private TaskQueues taskQueueConfig() {
+    try {
+      return TaskQueues.load(o.root().resolve("deploy/deploy.json"), o.project(), o.region());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void grantProject(String email, String role) {
@@ -294,6 +327,7 @@ final class Deployer {
     env.put("GOOGLE_CLOUD_PROJECT", o.project());
     env.put("FUNCTION_REGION", o.region());
     config.buckets().values().forEach(b -> env.put(b.env(), b.name()));
+    env.putAll(TaskQueues.load(o.root().resolve("deploy/deploy.json"), o.project(), o.region()).env());
     if (o.envFile() != null) {
       Object loaded = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
           new org.yaml.snakeyaml.LoaderOptions())).load(Files.readString(o.envFile()));

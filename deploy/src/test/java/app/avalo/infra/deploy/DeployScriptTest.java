@@ -289,14 +289,18 @@ class DeployScriptTest {
     assertTrue(s.getAsJsonObject("hostingSites").has(PROJECT));
     assertTrue(s.getAsJsonObject("secrets").getAsJsonObject("cloudflare-api-token").getAsJsonArray("iam").toString()
         .contains("avalo-cdn@"), "only the cdn account reads the Cloudflare token");
+    JsonObject queue = s.getAsJsonObject("queues").getAsJsonObject(CATALOG.defaultRegion() + "/video-transcode");
+    assertEquals("5", queue.get("--max-attempts").getAsString(), "the worker dead-letters at the same attempt");
+    assertEquals("10", queue.get("--max-concurrent-dispatches").getAsString(), "transcodeVideo's maxInstances");
+    assertTrue(s.getAsJsonObject("serviceAccounts").has("avalo-tasks@" + PROJECT + ".iam.gserviceaccount.com"));
     assertFalse(first.creates().isEmpty());
     // Least privilege: project-wide only Firestore and the two custom roles with exactly what the code calls;
     // acting as a service account is granted on that account (the backends') only.
     String sa = "@" + PROJECT + ".iam.gserviceaccount.com";
     assertEquals(Set.of("roles/datastore.user", "projects/" + PROJECT + "/roles/avaloScalingActuator"),
         projectRoles(s, "serviceAccount:avalo-scaling" + sa));
-    assertEquals(Set.of("roles/datastore.user", "projects/" + PROJECT + "/roles/avaloCdnPurger"),
-        projectRoles(s, "serviceAccount:avalo-cdn" + sa));
+    assertEquals(Set.of("roles/datastore.user", "projects/" + PROJECT + "/roles/avaloCdnPurger",
+        "roles/cloudtasks.enqueuer"), projectRoles(s, "serviceAccount:avalo-cdn" + sa));
     for (JsonElement b : s.getAsJsonArray("projectIam")) {
       String role = b.getAsJsonObject().get("role").getAsString();
       assertFalse(Set.of("roles/run.developer", "roles/iam.serviceAccountUser", "roles/compute.loadBalancerAdmin",
@@ -305,13 +309,16 @@ class DeployScriptTest {
     JsonObject roles = s.getAsJsonObject("customRoles");
     assertEquals(List.of("run.services.get", "run.services.update", "run.operations.get"),
         strings(roles.getAsJsonObject("projects/" + PROJECT + "/roles/avaloScalingActuator").getAsJsonArray("includedPermissions")));
-    assertEquals(List.of("compute.urlMaps.invalidateCache", "monitoring.timeSeries.list"),
+    assertEquals(List.of("compute.urlMaps.invalidateCache", "monitoring.timeSeries.list", "storage.buckets.get"),
         strings(roles.getAsJsonObject("projects/" + PROJECT + "/roles/avaloCdnPurger").getAsJsonArray("includedPermissions")));
     assertTrue(s.getAsJsonObject("serviceAccounts").has("avalo-backend" + sa), "the default private invoker exists");
     JsonObject saIam = s.getAsJsonObject("saIam");
-    assertEquals(Set.of("avalo-backend" + sa), saIam.keySet());
+    assertEquals(Set.of("avalo-backend" + sa, "avalo-tasks" + sa), saIam.keySet());
     assertEquals("[{\"member\":\"serviceAccount:avalo-scaling" + sa + "\",\"role\":\"roles/iam.serviceAccountUser\"}]",
         saIam.getAsJsonArray("avalo-backend" + sa).toString());
+    // Enqueuing a task with an OIDC token of avalo-tasks needs actAs on that account: cdn only.
+    assertEquals("[{\"member\":\"serviceAccount:avalo-cdn" + sa + "\",\"role\":\"roles/iam.serviceAccountUser\"}]",
+        saIam.getAsJsonArray("avalo-tasks" + sa).toString());
 
     Run second = ok(deploy("--bootstrap"));
     assertEquals(List.of(), second.creates(), "a second bootstrap must create nothing");

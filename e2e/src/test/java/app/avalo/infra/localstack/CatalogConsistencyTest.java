@@ -41,6 +41,8 @@ class CatalogConsistencyTest {
       "updateCdnMetrics", "purgeCache", "purgeAllCache", "monitorBandwidth",
       // §8 production edges (issue 14): takedown and erasure
       "takedownAsset", "eraseUserMedia",
+      // §8 private worker for transcoding (issue 14 step 5): the Cloud Tasks target of uploadVideo
+      "transcodeVideo",
       // 5.4 cost
       "trackAiCost", "trackBandwidthCost", "checkThrottle", "disableThrottling", "getCostMetrics",
       "generateMonthlyReport", "getBudgetStatus", "detectFraudAbuse",

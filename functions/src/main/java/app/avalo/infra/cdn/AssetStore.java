@@ -107,17 +107,40 @@ final class AssetStore {
   }
 
   void markFailed(String id, String reason) {
+    markFailed(id, reason, Map.of());
+  }
+
+  /** Marks the asset failed with the reason and {@code extra} fields (e.g. the dead-letter facts). */
+  void markFailed(String id, String reason, Map<String, Object> extra) {
     DocumentReference ref = db.collection(CdnCollections.ASSETS).document(id);
     Firestores.await(db.runTransaction(tx -> {
       if (TAKEN_DOWN.equals(tx.get(ref).get().getString("status"))) {
         return null; // stays taken down
       }
-      Map<String, Object> update = new HashMap<>();
+      Map<String, Object> update = new HashMap<>(extra);
       update.put("status", FAILED);
       update.put("failureReason", reason);
       update.put("updatedAt", Firestores.timestamp(clock.instant()));
       tx.update(ref, update);
       return null;
+    }));
+  }
+
+  /**
+   * Updates fields of an asset that is still {@code processing} (queue bookkeeping, progress, the
+   * last attempt's error); returns false and writes nothing once it is anything else, so a late
+   * progress report never touches a finished, failed or taken-down record.
+   */
+  boolean updateProcessing(String id, Map<String, Object> fields) {
+    DocumentReference ref = db.collection(CdnCollections.ASSETS).document(id);
+    return Firestores.await(db.runTransaction(tx -> {
+      if (!PROCESSING.equals(tx.get(ref).get().getString("status"))) {
+        return false;
+      }
+      Map<String, Object> update = new HashMap<>(fields);
+      update.put("updatedAt", Firestores.timestamp(clock.instant()));
+      tx.update(ref, update);
+      return true;
     }));
   }
 

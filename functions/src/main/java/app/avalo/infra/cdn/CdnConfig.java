@@ -2,6 +2,7 @@ package app.avalo.infra.cdn;
 
 import app.avalo.infra.platform.AppConfig;
 import app.avalo.infra.platform.ConfigReader;
+import app.avalo.infra.platform.TaskQueueConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
@@ -46,7 +47,11 @@ public record CdnConfig(
     long spikeFloorBytes,
     Duration processingTimeout,
     int erasureBatchSize,
-    int erasureMaxBatches) {
+    int erasureMaxBatches,
+    String videoTranscodeQueue,
+    int videoTranscodeMaxAttempts,
+    Duration videoProgressInterval,
+    TaskQueueConfig tasks) {
 
   /** Which CDN the purge functions talk to. */
   public enum PurgeAdapterKind { RECORDING, CLOUD_CDN, CLOUDFLARE }
@@ -64,6 +69,11 @@ public record CdnConfig(
   private static final Set<String> X264_PRESETS = Set.of("ultrafast", "superfast", "veryfast", "faster", "fast",
       "medium", "slow", "slower", "veryslow");
   private static final long MIB = 1024L * 1024;
+  /**
+   * The ladder's ffmpeg budget: under the 30-minute Cloud Tasks dispatch deadline with room for
+   * the download, poster, preview and upload around it.
+   */
+  static final int MAX_TRANSCODE_SECONDS = 1680;
 
   public static CdnConfig read(ConfigReader env, AppConfig platform) {
     boolean cloud = platform.onCloudFunctions();
@@ -141,6 +151,12 @@ public record CdnConfig(
     if (!X264_PRESETS.contains(preset)) {
       env.problem("VIDEO_X264_PRESET must be one of " + X264_PRESETS + " (got '" + preset + "')");
     }
+    String queue = cloud
+        ? env.required("VIDEO_TRANSCODE_QUEUE", "the Cloud Tasks queue of video transcodes (deploy.json taskQueues)")
+        : env.optional("VIDEO_TRANSCODE_QUEUE", "video-transcode");
+    if (!queue.isEmpty() && !queue.matches("[A-Za-z0-9-]{1,100}")) {
+      env.problem("VIDEO_TRANSCODE_QUEUE must be a queue id of letters, digits and hyphens (got '" + queue + "')");
+    }
     return new CdnConfig(
         mediaBucket,
         uploadBucket,
@@ -168,7 +184,8 @@ public record CdnConfig(
         env.longValue("IMAGE_MAX_PIXELS", 100_000_000L, 1_000_000L, 400_000_000L),
         env.longValue("VIDEO_MAX_BYTES", 2048 * MIB, MIB, 20_480 * MIB),
         env.intValue("VIDEO_MAX_SECONDS", 600, 1, 4 * 3600),
-        Duration.ofSeconds(env.intValue("VIDEO_TRANSCODE_TIMEOUT_SECONDS", 3300, 10, 3600)),
+        // The ladder runs inside one Cloud Tasks dispatch, which may last 30 minutes at most.
+        Duration.ofSeconds(env.intValue("VIDEO_TRANSCODE_TIMEOUT_SECONDS", 1500, 10, MAX_TRANSCODE_SECONDS)),
         env.longValue("VOICE_MAX_BYTES", 20 * MIB, 1024, 200 * MIB),
         env.intValue("VOICE_MAX_SECONDS", 300, 1, 3600),
         env.bool("CDN_DELETE_ORIGINALS", true),
@@ -177,6 +194,12 @@ public record CdnConfig(
         env.longValue("CDN_BANDWIDTH_SPIKE_FLOOR_BYTES", 1024 * MIB, 0, Long.MAX_VALUE),
         Duration.ofMinutes(env.intValue("CDN_PROCESSING_TIMEOUT_MINUTES", 90, 5, 24 * 60)),
         env.intValue("CDN_ERASURE_BATCH_SIZE", 50, 1, 500),
-        env.intValue("CDN_ERASURE_MAX_BATCHES", 20, 1, 1000));
+        env.intValue("CDN_ERASURE_MAX_BATCHES", 20, 1, 1000),
+        queue,
+        // Must equal the queue's --max-attempts: the attempt that sees this number dead-letters the asset.
+        env.intValue("VIDEO_TRANSCODE_MAX_ATTEMPTS", 5, 1, 100),
+        Duration.ofSeconds(env.intValue("VIDEO_PROGRESS_INTERVAL_SECONDS", 5, 1, 300)),
+        // Read here so the deploy preflight, which runs CdnConfig.read, checks the queue settings too.
+        TaskQueueConfig.read(env, platform));
   }
 }

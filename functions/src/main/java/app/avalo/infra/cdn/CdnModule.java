@@ -2,7 +2,9 @@ package app.avalo.infra.cdn;
 
 import app.avalo.infra.cost.CostModule;
 import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.CloudTasksQueue;
 import app.avalo.infra.platform.ConfigReader;
+import app.avalo.infra.platform.TaskQueue;
 import com.google.auth.ServiceAccountSigner;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.common.base.Suppliers;
@@ -37,6 +39,7 @@ public final class CdnModule {
   private final CdnMetrics metrics;
   private final BandwidthMonitor bandwidth;
   private final EgressRecorder egressRecorder;
+  private final TaskQueue queue;
 
   public static CdnModule of(App app) {
     return app.module(CdnModule.class, a -> new CdnModule(a, null, null, null));
@@ -44,9 +47,21 @@ public final class CdnModule {
 
   /** Builds the module; a null adapter means "the one configured in the environment". */
   public CdnModule(App app, CachePurger purger, EgressSource egress, BandwidthCostSink costSink) {
+    this(app, purger, egress, costSink, null);
+  }
+
+  /** As above, with the task queue of video transcodes too (null: Cloud Tasks as configured). */
+  public CdnModule(App app, CachePurger purger, EgressSource egress, BandwidthCostSink costSink, TaskQueue queue) {
     ConfigReader reader = app.configReader();
     this.config = CdnConfig.read(reader, app.config());
     reader.throwIfInvalid();
+    if (app.config().onCloudFunctions()) {
+      UploadBucketCheck.requirePrivate(config.uploadBucket(), UploadBucketCheck.from(app.storage()));
+    }
+    // The ladder's budget plus the download, stills and uploads around it, within Cloud Tasks' maximum.
+    Duration deadline = config.videoTranscodeTimeout().plusMinutes(2);
+    this.queue = queue != null ? queue : CloudTasksQueue.configured(config.tasks(), app.config().projectId(),
+        deadline.compareTo(CloudTasksQueue.MAX_DISPATCH_DEADLINE) > 0 ? CloudTasksQueue.MAX_DISPATCH_DEADLINE : deadline);
     this.tool = new MediaTool(config.ffmpegPath(), config.ffprobePath(),
         new MediaTool.Sandbox(config.prlimitPath(), config.mediaThreads(), config.mediaWorkDir()));
     SignedUrls signedUrls = new SignedUrls(app.storage(), urlSigner(app, config), config.signedUrlHost(),
@@ -62,7 +77,7 @@ public final class CdnModule {
     ImagePipeline pipeline = new ImagePipeline(config.imageMaxPixels(), new AvifEncoder(tool, config.avifEnabled()));
     this.images = new ImageAssets(pipeline, storage, assets, quota, config.imageMaxBytes(),
         config.deleteOriginals());
-    this.videos = new VideoAssets(tool, storage, assets, quota, config);
+    this.videos = new VideoAssets(tool, storage, assets, quota, config, this.queue, app.clock());
     this.voice = new VoiceAssets(tool, storage, assets, quota, config);
     this.progressive = new ProgressiveImages(assets, storage);
     this.purges = new PurgeService(app.firestore(), app.clock(), this.purger, assets, storage,

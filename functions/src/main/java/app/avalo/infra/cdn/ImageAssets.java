@@ -78,6 +78,18 @@ final class ImageAssets {
    * 30 days for caches to expire; the same image again changes nothing.
    */
   Map<String, Object> cacheAvatar(String avatarId, MediaSource source) {
+    try {
+      return storeAvatar(avatarId, source);
+    } catch (RuntimeException e) {
+      if (source instanceof MediaSource.Uploaded uploaded && deleteOriginals) {
+        // A refused source must not linger in the upload bucket (the backend sends it again if it wants).
+        storage.deleteUploadQuietly(uploaded.path());
+      }
+      throw e;
+    }
+  }
+
+  private Map<String, Object> storeAvatar(String avatarId, MediaSource source) {
     byte[] bytes = bytesOf(source);
     ImageDecoder.Decoded decoded = pipeline.decode(bytes, source.field());
     String assetId = "avatar_" + avatarId;

@@ -68,6 +68,11 @@ final class MediaStorage {
     return blob;
   }
 
+  boolean uploadExists(UploadPath path) {
+    Blob blob = storage.get(BlobId.of(uploadBucket, path.value()));
+    return blob != null && blob.exists();
+  }
+
   byte[] readAll(Blob blob) {
     return storage.readAllBytes(blob.getBlobId());
   }

@@ -345,14 +345,27 @@ public final class MediaTool {
    * the error policy (see the class comment).
    */
   public void transcode(Input input, List<String> inputOptions, List<Output> outputs, Limits limits, Path workDir) {
+    transcode(input, inputOptions, outputs, limits, workDir, null);
+  }
+
+  /**
+   * {@link #transcode} that also reports progress: ffmpeg writes {@code -progress} key=value
+   * lines to its stdout pipe, which is drained line by line (each line cut at 256 characters) into
+   * {@code progressLines}; stderr stays the bounded tail.
+   */
+  public void transcode(Input input, List<String> inputOptions, List<Output> outputs, Limits limits, Path workDir,
+      Consumer<String> progressLines) {
     List<String> args = new ArrayList<>(globalOptions());
+    if (progressLines != null) {
+      args.addAll(List.of("-nostats", "-progress", "pipe:1"));
+    }
     args.addAll(List.of("-threads", Integer.toString(sandbox.threads())));
     args.addAll(inputOptions(input.kind().formatWhitelist(), input.container()));
     args.addAll(inputOptions);
     args.addAll(List.of("-t", seconds(limits.maxSeconds()), "-i", input.url()));
     addOutputs(args, outputs, limits);
     try {
-      run(ffmpeg, args, limits, workDir, null);
+      run(ffmpeg, args, limits, workDir, progressLines);
     } catch (ToolFailure e) {
       throw switch (e.kind()) {
         case UNDECODABLE, LIMIT -> refusal(e, input, "could not be decoded within the limits");

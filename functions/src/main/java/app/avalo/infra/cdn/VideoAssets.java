@@ -2,8 +2,11 @@ package app.avalo.infra.cdn;
 
 import app.avalo.infra.cost.CostService;
 import app.avalo.infra.platform.ApiException;
+import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
 import app.avalo.infra.platform.Status;
+import app.avalo.infra.platform.TaskQueue;
+import java.time.Clock;
 import com.google.cloud.storage.Blob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,14 +28,21 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Video uploads: probe the uploaded original within limits (nothing is written for a video that
- * is too long, too big, unreadable or in an unknown codec), record the asset as
- * {@code processing}, transcode it once into an HLS ladder (one decode, all renditions, ~6 s
- * segments cut on forced keyframes, a master playlist), add a poster JPEG and a 3 s animated WebP
- * (GIF when libwebp is missing) preview, store everything and mark the asset {@code ready} — or
- * {@code failed} with the reason, removing partial objects.
+ * Video uploads, in two halves. {@link #uploadVideo} (the callable) probes the uploaded original
+ * within limits — nothing is written for a video that is too long, too big, unreadable, in an
+ * unknown codec or whose first seconds do not decode — charges the quota, claims the asset as
+ * {@code processing}, enqueues one transcode task and answers at once. {@link #transcode} (the
+ * private worker the queue calls) transcodes the original once into an HLS ladder (one decode,
+ * all renditions, ~6 s segments cut on forced keyframes, a master playlist), adds a poster JPEG
+ * and a 3 s animated WebP (GIF when libwebp is missing) preview, stores everything and marks the
+ * asset {@code ready}, writing {@code progress} on the record as it goes. A user's undecodable
+ * file ends {@code failed} at once; our own failures are answered 5xx so the queue retries, and
+ * the last allowed attempt dead-letters the asset. The original stays until the worker finished
+ * either way, then goes.
  */
 final class VideoAssets {
+  /** The private worker function the transcode tasks are delivered to. */
+  static final String WORKER = "transcodeVideo";
   static final int SEGMENT_SECONDS = 6;
   static final Set<String> ACCEPTED_CODECS = Set.of("h264", "hevc", "vp8", "vp9", "av1", "mpeg4", "prores", "mjpeg");
   private static final int MAX_DIMENSION = 8192;
@@ -45,50 +55,86 @@ final class VideoAssets {
   private static final long STILL_FILE_BYTES = 64L << 20;
   /** Decoded before the asset is claimed: garbage frames behind a valid index are refused unwritten. */
   static final double DECODE_CHECK_SECONDS = 2;
+  /** The ladder's share of the progress; poster, preview and the uploads make up the rest. */
+  private static final double LADDER_SHARE = 0.9;
+  /** Worker failures that a retry cannot fix: the asset fails at once. */
+  private static final Set<Status> PERMANENT = Set.of(Status.INVALID_ARGUMENT, Status.NOT_FOUND,
+      Status.DEADLINE_EXCEEDED);
+  /** Fields the asset store sets itself when it rewrites the record as ready. */
+  private static final Set<String> STORE_FIELDS = Set.of("assetId", "type", "owner", "status", "createdAt",
+      "updatedAt", "variants", "variantCount", "totalBytes", "lastError", "progressAt");
 
   private final MediaTool tool;
   private final MediaStorage storage;
   private final AssetStore assets;
   private final MediaQuota quota;
   private final CdnConfig config;
+  private final TaskQueue queue;
+  private final Clock clock;
 
-  VideoAssets(MediaTool tool, MediaStorage storage, AssetStore assets, MediaQuota quota, CdnConfig config) {
+  VideoAssets(MediaTool tool, MediaStorage storage, AssetStore assets, MediaQuota quota, CdnConfig config,
+      TaskQueue queue, Clock clock) {
     this.tool = tool;
     this.storage = storage;
     this.assets = assets;
     this.quota = quota;
     this.config = config;
+    this.queue = queue;
+    this.clock = clock;
   }
+
+  /** The payload of one transcode task. */
+  record TranscodeTask(String assetId, String task) {}
+
+  /** What the worker answers the queue (always 2xx; retryable failures throw instead). */
+  record TranscodeOutcome(String assetId, String outcome, int attempt, String status) {}
 
   Map<String, Object> uploadVideo(String uid, UploadPath path) {
     tool.requireEncoder("libx264", "HLS video");
     tool.requireEncoder("aac", "HLS audio");
-    // One asset per uploaded object: a client that retries after a timeout gets the running or
-    // finished job instead of starting a second ten-minute transcode.
+    // One asset per uploaded object: a client that retries (or polls) gets the running or
+    // finished job instead of starting a second transcode.
     String assetId = "vid_" + sha256(uid + "\n" + path.value()).substring(0, 32);
     Optional<AssetStore.Asset> existing = assets.find(assetId);
-    if (existing.isPresent() && !AssetStore.FAILED.equals(existing.get().status())) {
-      return view(existing.get());
-    }
-    try {
-      return process(uid, path, assetId);
-    } finally {
-      if (config.deleteOriginals()) {
-        // Success or failure, the original goes: a refused upload must not stay readable either.
-        storage.deleteUploadQuietly(path);
+    if (existing.isPresent()) {
+      AssetStore.Asset asset = existing.get();
+      if (AssetStore.PROCESSING.equals(asset.status()) && asset.raw().get("enqueuedAt") == null) {
+        // The claiming call stopped before its enqueue: the task name makes a second one harmless.
+        enqueue(assetId, (String) asset.raw().get("transcodeTask"), path);
+      }
+      if (!AssetStore.FAILED.equals(asset.status()) || !storage.uploadExists(path)) {
+        return view(assets.find(assetId).orElseThrow()); // a failed job's original is gone: its outcome stays
       }
     }
+    Map<String, Object> fields;
+    try {
+      fields = validate(path, assetId);
+      quota.charge(uid, CostService.VIDEO);
+    } catch (RuntimeException e) {
+      deleteOriginal(path); // a refused upload must not stay readable either
+      throw e;
+    }
+    // A fresh task name per claim: Cloud Tasks refuses a used name for about an hour, so a
+    // re-upload after a failure must not reuse the failed claim's.
+    String task = assetId + "-" + HexFormat.of().formatHex(randomBytes(8));
+    fields.put("transcodeTask", task);
+    fields.put("attempts", 0L);
+    fields.put("progress", 0.0);
+    Optional<AssetStore.Asset> running = assets.startProcessing(assetId, AssetType.VIDEO, uid, fields);
+    if (running.isPresent()) {
+      return view(running.get()); // a concurrent retry got there first; its task owns the original
+    }
+    enqueue(assetId, task, path);
+    return view(assets.find(assetId).orElseThrow());
   }
 
-  private Map<String, Object> process(String uid, UploadPath path, String assetId) {
+  /** Probes the original within limits and returns the asset's source fields; writes nothing. */
+  private Map<String, Object> validate(UploadPath path, String assetId) {
     Blob blob = storage.upload(path, "path", config.videoMaxBytes());
-    try (WorkDir work = tool.workDir("video")) {
+    try (WorkDir work = tool.workDir("video-probe")) {
       Path file = work.resolve("source");
       storage.download(blob, file);
-      MediaTool.Input input = tool.open(file, MediaKind.VIDEO, "path");
-      MediaTool.MediaProbe probe = probe(input);
-      String prefix = AssetType.VIDEO.prefix(assetId, false);
-      List<HlsLadder.Rendition> ladder = HlsLadder.forSource(probe.video().width(), probe.video().height());
+      MediaTool.MediaProbe probe = probe(tool.open(file, MediaKind.VIDEO, "path"));
       Map<String, Object> fields = new HashMap<>();
       fields.put("source", path.value());
       fields.put("sourceBytes", blob.getSize());
@@ -97,40 +143,139 @@ final class VideoAssets {
       fields.put("sourceHeight", (long) probe.video().height());
       fields.put("durationMs", Math.round(probe.durationSeconds() * 1000));
       fields.put("hasAudio", probe.audio() != null);
-      fields.put("storagePrefix", prefix);
-      quota.charge(uid, CostService.VIDEO);
-      Optional<AssetStore.Asset> running = assets.startProcessing(assetId, AssetType.VIDEO, uid, fields);
-      if (running.isPresent()) {
-        return view(running.get()); // a concurrent retry got there first
-      }
-      try {
-        List<Variant> variants = transcode(work, input, probe, ladder, prefix, uid, assetId);
-        HlsLadder.Rendition top = ladder.get(0);
-        fields.put("width", (long) top.width());
-        fields.put("height", (long) top.height());
-        assets.saveReady(assetId, AssetType.VIDEO, uid, fields, variants, null);
-        Log.info("video processed", Map.of("assetId", assetId, "renditions", ladder.size()));
-        return view(assets.find(assetId).orElseThrow());
-      } catch (RuntimeException e) {
-        String reason = reason(e);
-        storage.deleteQuietly(storage.list(prefix));
-        assets.markFailed(assetId, reason);
-        Log.error("video processing failed", Map.of("assetId", assetId, "reason", reason), e);
-        // ApiException messages are written for the caller; anything else stays in the log.
-        Status status = e instanceof ApiException api ? api.status() : Status.INTERNAL;
-        throw new ApiException(status, e instanceof ApiException ? reason : "video processing failed",
-            Map.of("assetId", assetId, "status", AssetStore.FAILED));
-      }
+      fields.put("storagePrefix", AssetType.VIDEO.prefix(assetId, false));
+      return fields;
     }
   }
 
-  /** What the caller gets for a video asset, ready or still processing. */
+  private void enqueue(String assetId, String task, UploadPath path) {
+    try {
+      queue.enqueue(config.videoTranscodeQueue(), WORKER, new TranscodeTask(assetId, task), task);
+    } catch (RuntimeException e) {
+      Log.error("video transcode could not be queued", Map.of("assetId", assetId, "task", task), e);
+      assets.markFailed(assetId, "the video could not be queued for processing");
+      deleteOriginal(path);
+      throw new ApiException(Status.UNAVAILABLE, "the video could not be queued for processing; upload it again",
+          Map.of("assetId", assetId, "status", AssetStore.FAILED));
+    }
+    assets.updateProcessing(assetId, Map.of("enqueuedAt", Firestores.timestamp(clock.instant())));
+  }
+
+  /**
+   * One delivery of a transcode task. A task for an asset that is no longer processing (finished,
+   * failed, taken down) or that an older claim enqueued does nothing. Retryable failures throw
+   * INTERNAL (5xx: the queue retries with backoff) until {@code delivery} is the last allowed
+   * attempt, which marks the asset failed and dead-lettered instead.
+   */
+  TranscodeOutcome transcode(TranscodeTask job, TaskQueue.Delivery delivery) {
+    int attempt = delivery.attempt();
+    Optional<AssetStore.Asset> found = assets.find(job.assetId());
+    if (found.isEmpty()) {
+      return new TranscodeOutcome(job.assetId(), "missing", attempt, null);
+    }
+    AssetStore.Asset asset = found.get();
+    if (!AssetStore.PROCESSING.equals(asset.status())) {
+      return new TranscodeOutcome(job.assetId(), "duplicate", attempt, asset.status());
+    }
+    if (!job.task().equals(asset.raw().get("transcodeTask"))) {
+      return new TranscodeOutcome(job.assetId(), "superseded", attempt, asset.status());
+    }
+    UploadPath path = new UploadPath((String) asset.raw().get("source"));
+    assets.updateProcessing(asset.id(), Map.of("attempts", (long) attempt,
+        "lastAttemptAt", Firestores.timestamp(clock.instant())));
+    try {
+      process(asset, path, attempt);
+      deleteOriginal(path);
+      Log.info("video processed", Map.of("assetId", asset.id(), "attempt", attempt));
+      return new TranscodeOutcome(asset.id(), "ready", attempt, AssetStore.READY);
+    } catch (RuntimeException e) {
+      storage.deleteQuietly(storage.list(asset.storagePrefix()));
+      if (e instanceof ApiException api && PERMANENT.contains(api.status())) {
+        // The user's file (or a takedown meanwhile): a retry would fail the same way.
+        assets.markFailed(asset.id(), api.getMessage(), Map.of("attempts", (long) attempt));
+        deleteOriginal(path);
+        Log.warn("video processing failed", Map.of("assetId", asset.id(), "reason", api.getMessage(),
+            "attempt", attempt));
+        return new TranscodeOutcome(asset.id(), "failed", attempt, AssetStore.FAILED);
+      }
+      String error = e instanceof ApiException api ? api.getMessage() : "unexpected " + e.getClass().getSimpleName();
+      Log.error("video transcode attempt failed", Map.of("assetId", asset.id(), "attempt", attempt,
+          "maxAttempts", config.videoTranscodeMaxAttempts(), "error", error), e);
+      if (attempt >= config.videoTranscodeMaxAttempts()) {
+        assets.markFailed(asset.id(), "video processing failed " + attempt + " times; upload it again later",
+            Map.of("attempts", (long) attempt, "deadLettered", true, "lastError", error));
+        deleteOriginal(path);
+        return new TranscodeOutcome(asset.id(), "dead_lettered", attempt, AssetStore.FAILED);
+      }
+      assets.updateProcessing(asset.id(), Map.of("lastError", error));
+      throw new ApiException(Status.INTERNAL, "video transcode attempt " + attempt + " of "
+          + config.videoTranscodeMaxAttempts() + " failed; the queue retries it",
+          Map.of("assetId", asset.id(), "attempt", attempt));
+    }
+  }
+
+  private void process(AssetStore.Asset asset, UploadPath path, int attempt) {
+    Blob blob = storage.upload(path, "path", config.videoMaxBytes());
+    try (WorkDir work = tool.workDir("video")) {
+      Path file = work.resolve("source");
+      storage.download(blob, file);
+      MediaTool.Input input = tool.open(file, MediaKind.VIDEO, "path");
+      MediaTool.MediaProbe probe = probe(input);
+      List<HlsLadder.Rendition> ladder = HlsLadder.forSource(probe.video().width(), probe.video().height());
+      TranscodeProgress progress = new TranscodeProgress(probe.durationSeconds(), LADDER_SHARE,
+          config.videoProgressInterval(), System::nanoTime, fraction -> reportProgress(asset.id(), fraction));
+      List<Variant> variants = transcode(work, input, probe, ladder, asset.storagePrefix(), asset.owner(), asset.id(),
+          progress);
+      Map<String, Object> fields = new HashMap<>(asset.raw());
+      fields.keySet().removeAll(STORE_FIELDS);
+      HlsLadder.Rendition top = ladder.get(0);
+      fields.put("width", (long) top.width());
+      fields.put("height", (long) top.height());
+      fields.put("progress", 1.0);
+      fields.put("attempts", (long) attempt); // the snapshot predates this attempt's count
+      Object createdAt = asset.raw().get("createdAt");
+      assets.saveReady(asset.id(), AssetType.VIDEO, asset.owner(), fields, variants,
+          createdAt instanceof com.google.cloud.Timestamp t ? Firestores.instant(t) : null);
+    }
+  }
+
+  /** Progress is for the client's progress bar: a failed write is logged, never fails the transcode. */
+  private void reportProgress(String assetId, double fraction) {
+    try {
+      assets.updateProcessing(assetId, Map.of("progress", fraction,
+          "progressAt", Firestores.timestamp(clock.instant())));
+    } catch (RuntimeException e) {
+      Log.warn("video progress could not be recorded", Map.of("assetId", assetId, "error", String.valueOf(e)));
+    }
+  }
+
+  private void deleteOriginal(UploadPath path) {
+    if (config.deleteOriginals()) {
+      storage.deleteUploadQuietly(path);
+    }
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] bytes = new byte[n];
+    RANDOM.nextBytes(bytes);
+    return bytes;
+  }
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+  /** What the caller gets for a video asset: processing (with progress), ready, or failed with the reason. */
   private Map<String, Object> view(AssetStore.Asset asset) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("assetId", asset.id());
     out.put("type", AssetType.VIDEO.wire());
     out.put("status", asset.status());
     out.put("durationMs", asset.raw().get("durationMs"));
+    if (AssetStore.PROCESSING.equals(asset.status())) {
+      out.put("progress", asset.raw().get("progress"));
+    }
+    if (AssetStore.FAILED.equals(asset.status())) {
+      out.put("failureReason", asset.failureReason());
+    }
     if (asset.ready()) {
       String prefix = asset.storagePrefix();
       out.put("width", asset.width());
@@ -179,7 +324,7 @@ final class VideoAssets {
   }
 
   private List<Variant> transcode(WorkDir work, MediaTool.Input input, MediaTool.MediaProbe probe,
-      List<HlsLadder.Rendition> ladder, String prefix, String uid, String assetId) {
+      List<HlsLadder.Rendition> ladder, String prefix, String uid, String assetId, TranscodeProgress progress) {
     Path hls = work.resolve("hls");
     try {
       Files.createDirectories(hls);
@@ -229,7 +374,8 @@ final class VideoAssets {
     long budget = (long) (ladderBytesPerSecond * 1.5 * (probe.durationSeconds() + SEGMENT_SECONDS)) + (64L << 20);
     MediaTool.Limits limits = new MediaTool.Limits(config.videoTranscodeTimeout(), config.videoToolMemoryBytes(),
         SEGMENT_FILE_BYTES, budget, Math.min(config.videoMaxSeconds(), probe.durationSeconds() + 1));
-    tool.transcode(input, List.of(), List.of(new MediaTool.Output(args, "%v/index.m3u8", false)), limits, hls);
+    tool.transcode(input, List.of(), List.of(new MediaTool.Output(args, "%v/index.m3u8", false)), limits, hls,
+        progress);
 
     HlsLadder.Rendition top = ladder.get(0);
     Path poster = work.resolve("poster.jpg");
@@ -300,13 +446,6 @@ final class VideoAssets {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static String reason(RuntimeException e) {
-    if (e instanceof ApiException api) {
-      return api.getMessage();
-    }
-    return "unexpected " + e.getClass().getSimpleName();
   }
 
   static String clock(double seconds) {

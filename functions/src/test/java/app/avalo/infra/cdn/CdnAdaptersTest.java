@@ -169,6 +169,14 @@ class CdnAdaptersTest {
     IllegalStateException missing = assertThrows(IllegalStateException.class, reader::throwIfInvalid);
     assertTrue(missing.getMessage().contains("MEDIA_BUCKET") && missing.getMessage().contains("CDN_ADAPTER")
         && missing.getMessage().contains("UPLOAD_BUCKET is missing"), missing.getMessage());
+    for (String tasks : List.of("VIDEO_TRANSCODE_QUEUE", "CLOUD_TASKS_LOCATION", "TASKS_INVOKER_SERVICE_ACCOUNT",
+        "TASKS_TARGET_BASE_URL")) {
+      assertTrue(missing.getMessage().contains(tasks + " is missing"), tasks + ": " + missing.getMessage());
+    }
+    // What the deploy puts in every function's env (deploy.json taskQueues).
+    env.putAll(Map.of("VIDEO_TRANSCODE_QUEUE", "video-transcode", "CLOUD_TASKS_LOCATION", "europe-west10",
+        "TASKS_INVOKER_SERVICE_ACCOUNT", "avalo-tasks@avalo-prod.iam.gserviceaccount.com",
+        "TASKS_TARGET_BASE_URL", "https://europe-west10-avalo-prod.cloudfunctions.net"));
 
     env.putAll(Map.of("MEDIA_BUCKET", "avalo-media", "UPLOAD_BUCKET", "avalo-uploads", "CDN_ADAPTER", "cloudflare",
         "IMAGE_MAX_PIXELS", "12"));
@@ -189,6 +197,8 @@ class CdnAdaptersTest {
     assertEquals("avalo-uploads", config.uploadBucket());
     assertEquals(CdnConfig.UrlSignerKind.IAM, config.urlSigner(), "production signs through IAM by default");
     assertEquals("https://storage.googleapis.com", config.signedUrlHost());
+    assertTrue(config.tasks().googleAuth(), "Cloud Tasks calls carry the default credentials in production");
+    assertEquals("https://europe-west10-avalo-prod.cloudfunctions.net", config.tasks().targetBaseUrl());
   }
 
   @Test

@@ -24,7 +24,7 @@ class CdnInputValidationTest {
   void malformedInputIsRefusedWithoutWrites() throws Exception {
     List<Catalog.Entry> entries = t.app.catalog().entries().stream()
         .filter(e -> e.entryPoint().startsWith("app.avalo.infra.cdn.")).toList();
-    assertEquals(12, entries.size(), "all twelve CDN functions are catalogued");
+    assertEquals(13, entries.size(), "all thirteen CDN functions are catalogued");
     List<String> bodies = List.of("{\"__bogus\":1}", "\"x\"", "[1]", "{\"assetId\":{\"a\":1}}", "{\"data\":7}",
         "{\"path\":42}", "{\"scheduledFor\":\"yesterday\"}");
     long writes = Emulators.firestoreWriteCount();

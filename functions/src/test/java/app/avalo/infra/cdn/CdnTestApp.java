@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import app.avalo.infra.platform.App;
 import app.avalo.infra.testing.Emulators;
+import app.avalo.infra.testing.FakeExchange;
 import app.avalo.infra.testing.MutableClock;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.storage.Blob;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * An App for CDN tests: its own Firestore project on the emulator, in-memory Cloud Storage
@@ -34,6 +36,8 @@ final class CdnTestApp {
   final MutableClock clock = MutableClock.at("2026-11-27T10:00:00Z");
   final Storage storage = LocalStorageHelper.getOptions().getService();
   final RecordingPurger purger = new RecordingPurger();
+  /** The transcode queue: tasks uploadVideo enqueued, delivered by {@link #transcodeQueued}. */
+  final QueuedTasks tasks = new QueuedTasks();
   final App app;
 
   CdnTestApp() {
@@ -46,13 +50,23 @@ final class CdnTestApp {
 
   /** With a specific CDN purger (null: the recording one) and the configured egress source and cost sink. */
   CdnTestApp(Map<String, String> extraEnv, CachePurger customPurger) {
+    this(extraEnv, customPurger, UnaryOperator.identity());
+  }
+
+  /** With the functions seeing {@code storage} through {@code storageView} (e.g. one that fails some writes). */
+  CdnTestApp(Map<String, String> extraEnv, CachePurger customPurger, UnaryOperator<Storage> storageView) {
     Map<String, String> env = new HashMap<>(Emulators.env());
     env.put("MEDIA_BUCKET", BUCKET);
     env.put("UPLOAD_BUCKET", UPLOADS);
     env.put("CDN_BASE_URL", CDN);
     env.putAll(extraEnv);
-    app = App.builder(env).firestore(db).clock(clock).storage(storage).build();
-    app.module(CdnModule.class, a -> new CdnModule(a, customPurger != null ? customPurger : purger, null, null));
+    app = App.builder(env).firestore(db).clock(clock).storage(storageView.apply(storage)).build();
+    app.module(CdnModule.class, a -> new CdnModule(a, customPurger != null ? customPurger : purger, null, null, tasks));
+  }
+
+  /** Delivers the queued transcode tasks to transcodeVideo as the queue would (retries included). */
+  List<FakeExchange.Response> transcodeQueued() throws Exception {
+    return tasks.drain(new TranscodeVideo(() -> app), CdnModule.of(app).config().videoTranscodeMaxAttempts());
   }
 
   /** Public media ({@code media/…}) is in the media bucket, everything else in the private one. */

@@ -247,6 +247,17 @@ final class MediaFixtures {
     }
   }
 
+  /** The absolute path of {@code binary} on PATH (fails the test when it is not installed). */
+  static String which(String binary) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, binary);
+      if (java.nio.file.Files.isExecutable(candidate)) {
+        return candidate.toAbsolutePath().toString();
+      }
+    }
+    throw new AssertionError(binary + " is not on PATH");
+  }
+
   static byte[] read(Path file) {
     try {
       return Files.readAllBytes(file);

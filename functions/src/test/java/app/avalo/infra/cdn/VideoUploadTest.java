@@ -30,6 +30,21 @@ class VideoUploadTest {
         .send(new UploadVideo(() -> app.app));
   }
 
+  /**
+   * The whole flow: uploadVideo answers processing with one task queued, the worker runs it,
+   * and calling uploadVideo again (how a client polls) returns the ready asset.
+   */
+  private FakeExchange.Response uploadAndTranscode(CdnTestApp app, String path) throws Exception {
+    var queued = uploadVideo(app, path);
+    assertEquals(200, queued.status(), queued.body());
+    assertEquals("processing", queued.result().getAsJsonObject().get("status").getAsString(), queued.body());
+    List<FakeExchange.Response> answers = app.transcodeQueued();
+    assertEquals(1, answers.size(), "one task, one delivery: " + answers);
+    assertEquals(200, answers.get(0).status(), answers.get(0).body());
+    assertEquals("ready", answers.get(0).json().get("outcome").getAsString(), answers.get(0).body());
+    return uploadVideo(app, path);
+  }
+
   @Test
   void clipIsTranscodedToAnHlsLadderWithPosterAndPreview() throws Exception {
     Path clip = MediaFixtures.ffmpeg(tmp, "clip.mp4", "-f", "lavfi", "-i", "testsrc=size=1280x720:rate=25",
@@ -38,6 +53,29 @@ class VideoUploadTest {
     String path = "uploads/" + user.uid() + "/clip.mp4";
     t.upload(path, MediaFixtures.read(clip));
 
+    var queued = uploadVideo(t, path);
+
+    assertEquals(200, queued.status(), queued.body());
+    JsonObject processing = queued.result().getAsJsonObject();
+    assertEquals("processing", processing.get("status").getAsString());
+    assertEquals(0.0, processing.get("progress").getAsDouble());
+    assertEquals(7000, processing.get("durationMs").getAsLong(), 300, "the probe's facts come back at once");
+    assertTrue(t.blob(path) != null, "the original stays until the worker ran");
+    List<QueuedTasks.Task> tasks = t.tasks.all();
+    assertEquals(1, tasks.size(), tasks.toString());
+    assertEquals("transcodeVideo", tasks.get(0).function());
+    assertEquals("video-transcode", tasks.get(0).queue());
+    String assetId = processing.get("assetId").getAsString();
+    assertTrue(tasks.get(0).name().startsWith(assetId + "-"), tasks.get(0).name());
+    assertTrue(tasks.get(0).body().contains("\"assetId\":\"" + assetId + "\""), tasks.get(0).body());
+    var again = uploadVideo(t, path);
+    assertEquals("processing", again.result().getAsJsonObject().get("status").getAsString(), again.body());
+    assertEquals(1, t.tasks.all().size(), "polling while processing queues nothing more");
+
+    List<FakeExchange.Response> answers = t.transcodeQueued();
+    assertEquals(1, answers.size(), answers.toString());
+    assertEquals(200, answers.get(0).status(), answers.get(0).body());
+    assertEquals("ready", answers.get(0).json().get("outcome").getAsString());
     var response = uploadVideo(t, path);
 
     assertEquals(200, response.status(), response.body());
@@ -45,12 +83,14 @@ class VideoUploadTest {
     assertEquals("ready", result.get("status").getAsString());
     assertEquals(1280, result.get("width").getAsInt());
     assertEquals(720, result.get("height").getAsInt());
-    String assetId = result.get("assetId").getAsString();
+    assertEquals(assetId, result.get("assetId").getAsString());
     String prefix = "media/videos/" + assetId + "/";
     assertEquals(CdnTestApp.CDN + "/" + prefix + "hls/master.m3u8", result.get("playlistUrl").getAsString());
     DocumentSnapshot doc = t.db.collection("cdnAssets").document(assetId).get().get();
     assertEquals("ready", doc.getString("status"));
     assertEquals(7000, doc.getLong("durationMs"), 300);
+    assertEquals(1.0, doc.getDouble("progress"));
+    assertEquals(1L, doc.getLong("attempts"));
 
     // Master playlist: 720p, 480p, 360p — nothing above the 720p source.
     String master = new String(t.object(prefix + "hls/master.m3u8"), StandardCharsets.UTF_8);
@@ -133,7 +173,7 @@ class VideoUploadTest {
     String path = "uploads/" + user.uid() + "/uhd.mp4";
     t.upload(path, MediaFixtures.read(clip));
 
-    var response = uploadVideo(t, path);
+    var response = uploadAndTranscode(t, path);
 
     assertEquals(200, response.status(), response.body());
     String assetId = response.result().getAsJsonObject().get("assetId").getAsString();
@@ -154,7 +194,7 @@ class VideoUploadTest {
     String path = "uploads/" + user.uid() + "/rotated.mp4";
     t.upload(path, MediaFixtures.read(rotated));
 
-    var response = uploadVideo(t, path);
+    var response = uploadAndTranscode(t, path);
 
     assertEquals(200, response.status(), response.body());
     JsonObject result = response.result().getAsJsonObject();
@@ -187,6 +227,8 @@ class VideoUploadTest {
         response.errorMessage());
     assertEquals(writes, Emulators.firestoreWriteCount());
     assertTrue(t.objects("media/").isEmpty());
+    assertNull(t.blob(path), "a refused original is deleted");
+    assertTrue(t.tasks.all().isEmpty(), "nothing queued");
   }
 
   @Test

@@ -40,6 +40,7 @@ public final class DevServer implements AutoCloseable {
   private final App app;
   private final LocalHealth health;
   private final AuthEmulatorClient.Account admin;
+  private final LocalCloudTasks cloudTasks;
 
   /** How to start: port 0 picks a free one; a null catalog means the bundled one. */
   public record Options(int port, Path repoRoot, boolean seed, boolean scheduler, Map<String, String> env,
@@ -55,7 +56,8 @@ public final class DevServer implements AutoCloseable {
   }
 
   private DevServer(Invoker invoker, LocalScheduler scheduler, String baseUrl, App app, LocalHealth health,
-      AuthEmulatorClient.Account admin) {
+      AuthEmulatorClient.Account admin, LocalCloudTasks cloudTasks) {
+    this.cloudTasks = cloudTasks;
     this.invoker = invoker;
     this.scheduler = scheduler;
     this.baseUrl = baseUrl;
@@ -80,6 +82,15 @@ public final class DevServer implements AutoCloseable {
       env.putIfAbsent("ROUTING_REGION_" + region + "_HEALTH_URL", baseUrl + "/_local/health/" + region);
       env.putIfAbsent("ROUTING_REGION_" + region + "_ENDPOINT", baseUrl);
     }
+    // Video transcodes go through the production Cloud Tasks adapter to a loopback fake of the
+    // API, which delivers them to this server's own transcodeVideo.
+    LocalCloudTasks cloudTasks = LocalCloudTasks.start();
+    env.putIfAbsent("CLOUD_TASKS_ENDPOINT", cloudTasks.endpoint());
+    env.putIfAbsent("TASKS_TARGET_BASE_URL", baseUrl);
+    cloudTasks.queue(env.getOrDefault("VIDEO_TRANSCODE_QUEUE", "video-transcode"), new LocalCloudTasks.RetryConfig(
+        Integer.parseInt(env.getOrDefault("VIDEO_TRANSCODE_MAX_ATTEMPTS", "5")),
+        java.time.Duration.ofMillis(Long.parseLong(env.getOrDefault("LOCAL_TASKS_MIN_BACKOFF_MS", "1000"))),
+        java.time.Duration.ofMillis(Long.parseLong(env.getOrDefault("LOCAL_TASKS_MAX_BACKOFF_MS", "30000"))), 4));
     Storage storage = LocalStorageHelper.getOptions().getService();
     App.Builder builder = App.builder(env).storage(storage);
     if (options.catalog() != null) {
@@ -126,7 +137,7 @@ public final class DevServer implements AutoCloseable {
     LocalScheduler scheduler = options.scheduler()
         ? new LocalScheduler(catalog, baseUrl)
         : null;
-    DevServer server = new DevServer(invoker, scheduler, baseUrl, app, health, admin);
+    DevServer server = new DevServer(invoker, scheduler, baseUrl, app, health, admin, cloudTasks);
     if (options.seed()) {
       server.seedDemoData();
     }
@@ -222,6 +233,11 @@ public final class DevServer implements AutoCloseable {
     return health;
   }
 
+  /** The fake Cloud Tasks API the video transcodes go through. */
+  public LocalCloudTasks cloudTasks() {
+    return cloudTasks;
+  }
+
   /** The demo admin's ID token (null without the Auth emulator). */
   public String adminToken() {
     return admin == null ? null : admin.idToken();
@@ -233,6 +249,7 @@ public final class DevServer implements AutoCloseable {
       scheduler.close();
     }
     invoker.stopServer();
+    cloudTasks.close();
   }
 
 
@@ -293,6 +310,7 @@ public final class DevServer implements AutoCloseable {
     System.out.println("  Auth            " + server.app().config().authEmulatorHost() + " (emulator)");
     System.out.println("  Cloud Storage   in-memory (LocalStorageHelper): gone when the server stops");
     System.out.println("  scheduler       " + (scheduler ? "firing the catalog's jobs" : "off"));
+    System.out.println("  Cloud Tasks     " + server.cloudTasks().endpoint() + " (loopback fake; delivers to /transcodeVideo)");
     Thread.currentThread().join();
   }
 }
