@@ -7,16 +7,13 @@ import com.google.cloud.firestore.FirestoreOptions;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import com.google.common.base.Suppliers;
-import com.google.firebase.FirebaseApp;
 import com.google.firebase.FirebaseOptions;
-import com.google.firebase.auth.FirebaseAuth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Date;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -166,9 +163,7 @@ public final class App {
           .setProjectId(config.projectId())
           .setCredentials(credentials)
           .build();
-      // A named app per App instance: tests and the dev server may hold several in one JVM.
-      FirebaseApp firebase = FirebaseApp.initializeApp(options, "avalo-" + UUID.randomUUID());
-      return new FirebaseTokenVerifier(FirebaseAuth.getInstance(firebase), clock);
+      return FirebaseTokenVerifier.create(options, clock);
     } catch (IOException e) {
       throw new UncheckedIOException("no Google credentials for the Firebase Admin SDK", e);
     }

@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
  * names the field by its dotted path ({@code location.lat}); {@link #done()} refuses fields the
  * handler never read, so a typo is an error rather than a silently ignored value.
  *
+ * <p>Strings are refused when they hold control characters (other than tab and line breaks),
+ * bidirectional overrides or unpaired surrogates: such text can hide what it says in the admin
+ * dashboard, audit records and exported reports.
+ *
  * <p>Numbers may arrive as the Android SDK's {@code {"@type": "...Int64Value", "value": "123"}}
  * wrapper; every numeric read accepts it.
  */
@@ -108,7 +112,40 @@ public final class Fields {
     if (s.length() > maxLength) {
       throw ApiException.invalidArgument(path(name), "must be at most " + maxLength + " characters");
     }
+    int bad = firstUnsafeChar(s);
+    if (bad >= 0) {
+      throw ApiException.invalidArgument(path(name), String.format(
+          "must not contain control, bidirectional-override or unpaired surrogate characters (U+%04X at %d)",
+          (int) s.charAt(bad), bad));
+    }
     return Optional.of(s);
+  }
+
+  /**
+   * The index of the first character no text field takes, or -1: C0/C1 controls other than tab,
+   * line feed and carriage return (NUL among them), the bidirectional embedding, override and
+   * isolate controls that make text display other than it reads (U+202A-U+202E, U+2066-U+2069),
+   * and a surrogate without its pair (not a character at all).
+   */
+  private static int firstUnsafeChar(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F)
+          || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
+        return i;
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        return i;
+      }
+      if (Character.isLowSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** An identifier safe as a Firestore document id and a storage path segment. */
@@ -202,7 +239,8 @@ public final class Fields {
       return OptionalDouble.empty();
     }
     double value = n.doubleValue();
-    if (!Double.isFinite(value) || value < min || value > max) {
+    // Compared as decimals: -1e-400 rounds to -0.0, which a double comparison lets past min 0.
+    if (!Double.isFinite(value) || n.compareTo(BigDecimal.valueOf(min)) < 0 || n.compareTo(BigDecimal.valueOf(max)) > 0) {
       throw ApiException.invalidArgument(path(name), "must be between " + plain(min) + " and " + plain(max));
     }
     return OptionalDouble.of(value);

@@ -2,6 +2,8 @@ package app.avalo.infra.platform;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
+import com.google.firebase.FirebaseApp;
+import com.google.firebase.FirebaseOptions;
 import com.google.firebase.auth.FirebaseAuth;
 import com.google.firebase.auth.FirebaseAuthException;
 import com.google.firebase.auth.FirebaseToken;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 
 /**
  * Verifies ID tokens with the Firebase Admin SDK (signature, issuer, audience, expiry). With
@@ -36,6 +39,16 @@ final class FirebaseTokenVerifier implements TokenVerifier {
   FirebaseTokenVerifier(FirebaseAuth auth, Clock clock) {
     this.auth = auth;
     this.clock = clock;
+  }
+
+  /**
+   * A verifier over a Firebase app of its own built from {@code options} (a named app per call:
+   * tests and the dev server may hold several in one JVM). Production passes the project and
+   * credentials; a test also passes an HTTP transport that serves the public keys from loopback.
+   */
+  static FirebaseTokenVerifier create(FirebaseOptions options, Clock clock) {
+    FirebaseApp firebase = FirebaseApp.initializeApp(options, "avalo-" + UUID.randomUUID());
+    return new FirebaseTokenVerifier(FirebaseAuth.getInstance(firebase), clock);
   }
 
   @Override

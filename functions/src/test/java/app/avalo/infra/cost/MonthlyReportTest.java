@@ -37,6 +37,10 @@ class MonthlyReportTest {
     return t.storage.readAllBytes(BlobId.of(BUCKET, name));
   }
 
+  private boolean exists(String name) {
+    return t.storage.get(BlobId.of(BUCKET, name)) != null;
+  }
+
   @Test
   void reportsLastMonthToFirestoreJsonAndCsvWhoseSumsMatch() throws Exception {
     spendIn("2025-11-15T12:00:00Z", 100_000_00L, 10_000_00L, Map.of());
@@ -140,11 +144,24 @@ class MonthlyReportTest {
         measure.t.via(measuring.address()).callPrivate(GenerateMonthlyReport::new, body, 200);
         proxy.cutAfterBytes(measuring.bytes() / 2);
       }
+      // What an undisturbed run uploads; then gone again, so the objects below are this test's
+      // (LocalStorageHelper may share one in-memory bucket between the two apps).
+      byte[] cleanCsv = measure.object("cost-reports/2026-01.csv");
+      byte[] cleanJson = measure.object("cost-reports/2026-01.json");
+      for (String name : List.of("cost-reports/2026-01.csv", "cost-reports/2026-01.json")) {
+        measure.t.storage.delete(BlobId.of(BUCKET, name));
+        t.storage.delete(BlobId.of(BUCKET, name));
+      }
+      assertFalse(exists("cost-reports/2026-01.csv") || exists("cost-reports/2026-01.json"));
       CostTestApp throughProxy = t.via(proxy.address());
       throughProxy.callPrivate(GenerateMonthlyReport::new, body, 500);
       assertTrue(proxy.isCut(), "the outage happened during the report");
       assertFalse(Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).exists(),
           "no report document after a failed run");
+      // The JSON and CSV are uploaded before the report document is written; the cut (half the
+      // run's Firestore traffic) falls in the reads before them, so neither was uploaded either.
+      assertFalse(exists("cost-reports/2026-01.json"), "a JSON report uploaded by the failed run");
+      assertFalse(exists("cost-reports/2026-01.csv"), "a CSV report uploaded by the failed run");
 
       proxy.restore();
       long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
@@ -165,6 +182,9 @@ class MonthlyReportTest {
       assertTrue(Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).exists());
       String csv = new String(object("cost-reports/2026-01.csv"), StandardCharsets.UTF_8);
       assertTrue(csv.contains("total"), csv);
+      // The retry's objects are those an undisturbed run over the same data wrote, byte for byte.
+      assertArrayEquals(cleanCsv, object("cost-reports/2026-01.csv"));
+      assertArrayEquals(cleanJson, object("cost-reports/2026-01.json"));
     }
   }
 }

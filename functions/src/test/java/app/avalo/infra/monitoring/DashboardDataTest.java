@@ -4,14 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import app.avalo.infra.cost.CostModule;
 import app.avalo.infra.platform.Alerts.Severity;
 import app.avalo.infra.platform.ApiException;
+import app.avalo.infra.platform.ApiFunction;
 import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Catalog;
 import app.avalo.infra.platform.DashboardSection;
+import app.avalo.infra.routing.RegionDefinition;
+import app.avalo.infra.scaling.LogicalService;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.lang.reflect.Constructor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class DashboardDataTest {
@@ -37,6 +45,88 @@ class DashboardDataTest {
       JsonObject section = sections.getAsJsonObject(registered.name());
       assertTrue(section != null && section.has("available"), registered.name() + " missing from " + sections);
     }
+  }
+
+  /** A catalogued function on this harness's App, built as the dev server builds it but with the test App. */
+  private ApiFunction function(String name) throws Exception {
+    Catalog.Entry entry = h.app.catalog().entries().stream().filter(e -> e.name().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError(name + " is not in catalog.json"));
+    Constructor<?> c = Class.forName(entry.entryPoint()).getDeclaredConstructor(Supplier.class);
+    c.setAccessible(true);
+    return (ApiFunction) c.newInstance(h.supplier());
+  }
+
+  private static JsonObject data(JsonObject sections, String name) {
+    JsonObject section = sections.getAsJsonObject(name);
+    assertTrue(section != null && section.get("available").getAsBoolean(), name + ": " + section);
+    return section.getAsJsonObject("data");
+  }
+
+  private static JsonObject byKey(JsonArray items, String key, String value) {
+    for (var item : items) {
+      if (item.getAsJsonObject().get(key).getAsString().equals(value)) {
+        return item.getAsJsonObject();
+      }
+    }
+    throw new AssertionError("no " + key + "=" + value + " in " + items);
+  }
+
+  @Test
+  void everySectionShowsWhatItsDomainRecorded() throws Exception {
+    h.callAdminOk(function("initializeRegions"), "{}");
+    h.callAdminOk(function("enableBurstProtection"), """
+        {"service": "support", "reason": "event", "durationMinutes": 30}""");
+    CostModule.of(h.app).seedDefaults();
+    h.callPrivateOk(function("trackAiCost"), """
+        {"userId": "dashboard-user", "model": "gpt-4o", "inputTokens": 1000, "outputTokens": 500,
+         "costMinor": 12345, "eventId": "dashboard-1"}""");
+
+    JsonObject sections = h.callAdminOk(new GetDashboardData(h.supplier()), "{}").getAsJsonObject()
+        .getAsJsonObject("sections");
+    assertEquals(DashboardSections.all().stream().map(DashboardSection::name).toList(), List.copyOf(sections.keySet()),
+        "one section per domain, in display order");
+
+    JsonObject regions = data(sections, "regions");
+    JsonArray regionList = regions.getAsJsonArray("regions");
+    assertEquals(RegionDefinition.ids().size(), regionList.size(), regions.toString());
+    for (String id : RegionDefinition.ids()) {
+      JsonObject region = byKey(regionList, "id", id);
+      assertFalse(region.get("status").getAsString().isBlank(), region.toString());
+    }
+    assertEquals(0, regions.getAsJsonArray("runningFailovers").size());
+
+    JsonObject scaling = data(sections, "scaling");
+    assertEquals(1, scaling.get("burstsActive").getAsInt(), scaling.toString());
+    JsonArray services = scaling.getAsJsonArray("services");
+    assertEquals(LogicalService.values().length, services.size());
+    JsonObject support = byKey(services, "service", "support");
+    assertTrue(support.getAsJsonObject("burst").get("active").getAsBoolean(), support.toString());
+    JsonObject functions = byKey(services, "service", "functions");
+    assertFalse(functions.getAsJsonObject("burst").get("active").getAsBoolean());
+    assertTrue(functions.getAsJsonObject("bounds").get("max").getAsInt()
+        >= functions.getAsJsonObject("bounds").get("min").getAsInt(), functions.toString());
+
+    JsonObject budgets = data(sections, "budgets");
+    assertEquals("2026-03", budgets.get("period").getAsString());
+    assertEquals(12345, budgets.get("totalSpentMinor").getAsLong(), budgets.toString());
+    JsonObject ai = byKey(budgets.getAsJsonArray("services"), "service", "ai");
+    assertEquals(12345, ai.get("spentMinor").getAsLong());
+    assertTrue(ai.get("budgetMinor").getAsLong() > 12345, "the seeded AI budget: " + ai);
+    assertEquals("ok", ai.get("state").getAsString(), ai.toString());
+
+    JsonObject cdn = data(sections, "cdn");
+    assertEquals("no metrics yet", cdn.get("status").getAsString(), "no updateCdnMetrics run yet: " + cdn);
+
+    JsonObject backups = data(sections, "backups");
+    JsonArray tiers = backups.getAsJsonArray("tiers");
+    assertEquals(List.of("hourly", "daily", "cold"),
+        tiers.asList().stream().map(t -> t.getAsJsonObject().get("tier").getAsString()).toList());
+    JsonObject hourly = byKey(tiers, "tier", "hourly");
+    assertEquals(48, hourly.get("keep").getAsInt());
+    assertEquals("STANDARD", hourly.get("storageClass").getAsString());
+    assertFalse(hourly.get("fresh").getAsBoolean(), "no backup yet, so not fresh: " + hourly);
+    assertEquals("unknown", backups.getAsJsonObject("health").get("status").getAsString());
+    assertEquals(0, backups.getAsJsonArray("recentRecoveries").size());
   }
 
   @Test

@@ -125,6 +125,32 @@ class TrackSamplesTest {
   }
 
   @Test
+  void eventCheckoutSamplesAreAcceptedIntoTheirOwnService() throws Exception {
+    JsonObject one = h.callPrivateOk(new TrackEventCheckout(h.supplier()), """
+        {"latencyMs": 340, "success": false}""");
+    assertEquals("event-checkout", one.get("service").getAsString());
+    assertEquals(1, one.get("accepted").getAsInt());
+    JsonObject batch = h.callPrivateOk(new TrackEventCheckout(h.supplier()), """
+        {"samples": [
+          {"latencyMs": 100, "at": "2026-03-02T10:14:20Z"},
+          {"latencyMs": 200, "success": true},
+          {"latencyMs": 600}
+        ]}""");
+    assertEquals(3, batch.get("accepted").getAsInt());
+    assertEquals(2, batch.get("buckets").getAsInt());
+
+    BucketStats earlier = liveMinute(MonitoredService.EVENT_CHECKOUT, Instant.parse("2026-03-02T10:14:00Z"));
+    BucketStats now = liveMinute(MonitoredService.EVENT_CHECKOUT, Instant.parse("2026-03-02T10:15:00Z"));
+    assertEquals(1, earlier.count());
+    assertEquals(100.0, earlier.mean(), 1e-9);
+    assertEquals(3, now.count());
+    assertEquals(1, now.errors(), "success defaults to true; the one false is counted");
+    assertEquals((340.0 + 200 + 600) / 3, now.mean(), 1e-9);
+    assertTrue(liveMinute(MonitoredService.CHAT, Instant.parse("2026-03-02T10:15:00Z")).isEmpty(),
+        "checkout samples land in event-checkout's buckets only");
+  }
+
+  @Test
   void badSamplesAreRefusedNamingTheFieldAndNothingIsWritten() throws Exception {
     List<Object[]> cases = List.of(
         new Object[] {new TrackChatDelivery(h.supplier()), "{\"latencyMs\": -5}", "latencyMs"},

@@ -56,6 +56,12 @@ class FieldsTest {
     refused(() -> of("{\"n\":7.5}").longValue("n", 0, 10));
     refused(() -> of("{\"n\":11}").longValue("n", 0, 10));
     refused(() -> of("{\"n\":1e400}").doubleValue("n", 0, 10));
+    // Below min by less than a double can show: it rounds to -0.0, which must not pass min 0.
+    assertEquals("n", field(refused(() -> of("{\"n\":-1e-400}").doubleValue("n", 0, 10))));
+    refused(() -> of("{\"n\":10.000000000000000000001}").doubleValue("n", 0, 10));
+    assertEquals(0.0, of("{\"n\":-0}").doubleValue("n", 0, 10));
+    assertEquals(10.0, of("{\"n\":10}").doubleValue("n", 0, 10));
+    assertEquals(0.1, of("{\"n\":0.1}").doubleValue("n", 0.1, 1));
     refused(() -> of("{\"n\":99999999999999999999999}").longValue("n", 0, Long.MAX_VALUE));
   }
 
@@ -128,5 +134,18 @@ class FieldsTest {
     refused(() -> of("{\"s\":\"   \"}").string("s", 10));
     refused(() -> of("{\"s\":\"" + "é".repeat(11) + "\"}").string("s", 10));
     assertEquals("żółć", of("{\"s\":\"żółć\"}").string("s", 10));
+  }
+
+  @Test
+  void textThatDisplaysOtherThanItReadsIsRefused() {
+    // NUL, other C0/C1 controls, bidirectional overrides and isolates, unpaired surrogates.
+    for (String escaped : List.of("a\\u0000b", "\\u0007", "x\\u001b[31m", "\\u0085", "\\u202eevil",
+        "\\u2066x\\u2069", "\\ud83d", "\\ude00x")) {
+      ApiException e = refused(() -> of("{\"s\":\"" + escaped + "\"}").string("s", 100));
+      assertEquals("s", field(e), escaped);
+    }
+    // Line breaks, tabs, emoji (a surrogate pair), combining marks and right-to-left script are text.
+    String text = "line one\nline two\ttabbed \ud83d\ude00 e\u0301 \u05e9\u05dc\u05d5\u05dd";
+    assertEquals(text, of("{\"s\":" + Json.GSON.toJson(text) + "}").string("s", 100));
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.MutableClock;
 import com.google.cloud.firestore.DocumentSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,6 +42,65 @@ class BackupFaultsTest {
     Map<String, byte[]> objects = new LinkedHashMap<>();
     world.objects(prefix).forEach(o -> objects.put(o, world.read(o)));
     return objects;
+  }
+
+  /** A sink that moves {@code clock} on by {@code by} when asked for its second shard (the second collection). */
+  private static UnaryOperator<ShardSink> clockJumpAtSecondShard(MutableClock clock, Duration by, AtomicInteger created) {
+    return real -> (object, storageClass, contentType) -> {
+      if (created.incrementAndGet() == 2) {
+        clock.advance(by);
+      }
+      return real.create(object, storageClass, contentType);
+    };
+  }
+
+  /**
+   * The read-time window guard. With the catalogued 1800 s timeout and the default 3300 s window
+   * the function's deadline always comes first, so the guard matters when the window is set below
+   * the timeout (BACKUP_MAX_SNAPSHOT_AGE_SECONDS, e.g. where Firestore keeps less history) or the
+   * timeout is raised above it: here the window is 600 s.
+   */
+  @Test
+  void aBackupThatOutlivesTheReadTimeWindowFailsAndIsNeverUsed() throws Exception {
+    RecoveryFixture world = new RecoveryFixture("2026-03-01T10:00:00Z", Map.of("BACKUP_MAX_SNAPSHOT_AGE_SECONDS", "600"));
+    Duration window = RecoveryModule.of(world.app).config().maxSnapshotAge();
+    assertEquals(Duration.ofSeconds(600), window);
+    world.wallet("u1", 100, 3);
+    String previous = world.hourlyBackupNow();
+
+    // Just inside the window: the backup completes.
+    Instant inTime = Instant.parse("2026-03-01T11:00:00Z");
+    world.clock.set(inTime);
+    AtomicInteger created = new AtomicInteger();
+    App slow = world.newApp(clockJumpAtSecondShard(world.clock, window.minusSeconds(1), created));
+    FakeExchange.Response ok = RecoveryFixture.job(new CreateHourlyBackup(() -> slow), inTime);
+    assertEquals(200, ok.status(), ok.body());
+    assertEquals("succeeded", ok.json().get("outcome").getAsString(), ok.body());
+    assertTrue(created.get() > 2, "the backup went on past the clock jump");
+    String inTimeId = ok.json().getAsJsonObject("summary").get("backupId").getAsString();
+
+    // One second past the window while reading: Firestore may no longer hold the snapshot's versions.
+    Instant late = Instant.parse("2026-03-01T13:00:00Z");
+    world.clock.set(late);
+    created.set(0);
+    App tooSlow = world.newApp(clockJumpAtSecondShard(world.clock, window.plusSeconds(1), created));
+    FakeExchange.Response refused = RecoveryFixture.job(new CreateHourlyBackup(() -> tooSlow), late);
+
+    assertEquals(400, refused.status(), refused.body());
+    assertEquals("FAILED_PRECONDITION", refused.errorStatus(), refused.body());
+    assertEquals(2, created.get(), "it stopped after the first page read past the window, before another shard");
+    BackupId partial = BackupId.of(BackupTier.HOURLY, late);
+    assertFalse(world.objects(partial.prefix()).contains(partial.manifestObject()), "no manifest: the backup does not exist");
+    BackupCatalog.BackupRecord entry = RecoveryModule.of(world.app).catalog().get(partial).orElseThrow();
+    assertEquals(BackupCatalog.State.FAILED, entry.state());
+    assertTrue(entry.error().contains("read-time window"), entry.error());
+    DocumentSnapshot run = Firestores.await(world.db.collection("jobRuns").document("createHourlyBackup@" + late).get());
+    assertEquals("failed", run.getString("outcome"));
+
+    var latest = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"u1\", \"dryRun\": true}"));
+    assertEquals(inTimeId, latest.getAsJsonObject("source").get("id").getAsString(),
+        "recovery uses the last complete backup, not the one that outlived its window");
+    assertFalse(inTimeId.equals(previous));
   }
 
   @Test
