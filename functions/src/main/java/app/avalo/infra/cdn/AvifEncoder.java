@@ -4,7 +4,9 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import app.avalo.infra.platform.Log;
 import java.nio.file.Path;
+import java.util.Map;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -81,12 +83,17 @@ final class AvifEncoder {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      try {
-        Files.deleteIfExists(raw);
-        Files.deleteIfExists(out);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      // Never throw from here: it would replace the encoder's own failure. The work dir is removed anyway.
+      deleteQuietly(raw);
+      deleteQuietly(out);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      Log.warn("AVIF temp file not deleted", Map.of("file", file.toString(), "error", String.valueOf(e)));
     }
   }
 

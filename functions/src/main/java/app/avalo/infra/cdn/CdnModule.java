@@ -21,7 +21,7 @@ import java.time.Duration;
  */
 public final class CdnModule {
   /** How long one eraseUserMedia call works before answering "running" (well inside its timeout). */
-  private static final Duration ERASURE_TIME_BUDGET = Duration.ofSeconds(240);
+  private static final Duration ERASURE_TIME_BUDGET = Duration.ofMinutes(4);
 
   private final CdnConfig config;
   private final MediaTool tool;

@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.platform.Sha256;
 import app.avalo.infra.platform.Log;
 import com.google.cloud.storage.Blob;
 import java.security.MessageDigest;
@@ -93,7 +94,7 @@ final class ImageAssets {
     byte[] bytes = bytesOf(source);
     ImageDecoder.Decoded decoded = pipeline.decode(bytes, source.field());
     String assetId = "avatar_" + avatarId;
-    String version = sha256(bytes).substring(0, 16);
+    String version = Sha256.hex(bytes).substring(0, 16);
     Optional<AssetStore.Asset> existing = assets.find(assetId);
     if (existing.isPresent() && existing.get().ready() && version.equals(existing.get().raw().get("version"))) {
       AssetStore.Asset asset = existing.get();
@@ -211,11 +212,4 @@ final class ImageAssets {
     return out;
   }
 
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

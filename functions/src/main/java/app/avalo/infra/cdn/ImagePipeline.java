@@ -30,6 +30,7 @@ final class ImagePipeline {
   }
 
   /** One encoded output, not yet stored. {@code name} is {@code s150}, …, or {@code full}. */
+  @SuppressWarnings("ArrayRecordComponent") // a payload carrier: never compared, hashed or shared
   record Encoded(String name, String format, String contentType, String extension, int width, int height, byte[] bytes) {}
 
   /** The whole delivery set of one image. */

@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.platform.Sha256;
 import com.google.auth.ServiceAccountSigner;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -145,7 +146,7 @@ public final class LocalUrlSigner implements ServiceAccountSigner {
     String canonicalRequest = method + "\n" + signedPath + "\n" + canonicalQuery + "\n" + canonicalHeaders
         + "\n" + signedHeaders + "\nUNSIGNED-PAYLOAD";
     String stringToSign = ALGORITHM + "\n" + query.get("X-Goog-Date") + "\n" + scope + "\n"
-        + HexFormat.of().formatHex(sha256(canonicalRequest));
+        + HexFormat.of().formatHex(Sha256.of(canonicalRequest));
     try {
       Signature rsa = Signature.getInstance("SHA256withRSA");
       rsa.initVerify(keys.getPublic());
@@ -183,13 +184,6 @@ public final class LocalUrlSigner implements ServiceAccountSigner {
     return url.getPort() < 0 ? url.getHost() : url.getHost() + ":" + url.getPort();
   }
 
-  private static byte[] sha256(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   private static String decode(String s) {
     return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);

@@ -5,6 +5,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** What a user's file is meant to be; decides which containers are accepted for it. */
+// containers is an EnumSet no code outside the constructor can reach, read only.
+@SuppressWarnings("ImmutableEnumChecker")
 enum MediaKind {
   VIDEO("video", EnumSet.of(MediaContainer.MOV, MediaContainer.MATROSKA)),
   AUDIO("audio", EnumSet.allOf(MediaContainer.class));

@@ -17,6 +17,7 @@ sealed interface MediaSource {
   int MAX_REQUEST_BYTES = 15 * 1024 * 1024;
 
   /** Bytes sent in the request. */
+  @SuppressWarnings("ArrayRecordComponent") // a payload carrier: never compared, hashed or shared
   record Inline(byte[] bytes) implements MediaSource {}
 
   /** An object already uploaded to the upload bucket. */

@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.platform.Sha256;
 import app.avalo.infra.cost.CostService;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Firestores;
@@ -49,7 +50,7 @@ final class VideoAssets {
   private static final int PREVIEW_EDGE = 320;
   private static final double PREVIEW_SECONDS = 3;
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration STILL_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration STILL_TIMEOUT = Duration.ofMinutes(2);
   /** One HLS segment: ~6 s at the top rung's ~5 Mb/s is ~4 MB; far above that is not ours. */
   private static final long SEGMENT_FILE_BYTES = 256L << 20;
   private static final long STILL_FILE_BYTES = 64L << 20;
@@ -94,7 +95,7 @@ final class VideoAssets {
     tool.requireEncoder("aac", "HLS audio");
     // One asset per uploaded object: a client that retries (or polls) gets the running or
     // finished job instead of starting a second transcode.
-    String assetId = "vid_" + sha256(uid + "\n" + path.value()).substring(0, 32);
+    String assetId = "vid_" + Sha256.hex(uid + "\n" + path.value()).substring(0, 32);
     Optional<AssetStore.Asset> existing = assets.find(assetId);
     if (existing.isPresent()) {
       AssetStore.Asset asset = existing.get();
@@ -287,14 +288,6 @@ final class VideoAssets {
     return out;
   }
 
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   private MediaTool.MediaProbe probe(MediaTool.Input input) {
     MediaTool.Limits limits = MediaTool.Limits.probe(PROBE_TIMEOUT, config.mediaToolMemoryBytes());

@@ -24,7 +24,7 @@ final class VoiceAssets {
   static final int BITRATE = 32_000;
   static final String LOUDNORM = "loudnorm=I=-16:TP=-1.5:LRA=11";
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration ENCODE_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration ENCODE_TIMEOUT = Duration.ofMinutes(2);
 
   private final MediaTool tool;
   private final MediaStorage storage;

@@ -159,7 +159,7 @@ class ImageUploadTest {
     JsonObject result = response.result().getAsJsonObject();
     String assetId = result.get("assetId").getAsString();
     DocumentSnapshot doc = t.db.collection("cdnAssets").document(assetId).get().get();
-    assertEquals(Boolean.TRUE, doc.getBoolean("alpha"));
+    assertEquals(true, doc.getBoolean("alpha"));
     List<Map<String, Object>> variants = variants(doc);
     BufferedImage webp = ImageIO.read(new ByteArrayInputStream(t.object(pathOf(variants, "full", "webp"))));
     assertTrue(webp.getColorModel().hasAlpha());

@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -164,7 +165,7 @@ final class MediaFixtures {
         while (end < pos + 2 + length && jpeg[end] != 0) {
           end++;
         }
-        segments.add(Integer.toHexString(marker).toUpperCase() + ":" + new String(jpeg, pos + 4, end - pos - 4,
+        segments.add(Integer.toHexString(marker).toUpperCase(Locale.ROOT) + ":" + new String(jpeg, pos + 4, end - pos - 4,
             StandardCharsets.ISO_8859_1));
       }
       pos += 2 + length;

@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +40,7 @@ class MediaQuotaTest {
     oneAnHour("cdn");
     byte[] wav = MediaFixtures.read(MediaFixtures.ffmpeg(tmp, "tone.wav", "-f", "lavfi", "-i", "sine=duration=1"));
 
-    var refusedFile = voice(user, "#EXTM3U\nfile:///etc/passwd\n".getBytes());
+    var refusedFile = voice(user, "#EXTM3U\nfile:///etc/passwd\n".getBytes(StandardCharsets.UTF_8));
     assertEquals(400, refusedFile.status(), refusedFile.body());
     assertEquals(200, voice(user, wav).status(), "the refused file did not spend the one allowed upload");
     int objects = t.objects("media/").size();

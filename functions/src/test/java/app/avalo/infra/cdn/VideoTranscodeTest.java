@@ -174,7 +174,7 @@ class VideoTranscodeTest {
     assertEquals("dead_lettered", answers.get(2).json().get("outcome").getAsString());
     DocumentSnapshot doc = asset(t, assetId);
     assertEquals("failed", doc.getString("status"));
-    assertEquals(Boolean.TRUE, doc.getBoolean("deadLettered"));
+    assertEquals(true, doc.getBoolean("deadLettered"));
     assertEquals(3L, doc.getLong("attempts"));
     assertEquals("video processing failed 3 times; upload it again later", doc.getString("failureReason"));
     assertEquals("video processing failed", doc.getString("lastError"), "our generic message, the details in the log");

@@ -59,7 +59,7 @@ class VideoUploadTest {
     JsonObject processing = queued.result().getAsJsonObject();
     assertEquals("processing", processing.get("status").getAsString());
     assertEquals(0.0, processing.get("progress").getAsDouble());
-    assertEquals(7000, processing.get("durationMs").getAsLong(), 300, "the probe's facts come back at once");
+    assertEquals(7000.0, processing.get("durationMs").getAsDouble(), 300.0, "the probe's facts come back at once");
     assertTrue(t.blob(path) != null, "the original stays until the worker ran");
     List<QueuedTasks.Task> tasks = t.tasks.all();
     assertEquals(1, tasks.size(), tasks.toString());

@@ -38,7 +38,7 @@ class VoiceTest {
     assertEquals(200, response.status(), response.body());
     JsonObject result = response.result().getAsJsonObject();
     assertEquals("opus", result.get("codec").getAsString());
-    assertEquals(4000, result.get("durationMs").getAsLong(), 100);
+    assertEquals(4000.0, result.get("durationMs").getAsDouble(), 100.0);
     String url = result.get("url").getAsString();
     String path = t.signedObject(url); // private media: a verified V4 signed URL, not a CDN URL
     String assetId = result.get("assetId").getAsString();

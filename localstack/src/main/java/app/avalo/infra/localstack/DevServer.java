@@ -244,12 +244,20 @@ public final class DevServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     if (scheduler != null) {
       scheduler.close();
     }
-    invoker.stopServer();
-    cloudTasks.close();
+    try {
+      invoker.stopServer();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stopping the dev server", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("the dev server did not stop cleanly", e);
+    } finally {
+      cloudTasks.close();
+    }
   }
 
 

@@ -40,7 +40,8 @@ final class EmulatorPorts {
   }
 
   static boolean isFree(int port) {
-    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+    try {
+      new ServerSocket(port, 1, InetAddress.getLoopbackAddress()).close();
       return true;
     } catch (IOException taken) {
       return false;

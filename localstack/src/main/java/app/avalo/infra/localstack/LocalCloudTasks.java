@@ -1,5 +1,6 @@
 package app.avalo.infra.localstack;
 
+import java.net.InetAddress;
 import app.avalo.infra.platform.Json;
 import app.avalo.infra.platform.Log;
 import com.google.gson.JsonElement;
@@ -143,7 +144,7 @@ public final class LocalCloudTasks implements AutoCloseable {
 
   /** Starts the fake on a free loopback port. */
   public static LocalCloudTasks start() throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     LocalCloudTasks fake = new LocalCloudTasks(server);
     server.createContext("/", fake::handle);
     server.setExecutor(Executors.newFixedThreadPool(2, r -> {
@@ -319,7 +320,7 @@ public final class LocalCloudTasks implements AutoCloseable {
 
   /** A dispatch may wait up to its deadline (30 min): each runs on its own virtual thread. */
   private void later(Task task, RetryConfig retry, Duration delay) {
-    dispatcher.schedule(() -> Thread.ofVirtual().name("local-cloud-tasks-dispatch").start(() -> dispatch(task, retry)),
+    var unused = dispatcher.schedule(() -> Thread.ofVirtual().name("local-cloud-tasks-dispatch").start(() -> dispatch(task, retry)),
         delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -234,6 +234,7 @@ final class LocalStorageHost {
   }
 
   /** A {@code multipart/related} body of two parts: JSON metadata, then the bytes. */
+  @SuppressWarnings("ArrayRecordComponent") // a payload carrier: never compared, hashed or shared
   record Multipart(JsonObject metadata, String contentType, byte[] bytes) {
     static Multipart parse(String contentType, byte[] body) {
       int at = contentType.indexOf("boundary=");
