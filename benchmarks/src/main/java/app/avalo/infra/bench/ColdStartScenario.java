@@ -1,5 +1,6 @@
 package app.avalo.infra.bench;
 
+import java.io.IOException;
 import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -55,7 +56,7 @@ final class ColdStartScenario {
           if (r.statusCode() == 200) {
             return (System.nanoTime() - start) / 1e6;
           }
-        } catch (java.io.IOException notYet) {
+        } catch (IOException notYet) {
           // not listening yet
         }
         Thread.sleep(5);

@@ -1,5 +1,6 @@
 package app.avalo.infra.bench;
 
+import java.util.HashMap;
 import app.avalo.infra.platform.Json;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -101,7 +102,7 @@ final class IngestionScenario {
     }
     HttpResponse<String> r = bench.http().send(HttpRequest.newBuilder(URI.create("http://" + stats + "/stats/documents?top=1000"))
         .build(), HttpResponse.BodyHandlers.ofString());
-    Map<String, Long> writes = new java.util.HashMap<>();
+    Map<String, Long> writes = new HashMap<>();
     for (JsonElement row : Json.parseStrict(r.body()).getAsJsonArray()) {
       writes.put(row.getAsJsonObject().get("path").getAsString(), row.getAsJsonObject().get("writes").getAsLong());
     }

@@ -1,5 +1,6 @@
 package app.avalo.infra.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import app.avalo.infra.platform.Json;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -90,7 +91,7 @@ final class Report {
 
   private static long totalMemoryGiB() {
     var os = ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+    if (os instanceof OperatingSystemMXBean sun) {
       return Math.round(sun.getTotalMemorySize() / (1024.0 * 1024 * 1024));
     }
     return -1;

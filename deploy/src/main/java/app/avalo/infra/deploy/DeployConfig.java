@@ -1,5 +1,6 @@
 package app.avalo.infra.deploy;
 
+import java.io.StringReader;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -63,7 +64,7 @@ record DeployConfig(
   static DeployConfig load(Path file, String project, String region, String invokersOverride) throws IOException {
     String text = Files.readString(file).replace("PROJECT", project).replace("REGION", region);
     JsonObject root;
-    try (Reader r = new java.io.StringReader(text)) {
+    try (Reader r = new StringReader(text)) {
       root = JsonParser.parseReader(r).getAsJsonObject();
     }
     Map<String, RuntimeAccount> runtimes = new LinkedHashMap<>();

@@ -1,5 +1,11 @@
 package app.avalo.infra.deploy;
 
+import com.google.gson.Gson;
+import java.io.StringReader;
+import java.util.Locale;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 import app.avalo.infra.platform.Access;
 import app.avalo.infra.platform.Catalog;
 import app.avalo.infra.platform.Sha256;
@@ -61,7 +67,7 @@ final class Deployer {
     this.o = o;
     this.out = out;
     String catalogText = Files.readString(o.root().resolve("catalog.json"));
-    this.catalog = Catalog.parse(new java.io.StringReader(catalogText));
+    this.catalog = Catalog.parse(new StringReader(catalogText));
     this.rawEntries = new LinkedHashMap<>();
     for (JsonElement e : JsonParser.parseString(catalogText).getAsJsonObject().getAsJsonArray("functions")) {
       rawEntries.put(e.getAsJsonObject().get("name").getAsString(), e.getAsJsonObject());
@@ -329,8 +335,8 @@ final class Deployer {
     config.buckets().values().forEach(b -> env.put(b.env(), b.name()));
     env.putAll(TaskQueues.load(o.root().resolve("deploy/deploy.json"), o.project(), o.region()).env());
     if (o.envFile() != null) {
-      Object loaded = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
-          new org.yaml.snakeyaml.LoaderOptions())).load(Files.readString(o.envFile()));
+      Object loaded = new Yaml(new SafeConstructor(
+          new LoaderOptions())).load(Files.readString(o.envFile()));
       if (loaded instanceof Map<?, ?> map) {
         map.forEach((k, v) -> env.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
       } else if (loaded != null) {
@@ -400,8 +406,8 @@ final class Deployer {
     Path envYaml = o.root().resolve("target/deploy/env.yaml");
     Files.createDirectories(envYaml.getParent());
     StringBuilder yaml = new StringBuilder();
-    env.forEach((k, v) -> yaml.append(k).append(": ").append(com.google.gson.JsonParser.parseString(
-        new com.google.gson.Gson().toJson(v)).toString()).append('\n'));
+    env.forEach((k, v) -> yaml.append(k).append(": ").append(JsonParser.parseString(
+        new Gson().toJson(v)).toString()).append('\n'));
     Files.writeString(envYaml, yaml.toString());
     boolean everything = o.only().isEmpty();
     // Rules (Firestore and Storage) and indexes first: a new function's queries need their indexes.
@@ -433,7 +439,7 @@ final class Deployer {
 
   /** The underlying Cloud Run service of a gen2 function: its name lower-cased (underscores become hyphens). */
   static String serviceName(String function) {
-    return function.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return function.toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   List<String> deployCommand(Catalog.Entry e, Path envYaml, Map<String, String> secrets) {
@@ -471,9 +477,9 @@ final class Deployer {
       String shared = Files.exists(envYaml) ? Files.readString(envYaml) : "";
       String flags = e.sizing().javaToolOptions();
       Files.writeString(file, shared + (flags == null || flags.isBlank() ? ""
-          : "JAVA_TOOL_OPTIONS: " + new com.google.gson.Gson().toJson(flags) + "\n"));
+          : "JAVA_TOOL_OPTIONS: " + new Gson().toJson(flags) + "\n"));
     } catch (IOException ex) {
-      throw new java.io.UncheckedIOException("cannot write " + file, ex);
+      throw new UncheckedIOException("cannot write " + file, ex);
     }
     return file;
   }

@@ -1,5 +1,7 @@
 package app.avalo.infra.deploy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,8 +54,8 @@ record Probe(String method, int expect, Map<String, String> headers) {
   }
 
   /** The same request as a curl command line, for the printed plan. */
-  java.util.List<String> curl(String urlWord) {
-    java.util.List<String> words = new java.util.ArrayList<>(java.util.List.of("curl", "-sS", "-o", "/dev/null",
+  List<String> curl(String urlWord) {
+    List<String> words = new ArrayList<>(List.of("curl", "-sS", "-o", "/dev/null",
         "-w", "%{http_code}", "-X", method));
     headers.forEach((k, v) -> {
       words.add("-H");

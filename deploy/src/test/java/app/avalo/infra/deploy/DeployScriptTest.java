@@ -1,5 +1,13 @@
 package app.avalo.infra.deploy;
 
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -60,7 +68,7 @@ class DeployScriptTest {
   private final Map<String, String> trafficWhenProbed = new ConcurrentHashMap<>();
   /** Paths (e.g. "/candidate---getrouting") the loopback "Cloud Run" answers with 500. */
   private final Set<String> broken = ConcurrentHashMap.newKeySet();
-  private final List<String> probed = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> probed = new CopyOnWriteArrayList<>();
   private Path source;
   private Path envFile;
 
@@ -70,10 +78,10 @@ class DeployScriptTest {
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     CompletableFuture<String> banner = CompletableFuture.supplyAsync(() -> {
       try {
-        return new java.io.BufferedReader(new java.io.InputStreamReader(fakeServer.getInputStream(),
+        return new BufferedReader(new InputStreamReader(fakeServer.getInputStream(),
             StandardCharsets.UTF_8)).readLine();
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
     }, READERS);
     String line = banner.get(30, TimeUnit.SECONDS);
@@ -92,7 +100,7 @@ class DeployScriptTest {
   }
 
   /** Readers of children's output: one daemon thread per stream. */
-  private static final java.util.concurrent.Executor READERS = task -> {
+  private static final Executor READERS = task -> {
     Thread t = new Thread(task, "child-output-reader");
     t.setDaemon(true);
     t.start();
@@ -119,7 +127,7 @@ class DeployScriptTest {
       String stderr;
       try {
         stderr = err.get(10, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
+      } catch (TimeoutException e) {
         stderr = "(still open: a grandchild holds it)";
       }
       throw new AssertionError(pb.command() + " did not finish within " + timeout + " and was killed; its stderr:\n"
@@ -128,7 +136,7 @@ class DeployScriptTest {
     return new Exec(p.exitValue(), out.get(30, TimeUnit.SECONDS), err.get(30, TimeUnit.SECONDS));
   }
 
-  private static String drain(java.io.InputStream in) {
+  private static String drain(InputStream in) {
     try {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -554,7 +562,7 @@ class DeployScriptTest {
   }
 
   private static Set<String> projectRoles(JsonObject state, String member) {
-    Set<String> out = new java.util.TreeSet<>();
+    Set<String> out = new TreeSet<>();
     for (JsonElement b : state.getAsJsonArray("projectIam")) {
       if (b.getAsJsonObject().get("member").getAsString().equals(member)) {
         out.add(b.getAsJsonObject().get("role").getAsString());

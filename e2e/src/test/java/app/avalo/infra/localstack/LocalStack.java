@@ -1,5 +1,7 @@
 package app.avalo.infra.localstack;
 
+import java.util.HashMap;
+import java.util.Map;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import app.avalo.infra.testing.Emulators;
@@ -29,7 +31,7 @@ final class LocalStack {
     if (server == null) {
       Emulators.firestoreHost(); // fails loudly without the emulators
       try {
-        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        Map<String, String> env = new HashMap<>(System.getenv());
         // Health-check rounds back to back: a job run in a test takes milliseconds, not a minute.
         env.put("ROUTING_HEALTH_INTERVAL_MS", "0");
         server = DevServer.start(new DevServer.Options(0, repoRoot(), false, false, env, null));

@@ -1,5 +1,7 @@
 package app.avalo.infra.localstack;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -165,7 +167,7 @@ class ReliabilityTest {
   private static JsonObject replaced(JsonObject input, String path, JsonElement value) {
     JsonObject copy = input.deepCopy();
     JsonElement parent = copy;
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)\\]").matcher(path);
+    Matcher m = Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)\\]").matcher(path);
     List<String> steps = new ArrayList<>();
     while (m.find()) {
       steps.add(m.group(1) != null ? m.group(1) : "#" + m.group(2));
@@ -298,7 +300,7 @@ class ReliabilityTest {
     return server.app().catalog().entries().stream().filter(Catalog.Entry::isJob)
         .map(e -> DynamicTest.dynamicTest(e.name(), () -> {
           // A scheduled time of its own for every run of this test (jobs are once per scheduled time).
-          String scheduleTime = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+          String scheduleTime = Instant.now().truncatedTo(ChronoUnit.SECONDS)
               .minusSeconds(7L * 24 * 3600 + Math.abs(e.name().hashCode() % 100_000)).toString();
           List<CompletableFuture<HttpResponse<String>>> concurrent = new ArrayList<>();
           for (int i = 0; i < 3; i++) {

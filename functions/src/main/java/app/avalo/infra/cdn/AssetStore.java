@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import com.google.cloud.firestore.FieldPath;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Firestores;
 import com.google.cloud.Timestamp;
@@ -178,7 +179,7 @@ final class AssetStore {
    */
   List<Asset> ownedBy(String owner, String after, int limit) {
     Query query = db.collection(CdnCollections.ASSETS).whereEqualTo("owner", owner)
-        .orderBy(com.google.cloud.firestore.FieldPath.documentId()).limit(limit);
+        .orderBy(FieldPath.documentId()).limit(limit);
     if (after != null) {
       query = query.startAfter(after);
     }

@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import java.util.ArrayList;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,7 +72,7 @@ final class AvifEncoder {
       List<String> codec = tool.hasEncoder("libaom-av1")
           ? List.of("-c:v", "libaom-av1", "-crf", "32", "-cpu-used", "8", "-row-mt", "1")
           : List.of("-c:v", "libsvtav1", "-crf", "35", "-preset", "10");
-      List<String> options = new java.util.ArrayList<>(List.of("-frames:v", "1",
+      List<String> options = new ArrayList<>(List.of("-frames:v", "1",
           "-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p",
           "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "iec61966-2-1"));
       options.addAll(codec);

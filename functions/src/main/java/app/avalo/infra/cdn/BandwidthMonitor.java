@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import java.util.Locale;
 import app.avalo.infra.platform.Alerts;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
@@ -132,7 +133,7 @@ final class BandwidthMonitor {
       details.put("thresholdBytes", threshold);
       alerts.raise(ALERT_SOURCE, key, critical ? Alerts.Severity.CRITICAL : Alerts.Severity.WARNING,
           "CDN egress spike (" + scope + "): " + current + " bytes in the hour from " + hour + ", "
-              + (median == 0 ? "no" : String.format(java.util.Locale.ROOT, "%.1f×", current / (double) median))
+              + (median == 0 ? "no" : String.format(Locale.ROOT, "%.1f×", current / (double) median))
               + " the 24 h median of " + median + " bytes", details);
       spikes.add(details);
     } else {

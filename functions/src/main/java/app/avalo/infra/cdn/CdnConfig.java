@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import java.nio.file.Path;
 import app.avalo.infra.platform.AppConfig;
 import app.avalo.infra.platform.ConfigReader;
 import app.avalo.infra.platform.TaskQueueConfig;
@@ -28,7 +29,7 @@ public record CdnConfig(
     String ffmpegPath,
     String ffprobePath,
     String prlimitPath,
-    java.nio.file.Path mediaWorkDir,
+    Path mediaWorkDir,
     int mediaThreads,
     long videoToolMemoryBytes,
     long mediaToolMemoryBytes,
@@ -174,7 +175,7 @@ public record CdnConfig(
         env.optional("FFMPEG_PATH", "ffmpeg"),
         env.optional("FFPROBE_PATH", "ffprobe"),
         env.optional("MEDIA_PRLIMIT_PATH", "prlimit"),
-        java.nio.file.Path.of(env.optional("MEDIA_WORK_DIR", System.getProperty("java.io.tmpdir"))),
+        Path.of(env.optional("MEDIA_WORK_DIR", System.getProperty("java.io.tmpdir"))),
         env.intValue("MEDIA_TOOL_THREADS", 2, 1, 16),
         env.longValue("VIDEO_TOOL_MEMORY_MB", 3072, 1024, 16_384) * MIB,
         env.longValue("MEDIA_TOOL_MEMORY_MB", 1024, 512, 8192) * MIB,

@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import com.google.cloud.Timestamp;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
 import com.google.cloud.firestore.DocumentSnapshot;
@@ -113,7 +114,7 @@ final class CdnMetrics {
     // A late retry of an older window must not replace a newer "latest" (the job lease rules out
     // two runs at once, so read-then-write is enough here).
     DocumentSnapshot latest = Firestores.await(db.collection(CdnCollections.METRICS).document(LATEST).get());
-    com.google.cloud.Timestamp latestEnd = latest.exists() ? latest.getTimestamp("windowEnd") : null;
+    Timestamp latestEnd = latest.exists() ? latest.getTimestamp("windowEnd") : null;
     if (latestEnd == null || !Firestores.instant(latestEnd).isAfter(windowEnd)) {
       batch.set(db.collection(CdnCollections.METRICS).document(LATEST), doc);
     }
@@ -164,7 +165,7 @@ final class CdnMetrics {
 
   @SuppressWarnings("unchecked")
   private static Object plainValue(Object v) {
-    if (v instanceof com.google.cloud.Timestamp ts) {
+    if (v instanceof Timestamp ts) {
       return Firestores.instant(ts);
     }
     if (v instanceof Map<?, ?> m) {

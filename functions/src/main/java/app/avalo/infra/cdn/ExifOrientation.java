@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import app.avalo.infra.platform.Log;
 import com.twelvemonkeys.imageio.metadata.CompoundDirectory;
 import com.twelvemonkeys.imageio.metadata.Directory;
@@ -46,7 +47,7 @@ final class ExifOrientation {
       if (start < 0) {
         return UPRIGHT;
       }
-      try (ImageInputStream in = new javax.imageio.stream.MemoryCacheImageInputStream(
+      try (ImageInputStream in = new MemoryCacheImageInputStream(
           new ByteArrayInputStream(tiff, start, tiff.length - start))) {
         Directory exif = new TIFFReader().read(in);
         Directory ifd0 = exif instanceof CompoundDirectory compound && compound.directoryCount() > 0
@@ -99,7 +100,7 @@ final class ExifOrientation {
   }
 
   private static byte[] jpegExif(byte[] file) throws IOException {
-    try (ImageInputStream in = new javax.imageio.stream.MemoryCacheImageInputStream(new ByteArrayInputStream(file))) {
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(file))) {
       List<JPEGSegment> segments = JPEGSegmentUtil.readSegments(in, APP1, "Exif");
       return segments.isEmpty() ? null : segments.get(0).data().readAllBytes();
     }

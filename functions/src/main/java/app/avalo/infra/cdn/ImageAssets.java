@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import com.google.cloud.Timestamp;
 import app.avalo.infra.platform.Sha256;
 import app.avalo.infra.platform.Log;
 import com.google.cloud.storage.Blob;
@@ -109,7 +110,7 @@ final class ImageAssets {
     Map<String, Object> fields = fields(result, prefix, source, bytes.length);
     fields.put("avatarId", avatarId);
     fields.put("version", version);
-    Instant createdAt = existing.map(a -> (com.google.cloud.Timestamp) a.raw().get("createdAt"))
+    Instant createdAt = existing.map(a -> (Timestamp) a.raw().get("createdAt"))
         .map(app.avalo.infra.platform.Firestores::instant).orElse(null);
     record(() -> assets.saveReady(assetId, AssetType.AVATAR, owner, fields, variants, createdAt), variants);
     existing.map(AssetStore.Asset::storagePrefix).filter(p -> p != null && !p.equals(prefix))

@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import com.luciad.imageio.webp.WebPWriteParam;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -73,7 +74,7 @@ final class ImageEncoder {
   private static byte[] write(ImageWriter writer, BufferedImage image, ImageWriteParam param) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     // In memory: ImageIO would otherwise cache through a temp file.
-    try (ImageOutputStream out = new javax.imageio.stream.MemoryCacheImageOutputStream(bytes)) {
+    try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
       writer.setOutput(out);
       writer.write(null, new IIOImage(image, null, null), param);
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /** The image formats accepted as input, recognised by their magic bytes (never by a name or a claimed type). */
@@ -20,7 +21,7 @@ enum ImageFormat {
   }
 
   String wire() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 
   static Optional<ImageFormat> sniff(byte[] b) {

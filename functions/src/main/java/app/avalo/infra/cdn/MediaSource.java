@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import java.util.function.Function;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Fields;
 import java.util.Base64;
@@ -32,7 +33,7 @@ sealed interface MediaSource {
    * Reads {@code data} (base64, at most {@code maxBytes} decoded) or {@code path} from the request.
    * {@code pathRule} validates a path (ownership, root) and may throw.
    */
-  static MediaSource read(Fields fields, long maxBytes, java.util.function.Function<String, UploadPath> pathRule) {
+  static MediaSource read(Fields fields, long maxBytes, Function<String, UploadPath> pathRule) {
     int maxChars = (int) Math.min(Integer.MAX_VALUE - 16, (maxBytes + 2) / 3 * 4 + 4);
     Optional<String> data = fields.optionalString("data", maxChars);
     Optional<String> path = fields.optionalString("path", 1024);

@@ -1,5 +1,9 @@
 package app.avalo.infra.cdn;
 
+import java.io.File;
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Log;
 import app.avalo.infra.platform.Status;
@@ -188,7 +192,7 @@ public final class MediaTool {
     } catch (IOException e) {
       throw new UncheckedIOException("could not read a media work file", e);
     }
-    Optional<MediaContainer> container = MediaContainer.sniff(java.util.Arrays.copyOf(head, n));
+    Optional<MediaContainer> container = MediaContainer.sniff(Arrays.copyOf(head, n));
     if (container.isEmpty() || !kind.accepts(container.get())) {
       throw ApiException.invalidArgument(field, "is not a supported " + kind.noun() + " file (accepted containers: "
           + kind.described() + ")");
@@ -536,7 +540,7 @@ public final class MediaTool {
     String tool = Path.of(binary).getFileName().toString();
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(workDir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Map<String, String> env = builder.environment();
     String path = env.getOrDefault("PATH", "/usr/bin:/bin");
     env.clear(); // no credential or config of ours is the child's business
@@ -614,7 +618,7 @@ public final class MediaTool {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       Log.error("a media tool's child process did not exit after SIGKILL", Map.of(), e);
     }
   }

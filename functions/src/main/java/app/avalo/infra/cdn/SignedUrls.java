@@ -1,5 +1,7 @@
 package app.avalo.infra.cdn;
 
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Log;
 import com.google.auth.ServiceAccountSigner;
@@ -25,8 +27,8 @@ import java.util.function.Supplier;
  * and the dev server strips it again before checking (scheme and that path are not signed).
  */
 final class SignedUrls {
-  private static final java.time.format.DateTimeFormatter STAMP =
-      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private final Storage storage;
   private final Supplier<ServiceAccountSigner> signer;
   private final String servedBase;

@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import java.util.LinkedHashMap;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
@@ -54,7 +55,7 @@ final class TakedownService {
   /** What one takedown did. */
   record Outcome(String assetId, boolean alreadyTakenDown, int objectsDeleted, String purgeId) {
     Map<String, Object> view() {
-      Map<String, Object> out = new java.util.LinkedHashMap<>();
+      Map<String, Object> out = new LinkedHashMap<>();
       out.put("assetId", assetId);
       out.put("status", AssetStore.TAKEN_DOWN);
       out.put("alreadyTakenDown", alreadyTakenDown);
@@ -160,7 +161,7 @@ final class TakedownService {
     }
     state.put("updatedAt", Firestores.timestamp(clock.instant()));
     Firestores.await(ref.set(state));
-    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    Map<String, Object> out = new LinkedHashMap<>();
     out.put("userId", userId);
     out.put("status", state.get("status"));
     out.put("assetsTakenDown", state.get("assetsTakenDown"));

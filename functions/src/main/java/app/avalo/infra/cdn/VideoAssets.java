@@ -1,5 +1,7 @@
 package app.avalo.infra.cdn;
 
+import com.google.cloud.Timestamp;
+import java.security.SecureRandom;
 import app.avalo.infra.platform.Sha256;
 import app.avalo.infra.cost.CostService;
 import app.avalo.infra.platform.ApiException;
@@ -236,7 +238,7 @@ final class VideoAssets {
       fields.put("attempts", (long) attempt); // the snapshot predates this attempt's count
       Object createdAt = asset.raw().get("createdAt");
       assets.saveReady(asset.id(), AssetType.VIDEO, asset.owner(), fields, variants,
-          createdAt instanceof com.google.cloud.Timestamp t ? Firestores.instant(t) : null);
+          createdAt instanceof Timestamp t ? Firestores.instant(t) : null);
     }
   }
 
@@ -262,7 +264,7 @@ final class VideoAssets {
     return bytes;
   }
 
-  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** What the caller gets for a video asset: processing (with progress), ready, or failed with the reason. */
   private Map<String, Object> view(AssetStore.Asset asset) {

@@ -1,5 +1,6 @@
 package app.avalo.infra.cost;
 
+import java.util.Locale;
 import app.avalo.infra.platform.Alerts;
 import app.avalo.infra.platform.ApiException;
 import java.math.BigDecimal;
@@ -109,7 +110,7 @@ public final class BudgetMonitor {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("service", name);
     details.put("period", period.id());
-    details.put("level", level.name().toLowerCase(java.util.Locale.ROOT));
+    details.put("level", level.name().toLowerCase(Locale.ROOT));
     details.put("spentMinor", spentMinor);
     details.put("budgetMinor", policy.monthlyBudgetMinor());
     details.put("percent", share);
@@ -117,7 +118,7 @@ public final class BudgetMonitor {
   }
 
   static String alertKey(CostService service, BillingPeriod period, BudgetPolicy.Level level) {
-    return "budget:" + service.wire() + ":" + period.id() + ":" + level.name().toLowerCase(java.util.Locale.ROOT);
+    return "budget:" + service.wire() + ":" + period.id() + ":" + level.name().toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -189,7 +190,7 @@ public final class BudgetMonitor {
       OverrideView view = override == null ? null : new OverrideView(override.until(), override.reason(),
           override.by(), override.createdAt(), override.activeAt(now));
       Map<String, Instant> reached = new LinkedHashMap<>();
-      store.levelTimes(period, service).forEach((level, at) -> reached.put(level.name().toLowerCase(java.util.Locale.ROOT), at));
+      store.levelTimes(period, service).forEach((level, at) -> reached.put(level.name().toLowerCase(Locale.ROOT), at));
       if (policy == null) {
         lines.add(new Status(service.wire(), false, null, null, spentMinor, null, forecastMinor, null,
             BudgetPolicy.State.OK.wire(), null, null, null, view, reached));

@@ -1,5 +1,6 @@
 package app.avalo.infra.cost;
 
+import java.util.Locale;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +31,7 @@ public record BudgetPolicy(
     CRITICAL;
 
     String field() {
-      return name().toLowerCase(java.util.Locale.ROOT) + "At";
+      return name().toLowerCase(Locale.ROOT) + "At";
     }
   }
 
@@ -42,7 +43,7 @@ public record BudgetPolicy(
     CRITICAL;
 
     public String wire() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

@@ -1,5 +1,6 @@
 package app.avalo.infra.cost;
 
+import java.util.Locale;
 import app.avalo.infra.platform.WireEnum;
 import app.avalo.infra.platform.Fields;
 import java.util.Arrays;
@@ -31,7 +32,7 @@ public enum CostService implements WireEnum {
 
   /** A form safe inside a Firestore field name ({@code costMicros_cloud_functions}). */
   String fieldSuffix() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 
   public boolean isBandwidth() {

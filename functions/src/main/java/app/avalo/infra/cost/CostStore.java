@@ -1,5 +1,7 @@
 package app.avalo.infra.cost;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
 import app.avalo.infra.platform.ShardedCounter;
@@ -50,11 +52,11 @@ public final class CostStore {
   static final String PRICES_DOC = "prices";
   static final String RATE_LIMITS_DOC = "rateLimits";
   /** Per-user daily usage is kept this long (Firestore TTL on {@code expireAt}). */
-  private static final java.time.Duration USER_DAY_RETENTION = java.time.Duration.ofDays(100);
+  private static final Duration USER_DAY_RETENTION = Duration.ofDays(100);
 
   private final Firestore db;
   private final ShardedCounter counters;
-  private final java.util.concurrent.atomic.AtomicBoolean seeded = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean seeded = new AtomicBoolean();
 
   CostStore(Firestore db, int counterShards) {
     this.db = db;

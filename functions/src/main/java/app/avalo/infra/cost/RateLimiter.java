@@ -1,5 +1,8 @@
 package app.avalo.infra.cost;
 
+import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.StatusCode;
+import java.time.Instant;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
 import com.google.cloud.firestore.DocumentReference;
@@ -147,7 +150,7 @@ final class RateLimiter {
           doc.put("userId", userId);
           doc.put("tatMicros", tat);
           // Idle state is worthless once TAT is in the past: let a TTL policy remove it.
-          doc.put("expireAt", Firestores.timestamp(java.time.Instant.ofEpochSecond(0, tat * 1000).plus(Duration.ofDays(1))));
+          doc.put("expireAt", Firestores.timestamp(Instant.ofEpochSecond(0, tat * 1000).plus(Duration.ofDays(1))));
           tx.set(ref, doc);
         }
         return new Outcome(decisions, tat);
@@ -169,8 +172,8 @@ final class RateLimiter {
 
   private static boolean isAborted(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof com.google.api.gax.rpc.ApiException api
-          && api.getStatusCode().getCode() == com.google.api.gax.rpc.StatusCode.Code.ABORTED) {
+      if (t instanceof ApiException api
+          && api.getStatusCode().getCode() == StatusCode.Code.ABORTED) {
         return true;
       }
     }
@@ -182,7 +185,7 @@ final class RateLimiter {
   }
 
   private long nowMicros() {
-    java.time.Instant now = clock.instant();
+    Instant now = clock.instant();
     return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1000);
   }
 }

@@ -1,5 +1,8 @@
 package app.avalo.infra.monitoring;
 
+import com.google.cloud.firestore.Blob;
+import com.google.cloud.firestore.DocumentReference;
+import com.google.cloud.firestore.GeoPoint;
 import app.avalo.infra.platform.Alerts;
 import app.avalo.infra.platform.Firestores;
 import com.google.cloud.Timestamp;
@@ -67,10 +70,10 @@ final class AlertBoard {
     if (value instanceof Double d && !Double.isFinite(d)) {
       return null; // JSON has no NaN/Infinity
     }
-    if (value instanceof com.google.cloud.firestore.DocumentReference ref) {
+    if (value instanceof DocumentReference ref) {
       return ref.getPath();
     }
-    if (value instanceof com.google.cloud.firestore.GeoPoint || value instanceof com.google.cloud.firestore.Blob) {
+    if (value instanceof GeoPoint || value instanceof Blob) {
       return String.valueOf(value);
     }
     return value;

@@ -1,5 +1,7 @@
 package app.avalo.infra.monitoring;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -30,8 +32,8 @@ public record BucketKey(MonitoredService service, Instant start) {
   }
 
   /** The starts {@code from, from+step, …} before {@code to}. */
-  public static java.util.List<Instant> steps(Instant from, Instant to, Duration step) {
-    java.util.List<Instant> starts = new java.util.ArrayList<>();
+  public static List<Instant> steps(Instant from, Instant to, Duration step) {
+    List<Instant> starts = new ArrayList<>();
     for (Instant t = from; t.isBefore(to); t = t.plus(step)) {
       starts.add(t);
     }

@@ -1,5 +1,7 @@
 package app.avalo.infra.monitoring;
 
+import java.time.Duration;
+import java.util.function.Function;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.ShardedCounter;
 import com.google.cloud.Timestamp;
@@ -157,7 +159,7 @@ final class MetricStore {
     Firestores.await(batch.commit());
   }
 
-  private Map<String, Object> labels(BucketKey key, String periodField, java.time.Duration retention) {
+  private Map<String, Object> labels(BucketKey key, String periodField, Duration retention) {
     Map<String, Object> labels = new HashMap<>();
     labels.put("service", key.service().wire());
     labels.put("metric", key.service().measure().wire());
@@ -171,7 +173,7 @@ final class MetricStore {
    * keys with no existing document are absent.
    */
   private Map<BucketKey, BucketStats> sumOf(Collection<BucketKey> keys,
-      java.util.function.Function<BucketKey, List<DocumentReference>> documents) {
+      Function<BucketKey, List<DocumentReference>> documents) {
     Map<String, BucketKey> byPath = new HashMap<>();
     List<DocumentReference> refs = new ArrayList<>();
     for (BucketKey key : keys) {

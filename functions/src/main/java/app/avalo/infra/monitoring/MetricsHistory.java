@@ -1,5 +1,6 @@
 package app.avalo.infra.monitoring;
 
+import java.util.Locale;
 import app.avalo.infra.platform.WireEnum;
 import app.avalo.infra.platform.Fields;
 import app.avalo.infra.platform.ApiException;
@@ -105,7 +106,7 @@ final class MetricsHistory {
           HealthSummary.number(rule.statistic().of(s, measure))));
     }
     String unit = q.metric() == Metric.FAILURE_RATE ? "ratio" : measure.unit();
-    return new Series(q.service().wire(), q.metric().wire(), unit, measure.unit(), resolution.name().toLowerCase(java.util.Locale.ROOT),
+    return new Series(q.service().wire(), q.metric().wire(), unit, measure.unit(), resolution.name().toLowerCase(Locale.ROOT),
         from, q.to(), new Threshold(rule.statistic().wire(), rule.threshold(), rule.severity().wire(), rule.enabled()),
         points);
   }

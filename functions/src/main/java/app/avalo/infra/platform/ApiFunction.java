@@ -1,5 +1,6 @@
 package app.avalo.infra.platform;
 
+import java.io.ByteArrayInputStream;
 import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
@@ -132,7 +133,7 @@ public abstract class ApiFunction implements HttpFunction {
     if (!type.startsWith("application/json")) {
       throw ApiException.invalidRequest("Content-Type must be application/json");
     }
-    return Json.parseStrict(new InputStreamReader(new java.io.ByteArrayInputStream(bytes), StandardCharsets.UTF_8));
+    return Json.parseStrict(new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8));
   }
 
   private static byte[] readLimited(InputStream in, int limit) throws IOException {

@@ -1,5 +1,6 @@
 package app.avalo.infra.platform;
 
+import java.io.StringReader;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.common.base.Suppliers;
 import com.google.gson.JsonElement;
@@ -144,7 +145,7 @@ public final class CloudTasksQueue implements TaskQueue {
 
   private static String errorMessage(String body) {
     try {
-      JsonElement tree = Json.parseStrict(new java.io.StringReader(body));
+      JsonElement tree = Json.parseStrict(new StringReader(body));
       if (tree.isJsonObject() && tree.getAsJsonObject().has("error")) {
         JsonObject error = tree.getAsJsonObject().getAsJsonObject("error");
         return (error.has("status") ? error.get("status").getAsString() + ": " : "")

@@ -1,5 +1,6 @@
 package app.avalo.infra.recovery;
 
+import java.util.Locale;
 import app.avalo.infra.platform.Firestores;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
@@ -156,13 +157,13 @@ final class BackupCatalog {
   }
 
   static String wire(State state) {
-    return state.name().toLowerCase(java.util.Locale.ROOT);
+    return state.name().toLowerCase(Locale.ROOT);
   }
 
   private static BackupRecord record(DocumentSnapshot doc) {
     BackupId id = BackupId.parse(doc.getId())
         .orElseThrow(() -> new IllegalStateException("backups/" + doc.getId() + " has no backup id"));
-    State state = State.valueOf(doc.getString("status").toUpperCase(java.util.Locale.ROOT));
+    State state = State.valueOf(doc.getString("status").toUpperCase(Locale.ROOT));
     return new BackupRecord(id, state,
         Firestores.instant(doc.getTimestamp("snapshotTime")),
         Firestores.instant(doc.getTimestamp("completedAt")),

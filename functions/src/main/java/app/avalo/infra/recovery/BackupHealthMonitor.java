@@ -1,5 +1,8 @@
 package app.avalo.infra.recovery;
 
+import com.google.gson.Gson;
+import com.google.gson.ToNumberPolicy;
+import java.util.Locale;
 import app.avalo.infra.platform.Alerts;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Firestores;
@@ -63,7 +66,7 @@ final class BackupHealthMonitor {
     }
 
     Alerts.Severity alertSeverity() {
-      return Alerts.Severity.valueOf(severity.toUpperCase(java.util.Locale.ROOT));
+      return Alerts.Severity.valueOf(severity.toUpperCase(Locale.ROOT));
     }
   }
 
@@ -226,6 +229,6 @@ final class BackupHealthMonitor {
   }
 
   /** Whole numbers stay longs (Gson's default would turn every number into a double). */
-  private static final com.google.gson.Gson PLAIN = Json.GSON.newBuilder()
-      .setObjectToNumberStrategy(com.google.gson.ToNumberPolicy.LONG_OR_DOUBLE).create();
+  private static final Gson PLAIN = Json.GSON.newBuilder()
+      .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create();
 }

@@ -1,5 +1,7 @@
 package app.avalo.infra.recovery;
 
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -36,10 +38,10 @@ record BackupId(BackupTier tier, Instant scheduledFor) {
       return Optional.empty();
     }
     try {
-      Instant at = java.time.LocalDateTime.parse(m.group(2), DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
+      Instant at = LocalDateTime.parse(m.group(2), DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
           .toInstant(ZoneOffset.UTC);
       return Optional.of(new BackupId(BackupTier.fromWire(m.group(1)), at));
-    } catch (java.time.DateTimeException e) {
+    } catch (DateTimeException e) {
       return Optional.empty();
     }
   }

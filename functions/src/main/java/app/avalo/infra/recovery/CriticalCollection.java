@@ -1,5 +1,6 @@
 package app.avalo.infra.recovery;
 
+import com.google.cloud.firestore.FieldPath;
 import com.google.cloud.firestore.DocumentSnapshot;
 import java.util.Arrays;
 import java.util.Optional;
@@ -55,7 +56,7 @@ enum CriticalCollection {
     if (ownerField == null) {
       return doc.getId();
     }
-    Object value = doc.get(com.google.cloud.firestore.FieldPath.of(ownerField));
+    Object value = doc.get(FieldPath.of(ownerField));
     return value instanceof String s && !s.isEmpty() ? s : null;
   }
 

@@ -1,5 +1,6 @@
 package app.avalo.infra.recovery;
 
+import java.util.function.Predicate;
 import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.Blob;
 import com.google.cloud.firestore.DocumentReference;
@@ -87,7 +88,7 @@ final class DocumentCodec {
    * Decodes a line, or returns null without decoding its fields when {@code wanted} rejects its
    * header (recovery skips every other entity's documents in a shard this way).
    */
-  static DocumentRecord readLine(String line, Firestore db, java.util.function.Predicate<Header> wanted) {
+  static DocumentRecord readLine(String line, Firestore db, Predicate<Header> wanted) {
     try (JsonReader json = new JsonReader(new StringReader(line))) {
       json.beginObject();
       String collection = null;

@@ -1,5 +1,6 @@
 package app.avalo.infra.scaling;
 
+import java.util.ArrayList;
 import app.avalo.infra.platform.WireEnum;
 import java.util.Arrays;
 import java.util.List;
@@ -59,7 +60,7 @@ public enum LogicalService implements WireEnum {
 
   /** The ids plus {@code all}, for functions that act on one service or every one. */
   public static List<String> idsOrAll() {
-    List<String> ids = new java.util.ArrayList<>(ids());
+    List<String> ids = new ArrayList<>(ids());
     ids.add(ALL);
     return ids;
   }

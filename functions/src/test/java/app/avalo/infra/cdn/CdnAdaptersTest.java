@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import com.google.api.Metric;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -234,7 +235,7 @@ class CdnAdaptersTest {
 
   private static TimeSeries series(String continent, String cacheResult, long value) {
     return TimeSeries.newBuilder()
-        .setMetric(com.google.api.Metric.newBuilder().putLabels("proxy_continent", continent)
+        .setMetric(Metric.newBuilder().putLabels("proxy_continent", continent)
             .putLabels("cache_result", cacheResult))
         .addPoints(Point.newBuilder().setValue(TypedValue.newBuilder().setInt64Value(value)))
         .build();

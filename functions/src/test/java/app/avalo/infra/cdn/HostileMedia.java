@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import java.util.Random;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -148,7 +149,7 @@ final class HostileMedia implements AutoCloseable {
         "-f", "lavfi", "-i", "sine=duration=4", "-t", "4", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
         "-movflags", "+faststart");
     byte[] b = MediaFixtures.read(clip);
-    java.util.Random noise = new java.util.Random(1);
+    Random noise = new Random(1);
     for (int i = indexOf(b, "mdat", 0) + 4; i < b.length; i++) {
       b[i] = (byte) noise.nextInt(256);
     }

@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import com.google.cloud.storage.BlobId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,7 +95,7 @@ class HostileMediaTest {
         if (!left.isEmpty()) {
           problems.add(label + ": objects left in Storage: " + left);
         }
-        t.storage.delete(com.google.cloud.storage.BlobId.of(CdnTestApp.bucketOf(path), path));
+        t.storage.delete(BlobId.of(CdnTestApp.bucketOf(path), path));
       }
     }
     assertEquals(corpus.items().size() * 7, attempts);

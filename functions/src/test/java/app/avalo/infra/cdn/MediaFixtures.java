@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import java.nio.ByteOrder;
 import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -176,7 +177,7 @@ final class MediaFixtures {
   /** The RIFF chunk ids of a WebP file ({@code VP8 }, {@code VP8X}, {@code ALPH}, {@code EXIF}, …). */
   static List<String> webpChunks(byte[] webp) {
     List<String> chunks = new ArrayList<>();
-    ByteBuffer b = ByteBuffer.wrap(webp).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = ByteBuffer.wrap(webp).order(ByteOrder.LITTLE_ENDIAN);
     int pos = 12;
     while (pos + 8 <= webp.length) {
       chunks.add(new String(webp, pos, 4, StandardCharsets.US_ASCII));
@@ -252,7 +253,7 @@ final class MediaFixtures {
   static String which(String binary) {
     for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
       Path candidate = Path.of(dir.isEmpty() ? "." : dir, binary);
-      if (java.nio.file.Files.isExecutable(candidate)) {
+      if (Files.isExecutable(candidate)) {
         return candidate.toAbsolutePath().toString();
       }
     }

@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import java.util.ArrayList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -241,7 +242,7 @@ class MetricsAndBandwidthTest {
   }
 
   private static List<String> formats(JsonObject result) {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     result.getAsJsonArray("sources").forEach(s -> out.add(s.getAsJsonObject().get("format").getAsString()));
     return out;
   }

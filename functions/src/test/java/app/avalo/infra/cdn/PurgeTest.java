@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -119,7 +120,7 @@ class PurgeTest {
         return new PurgeResult(name(), List.of("op-1"));
       }
     };
-    CdnTestApp failing = new CdnTestApp(java.util.Map.of(), broken);
+    CdnTestApp failing = new CdnTestApp(Map.of(), broken);
     var app = failing.app;
     String ok = "{\"confirm\":\"purge-all-cache\",\"reason\":\"retry\"}";
 

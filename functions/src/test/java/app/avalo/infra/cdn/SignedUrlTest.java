@@ -1,5 +1,7 @@
 package app.avalo.infra.cdn;
 
+import java.net.URLDecoder;
+import java.util.HashMap;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,11 +106,11 @@ class SignedUrlTest {
   /** The query of a URL as a map (test-side, independent of the verifier's parsing). */
   static final class LocalUrlSignerQuery {
     static Map<String, String> parse(URI url) {
-      Map<String, String> out = new java.util.HashMap<>();
+      Map<String, String> out = new HashMap<>();
       for (String pair : url.getRawQuery().split("&")) {
         String[] kv = pair.split("=", 2);
-        out.put(java.net.URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
-            java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+        out.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+            URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
       }
       return out;
     }

@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import org.junit.jupiter.api.Assertions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -179,7 +180,7 @@ class TakedownTest {
         Map.of("storagePrefix", AssetType.VIDEO.prefix(assetId, false))).isEmpty());
     assertEquals(200, takedown(admin, assetId).status());
 
-    var late = org.junit.jupiter.api.Assertions.assertThrows(app.avalo.infra.platform.ApiException.class,
+    var late = Assertions.assertThrows(app.avalo.infra.platform.ApiException.class,
         () -> store.saveReady(assetId, AssetType.VIDEO, user.uid(), Map.of(), List.of(), null));
     assertEquals(app.avalo.infra.platform.Status.NOT_FOUND, late.status());
     store.markFailed(assetId, "the job's own failure path");

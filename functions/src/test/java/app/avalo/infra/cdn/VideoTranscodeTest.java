@@ -1,5 +1,6 @@
 package app.avalo.infra.cdn;
 
+import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -286,7 +287,7 @@ class VideoTranscodeTest {
   }
 
   private static int indexOf(byte[] bytes, String ascii) {
-    byte[] needle = ascii.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] needle = ascii.getBytes(StandardCharsets.US_ASCII);
     outer:
     for (int i = 0; i + needle.length <= bytes.length; i++) {
       for (int j = 0; j < needle.length; j++) {

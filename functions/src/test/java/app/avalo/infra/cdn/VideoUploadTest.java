@@ -1,5 +1,8 @@
 package app.avalo.infra.cdn;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import javax.imageio.ImageIO;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -149,7 +152,7 @@ class VideoUploadTest {
     assertEquals(2, segmentsIn720);
     byte[] poster = t.object(prefix + "poster.jpg");
     assertEquals("jpeg", ImageUploadTest.sniff(poster));
-    java.awt.image.BufferedImage posterImage = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(poster));
+    BufferedImage posterImage = ImageIO.read(new ByteArrayInputStream(poster));
     assertEquals(1280, posterImage.getWidth());
     assertEquals(720, posterImage.getHeight());
     byte[] preview = t.object(prefix + "preview.webp");

@@ -1,5 +1,7 @@
 package app.avalo.infra.cost;
 
+import java.util.Map;
+import java.util.TreeMap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -161,7 +163,7 @@ class BudgetStateMachineTest {
     assertEquals("2026-01", section.get("period").getAsString());
     assertEquals(160_00, section.get("totalSpentMinor").getAsLong());
     assertEquals(0, section.get("abuseThrottledUsers").getAsLong());
-    java.util.Map<String, String> states = new java.util.TreeMap<>();
+    Map<String, String> states = new TreeMap<>();
     section.getAsJsonArray("services").forEach(s -> states.put(s.getAsJsonObject().get("service").getAsString(),
         s.getAsJsonObject().get("state").getAsString()));
     assertEquals("throttled", states.get("ai"));

@@ -1,5 +1,6 @@
 package app.avalo.infra.cost;
 
+import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -164,8 +165,8 @@ class MonthlyReportTest {
       assertFalse(exists("cost-reports/2026-01.csv"), "a CSV report uploaded by the failed run");
 
       proxy.restore();
-      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-      t.clock.advance(java.time.Duration.ofMinutes(10)); // the dead run's lease has expired by the retry
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      t.clock.advance(Duration.ofMinutes(10)); // the dead run's lease has expired by the retry
       while (true) {
         FakeExchange.Response retry = FakeExchange.post().body(body).send(new GenerateMonthlyReport(() -> throughProxy.app));
         if (retry.status() == 200 && "succeeded".equals(retry.json().get("outcome").getAsString())) {
@@ -174,7 +175,7 @@ class MonthlyReportTest {
         if (retry.status() == 200) {
           // "skipped": an attempt during the reconnect took the lease and then lost Firestore;
           // Cloud Scheduler's next retry comes after that lease has expired.
-          t.clock.advance(java.time.Duration.ofMinutes(10));
+          t.clock.advance(Duration.ofMinutes(10));
         }
         assertTrue(System.nanoTime() < deadline, "the retry never succeeded: " + retry.body());
         Thread.sleep(250);

@@ -1,5 +1,6 @@
 package app.avalo.infra.monitoring;
 
+import com.google.cloud.Timestamp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +32,7 @@ class AlertsApiTest {
     alerts.raise("recovery", "backup:daily:missed", Severity.INFO, "daily backup late", Map.of());
     h.clock.advance(Duration.ofMinutes(1));
     String monitoring = alerts.raise("monitoring", "chat:latency", Severity.CRITICAL, "chat slow",
-        Map.of("at", com.google.cloud.Timestamp.ofTimeSecondsAndNanos(1_772_445_600L, 0)));
+        Map.of("at", Timestamp.ofTimeSecondsAndNanos(1_772_445_600L, 0)));
     String resolved = alerts.raise("cost", "budget:cdn:90", Severity.CRITICAL, "CDN budget", Map.of());
     alerts.resolve("cost", "budget:cdn:90", "test", "done");
 

@@ -1,5 +1,6 @@
 package app.avalo.infra.monitoring;
 
+import java.util.Collections;
 import com.google.errorprone.annotations.FormatMethod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -98,7 +99,7 @@ final class MonitoringHarness {
   void sendLatency(ApiFunction function, int n, double latencyMs, boolean success) throws Exception {
     for (int sent = 0; sent < n; sent += SampleReader.MAX_BATCH) {
       int size = Math.min(SampleReader.MAX_BATCH, n - sent);
-      callPrivateOk(function, latencyBatch(java.util.Collections.nCopies(size, latencyMs), success));
+      callPrivateOk(function, latencyBatch(Collections.nCopies(size, latencyMs), success));
     }
   }
 

@@ -1,5 +1,6 @@
 package app.avalo.infra.platform;
 
+import org.junit.jupiter.api.Assertions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -49,7 +50,7 @@ class AlertsTest {
     assertEquals(true, closed.get("wasOpen"));
     assertEquals("handled", alert(id).getString("resolutionNote"));
     assertNotEquals(id, alerts.raise("cost", "budget:ai", Alerts.Severity.WARNING, "70%", Map.of()));
-    ApiException missing = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class,
+    ApiException missing = Assertions.assertThrows(ApiException.class,
         () -> alerts.resolveById("nope", "a", "n"));
     assertEquals(Status.NOT_FOUND, missing.status());
   }

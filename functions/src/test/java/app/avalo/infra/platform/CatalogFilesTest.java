@@ -1,5 +1,6 @@
 package app.avalo.infra.platform;
 
+import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -60,13 +61,13 @@ class CatalogFilesTest {
   @Test
   void staleFilesAreNamed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     Catalog catalog = TestFunctions.CATALOG;
-    assertEquals(java.util.List.of("scheduler.yaml", "docs/functions.md"), CatalogFiles.stale(dir, catalog));
+    assertEquals(List.of("scheduler.yaml", "docs/functions.md"), CatalogFiles.stale(dir, catalog));
     Files.createDirectories(dir.resolve("docs"));
     for (var file : CatalogFiles.generate(catalog).entrySet()) {
       Files.writeString(dir.resolve(file.getKey()), file.getValue());
     }
-    assertEquals(java.util.List.of(), CatalogFiles.stale(dir, catalog));
+    assertEquals(List.of(), CatalogFiles.stale(dir, catalog));
     Catalog changed = Catalog.parse(new StringReader(Files.readString(repoRoot().resolve("catalog.json"))));
-    assertEquals(java.util.List.of("scheduler.yaml", "docs/functions.md"), CatalogFiles.stale(dir, changed));
+    assertEquals(List.of("scheduler.yaml", "docs/functions.md"), CatalogFiles.stale(dir, changed));
   }
 }

@@ -1,5 +1,7 @@
 package app.avalo.infra.platform;
 
+import java.nio.file.Files;
+import java.security.cert.CertificateEncodingException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -305,10 +307,10 @@ class FirebaseTokenVerifierProductionTest {
     }
     if (p.exitValue() != 0) {
       throw new IOException("keytool failed (" + p.exitValue() + "): "
-          + java.nio.file.Files.readString(dir.resolve(alias + ".log")));
+          + Files.readString(dir.resolve(alias + ".log")));
     }
     KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = java.nio.file.Files.newInputStream(store)) {
+    try (InputStream in = Files.newInputStream(store)) {
       ks.load(in, "changeit".toCharArray());
     }
     return new SigningKey((PrivateKey) ks.getKey(alias, "changeit".toCharArray()),
@@ -320,7 +322,7 @@ class FirebaseTokenVerifierProductionTest {
       return "-----BEGIN CERTIFICATE-----\n"
           + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
           + "\n-----END CERTIFICATE-----\n";
-    } catch (java.security.cert.CertificateEncodingException e) {
+    } catch (CertificateEncodingException e) {
       throw new IllegalStateException(e);
     }
   }

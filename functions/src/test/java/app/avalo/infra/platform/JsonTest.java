@@ -1,5 +1,6 @@
 package app.avalo.infra.platform;
 
+import java.time.Instant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -26,6 +27,6 @@ class JsonTest {
 
   @Test
   void instantsAreWrittenAsIsoStrings() {
-    assertEquals("\"2026-11-27T06:00:00Z\"", Json.write(java.time.Instant.parse("2026-11-27T06:00:00Z")));
+    assertEquals("\"2026-11-27T06:00:00Z\"", Json.write(Instant.parse("2026-11-27T06:00:00Z")));
   }
 }

@@ -1,5 +1,7 @@
 package app.avalo.infra.recovery;
 
+import java.io.ByteArrayInputStream;
+import java.util.zip.GZIPInputStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -219,7 +221,7 @@ class BackupFaultsTest {
   }
 
   private static byte[] ungzip(byte[] bytes) throws IOException {
-    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+    try (var in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
       return in.readAllBytes();
     }
   }

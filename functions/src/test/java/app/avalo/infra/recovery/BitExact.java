@@ -1,5 +1,9 @@
 package app.avalo.infra.recovery;
 
+import com.google.cloud.firestore.Firestore;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.TreeSet;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -74,7 +78,7 @@ final class BitExact {
       }
       case Map<?, ?> map -> {
         Map<?, ?> a = (Map<?, ?>) actual;
-        assertEquals(new java.util.TreeSet<>(map.keySet()), new java.util.TreeSet<>(a.keySet()), path + ": keys");
+        assertEquals(new TreeSet<>(map.keySet()), new TreeSet<>(a.keySet()), path + ": keys");
         for (Map.Entry<?, ?> e : map.entrySet()) {
           assertSame(e.getValue(), a.get(e.getKey()), path + "." + e.getKey());
         }
@@ -90,15 +94,15 @@ final class BitExact {
    * encoders. (The npm emulator refuses int64 beyond ±2^53 and stores a geo point's -0.0 as 0.0;
    * {@link #beyondTheEmulator()} is checked through the codec alone.)
    */
-  static Map<String, Object> everyStorableType(com.google.cloud.firestore.Firestore db) {
+  static Map<String, Object> everyStorableType(Firestore db) {
     byte[] allBytes = new byte[256];
     for (int i = 0; i < 256; i++) {
       allBytes[i] = (byte) i;
     }
-    Map<String, Object> nested = new java.util.LinkedHashMap<>();
-    nested.put("list", java.util.Arrays.asList(1L, "two", null, List.of(), Map.of(), List.of(List.of(3.5))));
+    Map<String, Object> nested = new LinkedHashMap<>();
+    nested.put("list", Arrays.asList(1L, "two", null, List.of(), Map.of(), List.of(List.of(3.5))));
     nested.put("deeper", Map.of("a", Map.of("b", Map.of("c", true))));
-    Map<String, Object> doc = new java.util.LinkedHashMap<>();
+    Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("userId", "u-every");
     doc.put("nothing", null);
     doc.put("yes", true);

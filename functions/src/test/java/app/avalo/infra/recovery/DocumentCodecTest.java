@@ -1,5 +1,7 @@
 package app.avalo.infra.recovery;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import app.avalo.infra.platform.Sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -94,8 +96,8 @@ class DocumentCodecTest {
     assertEquals(0, Partitioner.partitionOf(null, 64));
     int p = Partitioner.partitionOf("user-42", 64);
     assertEquals(p, Partitioner.partitionOf("user-42", 64));
-    assertEquals(Integer.remainderUnsigned(java.nio.ByteBuffer.wrap(Sha256.digest()
-        .digest("user-42".getBytes(java.nio.charset.StandardCharsets.UTF_8))).getInt(), 64), p);
+    assertEquals(Integer.remainderUnsigned(ByteBuffer.wrap(Sha256.digest()
+        .digest("user-42".getBytes(StandardCharsets.UTF_8))).getInt(), 64), p);
     assertEquals(1, Partitioner.partitionsFor(0, 2000, 256));
     assertEquals(1, Partitioner.partitionsFor(2000, 2000, 256));
     assertEquals(2, Partitioner.partitionsFor(2001, 2000, 256));

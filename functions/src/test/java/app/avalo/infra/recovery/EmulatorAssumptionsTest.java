@@ -1,5 +1,6 @@
 package app.avalo.infra.recovery;
 
+import com.google.cloud.firestore.SetOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import app.avalo.infra.platform.Firestores;
@@ -33,7 +34,7 @@ class EmulatorAssumptionsTest {
     DocumentReference doc = db.collection("wallet").document("u2");
     Firestores.await(doc.set(Map.of("a", 1L, "b", 1L)));
     Firestores.await(doc.update("a", 2L));
-    Firestores.await(doc.set(Map.of("c", 3L), com.google.cloud.firestore.SetOptions.merge()));
+    Firestores.await(doc.set(Map.of("c", 3L), SetOptions.merge()));
     assertEquals(Map.of("a", 2L, "b", 1L, "c", 3L), Firestores.await(doc.get()).getData());
   }
 }

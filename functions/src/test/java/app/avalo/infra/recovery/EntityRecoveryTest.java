@@ -1,5 +1,7 @@
 package app.avalo.infra.recovery;
 
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,8 +94,8 @@ class EntityRecoveryTest {
     chat("chat-slow", 1);
     world.hourlyBackupNow();
     // Each look at the monotonic clock sees 11 s pass: start to end is over the chat's 10 s.
-    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
-    var slow = world.newApp(java.util.function.UnaryOperator.identity(), () -> nanos.addAndGet(11_000_000_000L));
+    AtomicLong nanos = new AtomicLong();
+    var slow = world.newApp(UnaryOperator.identity(), () -> nanos.addAndGet(11_000_000_000L));
 
     JsonObject result = RecoveryFixture.ok(RecoveryFixture.callAsAdmin(new RecoverChat(() -> slow),
         "{\"chatId\": \"chat-slow\"}"));

@@ -1,5 +1,7 @@
 package app.avalo.infra.recovery;
 
+import com.google.cloud.storage.BlobInfo;
+import java.util.function.LongSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import app.avalo.infra.platform.ApiFunction;
@@ -59,7 +61,7 @@ final class RecoveryFixture {
   }
 
   /** … and measuring elapsed time with {@code nanoTime}. */
-  App newApp(UnaryOperator<ShardSink> sinkDecorator, java.util.function.LongSupplier nanoTime) {
+  App newApp(UnaryOperator<ShardSink> sinkDecorator, LongSupplier nanoTime) {
     App created = App.builder(env).firestore(db).storage(storage).clock(clock).build();
     created.module(RecoveryModule.class, a -> new RecoveryModule(a, sinkDecorator, nanoTime));
     return created;
@@ -169,7 +171,7 @@ final class RecoveryFixture {
   }
 
   void overwrite(String object, byte[] bytes) {
-    storage.create(com.google.cloud.storage.BlobInfo.newBuilder(BlobId.of(BUCKET, object)).build(), bytes);
+    storage.create(BlobInfo.newBuilder(BlobId.of(BUCKET, object)).build(), bytes);
   }
 
   Manifest manifest(String backupId) {

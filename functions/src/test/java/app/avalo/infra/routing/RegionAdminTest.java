@@ -1,5 +1,6 @@
 package app.avalo.infra.routing;
 
+import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -124,7 +125,7 @@ class RegionAdminTest {
     assertFalse(again.get("cleared").getAsBoolean(), "clearing twice is harmless");
     var types = Firestores.await(kit.db.collection(RegionStore.EVENTS).whereEqualTo("regionId", "US").get())
         .getDocuments().stream().map(d -> d.getString("type")).sorted().toList();
-    assertEquals(java.util.List.of("draining-cleared", "draining-started"), types);
+    assertEquals(List.of("draining-cleared", "draining-started"), types);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package app.avalo.infra.routing;
 
+import java.util.HashMap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -162,7 +163,7 @@ class RegionHealthRunTest {
 
   @Test
   void steadyStateWritesOnlyTheHeartbeat() throws Exception {
-    Map<String, String> env = new java.util.HashMap<>(ENV);
+    Map<String, String> env = new HashMap<>(ENV);
     env.put("ROUTING_HEARTBEAT_SECONDS", "300");
     kit(env);
     JsonObject first = runJob();

@@ -1,5 +1,6 @@
 package app.avalo.infra.routing;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.nio.charset.StandardCharsets;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -31,8 +32,8 @@ final class RegionHealthServer implements AutoCloseable {
   });
   private final Map<String, Mode> modes = new ConcurrentHashMap<>();
   private final List<Hit> hits = new CopyOnWriteArrayList<>();
-  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicInteger mostInFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger mostInFlight = new AtomicInteger();
   private volatile long slowMillis = 300;
   private volatile long hangMillis = 5_000;
 

@@ -1,5 +1,6 @@
 package app.avalo.infra.scaling;
 
+import java.util.Comparator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -168,7 +169,7 @@ class ScalingFunctionsTest {
     assertEquals(24, seen.size());
     assertEquals(5, pages);
     List<String> sorted = new ArrayList<>(order);
-    sorted.sort(java.util.Comparator.reverseOrder());
+    sorted.sort(Comparator.reverseOrder());
     assertEquals(sorted, order);
 
     JsonObject wallet = history("{\"service\":\"wallet\",\"from\":\"2026-03-02T10:02:00Z\","

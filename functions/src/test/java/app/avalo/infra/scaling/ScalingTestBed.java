@@ -1,5 +1,6 @@
 package app.avalo.infra.scaling;
 
+import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import app.avalo.infra.platform.App;
@@ -58,7 +59,7 @@ final class ScalingTestBed {
 
   /** Calls updateMetrics (private, plain JSON) and insists on success. */
   void report(String service, double cpu, long instances, double rps) throws Exception {
-    FakeExchange.Response r = FakeExchange.post().body(String.format(java.util.Locale.ROOT,
+    FakeExchange.Response r = FakeExchange.post().body(String.format(Locale.ROOT,
         "{\"service\":\"%s\",\"cpu\":%s,\"memory\":0.5,\"rps\":%s,\"instances\":%d}", service, cpu, rps, instances))
         .send(new UpdateMetrics(() -> app));
     assertEquals(200, r.status(), r.body());

@@ -1,5 +1,7 @@
 package app.avalo.infra.scaling;
 
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -33,9 +35,9 @@ class ViralTrafficTest {
    * would call every afternoon viral.
    */
   static double normalTraffic(Instant t) {
-    double hour = t.atZone(java.time.ZoneOffset.UTC).getHour() + t.atZone(java.time.ZoneOffset.UTC).getMinute() / 60.0;
+    double hour = t.atZone(ZoneOffset.UTC).getHour() + t.atZone(ZoneOffset.UTC).getMinute() / 60.0;
     double daily = 20 + 140 * (1 - Math.cos(2 * Math.PI * (hour - 4) / 24)) / 2;
-    int dow = t.atZone(java.time.ZoneOffset.UTC).getDayOfWeek().getValue();
+    int dow = t.atZone(ZoneOffset.UTC).getDayOfWeek().getValue();
     return daily * (dow >= 6 ? 1.4 : 1.0);
   }
 
@@ -108,7 +110,7 @@ class ViralTrafficTest {
       double rps = minute.isBefore(surge) ? 50 : 300;
       minutes.add(new MinuteBucket(minute, 6, 0.5, 0.5, rps, 4, minute.plusSeconds(50), 4));
     }
-    List<HourBucket> oneWeek = new ArrayList<>(java.util.Arrays.asList(new HourBucket(now, 10, 500), null, null, null));
+    List<HourBucket> oneWeek = new ArrayList<>(Arrays.asList(new HourBucket(now, 10, 500), null, null, null));
     Assessment a = ViralTrafficDetector.assess(now, oneWeek, minutes, CONFIG);
     assertEquals("trailing-hour", a.baseline().source());
     assertEquals(50, a.baseline().rps(), 1e-9);

@@ -1,5 +1,6 @@
 package app.avalo.infra.testing;
 
+import com.google.cloud.firestore.TransactionOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -82,7 +83,7 @@ class EmulatorSemanticsTest {
         long n = tx.get(doc).get().getLong("n");
         tx.update(doc, "n", n + 1);
         return null;
-      }, com.google.cloud.firestore.TransactionOptions.createReadWriteOptionsBuilder().setNumberOfAttempts(50).build()))));
+      }, TransactionOptions.createReadWriteOptionsBuilder().setNumberOfAttempts(50).build()))));
     }
     for (Future<?> f : futures) {
       f.get();

@@ -1,5 +1,11 @@
 package app.avalo.infra.testing;
 
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import app.avalo.infra.platform.App;
@@ -39,11 +45,11 @@ public final class Emulators {
           + "(localstack/emulators), not an external one");
     }
     try {
-      var response = java.net.http.HttpClient.newHttpClient().send(
-          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + stats + "/stats")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
-      return com.google.gson.JsonParser.parseString(response.body()).getAsJsonObject().get("writes").getAsLong();
-    } catch (java.io.IOException e) {
+      var response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://" + stats + "/stats")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return JsonParser.parseString(response.body()).getAsJsonObject().get("writes").getAsLong();
+    } catch (IOException e) {
       throw new IllegalStateException("emulator stats unreachable at " + stats, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

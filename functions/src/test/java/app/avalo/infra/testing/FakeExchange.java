@@ -1,5 +1,6 @@
 package app.avalo.infra.testing;
 
+import java.io.IOException;
 import app.avalo.infra.platform.Json;
 import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
@@ -215,7 +216,7 @@ public final class FakeExchange {
       return writer;
     }
 
-    void flush() throws java.io.IOException {
+    void flush() throws IOException {
       if (writer != null) {
         writer.flush();
       }

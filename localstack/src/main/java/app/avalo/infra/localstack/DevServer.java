@@ -1,5 +1,8 @@
 package app.avalo.infra.localstack;
 
+import java.time.Duration;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import app.avalo.infra.localstack.seed.DemoSeed;
 import app.avalo.infra.localstack.seed.DemoSeeds;
 import app.avalo.infra.localstack.seed.SeedContext;
@@ -89,8 +92,8 @@ public final class DevServer implements AutoCloseable {
     env.putIfAbsent("TASKS_TARGET_BASE_URL", baseUrl);
     cloudTasks.queue(env.getOrDefault("VIDEO_TRANSCODE_QUEUE", "video-transcode"), new LocalCloudTasks.RetryConfig(
         Integer.parseInt(env.getOrDefault("VIDEO_TRANSCODE_MAX_ATTEMPTS", "5")),
-        java.time.Duration.ofMillis(Long.parseLong(env.getOrDefault("LOCAL_TASKS_MIN_BACKOFF_MS", "1000"))),
-        java.time.Duration.ofMillis(Long.parseLong(env.getOrDefault("LOCAL_TASKS_MAX_BACKOFF_MS", "30000"))), 4));
+        Duration.ofMillis(Long.parseLong(env.getOrDefault("LOCAL_TASKS_MIN_BACKOFF_MS", "1000"))),
+        Duration.ofMillis(Long.parseLong(env.getOrDefault("LOCAL_TASKS_MAX_BACKOFF_MS", "30000"))), 4));
     Storage storage = LocalStorageHelper.getOptions().getService();
     App.Builder builder = App.builder(env).storage(storage);
     if (options.catalog() != null) {
@@ -152,9 +155,9 @@ public final class DevServer implements AutoCloseable {
    * server hosts private functions without IAM in front, so it must only be reachable locally.
    */
   private static void bindToLoopback(Invoker invoker, int port) throws Exception {
-    org.eclipse.jetty.server.Server jetty = jetty(invoker);
+    Server jetty = jetty(invoker);
     for (var connector : jetty.getConnectors()) {
-      if (connector instanceof org.eclipse.jetty.server.ServerConnector c) {
+      if (connector instanceof ServerConnector c) {
         c.stop();
         c.setHost("127.0.0.1");
         c.setPort(port);
@@ -168,18 +171,18 @@ public final class DevServer implements AutoCloseable {
    * where the dashboard lives at {@code /} as it does on Firebase Hosting.
    */
   public void alsoListenOn(int port) throws Exception {
-    org.eclipse.jetty.server.Server jetty = jetty(invoker);
-    org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(jetty);
+    Server jetty = jetty(invoker);
+    ServerConnector connector = new ServerConnector(jetty);
     connector.setHost("127.0.0.1");
     connector.setPort(port);
     jetty.addConnector(connector);
     connector.start();
   }
 
-  private static org.eclipse.jetty.server.Server jetty(Invoker invoker) throws ReflectiveOperationException {
+  private static Server jetty(Invoker invoker) throws ReflectiveOperationException {
     Field serverField = Invoker.class.getDeclaredField("server");
     serverField.setAccessible(true);
-    return (org.eclipse.jetty.server.Server) serverField.get(invoker);
+    return (Server) serverField.get(invoker);
   }
 
   /** Seeds every domain's demo data ({@link DemoSeeds}); idempotent. */

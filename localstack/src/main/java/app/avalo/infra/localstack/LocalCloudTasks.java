@@ -1,5 +1,7 @@
 package app.avalo.infra.localstack;
 
+import java.util.Collections;
+import java.util.UUID;
 import java.net.InetAddress;
 import app.avalo.infra.platform.Json;
 import app.avalo.infra.platform.Log;
@@ -136,7 +138,7 @@ public final class LocalCloudTasks implements AutoCloseable {
   });
   private final Map<String, RetryConfig> queues = new ConcurrentHashMap<>();
   private final Map<String, Task> tasks = new ConcurrentHashMap<>();
-  private final List<String> creates = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<String> creates = Collections.synchronizedList(new ArrayList<>());
 
   private LocalCloudTasks(HttpServer server) {
     this.server = server;
@@ -236,7 +238,7 @@ public final class LocalCloudTasks implements AutoCloseable {
       return;
     }
     String name = task.has("name") ? task.get("name").getAsString()
-        : parent + "/tasks/" + java.util.UUID.randomUUID().toString().replace("-", "");
+        : parent + "/tasks/" + UUID.randomUUID().toString().replace("-", "");
     String prefix = parent + "/tasks/";
     if (!name.startsWith(prefix) || !TASK_ID.matcher(name.substring(prefix.length())).matches()) {
       creates.add("400 " + name);

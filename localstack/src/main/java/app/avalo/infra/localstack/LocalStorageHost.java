@@ -1,5 +1,7 @@
 package app.avalo.infra.localstack;
 
+import java.io.StringReader;
+import java.util.stream.Collectors;
 import app.avalo.infra.cdn.CdnConfig;
 import app.avalo.infra.cdn.CdnModule;
 import app.avalo.infra.cdn.LocalUrlSigner;
@@ -177,7 +179,7 @@ final class LocalStorageHost {
     answer.put("md5Hash", blob.getMd5());
     answer.put("contentEncoding", "identity");
     answer.put("metadata", custom.entrySet().stream().filter(e -> !e.getKey().startsWith("firebaseStorage"))
-        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     answer.put("downloadTokens", custom.get("firebaseStorageDownloadTokens"));
     DevRouter.sendJson(response, 200, answer);
   }
@@ -256,7 +258,7 @@ final class LocalStorageHost {
       if (metaHeadersEnd < 0 || metaEnd < 0 || dataHeadersEnd < 0 || dataEnd < 0) {
         throw new IllegalArgumentException("expected a metadata part and a data part");
       }
-      JsonElement meta = Json.parseStrict(new java.io.StringReader(
+      JsonElement meta = Json.parseStrict(new StringReader(
           new String(body, metaHeadersEnd + 4, metaEnd - metaHeadersEnd - 4, StandardCharsets.UTF_8)));
       if (!meta.isJsonObject()) {
         throw new IllegalArgumentException("the metadata part is not a JSON object");

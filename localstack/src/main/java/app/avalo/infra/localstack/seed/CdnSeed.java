@@ -1,5 +1,6 @@
 package app.avalo.infra.localstack.seed;
 
+import java.time.ZoneOffset;
 import app.avalo.infra.cdn.CdnCollections;
 import app.avalo.infra.cdn.CdnModule;
 import app.avalo.infra.cdn.EgressRecorder;
@@ -97,7 +98,7 @@ public final class CdnSeed implements DemoSeed {
   private static void recordEgress(EgressRecorder recorder, Instant hourEnd) {
     for (int h = HOURS; h >= 1; h--) {
       Instant hour = hourEnd.minus(Duration.ofHours(h));
-      double curve = 0.6 + 0.4 * Math.sin(2 * Math.PI * hour.atZone(java.time.ZoneOffset.UTC).getHour() / 24.0);
+      double curve = 0.6 + 0.4 * Math.sin(2 * Math.PI * hour.atZone(ZoneOffset.UTC).getHour() / 24.0);
       for (int r = 0; r < REGIONS.size(); r++) {
         double regionShare = new double[] {0.55, 0.3, 0.15}[r];
         for (Map.Entry<String, long[]> t : TRAFFIC.entrySet()) {

@@ -1,5 +1,6 @@
 package app.avalo.infra.localstack.seed;
 
+import java.util.List;
 import app.avalo.infra.cost.BillingPeriod;
 import app.avalo.infra.cost.CostLedger;
 import app.avalo.infra.cost.CostMetrics;
@@ -83,7 +84,7 @@ public final class CostSeed implements DemoSeed {
         batch.set(db.collection(CostMetrics.USERS).document(id), doc);
       } else if (i < 180) {
         doc.put("createdAt", Firestores.timestamp(at));
-        doc.put("members", java.util.List.of(String.format("demo-user-%02d", i % USERS),
+        doc.put("members", List.of(String.format("demo-user-%02d", i % USERS),
             String.format("demo-user-%02d", (i * 7) % USERS)));
         batch.set(db.collection(CostMetrics.CHATS).document("demo-" + tag + "-chat-" + i), doc);
       } else if (i < 240) {
