@@ -1,5 +1,6 @@
 package app.avalo.infra.platform;
 
+import org.junit.jupiter.api.io.TempDir;
 import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,7 +60,7 @@ class CatalogFilesTest {
   }
 
   @Test
-  void staleFilesAreNamed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+  void staleFilesAreNamed(@TempDir Path dir) throws Exception {
     Catalog catalog = TestFunctions.CATALOG;
     assertEquals(List.of("scheduler.yaml", "docs/functions.md"), CatalogFiles.stale(dir, catalog));
     Files.createDirectories(dir.resolve("docs"));
