@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Backup export rate at two data sizes, and recoverWallet at both: recovery reads one partition,
- * so its time should stay flat while the backup grows tenfold.
+ * Backup export rate at two data sizes, and recoverWallet at both: recovery reads one partition, so
+ * its time should stay flat while the backup grows tenfold.
  */
 final class BackupScenario {
   private static final int USERS = 1000;
@@ -31,7 +31,8 @@ final class BackupScenario {
       written = fill(db, written, target);
       scheduled = scheduled.plusSeconds(3600);
       long t0 = System.nanoTime();
-      String backup = bench.ok("createHourlyBackup", "{\"scheduledFor\":\"" + scheduled + "\"}", null);
+      String backup =
+          bench.ok("createHourlyBackup", "{\"scheduledFor\":\"" + scheduled + "\"}", null);
       double seconds = (System.nanoTime() - t0) / 1e9;
       JsonObject outcome = Json.parseStrict(backup).getAsJsonObject();
       if (!"succeeded".equals(outcome.get("outcome").getAsString())) {
@@ -42,48 +43,106 @@ final class BackupScenario {
       int trials = 3;
       for (int i = 0; i < trials; i++) {
         long r0 = System.nanoTime();
-        String answer = bench.ok("recoverWallet", "{\"data\":{\"userId\":\"bench-user-" + (17 + i * 101) + "\"}}",
-            bench.adminToken());
+        String answer =
+            bench.ok(
+                "recoverWallet",
+                "{\"data\":{\"userId\":\"bench-user-" + (17 + i * 101) + "\"}}",
+                bench.adminToken());
         wallMs += (System.nanoTime() - r0) / 1e6;
-        reportedMs += Json.parseStrict(answer).getAsJsonObject().getAsJsonObject("result").get("elapsedMs").getAsDouble();
+        reportedMs +=
+            Json.parseStrict(answer)
+                .getAsJsonObject()
+                .getAsJsonObject("result")
+                .get("elapsedMs")
+                .getAsDouble();
       }
       // The live state of a wallet comes from a query; the npm emulator answers it by scanning
       // the whole collection (it has no indexes), real Firestore from an index. Measured apart.
       double queryMs = 0;
       for (int i = 0; i < trials; i++) {
         long q0 = System.nanoTime();
-        Firestores.await(db.collection("walletTransactions").whereEqualTo("userId", "bench-user-" + (17 + i * 101)).get());
+        Firestores.await(
+            db.collection("walletTransactions")
+                .whereEqualTo("userId", "bench-user-" + (17 + i * 101))
+                .get());
         queryMs += (System.nanoTime() - q0) / 1e6;
       }
       String size = String.format("%,d documents", target);
-      bench.report().row("backup (hourly), " + size, "export rate", Report.rate(target / seconds, "docs"),
-          "", "", "", "");
-      bench.report().row("recoverWallet, backup of " + size, "mean time (wall / reported), " + trials + " wallets",
-          Report.ms(wallMs / trials) + " / " + Report.ms(reportedMs / trials), "", "",
-          "≪ 30 s SLA", Report.verdict(wallMs / trials < 30_000));
-      bench.report().row("recoverWallet, backup of " + size, "of which: the live-state query on the emulator (full scan)",
-          Report.ms(queryMs / trials), "", "", "", "");
-      raw.put(Integer.toString(target), Map.of("backupSeconds", seconds, "recoverWallMs", wallMs / trials,
-          "liveQueryMs", queryMs / trials,
-          "recoverReportedMs", reportedMs / trials, "summary", outcome.get("summary").toString()));
+      bench
+          .report()
+          .row(
+              "backup (hourly), " + size,
+              "export rate",
+              Report.rate(target / seconds, "docs"),
+              "",
+              "",
+              "",
+              "");
+      bench
+          .report()
+          .row(
+              "recoverWallet, backup of " + size,
+              "mean time (wall / reported), " + trials + " wallets",
+              Report.ms(wallMs / trials) + " / " + Report.ms(reportedMs / trials),
+              "",
+              "",
+              "≪ 30 s SLA",
+              Report.verdict(wallMs / trials < 30_000));
+      bench
+          .report()
+          .row(
+              "recoverWallet, backup of " + size,
+              "of which: the live-state query on the emulator (full scan)",
+              Report.ms(queryMs / trials),
+              "",
+              "",
+              "",
+              "");
+      raw.put(
+          Integer.toString(target),
+          Map.of(
+              "backupSeconds",
+              seconds,
+              "recoverWallMs",
+              wallMs / trials,
+              "liveQueryMs",
+              queryMs / trials,
+              "recoverReportedMs",
+              reportedMs / trials,
+              "summary",
+              outcome.get("summary").toString()));
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> a = (Map<String, Object>) raw.get(Integer.toString(small));
     @SuppressWarnings("unchecked")
     Map<String, Object> b = (Map<String, Object>) raw.get(Integer.toString(large));
     double whole = (double) b.get("recoverWallMs") / (double) a.get("recoverWallMs");
-    double excluding = ((double) b.get("recoverWallMs") - (double) b.get("liveQueryMs"))
-        / ((double) a.get("recoverWallMs") - (double) a.get("liveQueryMs"));
-    bench.report().row("recoverWallet, " + small / 1000 + "k → " + large / 1000 + "k documents",
-        "time growth, whole / excluding the emulator's live-state query", Report.times(whole) + " / " + Report.times(excluding),
-        "", "", "flat (≤ 2×) excluding the scan", Report.verdict(excluding <= 2));
-    bench.report().note("recoverWallet reads one backup shard per collection whatever the backup's size; the live "
-        + "state it diffs against comes from a query (walletTransactions where userId ==), which the npm emulator "
-        + "answers by scanning the collection (no indexes) and real Firestore from an index.");
+    double excluding =
+        ((double) b.get("recoverWallMs") - (double) b.get("liveQueryMs"))
+            / ((double) a.get("recoverWallMs") - (double) a.get("liveQueryMs"));
+    bench
+        .report()
+        .row(
+            "recoverWallet, " + small / 1000 + "k → " + large / 1000 + "k documents",
+            "time growth, whole / excluding the emulator's live-state query",
+            Report.times(whole) + " / " + Report.times(excluding),
+            "",
+            "",
+            "flat (≤ 2×) excluding the scan",
+            Report.verdict(excluding <= 2));
+    bench
+        .report()
+        .note(
+            "recoverWallet reads one backup shard per collection whatever the backup's size; the live "
+                + "state it diffs against comes from a query (walletTransactions where userId ==), which the npm emulator "
+                + "answers by scanning the collection (no indexes) and real Firestore from an index.");
     bench.report().raw("backups", raw);
   }
 
-  /** Adds documents until {@code target} exist: per user a wallet and a users doc, the rest transactions. */
+  /**
+   * Adds documents until {@code target} exist: per user a wallet and a users doc, the rest
+   * transactions.
+   */
   private static int fill(Firestore db, int from, int target) {
     WriteBatch batch = db.batch();
     int inBatch = 0;

@@ -9,18 +9,26 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** What every scenario gets: the running dev server, tokens, an HTTP client and the report. */
-record Bench(DevServer server, String userToken, String adminToken, HttpClient http, Report report, boolean quick) {
+record Bench(
+    DevServer server,
+    String userToken,
+    String adminToken,
+    HttpClient http,
+    Report report,
+    boolean quick) {
 
   /** Measurement length, shortened by --quick (for checking the harness, not for numbers). */
   Duration measure(Duration full) {
     return quick ? Duration.ofMillis(Math.max(1000, full.toMillis() / 10)) : full;
   }
 
-  HttpResponse<String> post(String function, String body, String token) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/" + function))
-        .timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+  HttpResponse<String> post(String function, String body, String token)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/" + function))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }

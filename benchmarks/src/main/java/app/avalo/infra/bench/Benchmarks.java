@@ -52,21 +52,31 @@ public final class Benchmarks {
         case "--repo-root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
         case "--only" -> only.addAll(List.of(args[++i].split(",")));
         case "--quick" -> quick = true;
-        default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + " (options: --only NAME[,NAME], --quick, --repo-root DIR); benchmarks: " + scenarios().keySet());
+        default ->
+            throw new IllegalArgumentException(
+                "unknown option "
+                    + args[i]
+                    + " (options: --only NAME[,NAME], --quick, --repo-root DIR); benchmarks: "
+                    + scenarios().keySet());
       }
     }
     Map<String, Scenario> scenarios = scenarios();
     for (String name : only) {
       if (!scenarios.containsKey(name)) {
-        throw new IllegalArgumentException("no benchmark " + name + "; there are " + scenarios.keySet());
+        throw new IllegalArgumentException(
+            "no benchmark " + name + "; there are " + scenarios.keySet());
       }
     }
     String catalogJson = Files.readString(root.resolve("catalog.json"));
-    Catalog catalog = Catalog.parse(new StringReader(catalogJson.replaceFirst("\"functions\": \\[",
-        "\"functions\": [\n    {\"name\": \"getRoutingUncached\", \"entryPoint\": \"" + GetRoutingUncached.class.getName()
-            + "\", \"kind\": \"callable\", \"access\": \"user\", \"memory\": \"256Mi\", \"timeoutSeconds\": 30,"
-            + " \"description\": \"benchmark baseline: getRouting reading region state on every call\"},")));
+    Catalog catalog =
+        Catalog.parse(
+            new StringReader(
+                catalogJson.replaceFirst(
+                    "\"functions\": \\[",
+                    "\"functions\": [\n    {\"name\": \"getRoutingUncached\", \"entryPoint\": \""
+                        + GetRoutingUncached.class.getName()
+                        + "\", \"kind\": \"callable\", \"access\": \"user\", \"memory\": \"256Mi\", \"timeoutSeconds\": 30,"
+                        + " \"description\": \"benchmark baseline: getRouting reading region state on every call\"},")));
     Map<String, String> env = new LinkedHashMap<>(System.getenv());
     env.put("MONITORING_BUCKET_SHARDS", Integer.toString(IngestionScenario.SHARDS));
     env.put("IMAGE_AVIF_ENABLED", "false");
@@ -75,10 +85,16 @@ public final class Benchmarks {
     Report report = new Report();
     try {
       var config = server.app().config();
-      AuthEmulatorClient auth = new AuthEmulatorClient(config.authEmulatorHost(), config.projectId());
-      String user = auth.ensureAccount(DevServer.DEMO_USER_EMAIL, DevServer.DEMO_USER_PASSWORD, false).idToken();
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5)).build();
+      AuthEmulatorClient auth =
+          new AuthEmulatorClient(config.authEmulatorHost(), config.projectId());
+      String user =
+          auth.ensureAccount(DevServer.DEMO_USER_EMAIL, DevServer.DEMO_USER_PASSWORD, false)
+              .idToken();
+      HttpClient http =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(5))
+              .build();
       Bench bench = new Bench(server, user, server.adminToken(), http, report, quick);
       bench.ok("initializeRegions", "{\"data\":{}}", server.adminToken());
       for (var e : scenarios.entrySet()) {
@@ -90,17 +106,31 @@ public final class Benchmarks {
           e.getValue().run(bench);
         } catch (Exception | AssertionError ex) {
           failed.add(e.getKey());
-          report.row(e.getKey(), "FAILED", ex.getClass().getSimpleName() + ": " + ex.getMessage(), "", "", "", "failed");
+          report.row(
+              e.getKey(),
+              "FAILED",
+              ex.getClass().getSimpleName() + ": " + ex.getMessage(),
+              "",
+              "",
+              "",
+              "failed");
           ex.printStackTrace();
         }
       }
     } finally {
       server.close();
     }
-    String command = "bin/bench" + (only.isEmpty() ? "" : " --only " + String.join(",", only)) + (quick ? " --quick" : "");
+    String command =
+        "bin/bench"
+            + (only.isEmpty() ? "" : " --only " + String.join(",", only))
+            + (quick ? " --quick" : "");
     // Only a full run replaces BENCHMARKS.md; quick and partial runs write beside the raw results.
-    Path markdown = quick ? root.resolve("benchmarks/target/BENCHMARKS-quick.md")
-        : !only.isEmpty() ? root.resolve("benchmarks/target/BENCHMARKS-partial.md") : root.resolve("BENCHMARKS.md");
+    Path markdown =
+        quick
+            ? root.resolve("benchmarks/target/BENCHMARKS-quick.md")
+            : !only.isEmpty()
+                ? root.resolve("benchmarks/target/BENCHMARKS-partial.md")
+                : root.resolve("BENCHMARKS.md");
     Files.createDirectories(root.resolve("benchmarks/target"));
     report.write(markdown, root.resolve("benchmarks/target/results.json"), command);
     System.out.println("wrote " + markdown);

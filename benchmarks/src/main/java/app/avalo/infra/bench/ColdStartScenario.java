@@ -1,7 +1,7 @@
 package app.avalo.infra.bench;
 
-import java.io.IOException;
 import java.io.File;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -21,9 +21,18 @@ final class ColdStartScenario {
     for (int i = 0; i < trials; i++) {
       millis.add(once(bench));
     }
-    bench.report().row("cold start", "JVM start → first 200 from getRegionStatuses, median / max (" + trials + " runs)",
-        Report.ms(LoadRunner.percentile(millis, 50)) + " / " + Report.ms(millis.stream().mapToDouble(d -> d).max().orElse(0)),
-        "", "", "", "");
+    bench
+        .report()
+        .row(
+            "cold start",
+            "JVM start → first 200 from getRegionStatuses, median / max (" + trials + " runs)",
+            Report.ms(LoadRunner.percentile(millis, 50))
+                + " / "
+                + Report.ms(millis.stream().mapToDouble(d -> d).max().orElse(0)),
+            "",
+            "",
+            "",
+            "");
     bench.report().raw("coldStartMs", millis);
   }
 
@@ -32,12 +41,20 @@ final class ColdStartScenario {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "com.google.cloud.functions.invoker.runner.Invoker",
-        "--target", "app.avalo.infra.routing.GetRegionStatuses", "--port", Integer.toString(port))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    String java =
+        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "com.google.cloud.functions.invoker.runner.Invoker",
+                "--target",
+                "app.avalo.infra.routing.GetRegionStatuses",
+                "--port",
+                Integer.toString(port))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     Map<String, String> env = pb.environment();
     var config = bench.server().app().config();
     env.put("GOOGLE_CLOUD_PROJECT", config.projectId());
@@ -46,9 +63,12 @@ final class ColdStartScenario {
     long start = System.nanoTime();
     Process p = pb.start();
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-          .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"data\":{}}")).build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString("{\"data\":{}}"))
+              .build();
       long deadline = start + Duration.ofSeconds(60).toNanos();
       while (System.nanoTime() < deadline) {
         try {

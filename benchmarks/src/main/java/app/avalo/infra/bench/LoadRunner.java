@@ -24,7 +24,8 @@ final class LoadRunner {
   }
 
   /** What a run measured. */
-  record Result(int clients, long requests, long failures, double seconds, Histogram latencyMicros) {
+  record Result(
+      int clients, long requests, long failures, double seconds, Histogram latencyMicros) {
     double throughput() {
       return requests / seconds;
     }
@@ -44,7 +45,8 @@ final class LoadRunner {
 
   private LoadRunner() {}
 
-  static Result run(int clients, Duration warmUp, Duration measure, Request request) throws Exception {
+  static Result run(int clients, Duration warmUp, Duration measure, Request request)
+      throws Exception {
     return run(clients, 0, warmUp, measure, request);
   }
 
@@ -53,7 +55,8 @@ final class LoadRunner {
    * requests per second in total (0 = as fast as the clients go): each client keeps its own
    * schedule, so a slow answer is followed by a catch-up, not by a lower rate.
    */
-  static Result run(int clients, double ratePerSecond, Duration warmUp, Duration measure, Request request)
+  static Result run(
+      int clients, double ratePerSecond, Duration warmUp, Duration measure, Request request)
       throws Exception {
     phase(clients, ratePerSecond, warmUp, request, null, new AtomicLong(), new AtomicLong());
     Recorder recorder = new Recorder(3);
@@ -62,11 +65,19 @@ final class LoadRunner {
     long start = System.nanoTime();
     phase(clients, ratePerSecond, measure, request, recorder, count, failures);
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Result(clients, count.get(), failures.get(), seconds, recorder.getIntervalHistogram());
+    return new Result(
+        clients, count.get(), failures.get(), seconds, recorder.getIntervalHistogram());
   }
 
-  private static void phase(int clients, double ratePerSecond, Duration length, Request request, Recorder recorder,
-      AtomicLong count, AtomicLong failures) throws Exception {
+  private static void phase(
+      int clients,
+      double ratePerSecond,
+      Duration length,
+      Request request,
+      Recorder recorder,
+      AtomicLong count,
+      AtomicLong failures)
+      throws Exception {
     long intervalNanos = ratePerSecond > 0 ? (long) (clients * 1e9 / ratePerSecond) : 0;
     long begin = System.nanoTime();
     long end = System.nanoTime() + length.toNanos();
@@ -75,37 +86,40 @@ final class LoadRunner {
       List<Future<?>> workers = new ArrayList<>();
       for (int i = 0; i < clients; i++) {
         long offset = intervalNanos * i / clients;
-        workers.add(pool.submit((Callable<Void>) () -> {
-          long next = begin + offset;
-          while (System.nanoTime() < end) {
-            if (intervalNanos > 0) {
-              long wait = next - System.nanoTime();
-              if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-              }
-              next += intervalNanos;
-              if (System.nanoTime() >= end) {
-                break;
-              }
-            }
-            long t0 = System.nanoTime();
-            boolean ok;
-            try {
-              ok = request.send();
-            } catch (Exception e) {
-              ok = false;
-            }
-            long micros = (System.nanoTime() - t0) / 1000;
-            if (recorder != null) {
-              recorder.recordValue(Math.max(1, micros));
-              count.incrementAndGet();
-              if (!ok) {
-                failures.incrementAndGet();
-              }
-            }
-          }
-          return null;
-        }));
+        workers.add(
+            pool.submit(
+                (Callable<Void>)
+                    () -> {
+                      long next = begin + offset;
+                      while (System.nanoTime() < end) {
+                        if (intervalNanos > 0) {
+                          long wait = next - System.nanoTime();
+                          if (wait > 0) {
+                            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                          }
+                          next += intervalNanos;
+                          if (System.nanoTime() >= end) {
+                            break;
+                          }
+                        }
+                        long t0 = System.nanoTime();
+                        boolean ok;
+                        try {
+                          ok = request.send();
+                        } catch (Exception e) {
+                          ok = false;
+                        }
+                        long micros = (System.nanoTime() - t0) / 1000;
+                        if (recorder != null) {
+                          recorder.recordValue(Math.max(1, micros));
+                          count.incrementAndGet();
+                          if (!ok) {
+                            failures.incrementAndGet();
+                          }
+                        }
+                      }
+                      return null;
+                    }));
       }
       for (Future<?> w : workers) {
         w.get();

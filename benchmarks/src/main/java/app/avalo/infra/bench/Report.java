@@ -1,7 +1,7 @@
 package app.avalo.infra.bench;
 
-import com.sun.management.OperatingSystemMXBean;
 import app.avalo.infra.platform.Json;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -13,19 +13,37 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Collects benchmark results and writes them as BENCHMARKS.md (for people) and results.json (for tools). */
+/**
+ * Collects benchmark results and writes them as BENCHMARKS.md (for people) and results.json (for
+ * tools).
+ */
 final class Report {
   /** One measured number, with its target and baseline where it has them. */
-  record Row(String benchmark, String measure, String value, String baseline, String ratio, String target, String verdict) {}
+  record Row(
+      String benchmark,
+      String measure,
+      String value,
+      String baseline,
+      String ratio,
+      String target,
+      String verdict) {}
 
   private final List<Row> rows = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
   private final Map<String, Object> raw = new LinkedHashMap<>();
   private final Instant started = Clock.systemUTC().instant();
 
-  void row(String benchmark, String measure, String value, String baseline, String ratio, String target, String verdict) {
+  void row(
+      String benchmark,
+      String measure,
+      String value,
+      String baseline,
+      String ratio,
+      String target,
+      String verdict) {
     rows.add(new Row(benchmark, measure, value, baseline, ratio, target, verdict));
-    System.out.printf("%-28s %-42s %14s  baseline %-14s ratio %-8s target %-14s %s%n",
+    System.out.printf(
+        "%-28s %-42s %14s  baseline %-14s ratio %-8s target %-14s %s%n",
         benchmark, measure, value, baseline, ratio, target, verdict);
   }
 
@@ -57,22 +75,48 @@ final class Report {
   void write(Path markdown, Path json, String command) throws IOException {
     StringBuilder md = new StringBuilder();
     md.append("# Benchmarks\n\n");
-    md.append("Measured by `").append(command).append("` on ").append(started).append(" (UTC).\n\n");
-    md.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
-        .append(totalMemoryGiB()).append(" GiB RAM, ").append(System.getProperty("os.name")).append(' ')
-        .append(System.getProperty("os.version")).append(", Java ").append(System.getProperty("java.version"))
-        .append(" (").append(System.getProperty("java.vm.name")).append(").\n");
-    md.append("Everything runs on this one machine over loopback: the Firestore and Auth emulators, the dev server ")
-        .append("hosting the functions through the Functions Framework invoker, and the load generator. ")
-        .append("Emulator latencies are not Firestore's; ratios against a baseline measured in the same run are ")
+    md.append("Measured by `")
+        .append(command)
+        .append("` on ")
+        .append(started)
+        .append(" (UTC).\n\n");
+    md.append("Machine: ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" cores, ")
+        .append(totalMemoryGiB())
+        .append(" GiB RAM, ")
+        .append(System.getProperty("os.name"))
+        .append(' ')
+        .append(System.getProperty("os.version"))
+        .append(", Java ")
+        .append(System.getProperty("java.version"))
+        .append(" (")
+        .append(System.getProperty("java.vm.name"))
+        .append(").\n");
+    md.append(
+            "Everything runs on this one machine over loopback: the Firestore and Auth emulators, the dev server ")
+        .append(
+            "hosting the functions through the Functions Framework invoker, and the load generator. ")
+        .append(
+            "Emulator latencies are not Firestore's; ratios against a baseline measured in the same run are ")
         .append("the meaningful numbers.\n\n");
     md.append("Reproduce: `bin/bench` (all) or `bin/bench --only NAME[,NAME]`; raw numbers in ")
         .append("`benchmarks/target/results.json`.\n\n");
     md.append("| benchmark | measure | value | baseline | ratio | target | verdict |\n");
     md.append("|---|---|---|---|---|---|---|\n");
     for (Row r : rows) {
-      md.append("| ").append(String.join(" | ", r.benchmark(), r.measure(), r.value(), r.baseline(), r.ratio(),
-          r.target(), r.verdict())).append(" |\n");
+      md.append("| ")
+          .append(
+              String.join(
+                  " | ",
+                  r.benchmark(),
+                  r.measure(),
+                  r.value(),
+                  r.baseline(),
+                  r.ratio(),
+                  r.target(),
+                  r.verdict()))
+          .append(" |\n");
     }
     if (!notes.isEmpty()) {
       md.append("\n## Notes\n\n");

@@ -25,39 +25,72 @@ final class RoutingScenarios {
       Measured uncached = measure(bench, wrk, "getRoutingUncached", clients, length);
       double ratio = cached.throughput() / uncached.throughput();
       String label = "getRouting, " + clients + " client" + (clients == 1 ? "" : "s");
-      bench.report().row(label, "throughput (req/s)", Report.rate(cached.throughput(), "req"),
-          Report.rate(uncached.throughput(), "req"), Report.times(ratio), clients == 32 ? "≥ 10× baseline" : "",
-          clients == 32 ? Report.verdict(ratio >= 10) : "");
-      bench.report().row(label, "latency p50 / p99", Report.ms(cached.p50()) + " / " + Report.ms(cached.p99()),
-          Report.ms(uncached.p50()) + " / " + Report.ms(uncached.p99()),
-          Report.times(uncached.p99() / cached.p99()), clients == 32 ? "p99 ≤ 5 ms" : "",
-          clients == 32 ? Report.verdict(cached.p99() <= 5) : "");
+      bench
+          .report()
+          .row(
+              label,
+              "throughput (req/s)",
+              Report.rate(cached.throughput(), "req"),
+              Report.rate(uncached.throughput(), "req"),
+              Report.times(ratio),
+              clients == 32 ? "≥ 10× baseline" : "",
+              clients == 32 ? Report.verdict(ratio >= 10) : "");
+      bench
+          .report()
+          .row(
+              label,
+              "latency p50 / p99",
+              Report.ms(cached.p50()) + " / " + Report.ms(cached.p99()),
+              Report.ms(uncached.p50()) + " / " + Report.ms(uncached.p99()),
+              Report.times(uncached.p99() / cached.p99()),
+              clients == 32 ? "p99 ≤ 5 ms" : "",
+              clients == 32 ? Report.verdict(cached.p99() <= 5) : "");
       if (cached.errors() > 0 || uncached.errors() > 0) {
-        bench.report().note("getRouting at " + clients + " clients: " + cached.errors() + " failed requests (baseline "
-            + uncached.errors() + ")");
+        bench
+            .report()
+            .note(
+                "getRouting at "
+                    + clients
+                    + " clients: "
+                    + cached.errors()
+                    + " failed requests (baseline "
+                    + uncached.errors()
+                    + ")");
       }
       raw.put("clients" + clients, Map.of("cached", cached, "uncached", uncached));
     }
     bench.report().raw("getRouting", raw);
-    bench.report().note("getRouting load: " + (wrk ? "wrk (C, epoll)" : "the JDK HTTP client (wrk not installed: "
-        + "apt-get install wrk)") + " over loopback; the load generator, the dev server and the Firestore emulator share "
-        + "the machine's " + Runtime.getRuntime().availableProcessors() + " cores, so at 32 clients the p99 is mostly CPU "
-        + "queueing. The baseline reads the regions from the Firestore emulator on every call.");
+    bench
+        .report()
+        .note(
+            "getRouting load: "
+                + (wrk
+                    ? "wrk (C, epoll)"
+                    : "the JDK HTTP client (wrk not installed: " + "apt-get install wrk)")
+                + " over loopback; the load generator, the dev server and the Firestore emulator share "
+                + "the machine's "
+                + Runtime.getRuntime().availableProcessors()
+                + " cores, so at 32 clients the p99 is mostly CPU "
+                + "queueing. The baseline reads the regions from the Firestore emulator on every call.");
   }
 
   /** One load run's numbers, from wrk or the JDK client. */
   record Measured(long requests, long errors, double throughput, double p50, double p99) {}
 
-  private static Measured measure(Bench bench, boolean wrk, String function, int clients, Duration length)
-      throws Exception {
+  private static Measured measure(
+      Bench bench, boolean wrk, String function, int clients, Duration length) throws Exception {
     if (wrk) {
       String url = bench.server().baseUrl() + "/" + function;
       Wrk.run(url, BODY, bench.userToken(), clients, Duration.ofSeconds(3)); // warm-up
       Wrk.Result r = Wrk.run(url, BODY, bench.userToken(), clients, length);
       return new Measured(r.requests(), r.errors(), r.throughput(), r.p50Millis(), r.p99Millis());
     }
-    LoadRunner.Result r = LoadRunner.run(clients, Duration.ofSeconds(3), length,
-        () -> bench.post(function, BODY, bench.userToken()).statusCode() == 200);
+    LoadRunner.Result r =
+        LoadRunner.run(
+            clients,
+            Duration.ofSeconds(3),
+            length,
+            () -> bench.post(function, BODY, bench.userToken()).statusCode() == 200);
     return new Measured(r.requests(), r.failures(), r.throughput(), r.p50Millis(), r.p99Millis());
   }
 
@@ -73,7 +106,9 @@ final class RoutingScenarios {
     return m;
   }
 
-  /** Region status written (as the health checker does) → first getRouting answer that reflects it. */
+  /**
+   * Region status written (as the health checker does) → first getRouting answer that reflects it.
+   */
   static void failoverPropagation(Bench bench) throws Exception {
     DocumentReference eu = bench.server().app().firestore().collection("regions").document("EU");
     List<Double> toUnhealthy = new ArrayList<>();
@@ -85,18 +120,41 @@ final class RoutingScenarios {
     }
     double p50 = LoadRunner.percentile(toUnhealthy, 50);
     double p95 = LoadRunner.percentile(toUnhealthy, 95);
-    bench.report().row("failover propagation", "EU unhealthy → routed away, p50 / p95 (" + trials + " trials)",
-        Report.ms(p50) + " / " + Report.ms(p95), "", "", "p95 ≤ 1 s", Report.verdict(p95 <= 1000));
-    bench.report().row("failover propagation", "EU healthy again → routed back, p50 / p95",
-        Report.ms(LoadRunner.percentile(toHealthy, 50)) + " / " + Report.ms(LoadRunner.percentile(toHealthy, 95)),
-        "", "", "", "");
-    bench.report().raw("failoverPropagationMs", Map.of("toUnhealthy", toUnhealthy, "toHealthy", toHealthy));
-    bench.report().note("failover propagation measures the in-process view (refresh "
-        + RoutingModule.of(bench.server().app()).config().viewRefresh().toMillis()
-        + " ms): detection by the health checks (3 failed probes, 10 s apart) comes before it; see docs/routing.md.");
+    bench
+        .report()
+        .row(
+            "failover propagation",
+            "EU unhealthy → routed away, p50 / p95 (" + trials + " trials)",
+            Report.ms(p50) + " / " + Report.ms(p95),
+            "",
+            "",
+            "p95 ≤ 1 s",
+            Report.verdict(p95 <= 1000));
+    bench
+        .report()
+        .row(
+            "failover propagation",
+            "EU healthy again → routed back, p50 / p95",
+            Report.ms(LoadRunner.percentile(toHealthy, 50))
+                + " / "
+                + Report.ms(LoadRunner.percentile(toHealthy, 95)),
+            "",
+            "",
+            "",
+            "");
+    bench
+        .report()
+        .raw("failoverPropagationMs", Map.of("toUnhealthy", toUnhealthy, "toHealthy", toHealthy));
+    bench
+        .report()
+        .note(
+            "failover propagation measures the in-process view (refresh "
+                + RoutingModule.of(bench.server().app()).config().viewRefresh().toMillis()
+                + " ms): detection by the health checks (3 failed probes, 10 s apart) comes before it; see docs/routing.md.");
   }
 
-  private static double flip(Bench bench, DocumentReference eu, String status, boolean wantEu) throws Exception {
+  private static double flip(Bench bench, DocumentReference eu, String status, boolean wantEu)
+      throws Exception {
     long start = System.nanoTime();
     Firestores.await(eu.update("status", status));
     long deadline = start + Duration.ofSeconds(10).toNanos();

@@ -10,14 +10,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Load from wrk (Debian package), a C load generator: on a 2-core machine that also runs the
- * server and the emulator, the JDK HTTP client's own CPU use would dominate what is measured.
+ * Load from wrk (Debian package), a C load generator: on a 2-core machine that also runs the server
+ * and the emulator, the JDK HTTP client's own CPU use would dominate what is measured.
  */
 final class Wrk {
-  private static final Pattern RESULT = Pattern.compile("RESULT (\\d+) (\\d+) (\\d+) ([\\d.]+) ([\\d.]+) ([\\d.]+)");
+  private static final Pattern RESULT =
+      Pattern.compile("RESULT (\\d+) (\\d+) (\\d+) ([\\d.]+) ([\\d.]+) ([\\d.]+)");
 
   /** What wrk measured: requests, non-2xx/socket errors, seconds, latency percentiles in ms. */
-  record Result(int clients, long requests, long errors, double seconds, double p50Millis, double p95Millis,
+  record Result(
+      int clients,
+      long requests,
+      long errors,
+      double seconds,
+      double p50Millis,
+      double p95Millis,
       double p99Millis) {
     double throughput() {
       return requests / seconds;
@@ -36,9 +43,12 @@ final class Wrk {
     }
   }
 
-  static Result run(String url, String body, String bearer, int clients, Duration length) throws Exception {
+  static Result run(String url, String body, String bearer, int clients, Duration length)
+      throws Exception {
     Path script = Files.createTempFile("wrk", ".lua");
-    Files.writeString(script, """
+    Files.writeString(
+        script,
+        """
         wrk.method = "POST"
         wrk.body = [==[%s]==]
         wrk.headers["Content-Type"] = "application/json"
@@ -49,10 +59,23 @@ final class Wrk {
             e.connect + e.read + e.write + e.status + e.timeout, summary.duration,
             latency:percentile(50), latency:percentile(95), latency:percentile(99)))
         end
-        """.formatted(body, bearer));
+        """
+            .formatted(body, bearer));
     int threads = Math.min(2, clients);
-    Process p = new ProcessBuilder(List.of("wrk", "-t" + threads, "-c" + clients, "-d" + length.toSeconds() + "s",
-        "--timeout", "10s", "-s", script.toString(), url)).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    "wrk",
+                    "-t" + threads,
+                    "-c" + clients,
+                    "-d" + length.toSeconds() + "s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    script.toString(),
+                    url))
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(length.toSeconds() + 60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IllegalStateException("wrk failed: " + out);
@@ -62,7 +85,13 @@ final class Wrk {
     if (!m.find()) {
       throw new IllegalStateException("no result from wrk: " + out);
     }
-    return new Result(clients, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)) / 1e6,
-        Double.parseDouble(m.group(4)) / 1000, Double.parseDouble(m.group(5)) / 1000, Double.parseDouble(m.group(6)) / 1000);
+    return new Result(
+        clients,
+        Long.parseLong(m.group(1)),
+        Long.parseLong(m.group(2)),
+        Long.parseLong(m.group(3)) / 1e6,
+        Double.parseDouble(m.group(4)) / 1000,
+        Double.parseDouble(m.group(5)) / 1000,
+        Double.parseDouble(m.group(6)) / 1000);
   }
 }

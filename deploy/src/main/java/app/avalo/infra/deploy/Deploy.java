@@ -8,16 +8,17 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * deploy.sh's engine: {@code Deploy REPO_ROOT PROJECT [options]} (options as deploy.sh documents them).
- * Prints the plan with {@code --dry-run} (stdout carries only commands), otherwise runs it.
+ * deploy.sh's engine: {@code Deploy REPO_ROOT PROJECT [options]} (options as deploy.sh documents
+ * them). Prints the plan with {@code --dry-run} (stdout carries only commands), otherwise runs it.
  */
 public final class Deploy {
   private Deploy() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
-      System.err.println("usage: Deploy REPO_ROOT PROJECT [--dry-run] [--bootstrap] [--rollback [NAME…]] [--only NAME…] "
-          + "[--prune] [--canary 10,50,100] [--canary-wait SECONDS] [--max-error-rate 0.01] [--env-file FILE]");
+      System.err.println(
+          "usage: Deploy REPO_ROOT PROJECT [--dry-run] [--bootstrap] [--rollback [NAME…]] [--only NAME…] "
+              + "[--prune] [--canary 10,50,100] [--canary-wait SECONDS] [--max-error-rate 0.01] [--env-file FILE]");
       System.exit(2);
     }
     Path root = Path.of(args[0]);
@@ -41,8 +42,13 @@ public final class Deploy {
         case "--canary" -> {
           for (String step : value(args, ++i, "--canary").split(",")) {
             int percent = Integer.parseInt(step.strip());
-            if (percent < 1 || percent > 100 || (!canary.isEmpty() && percent <= canary.get(canary.size() - 1))) {
-              fail("--canary needs rising percentages from 1 to 100, e.g. 10,50,100 (got " + args[i] + ")");
+            if (percent < 1
+                || percent > 100
+                || (!canary.isEmpty() && percent <= canary.get(canary.size() - 1))) {
+              fail(
+                  "--canary needs rising percentages from 1 to 100, e.g. 10,50,100 (got "
+                      + args[i]
+                      + ")");
             }
             canary.add(percent);
           }
@@ -51,7 +57,8 @@ public final class Deploy {
           }
         }
         case "--canary-wait" -> wait = Integer.parseInt(value(args, ++i, "--canary-wait"));
-        case "--max-error-rate" -> maxErrorRate = Double.parseDouble(value(args, ++i, "--max-error-rate"));
+        case "--max-error-rate" ->
+            maxErrorRate = Double.parseDouble(value(args, ++i, "--max-error-rate"));
         case "--only", "--rollback" -> {
           boolean isRollback = args[i].equals("--rollback");
           rollback |= isRollback;
@@ -69,14 +76,28 @@ public final class Deploy {
     if (envFile != null && !Files.isRegularFile(envFile)) {
       fail("--env-file " + envFile + " does not exist");
     }
-    String catalogRegion = app.avalo.infra.platform.Catalog.parse(
-        Files.newBufferedReader(root.resolve("catalog.json"))).defaultRegion();
+    String catalogRegion =
+        app.avalo.infra.platform.Catalog.parse(
+                Files.newBufferedReader(root.resolve("catalog.json")))
+            .defaultRegion();
     String region = env("AVALO_REGION", catalogRegion);
-    DeployConfig defaults = DeployConfig.load(root.resolve("deploy/deploy.json"), project, region, null);
-    Deployer.Options options = new Deployer.Options(root, project, region, env("AVALO_SCHEDULER_LOCATION", region),
-        Path.of(env("AVALO_DEPLOY_SOURCE", root.resolve("target/deploy/source").toString())), envFile, only, dryRun, prune, canary,
-        wait != null ? wait : defaults.canaryWaitSeconds(),
-        maxErrorRate != null ? maxErrorRate : defaults.maxErrorRate(), System.getenv("AVALO_PRIVATE_INVOKERS"));
+    DeployConfig defaults =
+        DeployConfig.load(root.resolve("deploy/deploy.json"), project, region, null);
+    Deployer.Options options =
+        new Deployer.Options(
+            root,
+            project,
+            region,
+            env("AVALO_SCHEDULER_LOCATION", region),
+            Path.of(env("AVALO_DEPLOY_SOURCE", root.resolve("target/deploy/source").toString())),
+            envFile,
+            only,
+            dryRun,
+            prune,
+            canary,
+            wait != null ? wait : defaults.canaryWaitSeconds(),
+            maxErrorRate != null ? maxErrorRate : defaults.maxErrorRate(),
+            System.getenv("AVALO_PRIVATE_INVOKERS"));
     Deployer deployer;
     try {
       deployer = new Deployer(options, System.out);
@@ -93,8 +114,11 @@ public final class Deploy {
       return;
     }
     if (!deployer.failures().isEmpty()) {
-      System.err.println("error: " + deployer.failures().size() + " function(s) did not roll out:\n  - "
-          + String.join("\n  - ", deployer.failures()));
+      System.err.println(
+          "error: "
+              + deployer.failures().size()
+              + " function(s) did not roll out:\n  - "
+              + String.join("\n  - ", deployer.failures()));
       System.exit(1);
     }
   }

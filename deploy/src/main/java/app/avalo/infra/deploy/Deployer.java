@@ -1,20 +1,16 @@
 package app.avalo.infra.deploy;
 
-import com.google.gson.Gson;
-import java.io.StringReader;
-import java.util.Locale;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import app.avalo.infra.platform.Access;
 import app.avalo.infra.platform.Catalog;
 import app.avalo.infra.platform.Sha256;
+import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,35 +21,52 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Bootstrap, deploy, rollback and prune of one project. With {@code dryRun} every command is printed
- * (runnable by bash as is: create-or-update steps are printed as {@code if describe; then update; else
- * create; fi}) and nothing runs; otherwise each command runs through {@link Cli} and the state answers
- * (does it exist, which revision serves, what does the probe say) decide the next one.
+ * Bootstrap, deploy, rollback and prune of one project. With {@code dryRun} every command is
+ * printed (runnable by bash as is: create-or-update steps are printed as {@code if describe; then
+ * update; else create; fi}) and nothing runs; otherwise each command runs through {@link Cli} and
+ * the state answers (does it exist, which revision serves, what does the probe say) decide the next
+ * one.
  *
  * <p>Functions are deployed with {@code gcloud functions deploy} (Cloud Functions v2 API), so their
- * {@code https://REGION-PROJECT.cloudfunctions.net/NAME} URLs — which the apps' {@code httpsCallable(name)}
- * and the scheduler jobs call — stay stable; traffic is managed on the function's underlying Cloud Run
- * service. A rollout: pin the serving revision ({@code update-traffic --to-revisions=CURRENT=100}: Cloud
- * Functions honours a split pinned to revision names, so the deploy's new revision gets no traffic), deploy,
- * give the new revision the catalog's startup CPU boost (a dark copy via {@code gcloud run services update
- * --[no-]cpu-boost --no-traffic --tag}, since {@code functions deploy} has no such flag) or tag it, probe its
- * tagged URL, then move traffic in the canary steps with an error-rate check between them, and pin the new
- * revision. A failed probe or error-rate check puts 100% back on the previous revision. docs/deploy.md
- * ("Why these commands") cites the documentation each step relies on.
+ * {@code https://REGION-PROJECT.cloudfunctions.net/NAME} URLs — which the apps' {@code
+ * httpsCallable(name)} and the scheduler jobs call — stay stable; traffic is managed on the
+ * function's underlying Cloud Run service. A rollout: pin the serving revision ({@code
+ * update-traffic --to-revisions=CURRENT=100}: Cloud Functions honours a split pinned to revision
+ * names, so the deploy's new revision gets no traffic), deploy, give the new revision the catalog's
+ * startup CPU boost (a dark copy via {@code gcloud run services update --[no-]cpu-boost
+ * --no-traffic --tag}, since {@code functions deploy} has no such flag) or tag it, probe its tagged
+ * URL, then move traffic in the canary steps with an error-rate check between them, and pin the new
+ * revision. A failed probe or error-rate check puts 100% back on the previous revision.
+ * docs/deploy.md ("Why these commands") cites the documentation each step relies on.
  */
 final class Deployer {
   static final String HASH_LABEL = "avalo-hash";
   static final String MANAGED_LABEL = "avalo-managed";
 
   /** What to do. */
-  record Options(Path root, String project, String region, String schedulerLocation, Path sourceDir, Path envFile,
-      Set<String> only, boolean dryRun, boolean prune, List<Integer> canary, int canaryWaitSeconds,
-      double maxErrorRate, String invokersOverride) {}
+  record Options(
+      Path root,
+      String project,
+      String region,
+      String schedulerLocation,
+      Path sourceDir,
+      Path envFile,
+      Set<String> only,
+      boolean dryRun,
+      boolean prune,
+      List<Integer> canary,
+      int canaryWaitSeconds,
+      double maxErrorRate,
+      String invokersOverride) {}
 
   private final Options o;
   private final Catalog catalog;
@@ -69,14 +82,17 @@ final class Deployer {
     String catalogText = Files.readString(o.root().resolve("catalog.json"));
     this.catalog = Catalog.parse(new StringReader(catalogText));
     this.rawEntries = new LinkedHashMap<>();
-    for (JsonElement e : JsonParser.parseString(catalogText).getAsJsonObject().getAsJsonArray("functions")) {
+    for (JsonElement e :
+        JsonParser.parseString(catalogText).getAsJsonObject().getAsJsonArray("functions")) {
       rawEntries.put(e.getAsJsonObject().get("name").getAsString(), e.getAsJsonObject());
     }
-    this.config = DeployConfig.load(o.root().resolve("deploy/deploy.json"), o.project(), o.region(),
-        o.invokersOverride());
+    this.config =
+        DeployConfig.load(
+            o.root().resolve("deploy/deploy.json"), o.project(), o.region(), o.invokersOverride());
     List<String> unknown = o.only().stream().filter(n -> catalog.byName(n).isEmpty()).toList();
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("--only names functions that are not in catalog.json: " + unknown);
+      throw new IllegalArgumentException(
+          "--only names functions that are not in catalog.json: " + unknown);
     }
   }
 
@@ -129,8 +145,14 @@ final class Deployer {
   /** Updates a thing if it exists, else creates it. */
   private void upsert(List<String> describe, List<String> update, List<String> create) {
     if (o.dryRun()) {
-      out.println("if " + Shell.join(describe) + " >/dev/null 2>&1; then " + Shell.join(update) + "; else "
-          + Shell.join(create) + "; fi");
+      out.println(
+          "if "
+              + Shell.join(describe)
+              + " >/dev/null 2>&1; then "
+              + Shell.join(update)
+              + "; else "
+              + Shell.join(create)
+              + "; fi");
       return;
     }
     cli.must(exists(describe) ? update : create);
@@ -167,35 +189,72 @@ final class Deployer {
     run(enable);
     // Identities: one runtime account per domain, the scheduler's invoker, the build account.
     Map<String, String> accounts = new LinkedHashMap<>();
-    config.runtimeAccounts().values().forEach(rt -> accounts.put(rt.email(),
-        "Avalo " + rt.domain() + " functions (runtime)"));
+    config
+        .runtimeAccounts()
+        .values()
+        .forEach(rt -> accounts.put(rt.email(), "Avalo " + rt.domain() + " functions (runtime)"));
     accounts.put(config.backendAccount(), "Avalo backends (calls the private functions)");
     accounts.put(config.schedulerAccount(), "Avalo Cloud Scheduler invoker");
     accounts.put(config.buildAccount(), "Avalo function builds");
     TaskQueues tasks = taskQueueConfig();
     if (!tasks.queues().isEmpty()) {
-      // Created with the others: runtime accounts act as it (the OIDC token of the tasks they enqueue).
+      // Created with the others: runtime accounts act as it (the OIDC token of the tasks they
+      // enqueue).
       accounts.put(tasks.invokerEmail(), "Avalo Cloud Tasks invoker");
     }
-    accounts.forEach((email, display) -> ensure(
-        gcloud("iam", "service-accounts", "describe", email, p()),
-        gcloud("iam", "service-accounts", "create", email.substring(0, email.indexOf('@')), p(),
-            "--display-name=" + display)));
-    // Custom roles with exactly the permissions the code calls (update keeps an existing role's list exact).
+    accounts.forEach(
+        (email, display) ->
+            ensure(
+                gcloud("iam", "service-accounts", "describe", email, p()),
+                gcloud(
+                    "iam",
+                    "service-accounts",
+                    "create",
+                    email.substring(0, email.indexOf('@')),
+                    p(),
+                    "--display-name=" + display)));
+    // Custom roles with exactly the permissions the code calls (update keeps an existing role's
+    // list exact).
     for (DeployConfig.CustomRole role : config.customRoles().values()) {
       String permissions = "--permissions=" + String.join(",", role.permissions());
-      upsert(gcloud("iam", "roles", "describe", role.id(), p()),
-          gcloud("iam", "roles", "update", role.id(), p(), permissions, "--title=" + role.title(), "--stage=GA", "--quiet"),
-          gcloud("iam", "roles", "create", role.id(), p(), permissions, "--title=" + role.title(), "--stage=GA"));
+      upsert(
+          gcloud("iam", "roles", "describe", role.id(), p()),
+          gcloud(
+              "iam",
+              "roles",
+              "update",
+              role.id(),
+              p(),
+              permissions,
+              "--title=" + role.title(),
+              "--stage=GA",
+              "--quiet"),
+          gcloud(
+              "iam",
+              "roles",
+              "create",
+              role.id(),
+              p(),
+              permissions,
+              "--title=" + role.title(),
+              "--stage=GA"));
     }
     for (DeployConfig.RuntimeAccount rt : config.runtimeAccounts().values()) {
       for (String role : rt.projectRoles()) {
         grantProject(rt.email(), role);
       }
-      // Acting as an account (e.g. updating a Cloud Run service that runs as it): granted on that account only.
+      // Acting as an account (e.g. updating a Cloud Run service that runs as it): granted on that
+      // account only.
       for (String account : rt.actAs()) {
-        run(gcloud("iam", "service-accounts", "add-iam-policy-binding", account, "--member=serviceAccount:" + rt.email(),
-            "--role=roles/iam.serviceAccountUser", p()));
+        run(
+            gcloud(
+                "iam",
+                "service-accounts",
+                "add-iam-policy-binding",
+                account,
+                "--member=serviceAccount:" + rt.email(),
+                "--role=roles/iam.serviceAccountUser",
+                p()));
       }
     }
     for (String role : config.buildRoles()) {
@@ -205,48 +264,108 @@ final class Deployer {
     boolean cmek = config.buckets().values().stream().anyMatch(DeployConfig.Bucket::cmek);
     String kmsLocation = "--location=" + o.region();
     if (cmek) {
-      ensure(gcloud("kms", "keyrings", "describe", config.kmsKeyRing(), kmsLocation, p()),
+      ensure(
+          gcloud("kms", "keyrings", "describe", config.kmsKeyRing(), kmsLocation, p()),
           gcloud("kms", "keyrings", "create", config.kmsKeyRing(), kmsLocation, p()));
-      ensure(gcloud("kms", "keys", "describe", config.kmsKey(), "--keyring=" + config.kmsKeyRing(), kmsLocation, p()),
-          gcloud("kms", "keys", "create", config.kmsKey(), "--keyring=" + config.kmsKeyRing(), kmsLocation,
-              "--purpose=encryption", p()));
-      // Lets Cloud Storage's service agent use the key (encrypts every object written to the bucket).
-      run(gcloud("storage", "service-agent", p(), "--authorize-cmek=" + config.kmsKeyName(o.project(), o.region())));
+      ensure(
+          gcloud(
+              "kms",
+              "keys",
+              "describe",
+              config.kmsKey(),
+              "--keyring=" + config.kmsKeyRing(),
+              kmsLocation,
+              p()),
+          gcloud(
+              "kms",
+              "keys",
+              "create",
+              config.kmsKey(),
+              "--keyring=" + config.kmsKeyRing(),
+              kmsLocation,
+              "--purpose=encryption",
+              p()));
+      // Lets Cloud Storage's service agent use the key (encrypts every object written to the
+      // bucket).
+      run(
+          gcloud(
+              "storage",
+              "service-agent",
+              p(),
+              "--authorize-cmek=" + config.kmsKeyName(o.project(), o.region())));
     }
     for (DeployConfig.Bucket b : config.buckets().values()) {
       bucket(b);
     }
     for (DeployConfig.RuntimeAccount rt : config.runtimeAccounts().values()) {
-      rt.bucketRoles().forEach((key, role) -> run(gcloud("storage", "buckets", "add-iam-policy-binding",
-          "gs://" + config.buckets().get(key).name(), "--member=serviceAccount:" + rt.email(), "--role=" + role, p())));
+      rt.bucketRoles()
+          .forEach(
+              (key, role) ->
+                  run(
+                      gcloud(
+                          "storage",
+                          "buckets",
+                          "add-iam-policy-binding",
+                          "gs://" + config.buckets().get(key).name(),
+                          "--member=serviceAccount:" + rt.email(),
+                          "--role=" + role,
+                          p())));
     }
-    // Secrets: the container exists, its value is added by the operator (docs/deploy.md); readers get access.
+    // Secrets: the container exists, its value is added by the operator (docs/deploy.md); readers
+    // get access.
     for (DeployConfig.Secret s : config.secrets().values()) {
-      ensure(gcloud("secrets", "describe", s.secret(), p()),
+      ensure(
+          gcloud("secrets", "describe", s.secret(), p()),
           gcloud("secrets", "create", s.secret(), "--replication-policy=automatic", p()));
       for (DeployConfig.RuntimeAccount rt : config.runtimeAccounts().values()) {
         if (rt.secrets().contains(s.secret())) {
-          run(gcloud("secrets", "add-iam-policy-binding", s.secret(), "--member=serviceAccount:" + rt.email(),
-              "--role=roles/secretmanager.secretAccessor", p()));
+          run(
+              gcloud(
+                  "secrets",
+                  "add-iam-policy-binding",
+                  s.secret(),
+                  "--member=serviceAccount:" + rt.email(),
+                  "--role=roles/secretmanager.secretAccessor",
+                  p()));
         }
       }
     }
     // Firestore: point-in-time recovery, TTL policies with their fields exempt from indexing.
     run(gcloud("firestore", "databases", "update", "--database=(default)", "--enable-pitr", p()));
     for (DeployConfig.Ttl t : config.ttl()) {
-      run(gcloud("firestore", "fields", "ttls", "update", t.field(), "--collection-group=" + t.collectionGroup(),
-          "--enable-ttl", "--async", p()));
-      run(gcloud("firestore", "indexes", "fields", "update", t.field(), "--collection-group=" + t.collectionGroup(),
-          "--disable-indexes", "--async", p()));
+      run(
+          gcloud(
+              "firestore",
+              "fields",
+              "ttls",
+              "update",
+              t.field(),
+              "--collection-group=" + t.collectionGroup(),
+              "--enable-ttl",
+              "--async",
+              p()));
+      run(
+          gcloud(
+              "firestore",
+              "indexes",
+              "fields",
+              "update",
+              t.field(),
+              "--collection-group=" + t.collectionGroup(),
+              "--disable-indexes",
+              "--async",
+              p()));
     }
     taskQueues(tasks);
-    ensure(List.of("firebase", "hosting:sites:get", o.project(), p(), "--non-interactive"),
+    ensure(
+        List.of("firebase", "hosting:sites:get", o.project(), p(), "--non-interactive"),
         List.of("firebase", "hosting:sites:create", o.project(), p(), "--non-interactive"));
   }
 
   /**
-   * Cloud Tasks (deploy.json {@code taskQueues}): the account the tasks' OIDC tokens are of, allowed
-   * to invoke the functions (Cloud Run checks the token), and each queue with its retry settings.
+   * Cloud Tasks (deploy.json {@code taskQueues}): the account the tasks' OIDC tokens are of,
+   * allowed to invoke the functions (Cloud Run checks the token), and each queue with its retry
+   * settings.
    */
   private void taskQueues(TaskQueues tasks) {
     if (tasks.queues().isEmpty()) {
@@ -272,14 +391,27 @@ final class Deployer {
   }
 
   private void grantProject(String email, String role) {
-    run(gcloud("projects", "add-iam-policy-binding", o.project(), "--member=serviceAccount:" + email,
-        "--role=" + role, "--condition=None"));
+    run(
+        gcloud(
+            "projects",
+            "add-iam-policy-binding",
+            o.project(),
+            "--member=serviceAccount:" + email,
+            "--role=" + role,
+            "--condition=None"));
   }
 
   private void bucket(DeployConfig.Bucket b) {
     String url = "gs://" + b.name();
-    List<String> create = gcloud("storage", "buckets", "create", url, p(), "--location=" + o.region(),
-        "--uniform-bucket-level-access");
+    List<String> create =
+        gcloud(
+            "storage",
+            "buckets",
+            "create",
+            url,
+            p(),
+            "--location=" + o.region(),
+            "--uniform-bucket-level-access");
     // Media is read by the CDN (and browsers) straight from the bucket; everything else is private.
     create.add(b.publicRead() ? "--no-public-access-prevention" : "--public-access-prevention");
     List<String> update = gcloud("storage", "buckets", "update", url, p());
@@ -307,15 +439,25 @@ final class Deployer {
       ensure(gcloud("storage", "buckets", "describe", url, p()), create);
     }
     if (b.publicRead()) {
-      run(gcloud("storage", "buckets", "add-iam-policy-binding", url, "--member=allUsers",
-          "--role=roles/storage.objectViewer", p()));
+      run(
+          gcloud(
+              "storage",
+              "buckets",
+              "add-iam-policy-binding",
+              url,
+              "--member=allUsers",
+              "--role=roles/storage.objectViewer",
+              p()));
     }
   }
 
   private String lifecycleFile(DeployConfig.Bucket b) {
     Path file = o.root().resolve("target/deploy/lifecycle-" + b.key() + ".json");
-    String json = "{\"rule\":[{\"action\":{\"type\":\"Delete\"},\"condition\":{\"age\":" + b.deleteAfterDays()
-        + (b.deletePrefix() == null ? "" : ",\"matchesPrefix\":[\"" + b.deletePrefix() + "\"]") + "}}]}\n";
+    String json =
+        "{\"rule\":[{\"action\":{\"type\":\"Delete\"},\"condition\":{\"age\":"
+            + b.deleteAfterDays()
+            + (b.deletePrefix() == null ? "" : ",\"matchesPrefix\":[\"" + b.deletePrefix() + "\"]")
+            + "}}]}\n";
     try {
       Files.createDirectories(file.getParent());
       Files.writeString(file, json);
@@ -327,26 +469,34 @@ final class Deployer {
 
   // ---------------------------------------------------------------- deploy
 
-  /** The runtime environment every function gets: the project, the bucket names, the operator's env file. */
+  /**
+   * The runtime environment every function gets: the project, the bucket names, the operator's env
+   * file.
+   */
   Map<String, String> plannedEnv() throws IOException {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("GOOGLE_CLOUD_PROJECT", o.project());
     env.put("FUNCTION_REGION", o.region());
     config.buckets().values().forEach(b -> env.put(b.env(), b.name()));
-    env.putAll(TaskQueues.load(o.root().resolve("deploy/deploy.json"), o.project(), o.region()).env());
+    env.putAll(
+        TaskQueues.load(o.root().resolve("deploy/deploy.json"), o.project(), o.region()).env());
     if (o.envFile() != null) {
-      Object loaded = new Yaml(new SafeConstructor(
-          new LoaderOptions())).load(Files.readString(o.envFile()));
+      Object loaded =
+          new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(o.envFile()));
       if (loaded instanceof Map<?, ?> map) {
         map.forEach((k, v) -> env.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
       } else if (loaded != null) {
-        throw new IllegalArgumentException("--env-file " + o.envFile() + " must be a YAML map of NAME: value");
+        throw new IllegalArgumentException(
+            "--env-file " + o.envFile() + " must be a YAML map of NAME: value");
       }
     }
     for (String secretVar : config.secrets().keySet()) {
       if (env.containsKey(secretVar)) {
-        throw new IllegalArgumentException(secretVar + " must not be in --env-file: it comes from Secret Manager ("
-            + config.secrets().get(secretVar).secret() + "); see docs/deploy.md");
+        throw new IllegalArgumentException(
+            secretVar
+                + " must not be in --env-file: it comes from Secret Manager ("
+                + config.secrets().get(secretVar).secret()
+                + "); see docs/deploy.md");
       }
     }
     return env;
@@ -355,42 +505,69 @@ final class Deployer {
   /** The secrets (variable → secret) wired for this environment: those whose condition holds. */
   Map<String, String> wiredSecrets(Map<String, String> env) {
     Map<String, String> wired = new LinkedHashMap<>();
-    config.secrets().forEach((var, s) -> {
-      if (s.whenVariable() == null || s.whenValue().equalsIgnoreCase(env.getOrDefault(s.whenVariable(), ""))) {
-        wired.put(var, s.secret());
-      }
-    });
+    config
+        .secrets()
+        .forEach(
+            (var, s) -> {
+              if (s.whenVariable() == null
+                  || s.whenValue().equalsIgnoreCase(env.getOrDefault(s.whenVariable(), ""))) {
+                wired.put(var, s.secret());
+              }
+            });
     return wired;
   }
 
-  /** Fails with one message listing every missing or invalid runtime variable and every secret without a value. */
+  /**
+   * Fails with one message listing every missing or invalid runtime variable and every secret
+   * without a value.
+   */
   void preflight(Map<String, String> env, Map<String, String> secrets) {
     List<String> problems = new ArrayList<>(Preflight.problems(env, secrets.keySet()));
     if (!o.dryRun()) {
-      // The private functions' invokers: a service account of this project must exist, or every binding fails.
+      // The private functions' invokers: a service account of this project must exist, or every
+      // binding fails.
       String own = "@" + o.project() + ".iam.gserviceaccount.com";
       for (String member : config.privateInvokers()) {
         if (member.startsWith("serviceAccount:") && member.endsWith(own)) {
           String email = member.substring("serviceAccount:".length());
           Cli.Result d = cli.run(gcloud("iam", "service-accounts", "describe", email, p()));
           if (!d.ok()) {
-            problems.add("private invoker " + member + " does not exist: run ./deploy.sh " + o.project()
-                + " --bootstrap (it creates " + config.backendAccount() + ") or set AVALO_PRIVATE_INVOKERS to the "
-                + "backends' identities");
+            problems.add(
+                "private invoker "
+                    + member
+                    + " does not exist: run ./deploy.sh "
+                    + o.project()
+                    + " --bootstrap (it creates "
+                    + config.backendAccount()
+                    + ") or set AVALO_PRIVATE_INVOKERS to the "
+                    + "backends' identities");
           }
         }
       }
       for (Map.Entry<String, String> s : secrets.entrySet()) {
-        Cli.Result v = cli.run(gcloud("secrets", "versions", "describe", "latest", "--secret=" + s.getValue(), p()));
+        Cli.Result v =
+            cli.run(
+                gcloud(
+                    "secrets", "versions", "describe", "latest", "--secret=" + s.getValue(), p()));
         if (!v.ok()) {
-          problems.add(s.getKey() + " comes from Secret Manager secret " + s.getValue() + ", which has no version: "
-              + "printf %s \"$VALUE\" | gcloud secrets versions add " + s.getValue() + " --data-file=- " + p());
+          problems.add(
+              s.getKey()
+                  + " comes from Secret Manager secret "
+                  + s.getValue()
+                  + ", which has no version: "
+                  + "printf %s \"$VALUE\" | gcloud secrets versions add "
+                  + s.getValue()
+                  + " --data-file=- "
+                  + p());
         }
       }
     }
     if (!problems.isEmpty()) {
-      String message = "preflight: the functions would not start; fix these (" + problems.size() + ") first:\n  - "
-          + String.join("\n  - ", problems);
+      String message =
+          "preflight: the functions would not start; fix these ("
+              + problems.size()
+              + ") first:\n  - "
+              + String.join("\n  - ", problems);
       if (o.dryRun()) {
         System.err.println("warning: " + message);
       } else {
@@ -406,13 +583,23 @@ final class Deployer {
     Path envYaml = o.root().resolve("target/deploy/env.yaml");
     Files.createDirectories(envYaml.getParent());
     StringBuilder yaml = new StringBuilder();
-    env.forEach((k, v) -> yaml.append(k).append(": ").append(JsonParser.parseString(
-        new Gson().toJson(v)).toString()).append('\n'));
+    env.forEach(
+        (k, v) ->
+            yaml.append(k)
+                .append(": ")
+                .append(JsonParser.parseString(new Gson().toJson(v)).toString())
+                .append('\n'));
     Files.writeString(envYaml, yaml.toString());
     boolean everything = o.only().isEmpty();
     // Rules (Firestore and Storage) and indexes first: a new function's queries need their indexes.
     if (everything) {
-      run(List.of("firebase", "deploy", p(), "--only=firestore:rules,firestore:indexes,storage", "--non-interactive"));
+      run(
+          List.of(
+              "firebase",
+              "deploy",
+              p(),
+              "--only=firestore:rules,firestore:indexes,storage",
+              "--non-interactive"));
     }
     String sourceHash = sourceHash(envYaml);
     for (Catalog.Entry e : selected()) {
@@ -423,7 +610,14 @@ final class Deployer {
         schedule(e, e.scheduler());
       } else if (e.access() == Access.PRIVATE) {
         for (String member : config.privateInvokers()) {
-          run(gcloud("functions", "add-invoker-policy-binding", e.name(), p(), r(), "--member=" + member));
+          run(
+              gcloud(
+                  "functions",
+                  "add-invoker-policy-binding",
+                  e.name(),
+                  p(),
+                  r(),
+                  "--member=" + member));
         }
       }
     }
@@ -434,30 +628,52 @@ final class Deployer {
   }
 
   private List<Catalog.Entry> selected() {
-    return catalog.entries().stream().filter(e -> o.only().isEmpty() || o.only().contains(e.name())).toList();
+    return catalog.entries().stream()
+        .filter(e -> o.only().isEmpty() || o.only().contains(e.name()))
+        .toList();
   }
 
-  /** The underlying Cloud Run service of a gen2 function: its name lower-cased (underscores become hyphens). */
+  /**
+   * The underlying Cloud Run service of a gen2 function: its name lower-cased (underscores become
+   * hyphens).
+   */
   static String serviceName(String function) {
     return function.toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   List<String> deployCommand(Catalog.Entry e, Path envYaml, Map<String, String> secrets) {
     DeployConfig.RuntimeAccount rt = config.runtimeFor(e.entryPoint());
-    List<String> c = gcloud("functions", "deploy", e.name(), "--gen2", p(), r(), "--runtime=java21",
-        "--entry-point=" + e.entryPoint(), "--trigger-http", "--source=" + o.sourceDir(),
-        "--memory=" + e.memory(), "--timeout=" + e.timeoutSeconds() + "s",
-        "--cpu=" + e.sizing().cpu(), "--concurrency=" + e.sizing().concurrency(),
-        "--min-instances=" + e.sizing().minInstances(), "--max-instances=" + e.sizing().maxInstances(),
-        "--env-vars-file=" + functionEnv(e, envYaml),
-        "--service-account=" + rt.email(),
-        "--build-service-account=projects/" + o.project() + "/serviceAccounts/" + config.buildAccount());
+    List<String> c =
+        gcloud(
+            "functions",
+            "deploy",
+            e.name(),
+            "--gen2",
+            p(),
+            r(),
+            "--runtime=java21",
+            "--entry-point=" + e.entryPoint(),
+            "--trigger-http",
+            "--source=" + o.sourceDir(),
+            "--memory=" + e.memory(),
+            "--timeout=" + e.timeoutSeconds() + "s",
+            "--cpu=" + e.sizing().cpu(),
+            "--concurrency=" + e.sizing().concurrency(),
+            "--min-instances=" + e.sizing().minInstances(),
+            "--max-instances=" + e.sizing().maxInstances(),
+            "--env-vars-file=" + functionEnv(e, envYaml),
+            "--service-account=" + rt.email(),
+            "--build-service-account=projects/"
+                + o.project()
+                + "/serviceAccounts/"
+                + config.buildAccount());
     List<String> refs = new ArrayList<>();
-    secrets.forEach((var, secret) -> {
-      if (rt.secrets().contains(secret)) {
-        refs.add(var + "=" + secret + ":latest");
-      }
-    });
+    secrets.forEach(
+        (var, secret) -> {
+          if (rt.secrets().contains(secret)) {
+            refs.add(var + "=" + secret + ":latest");
+          }
+        });
     if (!refs.isEmpty()) {
       c.add("--set-secrets=" + String.join(",", refs));
     }
@@ -468,16 +684,20 @@ final class Deployer {
   }
 
   /**
-   * The shared runtime environment plus this function's JVM flags ({@code JAVA_TOOL_OPTIONS} from its
-   * catalog sizing): {@code --env-vars-file} cannot be combined with {@code --update-env-vars}.
+   * The shared runtime environment plus this function's JVM flags ({@code JAVA_TOOL_OPTIONS} from
+   * its catalog sizing): {@code --env-vars-file} cannot be combined with {@code --update-env-vars}.
    */
   private static Path functionEnv(Catalog.Entry e, Path envYaml) {
     Path file = envYaml.resolveSibling("env-" + e.name() + ".yaml");
     try {
       String shared = Files.exists(envYaml) ? Files.readString(envYaml) : "";
       String flags = e.sizing().javaToolOptions();
-      Files.writeString(file, shared + (flags == null || flags.isBlank() ? ""
-          : "JAVA_TOOL_OPTIONS: " + new Gson().toJson(flags) + "\n"));
+      Files.writeString(
+          file,
+          shared
+              + (flags == null || flags.isBlank()
+                  ? ""
+                  : "JAVA_TOOL_OPTIONS: " + new Gson().toJson(flags) + "\n"));
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot write " + file, ex);
     }
@@ -498,15 +718,19 @@ final class Deployer {
     return HexFormat.of().formatHex(md.digest());
   }
 
-  /** Jar + environment + this function's catalog entry and deploy flags: what a label compares to skip a redeploy. */
+  /**
+   * Jar + environment + this function's catalog entry and deploy flags: what a label compares to
+   * skip a redeploy.
+   */
   String functionHash(Catalog.Entry e, List<String> deployCommand, String sourceHash) {
     MessageDigest md = Sha256.digest();
     md.update(sourceHash.getBytes(StandardCharsets.UTF_8));
     md.update(rawEntries.get(e.name()).toString().getBytes(StandardCharsets.UTF_8));
     md.update(Shell.join(deployCommand).getBytes(StandardCharsets.UTF_8));
-    return HexFormat.of().formatHex(md.digest()).substring(0, 32);   // label values hold at most 63 characters
+    return HexFormat.of()
+        .formatHex(md.digest())
+        .substring(0, 32); // label values hold at most 63 characters
   }
-
 
   Probe probeFor(Catalog.Entry e) {
     JsonObject raw = rawEntries.get(e.name());
@@ -523,23 +747,45 @@ final class Deployer {
   /** Cloud Run's revision annotation for startup CPU boost (what {@code --[no-]cpu-boost} sets). */
   static final String CPU_BOOST_ANNOTATION = "run.googleapis.com/startup-cpu-boost";
 
-  /** Bash: the revision serving 100% of SVC's traffic, printed by the dry run ({@code cur=$(…)}). */
+  /**
+   * Bash: the revision serving 100% of SVC's traffic, printed by the dry run ({@code cur=$(…)}).
+   */
   private String servingRevisionShell(String svc) {
-    return Shell.join(gcloud("run", "services", "describe", svc, r(), p(), "--flatten=status.traffic",
-        "--format=value(status.traffic.percent,status.traffic.revisionName)")) + " | awk '$1==100{print $2}'";
+    return Shell.join(
+            gcloud(
+                "run",
+                "services",
+                "describe",
+                svc,
+                r(),
+                p(),
+                "--flatten=status.traffic",
+                "--format=value(status.traffic.percent,status.traffic.revisionName)"))
+        + " | awk '$1==100{print $2}'";
   }
 
   /** Bash: "true" when the revision in {@code $var} has startup CPU boost on. */
   private String boostShell(String var) {
-    return "\"$(" + Shell.join(gcloud("run", "revisions", "describe", "REV", r(), p(),
-        "--format=value(metadata.annotations.'" + CPU_BOOST_ANNOTATION + "')")).replace(" REV ", " \"$" + var + "\" ")
+    return "\"$("
+        + Shell.join(
+                gcloud(
+                    "run",
+                    "revisions",
+                    "describe",
+                    "REV",
+                    r(),
+                    p(),
+                    "--format=value(metadata.annotations.'" + CPU_BOOST_ANNOTATION + "')"))
+            .replace(" REV ", " \"$" + var + "\" ")
         + ")\"";
   }
 
-  private void rollout(Catalog.Entry e, Path envYaml, Map<String, String> secrets, String sourceHash) {
+  private void rollout(
+      Catalog.Entry e, Path envYaml, Map<String, String> secrets, String sourceHash) {
     List<String> deploy = deployCommand(e, envYaml, secrets);
     String hash = functionHash(e, deploy, sourceHash);
-    deploy.add(deploy.size() - 1, "--update-labels=" + MANAGED_LABEL + "=true," + HASH_LABEL + "=" + hash);
+    deploy.add(
+        deploy.size() - 1, "--update-labels=" + MANAGED_LABEL + "=true," + HASH_LABEL + "=" + hash);
     String svc = serviceName(e.name());
     List<String> describeFn = gcloud("functions", "describe", e.name(), r(), p());
     List<String> describeSvc = gcloud("run", "services", "describe", svc, r(), p());
@@ -547,53 +793,120 @@ final class Deployer {
     List<Integer> steps = o.canary().isEmpty() ? List.of(100) : o.canary();
     Probe probe = probeFor(e);
     boolean boost = e.sizing().cpuBoost();
-    // gcloud functions deploy has no startup-CPU-boost flag and creates its revision without it; a copy of
-    // that revision with the catalog's setting is made through the Cloud Run Admin API (--no-traffic: dark).
-    List<String> boostCopy = gcloud("run", "services", "update", svc, r(), p(), boost ? "--cpu-boost" : "--no-cpu-boost",
-        "--no-traffic", "--tag=" + tag, "--quiet");
+    // gcloud functions deploy has no startup-CPU-boost flag and creates its revision without it; a
+    // copy of
+    // that revision with the catalog's setting is made through the Cloud Run Admin API
+    // (--no-traffic: dark).
+    List<String> boostCopy =
+        gcloud(
+            "run",
+            "services",
+            "update",
+            svc,
+            r(),
+            p(),
+            boost ? "--cpu-boost" : "--no-cpu-boost",
+            "--no-traffic",
+            "--tag=" + tag,
+            "--quiet");
     if (o.dryRun()) {
-      // Pin the serving revision (if any), deploy (the new revision gets no traffic), give it the catalog's startup
+      // Pin the serving revision (if any), deploy (the new revision gets no traffic), give it the
+      // catalog's startup
       // CPU boost (a dark copy) or tag it, probe its tagged URL, move traffic.
-      out.println("if cur=$(" + servingRevisionShell(svc).replace(" | awk", " 2>/dev/null | awk") + ") && [ -n \"$cur\" ]; then "
-          + Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p())) + " \"--to-revisions=$cur=100\"; fi");
+      out.println(
+          "if cur=$("
+              + servingRevisionShell(svc).replace(" | awk", " 2>/dev/null | awk")
+              + ") && [ -n \"$cur\" ]; then "
+              + Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p()))
+              + " \"--to-revisions=$cur=100\"; fi");
       out.println(Shell.join(deploy));
-      String latest = "new=$(" + Shell.join(with(describeSvc, "--format=value(status.latestCreatedRevisionName)")) + ")";
+      String latest =
+          "new=$("
+              + Shell.join(with(describeSvc, "--format=value(status.latestCreatedRevisionName)"))
+              + ")";
       out.println(latest);
-      out.println("if [ " + boostShell("new") + (boost ? " != " : " = ") + "true ]; then " + Shell.join(boostCopy)
-          + " && " + latest + "; else " + Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p()))
-          + " \"--update-tags=" + tag + "=$new\"; fi");
+      out.println(
+          "if [ "
+              + boostShell("new")
+              + (boost ? " != " : " = ")
+              + "true ]; then "
+              + Shell.join(boostCopy)
+              + " && "
+              + latest
+              + "; else "
+              + Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p()))
+              + " \"--update-tags="
+              + tag
+              + "=$new\"; fi");
       // A tag's URL is the service URL with "TAG---" in front of the host.
-      String tagged = "\"$(" + Shell.join(with(describeSvc, "--format=value(status.url)")) + " | sed 's#https://#https://"
-          + tag + "---#')\"";
-      // The printed plan stops at a failed probe: the candidate has no traffic, the serving revision stays pinned.
+      String tagged =
+          "\"$("
+              + Shell.join(with(describeSvc, "--format=value(status.url)"))
+              + " | sed 's#https://#https://"
+              + tag
+              + "---#')\"";
+      // The printed plan stops at a failed probe: the candidate has no traffic, the serving
+      // revision stays pinned.
       List<String> curl = probe.curl("URL");
-      out.println("[ \"$(" + Shell.join(curl.subList(0, curl.size() - 1)) + " " + tagged + (e.access() == Access.PRIVATE
-          ? " -H \"Authorization: Bearer $(gcloud auth print-identity-token)\"" : "") + ")\" = " + probe.expect()
-          + " ] || { echo \"" + e.name() + ": candidate $new failed its probe (expected " + probe.expect()
-          + "); traffic stays on ${cur:-its first revision}\" >&2; exit 1; }");
+      out.println(
+          "[ \"$("
+              + Shell.join(curl.subList(0, curl.size() - 1))
+              + " "
+              + tagged
+              + (e.access() == Access.PRIVATE
+                  ? " -H \"Authorization: Bearer $(gcloud auth print-identity-token)\""
+                  : "")
+              + ")\" = "
+              + probe.expect()
+              + " ] || { echo \""
+              + e.name()
+              + ": candidate $new failed its probe (expected "
+              + probe.expect()
+              + "); traffic stays on ${cur:-its first revision}\" >&2; exit 1; }");
       for (int i = 0; i < steps.size(); i++) {
-        out.println(Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p(),
-            "--to-tags=" + tag + "=" + steps.get(i))));
+        out.println(
+            Shell.join(
+                gcloud(
+                    "run",
+                    "services",
+                    "update-traffic",
+                    svc,
+                    r(),
+                    p(),
+                    "--to-tags=" + tag + "=" + steps.get(i))));
         if (steps.get(i) < 100) {
           out.println("sleep " + o.canaryWaitSeconds());
           out.println(Shell.join(errorLogQuery(svc, "REVISION")).replace("REVISION", "'\"$new\"'"));
         }
       }
-      out.println(Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p(), "--remove-tags=" + tag))
-          + " \"--to-revisions=$new=100\"");
+      out.println(
+          Shell.join(
+                  gcloud(
+                      "run", "services", "update-traffic", svc, r(), p(), "--remove-tags=" + tag))
+              + " \"--to-revisions=$new=100\"");
       return;
     }
     JsonObject fn = describeJson(describeFn);
     if (fn != null && hash.equals(label(fn, HASH_LABEL))) {
-      System.err.println(e.name() + ": unchanged (" + HASH_LABEL + "=" + hash + "), not redeployed");
+      System.err.println(
+          e.name() + ": unchanged (" + HASH_LABEL + "=" + hash + "), not redeployed");
       return;
     }
     String previous = null;
     if (fn != null) {
       previous = servingRevision(describeJson(describeSvc));
       if (previous != null) {
-        // Cloud Functions honours a traffic split pinned to a revision name (it moves only LATEST-bound traffic).
-        cli.must(gcloud("run", "services", "update-traffic", svc, r(), p(), "--to-revisions=" + previous + "=100"));
+        // Cloud Functions honours a traffic split pinned to a revision name (it moves only
+        // LATEST-bound traffic).
+        cli.must(
+            gcloud(
+                "run",
+                "services",
+                "update-traffic",
+                svc,
+                r(),
+                p(),
+                "--to-revisions=" + previous + "=100"));
       }
     }
     cli.must(deploy);
@@ -601,49 +914,101 @@ final class Deployer {
     String built = service.getAsJsonObject("status").get("latestCreatedRevisionName").getAsString();
     String candidate = built;
     if (revisionHasBoost(svc, built) != boost) {
-      cli.must(boostCopy);   // tags the copy; LATEST-bound traffic (a first deploy's) stays on the built revision
+      cli.must(
+          boostCopy); // tags the copy; LATEST-bound traffic (a first deploy's) stays on the built
+      // revision
       service = describeJson(describeSvc);
       candidate = service.getAsJsonObject("status").get("latestCreatedRevisionName").getAsString();
       if (previous == null) {
-        previous = built;    // first deploy: the un-boosted build serves while its copy is probed
+        previous = built; // first deploy: the un-boosted build serves while its copy is probed
       }
     } else if (previous == null) {
-      // First deploy: nothing to fall back to. Probe the live URL, then pin so the next deploy starts dark.
-      String failure = probe.check(service.getAsJsonObject("status").get("url").getAsString(), bearer(e));
-      cli.must(gcloud("run", "services", "update-traffic", svc, r(), p(), "--to-revisions=" + candidate + "=100"));
+      // First deploy: nothing to fall back to. Probe the live URL, then pin so the next deploy
+      // starts dark.
+      String failure =
+          probe.check(service.getAsJsonObject("status").get("url").getAsString(), bearer(e));
+      cli.must(
+          gcloud(
+              "run",
+              "services",
+              "update-traffic",
+              svc,
+              r(),
+              p(),
+              "--to-revisions=" + candidate + "=100"));
       if (failure != null) {
-        failures.add(e.name() + ": first revision " + candidate + " failed its probe (no previous revision to "
-            + "return to): " + failure);
+        failures.add(
+            e.name()
+                + ": first revision "
+                + candidate
+                + " failed its probe (no previous revision to "
+                + "return to): "
+                + failure);
       }
       return;
     } else {
-      cli.must(gcloud("run", "services", "update-traffic", svc, r(), p(), "--update-tags=" + tag + "=" + candidate));
+      cli.must(
+          gcloud(
+              "run",
+              "services",
+              "update-traffic",
+              svc,
+              r(),
+              p(),
+              "--update-tags=" + tag + "=" + candidate));
     }
     String url = taggedUrl(describeJson(describeSvc), tag);
     String failure = url == null ? "no URL for tag " + tag : probe.check(url, bearer(e));
     for (int i = 0; failure == null && i < steps.size(); i++) {
       int percent = steps.get(i);
-      cli.must(gcloud("run", "services", "update-traffic", svc, r(), p(), "--to-tags=" + tag + "=" + percent));
+      cli.must(
+          gcloud(
+              "run",
+              "services",
+              "update-traffic",
+              svc,
+              r(),
+              p(),
+              "--to-tags=" + tag + "=" + percent));
       if (percent < 100) {
         sleep(o.canaryWaitSeconds());
         failure = errorRate(svc, candidate);
       }
     }
     if (failure != null) {
-      cli.must(gcloud("run", "services", "update-traffic", svc, r(), p(), "--to-revisions=" + previous + "=100",
-          "--remove-tags=" + tag));
+      cli.must(
+          gcloud(
+              "run",
+              "services",
+              "update-traffic",
+              svc,
+              r(),
+              p(),
+              "--to-revisions=" + previous + "=100",
+              "--remove-tags=" + tag));
       failures.add(e.name() + ": rolled back to " + previous + " — " + candidate + " " + failure);
       return;
     }
-    cli.must(gcloud("run", "services", "update-traffic", svc, r(), p(), "--to-revisions=" + candidate + "=100",
-        "--remove-tags=" + tag));
+    cli.must(
+        gcloud(
+            "run",
+            "services",
+            "update-traffic",
+            svc,
+            r(),
+            p(),
+            "--to-revisions=" + candidate + "=100",
+            "--remove-tags=" + tag));
   }
 
-  /** Whether a revision has startup CPU boost on (its {@value #CPU_BOOST_ANNOTATION} annotation). */
+  /**
+   * Whether a revision has startup CPU boost on (its {@value #CPU_BOOST_ANNOTATION} annotation).
+   */
   private boolean revisionHasBoost(String svc, String revision) {
     JsonObject rev = describeJson(gcloud("run", "revisions", "describe", revision, r(), p()));
     if (rev == null) {
-      throw new IllegalStateException(svc + ": revision " + revision + " vanished right after its deploy");
+      throw new IllegalStateException(
+          svc + ": revision " + revision + " vanished right after its deploy");
     }
     return hasBoost(rev);
   }
@@ -651,7 +1016,8 @@ final class Deployer {
   private static boolean hasBoost(JsonObject revision) {
     JsonObject meta = revision.getAsJsonObject("metadata");
     JsonObject annotations = meta == null ? null : meta.getAsJsonObject("annotations");
-    return annotations != null && annotations.has(CPU_BOOST_ANNOTATION)
+    return annotations != null
+        && annotations.has(CPU_BOOST_ANNOTATION)
         && "true".equals(annotations.get(CPU_BOOST_ANNOTATION).getAsString());
   }
 
@@ -667,7 +1033,10 @@ final class Deployer {
     return labels != null && labels.has(key) ? labels.get(key).getAsString() : null;
   }
 
-  /** The revision carrying 100% of the traffic, or null when the traffic is split or floats to latest. */
+  /**
+   * The revision carrying 100% of the traffic, or null when the traffic is split or floats to
+   * latest.
+   */
   static String servingRevision(JsonObject service) {
     if (service == null || !service.has("status")) {
       return null;
@@ -678,12 +1047,15 @@ final class Deployer {
     }
     for (JsonElement t : traffic) {
       JsonObject target = t.getAsJsonObject();
-      if (target.has("percent") && target.get("percent").getAsInt() == 100 && target.has("revisionName")) {
+      if (target.has("percent")
+          && target.get("percent").getAsInt() == 100
+          && target.has("revisionName")) {
         return target.get("revisionName").getAsString();
       }
     }
     return service.getAsJsonObject("status").has("latestReadyRevisionName")
-        ? service.getAsJsonObject("status").get("latestReadyRevisionName").getAsString() : null;
+        ? service.getAsJsonObject("status").get("latestReadyRevisionName").getAsString()
+        : null;
   }
 
   private static String taggedUrl(JsonObject service, String tag) {
@@ -697,14 +1069,24 @@ final class Deployer {
   }
 
   private List<String> errorLogQuery(String svc, String revision) {
-    return gcloud("logging", "read", "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"" + svc
-        + "\" AND resource.labels.revision_name=\"" + revision + "\" AND httpRequest.status>=100",
-        p(), "--freshness=" + Math.max(60, o.canaryWaitSeconds()) + "s", "--limit=10000", "--format=json");
+    return gcloud(
+        "logging",
+        "read",
+        "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\""
+            + svc
+            + "\" AND resource.labels.revision_name=\""
+            + revision
+            + "\" AND httpRequest.status>=100",
+        p(),
+        "--freshness=" + Math.max(60, o.canaryWaitSeconds()) + "s",
+        "--limit=10000",
+        "--format=json");
   }
 
   /** Null when the candidate's 5xx share of its requests since the last step is within bounds. */
   private String errorRate(String svc, String revision) {
-    JsonArray entries = JsonParser.parseString(cli.must(errorLogQuery(svc, revision)).out()).getAsJsonArray();
+    JsonArray entries =
+        JsonParser.parseString(cli.must(errorLogQuery(svc, revision)).out()).getAsJsonArray();
     int total = 0;
     int errors = 0;
     for (JsonElement en : entries) {
@@ -717,9 +1099,12 @@ final class Deployer {
       }
     }
     double rate = total == 0 ? 0 : (double) errors / total;
-    System.err.printf("%s: %d requests, %d errors (%.2f%%; limit %.2f%%)%n", revision, total, errors, rate * 100,
-        o.maxErrorRate() * 100);
-    return rate > o.maxErrorRate() ? "error rate " + errors + "/" + total + " above " + o.maxErrorRate() : null;
+    System.err.printf(
+        "%s: %d requests, %d errors (%.2f%%; limit %.2f%%)%n",
+        revision, total, errors, rate * 100, o.maxErrorRate() * 100);
+    return rate > o.maxErrorRate()
+        ? "error rate " + errors + "/" + total + " above " + o.maxErrorRate()
+        : null;
   }
 
   private static void sleep(int seconds) {
@@ -733,32 +1118,64 @@ final class Deployer {
   private void schedule(Catalog.Entry e, Catalog.SchedulerSettings job) {
     String uri = "https://" + o.region() + "-" + o.project() + ".cloudfunctions.net/" + e.name();
     String sa = config.schedulerAccount();
-    run(gcloud("functions", "add-invoker-policy-binding", e.name(), p(), r(), "--member=serviceAccount:" + sa));
+    run(
+        gcloud(
+            "functions",
+            "add-invoker-policy-binding",
+            e.name(),
+            p(),
+            r(),
+            "--member=serviceAccount:" + sa));
     String jobName = "avalo-" + e.name();
     String location = "--location=" + o.schedulerLocation();
-    List<String> common = List.of(p(), location, "--schedule=" + job.schedule(),
-        "--time-zone=" + job.timeZone(), "--uri=" + uri, "--http-method=POST", "--message-body={}",
-        "--oidc-service-account-email=" + sa, "--oidc-token-audience=" + uri,
-        "--attempt-deadline=" + job.attemptDeadline(), "--max-retry-attempts=" + job.retry().maxRetryAttempts(),
-        "--min-backoff=" + job.retry().minBackoff(), "--max-backoff=" + job.retry().maxBackoff(),
-        "--max-doublings=" + job.retry().maxDoublings());
+    List<String> common =
+        List.of(
+            p(),
+            location,
+            "--schedule=" + job.schedule(),
+            "--time-zone=" + job.timeZone(),
+            "--uri=" + uri,
+            "--http-method=POST",
+            "--message-body={}",
+            "--oidc-service-account-email=" + sa,
+            "--oidc-token-audience=" + uri,
+            "--attempt-deadline=" + job.attemptDeadline(),
+            "--max-retry-attempts=" + job.retry().maxRetryAttempts(),
+            "--min-backoff=" + job.retry().minBackoff(),
+            "--max-backoff=" + job.retry().maxBackoff(),
+            "--max-doublings=" + job.retry().maxDoublings());
     List<String> create = gcloud("scheduler", "jobs", "create", "http", jobName);
     create.addAll(common);
     create.add("--headers=Content-Type=application/json");
     List<String> update = gcloud("scheduler", "jobs", "update", "http", jobName);
     update.addAll(common);
-    update.add("--update-headers=Content-Type=application/json");   // update has no --headers
+    update.add("--update-headers=Content-Type=application/json"); // update has no --headers
     upsert(gcloud("scheduler", "jobs", "describe", jobName, p(), location), update, create);
   }
 
-  /** Functions and jobs this tool deployed that are no longer in the catalog: listed; deleted with --prune. */
+  /**
+   * Functions and jobs this tool deployed that are no longer in the catalog: listed; deleted with
+   * --prune.
+   */
   private void orphans() {
     Set<String> names = new LinkedHashSet<>();
     catalog.entries().forEach(e -> names.add(e.name()));
-    List<String> listFns = gcloud("functions", "list", "--regions=" + o.region(), p(),
-        "--filter=labels." + MANAGED_LABEL + "=true", "--format=json");
-    List<String> listJobs = gcloud("scheduler", "jobs", "list", "--location=" + o.schedulerLocation(), p(),
-        "--format=json");
+    List<String> listFns =
+        gcloud(
+            "functions",
+            "list",
+            "--regions=" + o.region(),
+            p(),
+            "--filter=labels." + MANAGED_LABEL + "=true",
+            "--format=json");
+    List<String> listJobs =
+        gcloud(
+            "scheduler",
+            "jobs",
+            "list",
+            "--location=" + o.schedulerLocation(),
+            p(),
+            "--format=json");
     if (o.dryRun()) {
       out.println(Shell.join(listFns));
       out.println(Shell.join(listJobs));
@@ -773,7 +1190,9 @@ final class Deployer {
       }
     }
     Set<String> jobNames = new LinkedHashSet<>();
-    catalog.entries().stream().filter(Catalog.Entry::isJob).forEach(e -> jobNames.add("avalo-" + e.name()));
+    catalog.entries().stream()
+        .filter(Catalog.Entry::isJob)
+        .forEach(e -> jobNames.add("avalo-" + e.name()));
     List<String> staleJobs = new ArrayList<>();
     for (JsonElement j : JsonParser.parseString(cli.must(listJobs).out()).getAsJsonArray()) {
       String full = j.getAsJsonObject().get("name").getAsString();
@@ -785,11 +1204,24 @@ final class Deployer {
     if (staleFns.isEmpty() && staleJobs.isEmpty()) {
       return;
     }
-    System.err.println("not in catalog.json: functions " + staleFns + ", scheduler jobs " + staleJobs
-        + (o.prune() ? " — deleting (--prune)" : " — kept; run with --prune to delete them"));
+    System.err.println(
+        "not in catalog.json: functions "
+            + staleFns
+            + ", scheduler jobs "
+            + staleJobs
+            + (o.prune() ? " — deleting (--prune)" : " — kept; run with --prune to delete them"));
     if (o.prune()) {
-      staleJobs.forEach(j -> cli.must(gcloud("scheduler", "jobs", "delete", j, "--location=" + o.schedulerLocation(),
-          p(), "--quiet")));
+      staleJobs.forEach(
+          j ->
+              cli.must(
+                  gcloud(
+                      "scheduler",
+                      "jobs",
+                      "delete",
+                      j,
+                      "--location=" + o.schedulerLocation(),
+                      p(),
+                      "--quiet")));
       staleFns.forEach(f -> cli.must(gcloud("functions", "delete", f, r(), p(), "--quiet")));
     }
   }
@@ -797,43 +1229,68 @@ final class Deployer {
   // ---------------------------------------------------------------- rollback
 
   /**
-   * Returns each named function (all when none are named) to the revision rolled out before the one serving
-   * now: the newest older revision whose startup CPU boost is the catalog's (a boosted function's rollout
-   * leaves the un-boosted revision {@code gcloud functions deploy} built behind it, which never served).
+   * Returns each named function (all when none are named) to the revision rolled out before the one
+   * serving now: the newest older revision whose startup CPU boost is the catalog's (a boosted
+   * function's rollout leaves the un-boosted revision {@code gcloud functions deploy} built behind
+   * it, which never served).
    */
   void rollback(List<String> names) {
-    List<String> targets = names.isEmpty() ? catalog.entries().stream().map(Catalog.Entry::name).toList() : names;
+    List<String> targets =
+        names.isEmpty() ? catalog.entries().stream().map(Catalog.Entry::name).toList() : names;
     for (String name : targets) {
       if (catalog.byName(name).isEmpty()) {
-        throw new IllegalArgumentException("--rollback names a function that is not in catalog.json: " + name);
+        throw new IllegalArgumentException(
+            "--rollback names a function that is not in catalog.json: " + name);
       }
     }
     for (String name : targets) {
       String svc = serviceName(name);
       boolean boost = catalog.byName(name).orElseThrow().sizing().cpuBoost();
       if (o.dryRun()) {
-        // Runnable as printed: the serving revision, then the newest older one with the catalog's boost setting.
-        List<String> list = gcloud("run", "revisions", "list", "--service=" + svc, r(), p(),
-            "--sort-by=~metadata.creationTimestamp",
-            "--format=value(metadata.name,metadata.annotations.'" + CPU_BOOST_ANNOTATION + "')");
+        // Runnable as printed: the serving revision, then the newest older one with the catalog's
+        // boost setting.
+        List<String> list =
+            gcloud(
+                "run",
+                "revisions",
+                "list",
+                "--service=" + svc,
+                r(),
+                p(),
+                "--sort-by=~metadata.creationTimestamp",
+                "--format=value(metadata.name,metadata.annotations.'"
+                    + CPU_BOOST_ANNOTATION
+                    + "')");
         out.println("cur=$(" + servingRevisionShell(svc) + ")");
-        out.println("prev=$(" + Shell.join(list) + " | awk -v cur=\"$cur\" 'seen && ($2 == \"true\") == "
-            + (boost ? 1 : 0) + " {print $1; exit} $1 == cur {seen = 1}')");
-        out.println("[ -n \"$cur\" ] && [ -n \"$prev\" ] || { echo \"" + name
-            + ": no revision before ${cur:-(none serving all traffic)} to roll back to\" >&2; exit 1; }");
-        out.println(Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p()))
-            + " \"--to-revisions=$prev=100\"");
+        out.println(
+            "prev=$("
+                + Shell.join(list)
+                + " | awk -v cur=\"$cur\" 'seen && ($2 == \"true\") == "
+                + (boost ? 1 : 0)
+                + " {print $1; exit} $1 == cur {seen = 1}')");
+        out.println(
+            "[ -n \"$cur\" ] && [ -n \"$prev\" ] || { echo \""
+                + name
+                + ": no revision before ${cur:-(none serving all traffic)} to roll back to\" >&2; exit 1; }");
+        out.println(
+            Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p()))
+                + " \"--to-revisions=$prev=100\"");
         continue;
       }
-      List<String> list = gcloud("run", "revisions", "list", "--service=" + svc, r(), p(), "--format=json");
-      String current = servingRevision(describeJson(gcloud("run", "services", "describe", svc, r(), p())));
+      List<String> list =
+          gcloud("run", "revisions", "list", "--service=" + svc, r(), p(), "--format=json");
+      String current =
+          servingRevision(describeJson(gcloud("run", "services", "describe", svc, r(), p())));
       if (current == null) {
-        failures.add(name + ": not deployed (or no revision serves all traffic); nothing to roll back");
+        failures.add(
+            name + ": not deployed (or no revision serves all traffic); nothing to roll back");
         continue;
       }
       List<JsonObject> revisions = new ArrayList<>();
-      JsonParser.parseString(cli.must(list).out()).getAsJsonArray().forEach(x -> revisions.add(x.getAsJsonObject()));
-      revisions.sort((a, b) -> created(b).compareTo(created(a)));   // newest first
+      JsonParser.parseString(cli.must(list).out())
+          .getAsJsonArray()
+          .forEach(x -> revisions.add(x.getAsJsonObject()));
+      revisions.sort((a, b) -> created(b).compareTo(created(a))); // newest first
       String currentCreated = null;
       for (JsonObject rev : revisions) {
         if (revName(rev).equals(current)) {
@@ -842,7 +1299,9 @@ final class Deployer {
       }
       String previous = null;
       for (JsonObject rev : revisions) {
-        if (currentCreated != null && created(rev).compareTo(currentCreated) < 0 && hasBoost(rev) == boost) {
+        if (currentCreated != null
+            && created(rev).compareTo(currentCreated) < 0
+            && hasBoost(rev) == boost) {
           previous = revName(rev);
           break;
         }
@@ -851,7 +1310,15 @@ final class Deployer {
         failures.add(name + ": " + current + " is its first revision; nothing to roll back to");
         continue;
       }
-      cli.must(gcloud("run", "services", "update-traffic", svc, r(), p(), "--to-revisions=" + previous + "=100"));
+      cli.must(
+          gcloud(
+              "run",
+              "services",
+              "update-traffic",
+              svc,
+              r(),
+              p(),
+              "--to-revisions=" + previous + "=100"));
       System.err.println(name + ": " + current + " → " + previous);
     }
   }

@@ -17,10 +17,11 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Checks, before any function deploys, that the runtime environment the functions will get is complete:
- * the very config readers the functions run at cold start ({@code AppConfig} and each domain's
- * {@code …Config}) read the planned environment as Cloud Run would give it ({@code K_SERVICE} set,
- * secrets present as Secret Manager references), and every problem of every domain is reported in one error.
+ * Checks, before any function deploys, that the runtime environment the functions will get is
+ * complete: the very config readers the functions run at cold start ({@code AppConfig} and each
+ * domain's {@code …Config}) read the planned environment as Cloud Run would give it ({@code
+ * K_SERVICE} set, secrets present as Secret Manager references), and every problem of every domain
+ * is reported in one error.
  */
 final class Preflight {
   private Preflight() {}
@@ -29,12 +30,13 @@ final class Preflight {
   static List<String> problems(Map<String, String> plannedEnv, Set<String> secretVariables) {
     Map<String, String> env = new LinkedHashMap<>(plannedEnv);
     env.put("K_SERVICE", "preflight");
-    // Secret Manager fills these at run time; the preflight checks separately that each secret has a version.
+    // Secret Manager fills these at run time; the preflight checks separately that each secret has
+    // a version.
     secretVariables.forEach(v -> env.putIfAbsent(v, "secret-manager"));
     Set<String> problems = new LinkedHashSet<>();
     ConfigReader platformReader = new ConfigReader(env);
     AppConfig platform = AppConfig.read(platformReader, env);
-    collect(problems, platformReader, r -> { });
+    collect(problems, platformReader, r -> {});
     collect(problems, new ConfigReader(env), MonitoringConfig::read);
     collect(problems, new ConfigReader(env), r -> ScalingConfig.read(r, platform));
     collect(problems, new ConfigReader(env), r -> RoutingConfig.read(r, platform.projectId()));
@@ -44,7 +46,8 @@ final class Preflight {
     return new ArrayList<>(problems);
   }
 
-  private static void collect(Set<String> problems, ConfigReader reader, Consumer<ConfigReader> read) {
+  private static void collect(
+      Set<String> problems, ConfigReader reader, Consumer<ConfigReader> read) {
     try {
       read.accept(reader);
       reader.throwIfInvalid();

@@ -1,22 +1,22 @@
 package app.avalo.infra.deploy;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A harmless request that proves a new revision starts and answers: for app-facing functions a CORS
- * preflight from the Hosting origin (answered before any handler runs, changes nothing), for private
- * functions a GET, which the platform refuses with 400 INVALID_ARGUMENT after the app (config, catalog,
- * clients) initialised — never a POST, which would run a job. catalog.json may override it per function
- * with {@code "probe": {"method": "…", "expect": 204}}.
+ * preflight from the Hosting origin (answered before any handler runs, changes nothing), for
+ * private functions a GET, which the platform refuses with 400 INVALID_ARGUMENT after the app
+ * (config, catalog, clients) initialised — never a POST, which would run a job. catalog.json may
+ * override it per function with {@code "probe": {"method": "…", "expect": 204}}.
  */
 record Probe(String method, int expect, Map<String, String> headers) {
 
@@ -33,17 +33,30 @@ record Probe(String method, int expect, Map<String, String> headers) {
 
   /** Null when the answer is the expected one, otherwise what went wrong. */
   String check(String url, String bearer) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-        .method(method, HttpRequest.BodyPublishers.noBody());
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, HttpRequest.BodyPublishers.noBody());
     headers.forEach(b::header);
     if (bearer != null) {
       b.header("Authorization", "Bearer " + bearer);
     }
     try {
-      HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
-          .send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == expect ? null
-          : method + " " + url + " answered " + r.statusCode() + " (expected " + expect + "): "
+      HttpResponse<String> r =
+          HttpClient.newBuilder()
+              .connectTimeout(Duration.ofSeconds(10))
+              .build()
+              .send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == expect
+          ? null
+          : method
+              + " "
+              + url
+              + " answered "
+              + r.statusCode()
+              + " (expected "
+              + expect
+              + "): "
               + r.body().substring(0, Math.min(200, r.body().length()));
     } catch (IOException e) {
       return method + " " + url + " failed: " + e;
@@ -55,12 +68,14 @@ record Probe(String method, int expect, Map<String, String> headers) {
 
   /** The same request as a curl command line, for the printed plan. */
   List<String> curl(String urlWord) {
-    List<String> words = new ArrayList<>(List.of("curl", "-sS", "-o", "/dev/null",
-        "-w", "%{http_code}", "-X", method));
-    headers.forEach((k, v) -> {
-      words.add("-H");
-      words.add(k + ": " + v);
-    });
+    List<String> words =
+        new ArrayList<>(
+            List.of("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", method));
+    headers.forEach(
+        (k, v) -> {
+          words.add("-H");
+          words.add(k + ": " + v);
+        });
     words.add(urlWord);
     return words;
   }

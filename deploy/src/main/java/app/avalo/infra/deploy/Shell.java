@@ -3,7 +3,10 @@ package app.avalo.infra.deploy;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Quoting of command words for the printed plan: what {@code --dry-run} prints is runnable by bash as is. */
+/**
+ * Quoting of command words for the printed plan: what {@code --dry-run} prints is runnable by bash
+ * as is.
+ */
 final class Shell {
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 

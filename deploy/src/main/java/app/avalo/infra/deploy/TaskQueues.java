@@ -13,20 +13,33 @@ import java.util.Map;
 
 /**
  * The Cloud Tasks part of {@code deploy/deploy.json} ({@code taskQueues}): the push queues with
- * their retry settings, the account whose OIDC token the tasks carry, and the runtime variables
- * the functions need to enqueue to them. Kept apart from {@link DeployConfig} so the queue
- * settings and the variables derived from them live in one place.
+ * their retry settings, the account whose OIDC token the tasks carry, and the runtime variables the
+ * functions need to enqueue to them. Kept apart from {@link DeployConfig} so the queue settings and
+ * the variables derived from them live in one place.
  */
 record TaskQueues(String invokerEmail, List<Queue> queues, String location, String targetBaseUrl) {
 
-  /** One queue: its id, the variables naming it and its max attempts, and gcloud's retry/rate flags. */
-  record Queue(String id, String env, String attemptsEnv, int maxAttempts, String minBackoff, String maxBackoff,
-      int maxDoublings, int maxConcurrentDispatches) {
+  /**
+   * One queue: its id, the variables naming it and its max attempts, and gcloud's retry/rate flags.
+   */
+  record Queue(
+      String id,
+      String env,
+      String attemptsEnv,
+      int maxAttempts,
+      String minBackoff,
+      String maxBackoff,
+      int maxDoublings,
+      int maxConcurrentDispatches) {
 
     /** The flags {@code gcloud tasks queues create} and {@code update} both take. */
     List<String> flags() {
-      return List.of("--max-attempts=" + maxAttempts, "--min-backoff=" + minBackoff, "--max-backoff=" + maxBackoff,
-          "--max-doublings=" + maxDoublings, "--max-concurrent-dispatches=" + maxConcurrentDispatches);
+      return List.of(
+          "--max-attempts=" + maxAttempts,
+          "--min-backoff=" + minBackoff,
+          "--max-backoff=" + maxBackoff,
+          "--max-doublings=" + maxDoublings,
+          "--max-concurrent-dispatches=" + maxConcurrentDispatches);
     }
   }
 
@@ -39,13 +52,22 @@ record TaskQueues(String invokerEmail, List<Queue> queues, String location, Stri
     }
     for (Map.Entry<String, JsonElement> e : section.getAsJsonObject("queues").entrySet()) {
       JsonObject q = e.getValue().getAsJsonObject();
-      queues.add(new Queue(e.getKey(), q.get("env").getAsString(),
-          q.has("attemptsEnv") ? q.get("attemptsEnv").getAsString() : null, q.get("maxAttempts").getAsInt(),
-          q.get("minBackoff").getAsString(), q.get("maxBackoff").getAsString(), q.get("maxDoublings").getAsInt(),
-          q.get("maxConcurrentDispatches").getAsInt()));
+      queues.add(
+          new Queue(
+              e.getKey(),
+              q.get("env").getAsString(),
+              q.has("attemptsEnv") ? q.get("attemptsEnv").getAsString() : null,
+              q.get("maxAttempts").getAsInt(),
+              q.get("minBackoff").getAsString(),
+              q.get("maxBackoff").getAsString(),
+              q.get("maxDoublings").getAsInt(),
+              q.get("maxConcurrentDispatches").getAsInt()));
     }
-    return new TaskQueues(DeployConfig.email(section.get("invokerAccount").getAsString(), project), List.copyOf(queues),
-        region, "https://" + region + "-" + project + ".cloudfunctions.net");
+    return new TaskQueues(
+        DeployConfig.email(section.get("invokerAccount").getAsString(), project),
+        List.copyOf(queues),
+        region,
+        "https://" + region + "-" + project + ".cloudfunctions.net");
   }
 
   /** The runtime variables of {@code platform/TaskQueueConfig} and of each queue's user. */

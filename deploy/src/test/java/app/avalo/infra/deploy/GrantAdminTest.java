@@ -16,7 +16,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@code bin/grant-admin}'s Admin SDK calls against the Auth emulator that {@code bin/test} starts. */
+/**
+ * {@code bin/grant-admin}'s Admin SDK calls against the Auth emulator that {@code bin/test} starts.
+ */
 class GrantAdminTest {
   private static FirebaseApp app;
   private static FirebaseAuth auth;
@@ -24,10 +26,17 @@ class GrantAdminTest {
   @BeforeAll
   static void emulator() {
     String host = System.getenv("FIREBASE_AUTH_EMULATOR_HOST");
-    assertNotNull(host, "FIREBASE_AUTH_EMULATOR_HOST is not set: run the tests with bin/test, which starts the Auth emulator");
+    assertNotNull(
+        host,
+        "FIREBASE_AUTH_EMULATOR_HOST is not set: run the tests with bin/test, which starts the Auth emulator");
     String project = System.getenv().getOrDefault("GOOGLE_CLOUD_PROJECT", "demo-avalo");
-    app = FirebaseApp.initializeApp(FirebaseOptions.builder().setProjectId(project)
-        .setCredentials(GoogleCredentials.create(null)).build(), "grant-admin-test");
+    app =
+        FirebaseApp.initializeApp(
+            FirebaseOptions.builder()
+                .setProjectId(project)
+                .setCredentials(GoogleCredentials.create(null))
+                .build(),
+            "grant-admin-test");
     auth = FirebaseAuth.getInstance(app);
   }
 
@@ -39,7 +48,8 @@ class GrantAdminTest {
   @Test
   void grantsTheAdminClaimAndKeepsTheUsersOtherClaims() throws Exception {
     String email = "ops-" + UUID.randomUUID() + "@example.com";
-    UserRecord user = auth.createUser(new UserRecord.CreateRequest().setEmail(email).setPassword("secret-123"));
+    UserRecord user =
+        auth.createUser(new UserRecord.CreateRequest().setEmail(email).setPassword("secret-123"));
     auth.setCustomUserClaims(user.getUid(), Map.of("tier", "gold"));
 
     assertEquals(user.getUid(), GrantAdmin.grant(auth, email));
@@ -52,8 +62,10 @@ class GrantAdminTest {
 
   @Test
   void anUnknownEmailIsRefusedWithTheReason() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> GrantAdmin.grant(auth, "nobody-" + UUID.randomUUID() + "@example.com"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> GrantAdmin.grant(auth, "nobody-" + UUID.randomUUID() + "@example.com"));
     assertTrue(e.getMessage().startsWith("no user nobody-"), e.getMessage());
   }
 }

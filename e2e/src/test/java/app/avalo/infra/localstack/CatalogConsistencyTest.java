@@ -1,6 +1,5 @@
 package app.avalo.infra.localstack;
 
-import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -14,6 +13,7 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -29,36 +29,87 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * classes, the generated scheduler.yaml, and the function list of SPEC §5.
  */
 class CatalogConsistencyTest {
-  /** Every function SPEC §5 names. A catalogued function outside this list is a typo or an invention. */
-  static final Set<String> SPEC_FUNCTIONS = new TreeSet<>(List.of(
-      // 5.1 routing
-      "initializeRegions", "runHealthChecks", "getRouting", "forceFailover", "getRegionStatuses",
-      // 5.2 scaling
-      "updateMetrics", "evaluateAllServices", "detectViralTraffic", "enableBurstProtection", "disableBurstProtection",
-      "getScalingStatus", "getScalingHistory", "manualScale",
-      // 5.3 cdn
-      "uploadImage", "uploadVideo", "getProgressiveImage", "optimizeVoice", "cacheAiAvatar", "getCdnStats",
-      "updateCdnMetrics", "purgeCache", "purgeAllCache", "monitorBandwidth",
-      // §8 production edges (issue 14): takedown and erasure
-      "takedownAsset", "eraseUserMedia",
-      // §8 private worker for transcoding (issue 14 step 5): the Cloud Tasks target of uploadVideo
-      "transcodeVideo",
-      // 5.4 cost
-      "trackAiCost", "trackBandwidthCost", "checkThrottle", "disableThrottling", "getCostMetrics",
-      "generateMonthlyReport", "getBudgetStatus", "detectFraudAbuse",
-      // 5.5 recovery
-      "createHourlyBackup", "createDailyBackup", "createColdStorageBackup", "recoverWallet", "recoverChat",
-      "recoverSupportTicket", "recoverAiSession", "initiateRegionFailover", "monitorBackupHealth",
-      // 5.6 monitoring
-      "trackChatDelivery", "trackWalletTransaction", "trackEventCheckout", "trackAiResponse", "trackVideoCallQuality",
-      "trackPanicButton", "runHealthCheck", "getSystemHealth", "getMetricsHistory", "getActiveAlerts", "resolveAlert",
-      "getDashboardData", "cleanupOldMetrics"));
+  /**
+   * Every function SPEC §5 names. A catalogued function outside this list is a typo or an
+   * invention.
+   */
+  static final Set<String> SPEC_FUNCTIONS =
+      new TreeSet<>(
+          List.of(
+              // 5.1 routing
+              "initializeRegions",
+              "runHealthChecks",
+              "getRouting",
+              "forceFailover",
+              "getRegionStatuses",
+              // 5.2 scaling
+              "updateMetrics",
+              "evaluateAllServices",
+              "detectViralTraffic",
+              "enableBurstProtection",
+              "disableBurstProtection",
+              "getScalingStatus",
+              "getScalingHistory",
+              "manualScale",
+              // 5.3 cdn
+              "uploadImage",
+              "uploadVideo",
+              "getProgressiveImage",
+              "optimizeVoice",
+              "cacheAiAvatar",
+              "getCdnStats",
+              "updateCdnMetrics",
+              "purgeCache",
+              "purgeAllCache",
+              "monitorBandwidth",
+              // §8 production edges (issue 14): takedown and erasure
+              "takedownAsset",
+              "eraseUserMedia",
+              // §8 private worker for transcoding (issue 14 step 5): the Cloud Tasks target of
+              // uploadVideo
+              "transcodeVideo",
+              // 5.4 cost
+              "trackAiCost",
+              "trackBandwidthCost",
+              "checkThrottle",
+              "disableThrottling",
+              "getCostMetrics",
+              "generateMonthlyReport",
+              "getBudgetStatus",
+              "detectFraudAbuse",
+              // 5.5 recovery
+              "createHourlyBackup",
+              "createDailyBackup",
+              "createColdStorageBackup",
+              "recoverWallet",
+              "recoverChat",
+              "recoverSupportTicket",
+              "recoverAiSession",
+              "initiateRegionFailover",
+              "monitorBackupHealth",
+              // 5.6 monitoring
+              "trackChatDelivery",
+              "trackWalletTransaction",
+              "trackEventCheckout",
+              "trackAiResponse",
+              "trackVideoCallQuality",
+              "trackPanicButton",
+              "runHealthCheck",
+              "getSystemHealth",
+              "getMetricsHistory",
+              "getActiveAlerts",
+              "resolveAlert",
+              "getDashboardData",
+              "cleanupOldMetrics"));
 
   private final Catalog catalog = Catalog.bundled();
 
   @Test
   void catalogListsExactlyTheSpecFunctions() {
-    Set<String> names = catalog.entries().stream().map(Catalog.Entry::name).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> names =
+        catalog.entries().stream()
+            .map(Catalog.Entry::name)
+            .collect(Collectors.toCollection(TreeSet::new));
     Set<String> invented = new TreeSet<>(names);
     invented.removeAll(SPEC_FUNCTIONS);
     assertEquals(Set.of(), invented, "catalogued functions that SPEC §5 does not name");
@@ -74,15 +125,23 @@ class CatalogConsistencyTest {
       Class<?> type = Class.forName(e.entryPoint());
       String simple = e.name().substring(0, 1).toUpperCase(Locale.ROOT) + e.name().substring(1);
       if (!type.getSimpleName().equals(simple)) {
-        problems.add(e.name() + ": class should be named " + simple + ", is " + type.getSimpleName());
+        problems.add(
+            e.name() + ": class should be named " + simple + ", is " + type.getSimpleName());
       }
       if (!ApiFunction.class.isAssignableFrom(type)) {
         problems.add(e.name() + ": does not extend ApiFunction");
       }
       if (e.isJob() != ScheduledJob.class.isAssignableFrom(type)) {
-        problems.add(e.name() + ": kind " + e.kind() + " but " + (e.isJob() ? "not a" : "a") + " ScheduledJob");
+        problems.add(
+            e.name()
+                + ": kind "
+                + e.kind()
+                + " but "
+                + (e.isJob() ? "not a" : "a")
+                + " ScheduledJob");
       }
-      if (!Modifier.isPublic(type.getModifiers()) || !Modifier.isPublic(type.getDeclaredConstructor().getModifiers())) {
+      if (!Modifier.isPublic(type.getModifiers())
+          || !Modifier.isPublic(type.getDeclaredConstructor().getModifiers())) {
         problems.add(e.name() + ": needs to be public with a public no-arg constructor");
       }
       type.getDeclaredConstructor().newInstance(); // must not touch configuration or the network
@@ -92,9 +151,11 @@ class CatalogConsistencyTest {
 
   @Test
   void adminActionsAreAudited() {
-    List<String> unaudited = catalog.entries().stream()
-        .filter(e -> e.access() == Access.ADMIN && !e.name().startsWith("get") && !e.audited())
-        .map(Catalog.Entry::name).toList();
+    List<String> unaudited =
+        catalog.entries().stream()
+            .filter(e -> e.access() == Access.ADMIN && !e.name().startsWith("get") && !e.audited())
+            .map(Catalog.Entry::name)
+            .toList();
     assertEquals(List.of(), unaudited, "admin functions that change things must be audited");
   }
 
@@ -107,8 +168,8 @@ class CatalogConsistencyTest {
   }
 
   /**
-   * scheduler.yaml is generated from the catalog (CatalogFilesTest compares the bytes); this reads it
-   * as YAML, as a person or tool would, and checks it says what the catalog says, both ways.
+   * scheduler.yaml is generated from the catalog (CatalogFilesTest compares the bytes); this reads
+   * it as YAML, as a person or tool would, and checks it says what the catalog says, both ways.
    */
   @Test
   @SuppressWarnings("unchecked")
@@ -121,9 +182,27 @@ class CatalogConsistencyTest {
     for (Catalog.Entry e : catalog.jobs()) {
       Catalog.SchedulerSettings s = e.scheduler();
       Catalog.Retry r = s.retry();
-      fromCatalog.put(e.name(), Map.of("function", e.name(), "schedule", s.schedule(), "timeZone", s.timeZone(),
-          "attemptDeadline", s.attemptDeadline(), "retry", Map.of("maxRetryAttempts", r.maxRetryAttempts(),
-              "minBackoff", r.minBackoff(), "maxBackoff", r.maxBackoff(), "maxDoublings", r.maxDoublings())));
+      fromCatalog.put(
+          e.name(),
+          Map.of(
+              "function",
+              e.name(),
+              "schedule",
+              s.schedule(),
+              "timeZone",
+              s.timeZone(),
+              "attemptDeadline",
+              s.attemptDeadline(),
+              "retry",
+              Map.of(
+                  "maxRetryAttempts",
+                  r.maxRetryAttempts(),
+                  "minBackoff",
+                  r.minBackoff(),
+                  "maxBackoff",
+                  r.maxBackoff(),
+                  "maxDoublings",
+                  r.maxDoublings())));
     }
     Map<String, Map<String, Object>> fromYaml = new TreeMap<>();
     for (Map<String, Object> job : (List<Map<String, Object>>) root.get("jobs")) {
@@ -131,7 +210,9 @@ class CatalogConsistencyTest {
       assertFalse(fromYaml.containsKey(function), "scheduler.yaml lists " + function + " twice");
       fromYaml.put(function, job);
     }
-    assertEquals(fromCatalog, fromYaml, "scheduler.yaml differs from catalog.json; regenerate with "
-        + CatalogFiles.REGENERATE);
+    assertEquals(
+        fromCatalog,
+        fromYaml,
+        "scheduler.yaml differs from catalog.json; regenerate with " + CatalogFiles.REGENERATE);
   }
 }

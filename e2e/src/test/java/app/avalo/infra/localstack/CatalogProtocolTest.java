@@ -37,7 +37,8 @@ class CatalogProtocolTest {
     List<String[]> cases = new ArrayList<>();
     String json = "application/json";
     cases.add(new String[] {"GET", json, null});
-    cases.add(new String[] {"POST", "text/plain", e.usesCallableProtocol() ? "{\"data\":{}}" : "{}"});
+    cases.add(
+        new String[] {"POST", "text/plain", e.usesCallableProtocol() ? "{\"data\":{}}" : "{}"});
     cases.add(new String[] {"POST", json, "{\"data\": {"});
     cases.add(new String[] {"POST", json, "[1]"});
     cases.add(new String[] {"POST", json, "\"text\""});
@@ -47,7 +48,12 @@ class CatalogProtocolTest {
       cases.add(new String[] {"POST", json, "{\"data\": \"text\"}"});
       cases.add(new String[] {"POST", json, "{\"data\": [1, 2]}"});
       cases.add(new String[] {"POST", json, "{\"data\": {\"__bogus\": 1}}"});
-      cases.add(new String[] {"POST", json, "{\"data\": {\"__bogus\": {\"@type\": \"type.googleapis.com/google.protobuf.Int64Value\", \"value\": \"1\"}}}"});
+      cases.add(
+          new String[] {
+            "POST",
+            json,
+            "{\"data\": {\"__bogus\": {\"@type\": \"type.googleapis.com/google.protobuf.Int64Value\", \"value\": \"1\"}}}"
+          });
     } else {
       cases.add(new String[] {"POST", json, "{\"__bogus\": 1}"});
       cases.add(new String[] {"POST", json, "{\"data\": {}}"});
@@ -70,41 +76,95 @@ class CatalogProtocolTest {
 
   @TestFactory
   Stream<DynamicTest> malformedInputIsRefusedAndWritesNothing() {
-    return server.app().catalog().entries().stream().map(e -> DynamicTest.dynamicTest(e.name(), () -> {
-      long before = Emulators.firestoreWriteCount();
-      for (String[] c : malformed(e)) {
-        LocalStack.Exchange r = LocalStack.send(c[0], "/" + e.name(), c[1], c[2], tokenFor(e));
-        assertEquals(400, r.status(), e.name() + " " + c[0] + " " + c[2] + " → " + r.body());
-        assertEquals(true, r.body().contains("\"INVALID_ARGUMENT\""), e.name() + ": " + r.body());
-      }
-      assertEquals(before, Emulators.firestoreWriteCount(), e.name() + " wrote to Firestore while refusing input");
-    }));
+    return server.app().catalog().entries().stream()
+        .map(
+            e ->
+                DynamicTest.dynamicTest(
+                    e.name(),
+                    () -> {
+                      long before = Emulators.firestoreWriteCount();
+                      for (String[] c : malformed(e)) {
+                        LocalStack.Exchange r =
+                            LocalStack.send(c[0], "/" + e.name(), c[1], c[2], tokenFor(e));
+                        assertEquals(
+                            400, r.status(), e.name() + " " + c[0] + " " + c[2] + " → " + r.body());
+                        assertEquals(
+                            true,
+                            r.body().contains("\"INVALID_ARGUMENT\""),
+                            e.name() + ": " + r.body());
+                      }
+                      assertEquals(
+                          before,
+                          Emulators.firestoreWriteCount(),
+                          e.name() + " wrote to Firestore while refusing input");
+                    }));
   }
 
   @TestFactory
   Stream<DynamicTest> accessLevelIsEnforced() {
     return server.app().catalog().entries().stream()
         .filter(e -> e.access() == Access.USER || e.access() == Access.ADMIN)
-        .map(e -> DynamicTest.dynamicTest(e.name(), () -> {
-          long before = Emulators.firestoreWriteCount();
-          String body = "{\"data\": {}}";
-          assertEquals(401, LocalStack.send("POST", "/" + e.name(), "application/json", body, null).status(), e.name() + " without token");
-          assertEquals(401, LocalStack.send("POST", "/" + e.name(), "application/json", body, "forged.token.value").status(),
-              e.name() + " with a forged token");
-          if (e.access() == Access.ADMIN) {
-            LocalStack.Exchange r = LocalStack.send("POST", "/" + e.name(), "application/json", body, user.idToken());
-            assertEquals(403, r.status(), e.name() + " as a non-admin: " + r.body());
-          }
-          // The Firebase emulator path answers the same way.
-          String emulatorPath = "/" + server.app().config().projectId() + "/" + server.app().catalog().defaultRegion() + "/" + e.name();
-          assertEquals(401, LocalStack.send("POST", emulatorPath, "application/json", body, null).status());
-          assertEquals(before, Emulators.firestoreWriteCount(), e.name() + " wrote while refusing a caller");
-        }));
+        .map(
+            e ->
+                DynamicTest.dynamicTest(
+                    e.name(),
+                    () -> {
+                      long before = Emulators.firestoreWriteCount();
+                      String body = "{\"data\": {}}";
+                      assertEquals(
+                          401,
+                          LocalStack.send("POST", "/" + e.name(), "application/json", body, null)
+                              .status(),
+                          e.name() + " without token");
+                      assertEquals(
+                          401,
+                          LocalStack.send(
+                                  "POST",
+                                  "/" + e.name(),
+                                  "application/json",
+                                  body,
+                                  "forged.token.value")
+                              .status(),
+                          e.name() + " with a forged token");
+                      if (e.access() == Access.ADMIN) {
+                        LocalStack.Exchange r =
+                            LocalStack.send(
+                                "POST", "/" + e.name(), "application/json", body, user.idToken());
+                        assertEquals(403, r.status(), e.name() + " as a non-admin: " + r.body());
+                      }
+                      // The Firebase emulator path answers the same way.
+                      String emulatorPath =
+                          "/"
+                              + server.app().config().projectId()
+                              + "/"
+                              + server.app().catalog().defaultRegion()
+                              + "/"
+                              + e.name();
+                      assertEquals(
+                          401,
+                          LocalStack.send("POST", emulatorPath, "application/json", body, null)
+                              .status());
+                      assertEquals(
+                          before,
+                          Emulators.firestoreWriteCount(),
+                          e.name() + " wrote while refusing a caller");
+                    }));
   }
 
   @Test
   void unknownPathsAre404() throws Exception {
-    assertEquals(404, LocalStack.send("POST", "/noSuchFunction", "application/json", "{\"data\":{}}", null).status());
-    assertEquals(404, LocalStack.send("POST", "/other-project/europe-west10/getRouting", "application/json", "{\"data\":{}}", null).status());
+    assertEquals(
+        404,
+        LocalStack.send("POST", "/noSuchFunction", "application/json", "{\"data\":{}}", null)
+            .status());
+    assertEquals(
+        404,
+        LocalStack.send(
+                "POST",
+                "/other-project/europe-west10/getRouting",
+                "application/json",
+                "{\"data\":{}}",
+                null)
+            .status());
   }
 }

@@ -21,18 +21,22 @@ import org.junit.jupiter.api.TestFactory;
  * The admin dashboard in headless Chromium ({@code e2e/browser-tests/dashboard.test.mjs},
  * playwright-core driving Debian's {@code /usr/bin/chromium}) against the dev server with every
  * domain's demo data: each view populated at laptop and phone width, one action per domain, a
- * non-admin denied. Each node test is one JUnit test; screenshots of every view go to
- * {@code e2e/target/dashboard-screenshots/}.
+ * non-admin denied. Each node test is one JUnit test; screenshots of every view go to {@code
+ * e2e/target/dashboard-screenshots/}.
  */
 class DashboardBrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
   @TestFactory
   Stream<DynamicTest> dashboardInHeadlessChromium() throws Exception {
-    assertTrue(Files.isExecutable(CHROMIUM),
-        "Debian's chromium is missing at " + CHROMIUM + ": apt-get install -y chromium (.ci/run does)");
+    assertTrue(
+        Files.isExecutable(CHROMIUM),
+        "Debian's chromium is missing at "
+            + CHROMIUM
+            + ": apt-get install -y chromium (.ci/run does)");
     Path root = LocalStack.repoRoot();
-    assertTrue(Files.isRegularFile(root.resolve("admin-web/dist/index.html")),
+    assertTrue(
+        Files.isRegularFile(root.resolve("admin-web/dist/index.html")),
         "admin-web/dist is not built: run the tests with bin/test (it runs admin-web/build.mjs)");
     DevServer server = LocalStack.server();
     server.seedDemoData();
@@ -48,11 +52,24 @@ class DashboardBrowserTest {
     Firestore db = server.app().firestore();
     env.put("AVALO_CDN_ASSET_ID", firstId(db, "cdnAssets", "status", "ready"));
     // The takedown test removes an asset: another one than the purge test's.
-    env.put("AVALO_CDN_TAKEDOWN_ASSET_ID", db.collection("cdnAssets").whereEqualTo("status", "ready").limit(2).get().get()
-        .getDocuments().stream().skip(1).findFirst().map(QueryDocumentSnapshot::getId).orElse(""));
+    env.put(
+        "AVALO_CDN_TAKEDOWN_ASSET_ID",
+        db
+            .collection("cdnAssets")
+            .whereEqualTo("status", "ready")
+            .limit(2)
+            .get()
+            .get()
+            .getDocuments()
+            .stream()
+            .skip(1)
+            .findFirst()
+            .map(QueryDocumentSnapshot::getId)
+            .orElse(""));
     String walletUser = firstId(db, "wallet", null, null);
     env.put("AVALO_WALLET_USER_ID", walletUser);
-    // Damage the wallet after its backup, so the dry run has a change to preview (and must not undo it).
+    // Damage the wallet after its backup, so the dry run has a change to preview (and must not undo
+    // it).
     Long tampered = null;
     if (!walletUser.isEmpty()) {
       DocumentReference wallet = db.collection("wallet").document(walletUser);
@@ -60,20 +77,36 @@ class DashboardBrowserTest {
       wallet.update("balance", tampered).get();
     }
     Stream<DynamicTest> browser =
-        NodeTestRun.run(root, root.resolve("e2e/browser-tests/dashboard.test.mjs"), env, Duration.ofMinutes(12));
+        NodeTestRun.run(
+            root,
+            root.resolve("e2e/browser-tests/dashboard.test.mjs"),
+            env,
+            Duration.ofMinutes(12));
     // The wallet check always runs: without a seeded wallet it fails, naming why, rather than
     // vanishing from the report (the browser's dry-run test is then reported skipped too).
     Long expected = tampered;
-    return Stream.concat(browser, Stream.of(DynamicTest.dynamicTest(
-        "the dry-run recovery from the dashboard left the wallet as it was", () -> {
-          assertNotNull(expected, "the demo seed wrote no wallet document, so the dashboard's dry-run recovery"
-              + " could not be checked (RecoverySeed should seed demo-user-1..3)");
-          assertEquals(expected, db.collection("wallet").document(walletUser).get().get().getLong("balance"));
-        })));
+    return Stream.concat(
+        browser,
+        Stream.of(
+            DynamicTest.dynamicTest(
+                "the dry-run recovery from the dashboard left the wallet as it was",
+                () -> {
+                  assertNotNull(
+                      expected,
+                      "the demo seed wrote no wallet document, so the dashboard's dry-run recovery"
+                          + " could not be checked (RecoverySeed should seed demo-user-1..3)");
+                  assertEquals(
+                      expected,
+                      db.collection("wallet").document(walletUser).get().get().getLong("balance"));
+                })));
   }
 
-  private static String firstId(Firestore db, String collection, String field, String value) throws Exception {
-    var query = field == null ? db.collection(collection).limit(1) : db.collection(collection).whereEqualTo(field, value).limit(1);
+  private static String firstId(Firestore db, String collection, String field, String value)
+      throws Exception {
+    var query =
+        field == null
+            ? db.collection(collection).limit(1)
+            : db.collection(collection).whereEqualTo(field, value).limit(1);
     List<QueryDocumentSnapshot> docs = query.get().get().getDocuments();
     return docs.isEmpty() ? "" : docs.get(0).getId();
   }

@@ -10,10 +10,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs {@code e2e/js-tests/} with Node's test runner: the real Firebase JS SDK
- * ({@code httpsCallable} + {@code connectFunctionsEmulator}, Auth-emulator sign-in) against the
- * dev server, so the callable protocol is checked by the client that defines it; and one upload with
- * the Storage SDK (Firebase upload protocol) followed by uploadImage with its path.
+ * Runs {@code e2e/js-tests/} with Node's test runner: the real Firebase JS SDK ({@code
+ * httpsCallable} + {@code connectFunctionsEmulator}, Auth-emulator sign-in) against the dev server,
+ * so the callable protocol is checked by the client that defines it; and one upload with the
+ * Storage SDK (Firebase upload protocol) followed by uploadImage with its path.
  */
 class FirebaseJsSdkTest {
   @Test
@@ -22,10 +22,14 @@ class FirebaseJsSdkTest {
     // Regions must exist for the public status call.
     LocalStack.client().call("initializeRegions", "{}", server.adminToken());
     Path root = LocalStack.repoRoot();
-    ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=spec",
-        root.resolve("e2e/js-tests/callable-sdk.test.mjs").toString())
-        .directory(root.toFile())
-        .redirectErrorStream(true);
+    ProcessBuilder node =
+        new ProcessBuilder(
+                "node",
+                "--test",
+                "--test-reporter=spec",
+                root.resolve("e2e/js-tests/callable-sdk.test.mjs").toString())
+            .directory(root.toFile())
+            .redirectErrorStream(true);
     node.environment().put("AVALO_DEV_URL", server.baseUrl());
     node.environment().put("GOOGLE_CLOUD_PROJECT", server.app().config().projectId());
     node.environment().put("AVALO_REGION", server.app().catalog().defaultRegion());
@@ -35,6 +39,8 @@ class FirebaseJsSdkTest {
     System.out.println(output);
     assertFalse(run.timedOut(), "node --test timed out after 3 min:\n" + output);
     assertEquals(0, run.exitCode(), "Firebase JS SDK tests failed:\n" + output);
-    assertTrue(output.contains("ℹ pass 6") && output.contains("ℹ fail 0"), "expected 6 passing JS SDK tests:\n" + output);
+    assertTrue(
+        output.contains("ℹ pass 6") && output.contains("ℹ fail 0"),
+        "expected 6 passing JS SDK tests:\n" + output);
   }
 }

@@ -1,7 +1,5 @@
 package app.avalo.infra.localstack;
 
-import java.util.HashMap;
-import java.util.Map;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import app.avalo.infra.testing.Emulators;
@@ -11,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /** One dev server per test JVM, on the emulators bin/test started, stopped when the JVM exits. */
 final class LocalStack {
@@ -39,13 +39,16 @@ final class LocalStack {
         throw new IllegalStateException("dev server failed to start", e);
       }
       DevServer started = server;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          started.close();
-        } catch (Exception ignored) {
-          // JVM is exiting
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      started.close();
+                    } catch (Exception ignored) {
+                      // JVM is exiting
+                    }
+                  }));
     }
     return server;
   }
@@ -55,8 +58,12 @@ final class LocalStack {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  /** Sends a raw request to the dev server (method, path, content type, body and token may be odd on purpose). */
-  static Exchange send(String method, String path, String contentType, String body, String token) throws Exception {
+  /**
+   * Sends a raw request to the dev server (method, path, content type, body and token may be odd on
+   * purpose).
+   */
+  static Exchange send(String method, String path, String contentType, String body, String token)
+      throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server().baseUrl() + path));
     if (contentType != null) {
       b.header("Content-Type", contentType);
@@ -64,7 +71,11 @@ final class LocalStack {
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     return new Exchange(r.statusCode(), r.body());
   }

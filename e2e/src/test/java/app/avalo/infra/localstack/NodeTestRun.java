@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 
 /**
- * Runs one {@code node --test} file and turns each of its top-level tests into a JUnit dynamic test,
- * so Surefire counts them one by one: a passed node test passes, a failed one fails with node's
- * message, a skipped one is reported as skipped (aborted) with its reason — never as passed.
+ * Runs one {@code node --test} file and turns each of its top-level tests into a JUnit dynamic
+ * test, so Surefire counts them one by one: a passed node test passes, a failed one fails with
+ * node's message, a skipped one is reported as skipped (aborted) with its reason — never as passed.
  * The human-readable spec output goes to {@code target/<name>-node.log}.
  */
 final class NodeTestRun {
@@ -35,16 +35,23 @@ final class NodeTestRun {
 
   private NodeTestRun() {}
 
-  static Stream<DynamicTest> run(Path repoRoot, Path testFile, Map<String, String> env, Duration timeout)
+  static Stream<DynamicTest> run(
+      Path repoRoot, Path testFile, Map<String, String> env, Duration timeout)
       throws IOException, InterruptedException {
     Path log = repoRoot.resolve("e2e/target").resolve(testFile.getFileName() + "-node.log");
     Files.createDirectories(log.getParent());
-    ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-concurrency=1",
-        "--test-reporter=tap", "--test-reporter-destination=stdout",
-        "--test-reporter=spec", "--test-reporter-destination=" + log,
-        testFile.toString())
-        .directory(repoRoot.toFile())
-        .redirectErrorStream(true);
+    ProcessBuilder node =
+        new ProcessBuilder(
+                "node",
+                "--test",
+                "--test-concurrency=1",
+                "--test-reporter=tap",
+                "--test-reporter-destination=stdout",
+                "--test-reporter=spec",
+                "--test-reporter-destination=" + log,
+                testFile.toString())
+            .directory(repoRoot.toFile())
+            .redirectErrorStream(true);
     node.environment().putAll(env);
     Finished run = runWithTimeout(node, timeout);
     String tap = run.output();
@@ -55,24 +62,47 @@ final class NodeTestRun {
     if (run.timedOut() || results.isEmpty() || (run.exitCode() != 0 && !failureExplained)) {
       // The file did not get to its tests (syntax error, missing env, browser would not start, …),
       // hung, or failed outside any test.
-      String why = run.timedOut() ? "timed out after " + timeout
-          : results.isEmpty() ? "reported no test (exit " + run.exitCode() + ")"
-          : "exited " + run.exitCode() + " with no failed test to explain it";
-      return Stream.of(DynamicTest.dynamicTest(testFile.getFileName().toString(),
-          () -> fail("node --test " + testFile.getFileName() + " " + why + ":\n" + tap + "\n" + spec)));
+      String why =
+          run.timedOut()
+              ? "timed out after " + timeout
+              : results.isEmpty()
+                  ? "reported no test (exit " + run.exitCode() + ")"
+                  : "exited " + run.exitCode() + " with no failed test to explain it";
+      return Stream.of(
+          DynamicTest.dynamicTest(
+              testFile.getFileName().toString(),
+              () ->
+                  fail(
+                      "node --test "
+                          + testFile.getFileName()
+                          + " "
+                          + why
+                          + ":\n"
+                          + tap
+                          + "\n"
+                          + spec)));
     }
-    return results.stream().map(r -> DynamicTest.dynamicTest(r.name(), () -> {
-      switch (r.outcome()) {
-        case "ok" -> {
-          // passed: node's own assertions ran
-        }
-        case "skip" -> Assumptions.abort("skipped '" + r.name() + "': " + r.detail());
-        default -> fail("'" + r.name() + "' failed:\n" + r.detail());
-      }
-    }));
+    return results.stream()
+        .map(
+            r ->
+                DynamicTest.dynamicTest(
+                    r.name(),
+                    () -> {
+                      switch (r.outcome()) {
+                        case "ok" -> {
+                          // passed: node's own assertions ran
+                        }
+                        case "skip" ->
+                            Assumptions.abort("skipped '" + r.name() + "': " + r.detail());
+                        default -> fail("'" + r.name() + "' failed:\n" + r.detail());
+                      }
+                    }));
   }
 
-  /** How a child process ended: its whole output, its exit code, or that it was killed at the timeout. */
+  /**
+   * How a child process ended: its whole output, its exit code, or that it was killed at the
+   * timeout.
+   */
   record Finished(String output, int exitCode, boolean timedOut) {}
 
   /**
@@ -80,15 +110,18 @@ final class NodeTestRun {
    * (reading first and waiting after would wait forever on a hung child, whose pipe never closes).
    * A child still running at the timeout is killed with everything it started.
    */
-  static Finished runWithTimeout(ProcessBuilder builder, Duration timeout) throws IOException, InterruptedException {
+  static Finished runWithTimeout(ProcessBuilder builder, Duration timeout)
+      throws IOException, InterruptedException {
     Process p = builder.redirectErrorStream(true).start();
-    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-      try {
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        return "(output unreadable: " + e + ")";
-      }
-    });
+    CompletableFuture<String> output =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+              } catch (IOException e) {
+                return "(output unreadable: " + e + ")";
+              }
+            });
     boolean exited = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (!exited) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);

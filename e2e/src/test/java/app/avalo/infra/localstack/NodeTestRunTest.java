@@ -14,11 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentest4j.AssertionFailedError;
 
-/** The node runner's own guarantees: a hung child is killed at the timeout, an unexplained exit fails. */
+/**
+ * The node runner's own guarantees: a hung child is killed at the timeout, an unexplained exit
+ * fails.
+ */
 class NodeTestRunTest {
   @Test
   void aHungChildIsKilledAtTheTimeoutWithWhatItPrinted() throws Exception {
-    ProcessBuilder hung = new ProcessBuilder("node", "-e", "console.log('started'); setInterval(() => {}, 1000)");
+    ProcessBuilder hung =
+        new ProcessBuilder("node", "-e", "console.log('started'); setInterval(() => {}, 1000)");
     NodeTestRun.Finished run = NodeTestRun.runWithTimeout(hung, Duration.ofSeconds(2));
     assertTrue(run.timedOut());
     assertTrue(run.output().contains("started"), run.output());
@@ -26,8 +30,10 @@ class NodeTestRunTest {
 
   @Test
   void aFinishedChildGivesItsExitCodeAndOutput() throws Exception {
-    NodeTestRun.Finished run = NodeTestRun.runWithTimeout(
-        new ProcessBuilder("node", "-e", "console.log('bye'); process.exit(3)"), Duration.ofMinutes(1));
+    NodeTestRun.Finished run =
+        NodeTestRun.runWithTimeout(
+            new ProcessBuilder("node", "-e", "console.log('bye'); process.exit(3)"),
+            Duration.ofMinutes(1));
     assertFalse(run.timedOut());
     assertEquals(3, run.exitCode());
     assertEquals("bye\n", run.output());
@@ -37,7 +43,9 @@ class NodeTestRunTest {
   void aNonZeroExitThatNoFailedTestExplainsFails(@TempDir Path dir) throws Throwable {
     Path file = dir.resolve("exits.test.mjs");
     // One passing test, then the file dies outside any test.
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         import test from "node:test";
         test("passes", () => {});
         process.on("exit", () => { process.exitCode = 7; });
@@ -52,6 +60,8 @@ class NodeTestRunTest {
         failing++;
       }
     }
-    assertTrue(failing >= 1, "the file's non-zero exit must fail the run: " + tests.size() + " tests, none failing");
+    assertTrue(
+        failing >= 1,
+        "the file's non-zero exit must fail the run: " + tests.size() + " tests, none failing");
   }
 }

@@ -1,7 +1,5 @@
 package app.avalo.infra.localstack;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -31,6 +29,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -40,9 +40,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The reliability suite, over the whole catalog through the dev server: every hostile value put
  * into every real field of a function (from {@code reliability/valid-inputs.json}) is refused as
- * INVALID_ARGUMENT naming that field and writes nothing; hostile values under the usual field
- * names next to an unknown key never cause a 5xx or a write; every scheduled job delivered
- * several times for one scheduled time, concurrently and again later, has exactly one effect.
+ * INVALID_ARGUMENT naming that field and writes nothing; hostile values under the usual field names
+ * next to an unknown key never cause a 5xx or a write; every scheduled job delivered several times
+ * for one scheduled time, concurrently and again later, has exactly one effect.
  */
 class ReliabilityTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -54,10 +54,43 @@ class ReliabilityTest {
    * Field names the functions use, for the variant next to an unknown key (that key alone makes the
    * call a 400, so it proves only "no 5xx, no write"; the real-field test proves the refusal).
    */
-  private static final List<String> FIELDS = List.of("service", "userId", "chatId", "ticketId", "sessionId",
-      "regionId", "fromRegion", "toRegion", "assetId", "alertId", "backupId", "period", "model", "cpu", "rps",
-      "instances", "latencyMs", "bytes", "inputTokens", "durationMinutes", "from", "to", "samples", "location",
-      "country", "rttMs", "data", "path", "note", "reason", "confirm", "width", "formats", "dryRun", "scheduledFor");
+  private static final List<String> FIELDS =
+      List.of(
+          "service",
+          "userId",
+          "chatId",
+          "ticketId",
+          "sessionId",
+          "regionId",
+          "fromRegion",
+          "toRegion",
+          "assetId",
+          "alertId",
+          "backupId",
+          "period",
+          "model",
+          "cpu",
+          "rps",
+          "instances",
+          "latencyMs",
+          "bytes",
+          "inputTokens",
+          "durationMinutes",
+          "from",
+          "to",
+          "samples",
+          "location",
+          "country",
+          "rttMs",
+          "data",
+          "path",
+          "note",
+          "reason",
+          "confirm",
+          "width",
+          "formats",
+          "dryRun",
+          "scheduledFor");
 
   /** Valid inputs per function, so hostile values go into each function's real fields. */
   private static final JsonObject VALID_INPUTS = loadValidInputs();
@@ -71,27 +104,32 @@ class ReliabilityTest {
   private static final String LONG = "x".repeat(100_000);
 
   /** Values that no field of any function accepts. */
-  private static final List<String> HOSTILE = List.of(
-      "\"" + LONG + "\"",
-      "\"\\u0000\\ud83d\\ude00\\u202e../../etc/passwd\"",
-      "{\"@type\":\"type.googleapis.com/google.protobuf.Int64Value\",\"value\":\"9223372036854775808\"}",
-      "{\"@type\":\"type.googleapis.com/google.protobuf.Int64Value\",\"value\":\"-0x10\"}",
-      "{\"@type\":\"type.googleapis.com/google.protobuf.Int64Value\"}",
-      "1e400",
-      "-1e-400",
-      "[" + "[".repeat(40) + "]".repeat(40) + "]",
-      "{\"a\":" .repeat(40) + "1" + "}".repeat(40),
-      "[" + "1,".repeat(20_000) + "1]");
+  private static final List<String> HOSTILE =
+      List.of(
+          "\"" + LONG + "\"",
+          "\"\\u0000\\ud83d\\ude00\\u202e../../etc/passwd\"",
+          "{\"@type\":\"type.googleapis.com/google.protobuf.Int64Value\",\"value\":\"9223372036854775808\"}",
+          "{\"@type\":\"type.googleapis.com/google.protobuf.Int64Value\",\"value\":\"-0x10\"}",
+          "{\"@type\":\"type.googleapis.com/google.protobuf.Int64Value\"}",
+          "1e400",
+          "-1e-400",
+          "[" + "[".repeat(40) + "]".repeat(40) + "]",
+          "{\"a\":".repeat(40) + "1" + "}".repeat(40),
+          "[" + "1,".repeat(20_000) + "1]");
 
   /**
    * The same values for the real-field test, with the two deeply nested ones at a depth the body
    * parser still takes (its 32-level limit refuses the 41-level ones before any field is read), so
    * that they reach the field's validator.
    */
-  private static final List<String> FIELD_HOSTILE = HOSTILE.stream()
-      .map(v -> v.startsWith("[[") ? "[".repeat(24) + "]".repeat(24)
-          : v.startsWith("{\"a\":{") ? "{\"a\":".repeat(24) + "1" + "}".repeat(24) : v)
-      .toList();
+  private static final List<String> FIELD_HOSTILE =
+      HOSTILE.stream()
+          .map(
+              v ->
+                  v.startsWith("[[")
+                      ? "[".repeat(24) + "]".repeat(24)
+                      : v.startsWith("{\"a\":{") ? "{\"a\":".repeat(24) + "1" + "}".repeat(24) : v)
+          .toList();
 
   @BeforeAll
   static void start() {
@@ -101,7 +139,9 @@ class ReliabilityTest {
   }
 
   private static String tokenFor(Catalog.Entry e) {
-    return e.access() == Access.ADMIN ? admin.idToken() : e.access() == Access.USER ? user.idToken() : null;
+    return e.access() == Access.ADMIN
+        ? admin.idToken()
+        : e.access() == Access.USER ? user.idToken() : null;
   }
 
   private static String body(Catalog.Entry e, String field, String value) {
@@ -117,11 +157,16 @@ class ReliabilityTest {
     if (e.isJob()) {
       JsonObject input = new JsonObject();
       input.addProperty("scheduledFor", "2020-01-01T00:00:00Z");
-      return sentOnly ? List.of() : List.of(new ValidInput(input, Map.of())); // a valid call would run the job
+      return sentOnly
+          ? List.of()
+          : List.of(new ValidInput(input, Map.of())); // a valid call would run the job
     }
     JsonElement listed = VALID_INPUTS.get(e.name());
-    assertNotNull(listed, e.name() + " has no valid input in reliability/valid-inputs.json: add one, so hostile values"
-        + " reach its real fields");
+    assertNotNull(
+        listed,
+        e.name()
+            + " has no valid input in reliability/valid-inputs.json: add one, so hostile values"
+            + " reach its real fields");
     List<ValidInput> inputs = new ArrayList<>();
     for (JsonElement item : listed.getAsJsonArray()) {
       JsonObject sample = item.getAsJsonObject();
@@ -129,12 +174,25 @@ class ReliabilityTest {
         continue;
       }
       Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-      String text = sample.get("input").toString().replace("$UID", user.uid())
-          .replace("$NOW", now.minusSeconds(5).toString()).replace("$HOUR_AGO", now.minusSeconds(3600).toString());
+      String text =
+          sample
+              .get("input")
+              .toString()
+              .replace("$UID", user.uid())
+              .replace("$NOW", now.minusSeconds(5).toString())
+              .replace("$HOUR_AGO", now.minusSeconds(3600).toString());
       Map<String, List<String>> accepts = new HashMap<>();
       if (sample.has("accepts")) {
-        sample.getAsJsonObject("accepts").entrySet().forEach(a -> accepts.put(a.getKey(),
-            a.getValue().getAsJsonArray().asList().stream().map(JsonElement::getAsString).toList()));
+        sample
+            .getAsJsonObject("accepts")
+            .entrySet()
+            .forEach(
+                a ->
+                    accepts.put(
+                        a.getKey(),
+                        a.getValue().getAsJsonArray().asList().stream()
+                            .map(JsonElement::getAsString)
+                            .toList()));
       }
       inputs.add(new ValidInput(Json.parseStrict(text).getAsJsonObject(), accepts));
     }
@@ -145,7 +203,10 @@ class ReliabilityTest {
     return e.usesCallableProtocol() ? "{\"data\":" + input + "}" : input.toString();
   }
 
-  /** Every field of an input by its dotted path ({@code location.lat}, {@code samples[0].latencyMs}). */
+  /**
+   * Every field of an input by its dotted path ({@code location.lat}, {@code
+   * samples[0].latencyMs}).
+   */
   private static List<String> paths(JsonElement node, String prefix, List<String> into) {
     if (node.isJsonObject()) {
       for (var entry : node.getAsJsonObject().entrySet()) {
@@ -202,61 +263,105 @@ class ReliabilityTest {
   void validInputsNameOnlyCatalogedFunctions() {
     for (String name : VALID_INPUTS.keySet()) {
       if (!name.startsWith("__")) {
-        assertTrue(server.app().catalog().entries().stream().anyMatch(e -> e.name().equals(name) && !e.isJob()),
-            "reliability/valid-inputs.json lists " + name + ", which is no callable or private function in catalog.json");
+        assertTrue(
+            server.app().catalog().entries().stream()
+                .anyMatch(e -> e.name().equals(name) && !e.isJob()),
+            "reliability/valid-inputs.json lists "
+                + name
+                + ", which is no callable or private function in catalog.json");
       }
     }
   }
 
   @TestFactory
   Stream<DynamicTest> validInputsAreNotRefused() {
-    return server.app().catalog().entries().stream().map(e -> DynamicTest.dynamicTest(e.name(), () -> {
-      for (JsonObject input : validInputs(e, true).stream().map(ValidInput::input).toList()) {
-        LocalStack.Exchange r = LocalStack.send("POST", "/" + e.name(), "application/json", envelope(e, input), tokenFor(e));
-        assertTrue(r.status() < 500, e.name() + " " + input + " → " + r.status() + " " + r.body());
-        assertFalse(r.body().contains("\"INVALID_ARGUMENT\""),
-            e.name() + ": the table's valid input " + input + " is refused, so it does not name real fields: " + r.body());
-      }
-    }));
+    return server.app().catalog().entries().stream()
+        .map(
+            e ->
+                DynamicTest.dynamicTest(
+                    e.name(),
+                    () -> {
+                      for (JsonObject input :
+                          validInputs(e, true).stream().map(ValidInput::input).toList()) {
+                        LocalStack.Exchange r =
+                            LocalStack.send(
+                                "POST",
+                                "/" + e.name(),
+                                "application/json",
+                                envelope(e, input),
+                                tokenFor(e));
+                        assertTrue(
+                            r.status() < 500,
+                            e.name() + " " + input + " → " + r.status() + " " + r.body());
+                        assertFalse(
+                            r.body().contains("\"INVALID_ARGUMENT\""),
+                            e.name()
+                                + ": the table's valid input "
+                                + input
+                                + " is refused, so it does not name real fields: "
+                                + r.body());
+                      }
+                    }));
   }
 
   @TestFactory
   Stream<DynamicTest> hostileValuesInRealFieldsAreRefusedNamingTheField() {
-    return server.app().catalog().entries().stream().map(e -> DynamicTest.dynamicTest(e.name(), () -> {
-      List<String> problems = new ArrayList<>();
-      for (ValidInput valid : validInputs(e, false)) {
-        JsonObject input = valid.input();
-        for (String path : paths(input, "", new ArrayList<>())) {
-          for (String value : FIELD_HOSTILE) {
-            boolean validHere = valid.accepts().getOrDefault(path, List.of()).contains(value);
-            // The hostile text goes in verbatim, as a client would send it.
-            String body = envelope(e, replaced(input, path, new JsonPrimitive(MARK))).replace("\"" + MARK + "\"", value);
-            String what = e.name() + " " + path + "=" + shortly(value);
-            long before = Emulators.firestoreWriteCount();
-            LocalStack.Exchange r = LocalStack.send("POST", "/" + e.name(), "application/json", body, tokenFor(e));
-            if (validHere) {
-              // Listed as valid for this field: it must be taken like any valid value.
-              if (r.status() >= 400) {
-                problems.add(what + ": listed as valid here but answered " + r.status() + " " + shortly(r.body()));
-              }
-              continue;
-            }
-            String problem = refusalProblem(r, path);
-            if (problem != null) {
-              problems.add(what + ": " + problem);
-            }
-            if (before != Emulators.firestoreWriteCount()) {
-              problems.add(what + ": wrote to Firestore");
-            }
-          }
-        }
-      }
-      assertTrue(problems.isEmpty(), problems.size() + " hostile values not refused for their field:\n"
-          + String.join("\n", problems));
-    }));
+    return server.app().catalog().entries().stream()
+        .map(
+            e ->
+                DynamicTest.dynamicTest(
+                    e.name(),
+                    () -> {
+                      List<String> problems = new ArrayList<>();
+                      for (ValidInput valid : validInputs(e, false)) {
+                        JsonObject input = valid.input();
+                        for (String path : paths(input, "", new ArrayList<>())) {
+                          for (String value : FIELD_HOSTILE) {
+                            boolean validHere =
+                                valid.accepts().getOrDefault(path, List.of()).contains(value);
+                            // The hostile text goes in verbatim, as a client would send it.
+                            String body =
+                                envelope(e, replaced(input, path, new JsonPrimitive(MARK)))
+                                    .replace("\"" + MARK + "\"", value);
+                            String what = e.name() + " " + path + "=" + shortly(value);
+                            long before = Emulators.firestoreWriteCount();
+                            LocalStack.Exchange r =
+                                LocalStack.send(
+                                    "POST", "/" + e.name(), "application/json", body, tokenFor(e));
+                            if (validHere) {
+                              // Listed as valid for this field: it must be taken like any valid
+                              // value.
+                              if (r.status() >= 400) {
+                                problems.add(
+                                    what
+                                        + ": listed as valid here but answered "
+                                        + r.status()
+                                        + " "
+                                        + shortly(r.body()));
+                              }
+                              continue;
+                            }
+                            String problem = refusalProblem(r, path);
+                            if (problem != null) {
+                              problems.add(what + ": " + problem);
+                            }
+                            if (before != Emulators.firestoreWriteCount()) {
+                              problems.add(what + ": wrote to Firestore");
+                            }
+                          }
+                        }
+                      }
+                      assertTrue(
+                          problems.isEmpty(),
+                          problems.size()
+                              + " hostile values not refused for their field:\n"
+                              + String.join("\n", problems));
+                    }));
   }
 
-  /** Why {@code r} is not an INVALID_ARGUMENT naming {@code path} (or a field inside it), or null. */
+  /**
+   * Why {@code r} is not an INVALID_ARGUMENT naming {@code path} (or a field inside it), or null.
+   */
   private static String refusalProblem(LocalStack.Exchange r, String path) {
     if (r.status() != 400) {
       return "answered " + r.status() + " " + shortly(r.body());
@@ -281,51 +386,107 @@ class ReliabilityTest {
 
   @TestFactory
   Stream<DynamicTest> hostileInputNextToAnUnknownKeyNeverCausesA5xxOrAWrite() {
-    return server.app().catalog().entries().stream().map(e -> DynamicTest.dynamicTest(e.name(), () -> {
-      for (String field : FIELDS) {
-        for (String value : HOSTILE) {
-          long before = Emulators.firestoreWriteCount();
-          LocalStack.Exchange r = LocalStack.send("POST", "/" + e.name(), "application/json", body(e, field, value), tokenFor(e));
-          String what = e.name() + " " + field + "=" + shortly(value);
-          assertTrue(r.status() < 500, what + " → " + r.status() + " " + r.body());
-          assertEquals(400, r.status(), what + " → " + r.body());
-          assertEquals(before, Emulators.firestoreWriteCount(), what + " wrote to Firestore");
-        }
-      }
-    }));
+    return server.app().catalog().entries().stream()
+        .map(
+            e ->
+                DynamicTest.dynamicTest(
+                    e.name(),
+                    () -> {
+                      for (String field : FIELDS) {
+                        for (String value : HOSTILE) {
+                          long before = Emulators.firestoreWriteCount();
+                          LocalStack.Exchange r =
+                              LocalStack.send(
+                                  "POST",
+                                  "/" + e.name(),
+                                  "application/json",
+                                  body(e, field, value),
+                                  tokenFor(e));
+                          String what = e.name() + " " + field + "=" + shortly(value);
+                          assertTrue(r.status() < 500, what + " → " + r.status() + " " + r.body());
+                          assertEquals(400, r.status(), what + " → " + r.body());
+                          assertEquals(
+                              before,
+                              Emulators.firestoreWriteCount(),
+                              what + " wrote to Firestore");
+                        }
+                      }
+                    }));
   }
 
   @TestFactory
   Stream<DynamicTest> scheduledJobsDeliveredManyTimesHaveOneEffect() {
-    return server.app().catalog().entries().stream().filter(Catalog.Entry::isJob)
-        .map(e -> DynamicTest.dynamicTest(e.name(), () -> {
-          // A scheduled time of its own for every run of this test (jobs are once per scheduled time).
-          String scheduleTime = Instant.now().truncatedTo(ChronoUnit.SECONDS)
-              .minusSeconds(7L * 24 * 3600 + Math.abs(e.name().hashCode() % 100_000)).toString();
-          List<CompletableFuture<HttpResponse<String>>> concurrent = new ArrayList<>();
-          for (int i = 0; i < 3; i++) {
-            concurrent.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/" + e.name()))
-                .header("Content-Type", "application/json")
-                .header("X-CloudScheduler-ScheduleTime", scheduleTime)
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString()));
-          }
-          Map<String, Integer> outcomes = new HashMap<>();
-          for (var f : concurrent) {
-            HttpResponse<String> r = f.get();
-            assertEquals(200, r.statusCode(), e.name() + ": " + r.body());
-            outcomes.merge(Json.parseStrict(r.body()).getAsJsonObject().get("outcome").getAsString(), 1, Integer::sum);
-          }
-          HttpResponse<String> later = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/" + e.name()))
-              .header("Content-Type", "application/json").header("X-CloudScheduler-ScheduleTime", scheduleTime)
-              .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
-          assertEquals(200, later.statusCode(), later.body());
-          assertEquals("duplicate", Json.parseStrict(later.body()).getAsJsonObject().get("outcome").getAsString(),
-              e.name() + " re-delivered after it finished must do nothing: " + later.body());
-          assertEquals(1, outcomes.getOrDefault("succeeded", 0), e.name() + " outcomes " + outcomes);
-          DocumentSnapshot run = Firestores.await(server.app().firestore().collection(JobRunner.RUNS)
-              .document(e.name() + "@" + scheduleTime).get());
-          assertEquals("succeeded", run.getString("outcome"));
-          assertEquals(1L, run.getLong("attempts"), e.name() + " ran more than once");
-        }));
+    return server.app().catalog().entries().stream()
+        .filter(Catalog.Entry::isJob)
+        .map(
+            e ->
+                DynamicTest.dynamicTest(
+                    e.name(),
+                    () -> {
+                      // A scheduled time of its own for every run of this test (jobs are once per
+                      // scheduled time).
+                      String scheduleTime =
+                          Instant.now()
+                              .truncatedTo(ChronoUnit.SECONDS)
+                              .minusSeconds(
+                                  7L * 24 * 3600 + Math.abs(e.name().hashCode() % 100_000))
+                              .toString();
+                      List<CompletableFuture<HttpResponse<String>>> concurrent = new ArrayList<>();
+                      for (int i = 0; i < 3; i++) {
+                        concurrent.add(
+                            HTTP.sendAsync(
+                                HttpRequest.newBuilder(
+                                        URI.create(server.baseUrl() + "/" + e.name()))
+                                    .header("Content-Type", "application/json")
+                                    .header("X-CloudScheduler-ScheduleTime", scheduleTime)
+                                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                    .build(),
+                                HttpResponse.BodyHandlers.ofString()));
+                      }
+                      Map<String, Integer> outcomes = new HashMap<>();
+                      for (var f : concurrent) {
+                        HttpResponse<String> r = f.get();
+                        assertEquals(200, r.statusCode(), e.name() + ": " + r.body());
+                        outcomes.merge(
+                            Json.parseStrict(r.body())
+                                .getAsJsonObject()
+                                .get("outcome")
+                                .getAsString(),
+                            1,
+                            Integer::sum);
+                      }
+                      HttpResponse<String> later =
+                          HTTP.send(
+                              HttpRequest.newBuilder(URI.create(server.baseUrl() + "/" + e.name()))
+                                  .header("Content-Type", "application/json")
+                                  .header("X-CloudScheduler-ScheduleTime", scheduleTime)
+                                  .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                  .build(),
+                              HttpResponse.BodyHandlers.ofString());
+                      assertEquals(200, later.statusCode(), later.body());
+                      assertEquals(
+                          "duplicate",
+                          Json.parseStrict(later.body())
+                              .getAsJsonObject()
+                              .get("outcome")
+                              .getAsString(),
+                          e.name()
+                              + " re-delivered after it finished must do nothing: "
+                              + later.body());
+                      assertEquals(
+                          1,
+                          outcomes.getOrDefault("succeeded", 0),
+                          e.name() + " outcomes " + outcomes);
+                      DocumentSnapshot run =
+                          Firestores.await(
+                              server
+                                  .app()
+                                  .firestore()
+                                  .collection(JobRunner.RUNS)
+                                  .document(e.name() + "@" + scheduleTime)
+                                  .get());
+                      assertEquals("succeeded", run.getString("outcome"));
+                      assertEquals(1L, run.getLong("attempts"), e.name() + " ran more than once");
+                    }));
   }
 }

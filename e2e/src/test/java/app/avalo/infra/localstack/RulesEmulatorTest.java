@@ -9,12 +9,12 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * What {@code firestore.rules} allows and denies, with {@code @firebase/rules-unit-testing}
- * ({@code e2e/rules-tests/firestore-rules.test.mjs}). Only Google's Firestore emulator evaluates
- * security rules and it cannot be downloaded here, so the tests run when
- * {@code FIRESTORE_RULES_EMULATOR_HOST} (host:port of such an emulator) is set and are reported as
- * skipped, with that reason, otherwise. {@code storage.rules} the same way with
- * {@code STORAGE_RULES_EMULATOR_HOST} (Google's Storage emulator, whose rules runtime is a download too).
+ * What {@code firestore.rules} allows and denies, with {@code @firebase/rules-unit-testing} ({@code
+ * e2e/rules-tests/firestore-rules.test.mjs}). Only Google's Firestore emulator evaluates security
+ * rules and it cannot be downloaded here, so the tests run when {@code
+ * FIRESTORE_RULES_EMULATOR_HOST} (host:port of such an emulator) is set and are reported as
+ * skipped, with that reason, otherwise. {@code storage.rules} the same way with {@code
+ * STORAGE_RULES_EMULATOR_HOST} (Google's Storage emulator, whose rules runtime is a download too).
  */
 class RulesEmulatorTest {
   @TestFactory
@@ -25,10 +25,14 @@ class RulesEmulatorTest {
     if (host != null) {
       env.put("FIRESTORE_RULES_EMULATOR_HOST", host);
     }
-    return NodeTestRun.run(root, root.resolve("e2e/rules-tests/firestore-rules.test.mjs"), env, Duration.ofMinutes(5));
+    return NodeTestRun.run(
+        root, root.resolve("e2e/rules-tests/firestore-rules.test.mjs"), env, Duration.ofMinutes(5));
   }
 
-  /** {@code storage.rules} likewise, on Google's Storage emulator at {@code STORAGE_RULES_EMULATOR_HOST}. */
+  /**
+   * {@code storage.rules} likewise, on Google's Storage emulator at {@code
+   * STORAGE_RULES_EMULATOR_HOST}.
+   */
   @TestFactory
   Stream<DynamicTest> storageRulesOnGooglesEmulator() throws Exception {
     Path root = LocalStack.repoRoot();
@@ -37,6 +41,7 @@ class RulesEmulatorTest {
     if (host != null) {
       env.put("STORAGE_RULES_EMULATOR_HOST", host);
     }
-    return NodeTestRun.run(root, root.resolve("e2e/rules-tests/storage-rules.test.mjs"), env, Duration.ofMinutes(5));
+    return NodeTestRun.run(
+        root, root.resolve("e2e/rules-tests/storage-rules.test.mjs"), env, Duration.ofMinutes(5));
   }
 }

@@ -27,12 +27,17 @@ enum AssetType {
   }
 
   /**
-   * Where an asset's objects live: {@code media/{folder}/{assetId}/} for public media,
-   * {@code private/{folder}/{assetId}/} for private media (MediaStorage). Only the opaque asset id
-   * names the folder, never the owner's uid: a URL must not say whose media it is.
+   * Where an asset's objects live: {@code media/{folder}/{assetId}/} for public media, {@code
+   * private/{folder}/{assetId}/} for private media (MediaStorage). Only the opaque asset id names
+   * the folder, never the owner's uid: a URL must not say whose media it is.
    */
   String prefix(String assetId, boolean privateMedia) {
-    return (privateMedia ? MediaStorage.PRIVATE_ROOT : "media") + "/" + folder + "/" + assetId + "/";
+    return (privateMedia ? MediaStorage.PRIVATE_ROOT : "media")
+        + "/"
+        + folder
+        + "/"
+        + assetId
+        + "/";
   }
 
   CachePolicy cache() {

@@ -1,22 +1,22 @@
 package app.avalo.infra.cdn;
 
-import java.util.ArrayList;
+import app.avalo.infra.platform.Log;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import app.avalo.infra.platform.Log;
 import java.nio.file.Path;
-import java.util.Map;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * AVIF through ffmpeg's AV1 encoders (libaom-av1 preferred: it takes any size; libsvtav1 needs
- * even dimensions of at least 64). Pixels go to ffmpeg as raw RGB, so nothing but pixels reaches
- * the output. When ffmpeg or both encoders are missing, or the image has transparency (ffmpeg's
- * AVIF muxer here writes no alpha plane), AVIF is skipped and the reason recorded — never faked.
+ * AVIF through ffmpeg's AV1 encoders (libaom-av1 preferred: it takes any size; libsvtav1 needs even
+ * dimensions of at least 64). Pixels go to ffmpeg as raw RGB, so nothing but pixels reaches the
+ * output. When ffmpeg or both encoders are missing, or the image has transparency (ffmpeg's AVIF
+ * muxer here writes no alpha plane), AVIF is skipped and the reason recorded — never faked.
  */
 final class AvifEncoder {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -52,12 +52,20 @@ final class AvifEncoder {
   /** Why this particular image cannot be AVIF-encoded, or empty. */
   Optional<String> unsupported(BufferedImage image, boolean alpha) {
     if (alpha) {
-      return Optional.of("AVIF skipped: the image has transparency, which this AVIF path cannot carry");
+      return Optional.of(
+          "AVIF skipped: the image has transparency, which this AVIF path cannot carry");
     }
     if (!tool.hasEncoder("libaom-av1")
-        && (image.getWidth() % 2 != 0 || image.getHeight() % 2 != 0 || image.getWidth() < 64 || image.getHeight() < 64)) {
-      return Optional.of("AVIF skipped for " + image.getWidth() + "×" + image.getHeight()
-          + ": libsvtav1 needs even dimensions of at least 64");
+        && (image.getWidth() % 2 != 0
+            || image.getHeight() % 2 != 0
+            || image.getWidth() < 64
+            || image.getHeight() < 64)) {
+      return Optional.of(
+          "AVIF skipped for "
+              + image.getWidth()
+              + "×"
+              + image.getHeight()
+              + ": libsvtav1 needs even dimensions of at least 64");
     }
     return Optional.empty();
   }
@@ -69,22 +77,39 @@ final class AvifEncoder {
     Path out = workDir.resolve("avif-" + w + "x" + h + ".avif");
     try {
       Files.write(raw, rgb24(image));
-      List<String> codec = tool.hasEncoder("libaom-av1")
-          ? List.of("-c:v", "libaom-av1", "-crf", "32", "-cpu-used", "8", "-row-mt", "1")
-          : List.of("-c:v", "libsvtav1", "-crf", "35", "-preset", "10");
-      List<String> options = new ArrayList<>(List.of("-frames:v", "1",
-          "-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p",
-          "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "iec61966-2-1"));
+      List<String> codec =
+          tool.hasEncoder("libaom-av1")
+              ? List.of("-c:v", "libaom-av1", "-crf", "32", "-cpu-used", "8", "-row-mt", "1")
+              : List.of("-c:v", "libsvtav1", "-crf", "35", "-preset", "10");
+      List<String> options =
+          new ArrayList<>(
+              List.of(
+                  "-frames:v",
+                  "1",
+                  "-vf",
+                  "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p",
+                  "-colorspace",
+                  "bt709",
+                  "-color_primaries",
+                  "bt709",
+                  "-color_trc",
+                  "iec61966-2-1"));
       options.addAll(codec);
       options.addAll(List.of("-still-picture", "1", "-f", "avif"));
       // Our own pixels, at most 3840 px on the long edge: a still takes well under these limits.
-      tool.encodeRaw(raw, w, h, List.of(new MediaTool.Output(options, out.getFileName().toString(), true)),
-          new MediaTool.Limits(TIMEOUT, 1024L * 1024 * 1024, 64L * 1024 * 1024, 0, 1), workDir);
+      tool.encodeRaw(
+          raw,
+          w,
+          h,
+          List.of(new MediaTool.Output(options, out.getFileName().toString(), true)),
+          new MediaTool.Limits(TIMEOUT, 1024L * 1024 * 1024, 64L * 1024 * 1024, 0, 1),
+          workDir);
       return Files.readAllBytes(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      // Never throw from here: it would replace the encoder's own failure. The work dir is removed anyway.
+      // Never throw from here: it would replace the encoder's own failure. The work dir is removed
+      // anyway.
       deleteQuietly(raw);
       deleteQuietly(out);
     }
@@ -94,7 +119,9 @@ final class AvifEncoder {
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {
-      Log.warn("AVIF temp file not deleted", Map.of("file", file.toString(), "error", String.valueOf(e)));
+      Log.warn(
+          "AVIF temp file not deleted",
+          Map.of("file", file.toString(), "error", String.valueOf(e)));
     }
   }
 

@@ -9,7 +9,13 @@ import java.util.List;
  * asset type), so a re-run of the same hour must overwrite, never add.
  */
 public interface BandwidthCostSink {
-  record Usage(String recordId, String service, String region, String assetType, long bytes, Instant periodStart,
+  record Usage(
+      String recordId,
+      String service,
+      String region,
+      String assetType,
+      long bytes,
+      Instant periodStart,
       Instant periodEnd) {}
 
   String name();

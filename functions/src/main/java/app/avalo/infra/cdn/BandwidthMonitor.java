@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-import java.util.Locale;
 import app.avalo.infra.platform.Alerts;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
@@ -15,22 +14,24 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * monitorBandwidth: the last full hour's egress by asset type and region, stored in
- * {@code cdnBandwidth/{yyyyMMddHH}}, handed to the {@link BandwidthCostSink} (one idempotent
- * record per region and type), and compared with the median of the previous 24 hours: an hour at
- * {@code CDN_BANDWIDTH_SPIKE_PERCENT} of that median or more (and above the absolute floor) raises
- * a {@code cdn} alert, critical at twice that; a normal hour resolves it. Spikes are judged in
- * total and per asset type. Needs at least {@value #MIN_BASELINE_HOURS} earlier hours to judge.
+ * monitorBandwidth: the last full hour's egress by asset type and region, stored in {@code
+ * cdnBandwidth/{yyyyMMddHH}}, handed to the {@link BandwidthCostSink} (one idempotent record per
+ * region and type), and compared with the median of the previous 24 hours: an hour at {@code
+ * CDN_BANDWIDTH_SPIKE_PERCENT} of that median or more (and above the absolute floor) raises a
+ * {@code cdn} alert, critical at twice that; a normal hour resolves it. Spikes are judged in total
+ * and per asset type. Needs at least {@value #MIN_BASELINE_HOURS} earlier hours to judge.
  */
 final class BandwidthMonitor {
   static final int BASELINE_HOURS = 24;
   static final int MIN_BASELINE_HOURS = 3;
   static final String ALERT_SOURCE = "cdn";
-  private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter ID =
+      DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
 
   private final Firestore db;
   private final Alerts alerts;
@@ -39,7 +40,12 @@ final class BandwidthMonitor {
   private final int spikePercent;
   private final long floorBytes;
 
-  BandwidthMonitor(Firestore db, Alerts alerts, EgressSource egress, BandwidthCostSink costs, int spikePercent,
+  BandwidthMonitor(
+      Firestore db,
+      Alerts alerts,
+      EgressSource egress,
+      BandwidthCostSink costs,
+      int spikePercent,
       long floorBytes) {
     this.db = db;
     this.alerts = alerts;
@@ -75,14 +81,26 @@ final class BandwidthMonitor {
       e.put("cacheHits", s.cacheHits());
       entries.add(e);
       if (s.bytes() > 0) {
-        usages.add(new BandwidthCostSink.Usage("cdn-" + hourId + "-" + s.region() + "-" + s.assetType(), "cdn",
-            s.region(), s.assetType(), s.bytes(), hourStart, hourEnd));
+        usages.add(
+            new BandwidthCostSink.Usage(
+                "cdn-" + hourId + "-" + s.region() + "-" + s.assetType(),
+                "cdn",
+                s.region(),
+                s.assetType(),
+                s.bytes(),
+                hourStart,
+                hourEnd));
       }
     }
 
-    List<? extends DocumentSnapshot> previous = Firestores.await(db.collection(CdnCollections.BANDWIDTH)
-        .whereLessThan("hourStart", Firestores.timestamp(hourStart))
-        .orderBy("hourStart", Query.Direction.DESCENDING).limit(BASELINE_HOURS).get()).getDocuments();
+    List<? extends DocumentSnapshot> previous =
+        Firestores.await(
+                db.collection(CdnCollections.BANDWIDTH)
+                    .whereLessThan("hourStart", Firestores.timestamp(hourStart))
+                    .orderBy("hourStart", Query.Direction.DESCENDING)
+                    .limit(BASELINE_HOURS)
+                    .get())
+            .getDocuments();
     List<Map<String, Object>> spikes = new ArrayList<>();
     judge("total", total, baseline(previous, null), hourStart, spikes);
     for (Map.Entry<String, Long> t : byType.entrySet()) {
@@ -103,7 +121,9 @@ final class BandwidthMonitor {
     doc.put("baselineHours", (long) previous.size());
     costs.record(usages);
     Firestores.await(db.collection(CdnCollections.BANDWIDTH).document(hourId).set(doc));
-    Log.info("cdn bandwidth recorded", Map.of("hour", hourStart.toString(), "bytes", total, "spikes", spikes.size()));
+    Log.info(
+        "cdn bandwidth recorded",
+        Map.of("hour", hourStart.toString(), "bytes", total, "spikes", spikes.size()));
 
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("hourStart", hourStart.toString());
@@ -116,7 +136,12 @@ final class BandwidthMonitor {
     return summary;
   }
 
-  private void judge(String scope, long current, List<Long> history, Instant hour, List<Map<String, Object>> spikes) {
+  private void judge(
+      String scope,
+      long current,
+      List<Long> history,
+      Instant hour,
+      List<Map<String, Object>> spikes) {
     String key = "bandwidth-spike:" + scope;
     if (history.size() < MIN_BASELINE_HOURS) {
       return;
@@ -131,13 +156,28 @@ final class BandwidthMonitor {
       details.put("bytes", current);
       details.put("baselineMedianBytes", median);
       details.put("thresholdBytes", threshold);
-      alerts.raise(ALERT_SOURCE, key, critical ? Alerts.Severity.CRITICAL : Alerts.Severity.WARNING,
-          "CDN egress spike (" + scope + "): " + current + " bytes in the hour from " + hour + ", "
-              + (median == 0 ? "no" : String.format(Locale.ROOT, "%.1f×", current / (double) median))
-              + " the 24 h median of " + median + " bytes", details);
+      alerts.raise(
+          ALERT_SOURCE,
+          key,
+          critical ? Alerts.Severity.CRITICAL : Alerts.Severity.WARNING,
+          "CDN egress spike ("
+              + scope
+              + "): "
+              + current
+              + " bytes in the hour from "
+              + hour
+              + ", "
+              + (median == 0
+                  ? "no"
+                  : String.format(Locale.ROOT, "%.1f×", current / (double) median))
+              + " the 24 h median of "
+              + median
+              + " bytes",
+          details);
       spikes.add(details);
     } else {
-      alerts.resolve(ALERT_SOURCE, key, "monitorBandwidth", "egress back under " + threshold + " bytes/hour");
+      alerts.resolve(
+          ALERT_SOURCE, key, "monitorBandwidth", "egress back under " + threshold + " bytes/hour");
     }
   }
 

@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-
 import app.avalo.infra.platform.ApiFunction;
 import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Request;
@@ -32,8 +31,9 @@ public final class CacheAiAvatar extends ApiFunction {
   protected Object handle(Request request) {
     String avatarId = request.data().id("avatarId");
     ImageAssets images = CdnModule.of(app()).images();
-    MediaSource source = MediaSource.read(request.data(), images.maxBytes(),
-        path -> UploadPath.under("path", path, SOURCE_ROOT));
+    MediaSource source =
+        MediaSource.read(
+            request.data(), images.maxBytes(), path -> UploadPath.under("path", path, SOURCE_ROOT));
     request.data().done();
     return images.cacheAvatar(avatarId, source);
   }

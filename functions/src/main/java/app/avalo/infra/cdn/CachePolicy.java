@@ -3,9 +3,9 @@ package app.avalo.infra.cdn;
 import java.time.Duration;
 
 /**
- * {@code Cache-Control} by kind of object. Asset paths are never reused for different bytes (a
- * new upload gets a new asset id, a new avatar version a new path), so long lifetimes are safe;
- * purging exists for takedowns.
+ * {@code Cache-Control} by kind of object. Asset paths are never reused for different bytes (a new
+ * upload gets a new asset id, a new avatar version a new path), so long lifetimes are safe; purging
+ * exists for takedowns.
  */
 enum CachePolicy {
   /** Photos and their thumbnails. */

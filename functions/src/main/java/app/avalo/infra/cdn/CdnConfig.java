@@ -1,10 +1,10 @@
 package app.avalo.infra.cdn;
 
-import java.nio.file.Path;
 import app.avalo.infra.platform.AppConfig;
 import app.avalo.infra.platform.ConfigReader;
 import app.avalo.infra.platform.TaskQueueConfig;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 
@@ -55,24 +55,44 @@ public record CdnConfig(
     TaskQueueConfig tasks) {
 
   /** Which CDN the purge functions talk to. */
-  public enum PurgeAdapterKind { RECORDING, CLOUD_CDN, CLOUDFLARE }
+  public enum PurgeAdapterKind {
+    RECORDING,
+    CLOUD_CDN,
+    CLOUDFLARE
+  }
 
   /**
    * Who signs the V4 URLs of private media: {@code iam} — the function's own service account
    * through the IAM Credentials signBlob API (the default credentials on Cloud Functions sign that
    * way); {@code local} — an in-process key the dev server verifies (refused on Cloud Functions).
    */
-  public enum UrlSignerKind { IAM, LOCAL }
+  public enum UrlSignerKind {
+    IAM,
+    LOCAL
+  }
 
   /** Where egress and cache hit/miss numbers come from. */
-  public enum EgressSourceKind { FIRESTORE, CLOUD_MONITORING }
+  public enum EgressSourceKind {
+    FIRESTORE,
+    CLOUD_MONITORING
+  }
 
-  private static final Set<String> X264_PRESETS = Set.of("ultrafast", "superfast", "veryfast", "faster", "fast",
-      "medium", "slow", "slower", "veryslow");
+  private static final Set<String> X264_PRESETS =
+      Set.of(
+          "ultrafast",
+          "superfast",
+          "veryfast",
+          "faster",
+          "fast",
+          "medium",
+          "slow",
+          "slower",
+          "veryslow");
   private static final long MIB = 1024L * 1024;
+
   /**
-   * The ladder's ffmpeg budget: under the 30-minute Cloud Tasks dispatch deadline with room for
-   * the download, poster, preview and upload around it.
+   * The ladder's ffmpeg budget: under the 30-minute Cloud Tasks dispatch deadline with room for the
+   * download, poster, preview and upload around it.
    */
   static final int MAX_TRANSCODE_SECONDS = 1680;
 
@@ -80,50 +100,66 @@ public record CdnConfig(
     boolean cloud = platform.onCloudFunctions();
     String mediaBucket;
     if (cloud) {
-      mediaBucket = env.required("MEDIA_BUCKET", "the Cloud Storage bucket CDN objects are written to");
+      mediaBucket =
+          env.required("MEDIA_BUCKET", "the Cloud Storage bucket CDN objects are written to");
     } else {
       mediaBucket = env.optional("MEDIA_BUCKET", platform.projectId() + "-media");
     }
     String uploadBucket;
     if (cloud) {
       // Originals carry GPS EXIF and private media lives here: never the public media bucket.
-      uploadBucket = env.required("UPLOAD_BUCKET",
-          "the private Cloud Storage bucket for uploaded originals and private media, not MEDIA_BUCKET");
+      uploadBucket =
+          env.required(
+              "UPLOAD_BUCKET",
+              "the private Cloud Storage bucket for uploaded originals and private media, not MEDIA_BUCKET");
     } else {
       uploadBucket = env.optional("UPLOAD_BUCKET", platform.projectId() + "-uploads");
     }
     if (!uploadBucket.isEmpty() && uploadBucket.equals(mediaBucket)) {
-      env.problem("UPLOAD_BUCKET must be a private bucket distinct from MEDIA_BUCKET (both are '" + mediaBucket
-          + "'): the media bucket is public, so uploaded originals and private media would be public too");
+      env.problem(
+          "UPLOAD_BUCKET must be a private bucket distinct from MEDIA_BUCKET (both are '"
+              + mediaBucket
+              + "'): the media bucket is public, so uploaded originals and private media would be public too");
     }
-    UrlSignerKind signer = env.enumValue("SIGNED_URL_SIGNER", UrlSignerKind.class,
-        cloud ? UrlSignerKind.IAM : UrlSignerKind.LOCAL);
+    UrlSignerKind signer =
+        env.enumValue(
+            "SIGNED_URL_SIGNER",
+            UrlSignerKind.class,
+            cloud ? UrlSignerKind.IAM : UrlSignerKind.LOCAL);
     if (cloud && signer == UrlSignerKind.LOCAL) {
-      env.problem("SIGNED_URL_SIGNER=local is refused on Cloud Functions: its key is not a Google service account, "
-          + "so its URLs would not open anything (use iam)");
+      env.problem(
+          "SIGNED_URL_SIGNER=local is refused on Cloud Functions: its key is not a Google service account, "
+              + "so its URLs would not open anything (use iam)");
     }
     String signedHost = env.optional("SIGNED_URL_HOST", "https://storage.googleapis.com");
     if (!signedHost.matches("https?://[^\\s?#]+")) {
-      env.problem("SIGNED_URL_HOST must be an http(s) URL without query or fragment (got '" + signedHost + "')");
+      env.problem(
+          "SIGNED_URL_HOST must be an http(s) URL without query or fragment (got '"
+              + signedHost
+              + "')");
     }
     signedHost = signedHost.replaceAll("/+$", "");
-    Duration signedTtl = Duration.ofSeconds(env.intValue("SIGNED_URL_TTL_SECONDS", 900, 60, 604_800));
+    Duration signedTtl =
+        Duration.ofSeconds(env.intValue("SIGNED_URL_TTL_SECONDS", 900, 60, 604_800));
     String baseUrl = env.optional("CDN_BASE_URL", "https://storage.googleapis.com/" + mediaBucket);
     if (!baseUrl.matches("https?://[^\\s?#]+")) {
-      env.problem("CDN_BASE_URL must be an http(s) URL without query or fragment (got '" + baseUrl + "')");
+      env.problem(
+          "CDN_BASE_URL must be an http(s) URL without query or fragment (got '" + baseUrl + "')");
     }
     baseUrl = baseUrl.replaceAll("/+$", "");
 
     PurgeAdapterKind adapter;
     if (cloud && !env.isSet("CDN_ADAPTER")) {
-      env.problem("CDN_ADAPTER is missing (cloud-cdn or cloudflare; 'recording' purges nothing and is for local use)");
+      env.problem(
+          "CDN_ADAPTER is missing (cloud-cdn or cloudflare; 'recording' purges nothing and is for local use)");
       adapter = PurgeAdapterKind.RECORDING;
     } else {
       adapter = env.enumValue("CDN_ADAPTER", PurgeAdapterKind.class, PurgeAdapterKind.RECORDING);
     }
     String urlMap = env.raw("CLOUD_CDN_URL_MAP");
     if (adapter == PurgeAdapterKind.CLOUD_CDN && urlMap == null) {
-      env.problem("CLOUD_CDN_URL_MAP is missing (the URL map whose Cloud CDN cache is invalidated; CDN_ADAPTER=cloud-cdn)");
+      env.problem(
+          "CLOUD_CDN_URL_MAP is missing (the URL map whose Cloud CDN cache is invalidated; CDN_ADAPTER=cloud-cdn)");
     }
     String zone = env.raw("CLOUDFLARE_ZONE_ID");
     String token = env.raw("CLOUDFLARE_API_TOKEN");
@@ -132,7 +168,8 @@ public record CdnConfig(
         env.problem("CLOUDFLARE_ZONE_ID is missing (CDN_ADAPTER=cloudflare)");
       }
       if (token == null) {
-        env.problem("CLOUDFLARE_API_TOKEN is missing (an API token with Cache Purge permission; CDN_ADAPTER=cloudflare)");
+        env.problem(
+            "CLOUDFLARE_API_TOKEN is missing (an API token with Cache Purge permission; CDN_ADAPTER=cloudflare)");
       }
     }
     URI cloudflareBase = URI.create("https://api.cloudflare.com/client/v4");
@@ -144,19 +181,27 @@ public record CdnConfig(
         env.problem("CLOUDFLARE_API_BASE must be an http(s) URL (got '" + rawBase + "')");
       }
     }
-    EgressSourceKind egress = env.enumValue("CDN_EGRESS_SOURCE", EgressSourceKind.class, EgressSourceKind.FIRESTORE);
+    EgressSourceKind egress =
+        env.enumValue("CDN_EGRESS_SOURCE", EgressSourceKind.class, EgressSourceKind.FIRESTORE);
     if (egress == EgressSourceKind.CLOUD_MONITORING && urlMap == null) {
-      env.problem("CLOUD_CDN_URL_MAP is missing (CDN_EGRESS_SOURCE=cloud-monitoring reads the load balancer's metrics)");
+      env.problem(
+          "CLOUD_CDN_URL_MAP is missing (CDN_EGRESS_SOURCE=cloud-monitoring reads the load balancer's metrics)");
     }
     String preset = env.optional("VIDEO_X264_PRESET", "veryfast");
     if (!X264_PRESETS.contains(preset)) {
       env.problem("VIDEO_X264_PRESET must be one of " + X264_PRESETS + " (got '" + preset + "')");
     }
-    String queue = cloud
-        ? env.required("VIDEO_TRANSCODE_QUEUE", "the Cloud Tasks queue of video transcodes (deploy.json taskQueues)")
-        : env.optional("VIDEO_TRANSCODE_QUEUE", "video-transcode");
+    String queue =
+        cloud
+            ? env.required(
+                "VIDEO_TRANSCODE_QUEUE",
+                "the Cloud Tasks queue of video transcodes (deploy.json taskQueues)")
+            : env.optional("VIDEO_TRANSCODE_QUEUE", "video-transcode");
     if (!queue.isEmpty() && !queue.matches("[A-Za-z0-9-]{1,100}")) {
-      env.problem("VIDEO_TRANSCODE_QUEUE must be a queue id of letters, digits and hyphens (got '" + queue + "')");
+      env.problem(
+          "VIDEO_TRANSCODE_QUEUE must be a queue id of letters, digits and hyphens (got '"
+              + queue
+              + "')");
     }
     return new CdnConfig(
         mediaBucket,
@@ -186,7 +231,8 @@ public record CdnConfig(
         env.longValue("VIDEO_MAX_BYTES", 2048 * MIB, MIB, 20_480 * MIB),
         env.intValue("VIDEO_MAX_SECONDS", 600, 1, 4 * 3600),
         // The ladder runs inside one Cloud Tasks dispatch, which may last 30 minutes at most.
-        Duration.ofSeconds(env.intValue("VIDEO_TRANSCODE_TIMEOUT_SECONDS", 1500, 10, MAX_TRANSCODE_SECONDS)),
+        Duration.ofSeconds(
+            env.intValue("VIDEO_TRANSCODE_TIMEOUT_SECONDS", 1500, 10, MAX_TRANSCODE_SECONDS)),
         env.longValue("VOICE_MAX_BYTES", 20 * MIB, 1024, 200 * MIB),
         env.intValue("VOICE_MAX_SECONDS", 300, 1, 3600),
         env.bool("CDN_DELETE_ORIGINALS", true),
@@ -197,10 +243,12 @@ public record CdnConfig(
         env.intValue("CDN_ERASURE_BATCH_SIZE", 50, 1, 500),
         env.intValue("CDN_ERASURE_MAX_BATCHES", 20, 1, 1000),
         queue,
-        // Must equal the queue's --max-attempts: the attempt that sees this number dead-letters the asset.
+        // Must equal the queue's --max-attempts: the attempt that sees this number dead-letters the
+        // asset.
         env.intValue("VIDEO_TRANSCODE_MAX_ATTEMPTS", 5, 1, 100),
         Duration.ofSeconds(env.intValue("VIDEO_PROGRESS_INTERVAL_SECONDS", 5, 1, 300)),
-        // Read here so the deploy preflight, which runs CdnConfig.read, checks the queue settings too.
+        // Read here so the deploy preflight, which runs CdnConfig.read, checks the queue settings
+        // too.
         TaskQueueConfig.read(env, platform));
   }
 }

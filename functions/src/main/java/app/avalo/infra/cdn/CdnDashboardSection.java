@@ -16,8 +16,9 @@ public final class CdnDashboardSection implements DashboardSection {
 
   @Override
   public Object snapshot(App app) {
-    DocumentSnapshot latest = Firestores.await(
-        app.firestore().collection(CdnCollections.METRICS).document(CdnMetrics.LATEST).get());
+    DocumentSnapshot latest =
+        Firestores.await(
+            app.firestore().collection(CdnCollections.METRICS).document(CdnMetrics.LATEST).get());
     Map<String, Object> out = new LinkedHashMap<>();
     if (!latest.exists()) {
       out.put("status", "no metrics yet");

@@ -1,8 +1,8 @@
 package app.avalo.infra.cdn;
 
-import com.google.cloud.Timestamp;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
+import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.Query;
@@ -19,18 +19,19 @@ import java.util.Map;
 
 /**
  * The 5-minute CDN snapshot (updateCdnMetrics) and the admin view of it (getCdnStats). A snapshot
- * counts assets, bytes and variants per type and status with aggregation queries over
- * {@code cdnAssets} (no document reads), marks jobs stuck in {@code processing} past
- * {@code CDN_PROCESSING_TIMEOUT_MINUTES} as failed (their instance died), and takes the window's
- * egress and cache hits from the egress source. Stored as {@code cdnMetrics/{yyyyMMddHHmm}} and
- * {@code cdnMetrics/latest}; rerunning a window rewrites the same document.
+ * counts assets, bytes and variants per type and status with aggregation queries over {@code
+ * cdnAssets} (no document reads), marks jobs stuck in {@code processing} past {@code
+ * CDN_PROCESSING_TIMEOUT_MINUTES} as failed (their instance died), and takes the window's egress
+ * and cache hits from the egress source. Stored as {@code cdnMetrics/{yyyyMMddHHmm}} and {@code
+ * cdnMetrics/latest}; rerunning a window rewrites the same document.
  */
 final class CdnMetrics {
   static final Duration WINDOW = Duration.ofMinutes(5);
   static final String LATEST = "latest";
   private static final int STALE_BATCH = 100;
   private static final Duration RETENTION = Duration.ofDays(30);
-  private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter ID =
+      DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
 
   private final Firestore db;
   private final Clock clock;
@@ -38,7 +39,12 @@ final class CdnMetrics {
   private final EgressSource egress;
   private final Duration processingTimeout;
 
-  CdnMetrics(Firestore db, Clock clock, AssetStore assets, EgressSource egress, Duration processingTimeout) {
+  CdnMetrics(
+      Firestore db,
+      Clock clock,
+      AssetStore assets,
+      EgressSource egress,
+      Duration processingTimeout) {
     this.db = db;
     this.clock = clock;
     this.assets = assets;
@@ -47,13 +53,18 @@ final class CdnMetrics {
   }
 
   Map<String, Object> update(Instant scheduledFor) throws Exception {
-    Instant windowEnd = scheduledFor.minusSeconds(Math.floorMod(scheduledFor.getEpochSecond(), WINDOW.toSeconds()));
+    Instant windowEnd =
+        scheduledFor.minusSeconds(Math.floorMod(scheduledFor.getEpochSecond(), WINDOW.toSeconds()));
     Instant windowStart = windowEnd.minus(WINDOW);
 
     int staleFailed = 0;
-    for (AssetStore.Asset stuck : assets.staleProcessing(clock.instant().minus(processingTimeout), STALE_BATCH)) {
-      assets.markFailed(stuck.id(), "processing did not finish within " + processingTimeout.toMinutes()
-          + " minutes (the instance probably stopped)");
+    for (AssetStore.Asset stuck :
+        assets.staleProcessing(clock.instant().minus(processingTimeout), STALE_BATCH)) {
+      assets.markFailed(
+          stuck.id(),
+          "processing did not finish within "
+              + processingTimeout.toMinutes()
+              + " minutes (the instance probably stopped)");
       staleFailed++;
     }
 
@@ -113,13 +124,16 @@ final class CdnMetrics {
     batch.set(db.collection(CdnCollections.METRICS).document(ID.format(windowEnd)), doc);
     // A late retry of an older window must not replace a newer "latest" (the job lease rules out
     // two runs at once, so read-then-write is enough here).
-    DocumentSnapshot latest = Firestores.await(db.collection(CdnCollections.METRICS).document(LATEST).get());
+    DocumentSnapshot latest =
+        Firestores.await(db.collection(CdnCollections.METRICS).document(LATEST).get());
     Timestamp latestEnd = latest.exists() ? latest.getTimestamp("windowEnd") : null;
     if (latestEnd == null || !Firestores.instant(latestEnd).isAfter(windowEnd)) {
       batch.set(db.collection(CdnCollections.METRICS).document(LATEST), doc);
     }
     Firestores.await(batch.commit());
-    Log.info("cdn metrics updated", Map.of("assets", assetsReady, "failed", failed, "egressBytes", egressBytes));
+    Log.info(
+        "cdn metrics updated",
+        Map.of("assets", assetsReady, "failed", failed, "egressBytes", egressBytes));
 
     Map<String, Object> summary = plain(doc);
     summary.remove("expireAt");
@@ -128,7 +142,8 @@ final class CdnMetrics {
 
   /** The admin view: the latest snapshot, the latest bandwidth hour and the last failures. */
   Map<String, Object> stats(int failures) {
-    DocumentSnapshot latest = Firestores.await(db.collection(CdnCollections.METRICS).document(LATEST).get());
+    DocumentSnapshot latest =
+        Firestores.await(db.collection(CdnCollections.METRICS).document(LATEST).get());
     Map<String, Object> out = new LinkedHashMap<>();
     if (latest.exists()) {
       out.put("status", "ok");
@@ -138,8 +153,14 @@ final class CdnMetrics {
       // A fresh deployment before the first 5-minute run: an answer the dashboard can show.
       out.put("status", "no metrics yet: updateCdnMetrics has not run");
     }
-    List<DocumentSnapshot> hours = new ArrayList<>(Firestores.await(db.collection(CdnCollections.BANDWIDTH)
-        .orderBy("hourStart", Query.Direction.DESCENDING).limit(1).get()).getDocuments());
+    List<DocumentSnapshot> hours =
+        new ArrayList<>(
+            Firestores.await(
+                    db.collection(CdnCollections.BANDWIDTH)
+                        .orderBy("hourStart", Query.Direction.DESCENDING)
+                        .limit(1)
+                        .get())
+                .getDocuments());
     out.put("lastHourBandwidth", hours.isEmpty() ? null : plain(hours.get(0).getData()));
     List<Map<String, Object>> recent = new ArrayList<>();
     for (AssetStore.Asset a : assets.recentFailures(failures)) {

@@ -10,9 +10,9 @@ import com.google.auth.oauth2.GoogleCredentials;
 import com.google.common.base.Suppliers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.function.Supplier;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * The CDN domain's composition root: reads and validates its configuration once per instance and
@@ -20,7 +20,9 @@ import java.time.Duration;
  * by configuration. Tests and the dev server may pass explicit adapters.
  */
 public final class CdnModule {
-  /** How long one eraseUserMedia call works before answering "running" (well inside its timeout). */
+  /**
+   * How long one eraseUserMedia call works before answering "running" (well inside its timeout).
+   */
   private static final Duration ERASURE_TIME_BUDGET = Duration.ofMinutes(4);
 
   private final CdnConfig config;
@@ -51,52 +53,112 @@ public final class CdnModule {
   }
 
   /** As above, with the task queue of video transcodes too (null: Cloud Tasks as configured). */
-  public CdnModule(App app, CachePurger purger, EgressSource egress, BandwidthCostSink costSink, TaskQueue queue) {
+  public CdnModule(
+      App app,
+      CachePurger purger,
+      EgressSource egress,
+      BandwidthCostSink costSink,
+      TaskQueue queue) {
     ConfigReader reader = app.configReader();
     this.config = CdnConfig.read(reader, app.config());
     reader.throwIfInvalid();
     if (app.config().onCloudFunctions()) {
-      UploadBucketCheck.requirePrivate(config.uploadBucket(), UploadBucketCheck.from(app.storage()));
+      UploadBucketCheck.requirePrivate(
+          config.uploadBucket(), UploadBucketCheck.from(app.storage()));
     }
-    // The ladder's budget plus the download, stills and uploads around it, within Cloud Tasks' maximum.
+    // The ladder's budget plus the download, stills and uploads around it, within Cloud Tasks'
+    // maximum.
     Duration deadline = config.videoTranscodeTimeout().plusMinutes(2);
-    this.queue = queue != null ? queue : CloudTasksQueue.configured(config.tasks(), app.config().projectId(),
-        deadline.compareTo(CloudTasksQueue.MAX_DISPATCH_DEADLINE) > 0 ? CloudTasksQueue.MAX_DISPATCH_DEADLINE : deadline);
-    this.tool = new MediaTool(config.ffmpegPath(), config.ffprobePath(),
-        new MediaTool.Sandbox(config.prlimitPath(), config.mediaThreads(), config.mediaWorkDir()));
-    SignedUrls signedUrls = new SignedUrls(app.storage(), urlSigner(app, config), config.signedUrlHost(),
-        config.signedUrlTtl());
-    this.storage = new MediaStorage(app.storage(), config.mediaBucket(), config.uploadBucket(), config.publicBaseUrl(),
-        signedUrls);
+    this.queue =
+        queue != null
+            ? queue
+            : CloudTasksQueue.configured(
+                config.tasks(),
+                app.config().projectId(),
+                deadline.compareTo(CloudTasksQueue.MAX_DISPATCH_DEADLINE) > 0
+                    ? CloudTasksQueue.MAX_DISPATCH_DEADLINE
+                    : deadline);
+    this.tool =
+        new MediaTool(
+            config.ffmpegPath(),
+            config.ffprobePath(),
+            new MediaTool.Sandbox(
+                config.prlimitPath(), config.mediaThreads(), config.mediaWorkDir()));
+    SignedUrls signedUrls =
+        new SignedUrls(
+            app.storage(), urlSigner(app, config), config.signedUrlHost(), config.signedUrlTtl());
+    this.storage =
+        new MediaStorage(
+            app.storage(),
+            config.mediaBucket(),
+            config.uploadBucket(),
+            config.publicBaseUrl(),
+            signedUrls);
     this.assets = new AssetStore(app.firestore(), app.clock());
     this.purger = purger != null ? purger : configuredPurger(app, config);
     this.egress = egress != null ? egress : configuredEgress(app, config);
-    this.costSink = costSink != null ? costSink : new LedgerBandwidthCostSink(
-        new FirestoreBandwidthCostSink(app.firestore(), app.clock()), () -> CostModule.of(app).ledger());
+    this.costSink =
+        costSink != null
+            ? costSink
+            : new LedgerBandwidthCostSink(
+                new FirestoreBandwidthCostSink(app.firestore(), app.clock()),
+                () -> CostModule.of(app).ledger());
     MediaQuota quota = new MediaQuota(() -> CostModule.of(app).throttles());
-    ImagePipeline pipeline = new ImagePipeline(config.imageMaxPixels(), new AvifEncoder(tool, config.avifEnabled()));
-    this.images = new ImageAssets(pipeline, storage, assets, quota, config.imageMaxBytes(),
-        config.deleteOriginals());
+    ImagePipeline pipeline =
+        new ImagePipeline(config.imageMaxPixels(), new AvifEncoder(tool, config.avifEnabled()));
+    this.images =
+        new ImageAssets(
+            pipeline, storage, assets, quota, config.imageMaxBytes(), config.deleteOriginals());
     this.videos = new VideoAssets(tool, storage, assets, quota, config, this.queue, app.clock());
     this.voice = new VoiceAssets(tool, storage, assets, quota, config);
     this.progressive = new ProgressiveImages(assets, storage);
-    this.purges = new PurgeService(app.firestore(), app.clock(), this.purger, assets, storage,
-        config.purgeAllMinInterval());
-    this.takedowns = new TakedownService(app.firestore(), app.clock(), assets, storage, purges,
-        config.erasureBatchSize(), config.erasureMaxBatches(), ERASURE_TIME_BUDGET);
-    this.metrics = new CdnMetrics(app.firestore(), app.clock(), assets, this.egress, config.processingTimeout());
-    this.bandwidth = new BandwidthMonitor(app.firestore(), app.alerts(), this.egress, this.costSink,
-        config.spikePercent(), config.spikeFloorBytes());
+    this.purges =
+        new PurgeService(
+            app.firestore(),
+            app.clock(),
+            this.purger,
+            assets,
+            storage,
+            config.purgeAllMinInterval());
+    this.takedowns =
+        new TakedownService(
+            app.firestore(),
+            app.clock(),
+            assets,
+            storage,
+            purges,
+            config.erasureBatchSize(),
+            config.erasureMaxBatches(),
+            ERASURE_TIME_BUDGET);
+    this.metrics =
+        new CdnMetrics(
+            app.firestore(), app.clock(), assets, this.egress, config.processingTimeout());
+    this.bandwidth =
+        new BandwidthMonitor(
+            app.firestore(),
+            app.alerts(),
+            this.egress,
+            this.costSink,
+            config.spikePercent(),
+            config.spikeFloorBytes());
     this.egressRecorder = new EgressRecorder(app.firestore());
   }
 
   private static CachePurger configuredPurger(App app, CdnConfig config) {
     return switch (config.purgeAdapter()) {
       case RECORDING -> new RecordingPurger();
-      case CLOUD_CDN -> new CloudCdnPurger(app.config().projectId(), config.cloudCdnUrlMap(), config.cloudCdnHost(),
-          Suppliers.memoize(CloudCdnPurger::defaultClient));
-      case CLOUDFLARE -> new CloudflarePurger(config.cloudflareApiBase(), config.cloudflareZoneId(),
-          config.cloudflareApiToken(), HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+      case CLOUD_CDN ->
+          new CloudCdnPurger(
+              app.config().projectId(),
+              config.cloudCdnUrlMap(),
+              config.cloudCdnHost(),
+              Suppliers.memoize(CloudCdnPurger::defaultClient));
+      case CLOUDFLARE ->
+          new CloudflarePurger(
+              config.cloudflareApiBase(),
+              config.cloudflareZoneId(),
+              config.cloudflareApiToken(),
+              HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
     };
   }
 
@@ -108,23 +170,29 @@ public final class CdnModule {
     if (config.urlSigner() == CdnConfig.UrlSignerKind.LOCAL) {
       return Suppliers.memoize(() -> new LocalUrlSigner(app.config().projectId()));
     }
-    return Suppliers.memoize(() -> {
-      try {
-        if (GoogleCredentials.getApplicationDefault() instanceof ServiceAccountSigner signer) {
-          return signer;
-        }
-        throw new IllegalStateException("the default credentials cannot sign (not a service account)");
-      } catch (IOException e) {
-        throw new UncheckedIOException("no default Google credentials to sign media URLs with", e);
-      }
-    });
+    return Suppliers.memoize(
+        () -> {
+          try {
+            if (GoogleCredentials.getApplicationDefault() instanceof ServiceAccountSigner signer) {
+              return signer;
+            }
+            throw new IllegalStateException(
+                "the default credentials cannot sign (not a service account)");
+          } catch (IOException e) {
+            throw new UncheckedIOException(
+                "no default Google credentials to sign media URLs with", e);
+          }
+        });
   }
 
   private static EgressSource configuredEgress(App app, CdnConfig config) {
     return switch (config.egressSource()) {
       case FIRESTORE -> new FirestoreEgressSource(app.firestore());
-      case CLOUD_MONITORING -> new CloudMonitoringEgressSource(app.config().projectId(), config.cloudCdnUrlMap(),
-          Suppliers.memoize(CloudMonitoringEgressSource::defaultClient));
+      case CLOUD_MONITORING ->
+          new CloudMonitoringEgressSource(
+              app.config().projectId(),
+              config.cloudCdnUrlMap(),
+              Suppliers.memoize(CloudMonitoringEgressSource::defaultClient));
     };
   }
 

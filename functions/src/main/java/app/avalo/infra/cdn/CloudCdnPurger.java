@@ -18,8 +18,8 @@ import java.util.function.Supplier;
  * Cloud CDN cache invalidation through the URL map ({@code urlMaps.invalidateCache}). An asset is
  * invalidated by its folder ({@code /media/…/{assetId}/*}: one rule instead of one per segment),
  * everything by {@code /*}. Each rule carries a request id derived from the purge id, so a retried
- * call does not start a second invalidation. The call returns once Compute accepted the
- * operation; invalidation then completes at the edge within minutes.
+ * call does not start a second invalidation. The call returns once Compute accepted the operation;
+ * invalidation then completes at the edge within minutes.
  */
 final class CloudCdnPurger implements CachePurger {
   private final String project;
@@ -81,13 +81,16 @@ final class CloudCdnPurger implements CachePurger {
       if (host != null) {
         rule.setHost(host);
       }
-      calls.add(InvalidateCacheUrlMapRequest.newBuilder()
-          .setProject(project)
-          .setUrlMap(urlMap)
-          .setCacheInvalidationRuleResource(rule)
-          .setRequestId(UUID.nameUUIDFromBytes((request.requestId() + "|" + path).getBytes(StandardCharsets.UTF_8))
-              .toString())
-          .build());
+      calls.add(
+          InvalidateCacheUrlMapRequest.newBuilder()
+              .setProject(project)
+              .setUrlMap(urlMap)
+              .setCacheInvalidationRuleResource(rule)
+              .setRequestId(
+                  UUID.nameUUIDFromBytes(
+                          (request.requestId() + "|" + path).getBytes(StandardCharsets.UTF_8))
+                      .toString())
+              .build());
     }
     return calls;
   }

@@ -21,17 +21,27 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * Egress and cache hits from Cloud Monitoring: the external HTTPS load balancer's
- * {@code https/response_bytes_count} and {@code https/request_count} for the CDN's URL map,
- * summed over the window and grouped by the serving proxy's continent (mapped to the routing
- * regions EU/US/ASIA, others kept as their continent) and the {@code cache_result} label. The
- * metrics do not know asset types, so every sample's type is {@code all}.
+ * Egress and cache hits from Cloud Monitoring: the external HTTPS load balancer's {@code
+ * https/response_bytes_count} and {@code https/request_count} for the CDN's URL map, summed over
+ * the window and grouped by the serving proxy's continent (mapped to the routing regions
+ * EU/US/ASIA, others kept as their continent) and the {@code cache_result} label. The metrics do
+ * not know asset types, so every sample's type is {@code all}.
  */
 final class CloudMonitoringEgressSource implements EgressSource {
   static final String BYTES_METRIC = "loadbalancing.googleapis.com/https/response_bytes_count";
   static final String REQUESTS_METRIC = "loadbalancing.googleapis.com/https/request_count";
-  private static final Map<String, String> CONTINENT_REGIONS = Map.of(
-      "europe", "EU", "america", "US", "north america", "US", "south america", "US", "asia", "ASIA");
+  private static final Map<String, String> CONTINENT_REGIONS =
+      Map.of(
+          "europe",
+          "EU",
+          "america",
+          "US",
+          "north america",
+          "US",
+          "south america",
+          "US",
+          "asia",
+          "ASIA");
 
   private final String project;
   private final String urlMap;
@@ -71,17 +81,24 @@ final class CloudMonitoringEgressSource implements EgressSource {
     long seconds = Math.max(60, Duration.between(from, to).toSeconds());
     return ListTimeSeriesRequest.newBuilder()
         .setName(ProjectName.of(project).toString())
-        .setFilter("metric.type=\"" + metric + "\" AND resource.type=\"https_lb_rule\""
-            + " AND resource.label.url_map_name=\"" + urlMap + "\"")
-        .setInterval(TimeInterval.newBuilder()
-            .setStartTime(Timestamps.fromMillis(from.toEpochMilli()))
-            .setEndTime(Timestamps.fromMillis(to.toEpochMilli())))
-        .setAggregation(Aggregation.newBuilder()
-            .setAlignmentPeriod(Durations.fromSeconds(seconds))
-            .setPerSeriesAligner(Aggregation.Aligner.ALIGN_DELTA)
-            .setCrossSeriesReducer(Aggregation.Reducer.REDUCE_SUM)
-            .addGroupByFields("metric.label.proxy_continent")
-            .addGroupByFields("metric.label.cache_result"))
+        .setFilter(
+            "metric.type=\""
+                + metric
+                + "\" AND resource.type=\"https_lb_rule\""
+                + " AND resource.label.url_map_name=\""
+                + urlMap
+                + "\"")
+        .setInterval(
+            TimeInterval.newBuilder()
+                .setStartTime(Timestamps.fromMillis(from.toEpochMilli()))
+                .setEndTime(Timestamps.fromMillis(to.toEpochMilli())))
+        .setAggregation(
+            Aggregation.newBuilder()
+                .setAlignmentPeriod(Durations.fromSeconds(seconds))
+                .setPerSeriesAligner(Aggregation.Aligner.ALIGN_DELTA)
+                .setCrossSeriesReducer(Aggregation.Reducer.REDUCE_SUM)
+                .addGroupByFields("metric.label.proxy_continent")
+                .addGroupByFields("metric.label.cache_result"))
         .setView(ListTimeSeriesRequest.TimeSeriesView.FULL)
         .build();
   }
@@ -106,18 +123,24 @@ final class CloudMonitoringEgressSource implements EgressSource {
   }
 
   private static String region(TimeSeries series) {
-    String continent = series.getMetric().getLabelsOrDefault("proxy_continent", "").toLowerCase(Locale.ROOT);
+    String continent =
+        series.getMetric().getLabelsOrDefault("proxy_continent", "").toLowerCase(Locale.ROOT);
     String region = CONTINENT_REGIONS.get(continent);
     if (region != null) {
       return region;
     }
-    return continent.isBlank() ? "OTHER" : continent.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+    return continent.isBlank()
+        ? "OTHER"
+        : continent.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
   }
 
   private static long sum(TimeSeries series) {
     long total = 0;
     for (Point p : series.getPointsList()) {
-      total += p.getValue().hasInt64Value() ? p.getValue().getInt64Value() : Math.round(p.getValue().getDoubleValue());
+      total +=
+          p.getValue().hasInt64Value()
+              ? p.getValue().getInt64Value()
+              : Math.round(p.getValue().getDoubleValue());
     }
     return total;
   }

@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Cloudflare's purge API ({@code POST /zones/{zone}/purge_cache}): exact URLs in batches of 30
- * (the per-call limit on every plan), {@code purge_everything} for a full purge. Prefix purges
- * need an Enterprise plan, so an asset is purged by listing its objects' URLs.
+ * Cloudflare's purge API ({@code POST /zones/{zone}/purge_cache}): exact URLs in batches of 30 (the
+ * per-call limit on every plan), {@code purge_everything} for a full purge. Prefix purges need an
+ * Enterprise plan, so an asset is purged by listing its objects' URLs.
  */
 final class CloudflarePurger implements CachePurger {
   static final int FILES_PER_CALL = 30;
@@ -45,11 +45,13 @@ final class CloudflarePurger implements CachePurger {
   public PurgeResult purge(PurgeRequest request) throws Exception {
     List<String> ids = new ArrayList<>();
     for (Call call : calls(request)) {
-      HttpResponse<String> response = http.send(httpRequest(call), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(httpRequest(call), HttpResponse.BodyHandlers.ofString());
       JsonObject body = parse(response.body());
       boolean success = body != null && body.has("success") && body.get("success").getAsBoolean();
       if (response.statusCode() / 100 != 2 || !success) {
-        throw new IllegalStateException("Cloudflare answered HTTP " + response.statusCode() + ": " + errors(body));
+        throw new IllegalStateException(
+            "Cloudflare answered HTTP " + response.statusCode() + ": " + errors(body));
       }
       JsonElement result = body.get("result");
       if (result != null && result.isJsonObject() && result.getAsJsonObject().has("id")) {

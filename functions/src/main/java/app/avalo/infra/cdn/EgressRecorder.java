@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 public final class EgressRecorder {
   static final Duration BUCKET = Duration.ofMinutes(5);
   private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_\\-]{1,40}");
-  private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter ID =
+      DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
 
   private final Firestore db;
 
@@ -30,15 +31,22 @@ public final class EgressRecorder {
     this.db = db;
   }
 
-  /** Adds egress served at {@code at}: bytes and requests, of which {@code cacheHits} came from the edge cache. */
-  public void record(Instant at, String assetType, String region, long bytes, long requests, long cacheHits) {
+  /**
+   * Adds egress served at {@code at}: bytes and requests, of which {@code cacheHits} came from the
+   * edge cache.
+   */
+  public void record(
+      Instant at, String assetType, String region, long bytes, long requests, long cacheHits) {
     if (!LABEL.matcher(assetType).matches() || !LABEL.matcher(region).matches()) {
-      throw ApiException.invalidArgument("egress", "asset type and region must be 1-40 letters, digits, '_' or '-'");
+      throw ApiException.invalidArgument(
+          "egress", "asset type and region must be 1-40 letters, digits, '_' or '-'");
     }
     if (bytes < 0 || requests < 0 || cacheHits < 0 || cacheHits > requests) {
       throw ApiException.invalidArgument("egress", "counts must be ≥ 0 and cache hits ≤ requests");
     }
-    Instant bucket = Instant.ofEpochSecond(at.getEpochSecond() - Math.floorMod(at.getEpochSecond(), BUCKET.toSeconds()));
+    Instant bucket =
+        Instant.ofEpochSecond(
+            at.getEpochSecond() - Math.floorMod(at.getEpochSecond(), BUCKET.toSeconds()));
     Map<String, Object> doc = new HashMap<>();
     doc.put("bucketStart", Firestores.timestamp(bucket));
     doc.put("assetType", assetType);
@@ -46,7 +54,9 @@ public final class EgressRecorder {
     doc.put("bytes", FieldValue.increment(bytes));
     doc.put("requests", FieldValue.increment(requests));
     doc.put("cacheHits", FieldValue.increment(cacheHits));
-    Firestores.await(db.collection(CdnCollections.EGRESS).document(ID.format(bucket) + "~" + region + "~" + assetType)
-        .set(doc, SetOptions.merge()));
+    Firestores.await(
+        db.collection(CdnCollections.EGRESS)
+            .document(ID.format(bucket) + "~" + region + "~" + assetType)
+            .set(doc, SetOptions.merge()));
   }
 }

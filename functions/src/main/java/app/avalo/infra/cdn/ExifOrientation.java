@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-import javax.imageio.stream.MemoryCacheImageInputStream;
 import app.avalo.infra.platform.Log;
 import com.twelvemonkeys.imageio.metadata.CompoundDirectory;
 import com.twelvemonkeys.imageio.metadata.Directory;
@@ -18,10 +17,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * The EXIF orientation tag (1-8) of JPEG, PNG and WebP files, and the pixel transform that puts
- * the image upright. Output files carry no EXIF at all, so the orientation must be baked into the
+ * The EXIF orientation tag (1-8) of JPEG, PNG and WebP files, and the pixel transform that puts the
+ * image upright. Output files carry no EXIF at all, so the orientation must be baked into the
  * pixels or phones' portrait photos would come out sideways.
  */
 final class ExifOrientation {
@@ -34,12 +34,13 @@ final class ExifOrientation {
   /** The orientation recorded in the file; {@link #UPRIGHT} when absent or unreadable. */
   static int read(byte[] file, ImageFormat format) {
     try {
-      byte[] tiff = switch (format) {
-        case JPEG -> jpegExif(file);
-        case PNG -> pngChunk(file, "eXIf");
-        case WEBP -> webpChunk(file, "EXIF");
-        case GIF -> null;
-      };
+      byte[] tiff =
+          switch (format) {
+            case JPEG -> jpegExif(file);
+            case PNG -> pngChunk(file, "eXIf");
+            case WEBP -> webpChunk(file, "EXIF");
+            case GIF -> null;
+          };
       if (tiff == null) {
         return UPRIGHT;
       }
@@ -47,20 +48,27 @@ final class ExifOrientation {
       if (start < 0) {
         return UPRIGHT;
       }
-      try (ImageInputStream in = new MemoryCacheImageInputStream(
-          new ByteArrayInputStream(tiff, start, tiff.length - start))) {
+      try (ImageInputStream in =
+          new MemoryCacheImageInputStream(
+              new ByteArrayInputStream(tiff, start, tiff.length - start))) {
         Directory exif = new TIFFReader().read(in);
-        Directory ifd0 = exif instanceof CompoundDirectory compound && compound.directoryCount() > 0
-            ? compound.getDirectory(0) : exif;
+        Directory ifd0 =
+            exif instanceof CompoundDirectory compound && compound.directoryCount() > 0
+                ? compound.getDirectory(0)
+                : exif;
         Entry entry = ifd0.getEntryById(TAG_ORIENTATION);
-        if (entry != null && entry.getValue() instanceof Number n && n.intValue() >= 1 && n.intValue() <= 8) {
+        if (entry != null
+            && entry.getValue() instanceof Number n
+            && n.intValue() >= 1
+            && n.intValue() <= 8) {
           return n.intValue();
         }
       }
     } catch (IOException | RuntimeException e) {
       // A damaged EXIF block must not cost the user their photo: the pixels are fine, only the
       // rotation hint is lost. Logged so a pattern of such files is visible.
-      Log.warn("unreadable EXIF block; treating the image as upright",
+      Log.warn(
+          "unreadable EXIF block; treating the image as upright",
           Map.of("format", format.wire(), "error", String.valueOf(e.getMessage())));
     }
     return UPRIGHT;
@@ -83,14 +91,38 @@ final class ExifOrientation {
         int dx;
         int dy;
         switch (orientation) {
-          case 2 -> { dx = w - 1 - x; dy = y; }
-          case 3 -> { dx = w - 1 - x; dy = h - 1 - y; }
-          case 4 -> { dx = x; dy = h - 1 - y; }
-          case 5 -> { dx = y; dy = x; }
-          case 6 -> { dx = h - 1 - y; dy = x; }
-          case 7 -> { dx = h - 1 - y; dy = w - 1 - x; }
-          case 8 -> { dx = y; dy = w - 1 - x; }
-          default -> { dx = x; dy = y; }
+          case 2 -> {
+            dx = w - 1 - x;
+            dy = y;
+          }
+          case 3 -> {
+            dx = w - 1 - x;
+            dy = h - 1 - y;
+          }
+          case 4 -> {
+            dx = x;
+            dy = h - 1 - y;
+          }
+          case 5 -> {
+            dx = y;
+            dy = x;
+          }
+          case 6 -> {
+            dx = h - 1 - y;
+            dy = x;
+          }
+          case 7 -> {
+            dx = h - 1 - y;
+            dy = w - 1 - x;
+          }
+          case 8 -> {
+            dx = y;
+            dy = w - 1 - x;
+          }
+          default -> {
+            dx = x;
+            dy = y;
+          }
         }
         out[dy * dw + dx] = in[y * w + x];
       }

@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-
 import app.avalo.infra.platform.ApiFunction;
 import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Request;

@@ -1,11 +1,11 @@
 package app.avalo.infra.cdn;
 
 import app.avalo.infra.platform.ApiException;
-import java.util.List;
-import java.util.OptionalLong;
 import app.avalo.infra.platform.ApiFunction;
 import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Request;
+import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
@@ -32,13 +32,16 @@ public final class GetProgressiveImage extends ApiFunction {
       formats = request.data().strings("formats", 3, 10);
       for (int i = 0; i < formats.size(); i++) {
         if (!ProgressiveImages.FORMAT_PREFERENCE.contains(formats.get(i))) {
-          throw ApiException.invalidArgument("formats[" + i + "]", "must be one of "
-              + String.join(", ", ProgressiveImages.FORMAT_PREFERENCE));
+          throw ApiException.invalidArgument(
+              "formats[" + i + "]",
+              "must be one of " + String.join(", ", ProgressiveImages.FORMAT_PREFERENCE));
         }
       }
     }
     request.data().done();
-    return CdnModule.of(app()).progressive().get(assetId,
-        width.isPresent() ? (int) width.getAsLong() : null, formats, request.caller());
+    return CdnModule.of(app())
+        .progressive()
+        .get(
+            assetId, width.isPresent() ? (int) width.getAsLong() : null, formats, request.caller());
   }
 }

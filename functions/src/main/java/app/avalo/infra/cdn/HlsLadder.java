@@ -4,17 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The adaptive ladder for one source: 1080p, 720p, 480p and 360p renditions, measured on the
- * short edge so portrait video works the same, never above the source (4K stops at 1080p). A
- * source smaller than 360p gets one rendition at its own size. Dimensions are even (H.264 4:2:0).
+ * The adaptive ladder for one source: 1080p, 720p, 480p and 360p renditions, measured on the short
+ * edge so portrait video works the same, never above the source (4K stops at 1080p). A source
+ * smaller than 360p gets one rendition at its own size. Dimensions are even (H.264 4:2:0).
  */
 final class HlsLadder {
   /** Short edge, video bitrate, audio bitrate. */
   private static final int[][] RUNGS = {
-      {1080, 5_000_000, 128_000},
-      {720, 2_800_000, 128_000},
-      {480, 1_400_000, 96_000},
-      {360, 800_000, 64_000}};
+    {1080, 5_000_000, 128_000},
+    {720, 2_800_000, 128_000},
+    {480, 1_400_000, 96_000},
+    {360, 800_000, 64_000}
+  };
 
   private HlsLadder() {}
 
@@ -41,7 +42,8 @@ final class HlsLadder {
     return ladder;
   }
 
-  private static Rendition scaled(String name, int width, int height, int shortEdge, long video, long audio) {
+  private static Rendition scaled(
+      String name, int width, int height, int shortEdge, long video, long audio) {
     boolean landscape = width >= height;
     int longEdge = even((double) Math.max(width, height) * shortEdge / Math.min(width, height));
     return landscape

@@ -1,16 +1,13 @@
 package app.avalo.infra.cdn;
 
-import com.google.cloud.Timestamp;
-import app.avalo.infra.platform.Sha256;
-import app.avalo.infra.platform.Log;
-import com.google.cloud.storage.Blob;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import app.avalo.infra.cost.CostService;
+import app.avalo.infra.platform.Log;
+import app.avalo.infra.platform.Sha256;
+import com.google.cloud.Timestamp;
+import com.google.cloud.storage.Blob;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +15,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Image uploads and AI avatars: validate and decode (nothing is written for bad input), encode
- * the delivery set, store every object, then record the asset. If storing fails part-way the
- * objects already written are removed, so a failed upload leaves nothing behind.
+ * Image uploads and AI avatars: validate and decode (nothing is written for bad input), encode the
+ * delivery set, store every object, then record the asset. If storing fails part-way the objects
+ * already written are removed, so a failed upload leaves nothing behind.
  */
 final class ImageAssets {
   private final ImagePipeline pipeline;
@@ -30,7 +27,12 @@ final class ImageAssets {
   private final long maxBytes;
   private final boolean deleteOriginals;
 
-  ImageAssets(ImagePipeline pipeline, MediaStorage storage, AssetStore assets, MediaQuota quota, long maxBytes,
+  ImageAssets(
+      ImagePipeline pipeline,
+      MediaStorage storage,
+      AssetStore assets,
+      MediaQuota quota,
+      long maxBytes,
       boolean deleteOriginals) {
     this.pipeline = pipeline;
     this.storage = storage;
@@ -70,21 +72,24 @@ final class ImageAssets {
     List<Variant> variants = store(result, prefix, AssetType.IMAGE, uid, assetId);
     Map<String, Object> fields = fields(result, prefix, source, bytes.length);
     record(() -> assets.saveReady(assetId, AssetType.IMAGE, uid, fields, variants, null), variants);
-    Log.info("image processed", Map.of("assetId", assetId, "variants", variants.size(), "notes", result.notes()));
+    Log.info(
+        "image processed",
+        Map.of("assetId", assetId, "variants", variants.size(), "notes", result.notes()));
     return response(assetId, AssetType.IMAGE, result, variants);
   }
 
   /**
    * Caches an AI companion's avatar as asset {@code avatar_{avatarId}}. Each distinct image gets
-   * its own version folder (content hash), so a changed avatar gets new URLs instead of waiting
-   * 30 days for caches to expire; the same image again changes nothing.
+   * its own version folder (content hash), so a changed avatar gets new URLs instead of waiting 30
+   * days for caches to expire; the same image again changes nothing.
    */
   Map<String, Object> cacheAvatar(String avatarId, MediaSource source) {
     try {
       return storeAvatar(avatarId, source);
     } catch (RuntimeException e) {
       if (source instanceof MediaSource.Uploaded uploaded && deleteOriginals) {
-        // A refused source must not linger in the upload bucket (the backend sends it again if it wants).
+        // A refused source must not linger in the upload bucket (the backend sends it again if it
+        // wants).
         storage.deleteUploadQuietly(uploaded.path());
       }
       throw e;
@@ -97,7 +102,9 @@ final class ImageAssets {
     String assetId = "avatar_" + avatarId;
     String version = Sha256.hex(bytes).substring(0, 16);
     Optional<AssetStore.Asset> existing = assets.find(assetId);
-    if (existing.isPresent() && existing.get().ready() && version.equals(existing.get().raw().get("version"))) {
+    if (existing.isPresent()
+        && existing.get().ready()
+        && version.equals(existing.get().raw().get("version"))) {
       AssetStore.Asset asset = existing.get();
       Map<String, Object> same = clientView(asset);
       same.put("unchanged", true);
@@ -110,10 +117,17 @@ final class ImageAssets {
     Map<String, Object> fields = fields(result, prefix, source, bytes.length);
     fields.put("avatarId", avatarId);
     fields.put("version", version);
-    Instant createdAt = existing.map(a -> (Timestamp) a.raw().get("createdAt"))
-        .map(app.avalo.infra.platform.Firestores::instant).orElse(null);
-    record(() -> assets.saveReady(assetId, AssetType.AVATAR, owner, fields, variants, createdAt), variants);
-    existing.map(AssetStore.Asset::storagePrefix).filter(p -> p != null && !p.equals(prefix))
+    Instant createdAt =
+        existing
+            .map(a -> (Timestamp) a.raw().get("createdAt"))
+            .map(app.avalo.infra.platform.Firestores::instant)
+            .orElse(null);
+    record(
+        () -> assets.saveReady(assetId, AssetType.AVATAR, owner, fields, variants, createdAt),
+        variants);
+    existing
+        .map(AssetStore.Asset::storagePrefix)
+        .filter(p -> p != null && !p.equals(prefix))
         .ifPresent(old -> storage.deleteQuietly(storage.list(old)));
     Map<String, Object> response = response(assetId, AssetType.AVATAR, result, variants);
     response.put("version", version);
@@ -131,16 +145,30 @@ final class ImageAssets {
     };
   }
 
-  private List<Variant> store(ImagePipeline.Result result, String prefix, AssetType type, String owner, String assetId) {
+  private List<Variant> store(
+      ImagePipeline.Result result, String prefix, AssetType type, String owner, String assetId) {
     List<Variant> variants = new ArrayList<>();
     List<String> written = new ArrayList<>();
     try {
       for (ImagePipeline.Encoded e : result.variants()) {
         String path = prefix + e.name() + "." + e.extension();
-        MediaStorage.Stored stored = storage.put(path, e.bytes(), e.contentType(), type.cache(),
-            Map.of("owner", owner, "assetId", assetId, "variant", e.name()));
+        MediaStorage.Stored stored =
+            storage.put(
+                path,
+                e.bytes(),
+                e.contentType(),
+                type.cache(),
+                Map.of("owner", owner, "assetId", assetId, "variant", e.name()));
         written.add(path);
-        variants.add(Variant.of(e.name(), e.format(), e.width(), e.height(), stored.bytes(), path, e.contentType()));
+        variants.add(
+            Variant.of(
+                e.name(),
+                e.format(),
+                e.width(),
+                e.height(),
+                stored.bytes(),
+                path,
+                e.contentType()));
       }
     } catch (RuntimeException e) {
       storage.deleteQuietly(written);
@@ -159,7 +187,8 @@ final class ImageAssets {
     }
   }
 
-  private Map<String, Object> fields(ImagePipeline.Result result, String prefix, MediaSource source, long bytes) {
+  private Map<String, Object> fields(
+      ImagePipeline.Result result, String prefix, MediaSource source, long bytes) {
     Map<String, Object> fields = new HashMap<>();
     fields.put("width", (long) result.width());
     fields.put("height", (long) result.height());
@@ -176,8 +205,8 @@ final class ImageAssets {
     return fields;
   }
 
-  private Map<String, Object> response(String assetId, AssetType type, ImagePipeline.Result result,
-      List<Variant> variants) {
+  private Map<String, Object> response(
+      String assetId, AssetType type, ImagePipeline.Result result, List<Variant> variants) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("assetId", assetId);
     out.put("type", type.wire());
@@ -188,7 +217,8 @@ final class ImageAssets {
     out.put("placeholder", result.placeholder());
     boolean privateMedia = MediaStorage.isPrivate(variants.get(0).path());
     out.put("visibility", privateMedia ? "private" : "public");
-    List<Map<String, Object>> clientVariants = variants.stream().map(v -> v.toClient(storage)).toList();
+    List<Map<String, Object>> clientVariants =
+        variants.stream().map(v -> v.toClient(storage)).toList();
     out.put("variants", clientVariants);
     if (privateMedia) {
       // Signed URLs: fetch fresh ones with getProgressiveImage once they expire.
@@ -212,5 +242,4 @@ final class ImageAssets {
     out.put("version", asset.raw().get("version"));
     return out;
   }
-
 }

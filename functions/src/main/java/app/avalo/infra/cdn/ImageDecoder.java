@@ -37,15 +37,26 @@ final class ImageDecoder {
   }
 
   /** A decoded, upright image and what the input was. */
-  record Decoded(BufferedImage image, ImageFormat format, int sourceWidth, int sourceHeight, int orientation,
-      boolean alpha, int subsampling) {}
+  record Decoded(
+      BufferedImage image,
+      ImageFormat format,
+      int sourceWidth,
+      int sourceHeight,
+      int orientation,
+      boolean alpha,
+      int subsampling) {}
 
   Decoded decode(byte[] bytes, String field) {
     if (bytes.length == 0) {
       throw ApiException.invalidArgument(field, "the image is empty (0 bytes)");
     }
-    ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> ApiException.invalidArgument(field,
-        "is not a supported image: the content is not JPEG, PNG, WebP or GIF"));
+    ImageFormat format =
+        ImageFormat.sniff(bytes)
+            .orElseThrow(
+                () ->
+                    ApiException.invalidArgument(
+                        field,
+                        "is not a supported image: the content is not JPEG, PNG, WebP or GIF"));
     ImageReader reader = readerFor(format);
     List<String> warnings = new ArrayList<>();
     IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
@@ -66,9 +77,15 @@ final class ImageDecoder {
         throw corrupt(field, format);
       }
       if ((long) width * height > maxPixels) {
-        throw ApiException.invalidArgument(field, String.format(Locale.ROOT,
-            "the image is %d × %d pixels (%.1f megapixels); the limit is %.1f megapixels",
-            width, height, width * (double) height / 1e6, maxPixels / 1e6));
+        throw ApiException.invalidArgument(
+            field,
+            String.format(
+                Locale.ROOT,
+                "the image is %d × %d pixels (%.1f megapixels); the limit is %.1f megapixels",
+                width,
+                height,
+                width * (double) height / 1e6,
+                maxPixels / 1e6));
       }
       ImageReadParam param = reader.getDefaultReadParam();
       int factor = Math.max(1, Math.max(width, height) / maxLongEdge);
@@ -94,7 +111,13 @@ final class ImageDecoder {
       boolean alpha = raw.getColorModel().hasAlpha() && hasTransparentPixel(raw);
       // Scale first, then turn: the orientation copy then works on at most 3840 px, not 100 MP.
       BufferedImage normalized = fitToSrgb(raw, alpha);
-      return new Decoded(ExifOrientation.apply(normalized, orientation), format, width, height, orientation, alpha,
+      return new Decoded(
+          ExifOrientation.apply(normalized, orientation),
+          format,
+          width,
+          height,
+          orientation,
+          alpha,
           factor);
     } catch (IOException e) {
       throw corrupt(field, format);
@@ -105,7 +128,8 @@ final class ImageDecoder {
   }
 
   private static ApiException corrupt(String field, ImageFormat format) {
-    return ApiException.invalidArgument(field, "the " + format.wire() + " data is truncated or corrupt");
+    return ApiException.invalidArgument(
+        field, "the " + format.wire() + " data is truncated or corrupt");
   }
 
   private static ImageReader readerFor(ImageFormat format) {
@@ -126,11 +150,13 @@ final class ImageDecoder {
       }
     }
     if (fallback == null) {
-      throw new IllegalStateException("no ImageIO reader for " + format.mimeType() + " on the classpath");
+      throw new IllegalStateException(
+          "no ImageIO reader for " + format.mimeType() + " on the classpath");
     }
     if (format == ImageFormat.JPEG || format == ImageFormat.WEBP) {
       // The JDK's own JPEG reader fails on CMYK; without TwelveMonkeys the build is broken.
-      throw new IllegalStateException("the TwelveMonkeys " + format.wire() + " reader is not registered");
+      throw new IllegalStateException(
+          "the TwelveMonkeys " + format.wire() + " reader is not registered");
     }
     return fallback;
   }

@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import com.luciad.imageio.webp.WebPWriteParam;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -15,10 +14,11 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * Encodes upright sRGB images to the delivery formats. Writers get pixels only, never metadata,
- * so no EXIF, GPS, XMP or ICC block from the upload can reach an output file.
+ * Encodes upright sRGB images to the delivery formats. Writers get pixels only, never metadata, so
+ * no EXIF, GPS, XMP or ICC block from the upload can reach an output file.
  */
 final class ImageEncoder {
   private static final String WEBP_WRITER = "com.luciad.imageio.webp.";
@@ -47,7 +47,8 @@ final class ImageEncoder {
       ImageWriteParam param = writer.getDefaultWriteParam();
       param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
       param.setCompressionQuality(quality);
-      param.setProgressiveMode(progressive ? ImageWriteParam.MODE_DEFAULT : ImageWriteParam.MODE_DISABLED);
+      param.setProgressiveMode(
+          progressive ? ImageWriteParam.MODE_DEFAULT : ImageWriteParam.MODE_DISABLED);
       return write(writer, opaque(image), param);
     } finally {
       writer.dispose();
@@ -59,7 +60,8 @@ final class ImageEncoder {
     if (image.getType() == BufferedImage.TYPE_INT_RGB) {
       return image;
     }
-    BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage out =
+        new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     try {
       g.setColor(Color.WHITE);
@@ -95,7 +97,8 @@ final class ImageEncoder {
       }
     }
     if (chosen == null) {
-      throw new IllegalStateException("no ImageIO writer for " + mimeType + " (" + preferredPrefix + ") on the classpath");
+      throw new IllegalStateException(
+          "no ImageIO writer for " + mimeType + " (" + preferredPrefix + ") on the classpath");
     }
     return chosen;
   }

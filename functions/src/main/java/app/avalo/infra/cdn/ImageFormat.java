@@ -3,7 +3,10 @@ package app.avalo.infra.cdn;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The image formats accepted as input, recognised by their magic bytes (never by a name or a claimed type). */
+/**
+ * The image formats accepted as input, recognised by their magic bytes (never by a name or a
+ * claimed type).
+ */
 enum ImageFormat {
   JPEG("image/jpeg"),
   PNG("image/png"),
@@ -34,7 +37,8 @@ enum ImageFormat {
     if (startsWith(b, 0, 'R', 'I', 'F', 'F') && startsWith(b, 8, 'W', 'E', 'B', 'P')) {
       return Optional.of(WEBP);
     }
-    if (startsWith(b, 0, 'G', 'I', 'F', '8', '7', 'a') || startsWith(b, 0, 'G', 'I', 'F', '8', '9', 'a')) {
+    if (startsWith(b, 0, 'G', 'I', 'F', '8', '7', 'a')
+        || startsWith(b, 0, 'G', 'I', 'F', '8', '9', 'a')) {
       return Optional.of(GIF);
     }
     return Optional.empty();

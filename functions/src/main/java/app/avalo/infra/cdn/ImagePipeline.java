@@ -11,9 +11,9 @@ import net.coobird.thumbnailator.Thumbnails;
 
 /**
  * Turns one uploaded image into its delivery set: the upright, metadata-free full size (long edge
- * at most 3840 px), thumbnails with long edges 150/300/600 px (never upscaled), each as WebP
- * (q85) and JPEG (q85, progressive) — plus AVIF where the encoder exists — and a tiny blurred
- * placeholder as a data URI. Everything is computed in memory before anything is stored.
+ * at most 3840 px), thumbnails with long edges 150/300/600 px (never upscaled), each as WebP (q85)
+ * and JPEG (q85, progressive) — plus AVIF where the encoder exists — and a tiny blurred placeholder
+ * as a data URI. Everything is computed in memory before anything is stored.
  */
 final class ImagePipeline {
   static final int MAX_LONG_EDGE = 3840;
@@ -31,11 +31,27 @@ final class ImagePipeline {
 
   /** One encoded output, not yet stored. {@code name} is {@code s150}, …, or {@code full}. */
   @SuppressWarnings("ArrayRecordComponent") // a payload carrier: never compared, hashed or shared
-  record Encoded(String name, String format, String contentType, String extension, int width, int height, byte[] bytes) {}
+  record Encoded(
+      String name,
+      String format,
+      String contentType,
+      String extension,
+      int width,
+      int height,
+      byte[] bytes) {}
 
   /** The whole delivery set of one image. */
-  record Result(ImageFormat sourceFormat, int sourceWidth, int sourceHeight, int width, int height, int orientation,
-      boolean alpha, List<Encoded> variants, String placeholder, List<String> notes) {}
+  record Result(
+      ImageFormat sourceFormat,
+      int sourceWidth,
+      int sourceHeight,
+      int width,
+      int height,
+      int orientation,
+      boolean alpha,
+      List<Encoded> variants,
+      String placeholder,
+      List<String> notes) {}
 
   /** Decodes and validates only (no encoding): refuses bad input before any side effect. */
   ImageDecoder.Decoded decode(byte[] bytes, String field) {
@@ -69,8 +85,12 @@ final class ImagePipeline {
         String name = names.get(i);
         int w = image.getWidth();
         int h = image.getHeight();
-        variants.add(new Encoded(name, "webp", "image/webp", "webp", w, h, ImageEncoder.webp(image, QUALITY)));
-        variants.add(new Encoded(name, "jpeg", "image/jpeg", "jpg", w, h, ImageEncoder.jpeg(image, QUALITY, true)));
+        variants.add(
+            new Encoded(
+                name, "webp", "image/webp", "webp", w, h, ImageEncoder.webp(image, QUALITY)));
+        variants.add(
+            new Encoded(
+                name, "jpeg", "image/jpeg", "jpg", w, h, ImageEncoder.jpeg(image, QUALITY, true)));
         if (avifOff.isEmpty()) {
           Optional<String> unsupported = avif.unsupported(image, decoded.alpha());
           if (unsupported.isPresent()) {
@@ -78,16 +98,30 @@ final class ImagePipeline {
               notes.add(unsupported.get());
             }
           } else {
-            variants.add(new Encoded(name, "avif", "image/avif", "avif", w, h, avif.encode(image, work.path())));
+            variants.add(
+                new Encoded(
+                    name, "avif", "image/avif", "avif", w, h, avif.encode(image, work.path())));
           }
         }
       }
     }
-    return new Result(decoded.format(), decoded.sourceWidth(), decoded.sourceHeight(), full.getWidth(),
-        full.getHeight(), decoded.orientation(), decoded.alpha(), variants, placeholder(full), notes);
+    return new Result(
+        decoded.format(),
+        decoded.sourceWidth(),
+        decoded.sourceHeight(),
+        full.getWidth(),
+        full.getHeight(),
+        decoded.orientation(),
+        decoded.alpha(),
+        variants,
+        placeholder(full),
+        notes);
   }
 
-  /** The image scaled so its long edge is at most {@code edge}; the same instance when it already fits. */
+  /**
+   * The image scaled so its long edge is at most {@code edge}; the same instance when it already
+   * fits.
+   */
   static BufferedImage fit(BufferedImage image, int edge) {
     if (Math.max(image.getWidth(), image.getHeight()) <= edge) {
       return image;
@@ -124,9 +158,16 @@ final class ImagePipeline {
   }
 
   private static BufferedImage copy(BufferedImage image) {
-    BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-    out.setRGB(0, 0, image.getWidth(), image.getHeight(),
-        image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth()), 0, image.getWidth());
+    BufferedImage out =
+        new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+    out.setRGB(
+        0,
+        0,
+        image.getWidth(),
+        image.getHeight(),
+        image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth()),
+        0,
+        image.getWidth());
     return out;
   }
 
@@ -144,10 +185,14 @@ final class ImagePipeline {
         for (int x = 0; x < w; x++) {
           int a = horizontal ? src[y * w + Math.max(0, x - 1)] : src[Math.max(0, y - 1) * w + x];
           int b = src[y * w + x];
-          int c = horizontal ? src[y * w + Math.min(w - 1, x + 1)] : src[Math.min(h - 1, y + 1) * w + x];
+          int c =
+              horizontal
+                  ? src[y * w + Math.min(w - 1, x + 1)]
+                  : src[Math.min(h - 1, y + 1) * w + x];
           int rgb = 0;
           for (int shift = 0; shift <= 16; shift += 8) {
-            int v = (((a >> shift) & 0xFF) + 2 * ((b >> shift) & 0xFF) + ((c >> shift) & 0xFF) + 2) / 4;
+            int v =
+                (((a >> shift) & 0xFF) + 2 * ((b >> shift) & 0xFF) + ((c >> shift) & 0xFF) + 2) / 4;
             rgb |= v << shift;
           }
           dst[y * w + x] = 0xFF000000 | rgb;

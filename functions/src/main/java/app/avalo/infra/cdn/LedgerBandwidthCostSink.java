@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Books the CDN's hourly egress in the cost domain's ledger (the same path
- * {@code trackBandwidthCost} uses: priced per GiB and region, counted against budgets), after
- * keeping the CDN's own per-hour record. The usage's stable record id is the ledger event id, so
- * a re-run of the same hour is booked once.
+ * Books the CDN's hourly egress in the cost domain's ledger (the same path {@code
+ * trackBandwidthCost} uses: priced per GiB and region, counted against budgets), after keeping the
+ * CDN's own per-hour record. The usage's stable record id is the ledger event id, so a re-run of
+ * the same hour is booked once.
  */
 final class LedgerBandwidthCostSink implements BandwidthCostSink {
   private final BandwidthCostSink local;
@@ -29,7 +29,9 @@ final class LedgerBandwidthCostSink implements BandwidthCostSink {
   public void record(List<Usage> usages) throws Exception {
     local.record(usages);
     for (Usage usage : usages) {
-      ledger.get().recordBandwidth(CostService.CDN, usage.bytes(), usage.region(), null, usage.recordId());
+      ledger
+          .get()
+          .recordBandwidth(CostService.CDN, usage.bytes(), usage.region(), null, usage.recordId());
     }
   }
 }

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
@@ -26,15 +25,16 @@ import java.util.TreeMap;
 /**
  * The local stand-in for the IAM signBlob API: an RSA key held in the process, derived from a seed
  * (the project id), so the dev server — which hosts the functions that sign — can check the V4
- * signed URLs they issue. It signs exactly as a Google service account does (RSA-SHA256 over the
- * V4 string-to-sign built by google-cloud-storage); {@link #verify} rebuilds that string from the
- * URL the client sends, per Google's documented V4 signing process, and checks the signature with
- * the public key. Refused on Cloud Functions (CdnConfig): anyone who knows the seed can sign.
+ * signed URLs they issue. It signs exactly as a Google service account does (RSA-SHA256 over the V4
+ * string-to-sign built by google-cloud-storage); {@link #verify} rebuilds that string from the URL
+ * the client sends, per Google's documented V4 signing process, and checks the signature with the
+ * public key. Refused on Cloud Functions (CdnConfig): anyone who knows the seed can sign.
  */
 public final class LocalUrlSigner implements ServiceAccountSigner {
   static final String ALGORITHM = "GOOG4-RSA-SHA256";
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
   /** How far in the future a signing time may be (clock skew between signer and server). */
   private static final Duration MAX_SKEW = Duration.ofMinutes(5);
 
@@ -75,18 +75,21 @@ public final class LocalUrlSigner implements ServiceAccountSigner {
     return keys.getPublic();
   }
 
-  /** What a verified URL grants: the object it names (path after the storage root) and until when. */
+  /**
+   * What a verified URL grants: the object it names (path after the storage root) and until when.
+   */
   public record Grant(String bucket, String object, Instant expiresAt) {}
 
   /**
    * Checks a V4 signed URL as Cloud Storage would for a request with {@code method} and the given
    * request headers (lower-case names): algorithm and credential, the signature over the canonical
    * request, the signing time and expiry. {@code root} is the path prefix the storage is served
-   * under ({@code /_local/storage}, empty for none): the URL was signed for {@code /{bucket}/{object}}
-   * at the same host and the root put in front of it (see SignedUrls). Returns the reason for
-   * refusal, or empty when the URL is valid at {@code now}.
+   * under ({@code /_local/storage}, empty for none): the URL was signed for {@code
+   * /{bucket}/{object}} at the same host and the root put in front of it (see SignedUrls). Returns
+   * the reason for refusal, or empty when the URL is valid at {@code now}.
    */
-  public Optional<String> verify(String method, URI url, Map<String, String> headers, String root, Instant now) {
+  public Optional<String> verify(
+      String method, URI url, Map<String, String> headers, String root, Instant now) {
     String path = url.getRawPath();
     if (path == null || !path.startsWith(root + "/")) {
       return Optional.of("the URL is not under " + root + "/");
@@ -141,12 +144,32 @@ public final class LocalUrlSigner implements ServiceAccountSigner {
       canonicalHeaders.append(name).append(':').append(value.trim()).append('\n');
     }
     StringBuilder canonicalQuery = new StringBuilder();
-    query.forEach((k, v) -> canonicalQuery.append(canonicalQuery.isEmpty() ? "" : "&")
-        .append(encode(k)).append('=').append(encode(v)));
-    String canonicalRequest = method + "\n" + signedPath + "\n" + canonicalQuery + "\n" + canonicalHeaders
-        + "\n" + signedHeaders + "\nUNSIGNED-PAYLOAD";
-    String stringToSign = ALGORITHM + "\n" + query.get("X-Goog-Date") + "\n" + scope + "\n"
-        + HexFormat.of().formatHex(Sha256.of(canonicalRequest));
+    query.forEach(
+        (k, v) ->
+            canonicalQuery
+                .append(canonicalQuery.isEmpty() ? "" : "&")
+                .append(encode(k))
+                .append('=')
+                .append(encode(v)));
+    String canonicalRequest =
+        method
+            + "\n"
+            + signedPath
+            + "\n"
+            + canonicalQuery
+            + "\n"
+            + canonicalHeaders
+            + "\n"
+            + signedHeaders
+            + "\nUNSIGNED-PAYLOAD";
+    String stringToSign =
+        ALGORITHM
+            + "\n"
+            + query.get("X-Goog-Date")
+            + "\n"
+            + scope
+            + "\n"
+            + HexFormat.of().formatHex(Sha256.of(canonicalRequest));
     try {
       Signature rsa = Signature.getInstance("SHA256withRSA");
       rsa.initVerify(keys.getPublic());
@@ -177,13 +200,13 @@ public final class LocalUrlSigner implements ServiceAccountSigner {
     if (slash <= 0 || slash == rest.length() - 1) {
       return Optional.empty();
     }
-    return Optional.of(new Grant(decode(rest.substring(0, slash)), decode(rest.substring(slash + 1)), expiresAt));
+    return Optional.of(
+        new Grant(decode(rest.substring(0, slash)), decode(rest.substring(slash + 1)), expiresAt));
   }
 
   private static String hostOf(URI url) {
     return url.getPort() < 0 ? url.getHost() : url.getHost() + ":" + url.getPort();
   }
-
 
   private static String decode(String s) {
     return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
@@ -194,7 +217,10 @@ public final class LocalUrlSigner implements ServiceAccountSigner {
     StringBuilder out = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || "-_.~".indexOf(c) >= 0) {
+      if ((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || "-_.~".indexOf(c) >= 0) {
         out.append(c);
       } else {
         out.append('%').append(String.format(Locale.ROOT, "%02X", b & 0xff));

@@ -5,10 +5,10 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The containers media tools may open, each with the ffmpeg demuxer pinned for it. The container
- * is recognised from the file's first bytes by this class, never by ffmpeg's own probing: ffmpeg
- * would happily pick {@code hls}, {@code concat}, {@code image2} or {@code tty} for a text file
- * whatever its name, and those demuxers open other files. Anything not listed here is refused.
+ * The containers media tools may open, each with the ffmpeg demuxer pinned for it. The container is
+ * recognised from the file's first bytes by this class, never by ffmpeg's own probing: ffmpeg would
+ * happily pick {@code hls}, {@code concat}, {@code image2} or {@code tty} for a text file whatever
+ * its name, and those demuxers open other files. Anything not listed here is refused.
  */
 enum MediaContainer {
   /** ISO BMFF / QuickTime: MP4, MOV, M4A, 3GP (phones, browsers' MediaRecorder on Safari). */
@@ -83,7 +83,10 @@ enum MediaContainer {
     return Optional.empty();
   }
 
-  /** The first top-level box of an MP4/MOV: {@code ftyp} normally, the others in old QuickTime files. */
+  /**
+   * The first top-level box of an MP4/MOV: {@code ftyp} normally, the others in old QuickTime
+   * files.
+   */
   private static boolean isBoxType(byte[] type) {
     String name = new String(type, StandardCharsets.ISO_8859_1);
     return switch (name) {

@@ -26,9 +26,21 @@ final class MediaQuota {
   void charge(String uid, CostService service) {
     ThrottleGate.Verdict verdict = gate.get().check(service, uid);
     if (!verdict.allowed()) {
-      throw ApiException.resourceExhausted("media upload quota for " + service.wire() + " used up (" + verdict.reason()
-          + "); retry after " + verdict.retryAfterMs() + " ms",
-          Map.of("service", service.wire(), "reason", verdict.reason(), "retryAfterMs", verdict.retryAfterMs()));
+      throw ApiException.resourceExhausted(
+          "media upload quota for "
+              + service.wire()
+              + " used up ("
+              + verdict.reason()
+              + "); retry after "
+              + verdict.retryAfterMs()
+              + " ms",
+          Map.of(
+              "service",
+              service.wire(),
+              "reason",
+              verdict.reason(),
+              "retryAfterMs",
+              verdict.retryAfterMs()));
     }
   }
 }

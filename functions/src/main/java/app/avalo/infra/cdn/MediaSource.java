@@ -1,10 +1,10 @@
 package app.avalo.infra.cdn;
 
-import java.util.function.Function;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Fields;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Where an upload's bytes come from: inline base64 in {@code data}, or an uploaded original at
@@ -12,8 +12,8 @@ import java.util.Optional;
  */
 sealed interface MediaSource {
   /**
-   * The request-size cap of functions that take inline media: base64 inflates by a third, so
-   * 15 MiB of request carries about 11 MiB of media.
+   * The request-size cap of functions that take inline media: base64 inflates by a third, so 15 MiB
+   * of request carries about 11 MiB of media.
    */
   int MAX_REQUEST_BYTES = 15 * 1024 * 1024;
 
@@ -38,7 +38,8 @@ sealed interface MediaSource {
     Optional<String> data = fields.optionalString("data", maxChars);
     Optional<String> path = fields.optionalString("path", 1024);
     if (data.isPresent() == path.isPresent()) {
-      throw ApiException.invalidArgument("data", "give exactly one of data (base64 bytes) or path (an uploaded object)");
+      throw ApiException.invalidArgument(
+          "data", "give exactly one of data (base64 bytes) or path (an uploaded object)");
     }
     if (path.isPresent()) {
       return new Uploaded(pathRule.apply(path.get()));
@@ -53,7 +54,8 @@ sealed interface MediaSource {
       throw ApiException.invalidArgument("data", "is empty (0 bytes)");
     }
     if (bytes.length > maxBytes) {
-      throw ApiException.invalidArgument("data", "is " + bytes.length + " bytes; the limit is " + maxBytes);
+      throw ApiException.invalidArgument(
+          "data", "is " + bytes.length + " bytes; the limit is " + maxBytes);
     }
     return new Inline(bytes);
   }

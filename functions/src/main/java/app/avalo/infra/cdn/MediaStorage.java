@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The domain's Cloud Storage access: reading uploaded originals (size-checked before download)
- * and writing delivery objects with their {@code Cache-Control}, content type and owner metadata.
+ * The domain's Cloud Storage access: reading uploaded originals (size-checked before download) and
+ * writing delivery objects with their {@code Cache-Control}, content type and owner metadata.
  *
  * <p>Where an object lives follows from its path, decided here only: {@code media/…} is public
  * media in {@code MEDIA_BUCKET} (served by the CDN at {@link #publicUrl}); {@code private/…} is
@@ -41,7 +41,12 @@ final class MediaStorage {
   private final String publicBaseUrl;
   private final SignedUrls signed;
 
-  MediaStorage(Storage storage, String mediaBucket, String uploadBucket, String publicBaseUrl, SignedUrls signed) {
+  MediaStorage(
+      Storage storage,
+      String mediaBucket,
+      String uploadBucket,
+      String publicBaseUrl,
+      SignedUrls signed) {
     this.storage = storage;
     this.mediaBucket = mediaBucket;
     this.uploadBucket = uploadBucket;
@@ -63,7 +68,8 @@ final class MediaStorage {
       throw ApiException.invalidArgument(field, "the uploaded object is empty (0 bytes)");
     }
     if (size > maxBytes) {
-      throw ApiException.invalidArgument(field, "the uploaded object is " + size + " bytes; the limit is " + maxBytes);
+      throw ApiException.invalidArgument(
+          field, "the uploaded object is " + size + " bytes; the limit is " + maxBytes);
     }
     return blob;
   }
@@ -92,7 +98,10 @@ final class MediaStorage {
     }
   }
 
-  /** Deletes an original after its job ended either way; a failure is logged, not thrown over the job's result. */
+  /**
+   * Deletes an original after its job ended either way; a failure is logged, not thrown over the
+   * job's result.
+   */
   void deleteUploadQuietly(UploadPath path) {
     try {
       storage.delete(BlobId.of(uploadBucket, path.value()));
@@ -101,12 +110,18 @@ final class MediaStorage {
     }
   }
 
-  Stored put(String path, byte[] bytes, String contentType, CachePolicy cache, Map<String, String> metadata) {
+  Stored put(
+      String path,
+      byte[] bytes,
+      String contentType,
+      CachePolicy cache,
+      Map<String, String> metadata) {
     storage.create(info(path, contentType, cache, metadata), bytes);
     return new Stored(path, bytes.length);
   }
 
-  Stored putFile(String path, Path file, String contentType, CachePolicy cache, Map<String, String> metadata) {
+  Stored putFile(
+      String path, Path file, String contentType, CachePolicy cache, Map<String, String> metadata) {
     try (WriteChannel out = storage.writer(info(path, contentType, cache, metadata));
         InputStream in = Files.newInputStream(file)) {
       in.transferTo(Channels.newOutputStream(out));
@@ -156,7 +171,9 @@ final class MediaStorage {
     return paths;
   }
 
-  /** Deletes objects after a failed job; failures are logged (the job's own error is what matters). */
+  /**
+   * Deletes objects after a failed job; failures are logged (the job's own error is what matters).
+   */
   void deleteQuietly(Collection<String> paths) {
     for (String path : paths) {
       try {
@@ -192,7 +209,8 @@ final class MediaStorage {
     return mediaBucket;
   }
 
-  private BlobInfo info(String path, String contentType, CachePolicy cache, Map<String, String> metadata) {
+  private BlobInfo info(
+      String path, String contentType, CachePolicy cache, Map<String, String> metadata) {
     return BlobInfo.newBuilder(BlobId.of(bucketFor(path), path))
         .setContentType(contentType)
         .setCacheControl(isPrivate(path) ? cache.privateHeader() : cache.header())

@@ -1,9 +1,5 @@
 package app.avalo.infra.cdn;
 
-import java.io.File;
-import java.util.Arrays;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Log;
 import app.avalo.infra.platform.Status;
@@ -14,6 +10,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -23,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +29,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -40,11 +40,11 @@ import java.util.stream.Stream;
  * is sandboxed the same way:
  *
  * <ul>
- *   <li>the container is recognised from the file's first bytes ({@link MediaContainer}) and must be
- *       on the media kind's list; its demuxer is pinned with {@code -f} and the kind's list is also
- *       given as {@code -format_whitelist}, so no playlist, concat script, image sequence or other
- *       container ever opens — and {@code -protocol_whitelist file} plus a {@code file:} URL keep
- *       the input to the one local file;
+ *   <li>the container is recognised from the file's first bytes ({@link MediaContainer}) and must
+ *       be on the media kind's list; its demuxer is pinned with {@code -f} and the kind's list is
+ *       also given as {@code -format_whitelist}, so no playlist, concat script, image sequence or
+ *       other container ever opens — and {@code -protocol_whitelist file} plus a {@code file:} URL
+ *       keep the input to the one local file;
  *   <li>reading is capped with {@code -t} (the allowed duration), each single-file output with
  *       {@code -fs}, threads with {@code -threads}; the probe reads every packet and the declared
  *       duration must match the packets' timeline (a patched {@code mvhd}/{@code mdhd} is refused);
@@ -55,22 +55,28 @@ import java.util.stream.Stream;
  *       {@value #STDERR_TAIL_BYTES} bytes of stderr are kept, and that tail goes to the log only.
  * </ul>
  *
- * <p>Error policy: a user's file that is refused or undecodable is INVALID_ARGUMENT naming the field,
- * with a plain reason and no path or tool output; a file that breaks the resource limits is also the
- * caller's (INVALID_ARGUMENT); our own failures (a tool that cannot start, a crash after the input
- * was accepted) are INTERNAL with a generic message and the details in the log. A missing binary is
- * UNAVAILABLE, a missing encoder FAILED_PRECONDITION. Nothing here ever fakes an output.
+ * <p>Error policy: a user's file that is refused or undecodable is INVALID_ARGUMENT naming the
+ * field, with a plain reason and no path or tool output; a file that breaks the resource limits is
+ * also the caller's (INVALID_ARGUMENT); our own failures (a tool that cannot start, a crash after
+ * the input was accepted) are INTERNAL with a generic message and the details in the log. A missing
+ * binary is UNAVAILABLE, a missing encoder FAILED_PRECONDITION. Nothing here ever fakes an output.
  */
 public final class MediaTool {
   static final int STDERR_TAIL_BYTES = 4096;
+
   /** ffprobe's JSON for a file with at most {@link #MAX_STREAMS} streams is far below this. */
   private static final int MAX_STDOUT_BYTES = 1024 * 1024;
+
   private static final int MAX_STREAMS = 32;
+
   /** ffmpeg's exit code when {@code -max_error_rate} of decoded frames failed. */
   private static final int EXIT_DECODE_ERRORS = 69;
+
   private static final String MAX_ERROR_RATE = "0.25";
+
   /** More than this many video packets per second of timeline is not a real video. */
   private static final int MAX_VIDEO_PACKETS_PER_SECOND = 240;
+
   private static final int MAX_AUDIO_PACKETS_PER_SECOND = 1000;
   private static final long MIB = 1024L * 1024;
 
@@ -90,9 +96,15 @@ public final class MediaTool {
    * the total bytes its work directory may grow to (0 = unchecked) and the media seconds it may
    * read and write.
    */
-  public record Limits(Duration timeout, long memoryBytes, long maxFileBytes, long maxOutputBytes, double maxSeconds) {
+  public record Limits(
+      Duration timeout,
+      long memoryBytes,
+      long maxFileBytes,
+      long maxOutputBytes,
+      double maxSeconds) {
     Limits withMaxSeconds(double seconds) {
-      return new Limits(timeout, memoryBytes, maxFileBytes, maxOutputBytes, Math.min(maxSeconds, seconds));
+      return new Limits(
+          timeout, memoryBytes, maxFileBytes, maxOutputBytes, Math.min(maxSeconds, seconds));
     }
 
     Limits withTimeout(Duration t) {
@@ -194,8 +206,13 @@ public final class MediaTool {
     }
     Optional<MediaContainer> container = MediaContainer.sniff(Arrays.copyOf(head, n));
     if (container.isEmpty() || !kind.accepts(container.get())) {
-      throw ApiException.invalidArgument(field, "is not a supported " + kind.noun() + " file (accepted containers: "
-          + kind.described() + ")");
+      throw ApiException.invalidArgument(
+          field,
+          "is not a supported "
+              + kind.noun()
+              + " file (accepted containers: "
+              + kind.described()
+              + ")");
     }
     return new Input(file, kind, container.get(), field);
   }
@@ -208,8 +225,13 @@ public final class MediaTool {
   public MediaProbe probe(Input input, Limits limits) {
     String json;
     try {
-      json = run(ffprobe, probeArgs(input, List.of("-print_format", "json", "-show_format", "-show_streams")),
-          limits, input.file().getParent(), null);
+      json =
+          run(
+              ffprobe,
+              probeArgs(input, List.of("-print_format", "json", "-show_format", "-show_streams")),
+              limits,
+              input.file().getParent(),
+              null);
     } catch (ToolFailure e) {
       throw refusal(e, input, "is not a readable " + input.kind().noun() + " file");
     }
@@ -218,18 +240,35 @@ public final class MediaTool {
       probe = MediaProbe.parse(JsonParser.parseString(json).getAsJsonObject());
     } catch (JsonParseException | IllegalStateException e) {
       Log.warn("ffprobe output was not JSON", Map.of("field", input.field()));
-      throw ApiException.invalidArgument(input.field(), "is not a readable " + input.kind().noun() + " file");
+      throw ApiException.invalidArgument(
+          input.field(), "is not a readable " + input.kind().noun() + " file");
     }
     if (!input.container().formatName().equals(probe.formatName())) {
       // Cannot happen with -f pinned, unless the tool ignored it: refuse rather than trust it.
-      Log.warn("ffprobe reported another container than the pinned one",
-          Map.of("pinned", input.container().demuxer(), "reported", String.valueOf(probe.formatName())));
-      throw ApiException.invalidArgument(input.field(), "is not a supported " + input.kind().noun() + " file");
+      Log.warn(
+          "ffprobe reported another container than the pinned one",
+          Map.of(
+              "pinned",
+              input.container().demuxer(),
+              "reported",
+              String.valueOf(probe.formatName())));
+      throw ApiException.invalidArgument(
+          input.field(), "is not a supported " + input.kind().noun() + " file");
     }
     PacketTimeline timeline = new PacketTimeline(probe);
     try {
-      run(ffprobe, probeArgs(input, List.of("-show_entries", "packet=stream_index,pts_time,dts_time,duration_time",
-          "-of", "csv=p=0")), limits, input.file().getParent(), timeline);
+      run(
+          ffprobe,
+          probeArgs(
+              input,
+              List.of(
+                  "-show_entries",
+                  "packet=stream_index,pts_time,dts_time,duration_time",
+                  "-of",
+                  "csv=p=0")),
+          limits,
+          input.file().getParent(),
+          timeline);
     } catch (ToolFailure e) {
       throw refusal(e, input, "is not a readable " + input.kind().noun() + " file");
     }
@@ -246,8 +285,17 @@ public final class MediaTool {
 
   /** The demuxer fence shared by every command that opens a user's file. */
   private static List<String> inputOptions(String whitelist, MediaContainer container) {
-    List<String> args = new ArrayList<>(List.of("-protocol_whitelist", "file", "-format_whitelist", whitelist,
-        "-max_streams", Integer.toString(MAX_STREAMS), "-f", container.demuxer()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-protocol_whitelist",
+                "file",
+                "-format_whitelist",
+                whitelist,
+                "-max_streams",
+                Integer.toString(MAX_STREAMS),
+                "-f",
+                container.demuxer()));
     if (container == MediaContainer.MOV) {
       // Data references would open other files named inside the MP4; off by default, and stays off.
       args.addAll(List.of("-enable_drefs", "0"));
@@ -302,33 +350,64 @@ public final class MediaTool {
     }
 
     MediaProbe check(MediaProbe probe, Input input) {
-      double measured = Math.max(videoIndex < 0 ? 0 : seconds(videoIndex), audioIndex < 0 ? 0 : seconds(audioIndex));
+      double measured =
+          Math.max(
+              videoIndex < 0 ? 0 : seconds(videoIndex), audioIndex < 0 ? 0 : seconds(audioIndex));
       double declared = probe.durationSeconds();
       String field = input.field();
       String noun = input.kind().noun();
       if (!Double.isNaN(declared) && measured > declared * 1.1 + 1) {
-        throw ApiException.invalidArgument(field, "the " + noun + " declares a duration of "
-            + VideoAssets.clock(declared) + " but its content runs " + VideoAssets.clock(measured)
-            + " (a mismatched or tampered header)");
+        throw ApiException.invalidArgument(
+            field,
+            "the "
+                + noun
+                + " declares a duration of "
+                + VideoAssets.clock(declared)
+                + " but its content runs "
+                + VideoAssets.clock(measured)
+                + " (a mismatched or tampered header)");
       }
-      if (input.container().declaresDuration() && !Double.isNaN(declared) && measured < declared * 0.9 - 1) {
-        throw ApiException.invalidArgument(field, "the " + noun + " is truncated or damaged: it declares "
-            + VideoAssets.clock(declared) + " but its content ends after " + VideoAssets.clock(measured));
+      if (input.container().declaresDuration()
+          && !Double.isNaN(declared)
+          && measured < declared * 0.9 - 1) {
+        throw ApiException.invalidArgument(
+            field,
+            "the "
+                + noun
+                + " is truncated or damaged: it declares "
+                + VideoAssets.clock(declared)
+                + " but its content ends after "
+                + VideoAssets.clock(measured));
       }
       double duration = Double.isNaN(declared) ? measured : Math.max(declared, measured);
       if (videoIndex >= 0 && packets(videoIndex) > MAX_VIDEO_PACKETS_PER_SECOND * (duration + 1)) {
-        throw ApiException.invalidArgument(field, "the video has " + packets(videoIndex) + " frames in "
-            + VideoAssets.clock(duration) + ", more than " + MAX_VIDEO_PACKETS_PER_SECOND + " per second");
+        throw ApiException.invalidArgument(
+            field,
+            "the video has "
+                + packets(videoIndex)
+                + " frames in "
+                + VideoAssets.clock(duration)
+                + ", more than "
+                + MAX_VIDEO_PACKETS_PER_SECOND
+                + " per second");
       }
       if (audioIndex >= 0 && packets(audioIndex) > MAX_AUDIO_PACKETS_PER_SECOND * (duration + 1)) {
-        throw ApiException.invalidArgument(field, "the audio has an implausible packet count ("
-            + packets(audioIndex) + " in " + VideoAssets.clock(duration) + ")");
+        throw ApiException.invalidArgument(
+            field,
+            "the audio has an implausible packet count ("
+                + packets(audioIndex)
+                + " in "
+                + VideoAssets.clock(duration)
+                + ")");
       }
-      if ((videoIndex >= 0 && packets(videoIndex) == 0) || (videoIndex < 0 && audioIndex >= 0
-          && packets(audioIndex) == 0)) {
+      if ((videoIndex >= 0 && packets(videoIndex) == 0)
+          || (videoIndex < 0 && audioIndex >= 0 && packets(audioIndex) == 0)) {
         throw ApiException.invalidArgument(field, "the " + noun + " stream has no data");
       }
-      return probe.withDuration(duration, measured, videoIndex < 0 ? 0 : packets(videoIndex),
+      return probe.withDuration(
+          duration,
+          measured,
+          videoIndex < 0 ? 0 : packets(videoIndex),
           audioIndex < 0 ? 0 : packets(audioIndex));
     }
 
@@ -348,16 +427,22 @@ public final class MediaTool {
    * outputs. Reading and every output are capped at {@code limits.maxSeconds()}; failures follow
    * the error policy (see the class comment).
    */
-  public void transcode(Input input, List<String> inputOptions, List<Output> outputs, Limits limits, Path workDir) {
+  public void transcode(
+      Input input, List<String> inputOptions, List<Output> outputs, Limits limits, Path workDir) {
     transcode(input, inputOptions, outputs, limits, workDir, null);
   }
 
   /**
-   * {@link #transcode} that also reports progress: ffmpeg writes {@code -progress} key=value
-   * lines to its stdout pipe, which is drained line by line (each line cut at 256 characters) into
-   * {@code progressLines}; stderr stays the bounded tail.
+   * {@link #transcode} that also reports progress: ffmpeg writes {@code -progress} key=value lines
+   * to its stdout pipe, which is drained line by line (each line cut at 256 characters) into {@code
+   * progressLines}; stderr stays the bounded tail.
    */
-  public void transcode(Input input, List<String> inputOptions, List<Output> outputs, Limits limits, Path workDir,
+  public void transcode(
+      Input input,
+      List<String> inputOptions,
+      List<Output> outputs,
+      Limits limits,
+      Path workDir,
       Consumer<String> progressLines) {
     List<String> args = new ArrayList<>(globalOptions());
     if (progressLines != null) {
@@ -375,8 +460,10 @@ public final class MediaTool {
         case UNDECODABLE, LIMIT -> refusal(e, input, "could not be decoded within the limits");
         case CANNOT_RUN -> internal(e, input.kind().noun() + " processing failed");
         // Whose fault? Decode the input alone: if that fails too, it is the file's.
-        case EXIT -> decodes(input, limits, workDir) ? internal(e, input.kind().noun() + " processing failed")
-            : refusal(e, input, "could not be decoded");
+        case EXIT ->
+            decodes(input, limits, workDir)
+                ? internal(e, input.kind().noun() + " processing failed")
+                : refusal(e, input, "could not be decoded");
       };
     }
   }
@@ -387,8 +474,17 @@ public final class MediaTool {
    */
   public void requireDecodable(Input input, double seconds, Limits limits) {
     if (!decodes(input, limits.withMaxSeconds(seconds), input.file().getParent())) {
-      Log.warn("media tool refused a user's file", Map.of("field", input.field(), "kind", input.kind().noun(),
-          "container", input.container().demuxer(), "failure", "first seconds do not decode"));
+      Log.warn(
+          "media tool refused a user's file",
+          Map.of(
+              "field",
+              input.field(),
+              "kind",
+              input.kind().noun(),
+              "container",
+              input.container().demuxer(),
+              "failure",
+              "first seconds do not decode"));
       throw ApiException.invalidArgument(input.field(), "could not be decoded");
     }
   }
@@ -398,8 +494,17 @@ public final class MediaTool {
     List<String> args = new ArrayList<>(globalOptions());
     args.addAll(List.of("-threads", Integer.toString(sandbox.threads())));
     args.addAll(inputOptions(input.kind().formatWhitelist(), input.container()));
-    args.addAll(List.of("-t", seconds(limits.maxSeconds()), "-i", input.url(),
-        "-map", input.kind() == MediaKind.VIDEO ? "0:v:0" : "0:a:0", "-f", "null", "-"));
+    args.addAll(
+        List.of(
+            "-t",
+            seconds(limits.maxSeconds()),
+            "-i",
+            input.url(),
+            "-map",
+            input.kind() == MediaKind.VIDEO ? "0:v:0" : "0:a:0",
+            "-f",
+            "null",
+            "-"));
     try {
       run(ffmpeg, args, limits, workDir, null);
       return true;
@@ -409,14 +514,28 @@ public final class MediaTool {
   }
 
   /**
-   * Encodes raw RGB pixels that <em>we</em> produced (not user bytes) — the AVIF path. The input
-   * is still fenced to the {@code rawvideo} demuxer and the file protocol.
+   * Encodes raw RGB pixels that <em>we</em> produced (not user bytes) — the AVIF path. The input is
+   * still fenced to the {@code rawvideo} demuxer and the file protocol.
    */
-  public void encodeRaw(Path raw, int width, int height, List<Output> outputs, Limits limits, Path workDir) {
+  public void encodeRaw(
+      Path raw, int width, int height, List<Output> outputs, Limits limits, Path workDir) {
     List<String> args = new ArrayList<>(globalOptions());
-    args.addAll(List.of("-threads", Integer.toString(sandbox.threads()), "-protocol_whitelist", "file",
-        "-format_whitelist", "rawvideo", "-f", "rawvideo", "-pix_fmt", "rgb24", "-video_size", width + "x" + height,
-        "-i", "file:" + raw.toAbsolutePath()));
+    args.addAll(
+        List.of(
+            "-threads",
+            Integer.toString(sandbox.threads()),
+            "-protocol_whitelist",
+            "file",
+            "-format_whitelist",
+            "rawvideo",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-video_size",
+            width + "x" + height,
+            "-i",
+            "file:" + raw.toAbsolutePath()));
     addOutputs(args, outputs, limits);
     try {
       run(ffmpeg, args, limits, workDir, null);
@@ -426,8 +545,16 @@ public final class MediaTool {
   }
 
   private List<String> globalOptions() {
-    return List.of("-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-max_error_rate", MAX_ERROR_RATE,
-        "-filter_complex_threads", Integer.toString(sandbox.threads()));
+    return List.of(
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-y",
+        "-max_error_rate",
+        MAX_ERROR_RATE,
+        "-filter_complex_threads",
+        Integer.toString(sandbox.threads()));
   }
 
   private void addOutputs(List<String> args, List<Output> outputs, Limits limits) {
@@ -448,38 +575,62 @@ public final class MediaTool {
 
   /** The user's file is at fault: a plain reason for them, the tool's words for the log. */
   private static ApiException refusal(ToolFailure e, Input input, String why) {
-    Log.warn("media tool refused a user's file", Map.of("field", input.field(), "kind", input.kind().noun(),
-        "container", input.container().demuxer(), "failure", e.kind().name(), "exitCode", e.exitCode(),
-        "stderr", e.stderrTail()));
+    Log.warn(
+        "media tool refused a user's file",
+        Map.of(
+            "field",
+            input.field(),
+            "kind",
+            input.kind().noun(),
+            "container",
+            input.container().demuxer(),
+            "failure",
+            e.kind().name(),
+            "exitCode",
+            e.exitCode(),
+            "stderr",
+            e.stderrTail()));
     return ApiException.invalidArgument(input.field(), why);
   }
 
   /** Our failure: INTERNAL with a generic message; the details go to the log. */
   private static ApiException internal(ToolFailure e, String what) {
-    Log.error("media tool failed", Map.of("failure", e.kind().name(), "exitCode", e.exitCode(),
-        "stderr", e.stderrTail()), e);
+    Log.error(
+        "media tool failed",
+        Map.of("failure", e.kind().name(), "exitCode", e.exitCode(), "stderr", e.stderrTail()),
+        e);
     return ApiException.internal(what);
   }
 
   // ---- encoders -------------------------------------------------------------------------------
 
-  /** The encoders this ffmpeg build has (from {@code ffmpeg -encoders}); UNAVAILABLE without ffmpeg. */
+  /**
+   * The encoders this ffmpeg build has (from {@code ffmpeg -encoders}); UNAVAILABLE without ffmpeg.
+   */
   public Set<String> encoders() {
     Set<String> known = encoders;
     if (known == null) {
       try (WorkDir dir = workDir("ffmpeg-encoders")) {
         String listing;
         try {
-          listing = run(ffmpeg, List.of("-hide_banner", "-encoders"),
-              new Limits(Duration.ofSeconds(30), 1024 * MIB, MIB, 0, 0), dir.path(), null);
+          listing =
+              run(
+                  ffmpeg,
+                  List.of("-hide_banner", "-encoders"),
+                  new Limits(Duration.ofSeconds(30), 1024 * MIB, MIB, 0, 0),
+                  dir.path(),
+                  null);
         } catch (ToolFailure e) {
           throw internal(e, "ffmpeg could not list its encoders");
         }
         Set<String> names = new TreeSet<>();
         for (String line : listing.split("\n")) {
           String[] parts = line.trim().split("\\s+");
-          // Lines look like " V....D libx264   libx264 H.264 ..." after a legend ending in "------".
-          if (parts.length >= 2 && parts[0].length() == 6 && parts[0].matches("[VAS.][F.][S.][X.][B.][D.]")) {
+          // Lines look like " V....D libx264   libx264 H.264 ..." after a legend ending in
+          // "------".
+          if (parts.length >= 2
+              && parts[0].length() == 6
+              && parts[0].matches("[VAS.][F.][S.][X.][B.][D.]")) {
             names.add(parts[1]);
           }
         }
@@ -496,8 +647,12 @@ public final class MediaTool {
   /** Fails with FAILED_PRECONDITION unless ffmpeg has {@code encoder}. */
   public void requireEncoder(String encoder, String purpose) {
     if (!hasEncoder(encoder)) {
-      throw ApiException.failedPrecondition("this instance's ffmpeg has no " + encoder + " encoder, which " + purpose
-          + " needs; install an ffmpeg build with it");
+      throw ApiException.failedPrecondition(
+          "this instance's ffmpeg has no "
+              + encoder
+              + " encoder, which "
+              + purpose
+              + " needs; install an ffmpeg build with it");
     }
   }
 
@@ -518,14 +673,20 @@ public final class MediaTool {
    * executes the tool, which inherits them.
    */
   List<String> command(String binary, List<String> args, Limits limits) {
-    List<String> command = new ArrayList<>(List.of(resolve(sandbox.prlimit(), "prlimit"),
-        "--as=" + limits.memoryBytes(),
-        // soft:hard — SIGXCPU at the soft limit, SIGKILL 5 s later if it ignores that.
-        "--cpu=" + limits.cpuSeconds(sandbox.threads()) + ":" + (limits.cpuSeconds(sandbox.threads()) + 5),
-        "--fsize=" + limits.fileSizeRlimit(),
-        "--nofile=64",
-        "--core=0",
-        "--"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                resolve(sandbox.prlimit(), "prlimit"),
+                "--as=" + limits.memoryBytes(),
+                // soft:hard — SIGXCPU at the soft limit, SIGKILL 5 s later if it ignores that.
+                "--cpu="
+                    + limits.cpuSeconds(sandbox.threads())
+                    + ":"
+                    + (limits.cpuSeconds(sandbox.threads()) + 5),
+                "--fsize=" + limits.fileSizeRlimit(),
+                "--nofile=64",
+                "--core=0",
+                "--"));
     command.add(resolve(binary, Path.of(binary).getFileName().toString()));
     command.addAll(args);
     return command;
@@ -535,12 +696,14 @@ public final class MediaTool {
    * Runs the tool and returns its stdout (bounded), or feeds stdout line by line to {@code lines}
    * and returns "". Throws {@link ToolFailure} on failure, DEADLINE_EXCEEDED on timeout.
    */
-  private String run(String binary, List<String> args, Limits limits, Path workDir, Consumer<String> lines) {
+  private String run(
+      String binary, List<String> args, Limits limits, Path workDir, Consumer<String> lines) {
     List<String> command = command(binary, args, limits);
     String tool = Path.of(binary).getFileName().toString();
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .directory(workDir.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Map<String, String> env = builder.environment();
     String path = env.getOrDefault("PATH", "/usr/bin:/bin");
     env.clear(); // no credential or config of ours is the child's business
@@ -550,8 +713,9 @@ public final class MediaTool {
     try {
       process = builder.start();
     } catch (IOException e) {
-      throw ApiException.unavailable("prlimit could not be started on this instance; media tools only run under "
-          + "resource limits (install util-linux or set MEDIA_PRLIMIT_PATH)");
+      throw ApiException.unavailable(
+          "prlimit could not be started on this instance; media tools only run under "
+              + "resource limits (install util-linux or set MEDIA_PRLIMIT_PATH)");
     }
     StderrTail stderr = new StderrTail(process.getErrorStream());
     StdoutSink stdout = new StdoutSink(process.getInputStream(), lines);
@@ -562,14 +726,18 @@ public final class MediaTool {
       while (!process.waitFor(200, TimeUnit.MILLISECONDS)) {
         if (System.nanoTime() > deadline) {
           kill(process);
-          throw new ApiException(Status.DEADLINE_EXCEEDED, tool + " did not finish within "
-              + limits.timeout().toSeconds() + " s");
+          throw new ApiException(
+              Status.DEADLINE_EXCEEDED,
+              tool + " did not finish within " + limits.timeout().toSeconds() + " s");
         }
         if (limits.maxOutputBytes() > 0 && bytesUnder(workDir) > limits.maxOutputBytes()) {
           kill(process);
           join(errThread, outThread);
-          throw new ToolFailure(tool, FailureKind.LIMIT, -1, "output budget of " + limits.maxOutputBytes()
-              + " bytes exceeded; " + stderr.text());
+          throw new ToolFailure(
+              tool,
+              FailureKind.LIMIT,
+              -1,
+              "output budget of " + limits.maxOutputBytes() + " bytes exceeded; " + stderr.text());
         }
       }
       join(errThread, outThread);
@@ -578,7 +746,8 @@ public final class MediaTool {
         throw new ToolFailure(tool, classify(exit, stderr.text()), exit, stderr.text());
       }
       if (stdout.overflowed()) {
-        throw new ToolFailure(tool, FailureKind.LIMIT, 0, "stdout exceeded " + MAX_STDOUT_BYTES + " bytes");
+        throw new ToolFailure(
+            tool, FailureKind.LIMIT, 0, "stdout exceeded " + MAX_STDOUT_BYTES + " bytes");
       }
       return stdout.text();
     } catch (InterruptedException e) {
@@ -651,11 +820,16 @@ public final class MediaTool {
       }
     }
     if (name.equals("prlimit")) {
-      throw ApiException.unavailable("prlimit (util-linux) is not installed on this instance (" + binary
-          + "); media tools only run under resource limits, so media processing is off (set MEDIA_PRLIMIT_PATH)");
+      throw ApiException.unavailable(
+          "prlimit (util-linux) is not installed on this instance ("
+              + binary
+              + "); media tools only run under resource limits, so media processing is off (set MEDIA_PRLIMIT_PATH)");
     }
-    throw ApiException.unavailable(name + " is not installed or cannot be started on this instance (" + binary
-        + "); media processing needs ffmpeg/ffprobe (set FFMPEG_PATH/FFPROBE_PATH)");
+    throw ApiException.unavailable(
+        name
+            + " is not installed or cannot be started on this instance ("
+            + binary
+            + "); media processing needs ffmpeg/ffprobe (set FFMPEG_PATH/FFPROBE_PATH)");
   }
 
   /** Keeps the last {@value #STDERR_TAIL_BYTES} bytes of a stream, draining all of it. */
@@ -712,7 +886,8 @@ public final class MediaTool {
     public void run() {
       try (in) {
         if (lines != null) {
-          BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+          BufferedReader reader =
+              new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
           String line;
           while ((line = reader.readLine()) != null) {
             lines.accept(line.length() > 256 ? line.substring(0, 256) : line);
@@ -759,7 +934,8 @@ public final class MediaTool {
     public record Audio(int index, String codec, int channels, int sampleRate, long bitRate) {}
 
     MediaProbe withDuration(double duration, double measured, long video, long audio) {
-      return new MediaProbe(formatName, duration, sizeBytes, this.video, this.audio, measured, video, audio);
+      return new MediaProbe(
+          formatName, duration, sizeBytes, this.video, this.audio, measured, video, audio);
     }
 
     /** For the log: what the probe measured. */
@@ -782,22 +958,40 @@ public final class MediaTool {
         JsonObject s = e.getAsJsonObject();
         String type = string(s, "codec_type");
         int index = (int) integer(s, "index");
-        boolean attachedPicture = s.has("disposition")
-            && integer(s.getAsJsonObject("disposition"), "attached_pic") == 1;
+        boolean attachedPicture =
+            s.has("disposition") && integer(s.getAsJsonObject("disposition"), "attached_pic") == 1;
         if ("video".equals(type) && video == null && !attachedPicture) {
           int rotation = rotation(s);
           int w = (int) integer(s, "width");
           int h = (int) integer(s, "height");
           boolean swap = Math.abs(rotation) % 180 == 90;
-          video = new Video(index, string(s, "codec_name"), swap ? h : w, swap ? w : h, rotation,
-              rate(string(s, "avg_frame_rate")));
+          video =
+              new Video(
+                  index,
+                  string(s, "codec_name"),
+                  swap ? h : w,
+                  swap ? w : h,
+                  rotation,
+                  rate(string(s, "avg_frame_rate")));
         } else if ("audio".equals(type) && audio == null) {
-          audio = new Audio(index, string(s, "codec_name"), (int) integer(s, "channels"),
-              (int) integer(s, "sample_rate"), integer(s, "bit_rate"));
+          audio =
+              new Audio(
+                  index,
+                  string(s, "codec_name"),
+                  (int) integer(s, "channels"),
+                  (int) integer(s, "sample_rate"),
+                  integer(s, "bit_rate"));
         }
       }
-      return new MediaProbe(string(format, "format_name"), decimal(format, "duration"), integer(format, "size"),
-          video, audio, Double.NaN, 0, 0);
+      return new MediaProbe(
+          string(format, "format_name"),
+          decimal(format, "duration"),
+          integer(format, "size"),
+          video,
+          audio,
+          Double.NaN,
+          0,
+          0);
     }
 
     private static int rotation(JsonObject stream) {

@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-
 import app.avalo.infra.platform.ApiFunction;
 import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Request;
@@ -8,8 +7,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code optimizeVoice} (user): a voice message (base64 {@code data} or the caller's upload at
- * {@code path}) becomes loudness-normalised mono Opus (~32 kb/s) in Ogg; longer than
- * {@code VOICE_MAX_SECONDS} is refused before anything is written.
+ * {@code path}) becomes loudness-normalised mono Opus (~32 kb/s) in Ogg; longer than {@code
+ * VOICE_MAX_SECONDS} is refused before anything is written.
  */
 public final class OptimizeVoice extends ApiFunction {
   public OptimizeVoice() {
@@ -29,8 +28,11 @@ public final class OptimizeVoice extends ApiFunction {
   protected Object handle(Request request) {
     String uid = request.caller().requireUid();
     CdnModule cdn = CdnModule.of(app());
-    MediaSource source = MediaSource.read(request.data(), cdn.config().voiceMaxBytes(),
-        path -> UploadPath.ofUser("path", path, uid));
+    MediaSource source =
+        MediaSource.read(
+            request.data(),
+            cdn.config().voiceMaxBytes(),
+            path -> UploadPath.ofUser("path", path, uid));
     request.data().done();
     return cdn.voice().optimize(uid, source);
   }

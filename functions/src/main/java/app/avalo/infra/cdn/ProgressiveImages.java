@@ -12,14 +12,14 @@ import java.util.stream.Collectors;
 
 /**
  * Answers what a client needs for progressive loading of one image: the placeholder to show at
- * once, the single best variant for the requested width in the best format the client accepts,
- * and a {@code srcset} per format for a {@code <picture>} element. JPEG is always available as
- * the last resort, whatever the client lists.
+ * once, the single best variant for the requested width in the best format the client accepts, and
+ * a {@code srcset} per format for a {@code <picture>} element. JPEG is always available as the last
+ * resort, whatever the client lists.
  *
- * <p>Public images get CDN URLs. Private media (private photos, voice messages) is answered only
- * to its owner or an admin — anyone else gets the same NOT_FOUND as for a missing asset, so ids
- * cannot be probed — with V4 signed URLs valid until {@code expiresAt}. A taken-down asset is
- * NOT_FOUND with {@code details.status = "taken_down"}.
+ * <p>Public images get CDN URLs. Private media (private photos, voice messages) is answered only to
+ * its owner or an admin — anyone else gets the same NOT_FOUND as for a missing asset, so ids cannot
+ * be probed — with V4 signed URLs valid until {@code expiresAt}. A taken-down asset is NOT_FOUND
+ * with {@code details.status = "taken_down"}.
  */
 final class ProgressiveImages {
   /** Best first: smaller files for the same quality. */
@@ -39,10 +39,12 @@ final class ProgressiveImages {
       return voice(asset);
     }
     if (asset.type() != AssetType.IMAGE && asset.type() != AssetType.AVATAR) {
-      throw ApiException.failedPrecondition("asset " + assetId + " is a " + asset.type().wire() + ", not an image");
+      throw ApiException.failedPrecondition(
+          "asset " + assetId + " is a " + asset.type().wire() + ", not an image");
     }
     if (!asset.ready()) {
-      throw ApiException.failedPrecondition("asset " + assetId + " is " + asset.status() + ", not ready");
+      throw ApiException.failedPrecondition(
+          "asset " + assetId + " is " + asset.status() + ", not ready");
     }
     List<String> formats = new ArrayList<>();
     for (String f : FORMAT_PREFERENCE) {
@@ -55,8 +57,11 @@ final class ProgressiveImages {
       throw ApiException.failedPrecondition("asset " + assetId + " has no image variants");
     }
     String best = formats.get(0);
-    List<Variant> ladder = asset.variants().stream().filter(v -> v.format().equals(best))
-        .sorted(Comparator.comparingInt(Variant::width)).toList();
+    List<Variant> ladder =
+        asset.variants().stream()
+            .filter(v -> v.format().equals(best))
+            .sorted(Comparator.comparingInt(Variant::width))
+            .toList();
     Variant chosen = ladder.get(ladder.size() - 1);
     if (width != null) {
       for (Variant v : ladder) {
@@ -100,7 +105,9 @@ final class ProgressiveImages {
       throw missing;
     }
     if (asset.takenDown()) {
-      throw new ApiException(Status.NOT_FOUND, "asset " + assetId + " was taken down",
+      throw new ApiException(
+          Status.NOT_FOUND,
+          "asset " + assetId + " was taken down",
           Map.of("assetId", assetId, "status", AssetStore.TAKEN_DOWN));
     }
     return asset;
@@ -116,7 +123,9 @@ final class ProgressiveImages {
     return out;
   }
 
-  /** The URL of {@code path}; for private media also records the signed URLs' expiry in {@code out}. */
+  /**
+   * The URL of {@code path}; for private media also records the signed URLs' expiry in {@code out}.
+   */
   private String url(String path, Map<String, Object> out) {
     if (!MediaStorage.isPrivate(path)) {
       return storage.publicUrl(path);
@@ -127,7 +136,8 @@ final class ProgressiveImages {
   }
 
   private String srcset(AssetStore.Asset asset, String format, Map<String, Object> out) {
-    return asset.variants().stream().filter(v -> v.format().equals(format))
+    return asset.variants().stream()
+        .filter(v -> v.format().equals(format))
         .sorted(Comparator.comparingInt(Variant::width))
         .map(v -> url(v.path(), out) + " " + v.width() + "w")
         .collect(Collectors.joining(", "));

@@ -1,14 +1,13 @@
 package app.avalo.infra.cdn;
 
-
 import app.avalo.infra.platform.ApiFunction;
 import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code purgeCache} (admin, audited): invalidates every URL of one asset at the CDN (its folder
- * as a prefix where the CDN supports it) and records the purge in {@code cdnPurges}.
+ * {@code purgeCache} (admin, audited): invalidates every URL of one asset at the CDN (its folder as
+ * a prefix where the CDN supports it) and records the purge in {@code cdnPurges}.
  */
 public final class PurgeCache extends ApiFunction {
   public PurgeCache() {

@@ -36,7 +36,12 @@ final class PurgeService {
   private final MediaStorage storage;
   private final Duration minInterval;
 
-  PurgeService(Firestore db, Clock clock, CachePurger purger, AssetStore assets, MediaStorage storage,
+  PurgeService(
+      Firestore db,
+      Clock clock,
+      CachePurger purger,
+      AssetStore assets,
+      MediaStorage storage,
       Duration minInterval) {
     this.db = db;
     this.clock = clock;
@@ -47,11 +52,14 @@ final class PurgeService {
   }
 
   Map<String, Object> purgeAsset(String assetId, String requestedBy) {
-    AssetStore.Asset asset = assets.find(assetId).orElseThrow(() -> ApiException.notFound("no asset " + assetId));
+    AssetStore.Asset asset =
+        assets.find(assetId).orElseThrow(() -> ApiException.notFound("no asset " + assetId));
     Set<String> paths = new LinkedHashSet<>();
     for (Variant v : asset.variants()) {
       if (!MediaStorage.isPrivate(v.path())) {
-        paths.add(v.path()); // private media is served by signed URL from the bucket, never cached by the CDN
+        paths.add(
+            v.path()); // private media is served by signed URL from the bucket, never cached by
+        // the CDN
       }
     }
     List<URI> prefixes = new ArrayList<>();
@@ -61,7 +69,8 @@ final class PurgeService {
     }
     List<URI> urls = paths.stream().map(p -> URI.create(storage.publicUrl(p))).toList();
     DocumentReference record = db.collection(CdnCollections.PURGES).document();
-    CachePurger.PurgeRequest request = new CachePurger.PurgeRequest(record.getId(), urls, prefixes, false);
+    CachePurger.PurgeRequest request =
+        new CachePurger.PurgeRequest(record.getId(), urls, prefixes, false);
     CachePurger.PurgeResult result = call(request);
     Map<String, Object> doc = record("asset", requestedBy, result);
     doc.put("assetId", assetId);
@@ -74,25 +83,32 @@ final class PurgeService {
   Map<String, Object> purgeAll(String reason, String requestedBy) {
     DocumentReference state = db.collection(CdnCollections.PURGE_STATE).document(ALL);
     Instant now = clock.instant();
-    Timestamp previous = Firestores.await(db.runTransaction(tx -> {
-      DocumentSnapshot current = tx.get(state).get();
-      Timestamp last = current.exists() ? current.getTimestamp("lastPurgeAt") : null;
-      if (last != null) {
-        Instant allowedAt = Firestores.instant(last).plus(minInterval);
-        if (now.isBefore(allowedAt)) {
-          long wait = Math.max(1, Duration.between(now, allowedAt).toSeconds());
-          throw ApiException.resourceExhausted("everything was purged at " + Firestores.instant(last)
-              + "; a full purge is allowed once every " + minInterval.toMinutes() + " minutes",
-              Map.of("retryAfterSeconds", wait));
-        }
-      }
-      Map<String, Object> claim = new HashMap<>();
-      claim.put("lastPurgeAt", Firestores.timestamp(now));
-      claim.put("lastPurgeBy", requestedBy);
-      claim.put("lastReason", reason);
-      tx.set(state, claim);
-      return last;
-    }));
+    Timestamp previous =
+        Firestores.await(
+            db.runTransaction(
+                tx -> {
+                  DocumentSnapshot current = tx.get(state).get();
+                  Timestamp last = current.exists() ? current.getTimestamp("lastPurgeAt") : null;
+                  if (last != null) {
+                    Instant allowedAt = Firestores.instant(last).plus(minInterval);
+                    if (now.isBefore(allowedAt)) {
+                      long wait = Math.max(1, Duration.between(now, allowedAt).toSeconds());
+                      throw ApiException.resourceExhausted(
+                          "everything was purged at "
+                              + Firestores.instant(last)
+                              + "; a full purge is allowed once every "
+                              + minInterval.toMinutes()
+                              + " minutes",
+                          Map.of("retryAfterSeconds", wait));
+                    }
+                  }
+                  Map<String, Object> claim = new HashMap<>();
+                  claim.put("lastPurgeAt", Firestores.timestamp(now));
+                  claim.put("lastPurgeBy", requestedBy);
+                  claim.put("lastReason", reason);
+                  tx.set(state, claim);
+                  return last;
+                }));
     DocumentReference record = db.collection(CdnCollections.PURGES).document();
     CachePurger.PurgeResult result;
     try {
@@ -120,12 +136,17 @@ final class PurgeService {
         Thread.currentThread().interrupt();
       }
       Log.error("CDN purge failed", Map.of("adapter", purger.name()), e);
-      throw ApiException.unavailable("the CDN (" + purger.name() + ") did not accept the purge: "
-          + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+      throw ApiException.unavailable(
+          "the CDN ("
+              + purger.name()
+              + ") did not accept the purge: "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }
   }
 
-  private Map<String, Object> record(String kind, String requestedBy, CachePurger.PurgeResult result) {
+  private Map<String, Object> record(
+      String kind, String requestedBy, CachePurger.PurgeResult result) {
     Map<String, Object> doc = new HashMap<>();
     doc.put("kind", kind);
     doc.put("adapter", result.adapter());
@@ -135,7 +156,8 @@ final class PurgeService {
     return doc;
   }
 
-  private static Map<String, Object> answer(String id, CachePurger.PurgeResult result, Map<String, Object> extra) {
+  private static Map<String, Object> answer(
+      String id, CachePurger.PurgeResult result, Map<String, Object> extra) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("purgeId", id);
     out.put("adapter", result.adapter());

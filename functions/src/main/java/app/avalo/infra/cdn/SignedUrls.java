@@ -1,7 +1,5 @@
 package app.avalo.infra.cdn;
 
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Log;
 import com.google.auth.ServiceAccountSigner;
@@ -11,14 +9,16 @@ import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Short-lived Cloud Storage V4 signed URLs for private media, made by google-cloud-storage's
- * {@code signUrl}. The signature comes from a {@link ServiceAccountSigner}: in production the
- * function's own service account through the IAM Credentials {@code signBlob} API (what the default
+ * Short-lived Cloud Storage V4 signed URLs for private media, made by google-cloud-storage's {@code
+ * signUrl}. The signature comes from a {@link ServiceAccountSigner}: in production the function's
+ * own service account through the IAM Credentials {@code signBlob} API (what the default
  * credentials on Cloud Functions do; the account needs {@code iam.serviceAccounts.signBlob} on
  * itself), locally the {@link LocalUrlSigner}.
  *
@@ -38,7 +38,8 @@ final class SignedUrls {
   /** A signed URL and the instant it stops working. */
   record Signed(String url, Instant expiresAt) {}
 
-  SignedUrls(Storage storage, Supplier<ServiceAccountSigner> signer, String servedBase, Duration ttl) {
+  SignedUrls(
+      Storage storage, Supplier<ServiceAccountSigner> signer, String servedBase, Duration ttl) {
     this.storage = storage;
     this.signer = signer;
     this.servedBase = servedBase;
@@ -55,20 +56,29 @@ final class SignedUrls {
   Signed read(String bucket, String object) {
     URL url;
     try {
-      url = storage.signUrl(BlobInfo.newBuilder(bucket, object).build(), ttl.toSeconds(), TimeUnit.SECONDS,
-          Storage.SignUrlOption.withV4Signature(), Storage.SignUrlOption.signWith(signer.get()),
-          Storage.SignUrlOption.withHostName(signingHost));
+      url =
+          storage.signUrl(
+              BlobInfo.newBuilder(bucket, object).build(),
+              ttl.toSeconds(),
+              TimeUnit.SECONDS,
+              Storage.SignUrlOption.withV4Signature(),
+              Storage.SignUrlOption.signWith(signer.get()),
+              Storage.SignUrlOption.withHostName(signingHost));
     } catch (RuntimeException e) {
       // IAM refused signBlob (missing permission) or the credentials cannot sign: our failure.
       Log.error("signing a media URL failed", Map.of("bucket", bucket), e);
       throw ApiException.unavailable("private media URLs cannot be signed right now");
     }
-    // The library writes https://; the scheme is not part of the signature, the served base's is used.
+    // The library writes https://; the scheme is not part of the signature, the served base's is
+    // used.
     URI signed = URI.create(url.toString());
-    return new Signed(servedBase + signed.getRawPath() + "?" + signed.getRawQuery(), expiry(signed));
+    return new Signed(
+        servedBase + signed.getRawPath() + "?" + signed.getRawQuery(), expiry(signed));
   }
 
-  /** The expiry the URL itself carries: signing time (the Storage client's clock) plus its lifetime. */
+  /**
+   * The expiry the URL itself carries: signing time (the Storage client's clock) plus its lifetime.
+   */
   private static Instant expiry(URI url) {
     String date = null;
     long seconds = 0;

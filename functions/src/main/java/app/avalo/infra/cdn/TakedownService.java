@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-import java.util.LinkedHashMap;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
@@ -11,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +40,15 @@ final class TakedownService {
   private final int maxBatchesPerCall;
   private final Duration timeBudget;
 
-  TakedownService(Firestore db, Clock clock, AssetStore assets, MediaStorage storage, PurgeService purges,
-      int batchSize, int maxBatchesPerCall, Duration timeBudget) {
+  TakedownService(
+      Firestore db,
+      Clock clock,
+      AssetStore assets,
+      MediaStorage storage,
+      PurgeService purges,
+      int batchSize,
+      int maxBatchesPerCall,
+      Duration timeBudget) {
     this.batchSize = batchSize;
     this.db = db;
     this.clock = clock;
@@ -66,14 +73,16 @@ final class TakedownService {
   }
 
   Map<String, Object> takedown(String assetId, String reason, String by) {
-    AssetStore.Asset asset = assets.find(assetId).orElseThrow(() -> ApiException.notFound("no asset " + assetId));
+    AssetStore.Asset asset =
+        assets.find(assetId).orElseThrow(() -> ApiException.notFound("no asset " + assetId));
     return takedown(asset, reason, by).view();
   }
 
   private Outcome takedown(AssetStore.Asset asset, String reason, String by) {
     if (asset.takenDown()) {
       // Marked last, so everything before it happened; only leftovers a late writer added remain.
-      int late = asset.storagePrefix() == null ? 0 : storage.delete(storage.list(asset.storagePrefix()));
+      int late =
+          asset.storagePrefix() == null ? 0 : storage.delete(storage.list(asset.storagePrefix()));
       return new Outcome(asset.id(), true, late, null);
     }
     Set<String> paths = new LinkedHashSet<>();
@@ -94,11 +103,15 @@ final class TakedownService {
       purgeId = (String) purges.purgeAsset(asset.id(), by).get("purgeId");
     }
     assets.markTakenDown(asset.id(), reason, by, deleted);
-    Log.info("asset taken down", Map.of("assetId", asset.id(), "objectsDeleted", deleted, "by", by));
+    Log.info(
+        "asset taken down", Map.of("assetId", asset.id(), "objectsDeleted", deleted, "by", by));
     return new Outcome(asset.id(), false, deleted, purgeId);
   }
 
-  /** One bounded step of erasing everything {@code userId} owns; call again while it answers running. */
+  /**
+   * One bounded step of erasing everything {@code userId} owns; call again while it answers
+   * running.
+   */
   Map<String, Object> erase(String userId) {
     Instant started = clock.instant();
     DocumentReference ref = db.collection(CdnCollections.ERASURES).document(userId);
@@ -148,7 +161,8 @@ final class TakedownService {
     boolean uploadsDone = false;
     if (assetsDone && !overBudget(started)) {
       List<String> uploads = storage.listUploads(userId);
-      List<String> bounded = uploads.subList(0, Math.min(uploads.size(), batchSize * maxBatchesPerCall));
+      List<String> bounded =
+          uploads.subList(0, Math.min(uploads.size(), batchSize * maxBatchesPerCall));
       add(state, "uploadsDeleted", storage.deleteUploads(bounded));
       uploadsDone = bounded.size() == uploads.size();
     }

@@ -8,8 +8,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code updateCdnMetrics} (Cloud Scheduler, every 5 minutes): aggregates the asset registry and
- * the window's egress and cache hits into {@code cdnMetrics}; fails stuck processing jobs. Once
- * per scheduled time (JobRunner); a rerun of a window rewrites the same snapshot.
+ * the window's egress and cache hits into {@code cdnMetrics}; fails stuck processing jobs. Once per
+ * scheduled time (JobRunner); a rerun of a window rewrites the same snapshot.
  */
 public final class UpdateCdnMetrics extends ScheduledJob {
   public UpdateCdnMetrics() {

@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-
 import app.avalo.infra.platform.ApiFunction;
 import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Request;
@@ -12,8 +11,8 @@ import java.util.function.Supplier;
  * own upload under {@code uploads/{uid}/}. Verifies the real format, refuses decompression bombs,
  * orients, strips all metadata, and stores thumbnails 150/300/600 and the full size (≤ 3840 px) as
  * WebP, JPEG and (when an encoder exists) AVIF, plus an LQIP placeholder. Bad input writes nothing.
- * {@code visibility: "private"} keeps the photo out of the public CDN: it is stored with the private
- * media and its URLs are short-lived signed URLs (see getProgressiveImage).
+ * {@code visibility: "private"} keeps the photo out of the public CDN: it is stored with the
+ * private media and its URLs are short-lived signed URLs (see getProgressiveImage).
  */
 public final class UploadImage extends ApiFunction {
   private static final List<String> VISIBILITIES = List.of("public", "private");
@@ -35,9 +34,11 @@ public final class UploadImage extends ApiFunction {
   protected Object handle(Request request) {
     String uid = request.caller().requireUid();
     ImageAssets images = CdnModule.of(app()).images();
-    MediaSource source = MediaSource.read(request.data(), images.maxBytes(),
-        path -> UploadPath.ofUser("path", path, uid));
-    boolean privateMedia = request.data().optionalOneOf("visibility", VISIBILITIES).orElse("public").equals("private");
+    MediaSource source =
+        MediaSource.read(
+            request.data(), images.maxBytes(), path -> UploadPath.ofUser("path", path, uid));
+    boolean privateMedia =
+        request.data().optionalOneOf("visibility", VISIBILITIES).orElse("public").equals("private");
     request.data().done();
     return images.uploadImage(uid, source, privateMedia);
   }

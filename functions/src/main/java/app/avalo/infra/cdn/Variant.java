@@ -5,13 +5,28 @@ import java.util.Map;
 
 /**
  * One stored rendition of an asset as recorded in {@code cdnAssets.variants}: name ({@code s300},
- * {@code full}, {@code 720p}, {@code poster}, …), format, pixel size, bytes and object path.
- * {@code bandwidth} and {@code segments} are set for HLS renditions only.
+ * {@code full}, {@code 720p}, {@code poster}, …), format, pixel size, bytes and object path. {@code
+ * bandwidth} and {@code segments} are set for HLS renditions only.
  */
-record Variant(String name, String format, int width, int height, long bytes, String path, String contentType,
-    Long bandwidth, Integer segments) {
+record Variant(
+    String name,
+    String format,
+    int width,
+    int height,
+    long bytes,
+    String path,
+    String contentType,
+    Long bandwidth,
+    Integer segments) {
 
-  static Variant of(String name, String format, int width, int height, long bytes, String path, String contentType) {
+  static Variant of(
+      String name,
+      String format,
+      int width,
+      int height,
+      long bytes,
+      String path,
+      String contentType) {
     return new Variant(name, format, width, height, bytes, path, contentType, null, null);
   }
 
@@ -34,13 +49,21 @@ record Variant(String name, String format, int width, int height, long bytes, St
   }
 
   static Variant fromMap(Map<String, Object> m) {
-    return new Variant((String) m.get("name"), (String) m.get("format"), number(m, "width"), number(m, "height"),
-        ((Number) m.getOrDefault("bytes", 0L)).longValue(), (String) m.get("path"), (String) m.get("contentType"),
+    return new Variant(
+        (String) m.get("name"),
+        (String) m.get("format"),
+        number(m, "width"),
+        number(m, "height"),
+        ((Number) m.getOrDefault("bytes", 0L)).longValue(),
+        (String) m.get("path"),
+        (String) m.get("contentType"),
         m.get("bandwidth") == null ? null : ((Number) m.get("bandwidth")).longValue(),
         m.get("segments") == null ? null : number(m, "segments"));
   }
 
-  /** The variant as clients see it: the object path replaced by its URL (signed for private media). */
+  /**
+   * The variant as clients see it: the object path replaced by its URL (signed for private media).
+   */
   Map<String, Object> toClient(MediaStorage storage) {
     Map<String, Object> m = toMap();
     m.remove("path");

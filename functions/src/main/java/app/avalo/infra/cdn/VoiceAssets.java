@@ -16,8 +16,8 @@ import java.util.UUID;
 
 /**
  * Voice messages: any audio ffmpeg can read, at most {@code VOICE_MAX_SECONDS} long, becomes Opus
- * in Ogg — mono, 48 kHz, ~32 kb/s tuned for speech — after EBU R128 loudness normalisation
- * (-16 LUFS integrated, -1.5 dBTP), so quiet and loud recordings play back at the same level.
+ * in Ogg — mono, 48 kHz, ~32 kb/s tuned for speech — after EBU R128 loudness normalisation (-16
+ * LUFS integrated, -1.5 dBTP), so quiet and loud recordings play back at the same level.
  * Constrained VBR keeps the size predictable: unconstrained VBR spent 50+ kb/s on tonal input.
  */
 final class VoiceAssets {
@@ -32,7 +32,8 @@ final class VoiceAssets {
   private final MediaQuota quota;
   private final CdnConfig config;
 
-  VoiceAssets(MediaTool tool, MediaStorage storage, AssetStore assets, MediaQuota quota, CdnConfig config) {
+  VoiceAssets(
+      MediaTool tool, MediaStorage storage, AssetStore assets, MediaQuota quota, CdnConfig config) {
     this.tool = tool;
     this.storage = storage;
     this.assets = assets;
@@ -57,34 +58,76 @@ final class VoiceAssets {
       Path file = work.resolve("source");
       long sourceBytes = fetch(source, file);
       MediaTool.Input input = tool.open(file, MediaKind.AUDIO, source.field());
-      MediaTool.Limits probeLimits = MediaTool.Limits.probe(PROBE_TIMEOUT, config.mediaToolMemoryBytes());
+      MediaTool.Limits probeLimits =
+          MediaTool.Limits.probe(PROBE_TIMEOUT, config.mediaToolMemoryBytes());
       MediaTool.MediaProbe probe = tool.probe(input, probeLimits);
       if (probe.audio() == null) {
         throw ApiException.invalidArgument(source.field(), "has no audio stream");
       }
       double duration = probe.durationSeconds();
       if (Double.isNaN(duration) || duration <= 0) {
-        throw ApiException.invalidArgument(source.field(), "the recording's duration cannot be determined");
+        throw ApiException.invalidArgument(
+            source.field(), "the recording's duration cannot be determined");
       }
       if (duration > config.voiceMaxSeconds()) {
-        throw ApiException.invalidArgument(source.field(), "the recording is " + VideoAssets.clock(duration)
-            + " long; the limit is " + VideoAssets.clock(config.voiceMaxSeconds()));
+        throw ApiException.invalidArgument(
+            source.field(),
+            "the recording is "
+                + VideoAssets.clock(duration)
+                + " long; the limit is "
+                + VideoAssets.clock(config.voiceMaxSeconds()));
       }
       tool.requireDecodable(input, VideoAssets.DECODE_CHECK_SECONDS, probeLimits);
       quota.charge(uid, CostService.CDN);
       Path out = work.resolve("voice.ogg");
       // ~32 kb/s Opus: 16 KiB per second of the cap leaves four times the room it needs.
       long maxOutput = Math.max(8L << 20, config.voiceMaxSeconds() * 16L * 1024);
-      tool.transcode(input, List.of(), List.of(new MediaTool.Output(List.of("-vn", "-map", "0:a:0", "-af", LOUDNORM,
-              "-ac", "1", "-ar", "48000", "-c:a", "libopus", "-b:a", Integer.toString(BITRATE), "-vbr", "constrained",
-              "-application", "voip", "-map_metadata", "-1", "-f", "ogg"), out.toString(), true)),
-          new MediaTool.Limits(ENCODE_TIMEOUT, config.mediaToolMemoryBytes(), maxOutput, 0, config.voiceMaxSeconds()),
+      tool.transcode(
+          input,
+          List.of(),
+          List.of(
+              new MediaTool.Output(
+                  List.of(
+                      "-vn",
+                      "-map",
+                      "0:a:0",
+                      "-af",
+                      LOUDNORM,
+                      "-ac",
+                      "1",
+                      "-ar",
+                      "48000",
+                      "-c:a",
+                      "libopus",
+                      "-b:a",
+                      Integer.toString(BITRATE),
+                      "-vbr",
+                      "constrained",
+                      "-application",
+                      "voip",
+                      "-map_metadata",
+                      "-1",
+                      "-f",
+                      "ogg"),
+                  out.toString(),
+                  true)),
+          new MediaTool.Limits(
+              ENCODE_TIMEOUT,
+              config.mediaToolMemoryBytes(),
+              maxOutput,
+              0,
+              config.voiceMaxSeconds()),
           work.path());
       String assetId = "voc_" + UUID.randomUUID().toString().replace("-", "");
       String prefix = AssetType.VOICE.prefix(assetId, true); // voice messages are private media
       String path = prefix + "voice.ogg";
-      MediaStorage.Stored stored = storage.putFile(path, out, "audio/ogg", AssetType.VOICE.cache(),
-          Map.of("owner", uid, "assetId", assetId, "variant", "opus"));
+      MediaStorage.Stored stored =
+          storage.putFile(
+              path,
+              out,
+              "audio/ogg",
+              AssetType.VOICE.cache(),
+              Map.of("owner", uid, "assetId", assetId, "variant", "opus"));
       Variant variant = Variant.of("opus", "opus", 0, 0, stored.bytes(), path, "audio/ogg");
       Map<String, Object> fields = new HashMap<>();
       fields.put("source", source instanceof MediaSource.Uploaded u ? u.path().value() : "inline");

@@ -1,6 +1,5 @@
 package app.avalo.infra.cost;
 
-import java.util.Locale;
 import app.avalo.infra.platform.Alerts;
 import app.avalo.infra.platform.ApiException;
 import java.math.BigDecimal;
@@ -12,6 +11,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,14 +25,14 @@ import java.util.Set;
  * </pre>
  *
  * Each threshold is recorded once per period in {@code costBudgetStates/{period}~{service}} (a
- * transaction, so exactly one caller wins and raises the alert) and raises one alert
- * {@code budget:{service}:{period}:{level}} (source {@code cost}). A new month starts from ok: the
+ * transaction, so exactly one caller wins and raises the alert) and raises one alert {@code
+ * budget:{service}:{period}:{level}} (source {@code cost}). A new month starts from ok: the
  * throttle is computed from the current month's spend, and the first observation of the new month
  * resolves the previous month's budget alerts. An admin override ({@link #disableThrottling})
  * suspends the throttle until it expires.
  *
- * <p>Budgets and overrides are cached in-instance for up to the configured TTL (2 s by default),
- * so a budget edit or an override made on another instance takes effect within that time.
+ * <p>Budgets and overrides are cached in-instance for up to the configured TTL (2 s by default), so
+ * a budget edit or an override made on another instance takes effect within that time.
  */
 public final class BudgetMonitor {
   public static final String ALERT_SOURCE = "cost";
@@ -44,7 +44,10 @@ public final class BudgetMonitor {
   private final Clock clock;
   private final LocalCache<String, Map<CostService, BudgetPolicy>> budgets;
   private final LocalCache<String, Map<CostService, CostStore.ThrottleOverride>> overrides;
-  /** Levels known to be recorded, per period~service, so most observations need no Firestore call. */
+
+  /**
+   * Levels known to be recorded, per period~service, so most observations need no Firestore call.
+   */
   private final LocalCache<String, Set<BudgetPolicy.Level>> recorded;
 
   BudgetMonitor(CostStore store, SpendEstimates spend, Alerts alerts, Clock clock, Duration ttl) {
@@ -62,7 +65,8 @@ public final class BudgetMonitor {
   }
 
   Optional<CostStore.ThrottleOverride> activeOverride(CostService service, Instant now) {
-    return Optional.ofNullable(overrides.get(KEY, store::overrides).get(service)).filter(o -> o.activeAt(now));
+    return Optional.ofNullable(overrides.get(KEY, store::overrides).get(service))
+        .filter(o -> o.activeAt(now));
   }
 
   /**
@@ -82,7 +86,10 @@ public final class BudgetMonitor {
       recorded.put(key, EnumSet.copyOf(change.recorded()));
       if (change.createdPeriod()) {
         for (BudgetPolicy.Level level : BudgetPolicy.Level.values()) {
-          alerts.resolve(ALERT_SOURCE, alertKey(service, period.previous(), level), "cost",
+          alerts.resolve(
+              ALERT_SOURCE,
+              alertKey(service, period.previous(), level),
+              "cost",
               "budget period " + period.previous() + " ended");
         }
       }
@@ -94,19 +101,46 @@ public final class BudgetMonitor {
     return policy.state(spentMicros, activeOverride(service, now).isPresent());
   }
 
-  private void raise(BudgetPolicy policy, BillingPeriod period, BudgetPolicy.Level level, long spentMicros) {
+  private void raise(
+      BudgetPolicy policy, BillingPeriod period, BudgetPolicy.Level level, long spentMicros) {
     long spentMinor = Money.toMinor(spentMicros);
     String name = policy.service().wire();
     String share = Money.percent(spentMinor, policy.monthlyBudgetMinor()).toPlainString() + "%";
-    String amounts = " (" + Money.pln(spentMinor) + " of " + Money.pln(policy.monthlyBudgetMinor()) + " PLN, " + period + ")";
-    String message = switch (level) {
-      case ALERT -> name + " spend passed " + policy.alertPercent() + "% of its monthly budget: " + share + amounts;
-      case THROTTLE -> name + " is throttled: spend passed " + policy.throttlePercent() + "% of its monthly budget: "
-          + share + amounts;
-      case CRITICAL -> name + " spend passed " + policy.criticalPercent() + "% of its monthly budget: " + share + amounts
-          + "; critical service, not throttled";
-    };
-    Alerts.Severity severity = level == BudgetPolicy.Level.ALERT ? Alerts.Severity.WARNING : Alerts.Severity.CRITICAL;
+    String amounts =
+        " ("
+            + Money.pln(spentMinor)
+            + " of "
+            + Money.pln(policy.monthlyBudgetMinor())
+            + " PLN, "
+            + period
+            + ")";
+    String message =
+        switch (level) {
+          case ALERT ->
+              name
+                  + " spend passed "
+                  + policy.alertPercent()
+                  + "% of its monthly budget: "
+                  + share
+                  + amounts;
+          case THROTTLE ->
+              name
+                  + " is throttled: spend passed "
+                  + policy.throttlePercent()
+                  + "% of its monthly budget: "
+                  + share
+                  + amounts;
+          case CRITICAL ->
+              name
+                  + " spend passed "
+                  + policy.criticalPercent()
+                  + "% of its monthly budget: "
+                  + share
+                  + amounts
+                  + "; critical service, not throttled";
+        };
+    Alerts.Severity severity =
+        level == BudgetPolicy.Level.ALERT ? Alerts.Severity.WARNING : Alerts.Severity.CRITICAL;
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("service", name);
     details.put("period", period.id());
@@ -114,11 +148,17 @@ public final class BudgetMonitor {
     details.put("spentMinor", spentMinor);
     details.put("budgetMinor", policy.monthlyBudgetMinor());
     details.put("percent", share);
-    alerts.raise(ALERT_SOURCE, alertKey(policy.service(), period, level), severity, message, details);
+    alerts.raise(
+        ALERT_SOURCE, alertKey(policy.service(), period, level), severity, message, details);
   }
 
   static String alertKey(CostService service, BillingPeriod period, BudgetPolicy.Level level) {
-    return "budget:" + service.wire() + ":" + period.id() + ":" + level.name().toLowerCase(Locale.ROOT);
+    return "budget:"
+        + service.wire()
+        + ":"
+        + period.id()
+        + ":"
+        + level.name().toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -143,14 +183,19 @@ public final class BudgetMonitor {
     return Optional.of(Duration.between(now, period.end()));
   }
 
-  /** {@code disableThrottling}: suspends the service's budget throttle until {@code now + duration}. */
-  public CostStore.ThrottleOverride disableThrottling(CostService service, Duration duration, String reason, String by) {
+  /**
+   * {@code disableThrottling}: suspends the service's budget throttle until {@code now + duration}.
+   */
+  public CostStore.ThrottleOverride disableThrottling(
+      CostService service, Duration duration, String reason, String by) {
     BudgetPolicy policy = policies().get(service);
     if (policy != null && policy.mode() == BudgetPolicy.Mode.CRITICAL) {
-      throw ApiException.failedPrecondition(service.wire() + " is a critical service: it is never throttled");
+      throw ApiException.failedPrecondition(
+          service.wire() + " is a critical service: it is never throttled");
     }
     Instant now = clock.instant();
-    CostStore.ThrottleOverride override = new CostStore.ThrottleOverride(service, now.plus(duration), reason, by, now);
+    CostStore.ThrottleOverride override =
+        new CostStore.ThrottleOverride(service, now.plus(duration), reason, by, now);
     store.saveOverride(override);
     overrides.invalidateAll();
     return override;
@@ -173,7 +218,8 @@ public final class BudgetMonitor {
       OverrideView override,
       Map<String, Instant> reachedAt) {}
 
-  public record OverrideView(Instant until, String reason, String by, Instant createdAt, boolean active) {}
+  public record OverrideView(
+      Instant until, String reason, String by, Instant createdAt, boolean active) {}
 
   /** getBudgetStatus: read fresh (no cache), every service, in a stable order. */
   public List<Status> status(Instant now) {
@@ -187,37 +233,76 @@ public final class BudgetMonitor {
       long spentMinor = Money.toMinor(spentMicros);
       long forecastMinor = Money.toMinor(forecastMicros(spentMicros, period, now));
       CostStore.ThrottleOverride override = current.get(service);
-      OverrideView view = override == null ? null : new OverrideView(override.until(), override.reason(),
-          override.by(), override.createdAt(), override.activeAt(now));
+      OverrideView view =
+          override == null
+              ? null
+              : new OverrideView(
+                  override.until(),
+                  override.reason(),
+                  override.by(),
+                  override.createdAt(),
+                  override.activeAt(now));
       Map<String, Instant> reached = new LinkedHashMap<>();
-      store.levelTimes(period, service).forEach((level, at) -> reached.put(level.name().toLowerCase(Locale.ROOT), at));
+      store
+          .levelTimes(period, service)
+          .forEach((level, at) -> reached.put(level.name().toLowerCase(Locale.ROOT), at));
       if (policy == null) {
-        lines.add(new Status(service.wire(), false, null, null, spentMinor, null, forecastMinor, null,
-            BudgetPolicy.State.OK.wire(), null, null, null, view, reached));
+        lines.add(
+            new Status(
+                service.wire(),
+                false,
+                null,
+                null,
+                spentMinor,
+                null,
+                forecastMinor,
+                null,
+                BudgetPolicy.State.OK.wire(),
+                null,
+                null,
+                null,
+                view,
+                reached));
         continue;
       }
       boolean auto = policy.mode() == BudgetPolicy.Mode.AUTO_THROTTLE;
-      lines.add(new Status(service.wire(), true, policy.mode().wire(), policy.monthlyBudgetMinor(), spentMinor,
-          Money.percent(spentMinor, policy.monthlyBudgetMinor()), forecastMinor,
-          Money.percent(forecastMinor, policy.monthlyBudgetMinor()),
-          policy.state(spentMicros, view != null && view.active()).wire(), policy.alertPercent(),
-          auto ? policy.throttlePercent() : null, auto ? null : policy.criticalPercent(), view, reached));
+      lines.add(
+          new Status(
+              service.wire(),
+              true,
+              policy.mode().wire(),
+              policy.monthlyBudgetMinor(),
+              spentMinor,
+              Money.percent(spentMinor, policy.monthlyBudgetMinor()),
+              forecastMinor,
+              Money.percent(forecastMinor, policy.monthlyBudgetMinor()),
+              policy.state(spentMicros, view != null && view.active()).wire(),
+              policy.alertPercent(),
+              auto ? policy.throttlePercent() : null,
+              auto ? null : policy.criticalPercent(),
+              view,
+              reached));
     }
     return lines;
   }
 
   /**
-   * Run-rate forecast to month end: spend so far scaled by month length over time elapsed (at
-   * least one hour, so the first minutes of a month do not extrapolate wildly); a finished month
+   * Run-rate forecast to month end: spend so far scaled by month length over time elapsed (at least
+   * one hour, so the first minutes of a month do not extrapolate wildly); a finished month
    * forecasts what it spent.
    */
   static long forecastMicros(long spentMicros, BillingPeriod period, Instant now) {
     if (!now.isBefore(period.end())) {
       return spentMicros;
     }
-    long elapsed = Math.max(Duration.between(period.start(), now).toSeconds(), Duration.ofHours(1).toSeconds());
+    long elapsed =
+        Math.max(
+            Duration.between(period.start(), now).toSeconds(), Duration.ofHours(1).toSeconds());
     elapsed = Math.min(elapsed, period.length().toSeconds());
-    return Money.divideHalfUp(BigInteger.valueOf(spentMicros).multiply(BigInteger.valueOf(period.length().toSeconds())),
-        BigInteger.valueOf(elapsed)).longValueExact();
+    return Money.divideHalfUp(
+            BigInteger.valueOf(spentMicros)
+                .multiply(BigInteger.valueOf(period.length().toSeconds())),
+            BigInteger.valueOf(elapsed))
+        .longValueExact();
   }
 }

@@ -1,8 +1,8 @@
 package app.avalo.infra.cost;
 
-import java.util.Locale;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,7 +13,12 @@ import java.util.Set;
  * alert at {@code criticalPercent}.
  */
 public record BudgetPolicy(
-    CostService service, long monthlyBudgetMinor, Mode mode, int alertPercent, int throttlePercent, int criticalPercent) {
+    CostService service,
+    long monthlyBudgetMinor,
+    Mode mode,
+    int alertPercent,
+    int throttlePercent,
+    int criticalPercent) {
 
   public enum Mode {
     AUTO_THROTTLE,
@@ -82,10 +87,14 @@ public record BudgetPolicy(
   /** True when {@code spentMicros} is at or above {@code percent} % of the budget (exact). */
   public boolean atLeast(long spentMicros, int percent) {
     return Math.multiplyExact(spentMicros, 100L)
-        >= Math.multiplyExact(Math.multiplyExact(monthlyBudgetMinor, Money.MICROS_PER_MINOR), (long) percent);
+        >= Math.multiplyExact(
+            Math.multiplyExact(monthlyBudgetMinor, Money.MICROS_PER_MINOR), (long) percent);
   }
 
-  /** The levels this spend has reached; THROTTLE only for auto-throttle, CRITICAL only for critical services. */
+  /**
+   * The levels this spend has reached; THROTTLE only for auto-throttle, CRITICAL only for critical
+   * services.
+   */
   public Set<Level> levelsReached(long spentMicros) {
     Set<Level> levels = EnumSet.noneOf(Level.class);
     if (atLeast(spentMicros, alertPercent)) {
@@ -135,16 +144,22 @@ public record BudgetPolicy(
       }
     }
     if (parsed == null) {
-      throw new IllegalStateException("costBudgets/" + service.wire() + ": mode must be auto-throttle or critical");
+      throw new IllegalStateException(
+          "costBudgets/" + service.wire() + ": mode must be auto-throttle or critical");
     }
-    return new BudgetPolicy(service, number(service, doc, "monthlyBudgetMinor"), parsed,
-        (int) number(service, doc, "alertPercent"), (int) number(service, doc, "throttlePercent"),
+    return new BudgetPolicy(
+        service,
+        number(service, doc, "monthlyBudgetMinor"),
+        parsed,
+        (int) number(service, doc, "alertPercent"),
+        (int) number(service, doc, "throttlePercent"),
         (int) number(service, doc, "criticalPercent"));
   }
 
   private static long number(CostService service, Map<String, Object> doc, String field) {
     if (!(doc.get(field) instanceof Long n)) {
-      throw new IllegalStateException("costBudgets/" + service.wire() + ": " + field + " must be an integer");
+      throw new IllegalStateException(
+          "costBudgets/" + service.wire() + ": " + field + " must be an integer");
     }
     return n;
   }

@@ -35,24 +35,26 @@ public record CostConfig(
     Duration eventRetention) {
 
   public static CostConfig read(ConfigReader env, String projectId) {
-    CostConfig config = new CostConfig(
-        env.optional("COST_REPORTS_BUCKET", projectId + "-cost-reports"),
-        env.intValue("COST_COUNTER_SHARDS", 20, 1, 500),
-        Duration.ofMillis(env.longValue("COST_CACHE_MILLIS", 2_000, 0, 10_000)),
-        env.intValue("COST_LIMITER_TX_ATTEMPTS", 30, 1, 100),
-        env.intValue("COST_FRAUD_WINDOW_DAYS", 1, 1, 31),
-        env.intValue("COST_FRAUD_MAD_MULTIPLIER", 6, 1, 100),
-        env.longValue("COST_FRAUD_FLOOR_MINOR", 5_000, 0, 1_000_000_000),
-        env.longValue("COST_FRAUD_CEILING_MINOR", 200_000, 1, 1_000_000_000),
-        env.intValue("COST_FRAUD_MIN_POPULATION", 10, 1, 1_000_000),
-        Duration.ofMinutes(env.longValue("COST_ABUSE_THROTTLE_MINUTES", 60, 1, 7 * 24 * 60)),
-        env.intValue("COST_REPORT_TOP_USERS", 20, 1, 1000),
-        Duration.ofDays(env.longValue("COST_EVENT_RETENTION_DAYS", 35, 1, 3650)));
+    CostConfig config =
+        new CostConfig(
+            env.optional("COST_REPORTS_BUCKET", projectId + "-cost-reports"),
+            env.intValue("COST_COUNTER_SHARDS", 20, 1, 500),
+            Duration.ofMillis(env.longValue("COST_CACHE_MILLIS", 2_000, 0, 10_000)),
+            env.intValue("COST_LIMITER_TX_ATTEMPTS", 30, 1, 100),
+            env.intValue("COST_FRAUD_WINDOW_DAYS", 1, 1, 31),
+            env.intValue("COST_FRAUD_MAD_MULTIPLIER", 6, 1, 100),
+            env.longValue("COST_FRAUD_FLOOR_MINOR", 5_000, 0, 1_000_000_000),
+            env.longValue("COST_FRAUD_CEILING_MINOR", 200_000, 1, 1_000_000_000),
+            env.intValue("COST_FRAUD_MIN_POPULATION", 10, 1, 1_000_000),
+            Duration.ofMinutes(env.longValue("COST_ABUSE_THROTTLE_MINUTES", 60, 1, 7 * 24 * 60)),
+            env.intValue("COST_REPORT_TOP_USERS", 20, 1, 1000),
+            Duration.ofDays(env.longValue("COST_EVENT_RETENTION_DAYS", 35, 1, 3650)));
     if (config.fraudCeilingMinor <= config.fraudFloorMinor) {
       env.problem("COST_FRAUD_CEILING_MINOR must be above COST_FRAUD_FLOOR_MINOR");
     }
     if (!config.reportsBucket.matches("[a-z0-9][a-z0-9._\\-]{1,220}[a-z0-9]")) {
-      env.problem("COST_REPORTS_BUCKET must be a valid bucket name (got '" + config.reportsBucket + "')");
+      env.problem(
+          "COST_REPORTS_BUCKET must be a valid bucket name (got '" + config.reportsBucket + "')");
     }
     env.throwIfInvalid();
     return config;

@@ -12,10 +12,11 @@ import java.util.regex.Pattern;
 
 /**
  * Books costs: prices an event, commits it to the period totals (sharded counters) and the user's
- * usage in one atomic batch, then advances the budget state machine. {@code trackAiCost},
- * {@code trackBandwidthCost} and other domains (the CDN's bandwidth monitor) all go through here:
+ * usage in one atomic batch, then advances the budget state machine. {@code trackAiCost}, {@code
+ * trackBandwidthCost} and other domains (the CDN's bandwidth monitor) all go through here:
  *
- * <pre>{@code CostModule.of(app).ledger().recordBandwidth(CostService.CDN, bytes, region, userId);}</pre>
+ * <pre>{@code CostModule.of(app).ledger().recordBandwidth(CostService.CDN, bytes, region, userId);}
+ * </pre>
  *
  * <p>An optional {@code eventId} makes a record idempotent: a retried event is booked once (its
  * dedup record expires after the configured retention). Invalid input throws INVALID_ARGUMENT
@@ -23,8 +24,10 @@ import java.util.regex.Pattern;
  */
 public final class CostLedger {
   public static final long MAX_TOKENS = 100_000_000L;
+
   /** 1 PiB: more than any single transfer report; larger values are refused as bad input. */
   public static final long MAX_BYTES = 1L << 50;
+
   public static final long MAX_COST_MINOR = Money.MAX_EVENT_MICROS / Money.MICROS_PER_MINOR;
   private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_\\-]{1,40}");
   private static final Pattern FIELD_UNSAFE = Pattern.compile("[^A-Za-z0-9_]");
@@ -36,7 +39,12 @@ public final class CostLedger {
   private final Duration eventRetention;
   private final LocalCache<String, PriceTable> prices;
 
-  CostLedger(CostStore store, SpendEstimates spend, BudgetMonitor budgets, Clock clock, CostConfig config) {
+  CostLedger(
+      CostStore store,
+      SpendEstimates spend,
+      BudgetMonitor budgets,
+      Clock clock,
+      CostConfig config) {
     this.store = store;
     this.spend = spend;
     this.budgets = budgets;
@@ -46,15 +54,26 @@ public final class CostLedger {
   }
 
   /** What a record did: the cost booked, and the service's budget state afterwards. */
-  public record Recorded(String service, long costMinor, long costMicros, String period, boolean duplicate,
+  public record Recorded(
+      String service,
+      long costMinor,
+      long costMicros,
+      String period,
+      boolean duplicate,
       String budgetState) {}
 
   /**
-   * One AI call: priced from the table by model and tokens, or at {@code costMinor} when given
-   * (for models or providers the table does not know).
+   * One AI call: priced from the table by model and tokens, or at {@code costMinor} when given (for
+   * models or providers the table does not know).
    */
-  public Recorded recordAi(String userId, String model, long inputTokens, long outputTokens, String feature,
-      Long costMinor, String eventId) {
+  public Recorded recordAi(
+      String userId,
+      String model,
+      long inputTokens,
+      long outputTokens,
+      String feature,
+      Long costMinor,
+      String eventId) {
     if (userId == null || userId.isBlank()) {
       throw ApiException.invalidArgument("userId", "is required");
     }
@@ -89,7 +108,8 @@ public final class CostLedger {
   }
 
   /** Egress of {@code bytes} for a bandwidth service, priced per GiB for the region. */
-  public Recorded recordBandwidth(CostService service, long bytes, String region, String userId, String eventId) {
+  public Recorded recordBandwidth(
+      CostService service, long bytes, String region, String userId, String eventId) {
     if (!service.isBandwidth()) {
       throw ApiException.invalidArgument("service", "must be one of video, webrtc, cdn");
     }
@@ -108,20 +128,32 @@ public final class CostLedger {
     return record(service, Money.toMicros(costMinor), userId, eventId, Map.of(), List.of());
   }
 
-  private Recorded record(CostService service, long micros, String userId, String eventId, Map<String, Long> counts,
+  private Recorded record(
+      CostService service,
+      long micros,
+      String userId,
+      String eventId,
+      Map<String, Long> counts,
       List<String> breakdown) {
     store.ensureSeeded();
     Instant at = clock.instant();
     BillingPeriod period = BillingPeriod.of(at);
-    CostStore.Entry entry = new CostStore.Entry(service, micros, userId, eventId, at, counts, breakdown);
+    CostStore.Entry entry =
+        new CostStore.Entry(service, micros, userId, eventId, at, counts, breakdown);
     if (!store.commit(entry, at.plus(eventRetention))) {
       long booked = store.recordedEventMicros(eventId).orElse(micros);
-      return new Recorded(service.wire(), Money.toMinor(booked), booked, period.id(), true,
+      return new Recorded(
+          service.wire(),
+          Money.toMinor(booked),
+          booked,
+          period.id(),
+          true,
           budgets.observe(service, period, spend.micros(period, service)).wire());
     }
     spend.added(period, service, micros);
     BudgetPolicy.State state = budgets.observe(service, period, spend.micros(period, service));
-    return new Recorded(service.wire(), Money.toMinor(micros), micros, period.id(), false, state.wire());
+    return new Recorded(
+        service.wire(), Money.toMinor(micros), micros, period.id(), false, state.wire());
   }
 
   PriceTable priceTable() {

@@ -36,8 +36,14 @@ public final class CostMetrics {
     this.store = store;
   }
 
-  /** One service's spend in a period, with its usage counts and breakdowns (model, feature, region). */
-  public record ServiceSpend(String service, long costMinor, long events, Map<String, Long> usage,
+  /**
+   * One service's spend in a period, with its usage counts and breakdowns (model, feature, region).
+   */
+  public record ServiceSpend(
+      String service,
+      long costMinor,
+      long events,
+      Map<String, Long> usage,
       Map<String, Long> breakdownMinor) {}
 
   public record Metrics(
@@ -60,10 +66,21 @@ public final class CostMetrics {
     long activeUsers = store.countIn(USERS, "lastActiveAt", period.start(), period.end());
     long chats = store.countIn(CHATS, "createdAt", period.start(), period.end());
     long calls = store.countIn(CALLS, "startedAt", period.start(), period.end());
-    CostStore.CountAndSum payments = store.countAndSum(PAYMENTS, PAYMENT_SUCCEEDED, "createdAt",
-        period.start(), period.end(), "amountMinor");
-    return new Metrics(period.id(), total, services, activeUsers, chats, calls, payments.count(), payments.sum(),
-        Money.perUnit(total, activeUsers), Money.perUnit(total, chats), Money.perUnit(total, calls),
+    CostStore.CountAndSum payments =
+        store.countAndSum(
+            PAYMENTS, PAYMENT_SUCCEEDED, "createdAt", period.start(), period.end(), "amountMinor");
+    return new Metrics(
+        period.id(),
+        total,
+        services,
+        activeUsers,
+        chats,
+        calls,
+        payments.count(),
+        payments.sum(),
+        Money.perUnit(total, activeUsers),
+        Money.perUnit(total, chats),
+        Money.perUnit(total, calls),
         Money.percent(total, payments.sum()));
   }
 
@@ -74,15 +91,21 @@ public final class CostMetrics {
       Map<String, Long> totals = store.periodTotals(period, service);
       Map<String, Long> usage = new TreeMap<>();
       Map<String, Long> breakdown = new TreeMap<>();
-      totals.forEach((field, value) -> {
-        switch (field) {
-          case "costMicros", "events" -> { }
-          case "inputTokens", "outputTokens", "bytes" -> usage.put(field, value);
-          default -> breakdown.put(field, Money.toMinor(value));
-        }
-      });
-      services.add(new ServiceSpend(service.wire(), Money.toMinor(totals.getOrDefault("costMicros", 0L)),
-          totals.getOrDefault("events", 0L), usage, breakdown));
+      totals.forEach(
+          (field, value) -> {
+            switch (field) {
+              case "costMicros", "events" -> {}
+              case "inputTokens", "outputTokens", "bytes" -> usage.put(field, value);
+              default -> breakdown.put(field, Money.toMinor(value));
+            }
+          });
+      services.add(
+          new ServiceSpend(
+              service.wire(),
+              Money.toMinor(totals.getOrDefault("costMicros", 0L)),
+              totals.getOrDefault("events", 0L),
+              usage,
+              breakdown));
     }
     return services;
   }

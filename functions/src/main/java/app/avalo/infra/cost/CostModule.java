@@ -6,7 +6,8 @@ import app.avalo.infra.platform.App;
  * The cost domain's composition: configuration read once per instance, the store, and the services
  * the functions (and other domains) call. Other domains book costs through {@link #ledger()}:
  *
- * <pre>{@code CostModule.of(app).ledger().recordBandwidth(CostService.CDN, bytes, region, userId);}</pre>
+ * <pre>{@code CostModule.of(app).ledger().recordBandwidth(CostService.CDN, bytes, region, userId);}
+ * </pre>
  */
 public final class CostModule {
   private final CostConfig config;
@@ -24,8 +25,13 @@ public final class CostModule {
     SpendEstimates spend = new SpendEstimates(store, app.clock(), config.cacheTtl());
     this.budgets = new BudgetMonitor(store, spend, app.alerts(), app.clock(), config.cacheTtl());
     this.ledger = new CostLedger(store, spend, budgets, app.clock(), config);
-    this.throttles = new ThrottleGate(store, budgets,
-        new RateLimiter(app.firestore(), app.clock(), config.limiterAttempts()), app.clock(), config.cacheTtl());
+    this.throttles =
+        new ThrottleGate(
+            store,
+            budgets,
+            new RateLimiter(app.firestore(), app.clock(), config.limiterAttempts()),
+            app.clock(),
+            config.cacheTtl());
     this.metrics = new CostMetrics(store);
     this.reports = new MonthlyReporter(store, metrics, app::storage, config);
     this.fraud = new FraudDetector(store, app.alerts(), throttles, app.clock(), config);

@@ -1,16 +1,15 @@
 package app.avalo.infra.cost;
 
-import java.util.Locale;
-import app.avalo.infra.platform.WireEnum;
 import app.avalo.infra.platform.Fields;
-import java.util.Arrays;
+import app.avalo.infra.platform.WireEnum;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
  * What a cost is spent on. Each service has a monthly budget (seeded from SPEC §5.4, editable in
- * {@code costBudgets}); {@link #CDN} is tracked but has no budget unless an admin adds one.
- * Wire names are lower-case with hyphens ({@code cloud-functions}).
+ * {@code costBudgets}); {@link #CDN} is tracked but has no budget unless an admin adds one. Wire
+ * names are lower-case with hyphens ({@code cloud-functions}).
  */
 public enum CostService implements WireEnum {
   AI,

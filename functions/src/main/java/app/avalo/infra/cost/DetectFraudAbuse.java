@@ -8,10 +8,10 @@ import java.util.function.Supplier;
 
 /**
  * {@code detectFraudAbuse} (job, every 15 minutes): flags users whose recent cost is anomalous
- * against the population (median + k·MAD with an absolute floor and ceiling, see
- * {@link RobustThreshold}), throttles them with an expiry and raises an alert. Re-runs for the
- * same scheduled time are no-ops; re-detection the same day refreshes the flag and extends the
- * throttle without a second alert.
+ * against the population (median + k·MAD with an absolute floor and ceiling, see {@link
+ * RobustThreshold}), throttles them with an expiry and raises an alert. Re-runs for the same
+ * scheduled time are no-ops; re-detection the same day refreshes the flag and extends the throttle
+ * without a second alert.
  */
 public final class DetectFraudAbuse extends ScheduledJob {
   public DetectFraudAbuse() {

@@ -11,8 +11,8 @@ import java.util.function.Supplier;
  * {@code disableThrottling} (admin, audited): {@code {service, durationMinutes, reason}} suspends
  * the service's budget throttle until now + duration (at most 7 days); a later call replaces it.
  * Per-user rate limits and abuse throttles stay on. Critical services are never throttled, so an
- * override for them is refused (FAILED_PRECONDITION). Other instances see it within
- * {@code COST_CACHE_MILLIS}.
+ * override for them is refused (FAILED_PRECONDITION). Other instances see it within {@code
+ * COST_CACHE_MILLIS}.
  */
 public final class DisableThrottling extends ApiFunction {
   public DisableThrottling() {
@@ -30,8 +30,12 @@ public final class DisableThrottling extends ApiFunction {
     long minutes = data.longValue("durationMinutes", 1, 7 * 24 * 60);
     String reason = data.string("reason", 500);
     data.done();
-    CostStore.ThrottleOverride override = CostModule.of(app()).budgets().disableThrottling(service,
-        Duration.ofMinutes(minutes), reason, request.caller().label());
-    return new BudgetMonitor.OverrideView(override.until(), override.reason(), override.by(), override.createdAt(), true);
+    CostStore.ThrottleOverride override =
+        CostModule.of(app())
+            .budgets()
+            .disableThrottling(
+                service, Duration.ofMinutes(minutes), reason, request.caller().label());
+    return new BudgetMonitor.OverrideView(
+        override.until(), override.reason(), override.by(), override.createdAt(), true);
   }
 }

@@ -15,19 +15,22 @@ import java.util.Map;
 
 /**
  * {@code detectFraudAbuse}: compares every user's cost over the last {@code COST_FRAUD_WINDOW_DAYS}
- * UTC days (today included, from {@code costUserDays}) with the population's with
- * {@link RobustThreshold}; flags the anomalous ones in {@code fraudFlags/{day}~{uid}}, throttles
- * them ({@code costAbuseThrottles/{uid}}, every service) until now + {@code COST_ABUSE_THROTTLE_MINUTES}
- * (re-detection extends it), and raises one warning alert per user and day
- * ({@code abuse:{uid}}, source {@code cost}).
+ * UTC days (today included, from {@code costUserDays}) with the population's with {@link
+ * RobustThreshold}; flags the anomalous ones in {@code fraudFlags/{day}~{uid}}, throttles them
+ * ({@code costAbuseThrottles/{uid}}, every service) until now + {@code COST_ABUSE_THROTTLE_MINUTES}
+ * (re-detection extends it), and raises one warning alert per user and day ({@code abuse:{uid}},
+ * source {@code cost}).
  *
  * <p>The population is the users with any recorded cost in the window. The scan is paginated and
- * watches the deadline: a run that cannot read the whole population flags nobody (statistics
- * over a partial population would be wrong) and says so in its summary.
+ * watches the deadline: a run that cannot read the whole population flags nobody (statistics over a
+ * partial population would be wrong) and says so in its summary.
  */
 public final class FraudDetector {
-  /** More flags than this in one run is an incident, not a few abusers: one critical alert instead. */
+  /**
+   * More flags than this in one run is an incident, not a few abusers: one critical alert instead.
+   */
   static final int MAX_FLAGS_PER_RUN = 100;
+
   private static final int PAGE = 1000;
   private static final Duration SAFETY_MARGIN = Duration.ofSeconds(30);
 
@@ -62,44 +65,83 @@ public final class FraudDetector {
         break;
       }
       if (context.remaining().compareTo(SAFETY_MARGIN) < 0) {
-        return JobRunner.Result.of(Map.of("complete", false, "scanned", scanned,
-            "reason", "deadline reached before the whole population was read; nobody flagged"));
+        return JobRunner.Result.of(
+            Map.of(
+                "complete",
+                false,
+                "scanned",
+                scanned,
+                "reason",
+                "deadline reached before the whole population was read; nobody flagged"));
       }
       page = store.userDaysFrom(fromDay, page.last(), PAGE);
     }
-    RobustThreshold threshold = RobustThreshold.of(costs.values(), config.fraudMadMultiplier(),
-        Money.toMicros(config.fraudFloorMinor()), Money.toMicros(config.fraudCeilingMinor()),
-        config.fraudMinPopulation());
+    RobustThreshold threshold =
+        RobustThreshold.of(
+            costs.values(),
+            config.fraudMadMultiplier(),
+            Money.toMicros(config.fraudFloorMinor()),
+            Money.toMicros(config.fraudCeilingMinor()),
+            config.fraudMinPopulation());
     List<Map.Entry<String, Long>> anomalous = new ArrayList<>();
     for (Map.Entry<String, Long> e : costs.entrySet()) {
       if (threshold.rule(e.getValue()) != null) {
         anomalous.add(e);
       }
     }
-    anomalous.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()));
+    anomalous.sort(
+        Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+            .thenComparing(Map.Entry.comparingByKey()));
     Instant now = clock.instant();
     Instant until = now.plus(config.abuseThrottle());
     List<String> flagged = new ArrayList<>();
-    for (Map.Entry<String, Long> e : anomalous.subList(0, Math.min(anomalous.size(), MAX_FLAGS_PER_RUN))) {
+    for (Map.Entry<String, Long> e :
+        anomalous.subList(0, Math.min(anomalous.size(), MAX_FLAGS_PER_RUN))) {
       String rule = threshold.rule(e.getValue());
-      CostStore.Flag flag = new CostStore.Flag(e.getKey(), today, e.getValue(), threshold.effectiveThresholdMicros(),
-          threshold.medianMicros(), threshold.madMicros(), threshold.population(), rule, now, until,
-          config.fraudWindowDays());
+      CostStore.Flag flag =
+          new CostStore.Flag(
+              e.getKey(),
+              today,
+              e.getValue(),
+              threshold.effectiveThresholdMicros(),
+              threshold.medianMicros(),
+              threshold.madMicros(),
+              threshold.population(),
+              rule,
+              now,
+              until,
+              config.fraudWindowDays());
       long detections = store.saveFlag(flag);
       gate.forgetAbuse(e.getKey());
       if (detections == 1) {
-        alerts.raise(BudgetMonitor.ALERT_SOURCE, "abuse:" + e.getKey(), Alerts.Severity.WARNING,
-            "user " + e.getKey() + " spent " + Money.pln(Money.toMinor(e.getValue())) + " PLN in "
-                + config.fraudWindowDays() + " day(s), above the anomaly threshold of "
-                + Money.pln(Money.toMinor(threshold.effectiveThresholdMicros())) + " PLN (" + rule
-                + "); throttled until " + until,
+        alerts.raise(
+            BudgetMonitor.ALERT_SOURCE,
+            "abuse:" + e.getKey(),
+            Alerts.Severity.WARNING,
+            "user "
+                + e.getKey()
+                + " spent "
+                + Money.pln(Money.toMinor(e.getValue()))
+                + " PLN in "
+                + config.fraudWindowDays()
+                + " day(s), above the anomaly threshold of "
+                + Money.pln(Money.toMinor(threshold.effectiveThresholdMicros()))
+                + " PLN ("
+                + rule
+                + "); throttled until "
+                + until,
             details(flag));
       }
       flagged.add(e.getKey());
     }
     if (anomalous.size() > MAX_FLAGS_PER_RUN) {
-      alerts.raise(BudgetMonitor.ALERT_SOURCE, "abuse:mass", Alerts.Severity.CRITICAL,
-          anomalous.size() + " users look anomalous at once; the first " + MAX_FLAGS_PER_RUN
+      alerts.raise(
+          BudgetMonitor.ALERT_SOURCE,
+          "abuse:mass",
+          Alerts.Severity.CRITICAL,
+          anomalous.size()
+              + " users look anomalous at once; the first "
+              + MAX_FLAGS_PER_RUN
               + " were throttled — check for a pricing change or a coordinated attack",
           Map.of("anomalous", (long) anomalous.size(), "day", today));
     }

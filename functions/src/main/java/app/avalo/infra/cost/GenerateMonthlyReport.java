@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 /**
  * {@code generateMonthlyReport} (job, {@code 5 0 1 * *} UTC): reports the month before the
  * scheduled time (see {@link MonthlyReporter}). Idempotent: a re-delivery is a no-op (job runner)
- * and a manual re-run for the same month rewrites identical content. To regenerate a month by
- * hand, POST {@code {"scheduledFor": "<any time in the following month>"}}.
+ * and a manual re-run for the same month rewrites identical content. To regenerate a month by hand,
+ * POST {@code {"scheduledFor": "<any time in the following month>"}}.
  */
 public final class GenerateMonthlyReport extends ScheduledJob {
   public GenerateMonthlyReport() {

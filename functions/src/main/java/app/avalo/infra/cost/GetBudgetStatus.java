@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * {@code getBudgetStatus} (admin): for the current month, per service — budget, spent, %,
- * run-rate forecast to month end, state (ok / warning / throttled / critical), thresholds reached
- * and any throttle override. Read fresh from Firestore (no cache); seeds missing budgets first.
+ * {@code getBudgetStatus} (admin): for the current month, per service — budget, spent, %, run-rate
+ * forecast to month end, state (ok / warning / throttled / critical), thresholds reached and any
+ * throttle override. Read fresh from Firestore (no cache); seeds missing budgets first.
  */
 public final class GetBudgetStatus extends ApiFunction {
   public GetBudgetStatus() {
@@ -27,6 +27,7 @@ public final class GetBudgetStatus extends ApiFunction {
     CostModule cost = CostModule.of(app());
     cost.seedDefaults();
     Instant now = app().clock().instant();
-    return Map.of("period", BillingPeriod.of(now).id(), "asOf", now, "services", cost.budgets().status(now));
+    return Map.of(
+        "period", BillingPeriod.of(now).id(), "asOf", now, "services", cost.budgets().status(now));
   }
 }

@@ -10,27 +10,33 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /**
- * A bounded in-instance cache whose entries expire on the App's clock (so tests move time by
- * hand). Holds only state the cost domain may serve a few seconds stale: budgets, overrides,
- * prices, rate-limit settings, abuse throttles. A TTL of zero disables caching.
+ * A bounded in-instance cache whose entries expire on the App's clock (so tests move time by hand).
+ * Holds only state the cost domain may serve a few seconds stale: budgets, overrides, prices,
+ * rate-limit settings, abuse throttles. A TTL of zero disables caching.
  */
 final class LocalCache<K, V> {
   private final Cache<K, V> cache;
 
   LocalCache(Clock clock, Duration ttl, long maxEntries) {
-    Ticker ticker = new Ticker() {
-      @Override
-      public long read() {
-        return clock.millis() * 1_000_000L;
-      }
-    };
+    Ticker ticker =
+        new Ticker() {
+          @Override
+          public long read() {
+            return clock.millis() * 1_000_000L;
+          }
+        };
     CacheBuilder<Object, Object> builder = CacheBuilder.newBuilder().ticker(ticker);
     // Guava turns a zero TTL into maximumSize(0) itself and refuses a second size.
-    this.cache = (ttl.isZero() ? builder.expireAfterWrite(ttl) : builder.expireAfterWrite(ttl).maximumSize(maxEntries))
-        .build();
+    this.cache =
+        (ttl.isZero()
+                ? builder.expireAfterWrite(ttl)
+                : builder.expireAfterWrite(ttl).maximumSize(maxEntries))
+            .build();
   }
 
-  /** The cached value, loading it (once per key, concurrent callers wait) when missing or expired. */
+  /**
+   * The cached value, loading it (once per key, concurrent callers wait) when missing or expired.
+   */
   V get(K key, Supplier<V> loader) {
     try {
       return cache.get(key, loader::get);

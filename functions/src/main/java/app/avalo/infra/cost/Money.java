@@ -14,11 +14,12 @@ import java.math.RoundingMode;
  *
  * <p>Why two units: a typical small LLM call costs well under half a grosz; rounding each call to
  * the grosz would book most of them as 0 and undercount AI spend by orders of magnitude. So each
- * call is priced exactly to the micro (half up), accumulated exactly, and an accumulated amount
- * is rounded half up to the grosz once, when it is shown.
+ * call is priced exactly to the micro (half up), accumulated exactly, and an accumulated amount is
+ * rounded half up to the grosz once, when it is shown.
  */
 public final class Money {
   public static final long MICROS_PER_MINOR = 1_000_000L;
+
   /** The most a single cost event may book: 10 million PLN. Anything above is a bad input. */
   public static final long MAX_EVENT_MICROS = 1_000_000_000L * MICROS_PER_MINOR;
 
@@ -33,7 +34,9 @@ public final class Money {
     return Math.multiplyExact(minor, MICROS_PER_MINOR);
   }
 
-  /** {@code numerator / denominator}, rounded half up; both non-negative, the result fits a long. */
+  /**
+   * {@code numerator / denominator}, rounded half up; both non-negative, the result fits a long.
+   */
   static BigInteger divideHalfUp(BigInteger numerator, BigInteger denominator) {
     BigInteger[] qr = numerator.divideAndRemainder(denominator);
     return qr[1].shiftLeft(1).compareTo(denominator) >= 0 ? qr[0].add(BigInteger.ONE) : qr[0];
@@ -44,7 +47,8 @@ public final class Money {
     if (whole == 0) {
       return null;
     }
-    return BigDecimal.valueOf(part).multiply(BigDecimal.valueOf(100))
+    return BigDecimal.valueOf(part)
+        .multiply(BigDecimal.valueOf(100))
         .divide(BigDecimal.valueOf(whole), 2, RoundingMode.HALF_UP);
   }
 
@@ -53,7 +57,8 @@ public final class Money {
     if (count == 0) {
       return null;
     }
-    return divideHalfUp(BigInteger.valueOf(amountMinor), BigInteger.valueOf(count)).longValueExact();
+    return divideHalfUp(BigInteger.valueOf(amountMinor), BigInteger.valueOf(count))
+        .longValueExact();
   }
 
   /** "1234.56" for 123456 grosze, for human messages. */

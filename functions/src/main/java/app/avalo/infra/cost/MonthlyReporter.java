@@ -37,8 +37,17 @@ import org.apache.commons.csv.CSVPrinter;
  */
 public final class MonthlyReporter {
   public static final String OBJECT_PREFIX = "cost-reports/";
-  static final String[] CSV_HEADER = {"type", "id", "spentMinor", "budgetMinor", "budgetUsedPercent",
-      "previousMonthMinor", "changePercent", "forecastNextMonthMinor", "events"};
+  static final String[] CSV_HEADER = {
+    "type",
+    "id",
+    "spentMinor",
+    "budgetMinor",
+    "budgetUsedPercent",
+    "previousMonthMinor",
+    "changePercent",
+    "forecastNextMonthMinor",
+    "events"
+  };
 
   private final CostStore store;
   private final CostMetrics metrics;
@@ -46,7 +55,8 @@ public final class MonthlyReporter {
   private final String bucket;
   private final int topUsers;
 
-  MonthlyReporter(CostStore store, CostMetrics metrics, Supplier<Storage> storage, CostConfig config) {
+  MonthlyReporter(
+      CostStore store, CostMetrics metrics, Supplier<Storage> storage, CostConfig config) {
     this.store = store;
     this.metrics = metrics;
     this.storage = storage;
@@ -54,19 +64,39 @@ public final class MonthlyReporter {
     this.topUsers = config.reportTopUsers();
   }
 
-  public record ServiceLine(String service, long spentMinor, Long budgetMinor, BigDecimal budgetUsedPercent,
-      long previousMonthMinor, BigDecimal changePercent, long forecastNextMonthMinor, long events) {}
+  public record ServiceLine(
+      String service,
+      long spentMinor,
+      Long budgetMinor,
+      BigDecimal budgetUsedPercent,
+      long previousMonthMinor,
+      BigDecimal changePercent,
+      long forecastNextMonthMinor,
+      long events) {}
 
   public record UserLine(int rank, String userId, long spentMinor, long events) {}
 
-  public record Totals(long spentMinor, long budgetMinor, BigDecimal budgetUsedPercent, long previousMonthMinor,
-      BigDecimal changePercent, long forecastNextMonthMinor, long events) {}
+  public record Totals(
+      long spentMinor,
+      long budgetMinor,
+      BigDecimal budgetUsedPercent,
+      long previousMonthMinor,
+      BigDecimal changePercent,
+      long forecastNextMonthMinor,
+      long events) {}
 
-  public record Report(String period, String currency, String from, String to, Totals totals,
-      List<ServiceLine> services, List<UserLine> topUsers) {}
+  public record Report(
+      String period,
+      String currency,
+      String from,
+      String to,
+      Totals totals,
+      List<ServiceLine> services,
+      List<UserLine> topUsers) {}
 
   /** Where a report was written. */
-  public record Written(String period, String bucket, String jsonObject, String csvObject, Totals totals) {}
+  public record Written(
+      String period, String bucket, String jsonObject, String csvObject, Totals totals) {}
 
   public Written generate(BillingPeriod period) {
     Report report = build(period);
@@ -101,8 +131,16 @@ public final class MonthlyReporter {
       BudgetPolicy policy = budgets.get(service);
       Long budget = policy == null ? null : policy.monthlyBudgetMinor();
       long next = forecastNext(m2, m1, m0);
-      lines.add(new ServiceLine(service.wire(), m0, budget, budget == null ? null : Money.percent(m0, budget), m1,
-          change(m0, m1), next, now.get(i).events()));
+      lines.add(
+          new ServiceLine(
+              service.wire(),
+              m0,
+              budget,
+              budget == null ? null : Money.percent(m0, budget),
+              m1,
+              change(m0, m1),
+              next,
+              now.get(i).events()));
       spent += m0;
       previous += m1;
       budgetTotal += budget == null ? 0 : budget;
@@ -112,11 +150,26 @@ public final class MonthlyReporter {
     List<UserLine> users = new ArrayList<>();
     int rank = 1;
     for (CostStore.Usage usage : store.topUsers(period, topUsers)) {
-      users.add(new UserLine(rank++, usage.userId(), Money.toMinor(usage.costMicros()), usage.events()));
+      users.add(
+          new UserLine(rank++, usage.userId(), Money.toMinor(usage.costMicros()), usage.events()));
     }
-    Totals totals = new Totals(spent, budgetTotal, Money.percent(spent, budgetTotal), previous, change(spent, previous),
-        forecast, events);
-    return new Report(period.id(), "PLN", period.start().toString(), period.end().toString(), totals, lines, users);
+    Totals totals =
+        new Totals(
+            spent,
+            budgetTotal,
+            Money.percent(spent, budgetTotal),
+            previous,
+            change(spent, previous),
+            forecast,
+            events);
+    return new Report(
+        period.id(),
+        "PLN",
+        period.start().toString(),
+        period.end().toString(),
+        totals,
+        lines,
+        users);
   }
 
   /** Month-over-month change in percent; null when the previous month had no spend. */
@@ -125,14 +178,16 @@ public final class MonthlyReporter {
   }
 
   /**
-   * The least-squares line through the months with data, one month on: three months
-   * {@code (-2·m2 + m1 + 4·m0) / 3}; two {@code 2·m0 - m1}; one {@code m0}. Never negative.
+   * The least-squares line through the months with data, one month on: three months {@code (-2·m2 +
+   * m1 + 4·m0) / 3}; two {@code 2·m0 - m1}; one {@code m0}. Never negative.
    */
   static long forecastNext(long m2, long m1, long m0) {
     long value;
     if (m2 > 0) {
-      value = Money.divideHalfUp(BigInteger.valueOf(Math.max(0, -2 * m2 + m1 + 4 * m0)), BigInteger.valueOf(3))
-          .longValueExact();
+      value =
+          Money.divideHalfUp(
+                  BigInteger.valueOf(Math.max(0, -2 * m2 + m1 + 4 * m0)), BigInteger.valueOf(3))
+              .longValueExact();
     } else if (m1 > 0) {
       value = 2 * m0 - m1;
     } else {
@@ -143,17 +198,35 @@ public final class MonthlyReporter {
 
   static String csv(Report report) {
     StringWriter out = new StringWriter();
-    CSVFormat format = CSVFormat.DEFAULT.builder().setHeader(CSV_HEADER).setRecordSeparator("\n").get();
+    CSVFormat format =
+        CSVFormat.DEFAULT.builder().setHeader(CSV_HEADER).setRecordSeparator("\n").get();
     try (CSVPrinter printer = new CSVPrinter(out, format)) {
       for (ServiceLine s : report.services()) {
-        printer.printRecord("service", s.service(), s.spentMinor(), s.budgetMinor(), plain(s.budgetUsedPercent()),
-            s.previousMonthMinor(), plain(s.changePercent()), s.forecastNextMonthMinor(), s.events());
+        printer.printRecord(
+            "service",
+            s.service(),
+            s.spentMinor(),
+            s.budgetMinor(),
+            plain(s.budgetUsedPercent()),
+            s.previousMonthMinor(),
+            plain(s.changePercent()),
+            s.forecastNextMonthMinor(),
+            s.events());
       }
       Totals t = report.totals();
-      printer.printRecord("total", "all", t.spentMinor(), t.budgetMinor(), plain(t.budgetUsedPercent()),
-          t.previousMonthMinor(), plain(t.changePercent()), t.forecastNextMonthMinor(), t.events());
+      printer.printRecord(
+          "total",
+          "all",
+          t.spentMinor(),
+          t.budgetMinor(),
+          plain(t.budgetUsedPercent()),
+          t.previousMonthMinor(),
+          plain(t.changePercent()),
+          t.forecastNextMonthMinor(),
+          t.events());
       for (UserLine u : report.topUsers()) {
-        printer.printRecord("user", u.userId(), u.spentMinor(), null, null, null, null, null, u.events());
+        printer.printRecord(
+            "user", u.userId(), u.spentMinor(), null, null, null, null, null, u.events());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -166,12 +239,14 @@ public final class MonthlyReporter {
   }
 
   private void upload(String name, String contentType, String content) {
-    BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, name)).setContentType(contentType).build();
+    BlobInfo info =
+        BlobInfo.newBuilder(BlobId.of(bucket, name)).setContentType(contentType).build();
     try {
       storage.get().create(info, content.getBytes(StandardCharsets.UTF_8));
     } catch (StorageException e) {
       if (e.getCode() == 404) {
-        throw ApiException.failedPrecondition("reports bucket " + bucket + " does not exist (COST_REPORTS_BUCKET)");
+        throw ApiException.failedPrecondition(
+            "reports bucket " + bucket + " does not exist (COST_REPORTS_BUCKET)");
       }
       throw e;
     }
@@ -203,7 +278,9 @@ public final class MonthlyReporter {
     }
     if (p.isNumber()) {
       BigDecimal n = p.getAsBigDecimal();
-      return n.stripTrailingZeros().scale() <= 0 ? (Object) n.longValueExact() : (Object) n.doubleValue();
+      return n.stripTrailingZeros().scale() <= 0
+          ? (Object) n.longValueExact()
+          : (Object) n.doubleValue();
     }
     return p.getAsString();
   }

@@ -20,7 +20,8 @@ import java.util.Map;
  * <p>Stored in {@code costConfig/prices} as two arrays of plain objects (model names contain dots,
  * which must not become map keys); seeded from {@link #defaults()} when missing.
  */
-public record PriceTable(Map<String, ModelPrice> models, Map<CostService, Map<String, Long>> bandwidth) {
+public record PriceTable(
+    Map<String, ModelPrice> models, Map<CostService, Map<String, Long>> bandwidth) {
   public static final String ANY_REGION = "*";
   private static final BigInteger THOUSAND = BigInteger.valueOf(1000);
   private static final BigInteger GIB = BigInteger.ONE.shiftLeft(30);
@@ -41,11 +42,16 @@ public record PriceTable(Map<String, ModelPrice> models, Map<CostService, Map<St
   public long aiCostMicros(String model, long inputTokens, long outputTokens) {
     ModelPrice price = models.get(model);
     if (price == null) {
-      throw ApiException.invalidArgument("model", "no price for model '" + model
-          + "'; add it to costConfig/prices or send costMinor");
+      throw ApiException.invalidArgument(
+          "model",
+          "no price for model '" + model + "'; add it to costConfig/prices or send costMinor");
     }
-    BigInteger thousandths = BigInteger.valueOf(inputTokens).multiply(BigInteger.valueOf(price.inputMicrosPer1k()))
-        .add(BigInteger.valueOf(outputTokens).multiply(BigInteger.valueOf(price.outputMicrosPer1k())));
+    BigInteger thousandths =
+        BigInteger.valueOf(inputTokens)
+            .multiply(BigInteger.valueOf(price.inputMicrosPer1k()))
+            .add(
+                BigInteger.valueOf(outputTokens)
+                    .multiply(BigInteger.valueOf(price.outputMicrosPer1k())));
     return checked("inputTokens", Money.divideHalfUp(thousandths, THOUSAND));
   }
 
@@ -54,57 +60,120 @@ public record PriceTable(Map<String, ModelPrice> models, Map<CostService, Map<St
     Map<String, Long> regions = bandwidth.getOrDefault(service, Map.of());
     Long perGiB = regions.containsKey(region) ? regions.get(region) : regions.get(ANY_REGION);
     if (perGiB == null) {
-      throw ApiException.invalidArgument("region", "no " + service.wire() + " bandwidth price for region '" + region
-          + "' and no default ('*') in costConfig/prices");
+      throw ApiException.invalidArgument(
+          "region",
+          "no "
+              + service.wire()
+              + " bandwidth price for region '"
+              + region
+              + "' and no default ('*') in costConfig/prices");
     }
-    return checked("bytes", Money.divideHalfUp(BigInteger.valueOf(bytes).multiply(BigInteger.valueOf(perGiB)), GIB));
+    return checked(
+        "bytes",
+        Money.divideHalfUp(BigInteger.valueOf(bytes).multiply(BigInteger.valueOf(perGiB)), GIB));
   }
 
   private static long checked(String field, BigInteger micros) {
     if (micros.compareTo(BigInteger.valueOf(Money.MAX_EVENT_MICROS)) > 0) {
-      throw ApiException.invalidArgument(field, "prices to more than " + Money.pln(Money.toMinor(Money.MAX_EVENT_MICROS))
-          + " PLN for one event; split it or check the value");
+      throw ApiException.invalidArgument(
+          field,
+          "prices to more than "
+              + Money.pln(Money.toMinor(Money.MAX_EVENT_MICROS))
+              + " PLN for one event; split it or check the value");
     }
     return micros.longValueExact();
   }
 
   /**
-   * List prices converted at about 4 PLN/USD: OpenAI/Anthropic/Google per-token prices, Google Cloud
-   * egress (Cloud CDN for video and CDN, internet egress for the WebRTC TURN relays).
+   * List prices converted at about 4 PLN/USD: OpenAI/Anthropic/Google per-token prices, Google
+   * Cloud egress (Cloud CDN for video and CDN, internet egress for the WebRTC TURN relays).
    */
   public static PriceTable defaults() {
     Map<String, ModelPrice> models = new LinkedHashMap<>();
-    models.put("gpt-4o", new ModelPrice(1_000_000, 4_000_000));         // $2.50 / $10 per 1M
-    models.put("gpt-4o-mini", new ModelPrice(60_000, 240_000));         // $0.15 / $0.60 per 1M
-    models.put("gpt-4.1", new ModelPrice(800_000, 3_200_000));          // $2 / $8 per 1M
-    models.put("gpt-4.1-mini", new ModelPrice(160_000, 640_000));       // $0.40 / $1.60 per 1M
+    models.put("gpt-4o", new ModelPrice(1_000_000, 4_000_000)); // $2.50 / $10 per 1M
+    models.put("gpt-4o-mini", new ModelPrice(60_000, 240_000)); // $0.15 / $0.60 per 1M
+    models.put("gpt-4.1", new ModelPrice(800_000, 3_200_000)); // $2 / $8 per 1M
+    models.put("gpt-4.1-mini", new ModelPrice(160_000, 640_000)); // $0.40 / $1.60 per 1M
     models.put("claude-3.5-sonnet", new ModelPrice(1_200_000, 6_000_000)); // $3 / $15 per 1M
-    models.put("claude-3.5-haiku", new ModelPrice(320_000, 1_600_000));    // $0.80 / $4 per 1M
-    models.put("gemini-2.0-flash", new ModelPrice(40_000, 160_000));    // $0.10 / $0.40 per 1M
-    models.put("text-embedding-3-small", new ModelPrice(8_000, 0));      // $0.02 per 1M
+    models.put("claude-3.5-haiku", new ModelPrice(320_000, 1_600_000)); // $0.80 / $4 per 1M
+    models.put("gemini-2.0-flash", new ModelPrice(40_000, 160_000)); // $0.10 / $0.40 per 1M
+    models.put("text-embedding-3-small", new ModelPrice(8_000, 0)); // $0.02 per 1M
     Map<CostService, Map<String, Long>> bandwidth = new LinkedHashMap<>();
-    bandwidth.put(CostService.VIDEO, Map.of(ANY_REGION, 32_000_000L, "europe-west10", 32_000_000L,
-        "europe-central2", 32_000_000L, "us-central1", 32_000_000L, "asia-southeast1", 36_000_000L));
-    bandwidth.put(CostService.WEBRTC, Map.of(ANY_REGION, 48_000_000L, "europe-west10", 48_000_000L,
-        "europe-central2", 48_000_000L, "us-central1", 48_000_000L, "asia-southeast1", 56_000_000L));
-    bandwidth.put(CostService.CDN, Map.of(ANY_REGION, 32_000_000L, "europe-west10", 32_000_000L,
-        "europe-central2", 32_000_000L, "us-central1", 32_000_000L, "asia-southeast1", 36_000_000L));
+    bandwidth.put(
+        CostService.VIDEO,
+        Map.of(
+            ANY_REGION,
+            32_000_000L,
+            "europe-west10",
+            32_000_000L,
+            "europe-central2",
+            32_000_000L,
+            "us-central1",
+            32_000_000L,
+            "asia-southeast1",
+            36_000_000L));
+    bandwidth.put(
+        CostService.WEBRTC,
+        Map.of(
+            ANY_REGION,
+            48_000_000L,
+            "europe-west10",
+            48_000_000L,
+            "europe-central2",
+            48_000_000L,
+            "us-central1",
+            48_000_000L,
+            "asia-southeast1",
+            56_000_000L));
+    bandwidth.put(
+        CostService.CDN,
+        Map.of(
+            ANY_REGION,
+            32_000_000L,
+            "europe-west10",
+            32_000_000L,
+            "europe-central2",
+            32_000_000L,
+            "us-central1",
+            32_000_000L,
+            "asia-southeast1",
+            36_000_000L));
     return new PriceTable(models, bandwidth);
   }
 
   Map<String, Object> toDocument() {
     List<Map<String, Object>> ai = new ArrayList<>();
-    models.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> ai.add(Map.of(
-        "model", e.getKey(),
-        "inputMicrosPer1k", e.getValue().inputMicrosPer1k(),
-        "outputMicrosPer1k", e.getValue().outputMicrosPer1k())));
+    models.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e ->
+                ai.add(
+                    Map.of(
+                        "model", e.getKey(),
+                        "inputMicrosPer1k", e.getValue().inputMicrosPer1k(),
+                        "outputMicrosPer1k", e.getValue().outputMicrosPer1k())));
     List<Map<String, Object>> bw = new ArrayList<>();
     for (CostService service : CostService.BANDWIDTH) {
-      bandwidth.getOrDefault(service, Map.of()).entrySet().stream().sorted(Map.Entry.comparingByKey())
-          .forEach(e -> bw.add(Map.of("service", service.wire(), "region", e.getKey(), "microsPerGiB", e.getValue())));
+      bandwidth.getOrDefault(service, Map.of()).entrySet().stream()
+          .sorted(Map.Entry.comparingByKey())
+          .forEach(
+              e ->
+                  bw.add(
+                      Map.of(
+                          "service",
+                          service.wire(),
+                          "region",
+                          e.getKey(),
+                          "microsPerGiB",
+                          e.getValue())));
     }
-    return Map.of("ai", ai, "bandwidth", bw,
-        "unit", "micros = millionths of a grosz; AI per 1000 tokens, bandwidth per GiB (2^30 bytes)");
+    return Map.of(
+        "ai",
+        ai,
+        "bandwidth",
+        bw,
+        "unit",
+        "micros = millionths of a grosz; AI per 1000 tokens, bandwidth per GiB (2^30 bytes)");
   }
 
   /** Reads the stored table; a malformed entry is a configuration error that names the entry. */
@@ -112,17 +181,29 @@ public record PriceTable(Map<String, ModelPrice> models, Map<CostService, Map<St
     Map<String, ModelPrice> models = new HashMap<>();
     for (Map<?, ?> row : rows(doc, "ai")) {
       String model = text(row, "ai", "model");
-      models.put(model, new ModelPrice(price(row, "ai " + model, "inputMicrosPer1k"),
-          price(row, "ai " + model, "outputMicrosPer1k")));
+      models.put(
+          model,
+          new ModelPrice(
+              price(row, "ai " + model, "inputMicrosPer1k"),
+              price(row, "ai " + model, "outputMicrosPer1k")));
     }
     Map<CostService, Map<String, Long>> bandwidth = new HashMap<>();
     for (Map<?, ?> row : rows(doc, "bandwidth")) {
       String wire = text(row, "bandwidth", "service");
-      CostService service = CostService.fromWire(wire).filter(CostService::isBandwidth)
-          .orElseThrow(() -> new IllegalStateException("costConfig/prices: bandwidth service '" + wire
-              + "' is not one of " + CostService.BANDWIDTH));
+      CostService service =
+          CostService.fromWire(wire)
+              .filter(CostService::isBandwidth)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "costConfig/prices: bandwidth service '"
+                              + wire
+                              + "' is not one of "
+                              + CostService.BANDWIDTH));
       String region = text(row, "bandwidth " + wire, "region");
-      bandwidth.computeIfAbsent(service, s -> new HashMap<>()).put(region, price(row, "bandwidth " + wire, "microsPerGiB"));
+      bandwidth
+          .computeIfAbsent(service, s -> new HashMap<>())
+          .put(region, price(row, "bandwidth " + wire, "microsPerGiB"));
     }
     return new PriceTable(models, bandwidth);
   }
@@ -147,14 +228,16 @@ public record PriceTable(Map<String, ModelPrice> models, Map<CostService, Map<St
 
   private static String text(Map<?, ?> row, String where, String key) {
     if (!(row.get(key) instanceof String s) || s.isBlank()) {
-      throw new IllegalStateException("costConfig/prices: " + where + " entry needs a string '" + key + "'");
+      throw new IllegalStateException(
+          "costConfig/prices: " + where + " entry needs a string '" + key + "'");
     }
     return s;
   }
 
   private static long price(Map<?, ?> row, String where, String key) {
     if (!(row.get(key) instanceof Long n) || n < 0) {
-      throw new IllegalStateException("costConfig/prices: " + where + " needs a non-negative integer '" + key + "'");
+      throw new IllegalStateException(
+          "costConfig/prices: " + where + " needs a non-negative integer '" + key + "'");
     }
     return n;
   }

@@ -14,11 +14,14 @@ import java.util.Map;
 public record RateLimit(long requests, Duration period, long burst) {
   public RateLimit {
     if (requests < 1 || burst < 1 || period.isNegative() || period.isZero()) {
-      throw new IllegalStateException("a rate limit needs requests >= 1, burst >= 1 and a positive period");
+      throw new IllegalStateException(
+          "a rate limit needs requests >= 1, burst >= 1 and a positive period");
     }
   }
 
-  /** Time between two requests at the sustained rate (GCRA's emission interval), in microseconds. */
+  /**
+   * Time between two requests at the sustained rate (GCRA's emission interval), in microseconds.
+   */
   long intervalMicros() {
     return Math.max(1, period.toNanos() / 1000 / requests);
   }
@@ -39,11 +42,23 @@ public record RateLimit(long requests, Duration period, long burst) {
     return limits;
   }
 
-  /** {@code costConfig/rateLimits}: {@code {limits: [{service, requests, periodSeconds, burst}]}}. */
+  /**
+   * {@code costConfig/rateLimits}: {@code {limits: [{service, requests, periodSeconds, burst}]}}.
+   */
   static Map<String, Object> toDocument(Map<CostService, RateLimit> limits) {
     List<Map<String, Object>> rows = new ArrayList<>();
-    limits.forEach((service, limit) -> rows.add(Map.of("service", service.wire(), "requests", limit.requests(),
-        "periodSeconds", limit.period().toSeconds(), "burst", limit.burst())));
+    limits.forEach(
+        (service, limit) ->
+            rows.add(
+                Map.of(
+                    "service",
+                    service.wire(),
+                    "requests",
+                    limit.requests(),
+                    "periodSeconds",
+                    limit.period().toSeconds(),
+                    "burst",
+                    limit.burst())));
     return Map.of("limits", rows);
   }
 
@@ -53,13 +68,20 @@ public record RateLimit(long requests, Duration period, long burst) {
       throw new IllegalStateException("costConfig/rateLimits: limits must be an array");
     }
     for (Object row : rows) {
-      if (!(row instanceof Map<?, ?> map) || !(map.get("service") instanceof String wire)
-          || !(map.get("requests") instanceof Long requests) || !(map.get("periodSeconds") instanceof Long seconds)
+      if (!(row instanceof Map<?, ?> map)
+          || !(map.get("service") instanceof String wire)
+          || !(map.get("requests") instanceof Long requests)
+          || !(map.get("periodSeconds") instanceof Long seconds)
           || !(map.get("burst") instanceof Long burst)) {
-        throw new IllegalStateException("costConfig/rateLimits: each limit needs service, requests, periodSeconds, burst");
+        throw new IllegalStateException(
+            "costConfig/rateLimits: each limit needs service, requests, periodSeconds, burst");
       }
-      CostService service = CostService.fromWire(wire)
-          .orElseThrow(() -> new IllegalStateException("costConfig/rateLimits: unknown service '" + wire + "'"));
+      CostService service =
+          CostService.fromWire(wire)
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "costConfig/rateLimits: unknown service '" + wire + "'"));
       limits.put(service, new RateLimit(requests, Duration.ofSeconds(seconds), burst));
     }
     return limits;

@@ -1,16 +1,16 @@
 package app.avalo.infra.cost;
 
-import com.google.api.gax.rpc.ApiException;
-import com.google.api.gax.rpc.StatusCode;
-import java.time.Instant;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
+import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.TransactionOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,9 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Per-user, per-service rate limiting with GCRA, exact across instances.
  *
  * <p>State: one document per (service, user), {@code costRateLimits/{service}~{uid}}, holding the
- * theoretical arrival time (TAT) in epoch microseconds. A request at time t is allowed when
- * {@code max(TAT, t) - t <= tolerance} and then moves TAT on by one emission interval; the decision
- * and the write happen in one Firestore transaction, so no two callers anywhere can spend the same
+ * theoretical arrival time (TAT) in epoch microseconds. A request at time t is allowed when {@code
+ * max(TAT, t) - t <= tolerance} and then moves TAT on by one emission interval; the decision and
+ * the write happen in one Firestore transaction, so no two callers anywhere can spend the same
  * slot.
  *
  * <p>Contention: a transaction on one document holds up under a few concurrent writers, not fifty.
@@ -36,10 +36,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * document takes at most one write per batch, and a denied batch writes nothing.
  *
  * <p>Fast path: the last TAT this instance saw only grows, so if it already says "deny" the request
- * is denied without a Firestore call (a hammering client costs nothing). The fast path never allows.
+ * is denied without a Firestore call (a hammering client costs nothing). The fast path never
+ * allows.
  *
- * <p>Failure: if the transaction still conflicts after all attempts the batch is denied with
- * {@code contention} — a security control fails closed.
+ * <p>Failure: if the transaction still conflicts after all attempts the batch is denied with {@code
+ * contention} — a security control fails closed.
  */
 final class RateLimiter {
   private final Firestore db;
@@ -55,7 +56,10 @@ final class RateLimiter {
 
   private static final Object LEAD = new Object();
 
-  /** Requests waiting for a decision on one key; {@code leading} while one of them runs a transaction. */
+  /**
+   * Requests waiting for a decision on one key; {@code leading} while one of them runs a
+   * transaction.
+   */
   private static final class Lane {
     final ArrayDeque<CompletableFuture<Object>> waiting = new ArrayDeque<>();
     boolean leading;
@@ -64,7 +68,8 @@ final class RateLimiter {
   RateLimiter(Firestore db, Clock clock, int attempts) {
     this.db = db;
     this.clock = clock;
-    this.options = TransactionOptions.createReadWriteOptionsBuilder().setNumberOfAttempts(attempts).build();
+    this.options =
+        TransactionOptions.createReadWriteOptionsBuilder().setNumberOfAttempts(attempts).build();
     this.lastSeenTat = new LocalCache<>(clock, Duration.ofMinutes(10), 100_000);
   }
 
@@ -123,45 +128,55 @@ final class RateLimiter {
   }
 
   /** One transaction deciding {@code count} simultaneous requests. */
-  private List<Decision> decide(String key, CostService service, String userId, RateLimit limit, int count) {
+  private List<Decision> decide(
+      String key, CostService service, String userId, RateLimit limit, int count) {
     DocumentReference ref = db.collection(CostStore.RATE_LIMITS).document(key);
     record Outcome(List<Decision> decisions, long tat) {}
     try {
-      Outcome outcome = Firestores.await(db.runTransaction(tx -> {
-        DocumentSnapshot snap = tx.get(ref).get();
-        long now = nowMicros();
-        Long stored = snap.exists() ? snap.getLong("tatMicros") : null;
-        long tat = stored == null ? now : stored;
-        List<Decision> decisions = new ArrayList<>(count);
-        int allowed = 0;
-        for (int i = 0; i < count; i++) {
-          long start = Math.max(tat, now);
-          if (start - now > limit.toleranceMicros()) {
-            decisions.add(deny(start, now, limit));
-          } else {
-            tat = start + limit.intervalMicros();
-            allowed++;
-            decisions.add(Decision.ALLOW);
-          }
-        }
-        if (allowed > 0) {
-          Map<String, Object> doc = new HashMap<>();
-          doc.put("service", service.wire());
-          doc.put("userId", userId);
-          doc.put("tatMicros", tat);
-          // Idle state is worthless once TAT is in the past: let a TTL policy remove it.
-          doc.put("expireAt", Firestores.timestamp(Instant.ofEpochSecond(0, tat * 1000).plus(Duration.ofDays(1))));
-          tx.set(ref, doc);
-        }
-        return new Outcome(decisions, tat);
-      }, options));
+      Outcome outcome =
+          Firestores.await(
+              db.runTransaction(
+                  tx -> {
+                    DocumentSnapshot snap = tx.get(ref).get();
+                    long now = nowMicros();
+                    Long stored = snap.exists() ? snap.getLong("tatMicros") : null;
+                    long tat = stored == null ? now : stored;
+                    List<Decision> decisions = new ArrayList<>(count);
+                    int allowed = 0;
+                    for (int i = 0; i < count; i++) {
+                      long start = Math.max(tat, now);
+                      if (start - now > limit.toleranceMicros()) {
+                        decisions.add(deny(start, now, limit));
+                      } else {
+                        tat = start + limit.intervalMicros();
+                        allowed++;
+                        decisions.add(Decision.ALLOW);
+                      }
+                    }
+                    if (allowed > 0) {
+                      Map<String, Object> doc = new HashMap<>();
+                      doc.put("service", service.wire());
+                      doc.put("userId", userId);
+                      doc.put("tatMicros", tat);
+                      // Idle state is worthless once TAT is in the past: let a TTL policy remove
+                      // it.
+                      doc.put(
+                          "expireAt",
+                          Firestores.timestamp(
+                              Instant.ofEpochSecond(0, tat * 1000).plus(Duration.ofDays(1))));
+                      tx.set(ref, doc);
+                    }
+                    return new Outcome(decisions, tat);
+                  },
+                  options));
       lastSeenTat.put(key, outcome.tat());
       return outcome.decisions();
     } catch (RuntimeException e) {
       if (!isAborted(e)) {
         throw e;
       }
-      Log.warn("rate limiter gave up after contention; denying", Map.of("key", key, "requests", count));
+      Log.warn(
+          "rate limiter gave up after contention; denying", Map.of("key", key, "requests", count));
       List<Decision> denied = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
         denied.add(new Decision(false, "contention", 100_000));
@@ -186,6 +201,7 @@ final class RateLimiter {
 
   private long nowMicros() {
     Instant now = clock.instant();
-    return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1000);
+    return Math.addExact(
+        Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1000);
   }
 }

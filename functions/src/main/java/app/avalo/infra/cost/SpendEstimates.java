@@ -7,10 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * This instance's view of each service's spend in a period: the sharded total as last read (at
- * most {@code ttl} old) plus what this instance itself recorded since. Reading a sharded total
- * costs one query over all shards, so the hot paths (every tracked cost, every checkThrottle) use
- * this estimate; admin views read the counters directly.
+ * This instance's view of each service's spend in a period: the sharded total as last read (at most
+ * {@code ttl} old) plus what this instance itself recorded since. Reading a sharded total costs one
+ * query over all shards, so the hot paths (every tracked cost, every checkThrottle) use this
+ * estimate; admin views read the counters directly.
  *
  * <p>Accuracy: costs recorded by other instances show up within {@code ttl}; a cost that commits
  * while this instance re-reads the total may be counted twice until the next read (the estimate
@@ -34,7 +34,9 @@ final class SpendEstimates {
     String key = CostStore.counterId(period, service);
     long now = clock.millis();
     Estimate estimate = estimates.get(key);
-    if (estimate == null || now - estimate.loadedAtMillis() >= ttlMillis || now < estimate.loadedAtMillis()) {
+    if (estimate == null
+        || now - estimate.loadedAtMillis() >= ttlMillis
+        || now < estimate.loadedAtMillis()) {
       long total = store.periodTotals(period, service).getOrDefault("costMicros", 0L);
       estimate = new Estimate(total, now, new AtomicLong());
       if (estimates.size() > 256) {

@@ -16,8 +16,8 @@ import java.util.Optional;
  *   <li>per-user rate limit — GCRA for the service ({@link RateLimiter}); only this step writes.
  * </ol>
  *
- * A denied request does not consume rate-limit capacity. Abuse throttles, budgets, overrides,
- * spend estimates and rate-limit settings come from this instance's cache (≤ {@code COST_CACHE_MILLIS}
+ * A denied request does not consume rate-limit capacity. Abuse throttles, budgets, overrides, spend
+ * estimates and rate-limit settings come from this instance's cache (≤ {@code COST_CACHE_MILLIS}
  * old); the rate limit itself is always decided in Firestore (or denied from the local fast path).
  */
 public final class ThrottleGate {
@@ -30,7 +30,8 @@ public final class ThrottleGate {
   private final LocalCache<String, Map<CostService, RateLimit>> limits;
   private final LocalCache<String, Optional<Instant>> abuse;
 
-  ThrottleGate(CostStore store, BudgetMonitor budgets, RateLimiter limiter, Clock clock, Duration ttl) {
+  ThrottleGate(
+      CostStore store, BudgetMonitor budgets, RateLimiter limiter, Clock clock, Duration ttl) {
     this.store = store;
     this.budgets = budgets;
     this.limiter = limiter;
@@ -60,7 +61,8 @@ public final class ThrottleGate {
     if (decision.allowed()) {
       return new Verdict(service.wire(), true, null, 0);
     }
-    return new Verdict(service.wire(), false, decision.reason(), ceilMillis(decision.retryAfterMicros()));
+    return new Verdict(
+        service.wire(), false, decision.reason(), ceilMillis(decision.retryAfterMicros()));
   }
 
   private static Verdict deny(CostService service, String reason, Duration retryAfter) {
@@ -71,7 +73,9 @@ public final class ThrottleGate {
     return Math.max(1, (micros + 999) / 1000);
   }
 
-  /** Forgets this instance's cached abuse state for a user (after fraud detection changed it here). */
+  /**
+   * Forgets this instance's cached abuse state for a user (after fraud detection changed it here).
+   */
   void forgetAbuse(String userId) {
     abuse.invalidate(userId);
   }

@@ -7,11 +7,11 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code trackAiCost} (private): the AI backend reports each model call
- * {@code {userId, model, inputTokens, outputTokens, feature?, costMinor?, eventId?}}. Priced from
- * {@code costConfig/prices} (or at {@code costMinor}), added exactly to the month's sharded totals
- * and the user's usage, then the AI budget state machine runs. With {@code eventId} a retried
- * report is booked once. Answers the cost booked and the AI budget state.
+ * {@code trackAiCost} (private): the AI backend reports each model call {@code {userId, model,
+ * inputTokens, outputTokens, feature?, costMinor?, eventId?}}. Priced from {@code
+ * costConfig/prices} (or at {@code costMinor}), added exactly to the month's sharded totals and the
+ * user's usage, then the AI budget state machine runs. With {@code eventId} a retried report is
+ * booked once. Answers the cost booked and the AI budget state.
  */
 public final class TrackAiCost extends ApiFunction {
   public TrackAiCost() {
@@ -33,7 +33,15 @@ public final class TrackAiCost extends ApiFunction {
     var costMinor = data.optionalLong("costMinor", 0, CostLedger.MAX_COST_MINOR);
     String eventId = data.optionalId("eventId").orElse(null);
     data.done();
-    return CostModule.of(app()).ledger().recordAi(userId, model, inputTokens, outputTokens, feature,
-        costMinor.isPresent() ? costMinor.getAsLong() : null, eventId);
+    return CostModule.of(app())
+        .ledger()
+        .recordAi(
+            userId,
+            model,
+            inputTokens,
+            outputTokens,
+            feature,
+            costMinor.isPresent() ? costMinor.getAsLong() : null,
+            eventId);
   }
 }

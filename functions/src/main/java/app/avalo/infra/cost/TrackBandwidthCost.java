@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * {@code trackBandwidthCost} (private): media backends report egress
- * {@code {service: video|webrtc|cdn, bytes, region, userId?, eventId?}}, priced per GiB for the
- * region (or the service's default price). Same ledger path as the CDN domain's Java call
- * {@code CostModule.of(app).ledger().recordBandwidth(...)}.
+ * {@code trackBandwidthCost} (private): media backends report egress {@code {service:
+ * video|webrtc|cdn, bytes, region, userId?, eventId?}}, priced per GiB for the region (or the
+ * service's default price). Same ledger path as the CDN domain's Java call {@code
+ * CostModule.of(app).ledger().recordBandwidth(...)}.
  */
 public final class TrackBandwidthCost extends ApiFunction {
   public TrackBandwidthCost() {
@@ -31,7 +31,9 @@ public final class TrackBandwidthCost extends ApiFunction {
     String userId = data.optionalId("userId").orElse(null);
     String eventId = data.optionalId("eventId").orElse(null);
     data.done();
-    return CostModule.of(app()).ledger().recordBandwidth(CostService.fromWire(service).orElseThrow(), bytes, region,
-        userId, eventId);
+    return CostModule.of(app())
+        .ledger()
+        .recordBandwidth(
+            CostService.fromWire(service).orElseThrow(), bytes, region, userId, eventId);
   }
 }

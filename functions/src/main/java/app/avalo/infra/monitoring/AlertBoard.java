@@ -1,12 +1,12 @@
 package app.avalo.infra.monitoring;
 
-import com.google.cloud.firestore.Blob;
-import com.google.cloud.firestore.DocumentReference;
-import com.google.cloud.firestore.GeoPoint;
 import app.avalo.infra.platform.Alerts;
 import app.avalo.infra.platform.Firestores;
 import com.google.cloud.Timestamp;
+import com.google.cloud.firestore.Blob;
+import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.GeoPoint;
 import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import java.time.Instant;
@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads open alerts of every source (monitoring, routing, cost, recovery, …) from
- * {@code systemAlerts}, most severe first, then most recently seen. Needs the composite indexes
- * (status, severityRank desc, lastSeen desc) and (status, source, severityRank desc, lastSeen desc).
+ * Reads open alerts of every source (monitoring, routing, cost, recovery, …) from {@code
+ * systemAlerts}, most severe first, then most recently seen. Needs the composite indexes (status,
+ * severityRank desc, lastSeen desc) and (status, source, severityRank desc, lastSeen desc).
  */
 final class AlertBoard {
   static final int MAX_LIMIT = 500;
@@ -29,8 +29,16 @@ final class AlertBoard {
     this.db = db;
   }
 
-  record Alert(String id, String source, String key, String severity, String message, Object details,
-      Instant openedAt, Instant lastSeen, long count) {}
+  record Alert(
+      String id,
+      String source,
+      String key,
+      String severity,
+      String message,
+      Object details,
+      Instant openedAt,
+      Instant lastSeen,
+      long count) {}
 
   /** {@code truncated}: more open alerts exist than {@code limit}. */
   record OpenAlerts(List<Alert> alerts, boolean truncated) {}
@@ -40,21 +48,34 @@ final class AlertBoard {
     if (source != null) {
       query = query.whereEqualTo("source", source);
     }
-    query = query.orderBy("severityRank", Query.Direction.DESCENDING)
-        .orderBy("lastSeen", Query.Direction.DESCENDING)
-        .limit(limit + 1);
+    query =
+        query
+            .orderBy("severityRank", Query.Direction.DESCENDING)
+            .orderBy("lastSeen", Query.Direction.DESCENDING)
+            .limit(limit + 1);
     List<QueryDocumentSnapshot> docs = Firestores.await(query.get()).getDocuments();
     List<Alert> alerts = new ArrayList<>();
     for (QueryDocumentSnapshot doc : docs.subList(0, Math.min(limit, docs.size()))) {
       Long count = doc.getLong("count");
-      alerts.add(new Alert(doc.getId(), doc.getString("source"), doc.getString("key"), doc.getString("severity"),
-          doc.getString("message"), plain(doc.get("details")), Firestores.instant(doc.getTimestamp("openedAt")),
-          Firestores.instant(doc.getTimestamp("lastSeen")), count == null ? 0 : count));
+      alerts.add(
+          new Alert(
+              doc.getId(),
+              doc.getString("source"),
+              doc.getString("key"),
+              doc.getString("severity"),
+              doc.getString("message"),
+              plain(doc.get("details")),
+              Firestores.instant(doc.getTimestamp("openedAt")),
+              Firestores.instant(doc.getTimestamp("lastSeen")),
+              count == null ? 0 : count));
     }
     return new OpenAlerts(alerts, docs.size() > limit);
   }
 
-  /** Firestore values as JSON-friendly ones (timestamps become instants), since any domain may put anything in details. */
+  /**
+   * Firestore values as JSON-friendly ones (timestamps become instants), since any domain may put
+   * anything in details.
+   */
   static Object plain(Object value) {
     if (value instanceof Timestamp t) {
       return Firestores.instant(t);

@@ -6,14 +6,16 @@ import java.util.Map;
 
 /**
  * Aggregated samples of one service over some span (a minute, an hour, an evaluation window):
- * count, failed count, the sum of values and the {@link LogHistogram} counts. Every part is a
- * whole number, so aggregates add exactly across shards, minutes and hours. Immutable.
+ * count, failed count, the sum of values and the {@link LogHistogram} counts. Every part is a whole
+ * number, so aggregates add exactly across shards, minutes and hours. Immutable.
  */
 public final class BucketStats {
   public static final String COUNT = "count";
   public static final String ERRORS = "errors";
+
   /** Sum of the values in thousandths of the measure's unit (µs for latency), kept integral. */
   public static final String SUM_MILLI = "sumMilli";
+
   public static final BucketStats EMPTY = new BucketStats(0, 0, 0, new long[LogHistogram.BUCKETS]);
 
   private final long count;
@@ -28,7 +30,9 @@ public final class BucketStats {
     this.histogram = histogram;
   }
 
-  /** Reads the counter fields of a shard, sealed minute or rollup document (absent fields are 0). */
+  /**
+   * Reads the counter fields of a shard, sealed minute or rollup document (absent fields are 0).
+   */
   public static BucketStats fromFields(Map<String, Object> fields) {
     if (fields == null) {
       return EMPTY;
@@ -37,7 +41,11 @@ public final class BucketStats {
     for (int i = 0; i < LogHistogram.BUCKETS; i++) {
       histogram[i] = longField(fields, LogHistogram.field(i));
     }
-    return new BucketStats(longField(fields, COUNT), longField(fields, ERRORS), longField(fields, SUM_MILLI), histogram);
+    return new BucketStats(
+        longField(fields, COUNT),
+        longField(fields, ERRORS),
+        longField(fields, SUM_MILLI),
+        histogram);
   }
 
   private static long longField(Map<String, Object> fields, String name) {
@@ -55,7 +63,8 @@ public final class BucketStats {
     for (int i = 0; i < sum.length; i++) {
       sum[i] += other.histogram[i];
     }
-    return new BucketStats(count + other.count, errors + other.errors, sumMilli + other.sumMilli, sum);
+    return new BucketStats(
+        count + other.count, errors + other.errors, sumMilli + other.sumMilli, sum);
   }
 
   /** The fields to store or increment: totals plus the non-empty histogram buckets. */
@@ -94,7 +103,9 @@ public final class BucketStats {
     return count == 0 ? Double.NaN : sumMilli / 1000.0 / count;
   }
 
-  /** The nearest-rank quantile in the measure's unit (see {@link LogHistogram} for the error bound). */
+  /**
+   * The nearest-rank quantile in the measure's unit (see {@link LogHistogram} for the error bound).
+   */
   public double quantile(double q, Measure measure) {
     return LogHistogram.quantile(histogram, q) * measure.resolution();
   }
@@ -126,7 +137,14 @@ public final class BucketStats {
 
   @Override
   public String toString() {
-    return "BucketStats{count=" + count + ", errors=" + errors + ", sumMilli=" + sumMilli
-        + ", histogram=" + Arrays.toString(histogram) + "}";
+    return "BucketStats{count="
+        + count
+        + ", errors="
+        + errors
+        + ", sumMilli="
+        + sumMilli
+        + ", histogram="
+        + Arrays.toString(histogram)
+        + "}";
   }
 }

@@ -31,7 +31,10 @@ final class DashboardComposer {
     this.sections = sections;
   }
 
-  /** {@code sections} maps each section name to {@code {available: true, data}} or {@code {available: false, reason}}. */
+  /**
+   * {@code sections} maps each section name to {@code {available: true, data}} or {@code
+   * {available: false, reason}}.
+   */
   record Dashboard(Instant generatedAt, Map<String, Map<String, Object>> sections) {}
 
   Dashboard compose(App app) throws InterruptedException {
@@ -68,7 +71,8 @@ final class DashboardComposer {
 
   private static String reason(DashboardSection section, Throwable cause) {
     if (cause instanceof ApiException api) {
-      Log.info("dashboard section unavailable: " + api.getMessage(), Map.of("section", section.name()));
+      Log.info(
+          "dashboard section unavailable: " + api.getMessage(), Map.of("section", section.name()));
       return api.getMessage();
     }
     // Unexpected failures keep their detail in the log, not in the response.

@@ -9,9 +9,8 @@ import app.avalo.infra.scaling.ScalingDashboardSection;
 import java.util.List;
 
 /**
- * The sections {@code getDashboardData} shows, in display order. Each domain contributes one
- * {@link DashboardSection}; a section that fails shows as unavailable instead of failing the
- * dashboard.
+ * The sections {@code getDashboardData} shows, in display order. Each domain contributes one {@link
+ * DashboardSection}; a section that fails shows as unavailable instead of failing the dashboard.
  */
 public final class DashboardSections {
   private DashboardSections() {}

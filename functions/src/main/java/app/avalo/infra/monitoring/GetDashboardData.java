@@ -9,9 +9,9 @@ import java.util.function.Supplier;
 
 /**
  * {@code getDashboardData} (admin): everything the overview needs in one call — health and open
- * alerts, regions, scaling, CDN, budgets, backups — one section per domain
- * ({@link DashboardSections}). A failing or missing section shows as {@code {available: false,
- * reason}}; the call itself still succeeds. Polled by the dashboard every 10 s.
+ * alerts, regions, scaling, CDN, budgets, backups — one section per domain ({@link
+ * DashboardSections}). A failing or missing section shows as {@code {available: false, reason}};
+ * the call itself still succeeds. Polled by the dashboard every 10 s.
  */
 public final class GetDashboardData extends ApiFunction {
   private final List<DashboardSection> sections;

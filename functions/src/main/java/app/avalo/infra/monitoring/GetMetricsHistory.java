@@ -8,10 +8,10 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code getMetricsHistory} (admin): {@code {service, metric, from, to, resolution?}} → a dense time
- * series of samples, errors, mean, p50/p95/p99 and the thresholded value, with the current
- * threshold. Resolution {@code minute} (≤ 24 h), {@code hour} (≤ 93 days) or {@code auto}
- * (default: minutes up to 6 h). See {@link MetricsHistory}.
+ * {@code getMetricsHistory} (admin): {@code {service, metric, from, to, resolution?}} → a dense
+ * time series of samples, errors, mean, p50/p95/p99 and the thresholded value, with the current
+ * threshold. Resolution {@code minute} (≤ 24 h), {@code hour} (≤ 93 days) or {@code auto} (default:
+ * minutes up to 6 h). See {@link MetricsHistory}.
  */
 public final class GetMetricsHistory extends ApiFunction {
   public GetMetricsHistory() {
@@ -27,10 +27,24 @@ public final class GetMetricsHistory extends ApiFunction {
     Fields data = request.data();
     MonitoredService service = data.enumValue("service", MonitoredService.class);
     String metricName = data.string("metric", 50);
-    Metric metric = Metric.byWire(metricName).orElseThrow(() -> ApiException.invalidArgument("metric",
-        "must be one of " + service.metrics().stream().map(Metric::wire).toList() + " for service " + service.wire()));
-    var query = new MetricsHistory.Query(service, metric, data.instant("from"), data.instant("to"),
-        data.optionalEnum("resolution", MetricsHistory.Resolution.class).orElse(MetricsHistory.Resolution.AUTO));
+    Metric metric =
+        Metric.byWire(metricName)
+            .orElseThrow(
+                () ->
+                    ApiException.invalidArgument(
+                        "metric",
+                        "must be one of "
+                            + service.metrics().stream().map(Metric::wire).toList()
+                            + " for service "
+                            + service.wire()));
+    var query =
+        new MetricsHistory.Query(
+            service,
+            metric,
+            data.instant("from"),
+            data.instant("to"),
+            data.optionalEnum("resolution", MetricsHistory.Resolution.class)
+                .orElse(MetricsHistory.Resolution.AUTO));
     data.done();
     return MonitoringModule.of(app()).history().series(query);
   }

@@ -20,8 +20,8 @@ import java.util.Optional;
  *   <li>{@code monitoringRuleState/{service~metric}} — per threshold: whether its alert is firing,
  *       the current healthy streak, and the last window evaluated (so a re-delivered run does not
  *       count a window twice);
- *   <li>{@code monitoringHealth/current} — the latest health summary, what getSystemHealth and
- *       the dashboard read (one document, written once a minute);
+ *   <li>{@code monitoringHealth/current} — the latest health summary, what getSystemHealth and the
+ *       dashboard read (one document, written once a minute);
  *   <li>{@code monitoringState/configAlerts} — which threshold documents have an open "invalid
  *       configuration" alert, so it is resolved once the document is fixed.
  * </ul>
@@ -49,12 +49,17 @@ final class HealthStore {
     if (refs.isEmpty()) {
       return states;
     }
-    for (DocumentSnapshot doc : Firestores.await(db.getAll(refs.toArray(DocumentReference[]::new)))) {
+    for (DocumentSnapshot doc :
+        Firestores.await(db.getAll(refs.toArray(DocumentReference[]::new)))) {
       if (doc.exists()) {
         Long streak = doc.getLong("healthyStreak");
-        states.put(doc.getId(), new RuleState(Boolean.TRUE.equals(doc.getBoolean("firing")),
-            streak == null ? 0 : streak.intValue(), Firestores.instant(doc.getTimestamp("lastWindowEnd")),
-            doc.getString("lastOutcome")));
+        states.put(
+            doc.getId(),
+            new RuleState(
+                Boolean.TRUE.equals(doc.getBoolean("firing")),
+                streak == null ? 0 : streak.intValue(),
+                Firestores.instant(doc.getTimestamp("lastWindowEnd")),
+                doc.getString("lastOutcome")));
       }
     }
     return states;
@@ -69,7 +74,9 @@ final class HealthStore {
     doc.put("lastWindowEnd", Firestores.timestamp(state.lastWindowEnd()));
     doc.put("lastOutcome", state.lastOutcome());
     doc.put("updatedAt", Firestores.timestamp(now));
-    batch.set(db.collection(RULE_STATE).document(ThresholdRule.docId(rule.service(), rule.metric())), doc);
+    batch.set(
+        db.collection(RULE_STATE).document(ThresholdRule.docId(rule.service(), rule.metric())),
+        doc);
   }
 
   /** Threshold document ids with an open configuration alert. */

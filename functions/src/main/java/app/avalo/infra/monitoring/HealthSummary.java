@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * The outcome of one health evaluation: per service its status, key percentiles, error rate and
- * sample count over the window, with each threshold check; and the overall status. Stored as
- * {@code monitoringHealth/current} (nested values written whole, never updated by path).
+ * sample count over the window, with each threshold check; and the overall status. Stored as {@code
+ * monitoringHealth/current} (nested values written whole, never updated by path).
  *
  * <p>Statuses: {@code ok}, {@code degraded} (a warning threshold breached), {@code critical} (a
  * critical one), {@code no-data} (too few samples to judge). Overall is the worst service status,

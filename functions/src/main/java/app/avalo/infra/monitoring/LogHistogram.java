@@ -11,12 +11,12 @@ import java.util.List;
  * Buckets are stored as flat counter fields {@code h000 … h123}, so they can be summed with
  * server-side increments across shards and minutes.
  *
- * <p>Error bound: a percentile is reported as its bucket's geometric midpoint
- * {@code GROWTH^(i-1/2)}, so for a true value {@code v >= 1} unit the estimate is within
- * {@link #MAX_RELATIVE_ERROR} ({@code sqrt(1.1) - 1 ≈ 4.88 %}) of {@code v}; below one unit the
- * estimate is 0 (absolute error under one unit: 1 ms, or 0.01 percentage points of packet loss).
- * "True value" is the nearest-rank percentile of the raw samples: the estimator picks the bucket
- * holding exactly that order statistic, so the bound holds for every distribution.
+ * <p>Error bound: a percentile is reported as its bucket's geometric midpoint {@code
+ * GROWTH^(i-1/2)}, so for a true value {@code v >= 1} unit the estimate is within {@link
+ * #MAX_RELATIVE_ERROR} ({@code sqrt(1.1) - 1 ≈ 4.88 %}) of {@code v}; below one unit the estimate
+ * is 0 (absolute error under one unit: 1 ms, or 0.01 percentage points of packet loss). "True
+ * value" is the nearest-rank percentile of the raw samples: the estimator picks the bucket holding
+ * exactly that order statistic, so the bound holds for every distribution.
  */
 public final class LogHistogram {
   public static final double GROWTH = 1.1;
@@ -26,6 +26,7 @@ public final class LogHistogram {
 
   /** {@code LOWER[i]} is bucket i's lower edge in units; bucket 0 starts at 0. */
   private static final double[] LOWER = new double[BUCKETS];
+
   private static final List<String> FIELDS;
 
   static {

@@ -1,9 +1,9 @@
 package app.avalo.infra.monitoring;
 
 /**
- * The quantity a service's samples measure and its histogram records. The histogram works in
- * whole resolution units (1 ms for latency, 0.01 percentage points for packet loss), so one fixed
- * layout ({@link LogHistogram}) serves every measure.
+ * The quantity a service's samples measure and its histogram records. The histogram works in whole
+ * resolution units (1 ms for latency, 0.01 percentage points for packet loss), so one fixed layout
+ * ({@link LogHistogram}) serves every measure.
  */
 public enum Measure {
   LATENCY("latency", "latencyMs", "ms", 1.0, 120_000),

@@ -8,9 +8,15 @@ import java.util.Optional;
 @SuppressWarnings("ImmutableEnumChecker") // statistics is a List.of, unmodifiable
 public enum Metric {
   /** The measured latency; thresholds compare a percentile (p95 by default). */
-  LATENCY("latency", Statistic.P95, List.of(Statistic.P50, Statistic.P95, Statistic.P99, Statistic.MEAN)),
+  LATENCY(
+      "latency",
+      Statistic.P95,
+      List.of(Statistic.P50, Statistic.P95, Statistic.P99, Statistic.MEAN)),
   /** Video packet loss in percent; p95 by default. */
-  PACKET_LOSS("packetLoss", Statistic.P95, List.of(Statistic.P50, Statistic.P95, Statistic.P99, Statistic.MEAN)),
+  PACKET_LOSS(
+      "packetLoss",
+      Statistic.P95,
+      List.of(Statistic.P50, Statistic.P95, Statistic.P99, Statistic.MEAN)),
   /** Failed samples over all samples (0.002 = 0.2 %). */
   FAILURE_RATE("failureRate", Statistic.ERROR_RATE, List.of(Statistic.ERROR_RATE));
 

@@ -16,18 +16,18 @@ import java.util.Map;
  * <ol>
  *   <li><b>Seal</b>: a minute is final once no sample can still land in it (samples may be at most
  *       {@code maxSampleAge} old, plus {@link #GRACE} for requests in flight). Each final minute
- *       that had samples gets one {@code metricMinutes} document summed from its shards; the
- *       cursor {@code sealedThrough} advances in the same atomic batch, so a crash re-seals
- *       nothing twice and skips nothing.
+ *       that had samples gets one {@code metricMinutes} document summed from its shards; the cursor
+ *       {@code sealedThrough} advances in the same atomic batch, so a crash re-seals nothing twice
+ *       and skips nothing.
  *   <li><b>Roll up</b>: an hour whose minutes are all sealed becomes one {@code metricRollups}
  *       document (sum of its sealed minutes, histogram included, so hourly percentiles carry the
  *       same error bound); cursor {@code rolledThrough}.
  * </ol>
  *
- * Both steps are bounded per run ({@value #MAX_MINUTES_PER_RUN} minutes, {@value #MAX_HOURS_PER_RUN}
- * hours) so a backlog after an outage is worked off over a few runs, each well inside the job's
- * deadline. On first run sealing starts {@link #FIRST_RUN_LOOKBACK} before the horizon; older
- * live buckets (if any) are left to their TTL.
+ * Both steps are bounded per run ({@value #MAX_MINUTES_PER_RUN} minutes, {@value
+ * #MAX_HOURS_PER_RUN} hours) so a backlog after an outage is worked off over a few runs, each well
+ * inside the job's deadline. On first run sealing starts {@link #FIRST_RUN_LOOKBACK} before the
+ * horizon; older live buckets (if any) are left to their TTL.
  */
 final class MetricCompactor {
   static final Duration GRACE = Duration.ofMinutes(2);
@@ -47,7 +47,12 @@ final class MetricCompactor {
     this.clock = clock;
   }
 
-  record Result(int minutesSealed, int minuteDocuments, int hoursRolledUp, Instant sealedThrough, Instant rolledThrough) {
+  record Result(
+      int minutesSealed,
+      int minuteDocuments,
+      int hoursRolledUp,
+      Instant sealedThrough,
+      Instant rolledThrough) {
     Map<String, Object> summary() {
       Map<String, Object> s = new HashMap<>();
       s.put("minutesSealed", minutesSealed);
@@ -66,10 +71,14 @@ final class MetricCompactor {
 
   Result run() {
     Instant horizon = sealHorizon();
-    MetricStore.Pipeline state = store.pipeline().orElseGet(() -> {
-      Instant start = horizon.minus(FIRST_RUN_LOOKBACK);
-      return new MetricStore.Pipeline(start, BucketKey.hourOf(start));
-    });
+    MetricStore.Pipeline state =
+        store
+            .pipeline()
+            .orElseGet(
+                () -> {
+                  Instant start = horizon.minus(FIRST_RUN_LOOKBACK);
+                  return new MetricStore.Pipeline(start, BucketKey.hourOf(start));
+                });
 
     List<Instant> minutes = BucketKey.steps(state.sealedThrough(), horizon, MINUTE);
     minutes = minutes.subList(0, Math.min(minutes.size(), MAX_MINUTES_PER_RUN));
@@ -90,7 +99,8 @@ final class MetricCompactor {
     }
 
     List<Instant> hours = new ArrayList<>();
-    for (Instant h = state.rolledThrough(); !h.plus(HOUR).isAfter(sealed) && hours.size() < MAX_HOURS_PER_RUN;
+    for (Instant h = state.rolledThrough();
+        !h.plus(HOUR).isAfter(sealed) && hours.size() < MAX_HOURS_PER_RUN;
         h = h.plus(HOUR)) {
       hours.add(h);
     }
@@ -99,8 +109,14 @@ final class MetricCompactor {
       Map<BucketKey, BucketStats> perHour = new HashMap<>();
       List<Instant> hourMinutes = new ArrayList<>();
       hours.forEach(h -> hourMinutes.addAll(BucketKey.steps(h, h.plus(HOUR), MINUTE)));
-      store.readMinutes(keys(hourMinutes)).forEach((minute, stats) -> perHour.merge(
-          new BucketKey(minute.service(), BucketKey.hourOf(minute.start())), stats, BucketStats::plus));
+      store
+          .readMinutes(keys(hourMinutes))
+          .forEach(
+              (minute, stats) ->
+                  perHour.merge(
+                      new BucketKey(minute.service(), BucketKey.hourOf(minute.start())),
+                      stats,
+                      BucketStats::plus));
       WriteBatch batch = store.batch();
       perHour.forEach((hour, stats) -> store.writeRollup(batch, hour, stats));
       rolled = hours.get(hours.size() - 1).plus(HOUR);

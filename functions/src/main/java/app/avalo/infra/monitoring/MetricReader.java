@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * Reads minute and hour aggregates from wherever they currently live: sealed minutes and hourly
- * rollups where the pipeline has produced them (one read each), the live shards otherwise (the
- * last few minutes, one read per shard). Callers never see the difference.
+ * rollups where the pipeline has produced them (one read each), the live shards otherwise (the last
+ * few minutes, one read per shard). Callers never see the difference.
  */
 final class MetricReader {
   private final MetricStore store;
@@ -44,7 +44,8 @@ final class MetricReader {
     List<BucketKey> rolled = new ArrayList<>();
     List<BucketKey> pending = new ArrayList<>();
     for (BucketKey hour : hours) {
-      (pipeline != null && hour.start().isBefore(pipeline.rolledThrough()) ? rolled : pending).add(hour);
+      (pipeline != null && hour.start().isBefore(pipeline.rolledThrough()) ? rolled : pending)
+          .add(hour);
     }
     Map<BucketKey, BucketStats> result = new HashMap<>();
     if (!rolled.isEmpty()) {
@@ -53,18 +54,26 @@ final class MetricReader {
     if (!pending.isEmpty()) {
       List<BucketKey> minuteKeys = new ArrayList<>();
       for (BucketKey hour : pending) {
-        for (Instant m : BucketKey.steps(hour.start(), hour.start().plus(Duration.ofHours(1)), Duration.ofMinutes(1))) {
+        for (Instant m :
+            BucketKey.steps(
+                hour.start(), hour.start().plus(Duration.ofHours(1)), Duration.ofMinutes(1))) {
           minuteKeys.add(new BucketKey(hour.service(), m));
         }
       }
-      minutes(minuteKeys).forEach((minute, stats) -> result.merge(
-          new BucketKey(minute.service(), BucketKey.hourOf(minute.start())), stats, BucketStats::plus));
+      minutes(minuteKeys)
+          .forEach(
+              (minute, stats) ->
+                  result.merge(
+                      new BucketKey(minute.service(), BucketKey.hourOf(minute.start())),
+                      stats,
+                      BucketStats::plus));
     }
     return result;
   }
 
   /** Each service's samples over {@code [from, to)} (whole minutes). */
-  Map<MonitoredService, BucketStats> window(Collection<MonitoredService> services, Instant from, Instant to) {
+  Map<MonitoredService, BucketStats> window(
+      Collection<MonitoredService> services, Instant from, Instant to) {
     List<BucketKey> keys = new ArrayList<>();
     for (MonitoredService service : services) {
       for (Instant m : BucketKey.steps(from, to, Duration.ofMinutes(1))) {

@@ -1,16 +1,14 @@
 package app.avalo.infra.monitoring;
 
-import java.time.Duration;
-import java.util.function.Function;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.ShardedCounter;
 import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.WriteBatch;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Firestore access for metric data:
@@ -31,8 +30,8 @@ import java.util.Optional;
  *   <li>{@code monitoringState/pipeline} — how far sealing and rolling up have got.
  * </ul>
  *
- * Every document carries flat labels ({@code service}, {@code metric}, {@code minute} or
- * {@code hour}) and {@code expireAt} for a Firestore TTL policy.
+ * Every document carries flat labels ({@code service}, {@code metric}, {@code minute} or {@code
+ * hour}) and {@code expireAt} for a Firestore TTL policy.
  */
 final class MetricStore {
   static final String BUCKETS = "metricBuckets";
@@ -52,7 +51,10 @@ final class MetricStore {
     this.counter = new ShardedCounter(db, BUCKETS, config.bucketShards());
   }
 
-  /** How far the pipeline has got: minutes before {@code sealedThrough} are sealed, hours before {@code rolledThrough} rolled up. */
+  /**
+   * How far the pipeline has got: minutes before {@code sealedThrough} are sealed, hours before
+   * {@code rolledThrough} rolled up.
+   */
   record Pipeline(Instant sealedThrough, Instant rolledThrough) {}
 
   // ---- live buckets ----
@@ -68,7 +70,10 @@ final class MetricStore {
     return sumOf(keys, this::shardRefs);
   }
 
-  /** The shard documents of a minute bucket (known paths: shards cannot be listed on every Firestore). */
+  /**
+   * The shard documents of a minute bucket (known paths: shards cannot be listed on every
+   * Firestore).
+   */
   List<DocumentReference> shardRefs(BucketKey key) {
     List<DocumentReference> refs = new ArrayList<>(counter.shards());
     for (int i = 0; i < counter.shards(); i++) {
@@ -95,8 +100,13 @@ final class MetricStore {
 
   /** Sealed minutes older than {@code cutoff}, oldest first. */
   List<QueryDocumentSnapshot> minutesBefore(Instant cutoff, int limit) {
-    return Firestores.await(db.collection(MINUTES).whereLessThan("minute", Firestores.timestamp(cutoff))
-        .orderBy("minute").limit(limit).get()).getDocuments();
+    return Firestores.await(
+            db.collection(MINUTES)
+                .whereLessThan("minute", Firestores.timestamp(cutoff))
+                .orderBy("minute")
+                .limit(limit)
+                .get())
+        .getDocuments();
   }
 
   /** The bucket a sealed minute document belongs to (from its labels). */
@@ -124,8 +134,13 @@ final class MetricStore {
   }
 
   List<QueryDocumentSnapshot> rollupsBefore(Instant cutoff, int limit) {
-    return Firestores.await(db.collection(ROLLUPS).whereLessThan("hour", Firestores.timestamp(cutoff))
-        .orderBy("hour").limit(limit).get()).getDocuments();
+    return Firestores.await(
+            db.collection(ROLLUPS)
+                .whereLessThan("hour", Firestores.timestamp(cutoff))
+                .orderBy("hour")
+                .limit(limit)
+                .get())
+        .getDocuments();
   }
 
   // ---- pipeline state ----
@@ -135,14 +150,18 @@ final class MetricStore {
     if (!doc.exists()) {
       return Optional.empty();
     }
-    return Optional.of(new Pipeline(Firestores.instant(doc.getTimestamp("sealedThrough")),
-        Firestores.instant(doc.getTimestamp("rolledThrough"))));
+    return Optional.of(
+        new Pipeline(
+            Firestores.instant(doc.getTimestamp("sealedThrough")),
+            Firestores.instant(doc.getTimestamp("rolledThrough"))));
   }
 
   void writePipeline(WriteBatch batch, Pipeline pipeline) {
-    batch.set(pipelineRef(), Map.of(
-        "sealedThrough", Firestores.timestamp(pipeline.sealedThrough()),
-        "rolledThrough", Firestores.timestamp(pipeline.rolledThrough())));
+    batch.set(
+        pipelineRef(),
+        Map.of(
+            "sealedThrough", Firestores.timestamp(pipeline.sealedThrough()),
+            "rolledThrough", Firestores.timestamp(pipeline.rolledThrough())));
   }
 
   private DocumentReference pipelineRef() {
@@ -172,8 +191,8 @@ final class MetricStore {
    * Reads every document of every key in batched {@code getAll}s and sums each key's documents;
    * keys with no existing document are absent.
    */
-  private Map<BucketKey, BucketStats> sumOf(Collection<BucketKey> keys,
-      Function<BucketKey, List<DocumentReference>> documents) {
+  private Map<BucketKey, BucketStats> sumOf(
+      Collection<BucketKey> keys, Function<BucketKey, List<DocumentReference>> documents) {
     Map<String, BucketKey> byPath = new HashMap<>();
     List<DocumentReference> refs = new ArrayList<>();
     for (BucketKey key : keys) {
@@ -185,7 +204,10 @@ final class MetricStore {
     Map<BucketKey, BucketStats> totals = new HashMap<>();
     for (DocumentSnapshot doc : getAll(refs)) {
       if (doc.exists()) {
-        totals.merge(byPath.get(doc.getReference().getPath()), BucketStats.fromFields(doc.getData()), BucketStats::plus);
+        totals.merge(
+            byPath.get(doc.getReference().getPath()),
+            BucketStats.fromFields(doc.getData()),
+            BucketStats::plus);
       }
     }
     return totals;
@@ -194,7 +216,8 @@ final class MetricStore {
   private List<DocumentSnapshot> getAll(List<DocumentReference> refs) {
     List<DocumentSnapshot> snapshots = new ArrayList<>(refs.size());
     for (int from = 0; from < refs.size(); from += GET_ALL_CHUNK) {
-      List<DocumentReference> chunk = refs.subList(from, Math.min(refs.size(), from + GET_ALL_CHUNK));
+      List<DocumentReference> chunk =
+          refs.subList(from, Math.min(refs.size(), from + GET_ALL_CHUNK));
       snapshots.addAll(Firestores.await(db.getAll(chunk.toArray(DocumentReference[]::new))));
     }
     return snapshots;

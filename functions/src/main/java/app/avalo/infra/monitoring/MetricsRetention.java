@@ -13,16 +13,17 @@ import java.util.Map;
 /**
  * Deletes metric data past retention, for {@code cleanupOldMetrics}: sealed minutes older than the
  * minute retention together with their live shard documents (addressed by their known paths —
- * subcollections cannot be listed), then hourly rollups older than the rollup retention. Work
- * goes in pages, each one atomic batch of at most {@value #MAX_WRITES_PER_BATCH} deletes, until
- * nothing is left or the job's deadline comes near; what remains is picked up by the next run.
- * Deleting is idempotent, so re-running (or running after a crash mid-way) is safe.
+ * subcollections cannot be listed), then hourly rollups older than the rollup retention. Work goes
+ * in pages, each one atomic batch of at most {@value #MAX_WRITES_PER_BATCH} deletes, until nothing
+ * is left or the job's deadline comes near; what remains is picked up by the next run. Deleting is
+ * idempotent, so re-running (or running after a crash mid-way) is safe.
  *
- * <p>In production a Firestore TTL policy on {@code expireAt} removes the same documents
- * natively; this job keeps retention exact where TTL is not configured (and on the emulator).
+ * <p>In production a Firestore TTL policy on {@code expireAt} removes the same documents natively;
+ * this job keeps retention exact where TTL is not configured (and on the emulator).
  */
 final class MetricsRetention {
   static final int MAX_WRITES_PER_BATCH = 450;
+
   /** Stop starting new pages when less than this is left before the deadline. */
   static final Duration DEADLINE_MARGIN = Duration.ofSeconds(20);
 

@@ -1,7 +1,6 @@
 package app.avalo.infra.monitoring;
 
 import app.avalo.infra.platform.WireEnum;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 

@@ -38,11 +38,22 @@ public record MonitoringConfig(
     int minuteDays = reader.intValue("MONITORING_MINUTE_RETENTION_DAYS", 30, 1, 365);
     int rollupDays = reader.intValue("MONITORING_ROLLUP_RETENTION_DAYS", 400, 7, 3650);
     if (rollupDays < minuteDays) {
-      reader.problem("MONITORING_ROLLUP_RETENTION_DAYS (" + rollupDays + ") must not be shorter than "
-          + "MONITORING_MINUTE_RETENTION_DAYS (" + minuteDays + ")");
+      reader.problem(
+          "MONITORING_ROLLUP_RETENTION_DAYS ("
+              + rollupDays
+              + ") must not be shorter than "
+              + "MONITORING_MINUTE_RETENTION_DAYS ("
+              + minuteDays
+              + ")");
     }
     reader.throwIfInvalid();
-    return new MonitoringConfig(shards, Duration.ofMinutes(windowMinutes), minSamples, recovery,
-        Duration.ofSeconds(maxAge), Duration.ofDays(minuteDays), Duration.ofDays(rollupDays));
+    return new MonitoringConfig(
+        shards,
+        Duration.ofMinutes(windowMinutes),
+        minSamples,
+        recovery,
+        Duration.ofSeconds(maxAge),
+        Duration.ofDays(minuteDays),
+        Duration.ofDays(rollupDays));
   }
 }

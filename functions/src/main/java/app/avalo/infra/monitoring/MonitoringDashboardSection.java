@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The monitoring part of the admin overview: the current system health and the open alerts of
- * every source (two reads: the health summary and one alert query).
+ * The monitoring part of the admin overview: the current system health and the open alerts of every
+ * source (two reads: the health summary and one alert query).
  */
 public final class MonitoringDashboardSection implements DashboardSection {
   static final int TOP_ALERTS = 20;

@@ -5,8 +5,8 @@ import app.avalo.infra.platform.Fields;
 import java.time.Instant;
 
 /**
- * The monitoring domain's composition: configuration read and validated once per instance, and
- * the services the function classes delegate to.
+ * The monitoring domain's composition: configuration read and validated once per instance, and the
+ * services the function classes delegate to.
  */
 public final class MonitoringModule {
   private final MonitoringConfig config;
@@ -28,7 +28,8 @@ public final class MonitoringModule {
     this.ingestor = new SampleIngestor(metrics);
     this.compactor = new MetricCompactor(metrics, config, app.clock());
     this.healthStore = new HealthStore(app.firestore());
-    this.thresholdEvaluator = new ThresholdEvaluator(reader, thresholds, healthStore, app.alerts(), config, app.clock());
+    this.thresholdEvaluator =
+        new ThresholdEvaluator(reader, thresholds, healthStore, app.alerts(), config, app.clock());
     this.history = new MetricsHistory(reader, thresholds, config, app.clock());
     this.retention = new MetricsRetention(metrics, config, app.clock());
     this.alertBoard = new AlertBoard(app.firestore());

@@ -11,10 +11,10 @@ import java.util.function.Supplier;
 
 /**
  * {@code runHealthCheck} (job, every minute): evaluates the last window of every service against
- * the thresholds, raising, refreshing and auto-resolving alerts ({@link ThresholdEvaluator}) and writing
- * the health summary; then seals final minutes and rolls completed hours up
- * ({@link MetricCompactor}). Runs once per scheduled minute under the job lease; a re-delivery of
- * the same minute changes nothing.
+ * the thresholds, raising, refreshing and auto-resolving alerts ({@link ThresholdEvaluator}) and
+ * writing the health summary; then seals final minutes and rolls completed hours up ({@link
+ * MetricCompactor}). Runs once per scheduled minute under the job lease; a re-delivery of the same
+ * minute changes nothing.
  */
 public final class RunHealthCheck extends ScheduledJob {
   public RunHealthCheck() {
@@ -41,8 +41,12 @@ public final class RunHealthCheck extends ScheduledJob {
     Map<String, Object> services = new LinkedHashMap<>();
     health.services().forEach(s -> services.put(s.service(), s.status()));
     summary.put("services", services);
-    summary.put("breaches", health.services().stream().flatMap(s -> s.checks().stream())
-        .filter(c -> c.outcome().equals("breach")).count());
+    summary.put(
+        "breaches",
+        health.services().stream()
+            .flatMap(s -> s.checks().stream())
+            .filter(c -> c.outcome().equals("breach"))
+            .count());
     summary.put("configProblems", health.configProblems().size());
     summary.put("compaction", compaction.summary());
     return JobRunner.Result.of(summary);

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Folds validated samples into per-minute buckets: one increment per minute the samples span,
- * on one random shard of that minute's counter, all in one atomic batch. A call of 500 samples
+ * Folds validated samples into per-minute buckets: one increment per minute the samples span, on
+ * one random shard of that minute's counter, all in one atomic batch. A call of 500 samples
  * therefore costs a handful of writes, never one per sample.
  */
 final class SampleIngestor {
@@ -24,11 +24,13 @@ final class SampleIngestor {
   Recorded record(MonitoredService service, List<Sample> samples) {
     Map<Instant, BucketStats.Accumulator> byMinute = new TreeMap<>();
     for (Sample sample : samples) {
-      byMinute.computeIfAbsent(BucketKey.minuteOf(sample.at()), m -> new BucketStats.Accumulator())
+      byMinute
+          .computeIfAbsent(BucketKey.minuteOf(sample.at()), m -> new BucketStats.Accumulator())
           .add(service.measure(), sample.value(), sample.success());
     }
     WriteBatch batch = store.batch();
-    byMinute.forEach((minute, acc) -> store.addToBucket(batch, new BucketKey(service, minute), acc.build()));
+    byMinute.forEach(
+        (minute, acc) -> store.addToBucket(batch, new BucketKey(service, minute), acc.build()));
     store.commit(batch);
     return new Recorded(service.wire(), samples.size(), byMinute.size());
   }

@@ -8,14 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the body of a track function: one sample ({@code {"latencyMs": 120, "success": true}}) or
- * a batch ({@code {"samples": [ … ]}}, at most {@value #MAX_BATCH}). Each sample has the service's
+ * Reads the body of a track function: one sample ({@code {"latencyMs": 120, "success": true}}) or a
+ * batch ({@code {"samples": [ … ]}}, at most {@value #MAX_BATCH}). Each sample has the service's
  * value field, an optional {@code success} (required for the wallet) and an optional {@code at}
  * (default: now) that must lie within the accepted age, so minutes become final and can be sealed.
  * Any bad sample refuses the whole request, naming the field ({@code samples[3].latencyMs}).
  */
 public final class SampleReader {
   public static final int MAX_BATCH = 500;
+
   /** How far a backend's clock may run ahead of ours. */
   static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(60);
 
@@ -42,16 +43,22 @@ public final class SampleReader {
   private Sample one(Fields fields, MonitoredService service, Instant now) {
     Measure measure = service.measure();
     double value = fields.doubleValue(measure.sampleField(), 0, measure.max());
-    boolean success = service.successRequired()
-        ? fields.bool("success") : fields.optionalBool("success").orElse(true);
+    boolean success =
+        service.successRequired()
+            ? fields.bool("success")
+            : fields.optionalBool("success").orElse(true);
     Instant at = fields.optionalInstant("at").orElse(now);
     fields.done();
     if (at.isBefore(now.minus(maxAge))) {
-      throw ApiException.invalidArgument(fields.path("at"),
-          "is older than " + maxAge.toSeconds() + " s; report samples promptly (older minutes are already final)");
+      throw ApiException.invalidArgument(
+          fields.path("at"),
+          "is older than "
+              + maxAge.toSeconds()
+              + " s; report samples promptly (older minutes are already final)");
     }
     if (at.isAfter(now.plus(MAX_CLOCK_SKEW))) {
-      throw ApiException.invalidArgument(fields.path("at"), "is more than " + MAX_CLOCK_SKEW.toSeconds() + " s in the future");
+      throw ApiException.invalidArgument(
+          fields.path("at"), "is more than " + MAX_CLOCK_SKEW.toSeconds() + " s in the future");
     }
     return new Sample(at, value, success);
   }

@@ -22,16 +22,38 @@ public record SystemHealth(
   public static final Duration STALE_AFTER = Duration.ofMinutes(3);
 
   static SystemHealth current(HealthStore store, Instant now) {
-    return store.summary()
-        .map(s -> new SystemHealth(s.overall(), s.evaluatedAt(), s.windowStart(), s.windowEnd(),
-            s.evaluatedAt() == null || s.evaluatedAt().isBefore(now.minus(STALE_AFTER)), s.services(), s.configProblems()))
-        .orElseGet(() -> {
-          List<HealthSummary.ServiceHealth> services = new ArrayList<>();
-          for (MonitoredService service : MonitoredService.values()) {
-            services.add(new HealthSummary.ServiceHealth(service.wire(), HealthSummary.NO_DATA, service.measure().unit(),
-                0, 0, null, null, null, null, null, List.of()));
-          }
-          return new SystemHealth(HealthSummary.NO_DATA, null, null, null, true, services, List.of());
-        });
+    return store
+        .summary()
+        .map(
+            s ->
+                new SystemHealth(
+                    s.overall(),
+                    s.evaluatedAt(),
+                    s.windowStart(),
+                    s.windowEnd(),
+                    s.evaluatedAt() == null || s.evaluatedAt().isBefore(now.minus(STALE_AFTER)),
+                    s.services(),
+                    s.configProblems()))
+        .orElseGet(
+            () -> {
+              List<HealthSummary.ServiceHealth> services = new ArrayList<>();
+              for (MonitoredService service : MonitoredService.values()) {
+                services.add(
+                    new HealthSummary.ServiceHealth(
+                        service.wire(),
+                        HealthSummary.NO_DATA,
+                        service.measure().unit(),
+                        0,
+                        0,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of()));
+              }
+              return new SystemHealth(
+                  HealthSummary.NO_DATA, null, null, null, true, services, List.of());
+            });
   }
 }

@@ -33,18 +33,24 @@ public record ThresholdRule(
   }
 
   /** A default rule's fields; {@code minSamples} 0 means "use the configured default". */
-  record Default(MonitoredService service, Metric metric, double threshold, Severity severity, int minSamples) {}
+  record Default(
+      MonitoredService service,
+      Metric metric,
+      double threshold,
+      Severity severity,
+      int minSamples) {}
 
   /**
    * SPEC §5.6. The failure-rate rule needs 500 samples: below that a single failure is already
    * above 0.2 % and would page someone for noise.
    */
-  static final List<Default> DEFAULTS = List.of(
-      new Default(MonitoredService.CHAT, Metric.LATENCY, 400, Severity.CRITICAL, 0),
-      new Default(MonitoredService.WALLET, Metric.LATENCY, 400, Severity.CRITICAL, 0),
-      new Default(MonitoredService.WALLET, Metric.FAILURE_RATE, 0.002, Severity.CRITICAL, 500),
-      new Default(MonitoredService.EVENT_CHECKOUT, Metric.LATENCY, 400, Severity.WARNING, 0),
-      new Default(MonitoredService.AI, Metric.LATENCY, 400, Severity.WARNING, 0),
-      new Default(MonitoredService.VIDEO, Metric.PACKET_LOSS, 2, Severity.WARNING, 0),
-      new Default(MonitoredService.PANIC_BUTTON, Metric.LATENCY, 100, Severity.CRITICAL, 0));
+  static final List<Default> DEFAULTS =
+      List.of(
+          new Default(MonitoredService.CHAT, Metric.LATENCY, 400, Severity.CRITICAL, 0),
+          new Default(MonitoredService.WALLET, Metric.LATENCY, 400, Severity.CRITICAL, 0),
+          new Default(MonitoredService.WALLET, Metric.FAILURE_RATE, 0.002, Severity.CRITICAL, 500),
+          new Default(MonitoredService.EVENT_CHECKOUT, Metric.LATENCY, 400, Severity.WARNING, 0),
+          new Default(MonitoredService.AI, Metric.LATENCY, 400, Severity.WARNING, 0),
+          new Default(MonitoredService.VIDEO, Metric.PACKET_LOSS, 2, Severity.WARNING, 0),
+          new Default(MonitoredService.PANIC_BUTTON, Metric.LATENCY, 100, Severity.CRITICAL, 0));
 }

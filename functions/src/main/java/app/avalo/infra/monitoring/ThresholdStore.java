@@ -1,9 +1,9 @@
 package app.avalo.infra.monitoring;
 
-import app.avalo.infra.platform.WireEnum;
 import app.avalo.infra.platform.Alerts.Severity;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
+import app.avalo.infra.platform.WireEnum;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
@@ -16,12 +16,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The editable thresholds, {@code monitoringThresholds/{service~metric}}: {@code statistic},
- * {@code threshold}, {@code severity} (info|warning|critical), {@code enabled}, and optional
- * {@code minSamples} / {@code recoveryWindows} overriding the environment defaults. Missing
- * rules are created from the SPEC defaults on first read; an admin edits a document in place and
- * the next health check uses it. A document that does not parse is reported as a
- * {@link Problem} (and alerted by the health check), never silently replaced by a default.
+ * The editable thresholds, {@code monitoringThresholds/{service~metric}}: {@code statistic}, {@code
+ * threshold}, {@code severity} (info|warning|critical), {@code enabled}, and optional {@code
+ * minSamples} / {@code recoveryWindows} overriding the environment defaults. Missing rules are
+ * created from the SPEC defaults on first read; an admin edits a document in place and the next
+ * health check uses it. A document that does not parse is reported as a {@link Problem} (and
+ * alerted by the health check), never silently replaced by a default.
  */
 final class ThresholdStore {
   static final String COLLECTION = "monitoringThresholds";
@@ -44,7 +44,8 @@ final class ThresholdStore {
   /** Every rule, creating missing defaults first. */
   Thresholds load() {
     Map<String, DocumentSnapshot> docs = new HashMap<>();
-    for (QueryDocumentSnapshot doc : Firestores.await(db.collection(COLLECTION).limit(200).get()).getDocuments()) {
+    for (QueryDocumentSnapshot doc :
+        Firestores.await(db.collection(COLLECTION).limit(200).get()).getDocuments()) {
       docs.put(doc.getId(), doc);
     }
     for (ThresholdRule.Default d : ThresholdRule.DEFAULTS) {
@@ -55,24 +56,34 @@ final class ThresholdStore {
     }
     List<ThresholdRule> rules = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
-    docs.values().stream().sorted((a, b) -> a.getId().compareTo(b.getId())).forEach(doc -> {
-      try {
-        rules.add(parse(doc));
-      } catch (IllegalArgumentException e) {
-        problems.add(new Problem(doc.getId(), e.getMessage()));
-      }
-    });
+    docs.values().stream()
+        .sorted((a, b) -> a.getId().compareTo(b.getId()))
+        .forEach(
+            doc -> {
+              try {
+                rules.add(parse(doc));
+              } catch (IllegalArgumentException e) {
+                problems.add(new Problem(doc.getId(), e.getMessage()));
+              }
+            });
     return new Thresholds(rules, problems);
   }
 
-  /** The rule for one metric as currently configured (a default if its document is missing or invalid). */
+  /**
+   * The rule for one metric as currently configured (a default if its document is missing or
+   * invalid).
+   */
   ThresholdRule rule(MonitoredService service, Metric metric) {
-    DocumentSnapshot doc = Firestores.await(db.collection(COLLECTION).document(ThresholdRule.docId(service, metric)).get());
+    DocumentSnapshot doc =
+        Firestores.await(
+            db.collection(COLLECTION).document(ThresholdRule.docId(service, metric)).get());
     if (doc.exists()) {
       try {
         return parse(doc);
       } catch (IllegalArgumentException e) {
-        Log.warn("threshold document is invalid; showing the default", Map.of("document", doc.getId(), "reason", e.getMessage()));
+        Log.warn(
+            "threshold document is invalid; showing the default",
+            Map.of("document", doc.getId(), "reason", e.getMessage()));
       }
     }
     return defaultRule(service, metric);
@@ -82,9 +93,21 @@ final class ThresholdStore {
     return ThresholdRule.DEFAULTS.stream()
         .filter(d -> d.service() == service && d.metric() == metric)
         .findFirst()
-        .map(d -> new ThresholdRule(service, metric, metric.defaultStatistic(), d.threshold(), d.severity(),
-            d.minSamples() > 0 ? d.minSamples() : config.minSamples(), config.recoveryWindows(), true))
-        .orElseThrow(() -> new IllegalStateException("no default threshold for " + ThresholdRule.key(service, metric)));
+        .map(
+            d ->
+                new ThresholdRule(
+                    service,
+                    metric,
+                    metric.defaultStatistic(),
+                    d.threshold(),
+                    d.severity(),
+                    d.minSamples() > 0 ? d.minSamples() : config.minSamples(),
+                    config.recoveryWindows(),
+                    true))
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "no default threshold for " + ThresholdRule.key(service, metric)));
   }
 
   private DocumentSnapshot seed(ThresholdRule.Default d) {
@@ -101,24 +124,39 @@ final class ThresholdStore {
     }
     doc.put("updatedAt", Firestores.timestamp(clock.instant()));
     doc.put("updatedBy", "default");
-    Firestores.createIfAbsent(ref, doc); // or another health check seeded it first: read what it wrote
+    Firestores.createIfAbsent(
+        ref, doc); // or another health check seeded it first: read what it wrote
     return Firestores.await(ref.get());
   }
 
   private ThresholdRule parse(DocumentSnapshot doc) {
     String[] parts = doc.getId().split("~", 2);
-    MonitoredService service = parts.length == 2 ? MonitoredService.byWire(parts[0]).orElse(null) : null;
+    MonitoredService service =
+        parts.length == 2 ? MonitoredService.byWire(parts[0]).orElse(null) : null;
     Metric metric = parts.length == 2 ? Metric.byWire(parts[1]).orElse(null) : null;
     if (service == null || metric == null || !service.metrics().contains(metric)) {
-      throw new IllegalArgumentException("document id must be <service>~<metric> of a known service and one of its "
-          + "metrics (services: " + String.join(", ", WireEnum.wireNames(MonitoredService.class)) + ")");
+      throw new IllegalArgumentException(
+          "document id must be <service>~<metric> of a known service and one of its "
+              + "metrics (services: "
+              + String.join(", ", WireEnum.wireNames(MonitoredService.class))
+              + ")");
     }
     Metric m = metric;
-    Statistic statistic = Optional.ofNullable(doc.getString("statistic"))
-        .map(s -> Statistic.byWire(s).filter(m.statistics()::contains).orElseThrow(() ->
-            new IllegalArgumentException("statistic must be one of " + m.statistics().stream().map(Statistic::wire).toList())))
-        .orElse(metric.defaultStatistic());
-    if (!(doc.get("threshold") instanceof Number n) || !Double.isFinite(n.doubleValue()) || n.doubleValue() < 0) {
+    Statistic statistic =
+        Optional.ofNullable(doc.getString("statistic"))
+            .map(
+                s ->
+                    Statistic.byWire(s)
+                        .filter(m.statistics()::contains)
+                        .orElseThrow(
+                            () ->
+                                new IllegalArgumentException(
+                                    "statistic must be one of "
+                                        + m.statistics().stream().map(Statistic::wire).toList())))
+            .orElse(metric.defaultStatistic());
+    if (!(doc.get("threshold") instanceof Number n)
+        || !Double.isFinite(n.doubleValue())
+        || n.doubleValue() < 0) {
       throw new IllegalArgumentException("threshold must be a non-negative number");
     }
     double threshold = ((Number) doc.get("threshold")).doubleValue();
@@ -130,7 +168,8 @@ final class ThresholdStore {
     boolean enabled = enabledField == null || (Boolean) enabledField;
     int minSamples = optionalInt(doc, "minSamples", 1, 1_000_000).orElse(config.minSamples());
     int recovery = optionalInt(doc, "recoveryWindows", 1, 1440).orElse(config.recoveryWindows());
-    return new ThresholdRule(service, metric, statistic, threshold, severity, minSamples, recovery, enabled);
+    return new ThresholdRule(
+        service, metric, statistic, threshold, severity, minSamples, recovery, enabled);
   }
 
   private static Severity severity(String wire) {
@@ -142,13 +181,15 @@ final class ThresholdStore {
     throw new IllegalArgumentException("severity must be info, warning or critical");
   }
 
-  private static Optional<Integer> optionalInt(DocumentSnapshot doc, String field, int min, int max) {
+  private static Optional<Integer> optionalInt(
+      DocumentSnapshot doc, String field, int min, int max) {
     Object value = doc.get(field);
     if (value == null) {
       return Optional.empty();
     }
     if (!(value instanceof Long n) || n < min || n > max) {
-      throw new IllegalArgumentException(field + " must be a whole number from " + min + " to " + max);
+      throw new IllegalArgumentException(
+          field + " must be a whole number from " + min + " to " + max);
     }
     return Optional.of(n.intValue());
   }

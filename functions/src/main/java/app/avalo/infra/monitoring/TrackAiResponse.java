@@ -23,6 +23,7 @@ public final class TrackAiResponse extends ApiFunction {
 
   @Override
   protected Object handle(Request request) {
-    return MonitoringModule.of(app()).track(MonitoredService.AI, request.data(), app().clock().instant());
+    return MonitoringModule.of(app())
+        .track(MonitoredService.AI, request.data(), app().clock().instant());
   }
 }

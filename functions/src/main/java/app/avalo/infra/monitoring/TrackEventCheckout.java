@@ -7,10 +7,10 @@ import java.util.function.Supplier;
 
 /**
  * {@code trackEventCheckout} (private): records event ticket checkout latency ({@code latencyMs})
- * and failures. Called by the events backend after each operation or in batches ({@code
- * {"samples": [...]}}, at most {@value SampleReader#MAX_BATCH}); see {@link SampleReader} for the
- * sample fields. Samples are folded into per-minute sharded buckets, never one document per
- * sample; a bad sample refuses the whole call and writes nothing.
+ * and failures. Called by the events backend after each operation or in batches ({@code {"samples":
+ * [...]}}, at most {@value SampleReader#MAX_BATCH}); see {@link SampleReader} for the sample
+ * fields. Samples are folded into per-minute sharded buckets, never one document per sample; a bad
+ * sample refuses the whole call and writes nothing.
  */
 public final class TrackEventCheckout extends ApiFunction {
   public TrackEventCheckout() {
@@ -23,6 +23,7 @@ public final class TrackEventCheckout extends ApiFunction {
 
   @Override
   protected Object handle(Request request) {
-    return MonitoringModule.of(app()).track(MonitoredService.EVENT_CHECKOUT, request.data(), app().clock().instant());
+    return MonitoringModule.of(app())
+        .track(MonitoredService.EVENT_CHECKOUT, request.data(), app().clock().instant());
   }
 }

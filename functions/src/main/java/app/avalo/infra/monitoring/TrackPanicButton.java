@@ -23,6 +23,7 @@ public final class TrackPanicButton extends ApiFunction {
 
   @Override
   protected Object handle(Request request) {
-    return MonitoringModule.of(app()).track(MonitoredService.PANIC_BUTTON, request.data(), app().clock().instant());
+    return MonitoringModule.of(app())
+        .track(MonitoredService.PANIC_BUTTON, request.data(), app().clock().instant());
   }
 }

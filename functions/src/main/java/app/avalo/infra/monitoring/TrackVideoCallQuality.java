@@ -23,6 +23,7 @@ public final class TrackVideoCallQuality extends ApiFunction {
 
   @Override
   protected Object handle(Request request) {
-    return MonitoringModule.of(app()).track(MonitoredService.VIDEO, request.data(), app().clock().instant());
+    return MonitoringModule.of(app())
+        .track(MonitoredService.VIDEO, request.data(), app().clock().instant());
   }
 }

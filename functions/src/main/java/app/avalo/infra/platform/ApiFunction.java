@@ -1,11 +1,11 @@
 package app.avalo.infra.platform;
 
-import java.io.ByteArrayInputStream;
 import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -23,8 +23,8 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>callable functions (access public/user/admin): the Firebase callable protocol — CORS,
- *       {@code POST {"data": …}} in, {@code {"result": …}} out, errors as
- *       {@code {"error": {"status", "message", "details"}}} with the matching HTTP code;
+ *       {@code POST {"data": …}} in, {@code {"result": …}} out, errors as {@code {"error":
+ *       {"status", "message", "details"}}} with the matching HTTP code;
  *   <li>private functions and jobs: plain JSON body in, plain JSON out, the same error shape;
  *   <li>ID-token verification and the access level from the catalog (401 vs 403);
  *   <li>audit records for audited admin actions, structured logs with the request's trace;
@@ -67,14 +67,21 @@ public abstract class ApiFunction implements HttpFunction {
     Catalog.Entry entry;
     try {
       app = this.app.get();
-      entry = app.catalog().forClass(getClass())
-          .orElseThrow(() -> new IllegalStateException(getClass().getName() + " is not in catalog.json"));
+      entry =
+          app.catalog()
+              .forClass(getClass())
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(getClass().getName() + " is not in catalog.json"));
     } catch (RuntimeException e) {
       Log.error("function could not start", Map.of("class", getClass().getName()), e);
       writeError(response, new ApiException(Status.INTERNAL, "internal error"));
       return;
     }
-    Log.bind(entry.name(), http.getFirstHeader("X-Cloud-Trace-Context").orElse(null), app.config().projectId());
+    Log.bind(
+        entry.name(),
+        http.getFirstHeader("X-Cloud-Trace-Context").orElse(null),
+        app.config().projectId());
     try {
       serve(app, entry, http, response);
     } finally {
@@ -82,7 +89,8 @@ public abstract class ApiFunction implements HttpFunction {
     }
   }
 
-  private void serve(App app, Catalog.Entry entry, HttpRequest http, HttpResponse response) throws IOException {
+  private void serve(App app, Catalog.Entry entry, HttpRequest http, HttpResponse response)
+      throws IOException {
     boolean callable = entry.usesCallableProtocol();
     if (callable && !Cors.apply(app.config().corsAllowedOrigins(), http, response)) {
       return; // a preflight, answered
@@ -94,7 +102,8 @@ public abstract class ApiFunction implements HttpFunction {
       Fields data;
       data = callable ? unwrapEnvelope(body) : Fields.of(body == null ? new JsonObject() : body);
       caller = callable ? authenticate(app, entry, http) : Caller.SERVICE;
-      Request request = new Request(entry, caller, data, http::getFirstHeader, app.clock().instant());
+      Request request =
+          new Request(entry, caller, data, http::getFirstHeader, app.clock().instant());
       Object result = handle(request);
       if (entry.audited()) {
         audit(app, entry, caller, body, "ok");
@@ -133,7 +142,8 @@ public abstract class ApiFunction implements HttpFunction {
     if (!type.startsWith("application/json")) {
       throw ApiException.invalidRequest("Content-Type must be application/json");
     }
-    return Json.parseStrict(new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8));
+    return Json.parseStrict(
+        new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8));
   }
 
   private static byte[] readLimited(InputStream in, int limit) throws IOException {
@@ -154,7 +164,8 @@ public abstract class ApiFunction implements HttpFunction {
     }
     for (String key : envelope.keySet()) {
       if (!key.equals("data")) {
-        throw ApiException.invalidRequest("unexpected top-level field \"" + key + "\" (only \"data\" is allowed)");
+        throw ApiException.invalidRequest(
+            "unexpected top-level field \"" + key + "\" (only \"data\" is allowed)");
       }
     }
     return Fields.of(envelope.get("data"));
@@ -178,21 +189,27 @@ public abstract class ApiFunction implements HttpFunction {
           throw ApiException.permissionDenied("this function is for admins");
         }
       }
-      default -> { }
+      default -> {}
     }
     return caller;
   }
 
-  private static void audit(App app, Catalog.Entry entry, Caller caller, JsonElement body, String outcome) {
+  private static void audit(
+      App app, Catalog.Entry entry, Caller caller, JsonElement body, String outcome) {
     try {
-      JsonElement args = body != null && body.isJsonObject() ? body.getAsJsonObject().get("data") : null;
+      JsonElement args =
+          body != null && body.isJsonObject() ? body.getAsJsonObject().get("data") : null;
       app.auditLog().record(caller, entry.name(), args, outcome);
     } catch (RuntimeException e) {
-      Log.error("audit record could not be written", Map.of("action", entry.name(), "outcome", outcome), e);
+      Log.error(
+          "audit record could not be written",
+          Map.of("action", entry.name(), "outcome", outcome),
+          e);
     }
   }
 
-  private static void writeResult(HttpResponse response, Object result, boolean callable) throws IOException {
+  private static void writeResult(HttpResponse response, Object result, boolean callable)
+      throws IOException {
     JsonElement tree = Json.toTree(result);
     JsonElement body = tree;
     if (callable) {
@@ -240,8 +257,10 @@ public abstract class ApiFunction implements HttpFunction {
       }
       if (allowedOrigin) {
         response.appendHeader("Access-Control-Allow-Methods", "POST, OPTIONS");
-        response.appendHeader("Access-Control-Allow-Headers",
-            http.getFirstHeader("Access-Control-Request-Headers").orElse("Authorization, Content-Type"));
+        response.appendHeader(
+            "Access-Control-Allow-Headers",
+            http.getFirstHeader("Access-Control-Request-Headers")
+                .orElse("Authorization, Content-Type"));
         response.appendHeader("Access-Control-Max-Age", "3600");
       }
       response.setStatusCode(allowedOrigin ? 204 : 403);

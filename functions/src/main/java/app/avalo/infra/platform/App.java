@@ -21,11 +21,11 @@ import java.util.function.Supplier;
 /**
  * The composition root: builds the production clients once per instance, lazily (so a function
  * class can be constructed by reflection before any configuration is read), and hands them to
- * domain modules. Functions reach it through {@link #get()}; the dev server and tests install
- * their own with {@link #install}.
+ * domain modules. Functions reach it through {@link #get()}; the dev server and tests install their
+ * own with {@link #install}.
  *
- * <p>Domain modules ({@code RoutingModule}, {@code CostModule}, …) are created on first use
- * through {@link #module}, each reading and validating its own configuration.
+ * <p>Domain modules ({@code RoutingModule}, {@code CostModule}, …) are created on first use through
+ * {@link #module}, each reading and validating its own configuration.
  */
 public final class App {
   private static volatile App installed;
@@ -45,9 +45,11 @@ public final class App {
     this.config = b.config;
     this.clock = b.clock;
     this.catalog = b.catalog;
-    this.firestore = b.firestore != null ? () -> b.firestore : Suppliers.memoize(this::createFirestore);
+    this.firestore =
+        b.firestore != null ? () -> b.firestore : Suppliers.memoize(this::createFirestore);
     this.storage = b.storage != null ? () -> b.storage : Suppliers.memoize(this::createStorage);
-    this.tokenVerifier = b.tokenVerifier != null ? () -> b.tokenVerifier : Suppliers.memoize(this::createVerifier);
+    this.tokenVerifier =
+        b.tokenVerifier != null ? () -> b.tokenVerifier : Suppliers.memoize(this::createVerifier);
     this.auditLog = Suppliers.memoize(() -> new AuditLog(firestore(), clock));
     this.jobRunner = Suppliers.memoize(() -> new JobRunner(firestore(), clock));
     this.alerts = Suppliers.memoize(() -> new Alerts(firestore(), clock));
@@ -81,9 +83,11 @@ public final class App {
     ConfigReader reader = new ConfigReader(env);
     AppConfig config = AppConfig.read(reader, env);
     String processAuthEmulator = System.getenv("FIREBASE_AUTH_EMULATOR_HOST");
-    if (config.authEmulatorHost() != null && !config.authEmulatorHost().equals(processAuthEmulator)) {
-      reader.problem("FIREBASE_AUTH_EMULATOR_HOST must be set in the process environment too: the Admin SDK reads it "
-          + "only from there");
+    if (config.authEmulatorHost() != null
+        && !config.authEmulatorHost().equals(processAuthEmulator)) {
+      reader.problem(
+          "FIREBASE_AUTH_EMULATOR_HOST must be set in the process environment too: the Admin SDK reads it "
+              + "only from there");
     }
     reader.throwIfInvalid();
     return new Builder(config);
@@ -144,7 +148,8 @@ public final class App {
   }
 
   private Firestore createFirestore() {
-    FirestoreOptions.Builder options = FirestoreOptions.newBuilder().setProjectId(config.projectId());
+    FirestoreOptions.Builder options =
+        FirestoreOptions.newBuilder().setProjectId(config.projectId());
     if (config.firestoreEmulatorHost() != null) {
       options.setEmulatorHost(config.firestoreEmulatorHost()).setCredentials(emulatorCredentials());
     }
@@ -157,12 +162,15 @@ public final class App {
 
   private TokenVerifier createVerifier() {
     try {
-      GoogleCredentials credentials = config.authEmulatorHost() != null
-          ? emulatorCredentials() : GoogleCredentials.getApplicationDefault();
-      FirebaseOptions options = FirebaseOptions.builder()
-          .setProjectId(config.projectId())
-          .setCredentials(credentials)
-          .build();
+      GoogleCredentials credentials =
+          config.authEmulatorHost() != null
+              ? emulatorCredentials()
+              : GoogleCredentials.getApplicationDefault();
+      FirebaseOptions options =
+          FirebaseOptions.builder()
+              .setProjectId(config.projectId())
+              .setCredentials(credentials)
+              .build();
       return FirebaseTokenVerifier.create(options, clock);
     } catch (IOException e) {
       throw new UncheckedIOException("no Google credentials for the Firebase Admin SDK", e);

@@ -6,7 +6,10 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Writes one {@code adminAuditLog} record per admin action: who, what, with which arguments, how it ended. */
+/**
+ * Writes one {@code adminAuditLog} record per admin action: who, what, with which arguments, how it
+ * ended.
+ */
 public final class AuditLog {
   public static final String COLLECTION = "adminAuditLog";
   private static final int MAX_ARGUMENTS_CHARS = 10_000;

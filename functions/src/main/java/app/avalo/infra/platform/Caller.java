@@ -8,6 +8,7 @@ package app.avalo.infra.platform;
 @SuppressWarnings("ReferenceEquality")
 public record Caller(String uid, String email, boolean admin) {
   public static final Caller ANONYMOUS = new Caller(null, null, false);
+
   /** Private functions: IAM verified the caller before the request reached us. */
   public static final Caller SERVICE = new Caller("service", null, false);
 

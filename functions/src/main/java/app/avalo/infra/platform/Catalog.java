@@ -45,7 +45,8 @@ public final class Catalog {
   private static final Pattern CPU = Pattern.compile("[0-9]+(\\.[0-9]{1,3})?");
   private static final Pattern SECONDS = Pattern.compile("([0-9]{1,5})s");
   private static final Pattern JVM_FLAG = Pattern.compile("-[A-Za-z0-9:+=._/,%-]+");
-  private static final Pattern HEAP_SIZE_FLAG = Pattern.compile("-Xmx.*|-Xms.*|-XX:MaxRAM=.*|-XX:MaxHeapSize=.*");
+  private static final Pattern HEAP_SIZE_FLAG =
+      Pattern.compile("-Xmx.*|-Xms.*|-XX:MaxRAM=.*|-XX:MaxHeapSize=.*");
   private static volatile Catalog bundled;
 
   public enum Kind {
@@ -65,7 +66,12 @@ public final class Catalog {
    * @param cpuBoost startup CPU boost (more CPU while an instance starts)
    * @param javaToolOptions JVM start flags, deployed as the {@code JAVA_TOOL_OPTIONS} variable
    */
-  public record Sizing(String cpu, int concurrency, int minInstances, int maxInstances, boolean cpuBoost,
+  public record Sizing(
+      String cpu,
+      int concurrency,
+      int minInstances,
+      int maxInstances,
+      boolean cpuBoost,
       String javaToolOptions) {
     public double vcpu() {
       return Double.parseDouble(cpu);
@@ -73,7 +79,8 @@ public final class Catalog {
   }
 
   /** Cloud Scheduler retry settings (durations in seconds, e.g. {@code "10s"}). */
-  public record Retry(int maxRetryAttempts, String minBackoff, String maxBackoff, int maxDoublings) {}
+  public record Retry(
+      int maxRetryAttempts, String minBackoff, String maxBackoff, int maxDoublings) {}
 
   /**
    * A job's Cloud Scheduler settings: the defaults with the entry's overrides.
@@ -82,7 +89,8 @@ public final class Catalog {
    * @param timeZone a tz database name, e.g. {@code Etc/UTC}
    * @param attemptDeadline how long Cloud Scheduler waits for one delivery, e.g. {@code "80s"}
    */
-  public record SchedulerSettings(String schedule, String timeZone, String attemptDeadline, Retry retry) {
+  public record SchedulerSettings(
+      String schedule, String timeZone, String attemptDeadline, Retry retry) {
     public int attemptDeadlineSeconds() {
       return seconds(attemptDeadline);
     }
@@ -164,8 +172,10 @@ public final class Catalog {
     String region;
     JsonElement defaults;
     List<RawEntry> functions;
+
     @SuppressWarnings("UnusedVariable") // accepted so the file can carry notes; never read
-    @SerializedName("__comment") String comment;
+    @SerializedName("__comment")
+    String comment;
   }
 
   private static final class RawEntry {
@@ -180,8 +190,10 @@ public final class Catalog {
     String description;
     JsonElement sizing;
     JsonElement scheduler;
+
     @SuppressWarnings("UnusedVariable") // accepted so the file can carry notes; never read
-    @SerializedName("__comment") String comment;
+    @SerializedName("__comment")
+    String comment;
   }
 
   /** Parses and checks a catalog; every problem is reported at once. */
@@ -241,21 +253,40 @@ public final class Catalog {
           scheduler = defaults.scheduler(r, problems);
         }
       }
-      if (kind != null && access != null && sizing != null && (kind == Kind.CALLABLE || scheduler != null)
+      if (kind != null
+          && access != null
+          && sizing != null
+          && (kind == Kind.CALLABLE || scheduler != null)
           && problems.isEmpty()) {
-        entries.add(new Entry(r.name, r.entryPoint, kind, access, r.memory, r.timeoutSeconds,
-            r.schedule, Boolean.TRUE.equals(r.audited), r.description, sizing, scheduler));
+        entries.add(
+            new Entry(
+                r.name,
+                r.entryPoint,
+                kind,
+                access,
+                r.memory,
+                r.timeoutSeconds,
+                r.schedule,
+                Boolean.TRUE.equals(r.audited),
+                r.description,
+                sizing,
+                scheduler));
       }
     }
     if (!problems.isEmpty()) {
-      throw new IllegalStateException("catalog.json is invalid:\n  " + String.join("\n  ", problems));
+      throw new IllegalStateException(
+          "catalog.json is invalid:\n  " + String.join("\n  ", problems));
     }
     return new Catalog(entries, raw.region, defaults.sizing);
   }
 
   /** {@code defaults}: sizing per kind and the scheduler settings every job starts from. */
-  private record Defaults(Map<Kind, Sizing> sizing, Map<Kind, PartialSizing> sizingFields, String timeZone,
-      String attemptDeadline, Retry retry) {
+  private record Defaults(
+      Map<Kind, Sizing> sizing,
+      Map<Kind, PartialSizing> sizingFields,
+      String timeZone,
+      String attemptDeadline,
+      Retry retry) {
 
     static Defaults read(JsonElement json, List<String> problems) {
       ObjectReader root = ObjectReader.of(json, "defaults", problems);
@@ -316,7 +347,8 @@ public final class Catalog {
       if (s == null) {
         return null;
       }
-      String from = own.cpu() != null ? "" : " (the " + kind.name().toLowerCase(Locale.ROOT) + " default)";
+      String from =
+          own.cpu() != null ? "" : " (the " + kind.name().toLowerCase(Locale.ROOT) + " default)";
       return checkSizing(r.name, kind, s, memoryMiB, from, problems) ? s : null;
     }
 
@@ -358,9 +390,16 @@ public final class Catalog {
       if (seconds < 15 || seconds > 1800) {
         // Cloud Scheduler's limit for HTTP targets.
         problems.add(where + ": Cloud Scheduler allows 15s-1800s for HTTP targets, is " + deadline);
-      } else if (r.timeoutSeconds != null && seconds < r.timeoutSeconds && r.timeoutSeconds <= 1800) {
-        problems.add(where + ": " + deadline + " is shorter than timeoutSeconds " + r.timeoutSeconds
-            + " (Cloud Scheduler would give up on a run that is still allowed to finish, and retry it)");
+      } else if (r.timeoutSeconds != null
+          && seconds < r.timeoutSeconds
+          && r.timeoutSeconds <= 1800) {
+        problems.add(
+            where
+                + ": "
+                + deadline
+                + " is shorter than timeoutSeconds "
+                + r.timeoutSeconds
+                + " (Cloud Scheduler would give up on a run that is still allowed to finish, and retry it)");
       }
       if (retry == null || r.schedule == null) {
         return null;
@@ -369,13 +408,20 @@ public final class Catalog {
     }
   }
 
-  /** Checks a function's merged sizing against Cloud Run's documented limits and this project's rules. */
-  private static boolean checkSizing(String name, Kind kind, Sizing s, long memoryMiB, String cpuFrom,
-      List<String> problems) {
+  /**
+   * Checks a function's merged sizing against Cloud Run's documented limits and this project's
+   * rules.
+   */
+  private static boolean checkSizing(
+      String name, Kind kind, Sizing s, long memoryMiB, String cpuFrom, List<String> problems) {
     int before = problems.size();
     String at = name + ".sizing.";
     if (!CPU.matcher(s.cpu()).matches()) {
-      problems.add(at + "cpu: must be a number of vCPU like \"1\", \"2\" or \"0.583\", is \"" + s.cpu() + "\"");
+      problems.add(
+          at
+              + "cpu: must be a number of vCPU like \"1\", \"2\" or \"0.583\", is \""
+              + s.cpu()
+              + "\"");
       return false;
     }
     BigDecimal cpu = new BigDecimal(s.cpu());
@@ -384,35 +430,67 @@ public final class Catalog {
     if (cpu.compareTo(new BigDecimal("0.08")) < 0) {
       problems.add(at + "cpu: Cloud Run needs at least 0.08 vCPU, is " + s.cpu() + cpuFrom);
     } else if (!fractional && !Set.of(1, 2, 4, 6, 8).contains(intOrZero(cpu))) {
-      problems.add(at + "cpu: above 1 Cloud Run takes only 2, 4, 6 or 8 vCPU, is " + s.cpu() + cpuFrom);
+      problems.add(
+          at + "cpu: above 1 Cloud Run takes only 2, 4, 6 or 8 vCPU, is " + s.cpu() + cpuFrom);
     }
     if (memoryMiB > 0) {
       BigDecimal needed = minimumCpu(memoryMiB);
       if (cpu.compareTo(needed) < 0) {
-        problems.add(at + "cpu: " + memoryLabel(memoryMiB) + " memory needs at least " + needed.toPlainString()
-            + " vCPU, is " + s.cpu() + cpuFrom);
+        problems.add(
+            at
+                + "cpu: "
+                + memoryLabel(memoryMiB)
+                + " memory needs at least "
+                + needed.toPlainString()
+                + " vCPU, is "
+                + s.cpu()
+                + cpuFrom);
       }
-      long minMemory = cpu.compareTo(new BigDecimal(6)) >= 0 ? 4096 : cpu.compareTo(new BigDecimal(4)) >= 0 ? 2048 : 0;
+      long minMemory =
+          cpu.compareTo(new BigDecimal(6)) >= 0
+              ? 4096
+              : cpu.compareTo(new BigDecimal(4)) >= 0 ? 2048 : 0;
       if (memoryMiB < minMemory) {
-        problems.add(name + ".memory: " + s.cpu() + " vCPU needs at least " + memoryLabel(minMemory)
-            + " memory, is " + memoryLabel(memoryMiB));
+        problems.add(
+            name
+                + ".memory: "
+                + s.cpu()
+                + " vCPU needs at least "
+                + memoryLabel(minMemory)
+                + " memory, is "
+                + memoryLabel(memoryMiB));
       }
     }
     if (s.concurrency() < 1 || s.concurrency() > 1000) {
       problems.add(at + "concurrency: Cloud Run allows 1-1000, is " + s.concurrency());
     } else if (fractional && s.concurrency() > 1) {
-      problems.add(at + "concurrency: below 1 vCPU Cloud Run allows concurrency 1 only (cpu is " + s.cpu() + cpuFrom
-          + ", concurrency " + s.concurrency() + ")");
+      problems.add(
+          at
+              + "concurrency: below 1 vCPU Cloud Run allows concurrency 1 only (cpu is "
+              + s.cpu()
+              + cpuFrom
+              + ", concurrency "
+              + s.concurrency()
+              + ")");
     } else if (kind == Kind.JOB && s.concurrency() != 1) {
       // A job run takes the instance's whole CPU and memory budget; a second delivery belongs on
       // another instance, where the lease turns it into "skipped".
-      problems.add(at + "concurrency: jobs run one delivery per instance (concurrency 1), is " + s.concurrency());
+      problems.add(
+          at
+              + "concurrency: jobs run one delivery per instance (concurrency 1), is "
+              + s.concurrency());
     }
     if (s.maxInstances() < 1 || s.maxInstances() > 1000) {
-      problems.add(at + "maxInstances: must be 1-1000 (every function is bounded), is " + s.maxInstances());
+      problems.add(
+          at + "maxInstances: must be 1-1000 (every function is bounded), is " + s.maxInstances());
     }
     if (s.minInstances() < 0 || s.minInstances() > s.maxInstances()) {
-      problems.add(at + "minInstances: must be 0-maxInstances (" + s.maxInstances() + "), is " + s.minInstances());
+      problems.add(
+          at
+              + "minInstances: must be 0-maxInstances ("
+              + s.maxInstances()
+              + "), is "
+              + s.minInstances());
     }
     String flags = s.javaToolOptions();
     if (flags.length() > 1000) {
@@ -420,15 +498,26 @@ public final class Catalog {
     }
     for (String flag : flags.isBlank() ? List.<String>of() : List.of(flags.trim().split("\\s+"))) {
       if (!JVM_FLAG.matcher(flag).matches()) {
-        problems.add(at + "javaToolOptions: \"" + flag + "\" is not a plain JVM flag (no quotes, spaces or $)");
+        problems.add(
+            at
+                + "javaToolOptions: \""
+                + flag
+                + "\" is not a plain JVM flag (no quotes, spaces or $)");
       } else if (HEAP_SIZE_FLAG.matcher(flag).matches()) {
-        problems.add(at + "javaToolOptions: " + flag + " fixes the heap; use -XX:MaxRAMPercentage so it follows memory");
+        problems.add(
+            at
+                + "javaToolOptions: "
+                + flag
+                + " fixes the heap; use -XX:MaxRAMPercentage so it follows memory");
       }
     }
     return problems.size() == before;
   }
 
-  /** Cloud Run functions' minimum vCPU per memory size ("Configure memory limits": 2Gi 1, >4Gi 2, >8Gi 4 …). */
+  /**
+   * Cloud Run functions' minimum vCPU per memory size ("Configure memory limits": 2Gi 1, >4Gi 2,
+   * >8Gi 4 …).
+   */
   static BigDecimal minimumCpu(long memoryMiB) {
     String cpu;
     if (memoryMiB <= 128) {
@@ -480,24 +569,40 @@ public final class Catalog {
 
   private static void checkTimeZone(String where, String zone, List<String> problems) {
     if (zone != null && !ZoneId.getAvailableZoneIds().contains(zone)) {
-      problems.add(where + ": \"" + zone + "\" is not a tz database name (e.g. Etc/UTC, Europe/Berlin)");
+      problems.add(
+          where + ": \"" + zone + "\" is not a tz database name (e.g. Etc/UTC, Europe/Berlin)");
     }
   }
 
-  /** Sizing fields as written in one place (kind defaults or an entry); null means "not given here". */
-  private record PartialSizing(String cpu, Integer concurrency, Integer minInstances, Integer maxInstances,
-      Boolean cpuBoost, String javaToolOptions) {
+  /**
+   * Sizing fields as written in one place (kind defaults or an entry); null means "not given here".
+   */
+  private record PartialSizing(
+      String cpu,
+      Integer concurrency,
+      Integer minInstances,
+      Integer maxInstances,
+      Boolean cpuBoost,
+      String javaToolOptions) {
     static final PartialSizing EMPTY = new PartialSizing(null, null, null, null, null, null);
 
     static PartialSizing read(ObjectReader json) {
-      return new PartialSizing(json.string("cpu", false), json.integer("concurrency"), json.integer("minInstances"),
-          json.integer("maxInstances"), json.bool("cpuBoost"), json.string("javaToolOptions", false));
+      return new PartialSizing(
+          json.string("cpu", false),
+          json.integer("concurrency"),
+          json.integer("minInstances"),
+          json.integer("maxInstances"),
+          json.bool("cpuBoost"),
+          json.string("javaToolOptions", false));
     }
 
     PartialSizing over(PartialSizing base) {
-      return new PartialSizing(cpu != null ? cpu : base.cpu, concurrency != null ? concurrency : base.concurrency,
+      return new PartialSizing(
+          cpu != null ? cpu : base.cpu,
+          concurrency != null ? concurrency : base.concurrency,
           minInstances != null ? minInstances : base.minInstances,
-          maxInstances != null ? maxInstances : base.maxInstances, cpuBoost != null ? cpuBoost : base.cpuBoost,
+          maxInstances != null ? maxInstances : base.maxInstances,
+          cpuBoost != null ? cpuBoost : base.cpuBoost,
           javaToolOptions != null ? javaToolOptions : base.javaToolOptions);
     }
 
@@ -529,20 +634,32 @@ public final class Catalog {
     }
   }
 
-  private record PartialRetry(Integer maxRetryAttempts, String minBackoff, String maxBackoff, Integer maxDoublings) {
+  private record PartialRetry(
+      Integer maxRetryAttempts, String minBackoff, String maxBackoff, Integer maxDoublings) {
     static PartialRetry read(ObjectReader json) {
-      PartialRetry r = new PartialRetry(json.integer("maxRetryAttempts"), json.string("minBackoff", false),
-          json.string("maxBackoff", false), json.integer("maxDoublings"));
+      PartialRetry r =
+          new PartialRetry(
+              json.integer("maxRetryAttempts"),
+              json.string("minBackoff", false),
+              json.string("maxBackoff", false),
+              json.integer("maxDoublings"));
       json.done();
       return r;
     }
 
-    /** This over {@code base} (null: nothing to fall back on), checked against Cloud Scheduler's limits. */
+    /**
+     * This over {@code base} (null: nothing to fall back on), checked against Cloud Scheduler's
+     * limits.
+     */
     Retry over(Retry base, String where, List<String> problems) {
-      Integer attempts = maxRetryAttempts != null ? maxRetryAttempts : base == null ? null : base.maxRetryAttempts();
+      Integer attempts =
+          maxRetryAttempts != null
+              ? maxRetryAttempts
+              : base == null ? null : base.maxRetryAttempts();
       String min = minBackoff != null ? minBackoff : base == null ? null : base.minBackoff();
       String max = maxBackoff != null ? maxBackoff : base == null ? null : base.maxBackoff();
-      Integer doublings = maxDoublings != null ? maxDoublings : base == null ? null : base.maxDoublings();
+      Integer doublings =
+          maxDoublings != null ? maxDoublings : base == null ? null : base.maxDoublings();
       if (attempts == null || min == null || max == null || doublings == null) {
         problems.add(where + ": needs maxRetryAttempts, minBackoff, maxBackoff and maxDoublings");
         return null;
@@ -569,7 +686,9 @@ public final class Catalog {
     }
   }
 
-  /** Reads one object of the catalog field by field: wrong types and unknown keys become problems. */
+  /**
+   * Reads one object of the catalog field by field: wrong types and unknown keys become problems.
+   */
   private static final class ObjectReader {
     final JsonObject json;
     final String path;
@@ -582,7 +701,9 @@ public final class Catalog {
       this.problems = problems;
     }
 
-    /** {@code element} as an object, or null (a problem unless the element is absent and optional). */
+    /**
+     * {@code element} as an object, or null (a problem unless the element is absent and optional).
+     */
     static ObjectReader of(JsonElement element, String path, List<String> problems) {
       if (element == null || !element.isJsonObject()) {
         problems.add(path + (element == null ? " is required" : " must be an object"));
@@ -647,7 +768,10 @@ public final class Catalog {
       return value.getAsBoolean();
     }
 
-    /** Unknown keys are typos (e.g. {@code minInstance}) that would otherwise fall back to a default silently. */
+    /**
+     * Unknown keys are typos (e.g. {@code minInstance}) that would otherwise fall back to a default
+     * silently.
+     */
     void done() {
       for (String key : json.keySet()) {
         if (!read.contains(key)) {
@@ -657,7 +781,8 @@ public final class Catalog {
     }
   }
 
-  private static <E extends Enum<E>> E parseEnum(Class<E> type, String value, String where, List<String> problems) {
+  private static <E extends Enum<E>> E parseEnum(
+      Class<E> type, String value, String where, List<String> problems) {
     try {
       return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
     } catch (RuntimeException e) {

@@ -13,11 +13,12 @@ import java.util.Map;
 
 /**
  * The files generated from {@code catalog.json}: {@code scheduler.yaml} (the Cloud Scheduler jobs,
- * named by SPEC §2/§7) and {@code docs/functions.md} (the golden function table, so any change to
- * a function's contract shows in review). Both are checked in; {@code CatalogFilesTest} fails when
+ * named by SPEC §2/§7) and {@code docs/functions.md} (the golden function table, so any change to a
+ * function's contract shows in review). Both are checked in; {@code CatalogFilesTest} fails when
  * either differs from what this class generates.
  *
- * <p>{@code bin/generate-catalog-files} runs {@link #main}: {@code CatalogFiles REPO_ROOT [--check]}.
+ * <p>{@code bin/generate-catalog-files} runs {@link #main}: {@code CatalogFiles REPO_ROOT
+ * [--check]}.
  */
 public final class CatalogFiles {
   public static final String REGENERATE = "bin/generate-catalog-files";
@@ -37,23 +38,44 @@ public final class CatalogFiles {
   /** One Cloud Scheduler job per catalogued job, every setting resolved (defaults + overrides). */
   public static String schedulerYaml(Catalog catalog) {
     StringBuilder out = new StringBuilder();
-    out.append("# GENERATED from catalog.json by ").append(REGENERATE).append(" - do not edit. Change the job in\n")
-        .append("# catalog.json (\"schedule\", \"scheduler\", or defaults.scheduler) and regenerate; CatalogFilesTest\n")
-        .append("# fails while this file is stale. deploy.sh creates or updates one Cloud Scheduler HTTP job per\n")
-        .append("# entry that POSTs {} to the function with an OIDC token; the dev server fires them the same way.\n")
+    out.append("# GENERATED from catalog.json by ")
+        .append(REGENERATE)
+        .append(" - do not edit. Change the job in\n")
+        .append(
+            "# catalog.json (\"schedule\", \"scheduler\", or defaults.scheduler) and regenerate; CatalogFilesTest\n")
+        .append(
+            "# fails while this file is stale. deploy.sh creates or updates one Cloud Scheduler HTTP job per\n")
+        .append(
+            "# entry that POSTs {} to the function with an OIDC token; the dev server fires them the same way.\n")
         .append("jobs:\n");
     for (Catalog.Entry e : catalog.jobs()) {
       Catalog.SchedulerSettings s = e.scheduler();
       Catalog.Retry r = s.retry();
-      out.append("  - function: ").append(e.name()).append('\n')
-          .append("    schedule: \"").append(s.schedule().replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n")
-          .append("    timeZone: ").append(s.timeZone()).append('\n')
-          .append("    attemptDeadline: ").append(s.attemptDeadline()).append('\n')
+      out.append("  - function: ")
+          .append(e.name())
+          .append('\n')
+          .append("    schedule: \"")
+          .append(s.schedule().replace("\\", "\\\\").replace("\"", "\\\""))
+          .append("\"\n")
+          .append("    timeZone: ")
+          .append(s.timeZone())
+          .append('\n')
+          .append("    attemptDeadline: ")
+          .append(s.attemptDeadline())
+          .append('\n')
           .append("    retry:\n")
-          .append("      maxRetryAttempts: ").append(r.maxRetryAttempts()).append('\n')
-          .append("      minBackoff: ").append(r.minBackoff()).append('\n')
-          .append("      maxBackoff: ").append(r.maxBackoff()).append('\n')
-          .append("      maxDoublings: ").append(r.maxDoublings()).append('\n');
+          .append("      maxRetryAttempts: ")
+          .append(r.maxRetryAttempts())
+          .append('\n')
+          .append("      minBackoff: ")
+          .append(r.minBackoff())
+          .append('\n')
+          .append("      maxBackoff: ")
+          .append(r.maxBackoff())
+          .append('\n')
+          .append("      maxDoublings: ")
+          .append(r.maxDoublings())
+          .append('\n');
     }
     return out.toString();
   }
@@ -62,47 +84,99 @@ public final class CatalogFiles {
   public static String functionTable(Catalog catalog) {
     StringBuilder out = new StringBuilder();
     out.append("# Functions\n\n")
-        .append("<!-- GENERATED from catalog.json by ").append(REGENERATE).append(" - do not edit; CatalogFilesTest fails")
+        .append("<!-- GENERATED from catalog.json by ")
+        .append(REGENERATE)
+        .append(" - do not edit; CatalogFilesTest fails")
         .append(" while it is stale. -->\n\n")
-        .append("Every deployed function as `catalog.json` declares it. CPU is in vCPU; instances are min–max; ")
-        .append("boost is Cloud Run's startup CPU boost; attempt deadline is how long Cloud Scheduler waits ")
-        .append("for one delivery. Sizing not set on an entry comes from the defaults of its kind (below).\n\n");
-    out.append("| Name | Class | Kind | Access | Audited | Schedule | Attempt deadline | Memory | CPU | Concurrency"
-        + " | Instances | Boost | Timeout |\n");
+        .append(
+            "Every deployed function as `catalog.json` declares it. CPU is in vCPU; instances are min–max; ")
+        .append(
+            "boost is Cloud Run's startup CPU boost; attempt deadline is how long Cloud Scheduler waits ")
+        .append(
+            "for one delivery. Sizing not set on an entry comes from the defaults of its kind (below).\n\n");
+    out.append(
+        "| Name | Class | Kind | Access | Audited | Schedule | Attempt deadline | Memory | CPU | Concurrency"
+            + " | Instances | Boost | Timeout |\n");
     out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Catalog.Entry e : catalog.entries()) {
       Catalog.Sizing s = e.sizing();
-      out.append("| `").append(e.name()).append("` | `").append(e.entryPoint().substring("app.avalo.infra.".length()))
-          .append("` | ").append(lower(e.kind())).append(" | ").append(lower(e.access()))
-          .append(" | ").append(e.audited() ? "yes" : "")
-          .append(" | ").append(e.isJob() ? "`" + e.scheduler().schedule() + "`" : "")
-          .append(" | ").append(e.isJob() ? e.scheduler().attemptDeadline() : "")
-          .append(" | ").append(e.memory())
-          .append(" | ").append(s.cpu())
-          .append(" | ").append(s.concurrency())
-          .append(" | ").append(s.minInstances()).append("–").append(s.maxInstances())
-          .append(" | ").append(s.cpuBoost() ? "yes" : "")
-          .append(" | ").append(e.timeoutSeconds()).append(" s |\n");
+      out.append("| `")
+          .append(e.name())
+          .append("` | `")
+          .append(e.entryPoint().substring("app.avalo.infra.".length()))
+          .append("` | ")
+          .append(lower(e.kind()))
+          .append(" | ")
+          .append(lower(e.access()))
+          .append(" | ")
+          .append(e.audited() ? "yes" : "")
+          .append(" | ")
+          .append(e.isJob() ? "`" + e.scheduler().schedule() + "`" : "")
+          .append(" | ")
+          .append(e.isJob() ? e.scheduler().attemptDeadline() : "")
+          .append(" | ")
+          .append(e.memory())
+          .append(" | ")
+          .append(s.cpu())
+          .append(" | ")
+          .append(s.concurrency())
+          .append(" | ")
+          .append(s.minInstances())
+          .append("–")
+          .append(s.maxInstances())
+          .append(" | ")
+          .append(s.cpuBoost() ? "yes" : "")
+          .append(" | ")
+          .append(e.timeoutSeconds())
+          .append(" s |\n");
     }
     out.append("\n## Scheduler settings\n\n")
-        .append("| Job | Schedule | Time zone | Attempt deadline | Retries | Backoff | Doublings |\n")
+        .append(
+            "| Job | Schedule | Time zone | Attempt deadline | Retries | Backoff | Doublings |\n")
         .append("|---|---|---|---|---|---|---|\n");
     for (Catalog.Entry e : catalog.jobs()) {
       Catalog.SchedulerSettings j = e.scheduler();
-      out.append("| `").append(e.name()).append("` | `").append(j.schedule()).append("` | ").append(j.timeZone())
-          .append(" | ").append(j.attemptDeadline()).append(" | ").append(j.retry().maxRetryAttempts())
-          .append(" | ").append(j.retry().minBackoff()).append("–").append(j.retry().maxBackoff())
-          .append(" | ").append(j.retry().maxDoublings()).append(" |\n");
+      out.append("| `")
+          .append(e.name())
+          .append("` | `")
+          .append(j.schedule())
+          .append("` | ")
+          .append(j.timeZone())
+          .append(" | ")
+          .append(j.attemptDeadline())
+          .append(" | ")
+          .append(j.retry().maxRetryAttempts())
+          .append(" | ")
+          .append(j.retry().minBackoff())
+          .append("–")
+          .append(j.retry().maxBackoff())
+          .append(" | ")
+          .append(j.retry().maxDoublings())
+          .append(" |\n");
     }
-    out.append("\n## Defaults per kind\n\n| Kind | CPU | Concurrency | Instances | Boost | JVM flags (`JAVA_TOOL_OPTIONS`) |\n")
+    out.append(
+            "\n## Defaults per kind\n\n| Kind | CPU | Concurrency | Instances | Boost | JVM flags (`JAVA_TOOL_OPTIONS`) |\n")
         .append("|---|---|---|---|---|---|\n");
     for (Catalog.Kind kind : Catalog.Kind.values()) {
       Catalog.Sizing s = catalog.defaultSizing(kind);
-      out.append("| ").append(lower(kind)).append(" | ").append(s.cpu()).append(" | ").append(s.concurrency())
-          .append(" | ").append(s.minInstances()).append("–").append(s.maxInstances())
-          .append(" | ").append(s.cpuBoost() ? "yes" : "").append(" | ").append(flags(s.javaToolOptions())).append(" |\n");
+      out.append("| ")
+          .append(lower(kind))
+          .append(" | ")
+          .append(s.cpu())
+          .append(" | ")
+          .append(s.concurrency())
+          .append(" | ")
+          .append(s.minInstances())
+          .append("–")
+          .append(s.maxInstances())
+          .append(" | ")
+          .append(s.cpuBoost() ? "yes" : "")
+          .append(" | ")
+          .append(flags(s.javaToolOptions()))
+          .append(" |\n");
     }
-    out.append("\n## JVM flags other than the kind's default\n\n| Function | JVM flags (`JAVA_TOOL_OPTIONS`) |\n|---|---|\n");
+    out.append(
+        "\n## JVM flags other than the kind's default\n\n| Function | JVM flags (`JAVA_TOOL_OPTIONS`) |\n|---|---|\n");
     for (Catalog.Entry e : catalog.entries()) {
       String flags = e.sizing().javaToolOptions();
       if (!flags.equals(catalog.defaultSizing(e.kind()).javaToolOptions())) {
@@ -122,24 +196,31 @@ public final class CatalogFiles {
 
   /** Reads {@code catalog.json} under {@code root}. */
   public static Catalog load(Path root) throws IOException {
-    try (Reader reader = Files.newBufferedReader(root.resolve("catalog.json"), StandardCharsets.UTF_8)) {
+    try (Reader reader =
+        Files.newBufferedReader(root.resolve("catalog.json"), StandardCharsets.UTF_8)) {
       return Catalog.parse(reader);
     }
   }
 
-  /** The generated files under {@code root} that differ from their generation (empty: all current). */
+  /**
+   * The generated files under {@code root} that differ from their generation (empty: all current).
+   */
   public static List<String> stale(Path root, Catalog catalog) throws IOException {
     List<String> stale = new ArrayList<>();
     for (Map.Entry<String, String> file : generate(catalog).entrySet()) {
       Path path = root.resolve(file.getKey());
-      if (!Files.isRegularFile(path) || !Files.readString(path, StandardCharsets.UTF_8).equals(file.getValue())) {
+      if (!Files.isRegularFile(path)
+          || !Files.readString(path, StandardCharsets.UTF_8).equals(file.getValue())) {
         stale.add(file.getKey());
       }
     }
     return stale;
   }
 
-  /** {@code CatalogFiles REPO_ROOT [--check]}: writes the generated files, or with --check lists stale ones. */
+  /**
+   * {@code CatalogFiles REPO_ROOT [--check]}: writes the generated files, or with --check lists
+   * stale ones.
+   */
   public static void main(String[] args) throws IOException {
     if (args.length < 1 || args.length > 2 || (args.length == 2 && !args[1].equals("--check"))) {
       System.err.println("usage: CatalogFiles REPO_ROOT [--check]");
@@ -150,8 +231,11 @@ public final class CatalogFiles {
     if (args.length == 2) {
       List<String> stale = stale(root, catalog);
       if (!stale.isEmpty()) {
-        System.err.println("stale (generated from catalog.json): " + String.join(", ", stale)
-            + "; regenerate with " + REGENERATE);
+        System.err.println(
+            "stale (generated from catalog.json): "
+                + String.join(", ", stale)
+                + "; regenerate with "
+                + REGENERATE);
         System.exit(1);
       }
       return;

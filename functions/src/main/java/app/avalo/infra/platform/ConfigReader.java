@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads configuration from environment variables and collects every problem, so a cold start
- * fails once with the full list instead of one variable at a time.
+ * Reads configuration from environment variables and collects every problem, so a cold start fails
+ * once with the full list instead of one variable at a time.
  */
 public final class ConfigReader {
   private final Map<String, String> env;
@@ -60,7 +60,8 @@ public final class ConfigReader {
     } catch (NumberFormatException e) {
       // reported below
     }
-    problems.add(name + " must be a whole number from " + min + " to " + max + " (got '" + v + "')");
+    problems.add(
+        name + " must be a whole number from " + min + " to " + max + " (got '" + v + "')");
     return defaultValue;
   }
 
@@ -93,8 +94,13 @@ public final class ConfigReader {
         return c;
       }
     }
-    problems.add(name + " must be one of " + Arrays.stream(type.getEnumConstants()).map(Fields::wireName).toList()
-        + " (got '" + v + "')");
+    problems.add(
+        name
+            + " must be one of "
+            + Arrays.stream(type.getEnumConstants()).map(Fields::wireName).toList()
+            + " (got '"
+            + v
+            + "')");
     return defaultValue;
   }
 
@@ -115,7 +121,11 @@ public final class ConfigReader {
   public void throwIfInvalid() {
     if (!problems.isEmpty()) {
       throw new IllegalStateException(
-          "Invalid configuration (" + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + "):\n  - "
+          "Invalid configuration ("
+              + problems.size()
+              + " problem"
+              + (problems.size() == 1 ? "" : "s")
+              + "):\n  - "
               + String.join("\n  - ", problems));
     }
   }

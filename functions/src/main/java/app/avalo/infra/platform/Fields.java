@@ -58,7 +58,8 @@ public final class Fields {
       return new Fields(new JsonObject(), prefix);
     }
     if (!data.isJsonObject()) {
-      throw ApiException.invalidArgument(prefix.isEmpty() ? "data" : trim(prefix), "must be an object");
+      throw ApiException.invalidArgument(
+          prefix.isEmpty() ? "data" : trim(prefix), "must be an object");
     }
     return new Fields(data.getAsJsonObject(), prefix);
   }
@@ -110,13 +111,16 @@ public final class Fields {
       throw ApiException.invalidArgument(path(name), "must not be empty");
     }
     if (s.length() > maxLength) {
-      throw ApiException.invalidArgument(path(name), "must be at most " + maxLength + " characters");
+      throw ApiException.invalidArgument(
+          path(name), "must be at most " + maxLength + " characters");
     }
     int bad = firstUnsafeChar(s);
     if (bad >= 0) {
-      throw ApiException.invalidArgument(path(name), String.format(
-          "must not contain control, bidirectional-override or unpaired surrogate characters (U+%04X at %d)",
-          (int) s.charAt(bad), bad));
+      throw ApiException.invalidArgument(
+          path(name),
+          String.format(
+              "must not contain control, bidirectional-override or unpaired surrogate characters (U+%04X at %d)",
+              (int) s.charAt(bad), bad));
     }
     return Optional.of(s);
   }
@@ -124,14 +128,16 @@ public final class Fields {
   /**
    * The index of the first character no text field takes, or -1: C0/C1 controls other than tab,
    * line feed and carriage return (NUL among them), the bidirectional embedding, override and
-   * isolate controls that make text display other than it reads (U+202A-U+202E, U+2066-U+2069),
-   * and a surrogate without its pair (not a character at all).
+   * isolate controls that make text display other than it reads (U+202A-U+202E, U+2066-U+2069), and
+   * a surrogate without its pair (not a character at all).
    */
   private static int firstUnsafeChar(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F)
-          || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+          || (c >= 0x7F && c <= 0x9F)
+          || (c >= 0x202A && c <= 0x202E)
+          || (c >= 0x2066 && c <= 0x2069)) {
         return i;
       }
       if (Character.isHighSurrogate(c)) {
@@ -158,8 +164,12 @@ public final class Fields {
   }
 
   private String checkId(String name, String s) {
-    if (!ID.matcher(s).matches() || s.equals(".") || s.equals("..") || (s.startsWith("__") && s.endsWith("__"))) {
-      throw ApiException.invalidArgument(path(name), "must be 1-128 characters of letters, digits, '_', '-', ':' or '.'");
+    if (!ID.matcher(s).matches()
+        || s.equals(".")
+        || s.equals("..")
+        || (s.startsWith("__") && s.endsWith("__"))) {
+      throw ApiException.invalidArgument(
+          path(name), "must be 1-128 characters of letters, digits, '_', '-', ':' or '.'");
     }
     return s;
   }
@@ -174,7 +184,8 @@ public final class Fields {
         .map(
             s -> {
               if (!allowed.contains(s)) {
-                throw ApiException.invalidArgument(path(name), "must be one of " + String.join(", ", allowed));
+                throw ApiException.invalidArgument(
+                    path(name), "must be one of " + String.join(", ", allowed));
               }
               return s;
             });
@@ -220,8 +231,11 @@ public final class Fields {
     try {
       value = n.stripTrailingZeros().longValueExact();
     } catch (ArithmeticException e) {
-      throw ApiException.invalidArgument(path(name), n.scale() > 0 && n.stripTrailingZeros().scale() > 0
-          ? "must be a whole number" : "must be between " + min + " and " + max);
+      throw ApiException.invalidArgument(
+          path(name),
+          n.scale() > 0 && n.stripTrailingZeros().scale() > 0
+              ? "must be a whole number"
+              : "must be between " + min + " and " + max);
     }
     if (value < min || value > max) {
       throw ApiException.invalidArgument(path(name), "must be between " + min + " and " + max);
@@ -240,8 +254,11 @@ public final class Fields {
     }
     double value = n.doubleValue();
     // Compared as decimals: -1e-400 rounds to -0.0, which a double comparison lets past min 0.
-    if (!Double.isFinite(value) || n.compareTo(BigDecimal.valueOf(min)) < 0 || n.compareTo(BigDecimal.valueOf(max)) > 0) {
-      throw ApiException.invalidArgument(path(name), "must be between " + plain(min) + " and " + plain(max));
+    if (!Double.isFinite(value)
+        || n.compareTo(BigDecimal.valueOf(min)) < 0
+        || n.compareTo(BigDecimal.valueOf(max)) > 0) {
+      throw ApiException.invalidArgument(
+          path(name), "must be between " + plain(min) + " and " + plain(max));
     }
     return OptionalDouble.of(value);
   }
@@ -268,8 +285,11 @@ public final class Fields {
     JsonElement type = wrapper.get("@type");
     JsonElement raw = wrapper.get("value");
     if (wrapper.size() != 2
-        || !(type instanceof JsonPrimitive t) || !t.isString() || !INT64_TYPES.contains(t.getAsString())
-        || !(raw instanceof JsonPrimitive v) || !v.isString()) {
+        || !(type instanceof JsonPrimitive t)
+        || !t.isString()
+        || !INT64_TYPES.contains(t.getAsString())
+        || !(raw instanceof JsonPrimitive v)
+        || !v.isString()) {
       throw ApiException.invalidArgument(path(name), "must be a number or an Int64Value wrapper");
     }
     try {
@@ -314,7 +334,8 @@ public final class Fields {
       try {
         return Optional.of(Instant.parse(p.getAsString()));
       } catch (DateTimeParseException e) {
-        throw ApiException.invalidArgument(path(name), "must be an ISO-8601 UTC time such as 2026-01-31T12:00:00Z");
+        throw ApiException.invalidArgument(
+            path(name), "must be an ISO-8601 UTC time such as 2026-01-31T12:00:00Z");
       }
     }
     long millis = optionalLong(name, 0, 32503680000000L).orElseThrow();
@@ -363,7 +384,8 @@ public final class Fields {
         throw ApiException.invalidArgument(itemPath, "must be a non-empty string");
       }
       if (p.getAsString().length() > maxLength) {
-        throw ApiException.invalidArgument(itemPath, "must be at most " + maxLength + " characters");
+        throw ApiException.invalidArgument(
+            itemPath, "must be at most " + maxLength + " characters");
       }
       items.add(p.getAsString());
     }

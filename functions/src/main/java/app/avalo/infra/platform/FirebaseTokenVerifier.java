@@ -7,22 +7,21 @@ import com.google.firebase.FirebaseOptions;
 import com.google.firebase.auth.FirebaseAuth;
 import com.google.firebase.auth.FirebaseAuthException;
 import com.google.firebase.auth.FirebaseToken;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
 /**
- * Verifies ID tokens with the Firebase Admin SDK (signature, issuer, audience, expiry). With
- * {@code FIREBASE_AUTH_EMULATOR_HOST} set the SDK accepts the Auth emulator's unsigned tokens,
- * which is why {@link AppConfig} refuses that variable on Cloud Functions.
+ * Verifies ID tokens with the Firebase Admin SDK (signature, issuer, audience, expiry). With {@code
+ * FIREBASE_AUTH_EMULATOR_HOST} set the SDK accepts the Auth emulator's unsigned tokens, which is
+ * why {@link AppConfig} refuses that variable on Cloud Functions.
  *
  * <p>A verified token is remembered (by its SHA-256) until it expires, at most {@link #MAX_REUSE}:
  * apps send the same token on every call for up to an hour, and re-verifying it each time is pure
- * cost (a signature check in production; in emulator mode the SDK also looks the user up over
- * HTTP on every call). Revocation is not checked per call either way, so reuse changes no
- * security property; a changed custom claim needs a new token, as always.
+ * cost (a signature check in production; in emulator mode the SDK also looks the user up over HTTP
+ * on every call). Revocation is not checked per call either way, so reuse changes no security
+ * property; a changed custom claim needs a new token, as always.
  */
 final class FirebaseTokenVerifier implements TokenVerifier {
   static final Duration MAX_REUSE = Duration.ofMinutes(5);
@@ -31,10 +30,8 @@ final class FirebaseTokenVerifier implements TokenVerifier {
 
   private final FirebaseAuth auth;
   private final Clock clock;
-  private final Cache<String, Verified> verified = CacheBuilder.newBuilder()
-      .maximumSize(50_000)
-      .expireAfterWrite(MAX_REUSE)
-      .build();
+  private final Cache<String, Verified> verified =
+      CacheBuilder.newBuilder().maximumSize(50_000).expireAfterWrite(MAX_REUSE).build();
 
   FirebaseTokenVerifier(FirebaseAuth auth, Clock clock) {
     this.auth = auth;
@@ -64,7 +61,8 @@ final class FirebaseTokenVerifier implements TokenVerifier {
       boolean admin = Boolean.TRUE.equals(token.getClaims().get("admin"));
       Caller caller = new Caller(token.getUid(), token.getEmail(), admin);
       Instant until = now.plus(MAX_REUSE);
-      if (token.getClaims().get("exp") instanceof Number exp && Instant.ofEpochSecond(exp.longValue()).isBefore(until)) {
+      if (token.getClaims().get("exp") instanceof Number exp
+          && Instant.ofEpochSecond(exp.longValue()).isBefore(until)) {
         until = Instant.ofEpochSecond(exp.longValue());
       }
       verified.put(key, new Verified(caller, until));
@@ -73,5 +71,4 @@ final class FirebaseTokenVerifier implements TokenVerifier {
       throw ApiException.unauthenticated("the ID token is invalid or expired");
     }
   }
-
 }

@@ -16,7 +16,10 @@ import java.util.concurrent.TimeoutException;
 public final class Firestores {
   private Firestores() {}
 
-  /** Waits for a Firestore future; failures surface unwrapped (as {@link ApiException} where gax gives one). */
+  /**
+   * Waits for a Firestore future; failures surface unwrapped (as {@link ApiException} where gax
+   * gives one).
+   */
   public static <T> T await(ApiFuture<T> future) {
     try {
       return future.get();
@@ -73,7 +76,8 @@ public final class Firestores {
   /** True when the failure is a create() hitting an existing document. */
   public static boolean isAlreadyExists(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ApiException api && api.getStatusCode().getCode() == StatusCode.Code.ALREADY_EXISTS) {
+      if (t instanceof ApiException api
+          && api.getStatusCode().getCode() == StatusCode.Code.ALREADY_EXISTS) {
         return true;
       }
       if (t.getMessage() != null && t.getMessage().contains("ALREADY_EXISTS")) {
@@ -88,6 +92,8 @@ public final class Firestores {
   }
 
   public static Instant instant(Timestamp timestamp) {
-    return timestamp == null ? null : Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    return timestamp == null
+        ? null
+        : Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
   }
 }

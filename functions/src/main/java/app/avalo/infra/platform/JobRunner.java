@@ -16,16 +16,16 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Runs scheduled jobs the way Cloud Scheduler needs: at most one run of a job at a time (a lease
- * in Firestore), at most one successful run per scheduled time (Scheduler delivers at least once
- * and retries), and a run record {@code jobRuns/{job}@{scheduledFor}} with
- * {job, scheduledFor, startedAt, finishedAt, outcome, summary}.
+ * Runs scheduled jobs the way Cloud Scheduler needs: at most one run of a job at a time (a lease in
+ * Firestore), at most one successful run per scheduled time (Scheduler delivers at least once and
+ * retries), and a run record {@code jobRuns/{job}@{scheduledFor}} with {job, scheduledFor,
+ * startedAt, finishedAt, outcome, summary}.
  *
  * <p>The lease is a chain of documents {@code jobLeases/{job}~{generation}}: taking it means
  * creating the next generation, which Firestore lets exactly one contender do (create fails with
  * ALREADY_EXISTS for the others). That needs no transaction, so it holds on any Firestore,
- * including emulators whose transactions are not isolated. A lease expires after the job's
- * timeout plus a margin, so a crashed run never blocks the job for longer than that.
+ * including emulators whose transactions are not isolated. A lease expires after the job's timeout
+ * plus a margin, so a crashed run never blocks the job for longer than that.
  */
 public final class JobRunner {
   public static final String LEASES = "jobLeases";
@@ -55,9 +55,11 @@ public final class JobRunner {
   }
 
   /** How a delivery ended. {@code ran} is false when nothing was done (duplicate or lease held). */
-  public record Outcome(String job, Instant scheduledFor, String outcome, boolean ran, Map<String, Object> summary) {}
+  public record Outcome(
+      String job, Instant scheduledFor, String outcome, boolean ran, Map<String, Object> summary) {}
 
-  public Outcome run(String job, Instant scheduledFor, Duration timeout, Body body) throws Exception {
+  public Outcome run(String job, Instant scheduledFor, Duration timeout, Body body)
+      throws Exception {
     DocumentReference runRef = db.collection(RUNS).document(job + "@" + scheduledFor);
     Outcome previous = finishedRun(job, scheduledFor, runRef);
     if (previous != null) {
@@ -65,8 +67,15 @@ public final class JobRunner {
     }
     Lease lease = tryAcquire(job, timeout.plus(LEASE_MARGIN));
     if (lease == null) {
-      Log.info("job skipped: another run holds the lease", Map.of("job", job, "scheduledFor", scheduledFor.toString()));
-      return new Outcome(job, scheduledFor, "skipped", false, Map.of("reason", "another run of " + job + " is in progress"));
+      Log.info(
+          "job skipped: another run holds the lease",
+          Map.of("job", job, "scheduledFor", scheduledFor.toString()));
+      return new Outcome(
+          job,
+          scheduledFor,
+          "skipped",
+          false,
+          Map.of("reason", "another run of " + job + " is in progress"));
     }
     try {
       previous = finishedRun(job, scheduledFor, runRef);
@@ -75,7 +84,10 @@ public final class JobRunner {
       }
       Instant startedAt = clock.instant();
       DocumentSnapshot existing = Firestores.await(runRef.get());
-      long attempt = existing.exists() && existing.getLong("attempts") != null ? existing.getLong("attempts") + 1 : 1;
+      long attempt =
+          existing.exists() && existing.getLong("attempts") != null
+              ? existing.getLong("attempts") + 1
+              : 1;
       Map<String, Object> record = new HashMap<>();
       record.put("job", job);
       record.put("scheduledFor", Firestores.timestamp(scheduledFor));
@@ -85,7 +97,8 @@ public final class JobRunner {
       record.put("attempts", attempt);
       record.put("leaseHolder", lease.holder());
       Firestores.await(runRef.set(record));
-      JobContext context = new JobContext(job, scheduledFor, startedAt, startedAt.plus(timeout), clock);
+      JobContext context =
+          new JobContext(job, scheduledFor, startedAt, startedAt.plus(timeout), clock);
       Result result;
       try {
         result = body.run(context);
@@ -93,7 +106,11 @@ public final class JobRunner {
         Map<String, Object> failed = new HashMap<>();
         failed.put("finishedAt", Firestores.timestamp(clock.instant()));
         failed.put("outcome", "failed");
-        failed.put("error", e instanceof ApiException api ? api.status() + ": " + api.getMessage() : e.getClass().getSimpleName());
+        failed.put(
+            "error",
+            e instanceof ApiException api
+                ? api.status() + ": " + api.getMessage()
+                : e.getClass().getSimpleName());
         failed.put("summary", new HashMap<>(context.progress()));
         Firestores.await(runRef.update(failed));
         throw e;
@@ -115,7 +132,8 @@ public final class JobRunner {
     if (run.exists() && "succeeded".equals(run.getString("outcome"))) {
       @SuppressWarnings("unchecked")
       Map<String, Object> summary = (Map<String, Object>) run.get("summary");
-      return new Outcome(job, scheduledFor, "duplicate", false, summary == null ? Map.of() : summary);
+      return new Outcome(
+          job, scheduledFor, "duplicate", false, summary == null ? Map.of() : summary);
     }
     return null;
   }
@@ -124,7 +142,11 @@ public final class JobRunner {
 
   /** Takes the job's lease, or returns null when a live run holds it. */
   Lease tryAcquire(String job, Duration ttl) {
-    Query latest = db.collection(LEASES).whereEqualTo("job", job).orderBy("generation", Query.Direction.DESCENDING).limit(1);
+    Query latest =
+        db.collection(LEASES)
+            .whereEqualTo("job", job)
+            .orderBy("generation", Query.Direction.DESCENDING)
+            .limit(1);
     QuerySnapshot snapshot = Firestores.await(latest.get());
     long generation = 0;
     if (!snapshot.isEmpty()) {
@@ -153,15 +175,19 @@ public final class JobRunner {
 
   void release(Lease lease) {
     try {
-      Firestores.await(leaseRef(lease.job(), lease.generation()).update("released", true,
-          "releasedAt", Firestores.timestamp(clock.instant())));
+      Firestores.await(
+          leaseRef(lease.job(), lease.generation())
+              .update("released", true, "releasedAt", Firestores.timestamp(clock.instant())));
       long stale = lease.generation() - KEEP_GENERATIONS;
       if (stale > 0) {
         Firestores.await(leaseRef(lease.job(), stale).delete());
       }
     } catch (RuntimeException e) {
       // The lease then simply expires; the run itself is already recorded.
-      Log.error("could not release job lease", Map.of("job", lease.job(), "generation", lease.generation()), e);
+      Log.error(
+          "could not release job lease",
+          Map.of("job", lease.job(), "generation", lease.generation()),
+          e);
     }
   }
 
@@ -171,7 +197,12 @@ public final class JobRunner {
 
   /** Ids of run records for a job, newest first (for status views). */
   public List<QueryDocumentSnapshot> recentRuns(String job, int limit) {
-    return Firestores.await(db.collection(RUNS).whereEqualTo("job", job)
-        .orderBy("scheduledFor", Query.Direction.DESCENDING).limit(limit).get()).getDocuments();
+    return Firestores.await(
+            db.collection(RUNS)
+                .whereEqualTo("job", job)
+                .orderBy("scheduledFor", Query.Direction.DESCENDING)
+                .limit(limit)
+                .get())
+        .getDocuments();
   }
 }

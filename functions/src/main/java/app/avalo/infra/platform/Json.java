@@ -77,7 +77,8 @@ public final class Json {
     while (!stack.isEmpty()) {
       Frame frame = stack.pop();
       if (frame.depth > MAX_DEPTH) {
-        throw ApiException.invalidRequest("request body is nested deeper than " + MAX_DEPTH + " levels");
+        throw ApiException.invalidRequest(
+            "request body is nested deeper than " + MAX_DEPTH + " levels");
       }
       if (frame.element instanceof JsonObject object) {
         object.entrySet().forEach(e -> stack.push(new Frame(e.getValue(), frame.depth + 1)));

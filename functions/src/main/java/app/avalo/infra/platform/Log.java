@@ -18,10 +18,14 @@ public final class Log {
   private static final ThreadLocal<Trace> TRACE = new ThreadLocal<>();
   private static final ThreadLocal<String> FUNCTION = new ThreadLocal<>();
   private static volatile PrintStream out = System.out;
+
   /** The deployed revision (Cloud Run sets K_REVISION); Error Reporting groups errors by it. */
   private static final String REVISION = System.getenv("K_REVISION");
 
-  /** A request's trace: {@code projects/P/traces/T}, its span id (or null) and whether it is sampled. */
+  /**
+   * A request's trace: {@code projects/P/traces/T}, its span id (or null) and whether it is
+   * sampled.
+   */
   record Trace(String name, String spanId, boolean sampled) {
     /**
      * Parses {@code X-Cloud-Trace-Context: TRACE_ID[/SPAN_ID][;o=OPTIONS]} (the span id decimal,
@@ -92,7 +96,8 @@ public final class Log {
     out = stream;
   }
 
-  private static void write(String severity, String message, Map<String, ?> fields, Throwable error) {
+  private static void write(
+      String severity, String message, Map<String, ?> fields, Throwable error) {
     JsonObject line = new JsonObject();
     line.addProperty("severity", severity);
     line.addProperty("time", Instant.now().toString());

@@ -17,7 +17,12 @@ public final class Request {
     Optional<String> first(String name);
   }
 
-  public Request(Catalog.Entry function, Caller caller, Fields data, HeaderLookup headers, Instant receivedAt) {
+  public Request(
+      Catalog.Entry function,
+      Caller caller,
+      Fields data,
+      HeaderLookup headers,
+      Instant receivedAt) {
     this.function = function;
     this.caller = caller;
     this.data = data;

@@ -7,10 +7,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.function.Supplier;
 
 /**
- * Base of every Cloud Scheduler job. The scheduled time comes from Cloud Scheduler's
- * {@code X-CloudScheduler-ScheduleTime} header (or a {@code scheduledFor} field when run by hand);
- * the run goes through {@link JobRunner}, so re-deliveries and overlapping deliveries do nothing.
- * A failed run answers 500 so Cloud Scheduler retries it.
+ * Base of every Cloud Scheduler job. The scheduled time comes from Cloud Scheduler's {@code
+ * X-CloudScheduler-ScheduleTime} header (or a {@code scheduledFor} field when run by hand); the run
+ * goes through {@link JobRunner}, so re-deliveries and overlapping deliveries do nothing. A failed
+ * run answers 500 so Cloud Scheduler retries it.
  */
 public abstract class ScheduledJob extends ApiFunction {
   public static final String SCHEDULE_TIME_HEADER = "X-CloudScheduler-ScheduleTime";

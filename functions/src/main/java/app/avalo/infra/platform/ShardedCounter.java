@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Counters that many writers bump at once: each increment lands on one of {@code shards} documents
  * ({@code {collection}/{counterId}/shards/{n}}) as an atomic server-side increment, and a read sums
- * the shards. Totals are exact; sustained capacity is about one write per second per shard, so
- * size {@code shards} to the expected rate.
+ * the shards. Totals are exact; sustained capacity is about one write per second per shard, so size
+ * {@code shards} to the expected rate.
  *
  * <p>Field names must be flat (no dots): they are counted as top-level fields.
  */
@@ -28,7 +28,8 @@ public final class ShardedCounter {
   private final int shards;
   // Round-robin from a random start: one instance spreads its writes evenly over the shards
   // (random picks would put some shards well above the average), and instances don't move in step.
-  private final AtomicInteger nextShard = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 20));
+  private final AtomicInteger nextShard =
+      new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 20));
 
   public ShardedCounter(Firestore db, String collection, int shards) {
     if (shards < 1 || shards > 1000) {
@@ -52,18 +53,26 @@ public final class ShardedCounter {
 
   /**
    * Adds the increment to {@code batch}, so it commits atomically with the caller's other writes.
-   * {@code labels} are plain fields set on the shard (e.g. the period or service), handy for queries.
+   * {@code labels} are plain fields set on the shard (e.g. the period or service), handy for
+   * queries.
    */
-  public void incrementIn(WriteBatch batch, String counterId, Map<String, ? extends Number> deltas,
+  public void incrementIn(
+      WriteBatch batch,
+      String counterId,
+      Map<String, ? extends Number> deltas,
       Map<String, Object> labels) {
     Map<String, Object> update = new HashMap<>(labels);
-    deltas.forEach((field, delta) -> {
-      if (field.contains(".")) {
-        throw new IllegalArgumentException("counter field names must be flat: " + field);
-      }
-      update.put(field, delta instanceof Double || delta instanceof Float
-          ? FieldValue.increment(delta.doubleValue()) : FieldValue.increment(delta.longValue()));
-    });
+    deltas.forEach(
+        (field, delta) -> {
+          if (field.contains(".")) {
+            throw new IllegalArgumentException("counter field names must be flat: " + field);
+          }
+          update.put(
+              field,
+              delta instanceof Double || delta instanceof Float
+                  ? FieldValue.increment(delta.doubleValue())
+                  : FieldValue.increment(delta.longValue()));
+        });
     int shard = Math.floorMod(nextShard.getAndIncrement(), shards);
     batch.set(shardsOf(counterId).document(Integer.toString(shard)), update, SetOptions.merge());
   }
@@ -72,11 +81,14 @@ public final class ShardedCounter {
   public Map<String, Long> read(String counterId) {
     Map<String, Long> totals = new TreeMap<>();
     for (QueryDocumentSnapshot shard : Firestores.await(shardsOf(counterId).get()).getDocuments()) {
-      shard.getData().forEach((field, value) -> {
-        if (value instanceof Long n) {
-          totals.merge(field, n, Long::sum);
-        }
-      });
+      shard
+          .getData()
+          .forEach(
+              (field, value) -> {
+                if (value instanceof Long n) {
+                  totals.merge(field, n, Long::sum);
+                }
+              });
     }
     return totals;
   }

@@ -1,6 +1,5 @@
 package app.avalo.infra.recovery;
 
-import java.util.Locale;
 import app.avalo.infra.platform.Firestores;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
@@ -14,24 +13,31 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The index of backups in Firestore, {@code backups/{backupId}}: what exists, in which state,
- * and the SHA-256 of each verified manifest (so a manifest replaced in the bucket is detected).
- * The bucket stays the source of truth — a backup is used only after its manifest and shards
- * verify — but the index makes "latest verified backup" one query.
+ * The index of backups in Firestore, {@code backups/{backupId}}: what exists, in which state, and
+ * the SHA-256 of each verified manifest (so a manifest replaced in the bucket is detected). The
+ * bucket stays the source of truth — a backup is used only after its manifest and shards verify —
+ * but the index makes "latest verified backup" one query.
  *
  * <p>Status: {@code writing} (a run is writing it, or crashed doing so), {@code failed} (a run
- * failed; no manifest), {@code verified} (manifest written and checked against the stored
- * objects), {@code corrupt} (a later check found it damaged; never used), {@code deleting}
- * (retention is removing it).
+ * failed; no manifest), {@code verified} (manifest written and checked against the stored objects),
+ * {@code corrupt} (a later check found it damaged; never used), {@code deleting} (retention is
+ * removing it).
  */
 final class BackupCatalog {
   static final String COLLECTION = "backups";
 
-  enum State { WRITING, FAILED, VERIFIED, CORRUPT, DELETING }
+  enum State {
+    WRITING,
+    FAILED,
+    VERIFIED,
+    CORRUPT,
+    DELETING
+  }
 
   /** One backup as the index knows it. */
   record BackupRecord(
@@ -97,18 +103,38 @@ final class BackupCatalog {
   }
 
   void markFailed(BackupId id, String error) {
-    Firestores.await(ref(id).update("status", wire(State.FAILED), "error", error,
-        "failedAt", Firestores.timestamp(clock.instant())));
+    Firestores.await(
+        ref(id)
+            .update(
+                "status",
+                wire(State.FAILED),
+                "error",
+                error,
+                "failedAt",
+                Firestores.timestamp(clock.instant())));
   }
 
   /** A verified backup found damaged: it stays for inspection but is never used again. */
   void markCorrupt(BackupId id, String reason) {
-    Firestores.await(ref(id).update("status", wire(State.CORRUPT), "error", reason,
-        "corruptAt", Firestores.timestamp(clock.instant())));
+    Firestores.await(
+        ref(id)
+            .update(
+                "status",
+                wire(State.CORRUPT),
+                "error",
+                reason,
+                "corruptAt",
+                Firestores.timestamp(clock.instant())));
   }
 
   void markDeleting(BackupId id) {
-    Firestores.await(ref(id).update("status", wire(State.DELETING), "deletingAt", Firestores.timestamp(clock.instant())));
+    Firestores.await(
+        ref(id)
+            .update(
+                "status",
+                wire(State.DELETING),
+                "deletingAt",
+                Firestores.timestamp(clock.instant())));
   }
 
   void delete(BackupId id) {
@@ -118,11 +144,15 @@ final class BackupCatalog {
   /** The newest verified backups of a tier by snapshot time, newest first. */
   List<BackupRecord> latestVerified(BackupTier tier, int limit) {
     List<BackupRecord> records = new ArrayList<>();
-    for (QueryDocumentSnapshot doc : Firestores.await(db.collection(COLLECTION)
-        .whereEqualTo("tier", tier.wire())
-        .whereEqualTo("status", wire(State.VERIFIED))
-        .orderBy("snapshotTime", Query.Direction.DESCENDING)
-        .limit(limit).get()).getDocuments()) {
+    for (QueryDocumentSnapshot doc :
+        Firestores.await(
+                db.collection(COLLECTION)
+                    .whereEqualTo("tier", tier.wire())
+                    .whereEqualTo("status", wire(State.VERIFIED))
+                    .orderBy("snapshotTime", Query.Direction.DESCENDING)
+                    .limit(limit)
+                    .get())
+            .getDocuments()) {
       records.add(record(doc));
     }
     return records;
@@ -141,11 +171,14 @@ final class BackupCatalog {
     return latest.stream().max(Comparator.comparing(BackupRecord::snapshotTime));
   }
 
-  /** Every indexed backup of a tier (retention keeps this to a few hundred), newest scheduled first. */
+  /**
+   * Every indexed backup of a tier (retention keeps this to a few hundred), newest scheduled first.
+   */
   List<BackupRecord> all(BackupTier tier) {
     List<BackupRecord> records = new ArrayList<>();
-    for (QueryDocumentSnapshot doc : Firestores.await(db.collection(COLLECTION)
-        .whereEqualTo("tier", tier.wire()).get()).getDocuments()) {
+    for (QueryDocumentSnapshot doc :
+        Firestores.await(db.collection(COLLECTION).whereEqualTo("tier", tier.wire()).get())
+            .getDocuments()) {
       records.add(record(doc));
     }
     records.sort(Comparator.comparing((BackupRecord r) -> r.id().scheduledFor()).reversed());
@@ -161,14 +194,20 @@ final class BackupCatalog {
   }
 
   private static BackupRecord record(DocumentSnapshot doc) {
-    BackupId id = BackupId.parse(doc.getId())
-        .orElseThrow(() -> new IllegalStateException("backups/" + doc.getId() + " has no backup id"));
+    BackupId id =
+        BackupId.parse(doc.getId())
+            .orElseThrow(
+                () -> new IllegalStateException("backups/" + doc.getId() + " has no backup id"));
     State state = State.valueOf(doc.getString("status").toUpperCase(Locale.ROOT));
-    return new BackupRecord(id, state,
+    return new BackupRecord(
+        id,
+        state,
         Firestores.instant(doc.getTimestamp("snapshotTime")),
         Firestores.instant(doc.getTimestamp("completedAt")),
         doc.getString("manifestSha256"),
-        longOr0(doc, "documents"), longOr0(doc, "bytes"), longOr0(doc, "shards"),
+        longOr0(doc, "documents"),
+        longOr0(doc, "bytes"),
+        longOr0(doc, "shards"),
         doc.getString("consistency"),
         doc.getString("error"));
   }

@@ -1,8 +1,8 @@
 package app.avalo.infra.recovery;
 
 import java.time.DateTimeException;
-import java.time.LocalDateTime;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * document id in {@code backups} and the folder of the backup's objects in the bucket.
  */
 record BackupId(BackupTier tier, Instant scheduledFor) {
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final Pattern FORMAT = Pattern.compile("(hourly|daily|cold)-(\\d{8}T\\d{6}Z)");
 
   /** Where all backups live in the bucket. */
@@ -38,8 +39,9 @@ record BackupId(BackupTier tier, Instant scheduledFor) {
       return Optional.empty();
     }
     try {
-      Instant at = LocalDateTime.parse(m.group(2), DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
-          .toInstant(ZoneOffset.UTC);
+      Instant at =
+          LocalDateTime.parse(m.group(2), DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
+              .toInstant(ZoneOffset.UTC);
       return Optional.of(new BackupId(BackupTier.fromWire(m.group(1)), at));
     } catch (DateTimeException e) {
       return Optional.empty();

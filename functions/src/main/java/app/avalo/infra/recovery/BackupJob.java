@@ -20,6 +20,9 @@ abstract class BackupJob extends ScheduledJob {
 
   @Override
   protected final JobRunner.Result run(JobContext context) throws Exception {
-    return JobRunner.Result.of(RecoveryModule.of(app()).backups().run(tier(), context.scheduledFor(), RunControl.of(context)));
+    return JobRunner.Result.of(
+        RecoveryModule.of(app())
+            .backups()
+            .run(tier(), context.scheduledFor(), RunControl.of(context)));
   }
 }

@@ -12,9 +12,9 @@ import java.util.Set;
 
 /**
  * Retention by count: per tier, keep the newest {@code keep} verified backups and everything
- * scheduled after the oldest of those; delete the rest (older verified backups, and failed,
- * partial or corrupt ones older than every kept backup). With {@code keep >= 1} the newest
- * verified backup is never deleted, and a tier with no verified backup loses nothing.
+ * scheduled after the oldest of those; delete the rest (older verified backups, and failed, partial
+ * or corrupt ones older than every kept backup). With {@code keep >= 1} the newest verified backup
+ * is never deleted, and a tier with no verified backup loses nothing.
  */
 final class BackupRetention {
   private final BackupCatalog catalog;
@@ -41,9 +41,10 @@ final class BackupRetention {
     Instant oldestKept = kept.get(kept.size() - 1).id().scheduledFor();
     List<String> deleted = new ArrayList<>();
     for (BackupRecord record : all) {
-      boolean expired = record.state() == State.VERIFIED
-          ? !keptIds.contains(record.id())
-          : record.id().scheduledFor().isBefore(oldestKept);
+      boolean expired =
+          record.state() == State.VERIFIED
+              ? !keptIds.contains(record.id())
+              : record.id().scheduledFor().isBefore(oldestKept);
       if (expired) {
         delete(record);
         deleted.add(record.id().toString());
@@ -56,7 +57,14 @@ final class BackupRetention {
     catalog.markDeleting(record.id());
     int objects = storage.deleteBackupObjects(record.id());
     catalog.delete(record.id());
-    Log.info("backup deleted by retention", Map.of("backupId", record.id().toString(),
-        "status", BackupCatalog.wire(record.state()), "objects", objects));
+    Log.info(
+        "backup deleted by retention",
+        Map.of(
+            "backupId",
+            record.id().toString(),
+            "status",
+            BackupCatalog.wire(record.state()),
+            "objects",
+            objects));
   }
 }

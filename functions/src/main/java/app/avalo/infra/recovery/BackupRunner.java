@@ -17,9 +17,9 @@ import java.util.function.LongSupplier;
 
 /**
  * One tier's scheduled backup, start to end: write it, verify what was stored, index it, apply
- * retention. Idempotent per scheduled time: the backup id derives from tier and scheduled time,
- * so a retry after a crash removes its own partial objects and writes the same backup again, and
- * a delivery for an already verified backup only re-applies retention.
+ * retention. Idempotent per scheduled time: the backup id derives from tier and scheduled time, so
+ * a retry after a crash removes its own partial objects and writes the same backup again, and a
+ * delivery for an already verified backup only re-applies retention.
  */
 final class BackupRunner {
   private final BackupWriter writer;
@@ -30,8 +30,14 @@ final class BackupRunner {
   private final Clock clock;
   private final LongSupplier nanoTime;
 
-  BackupRunner(BackupWriter writer, BackupStorage storage, BackupCatalog catalog, BackupRetention retention,
-      RecoveryConfig config, Clock clock, LongSupplier nanoTime) {
+  BackupRunner(
+      BackupWriter writer,
+      BackupStorage storage,
+      BackupCatalog catalog,
+      BackupRetention retention,
+      RecoveryConfig config,
+      Clock clock,
+      LongSupplier nanoTime) {
     this.writer = writer;
     this.storage = storage;
     this.catalog = catalog;
@@ -41,10 +47,13 @@ final class BackupRunner {
     this.nanoTime = nanoTime;
   }
 
-  Map<String, Object> run(BackupTier tier, Instant scheduledFor, RunControl control) throws IOException {
+  Map<String, Object> run(BackupTier tier, Instant scheduledFor, RunControl control)
+      throws IOException {
     BackupId id = BackupId.of(tier, scheduledFor);
     Optional<BackupRecord> existing = catalog.get(id);
-    if (existing.isPresent() && existing.get().state() == State.VERIFIED && manifestIntact(existing.get())) {
+    if (existing.isPresent()
+        && existing.get().state() == State.VERIFIED
+        && manifestIntact(existing.get())) {
       Map<String, Object> summary = summary(existing.get());
       summary.put("alreadyComplete", true);
       summary.put("deleted", retention.apply(tier, config.keep(tier)));
@@ -70,8 +79,19 @@ final class BackupRunner {
     }
     long elapsedMs = (nanoTime.getAsLong() - started) / 1_000_000;
     Manifest m = written.manifest();
-    Log.info("backup verified", Map.of("backupId", id.toString(), "documents", m.documents(), "bytes", m.bytes(),
-        "shards", m.shards(), "elapsedMs", elapsedMs));
+    Log.info(
+        "backup verified",
+        Map.of(
+            "backupId",
+            id.toString(),
+            "documents",
+            m.documents(),
+            "bytes",
+            m.bytes(),
+            "shards",
+            m.shards(),
+            "elapsedMs",
+            elapsedMs));
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("backupId", id.toString());
     summary.put("tier", tier.wire());
@@ -85,7 +105,9 @@ final class BackupRunner {
     m.collections().forEach(c -> counts.put(c.name(), c.documents()));
     summary.put("collections", counts);
     summary.put("elapsedMs", elapsedMs);
-    summary.put("documentsPerSecond", elapsedMs == 0 ? m.documents() * 1000 : m.documents() * 1000 / elapsedMs);
+    summary.put(
+        "documentsPerSecond",
+        elapsedMs == 0 ? m.documents() * 1000 : m.documents() * 1000 / elapsedMs);
     summary.put("alreadyComplete", false);
     summary.put("deleted", retention.apply(tier, config.keep(tier)));
     return summary;
@@ -104,26 +126,45 @@ final class BackupRunner {
       for (Manifest.ShardEntry shard : collection.shards()) {
         Blob blob = stored.get(shard.object());
         if (blob == null) {
-          throw ApiException.dataLoss("backup " + id + ": shard " + shard.object() + " is missing after writing");
+          throw ApiException.dataLoss(
+              "backup " + id + ": shard " + shard.object() + " is missing after writing");
         }
         if (blob.getSize() != null && blob.getSize() != shard.bytes()) {
-          throw ApiException.dataLoss("backup " + id + ": shard " + shard.object() + " has " + blob.getSize()
-              + " bytes stored, " + shard.bytes() + " written");
+          throw ApiException.dataLoss(
+              "backup "
+                  + id
+                  + ": shard "
+                  + shard.object()
+                  + " has "
+                  + blob.getSize()
+                  + " bytes stored, "
+                  + shard.bytes()
+                  + " written");
         }
         if (blob.getCrc32c() != null && !blob.getCrc32c().equals(shard.crc32c())) {
-          throw ApiException.dataLoss("backup " + id + ": shard " + shard.object() + " CRC32C differs from what was written");
+          throw ApiException.dataLoss(
+              "backup "
+                  + id
+                  + ": shard "
+                  + shard.object()
+                  + " CRC32C differs from what was written");
         }
       }
     }
-    byte[] manifest = storage.read(id.manifestObject())
-        .orElseThrow(() -> ApiException.dataLoss("backup " + id + ": manifest missing after writing"));
+    byte[] manifest =
+        storage
+            .read(id.manifestObject())
+            .orElseThrow(
+                () -> ApiException.dataLoss("backup " + id + ": manifest missing after writing"));
     if (!ShardReader.sha256(manifest).equals(written.manifestSha256())) {
-      throw ApiException.dataLoss("backup " + id + ": stored manifest differs from the one written");
+      throw ApiException.dataLoss(
+          "backup " + id + ": stored manifest differs from the one written");
     }
   }
 
   private boolean manifestIntact(BackupRecord record) {
-    return storage.read(record.id().manifestObject())
+    return storage
+        .read(record.id().manifestObject())
         .map(bytes -> ShardReader.sha256(bytes).equals(record.manifestSha256()))
         .orElse(false);
   }

@@ -33,6 +33,7 @@ import java.util.concurrent.Future;
 final class BackupStorage implements ShardSink {
   /** Resumable-upload chunk: the smallest Cloud Storage accepts, to bound memory per open shard. */
   private static final int UPLOAD_CHUNK_BYTES = 256 * 1024;
+
   private static final int NOT_FOUND = 404;
   private static final int DELETE_PARALLELISM = 8;
 
@@ -50,10 +51,11 @@ final class BackupStorage implements ShardSink {
 
   @Override
   public OutputStream create(String object, StorageClass storageClass, String contentType) {
-    BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, object))
-        .setStorageClass(storageClass)
-        .setContentType(contentType)
-        .build();
+    BlobInfo info =
+        BlobInfo.newBuilder(BlobId.of(bucket, object))
+            .setStorageClass(storageClass)
+            .setContentType(contentType)
+            .build();
     WriteChannel channel = storage.writer(info);
     channel.setChunkSize(UPLOAD_CHUNK_BYTES);
     return Channels.newOutputStream(channel);
@@ -61,10 +63,11 @@ final class BackupStorage implements ShardSink {
 
   /** Writes a small object in one request. */
   void put(String object, byte[] bytes, StorageClass storageClass, String contentType) {
-    BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, object))
-        .setStorageClass(storageClass)
-        .setContentType(contentType)
-        .build();
+    BlobInfo info =
+        BlobInfo.newBuilder(BlobId.of(bucket, object))
+            .setStorageClass(storageClass)
+            .setContentType(contentType)
+            .build();
     storage.create(info, bytes);
   }
 
@@ -138,7 +141,9 @@ final class BackupStorage implements ShardSink {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while deleting " + id, e);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     } finally {
       pool.shutdownNow();
     }

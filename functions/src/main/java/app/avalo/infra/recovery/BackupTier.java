@@ -12,8 +12,8 @@ import java.util.Locale;
  * implausible (older tiers legitimately drift more).
  *
  * <p>Daily backups are kept 90 days, so NEARLINE (30-day minimum storage) rather than COLDLINE
- * (90-day minimum, which the 90th deletion would hit); monthly cold backups are kept for years,
- * so ARCHIVE.
+ * (90-day minimum, which the 90th deletion would hit); monthly cold backups are kept for years, so
+ * ARCHIVE.
  */
 @SuppressWarnings("ImmutableEnumChecker") // StorageClass is an immutable value, just not annotated
 enum BackupTier implements WireEnum {
@@ -27,7 +27,12 @@ enum BackupTier implements WireEnum {
   private final double countTolerance;
   private final String job;
 
-  BackupTier(StorageClass storageClass, int defaultKeep, Duration maxAge, double countTolerance, String job) {
+  BackupTier(
+      StorageClass storageClass,
+      int defaultKeep,
+      Duration maxAge,
+      double countTolerance,
+      String job) {
     this.storageClass = storageClass;
     this.defaultKeep = defaultKeep;
     this.maxAge = maxAge;

@@ -20,19 +20,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes one backup: every critical collection, read page by page in document-id order at one
- * read time, streamed into gzipped NDJSON shards partitioned by owner, then the manifest — last,
- * so a backup that stops anywhere before has no manifest and does not exist.
+ * Writes one backup: every critical collection, read page by page in document-id order at one read
+ * time, streamed into gzipped NDJSON shards partitioned by owner, then the manifest — last, so a
+ * backup that stops anywhere before has no manifest and does not exist.
  *
  * <p>Memory stays bounded whatever the data size: one collection at a time, one page in hand (the
  * next one is already being fetched), and per open shard only its compressor and a 256 KiB upload
  * chunk.
  *
- * <p>Consistency: on Firestore every page and count is read in a read-only transaction at
- * {@code snapshotTime}, so the whole backup — across collections — is one point-in-time snapshot,
- * provided it finishes within {@link RecoveryConfig#maxSnapshotAge()} (Firestore keeps old versions
- * for an hour). The local emulator ignores read times: there each document is read as it is when
- * its page is read, and the manifest says {@code per-document}.
+ * <p>Consistency: on Firestore every page and count is read in a read-only transaction at {@code
+ * snapshotTime}, so the whole backup — across collections — is one point-in-time snapshot, provided
+ * it finishes within {@link RecoveryConfig#maxSnapshotAge()} (Firestore keeps old versions for an
+ * hour). The local emulator ignores read times: there each document is read as it is when its page
+ * is read, and the manifest says {@code per-document}.
  */
 final class BackupWriter {
   /** Stop early enough that the run can still record its failure before the function's deadline. */
@@ -44,7 +44,8 @@ final class BackupWriter {
   private final boolean readTimeHonoured;
   private final Clock clock;
 
-  BackupWriter(Firestore db, ShardSink sink, RecoveryConfig config, boolean readTimeHonoured, Clock clock) {
+  BackupWriter(
+      Firestore db, ShardSink sink, RecoveryConfig config, boolean readTimeHonoured, Clock clock) {
     this.db = db;
     this.sink = sink;
     this.config = config;
@@ -70,41 +71,68 @@ final class BackupWriter {
       shards += entry.partitions();
       control.progress("documents", documents);
     }
-    Manifest manifest = new Manifest(Manifest.FORMAT, id.toString(), id.tier().wire(), id.scheduledFor(), snapshotTime,
-        readTimeHonoured ? "point-in-time" : "per-document", startedAt, clock.instant(), Partitioner.SCHEME,
-        Manifest.ENCODING, List.copyOf(collections), documents, bytes, shards);
+    Manifest manifest =
+        new Manifest(
+            Manifest.FORMAT,
+            id.toString(),
+            id.tier().wire(),
+            id.scheduledFor(),
+            snapshotTime,
+            readTimeHonoured ? "point-in-time" : "per-document",
+            startedAt,
+            clock.instant(),
+            Partitioner.SCHEME,
+            Manifest.ENCODING,
+            List.copyOf(collections),
+            documents,
+            bytes,
+            shards);
     byte[] json = manifest.toBytes();
-    try (OutputStream out = sink.create(id.manifestObject(), id.tier().storageClass(), "application/json")) {
+    try (OutputStream out =
+        sink.create(id.manifestObject(), id.tier().storageClass(), "application/json")) {
       out.write(json);
     }
     return new Written(manifest, ShardReader.sha256(json));
   }
 
-  private Manifest.CollectionEntry writeCollection(BackupId id, CriticalCollection collection, Instant snapshotTime,
-      RunControl control) throws IOException {
+  private Manifest.CollectionEntry writeCollection(
+      BackupId id, CriticalCollection collection, Instant snapshotTime, RunControl control)
+      throws IOException {
     TransactionOptions atSnapshot = readOnlyAt(snapshotTime);
-    long expected = Firestores.await(db.runAsyncTransaction(
-        tx -> tx.get(db.collection(collection.collection()).count()), atSnapshot)).getCount();
-    int partitions = Partitioner.partitionsFor(expected, config.targetDocsPerShard(), config.maxPartitions());
+    long expected =
+        Firestores.await(
+                db.runAsyncTransaction(
+                    tx -> tx.get(db.collection(collection.collection()).count()), atSnapshot))
+            .getCount();
+    int partitions =
+        Partitioner.partitionsFor(expected, config.targetDocsPerShard(), config.maxPartitions());
     List<ShardWriter> shards = new ArrayList<>(partitions);
     long unowned = 0;
     try {
       for (int p = 0; p < partitions; p++) {
         String object = id.shardObject(collection.collection(), p);
-        shards.add(new ShardWriter(sink.create(object, id.tier().storageClass(), "application/gzip"), p, object));
+        shards.add(
+            new ShardWriter(
+                sink.create(object, id.tier().storageClass(), "application/gzip"), p, object));
       }
-      Query base = db.collection(collection.collection()).orderBy(FieldPath.documentId()).limit(config.pageSize());
+      Query base =
+          db.collection(collection.collection())
+              .orderBy(FieldPath.documentId())
+              .limit(config.pageSize());
       ApiFuture<QuerySnapshot> next = readPage(base, atSnapshot);
       while (next != null) {
         List<QueryDocumentSnapshot> page = Firestores.await(next).getDocuments();
-        next = page.size() == config.pageSize()
-            ? readPage(base.startAfter(page.get(page.size() - 1)), atSnapshot) : null;
+        next =
+            page.size() == config.pageSize()
+                ? readPage(base.startAfter(page.get(page.size() - 1)), atSnapshot)
+                : null;
         for (QueryDocumentSnapshot doc : page) {
           String owner = collection.ownerOf(doc);
           if (owner == null) {
             unowned++;
           }
-          DocumentRecord record = new DocumentRecord(collection.collection(), doc.getId(), owner, doc.getData());
+          DocumentRecord record =
+              new DocumentRecord(collection.collection(), doc.getId(), owner, doc.getData());
           shards.get(Partitioner.partitionOf(owner, partitions)).write(record);
         }
         checkTime(snapshotTime, control);
@@ -118,8 +146,14 @@ final class BackupWriter {
         documents += entry.documents();
         bytes += entry.bytes();
       }
-      return new Manifest.CollectionEntry(collection.collection(), collection.ownerKeyDescription(), partitions,
-          documents, unowned, bytes, List.copyOf(entries));
+      return new Manifest.CollectionEntry(
+          collection.collection(),
+          collection.ownerKeyDescription(),
+          partitions,
+          documents,
+          unowned,
+          bytes,
+          List.copyOf(entries));
     } catch (IOException | RuntimeException | Error e) {
       for (ShardWriter shard : shards) {
         try {
@@ -138,13 +172,17 @@ final class BackupWriter {
 
   private void checkTime(Instant snapshotTime, RunControl control) {
     if (control.remaining().compareTo(DEADLINE_MARGIN) < 0) {
-      throw new ApiException(Status.DEADLINE_EXCEEDED, "backup stopped before the function's deadline; "
-          + "the partial backup has no manifest and will be overwritten by the next attempt");
+      throw new ApiException(
+          Status.DEADLINE_EXCEEDED,
+          "backup stopped before the function's deadline; "
+              + "the partial backup has no manifest and will be overwritten by the next attempt");
     }
     if (Duration.between(snapshotTime, clock.instant()).compareTo(config.maxSnapshotAge()) > 0) {
-      throw ApiException.failedPrecondition("backup ran longer than the read-time window ("
-          + config.maxSnapshotAge().toSeconds() + " s); raise BACKUP_MAX_SNAPSHOT_AGE_SECONDS only with "
-          + "point-in-time recovery enabled");
+      throw ApiException.failedPrecondition(
+          "backup ran longer than the read-time window ("
+              + config.maxSnapshotAge().toSeconds()
+              + " s); raise BACKUP_MAX_SNAPSHOT_AGE_SECONDS only with "
+              + "point-in-time recovery enabled");
     }
   }
 

@@ -1,7 +1,7 @@
 package app.avalo.infra.recovery;
 
-import com.google.cloud.firestore.FieldPath;
 import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.cloud.firestore.FieldPath;
 import java.util.Arrays;
 import java.util.Optional;
 

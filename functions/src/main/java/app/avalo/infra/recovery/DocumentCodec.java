@@ -1,6 +1,5 @@
 package app.avalo.infra.recovery;
 
-import java.util.function.Predicate;
 import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.Blob;
 import com.google.cloud.firestore.DocumentReference;
@@ -24,11 +23,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
- * The lossless line format of backups and recovery archives: one JSON object per document,
- * {@code {"c": collection, "id": id, "k": owner, "f": {field: value}}}, with every Firestore value
- * type tagged so it decodes to exactly what was read:
+ * The lossless line format of backups and recovery archives: one JSON object per document, {@code
+ * {"c": collection, "id": id, "k": owner, "f": {field: value}}}, with every Firestore value type
+ * tagged so it decodes to exactly what was read:
  *
  * <pre>
  *   null, true/false, "string"      as themselves
@@ -127,7 +127,10 @@ final class DocumentCodec {
         throw new MalformedLineException("a line needs \"c\", \"id\" and \"f\"");
       }
       return new DocumentRecord(collection, id, owner, fields);
-    } catch (IOException | IllegalArgumentException | IllegalStateException | DateTimeParseException e) {
+    } catch (IOException
+        | IllegalArgumentException
+        | IllegalStateException
+        | DateTimeParseException e) {
       throw new MalformedLineException(e.getMessage());
     }
   }
@@ -195,9 +198,12 @@ final class DocumentCodec {
       case Long l -> tagged(json, "i").value(Long.toString(l)).endObject();
       case Integer i -> tagged(json, "i").value(Integer.toString(i)).endObject();
       case Double d -> tagged(json, "d").value(doubleText(d)).endObject();
-      case Timestamp t -> tagged(json, "t").value(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString())
-          .endObject();
-      case Blob b -> tagged(json, "b").value(Base64.getEncoder().encodeToString(b.toBytes())).endObject();
+      case Timestamp t ->
+          tagged(json, "t")
+              .value(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString())
+              .endObject();
+      case Blob b ->
+          tagged(json, "b").value(Base64.getEncoder().encodeToString(b.toBytes())).endObject();
       case GeoPoint g -> {
         tagged(json, "g").beginArray();
         json.value(doubleText(g.getLatitude())).value(doubleText(g.getLongitude()));
@@ -226,8 +232,11 @@ final class DocumentCodec {
         }
         json.endObject().endObject();
       }
-      default -> throw new IllegalArgumentException(
-          "no lossless encoding for a " + value.getClass().getName() + "; refusing to back it up incompletely");
+      default ->
+          throw new IllegalArgumentException(
+              "no lossless encoding for a "
+                  + value.getClass().getName()
+                  + "; refusing to back it up incompletely");
     }
   }
 
@@ -285,34 +294,35 @@ final class DocumentCodec {
       case BEGIN_OBJECT -> {
         json.beginObject();
         String tag = json.nextName();
-        Object value = switch (tag) {
-          case "i" -> Long.parseLong(json.nextString());
-          case "d" -> parseDouble(json.nextString());
-          case "t" -> {
-            Instant instant = Instant.parse(json.nextString());
-            yield Timestamp.ofTimeSecondsAndNanos(instant.getEpochSecond(), instant.getNano());
-          }
-          case "b" -> Blob.fromBytes(Base64.getDecoder().decode(json.nextString()));
-          case "g" -> {
-            json.beginArray();
-            double lat = parseDouble(json.nextString());
-            double lng = parseDouble(json.nextString());
-            json.endArray();
-            yield new GeoPoint(lat, lng);
-          }
-          case "r" -> db.document(json.nextString());
-          case "v" -> {
-            List<Double> values = new ArrayList<>();
-            json.beginArray();
-            while (json.hasNext()) {
-              values.add(parseDouble(json.nextString()));
-            }
-            json.endArray();
-            yield FieldValue.vector(values.stream().mapToDouble(Double::doubleValue).toArray());
-          }
-          case "m" -> readFields(json, db);
-          default -> throw new MalformedLineException("unknown value tag \"" + tag + "\"");
-        };
+        Object value =
+            switch (tag) {
+              case "i" -> Long.parseLong(json.nextString());
+              case "d" -> parseDouble(json.nextString());
+              case "t" -> {
+                Instant instant = Instant.parse(json.nextString());
+                yield Timestamp.ofTimeSecondsAndNanos(instant.getEpochSecond(), instant.getNano());
+              }
+              case "b" -> Blob.fromBytes(Base64.getDecoder().decode(json.nextString()));
+              case "g" -> {
+                json.beginArray();
+                double lat = parseDouble(json.nextString());
+                double lng = parseDouble(json.nextString());
+                json.endArray();
+                yield new GeoPoint(lat, lng);
+              }
+              case "r" -> db.document(json.nextString());
+              case "v" -> {
+                List<Double> values = new ArrayList<>();
+                json.beginArray();
+                while (json.hasNext()) {
+                  values.add(parseDouble(json.nextString()));
+                }
+                json.endArray();
+                yield FieldValue.vector(values.stream().mapToDouble(Double::doubleValue).toArray());
+              }
+              case "m" -> readFields(json, db);
+              default -> throw new MalformedLineException("unknown value tag \"" + tag + "\"");
+            };
         if (json.hasNext()) {
           throw new MalformedLineException("a tagged value has exactly one key");
         }

@@ -25,7 +25,9 @@ record EntityDiff(
   /** One changed document; {@code fields} lists the top-level fields that differ (changes only). */
   record Change(String collection, String id, String change, List<String> fields) {}
 
-  static EntityDiff between(Map<String, DocumentRecord> target, Map<String, DocumentRecord> current,
+  static EntityDiff between(
+      Map<String, DocumentRecord> target,
+      Map<String, DocumentRecord> current,
       List<String> collectionOrder) {
     List<DocumentRecord> sets = new ArrayList<>();
     List<DocumentRecord> deletes = new ArrayList<>();
@@ -39,12 +41,18 @@ record EntityDiff(
         added++;
         sets.add(wanted);
         changes.add(new Change(wanted.collection(), wanted.id(), "added", null));
-      } else if (DocumentCodec.encodeFields(now.fields()).equals(DocumentCodec.encodeFields(wanted.fields()))) {
+      } else if (DocumentCodec.encodeFields(now.fields())
+          .equals(DocumentCodec.encodeFields(wanted.fields()))) {
         unchanged++;
       } else {
         changed++;
         sets.add(wanted);
-        changes.add(new Change(wanted.collection(), wanted.id(), "changed", changedFields(now.fields(), wanted.fields())));
+        changes.add(
+            new Change(
+                wanted.collection(),
+                wanted.id(),
+                "changed",
+                changedFields(now.fields(), wanted.fields())));
       }
     }
     int removed = 0;
@@ -55,7 +63,9 @@ record EntityDiff(
         changes.add(new Change(now.collection(), now.id(), "removed", null));
       }
     }
-    changes.sort(Comparator.comparing((Change c) -> collectionOrder.indexOf(c.collection())).thenComparing(Change::id));
+    changes.sort(
+        Comparator.comparing((Change c) -> collectionOrder.indexOf(c.collection()))
+            .thenComparing(Change::id));
     return new EntityDiff(sets, deletes, changes, added, changed, removed, unchanged);
   }
 
@@ -69,7 +79,9 @@ record EntityDiff(
     List<String> differing = new ArrayList<>();
     for (String name : names) {
       if (now.containsKey(name) != wanted.containsKey(name)
-          || !Objects.equals(DocumentCodec.encodeValue(now.get(name)), DocumentCodec.encodeValue(wanted.get(name)))) {
+          || !Objects.equals(
+              DocumentCodec.encodeValue(now.get(name)),
+              DocumentCodec.encodeValue(wanted.get(name)))) {
         differing.add(name);
       }
     }

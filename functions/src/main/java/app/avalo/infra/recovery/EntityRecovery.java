@@ -28,19 +28,19 @@ import java.util.function.LongSupplier;
  * session) to a backup — or to the archive of an earlier recovery, which undoes it.
  *
  * <ol>
- *   <li>The restore point is read and verified first: one shard per collection, checked against
- *       the manifest. A bad backup id, an unusable backup or a damaged shard stops here, before
+ *   <li>The restore point is read and verified first: one shard per collection, checked against the
+ *       manifest. A bad backup id, an unusable backup or a damaged shard stops here, before
  *       anything is written.
- *   <li>The entity's current documents are read and compared: added / changed / removed.
- *       {@code dryRun} returns that diff and writes nothing.
+ *   <li>The entity's current documents are read and compared: added / changed / removed. {@code
+ *       dryRun} returns that diff and writes nothing.
  *   <li>The current documents are archived (object + record) before anything is overwritten.
  *   <li>Up to {@value #ATOMIC_WRITES} document writes: one transaction that re-reads the entity,
  *       refuses (ABORTED, nothing restored) if it changed since it was archived, and writes every
- *       document and the archive record's final status together. More writes than one commit
- *       takes: ordered commits of {@value #CHUNK_WRITES}, the entity's own owned documents first
- *       and its root document last, each commit also advancing the record's {@code commitsDone};
- *       a restore stopped part-way is finished by running the same recovery again (every write
- *       is a whole-document set or a delete, so re-running converges) or undone from the archive.
+ *       document and the archive record's final status together. More writes than one commit takes:
+ *       ordered commits of {@value #CHUNK_WRITES}, the entity's own owned documents first and its
+ *       root document last, each commit also advancing the record's {@code commitsDone}; a restore
+ *       stopped part-way is finished by running the same recovery again (every write is a
+ *       whole-document set or a delete, so re-running converges) or undone from the archive.
  * </ol>
  *
  * The elapsed time is measured with a monotonic clock and compared with the unit's SLA; a miss
@@ -49,7 +49,9 @@ import java.util.function.LongSupplier;
 final class EntityRecovery {
   /** One Firestore commit takes 500 writes; one is the archive record's status. */
   static final int ATOMIC_WRITES = 499;
+
   static final int CHUNK_WRITES = 400;
+
   /** Changes listed in a response; the counts are always complete. */
   static final int MAX_LISTED_CHANGES = 1000;
 
@@ -60,7 +62,12 @@ final class EntityRecovery {
   private final LongSupplier nanoTime;
   private final int pageSize;
 
-  EntityRecovery(Firestore db, BackupReader backups, RecoveryArchives archives, Alerts alerts, LongSupplier nanoTime,
+  EntityRecovery(
+      Firestore db,
+      BackupReader backups,
+      RecoveryArchives archives,
+      Alerts alerts,
+      LongSupplier nanoTime,
       int pageSize) {
     this.db = db;
     this.backups = backups;
@@ -71,7 +78,13 @@ final class EntityRecovery {
   }
 
   /** A validated recovery request; at most one of {@code backupId} and {@code archiveId} is set. */
-  record Request(RecoveryUnit unit, String owner, BackupId backupId, String archiveId, boolean dryRun, String actor) {}
+  record Request(
+      RecoveryUnit unit,
+      String owner,
+      BackupId backupId,
+      String archiveId,
+      boolean dryRun,
+      String actor) {}
 
   /** What a recovery did (or, for a dry run, would do). */
   record Result(
@@ -93,88 +106,158 @@ final class EntityRecovery {
 
   record Summary(int added, int changed, int removed, int unchanged) {}
 
-  /** How the restore was written: {@code atomic} (one transaction), {@code chunked}, or {@code none}. */
+  /**
+   * How the restore was written: {@code atomic} (one transaction), {@code chunked}, or {@code
+   * none}.
+   */
   record Restore(String mode, int writes, int commits) {}
 
   Result recover(Request request) {
     long started = nanoTime.getAsLong();
     RecoveryUnit unit = request.unit();
-    RestorePoint point = request.archiveId() != null
-        ? archives.restorePoint(request.archiveId(), unit, request.owner())
-        : fromBackup(request);
-    Map<String, DocumentRecord> current = readCurrent(new DirectReads(), unit, request.owner(), point);
-    EntityDiff diff = EntityDiff.between(point.documents(), current,
-        unit.collections().stream().map(CriticalCollection::collection).toList());
+    RestorePoint point =
+        request.archiveId() != null
+            ? archives.restorePoint(request.archiveId(), unit, request.owner())
+            : fromBackup(request);
+    Map<String, DocumentRecord> current =
+        readCurrent(new DirectReads(), unit, request.owner(), point);
+    EntityDiff diff =
+        EntityDiff.between(
+            point.documents(),
+            current,
+            unit.collections().stream().map(CriticalCollection::collection).toList());
     Source source = new Source(point.type(), point.id(), point.asOf());
     if (request.dryRun()) {
-      return result(request, "dry-run", source, diff, new Restore("none", diff.operations(), 0), null, started);
+      return result(
+          request,
+          "dry-run",
+          source,
+          diff,
+          new Restore("none", diff.operations(), 0),
+          null,
+          started);
     }
     String archiveId = archives.newId();
     int operations = diff.operations();
     String mode = operations == 0 ? "none" : operations <= ATOMIC_WRITES ? "atomic" : "chunked";
-    RecoveryArchives.Archive archive = archives.create(archiveId, unit, request.owner(), point, current.values(), diff,
-        mode, request.actor());
+    RecoveryArchives.Archive archive =
+        archives.create(
+            archiveId, unit, request.owner(), point, current.values(), diff, mode, request.actor());
     int commits;
     try {
-      commits = switch (mode) {
-        case "none" -> 0;
-        case "atomic" -> restoreAtomically(unit, request.owner(), point, current, diff, archiveId);
-        default -> restoreInChunks(unit, diff, archiveId);
-      };
+      commits =
+          switch (mode) {
+            case "none" -> 0;
+            case "atomic" ->
+                restoreAtomically(unit, request.owner(), point, current, diff, archiveId);
+            default -> restoreInChunks(unit, diff, archiveId);
+          };
     } catch (RuntimeException e) {
       // An atomic restore that failed wrote nothing; a chunked one may have written some commits.
       long elapsedMs = (nanoTime.getAsLong() - started) / 1_000_000;
       try {
-        archives.finish(archiveId, mode.equals("atomic") ? "aborted" : "failed", elapsedMs, unit.sla().toMillis(),
+        archives.finish(
+            archiveId,
+            mode.equals("atomic") ? "aborted" : "failed",
+            elapsedMs,
+            unit.sla().toMillis(),
             String.valueOf(e.getMessage()));
       } catch (RuntimeException recordFailure) {
         e.addSuppressed(recordFailure);
       }
       throw e;
     }
-    Result result = result(request, "restored", source, diff, new Restore(mode, operations, commits), archive, started);
+    Result result =
+        result(
+            request,
+            "restored",
+            source,
+            diff,
+            new Restore(mode, operations, commits),
+            archive,
+            started);
     archives.finish(archiveId, "restored", result.elapsedMs(), result.slaMs(), null);
-    Log.info("entity recovered", Map.of("kind", unit.wire(), "owner", request.owner(), "source", point.id(),
-        "archiveId", archiveId, "writes", operations, "elapsedMs", result.elapsedMs()));
+    Log.info(
+        "entity recovered",
+        Map.of(
+            "kind",
+            unit.wire(),
+            "owner",
+            request.owner(),
+            "source",
+            point.id(),
+            "archiveId",
+            archiveId,
+            "writes",
+            operations,
+            "elapsedMs",
+            result.elapsedMs()));
     if (!result.withinSla()) {
-      alerts.raise("recovery", "sla:" + unit.wire(), Alerts.Severity.WARNING,
-          "recovering " + unit.wire() + " " + request.owner() + " took " + result.elapsedMs() + " ms (SLA "
-              + result.slaMs() + " ms)",
+      alerts.raise(
+          "recovery",
+          "sla:" + unit.wire(),
+          Alerts.Severity.WARNING,
+          "recovering "
+              + unit.wire()
+              + " "
+              + request.owner()
+              + " took "
+              + result.elapsedMs()
+              + " ms (SLA "
+              + result.slaMs()
+              + " ms)",
           Map.of("archiveId", archiveId, "elapsedMs", result.elapsedMs(), "slaMs", result.slaMs()));
     }
     return result;
   }
 
   private RestorePoint fromBackup(Request request) {
-    BackupReader.OpenBackup backup = request.backupId() == null ? backups.latest() : backups.open(request.backupId());
+    BackupReader.OpenBackup backup =
+        request.backupId() == null ? backups.latest() : backups.open(request.backupId());
     Map<String, DocumentRecord> documents = new LinkedHashMap<>();
     for (CriticalCollection collection : request.unit().collections()) {
       for (DocumentRecord doc : backups.ownerDocuments(backup, collection, request.owner())) {
         documents.put(doc.path(), doc);
       }
     }
-    return new RestorePoint("backup", backup.id().toString(), backup.manifest().snapshotTime(), documents);
+    return new RestorePoint(
+        "backup", backup.id().toString(), backup.manifest().snapshotTime(), documents);
   }
 
-  private int restoreAtomically(RecoveryUnit unit, String owner, RestorePoint point, Map<String, DocumentRecord> archived,
-      EntityDiff diff, String archiveId) {
+  private int restoreAtomically(
+      RecoveryUnit unit,
+      String owner,
+      RestorePoint point,
+      Map<String, DocumentRecord> archived,
+      EntityDiff diff,
+      String archiveId) {
     Map<String, String> archivedState = encodings(archived);
-    TransactionOptions options = TransactionOptions.createReadWriteOptionsBuilder().setNumberOfAttempts(5).build();
-    Firestores.await(db.runTransaction(tx -> {
-      Map<String, DocumentRecord> now = readCurrent(new TransactionReads(tx), unit, owner, point);
-      if (!encodings(now).equals(archivedState)) {
-        throw new ApiException(Status.ABORTED, unit.wire() + " " + owner + " changed while it was being recovered; "
-            + "nothing was restored. Run the recovery again.");
-      }
-      for (DocumentRecord doc : diff.sets()) {
-        tx.set(ref(doc), doc.fields());
-      }
-      for (DocumentRecord doc : diff.deletes()) {
-        tx.delete(ref(doc));
-      }
-      tx.update(archives.ref(archiveId), "status", "restored", "commitsDone", 1L);
-      return null;
-    }, options));
+    TransactionOptions options =
+        TransactionOptions.createReadWriteOptionsBuilder().setNumberOfAttempts(5).build();
+    Firestores.await(
+        db.runTransaction(
+            tx -> {
+              Map<String, DocumentRecord> now =
+                  readCurrent(new TransactionReads(tx), unit, owner, point);
+              if (!encodings(now).equals(archivedState)) {
+                throw new ApiException(
+                    Status.ABORTED,
+                    unit.wire()
+                        + " "
+                        + owner
+                        + " changed while it was being recovered; "
+                        + "nothing was restored. Run the recovery again.");
+              }
+              for (DocumentRecord doc : diff.sets()) {
+                tx.set(ref(doc), doc.fields());
+              }
+              for (DocumentRecord doc : diff.deletes()) {
+                tx.delete(ref(doc));
+              }
+              tx.update(archives.ref(archiveId), "status", "restored", "commitsDone", 1L);
+              return null;
+            },
+            options));
     return 1;
   }
 
@@ -183,8 +266,11 @@ final class EntityRecovery {
     List<Op> ops = new ArrayList<>();
     diff.sets().forEach(d -> ops.add(new Op(d, false)));
     diff.deletes().forEach(d -> ops.add(new Op(d, true)));
-    ops.sort((a, b) -> Boolean.compare(a.doc().collection().equals(unit.root().collection()),
-        b.doc().collection().equals(unit.root().collection())));
+    ops.sort(
+        (a, b) ->
+            Boolean.compare(
+                a.doc().collection().equals(unit.root().collection()),
+                b.doc().collection().equals(unit.root().collection())));
     int commits = (ops.size() + CHUNK_WRITES - 1) / CHUNK_WRITES;
     archives.markRestoring(archiveId, commits);
     for (int c = 0; c < commits; c++) {
@@ -200,10 +286,23 @@ final class EntityRecovery {
       try {
         Firestores.await(batch.commit());
       } catch (RuntimeException e) {
-        Log.error("chunked restore stopped", Map.of("archiveId", archiveId, "commitsDone", c, "commits", commits), e);
-        throw new ApiException(Status.ABORTED, "restore stopped after " + c + " of " + commits + " commits: "
-            + unit.wire() + " is partially restored. Run the same recovery again to finish it, or recover with "
-            + "archiveId " + archiveId + " to undo it", Map.of("archiveId", archiveId, "commitsDone", c));
+        Log.error(
+            "chunked restore stopped",
+            Map.of("archiveId", archiveId, "commitsDone", c, "commits", commits),
+            e);
+        throw new ApiException(
+            Status.ABORTED,
+            "restore stopped after "
+                + c
+                + " of "
+                + commits
+                + " commits: "
+                + unit.wire()
+                + " is partially restored. Run the same recovery again to finish it, or recover with "
+                + "archiveId "
+                + archiveId
+                + " to undo it",
+            Map.of("archiveId", archiveId, "commitsDone", c));
       }
     }
     return commits;
@@ -211,16 +310,32 @@ final class EntityRecovery {
 
   private record Op(DocumentRecord doc, boolean delete) {}
 
-  private Result result(Request request, String status, Source source, EntityDiff diff, Restore restore,
-      RecoveryArchives.Archive archive, long started) {
+  private Result result(
+      Request request,
+      String status,
+      Source source,
+      EntityDiff diff,
+      Restore restore,
+      RecoveryArchives.Archive archive,
+      long started) {
     long elapsedMs = (nanoTime.getAsLong() - started) / 1_000_000;
     long slaMs = request.unit().sla().toMillis();
     List<EntityDiff.Change> changes = diff.changes();
     boolean truncated = changes.size() > MAX_LISTED_CHANGES;
-    return new Result(request.unit().wire(), request.owner(), request.dryRun(), status, source,
+    return new Result(
+        request.unit().wire(),
+        request.owner(),
+        request.dryRun(),
+        status,
+        source,
         new Summary(diff.added(), diff.changed(), diff.removed(), diff.unchanged()),
-        truncated ? List.copyOf(changes.subList(0, MAX_LISTED_CHANGES)) : changes, truncated, restore, archive,
-        elapsedMs, slaMs, elapsedMs <= slaMs);
+        truncated ? List.copyOf(changes.subList(0, MAX_LISTED_CHANGES)) : changes,
+        truncated,
+        restore,
+        archive,
+        elapsedMs,
+        slaMs,
+        elapsedMs <= slaMs);
   }
 
   // ---- the entity's current documents ----
@@ -253,17 +368,20 @@ final class EntityRecovery {
 
   private record TransactionReads(Transaction tx) implements Reads {
     @Override
-    public DocumentSnapshot get(DocumentReference ref) throws ExecutionException, InterruptedException {
+    public DocumentSnapshot get(DocumentReference ref)
+        throws ExecutionException, InterruptedException {
       return tx.get(ref).get();
     }
 
     @Override
-    public List<QueryDocumentSnapshot> query(Query query) throws ExecutionException, InterruptedException {
+    public List<QueryDocumentSnapshot> query(Query query)
+        throws ExecutionException, InterruptedException {
       return tx.get(query).get().getDocuments();
     }
 
     @Override
-    public List<DocumentSnapshot> getAll(List<DocumentReference> refs) throws ExecutionException, InterruptedException {
+    public List<DocumentSnapshot> getAll(List<DocumentReference> refs)
+        throws ExecutionException, InterruptedException {
       return tx.getAll(refs.toArray(DocumentReference[]::new)).get();
     }
   }
@@ -272,15 +390,19 @@ final class EntityRecovery {
    * The entity's current documents: its root document, the documents it owns through the owner
    * field (paged by id), and any document of the restore point that now exists under another owner.
    */
-  private Map<String, DocumentRecord> readCurrent(Reads reads, RecoveryUnit unit, String owner, RestorePoint point) {
+  private Map<String, DocumentRecord> readCurrent(
+      Reads reads, RecoveryUnit unit, String owner, RestorePoint point) {
     try {
       Map<String, DocumentRecord> current = new LinkedHashMap<>();
       CriticalCollection root = unit.root();
       add(current, root, reads.get(db.collection(root.collection()).document(owner)));
       CriticalCollection owned = unit.owned();
       if (owned != null) {
-        Query base = db.collection(owned.collection()).whereEqualTo(owned.ownerField(), owner)
-            .orderBy(FieldPath.documentId()).limit(pageSize);
+        Query base =
+            db.collection(owned.collection())
+                .whereEqualTo(owned.ownerField(), owner)
+                .orderBy(FieldPath.documentId())
+                .limit(pageSize);
         List<QueryDocumentSnapshot> page = reads.query(base);
         while (true) {
           page.forEach(doc -> add(current, owned, doc));
@@ -308,7 +430,9 @@ final class EntityRecovery {
     } catch (RuntimeException e) {
       throw e;
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reading " + unit.wire() + " " + owner, e);
@@ -317,9 +441,12 @@ final class EntityRecovery {
     }
   }
 
-  private static void add(Map<String, DocumentRecord> current, CriticalCollection collection, DocumentSnapshot doc) {
+  private static void add(
+      Map<String, DocumentRecord> current, CriticalCollection collection, DocumentSnapshot doc) {
     if (doc.exists()) {
-      DocumentRecord record = new DocumentRecord(collection.collection(), doc.getId(), collection.ownerOf(doc), doc.getData());
+      DocumentRecord record =
+          new DocumentRecord(
+              collection.collection(), doc.getId(), collection.ownerOf(doc), doc.getData());
       current.put(record.path(), record);
     }
   }

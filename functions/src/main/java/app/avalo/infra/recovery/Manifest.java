@@ -8,13 +8,13 @@ import java.util.Optional;
 
 /**
  * What a backup holds, written as {@code manifest.json} after every shard is committed: per
- * collection its owner key, partition count and per shard the object, document count, byte size
- * and SHA-256 of the stored (compressed) bytes. A backup without a manifest does not exist; a
- * shard whose bytes do not match the manifest is never used.
+ * collection its owner key, partition count and per shard the object, document count, byte size and
+ * SHA-256 of the stored (compressed) bytes. A backup without a manifest does not exist; a shard
+ * whose bytes do not match the manifest is never used.
  *
  * @param consistency how consistent the snapshot is: {@code point-in-time} when every read used
- *     {@code snapshotTime} as its read time, {@code per-document} where read times are ignored
- *     (the local emulator)
+ *     {@code snapshotTime} as its read time, {@code per-document} where read times are ignored (the
+ *     local emulator)
  */
 record Manifest(
     String format,
@@ -57,7 +57,8 @@ record Manifest(
    * One stored shard. {@code crc32c} is base64 of the big-endian CRC32C, the form Cloud Storage
    * reports in object metadata, so a listing can check every shard without downloading it.
    */
-  record ShardEntry(int partition, String object, long documents, long bytes, String sha256, String crc32c) {}
+  record ShardEntry(
+      int partition, String object, long documents, long bytes, String sha256, String crc32c) {}
 
   Optional<CollectionEntry> collection(String name) {
     return collections.stream().filter(c -> c.name().equals(name)).findFirst();
@@ -75,18 +76,24 @@ record Manifest(
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("manifest is not valid JSON: " + e.getMessage(), e);
     }
-    if (m == null || !FORMAT.equals(m.format()) || m.backupId() == null || m.snapshotTime() == null
-        || m.collections() == null || !Partitioner.SCHEME.equals(m.partitioning())) {
+    if (m == null
+        || !FORMAT.equals(m.format())
+        || m.backupId() == null
+        || m.snapshotTime() == null
+        || m.collections() == null
+        || !Partitioner.SCHEME.equals(m.partitioning())) {
       throw new IllegalArgumentException("manifest is not in format " + FORMAT);
     }
     for (CollectionEntry c : m.collections()) {
       if (c.shards() == null || c.partitions() < 1 || c.shards().size() != c.partitions()) {
-        throw new IllegalArgumentException("manifest lists " + c.name() + " with a shard count unlike its partitions");
+        throw new IllegalArgumentException(
+            "manifest lists " + c.name() + " with a shard count unlike its partitions");
       }
       for (int i = 0; i < c.partitions(); i++) {
         ShardEntry s = c.shards().get(i);
         if (s.partition() != i || s.object() == null || s.sha256() == null) {
-          throw new IllegalArgumentException("manifest shard " + i + " of " + c.name() + " is incomplete");
+          throw new IllegalArgumentException(
+              "manifest shard " + i + " of " + c.name() + " is incomplete");
         }
       }
     }

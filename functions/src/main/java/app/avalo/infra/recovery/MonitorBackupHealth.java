@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Cloud Scheduler, every 6 hours (<code>0 *&#47;6 * * *</code>): checks each tier's newest backup for
- * freshness, intact shards (every one re-hashed) and plausible counts; raises and resolves alerts
- * and writes {@code backupHealth/latest}. See {@link BackupHealthMonitor}. Once per scheduled time.
+ * Cloud Scheduler, every 6 hours (<code>0 *&#47;6 * * *</code>): checks each tier's newest backup
+ * for freshness, intact shards (every one re-hashed) and plausible counts; raises and resolves
+ * alerts and writes {@code backupHealth/latest}. See {@link BackupHealthMonitor}. Once per
+ * scheduled time.
  */
 public final class MonitorBackupHealth extends ScheduledJob {
   public MonitorBackupHealth() {
@@ -24,7 +25,8 @@ public final class MonitorBackupHealth extends ScheduledJob {
 
   @Override
   protected JobRunner.Result run(JobContext context) throws Exception {
-    BackupHealthMonitor.Health health = RecoveryModule.of(app()).health().check(RunControl.of(context));
+    BackupHealthMonitor.Health health =
+        RecoveryModule.of(app()).health().check(RunControl.of(context));
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("status", health.status());
     for (BackupHealthMonitor.TierHealth tier : health.tiers()) {
@@ -33,7 +35,8 @@ public final class MonitorBackupHealth extends ScheduledJob {
       t.put("backupId", tier.backupId());
       t.put("ageSeconds", tier.ageSeconds());
       t.put("shardsChecked", tier.shardsChecked());
-      t.put("problems", tier.problems().stream().map(BackupHealthMonitor.Problem::message).toList());
+      t.put(
+          "problems", tier.problems().stream().map(BackupHealthMonitor.Problem::message).toList());
       summary.put(tier.tier(), t);
     }
     return JobRunner.Result.of(summary);

@@ -29,8 +29,11 @@ final class Partitioner {
       return 0;
     }
     byte[] hash = DIGEST.get().digest(owner.getBytes(StandardCharsets.UTF_8));
-    long u32 = ((hash[0] & 0xffL) << 24) | ((hash[1] & 0xffL) << 16) | ((hash[2] & 0xffL) << 8) | (hash[3] & 0xffL);
+    long u32 =
+        ((hash[0] & 0xffL) << 24)
+            | ((hash[1] & 0xffL) << 16)
+            | ((hash[2] & 0xffL) << 8)
+            | (hash[3] & 0xffL);
     return (int) (u32 % partitions);
   }
-
 }

@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The four recovery functions take the same input — the entity's id under its own name
- * ({@code userId}, {@code chatId}, {@code ticketId}, {@code sessionId}), optional {@code backupId}
+ * The four recovery functions take the same input — the entity's id under its own name ({@code
+ * userId}, {@code chatId}, {@code ticketId}, {@code sessionId}), optional {@code backupId}
  * (default: the newest verified backup of any tier) or {@code archiveId} (undo an earlier
  * recovery), optional {@code dryRun} — and differ only in what they restore.
  */
@@ -34,12 +34,25 @@ abstract class RecoverEntityFunction extends ApiFunction {
     Optional<String> archiveId = data.optionalId("archiveId");
     boolean dryRun = data.optionalBool("dryRun").orElse(false);
     data.done();
-    BackupId backupId = backupText.map(text -> BackupId.parse(text).orElseThrow(() -> ApiException.invalidArgument(
-        "backupId", "must be a backup id such as hourly-20260131T140000Z"))).orElse(null);
+    BackupId backupId =
+        backupText
+            .map(
+                text ->
+                    BackupId.parse(text)
+                        .orElseThrow(
+                            () ->
+                                ApiException.invalidArgument(
+                                    "backupId",
+                                    "must be a backup id such as hourly-20260131T140000Z")))
+            .orElse(null);
     if (backupId != null && archiveId.isPresent()) {
-      throw ApiException.invalidArgument("archiveId", "give either backupId or archiveId, not both");
+      throw ApiException.invalidArgument(
+          "archiveId", "give either backupId or archiveId, not both");
     }
-    return RecoveryModule.of(app()).recovery().recover(new EntityRecovery.Request(unit, owner, backupId,
-        archiveId.orElse(null), dryRun, request.caller().label()));
+    return RecoveryModule.of(app())
+        .recovery()
+        .recover(
+            new EntityRecovery.Request(
+                unit, owner, backupId, archiveId.orElse(null), dryRun, request.caller().label()));
   }
 }

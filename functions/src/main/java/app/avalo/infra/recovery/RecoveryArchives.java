@@ -25,10 +25,10 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Before a recovery overwrites anything, the entity's current documents are archived: a gzipped
- * NDJSON object in the backup bucket ({@code recovery-archives/{recoveryId}.ndjson.gz}, the
- * backup line format) and a record {@code recoveryArchives/{recoveryId}} with its SHA-256, what
- * the recovery changes and how it ended. Recovering from an archive ({@code archiveId}) restores
- * that state, which undoes the recovery.
+ * NDJSON object in the backup bucket ({@code recovery-archives/{recoveryId}.ndjson.gz}, the backup
+ * line format) and a record {@code recoveryArchives/{recoveryId}} with its SHA-256, what the
+ * recovery changes and how it ended. Recovering from an archive ({@code archiveId}) restores that
+ * state, which undoes the recovery.
  *
  * <p>Record status: {@code archived} (taken; restore not yet applied), {@code restoring} (chunked
  * restore in progress; {@code commitsDone}), {@code restored}, {@code aborted} (nothing restored:
@@ -59,13 +59,24 @@ final class RecoveryArchives {
     return db.collection(COLLECTION).document(archiveId);
   }
 
-  /** Stores the current documents, then the record; nothing of the entity is written before both exist. */
-  Archive create(String archiveId, RecoveryUnit unit, String owner, RestorePoint source, Collection<DocumentRecord> current,
-      EntityDiff diff, String mode, String actor) {
+  /**
+   * Stores the current documents, then the record; nothing of the entity is written before both
+   * exist.
+   */
+  Archive create(
+      String archiveId,
+      RecoveryUnit unit,
+      String owner,
+      RestorePoint source,
+      Collection<DocumentRecord> current,
+      EntityDiff diff,
+      String mode,
+      String actor) {
     byte[] bytes = gzipLines(current);
     String object = OBJECT_PREFIX + archiveId + ".ndjson.gz";
     storage.put(object, bytes, StorageClass.STANDARD, "application/gzip");
-    Archive archive = new Archive(archiveId, object, ShardReader.sha256(bytes), bytes.length, current.size());
+    Archive archive =
+        new Archive(archiveId, object, ShardReader.sha256(bytes), bytes.length, current.size());
     Map<String, Object> doc = new HashMap<>();
     doc.put("archiveId", archiveId);
     doc.put("kind", unit.wire());
@@ -91,7 +102,8 @@ final class RecoveryArchives {
   }
 
   void markRestoring(String archiveId, int commits) {
-    Firestores.await(ref(archiveId).update("status", "restoring", "commits", (long) commits, "commitsDone", 0L));
+    Firestores.await(
+        ref(archiveId).update("status", "restoring", "commits", (long) commits, "commitsDone", 0L));
   }
 
   /** The record's final state, with the measured time against the SLA. */
@@ -106,21 +118,36 @@ final class RecoveryArchives {
     Firestores.await(ref(archiveId).update(update));
   }
 
-  /** The state archived by an earlier recovery of the same entity, verified against its checksum. */
+  /**
+   * The state archived by an earlier recovery of the same entity, verified against its checksum.
+   */
   RestorePoint restorePoint(String archiveId, RecoveryUnit unit, String owner) {
     DocumentSnapshot record = Firestores.await(ref(archiveId).get());
     if (!record.exists()) {
       throw ApiException.notFound("no recovery archive " + archiveId);
     }
     if (!unit.wire().equals(record.getString("kind")) || !owner.equals(record.getString("owner"))) {
-      throw ApiException.failedPrecondition("archive " + archiveId + " holds " + record.getString("kind") + " "
-          + record.getString("owner") + ", not " + unit.wire() + " " + owner);
+      throw ApiException.failedPrecondition(
+          "archive "
+              + archiveId
+              + " holds "
+              + record.getString("kind")
+              + " "
+              + record.getString("owner")
+              + ", not "
+              + unit.wire()
+              + " "
+              + owner);
     }
     String object = record.getString("archiveObject");
-    byte[] bytes = storage.read(object)
-        .orElseThrow(() -> ApiException.dataLoss("archive object " + object + " is missing"));
-    if (!ShardReader.matches(bytes, record.getLong("archiveBytes"), record.getString("archiveSha256"))) {
-      throw ApiException.dataLoss("archive " + archiveId + " fails its SHA-256 check; nothing was restored");
+    byte[] bytes =
+        storage
+            .read(object)
+            .orElseThrow(() -> ApiException.dataLoss("archive object " + object + " is missing"));
+    if (!ShardReader.matches(
+        bytes, record.getLong("archiveBytes"), record.getString("archiveSha256"))) {
+      throw ApiException.dataLoss(
+          "archive " + archiveId + " fails its SHA-256 check; nothing was restored");
     }
     Map<String, DocumentRecord> documents = new LinkedHashMap<>();
     try {
@@ -136,26 +163,35 @@ final class RecoveryArchives {
 
   /** The latest recoveries, newest first, for the dashboard. */
   List<Map<String, Object>> recent(int limit) {
-    List<QueryDocumentSnapshot> docs = Firestores.await(db.collection(COLLECTION)
-        .orderBy("createdAt", Query.Direction.DESCENDING).limit(limit).get()).getDocuments();
-    return docs.stream().map(d -> {
-      Map<String, Object> item = new LinkedHashMap<>();
-      item.put("archiveId", d.getId());
-      item.put("kind", d.getString("kind"));
-      item.put("owner", d.getString("owner"));
-      item.put("sourceId", d.getString("sourceId"));
-      item.put("status", d.getString("status"));
-      item.put("writes", d.getLong("writes"));
-      item.put("elapsedMs", d.getLong("elapsedMs"));
-      item.put("withinSla", d.getBoolean("withinSla"));
-      item.put("createdAt", Firestores.instant(d.getTimestamp("createdAt")));
-      return item;
-    }).toList();
+    List<QueryDocumentSnapshot> docs =
+        Firestores.await(
+                db.collection(COLLECTION)
+                    .orderBy("createdAt", Query.Direction.DESCENDING)
+                    .limit(limit)
+                    .get())
+            .getDocuments();
+    return docs.stream()
+        .map(
+            d -> {
+              Map<String, Object> item = new LinkedHashMap<>();
+              item.put("archiveId", d.getId());
+              item.put("kind", d.getString("kind"));
+              item.put("owner", d.getString("owner"));
+              item.put("sourceId", d.getString("sourceId"));
+              item.put("status", d.getString("status"));
+              item.put("writes", d.getLong("writes"));
+              item.put("elapsedMs", d.getLong("elapsedMs"));
+              item.put("withinSla", d.getBoolean("withinSla"));
+              item.put("createdAt", Firestores.instant(d.getTimestamp("createdAt")));
+              return item;
+            })
+        .toList();
   }
 
   private static byte[] gzipLines(Collection<DocumentRecord> documents) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (Writer writer = new OutputStreamWriter(new GZIPOutputStream(out), StandardCharsets.UTF_8)) {
+    try (Writer writer =
+        new OutputStreamWriter(new GZIPOutputStream(out), StandardCharsets.UTF_8)) {
       for (DocumentRecord doc : documents) {
         DocumentCodec.writeLine(writer, doc);
       }

@@ -15,14 +15,14 @@ import java.util.Map;
  * @param targetDocsPerShard documents per shard a backup aims for; the partition count of a
  *     collection is its size divided by this, so one entity's shard stays about this size however
  *     large the backup grows ({@code BACKUP_TARGET_DOCS_PER_SHARD})
- * @param maxPartitions cap on shards per collection, bounding open uploads and memory
- *     ({@code BACKUP_MAX_PARTITIONS})
+ * @param maxPartitions cap on shards per collection, bounding open uploads and memory ({@code
+ *     BACKUP_MAX_PARTITIONS})
  * @param pageSize documents per Firestore read page; a backup holds two pages at a time (one being
  *     encoded, the next being fetched) ({@code BACKUP_PAGE_SIZE})
  * @param keep backups kept per tier ({@code BACKUP_KEEP_HOURLY|DAILY|COLD})
  * @param maxSnapshotAge how long a backup may read at one read time: Firestore keeps old versions
- *     for one hour (seven days with point-in-time recovery enabled)
- *     ({@code BACKUP_MAX_SNAPSHOT_AGE_SECONDS})
+ *     for one hour (seven days with point-in-time recovery enabled) ({@code
+ *     BACKUP_MAX_SNAPSHOT_AGE_SECONDS})
  */
 public record RecoveryConfig(
     String bucket,
@@ -33,11 +33,16 @@ public record RecoveryConfig(
     Duration maxSnapshotAge) {
 
   public static RecoveryConfig read(ConfigReader env, AppConfig platform) {
-    String bucket = platform.firestoreEmulatorHost() != null && !platform.onCloudFunctions()
-        ? env.optional("BACKUP_BUCKET", platform.projectId() + "-backups")
-        : env.required("BACKUP_BUCKET", "the Cloud Storage bucket for backups and recovery archives");
+    String bucket =
+        platform.firestoreEmulatorHost() != null && !platform.onCloudFunctions()
+            ? env.optional("BACKUP_BUCKET", platform.projectId() + "-backups")
+            : env.required(
+                "BACKUP_BUCKET", "the Cloud Storage bucket for backups and recovery archives");
     if (!bucket.isEmpty() && !bucket.matches("[a-z0-9][a-z0-9._\\-]{1,220}[a-z0-9]")) {
-      env.problem("BACKUP_BUCKET must be a bucket name (lower-case letters, digits, '.', '-', '_'), got '" + bucket + "'");
+      env.problem(
+          "BACKUP_BUCKET must be a bucket name (lower-case letters, digits, '.', '-', '_'), got '"
+              + bucket
+              + "'");
     }
     Map<BackupTier, Integer> keep = new EnumMap<>(BackupTier.class);
     for (BackupTier tier : BackupTier.values()) {
@@ -49,7 +54,8 @@ public record RecoveryConfig(
         env.intValue("BACKUP_MAX_PARTITIONS", 256, 1, 4096),
         env.intValue("BACKUP_PAGE_SIZE", 5000, 10, 10_000),
         Map.copyOf(keep),
-        Duration.ofSeconds(env.longValue("BACKUP_MAX_SNAPSHOT_AGE_SECONDS", 3300, 60, 7 * 24 * 3600)));
+        Duration.ofSeconds(
+            env.longValue("BACKUP_MAX_SNAPSHOT_AGE_SECONDS", 3300, 60, 7 * 24 * 3600)));
   }
 
   int keep(BackupTier tier) {

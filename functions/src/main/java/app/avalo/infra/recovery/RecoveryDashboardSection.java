@@ -51,8 +51,9 @@ public final class RecoveryDashboardSection implements DashboardSection {
       tiers.add(t);
     }
     Map<String, Object> health = new LinkedHashMap<>();
-    DocumentSnapshot latestHealth = Firestores.await(app.firestore()
-        .collection(BackupHealthMonitor.COLLECTION).document("latest").get());
+    DocumentSnapshot latestHealth =
+        Firestores.await(
+            app.firestore().collection(BackupHealthMonitor.COLLECTION).document("latest").get());
     if (latestHealth.exists()) {
       health.put("status", latestHealth.getString("status"));
       health.put("checkedAt", Firestores.instant(latestHealth.getTimestamp("checkedAt")));

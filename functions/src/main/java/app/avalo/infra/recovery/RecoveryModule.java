@@ -38,14 +38,25 @@ public final class RecoveryModule {
     this.catalog = new BackupCatalog(app.firestore(), app.clock());
     // The emulator ignores read times; the manifest records what consistency a backup really has.
     boolean readTimeHonoured = app.config().firestoreEmulatorHost() == null;
-    BackupWriter writer = new BackupWriter(app.firestore(), sinkDecorator.apply(storage), config, readTimeHonoured,
-        app.clock());
-    this.backups = new BackupRunner(writer, storage, catalog, new BackupRetention(catalog, storage), config,
-        app.clock(), nanoTime);
+    BackupWriter writer =
+        new BackupWriter(
+            app.firestore(), sinkDecorator.apply(storage), config, readTimeHonoured, app.clock());
+    this.backups =
+        new BackupRunner(
+            writer,
+            storage,
+            catalog,
+            new BackupRetention(catalog, storage),
+            config,
+            app.clock(),
+            nanoTime);
     BackupReader reader = new BackupReader(app.firestore(), storage, catalog);
     this.archives = new RecoveryArchives(app.firestore(), storage, app.clock());
-    this.recovery = new EntityRecovery(app.firestore(), reader, archives, app.alerts(), nanoTime, config.pageSize());
-    this.health = new BackupHealthMonitor(app.firestore(), catalog, reader, app.alerts(), app.clock());
+    this.recovery =
+        new EntityRecovery(
+            app.firestore(), reader, archives, app.alerts(), nanoTime, config.pageSize());
+    this.health =
+        new BackupHealthMonitor(app.firestore(), catalog, reader, app.alerts(), app.clock());
   }
 
   RecoveryConfig config() {

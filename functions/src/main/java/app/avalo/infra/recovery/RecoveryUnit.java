@@ -16,10 +16,26 @@ import java.util.List;
  * </ul>
  */
 enum RecoveryUnit implements WireEnum {
-  WALLET("wallet", "userId", CriticalCollection.WALLET, CriticalCollection.WALLET_TRANSACTIONS, Duration.ofSeconds(30)),
-  CHAT("chat", "chatId", CriticalCollection.CHATS, CriticalCollection.MESSAGES, Duration.ofSeconds(10)),
-  SUPPORT_TICKET("supportTicket", "ticketId", CriticalCollection.SUPPORT_TICKETS, null, Duration.ofSeconds(60)),
-  AI_SESSION("aiSession", "sessionId", CriticalCollection.AI_SESSIONS, null, Duration.ofSeconds(15));
+  WALLET(
+      "wallet",
+      "userId",
+      CriticalCollection.WALLET,
+      CriticalCollection.WALLET_TRANSACTIONS,
+      Duration.ofSeconds(30)),
+  CHAT(
+      "chat",
+      "chatId",
+      CriticalCollection.CHATS,
+      CriticalCollection.MESSAGES,
+      Duration.ofSeconds(10)),
+  SUPPORT_TICKET(
+      "supportTicket",
+      "ticketId",
+      CriticalCollection.SUPPORT_TICKETS,
+      null,
+      Duration.ofSeconds(60)),
+  AI_SESSION(
+      "aiSession", "sessionId", CriticalCollection.AI_SESSIONS, null, Duration.ofSeconds(15));
 
   private final String wire;
   private final String inputField;
@@ -27,7 +43,12 @@ enum RecoveryUnit implements WireEnum {
   private final CriticalCollection owned;
   private final Duration sla;
 
-  RecoveryUnit(String wire, String inputField, CriticalCollection root, CriticalCollection owned, Duration sla) {
+  RecoveryUnit(
+      String wire,
+      String inputField,
+      CriticalCollection root,
+      CriticalCollection owned,
+      Duration sla) {
     this.wire = wire;
     this.inputField = inputField;
     this.root = root;

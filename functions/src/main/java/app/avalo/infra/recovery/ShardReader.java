@@ -29,15 +29,19 @@ final class ShardReader {
   }
 
   /**
-   * Decodes the lines {@code wanted} accepts; every line is still parsed far enough to count it
-   * and read its header. Throws IOException or {@link DocumentCodec.MalformedLineException} when
-   * the content is not a shard.
+   * Decodes the lines {@code wanted} accepts; every line is still parsed far enough to count it and
+   * read its header. Throws IOException or {@link DocumentCodec.MalformedLineException} when the
+   * content is not a shard.
    */
-  static Decoded decode(byte[] gzipped, Firestore db, Predicate<DocumentCodec.Header> wanted) throws IOException {
+  static Decoded decode(byte[] gzipped, Firestore db, Predicate<DocumentCodec.Header> wanted)
+      throws IOException {
     List<DocumentRecord> documents = new ArrayList<>();
     long lines = 0;
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-        new GZIPInputStream(new ByteArrayInputStream(gzipped), 32 * 1024), StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(
+                new GZIPInputStream(new ByteArrayInputStream(gzipped), 32 * 1024),
+                StandardCharsets.UTF_8))) {
       for (String line; (line = reader.readLine()) != null; ) {
         lines++;
         DocumentRecord doc = DocumentCodec.readLine(line, db, wanted);

@@ -9,5 +9,6 @@ import java.io.OutputStream;
  * production sink is {@link BackupStorage}; tests wrap it to fail part-way through a backup.
  */
 interface ShardSink {
-  OutputStream create(String object, StorageClass storageClass, String contentType) throws IOException;
+  OutputStream create(String object, StorageClass storageClass, String contentType)
+      throws IOException;
 }

@@ -33,8 +33,11 @@ final class ShardWriter implements AutoCloseable {
     this.partition = partition;
     this.object = object;
     this.hashing = new Hashing(target);
-    this.writer = new BufferedWriter(new OutputStreamWriter(new GZIPOutputStream(hashing, GZIP_BUFFER), StandardCharsets.UTF_8),
-        GZIP_BUFFER);
+    this.writer =
+        new BufferedWriter(
+            new OutputStreamWriter(
+                new GZIPOutputStream(hashing, GZIP_BUFFER), StandardCharsets.UTF_8),
+            GZIP_BUFFER);
   }
 
   void write(DocumentRecord doc) throws IOException {
@@ -46,10 +49,14 @@ final class ShardWriter implements AutoCloseable {
   Manifest.ShardEntry finish() throws IOException {
     closed = true;
     writer.close();
-    return new Manifest.ShardEntry(partition, object, documents, hashing.bytes, hashing.sha256Hex(), hashing.crc32cBase64());
+    return new Manifest.ShardEntry(
+        partition, object, documents, hashing.bytes, hashing.sha256Hex(), hashing.crc32cBase64());
   }
 
-  /** Closes after a failure; the object may be committed with partial content, and no manifest will name it. */
+  /**
+   * Closes after a failure; the object may be committed with partial content, and no manifest will
+   * name it.
+   */
   @Override
   public void close() throws IOException {
     if (!closed) {
@@ -89,7 +96,8 @@ final class ShardWriter implements AutoCloseable {
     }
 
     String crc32cBase64() {
-      return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+      return Base64.getEncoder()
+          .encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
   }
 }

@@ -51,8 +51,11 @@ public final class CountryCentroids {
       }
       double lat = Double.parseDouble(cols[1]);
       double lng = Double.parseDouble(cols[2]);
-      if (Math.abs(lat) > 90 || Math.abs(lng) > 180 || table.put(cols[0], new GeoPoint(lat, lng)) != null) {
-        throw new IllegalStateException(RESOURCE + ":" + lineNo + ": bad or duplicate row for " + cols[0]);
+      if (Math.abs(lat) > 90
+          || Math.abs(lng) > 180
+          || table.put(cols[0], new GeoPoint(lat, lng)) != null) {
+        throw new IllegalStateException(
+            RESOURCE + ":" + lineNo + ": bad or duplicate row for " + cols[0]);
       }
     }
     return new CountryCentroids(table);

@@ -14,7 +14,8 @@ import java.util.OptionalLong;
  * @param reason null only with {@code clear}
  * @param minutes null for the configured default drain
  */
-record DrainRequest(String fromRegion, boolean clear, String toRegion, String reason, Long minutes) {
+record DrainRequest(
+    String fromRegion, boolean clear, String toRegion, String reason, Long minutes) {
   static final long MAX_DRAIN_MINUTES = 7 * 24 * 60;
 
   static DrainRequest read(Fields data) {
@@ -32,8 +33,7 @@ record DrainRequest(String fromRegion, boolean clear, String toRegion, String re
       return new DrainRequest(from, true, null, reason.orElse(null), null);
     }
     if (reason.isEmpty()) {
-      throw ApiException.invalidArgument(
-          "reason", "is required (say why the region is drained)");
+      throw ApiException.invalidArgument("reason", "is required (say why the region is drained)");
     }
     if (to.isPresent() && to.get().equals(from)) {
       throw ApiException.invalidArgument("toRegion", "must differ from fromRegion");

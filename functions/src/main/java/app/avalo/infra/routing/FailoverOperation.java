@@ -3,8 +3,8 @@ package app.avalo.infra.routing;
 import java.time.Instant;
 
 /**
- * Progress of one bulk move of pinned users from one region to another
- * ({@code failoverOperations/{id}}).
+ * Progress of one bulk move of pinned users from one region to another ({@code
+ * failoverOperations/{id}}).
  *
  * @param cursor id of the last user moved; the next batch starts after it
  * @param moved users moved so far (exact: each batch commits its moves and this count together)

@@ -6,13 +6,13 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code forceFailover} (admin, audited; the dashboard's failover control, rarely):
- * {@code {fromRegion, reason, durationMinutes?, toRegion?}} puts a region into manual
- * {@code draining} for {@code durationMinutes} (default 60): routing stops sending new traffic
- * there and pinned users fail over on their next request; the health checks do not clear it. With
- * {@code toRegion} it also starts moving every pinned user there ({@code initiateRegionFailover}).
- * {@code {fromRegion, clear: true, reason?}} ends the drain early. Repeating a call replaces the
- * drain with the new one.
+ * {@code forceFailover} (admin, audited; the dashboard's failover control, rarely): {@code
+ * {fromRegion, reason, durationMinutes?, toRegion?}} puts a region into manual {@code draining} for
+ * {@code durationMinutes} (default 60): routing stops sending new traffic there and pinned users
+ * fail over on their next request; the health checks do not clear it. With {@code toRegion} it also
+ * starts moving every pinned user there ({@code initiateRegionFailover}). {@code {fromRegion,
+ * clear: true, reason?}} ends the drain early. Repeating a call replaces the drain with the new
+ * one.
  */
 public final class ForceFailover extends ApiFunction {
   public ForceFailover() {

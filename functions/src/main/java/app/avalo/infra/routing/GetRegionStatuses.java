@@ -25,8 +25,10 @@ public final class GetRegionStatuses extends ApiFunction {
   protected Object handle(Request request) {
     request.data().done();
     Instant now = app().clock().instant();
-    var regions = RoutingModule.of(app()).view().current().regions().stream()
-        .map(r -> RegionReport.publicView(r, now)).toList();
+    var regions =
+        RoutingModule.of(app()).view().current().regions().stream()
+            .map(r -> RegionReport.publicView(r, now))
+            .toList();
     return Map.of("regions", regions, "at", now);
   }
 }

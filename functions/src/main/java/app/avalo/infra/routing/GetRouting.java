@@ -24,7 +24,8 @@ public final class GetRouting extends ApiFunction {
   protected Object handle(Request request) {
     String uid = request.caller().requireUid();
     RoutingModule routing = RoutingModule.of(app());
-    RoutingQuery query = RoutingQuery.read(request.data(), routing.countries(), RegionDefinition.ids());
+    RoutingQuery query =
+        RoutingQuery.read(request.data(), routing.countries(), RegionDefinition.ids());
     request.data().done();
     return routing.router().route(uid, query, routing.view().current().regions());
   }

@@ -13,10 +13,10 @@ import java.util.List;
  *       come back; the outage's failures are then dropped from the window, so it comes back healthy
  *       (or degraded if it is slow), not degraded for the failures that made it unhealthy;
  *   <li>a region that answers is degraded when the median latency of the window's successful checks
- *       exceeds {@code degradedLatencyMs} (with at least three samples), or when at least
- *       {@code intermittentFailures} of the window's checks failed without a streak long enough to
- *       make it unhealthy; it is healthy again once neither holds and it has
- *       {@code successesToHealthy} successes in a row.
+ *       exceeds {@code degradedLatencyMs} (with at least three samples), or when at least {@code
+ *       intermittentFailures} of the window's checks failed without a streak long enough to make it
+ *       unhealthy; it is healthy again once neither holds and it has {@code successesToHealthy}
+ *       successes in a row.
  * </ul>
  *
  * Pure: no I/O, no clock; {@link RegionHealthRun} feeds it and persists what it returns.
@@ -30,7 +30,11 @@ public final class HealthPolicy {
   private final int window;
   private final int intermittentFailures;
 
-  public HealthPolicy(int failuresToUnhealthy, int successesToHealthy, long degradedLatencyMs, int window,
+  public HealthPolicy(
+      int failuresToUnhealthy,
+      int successesToHealthy,
+      long degradedLatencyMs,
+      int window,
       int intermittentFailures) {
     this.failuresToUnhealthy = failuresToUnhealthy;
     this.successesToHealthy = successesToHealthy;
@@ -40,8 +44,12 @@ public final class HealthPolicy {
   }
 
   static HealthPolicy of(RoutingConfig config) {
-    return new HealthPolicy(config.failuresToUnhealthy(), config.successesToHealthy(), config.degradedLatencyMs(),
-        config.healthWindow(), config.intermittentFailures());
+    return new HealthPolicy(
+        config.failuresToUnhealthy(),
+        config.successesToHealthy(),
+        config.degradedLatencyMs(),
+        config.healthWindow(),
+        config.intermittentFailures());
   }
 
   /** The state after one more check. */
@@ -66,7 +74,8 @@ public final class HealthPolicy {
       if (successes < successesToHealthy) {
         return new HealthState(RegionStatus.UNHEALTHY, 0, successes, recent);
       }
-      List<HealthCheck> sinceRecovery = recent.subList(Math.max(0, recent.size() - successes), recent.size());
+      List<HealthCheck> sinceRecovery =
+          recent.subList(Math.max(0, recent.size() - successes), recent.size());
       RegionStatus status = degraded(sinceRecovery) ? RegionStatus.DEGRADED : RegionStatus.HEALTHY;
       return new HealthState(status, 0, successes, sinceRecovery);
     }
@@ -81,16 +90,30 @@ public final class HealthPolicy {
     return new HealthState(status, 0, successes, recent);
   }
 
-  /** Why a region in this state is degraded (or unhealthy), for events and alerts; null when healthy. */
+  /**
+   * Why a region in this state is degraded (or unhealthy), for events and alerts; null when
+   * healthy.
+   */
   String explain(HealthState state) {
     HealthCheck last = state.last();
     return switch (state.status()) {
-      case UNHEALTHY -> state.consecutiveFailures() + " consecutive failed health checks"
-          + (last != null && last.error() != null ? " (last: " + last.error() + ")" : "");
-      case DEGRADED -> slow(state.recent())
-          ? "median latency " + state.medianLatencyMs() + " ms over the last " + state.latencySamples()
-              + " checks exceeds " + degradedLatencyMs + " ms"
-          : state.failuresInWindow() + " of the last " + state.recent().size() + " health checks failed";
+      case UNHEALTHY ->
+          state.consecutiveFailures()
+              + " consecutive failed health checks"
+              + (last != null && last.error() != null ? " (last: " + last.error() + ")" : "");
+      case DEGRADED ->
+          slow(state.recent())
+              ? "median latency "
+                  + state.medianLatencyMs()
+                  + " ms over the last "
+                  + state.latencySamples()
+                  + " checks exceeds "
+                  + degradedLatencyMs
+                  + " ms"
+              : state.failuresInWindow()
+                  + " of the last "
+                  + state.recent().size()
+                  + " health checks failed";
       default -> null;
     };
   }
@@ -102,6 +125,8 @@ public final class HealthPolicy {
   private boolean slow(List<HealthCheck> recent) {
     HealthState probe = new HealthState(RegionStatus.HEALTHY, 0, 0, recent);
     Long median = probe.medianLatencyMs();
-    return median != null && probe.latencySamples() >= MIN_LATENCY_SAMPLES && median > degradedLatencyMs;
+    return median != null
+        && probe.latencySamples() >= MIN_LATENCY_SAMPLES
+        && median > degradedLatencyMs;
   }
 }

@@ -20,9 +20,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Probes every region's health URL at once with a real HTTP GET: a 2xx within the timeouts is a
- * success and its latency (to the response headers) is recorded; anything else — another status,
- * a refused or timed-out connection, no answer within the request timeout — is a failure with a
- * short reason. One {@link HttpClient} per instance, shared (it is thread-safe).
+ * success and its latency (to the response headers) is recorded; anything else — another status, a
+ * refused or timed-out connection, no answer within the request timeout — is a failure with a short
+ * reason. One {@link HttpClient} per instance, shared (it is thread-safe).
  */
 public final class HealthProber {
   private final HttpClient http;
@@ -34,14 +34,18 @@ public final class HealthProber {
     this.connectTimeout = connectTimeout;
     this.requestTimeout = requestTimeout;
     this.clock = clock;
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(connectTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
-  /** Probes all regions concurrently; returns each region's check, keyed by region id, in input order. */
+  /**
+   * Probes all regions concurrently; returns each region's check, keyed by region id, in input
+   * order.
+   */
   public Map<String, HealthCheck> probeAll(List<Region> regions) {
     Map<String, CompletableFuture<HealthCheck>> pending = new LinkedHashMap<>();
     for (Region region : regions) {
@@ -56,14 +60,16 @@ public final class HealthProber {
   CompletableFuture<HealthCheck> probe(String url) {
     HttpRequest request;
     try {
-      request = HttpRequest.newBuilder(URI.create(url))
-          .GET()
-          .timeout(requestTimeout)
-          .header("User-Agent", "avalo-routing-health-check")
-          .header("Cache-Control", "no-cache")
-          .build();
+      request =
+          HttpRequest.newBuilder(URI.create(url))
+              .GET()
+              .timeout(requestTimeout)
+              .header("User-Agent", "avalo-routing-health-check")
+              .header("Cache-Control", "no-cache")
+              .build();
     } catch (IllegalArgumentException e) {
-      return CompletableFuture.completedFuture(HealthCheck.failure(clock.instant(), "invalid health URL"));
+      return CompletableFuture.completedFuture(
+          HealthCheck.failure(clock.instant(), "invalid health URL"));
     }
     var at = clock.instant();
     long started = System.nanoTime();
@@ -72,17 +78,18 @@ public final class HealthProber {
     long overallMillis = connectTimeout.plus(requestTimeout).toMillis();
     return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
         .orTimeout(overallMillis, TimeUnit.MILLISECONDS)
-        .handle((response, error) -> {
-          long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-          if (error != null) {
-            return HealthCheck.failure(at, describe(unwrap(error)));
-          }
-          int code = response.statusCode();
-          if (code < 200 || code > 299) {
-            return HealthCheck.failure(at, "HTTP " + code);
-          }
-          return HealthCheck.success(at, latencyMs);
-        });
+        .handle(
+            (response, error) -> {
+              long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+              if (error != null) {
+                return HealthCheck.failure(at, describe(unwrap(error)));
+              }
+              int code = response.statusCode();
+              if (code < 200 || code > 299) {
+                return HealthCheck.failure(at, "HTTP " + code);
+              }
+              return HealthCheck.success(at, latencyMs);
+            });
   }
 
   private String describe(Throwable error) {
@@ -96,7 +103,8 @@ public final class HealthProber {
       return "connection refused";
     }
     if (error instanceof IOException) {
-      return "I/O error: " + (error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage());
+      return "I/O error: "
+          + (error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage());
     }
     return error.getClass().getSimpleName();
   }

@@ -35,7 +35,9 @@ public record HealthState(
     }
     latencies.sort(null);
     int n = latencies.size();
-    return n % 2 == 1 ? latencies.get(n / 2) : (latencies.get(n / 2 - 1) + latencies.get(n / 2)) / 2;
+    return n % 2 == 1
+        ? latencies.get(n / 2)
+        : (latencies.get(n / 2 - 1) + latencies.get(n / 2)) / 2;
   }
 
   int latencySamples() {

@@ -14,10 +14,10 @@ import java.util.function.Supplier;
 
 /**
  * {@code initializeRegions} (admin, audited): creates the EU, US and ASIA region documents, or
- * brings their definitions up to date. Called once per environment (deploy runbook, local seed)
- * and whenever a region's URLs, priority or capacity change:
- * {@code {regions?: [{id, endpoint?, healthUrl?, priority?, capacityWeight?}]}}.
- * Idempotent; never touches live status, health history or a drain.
+ * brings their definitions up to date. Called once per environment (deploy runbook, local seed) and
+ * whenever a region's URLs, priority or capacity change: {@code {regions?: [{id, endpoint?,
+ * healthUrl?, priority?, capacityWeight?}]}}. Idempotent; never touches live status, health history
+ * or a drain.
  */
 public final class InitializeRegions extends ApiFunction {
   public InitializeRegions() {
@@ -51,19 +51,24 @@ public final class InitializeRegions extends ApiFunction {
     data.done();
     RoutingModule routing = RoutingModule.of(app());
     Instant now = app().clock().instant();
-    Map<String, String> outcome = routing.regions().initialize(routing.config().regions(), overrides, now);
+    Map<String, String> outcome =
+        routing.regions().initialize(routing.config().regions(), overrides, now);
     routing.view().refreshNow();
-    List<Map<String, Object>> regions = routing.regions().loadAll().stream().map(r -> {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("id", r.id());
-      row.put("outcome", outcome.getOrDefault(r.id(), "unchanged"));
-      row.put("endpoint", r.definition().endpoint());
-      row.put("healthUrl", r.definition().healthUrl());
-      row.put("priority", r.definition().priority());
-      row.put("capacityWeight", r.definition().capacityWeight());
-      row.put("status", r.status(now).wire());
-      return row;
-    }).toList();
+    List<Map<String, Object>> regions =
+        routing.regions().loadAll().stream()
+            .map(
+                r -> {
+                  Map<String, Object> row = new LinkedHashMap<>();
+                  row.put("id", r.id());
+                  row.put("outcome", outcome.getOrDefault(r.id(), "unchanged"));
+                  row.put("endpoint", r.definition().endpoint());
+                  row.put("healthUrl", r.definition().healthUrl());
+                  row.put("priority", r.definition().priority());
+                  row.put("capacityWeight", r.definition().capacityWeight());
+                  row.put("status", r.status(now).wire());
+                  return row;
+                })
+            .toList();
     return Map.of("regions", regions);
   }
 

@@ -11,10 +11,10 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * {@code initiateRegionFailover} (admin, audited): moves every user pinned to {@code fromRegion}
- * to {@code toRegion} in checkpointed batches of 500 ({@link FailoverMigrator}), as far as this
- * call's time allows, and returns the operation's progress. {@code {fromRegion, toRegion}} starts
- * an operation (or continues the one running for that pair); {@code {operationId}} continues an
+ * {@code initiateRegionFailover} (admin, audited): moves every user pinned to {@code fromRegion} to
+ * {@code toRegion} in checkpointed batches of 500 ({@link FailoverMigrator}), as far as this call's
+ * time allows, and returns the operation's progress. {@code {fromRegion, toRegion}} starts an
+ * operation (or continues the one running for that pair); {@code {operationId}} continues an
  * unfinished one (after a crash or a timeout) or just reports a finished one. Idempotent: nobody is
  * moved twice, nobody is skipped.
  */
@@ -40,7 +40,8 @@ public final class InitiateRegionFailover extends ApiFunction {
     FailoverMigrator failover = RoutingModule.of(app()).failover();
     if (operationId.isPresent()) {
       if (from.isPresent() || to.isPresent()) {
-        throw ApiException.invalidArgument("operationId", "give either operationId or fromRegion and toRegion");
+        throw ApiException.invalidArgument(
+            "operationId", "give either operationId or fromRegion and toRegion");
       }
       return failover.run(failover.get(operationId.get()).id(), workUntil(request));
     }
@@ -53,15 +54,18 @@ public final class InitiateRegionFailover extends ApiFunction {
     if (from.get().equals(to.get())) {
       throw ApiException.invalidArgument("toRegion", "must differ from fromRegion");
     }
-    FailoverOperation op = failover.start(from.get(), to.get(), request.caller().label(), "initiateRegionFailover");
+    FailoverOperation op =
+        failover.start(from.get(), to.get(), request.caller().label(), "initiateRegionFailover");
     return failover.run(op.id(), workUntil(request));
   }
 
   /** When to stop starting batches so the answer still goes out within the function's timeout. */
   static Instant workUntil(Request request) {
     Duration timeout = Duration.ofSeconds(request.function().timeoutSeconds());
-    Duration budget = timeout.compareTo(ANSWER_MARGIN.multipliedBy(2)) > 0 ? timeout.minus(ANSWER_MARGIN)
-        : timeout.dividedBy(2);
+    Duration budget =
+        timeout.compareTo(ANSWER_MARGIN.multipliedBy(2)) > 0
+            ? timeout.minus(ANSWER_MARGIN)
+            : timeout.dividedBy(2);
     return request.receivedAt().plus(budget);
   }
 }

@@ -5,9 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Keeps the monitoring alert of a region ({@code systemAlerts}, source {@code routing}, key
- * {@code region:{id}}) in line with its health status: unhealthy raises it as critical, degraded as
- * a warning, healthy resolves it.
+ * Keeps the monitoring alert of a region ({@code systemAlerts}, source {@code routing}, key {@code
+ * region:{id}}) in line with its health status: unhealthy raises it as critical, degraded as a
+ * warning, healthy resolves it.
  */
 final class RegionAlerts {
   static final String SOURCE = "routing";
@@ -25,8 +25,8 @@ final class RegionAlerts {
   void sync(Region region, HealthState state, String reason) {
     String name = region.definition().name() == null ? region.id() : region.definition().name();
     switch (state.status()) {
-      case HEALTHY -> alerts.resolve(SOURCE, key(region.id()), "runHealthChecks",
-          name + " is healthy again");
+      case HEALTHY ->
+          alerts.resolve(SOURCE, key(region.id()), "runHealthChecks", name + " is healthy again");
       case DEGRADED, UNHEALTHY -> {
         Map<String, Object> details = new HashMap<>();
         details.put("regionId", region.id());
@@ -35,10 +35,16 @@ final class RegionAlerts {
         details.put("medianLatencyMs", state.medianLatencyMs());
         HealthCheck last = state.last();
         details.put("lastError", last == null ? null : last.error());
-        Alerts.Severity severity = state.status() == RegionStatus.UNHEALTHY
-            ? Alerts.Severity.CRITICAL : Alerts.Severity.WARNING;
-        alerts.raise(SOURCE, key(region.id()), severity,
-            name + " is " + state.status().wire() + ": " + reason, details);
+        Alerts.Severity severity =
+            state.status() == RegionStatus.UNHEALTHY
+                ? Alerts.Severity.CRITICAL
+                : Alerts.Severity.WARNING;
+        alerts.raise(
+            SOURCE,
+            key(region.id()),
+            severity,
+            name + " is " + state.status().wire() + ": " + reason,
+            details);
       }
       default -> throw new IllegalArgumentException("not a health status: " + state.status());
     }

@@ -24,13 +24,41 @@ public record RegionDefinition(
     String healthUrl) {
 
   /** The three regions of the SPEC, without URLs (those come from configuration). */
-  static final List<RegionDefinition> SKELETON = List.of(
-      new RegionDefinition("EU", "Europe (Berlin)", "Berlin", "europe-west10", new GeoPoint(52.5200, 13.4050),
-          true, 1, 100, null, null),
-      new RegionDefinition("US", "United States (San Francisco)", "San Francisco", "us-west1",
-          new GeoPoint(37.7749, -122.4194), false, 2, 60, null, null),
-      new RegionDefinition("ASIA", "Asia (Tokyo)", "Tokyo", "asia-northeast1", new GeoPoint(35.6762, 139.6503),
-          false, 3, 60, null, null));
+  static final List<RegionDefinition> SKELETON =
+      List.of(
+          new RegionDefinition(
+              "EU",
+              "Europe (Berlin)",
+              "Berlin",
+              "europe-west10",
+              new GeoPoint(52.5200, 13.4050),
+              true,
+              1,
+              100,
+              null,
+              null),
+          new RegionDefinition(
+              "US",
+              "United States (San Francisco)",
+              "San Francisco",
+              "us-west1",
+              new GeoPoint(37.7749, -122.4194),
+              false,
+              2,
+              60,
+              null,
+              null),
+          new RegionDefinition(
+              "ASIA",
+              "Asia (Tokyo)",
+              "Tokyo",
+              "asia-northeast1",
+              new GeoPoint(35.6762, 139.6503),
+              false,
+              3,
+              60,
+              null,
+              null));
 
   /** The region ids routing knows; input naming any other region is refused. */
   public static List<String> ids() {
@@ -38,12 +66,28 @@ public record RegionDefinition(
   }
 
   RegionDefinition withUrls(String endpoint, String healthUrl) {
-    return new RegionDefinition(id, name, city, gcpRegion, location, primary, priority, capacityWeight, endpoint,
+    return new RegionDefinition(
+        id,
+        name,
+        city,
+        gcpRegion,
+        location,
+        primary,
+        priority,
+        capacityWeight,
+        endpoint,
         healthUrl);
   }
 
-  RegionDefinition withOverrides(String endpoint, String healthUrl, Integer priority, Integer capacityWeight) {
-    return new RegionDefinition(id, name, city, gcpRegion, location, primary,
+  RegionDefinition withOverrides(
+      String endpoint, String healthUrl, Integer priority, Integer capacityWeight) {
+    return new RegionDefinition(
+        id,
+        name,
+        city,
+        gcpRegion,
+        location,
+        primary,
         priority != null ? priority : this.priority,
         capacityWeight != null ? capacityWeight : this.capacityWeight,
         endpoint != null ? endpoint : this.endpoint,

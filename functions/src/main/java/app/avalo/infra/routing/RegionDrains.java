@@ -15,7 +15,8 @@ final class RegionDrains {
   record Cleared(String region, boolean cleared, String status) {}
 
   /** The answer to a drain: until when, and the migration it started (null without a target). */
-  record Drained(String region, String status, Instant drainingUntil, FailoverOperation operation) {}
+  record Drained(
+      String region, String status, Instant drainingUntil, FailoverOperation operation) {}
 
   private final RegionStore regions;
   private final RegionView view;

@@ -13,8 +13,8 @@ import java.util.function.BiConsumer;
 /**
  * One run of the health checks: {@code rounds} rounds (default 6) {@code interval} apart (default
  * 10 s), each probing every region concurrently, feeding {@link HealthPolicy} and acting on what it
- * concludes. Cloud Scheduler cannot fire more often than once a minute; this is how the regions
- * are still checked every 10 s.
+ * concludes. Cloud Scheduler cannot fire more often than once a minute; this is how the regions are
+ * still checked every 10 s.
  *
  * <p>Writes are bounded: a status change is written at once (with its {@code regionEvents} record)
  * so routing sees it within its refresh interval, and the monitoring alert follows; otherwise a
@@ -36,8 +36,14 @@ public final class RegionHealthRun {
   private final Sleeper sleeper;
   private final RoutingConfig config;
 
-  RegionHealthRun(RegionStore store, HealthProber prober, HealthPolicy policy, RegionAlerts alerts, Clock clock,
-      Sleeper sleeper, RoutingConfig config) {
+  RegionHealthRun(
+      RegionStore store,
+      HealthProber prober,
+      HealthPolicy policy,
+      RegionAlerts alerts,
+      Clock clock,
+      Sleeper sleeper,
+      RoutingConfig config) {
     this.store = store;
     this.prober = prober;
     this.policy = policy;
@@ -47,8 +53,11 @@ public final class RegionHealthRun {
     this.config = config;
   }
 
-  /** Runs the rounds that fit before {@code deadline}; returns the run's summary for the job record. */
-  public Map<String, Object> run(Instant deadline, BiConsumer<String, Object> progress) throws InterruptedException {
+  /**
+   * Runs the rounds that fit before {@code deadline}; returns the run's summary for the job record.
+   */
+  public Map<String, Object> run(Instant deadline, BiConsumer<String, Object> progress)
+      throws InterruptedException {
     List<Region> loaded = store.loadAll();
     Map<String, Object> summary = new LinkedHashMap<>();
     if (loaded.isEmpty()) {
@@ -71,7 +80,8 @@ public final class RegionHealthRun {
     boolean stoppedForDeadline = false;
     Instant start = clock.instant();
     for (int round = 0; round < config.healthRounds(); round++) {
-      Duration wait = Duration.between(clock.instant(), start.plus(config.roundInterval().multipliedBy(round)));
+      Duration wait =
+          Duration.between(clock.instant(), start.plus(config.roundInterval().multipliedBy(round)));
       if (!wait.isNegative() && !wait.isZero()) {
         sleeper.sleep(wait);
       }
@@ -90,17 +100,37 @@ public final class RegionHealthRun {
         }
         HealthState next = policy.apply(region.health(), check);
         if (next.status() == region.health().status()) {
-          regions.put(region.id(), region.withHealth(next, region.statusChangedAt(), region.heartbeatAt()));
+          regions.put(
+              region.id(), region.withHealth(next, region.statusChangedAt(), region.heartbeatAt()));
           continue;
         }
         String reason = explain(next);
         store.recordTransition(region, next, reason, check.at());
         writes += 2;
         persisted.put(region.id(), next);
-        Log.warn("region status changed", Map.of("region", region.id(), "from", region.health().status().wire(),
-            "to", next.status().wire(), "reason", reason));
-        transitions.add(Map.of("region", region.id(), "from", region.health().status().wire(),
-            "to", next.status().wire(), "at", check.at().toString(), "reason", reason));
+        Log.warn(
+            "region status changed",
+            Map.of(
+                "region",
+                region.id(),
+                "from",
+                region.health().status().wire(),
+                "to",
+                next.status().wire(),
+                "reason",
+                reason));
+        transitions.add(
+            Map.of(
+                "region",
+                region.id(),
+                "from",
+                region.health().status().wire(),
+                "to",
+                next.status().wire(),
+                "at",
+                check.at().toString(),
+                "reason",
+                reason));
         Region updated = region.withHealth(next, check.at(), check.at());
         if (!syncAlert(updated, reason)) {
           alertFailures++;
@@ -139,7 +169,10 @@ public final class RegionHealthRun {
     return summary;
   }
 
-  /** Raises or resolves the region's alert; false (logged, retried next time) if monitoring could not be told. */
+  /**
+   * Raises or resolves the region's alert; false (logged, retried next time) if monitoring could
+   * not be told.
+   */
   private boolean syncAlert(Region region, String reason) {
     try {
       alerts.sync(region, region.health(), reason);
@@ -147,8 +180,10 @@ public final class RegionHealthRun {
       return true;
     } catch (RuntimeException e) {
       // The status change itself is recorded; alertedStatus stays behind so the next run retries.
-      Log.error("could not sync the region alert; will retry", Map.of("region", region.id(),
-          "status", region.health().status().wire()), e);
+      Log.error(
+          "could not sync the region alert; will retry",
+          Map.of("region", region.id(), "status", region.health().status().wire()),
+          e);
       return false;
     }
   }
@@ -158,20 +193,26 @@ public final class RegionHealthRun {
     if (state.equals(persisted)) {
       return false;
     }
-    boolean heartbeatDue = region.heartbeatAt() == null
-        || !Duration.between(region.heartbeatAt(), now).minus(config.heartbeat()).isNegative();
+    boolean heartbeatDue =
+        region.heartbeatAt() == null
+            || !Duration.between(region.heartbeatAt(), now).minus(config.heartbeat()).isNegative();
     return heartbeatDue || streakUnderWay(state) || streakUnderWay(persisted);
   }
 
-  /** A streak the next run must continue from: failures short of unhealthy, or a recovery under way. */
+  /**
+   * A streak the next run must continue from: failures short of unhealthy, or a recovery under way.
+   */
   private boolean streakUnderWay(HealthState s) {
     return (s.consecutiveFailures() > 0 && s.consecutiveFailures() < config.failuresToUnhealthy())
-        || (s.status() != RegionStatus.HEALTHY && s.consecutiveSuccesses() > 0
+        || (s.status() != RegionStatus.HEALTHY
+            && s.consecutiveSuccesses() > 0
             && s.consecutiveSuccesses() < config.successesToHealthy());
   }
 
   private String explain(HealthState state) {
     String why = policy.explain(state);
-    return why != null ? why : state.consecutiveSuccesses() + " consecutive successful health checks";
+    return why != null
+        ? why
+        : state.consecutiveSuccesses() + " consecutive successful health checks";
   }
 }

@@ -30,7 +30,8 @@ public record RegionReport(
     String activeFailoverId) {
 
   /** A manual override in force. */
-  public record ManualOverride(String mode, Instant since, Instant until, String reason, String by) {}
+  public record ManualOverride(
+      String mode, Instant since, Instant until, String reason, String by) {}
 
   static RegionReport publicView(Region region, Instant now) {
     return of(region, now, false);
@@ -45,11 +46,29 @@ public record RegionReport(
     HealthState h = region.health();
     HealthCheck last = h.last();
     Drain drain = region.activeDrain(now);
-    ManualOverride override = drain == null ? null : new ManualOverride(RegionStatus.DRAINING.wire(), drain.since(),
-        drain.until(), admin ? drain.reason() : null, admin ? drain.by() : null);
-    return new RegionReport(d.id(), d.name(), d.city(), d.gcpRegion(), d.endpoint(), d.primary(),
-        region.status(now).wire(), h.status().wire(), last == null ? null : last.latencyMs(), h.medianLatencyMs(),
-        region.lastCheckAt(), region.statusChangedAt(), override,
+    ManualOverride override =
+        drain == null
+            ? null
+            : new ManualOverride(
+                RegionStatus.DRAINING.wire(),
+                drain.since(),
+                drain.until(),
+                admin ? drain.reason() : null,
+                admin ? drain.by() : null);
+    return new RegionReport(
+        d.id(),
+        d.name(),
+        d.city(),
+        d.gcpRegion(),
+        d.endpoint(),
+        d.primary(),
+        region.status(now).wire(),
+        h.status().wire(),
+        last == null ? null : last.latencyMs(),
+        h.medianLatencyMs(),
+        region.lastCheckAt(),
+        region.statusChangedAt(),
+        override,
         admin ? h.consecutiveFailures() : null,
         admin && last != null ? last.error() : null,
         admin ? d.healthUrl() : null,

@@ -32,11 +32,13 @@ import java.util.stream.Collectors;
 public final class RegionRouter {
   /** Fixed overhead of a round trip (TLS, server) in the distance estimate. */
   static final double BASE_RTT_MS = 5;
+
   /**
    * Round-trip milliseconds per km of great-circle distance: light in fibre covers ~200 km/ms, a
    * round trip doubles the path and real routes are about twice the great circle.
    */
   static final double RTT_MS_PER_KM = 0.02;
+
   /** How long a client may reuse an answer that is not a healthy region (it should re-ask soon). */
   static final int SHORT_TTL_SECONDS = 15;
 
@@ -44,10 +46,19 @@ public final class RegionRouter {
   public record Target(String region, String endpoint) {}
 
   /** The answer to {@code getRouting}. */
-  public record Decision(String region, String endpoint, boolean pinned, String reason, List<Target> fallbacks,
+  public record Decision(
+      String region,
+      String endpoint,
+      boolean pinned,
+      String reason,
+      List<Target> fallbacks,
       int ttlSeconds) {}
 
-  enum Basis { CLIENT_RTT, DISTANCE, NONE }
+  enum Basis {
+    CLIENT_RTT,
+    DISTANCE,
+    NONE
+  }
 
   record Candidate(Region region, RegionStatus status, Double expectedRttMs, Basis basis) {}
 
@@ -66,33 +77,46 @@ public final class RegionRouter {
     List<Candidate> ranked = rank(regions, query, now);
     if (!query.service().pinned()) {
       Candidate best = ranked.get(0);
-      String reason = best.status() == RegionStatus.HEALTHY ? choiceReason(best) : leastBadReason(best);
+      String reason =
+          best.status() == RegionStatus.HEALTHY ? choiceReason(best) : leastBadReason(best);
       return decision(best, false, reason, ranked);
     }
     return routePinned(uid, query, ranked, now, true);
   }
 
-  private Decision routePinned(String uid, RoutingQuery query, List<Candidate> ranked, Instant now, boolean retry) {
-    Map<String, Candidate> byId = ranked.stream()
-        .collect(Collectors.toMap(c -> c.region().id(), Function.identity()));
+  private Decision routePinned(
+      String uid, RoutingQuery query, List<Candidate> ranked, Instant now, boolean retry) {
+    Map<String, Candidate> byId =
+        ranked.stream().collect(Collectors.toMap(c -> c.region().id(), Function.identity()));
     Optional<UserPins.Pin> pin = pins.find(uid);
     Optional<Candidate> usable = ranked.stream().filter(c -> c.status().usable()).findFirst();
     if (pin.isPresent() && byId.containsKey(pin.get().regionId())) {
       Candidate pinned = byId.get(pin.get().regionId());
       if (pinned.status().usable()) {
-        String reason = pinned.status() == RegionStatus.HEALTHY ? "pinned" : "pinned: region is degraded";
+        String reason =
+            pinned.status() == RegionStatus.HEALTHY ? "pinned" : "pinned: region is degraded";
         return decision(pinned, true, reason, ranked);
       }
       if (usable.isEmpty()) {
         Candidate leastBad = ranked.get(0);
-        return decision(leastBad, leastBad.equals(pinned),
-            leastBad.equals(pinned) ? leastBadReason(leastBad) : leastBadReason(leastBad) + "; pin kept on "
-                + pinned.region().id(), ranked);
+        return decision(
+            leastBad,
+            leastBad.equals(pinned),
+            leastBad.equals(pinned)
+                ? leastBadReason(leastBad)
+                : leastBadReason(leastBad) + "; pin kept on " + pinned.region().id(),
+            ranked);
       }
       Candidate target = usable.get();
-      String reason = "pin-failover: " + pinned.region().id() + " is " + pinned.status().wire() + ", moved to "
-          + target.region().id();
-      UserPins.Pin moved = pins.move(uid, pinned.region().id(), target.region().id(), query.service(), reason, now);
+      String reason =
+          "pin-failover: "
+              + pinned.region().id()
+              + " is "
+              + pinned.status().wire()
+              + ", moved to "
+              + target.region().id();
+      UserPins.Pin moved =
+          pins.move(uid, pinned.region().id(), target.region().id(), query.service(), reason, now);
       Candidate current = byId.get(moved.regionId());
       if (current != null && !current.equals(target) && current.status().usable()) {
         return decision(current, true, "pinned", ranked); // a concurrent request moved it first
@@ -100,13 +124,17 @@ public final class RegionRouter {
       return decision(target, true, reason, ranked);
     }
     if (usable.isEmpty()) {
-      return decision(ranked.get(0), false, leastBadReason(ranked.get(0)) + "; no pin assigned", ranked);
+      return decision(
+          ranked.get(0), false, leastBadReason(ranked.get(0)) + "; no pin assigned", ranked);
     }
     Candidate target = usable.get();
     if (pin.isPresent()) {
       // Pinned to a region that no longer exists: move the pin like a failover.
-      String reason = "pin-failover: region " + pin.get().regionId() + " no longer exists, moved to "
-          + target.region().id();
+      String reason =
+          "pin-failover: region "
+              + pin.get().regionId()
+              + " no longer exists, moved to "
+              + target.region().id();
       pins.move(uid, pin.get().regionId(), target.region().id(), query.service(), reason, now);
       return decision(target, true, reason, ranked);
     }
@@ -121,14 +149,22 @@ public final class RegionRouter {
   static List<Candidate> rank(List<Region> regions, RoutingQuery query, Instant now) {
     return regions.stream()
         .map(r -> candidate(r, query, now))
-        .sorted(Comparator.comparingInt((Candidate c) -> c.status().badness())
-            .thenComparingInt(c -> c.status() == RegionStatus.UNHEALTHY ? c.region().health().consecutiveFailures() : 0)
-            .thenComparing(c -> c.expectedRttMs() == null)
-            .thenComparingDouble(c -> c.expectedRttMs() == null ? 0 : c.expectedRttMs())
-            .thenComparing(c -> !c.region().definition().primary())
-            .thenComparingInt(c -> c.region().definition().priority())
-            .thenComparing(Comparator.comparingInt((Candidate c) -> c.region().definition().capacityWeight()).reversed())
-            .thenComparing(c -> c.region().id()))
+        .sorted(
+            Comparator.comparingInt((Candidate c) -> c.status().badness())
+                .thenComparingInt(
+                    c ->
+                        c.status() == RegionStatus.UNHEALTHY
+                            ? c.region().health().consecutiveFailures()
+                            : 0)
+                .thenComparing(c -> c.expectedRttMs() == null)
+                .thenComparingDouble(c -> c.expectedRttMs() == null ? 0 : c.expectedRttMs())
+                .thenComparing(c -> !c.region().definition().primary())
+                .thenComparingInt(c -> c.region().definition().priority())
+                .thenComparing(
+                    Comparator.comparingInt(
+                            (Candidate c) -> c.region().definition().capacityWeight())
+                        .reversed())
+                .thenComparing(c -> c.region().id()))
         .toList();
   }
 
@@ -159,16 +195,31 @@ public final class RegionRouter {
   }
 
   private static String leastBadReason(Candidate c) {
-    return "no-healthy-region: answering the least bad region, " + c.region().id() + " (" + c.status().wire() + ")";
+    return "no-healthy-region: answering the least bad region, "
+        + c.region().id()
+        + " ("
+        + c.status().wire()
+        + ")";
   }
 
-  private Decision decision(Candidate chosen, boolean pinned, String reason, List<Candidate> ranked) {
+  private Decision decision(
+      Candidate chosen, boolean pinned, String reason, List<Candidate> ranked) {
     boolean anyUsable = ranked.stream().anyMatch(c -> c.status().usable());
-    List<Target> fallbacks = ranked.stream()
-        .filter(c -> !c.equals(chosen) && (c.status().usable() || !anyUsable))
-        .map(c -> new Target(c.region().id(), c.region().definition().endpoint()))
-        .toList();
-    int ttl = chosen.status() == RegionStatus.HEALTHY ? ttlSeconds : Math.min(ttlSeconds, SHORT_TTL_SECONDS);
-    return new Decision(chosen.region().id(), chosen.region().definition().endpoint(), pinned, reason, fallbacks, ttl);
+    List<Target> fallbacks =
+        ranked.stream()
+            .filter(c -> !c.equals(chosen) && (c.status().usable() || !anyUsable))
+            .map(c -> new Target(c.region().id(), c.region().definition().endpoint()))
+            .toList();
+    int ttl =
+        chosen.status() == RegionStatus.HEALTHY
+            ? ttlSeconds
+            : Math.min(ttlSeconds, SHORT_TTL_SECONDS);
+    return new Decision(
+        chosen.region().id(),
+        chosen.region().definition().endpoint(),
+        pinned,
+        reason,
+        fallbacks,
+        ttl);
   }
 }

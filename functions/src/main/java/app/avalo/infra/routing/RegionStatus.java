@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * A region's status as routing sees it. The health checks set the first three; {@code DRAINING} is
- * an admin override ({@code forceFailover}) that lies on top of them until it expires or is cleared.
+ * an admin override ({@code forceFailover}) that lies on top of them until it expires or is
+ * cleared.
  */
 public enum RegionStatus implements WireEnum {
   HEALTHY(0),
@@ -26,7 +27,8 @@ public enum RegionStatus implements WireEnum {
 
   /**
    * How bad the region is for new traffic, for the "least bad" choice when nothing is healthy: a
-   * draining region still serves (an admin asked for traffic to leave), an unhealthy one fails probes.
+   * draining region still serves (an admin asked for traffic to leave), an unhealthy one fails
+   * probes.
    */
   int badness() {
     return badness;
@@ -37,7 +39,9 @@ public enum RegionStatus implements WireEnum {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Parses a stored health status; anything unknown reads as unhealthy (never route blindly to it). */
+  /**
+   * Parses a stored health status; anything unknown reads as unhealthy (never route blindly to it).
+   */
   static RegionStatus fromWire(String value) {
     if (value == null) {
       return HEALTHY;

@@ -2,7 +2,6 @@ package app.avalo.infra.routing;
 
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Firestores;
-import com.google.api.core.ApiFuture;
 import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
@@ -21,13 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Firestore access for region documents ({@code regions/{id}}) and region-level events
- * ({@code regionEvents}). Every field is top-level; {@code recentChecks} is a list written whole.
+ * Firestore access for region documents ({@code regions/{id}}) and region-level events ({@code
+ * regionEvents}). Every field is top-level; {@code recentChecks} is a list written whole.
  *
  * <p>Three writers touch a region document and never the same fields: {@code initializeRegions}
  * (definition fields), the health checks (health fields) and {@code forceFailover} (drain fields),
@@ -48,7 +45,10 @@ public final class RegionStore {
     return parseAll(Firestores.await(db.collection(REGIONS).get()));
   }
 
-  /** {@link #loadAll()} that gives up after {@code timeout} (the routing hot path must not hang on Firestore). */
+  /**
+   * {@link #loadAll()} that gives up after {@code timeout} (the routing hot path must not hang on
+   * Firestore).
+   */
   List<Region> loadAll(Duration timeout) throws TimeoutException {
     return parseAll(Firestores.await(db.collection(REGIONS).get(), timeout));
   }
@@ -60,74 +60,91 @@ public final class RegionStore {
 
   /** The region, or NOT_FOUND telling the admin to initialise regions first. */
   public Region require(String id) {
-    return find(id).orElseThrow(() -> ApiException.notFound("region " + id + " does not exist; run initializeRegions"));
+    return find(id)
+        .orElseThrow(
+            () -> ApiException.notFound("region " + id + " does not exist; run initializeRegions"));
   }
 
   /** Explicit per-region settings given to {@code initializeRegions}; null fields are not given. */
-  public record RegionSettings(String endpoint, String healthUrl, Integer priority, Integer capacityWeight) {}
+  public record RegionSettings(
+      String endpoint, String healthUrl, Integer priority, Integer capacityWeight) {}
 
   /**
-   * Creates missing region documents (definition + a fresh healthy status) and brings existing ones'
-   * definition up to date: identity fields (name, city, GCP region, coordinates, primary) always,
-   * URLs, priority and capacity weight only when {@code overrides} gives them, so an admin's edit
-   * is never reset by a later plain call. Live fields (status, health, drain) are never touched.
-   * Returns {@code created}, {@code updated} or {@code unchanged} per region.
+   * Creates missing region documents (definition + a fresh healthy status) and brings existing
+   * ones' definition up to date: identity fields (name, city, GCP region, coordinates, primary)
+   * always, URLs, priority and capacity weight only when {@code overrides} gives them, so an
+   * admin's edit is never reset by a later plain call. Live fields (status, health, drain) are
+   * never touched. Returns {@code created}, {@code updated} or {@code unchanged} per region.
    */
-  public Map<String, String> initialize(List<RegionDefinition> definitions, Map<String, RegionSettings> overrides,
-      Instant now) {
-    return Firestores.await(db.runTransaction(tx -> {
-      Map<String, DocumentSnapshot> current = new HashMap<>();
-      for (RegionDefinition d : definitions) {
-        current.put(d.id(), tx.get(ref(d.id())).get());
-      }
-      Map<String, String> outcome = new LinkedHashMap<>();
-      for (RegionDefinition d : definitions) {
-        RegionSettings o = overrides.getOrDefault(d.id(), new RegionSettings(null, null, null, null));
-        DocumentSnapshot doc = current.get(d.id());
-        if (!doc.exists()) {
-          RegionDefinition desired = d.withOverrides(o.endpoint(), o.healthUrl(), o.priority(), o.capacityWeight());
-          Map<String, Object> fields = definitionFields(desired);
-          fields.put("configUpdatedAt", Firestores.timestamp(now));
-          fields.putAll(healthFields(HealthState.initial()));
-          fields.put("status", RegionStatus.HEALTHY.wire());
-          fields.put("statusChangedAt", Firestores.timestamp(now));
-          fields.put("statusReason", "initialized");
-          fields.put("heartbeatAt", null);
-          fields.put("alertedStatus", RegionStatus.HEALTHY.wire());
-          fields.put("drainingSince", null);
-          fields.put("drainingUntil", null);
-          fields.put("drainingReason", null);
-          fields.put("drainingBy", null);
-          fields.put("activeFailoverId", null);
-          tx.create(ref(d.id()), fields);
-          outcome.put(d.id(), "created");
-          continue;
-        }
-        RegionDefinition stored = parseDefinition(doc);
-        RegionDefinition desired = d.withUrls(stored.endpoint(), stored.healthUrl())
-            .withOverrides(o.endpoint(), o.healthUrl(),
-                o.priority() != null ? o.priority() : stored.priority(),
-                o.capacityWeight() != null ? o.capacityWeight() : stored.capacityWeight());
-        Map<String, Object> wanted = definitionFields(desired);
-        Map<String, Object> changes = new HashMap<>();
-        wanted.forEach((field, value) -> {
-          if (!Objects.equals(normalise(doc.get(field)), normalise(value))) {
-            changes.put(field, value);
-          }
-        });
-        if (changes.isEmpty()) {
-          outcome.put(d.id(), "unchanged");
-        } else {
-          changes.put("configUpdatedAt", Firestores.timestamp(now));
-          tx.update(ref(d.id()), changes);
-          outcome.put(d.id(), "updated");
-        }
-      }
-      return outcome;
-    }));
+  public Map<String, String> initialize(
+      List<RegionDefinition> definitions, Map<String, RegionSettings> overrides, Instant now) {
+    return Firestores.await(
+        db.runTransaction(
+            tx -> {
+              Map<String, DocumentSnapshot> current = new HashMap<>();
+              for (RegionDefinition d : definitions) {
+                current.put(d.id(), tx.get(ref(d.id())).get());
+              }
+              Map<String, String> outcome = new LinkedHashMap<>();
+              for (RegionDefinition d : definitions) {
+                RegionSettings o =
+                    overrides.getOrDefault(d.id(), new RegionSettings(null, null, null, null));
+                DocumentSnapshot doc = current.get(d.id());
+                if (!doc.exists()) {
+                  RegionDefinition desired =
+                      d.withOverrides(
+                          o.endpoint(), o.healthUrl(), o.priority(), o.capacityWeight());
+                  Map<String, Object> fields = definitionFields(desired);
+                  fields.put("configUpdatedAt", Firestores.timestamp(now));
+                  fields.putAll(healthFields(HealthState.initial()));
+                  fields.put("status", RegionStatus.HEALTHY.wire());
+                  fields.put("statusChangedAt", Firestores.timestamp(now));
+                  fields.put("statusReason", "initialized");
+                  fields.put("heartbeatAt", null);
+                  fields.put("alertedStatus", RegionStatus.HEALTHY.wire());
+                  fields.put("drainingSince", null);
+                  fields.put("drainingUntil", null);
+                  fields.put("drainingReason", null);
+                  fields.put("drainingBy", null);
+                  fields.put("activeFailoverId", null);
+                  tx.create(ref(d.id()), fields);
+                  outcome.put(d.id(), "created");
+                  continue;
+                }
+                RegionDefinition stored = parseDefinition(doc);
+                RegionDefinition desired =
+                    d.withUrls(stored.endpoint(), stored.healthUrl())
+                        .withOverrides(
+                            o.endpoint(),
+                            o.healthUrl(),
+                            o.priority() != null ? o.priority() : stored.priority(),
+                            o.capacityWeight() != null
+                                ? o.capacityWeight()
+                                : stored.capacityWeight());
+                Map<String, Object> wanted = definitionFields(desired);
+                Map<String, Object> changes = new HashMap<>();
+                wanted.forEach(
+                    (field, value) -> {
+                      if (!Objects.equals(normalise(doc.get(field)), normalise(value))) {
+                        changes.put(field, value);
+                      }
+                    });
+                if (changes.isEmpty()) {
+                  outcome.put(d.id(), "unchanged");
+                } else {
+                  changes.put("configUpdatedAt", Firestores.timestamp(now));
+                  tx.update(ref(d.id()), changes);
+                  outcome.put(d.id(), "updated");
+                }
+              }
+              return outcome;
+            }));
   }
 
-  /** A status transition: the new status with the health data that caused it, and its event, atomically. */
+  /**
+   * A status transition: the new status with the health data that caused it, and its event,
+   * atomically.
+   */
   void recordTransition(Region region, HealthState next, String reason, Instant at) {
     WriteBatch batch = db.batch();
     Map<String, Object> update = healthFields(next);
@@ -155,67 +172,86 @@ public final class RegionStore {
     Firestores.await(ref(id).update(update));
   }
 
-  /** Notes that the monitoring alert now matches {@code status} (so a failed raise is retried later). */
+  /**
+   * Notes that the monitoring alert now matches {@code status} (so a failed raise is retried
+   * later).
+   */
   void markAlerted(String id, RegionStatus status) {
     Firestores.await(ref(id).update("alertedStatus", status.wire()));
   }
 
   /** Puts a region into manual draining (replacing any drain in force) and records the event. */
   Region drain(String id, Drain drain) {
-    return Firestores.await(db.runTransaction(tx -> {
-      DocumentSnapshot doc = tx.get(ref(id)).get();
-      if (!doc.exists()) {
-        throw ApiException.notFound("region " + id + " does not exist; run initializeRegions");
-      }
-      Map<String, Object> update = new HashMap<>();
-      update.put("drainingSince", Firestores.timestamp(drain.since()));
-      update.put("drainingUntil", Firestores.timestamp(drain.until()));
-      update.put("drainingReason", drain.reason());
-      update.put("drainingBy", drain.by());
-      tx.update(ref(id), update);
-      Map<String, Object> event = event(id, "draining-started", drain.since());
-      event.put("until", Firestores.timestamp(drain.until()));
-      event.put("reason", drain.reason());
-      event.put("by", drain.by());
-      tx.create(db.collection(EVENTS).document(), event);
-      Region before = parse(doc);
-      return new Region(before.definition(), before.health(), before.statusChangedAt(), before.lastCheckAt(),
-          before.heartbeatAt(), before.alertedStatus(), drain, before.activeFailoverId());
-    }));
+    return Firestores.await(
+        db.runTransaction(
+            tx -> {
+              DocumentSnapshot doc = tx.get(ref(id)).get();
+              if (!doc.exists()) {
+                throw ApiException.notFound(
+                    "region " + id + " does not exist; run initializeRegions");
+              }
+              Map<String, Object> update = new HashMap<>();
+              update.put("drainingSince", Firestores.timestamp(drain.since()));
+              update.put("drainingUntil", Firestores.timestamp(drain.until()));
+              update.put("drainingReason", drain.reason());
+              update.put("drainingBy", drain.by());
+              tx.update(ref(id), update);
+              Map<String, Object> event = event(id, "draining-started", drain.since());
+              event.put("until", Firestores.timestamp(drain.until()));
+              event.put("reason", drain.reason());
+              event.put("by", drain.by());
+              tx.create(db.collection(EVENTS).document(), event);
+              Region before = parse(doc);
+              return new Region(
+                  before.definition(),
+                  before.health(),
+                  before.statusChangedAt(),
+                  before.lastCheckAt(),
+                  before.heartbeatAt(),
+                  before.alertedStatus(),
+                  drain,
+                  before.activeFailoverId());
+            }));
   }
 
   /** Ends a drain in force; false (and nothing written) when none was. */
   boolean clearDrain(String id, String by, String note, Instant now) {
-    return Firestores.await(db.runTransaction(tx -> {
-      DocumentSnapshot doc = tx.get(ref(id)).get();
-      if (!doc.exists()) {
-        throw ApiException.notFound("region " + id + " does not exist; run initializeRegions");
-      }
-      Region region = parse(doc);
-      if (region.activeDrain(now) == null) {
-        return false;
-      }
-      Map<String, Object> update = new HashMap<>();
-      update.put("drainingUntil", null);
-      update.put("drainingSince", null);
-      update.put("drainingReason", null);
-      update.put("drainingBy", null);
-      tx.update(ref(id), update);
-      Map<String, Object> event = event(id, "draining-cleared", now);
-      event.put("by", by);
-      event.put("reason", note);
-      tx.create(db.collection(EVENTS).document(), event);
-      return true;
-    }));
+    return Firestores.await(
+        db.runTransaction(
+            tx -> {
+              DocumentSnapshot doc = tx.get(ref(id)).get();
+              if (!doc.exists()) {
+                throw ApiException.notFound(
+                    "region " + id + " does not exist; run initializeRegions");
+              }
+              Region region = parse(doc);
+              if (region.activeDrain(now) == null) {
+                return false;
+              }
+              Map<String, Object> update = new HashMap<>();
+              update.put("drainingUntil", null);
+              update.put("drainingSince", null);
+              update.put("drainingReason", null);
+              update.put("drainingBy", null);
+              tx.update(ref(id), update);
+              Map<String, Object> event = event(id, "draining-cleared", now);
+              event.put("by", by);
+              event.put("reason", note);
+              tx.create(db.collection(EVENTS).document(), event);
+              return true;
+            }));
   }
 
   /** The newest region events, newest first. */
   public List<Map<String, Object>> recentEvents(int limit) {
     List<Map<String, Object>> events = new ArrayList<>();
-    for (QueryDocumentSnapshot doc : Firestores.await(
-        db.collection(EVENTS).orderBy("at", Query.Direction.DESCENDING).limit(limit).get()).getDocuments()) {
+    for (QueryDocumentSnapshot doc :
+        Firestores.await(
+                db.collection(EVENTS).orderBy("at", Query.Direction.DESCENDING).limit(limit).get())
+            .getDocuments()) {
       Map<String, Object> e = new LinkedHashMap<>();
-      doc.getData().forEach((k, v) -> e.put(k, v instanceof Timestamp t ? Firestores.instant(t) : v));
+      doc.getData()
+          .forEach((k, v) -> e.put(k, v instanceof Timestamp t ? Firestores.instant(t) : v));
       e.put("id", doc.getId());
       events.add(e);
     }
@@ -279,7 +315,9 @@ public final class RegionStore {
     return f;
   }
 
-  /** Firestore hands back whole numbers as Long and our ints as Long too; compare like with like. */
+  /**
+   * Firestore hands back whole numbers as Long and our ints as Long too; compare like with like.
+   */
   private static Object normalise(Object value) {
     if (value instanceof Integer i) {
       return i.longValue();
@@ -292,8 +330,10 @@ public final class RegionStore {
     for (QueryDocumentSnapshot doc : snapshot.getDocuments()) {
       regions.add(parse(doc));
     }
-    regions.sort(Comparator.comparing((Region r) -> !r.definition().primary())
-        .thenComparingInt(r -> r.definition().priority()).thenComparing(Region::id));
+    regions.sort(
+        Comparator.comparing((Region r) -> !r.definition().primary())
+            .thenComparingInt(r -> r.definition().priority())
+            .thenComparing(Region::id));
     return regions;
   }
 
@@ -304,35 +344,65 @@ public final class RegionStore {
     if (raw instanceof List<?> list) {
       for (Object item : list) {
         if (item instanceof Map<?, ?> m) {
-          checks.add(new HealthCheck(instant(m.get("at")), Boolean.TRUE.equals(m.get("ok")),
-              m.get("latencyMs") instanceof Number n ? n.longValue() : null,
-              m.get("error") instanceof String s ? s : null));
+          checks.add(
+              new HealthCheck(
+                  instant(m.get("at")),
+                  Boolean.TRUE.equals(m.get("ok")),
+                  m.get("latencyMs") instanceof Number n ? n.longValue() : null,
+                  m.get("error") instanceof String s ? s : null));
         }
       }
     }
-    HealthState health = new HealthState(RegionStatus.fromWire(doc.getString("status")),
-        (int) number(doc, "consecutiveFailures", 0), (int) number(doc, "consecutiveSuccesses", 0), checks);
+    HealthState health =
+        new HealthState(
+            RegionStatus.fromWire(doc.getString("status")),
+            (int) number(doc, "consecutiveFailures", 0),
+            (int) number(doc, "consecutiveSuccesses", 0),
+            checks);
     if (health.status() == RegionStatus.DRAINING) {
-      health = new HealthState(RegionStatus.UNHEALTHY, health.consecutiveFailures(), health.consecutiveSuccesses(),
-          checks); // "draining" is never a stored health status; treat a corrupted value as unsafe
+      health =
+          new HealthState(
+              RegionStatus.UNHEALTHY,
+              health.consecutiveFailures(),
+              health.consecutiveSuccesses(),
+              checks); // "draining" is never a stored health status; treat a corrupted value as
+      // unsafe
     }
     Instant until = instant(doc.get("drainingUntil"));
-    Drain drain = until == null ? null
-        : new Drain(instant(doc.get("drainingSince")), until, doc.getString("drainingReason"),
-            doc.getString("drainingBy"));
+    Drain drain =
+        until == null
+            ? null
+            : new Drain(
+                instant(doc.get("drainingSince")),
+                until,
+                doc.getString("drainingReason"),
+                doc.getString("drainingBy"));
     String alerted = doc.getString("alertedStatus");
-    return new Region(definition, health, instant(doc.get("statusChangedAt")), instant(doc.get("lastCheckAt")),
-        instant(doc.get("heartbeatAt")), alerted == null ? null : RegionStatus.fromWire(alerted), drain,
+    return new Region(
+        definition,
+        health,
+        instant(doc.get("statusChangedAt")),
+        instant(doc.get("lastCheckAt")),
+        instant(doc.get("heartbeatAt")),
+        alerted == null ? null : RegionStatus.fromWire(alerted),
+        drain,
         doc.getString("activeFailoverId"));
   }
 
   private static RegionDefinition parseDefinition(DocumentSnapshot doc) {
-    return new RegionDefinition(doc.getId(), doc.getString("name"), doc.getString("city"),
+    return new RegionDefinition(
+        doc.getId(),
+        doc.getString("name"),
+        doc.getString("city"),
         doc.getString("gcpRegion"),
-        new GeoPoint(doc.getDouble("lat") == null ? 0 : doc.getDouble("lat"),
+        new GeoPoint(
+            doc.getDouble("lat") == null ? 0 : doc.getDouble("lat"),
             doc.getDouble("lng") == null ? 0 : doc.getDouble("lng")),
-        Boolean.TRUE.equals(doc.getBoolean("primary")), (int) number(doc, "priority", 100),
-        (int) number(doc, "capacityWeight", 1), doc.getString("endpoint"), doc.getString("healthUrl"));
+        Boolean.TRUE.equals(doc.getBoolean("primary")),
+        (int) number(doc, "priority", 100),
+        (int) number(doc, "capacityWeight", 1),
+        doc.getString("endpoint"),
+        doc.getString("healthUrl"));
   }
 
   private static long number(DocumentSnapshot doc, String field, long defaultValue) {

@@ -22,9 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * write anywhere in the database), and its cost is fixed and small (3 documents per refresh).
  *
  * <p>Cloud Functions throttles CPU between requests, so the thread may fall behind on an idle
- * instance: a request that finds the view older than {@code maxStaleness} refreshes it inline
- * first (one reader at a time; the others keep answering from the current view). After
- * {@code idleStop} without requests the thread stops reading, and restarts on the next request.
+ * instance: a request that finds the view older than {@code maxStaleness} refreshes it inline first
+ * (one reader at a time; the others keep answering from the current view). After {@code idleStop}
+ * without requests the thread stops reading, and restarts on the next request.
  *
  * <p>If regions have never been read (Firestore unreachable at cold start) the view holds the
  * configured definitions, assumed healthy: routing then still answers, with the primary first.
@@ -32,6 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class RegionView implements AutoCloseable {
   /** How long an inline read may hold up a request before the current view is used instead. */
   static final Duration INLINE_READ_TIMEOUT = Duration.ofSeconds(2);
+
   static final Duration IDLE_STOP = Duration.ofMinutes(5);
 
   /** Reads every region, giving up after {@code timeout}. */
@@ -56,7 +57,8 @@ public final class RegionView implements AutoCloseable {
   private volatile boolean pollingActive;
   private boolean closed;
 
-  RegionView(Loader loader, List<RegionDefinition> fallback, Duration refresh, Duration maxStaleness) {
+  RegionView(
+      Loader loader, List<RegionDefinition> fallback, Duration refresh, Duration maxStaleness) {
     this.loader = loader;
     this.fallback = List.copyOf(fallback);
     this.refresh = refresh;
@@ -83,7 +85,8 @@ public final class RegionView implements AutoCloseable {
       }
       return snapshot;
     }
-    if (age(s, now) > maxStaleness.toNanos() && now - lastAttemptNanos > maxStaleness.toNanos()
+    if (age(s, now) > maxStaleness.toNanos()
+        && now - lastAttemptNanos > maxStaleness.toNanos()
         && reading.tryLock()) {
       try {
         readNow();
@@ -94,7 +97,9 @@ public final class RegionView implements AutoCloseable {
     return snapshot;
   }
 
-  /** Reads the regions now and replaces the view (tests and the dev server use it to skip the wait). */
+  /**
+   * Reads the regions now and replaces the view (tests and the dev server use it to skip the wait).
+   */
   public void refreshNow() {
     reading.lock();
     try {
@@ -110,14 +115,21 @@ public final class RegionView implements AutoCloseable {
       List<Region> regions = loader.load(INLINE_READ_TIMEOUT);
       if (regions.isEmpty()) {
         // Not initialised yet: keep routing on the configured definitions rather than on nothing.
-        snapshot = new Snapshot(fallback.stream().map(Region::assumedHealthy).toList(), System.nanoTime(), false);
+        snapshot =
+            new Snapshot(
+                fallback.stream().map(Region::assumedHealthy).toList(), System.nanoTime(), false);
       } else {
         snapshot = new Snapshot(regions, System.nanoTime(), true);
       }
     } catch (TimeoutException | RuntimeException e) {
       Snapshot s = snapshot;
-      Log.warn("region view refresh failed; answering from the previous view",
-          Map.of("error", String.valueOf(e), "viewAgeMs", s == null ? -1 : age(s, System.nanoTime()) / 1_000_000));
+      Log.warn(
+          "region view refresh failed; answering from the previous view",
+          Map.of(
+              "error",
+              String.valueOf(e),
+              "viewAgeMs",
+              s == null ? -1 : age(s, System.nanoTime()) / 1_000_000));
     }
   }
 
@@ -132,13 +144,17 @@ public final class RegionView implements AutoCloseable {
       return;
     }
     if (poller == null) {
-      poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "routing-region-view");
-        t.setDaemon(true);
-        return t;
-      });
+      poller =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "routing-region-view");
+                t.setDaemon(true);
+                return t;
+              });
     }
-    polling = poller.scheduleWithFixedDelay(this::poll, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
+    polling =
+        poller.scheduleWithFixedDelay(
+            this::poll, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
     pollingActive = true;
   }
 

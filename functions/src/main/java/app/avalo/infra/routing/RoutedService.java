@@ -1,14 +1,12 @@
 package app.avalo.infra.routing;
 
 import app.avalo.infra.platform.WireEnum;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
- * The app services a client asks routing about. Stateful ones ({@code chat}, {@code calls},
- * {@code wallet}) are pinned per user, so a conversation, a call or a balance is served from one
- * region; the rest go wherever is fastest.
+ * The app services a client asks routing about. Stateful ones ({@code chat}, {@code calls}, {@code
+ * wallet}) are pinned per user, so a conversation, a call or a balance is served from one region;
+ * the rest go wherever is fastest.
  */
 public enum RoutedService implements WireEnum {
   CHAT(true),

@@ -29,7 +29,10 @@ public record RoutingConfig(
     int defaultDrainMinutes,
     List<RegionDefinition> regions) {
 
-  /** Reads and validates; problems are collected in {@code reader} (the caller throws them all at once). */
+  /**
+   * Reads and validates; problems are collected in {@code reader} (the caller throws them all at
+   * once).
+   */
   public static RoutingConfig read(ConfigReader reader, String projectId) {
     List<RegionDefinition> regions = new ArrayList<>();
     for (RegionDefinition skeleton : RegionDefinition.SKELETON) {
@@ -39,7 +42,8 @@ public record RoutingConfig(
       String health = url(reader, stem + "_HEALTH_URL", endpoint + "/healthz");
       regions.add(skeleton.withUrls(endpoint, health));
     }
-    Duration viewRefresh = Duration.ofMillis(reader.longValue("ROUTING_VIEW_REFRESH_MS", 500, 50, 1000));
+    Duration viewRefresh =
+        Duration.ofMillis(reader.longValue("ROUTING_VIEW_REFRESH_MS", 500, 50, 1000));
     return new RoutingConfig(
         reader.intValue("ROUTING_HEALTH_ROUNDS", 6, 1, 12),
         Duration.ofMillis(reader.longValue("ROUTING_HEALTH_INTERVAL_MS", 10_000, 0, 60_000)),
@@ -52,7 +56,9 @@ public record RoutingConfig(
         reader.intValue("ROUTING_INTERMITTENT_FAILURES", 2, 1, 60),
         Duration.ofSeconds(reader.longValue("ROUTING_HEARTBEAT_SECONDS", 60, 10, 3_600)),
         viewRefresh,
-        Duration.ofMillis(reader.longValue("ROUTING_VIEW_MAX_STALENESS_MS", 1_000, viewRefresh.toMillis(), 2_500)),
+        Duration.ofMillis(
+            reader.longValue(
+                "ROUTING_VIEW_MAX_STALENESS_MS", 1_000, viewRefresh.toMillis(), 2_500)),
         reader.intValue("ROUTING_TTL_SECONDS", 60, 5, 3_600),
         reader.intValue("ROUTING_FAILOVER_BATCH_SIZE", 500, 1, 500),
         reader.intValue("ROUTING_DRAIN_DEFAULT_MINUTES", 60, 1, 10_080),
@@ -65,7 +71,9 @@ public record RoutingConfig(
   }
 
   RegionDefinition region(String id) {
-    return regions.stream().filter(r -> r.id().equals(id)).findFirst()
+    return regions.stream()
+        .filter(r -> r.id().equals(id))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no region " + id));
   }
 
@@ -82,7 +90,9 @@ public record RoutingConfig(
     try {
       URI uri = new URI(value);
       return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
-          && uri.getHost() != null && uri.getUserInfo() == null && uri.getFragment() == null;
+          && uri.getHost() != null
+          && uri.getUserInfo() == null
+          && uri.getFragment() == null;
     } catch (URISyntaxException e) {
       return false;
     }

@@ -22,7 +22,8 @@ public final class RoutingDashboardSection implements DashboardSection {
     RoutingModule routing = RoutingModule.of(app);
     Instant now = app.clock().instant();
     return Map.of(
-        "regions", routing.regions().loadAll().stream().map(r -> RegionReport.adminView(r, now)).toList(),
+        "regions",
+            routing.regions().loadAll().stream().map(r -> RegionReport.adminView(r, now)).toList(),
         "recentEvents", routing.regions().recentEvents(EVENTS),
         "runningFailovers", routing.failover().running());
   }

@@ -29,18 +29,30 @@ public final class RoutingModule {
     this.countries = CountryCentroids.bundled();
     this.regions = new RegionStore(app.firestore());
     this.pins = new UserPins(app.firestore());
-    this.view = new RegionView(regions::loadAll, config.regions(), config.viewRefresh(), config.viewMaxStaleness());
+    this.view =
+        new RegionView(
+            regions::loadAll, config.regions(), config.viewRefresh(), config.viewMaxStaleness());
     this.router = new RegionRouter(pins, app.clock(), config.ttlSeconds());
-    this.healthRun = new RegionHealthRun(regions,
-        new HealthProber(config.probeConnectTimeout(), config.probeTimeout(), app.clock()),
-        HealthPolicy.of(config), new RegionAlerts(app.alerts()), app.clock(), sleeper, config);
-    this.failover = new FailoverMigrator(app.firestore(), regions, app.clock(), config.failoverBatchSize(), batchHook);
+    this.healthRun =
+        new RegionHealthRun(
+            regions,
+            new HealthProber(config.probeConnectTimeout(), config.probeTimeout(), app.clock()),
+            HealthPolicy.of(config),
+            new RegionAlerts(app.alerts()),
+            app.clock(),
+            sleeper,
+            config);
+    this.failover =
+        new FailoverMigrator(
+            app.firestore(), regions, app.clock(), config.failoverBatchSize(), batchHook);
     this.drains = new RegionDrains(regions, view, failover, config, app.clock());
   }
 
   /** The instance's module (production wiring: real sleeping, no batch hook). */
   public static RoutingModule of(App app) {
-    return app.module(RoutingModule.class, a -> new RoutingModule(a, Sleeper.REAL, FailoverMigrator.BatchHook.NONE));
+    return app.module(
+        RoutingModule.class,
+        a -> new RoutingModule(a, Sleeper.REAL, FailoverMigrator.BatchHook.NONE));
   }
 
   public App app() {

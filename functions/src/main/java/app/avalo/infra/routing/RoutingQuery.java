@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * @param location null when the client gave neither {@code location} nor {@code country}
  * @param rttMs measured RTT per region id; empty when not given
  */
-public record RoutingQuery(RoutedService service, GeoPoint location, String country, Map<String, Double> rttMs) {
+public record RoutingQuery(
+    RoutedService service, GeoPoint location, String country, Map<String, Double> rttMs) {
   static final double MAX_RTT_MS = 60_000;
   private static final Pattern ALPHA2 = Pattern.compile("[A-Za-z]{2}");
 
@@ -33,15 +34,21 @@ public record RoutingQuery(RoutedService service, GeoPoint location, String coun
     String country = data.optionalString("country", 16).orElse(null);
     if (country != null) {
       if (!ALPHA2.matcher(country).matches()) {
-        throw ApiException.invalidArgument("country", "must be an ISO 3166-1 alpha-2 code such as DE");
+        throw ApiException.invalidArgument(
+            "country", "must be an ISO 3166-1 alpha-2 code such as DE");
       }
       country = country.toUpperCase(Locale.ROOT);
       if (location != null) {
         throw ApiException.invalidArgument("country", "give either location or country, not both");
       }
       String code = country;
-      location = countries.find(code).orElseThrow(() ->
-          ApiException.invalidArgument("country", "'" + code + "' is not an assigned ISO 3166-1 alpha-2 code"));
+      location =
+          countries
+              .find(code)
+              .orElseThrow(
+                  () ->
+                      ApiException.invalidArgument(
+                          "country", "'" + code + "' is not an assigned ISO 3166-1 alpha-2 code"));
     }
     Map<String, Double> rtt = new LinkedHashMap<>();
     Optional<Fields> measured = data.optionalObject("rttMs");
@@ -49,7 +56,8 @@ public record RoutingQuery(RoutedService service, GeoPoint location, String coun
       Fields m = measured.get();
       for (String regionId : m.keys()) {
         if (!regionIds.contains(regionId)) {
-          throw ApiException.invalidArgument(m.path(regionId), "is not a region (" + String.join(", ", regionIds) + ")");
+          throw ApiException.invalidArgument(
+              m.path(regionId), "is not a region (" + String.join(", ", regionIds) + ")");
         }
         rtt.put(regionId, m.doubleValue(regionId, 0, MAX_RTT_MS));
       }

@@ -22,6 +22,7 @@ public final class RunHealthChecks extends ScheduledJob {
 
   @Override
   protected JobRunner.Result run(JobContext context) throws Exception {
-    return JobRunner.Result.of(RoutingModule.of(app()).healthRun().run(context.deadline(), context::progress));
+    return JobRunner.Result.of(
+        RoutingModule.of(app()).healthRun().run(context.deadline(), context::progress));
   }
 }

@@ -2,7 +2,10 @@ package app.avalo.infra.routing;
 
 import java.time.Duration;
 
-/** Waits between health-check rounds; tests substitute one that moves their clock instead of sleeping. */
+/**
+ * Waits between health-check rounds; tests substitute one that moves their clock instead of
+ * sleeping.
+ */
 @FunctionalInterface
 public interface Sleeper {
   Sleeper REAL = duration -> Thread.sleep(duration.toMillis());

@@ -12,8 +12,8 @@ import java.util.Optional;
 /**
  * Users' region pins ({@code userRegionMappings/{uid}}: one region per user for every pinned
  * service) and the record of each pin move ({@code userRegionEvents}). A pin is written only when
- * it is first assigned or moves; moves are transactions, so two requests failing the same user
- * over at once move them once.
+ * it is first assigned or moves; moves are transactions, so two requests failing the same user over
+ * at once move them once.
  */
 public final class UserPins {
   public static final String MAPPINGS = "userRegionMappings";
@@ -33,7 +33,10 @@ public final class UserPins {
     return doc.exists() ? Optional.of(parse(doc)) : Optional.empty();
   }
 
-  /** Pins a user who has no pin yet; if another request pinned them first, that pin wins and is returned. */
+  /**
+   * Pins a user who has no pin yet; if another request pinned them first, that pin wins and is
+   * returned.
+   */
   Pin assign(String uid, String regionId, RoutedService service, Instant now) {
     Map<String, Object> doc = new HashMap<>();
     doc.put("regionId", regionId);
@@ -44,7 +47,9 @@ public final class UserPins {
     if (Firestores.createIfAbsent(ref(uid), doc)) {
       return new Pin(uid, regionId, now, now);
     }
-    return find(uid).orElseThrow(() -> new IllegalStateException("pin of " + uid + " exists but cannot be read"));
+    return find(uid)
+        .orElseThrow(
+            () -> new IllegalStateException("pin of " + uid + " exists but cannot be read"));
   }
 
   /**
@@ -52,32 +57,42 @@ public final class UserPins {
    * no longer points at {@code fromRegion} (a concurrent request or a failover operation moved it),
    * nothing is written and the current pin is returned.
    */
-  Pin move(String uid, String fromRegion, String toRegion, RoutedService service, String reason, Instant now) {
+  Pin move(
+      String uid,
+      String fromRegion,
+      String toRegion,
+      RoutedService service,
+      String reason,
+      Instant now) {
     DocumentReference pinRef = ref(uid);
-    return Firestores.await(db.runTransaction(tx -> {
-      DocumentSnapshot doc = tx.get(pinRef).get();
-      if (doc.exists() && !fromRegion.equals(doc.getString("regionId"))) {
-        return parse(doc);
-      }
-      Instant assignedAt = doc.exists() && doc.getTimestamp("assignedAt") != null
-          ? Firestores.instant(doc.getTimestamp("assignedAt")) : now;
-      Map<String, Object> pin = new HashMap<>();
-      pin.put("regionId", toRegion);
-      pin.put("assignedAt", Firestores.timestamp(assignedAt));
-      pin.put("updatedAt", Firestores.timestamp(now));
-      pin.put("previousRegionId", fromRegion);
-      pin.put("reason", reason);
-      tx.set(pinRef, pin);
-      Map<String, Object> event = new HashMap<>();
-      event.put("uid", uid);
-      event.put("fromRegion", fromRegion);
-      event.put("toRegion", toRegion);
-      event.put("service", service.wire());
-      event.put("reason", reason);
-      event.put("at", Firestores.timestamp(now));
-      tx.create(db.collection(EVENTS).document(), event);
-      return new Pin(uid, toRegion, assignedAt, now);
-    }));
+    return Firestores.await(
+        db.runTransaction(
+            tx -> {
+              DocumentSnapshot doc = tx.get(pinRef).get();
+              if (doc.exists() && !fromRegion.equals(doc.getString("regionId"))) {
+                return parse(doc);
+              }
+              Instant assignedAt =
+                  doc.exists() && doc.getTimestamp("assignedAt") != null
+                      ? Firestores.instant(doc.getTimestamp("assignedAt"))
+                      : now;
+              Map<String, Object> pin = new HashMap<>();
+              pin.put("regionId", toRegion);
+              pin.put("assignedAt", Firestores.timestamp(assignedAt));
+              pin.put("updatedAt", Firestores.timestamp(now));
+              pin.put("previousRegionId", fromRegion);
+              pin.put("reason", reason);
+              tx.set(pinRef, pin);
+              Map<String, Object> event = new HashMap<>();
+              event.put("uid", uid);
+              event.put("fromRegion", fromRegion);
+              event.put("toRegion", toRegion);
+              event.put("service", service.wire());
+              event.put("reason", reason);
+              event.put("at", Firestores.timestamp(now));
+              tx.create(db.collection(EVENTS).document(), event);
+              return new Pin(uid, toRegion, assignedAt, now);
+            }));
   }
 
   DocumentReference ref(String uid) {
@@ -85,7 +100,10 @@ public final class UserPins {
   }
 
   private static Pin parse(DocumentSnapshot doc) {
-    return new Pin(doc.getId(), doc.getString("regionId"), Firestores.instant(doc.getTimestamp("assignedAt")),
+    return new Pin(
+        doc.getId(),
+        doc.getString("regionId"),
+        Firestores.instant(doc.getTimestamp("assignedAt")),
         Firestores.instant(doc.getTimestamp("updatedAt")));
   }
 }

@@ -13,8 +13,12 @@ public interface Actuator {
   Result apply(LogicalService service, List<ServiceMap.Target> targets);
 
   /** What happened to one Cloud Run service. */
-  record TargetResult(String cloudRunService, int minInstances, int maxInstances, String status, String error) {
-    /** {@code applied}: changed; {@code unchanged}: already so; {@code recorded}: dry-run; {@code failed}. */
+  record TargetResult(
+      String cloudRunService, int minInstances, int maxInstances, String status, String error) {
+    /**
+     * {@code applied}: changed; {@code unchanged}: already so; {@code recorded}: dry-run; {@code
+     * failed}.
+     */
     public boolean ok() {
       return !status.equals("failed");
     }
@@ -46,8 +50,12 @@ public interface Actuator {
     }
 
     public String errors() {
-      return String.join("; ", targets.stream().filter(t -> !t.ok())
-          .map(t -> t.cloudRunService() + ": " + t.error()).toList());
+      return String.join(
+          "; ",
+          targets.stream()
+              .filter(t -> !t.ok())
+              .map(t -> t.cloudRunService() + ": " + t.error())
+              .toList());
     }
 
     Map<String, Object> toMap() {

@@ -18,7 +18,11 @@ import java.util.UUID;
 public final class BurstProtection {
   /** Why a burst is on. */
   public enum Reason {
-    PROMOTION, EVENT, CELEBRITY, MANUAL, VIRAL;
+    PROMOTION,
+    EVENT,
+    CELEBRITY,
+    MANUAL,
+    VIRAL;
 
     public String wire() {
       return name().toLowerCase(Locale.ROOT);
@@ -31,21 +35,62 @@ public final class BurstProtection {
     this.store = store;
   }
 
-  /** Turns a manual burst on (replacing any burst in place); {@code duration} null means until disabled. */
-  public Burst enable(LogicalService service, Reason reason, Duration duration, String by, Instant now) {
-    Burst burst = new Burst(true, reason == Reason.VIRAL ? "viral" : "manual", reason.wire(), now,
-        duration == null ? null : now.plus(duration), by, null, null, null, null, null);
+  /**
+   * Turns a manual burst on (replacing any burst in place); {@code duration} null means until
+   * disabled.
+   */
+  public Burst enable(
+      LogicalService service, Reason reason, Duration duration, String by, Instant now) {
+    Burst burst =
+        new Burst(
+            true,
+            reason == Reason.VIRAL ? "viral" : "manual",
+            reason.wire(),
+            now,
+            duration == null ? null : now.plus(duration),
+            by,
+            null,
+            null,
+            null,
+            null,
+            null);
     store.saveBurst(service, burst);
-    recordEvent(service, now, "burst_on", reason.wire(), "burst protection on (" + reason.wire() + ")"
-        + (duration == null ? " until disabled" : " for " + duration.toMinutes() + " min") + " by " + by, burst);
+    recordEvent(
+        service,
+        now,
+        "burst_on",
+        reason.wire(),
+        "burst protection on ("
+            + reason.wire()
+            + ")"
+            + (duration == null ? " until disabled" : " for " + duration.toMinutes() + " min")
+            + " by "
+            + by,
+        burst);
     return burst;
   }
 
   /** Starts a viral burst with the baseline it was measured against. */
-  public Burst enableViral(LogicalService service, Duration duration, double baselineRps, double peakRps,
-      String message, Instant now) {
-    Burst burst = new Burst(true, "viral", Reason.VIRAL.wire(), now, now.plus(duration), "detectViralTraffic",
-        baselineRps, peakRps, null, null, null);
+  public Burst enableViral(
+      LogicalService service,
+      Duration duration,
+      double baselineRps,
+      double peakRps,
+      String message,
+      Instant now) {
+    Burst burst =
+        new Burst(
+            true,
+            "viral",
+            Reason.VIRAL.wire(),
+            now,
+            now.plus(duration),
+            "detectViralTraffic",
+            baselineRps,
+            peakRps,
+            null,
+            null,
+            null);
     store.saveBurst(service, burst);
     recordEvent(service, now, "burst_on", "viral", message, burst);
     return burst;
@@ -57,15 +102,36 @@ public final class BurstProtection {
     if (current == null || !current.liveAt(now)) {
       return null;
     }
-    Burst ended = new Burst(false, current.trigger(), current.reason(), current.since(), current.expiresAt(),
-        current.by(), current.baselineRps(), current.peakRps(), current.normalSince(), now, why);
+    Burst ended =
+        new Burst(
+            false,
+            current.trigger(),
+            current.reason(),
+            current.since(),
+            current.expiresAt(),
+            current.by(),
+            current.baselineRps(),
+            current.peakRps(),
+            current.normalSince(),
+            now,
+            why);
     store.saveBurst(service, ended);
-    recordEvent(service, now, "burst_off", current.reason(), "burst protection off: " + why + " (by " + by + ")",
+    recordEvent(
+        service,
+        now,
+        "burst_off",
+        current.reason(),
+        "burst protection off: " + why + " (by " + by + ")",
         ended);
     return ended;
   }
 
-  private void recordEvent(LogicalService service, Instant now, String action, String reason, String message,
+  private void recordEvent(
+      LogicalService service,
+      Instant now,
+      String action,
+      String reason,
+      String message,
       Burst burst) {
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("service", service.id());
@@ -81,6 +147,14 @@ public final class BurstProtection {
     inputs.put("peakRps", burst.peakRps());
     inputs.put("by", burst.by());
     event.put("inputs", inputs);
-    store.addEvent(service.id() + "@" + now + "~" + action + "~" + UUID.randomUUID().toString().substring(0, 8), event);
+    store.addEvent(
+        service.id()
+            + "@"
+            + now
+            + "~"
+            + action
+            + "~"
+            + UUID.randomUUID().toString().substring(0, 8),
+        event);
   }
 }

@@ -20,18 +20,19 @@ import java.util.Optional;
  *
  * <p>It writes the <b>service-level</b> {@link ServiceScaling} ({@code Service.scaling}), not the
  * revision template's {@code RevisionScaling} ({@code Service.template.scaling}): any change to the
- * template creates and rolls out a new revision (a redeploy, with cold starts, for what should be
- * a capacity knob turned every minute), and for functions 2nd gen the template is owned by the
- * function's deployment. Service-level min/max apply to the running revisions without a new one
- * and are divided among revisions by their traffic share. Each update is read-modify-write: the
- * service is read, left alone when it already has the bounds, otherwise sent back with only
- * {@code scaling.min_instance_count} and {@code scaling.max_instance_count} changed, under an update
- * mask naming exactly those two fields and the read etag (a concurrent change makes it fail and it
- * is retried once from a fresh read). A service in MANUAL scaling mode is refused: min/max do not
+ * template creates and rolls out a new revision (a redeploy, with cold starts, for what should be a
+ * capacity knob turned every minute), and for functions 2nd gen the template is owned by the
+ * function's deployment. Service-level min/max apply to the running revisions without a new one and
+ * are divided among revisions by their traffic share. Each update is read-modify-write: the service
+ * is read, left alone when it already has the bounds, otherwise sent back with only {@code
+ * scaling.min_instance_count} and {@code scaling.max_instance_count} changed, under an update mask
+ * naming exactly those two fields and the read etag (a concurrent change makes it fail and it is
+ * retried once from a fresh read). A service in MANUAL scaling mode is refused: min/max do not
  * apply there and switching modes is a human decision.
  */
 public final class CloudRunActuator implements Actuator {
-  static final List<String> UPDATE_MASK = List.of("scaling.min_instance_count", "scaling.max_instance_count");
+  static final List<String> UPDATE_MASK =
+      List.of("scaling.min_instance_count", "scaling.max_instance_count");
 
   /** The two Admin API calls the actuator makes: the seam tests inspect without a network. */
   public interface CloudRunServices {
@@ -68,7 +69,10 @@ public final class CloudRunActuator implements Actuator {
         Thread.currentThread().interrupt();
         result = failed(name, target, "interrupted");
       } catch (Exception e) {
-        Log.error("Cloud Run scaling update failed", Map.of("service", service.id(), "cloudRunService", name), e);
+        Log.error(
+            "Cloud Run scaling update failed",
+            Map.of("service", service.id(), "cloudRunService", name),
+            e);
         result = failed(name, target, e.getClass().getSimpleName() + ": " + e.getMessage());
       }
       results.add(result);
@@ -76,26 +80,38 @@ public final class CloudRunActuator implements Actuator {
     return new Result(mode(), results);
   }
 
-  private TargetResult applyOne(String name, ServiceMap.Target target, boolean retryOnConflict) throws Exception {
+  private TargetResult applyOne(String name, ServiceMap.Target target, boolean retryOnConflict)
+      throws Exception {
     Service current = services.get(getRequest(name));
     if (current.getScaling().getScalingMode() == ServiceScaling.ScalingMode.MANUAL) {
-      return failed(name, target, "service uses MANUAL scaling mode; min/max instances do not apply");
+      return failed(
+          name, target, "service uses MANUAL scaling mode; min/max instances do not apply");
     }
-    Optional<UpdateServiceRequest> update = updateRequest(current, target.minInstances(), target.maxInstances());
+    Optional<UpdateServiceRequest> update =
+        updateRequest(current, target.minInstances(), target.maxInstances());
     if (update.isEmpty()) {
-      return new TargetResult(name, target.minInstances(), target.maxInstances(), "unchanged", null);
+      return new TargetResult(
+          name, target.minInstances(), target.maxInstances(), "unchanged", null);
     }
     try {
       services.update(update.get(), timeout);
     } catch (ApiException e) {
       StatusCode.Code code = e.getStatusCode().getCode();
-      if (retryOnConflict && (code == StatusCode.Code.ABORTED || code == StatusCode.Code.FAILED_PRECONDITION)) {
+      if (retryOnConflict
+          && (code == StatusCode.Code.ABORTED || code == StatusCode.Code.FAILED_PRECONDITION)) {
         return applyOne(name, target, false); // the etag moved under us: read again
       }
       throw e;
     }
-    Log.info("Cloud Run scaling updated", Map.of("cloudRunService", name, "minInstances", target.minInstances(),
-        "maxInstances", target.maxInstances()));
+    Log.info(
+        "Cloud Run scaling updated",
+        Map.of(
+            "cloudRunService",
+            name,
+            "minInstances",
+            target.minInstances(),
+            "maxInstances",
+            target.maxInstances()));
     return new TargetResult(name, target.minInstances(), target.maxInstances(), "applied", null);
   }
 
@@ -108,18 +124,25 @@ public final class CloudRunActuator implements Actuator {
   }
 
   /** The update that gives {@code current} these bounds, or empty when it already has them. */
-  static Optional<UpdateServiceRequest> updateRequest(Service current, int minInstances, int maxInstances) {
+  static Optional<UpdateServiceRequest> updateRequest(
+      Service current, int minInstances, int maxInstances) {
     ServiceScaling scaling = current.getScaling();
-    if (scaling.getMinInstanceCount() == minInstances && scaling.getMaxInstanceCount() == maxInstances) {
+    if (scaling.getMinInstanceCount() == minInstances
+        && scaling.getMaxInstanceCount() == maxInstances) {
       return Optional.empty();
     }
-    Service updated = current.toBuilder()
-        .setScaling(scaling.toBuilder().setMinInstanceCount(minInstances).setMaxInstanceCount(maxInstances))
-        .build();
-    return Optional.of(UpdateServiceRequest.newBuilder()
-        .setService(updated)
-        .setUpdateMask(FieldMask.newBuilder().addAllPaths(UPDATE_MASK))
-        .build());
+    Service updated =
+        current.toBuilder()
+            .setScaling(
+                scaling.toBuilder()
+                    .setMinInstanceCount(minInstances)
+                    .setMaxInstanceCount(maxInstances))
+            .build();
+    return Optional.of(
+        UpdateServiceRequest.newBuilder()
+            .setService(updated)
+            .setUpdateMask(FieldMask.newBuilder().addAllPaths(UPDATE_MASK))
+            .build());
   }
 
   private static TargetResult failed(String name, ServiceMap.Target target, String error) {

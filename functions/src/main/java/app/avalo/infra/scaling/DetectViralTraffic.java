@@ -36,16 +36,23 @@ public final class DetectViralTraffic extends ScheduledJob {
       ViralTrafficDetector.Check check = scaling.viral().check(service, now);
       Map<String, Object> view = ViralTrafficDetector.view(check);
       if (check.burstChanged()) {
-        ScalingEvaluator.Outcome o = scaling.evaluator().evaluate(service, now, "viral",
-            ScalingEvaluator.adHocEventId(service, now, "viral"));
-        view.put("decision", Map.of("action", o.action(), "reason", o.reason(), "desired", o.desiredInstances()));
+        ScalingEvaluator.Outcome o =
+            scaling
+                .evaluator()
+                .evaluate(
+                    service, now, "viral", ScalingEvaluator.adHocEventId(service, now, "viral"));
+        view.put(
+            "decision",
+            Map.of("action", o.action(), "reason", o.reason(), "desired", o.desiredInstances()));
       }
       checks.add(view);
       context.progress("checked", checks.size());
     }
     Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("burstsOn", checks.stream().filter(c -> c.get("action").equals("burst_on")).count());
-    summary.put("burstsOff", checks.stream().filter(c -> c.get("action").equals("burst_off")).count());
+    summary.put(
+        "burstsOn", checks.stream().filter(c -> c.get("action").equals("burst_on")).count());
+    summary.put(
+        "burstsOff", checks.stream().filter(c -> c.get("action").equals("burst_off")).count());
     summary.put("services", checks);
     return JobRunner.Result.of(summary);
   }

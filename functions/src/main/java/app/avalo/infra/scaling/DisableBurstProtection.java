@@ -28,20 +28,29 @@ public final class DisableBurstProtection extends ApiFunction {
   @Override
   protected Object handle(Request request) {
     Fields data = request.data();
-    List<LogicalService> services = LogicalService.select(data.oneOf("service", LogicalService.idsOrAll()));
+    List<LogicalService> services =
+        LogicalService.select(data.oneOf("service", LogicalService.idsOrAll()));
     data.done();
     ScalingModule scaling = ScalingModule.of(app());
     Instant now = app().clock().instant();
     List<Map<String, Object>> results = new ArrayList<>();
     for (LogicalService service : services) {
-      ScalingStore.Burst ended = scaling.bursts().disable(service, request.caller().label(), "disabled by admin", now);
+      ScalingStore.Burst ended =
+          scaling.bursts().disable(service, request.caller().label(), "disabled by admin", now);
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("service", service.id());
       r.put("changed", ended != null);
       if (ended != null) {
         r.put("burst", ended.view(now));
-        r.put("decision", scaling.evaluator().evaluate(service, now, "disableBurstProtection",
-            ScalingEvaluator.adHocEventId(service, now, "burst")));
+        r.put(
+            "decision",
+            scaling
+                .evaluator()
+                .evaluate(
+                    service,
+                    now,
+                    "disableBurstProtection",
+                    ScalingEvaluator.adHocEventId(service, now, "burst")));
       }
       results.add(r);
     }

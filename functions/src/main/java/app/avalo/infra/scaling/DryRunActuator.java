@@ -13,11 +13,24 @@ public final class DryRunActuator implements Actuator {
 
   @Override
   public Result apply(LogicalService service, List<ServiceMap.Target> targets) {
-    List<TargetResult> results = targets.stream()
-        .map(t -> new TargetResult(t.cloudRun().toString(), t.minInstances(), t.maxInstances(), "recorded", null))
-        .toList();
-    Log.info("scaling dry-run: would set instance bounds", Map.of("service", service.id(),
-        "targets", results.stream().map(TargetResult::toMap).toList()));
+    List<TargetResult> results =
+        targets.stream()
+            .map(
+                t ->
+                    new TargetResult(
+                        t.cloudRun().toString(),
+                        t.minInstances(),
+                        t.maxInstances(),
+                        "recorded",
+                        null))
+            .toList();
+    Log.info(
+        "scaling dry-run: would set instance bounds",
+        Map.of(
+            "service",
+            service.id(),
+            "targets",
+            results.stream().map(TargetResult::toMap).toList()));
     return new Result(mode(), results);
   }
 }

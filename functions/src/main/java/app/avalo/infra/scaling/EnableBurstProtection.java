@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * {@code enableBurstProtection} (admin, audited): {@code {service | "all", reason: promotion | event |
- * celebrity | manual, durationMinutes?}} raises max instances to the burst maximum and holds
- * scale-downs until the expiry (none: until disabled). Replaces any burst in place. The services
- * are re-evaluated at once, so the new max reaches Cloud Run now.
+ * {@code enableBurstProtection} (admin, audited): {@code {service | "all", reason: promotion |
+ * event | celebrity | manual, durationMinutes?}} raises max instances to the burst maximum and
+ * holds scale-downs until the expiry (none: until disabled). Replaces any burst in place. The
+ * services are re-evaluated at once, so the new max reaches Cloud Run now.
  */
 public final class EnableBurstProtection extends ApiFunction {
   static final List<String> REASONS = List.of("promotion", "event", "celebrity", "manual");
@@ -34,20 +34,37 @@ public final class EnableBurstProtection extends ApiFunction {
   @Override
   protected Object handle(Request request) {
     Fields data = request.data();
-    List<LogicalService> services = LogicalService.select(data.oneOf("service", LogicalService.idsOrAll()));
+    List<LogicalService> services =
+        LogicalService.select(data.oneOf("service", LogicalService.idsOrAll()));
     BurstProtection.Reason reason =
         BurstProtection.Reason.valueOf(data.oneOf("reason", REASONS).toUpperCase(Locale.ROOT));
-    Long minutes = data.optionalLong("durationMinutes", 1, MAX_DURATION_MINUTES).stream().boxed().findFirst()
-        .orElse(null);
+    Long minutes =
+        data.optionalLong("durationMinutes", 1, MAX_DURATION_MINUTES).stream()
+            .boxed()
+            .findFirst()
+            .orElse(null);
     data.done();
     ScalingModule scaling = ScalingModule.of(app());
     Instant now = app().clock().instant();
     List<Map<String, Object>> results = new ArrayList<>();
     for (LogicalService service : services) {
-      ScalingStore.Burst burst = scaling.bursts().enable(service, reason,
-          minutes == null ? null : Duration.ofMinutes(minutes), request.caller().label(), now);
-      ScalingEvaluator.Outcome decision = scaling.evaluator().evaluate(service, now, "enableBurstProtection",
-          ScalingEvaluator.adHocEventId(service, now, "burst"));
+      ScalingStore.Burst burst =
+          scaling
+              .bursts()
+              .enable(
+                  service,
+                  reason,
+                  minutes == null ? null : Duration.ofMinutes(minutes),
+                  request.caller().label(),
+                  now);
+      ScalingEvaluator.Outcome decision =
+          scaling
+              .evaluator()
+              .evaluate(
+                  service,
+                  now,
+                  "enableBurstProtection",
+                  ScalingEvaluator.adHocEventId(service, now, "burst"));
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("service", service.id());
       r.put("burst", burst.view(now));

@@ -14,11 +14,11 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * {@code evaluateAllServices} (job, every minute): seeds missing rules, then evaluates every logical
- * service and applies the decisions through the configured actuator. Each decision is recorded in
- * {@code scalingEvents} under {@code {service}@{scheduledTime}}, so a redelivered or retried run
- * never decides twice for a service; a service whose evaluation fails fails the run (Cloud Scheduler
- * retries it) after the others were still evaluated.
+ * {@code evaluateAllServices} (job, every minute): seeds missing rules, then evaluates every
+ * logical service and applies the decisions through the configured actuator. Each decision is
+ * recorded in {@code scalingEvents} under {@code {service}@{scheduledTime}}, so a redelivered or
+ * retried run never decides twice for a service; a service whose evaluation fails fails the run
+ * (Cloud Scheduler retries it) after the others were still evaluated.
  */
 public final class EvaluateAllServices extends ScheduledJob {
   private static final Duration RESERVE = Duration.ofSeconds(5);
@@ -45,8 +45,14 @@ public final class EvaluateAllServices extends ScheduledJob {
         continue;
       }
       try {
-        ScalingEvaluator.Outcome o = scaling.evaluator().evaluate(service, now, "schedule",
-            ScalingEvaluator.scheduledEventId(service, context.scheduledFor()));
+        ScalingEvaluator.Outcome o =
+            scaling
+                .evaluator()
+                .evaluate(
+                    service,
+                    now,
+                    "schedule",
+                    ScalingEvaluator.scheduledEventId(service, context.scheduledFor()));
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("service", o.service());
         d.put("commit", o.commit());
@@ -66,7 +72,8 @@ public final class EvaluateAllServices extends ScheduledJob {
     }
     if (!failures.isEmpty()) {
       context.progress("decisions", decisions);
-      throw new IllegalStateException("scaling evaluation failed for " + String.join(", ", failures));
+      throw new IllegalStateException(
+          "scaling evaluation failed for " + String.join(", ", failures));
     }
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("seededRules", seeded);

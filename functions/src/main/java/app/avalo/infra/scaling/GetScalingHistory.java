@@ -39,8 +39,10 @@ public final class GetScalingHistory extends ApiFunction {
     if (from != null && to != null && !from.isBefore(to)) {
       throw ApiException.invalidArgument("to", "must be after from");
     }
-    ScalingHistory.Page page = ScalingModule.of(app()).history()
-        .page(new ScalingHistory.Filter(service, from, to), limit, cursor);
+    ScalingHistory.Page page =
+        ScalingModule.of(app())
+            .history()
+            .page(new ScalingHistory.Filter(service, from, to), limit, cursor);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("events", page.events());
     result.put("nextCursor", page.nextCursor());

@@ -1,8 +1,7 @@
 package app.avalo.infra.scaling;
 
-import java.util.ArrayList;
 import app.avalo.infra.platform.WireEnum;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,8 +18,11 @@ public enum LogicalService implements WireEnum {
   WALLET("wallet", 3, 50, 60),
   SUPPORT("support", 2, 20, 120);
 
-  /** SPEC gives 60 % / 30 % for {@code functions} and elides the others: the same thresholds apply. */
+  /**
+   * SPEC gives 60 % / 30 % for {@code functions} and elides the others: the same thresholds apply.
+   */
   static final double DEFAULT_SCALE_UP_CPU = 0.60;
+
   static final double DEFAULT_SCALE_DOWN_CPU = 0.30;
 
   private final String id;
@@ -46,8 +48,15 @@ public enum LogicalService implements WireEnum {
 
   /** The rule seeded when {@code scalingRules/{id}} is missing. */
   public ScalingRule defaultRule(int stabilizationSeconds) {
-    return new ScalingRule(id, minInstances, maxInstances, DEFAULT_SCALE_UP_CPU, DEFAULT_SCALE_DOWN_CPU, null,
-        cooldownSeconds, stabilizationSeconds);
+    return new ScalingRule(
+        id,
+        minInstances,
+        maxInstances,
+        DEFAULT_SCALE_UP_CPU,
+        DEFAULT_SCALE_DOWN_CPU,
+        null,
+        cooldownSeconds,
+        stabilizationSeconds);
   }
 
   public static Optional<LogicalService> byId(String id) {

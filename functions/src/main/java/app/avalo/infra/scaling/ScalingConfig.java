@@ -5,8 +5,8 @@ import app.avalo.infra.platform.ConfigReader;
 import java.time.Duration;
 
 /**
- * The scaling domain's configuration, read once at cold start from the environment. Every
- * variable is optional; see {@code docs/scaling.md} for the table.
+ * The scaling domain's configuration, read once at cold start from the environment. Every variable
+ * is optional; see {@code docs/scaling.md} for the table.
  */
 public record ScalingConfig(
     ActuatorMode actuator,
@@ -40,26 +40,37 @@ public record ScalingConfig(
       int baselineWeeks) {}
 
   public static ScalingConfig read(ConfigReader reader, AppConfig platform) {
-    ActuatorMode actuator = reader.enumValue("SCALING_ACTUATOR", ActuatorMode.class,
-        platform.onCloudFunctions() ? ActuatorMode.CLOUD_RUN : ActuatorMode.DRY_RUN);
+    ActuatorMode actuator =
+        reader.enumValue(
+            "SCALING_ACTUATOR",
+            ActuatorMode.class,
+            platform.onCloudFunctions() ? ActuatorMode.CLOUD_RUN : ActuatorMode.DRY_RUN);
     String region = reader.optional("SCALING_CLOUD_RUN_REGION", platform.region());
-    ServiceMap map = ServiceMap.parse(reader.optional("SCALING_SERVICE_MAP", ServiceMap.defaultSpec()), region,
-        reader::problem);
+    ServiceMap map =
+        ServiceMap.parse(
+            reader.optional("SCALING_SERVICE_MAP", ServiceMap.defaultSpec()),
+            region,
+            reader::problem);
     String project = reader.optional("SCALING_CLOUD_RUN_PROJECT", platform.projectId());
     int viralFactor = reader.intValue("SCALING_VIRAL_FACTOR", 5, 2, 100);
     int normalFactor = reader.intValue("SCALING_VIRAL_NORMAL_FACTOR", 2, 1, 100);
     if (normalFactor >= viralFactor) {
-      reader.problem("SCALING_VIRAL_NORMAL_FACTOR (" + normalFactor + ") must be below SCALING_VIRAL_FACTOR ("
-          + viralFactor + ")");
+      reader.problem(
+          "SCALING_VIRAL_NORMAL_FACTOR ("
+              + normalFactor
+              + ") must be below SCALING_VIRAL_FACTOR ("
+              + viralFactor
+              + ")");
     }
-    Viral viral = new Viral(
-        viralFactor,
-        normalFactor,
-        reader.intValue("SCALING_VIRAL_SUSTAIN_MINUTES", 3, 1, 30),
-        Duration.ofMinutes(reader.intValue("SCALING_VIRAL_NORMAL_MINUTES", 30, 5, 1440)),
-        Duration.ofMinutes(reader.intValue("SCALING_VIRAL_BURST_MINUTES", 120, 10, 10080)),
-        reader.intValue("SCALING_VIRAL_MIN_RPS", 20, 0, 1_000_000),
-        reader.intValue("SCALING_BASELINE_WEEKS", 4, 2, 8));
+    Viral viral =
+        new Viral(
+            viralFactor,
+            normalFactor,
+            reader.intValue("SCALING_VIRAL_SUSTAIN_MINUTES", 3, 1, 30),
+            Duration.ofMinutes(reader.intValue("SCALING_VIRAL_NORMAL_MINUTES", 30, 5, 1440)),
+            Duration.ofMinutes(reader.intValue("SCALING_VIRAL_BURST_MINUTES", 120, 10, 10080)),
+            reader.intValue("SCALING_VIRAL_MIN_RPS", 20, 0, 1_000_000),
+            reader.intValue("SCALING_BASELINE_WEEKS", 4, 2, 8));
     return new ScalingConfig(
         actuator,
         map,

@@ -1,9 +1,9 @@
 package app.avalo.infra.scaling;
 
-import app.avalo.infra.scaling.ServiceMetricsStore.MinuteBucket;
 import app.avalo.infra.scaling.ScalingStore.Burst;
 import app.avalo.infra.scaling.ScalingStore.ManualOverride;
 import app.avalo.infra.scaling.ScalingStore.ServiceState;
+import app.avalo.infra.scaling.ServiceMetricsStore.MinuteBucket;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -14,8 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Decides one service's desired instance count. Pure: everything it needs arrives in {@link Inputs},
- * so the rules below are tested without Firestore.
+ * Decides one service's desired instance count. Pure: everything it needs arrives in {@link
+ * Inputs}, so the rules below are tested without Firestore.
  *
  * <ol>
  *   <li>Bounds: the rule's [min, max]; burst protection raises max to the burst maximum; a live
@@ -26,8 +26,8 @@ import java.util.Map;
  *       unless the last change was a scale-up still inside its cooldown (new instances need that
  *       long to take load; a scale-up right after a scale-down is never delayed).
  *   <li>CPU below the scale-down threshold: only when every minute of the stabilisation window was
- *       below it, no burst is live and no change happened within the cooldown;
- *       {@code desired = ceil(current × max-cpu-in-window / target)} (the busiest minute decides).
+ *       below it, no burst is live and no change happened within the cooldown; {@code desired =
+ *       ceil(current × max-cpu-in-window / target)} (the busiest minute decides).
  *   <li>The result is clamped to the bounds. When bounds move (burst ends, override expires) the
  *       previous desired is re-clamped even while holding: bounds are policy, not load.
  * </ol>
@@ -46,7 +46,9 @@ public final class ScalingController {
     this.burstMaxInstances = burstMaxInstances;
   }
 
-  /** What a decision is made from. {@code recent} holds the minute buckets that exist, oldest first. */
+  /**
+   * What a decision is made from. {@code recent} holds the minute buckets that exist, oldest first.
+   */
   public record Inputs(
       Instant now,
       ScalingRule rule,
@@ -81,10 +83,13 @@ public final class ScalingController {
 
   /** What the controller did. */
   public enum Action {
-    SCALE_UP, SCALE_DOWN,
+    SCALE_UP,
+    SCALE_DOWN,
     /** Nothing to change. */
     NO_CHANGE,
-    /** A change may be due but is not made yet (cooldown, stabilising, missing metrics, bad rule). */
+    /**
+     * A change may be due but is not made yet (cooldown, stabilising, missing metrics, bad rule).
+     */
     HOLD;
 
     public String wire() {
@@ -139,10 +144,16 @@ public final class ScalingController {
       this.bounds = bounds(rule, in.burst(), in.override(), in.now());
       this.previous = in.state().desiredInstances();
       Instant lastScale = in.state().lastScaleAt();
-      long remaining = lastScale == null ? 0
-          : Math.max(0, Duration.between(in.now(), lastScale.plusSeconds(rule.cooldownSeconds())).toSeconds());
+      long remaining =
+          lastScale == null
+              ? 0
+              : Math.max(
+                  0,
+                  Duration.between(in.now(), lastScale.plusSeconds(rule.cooldownSeconds()))
+                      .toSeconds());
       this.cooldownRemaining = remaining;
-      this.upCooldownRemaining = Action.SCALE_UP.wire().equals(in.state().lastScaleAction()) ? remaining : 0;
+      this.upCooldownRemaining =
+          Action.SCALE_UP.wire().equals(in.state().lastScaleAction()) ? remaining : 0;
       inputs.put("targetCpu", rule.targetCpu());
       inputs.put("scaleUpCpu", rule.scaleUpCpu());
       inputs.put("scaleDownCpu", rule.scaleDownCpu());
@@ -162,10 +173,17 @@ public final class ScalingController {
       if (bounds.source().equals("override") && in.override().instances() != null) {
         int pinned = bounds.min();
         if (previous != null && previous == pinned) {
-          return decision(Action.NO_CHANGE, "override", "manual override pins " + pinned + " instances", pinned);
+          return decision(
+              Action.NO_CHANGE,
+              "override",
+              "manual override pins " + pinned + " instances",
+              pinned);
         }
-        return decision(previous == null || pinned > previous ? Action.SCALE_UP : Action.SCALE_DOWN, "override",
-            "manual override pins " + pinned + " instances", pinned);
+        return decision(
+            previous == null || pinned > previous ? Action.SCALE_UP : Action.SCALE_DOWN,
+            "override",
+            "manual override pins " + pinned + " instances",
+            pinned);
       }
       List<MinuteBucket> recent = in.recent();
       if (recent.isEmpty()) {
@@ -182,40 +200,85 @@ public final class ScalingController {
       inputs.put("metricsAt", latest.lastAt().toString());
       inputs.put("metricsAgeSeconds", ageSeconds);
       if (ageSeconds > staleAfter.toSeconds()) {
-        return settle(Action.HOLD, "metrics_stale",
-            "newest metrics are " + ageSeconds + " s old (limit " + staleAfter.toSeconds() + " s); holding");
+        return settle(
+            Action.HOLD,
+            "metrics_stale",
+            "newest metrics are "
+                + ageSeconds
+                + " s old (limit "
+                + staleAfter.toSeconds()
+                + " s); holding");
       }
       double cpu = latest.cpu();
       double ratio = cpu / rule.targetCpu();
       int basis = Math.max(current, 1);
       inputs.put("ratio", ratio);
       if (Math.abs(ratio - 1) <= tolerance) {
-        return settle(Action.NO_CHANGE, "within_tolerance",
-            String.format(Locale.ROOT, "CPU %s is within ±%.0f%% of target %s", pct(cpu), tolerance * 100,
+        return settle(
+            Action.NO_CHANGE,
+            "within_tolerance",
+            String.format(
+                Locale.ROOT,
+                "CPU %s is within ±%.0f%% of target %s",
+                pct(cpu),
+                tolerance * 100,
                 pct(rule.targetCpu())));
       }
       if (cpu > rule.scaleUpCpu()) {
         int computed = ceil(basis * ratio);
         inputs.put("computedInstances", computed);
         if (upCooldownRemaining > 0) {
-          return settle(Action.HOLD, "cooldown", "CPU " + pct(cpu) + " wants " + computed
-              + " instances, but the last scale-up was within the cooldown (" + upCooldownRemaining + " s left)");
+          return settle(
+              Action.HOLD,
+              "cooldown",
+              "CPU "
+                  + pct(cpu)
+                  + " wants "
+                  + computed
+                  + " instances, but the last scale-up was within the cooldown ("
+                  + upCooldownRemaining
+                  + " s left)");
         }
         int desired = bounds.clamp(computed);
         if (previous != null && desired <= previous) {
-          return settle(Action.NO_CHANGE, desired < computed ? "at_maximum" : "already_provisioned",
-              "CPU " + pct(cpu) + " wants " + computed + " instances; " + previous + " already desired (max "
-                  + bounds.max() + ")");
+          return settle(
+              Action.NO_CHANGE,
+              desired < computed ? "at_maximum" : "already_provisioned",
+              "CPU "
+                  + pct(cpu)
+                  + " wants "
+                  + computed
+                  + " instances; "
+                  + previous
+                  + " already desired (max "
+                  + bounds.max()
+                  + ")");
         }
-        return decision(Action.SCALE_UP, "cpu_above_threshold", "CPU " + pct(cpu) + " > " + pct(rule.scaleUpCpu())
-            + ": " + computed + " instances wanted" + (desired < computed ? ", capped at max " + bounds.max() : ""),
+        return decision(
+            Action.SCALE_UP,
+            "cpu_above_threshold",
+            "CPU "
+                + pct(cpu)
+                + " > "
+                + pct(rule.scaleUpCpu())
+                + ": "
+                + computed
+                + " instances wanted"
+                + (desired < computed ? ", capped at max " + bounds.max() : ""),
             desired);
       }
       if (cpu < rule.scaleDownCpu()) {
         return scaleDown(recent, latest, basis);
       }
-      return settle(Action.NO_CHANGE, "between_thresholds", "CPU " + pct(cpu) + " is between "
-          + pct(rule.scaleDownCpu()) + " and " + pct(rule.scaleUpCpu()));
+      return settle(
+          Action.NO_CHANGE,
+          "between_thresholds",
+          "CPU "
+              + pct(cpu)
+              + " is between "
+              + pct(rule.scaleDownCpu())
+              + " and "
+              + pct(rule.scaleUpCpu()));
     }
 
     private Decision scaleDown(List<MinuteBucket> recent, MinuteBucket latest, int basis) {
@@ -242,28 +305,66 @@ public final class ScalingController {
       inputs.put("lowMinutes", lowStreak);
       inputs.put("windowMaxCpu", windowMax);
       if (in.burst() != null && in.burst().liveAt(in.now())) {
-        return settle(Action.HOLD, "burst_active", "CPU " + pct(latest.cpu()) + " is low, but burst protection ("
-            + in.burst().trigger() + ") keeps capacity");
+        return settle(
+            Action.HOLD,
+            "burst_active",
+            "CPU "
+                + pct(latest.cpu())
+                + " is low, but burst protection ("
+                + in.burst().trigger()
+                + ") keeps capacity");
       }
       if (lowStreak < windowMinutes) {
-        return settle(Action.HOLD, "stabilising", "CPU below " + pct(rule.scaleDownCpu()) + " for " + lowStreak
-            + " of " + windowMinutes + " minutes of the stabilisation window");
+        return settle(
+            Action.HOLD,
+            "stabilising",
+            "CPU below "
+                + pct(rule.scaleDownCpu())
+                + " for "
+                + lowStreak
+                + " of "
+                + windowMinutes
+                + " minutes of the stabilisation window");
       }
       if (cooldownRemaining > 0) {
-        return settle(Action.HOLD, "cooldown", "CPU has been low for the whole window, but the last change was "
-            + "within the cooldown (" + cooldownRemaining + " s left)");
+        return settle(
+            Action.HOLD,
+            "cooldown",
+            "CPU has been low for the whole window, but the last change was "
+                + "within the cooldown ("
+                + cooldownRemaining
+                + " s left)");
       }
       int computed = ceil(basis * windowMax / rule.targetCpu());
       inputs.put("computedInstances", computed);
       int desired = bounds.clamp(computed);
       int reference = previous != null ? previous : current;
       if (desired >= reference) {
-        return settle(Action.NO_CHANGE, desired > computed ? "at_minimum" : "already_lower", "CPU low; "
-            + computed + " instances would do, " + reference + " desired (min " + bounds.min() + ")");
+        return settle(
+            Action.NO_CHANGE,
+            desired > computed ? "at_minimum" : "already_lower",
+            "CPU low; "
+                + computed
+                + " instances would do, "
+                + reference
+                + " desired (min "
+                + bounds.min()
+                + ")");
       }
-      return decision(Action.SCALE_DOWN, "cpu_below_threshold_stable", "CPU below " + pct(rule.scaleDownCpu())
-          + " for " + windowMinutes + " min (peak " + pct(windowMax) + "): " + computed + " instances suffice"
-          + (desired > computed ? ", kept at min " + bounds.min() : ""), desired);
+      return decision(
+          Action.SCALE_DOWN,
+          "cpu_below_threshold_stable",
+          "CPU below "
+              + pct(rule.scaleDownCpu())
+              + " for "
+              + windowMinutes
+              + " min (peak "
+              + pct(windowMax)
+              + "): "
+              + computed
+              + " instances suffice"
+              + (desired > computed ? ", kept at min " + bounds.min() : ""),
+          desired);
     }
 
     /** Keeps the previous desired (or a starting point), re-clamped to the bounds in force. */
@@ -271,16 +372,25 @@ public final class ScalingController {
       int base = previous != null ? previous : (current != null ? current : bounds.min());
       int desired = bounds.clamp(base);
       if (previous != null && desired != previous) {
-        return decision(desired > previous ? Action.SCALE_UP : Action.SCALE_DOWN, "bounds_changed",
-            "bounds are now [" + bounds.min() + ", " + bounds.max() + "] (" + bounds.source() + "); " + message,
+        return decision(
+            desired > previous ? Action.SCALE_UP : Action.SCALE_DOWN,
+            "bounds_changed",
+            "bounds are now ["
+                + bounds.min()
+                + ", "
+                + bounds.max()
+                + "] ("
+                + bounds.source()
+                + "); "
+                + message,
             desired);
       }
       return decision(action, reason, message, desired);
     }
 
     private Decision decision(Action action, String reason, String message, int desired) {
-      return new Decision(action, reason, message, current, desired, previous, bounds, cooldownRemaining,
-          inputs);
+      return new Decision(
+          action, reason, message, current, desired, previous, bounds, cooldownRemaining, inputs);
     }
   }
 

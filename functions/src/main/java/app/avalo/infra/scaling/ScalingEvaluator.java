@@ -20,11 +20,11 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * Evaluates one service end to end: reads its rule, burst, override, metrics window and state;
- * lets {@link ScalingController} decide; commits the decision and its event atomically (only if no
- * other evaluation of the service committed meanwhile); then brings the Cloud Run services to the
- * decided bounds through the {@link Actuator} when they differ from what was last applied, when
- * the last attempt failed, or every reconcile interval (so drift made by hand is corrected).
+ * Evaluates one service end to end: reads its rule, burst, override, metrics window and state; lets
+ * {@link ScalingController} decide; commits the decision and its event atomically (only if no other
+ * evaluation of the service committed meanwhile); then brings the Cloud Run services to the decided
+ * bounds through the {@link Actuator} when they differ from what was last applied, when the last
+ * attempt failed, or every reconcile interval (so drift made by hand is corrected).
  *
  * <p>State is the intent, actuation reconciles toward it: a failed actuation is recorded on the
  * event and the state, raises an alert, and is retried by the next evaluation.
@@ -52,8 +52,14 @@ public final class ScalingEvaluator {
   private final Alerts alerts;
   private final ScalingConfig config;
 
-  public ScalingEvaluator(ScalingStore store, ServiceMetricsStore metrics, ScalingController controller, Actuator actuator,
-      ServiceMap serviceMap, Alerts alerts, ScalingConfig config) {
+  public ScalingEvaluator(
+      ScalingStore store,
+      ServiceMetricsStore metrics,
+      ScalingController controller,
+      Actuator actuator,
+      ServiceMap serviceMap,
+      Alerts alerts,
+      ScalingConfig config) {
     this.store = store;
     this.metrics = metrics;
     this.controller = controller;
@@ -70,7 +76,13 @@ public final class ScalingEvaluator {
 
   /** The event id of an evaluation triggered by an admin action or a burst change. */
   public static String adHocEventId(LogicalService service, Instant now, String trigger) {
-    return service.id() + "@" + now + "~" + trigger + "~" + UUID.randomUUID().toString().substring(0, 8);
+    return service.id()
+        + "@"
+        + now
+        + "~"
+        + trigger
+        + "~"
+        + UUID.randomUUID().toString().substring(0, 8);
   }
 
   public Outcome evaluate(LogicalService service, Instant now, String trigger, String eventId) {
@@ -79,23 +91,47 @@ public final class ScalingEvaluator {
     ScalingStore.Burst burst = store.burst(service);
     ScalingStore.ManualOverride override = store.override(service);
     ServiceState state = store.state(service);
-    Instant from = now.minus(config.metricsStaleAfter()).minus(rule.stabilizationMinutes() + 1L, ChronoUnit.MINUTES);
+    Instant from =
+        now.minus(config.metricsStaleAfter())
+            .minus(rule.stabilizationMinutes() + 1L, ChronoUnit.MINUTES);
     List<ServiceMetricsStore.MinuteBucket> recent = metrics.minutes(service, from, now);
 
     Decision decision;
     boolean ruleInvalid = !ruleRead.problems().isEmpty();
     if (ruleInvalid) {
       Bounds bounds = controller.bounds(rule, burst, override, now);
-      int desired = state.desiredInstances() != null ? state.desiredInstances() : bounds.clamp(rule.minInstances());
-      decision = new Decision(Action.HOLD, "rule_invalid", "scalingRules/" + service.id() + " is invalid: "
-          + String.join("; ", ruleRead.problems()) + "; holding", null, desired, state.desiredInstances(), bounds, 0,
-          Map.of("problems", ruleRead.problems()));
-      alerts.raise(ALERT_SOURCE, "rule-invalid:" + service.id(), Alerts.Severity.WARNING, decision.message(),
+      int desired =
+          state.desiredInstances() != null
+              ? state.desiredInstances()
+              : bounds.clamp(rule.minInstances());
+      decision =
+          new Decision(
+              Action.HOLD,
+              "rule_invalid",
+              "scalingRules/"
+                  + service.id()
+                  + " is invalid: "
+                  + String.join("; ", ruleRead.problems())
+                  + "; holding",
+              null,
+              desired,
+              state.desiredInstances(),
+              bounds,
+              0,
+              Map.of("problems", ruleRead.problems()));
+      alerts.raise(
+          ALERT_SOURCE,
+          "rule-invalid:" + service.id(),
+          Alerts.Severity.WARNING,
+          decision.message(),
           Map.of("service", service.id(), "problems", ruleRead.problems()));
     } else {
-      decision = controller.decide(new ScalingController.Inputs(now, rule, burst, override, recent, state));
+      decision =
+          controller.decide(
+              new ScalingController.Inputs(now, rule, burst, override, recent, state));
       if ("rule_invalid".equals(state.lastReason())) {
-        alerts.resolve(ALERT_SOURCE, "rule-invalid:" + service.id(), "scaling", "rule is valid again");
+        alerts.resolve(
+            ALERT_SOURCE, "rule-invalid:" + service.id(), "scaling", "rule is valid again");
       }
     }
 
@@ -119,7 +155,9 @@ public final class ScalingEvaluator {
     event.put("boundsSource", decision.bounds().source());
     event.put("cooldownRemainingSeconds", decision.cooldownRemainingSeconds());
     event.put("inputs", new HashMap<>(decision.inputs()));
-    event.put("actuation", Map.of("actuator", actuator.mode(), "status", actuate ? "pending" : "not_needed"));
+    event.put(
+        "actuation",
+        Map.of("actuator", actuator.mode(), "status", actuate ? "pending" : "not_needed"));
 
     Map<String, Object> stateFields = new HashMap<>();
     stateFields.put("desiredInstances", decision.desiredInstances());
@@ -137,7 +175,8 @@ public final class ScalingEvaluator {
     Commit commit = store.commitDecision(service, state.revision(), eventId, event, stateFields);
     Map<String, Object> actuation = new LinkedHashMap<>();
     if (commit == Commit.COMMITTED && actuate) {
-      Actuator.Result result = actuator.apply(service, serviceMap.targets(service, targetMin, targetMax));
+      Actuator.Result result =
+          actuator.apply(service, serviceMap.targets(service, targetMin, targetMax));
       actuation = result.toMap();
       Map<String, Object> applied = new HashMap<>();
       applied.put("actuationStatus", result.status());
@@ -151,22 +190,35 @@ public final class ScalingEvaluator {
       store.recordActuation(service, eventId, actuation, applied);
       String alertKey = "actuation:" + service.id();
       if (!result.ok()) {
-        alerts.raise(ALERT_SOURCE, alertKey, Alerts.Severity.WARNING, "could not apply scaling bounds to "
-            + service.id() + ": " + result.errors(), Map.of("service", service.id(), "targetMin", targetMin,
-            "targetMax", targetMax));
+        alerts.raise(
+            ALERT_SOURCE,
+            alertKey,
+            Alerts.Severity.WARNING,
+            "could not apply scaling bounds to " + service.id() + ": " + result.errors(),
+            Map.of("service", service.id(), "targetMin", targetMin, "targetMax", targetMax));
       } else if (state.actuationStatus() != null && !isOk(state.actuationStatus())) {
         alerts.resolve(ALERT_SOURCE, alertKey, "scaling", "bounds applied");
       }
     } else if (commit == Commit.COMMITTED) {
       actuation.put("status", "not_needed");
     }
-    return new Outcome(service.id(), eventId, commit.name().toLowerCase(Locale.ROOT), decision.action().wire(),
-        decision.reason(), decision.message(), decision.currentInstances(), decision.desiredInstances(), actuation);
+    return new Outcome(
+        service.id(),
+        eventId,
+        commit.name().toLowerCase(Locale.ROOT),
+        decision.action().wire(),
+        decision.reason(),
+        decision.message(),
+        decision.currentInstances(),
+        decision.desiredInstances(),
+        actuation);
   }
 
   private boolean needsActuation(ServiceState state, int targetMin, int targetMax, Instant now) {
-    if (!Objects.equals(state.appliedMin(), targetMin) || !Objects.equals(state.appliedMax(), targetMax)
-        || state.appliedAt() == null || !isOk(state.actuationStatus())) {
+    if (!Objects.equals(state.appliedMin(), targetMin)
+        || !Objects.equals(state.appliedMax(), targetMax)
+        || state.appliedAt() == null
+        || !isOk(state.actuationStatus())) {
       return true;
     }
     return !Duration.between(state.appliedAt(), now).minus(config.reconcileEvery()).isNegative();

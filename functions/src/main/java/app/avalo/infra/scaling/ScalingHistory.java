@@ -43,12 +43,14 @@ public final class ScalingHistory {
     if (cursor != null) {
       JsonObject c = decode(cursor);
       if (!Objects.equals(c.get("f").getAsString(), filter.key())) {
-        throw ApiException.invalidArgument("cursor", "was issued for other filters (service/from/to)");
+        throw ApiException.invalidArgument(
+            "cursor", "was issued for other filters (service/from/to)");
       }
       afterAt = Instant.parse(c.get("at").getAsString());
       afterId = c.get("id").getAsString();
     }
-    ScalingStore.EventPage page = store.events(filter.service(), filter.from(), filter.to(), limit, afterAt, afterId);
+    ScalingStore.EventPage page =
+        store.events(filter.service(), filter.from(), filter.to(), limit, afterAt, afterId);
     List<Map<String, Object>> events = page.events().stream().map(ScalingHistory::view).toList();
     String next = null;
     if (page.more()) {
@@ -75,7 +77,9 @@ public final class ScalingHistory {
     c.addProperty("at", at.toString());
     c.addProperty("id", id);
     c.addProperty("f", filterKey);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(c).getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(Json.write(c).getBytes(StandardCharsets.UTF_8));
   }
 
   private static JsonObject decode(String cursor) {

@@ -23,7 +23,8 @@ public final class ScalingModule {
   private final ManualScaling manual;
 
   public static ScalingModule of(App app) {
-    return app.module(ScalingModule.class, a -> new ScalingModule(a, ScalingModule::productionActuator));
+    return app.module(
+        ScalingModule.class, a -> new ScalingModule(a, ScalingModule::productionActuator));
   }
 
   /** Installs the module with a chosen actuator (tests); must run before the first {@link #of}. */
@@ -38,11 +39,13 @@ public final class ScalingModule {
     Duration hourRetention = Duration.ofDays(7L * (config.viral().baselineWeeks() + 1));
     this.store = new ScalingStore(app.firestore(), config.eventRetention());
     this.metrics = new ServiceMetricsStore(app.firestore(), hourRetention);
-    this.controller = new ScalingController(config.tolerance(), config.metricsStaleAfter(),
-        config.burstMaxInstances());
+    this.controller =
+        new ScalingController(
+            config.tolerance(), config.metricsStaleAfter(), config.burstMaxInstances());
     this.actuator = actuatorFactory.apply(config);
-    this.evaluator = new ScalingEvaluator(store, metrics, controller, actuator, config.serviceMap(), app.alerts(),
-        config);
+    this.evaluator =
+        new ScalingEvaluator(
+            store, metrics, controller, actuator, config.serviceMap(), app.alerts(), config);
     this.bursts = new BurstProtection(store);
     this.viral = new ViralTrafficDetector(metrics, store, bursts, app.alerts(), config.viral());
     this.status = new ScalingStatusView(store, metrics, controller, config, actuator.mode());
@@ -53,8 +56,9 @@ public final class ScalingModule {
   private static Actuator productionActuator(ScalingConfig config) {
     return switch (config.actuator()) {
       case DRY_RUN -> new DryRunActuator();
-      case CLOUD_RUN -> new CloudRunActuator(new ServicesClientGateway(), config.cloudRunProject(),
-          config.actuationTimeout());
+      case CLOUD_RUN ->
+          new CloudRunActuator(
+              new ServicesClientGateway(), config.cloudRunProject(), config.actuationTimeout());
     };
   }
 

@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * One service's scaling policy ({@code scalingRules/{service}}), editable in the console.
  *
- * <p>{@code targetCpu} is the utilisation the formula {@code desired = ceil(current × cpu / target)}
- * aims for. When the document does not set it, it is the midpoint of the hysteresis band
+ * <p>{@code targetCpu} is the utilisation the formula {@code desired = ceil(current × cpu /
+ * target)} aims for. When the document does not set it, it is the midpoint of the hysteresis band
  * ({@code (scaleUpCpu + scaleDownCpu) / 2}, 45 % for the defaults): a scale-up from above the upper
  * threshold and a scale-down from below the lower one both land in the middle of the dead zone, so
  * the next evaluation does not immediately want to move back.
@@ -24,7 +24,9 @@ public record ScalingRule(
     int cooldownSeconds,
     int stabilizationSeconds) {
 
-  /** Cloud Run's own ceiling on max instances per service is far below this; it only catches typos. */
+  /**
+   * Cloud Run's own ceiling on max instances per service is far below this; it only catches typos.
+   */
   public static final int INSTANCE_LIMIT = 10_000;
 
   public double targetCpu() {

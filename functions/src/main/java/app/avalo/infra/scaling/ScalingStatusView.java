@@ -22,7 +22,11 @@ public final class ScalingStatusView {
   private final ScalingConfig config;
   private final String actuatorMode;
 
-  ScalingStatusView(ScalingStore store, ServiceMetricsStore metrics, ScalingController controller, ScalingConfig config,
+  ScalingStatusView(
+      ScalingStore store,
+      ServiceMetricsStore metrics,
+      ScalingController controller,
+      ScalingConfig config,
       String actuatorMode) {
     this.store = store;
     this.metrics = metrics;
@@ -53,14 +57,18 @@ public final class ScalingStatusView {
       Bounds bounds = controller.bounds(rule.rule(), burst, override, now);
       Map<String, Object> v = new LinkedHashMap<>();
       v.put("service", s.id());
-      v.put("cloudRunServices", config.serviceMap().cloudRunServices(s).stream().map(Object::toString).toList());
+      v.put(
+          "cloudRunServices",
+          config.serviceMap().cloudRunServices(s).stream().map(Object::toString).toList());
       v.put("rule", rule.rule().view());
       v.put("ruleStored", rule.stored());
       v.put("ruleProblems", rule.problems());
       v.put("bounds", Map.of("min", bounds.min(), "max", bounds.max(), "source", bounds.source()));
       if (withMetrics) {
-        List<ServiceMetricsStore.MinuteBucket> recent = metrics.minutes(s, now.minus(METRICS_LOOKBACK), now);
-        ServiceMetricsStore.MinuteBucket latest = recent.isEmpty() ? null : recent.get(recent.size() - 1);
+        List<ServiceMetricsStore.MinuteBucket> recent =
+            metrics.minutes(s, now.minus(METRICS_LOOKBACK), now);
+        ServiceMetricsStore.MinuteBucket latest =
+            recent.isEmpty() ? null : recent.get(recent.size() - 1);
         v.put("currentInstances", latest == null ? null : latest.lastInstances());
         v.put("lastMetrics", latest == null ? null : metricsView(latest, now));
       }

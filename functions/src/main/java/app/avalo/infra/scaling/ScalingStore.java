@@ -23,10 +23,10 @@ import java.util.function.Function;
 
 /**
  * The scaling domain's Firestore state other than metrics. One document per logical service in each
- * of {@code scalingRules} (editable policy), {@code scalingState} (the controller's intent and
- * what was applied; written by evaluations only), {@code scalingBursts} (burst protection) and
- * {@code scalingOverrides} (manual scale), so each writer owns its document; and the decision log
- * {@code scalingEvents}. Every field that is queried or updated is top-level.
+ * of {@code scalingRules} (editable policy), {@code scalingState} (the controller's intent and what
+ * was applied; written by evaluations only), {@code scalingBursts} (burst protection) and {@code
+ * scalingOverrides} (manual scale), so each writer owns its document; and the decision log {@code
+ * scalingEvents}. Every field that is queried or updated is top-level.
  */
 public final class ScalingStore {
   public static final String RULES = "scalingRules";
@@ -74,9 +74,16 @@ public final class ScalingStore {
     }
   }
 
-  /** A manual scale override: fixed {@code instances}, or min and/or max bounds, until it expires. */
-  public record ManualOverride(Integer minInstances, Integer maxInstances, Integer instances, Instant setAt,
-      Instant expiresAt, String by) {
+  /**
+   * A manual scale override: fixed {@code instances}, or min and/or max bounds, until it expires.
+   */
+  public record ManualOverride(
+      Integer minInstances,
+      Integer maxInstances,
+      Integer instances,
+      Instant setAt,
+      Instant expiresAt,
+      String by) {
     public boolean liveAt(Instant now) {
       return expiresAt != null && expiresAt.isAfter(now);
     }
@@ -112,8 +119,10 @@ public final class ScalingStore {
       Instant appliedAt,
       String actuationStatus,
       String actuationError) {
-    static final ServiceState NONE = new ServiceState(0, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null);
+    static final ServiceState NONE =
+        new ServiceState(
+            0, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+            null);
   }
 
   /** How committing a decision went. */
@@ -139,11 +148,16 @@ public final class ScalingStore {
   // ---- rules ----
 
   public Map<LogicalService, RuleRead> rules(int stabilizationSeconds) {
-    return perService(RULES, doc -> readRule(LogicalService.byId(doc.getId()).orElseThrow(), doc, stabilizationSeconds));
+    return perService(
+        RULES,
+        doc -> readRule(LogicalService.byId(doc.getId()).orElseThrow(), doc, stabilizationSeconds));
   }
 
   public RuleRead rule(LogicalService service, int stabilizationSeconds) {
-    return readRule(service, Firestores.await(db.collection(RULES).document(service.id()).get()), stabilizationSeconds);
+    return readRule(
+        service,
+        Firestores.await(db.collection(RULES).document(service.id()).get()),
+        stabilizationSeconds);
   }
 
   /** Creates the default rule of every service that has none; edited rules are never touched. */
@@ -163,7 +177,8 @@ public final class ScalingStore {
     return created;
   }
 
-  private static RuleRead readRule(LogicalService service, DocumentSnapshot doc, int stabilizationSeconds) {
+  private static RuleRead readRule(
+      LogicalService service, DocumentSnapshot doc, int stabilizationSeconds) {
     ScalingRule defaults = service.defaultRule(stabilizationSeconds);
     if (!doc.exists()) {
       return new RuleRead(defaults, false, List.of());
@@ -175,9 +190,12 @@ public final class ScalingStore {
     double down = doubleField(doc, "scaleDownCpu", problems);
     Double target = doc.get("targetCpu") == null ? null : doubleField(doc, "targetCpu", problems);
     int cooldown = intField(doc, "cooldownSeconds", problems);
-    int stabilization = doc.get("stabilizationSeconds") == null
-        ? stabilizationSeconds : intField(doc, "stabilizationSeconds", problems);
-    ScalingRule rule = new ScalingRule(service.id(), min, max, up, down, target, cooldown, stabilization);
+    int stabilization =
+        doc.get("stabilizationSeconds") == null
+            ? stabilizationSeconds
+            : intField(doc, "stabilizationSeconds", problems);
+    ScalingRule rule =
+        new ScalingRule(service.id(), min, max, up, down, target, cooldown, stabilization);
     if (problems.isEmpty()) {
       problems.addAll(rule.problems());
     }
@@ -186,7 +204,9 @@ public final class ScalingStore {
 
   private static int intField(DocumentSnapshot doc, String field, List<String> problems) {
     Object v = doc.get(field);
-    if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < 1e9) {
+    if (v instanceof Number n
+        && n.doubleValue() == Math.rint(n.doubleValue())
+        && Math.abs(n.doubleValue()) < 1e9) {
       return n.intValue();
     }
     problems.add(field + " must be a whole number");
@@ -216,9 +236,18 @@ public final class ScalingStore {
     if (!doc.exists()) {
       return null;
     }
-    return new Burst(Boolean.TRUE.equals(doc.getBoolean("active")), doc.getString("trigger"), doc.getString("reason"),
-        instant(doc, "since"), instant(doc, "expiresAt"), doc.getString("by"), doc.getDouble("baselineRps"),
-        doc.getDouble("peakRps"), instant(doc, "normalSince"), instant(doc, "endedAt"), doc.getString("endReason"));
+    return new Burst(
+        Boolean.TRUE.equals(doc.getBoolean("active")),
+        doc.getString("trigger"),
+        doc.getString("reason"),
+        instant(doc, "since"),
+        instant(doc, "expiresAt"),
+        doc.getString("by"),
+        doc.getDouble("baselineRps"),
+        doc.getDouble("peakRps"),
+        instant(doc, "normalSince"),
+        instant(doc, "endedAt"),
+        doc.getString("endReason"));
   }
 
   public void saveBurst(LogicalService service, Burst b) {
@@ -252,8 +281,13 @@ public final class ScalingStore {
     if (!doc.exists()) {
       return null;
     }
-    return new ManualOverride(integer(doc, "minInstances"), integer(doc, "maxInstances"), integer(doc, "instances"),
-        instant(doc, "setAt"), instant(doc, "expiresAt"), doc.getString("by"));
+    return new ManualOverride(
+        integer(doc, "minInstances"),
+        integer(doc, "maxInstances"),
+        integer(doc, "instances"),
+        instant(doc, "setAt"),
+        instant(doc, "expiresAt"),
+        doc.getString("by"));
   }
 
   public void saveOverride(LogicalService service, ManualOverride o) {
@@ -283,44 +317,64 @@ public final class ScalingStore {
       return ServiceState.NONE;
     }
     Long revision = doc.getLong("revision");
-    return new ServiceState(revision == null ? 0 : revision, integer(doc, "desiredInstances"),
-        integer(doc, "targetMin"), integer(doc, "targetMax"), doc.getString("lastScaleAction"),
-        instant(doc, "lastScaleAt"), instant(doc, "lastDecisionAt"), doc.getString("lastAction"),
-        doc.getString("lastReason"), doc.getString("lastMessage"), doc.getString("lastEventId"),
-        integer(doc, "appliedMin"), integer(doc, "appliedMax"), instant(doc, "appliedAt"),
-        doc.getString("actuationStatus"), doc.getString("actuationError"));
+    return new ServiceState(
+        revision == null ? 0 : revision,
+        integer(doc, "desiredInstances"),
+        integer(doc, "targetMin"),
+        integer(doc, "targetMax"),
+        doc.getString("lastScaleAction"),
+        instant(doc, "lastScaleAt"),
+        instant(doc, "lastDecisionAt"),
+        doc.getString("lastAction"),
+        doc.getString("lastReason"),
+        doc.getString("lastMessage"),
+        doc.getString("lastEventId"),
+        integer(doc, "appliedMin"),
+        integer(doc, "appliedMax"),
+        instant(doc, "appliedAt"),
+        doc.getString("actuationStatus"),
+        doc.getString("actuationError"));
   }
 
   /**
    * Records a decision: the new state and its event, atomically, only if no other evaluation
    * committed since {@code expectedRevision} was read and the event id is new.
    */
-  public Commit commitDecision(LogicalService service, long expectedRevision, String eventId,
-      Map<String, Object> event, Map<String, Object> stateFields) {
+  public Commit commitDecision(
+      LogicalService service,
+      long expectedRevision,
+      String eventId,
+      Map<String, Object> event,
+      Map<String, Object> stateFields) {
     DocumentReference stateRef = db.collection(STATE).document(service.id());
     DocumentReference eventRef = db.collection(EVENTS).document(eventId);
-    return Firestores.await(db.runTransaction(tx -> {
-      DocumentSnapshot current = tx.get(stateRef).get();
-      Long stored = current.exists() ? current.getLong("revision") : null;
-      long revision = stored == null ? 0 : stored;
-      if (revision != expectedRevision) {
-        return Commit.SUPERSEDED;
-      }
-      if (tx.get(eventRef).get().exists()) {
-        return Commit.DUPLICATE;
-      }
-      Map<String, Object> fields = new HashMap<>(stateFields);
-      fields.put("service", service.id());
-      fields.put("revision", revision + 1);
-      fields.put("lastEventId", eventId);
-      tx.set(stateRef, fields, SetOptions.merge());
-      tx.create(eventRef, withExpiry(event));
-      return Commit.COMMITTED;
-    }));
+    return Firestores.await(
+        db.runTransaction(
+            tx -> {
+              DocumentSnapshot current = tx.get(stateRef).get();
+              Long stored = current.exists() ? current.getLong("revision") : null;
+              long revision = stored == null ? 0 : stored;
+              if (revision != expectedRevision) {
+                return Commit.SUPERSEDED;
+              }
+              if (tx.get(eventRef).get().exists()) {
+                return Commit.DUPLICATE;
+              }
+              Map<String, Object> fields = new HashMap<>(stateFields);
+              fields.put("service", service.id());
+              fields.put("revision", revision + 1);
+              fields.put("lastEventId", eventId);
+              tx.set(stateRef, fields, SetOptions.merge());
+              tx.create(eventRef, withExpiry(event));
+              return Commit.COMMITTED;
+            }));
   }
 
   /** Stores what the actuator did, on the event and the state. */
-  public void recordActuation(LogicalService service, String eventId, Map<String, Object> actuation,
+  public void recordActuation(
+      LogicalService service,
+      String eventId,
+      Map<String, Object> actuation,
       Map<String, Object> stateFields) {
     WriteBatch batch = db.batch();
     batch.update(db.collection(EVENTS).document(eventId), "actuation", actuation);
@@ -343,7 +397,13 @@ public final class ScalingStore {
    * Decisions newest first, optionally for one service and in {@code [from, to)}; continues after
    * ({@code afterAt}, {@code afterId}) when given.
    */
-  public EventPage events(LogicalService service, Instant from, Instant to, int limit, Instant afterAt, String afterId) {
+  public EventPage events(
+      LogicalService service,
+      Instant from,
+      Instant to,
+      int limit,
+      Instant afterAt,
+      String afterId) {
     Query q = db.collection(EVENTS);
     if (service != null) {
       q = q.whereEqualTo("service", service.id());
@@ -354,7 +414,9 @@ public final class ScalingStore {
     if (to != null) {
       q = q.whereLessThan("at", Firestores.timestamp(to));
     }
-    q = q.orderBy("at", Query.Direction.DESCENDING).orderBy(FieldPath.documentId(), Query.Direction.DESCENDING);
+    q =
+        q.orderBy("at", Query.Direction.DESCENDING)
+            .orderBy(FieldPath.documentId(), Query.Direction.DESCENDING);
     if (afterAt != null) {
       q = q.startAfter(Firestores.timestamp(afterAt), afterId);
     }
@@ -373,11 +435,16 @@ public final class ScalingStore {
 
   // ---- helpers ----
 
-  /** Every service's document of a collection in one read, parsed; services that parse to null are left out. */
-  private <T> Map<LogicalService, T> perService(String collection, Function<DocumentSnapshot, T> parse) {
-    DocumentReference[] refs = Arrays.stream(LogicalService.values())
-        .map(s -> db.collection(collection).document(s.id()))
-        .toArray(DocumentReference[]::new);
+  /**
+   * Every service's document of a collection in one read, parsed; services that parse to null are
+   * left out.
+   */
+  private <T> Map<LogicalService, T> perService(
+      String collection, Function<DocumentSnapshot, T> parse) {
+    DocumentReference[] refs =
+        Arrays.stream(LogicalService.values())
+            .map(s -> db.collection(collection).document(s.id()))
+            .toArray(DocumentReference[]::new);
     Map<LogicalService, T> out = new EnumMap<>(LogicalService.class);
     for (DocumentSnapshot doc : Firestores.await(db.getAll(refs))) {
       T value = parse.apply(doc);

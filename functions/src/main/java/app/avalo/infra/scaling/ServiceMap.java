@@ -15,12 +15,16 @@ import java.util.regex.Pattern;
  *
  * <p>Syntax: {@code functions=avalo-functions|us-west1/avalo-functions;ai=avalo-ai;…} — entries
  * separated by {@code ;}, Cloud Run services by {@code |}, each optionally prefixed with its region
- * (default: the deployment region). Every logical service must be mapped, each Cloud Run service
- * at most once. Capacity is spread evenly over a logical service's Cloud Run services.
+ * (default: the deployment region). Every logical service must be mapped, each Cloud Run service at
+ * most once. Capacity is spread evenly over a logical service's Cloud Run services.
  */
 public final class ServiceMap {
-  /** Cloud Run service ids: lowercase letters, digits and hyphens, starting with a letter, ≤ 49 chars. */
+  /**
+   * Cloud Run service ids: lowercase letters, digits and hyphens, starting with a letter, ≤ 49
+   * chars.
+   */
   private static final Pattern SERVICE_ID = Pattern.compile("[a-z]([a-z0-9-]{0,47}[a-z0-9])?");
+
   private static final Pattern REGION = Pattern.compile("[a-z]+-[a-z]+[0-9]+");
 
   /** One Cloud Run service. */
@@ -61,8 +65,12 @@ public final class ServiceMap {
       String logical = parts[0].trim();
       LogicalService service = LogicalService.byId(logical).orElse(null);
       if (service == null) {
-        problems.accept("SCALING_SERVICE_MAP names unknown service '" + logical + "' (known: "
-            + String.join(", ", LogicalService.ids()) + ")");
+        problems.accept(
+            "SCALING_SERVICE_MAP names unknown service '"
+                + logical
+                + "' (known: "
+                + String.join(", ", LogicalService.ids())
+                + ")");
         continue;
       }
       if (parts.length < 2 || parts[1].isBlank()) {
@@ -87,13 +95,17 @@ public final class ServiceMap {
           }
         }
         if (!SERVICE_ID.matcher(name).matches()) {
-          problems.accept("SCALING_SERVICE_MAP: '" + raw.trim() + "' is not a Cloud Run service id "
-              + "(lowercase letters, digits, hyphens; starts with a letter; at most 49 characters)");
+          problems.accept(
+              "SCALING_SERVICE_MAP: '"
+                  + raw.trim()
+                  + "' is not a Cloud Run service id "
+                  + "(lowercase letters, digits, hyphens; starts with a letter; at most 49 characters)");
           continue;
         }
         CloudRunService target = new CloudRunService(region, name);
         if (!seen.add(target)) {
-          problems.accept("SCALING_SERVICE_MAP maps Cloud Run service " + target + " more than once");
+          problems.accept(
+              "SCALING_SERVICE_MAP maps Cloud Run service " + target + " more than once");
           continue;
         }
         cloudRun.add(target);
@@ -113,9 +125,9 @@ public final class ServiceMap {
   }
 
   /**
-   * Spreads a logical service's instance bounds over its Cloud Run services: each gets
-   * {@code ceil(min / n)} and {@code ceil(max / n)} (never below its own min), so the totals are at
-   * least what the controller decided.
+   * Spreads a logical service's instance bounds over its Cloud Run services: each gets {@code
+   * ceil(min / n)} and {@code ceil(max / n)} (never below its own min), so the totals are at least
+   * what the controller decided.
    */
   public List<Target> targets(LogicalService service, int minInstances, int maxInstances) {
     List<CloudRunService> cloudRun = cloudRunServices(service);

@@ -18,25 +18,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The metrics rolling window: one bucket document per service and minute
- * ({@code scalingMetrics/{service}@{yyyy-MM-ddTHH:mm}Z}) and one per service and hour
- * ({@code scalingMetricsHourly/{service}@{yyyy-MM-ddTHH}Z}, the baseline for viral detection).
- * A sample is two server-side increments of top-level sums in one batch — never a document per
- * sample — so a reporter every 5-15 s keeps each bucket far under Firestore's ~1 write/s per
- * document. Readers fetch buckets by id, so no query (and no index) is involved. Both kinds carry
- * {@code expireAt} for a Firestore TTL policy.
+ * The metrics rolling window: one bucket document per service and minute ({@code
+ * scalingMetrics/{service}@{yyyy-MM-ddTHH:mm}Z}) and one per service and hour ({@code
+ * scalingMetricsHourly/{service}@{yyyy-MM-ddTHH}Z}, the baseline for viral detection). A sample is
+ * two server-side increments of top-level sums in one batch — never a document per sample — so a
+ * reporter every 5-15 s keeps each bucket far under Firestore's ~1 write/s per document. Readers
+ * fetch buckets by id, so no query (and no index) is involved. Both kinds carry {@code expireAt}
+ * for a Firestore TTL policy.
  */
 public final class ServiceMetricsStore {
   public static final String MINUTES = "scalingMetrics";
   public static final String HOURS = "scalingMetricsHourly";
   private static final Duration MINUTE_RETENTION = Duration.ofDays(2);
-  private static final DateTimeFormatter MINUTE_ID = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'")
-      .withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter HOUR_ID = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH'Z'")
-      .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter MINUTE_ID =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter HOUR_ID =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH'Z'").withZone(ZoneOffset.UTC);
 
   /** One validated report from a service. */
-  public record Sample(LogicalService service, double cpu, double memory, double rps, long instances, Instant at) {}
+  public record Sample(
+      LogicalService service, double cpu, double memory, double rps, long instances, Instant at) {}
 
   /** A minute's aggregate: averages over its samples plus the newest sample's values. */
   public record MinuteBucket(
@@ -86,7 +87,9 @@ public final class ServiceMetricsStore {
     Firestores.await(batch.commit());
   }
 
-  /** The buckets that exist for the minutes {@code from..to} (inclusive, truncated), oldest first. */
+  /**
+   * The buckets that exist for the minutes {@code from..to} (inclusive, truncated), oldest first.
+   */
   public List<MinuteBucket> minutes(LogicalService service, Instant from, Instant to) {
     Instant first = from.truncatedTo(ChronoUnit.MINUTES);
     Instant last = to.truncatedTo(ChronoUnit.MINUTES);
@@ -98,20 +101,22 @@ public final class ServiceMetricsStore {
     if (refs.isEmpty()) {
       return buckets;
     }
-    for (DocumentSnapshot doc : Firestores.await(db.getAll(refs.toArray(DocumentReference[]::new)))) {
+    for (DocumentSnapshot doc :
+        Firestores.await(db.getAll(refs.toArray(DocumentReference[]::new)))) {
       long samples = number(doc, "samples").longValue();
       if (!doc.exists() || samples <= 0) {
         continue;
       }
-      buckets.add(new MinuteBucket(
-          Firestores.instant(doc.getTimestamp("minute")),
-          samples,
-          number(doc, "cpuSum").doubleValue() / samples,
-          number(doc, "memorySum").doubleValue() / samples,
-          number(doc, "rpsSum").doubleValue() / samples,
-          number(doc, "instancesSum").doubleValue() / samples,
-          Firestores.instant(doc.getTimestamp("lastAt")),
-          number(doc, "lastInstances").longValue()));
+      buckets.add(
+          new MinuteBucket(
+              Firestores.instant(doc.getTimestamp("minute")),
+              samples,
+              number(doc, "cpuSum").doubleValue() / samples,
+              number(doc, "memorySum").doubleValue() / samples,
+              number(doc, "rpsSum").doubleValue() / samples,
+              number(doc, "instancesSum").doubleValue() / samples,
+              Firestores.instant(doc.getTimestamp("lastAt")),
+              number(doc, "lastInstances").longValue()));
     }
     return buckets;
   }
@@ -122,14 +127,17 @@ public final class ServiceMetricsStore {
     if (hourStarts.isEmpty()) {
       return out;
     }
-    DocumentReference[] refs = hourStarts.stream().map(h -> hourRef(service, h)).toArray(DocumentReference[]::new);
+    DocumentReference[] refs =
+        hourStarts.stream().map(h -> hourRef(service, h)).toArray(DocumentReference[]::new);
     List<DocumentSnapshot> docs = Firestores.await(db.getAll(refs));
     for (int i = 0; i < docs.size(); i++) {
       DocumentSnapshot doc = docs.get(i);
       long samples = number(doc, "samples").longValue();
-      out.add(doc.exists() && samples > 0
-          ? new HourBucket(hourStarts.get(i), samples, number(doc, "rpsSum").doubleValue() / samples)
-          : null);
+      out.add(
+          doc.exists() && samples > 0
+              ? new HourBucket(
+                  hourStarts.get(i), samples, number(doc, "rpsSum").doubleValue() / samples)
+              : null);
     }
     return out;
   }

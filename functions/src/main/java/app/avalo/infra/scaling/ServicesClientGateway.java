@@ -15,9 +15,10 @@ import java.util.function.Supplier;
 
 /**
  * The production {@link CloudRunActuator.CloudRunServices}: the official v2 {@link ServicesClient}
- * with Application Default Credentials (the function's service account needs
- * {@code run.services.get}, {@code run.services.update} and {@code run.operations.get}: the
- * bootstrap's custom role {@code avaloScalingActuator}). The client is created on first use and shared: it is thread-safe.
+ * with Application Default Credentials (the function's service account needs {@code
+ * run.services.get}, {@code run.services.update} and {@code run.operations.get}: the bootstrap's
+ * custom role {@code avaloScalingActuator}). The client is created on first use and shared: it is
+ * thread-safe.
  */
 public final class ServicesClientGateway implements CloudRunActuator.CloudRunServices {
   private final Supplier<ServicesClient> client = Suppliers.memoize(ServicesClientGateway::create);
@@ -38,13 +39,20 @@ public final class ServicesClientGateway implements CloudRunActuator.CloudRunSer
   @Override
   public Service update(UpdateServiceRequest request, Duration timeout) throws Exception {
     try {
-      return client.get().updateServiceAsync(request).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return client
+          .get()
+          .updateServiceAsync(request)
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       // unwrap, so the actuator sees the API's status (an etag conflict is retried)
       throw e.getCause() instanceof Exception cause ? cause : e;
     } catch (TimeoutException e) {
-      throw new TimeoutException("update of " + request.getService().getName() + " not confirmed within "
-          + timeout.toSeconds() + " s (it may still complete; the next evaluation re-checks)");
+      throw new TimeoutException(
+          "update of "
+              + request.getService().getName()
+              + " not confirmed within "
+              + timeout.toSeconds()
+              + " s (it may still complete; the next evaluation re-checks)");
     }
   }
 }

@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code updateMetrics} (private): a service's metrics exporter reports a whole-service snapshot
- * {@code {service, cpu 0-1, memory 0-1, rps, instances, at?}}, typically every 5-15 s. The sample is
- * added to its minute and hour buckets (two server-side increments, no document per sample); a
+ * {@code {service, cpu 0-1, memory 0-1, rps, instances, at?}}, typically every 5-15 s. The sample
+ * is added to its minute and hour buckets (two server-side increments, no document per sample); a
  * sample at most an hour old or a minute ahead of our clock is accepted.
  */
 public final class UpdateMetrics extends ApiFunction {
@@ -44,9 +44,12 @@ public final class UpdateMetrics extends ApiFunction {
       throw ApiException.invalidArgument("at", "is in the future");
     }
     if (at.isBefore(now.minus(MAX_AGE))) {
-      throw ApiException.invalidArgument("at", "is more than " + MAX_AGE.toMinutes() + " minutes old");
+      throw ApiException.invalidArgument(
+          "at", "is more than " + MAX_AGE.toMinutes() + " minutes old");
     }
-    ScalingModule.of(app()).metrics().record(new ServiceMetricsStore.Sample(service, cpu, memory, rps, instances, at));
+    ScalingModule.of(app())
+        .metrics()
+        .record(new ServiceMetricsStore.Sample(service, cpu, memory, rps, instances, at));
     return Map.of("service", service.id(), "at", at, "minute", at.truncatedTo(ChronoUnit.MINUTES));
   }
 }

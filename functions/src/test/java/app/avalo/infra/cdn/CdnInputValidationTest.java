@@ -15,18 +15,30 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
-/** Every CDN function refuses malformed input with 400 and writes nothing, whatever its access level. */
+/**
+ * Every CDN function refuses malformed input with 400 and writes nothing, whatever its access
+ * level.
+ */
 class CdnInputValidationTest {
   private final CdnTestApp t = new CdnTestApp();
   private final AuthEmulator.User admin = AuthEmulator.newAdmin();
 
   @Test
   void malformedInputIsRefusedWithoutWrites() throws Exception {
-    List<Catalog.Entry> entries = t.app.catalog().entries().stream()
-        .filter(e -> e.entryPoint().startsWith("app.avalo.infra.cdn.")).toList();
+    List<Catalog.Entry> entries =
+        t.app.catalog().entries().stream()
+            .filter(e -> e.entryPoint().startsWith("app.avalo.infra.cdn."))
+            .toList();
     assertEquals(13, entries.size(), "all thirteen CDN functions are catalogued");
-    List<String> bodies = List.of("{\"__bogus\":1}", "\"x\"", "[1]", "{\"assetId\":{\"a\":1}}", "{\"data\":7}",
-        "{\"path\":42}", "{\"scheduledFor\":\"yesterday\"}");
+    List<String> bodies =
+        List.of(
+            "{\"__bogus\":1}",
+            "\"x\"",
+            "[1]",
+            "{\"assetId\":{\"a\":1}}",
+            "{\"data\":7}",
+            "{\"path\":42}",
+            "{\"scheduledFor\":\"yesterday\"}");
     long writes = Emulators.firestoreWriteCount();
     for (Catalog.Entry entry : entries) {
       for (String body : bodies) {
@@ -43,7 +55,8 @@ class CdnInputValidationTest {
     }
     assertEquals(writes, Emulators.firestoreWriteCount(), "no function wrote anything");
     assertFalse(t.objects("").stream().anyMatch(p -> p.startsWith("media/")));
-    assertFalse(t.objectsIn(CdnTestApp.UPLOADS, "").stream().anyMatch(p -> p.startsWith("private/")));
+    assertFalse(
+        t.objectsIn(CdnTestApp.UPLOADS, "").stream().anyMatch(p -> p.startsWith("private/")));
   }
 
   private ApiFunction function(Catalog.Entry entry) throws Exception {

@@ -16,10 +16,10 @@ import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Optional;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -28,16 +28,20 @@ import java.util.function.UnaryOperator;
  */
 final class CdnTestApp {
   static final String BUCKET = "test-media";
+
   /** The private bucket: uploaded originals and private media. */
   static final String UPLOADS = "test-uploads";
+
   static final String CDN = "https://cdn.avalo.test";
 
   final Firestore db = Emulators.isolatedFirestore();
   final MutableClock clock = MutableClock.at("2026-11-27T10:00:00Z");
   final Storage storage = LocalStorageHelper.getOptions().getService();
   final RecordingPurger purger = new RecordingPurger();
+
   /** The transcode queue: tasks uploadVideo enqueued, delivered by {@link #transcodeQueued}. */
   final QueuedTasks tasks = new QueuedTasks();
+
   final App app;
 
   CdnTestApp() {
@@ -48,25 +52,37 @@ final class CdnTestApp {
     this(extraEnv, null);
   }
 
-  /** With a specific CDN purger (null: the recording one) and the configured egress source and cost sink. */
+  /**
+   * With a specific CDN purger (null: the recording one) and the configured egress source and cost
+   * sink.
+   */
   CdnTestApp(Map<String, String> extraEnv, CachePurger customPurger) {
     this(extraEnv, customPurger, UnaryOperator.identity());
   }
 
-  /** With the functions seeing {@code storage} through {@code storageView} (e.g. one that fails some writes). */
-  CdnTestApp(Map<String, String> extraEnv, CachePurger customPurger, UnaryOperator<Storage> storageView) {
+  /**
+   * With the functions seeing {@code storage} through {@code storageView} (e.g. one that fails some
+   * writes).
+   */
+  CdnTestApp(
+      Map<String, String> extraEnv, CachePurger customPurger, UnaryOperator<Storage> storageView) {
     Map<String, String> env = new HashMap<>(Emulators.env());
     env.put("MEDIA_BUCKET", BUCKET);
     env.put("UPLOAD_BUCKET", UPLOADS);
     env.put("CDN_BASE_URL", CDN);
     env.putAll(extraEnv);
     app = App.builder(env).firestore(db).clock(clock).storage(storageView.apply(storage)).build();
-    app.module(CdnModule.class, a -> new CdnModule(a, customPurger != null ? customPurger : purger, null, null, tasks));
+    app.module(
+        CdnModule.class,
+        a -> new CdnModule(a, customPurger != null ? customPurger : purger, null, null, tasks));
   }
 
-  /** Delivers the queued transcode tasks to transcodeVideo as the queue would (retries included). */
+  /**
+   * Delivers the queued transcode tasks to transcodeVideo as the queue would (retries included).
+   */
   List<FakeExchange.Response> transcodeQueued() throws Exception {
-    return tasks.drain(new TranscodeVideo(() -> app), CdnModule.of(app).config().videoTranscodeMaxAttempts());
+    return tasks.drain(
+        new TranscodeVideo(() -> app), CdnModule.of(app).config().videoTranscodeMaxAttempts());
   }
 
   /** Public media ({@code media/…}) is in the media bucket, everything else in the private one. */
@@ -84,14 +100,19 @@ final class CdnTestApp {
     return storage.get(BlobId.of(bucketOf(path), path));
   }
 
-  /** Objects under {@code prefix} in the bucket the prefix belongs to ("" lists the media bucket). */
+  /**
+   * Objects under {@code prefix} in the bucket the prefix belongs to ("" lists the media bucket).
+   */
   List<String> objects(String prefix) {
     return objectsIn(prefix.isEmpty() ? BUCKET : bucketOf(prefix), prefix);
   }
 
   List<String> objectsIn(String bucket, String prefix) {
     List<String> names = new ArrayList<>();
-    storage.list(bucket, Storage.BlobListOption.prefix(prefix)).iterateAll().forEach(b -> names.add(b.getName()));
+    storage
+        .list(bucket, Storage.BlobListOption.prefix(prefix))
+        .iterateAll()
+        .forEach(b -> names.add(b.getName()));
     return names;
   }
 

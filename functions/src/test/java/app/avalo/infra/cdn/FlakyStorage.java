@@ -15,20 +15,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FlakyStorage {
   private FlakyStorage() {}
 
-  static Storage failingWrites(Storage real, String prefix, int succeedFirst, AtomicInteger failures) {
+  static Storage failingWrites(
+      Storage real, String prefix, int succeedFirst, AtomicInteger failures) {
     AtomicInteger writes = new AtomicInteger();
-    return (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class},
-        (proxy, method, args) -> {
-          if ((method.getName().equals("writer") || method.getName().equals("create")) && args != null
-              && args.length > 0 && args[0] instanceof BlobInfo info && info.getName().startsWith(prefix)
-              && writes.incrementAndGet() > succeedFirst && failures.getAndDecrement() > 0) {
-            throw new StorageException(503, "backend unavailable (injected)");
-          }
-          try {
-            return method.invoke(real, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return (Storage)
+        Proxy.newProxyInstance(
+            Storage.class.getClassLoader(),
+            new Class<?>[] {Storage.class},
+            (proxy, method, args) -> {
+              if ((method.getName().equals("writer") || method.getName().equals("create"))
+                  && args != null
+                  && args.length > 0
+                  && args[0] instanceof BlobInfo info
+                  && info.getName().startsWith(prefix)
+                  && writes.incrementAndGet() > succeedFirst
+                  && failures.getAndDecrement() > 0) {
+                throw new StorageException(503, "backend unavailable (injected)");
+              }
+              try {
+                return method.invoke(real, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 }

@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-import java.util.Random;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,41 +14,63 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.DeflaterOutputStream;
 import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
 
 /**
- * The hostile-media corpus, generated on the spot in a directory: playlists (HLS, concat) that
- * name a local marker file or a loopback HTTP server, the same playlists renamed {@code .mp4} /
- * {@code .avi}, an MP4 whose {@code mvhd}/{@code mdhd}/{@code tkhd} claim 2 s for 60 s of content,
- * huge-dimension PNG/WebP/JPEG headers, a real zlib decompression bomb, a truncated MP4, an
- * MP4 whose frames are noise behind a valid index, an ID3-wrapped playlist (ffmpeg's own probing skips ID3 and then sees HLS) and an ANSI text file
- * (ffmpeg's {@code tty} demuxer). Every item must be refused by every upload function.
+ * The hostile-media corpus, generated on the spot in a directory: playlists (HLS, concat) that name
+ * a local marker file or a loopback HTTP server, the same playlists renamed {@code .mp4} / {@code
+ * .avi}, an MP4 whose {@code mvhd}/{@code mdhd}/{@code tkhd} claim 2 s for 60 s of content,
+ * huge-dimension PNG/WebP/JPEG headers, a real zlib decompression bomb, a truncated MP4, an MP4
+ * whose frames are noise behind a valid index, an ID3-wrapped playlist (ffmpeg's own probing skips
+ * ID3 and then sees HLS) and an ANSI text file (ffmpeg's {@code tty} demuxer). Every item must be
+ * refused by every upload function.
  */
 final class HostileMedia implements AutoCloseable {
   final Path dir;
+
   /** A real MP3 and a real MPEG-TS on this machine's disk that the playlists point at. */
   final Path markerAudio;
+
   final Path markerVideo;
+
   /** Counts every request to the loopback server the HTTP playlists name. */
   final AtomicInteger loopbackRequests = new AtomicInteger();
+
   private final HttpServer server;
   private final Map<String, byte[]> items = new LinkedHashMap<>();
 
   HostileMedia(Path dir) throws IOException {
     this.dir = dir;
-    markerAudio = MediaFixtures.ffmpeg(dir, "marker.mp3", "-f", "lavfi", "-i", "sine=frequency=1234:duration=3");
-    markerVideo = MediaFixtures.ffmpeg(dir, "marker.ts", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25",
-        "-t", "3", "-c:v", "libx264", "-preset", "ultrafast");
+    markerAudio =
+        MediaFixtures.ffmpeg(
+            dir, "marker.mp3", "-f", "lavfi", "-i", "sine=frequency=1234:duration=3");
+    markerVideo =
+        MediaFixtures.ffmpeg(
+            dir,
+            "marker.ts",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=320x240:rate=25",
+            "-t",
+            "3",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast");
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", exchange -> {
-      loopbackRequests.incrementAndGet();
-      byte[] body = Files.readAllBytes(markerVideo);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          loopbackRequests.incrementAndGet();
+          byte[] body = Files.readAllBytes(markerVideo);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     server.start();
     String http = "http://127.0.0.1:" + server.getAddress().getPort() + "/segment.ts";
 
@@ -70,7 +91,9 @@ final class HostileMedia implements AutoCloseable {
     items.put("truncated.mp4", truncatedMp4(dir));
     items.put("garbage-frames.mp4", garbageFrames(dir));
     items.put("polyglot-id3-hls.mp3", id3Wrapped(hlsAudio));
-    items.put("ansi-art.ans", "\u001b[31mred\u001b[0m text for the tty demuxer\n".getBytes(StandardCharsets.UTF_8));
+    items.put(
+        "ansi-art.ans",
+        "\u001b[31mred\u001b[0m text for the tty demuxer\n".getBytes(StandardCharsets.UTF_8));
   }
 
   /** Item name → bytes, in a stable order. */
@@ -95,8 +118,10 @@ final class HostileMedia implements AutoCloseable {
   }
 
   static byte[] hls(String entry) {
-    return ("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:10\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:3.0,\n" + entry
-        + "\n#EXT-X-ENDLIST\n").getBytes(StandardCharsets.UTF_8);
+    return ("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:10\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:3.0,\n"
+            + entry
+            + "\n#EXT-X-ENDLIST\n")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   static byte[] concat(String entry) {
@@ -113,13 +138,32 @@ final class HostileMedia implements AutoCloseable {
   }
 
   /**
-   * 60 s of real video and audio whose movie, media and track headers all say 2 s: the probe
-   * alone would pass a 10 s cap and the transcode would then run a minute.
+   * 60 s of real video and audio whose movie, media and track headers all say 2 s: the probe alone
+   * would pass a 10 s cap and the transcode would then run a minute.
    */
   static byte[] durationLie(Path dir) {
-    Path clip = MediaFixtures.ffmpeg(dir, "sixty.mp4", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=15",
-        "-f", "lavfi", "-i", "sine=duration=60", "-t", "60", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
-        "-movflags", "+faststart");
+    Path clip =
+        MediaFixtures.ffmpeg(
+            dir,
+            "sixty.mp4",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x120:rate=15",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=60",
+            "-t",
+            "60",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-c:a",
+            "aac",
+            "-movflags",
+            "+faststart");
     byte[] b = MediaFixtures.read(clip);
     int mvhd = indexOf(b, "mvhd", 0);
     ByteBuffer buf = ByteBuffer.wrap(b);
@@ -134,20 +178,62 @@ final class HostileMedia implements AutoCloseable {
     return b;
   }
 
-  /** A 10 s MP4 with its index up front, cut in half: the index promises frames that are not there. */
+  /**
+   * A 10 s MP4 with its index up front, cut in half: the index promises frames that are not there.
+   */
   static byte[] truncatedMp4(Path dir) {
-    Path clip = MediaFixtures.ffmpeg(dir, "ten.mp4", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
-        "-f", "lavfi", "-i", "sine=duration=10", "-t", "10", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
-        "-movflags", "+faststart");
+    Path clip =
+        MediaFixtures.ffmpeg(
+            dir,
+            "ten.mp4",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=25",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=10",
+            "-t",
+            "10",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-c:a",
+            "aac",
+            "-movflags",
+            "+faststart");
     byte[] b = MediaFixtures.read(clip);
     return Arrays.copyOf(b, b.length / 2);
   }
 
-  /** A valid MP4 index over frames overwritten with noise: it probes fine and decodes to nothing. */
+  /**
+   * A valid MP4 index over frames overwritten with noise: it probes fine and decodes to nothing.
+   */
   static byte[] garbageFrames(Path dir) {
-    Path clip = MediaFixtures.ffmpeg(dir, "four.mp4", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
-        "-f", "lavfi", "-i", "sine=duration=4", "-t", "4", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
-        "-movflags", "+faststart");
+    Path clip =
+        MediaFixtures.ffmpeg(
+            dir,
+            "four.mp4",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=25",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=duration=4",
+            "-t",
+            "4",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-c:a",
+            "aac",
+            "-movflags",
+            "+faststart");
     byte[] b = MediaFixtures.read(clip);
     Random noise = new Random(1);
     for (int i = indexOf(b, "mdat", 0) + 4; i < b.length; i++) {
@@ -170,7 +256,8 @@ final class HostileMedia implements AutoCloseable {
     riffChunk(body, "VP8L", vp8l);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes("RIFF".getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(body.size()).array());
+    out.writeBytes(
+        ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(body.size()).array());
     out.writeBytes(body.toByteArray());
     return out.toByteArray();
   }
@@ -190,7 +277,8 @@ final class HostileMedia implements AutoCloseable {
   /** A genuine PNG of w × h black RGB pixels: a few hundred KB that inflate to w·h·3 bytes. */
   static byte[] pngBomb(int w, int h) {
     ByteArrayOutputStream idat = new ByteArrayOutputStream();
-    try (DeflaterOutputStream z = new DeflaterOutputStream(idat, new Deflater(Deflater.BEST_COMPRESSION), 1 << 16)) {
+    try (DeflaterOutputStream z =
+        new DeflaterOutputStream(idat, new Deflater(Deflater.BEST_COMPRESSION), 1 << 16)) {
       byte[] row = new byte[1 + w * 3];
       for (int y = 0; y < h; y++) {
         z.write(row);
@@ -200,8 +288,18 @@ final class HostileMedia implements AutoCloseable {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-    MediaFixtures.chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2)
-        .put((byte) 0).put((byte) 0).put((byte) 0).array());
+    MediaFixtures.chunk(
+        out,
+        "IHDR",
+        ByteBuffer.allocate(13)
+            .putInt(w)
+            .putInt(h)
+            .put((byte) 8)
+            .put((byte) 2)
+            .put((byte) 0)
+            .put((byte) 0)
+            .put((byte) 0)
+            .array());
     MediaFixtures.chunk(out, "IDAT", idat.toByteArray());
     MediaFixtures.chunk(out, "IEND", new byte[0]);
     return out.toByteArray();
@@ -213,7 +311,8 @@ final class HostileMedia implements AutoCloseable {
 
   private static void riffChunk(ByteArrayOutputStream out, String id, byte[] data) {
     out.writeBytes(id.getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(data.length).array());
+    out.writeBytes(
+        ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(data.length).array());
     out.writeBytes(data);
     if (data.length % 2 == 1) {
       out.write(0);

@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-import com.google.cloud.storage.BlobId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import com.google.cloud.storage.BlobId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,19 +24,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every item of the hostile corpus ({@link HostileMedia}) against every upload function, inline
- * and as an uploaded object: each is refused with a 4xx, nothing is written to Firestore or
- * Storage (the refused original is deleted too), no work file is left behind, the answer carries
- * no path or tool output, and the loopback server the HTTP playlists name sees no request.
- * Control probes with a bare ffprobe show the items really are attacks on an unfenced tool.
+ * Every item of the hostile corpus ({@link HostileMedia}) against every upload function, inline and
+ * as an uploaded object: each is refused with a 4xx, nothing is written to Firestore or Storage
+ * (the refused original is deleted too), no work file is left behind, the answer carries no path or
+ * tool output, and the loopback server the HTTP playlists name sees no request. Control probes with
+ * a bare ffprobe show the items really are attacks on an unfenced tool.
  */
 class HostileMediaTest {
   @TempDir static Path corpusDir;
   @TempDir static Path workRoot;
   private static HostileMedia corpus;
 
-  private final CdnTestApp t = new CdnTestApp(Map.of("VIDEO_MAX_SECONDS", "10", "VOICE_MAX_SECONDS", "10",
-      "VIDEO_X264_PRESET", "ultrafast", "MEDIA_WORK_DIR", workRoot.toString()));
+  private final CdnTestApp t =
+      new CdnTestApp(
+          Map.of(
+              "VIDEO_MAX_SECONDS",
+              "10",
+              "VOICE_MAX_SECONDS",
+              "10",
+              "VIDEO_X264_PRESET",
+              "ultrafast",
+              "MEDIA_WORK_DIR",
+              workRoot.toString()));
   private final AuthEmulator.User user = AuthEmulator.newUser();
 
   @BeforeAll
@@ -59,12 +68,20 @@ class HostileMediaTest {
     for (Map.Entry<String, byte[]> item : corpus.items().entrySet()) {
       String name = item.getKey();
       String inline = "\"data\":\"" + Base64.getEncoder().encodeToString(item.getValue()) + "\"";
-      for (Attempt a : List.of(new Attempt("uploadImage", "data"), new Attempt("uploadImage", "path"),
-          new Attempt("cacheAiAvatar", "data"), new Attempt("cacheAiAvatar", "path"),
-          new Attempt("uploadVideo", "path"), new Attempt("optimizeVoice", "data"),
-          new Attempt("optimizeVoice", "path"))) {
-        String path = (a.function().equals("cacheAiAvatar") ? "ai-avatars/corpus/" : "uploads/" + user.uid() + "/")
-            + name;
+      for (Attempt a :
+          List.of(
+              new Attempt("uploadImage", "data"),
+              new Attempt("uploadImage", "path"),
+              new Attempt("cacheAiAvatar", "data"),
+              new Attempt("cacheAiAvatar", "path"),
+              new Attempt("uploadVideo", "path"),
+              new Attempt("optimizeVoice", "data"),
+              new Attempt("optimizeVoice", "path"))) {
+        String path =
+            (a.function().equals("cacheAiAvatar")
+                    ? "ai-avatars/corpus/"
+                    : "uploads/" + user.uid() + "/")
+                + name;
         if (a.how().equals("path")) {
           t.upload(path, item.getValue());
         }
@@ -79,8 +96,11 @@ class HostileMediaTest {
         }
         String message = r.errorMessage();
         System.out.println("corpus: " + label + " → " + r.status() + " " + message);
-        if (message.contains(corpusDir.toString()) || message.contains(workRoot.toString())
-            || message.contains("ffmpeg") || message.contains("ffprobe") || message.contains(" @ 0x")) {
+        if (message.contains(corpusDir.toString())
+            || message.contains(workRoot.toString())
+            || message.contains("ffmpeg")
+            || message.contains("ffprobe")
+            || message.contains(" @ 0x")) {
           problems.add(label + ": the answer leaks internals: " + message);
         }
         if (!workFiles().isEmpty()) {
@@ -89,7 +109,8 @@ class HostileMediaTest {
         if (Emulators.firestoreWriteCount() != writes) {
           problems.add(label + ": Firestore was written");
         }
-        // Both buckets: nothing published, and the refused original (a user's or a backend's avatar source) deleted.
+        // Both buckets: nothing published, and the refused original (a user's or a backend's avatar
+        // source) deleted.
         List<String> left = new ArrayList<>(t.objectsIn(CdnTestApp.BUCKET, ""));
         left.addAll(t.objectsIn(CdnTestApp.UPLOADS, ""));
         if (!left.isEmpty()) {
@@ -110,33 +131,77 @@ class HostileMediaTest {
   void aLocalFileNamedInAPlaylistNeverReachesStorage() throws Exception {
     byte[] playlist = corpus.items().get("hls-local-audio.m3u8");
 
-    FakeExchange.Response r = send("optimizeVoice", "\"data\":\"" + Base64.getEncoder().encodeToString(playlist) + "\"");
+    FakeExchange.Response r =
+        send("optimizeVoice", "\"data\":\"" + Base64.getEncoder().encodeToString(playlist) + "\"");
 
     assertEquals(400, r.status(), r.body());
     assertEquals("INVALID_ARGUMENT", r.errorStatus());
-    assertTrue(r.errorMessage().startsWith("data: is not a supported audio file"), r.errorMessage());
+    assertTrue(
+        r.errorMessage().startsWith("data: is not a supported audio file"), r.errorMessage());
     // Nothing at all in either bucket: the marker's bytes, or an Opus made of them, went nowhere.
     assertEquals(List.of(), t.objectsIn(CdnTestApp.BUCKET, ""));
     assertEquals(List.of(), t.objectsIn(CdnModule.of(t.app).config().uploadBucket(), ""));
     // Control: an unfenced ffprobe follows the same bytes to the marker and reads its 3 s.
-    String bare = MediaFixtures.run(corpusDir, "ffprobe", "-v", "error", "-show_entries",
-        "format=format_name,duration", "-of", "default=nw=1", corpus.file("hls-local-audio.m3u8").toString());
+    String bare =
+        MediaFixtures.run(
+            corpusDir,
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_entries",
+            "format=format_name,duration",
+            "-of",
+            "default=nw=1",
+            corpus.file("hls-local-audio.m3u8").toString());
     assertTrue(bare.contains("format_name=hls") && bare.contains("duration=3.0"), bare);
   }
 
   @Test
   void theCorpusItemsAreRealAttacksOnAnUnfencedFfprobe() {
-    for (String name : List.of("hls-local-video.mp4", "hls-local-audio.avi", "polyglot-id3-hls.mp3")) {
-      String bare = MediaFixtures.run(corpusDir, "ffprobe", "-v", "error", "-show_entries", "format=format_name",
-          "-of", "default=nw=1", corpus.file(name).toString());
-      assertTrue(bare.contains("format_name=hls"), name + " is not taken for HLS by a bare ffprobe: " + bare);
+    for (String name :
+        List.of("hls-local-video.mp4", "hls-local-audio.avi", "polyglot-id3-hls.mp3")) {
+      String bare =
+          MediaFixtures.run(
+              corpusDir,
+              "ffprobe",
+              "-v",
+              "error",
+              "-show_entries",
+              "format=format_name",
+              "-of",
+              "default=nw=1",
+              corpus.file(name).toString());
+      assertTrue(
+          bare.contains("format_name=hls"),
+          name + " is not taken for HLS by a bare ffprobe: " + bare);
     }
-    String lie = MediaFixtures.run(corpusDir, "ffprobe", "-v", "error", "-show_entries", "format=duration",
-        "-of", "default=nw=1", corpus.file("duration-lie.mp4").toString());
+    String lie =
+        MediaFixtures.run(
+            corpusDir,
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration",
+            "-of",
+            "default=nw=1",
+            corpus.file("duration-lie.mp4").toString());
     double claimed = Double.parseDouble(lie.trim().replace("duration=", ""));
     assertTrue(claimed < 3, "the patched headers claim ~2 s: " + lie);
-    String packets = MediaFixtures.run(corpusDir, "ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets",
-        "-show_entries", "stream=nb_read_packets", "-of", "default=nw=1", corpus.file("duration-lie.mp4").toString());
+    String packets =
+        MediaFixtures.run(
+            corpusDir,
+            "ffprobe",
+            "-v",
+            "error",
+            "-select_streams",
+            "v:0",
+            "-count_packets",
+            "-show_entries",
+            "stream=nb_read_packets",
+            "-of",
+            "default=nw=1",
+            corpus.file("duration-lie.mp4").toString());
     assertTrue(packets.contains("nb_read_packets=900"), "60 s × 15 fps of content: " + packets);
   }
 
@@ -148,32 +213,52 @@ class HostileMediaTest {
     FakeExchange.Response r = send("uploadVideo", "\"path\":\"" + path + "\"");
 
     assertEquals(400, r.status(), r.body());
-    assertTrue(r.errorMessage().contains("declares a duration of 0:00:02 but its content runs 0:01:00"),
+    assertTrue(
+        r.errorMessage().contains("declares a duration of 0:00:02 but its content runs 0:01:00"),
         r.errorMessage());
     assertFalse(t.blob(path) != null, "the refused original is deleted");
   }
 
   @Test
   void imageBombsAreRefusedFromTheirHeaderBeforeDecoding() throws Exception {
-    for (String name : List.of("png-huge-header.png", "jpeg-huge-header.jpg", "png-decompression-bomb.png",
-        "webp-huge-header.webp")) {
-      FakeExchange.Response r = send("uploadImage", "\"data\":\""
-          + Base64.getEncoder().encodeToString(corpus.items().get(name)) + "\"");
+    for (String name :
+        List.of(
+            "png-huge-header.png",
+            "jpeg-huge-header.jpg",
+            "png-decompression-bomb.png",
+            "webp-huge-header.webp")) {
+      FakeExchange.Response r =
+          send(
+              "uploadImage",
+              "\"data\":\"" + Base64.getEncoder().encodeToString(corpus.items().get(name)) + "\"");
       assertEquals(400, r.status(), name + ": " + r.body());
-      assertTrue(r.errorMessage().contains("megapixels); the limit is 100.0 megapixels"), name + ": " + r.errorMessage());
+      assertTrue(
+          r.errorMessage().contains("megapixels); the limit is 100.0 megapixels"),
+          name + ": " + r.errorMessage());
     }
   }
 
   private FakeExchange.Response send(String function, String source) throws Exception {
     return switch (function) {
-      case "uploadImage" -> FakeExchange.post().bearer(user.idToken()).data("{" + source + "}")
-          .send(new UploadImage(() -> t.app));
-      case "cacheAiAvatar" -> FakeExchange.post().body("{\"avatarId\":\"corpus\"," + source + "}")
-          .send(new CacheAiAvatar(() -> t.app));
-      case "uploadVideo" -> FakeExchange.post().bearer(user.idToken()).data("{" + source + "}")
-          .send(new UploadVideo(() -> t.app));
-      case "optimizeVoice" -> FakeExchange.post().bearer(user.idToken()).data("{" + source + "}")
-          .send(new OptimizeVoice(() -> t.app));
+      case "uploadImage" ->
+          FakeExchange.post()
+              .bearer(user.idToken())
+              .data("{" + source + "}")
+              .send(new UploadImage(() -> t.app));
+      case "cacheAiAvatar" ->
+          FakeExchange.post()
+              .body("{\"avatarId\":\"corpus\"," + source + "}")
+              .send(new CacheAiAvatar(() -> t.app));
+      case "uploadVideo" ->
+          FakeExchange.post()
+              .bearer(user.idToken())
+              .data("{" + source + "}")
+              .send(new UploadVideo(() -> t.app));
+      case "optimizeVoice" ->
+          FakeExchange.post()
+              .bearer(user.idToken())
+              .data("{" + source + "}")
+              .send(new OptimizeVoice(() -> t.app));
       default -> throw new IllegalArgumentException(function);
     };
   }
@@ -182,7 +267,10 @@ class HostileMediaTest {
   private static Set<String> workFiles() throws IOException {
     try (Stream<Path> files = Files.walk(workRoot)) {
       Set<String> names = new TreeSet<>();
-      files.filter(p -> !p.equals(workRoot)).map(p -> workRoot.relativize(p).toString()).forEach(names::add);
+      files
+          .filter(p -> !p.equals(workRoot))
+          .map(p -> workRoot.relativize(p).toString())
+          .forEach(names::add);
       return names;
     }
   }
@@ -191,7 +279,10 @@ class HostileMediaTest {
   private static Set<String> imageIoCacheFiles() throws IOException {
     try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
       Set<String> names = new TreeSet<>();
-      files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("imageio")).forEach(names::add);
+      files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("imageio"))
+          .forEach(names::add);
       return names;
     }
   }

@@ -18,7 +18,8 @@ class ImageDecoderTest {
 
   @Test
   void everyExifOrientationComesOutUpright() {
-    // Pixels as stored for each orientation, so that the displayed image is the 4×2 quadrants picture.
+    // Pixels as stored for each orientation, so that the displayed image is the 4×2 quadrants
+    // picture.
     BufferedImage upright = MediaFixtures.quadrants(40, 20);
     for (int orientation = 1; orientation <= 8; orientation++) {
       BufferedImage stored = stored(upright, orientation);
@@ -26,7 +27,8 @@ class ImageDecoderTest {
       assertEquals(40, shown.getWidth(), "orientation " + orientation);
       assertEquals(20, shown.getHeight(), "orientation " + orientation);
       for (int[] p : new int[][] {{5, 5}, {35, 5}, {5, 15}, {35, 15}}) {
-        assertEquals(upright.getRGB(p[0], p[1]), shown.getRGB(p[0], p[1]), "orientation " + orientation);
+        assertEquals(
+            upright.getRGB(p[0], p[1]), shown.getRGB(p[0], p[1]), "orientation " + orientation);
       }
     }
   }
@@ -60,12 +62,18 @@ class ImageDecoderTest {
   @Test
   void pixelCapIsCheckedFromTheHeaderAlone() {
     ImageDecoder small = new ImageDecoder(1_000_000L, 3840);
-    ApiException e = assertThrows(ApiException.class,
-        () -> small.decode(MediaFixtures.pngHeaderOnly(2000, 1000), "data"));
-    assertTrue(e.getMessage().contains("2000 × 1000") && e.getMessage().contains("1.0 megapixels"), e.getMessage());
+    ApiException e =
+        assertThrows(
+            ApiException.class,
+            () -> small.decode(MediaFixtures.pngHeaderOnly(2000, 1000), "data"));
+    assertTrue(
+        e.getMessage().contains("2000 × 1000") && e.getMessage().contains("1.0 megapixels"),
+        e.getMessage());
     // The same header under the cap gets as far as the (missing) pixel data.
-    ApiException corrupt = assertThrows(ApiException.class,
-        () -> decoder.decode(MediaFixtures.pngHeaderOnly(2000, 1000), "data"));
+    ApiException corrupt =
+        assertThrows(
+            ApiException.class,
+            () -> decoder.decode(MediaFixtures.pngHeaderOnly(2000, 1000), "data"));
     assertTrue(corrupt.getMessage().contains("truncated or corrupt"), corrupt.getMessage());
   }
 
@@ -80,17 +88,18 @@ class ImageDecoderTest {
     BufferedImage out = new BufferedImage(swap ? h : w, swap ? w : h, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < out.getHeight(); y++) {
       for (int x = 0; x < out.getWidth(); x++) {
-        int[] src = switch (orientation) {
-          case 1 -> new int[] {x, y};
-          case 2 -> new int[] {w - 1 - x, y};
-          case 3 -> new int[] {w - 1 - x, h - 1 - y};
-          case 4 -> new int[] {x, h - 1 - y};
-          case 5 -> new int[] {y, x};
-          case 6 -> new int[] {w - 1 - y, x};
-          case 7 -> new int[] {w - 1 - y, h - 1 - x};
-          case 8 -> new int[] {y, h - 1 - x};
-          default -> throw new AssertionError(orientation);
-        };
+        int[] src =
+            switch (orientation) {
+              case 1 -> new int[] {x, y};
+              case 2 -> new int[] {w - 1 - x, y};
+              case 3 -> new int[] {w - 1 - x, h - 1 - y};
+              case 4 -> new int[] {x, h - 1 - y};
+              case 5 -> new int[] {y, x};
+              case 6 -> new int[] {w - 1 - y, x};
+              case 7 -> new int[] {w - 1 - y, h - 1 - x};
+              case 8 -> new int[] {y, h - 1 - x};
+              default -> throw new AssertionError(orientation);
+            };
         out.setRGB(x, y, upright.getRGB(src[0], src[1]));
       }
     }

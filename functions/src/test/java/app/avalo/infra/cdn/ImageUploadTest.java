@@ -36,7 +36,10 @@ class ImageUploadTest {
   @TempDir Path tmp;
 
   private FakeExchange.Response upload(String dataJson) throws Exception {
-    return FakeExchange.post().bearer(user.idToken()).data(dataJson).send(new UploadImage(() -> t.app));
+    return FakeExchange.post()
+        .bearer(user.idToken())
+        .data(dataJson)
+        .send(new UploadImage(() -> t.app));
   }
 
   private static String inline(byte[] bytes) {
@@ -46,8 +49,12 @@ class ImageUploadTest {
   @Test
   void rotatedPhotoWithGpsIsStoredUprightWithoutAnyMetadata() throws Exception {
     // 1200×800 pixels that the camera marked "rotate 90° clockwise to display" (orientation 6).
-    byte[] photo = MediaFixtures.withExif(MediaFixtures.jpeg(MediaFixtures.quadrants(1200, 800)), 6, 52.52, 13.40);
-    assertTrue(new String(photo, StandardCharsets.ISO_8859_1).contains("AvaloTestCam"), "fixture carries EXIF");
+    byte[] photo =
+        MediaFixtures.withExif(
+            MediaFixtures.jpeg(MediaFixtures.quadrants(1200, 800)), 6, 52.52, 13.40);
+    assertTrue(
+        new String(photo, StandardCharsets.ISO_8859_1).contains("AvaloTestCam"),
+        "fixture carries EXIF");
 
     var response = upload(inline(photo));
 
@@ -81,7 +88,8 @@ class ImageUploadTest {
       assertTrue(height > width, "portrait after orientation: " + path);
       String name = (String) v.get("name");
       int longEdge = Math.max(width, height);
-      assertEquals(name.equals("full") ? 1200 : Integer.parseInt(name.substring(1)), longEdge, path);
+      assertEquals(
+          name.equals("full") ? 1200 : Integer.parseInt(name.substring(1)), longEdge, path);
       assertNoMetadata(bytes, format, path);
       Blob blob = t.blob(path);
       assertEquals("public, max-age=86400", blob.getCacheControl(), path);
@@ -91,14 +99,19 @@ class ImageUploadTest {
     }
     assertEquals(total, doc.getLong("totalBytes"));
     for (String size : List.of("s150", "s300", "s600", "full")) {
-      assertTrue(seen.contains(size + "/webp") && seen.contains(size + "/jpeg"), size + " in " + seen);
-      assertTrue(seen.contains(size + "/avif"), "ffmpeg with an AV1 encoder is installed, so AVIF is made: " + seen);
+      assertTrue(
+          seen.contains(size + "/webp") && seen.contains(size + "/jpeg"), size + " in " + seen);
+      assertTrue(
+          seen.contains(size + "/avif"),
+          "ffmpeg with an AV1 encoder is installed, so AVIF is made: " + seen);
     }
     assertEquals(12, variants.size());
     assertEquals(12, t.objects("media/images/" + assetId + "/").size());
 
-    // Upright: the displayed top-left is what was the bottom-left (blue), top-right was top-left (red).
-    BufferedImage full = ImageIO.read(new ByteArrayInputStream(t.object(pathOf(variants, "full", "jpeg"))));
+    // Upright: the displayed top-left is what was the bottom-left (blue), top-right was top-left
+    // (red).
+    BufferedImage full =
+        ImageIO.read(new ByteArrayInputStream(t.object(pathOf(variants, "full", "jpeg"))));
     assertColor(MediaFixtures.BOTTOM_LEFT, full.getRGB(200, 300));
     assertColor(MediaFixtures.TOP_LEFT, full.getRGB(600, 300));
     assertColor(MediaFixtures.BOTTOM_RIGHT, full.getRGB(200, 900));
@@ -124,7 +137,8 @@ class ImageUploadTest {
     assertEquals(1920, result.get("height").getAsInt());
     for (JsonElement e : result.getAsJsonArray("variants")) {
       JsonObject v = e.getAsJsonObject();
-      assertTrue(v.get("url").getAsString().startsWith(CdnTestApp.CDN + "/media/images/"), v.toString());
+      assertTrue(
+          v.get("url").getAsString().startsWith(CdnTestApp.CDN + "/media/images/"), v.toString());
       if (v.get("name").getAsString().equals("full")) {
         String path = v.get("url").getAsString().substring(CdnTestApp.CDN.length() + 1);
         int[] size = dimensions(t.object(path), v.get("format").getAsString());
@@ -137,13 +151,15 @@ class ImageUploadTest {
   @Test
   void cmykJpegIsConvertedToRgb() throws Exception {
     byte[] cmyk = MediaFixtures.cmykJpeg(640, 480);
-    assertEquals(4, MediaFixtures.jpegComponents(cmyk), "the fixture really is a 4-channel (CMYK) JPEG");
+    assertEquals(
+        4, MediaFixtures.jpegComponents(cmyk), "the fixture really is a 4-channel (CMYK) JPEG");
 
     var response = upload(inline(cmyk));
 
     assertEquals(200, response.status(), response.body());
     String assetId = response.result().getAsJsonObject().get("assetId").getAsString();
-    List<Map<String, Object>> variants = variants(t.db.collection("cdnAssets").document(assetId).get().get());
+    List<Map<String, Object>> variants =
+        variants(t.db.collection("cdnAssets").document(assetId).get().get());
     byte[] jpeg = t.object(pathOf(variants, "full", "jpeg"));
     assertEquals(3, MediaFixtures.jpegComponents(jpeg), "delivered as RGB/YCbCr");
     BufferedImage full = ImageIO.read(new ByteArrayInputStream(jpeg));
@@ -161,18 +177,25 @@ class ImageUploadTest {
     DocumentSnapshot doc = t.db.collection("cdnAssets").document(assetId).get().get();
     assertEquals(true, doc.getBoolean("alpha"));
     List<Map<String, Object>> variants = variants(doc);
-    BufferedImage webp = ImageIO.read(new ByteArrayInputStream(t.object(pathOf(variants, "full", "webp"))));
+    BufferedImage webp =
+        ImageIO.read(new ByteArrayInputStream(t.object(pathOf(variants, "full", "webp"))));
     assertTrue(webp.getColorModel().hasAlpha());
     assertEquals(0, webp.getRGB(200, 50) >>> 24, "top half stays transparent");
     assertEquals(0xFF, webp.getRGB(200, 350) >>> 24, "bottom half stays opaque");
-    BufferedImage jpeg = ImageIO.read(new ByteArrayInputStream(t.object(pathOf(variants, "full", "jpeg"))));
+    BufferedImage jpeg =
+        ImageIO.read(new ByteArrayInputStream(t.object(pathOf(variants, "full", "jpeg"))));
     assertColor(Color.WHITE, jpeg.getRGB(200, 50));
     assertColor(Color.BLUE, jpeg.getRGB(200, 350));
-    assertTrue(variants.stream().noneMatch(v -> v.get("format").equals("avif")), "no AVIF for transparent images");
-    assertTrue(result.get("notes").toString().contains("transparency"), result.get("notes").toString());
+    assertTrue(
+        variants.stream().noneMatch(v -> v.get("format").equals("avif")),
+        "no AVIF for transparent images");
+    assertTrue(
+        result.get("notes").toString().contains("transparency"), result.get("notes").toString());
     // 400 px long edge: thumbnails 150 and 300 only, never an upscaled 600.
     assertTrue(variants.stream().noneMatch(v -> v.get("name").equals("s600")));
-    assertEquals(List.of("full", "s150", "s300"), variants.stream().map(v -> (String) v.get("name")).distinct().sorted().toList());
+    assertEquals(
+        List.of("full", "s150", "s300"),
+        variants.stream().map(v -> (String) v.get("name")).distinct().sorted().toList());
   }
 
   @Test
@@ -189,7 +212,9 @@ class ImageUploadTest {
   @Test
   void originalFromOwnUploadPathIsProcessedAndThenDeleted() throws Exception {
     String path = "uploads/" + user.uid() + "/camera/IMG_0001.jpg";
-    t.upload(path, MediaFixtures.withExif(MediaFixtures.jpeg(MediaFixtures.quadrants(900, 600)), 1, 1.0, 2.0));
+    t.upload(
+        path,
+        MediaFixtures.withExif(MediaFixtures.jpeg(MediaFixtures.quadrants(900, 600)), 1, 1.0, 2.0));
 
     var response = upload("{\"path\":\"" + path + "\"}");
 
@@ -197,33 +222,73 @@ class ImageUploadTest {
     assertEquals(900, response.result().getAsJsonObject().get("width").getAsInt());
     assertNull(t.blob(path), "the original (with its GPS block) is removed once processed");
     String assetId = response.result().getAsJsonObject().get("assetId").getAsString();
-    assertEquals(path, t.db.collection("cdnAssets").document(assetId).get().get().getString("source"));
+    assertEquals(
+        path, t.db.collection("cdnAssets").document(assetId).get().get().getString("source"));
   }
 
   @Test
   void badInputIsRefusedAndWritesNothing() throws Exception {
     AuthEmulator.User other = AuthEmulator.newUser();
-    t.upload("uploads/" + other.uid() + "/x.jpg", MediaFixtures.jpeg(MediaFixtures.quadrants(100, 100)));
+    t.upload(
+        "uploads/" + other.uid() + "/x.jpg", MediaFixtures.jpeg(MediaFixtures.quadrants(100, 100)));
     t.upload("uploads/" + user.uid() + "/empty.jpg", new byte[0]);
     byte[] jpeg = MediaFixtures.jpeg(MediaFixtures.quadrants(800, 600));
     record Case(String data, int status, String errorStatus, String messagePart) {}
-    List<Case> cases = List.of(
-        new Case(inline("just some text, not an image".getBytes(StandardCharsets.UTF_8)), 400, "INVALID_ARGUMENT",
-            "not a supported image"),
-        new Case("{\"data\":\"\"}", 400, "INVALID_ARGUMENT", "data"),
-        new Case(inline(MediaFixtures.pngHeaderOnly(80_000, 80_000)), 400, "INVALID_ARGUMENT", "80000 × 80000"),
-        new Case(inline(MediaFixtures.truncated(jpeg)), 400, "INVALID_ARGUMENT", "truncated or corrupt"),
-        new Case(inline(MediaFixtures.truncated(MediaFixtures.png(MediaFixtures.quadrants(800, 600)))), 400,
-            "INVALID_ARGUMENT", "truncated or corrupt"),
-        new Case("{\"data\":\"%%%not-base64%%%\"}", 400, "INVALID_ARGUMENT", "base64"),
-        new Case("{\"path\":\"uploads/" + user.uid() + "/../" + other.uid() + "/x.jpg\"}", 400, "INVALID_ARGUMENT",
-            "traversal"),
-        new Case("{\"path\":\"/etc/passwd\"}", 400, "INVALID_ARGUMENT", "path"),
-        new Case("{\"path\":\"uploads/" + other.uid() + "/x.jpg\"}", 403, "PERMISSION_DENIED", "another user"),
-        new Case("{\"path\":\"uploads/" + user.uid() + "/empty.jpg\"}", 400, "INVALID_ARGUMENT", "empty"),
-        new Case("{\"path\":\"uploads/" + user.uid() + "/missing.jpg\"}", 404, "NOT_FOUND", "no uploaded object"),
-        new Case("{\"data\":\"" + Base64.getEncoder().encodeToString(jpeg) + "\",\"path\":\"uploads/" + user.uid()
-            + "/a.jpg\"}", 400, "INVALID_ARGUMENT", "exactly one"));
+    List<Case> cases =
+        List.of(
+            new Case(
+                inline("just some text, not an image".getBytes(StandardCharsets.UTF_8)),
+                400,
+                "INVALID_ARGUMENT",
+                "not a supported image"),
+            new Case("{\"data\":\"\"}", 400, "INVALID_ARGUMENT", "data"),
+            new Case(
+                inline(MediaFixtures.pngHeaderOnly(80_000, 80_000)),
+                400,
+                "INVALID_ARGUMENT",
+                "80000 × 80000"),
+            new Case(
+                inline(MediaFixtures.truncated(jpeg)),
+                400,
+                "INVALID_ARGUMENT",
+                "truncated or corrupt"),
+            new Case(
+                inline(
+                    MediaFixtures.truncated(MediaFixtures.png(MediaFixtures.quadrants(800, 600)))),
+                400,
+                "INVALID_ARGUMENT",
+                "truncated or corrupt"),
+            new Case("{\"data\":\"%%%not-base64%%%\"}", 400, "INVALID_ARGUMENT", "base64"),
+            new Case(
+                "{\"path\":\"uploads/" + user.uid() + "/../" + other.uid() + "/x.jpg\"}",
+                400,
+                "INVALID_ARGUMENT",
+                "traversal"),
+            new Case("{\"path\":\"/etc/passwd\"}", 400, "INVALID_ARGUMENT", "path"),
+            new Case(
+                "{\"path\":\"uploads/" + other.uid() + "/x.jpg\"}",
+                403,
+                "PERMISSION_DENIED",
+                "another user"),
+            new Case(
+                "{\"path\":\"uploads/" + user.uid() + "/empty.jpg\"}",
+                400,
+                "INVALID_ARGUMENT",
+                "empty"),
+            new Case(
+                "{\"path\":\"uploads/" + user.uid() + "/missing.jpg\"}",
+                404,
+                "NOT_FOUND",
+                "no uploaded object"),
+            new Case(
+                "{\"data\":\""
+                    + Base64.getEncoder().encodeToString(jpeg)
+                    + "\",\"path\":\"uploads/"
+                    + user.uid()
+                    + "/a.jpg\"}",
+                400,
+                "INVALID_ARGUMENT",
+                "exactly one"));
     long writesBefore = Emulators.firestoreWriteCount();
     for (Case c : cases) {
       var response = upload(c.data());
@@ -231,15 +296,21 @@ class ImageUploadTest {
       assertEquals(c.errorStatus(), response.errorStatus(), response.body());
       assertTrue(response.errorMessage().contains(c.messagePart()), response.errorMessage());
     }
-    assertEquals(writesBefore, Emulators.firestoreWriteCount(), "refused uploads write nothing to Firestore");
+    assertEquals(
+        writesBefore,
+        Emulators.firestoreWriteCount(),
+        "refused uploads write nothing to Firestore");
     assertTrue(t.objects("media/").isEmpty(), "refused uploads write nothing to storage");
-    assertNotNull(t.blob("uploads/" + other.uid() + "/x.jpg"), "another user's object is untouched");
+    assertNotNull(
+        t.blob("uploads/" + other.uid() + "/x.jpg"), "another user's object is untouched");
   }
 
   @Test
   void anonymousCallersAreRejected() throws Exception {
-    var response = FakeExchange.post().data(inline(MediaFixtures.jpeg(MediaFixtures.quadrants(50, 50))))
-        .send(new UploadImage(() -> t.app));
+    var response =
+        FakeExchange.post()
+            .data(inline(MediaFixtures.jpeg(MediaFixtures.quadrants(50, 50))))
+            .send(new UploadImage(() -> t.app));
     assertEquals(401, response.status());
   }
 
@@ -251,8 +322,11 @@ class ImageUploadTest {
   }
 
   static String pathOf(List<Map<String, Object>> variants, String name, String format) {
-    return variants.stream().filter(v -> v.get("name").equals(name) && v.get("format").equals(format))
-        .map(v -> (String) v.get("path")).findFirst().orElseThrow(() -> new AssertionError(name + "/" + format));
+    return variants.stream()
+        .filter(v -> v.get("name").equals(name) && v.get("format").equals(format))
+        .map(v -> (String) v.get("path"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + "/" + format));
   }
 
   static String sniff(byte[] b) {
@@ -274,8 +348,20 @@ class ImageUploadTest {
     if (format.equals("avif")) {
       Path file = Files.createTempFile(tmp, "v", ".avif");
       Files.write(file, bytes);
-      String out = MediaFixtures.run(tmp, "ffprobe", "-v", "error", "-select_streams", "v:0",
-          "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", file.toString()).trim();
+      String out =
+          MediaFixtures.run(
+                  tmp,
+                  "ffprobe",
+                  "-v",
+                  "error",
+                  "-select_streams",
+                  "v:0",
+                  "-show_entries",
+                  "stream=codec_name,width,height",
+                  "-of",
+                  "csv=p=0",
+                  file.toString())
+              .trim();
       String[] parts = out.split(",");
       assertEquals("av1", parts[0], out);
       return new int[] {Integer.parseInt(parts[1]), Integer.parseInt(parts[2])};
@@ -293,12 +379,15 @@ class ImageUploadTest {
     switch (format) {
       case "jpeg" -> {
         for (String segment : MediaFixtures.jpegAppSegments(bytes)) {
-          assertTrue(segment.equals("E0:JFIF"), what + " has an APP segment other than JFIF: " + segment);
+          assertTrue(
+              segment.equals("E0:JFIF"), what + " has an APP segment other than JFIF: " + segment);
         }
       }
       case "webp" -> {
         List<String> chunks = MediaFixtures.webpChunks(bytes);
-        assertFalse(chunks.contains("EXIF") || chunks.contains("XMP ") || chunks.contains("ICCP"), what + ": " + chunks);
+        assertFalse(
+            chunks.contains("EXIF") || chunks.contains("XMP ") || chunks.contains("ICCP"),
+            what + ": " + chunks);
       }
       case "avif" -> assertFalse(text.contains("Exif"), what + " has an Exif item");
       default -> throw new AssertionError(format);
@@ -309,7 +398,11 @@ class ImageUploadTest {
     int r = (argb >> 16) & 0xFF;
     int g = (argb >> 8) & 0xFF;
     int b = argb & 0xFF;
-    int distance = Math.abs(r - expected.getRed()) + Math.abs(g - expected.getGreen()) + Math.abs(b - expected.getBlue());
-    assertTrue(distance < 90, "expected " + expected + " but got rgb(" + r + "," + g + "," + b + ")");
+    int distance =
+        Math.abs(r - expected.getRed())
+            + Math.abs(g - expected.getGreen())
+            + Math.abs(b - expected.getBlue());
+    assertTrue(
+        distance < 90, "expected " + expected + " but got rgb(" + r + "," + g + "," + b + ")");
   }
 }

@@ -1,7 +1,5 @@
 package app.avalo.infra.cdn;
 
-import java.nio.ByteOrder;
-import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -15,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -106,8 +106,8 @@ final class MediaFixtures {
   }
 
   /**
-   * A CMYK JPEG as Photoshop writes them (Adobe APP14, inverted channels): left half cyan,
-   * right half magenta. The JDK's own JPEG reader cannot turn this into RGB correctly.
+   * A CMYK JPEG as Photoshop writes them (Adobe APP14, inverted channels): left half cyan, right
+   * half magenta. The JDK's own JPEG reader cannot turn this into RGB correctly.
    */
   static byte[] cmykJpeg(int w, int h) {
     WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, w, h, 4, null);
@@ -129,7 +129,9 @@ final class MediaFixtures {
       writer.dispose();
     }
     byte[] raw = bytes.toByteArray();
-    byte[] app14 = {(byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
+    byte[] app14 = {
+      (byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0
+    };
     byte[] out = new byte[raw.length + app14.length];
     System.arraycopy(raw, 0, out, 0, 2);
     System.arraycopy(app14, 0, out, 2, app14.length);
@@ -166,15 +168,19 @@ final class MediaFixtures {
         while (end < pos + 2 + length && jpeg[end] != 0) {
           end++;
         }
-        segments.add(Integer.toHexString(marker).toUpperCase(Locale.ROOT) + ":" + new String(jpeg, pos + 4, end - pos - 4,
-            StandardCharsets.ISO_8859_1));
+        segments.add(
+            Integer.toHexString(marker).toUpperCase(Locale.ROOT)
+                + ":"
+                + new String(jpeg, pos + 4, end - pos - 4, StandardCharsets.ISO_8859_1));
       }
       pos += 2 + length;
     }
     return segments;
   }
 
-  /** The RIFF chunk ids of a WebP file ({@code VP8 }, {@code VP8X}, {@code ALPH}, {@code EXIF}, …). */
+  /**
+   * The RIFF chunk ids of a WebP file ({@code VP8 }, {@code VP8X}, {@code ALPH}, {@code EXIF}, …).
+   */
   static List<String> webpChunks(byte[] webp) {
     List<String> chunks = new ArrayList<>();
     ByteBuffer b = ByteBuffer.wrap(webp).order(ByteOrder.LITTLE_ENDIAN);
@@ -188,14 +194,21 @@ final class MediaFixtures {
   }
 
   /**
-   * A structurally valid PNG whose header claims {@code w × h} pixels but carries almost no data:
-   * a decoder that trusts it allocates w·h·4 bytes (a decompression bomb).
+   * A structurally valid PNG whose header claims {@code w × h} pixels but carries almost no data: a
+   * decoder that trusts it allocates w·h·4 bytes (a decompression bomb).
    */
   static byte[] pngHeaderOnly(int w, int h) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0)
-        .put((byte) 0).put((byte) 0);
+    ByteBuffer ihdr =
+        ByteBuffer.allocate(13)
+            .putInt(w)
+            .putInt(h)
+            .put((byte) 8)
+            .put((byte) 2)
+            .put((byte) 0)
+            .put((byte) 0)
+            .put((byte) 0);
     chunk(out, "IHDR", ihdr.array());
     Deflater deflater = new Deflater();
     deflater.setInput(new byte[1024]);
@@ -211,13 +224,18 @@ final class MediaFixtures {
     return Arrays.copyOf(bytes, bytes.length * 6 / 10);
   }
 
-  /** Runs ffmpeg to make a test clip in {@code dir}; fails loudly when ffmpeg is missing (CI installs it). */
+  /**
+   * Runs ffmpeg to make a test clip in {@code dir}; fails loudly when ffmpeg is missing (CI
+   * installs it).
+   */
   static Path ffmpeg(Path dir, String output, String... args) {
-    List<String> command = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y"));
+    List<String> command =
+        new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y"));
     command.addAll(List.of(args));
     command.add(output);
     try {
-      Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
       String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
@@ -236,7 +254,8 @@ final class MediaFixtures {
   /** Runs a command and returns its stdout+stderr; fails the test on a non-zero exit. */
   static String run(Path dir, String... command) {
     try {
-      Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       p.waitFor(120, TimeUnit.SECONDS);
       assertEquals(0, p.exitValue(), String.join(" ", command) + " failed: " + out);

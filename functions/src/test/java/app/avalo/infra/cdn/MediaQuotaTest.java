@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +7,7 @@ import app.avalo.infra.cost.CostStore;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
@@ -26,23 +26,36 @@ class MediaQuotaTest {
   @TempDir Path tmp;
 
   private void oneAnHour(String service) throws Exception {
-    t.db.collection(CostStore.CONFIG).document("rateLimits").set(Map.of("limits", List.of(
-        Map.of("service", service, "requests", 1L, "periodSeconds", 3600L, "burst", 1L)))).get();
+    t.db
+        .collection(CostStore.CONFIG)
+        .document("rateLimits")
+        .set(
+            Map.of(
+                "limits",
+                List.of(
+                    Map.of(
+                        "service", service, "requests", 1L, "periodSeconds", 3600L, "burst", 1L))))
+        .get();
   }
 
   private FakeExchange.Response voice(AuthEmulator.User who, byte[] bytes) throws Exception {
-    return FakeExchange.post().bearer(who.idToken())
-        .data("{\"data\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"}").send(new OptimizeVoice(() -> t.app));
+    return FakeExchange.post()
+        .bearer(who.idToken())
+        .data("{\"data\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"}")
+        .send(new OptimizeVoice(() -> t.app));
   }
 
   @Test
   void theSecondVoiceMessageInTheHourIsRefusedAndRefusedFilesSpendNothing() throws Exception {
     oneAnHour("cdn");
-    byte[] wav = MediaFixtures.read(MediaFixtures.ffmpeg(tmp, "tone.wav", "-f", "lavfi", "-i", "sine=duration=1"));
+    byte[] wav =
+        MediaFixtures.read(
+            MediaFixtures.ffmpeg(tmp, "tone.wav", "-f", "lavfi", "-i", "sine=duration=1"));
 
     var refusedFile = voice(user, "#EXTM3U\nfile:///etc/passwd\n".getBytes(StandardCharsets.UTF_8));
     assertEquals(400, refusedFile.status(), refusedFile.body());
-    assertEquals(200, voice(user, wav).status(), "the refused file did not spend the one allowed upload");
+    assertEquals(
+        200, voice(user, wav).status(), "the refused file did not spend the one allowed upload");
     int objects = t.objects("media/").size();
     long writes = Emulators.firestoreWriteCount();
 
@@ -50,7 +63,14 @@ class MediaQuotaTest {
 
     assertEquals(429, second.status(), second.body());
     assertEquals("RESOURCE_EXHAUSTED", second.errorStatus());
-    assertTrue(second.json().getAsJsonObject("error").getAsJsonObject("details").get("retryAfterMs").getAsLong() > 0);
+    assertTrue(
+        second
+                .json()
+                .getAsJsonObject("error")
+                .getAsJsonObject("details")
+                .get("retryAfterMs")
+                .getAsLong()
+            > 0);
     assertEquals(writes, Emulators.firestoreWriteCount(), "a denied batch writes nothing");
     assertEquals(objects, t.objects("media/").size());
     assertEquals(200, voice(AuthEmulator.newUser(), wav).status(), "quotas are per user");
@@ -59,19 +79,37 @@ class MediaQuotaTest {
   @Test
   void videoUploadsSpendTheVideoQuotaBeforeTheTranscode() throws Exception {
     oneAnHour("video");
-    Path clip = MediaFixtures.ffmpeg(tmp, "clip.mp4", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-t", "2",
-        "-c:v", "libx264", "-preset", "ultrafast");
+    Path clip =
+        MediaFixtures.ffmpeg(
+            tmp,
+            "clip.mp4",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=320x240:rate=25",
+            "-t",
+            "2",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast");
     String first = "uploads/" + user.uid() + "/a.mp4";
     String second = "uploads/" + user.uid() + "/b.mp4";
     t.upload(first, MediaFixtures.read(clip));
     t.upload(second, MediaFixtures.read(clip));
-    FakeExchange.Response a = FakeExchange.post().bearer(user.idToken()).data("{\"path\":\"" + first + "\"}")
-        .send(new UploadVideo(() -> t.app));
+    FakeExchange.Response a =
+        FakeExchange.post()
+            .bearer(user.idToken())
+            .data("{\"path\":\"" + first + "\"}")
+            .send(new UploadVideo(() -> t.app));
     assertEquals(200, a.status(), a.body());
     long writes = Emulators.firestoreWriteCount();
 
-    FakeExchange.Response b = FakeExchange.post().bearer(user.idToken()).data("{\"path\":\"" + second + "\"}")
-        .send(new UploadVideo(() -> t.app));
+    FakeExchange.Response b =
+        FakeExchange.post()
+            .bearer(user.idToken())
+            .data("{\"path\":\"" + second + "\"}")
+            .send(new UploadVideo(() -> t.app));
 
     assertEquals(429, b.status(), b.body());
     assertEquals(writes, Emulators.firestoreWriteCount(), "no asset claimed, no transcode");

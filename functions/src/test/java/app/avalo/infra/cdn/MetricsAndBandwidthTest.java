@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-import java.util.ArrayList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,6 +13,7 @@ import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -25,8 +25,11 @@ class MetricsAndBandwidthTest {
   private final AuthEmulator.User user = AuthEmulator.newUser();
   private final AuthEmulator.User admin = AuthEmulator.newAdmin();
 
-  private FakeExchange.Response job(ScheduledJobFactory job, Instant scheduledFor) throws Exception {
-    return FakeExchange.post().header("X-CloudScheduler-ScheduleTime", scheduledFor.toString()).body("{}")
+  private FakeExchange.Response job(ScheduledJobFactory job, Instant scheduledFor)
+      throws Exception {
+    return FakeExchange.post()
+        .header("X-CloudScheduler-ScheduleTime", scheduledFor.toString())
+        .body("{}")
         .send(job.create());
   }
 
@@ -35,10 +38,15 @@ class MetricsAndBandwidthTest {
   }
 
   private String uploadImage(int w, int h) throws Exception {
-    var response = FakeExchange.post().bearer(user.idToken())
-        .data("{\"data\":\"" + Base64.getEncoder().encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(w, h)))
-            + "\"}")
-        .send(new UploadImage(() -> t.app));
+    var response =
+        FakeExchange.post()
+            .bearer(user.idToken())
+            .data(
+                "{\"data\":\""
+                    + Base64.getEncoder()
+                        .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(w, h)))
+                    + "\"}")
+            .send(new UploadImage(() -> t.app));
     assertEquals(200, response.status(), response.body());
     return response.result().getAsJsonObject().get("assetId").getAsString();
   }
@@ -47,10 +55,12 @@ class MetricsAndBandwidthTest {
   void updateCdnMetricsAggregatesTheRegistryAndTheWindowsEgress() throws Exception {
     String a = uploadImage(640, 480);
     String b = uploadImage(300, 200);
-    long bytes = t.db.collection("cdnAssets").document(a).get().get().getLong("totalBytes")
-        + t.db.collection("cdnAssets").document(b).get().get().getLong("totalBytes");
-    long variants = t.db.collection("cdnAssets").document(a).get().get().getLong("variantCount")
-        + t.db.collection("cdnAssets").document(b).get().get().getLong("variantCount");
+    long bytes =
+        t.db.collection("cdnAssets").document(a).get().get().getLong("totalBytes")
+            + t.db.collection("cdnAssets").document(b).get().get().getLong("totalBytes");
+    long variants =
+        t.db.collection("cdnAssets").document(a).get().get().getLong("variantCount")
+            + t.db.collection("cdnAssets").document(b).get().get().getLong("variantCount");
     // A job whose instance died two hours ago, and a recent one still running.
     AssetStore store = new AssetStore(t.db, t.clock);
     store.startProcessing("vid_stuck", AssetType.VIDEO, user.uid(), Map.of());
@@ -61,7 +71,8 @@ class MetricsAndBandwidthTest {
     EgressRecorder egress = CdnModule.of(t.app).egressRecorder();
     egress.record(Instant.parse("2026-11-27T12:01:00Z"), "image", "EU", 4_000, 10, 9);
     egress.record(Instant.parse("2026-11-27T12:03:59Z"), "video", "US", 6_000, 10, 6);
-    egress.record(Instant.parse("2026-11-27T11:59:59Z"), "video", "US", 99_999, 99, 0); // previous window
+    egress.record(
+        Instant.parse("2026-11-27T11:59:59Z"), "video", "US", 99_999, 99, 0); // previous window
 
     var run = job(() -> new UpdateCdnMetrics(() -> t.app), scheduled);
 
@@ -73,8 +84,12 @@ class MetricsAndBandwidthTest {
     assertEquals(1L, latest.getLong("failed"));
     assertEquals(1L, latest.getLong("processing"));
     assertEquals(1L, latest.getLong("staleMarkedFailed"));
-    assertEquals("failed", t.db.collection("cdnAssets").document("vid_stuck").get().get().getString("status"));
-    assertEquals("processing", t.db.collection("cdnAssets").document("vid_running").get().get().getString("status"));
+    assertEquals(
+        "failed",
+        t.db.collection("cdnAssets").document("vid_stuck").get().get().getString("status"));
+    assertEquals(
+        "processing",
+        t.db.collection("cdnAssets").document("vid_running").get().get().getString("status"));
     @SuppressWarnings("unchecked")
     Map<String, Object> traffic = (Map<String, Object>) latest.get("egress");
     assertEquals(10_000L, traffic.get("bytes"));
@@ -82,15 +97,23 @@ class MetricsAndBandwidthTest {
     assertEquals(0.75, (Double) traffic.get("hitRatio"), 1e-9);
     assertTrue(t.db.collection("cdnMetrics").document("202611271205").get().get().exists());
 
-    var stats = FakeExchange.post().bearer(admin.idToken()).data("{}").send(new GetCdnStats(() -> t.app));
+    var stats =
+        FakeExchange.post().bearer(admin.idToken()).data("{}").send(new GetCdnStats(() -> t.app));
     assertEquals(200, stats.status(), stats.body());
     JsonObject s = stats.result().getAsJsonObject();
     assertEquals(2, s.getAsJsonObject("byType").getAsJsonObject("image").get("assets").getAsLong());
     assertEquals(1, s.getAsJsonObject("byType").getAsJsonObject("video").get("failed").getAsLong());
     assertEquals(0.75, s.getAsJsonObject("egress").get("hitRatio").getAsDouble(), 1e-9);
-    assertEquals("vid_stuck", s.getAsJsonArray("recentFailures").get(0).getAsJsonObject().get("assetId").getAsString());
-    assertTrue(s.getAsJsonArray("recentFailures").get(0).getAsJsonObject().get("reason").getAsString()
-        .contains("did not finish"));
+    assertEquals(
+        "vid_stuck",
+        s.getAsJsonArray("recentFailures").get(0).getAsJsonObject().get("assetId").getAsString());
+    assertTrue(
+        s.getAsJsonArray("recentFailures")
+            .get(0)
+            .getAsJsonObject()
+            .get("reason")
+            .getAsString()
+            .contains("did not finish"));
 
     Object section = new CdnDashboardSection().snapshot(t.app);
     assertEquals(2L, ((Map<?, ?>) section).get("assets"));
@@ -98,11 +121,14 @@ class MetricsAndBandwidthTest {
 
   @Test
   void getCdnStatsBeforeAnyMetricsSaysSo() throws Exception {
-    var stats = FakeExchange.post().bearer(admin.idToken()).data("{}").send(new GetCdnStats(() -> t.app));
+    var stats =
+        FakeExchange.post().bearer(admin.idToken()).data("{}").send(new GetCdnStats(() -> t.app));
     assertEquals(200, stats.status(), stats.body());
-    assertTrue(stats.result().getAsJsonObject().get("status").getAsString().startsWith("no metrics yet"));
+    assertTrue(
+        stats.result().getAsJsonObject().get("status").getAsString().startsWith("no metrics yet"));
     assertEquals(0, stats.result().getAsJsonObject().getAsJsonArray("recentFailures").size());
-    assertEquals("no metrics yet", ((Map<?, ?>) new CdnDashboardSection().snapshot(t.app)).get("status"));
+    assertEquals(
+        "no metrics yet", ((Map<?, ?>) new CdnDashboardSection().snapshot(t.app)).get("status"));
   }
 
   @Test
@@ -118,11 +144,13 @@ class MetricsAndBandwidthTest {
       var run = job(() -> new MonitorBandwidth(() -> t.app), hour.plus(Duration.ofHours(1)));
       assertEquals(200, run.status(), run.body());
     }
-    assertTrue(t.db.collection("systemAlerts").get().get().isEmpty(), "no spike while traffic is normal");
+    assertTrue(
+        t.db.collection("systemAlerts").get().get().isEmpty(), "no spike while traffic is normal");
     DocumentSnapshot firstHour = t.db.collection("cdnBandwidth").document("2026112700").get().get();
     assertEquals(3_000_000L, firstHour.getLong("totalBytes"));
     assertEquals(Map.of("EU", 2_000_000L, "US", 1_000_000L), firstHour.get("byRegion"));
-    DocumentSnapshot cost = t.db.collection("cdnBandwidthCosts").document("cdn-2026112700-EU-image").get().get();
+    DocumentSnapshot cost =
+        t.db.collection("cdnBandwidthCosts").document("cdn-2026112700-EU-image").get().get();
     assertEquals(2_000_000L, cost.getLong("bytes"));
     assertEquals("cdn", cost.getString("service"));
     assertEquals(base, Firestores.instant(cost.getTimestamp("periodStart")));
@@ -134,14 +162,17 @@ class MetricsAndBandwidthTest {
     t.clock.set(spikeHour.plus(Duration.ofHours(1)).plusSeconds(5));
     var spike = job(() -> new MonitorBandwidth(() -> t.app), spikeHour.plus(Duration.ofHours(1)));
     assertEquals(200, spike.status(), spike.body());
-    List<QueryDocumentSnapshot> alerts = t.db.collection("systemAlerts").whereEqualTo("status", "open").get().get()
-        .getDocuments();
+    List<QueryDocumentSnapshot> alerts =
+        t.db.collection("systemAlerts").whereEqualTo("status", "open").get().get().getDocuments();
     Map<String, String> severities = new HashMap<>();
-    alerts.forEach(a -> {
-      assertEquals("cdn", a.getString("source"));
-      severities.put(a.getString("key"), a.getString("severity"));
-    });
-    assertEquals(Map.of("bandwidth-spike:total", "warning", "bandwidth-spike:video", "critical"), severities);
+    alerts.forEach(
+        a -> {
+          assertEquals("cdn", a.getString("source"));
+          severities.put(a.getString("key"), a.getString("severity"));
+        });
+    assertEquals(
+        Map.of("bandwidth-spike:total", "warning", "bandwidth-spike:video", "critical"),
+        severities);
 
     // The same scheduled hour delivered again: nothing is added twice.
     long costRecords = t.db.collection("cdnBandwidthCosts").get().get().size();
@@ -150,8 +181,12 @@ class MetricsAndBandwidthTest {
     assertEquals(costRecords, t.db.collection("cdnBandwidthCosts").get().get().size());
     assertEquals(10, costRecords, "5 hours × (EU image, US video)");
     // …and booked in the cost domain's ledger, once each despite the re-delivery.
-    assertEquals(10, t.db.collection("costEvents").get().get().size(), "one ledger event per CDN usage record");
-    assertTrue(t.db.collection("costEvents").document("cdn-2026112700-EU-image").get().get().exists());
+    assertEquals(
+        10,
+        t.db.collection("costEvents").get().get().size(),
+        "one ledger event per CDN usage record");
+    assertTrue(
+        t.db.collection("costEvents").document("cdn-2026112700-EU-image").get().get().exists());
 
     // Back to normal: the alerts resolve.
     Instant calmHour = base.plus(Duration.ofHours(5));
@@ -160,48 +195,68 @@ class MetricsAndBandwidthTest {
     t.clock.set(calmHour.plus(Duration.ofHours(1)).plusSeconds(5));
     var calm = job(() -> new MonitorBandwidth(() -> t.app), calmHour.plus(Duration.ofHours(1)));
     assertEquals(200, calm.status(), calm.body());
-    assertTrue(t.db.collection("systemAlerts").whereEqualTo("status", "open").get().get().isEmpty());
-    assertEquals(2, t.db.collection("systemAlerts").whereEqualTo("status", "resolved").get().get().size());
+    assertTrue(
+        t.db.collection("systemAlerts").whereEqualTo("status", "open").get().get().isEmpty());
+    assertEquals(
+        2, t.db.collection("systemAlerts").whereEqualTo("status", "resolved").get().get().size());
   }
 
   @Test
   void progressiveImagePicksTheBestFormatAndTheSmallestSufficientWidth() throws Exception {
     String assetId = uploadImage(1000, 800);
 
-    var webp = FakeExchange.post().bearer(user.idToken())
-        .data("{\"assetId\":\"" + assetId + "\",\"width\":280,\"formats\":[\"webp\"]}")
-        .send(new GetProgressiveImage(() -> t.app));
+    var webp =
+        FakeExchange.post()
+            .bearer(user.idToken())
+            .data("{\"assetId\":\"" + assetId + "\",\"width\":280,\"formats\":[\"webp\"]}")
+            .send(new GetProgressiveImage(() -> t.app));
     assertEquals(200, webp.status(), webp.body());
     JsonObject w = webp.result().getAsJsonObject();
     assertEquals("webp", w.get("format").getAsString());
     assertEquals(300, w.get("variantWidth").getAsInt());
     assertTrue(w.get("url").getAsString().endsWith("/s300.webp"), w.get("url").getAsString());
     assertTrue(w.get("placeholder").getAsString().startsWith("data:image/jpeg;base64,"));
-    assertEquals(4, w.get("srcset").getAsString().split(", ").length, w.get("srcset").getAsString());
-    assertTrue(w.get("srcset").getAsString().contains("/full.webp 1000w"), w.get("srcset").getAsString());
+    assertEquals(
+        4, w.get("srcset").getAsString().split(", ").length, w.get("srcset").getAsString());
+    assertTrue(
+        w.get("srcset").getAsString().contains("/full.webp 1000w"), w.get("srcset").getAsString());
     assertEquals(List.of("webp", "jpeg"), formats(w));
 
-    var any = FakeExchange.post().bearer(user.idToken()).data("{\"assetId\":\"" + assetId + "\",\"width\":5000}")
-        .send(new GetProgressiveImage(() -> t.app));
+    var any =
+        FakeExchange.post()
+            .bearer(user.idToken())
+            .data("{\"assetId\":\"" + assetId + "\",\"width\":5000}")
+            .send(new GetProgressiveImage(() -> t.app));
     JsonObject a = any.result().getAsJsonObject();
     assertEquals("avif", a.get("format").getAsString());
     assertEquals(1000, a.get("variantWidth").getAsInt(), "the largest when none is wide enough");
     assertEquals(List.of("avif", "webp", "jpeg"), formats(a));
 
-    var bad = FakeExchange.post().bearer(user.idToken())
-        .data("{\"assetId\":\"" + assetId + "\",\"formats\":[\"bmp\"]}").send(new GetProgressiveImage(() -> t.app));
+    var bad =
+        FakeExchange.post()
+            .bearer(user.idToken())
+            .data("{\"assetId\":\"" + assetId + "\",\"formats\":[\"bmp\"]}")
+            .send(new GetProgressiveImage(() -> t.app));
     assertEquals(400, bad.status());
     assertTrue(bad.errorMessage().contains("formats[0]"), bad.errorMessage());
-    var missing = FakeExchange.post().bearer(user.idToken()).data("{\"assetId\":\"img_none\"}")
-        .send(new GetProgressiveImage(() -> t.app));
+    var missing =
+        FakeExchange.post()
+            .bearer(user.idToken())
+            .data("{\"assetId\":\"img_none\"}")
+            .send(new GetProgressiveImage(() -> t.app));
     assertEquals(404, missing.status());
   }
 
   @Test
   void aiAvatarsAreVersionedByContentAndCachedForThirtyDays() throws Exception {
     byte[] first = MediaFixtures.png(MediaFixtures.quadrants(512, 512));
-    var created = FakeExchange.post().body("{\"avatarId\":\"luna\",\"data\":\"" + Base64.getEncoder().encodeToString(first)
-        + "\"}").send(new CacheAiAvatar(() -> t.app));
+    var created =
+        FakeExchange.post()
+            .body(
+                "{\"avatarId\":\"luna\",\"data\":\""
+                    + Base64.getEncoder().encodeToString(first)
+                    + "\"}")
+            .send(new CacheAiAvatar(() -> t.app));
     assertEquals(200, created.status(), created.body());
     JsonObject c = created.json();
     assertEquals("avatar_luna", c.get("assetId").getAsString());
@@ -215,14 +270,24 @@ class MetricsAndBandwidthTest {
       assertEquals("ai:luna", t.blob(path).getMetadata().get("owner"));
     }
 
-    var same = FakeExchange.post().body("{\"avatarId\":\"luna\",\"data\":\"" + Base64.getEncoder().encodeToString(first)
-        + "\"}").send(new CacheAiAvatar(() -> t.app));
+    var same =
+        FakeExchange.post()
+            .body(
+                "{\"avatarId\":\"luna\",\"data\":\""
+                    + Base64.getEncoder().encodeToString(first)
+                    + "\"}")
+            .send(new CacheAiAvatar(() -> t.app));
     assertEquals(200, same.status(), same.body());
     assertTrue(same.json().get("unchanged").getAsBoolean());
 
     byte[] second = MediaFixtures.png(MediaFixtures.halfTransparent(256, 256));
-    var changed = FakeExchange.post().body("{\"avatarId\":\"luna\",\"data\":\"" + Base64.getEncoder().encodeToString(second)
-        + "\"}").send(new CacheAiAvatar(() -> t.app));
+    var changed =
+        FakeExchange.post()
+            .body(
+                "{\"avatarId\":\"luna\",\"data\":\""
+                    + Base64.getEncoder().encodeToString(second)
+                    + "\"}")
+            .send(new CacheAiAvatar(() -> t.app));
     assertEquals(200, changed.status(), changed.body());
     String newVersion = changed.json().get("version").getAsString();
     assertFalse(newVersion.equals(version));
@@ -232,18 +297,24 @@ class MetricsAndBandwidthTest {
     assertEquals(256L, doc.getLong("width"));
     assertEquals("avatar", doc.getString("type"));
 
-    var traversal = FakeExchange.post().body("{\"avatarId\":\"luna\",\"path\":\"ai-avatars/../uploads/x.png\"}")
-        .send(new CacheAiAvatar(() -> t.app));
+    var traversal =
+        FakeExchange.post()
+            .body("{\"avatarId\":\"luna\",\"path\":\"ai-avatars/../uploads/x.png\"}")
+            .send(new CacheAiAvatar(() -> t.app));
     assertEquals(400, traversal.status(), traversal.body());
-    var wrongRoot = FakeExchange.post().body("{\"avatarId\":\"luna\",\"path\":\"uploads/someone/x.png\"}")
-        .send(new CacheAiAvatar(() -> t.app));
+    var wrongRoot =
+        FakeExchange.post()
+            .body("{\"avatarId\":\"luna\",\"path\":\"uploads/someone/x.png\"}")
+            .send(new CacheAiAvatar(() -> t.app));
     assertEquals(400, wrongRoot.status(), wrongRoot.body());
     assertNull(t.blob("ai-avatars/x.png"));
   }
 
   private static List<String> formats(JsonObject result) {
     List<String> out = new ArrayList<>();
-    result.getAsJsonArray("sources").forEach(s -> out.add(s.getAsJsonObject().get("format").getAsString()));
+    result
+        .getAsJsonArray("sources")
+        .forEach(s -> out.add(s.getAsJsonObject().get("format").getAsString()));
     return out;
   }
 }

@@ -25,16 +25,26 @@ class PrivateMediaTest {
   private final AuthEmulator.User admin = AuthEmulator.newAdmin();
 
   private JsonObject upload(String visibility) throws Exception {
-    String jpeg = Base64.getEncoder().encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(700, 500)));
-    var response = FakeExchange.post().bearer(owner.idToken())
-        .data("{\"data\":\"" + jpeg + "\"" + (visibility == null ? "" : ",\"visibility\":\"" + visibility + "\"") + "}")
-        .send(new UploadImage(() -> t.app));
+    String jpeg =
+        Base64.getEncoder().encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(700, 500)));
+    var response =
+        FakeExchange.post()
+            .bearer(owner.idToken())
+            .data(
+                "{\"data\":\""
+                    + jpeg
+                    + "\""
+                    + (visibility == null ? "" : ",\"visibility\":\"" + visibility + "\"")
+                    + "}")
+            .send(new UploadImage(() -> t.app));
     assertEquals(200, response.status(), response.body());
     return response.result().getAsJsonObject();
   }
 
   private FakeExchange.Response get(AuthEmulator.User caller, String assetId) throws Exception {
-    return FakeExchange.post().bearer(caller.idToken()).data("{\"assetId\":\"" + assetId + "\",\"width\":300}")
+    return FakeExchange.post()
+        .bearer(caller.idToken())
+        .data("{\"assetId\":\"" + assetId + "\",\"width\":300}")
         .send(new GetProgressiveImage(() -> t.app));
   }
 
@@ -58,8 +68,10 @@ class PrivateMediaTest {
     assertEquals(200, mine.status(), mine.body());
     JsonObject view = mine.result().getAsJsonObject();
     assertEquals("private", view.get("visibility").getAsString());
-    assertTrue(t.signedObject(view.get("url").getAsString()).endsWith("/s300.avif")
-        || t.signedObject(view.get("url").getAsString()).endsWith("/s300.webp"), view.toString());
+    assertTrue(
+        t.signedObject(view.get("url").getAsString()).endsWith("/s300.avif")
+            || t.signedObject(view.get("url").getAsString()).endsWith("/s300.webp"),
+        view.toString());
     for (String entry : view.get("srcset").getAsString().split(", ")) {
       t.signedObject(entry.substring(0, entry.lastIndexOf(' ')));
     }
@@ -79,7 +91,8 @@ class PrivateMediaTest {
 
     assertEquals(404, hidden.status(), hidden.body());
     assertEquals("NOT_FOUND", hidden.errorStatus());
-    assertEquals(missing.errorMessage().replace("img_doesnotexist", assetId), hidden.errorMessage());
+    assertEquals(
+        missing.errorMessage().replace("img_doesnotexist", assetId), hidden.errorMessage());
     assertFalse(hidden.body().contains("https://"), "no URL leaks: " + hidden.body());
   }
 
@@ -99,9 +112,13 @@ class PrivateMediaTest {
 
   @Test
   void visibilityIsValidatedAndRefusalsWriteNothing() throws Exception {
-    String jpeg = Base64.getEncoder().encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(64, 64)));
-    var response = FakeExchange.post().bearer(owner.idToken())
-        .data("{\"data\":\"" + jpeg + "\",\"visibility\":\"friends\"}").send(new UploadImage(() -> t.app));
+    String jpeg =
+        Base64.getEncoder().encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(64, 64)));
+    var response =
+        FakeExchange.post()
+            .bearer(owner.idToken())
+            .data("{\"data\":\"" + jpeg + "\",\"visibility\":\"friends\"}")
+            .send(new UploadImage(() -> t.app));
     assertEquals(400, response.status(), response.body());
     assertTrue(response.errorMessage().contains("visibility"), response.errorMessage());
     assertEquals(List.of(), t.objectsIn(CdnTestApp.UPLOADS, ""));

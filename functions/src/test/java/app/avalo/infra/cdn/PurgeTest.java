@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +12,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PurgeTest {
@@ -21,10 +21,15 @@ class PurgeTest {
   private final AuthEmulator.User user = AuthEmulator.newUser();
 
   private String uploadImage() throws Exception {
-    var response = FakeExchange.post().bearer(user.idToken())
-        .data("{\"data\":\"" + Base64.getEncoder().encodeToString(
-            MediaFixtures.jpeg(MediaFixtures.quadrants(700, 500))) + "\"}")
-        .send(new UploadImage(() -> t.app));
+    var response =
+        FakeExchange.post()
+            .bearer(user.idToken())
+            .data(
+                "{\"data\":\""
+                    + Base64.getEncoder()
+                        .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(700, 500)))
+                    + "\"}")
+            .send(new UploadImage(() -> t.app));
     assertEquals(200, response.status(), response.body());
     return response.result().getAsJsonObject().get("assetId").getAsString();
   }
@@ -34,34 +39,49 @@ class PurgeTest {
     String assetId = uploadImage();
     List<String> objects = t.objects("media/images/" + assetId + "/");
 
-    var response = FakeExchange.post().bearer(admin.idToken()).data("{\"assetId\":\"" + assetId + "\"}")
-        .send(new PurgeCache(() -> t.app));
+    var response =
+        FakeExchange.post()
+            .bearer(admin.idToken())
+            .data("{\"assetId\":\"" + assetId + "\"}")
+            .send(new PurgeCache(() -> t.app));
 
     assertEquals(200, response.status(), response.body());
     assertEquals("recording", response.result().getAsJsonObject().get("adapter").getAsString());
     CachePurger.PurgeRequest request = t.purger.requests().get(0);
-    assertEquals(objects.stream().map(p -> URI.create(CdnTestApp.CDN + "/" + p)).sorted().toList(),
+    assertEquals(
+        objects.stream().map(p -> URI.create(CdnTestApp.CDN + "/" + p)).sorted().toList(),
         request.urls().stream().sorted().toList());
-    assertEquals(List.of(URI.create(CdnTestApp.CDN + "/media/images/" + assetId + "/")),
-        request.prefixes());
+    assertEquals(
+        List.of(URI.create(CdnTestApp.CDN + "/media/images/" + assetId + "/")), request.prefixes());
     assertFalse(request.everything());
     List<QueryDocumentSnapshot> purges = t.db.collection("cdnPurges").get().get().getDocuments();
     assertEquals(1, purges.size());
     assertEquals("asset", purges.get(0).getString("kind"));
     assertEquals(assetId, purges.get(0).getString("assetId"));
-    List<QueryDocumentSnapshot> audit = t.db.collection("adminAuditLog").whereEqualTo("action", "purgeCache")
-        .get().get().getDocuments();
+    List<QueryDocumentSnapshot> audit =
+        t.db
+            .collection("adminAuditLog")
+            .whereEqualTo("action", "purgeCache")
+            .get()
+            .get()
+            .getDocuments();
     assertEquals(1, audit.size());
     assertEquals(admin.uid(), audit.get(0).getString("actorUid"));
   }
 
   @Test
   void purgeCacheOfUnknownAssetIsNotFoundAndUsersCannotPurge() throws Exception {
-    var missing = FakeExchange.post().bearer(admin.idToken()).data("{\"assetId\":\"img_nope\"}")
-        .send(new PurgeCache(() -> t.app));
+    var missing =
+        FakeExchange.post()
+            .bearer(admin.idToken())
+            .data("{\"assetId\":\"img_nope\"}")
+            .send(new PurgeCache(() -> t.app));
     assertEquals(404, missing.status(), missing.body());
-    var notAdmin = FakeExchange.post().bearer(user.idToken()).data("{\"assetId\":\"img_nope\"}")
-        .send(new PurgeCache(() -> t.app));
+    var notAdmin =
+        FakeExchange.post()
+            .bearer(user.idToken())
+            .data("{\"assetId\":\"img_nope\"}")
+            .send(new PurgeCache(() -> t.app));
     assertEquals(403, notAdmin.status(), notAdmin.body());
     assertTrue(t.purger.requests().isEmpty());
   }
@@ -69,65 +89,89 @@ class PurgeTest {
   @Test
   void purgeAllNeedsConfirmationAndIsRateLimited() throws Exception {
     long writes = Emulators.firestoreWriteCount();
-    var unconfirmed = FakeExchange.post().bearer(admin.idToken()).data("{\"reason\":\"deploy\"}")
-        .send(new PurgeAllCache(() -> t.app));
+    var unconfirmed =
+        FakeExchange.post()
+            .bearer(admin.idToken())
+            .data("{\"reason\":\"deploy\"}")
+            .send(new PurgeAllCache(() -> t.app));
     assertEquals(400, unconfirmed.status(), unconfirmed.body());
-    var wrong = FakeExchange.post().bearer(admin.idToken()).data("{\"confirm\":\"yes\",\"reason\":\"deploy\"}")
-        .send(new PurgeAllCache(() -> t.app));
+    var wrong =
+        FakeExchange.post()
+            .bearer(admin.idToken())
+            .data("{\"confirm\":\"yes\",\"reason\":\"deploy\"}")
+            .send(new PurgeAllCache(() -> t.app));
     assertEquals(400, wrong.status(), wrong.body());
     assertTrue(wrong.errorMessage().contains("purge-all-cache"), wrong.errorMessage());
-    assertEquals(writes, Emulators.firestoreWriteCount(), "refused requests write nothing (not even audit)");
+    assertEquals(
+        writes, Emulators.firestoreWriteCount(), "refused requests write nothing (not even audit)");
     assertTrue(t.purger.requests().isEmpty());
 
     String ok = "{\"confirm\":\"purge-all-cache\",\"reason\":\"bad CSS shipped\"}";
-    var first = FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(() -> t.app));
+    var first =
+        FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(() -> t.app));
     assertEquals(200, first.status(), first.body());
     assertTrue(t.purger.requests().get(0).everything());
 
     t.clock.advance(Duration.ofMinutes(4));
-    var tooSoon = FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(() -> t.app));
+    var tooSoon =
+        FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(() -> t.app));
     assertEquals(429, tooSoon.status(), tooSoon.body());
     assertEquals("RESOURCE_EXHAUSTED", tooSoon.errorStatus());
-    assertEquals(360, tooSoon.json().getAsJsonObject("error").getAsJsonObject("details")
-        .get("retryAfterSeconds").getAsLong());
+    assertEquals(
+        360,
+        tooSoon
+            .json()
+            .getAsJsonObject("error")
+            .getAsJsonObject("details")
+            .get("retryAfterSeconds")
+            .getAsLong());
     assertEquals(1, t.purger.requests().size());
 
     t.clock.advance(Duration.ofMinutes(6));
-    var later = FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(() -> t.app));
+    var later =
+        FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(() -> t.app));
     assertEquals(200, later.status(), later.body());
     assertEquals(2, t.purger.requests().size());
     assertEquals(2, t.db.collection("cdnPurges").whereEqualTo("kind", "all").get().get().size());
-    List<QueryDocumentSnapshot> audit = t.db.collection("adminAuditLog").whereEqualTo("action", "purgeAllCache")
-        .get().get().getDocuments();
+    List<QueryDocumentSnapshot> audit =
+        t.db
+            .collection("adminAuditLog")
+            .whereEqualTo("action", "purgeAllCache")
+            .get()
+            .get()
+            .getDocuments();
     assertEquals(3, audit.size(), "two purges and the rate-limited attempt are audited");
   }
 
   @Test
   void failedCdnCallGivesTheRateLimitSlotBack() throws Exception {
-    CachePurger broken = new CachePurger() {
-      private int calls;
+    CachePurger broken =
+        new CachePurger() {
+          private int calls;
 
-      @Override
-      public String name() {
-        return "broken";
-      }
+          @Override
+          public String name() {
+            return "broken";
+          }
 
-      @Override
-      public PurgeResult purge(PurgeRequest request) {
-        if (calls++ == 0) {
-          throw new IllegalStateException("edge said no");
-        }
-        return new PurgeResult(name(), List.of("op-1"));
-      }
-    };
+          @Override
+          public PurgeResult purge(PurgeRequest request) {
+            if (calls++ == 0) {
+              throw new IllegalStateException("edge said no");
+            }
+            return new PurgeResult(name(), List.of("op-1"));
+          }
+        };
     CdnTestApp failing = new CdnTestApp(Map.of(), broken);
     var app = failing.app;
     String ok = "{\"confirm\":\"purge-all-cache\",\"reason\":\"retry\"}";
 
-    var first = FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(() -> app));
+    var first =
+        FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(() -> app));
     assertEquals(503, first.status(), first.body());
     assertTrue(first.errorMessage().contains("edge said no"), first.errorMessage());
-    var retry = FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(() -> app));
+    var retry =
+        FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(() -> app));
     assertEquals(200, retry.status(), retry.body());
   }
 }

@@ -11,9 +11,9 @@ import java.util.Map;
 
 /**
  * An in-memory {@link TaskQueue} for the cdn unit tests: records tasks (name dedup as Cloud Tasks
- * does), and delivers them to the worker the way the queue would — the JSON body, the
- * {@code X-CloudTasks-*} headers, a retry for every non-2xx answer up to the queue's max attempts.
- * The real adapter against the loopback Cloud Tasks fake is tested in e2e.
+ * does), and delivers them to the worker the way the queue would — the JSON body, the {@code
+ * X-CloudTasks-*} headers, a retry for every non-2xx answer up to the queue's max attempts. The
+ * real adapter against the loopback Cloud Tasks fake is tested in e2e.
  */
 final class QueuedTasks implements TaskQueue {
   /** One enqueued task. */
@@ -21,11 +21,13 @@ final class QueuedTasks implements TaskQueue {
 
   private final Map<String, Task> tasks = new LinkedHashMap<>();
   private final List<Task> pending = new ArrayList<>();
+
   /** When set, enqueue throws this (an unreachable or refusing Cloud Tasks API). */
   volatile RuntimeException failure;
 
   @Override
-  public synchronized boolean enqueue(String queue, String function, Object payload, String taskName) {
+  public synchronized boolean enqueue(
+      String queue, String function, Object payload, String taskName) {
     if (failure != null) {
       throw failure;
     }
@@ -50,8 +52,10 @@ final class QueuedTasks implements TaskQueue {
   }
 
   /** One delivery as Cloud Tasks makes it: attempt {@code retryCount + 1}. */
-  static FakeExchange.Response deliver(HttpFunction worker, Task task, int retryCount) throws Exception {
-    return FakeExchange.post().body(task.body())
+  static FakeExchange.Response deliver(HttpFunction worker, Task task, int retryCount)
+      throws Exception {
+    return FakeExchange.post()
+        .body(task.body())
         .header("X-CloudTasks-QueueName", task.queue())
         .header("X-CloudTasks-TaskName", task.name())
         .header("X-CloudTasks-TaskRetryCount", Integer.toString(retryCount))
@@ -59,7 +63,10 @@ final class QueuedTasks implements TaskQueue {
         .send(worker);
   }
 
-  /** Delivers every pending task, retrying non-2xx answers up to {@code maxAttempts}; returns every answer. */
+  /**
+   * Delivers every pending task, retrying non-2xx answers up to {@code maxAttempts}; returns every
+   * answer.
+   */
   List<FakeExchange.Response> drain(HttpFunction worker, int maxAttempts) throws Exception {
     List<FakeExchange.Response> answers = new ArrayList<>();
     for (Task task : takePending()) {

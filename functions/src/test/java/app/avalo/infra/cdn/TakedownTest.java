@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-import org.junit.jupiter.api.Assertions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,6 +16,7 @@ import java.net.URI;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,27 +25,44 @@ import org.junit.jupiter.api.Test;
  * harmless; erasure in bounded, checkpointed steps that resume where they stopped.
  */
 class TakedownTest {
-  private final CdnTestApp t = new CdnTestApp(Map.of("CDN_ERASURE_BATCH_SIZE", "2", "CDN_ERASURE_MAX_BATCHES", "1",
-      "CDN_DELETE_ORIGINALS", "false"));
+  private final CdnTestApp t =
+      new CdnTestApp(
+          Map.of(
+              "CDN_ERASURE_BATCH_SIZE",
+              "2",
+              "CDN_ERASURE_MAX_BATCHES",
+              "1",
+              "CDN_DELETE_ORIGINALS",
+              "false"));
   private final AuthEmulator.User admin = AuthEmulator.newAdmin();
   private final AuthEmulator.User user = AuthEmulator.newUser();
   private final AuthEmulator.User other = AuthEmulator.newUser();
 
   private String uploadImage(AuthEmulator.User owner, String extra) throws Exception {
-    String jpeg = Base64.getEncoder().encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(400, 300)));
-    var response = FakeExchange.post().bearer(owner.idToken()).data("{\"data\":\"" + jpeg + "\"" + extra + "}")
-        .send(new UploadImage(() -> t.app));
+    String jpeg =
+        Base64.getEncoder().encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(400, 300)));
+    var response =
+        FakeExchange.post()
+            .bearer(owner.idToken())
+            .data("{\"data\":\"" + jpeg + "\"" + extra + "}")
+            .send(new UploadImage(() -> t.app));
     assertEquals(200, response.status(), response.body());
     return response.result().getAsJsonObject().get("assetId").getAsString();
   }
 
-  private FakeExchange.Response takedown(AuthEmulator.User caller, String assetId) throws Exception {
-    return FakeExchange.post().bearer(caller.idToken())
-        .data("{\"assetId\":\"" + assetId + "\",\"reason\":\"DMCA notice 42\"}").send(new TakedownAsset(() -> t.app));
+  private FakeExchange.Response takedown(AuthEmulator.User caller, String assetId)
+      throws Exception {
+    return FakeExchange.post()
+        .bearer(caller.idToken())
+        .data("{\"assetId\":\"" + assetId + "\",\"reason\":\"DMCA notice 42\"}")
+        .send(new TakedownAsset(() -> t.app));
   }
 
   private JsonObject erase(String userId) throws Exception {
-    var response = FakeExchange.post().body("{\"userId\":\"" + userId + "\"}").send(new EraseUserMedia(() -> t.app));
+    var response =
+        FakeExchange.post()
+            .body("{\"userId\":\"" + userId + "\"}")
+            .send(new EraseUserMedia(() -> t.app));
     assertEquals(200, response.status(), response.body());
     return response.json();
   }
@@ -63,26 +80,42 @@ class TakedownTest {
     assertEquals("taken_down", result.get("status").getAsString());
     assertEquals(objects.size(), result.get("objectsDeleted").getAsInt());
     assertFalse(result.get("alreadyTakenDown").getAsBoolean());
-    assertTrue(t.objects("media/images/" + assetId + "/").isEmpty(), "gone at the origin, not only from caches");
+    assertTrue(
+        t.objects("media/images/" + assetId + "/").isEmpty(),
+        "gone at the origin, not only from caches");
     CachePurger.PurgeRequest purge = t.purger.requests().get(0);
-    assertEquals(objects.stream().map(p -> URI.create(CdnTestApp.CDN + "/" + p)).sorted().toList(),
+    assertEquals(
+        objects.stream().map(p -> URI.create(CdnTestApp.CDN + "/" + p)).sorted().toList(),
         purge.urls().stream().sorted().toList());
     DocumentSnapshot doc = t.db.collection("cdnAssets").document(assetId).get().get();
     assertEquals("taken_down", doc.getString("status"));
     assertEquals("DMCA notice 42", doc.getString("takedownReason"));
     assertEquals(0L, doc.getLong("variantCount"));
-    List<QueryDocumentSnapshot> audit = t.db.collection("adminAuditLog").whereEqualTo("action", "takedownAsset")
-        .get().get().getDocuments();
+    List<QueryDocumentSnapshot> audit =
+        t.db
+            .collection("adminAuditLog")
+            .whereEqualTo("action", "takedownAsset")
+            .get()
+            .get()
+            .getDocuments();
     assertEquals(1, audit.size());
     assertEquals(admin.uid(), audit.get(0).getString("actorUid"));
     assertEquals("ok", audit.get(0).getString("outcome"));
     assertTrue(audit.get(0).getString("arguments").contains("DMCA notice 42"));
 
-    var view = FakeExchange.post().bearer(user.idToken()).data("{\"assetId\":\"" + assetId + "\"}")
-        .send(new GetProgressiveImage(() -> t.app));
+    var view =
+        FakeExchange.post()
+            .bearer(user.idToken())
+            .data("{\"assetId\":\"" + assetId + "\"}")
+            .send(new GetProgressiveImage(() -> t.app));
     assertEquals(404, view.status(), view.body());
-    assertEquals("taken_down", view.json().getAsJsonObject("error").getAsJsonObject("details").get("status")
-        .getAsString());
+    assertEquals(
+        "taken_down",
+        view.json()
+            .getAsJsonObject("error")
+            .getAsJsonObject("details")
+            .get("status")
+            .getAsString());
 
     var again = takedown(admin, assetId);
     assertEquals(200, again.status(), again.body());
@@ -95,8 +128,11 @@ class TakedownTest {
   void takedownOfAPrivatePhotoDeletesItsPrivateObjectsAndTheKeptOriginal() throws Exception {
     String original = "uploads/" + user.uid() + "/IMG_1.jpg";
     t.upload(original, MediaFixtures.jpeg(MediaFixtures.quadrants(300, 200)));
-    var uploaded = FakeExchange.post().bearer(user.idToken())
-        .data("{\"path\":\"" + original + "\",\"visibility\":\"private\"}").send(new UploadImage(() -> t.app));
+    var uploaded =
+        FakeExchange.post()
+            .bearer(user.idToken())
+            .data("{\"path\":\"" + original + "\",\"visibility\":\"private\"}")
+            .send(new UploadImage(() -> t.app));
     assertEquals(200, uploaded.status(), uploaded.body());
     String assetId = uploaded.result().getAsJsonObject().get("assetId").getAsString();
     assertNotNull(t.blob(original), "kept (CDN_DELETE_ORIGINALS=false)");
@@ -115,8 +151,11 @@ class TakedownTest {
     int stored = t.objects("media/images/" + assetId + "/").size();
     long writes = Emulators.firestoreWriteCount();
     assertEquals(403, takedown(user, assetId).status());
-    var noReason = FakeExchange.post().bearer(admin.idToken()).data("{\"assetId\":\"" + assetId + "\"}")
-        .send(new TakedownAsset(() -> t.app));
+    var noReason =
+        FakeExchange.post()
+            .bearer(admin.idToken())
+            .data("{\"assetId\":\"" + assetId + "\"}")
+            .send(new TakedownAsset(() -> t.app));
     assertEquals(400, noReason.status(), noReason.body());
     assertTrue(noReason.errorMessage().contains("reason"), noReason.errorMessage());
     assertEquals(writes, Emulators.firestoreWriteCount());
@@ -143,7 +182,8 @@ class TakedownTest {
 
     JsonObject second = erase(user.uid());
     assertEquals("done", second.get("status").getAsString(), second.toString());
-    assertEquals(3, second.get("assetsTakenDown").getAsInt(), "resumed after the checkpoint, nothing twice");
+    assertEquals(
+        3, second.get("assetsTakenDown").getAsInt(), "resumed after the checkpoint, nothing twice");
     assertEquals(1, second.get("uploadsDeleted").getAsInt());
     for (String id : List.of(a, b, c)) {
       DocumentSnapshot doc = t.db.collection("cdnAssets").document(id).get().get();
@@ -153,8 +193,12 @@ class TakedownTest {
     assertTrue(t.objects("media/images/" + a + "/").isEmpty());
     assertTrue(t.objectsIn(CdnTestApp.UPLOADS, "private/images/" + b + "/").isEmpty());
     assertTrue(t.objectsIn(CdnTestApp.UPLOADS, "uploads/" + user.uid() + "/").isEmpty());
-    assertEquals(othersStored, t.objects("media/images/" + others + "/").size(), "another user's media is untouched");
-    assertEquals("ready", t.db.collection("cdnAssets").document(others).get().get().getString("status"));
+    assertEquals(
+        othersStored,
+        t.objects("media/images/" + others + "/").size(),
+        "another user's media is untouched");
+    assertEquals(
+        "ready", t.db.collection("cdnAssets").document(others).get().get().getString("status"));
 
     // Repeating a finished erasure rescans (in the same bounded steps) and changes nothing.
     int purges = t.purger.requests().size();
@@ -163,12 +207,18 @@ class TakedownTest {
     do {
       repeat = erase(user.uid());
       calls++;
-      assertEquals(0, repeat.get("assetsTakenDown").getAsInt(), "a repeat finds nothing left to do");
+      assertEquals(
+          0, repeat.get("assetsTakenDown").getAsInt(), "a repeat finds nothing left to do");
     } while ("running".equals(repeat.get("status").getAsString()) && calls < 6);
     assertEquals("done", repeat.get("status").getAsString());
     assertEquals(purges, t.purger.requests().size());
-    List<QueryDocumentSnapshot> audit = t.db.collection("adminAuditLog").whereEqualTo("action", "eraseUserMedia")
-        .get().get().getDocuments();
+    List<QueryDocumentSnapshot> audit =
+        t.db
+            .collection("adminAuditLog")
+            .whereEqualTo("action", "eraseUserMedia")
+            .get()
+            .get()
+            .getDocuments();
     assertEquals(calls, audit.size(), "every call is audited");
   }
 
@@ -176,14 +226,24 @@ class TakedownTest {
   void aJobStillProcessingCannotBringATakenDownAssetBack() throws Exception {
     AssetStore store = new AssetStore(t.db, t.clock);
     String assetId = "vid_racing";
-    assertTrue(store.startProcessing(assetId, AssetType.VIDEO, user.uid(),
-        Map.of("storagePrefix", AssetType.VIDEO.prefix(assetId, false))).isEmpty());
+    assertTrue(
+        store
+            .startProcessing(
+                assetId,
+                AssetType.VIDEO,
+                user.uid(),
+                Map.of("storagePrefix", AssetType.VIDEO.prefix(assetId, false)))
+            .isEmpty());
     assertEquals(200, takedown(admin, assetId).status());
 
-    var late = Assertions.assertThrows(app.avalo.infra.platform.ApiException.class,
-        () -> store.saveReady(assetId, AssetType.VIDEO, user.uid(), Map.of(), List.of(), null));
+    var late =
+        Assertions.assertThrows(
+            app.avalo.infra.platform.ApiException.class,
+            () -> store.saveReady(assetId, AssetType.VIDEO, user.uid(), Map.of(), List.of(), null));
     assertEquals(app.avalo.infra.platform.Status.NOT_FOUND, late.status());
     store.markFailed(assetId, "the job's own failure path");
-    assertEquals("taken_down", t.db.collection("cdnAssets").document(assetId).get().get().getString("status"));
+    assertEquals(
+        "taken_down",
+        t.db.collection("cdnAssets").document(assetId).get().get().getString("status"));
   }
 }

@@ -11,14 +11,21 @@ import org.junit.jupiter.api.Test;
 class TranscodeProgressTest {
   private final AtomicLong now = new AtomicLong();
   private final List<Double> reported = new ArrayList<>();
-  private final TranscodeProgress progress = new TranscodeProgress(100, 0.9, Duration.ofSeconds(5), now::get,
-      reported::add);
+  private final TranscodeProgress progress =
+      new TranscodeProgress(100, 0.9, Duration.ofSeconds(5), now::get, reported::add);
 
   private void block(long outTimeSeconds, long atSecond) {
     now.set(Duration.ofSeconds(atSecond).toNanos());
     // One -progress block as ffmpeg writes it.
-    for (String line : List.of("frame=" + outTimeSeconds * 25, "fps=50.0", "out_time_us=" + outTimeSeconds * 1_000_000,
-        "out_time_ms=" + outTimeSeconds * 1_000_000, "out_time=00:00:10.000000", "speed=2.0x", "progress=continue")) {
+    for (String line :
+        List.of(
+            "frame=" + outTimeSeconds * 25,
+            "fps=50.0",
+            "out_time_us=" + outTimeSeconds * 1_000_000,
+            "out_time_ms=" + outTimeSeconds * 1_000_000,
+            "out_time=00:00:10.000000",
+            "speed=2.0x",
+            "progress=continue")) {
       progress.accept(line);
     }
   }
@@ -43,6 +50,9 @@ class TranscodeProgressTest {
     block(80, 5);
     block(40, 11);
     block(250, 17);
-    assertEquals(List.of(0.72, 0.9), reported, "a smaller value is skipped, an overshoot is capped: " + reported);
+    assertEquals(
+        List.of(0.72, 0.9),
+        reported,
+        "a smaller value is skipped, an overshoot is capped: " + reported);
   }
 }

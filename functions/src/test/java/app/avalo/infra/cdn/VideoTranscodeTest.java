@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -12,6 +11,7 @@ import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.gson.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The asynchronous half of uploadVideo: the transcodeVideo worker as the queue delivers it —
- * success, a retryable failure retried to success, a user's file failing for good, the dead
- * letter after the last attempt, duplicate deliveries, and an enqueue that fails.
+ * success, a retryable failure retried to success, a user's file failing for good, the dead letter
+ * after the last attempt, duplicate deliveries, and an enqueue that fails.
  */
 class VideoTranscodeTest {
   private static final Map<String, String> FAST = Map.of("VIDEO_X264_PRESET", "ultrafast");
@@ -35,14 +35,34 @@ class VideoTranscodeTest {
   @TempDir Path tmp;
 
   private FakeExchange.Response uploadVideo(CdnTestApp t, String path) throws Exception {
-    return FakeExchange.post().bearer(user.idToken()).data("{\"path\":\"" + path + "\"}")
+    return FakeExchange.post()
+        .bearer(user.idToken())
+        .data("{\"path\":\"" + path + "\"}")
         .send(new UploadVideo(() -> t.app));
   }
 
   private String uploadClip(CdnTestApp t, String name) throws Exception {
-    Path clip = MediaFixtures.ffmpeg(tmp, name, "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25",
-        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "3", "-shortest",
-        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac");
+    Path clip =
+        MediaFixtures.ffmpeg(
+            tmp,
+            name,
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=320x240:rate=25",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000",
+            "-t",
+            "3",
+            "-shortest",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-c:a",
+            "aac");
     String path = "uploads/" + user.uid() + "/" + name;
     t.upload(path, MediaFixtures.read(clip));
     return path;
@@ -70,7 +90,9 @@ class VideoTranscodeTest {
   void storageFailureIsAnsweredRetryableAndTheRetrySucceeds() throws Exception {
     // The third object write of the ladder fails once: Storage was briefly unavailable.
     AtomicInteger failures = new AtomicInteger(1);
-    CdnTestApp t = new CdnTestApp(FAST, null, s -> FlakyStorage.failingWrites(s, "media/videos/", 2, failures));
+    CdnTestApp t =
+        new CdnTestApp(
+            FAST, null, s -> FlakyStorage.failingWrites(s, "media/videos/", 2, failures));
     String path = uploadClip(t, "flaky.mp4");
     QueuedTasks.Task task = queue(t, path);
     String assetId = assetId(task);
@@ -83,8 +105,12 @@ class VideoTranscodeTest {
     DocumentSnapshot during = asset(t, assetId);
     assertEquals("processing", during.getString("status"));
     assertEquals(1L, during.getLong("attempts"));
-    assertTrue(during.getString("lastError").contains("StorageException"), during.getString("lastError"));
-    assertEquals(List.of(), t.objects("media/videos/" + assetId + "/"), "the failed attempt's objects are removed");
+    assertTrue(
+        during.getString("lastError").contains("StorageException"), during.getString("lastError"));
+    assertEquals(
+        List.of(),
+        t.objects("media/videos/" + assetId + "/"),
+        "the failed attempt's objects are removed");
     assertNotNull(t.blob(path), "the original stays for the retry");
 
     FakeExchange.Response second = QueuedTasks.deliver(worker, task, 1);
@@ -96,18 +122,36 @@ class VideoTranscodeTest {
     assertEquals("ready", done.getString("status"));
     assertEquals(2L, done.getLong("attempts"));
     assertNull(done.get("lastError"), "a ready asset carries no stale error");
-    assertTrue(t.objects("media/videos/" + assetId + "/").contains("media/videos/" + assetId + "/hls/master.m3u8"));
+    assertTrue(
+        t.objects("media/videos/" + assetId + "/")
+            .contains("media/videos/" + assetId + "/hls/master.m3u8"));
     assertNull(t.blob(path), "the original goes once the worker succeeded");
     JsonObject view = uploadVideo(t, path).result().getAsJsonObject();
     assertEquals("ready", view.get("status").getAsString());
-    assertEquals(CdnTestApp.CDN + "/media/videos/" + assetId + "/hls/master.m3u8", view.get("playlistUrl").getAsString());
+    assertEquals(
+        CdnTestApp.CDN + "/media/videos/" + assetId + "/hls/master.m3u8",
+        view.get("playlistUrl").getAsString());
   }
 
   @Test
   void aFileWhoseLaterFramesDoNotDecodeFailsAtOnceAndItsOriginalIsDeleted() throws Exception {
     CdnTestApp t = new CdnTestApp(FAST);
-    Path clip = MediaFixtures.ffmpeg(tmp, "tail.mp4", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-t", "8",
-        "-g", "25", "-c:v", "libx264", "-preset", "ultrafast");
+    Path clip =
+        MediaFixtures.ffmpeg(
+            tmp,
+            "tail.mp4",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=320x240:rate=25",
+            "-t",
+            "8",
+            "-g",
+            "25",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast");
     // Garbage over the last 60 % of the media data: the index, the probe and the first
     // seconds' decode check are fine, so only the full transcode finds it.
     byte[] bytes = MediaFixtures.read(clip);
@@ -132,14 +176,18 @@ class VideoTranscodeTest {
     assertEquals("failed", doc.getString("status"));
     String reason = doc.getString("failureReason");
     assertTrue(reason.contains("could not be decoded"), reason);
-    assertFalse(reason.contains("/") || reason.contains("ffmpeg") || reason.contains("Invalid"),
+    assertFalse(
+        reason.contains("/") || reason.contains("ffmpeg") || reason.contains("Invalid"),
         "a plain reason, no path or tool output: " + reason);
     assertNull(doc.get("deadLettered"));
     assertNull(t.blob(path), "the original is deleted after a failure too");
     assertEquals(List.of(), t.objects("media/videos/" + assetId + "/"));
     FakeExchange.Response poll = uploadVideo(t, path);
     assertEquals(200, poll.status(), poll.body());
-    assertEquals("failed", poll.result().getAsJsonObject().get("status").getAsString(), "polling sees the outcome");
+    assertEquals(
+        "failed",
+        poll.result().getAsJsonObject().get("status").getAsString(),
+        "polling sees the outcome");
     assertEquals(reason, poll.result().getAsJsonObject().get("failureReason").getAsString());
   }
 
@@ -147,16 +195,26 @@ class VideoTranscodeTest {
   void theLastAttemptDeadLettersTheAsset() throws Exception {
     // An ffmpeg that crashes (SIGSEGV) on every ladder run, but probes and decodes normally.
     Path crashing = tmp.resolve("ffmpeg-crashing");
-    Files.writeString(crashing, """
+    Files.writeString(
+        crashing,
+        """
         #!/bin/sh
         for a in "$@"; do
           if [ "$a" = "-master_pl_name" ]; then kill -SEGV $$; fi
         done
         exec %s "$@"
-        """.formatted(MediaFixtures.which("ffmpeg")));
+        """
+            .formatted(MediaFixtures.which("ffmpeg")));
     Files.setPosixFilePermissions(crashing, PosixFilePermissions.fromString("rwxr-xr-x"));
-    CdnTestApp t = new CdnTestApp(Map.of("VIDEO_X264_PRESET", "ultrafast", "FFMPEG_PATH", crashing.toString(),
-        "VIDEO_TRANSCODE_MAX_ATTEMPTS", "3"));
+    CdnTestApp t =
+        new CdnTestApp(
+            Map.of(
+                "VIDEO_X264_PRESET",
+                "ultrafast",
+                "FFMPEG_PATH",
+                crashing.toString(),
+                "VIDEO_TRANSCODE_MAX_ATTEMPTS",
+                "3"));
     String path = uploadClip(t, "crash.mp4");
     QueuedTasks.Task task = queue(t, path);
     String assetId = assetId(task);
@@ -170,15 +228,21 @@ class VideoTranscodeTest {
       }
     }
 
-    assertEquals(List.of(500, 500, 200), answers.stream().map(FakeExchange.Response::status).toList(),
+    assertEquals(
+        List.of(500, 500, 200),
+        answers.stream().map(FakeExchange.Response::status).toList(),
         "retried until the third (last) attempt: " + answers);
     assertEquals("dead_lettered", answers.get(2).json().get("outcome").getAsString());
     DocumentSnapshot doc = asset(t, assetId);
     assertEquals("failed", doc.getString("status"));
     assertEquals(true, doc.getBoolean("deadLettered"));
     assertEquals(3L, doc.getLong("attempts"));
-    assertEquals("video processing failed 3 times; upload it again later", doc.getString("failureReason"));
-    assertEquals("video processing failed", doc.getString("lastError"), "our generic message, the details in the log");
+    assertEquals(
+        "video processing failed 3 times; upload it again later", doc.getString("failureReason"));
+    assertEquals(
+        "video processing failed",
+        doc.getString("lastError"),
+        "our generic message, the details in the log");
     assertNull(t.blob(path), "the original goes after the final failure");
     assertEquals(List.of(), t.objects("media/videos/" + assetId + "/"));
   }
@@ -211,14 +275,18 @@ class VideoTranscodeTest {
   void anEnqueueFailureFailsTheAssetAndDeletesTheOriginal() throws Exception {
     CdnTestApp t = new CdnTestApp(FAST);
     String path = uploadClip(t, "unqueued.mp4");
-    t.tasks.failure = new IllegalStateException("Cloud Tasks refused the task: HTTP 503 UNAVAILABLE");
+    t.tasks.failure =
+        new IllegalStateException("Cloud Tasks refused the task: HTTP 503 UNAVAILABLE");
 
     FakeExchange.Response r = uploadVideo(t, path);
 
     assertEquals(503, r.status(), r.body());
     assertEquals("UNAVAILABLE", r.errorStatus());
-    assertFalse(r.body().contains("Cloud Tasks refused"), "the adapter's error stays in the log: " + r.body());
-    String assetId = r.json().getAsJsonObject("error").getAsJsonObject("details").get("assetId").getAsString();
+    assertFalse(
+        r.body().contains("Cloud Tasks refused"),
+        "the adapter's error stays in the log: " + r.body());
+    String assetId =
+        r.json().getAsJsonObject("error").getAsJsonObject("details").get("assetId").getAsString();
     DocumentSnapshot doc = asset(t, assetId);
     assertEquals("failed", doc.getString("status"));
     assertEquals("the video could not be queued for processing", doc.getString("failureReason"));
@@ -239,8 +307,12 @@ class VideoTranscodeTest {
     CdnTestApp t = new CdnTestApp(FAST);
     String path = uploadClip(t, "claims.mp4");
     QueuedTasks.Task task = queue(t, path);
-    QueuedTasks.Task stale = new QueuedTasks.Task(task.queue(), task.function(),
-        task.body().replace(task.name(), assetId(task) + "-0000000000000000"), assetId(task) + "-0000000000000000");
+    QueuedTasks.Task stale =
+        new QueuedTasks.Task(
+            task.queue(),
+            task.function(),
+            task.body().replace(task.name(), assetId(task) + "-0000000000000000"),
+            assetId(task) + "-0000000000000000");
     long writes = Emulators.firestoreWriteCount();
 
     FakeExchange.Response r = QueuedTasks.deliver(new TranscodeVideo(() -> t.app), stale, 0);
@@ -253,33 +325,53 @@ class VideoTranscodeTest {
 
   @Test
   void progressIsWrittenOnTheAssetWhileTheLadderRuns() throws Exception {
-    CdnTestApp t = new CdnTestApp(Map.of("VIDEO_X264_PRESET", "veryfast", "VIDEO_PROGRESS_INTERVAL_SECONDS", "1"));
-    Path clip = MediaFixtures.ffmpeg(tmp, "long.mp4", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25", "-t", "20",
-        "-c:v", "libx264", "-preset", "ultrafast");
+    CdnTestApp t =
+        new CdnTestApp(
+            Map.of("VIDEO_X264_PRESET", "veryfast", "VIDEO_PROGRESS_INTERVAL_SECONDS", "1"));
+    Path clip =
+        MediaFixtures.ffmpeg(
+            tmp,
+            "long.mp4",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=1280x720:rate=25",
+            "-t",
+            "20",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast");
     String path = "uploads/" + user.uid() + "/long.mp4";
     t.upload(path, MediaFixtures.read(clip));
     QueuedTasks.Task task = queue(t, path);
     String assetId = assetId(task);
 
-    CompletableFuture<FakeExchange.Response> run = CompletableFuture.supplyAsync(() -> {
-      try {
-        return QueuedTasks.deliver(new TranscodeVideo(() -> t.app), task, 0);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<FakeExchange.Response> run =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return QueuedTasks.deliver(new TranscodeVideo(() -> t.app), task, 0);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     List<Double> seen = new ArrayList<>();
     while (!run.isDone()) {
       DocumentSnapshot doc = asset(t, assetId);
       Double p = doc.getDouble("progress");
-      if ("processing".equals(doc.getString("status")) && p != null && (seen.isEmpty() || !p.equals(seen.get(seen.size() - 1)))) {
+      if ("processing".equals(doc.getString("status"))
+          && p != null
+          && (seen.isEmpty() || !p.equals(seen.get(seen.size() - 1)))) {
         seen.add(p);
       }
       Thread.sleep(100);
     }
 
     assertEquals(200, run.get().status(), run.get().body());
-    assertTrue(seen.stream().anyMatch(p -> p > 0 && p < 1), "a progress between 0 and 1 was visible: " + seen);
+    assertTrue(
+        seen.stream().anyMatch(p -> p > 0 && p < 1),
+        "a progress between 0 and 1 was visible: " + seen);
     for (int i = 1; i < seen.size(); i++) {
       assertTrue(seen.get(i) >= seen.get(i - 1), "progress never goes back: " + seen);
     }

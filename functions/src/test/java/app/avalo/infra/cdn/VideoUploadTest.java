@@ -1,8 +1,5 @@
 package app.avalo.infra.cdn;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import javax.imageio.ImageIO;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +9,8 @@ import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.gson.JsonObject;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,30 +29,52 @@ class VideoUploadTest {
   @TempDir Path tmp;
 
   private FakeExchange.Response uploadVideo(CdnTestApp app, String path) throws Exception {
-    return FakeExchange.post().bearer(user.idToken()).data("{\"path\":\"" + path + "\"}")
+    return FakeExchange.post()
+        .bearer(user.idToken())
+        .data("{\"path\":\"" + path + "\"}")
         .send(new UploadVideo(() -> app.app));
   }
 
   /**
-   * The whole flow: uploadVideo answers processing with one task queued, the worker runs it,
-   * and calling uploadVideo again (how a client polls) returns the ready asset.
+   * The whole flow: uploadVideo answers processing with one task queued, the worker runs it, and
+   * calling uploadVideo again (how a client polls) returns the ready asset.
    */
   private FakeExchange.Response uploadAndTranscode(CdnTestApp app, String path) throws Exception {
     var queued = uploadVideo(app, path);
     assertEquals(200, queued.status(), queued.body());
-    assertEquals("processing", queued.result().getAsJsonObject().get("status").getAsString(), queued.body());
+    assertEquals(
+        "processing", queued.result().getAsJsonObject().get("status").getAsString(), queued.body());
     List<FakeExchange.Response> answers = app.transcodeQueued();
     assertEquals(1, answers.size(), "one task, one delivery: " + answers);
     assertEquals(200, answers.get(0).status(), answers.get(0).body());
-    assertEquals("ready", answers.get(0).json().get("outcome").getAsString(), answers.get(0).body());
+    assertEquals(
+        "ready", answers.get(0).json().get("outcome").getAsString(), answers.get(0).body());
     return uploadVideo(app, path);
   }
 
   @Test
   void clipIsTranscodedToAnHlsLadderWithPosterAndPreview() throws Exception {
-    Path clip = MediaFixtures.ffmpeg(tmp, "clip.mp4", "-f", "lavfi", "-i", "testsrc=size=1280x720:rate=25",
-        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "7", "-shortest",
-        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac");
+    Path clip =
+        MediaFixtures.ffmpeg(
+            tmp,
+            "clip.mp4",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=1280x720:rate=25",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000",
+            "-t",
+            "7",
+            "-shortest",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-c:a",
+            "aac");
     String path = "uploads/" + user.uid() + "/clip.mp4";
     t.upload(path, MediaFixtures.read(clip));
 
@@ -62,7 +84,11 @@ class VideoUploadTest {
     JsonObject processing = queued.result().getAsJsonObject();
     assertEquals("processing", processing.get("status").getAsString());
     assertEquals(0.0, processing.get("progress").getAsDouble());
-    assertEquals(7000.0, processing.get("durationMs").getAsDouble(), 300.0, "the probe's facts come back at once");
+    assertEquals(
+        7000.0,
+        processing.get("durationMs").getAsDouble(),
+        300.0,
+        "the probe's facts come back at once");
     assertTrue(t.blob(path) != null, "the original stays until the worker ran");
     List<QueuedTasks.Task> tasks = t.tasks.all();
     assertEquals(1, tasks.size(), tasks.toString());
@@ -70,9 +96,11 @@ class VideoUploadTest {
     assertEquals("video-transcode", tasks.get(0).queue());
     String assetId = processing.get("assetId").getAsString();
     assertTrue(tasks.get(0).name().startsWith(assetId + "-"), tasks.get(0).name());
-    assertTrue(tasks.get(0).body().contains("\"assetId\":\"" + assetId + "\""), tasks.get(0).body());
+    assertTrue(
+        tasks.get(0).body().contains("\"assetId\":\"" + assetId + "\""), tasks.get(0).body());
     var again = uploadVideo(t, path);
-    assertEquals("processing", again.result().getAsJsonObject().get("status").getAsString(), again.body());
+    assertEquals(
+        "processing", again.result().getAsJsonObject().get("status").getAsString(), again.body());
     assertEquals(1, t.tasks.all().size(), "polling while processing queues nothing more");
 
     List<FakeExchange.Response> answers = t.transcodeQueued();
@@ -88,7 +116,8 @@ class VideoUploadTest {
     assertEquals(720, result.get("height").getAsInt());
     assertEquals(assetId, result.get("assetId").getAsString());
     String prefix = "media/videos/" + assetId + "/";
-    assertEquals(CdnTestApp.CDN + "/" + prefix + "hls/master.m3u8", result.get("playlistUrl").getAsString());
+    assertEquals(
+        CdnTestApp.CDN + "/" + prefix + "hls/master.m3u8", result.get("playlistUrl").getAsString());
     DocumentSnapshot doc = t.db.collection("cdnAssets").document(assetId).get().get();
     assertEquals("ready", doc.getString("status"));
     assertEquals(7000, doc.getLong("durationMs"), 300);
@@ -110,7 +139,8 @@ class VideoUploadTest {
     }
     assertEquals(List.of("1280x720", "852x480", "640x360"), resolutions);
     assertEquals(List.of("720p/index.m3u8", "480p/index.m3u8", "360p/index.m3u8"), playlists);
-    assertEquals("application/vnd.apple.mpegurl", t.blob(prefix + "hls/master.m3u8").getContentType());
+    assertEquals(
+        "application/vnd.apple.mpegurl", t.blob(prefix + "hls/master.m3u8").getContentType());
     assertEquals("public, max-age=604800", t.blob(prefix + "hls/master.m3u8").getCacheControl());
 
     for (int i = 0; i < playlists.size(); i++) {
@@ -134,19 +164,30 @@ class VideoUploadTest {
       assertEquals(2, segments.size(), "7 s in 6 s segments: " + segments);
       String[] size = resolutions.get(i).split("x");
       for (String segment : segments) {
-        assertEquals("public, max-age=31536000, immutable", t.blob(dir + segment).getCacheControl());
+        assertEquals(
+            "public, max-age=31536000, immutable", t.blob(dir + segment).getCacheControl());
         assertEquals("video/mp2t", t.blob(dir + segment).getContentType());
         Path local = tmp.resolve("seg-" + i + "-" + segment);
         Files.write(local, t.object(dir + segment));
-        String probe = MediaFixtures.run(tmp, "ffprobe", "-v", "error", "-show_entries",
-            "stream=codec_type,codec_name,width,height", "-of", "csv=p=0", local.toString());
+        String probe =
+            MediaFixtures.run(
+                tmp,
+                "ffprobe",
+                "-v",
+                "error",
+                "-show_entries",
+                "stream=codec_type,codec_name,width,height",
+                "-of",
+                "csv=p=0",
+                local.toString());
         assertTrue(probe.contains("h264,video," + size[0] + "," + size[1]), probe);
         assertTrue(probe.contains("aac,audio"), probe);
       }
     }
 
     List<Map<String, Object>> variants = ImageUploadTest.variants(doc);
-    assertEquals(List.of("master", "720p", "480p", "360p", "poster", "preview"),
+    assertEquals(
+        List.of("master", "720p", "480p", "360p", "poster", "preview"),
         variants.stream().map(v -> (String) v.get("name")).toList());
     long segmentsIn720 = ((Number) variants.get(1).get("segments")).longValue();
     assertEquals(2, segmentsIn720);
@@ -158,10 +199,13 @@ class VideoUploadTest {
     byte[] preview = t.object(prefix + "preview.webp");
     assertEquals("webp", ImageUploadTest.sniff(preview));
     assertTrue(MediaFixtures.webpChunks(preview).contains("ANIM"), "an animated WebP preview");
-    assertTrue(MediaFixtures.webpChunks(preview).stream().filter(c -> c.equals("ANMF")).count() > 10, "several frames");
+    assertTrue(
+        MediaFixtures.webpChunks(preview).stream().filter(c -> c.equals("ANMF")).count() > 10,
+        "several frames");
     assertNull(t.blob(path), "the original is removed once transcoded");
 
-    // The client retries (say, after its own timeout): it gets the finished asset, no second transcode.
+    // The client retries (say, after its own timeout): it gets the finished asset, no second
+    // transcode.
     var retry = uploadVideo(t, path);
     assertEquals(200, retry.status(), retry.body());
     assertEquals(assetId, retry.result().getAsJsonObject().get("assetId").getAsString());
@@ -171,8 +215,20 @@ class VideoUploadTest {
 
   @Test
   void fourKSourceStopsAt1080p() throws Exception {
-    Path clip = MediaFixtures.ffmpeg(tmp, "uhd.mp4", "-f", "lavfi", "-i", "testsrc2=size=3840x2160:rate=5",
-        "-t", "1", "-c:v", "libx264", "-preset", "ultrafast");
+    Path clip =
+        MediaFixtures.ffmpeg(
+            tmp,
+            "uhd.mp4",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=3840x2160:rate=5",
+            "-t",
+            "1",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast");
     String path = "uploads/" + user.uid() + "/uhd.mp4";
     t.upload(path, MediaFixtures.read(clip));
 
@@ -180,20 +236,41 @@ class VideoUploadTest {
 
     assertEquals(200, response.status(), response.body());
     String assetId = response.result().getAsJsonObject().get("assetId").getAsString();
-    String master = new String(t.object("media/videos/" + assetId + "/hls/master.m3u8"),
-        StandardCharsets.UTF_8);
+    String master =
+        new String(
+            t.object("media/videos/" + assetId + "/hls/master.m3u8"), StandardCharsets.UTF_8);
     assertTrue(master.contains("RESOLUTION=1920x1080"), master);
     assertTrue(!master.contains("3840x2160") && !master.contains("2560x1440"), master);
-    assertEquals(4, master.split("#EXT-X-STREAM-INF").length - 1, "1080p, 720p, 480p, 360p: " + master);
+    assertEquals(
+        4, master.split("#EXT-X-STREAM-INF").length - 1, "1080p, 720p, 480p, 360p: " + master);
     assertTrue(!master.contains("mp4a"), "a silent source gets video-only renditions: " + master);
   }
 
   @Test
   void phoneVideoWithRotationMetadataComesOutPortrait() throws Exception {
-    MediaFixtures.ffmpeg(tmp, "landscape.mp4", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=10", "-t", "1",
-        "-c:v", "libx264", "-preset", "ultrafast");
-    Path rotated = MediaFixtures.ffmpeg(tmp, "rotated.mp4", "-i", "landscape.mp4", "-c", "copy",
-        "-metadata:s:v:0", "rotate=90");
+    MediaFixtures.ffmpeg(
+        tmp,
+        "landscape.mp4",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=640x360:rate=10",
+        "-t",
+        "1",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast");
+    Path rotated =
+        MediaFixtures.ffmpeg(
+            tmp,
+            "rotated.mp4",
+            "-i",
+            "landscape.mp4",
+            "-c",
+            "copy",
+            "-metadata:s:v:0",
+            "rotate=90");
     String path = "uploads/" + user.uid() + "/rotated.mp4";
     t.upload(path, MediaFixtures.read(rotated));
 
@@ -208,16 +285,38 @@ class VideoUploadTest {
     assertTrue(master.contains("RESOLUTION=360x640"), master);
     Path segment = tmp.resolve("portrait.ts");
     Files.write(segment, t.object(prefix + "hls/360p/seg_000.ts"));
-    String probe = MediaFixtures.run(tmp, "ffprobe", "-v", "error", "-show_entries", "stream=width,height",
-        "-of", "csv=p=0", segment.toString());
-    assertEquals(List.of("360,640"), probe.lines().filter(l -> !l.isBlank()).distinct().toList(), probe);
+    String probe =
+        MediaFixtures.run(
+            tmp,
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=width,height",
+            "-of",
+            "csv=p=0",
+            segment.toString());
+    assertEquals(
+        List.of("360,640"), probe.lines().filter(l -> !l.isBlank()).distinct().toList(), probe);
   }
 
   @Test
   void threeHourVideoIsRefusedBeforeAnythingIsWritten() throws Exception {
     // One frame a minute keeps the three-hour fixture tiny and quick to make.
-    Path clip = MediaFixtures.ffmpeg(tmp, "long.mp4", "-f", "lavfi", "-i", "color=c=black:size=64x64:rate=1/60",
-        "-t", "10800", "-c:v", "libx264", "-preset", "ultrafast");
+    Path clip =
+        MediaFixtures.ffmpeg(
+            tmp,
+            "long.mp4",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=black:size=64x64:rate=1/60",
+            "-t",
+            "10800",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast");
     String path = "uploads/" + user.uid() + "/long.mp4";
     t.upload(path, MediaFixtures.read(clip));
     long writes = Emulators.firestoreWriteCount();
@@ -226,7 +325,8 @@ class VideoUploadTest {
 
     assertEquals(400, response.status(), response.body());
     assertEquals("INVALID_ARGUMENT", response.errorStatus());
-    assertTrue(response.errorMessage().contains("3:00:00") && response.errorMessage().contains("0:10:00"),
+    assertTrue(
+        response.errorMessage().contains("3:00:00") && response.errorMessage().contains("0:10:00"),
         response.errorMessage());
     assertEquals(writes, Emulators.firestoreWriteCount());
     assertTrue(t.objects("media/").isEmpty());
@@ -237,8 +337,10 @@ class VideoUploadTest {
   @Test
   void notAVideoAndOtherUsersObjectsAreRefused() throws Exception {
     AuthEmulator.User other = AuthEmulator.newUser();
-    t.upload("uploads/" + user.uid() + "/notes.mp4", "this is text".getBytes(StandardCharsets.UTF_8));
-    t.upload("uploads/" + user.uid() + "/still.png", MediaFixtures.png(MediaFixtures.quadrants(64, 64)));
+    t.upload(
+        "uploads/" + user.uid() + "/notes.mp4", "this is text".getBytes(StandardCharsets.UTF_8));
+    t.upload(
+        "uploads/" + user.uid() + "/still.png", MediaFixtures.png(MediaFixtures.quadrants(64, 64)));
     long writes = Emulators.firestoreWriteCount();
 
     var text = uploadVideo(t, "uploads/" + user.uid() + "/notes.mp4");
@@ -257,8 +359,9 @@ class VideoUploadTest {
 
   @Test
   void missingFfmpegIsUnavailableNotAFakeResult() throws Exception {
-    CdnTestApp noFfmpeg = new CdnTestApp(Map.of("FFMPEG_PATH", "/nonexistent/ffmpeg",
-        "FFPROBE_PATH", "/nonexistent/ffprobe"));
+    CdnTestApp noFfmpeg =
+        new CdnTestApp(
+            Map.of("FFMPEG_PATH", "/nonexistent/ffmpeg", "FFPROBE_PATH", "/nonexistent/ffprobe"));
     String path = "uploads/" + user.uid() + "/clip.mp4";
     noFfmpeg.upload(path, "irrelevant".getBytes(StandardCharsets.UTF_8));
     long writes = Emulators.firestoreWriteCount();
@@ -271,13 +374,20 @@ class VideoUploadTest {
     assertEquals(writes, Emulators.firestoreWriteCount());
 
     // Images still work without ffmpeg; AVIF is skipped and the reason recorded.
-    var image = FakeExchange.post().bearer(user.idToken())
-        .data("{\"data\":\"" + java.util.Base64.getEncoder().encodeToString(
-            MediaFixtures.jpeg(MediaFixtures.quadrants(300, 200))) + "\"}")
-        .send(new UploadImage(() -> noFfmpeg.app));
+    var image =
+        FakeExchange.post()
+            .bearer(user.idToken())
+            .data(
+                "{\"data\":\""
+                    + java.util.Base64.getEncoder()
+                        .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(300, 200)))
+                    + "\"}")
+            .send(new UploadImage(() -> noFfmpeg.app));
     assertEquals(200, image.status(), image.body());
     JsonObject result = image.result().getAsJsonObject();
     assertTrue(result.get("notes").toString().contains("AVIF skipped"), result.toString());
-    assertTrue(result.get("variants").toString().contains("webp") && !result.get("variants").toString().contains("avif"));
+    assertTrue(
+        result.get("variants").toString().contains("webp")
+            && !result.get("variants").toString().contains("avif"));
   }
 }

@@ -23,17 +23,30 @@ class VoiceTest {
   @TempDir Path tmp;
 
   private FakeExchange.Response optimize(String dataJson) throws Exception {
-    return FakeExchange.post().bearer(user.idToken()).data(dataJson).send(new OptimizeVoice(() -> t.app));
+    return FakeExchange.post()
+        .bearer(user.idToken())
+        .data(dataJson)
+        .send(new OptimizeVoice(() -> t.app));
   }
 
   @Test
   void quietStereoRecordingBecomesLoudnessNormalisedMonoOpus() throws Exception {
     // A quiet (-30 dB) stereo tone, as a phone might record a whisper.
-    Path wav = MediaFixtures.ffmpeg(tmp, "quiet.wav", "-f", "lavfi", "-i",
-        "sine=frequency=300:sample_rate=44100:duration=4", "-af", "volume=-30dB,aformat=channel_layouts=stereo");
+    Path wav =
+        MediaFixtures.ffmpeg(
+            tmp,
+            "quiet.wav",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=300:sample_rate=44100:duration=4",
+            "-af",
+            "volume=-30dB,aformat=channel_layouts=stereo");
     assertTrue(integratedLoudness(wav) < -35, "the fixture is quiet");
 
-    var response = optimize("{\"data\":\"" + Base64.getEncoder().encodeToString(Files.readAllBytes(wav)) + "\"}");
+    var response =
+        optimize(
+            "{\"data\":\"" + Base64.getEncoder().encodeToString(Files.readAllBytes(wav)) + "\"}");
 
     assertEquals(200, response.status(), response.body());
     JsonObject result = response.result().getAsJsonObject();
@@ -42,12 +55,22 @@ class VoiceTest {
     String url = result.get("url").getAsString();
     String path = t.signedObject(url); // private media: a verified V4 signed URL, not a CDN URL
     String assetId = result.get("assetId").getAsString();
-    assertEquals("private/voice/" + assetId + "/voice.ogg", path, "an opaque path, without the owner's uid");
+    assertEquals(
+        "private/voice/" + assetId + "/voice.ogg", path, "an opaque path, without the owner's uid");
     assertTrue(Instant.parse(result.get("expiresAt").getAsString()).isAfter(Instant.now()));
     Path ogg = tmp.resolve("voice.ogg");
     Files.write(ogg, t.object(path));
-    String probe = MediaFixtures.run(tmp, "ffprobe", "-v", "error", "-show_entries",
-        "stream=codec_name,channels,sample_rate:format=format_name,bit_rate", "-of", "default=nw=1", ogg.toString());
+    String probe =
+        MediaFixtures.run(
+            tmp,
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=codec_name,channels,sample_rate:format=format_name,bit_rate",
+            "-of",
+            "default=nw=1",
+            ogg.toString());
     assertTrue(probe.contains("codec_name=opus"), probe);
     assertTrue(probe.contains("channels=1"), probe);
     assertTrue(probe.contains("format_name=ogg"), probe);
@@ -66,13 +89,23 @@ class VoiceTest {
 
   @Test
   void recordingOverTheDurationCapIsRefused() throws Exception {
-    Path wav = MediaFixtures.ffmpeg(tmp, "long.wav", "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=8000:duration=12");
+    Path wav =
+        MediaFixtures.ffmpeg(
+            tmp,
+            "long.wav",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=300:sample_rate=8000:duration=12");
     long writes = Emulators.firestoreWriteCount();
 
-    var response = optimize("{\"data\":\"" + Base64.getEncoder().encodeToString(Files.readAllBytes(wav)) + "\"}");
+    var response =
+        optimize(
+            "{\"data\":\"" + Base64.getEncoder().encodeToString(Files.readAllBytes(wav)) + "\"}");
 
     assertEquals(400, response.status(), response.body());
-    assertTrue(response.errorMessage().contains("0:00:12") && response.errorMessage().contains("0:00:10"),
+    assertTrue(
+        response.errorMessage().contains("0:00:12") && response.errorMessage().contains("0:00:10"),
         response.errorMessage());
     assertEquals(writes, Emulators.firestoreWriteCount());
     assertTrue(t.objects("media/").isEmpty());
@@ -80,15 +113,30 @@ class VoiceTest {
 
   @Test
   void notAudioIsRefused() throws Exception {
-    var response = optimize("{\"data\":\"" + Base64.getEncoder().encodeToString(
-        MediaFixtures.png(MediaFixtures.quadrants(32, 32))) + "\"}");
+    var response =
+        optimize(
+            "{\"data\":\""
+                + Base64.getEncoder()
+                    .encodeToString(MediaFixtures.png(MediaFixtures.quadrants(32, 32)))
+                + "\"}");
     assertEquals(400, response.status(), response.body());
     assertTrue(response.errorMessage().contains("audio"), response.errorMessage());
   }
 
   private double integratedLoudness(Path file) {
-    String out = MediaFixtures.run(tmp, "ffmpeg", "-hide_banner", "-nostdin", "-i", file.toString(),
-        "-af", "ebur128", "-f", "null", "-");
+    String out =
+        MediaFixtures.run(
+            tmp,
+            "ffmpeg",
+            "-hide_banner",
+            "-nostdin",
+            "-i",
+            file.toString(),
+            "-af",
+            "ebur128",
+            "-f",
+            "null",
+            "-");
     Matcher m = Pattern.compile("I:\\s+(-?[0-9.]+) LUFS").matcher(out);
     double last = Double.NaN;
     while (m.find()) {

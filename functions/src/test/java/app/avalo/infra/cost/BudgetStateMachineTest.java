@@ -1,7 +1,5 @@
 package app.avalo.infra.cost;
 
-import java.util.Map;
-import java.util.TreeMap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,6 +15,8 @@ import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +29,10 @@ class BudgetStateMachineTest {
   void smallBudgets() {
     CostStore store = t.cost().store();
     store.seedDefaults();
-    store.saveBudget(new BudgetPolicy(CostService.AI, 100_00, BudgetPolicy.Mode.AUTO_THROTTLE, 70, 80, 90));
-    store.saveBudget(new BudgetPolicy(CostService.FIRESTORE, 100_00, BudgetPolicy.Mode.CRITICAL, 70, 80, 90));
+    store.saveBudget(
+        new BudgetPolicy(CostService.AI, 100_00, BudgetPolicy.Mode.AUTO_THROTTLE, 70, 80, 90));
+    store.saveBudget(
+        new BudgetPolicy(CostService.FIRESTORE, 100_00, BudgetPolicy.Mode.CRITICAL, 70, 80, 90));
   }
 
   private String spend(CostService service, long minor) {
@@ -38,8 +40,13 @@ class BudgetStateMachineTest {
   }
 
   private List<QueryDocumentSnapshot> alerts(String key) {
-    return Firestores.await(t.db.collection(Alerts.COLLECTION).whereEqualTo("source", "cost")
-        .whereEqualTo("key", key).get()).getDocuments();
+    return Firestores.await(
+            t.db
+                .collection(Alerts.COLLECTION)
+                .whereEqualTo("source", "cost")
+                .whereEqualTo("key", key)
+                .get())
+        .getDocuments();
   }
 
   private JsonObject check(String service) throws Exception {
@@ -73,21 +80,32 @@ class BudgetStateMachineTest {
     JsonObject denied = check("ai");
     assertFalse(denied.get("allowed").getAsBoolean());
     assertEquals("budget", denied.get("reason").getAsString());
-    assertEquals(Duration.ofHours(4).toMillis(), denied.get("retryAfterMs").getAsLong(), "until the month ends (UTC)");
+    assertEquals(
+        Duration.ofHours(4).toMillis(),
+        denied.get("retryAfterMs").getAsLong(),
+        "until the month ends (UTC)");
     assertTrue(check("video").get("allowed").getAsBoolean(), "other services are unaffected");
     JsonObject ai = statusOf("ai");
     assertEquals("throttled", ai.get("state").getAsString());
     assertEquals(80_00, ai.get("spentMinor").getAsLong());
     assertEquals("80.00", ai.get("percent").getAsString());
 
-    JsonObject override = t.call(DisableThrottling::new, admin,
-        "{\"service\":\"ai\",\"durationMinutes\":60,\"reason\":\"launch day\"}");
+    JsonObject override =
+        t.call(
+            DisableThrottling::new,
+            admin,
+            "{\"service\":\"ai\",\"durationMinutes\":60,\"reason\":\"launch day\"}");
     assertEquals("launch day", override.get("reason").getAsString());
     assertTrue(check("ai").get("allowed").getAsBoolean(), "override lifts the budget throttle");
     assertEquals("warning", statusOf("ai").get("state").getAsString());
     assertTrue(statusOf("ai").getAsJsonObject("override").get("active").getAsBoolean());
-    List<QueryDocumentSnapshot> audit = Firestores.await(t.db.collection(AuditLog.COLLECTION)
-        .whereEqualTo("action", "disableThrottling").get()).getDocuments();
+    List<QueryDocumentSnapshot> audit =
+        Firestores.await(
+                t.db
+                    .collection(AuditLog.COLLECTION)
+                    .whereEqualTo("action", "disableThrottling")
+                    .get())
+            .getDocuments();
     assertEquals(1, audit.size());
     assertEquals(admin.uid(), audit.get(0).getString("actorUid"));
     assertTrue(audit.get(0).getString("arguments").contains("launch day"));
@@ -112,11 +130,18 @@ class BudgetStateMachineTest {
     assertEquals(1L, critical.get(0).getLong("count"));
     assertEquals("critical", critical.get(0).getString("severity"));
     assertTrue(alerts("budget:firestore:2026-01:throttle").isEmpty());
-    assertTrue(check("firestore").get("allowed").getAsBoolean(), "145 % of a critical budget still serves");
+    assertTrue(
+        check("firestore").get("allowed").getAsBoolean(),
+        "145 % of a critical budget still serves");
     assertEquals("critical", statusOf("firestore").get("state").getAsString());
-    JsonObject refused = t.call(DisableThrottling::new, admin,
-        "{\"service\":\"firestore\",\"durationMinutes\":60,\"reason\":\"x\"}", 400);
-    assertEquals("FAILED_PRECONDITION", refused.getAsJsonObject("error").get("status").getAsString());
+    JsonObject refused =
+        t.call(
+            DisableThrottling::new,
+            admin,
+            "{\"service\":\"firestore\",\"durationMinutes\":60,\"reason\":\"x\"}",
+            400);
+    assertEquals(
+        "FAILED_PRECONDITION", refused.getAsJsonObject("error").get("status").getAsString());
   }
 
   @Test
@@ -132,8 +157,13 @@ class BudgetStateMachineTest {
     assertEquals("ok", feb.get("state").getAsString());
     assertEquals(0, feb.get("spentMinor").getAsLong());
     assertEquals("warning", spend(CostService.AI, 71_00));
-    assertEquals(1, alerts("budget:ai:2026-02:alert").size(), "the 70 % alert fires again in the new period");
-    assertEquals("resolved", alerts("budget:ai:2026-01:alert").get(0).getString("status"),
+    assertEquals(
+        1,
+        alerts("budget:ai:2026-02:alert").size(),
+        "the 70 % alert fires again in the new period");
+    assertEquals(
+        "resolved",
+        alerts("budget:ai:2026-01:alert").get(0).getString("status"),
         "last month's alerts are closed when the new month starts");
     assertEquals("resolved", alerts("budget:ai:2026-01:throttle").get(0).getString("status"));
     assertEquals("open", alerts("budget:ai:2026-02:alert").get(0).getString("status"));
@@ -158,14 +188,20 @@ class BudgetStateMachineTest {
   void dashboardSectionSummarisesBudgetsAndAbuseThrottles() throws Exception {
     spend(CostService.AI, 85_00);
     spend(CostService.FIRESTORE, 75_00);
-    JsonObject section = app.avalo.infra.platform.Json.toTree(new CostDashboardSection().snapshot(t.app))
-        .getAsJsonObject();
+    JsonObject section =
+        app.avalo.infra.platform.Json.toTree(new CostDashboardSection().snapshot(t.app))
+            .getAsJsonObject();
     assertEquals("2026-01", section.get("period").getAsString());
     assertEquals(160_00, section.get("totalSpentMinor").getAsLong());
     assertEquals(0, section.get("abuseThrottledUsers").getAsLong());
     Map<String, String> states = new TreeMap<>();
-    section.getAsJsonArray("services").forEach(s -> states.put(s.getAsJsonObject().get("service").getAsString(),
-        s.getAsJsonObject().get("state").getAsString()));
+    section
+        .getAsJsonArray("services")
+        .forEach(
+            s ->
+                states.put(
+                    s.getAsJsonObject().get("service").getAsString(),
+                    s.getAsJsonObject().get("state").getAsString()));
     assertEquals("throttled", states.get("ai"));
     assertEquals("warning", states.get("firestore"));
     assertEquals("ok", states.get("video"));

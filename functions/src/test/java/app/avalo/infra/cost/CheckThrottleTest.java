@@ -28,23 +28,33 @@ class CheckThrottleTest {
   void tightLimit() {
     t.cost().seedDefaults();
     // 10 per minute sustained (one every 6 s), bursts of 20.
-    t.cost().store().saveRateLimits(Map.of(CostService.AI, new RateLimit(10, Duration.ofMinutes(1), BURST)));
+    t.cost()
+        .store()
+        .saveRateLimits(Map.of(CostService.AI, new RateLimit(10, Duration.ofMinutes(1), BURST)));
   }
 
-  /** Fires {@code callers} concurrent checkThrottle calls spread over {@code instances}; returns reasons → count. */
+  /**
+   * Fires {@code callers} concurrent checkThrottle calls spread over {@code instances}; returns
+   * reasons → count.
+   */
   private Map<String, Integer> fire(List<CostTestApp> instances, int callers) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(callers);
     CountDownLatch start = new CountDownLatch(1);
     List<Future<JsonObject>> answers = new ArrayList<>();
     for (int i = 0; i < callers; i++) {
       CostTestApp instance = instances.get(i % instances.size());
-      answers.add(pool.submit(() -> {
-        start.await();
-        var response = FakeExchange.post().bearer(user.idToken()).data("{\"service\":\"ai\"}")
-            .send(new CheckThrottle(() -> instance.app));
-        assertEquals(200, response.status(), response.body());
-        return response.result().getAsJsonObject();
-      }));
+      answers.add(
+          pool.submit(
+              () -> {
+                start.await();
+                var response =
+                    FakeExchange.post()
+                        .bearer(user.idToken())
+                        .data("{\"service\":\"ai\"}")
+                        .send(new CheckThrottle(() -> instance.app));
+                assertEquals(200, response.status(), response.body());
+                return response.result().getAsJsonObject();
+              }));
     }
     start.countDown();
     Map<String, Integer> outcome = new ConcurrentHashMap<>();
@@ -67,13 +77,19 @@ class CheckThrottleTest {
 
   @Test
   void fiftyConcurrentCallersAcrossFiveInstancesStayWithinTheLimit() throws Exception {
-    List<CostTestApp> instances = List.of(t, t.anotherInstance(Map.of()), t.anotherInstance(Map.of()),
-        t.anotherInstance(Map.of()), t.anotherInstance(Map.of()));
+    List<CostTestApp> instances =
+        List.of(
+            t,
+            t.anotherInstance(Map.of()),
+            t.anotherInstance(Map.of()),
+            t.anotherInstance(Map.of()),
+            t.anotherInstance(Map.of()));
     Map<String, Integer> outcome = fire(instances, 50);
     System.out.println("five instances, 50 callers: " + outcome);
     int allowed = outcome.getOrDefault("allowed", 0);
     assertTrue(allowed <= BURST, "never more than the limit: " + outcome);
-    assertTrue(allowed >= BURST - 1, "within 5 % of the limit (contention fails closed): " + outcome);
+    assertTrue(
+        allowed >= BURST - 1, "within 5 % of the limit (contention fails closed): " + outcome);
 
     t.clock.advance(Duration.ofSeconds(30)); // 30 s at one per 6 s refills 5
     Map<String, Integer> refill = fire(instances, 50);
@@ -90,20 +106,35 @@ class CheckThrottleTest {
     assertEquals("rate_limit", denied.get("reason").getAsString());
     assertEquals(6_000, denied.get("retryAfterMs").getAsLong(), "one emission interval");
     t.clock.advance(Duration.ofMillis(5_999));
-    assertEquals(false, t.call(CheckThrottle::new, user, "{\"service\":\"ai\"}").get("allowed").getAsBoolean());
+    assertEquals(
+        false,
+        t.call(CheckThrottle::new, user, "{\"service\":\"ai\"}").get("allowed").getAsBoolean());
     t.clock.advance(Duration.ofMillis(1));
-    assertEquals(true, t.call(CheckThrottle::new, user, "{\"service\":\"ai\"}").get("allowed").getAsBoolean());
+    assertEquals(
+        true,
+        t.call(CheckThrottle::new, user, "{\"service\":\"ai\"}").get("allowed").getAsBoolean());
     AuthEmulator.User other = AuthEmulator.newUser();
-    assertEquals(true, t.call(CheckThrottle::new, other, "{\"service\":\"ai\"}").get("allowed").getAsBoolean(),
+    assertEquals(
+        true,
+        t.call(CheckThrottle::new, other, "{\"service\":\"ai\"}").get("allowed").getAsBoolean(),
         "limits are per user");
-    assertEquals(true, t.call(CheckThrottle::new, user, "{\"service\":\"storage\"}").get("allowed").getAsBoolean(),
+    assertEquals(
+        true,
+        t.call(CheckThrottle::new, user, "{\"service\":\"storage\"}").get("allowed").getAsBoolean(),
         "services without a limit are not rate limited");
   }
 
   @Test
   void refusesAnonymousCallersAndUnknownServices() throws Exception {
-    assertEquals(401, FakeExchange.post().data("{\"service\":\"ai\"}").send(new CheckThrottle(() -> t.app)).status());
+    assertEquals(
+        401,
+        FakeExchange.post()
+            .data("{\"service\":\"ai\"}")
+            .send(new CheckThrottle(() -> t.app))
+            .status());
     JsonObject bad = t.call(CheckThrottle::new, user, "{\"service\":\"sms\"}", 400);
-    assertEquals("service", bad.getAsJsonObject("error").getAsJsonObject("details").get("field").getAsString());
+    assertEquals(
+        "service",
+        bad.getAsJsonObject("error").getAsJsonObject("details").get("field").getAsString());
   }
 }

@@ -29,7 +29,11 @@ class CostMetricsTest {
   void appActivity() {
     WriteBatch batch = t.db.batch();
     for (int i = 0; i < 10; i++) {
-      put(batch, "users", "may-" + i, Map.of("lastActiveAt", at("2026-05-0" + (i % 9 + 1) + "T08:00:00Z")));
+      put(
+          batch,
+          "users",
+          "may-" + i,
+          Map.of("lastActiveAt", at("2026-05-0" + (i % 9 + 1) + "T08:00:00Z")));
     }
     for (int i = 0; i < 3; i++) {
       put(batch, "users", "april-" + i, Map.of("lastActiveAt", at("2026-04-30T23:59:59Z")));
@@ -61,7 +65,8 @@ class CostMetricsTest {
   @Test
   void unitCostsAndSpendToRevenueComeFromAggregationQueries() throws Exception {
     CostLedger ledger = t.cost().ledger();
-    ledger.recordAi("may-1", "gpt-4o", 1_000_000, 250_000, "companion", null, null); // 1000 + 1000 gr
+    ledger.recordAi(
+        "may-1", "gpt-4o", 1_000_000, 250_000, "companion", null, null); // 1000 + 1000 gr
     ledger.recordBandwidth(CostService.WEBRTC, 10L << 30, "europe-west10", "may-2"); // 480 gr
     ledger.recordCost(CostService.FIRESTORE, 1_23, null, null);
     JsonObject m = t.call(GetCostMetrics::new, admin, "{\"period\":\"2026-05\"}");
@@ -93,13 +98,18 @@ class CostMetricsTest {
     assertEquals(7_777, april.get("revenueMinor").getAsLong());
     assertEquals("0.00", april.get("spendToRevenuePercent").getAsString());
     JsonObject empty = t.call(GetCostMetrics::new, admin, "{\"period\":\"2025-01\"}");
-    assertEquals(true, empty.get("costPerActiveUserMinor") == null, "no users → no unit cost, not a division by zero");
+    assertEquals(
+        true,
+        empty.get("costPerActiveUserMinor") == null,
+        "no users → no unit cost, not a division by zero");
   }
 
   @Test
   void periodMustBeAMonthAndCallerAnAdmin() throws Exception {
     for (String bad : new String[] {"\"2026-5\"", "\"2026-13\"", "\"May\"", "202605", "null"}) {
-      JsonObject error = t.call(GetCostMetrics::new, admin, "{\"period\":" + bad + "}", 400).getAsJsonObject("error");
+      JsonObject error =
+          t.call(GetCostMetrics::new, admin, "{\"period\":" + bad + "}", 400)
+              .getAsJsonObject("error");
       assertEquals("period", error.getAsJsonObject("details").get("field").getAsString(), bad);
     }
     t.call(GetCostMetrics::new, AuthEmulator.newUser(), "{\"period\":\"2026-05\"}", 403);

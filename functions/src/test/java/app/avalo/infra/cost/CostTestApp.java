@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** An App for cost tests: its own Firestore project, a hand-moved clock, in-memory Cloud Storage. */
+/**
+ * An App for cost tests: its own Firestore project, a hand-moved clock, in-memory Cloud Storage.
+ */
 final class CostTestApp {
   final Firestore db;
   final MutableClock clock;
@@ -25,7 +27,11 @@ final class CostTestApp {
   final App app;
 
   CostTestApp(String startIso, Map<String, String> env) {
-    this(Emulators.isolatedFirestore(), MutableClock.at(startIso), LocalStorageHelper.getOptions().getService(), env);
+    this(
+        Emulators.isolatedFirestore(),
+        MutableClock.at(startIso),
+        LocalStorageHelper.getOptions().getService(),
+        env);
   }
 
   CostTestApp(String startIso) {
@@ -47,9 +53,16 @@ final class CostTestApp {
     return new CostTestApp(db, clock, storage, env);
   }
 
-  /** The same project, clock and storage, with Firestore reached through {@code emulatorHost} (e.g. a proxy). */
+  /**
+   * The same project, clock and storage, with Firestore reached through {@code emulatorHost} (e.g.
+   * a proxy).
+   */
   CostTestApp via(String emulatorHost) {
-    return new CostTestApp(Emulators.firestore(emulatorHost, db.getOptions().getProjectId()), clock, storage, Map.of());
+    return new CostTestApp(
+        Emulators.firestore(emulatorHost, db.getOptions().getProjectId()),
+        clock,
+        storage,
+        Map.of());
   }
 
   CostModule cost() {
@@ -57,26 +70,38 @@ final class CostTestApp {
   }
 
   /** Calls a private function (plain JSON body); asserts the HTTP status, returns the body. */
-  JsonObject callPrivate(Function<Supplier<App>, ApiFunction> function, String body, int expectedStatus)
+  JsonObject callPrivate(
+      Function<Supplier<App>, ApiFunction> function, String body, int expectedStatus)
       throws Exception {
     FakeExchange.Response response = FakeExchange.post().body(body).send(function.apply(() -> app));
     assertEquals(expectedStatus, response.status(), response.body());
     return response.json();
   }
 
-  JsonObject callPrivate(Function<Supplier<App>, ApiFunction> function, String body) throws Exception {
+  JsonObject callPrivate(Function<Supplier<App>, ApiFunction> function, String body)
+      throws Exception {
     return callPrivate(function, body, 200);
   }
 
-  /** Calls a callable function as {@code user}; asserts the status, returns {@code result} (or the error body). */
-  JsonObject call(Function<Supplier<App>, ApiFunction> function, AuthEmulator.User user, String data,
-      int expectedStatus) throws Exception {
-    FakeExchange.Response response = FakeExchange.post().bearer(user.idToken()).data(data).send(function.apply(() -> app));
+  /**
+   * Calls a callable function as {@code user}; asserts the status, returns {@code result} (or the
+   * error body).
+   */
+  JsonObject call(
+      Function<Supplier<App>, ApiFunction> function,
+      AuthEmulator.User user,
+      String data,
+      int expectedStatus)
+      throws Exception {
+    FakeExchange.Response response =
+        FakeExchange.post().bearer(user.idToken()).data(data).send(function.apply(() -> app));
     assertEquals(expectedStatus, response.status(), response.body());
     return expectedStatus == 200 ? response.result().getAsJsonObject() : response.json();
   }
 
-  JsonObject call(Function<Supplier<App>, ApiFunction> function, AuthEmulator.User user, String data) throws Exception {
+  JsonObject call(
+      Function<Supplier<App>, ApiFunction> function, AuthEmulator.User user, String data)
+      throws Exception {
     return call(function, user, data, 200);
   }
 }

@@ -40,11 +40,15 @@ class FraudDetectionTest {
   private void book(Map<String, Long> users) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(16);
     List<Future<?>> done = new ArrayList<>();
-    users.forEach((user, minor) -> done.add(pool.submit(() -> {
-      CostLedger ledger = t.cost().ledger();
-      ledger.recordCost(CostService.AI, minor - minor / 3, user, null);
-      ledger.recordCost(CostService.PUSH, minor / 3, user, null);
-    })));
+    users.forEach(
+        (user, minor) ->
+            done.add(
+                pool.submit(
+                    () -> {
+                      CostLedger ledger = t.cost().ledger();
+                      ledger.recordCost(CostService.AI, minor - minor / 3, user, null);
+                      ledger.recordCost(CostService.PUSH, minor / 3, user, null);
+                    })));
     for (Future<?> f : done) {
       f.get();
     }
@@ -52,14 +56,16 @@ class FraudDetectionTest {
   }
 
   private JsonObject detect(String scheduledFor) throws Exception {
-    JsonObject run = t.callPrivate(DetectFraudAbuse::new, "{\"scheduledFor\":\"" + scheduledFor + "\"}");
+    JsonObject run =
+        t.callPrivate(DetectFraudAbuse::new, "{\"scheduledFor\":\"" + scheduledFor + "\"}");
     assertEquals("succeeded", run.get("outcome").getAsString(), run.toString());
     return run.getAsJsonObject("summary");
   }
 
   private Map<String, String> flags() {
     Map<String, String> flags = new TreeMap<>();
-    for (QueryDocumentSnapshot d : Firestores.await(t.db.collection(CostStore.FRAUD_FLAGS).get()).getDocuments()) {
+    for (QueryDocumentSnapshot d :
+        Firestores.await(t.db.collection(CostStore.FRAUD_FLAGS).get()).getDocuments()) {
       flags.put(d.getString("userId"), d.getString("rule"));
     }
     return flags;
@@ -69,7 +75,9 @@ class FraudDetectionTest {
   void severalWhalesAreFlaggedThrottledAndAlertedOnce() throws Exception {
     AuthEmulator.User whale = AuthEmulator.newUser();
     AuthEmulator.User regular = AuthEmulator.newUser();
-    Map<String, Long> users = new LinkedHashMap<>(RobustThresholdTest.population(fixtureCase("several whales are all flagged")));
+    Map<String, Long> users =
+        new LinkedHashMap<>(
+            RobustThresholdTest.population(fixtureCase("several whales are all flagged")));
     users.put(whale.uid(), users.remove("w3"));
     users.put(regular.uid(), users.remove("g0-50"));
     book(users);
@@ -81,11 +89,24 @@ class FraudDetectionTest {
     JsonObject summary = detect("2026-06-03T10:00:00Z");
     assertEquals(105, summary.get("population").getAsLong());
     assertEquals(5, summary.get("anomalous").getAsLong(), summary.toString());
-    Map<String, String> expected = new TreeMap<>(Map.of("w1", "statistical", "w2", "statistical",
-        whale.uid(), "statistical", "w4", "statistical", "w5", "statistical"));
+    Map<String, String> expected =
+        new TreeMap<>(
+            Map.of(
+                "w1",
+                "statistical",
+                "w2",
+                "statistical",
+                whale.uid(),
+                "statistical",
+                "w4",
+                "statistical",
+                "w5",
+                "statistical"));
     assertEquals(expected, flags());
 
-    DocumentSnapshot flag = Firestores.await(t.db.collection(CostStore.FRAUD_FLAGS).document("2026-06-03~" + whale.uid()).get());
+    DocumentSnapshot flag =
+        Firestores.await(
+            t.db.collection(CostStore.FRAUD_FLAGS).document("2026-06-03~" + whale.uid()).get());
     assertEquals(120_000L, flag.getLong("costMinor"));
     assertEquals(1L, flag.getLong("detections"));
     assertTrue(flag.getLong("thresholdMinor") < 80_000L);
@@ -94,29 +115,48 @@ class FraudDetectionTest {
     assertFalse(denied.get("allowed").getAsBoolean());
     assertEquals("abuse", denied.get("reason").getAsString());
     assertEquals(Duration.ofMinutes(60).toMillis(), denied.get("retryAfterMs").getAsLong());
-    assertFalse(t.call(CheckThrottle::new, whale, "{\"service\":\"video\"}").get("allowed").getAsBoolean(),
+    assertFalse(
+        t.call(CheckThrottle::new, whale, "{\"service\":\"video\"}").get("allowed").getAsBoolean(),
         "an abuse throttle covers every service");
-    // (AI and push are over budget by now; CDN has no budget, so only the abuse throttle can deny it.)
-    assertTrue(t.call(CheckThrottle::new, regular, "{\"service\":\"cdn\"}").get("allowed").getAsBoolean());
-    assertFalse(t.call(CheckThrottle::new, whale, "{\"service\":\"cdn\"}").get("allowed").getAsBoolean());
+    // (AI and push are over budget by now; CDN has no budget, so only the abuse throttle can deny
+    // it.)
+    assertTrue(
+        t.call(CheckThrottle::new, regular, "{\"service\":\"cdn\"}").get("allowed").getAsBoolean());
+    assertFalse(
+        t.call(CheckThrottle::new, whale, "{\"service\":\"cdn\"}").get("allowed").getAsBoolean());
 
-    List<QueryDocumentSnapshot> alert = Firestores.await(t.db.collection(Alerts.COLLECTION)
-        .whereEqualTo("key", "abuse:" + whale.uid()).get()).getDocuments();
+    List<QueryDocumentSnapshot> alert =
+        Firestores.await(
+                t.db
+                    .collection(Alerts.COLLECTION)
+                    .whereEqualTo("key", "abuse:" + whale.uid())
+                    .get())
+            .getDocuments();
     assertEquals(1, alert.size());
     assertEquals("warning", alert.get(0).getString("severity"));
 
     t.clock.advance(Duration.ofMinutes(15));
     detect("2026-06-03T10:15:00Z");
-    flag = Firestores.await(t.db.collection(CostStore.FRAUD_FLAGS).document("2026-06-03~" + whale.uid()).get());
+    flag =
+        Firestores.await(
+            t.db.collection(CostStore.FRAUD_FLAGS).document("2026-06-03~" + whale.uid()).get());
     assertEquals(2L, flag.getLong("detections"));
-    assertEquals(Instant.parse("2026-06-03T11:15:00Z"), Firestores.instant(flag.getTimestamp("throttledUntil")),
+    assertEquals(
+        Instant.parse("2026-06-03T11:15:00Z"),
+        Firestores.instant(flag.getTimestamp("throttledUntil")),
         "re-detection extends the throttle");
-    alert = Firestores.await(t.db.collection(Alerts.COLLECTION).whereEqualTo("key", "abuse:" + whale.uid()).get())
-        .getDocuments();
+    alert =
+        Firestores.await(
+                t.db
+                    .collection(Alerts.COLLECTION)
+                    .whereEqualTo("key", "abuse:" + whale.uid())
+                    .get())
+            .getDocuments();
     assertEquals(1L, alert.get(0).getLong("count"), "one alert per user and day");
 
     t.clock.advance(Duration.ofMinutes(61));
-    assertTrue(t.call(CheckThrottle::new, whale, "{\"service\":\"cdn\"}").get("allowed").getAsBoolean(),
+    assertTrue(
+        t.call(CheckThrottle::new, whale, "{\"service\":\"cdn\"}").get("allowed").getAsBoolean(),
         "the throttle expires");
   }
 
@@ -140,6 +180,8 @@ class FraudDetectionTest {
     t.cost().ledger().recordCost(CostService.AI, 1_000_00L, "solo", null);
     JsonObject summary = detect("2026-06-03T10:15:00Z");
     assertEquals(Map.of("solo", "ceiling"), flags(), summary.toString());
-    assertNotNull(Firestores.await(t.db.collection(CostStore.ABUSE_THROTTLES).document("solo").get()).getTimestamp("until"));
+    assertNotNull(
+        Firestores.await(t.db.collection(CostStore.ABUSE_THROTTLES).document("solo").get())
+            .getTimestamp("until"));
   }
 }

@@ -1,6 +1,5 @@
 package app.avalo.infra.cost;
 
-import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +12,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +46,10 @@ class MonthlyReportTest {
   void reportsLastMonthToFirestoreJsonAndCsvWhoseSumsMatch() throws Exception {
     spendIn("2025-11-15T12:00:00Z", 100_000_00L, 10_000_00L, Map.of());
     spendIn("2025-12-15T12:00:00Z", 200_000_00L, 12_000_00L, Map.of("alice", 5_00L));
-    spendIn("2026-01-15T12:00:00Z", 250_000_00L, 9_000_00L,
+    spendIn(
+        "2026-01-15T12:00:00Z",
+        250_000_00L,
+        9_000_00L,
         Map.of("alice", 1_000_00L, "bob", 300_00L, "carol", 4_000_00L));
     t.clock.set(Instant.parse("2026-02-01T00:05:30Z"));
 
@@ -54,8 +57,14 @@ class MonthlyReportTest {
     assertEquals("succeeded", run.get("outcome").getAsString(), run.toString());
     // Delivered by Cloud Scheduler for 00:05: without the header the job uses the receive time.
     String csv = new String(object("cost-reports/2026-01.csv"), StandardCharsets.UTF_8);
-    List<CSVRecord> rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
-        .parse(new StringReader(csv)).getRecords();
+    List<CSVRecord> rows =
+        CSVFormat.DEFAULT
+            .builder()
+            .setHeader()
+            .setSkipHeaderRecord(true)
+            .get()
+            .parse(new StringReader(csv))
+            .getRecords();
     long servicesSum = 0;
     Map<String, CSVRecord> services = new LinkedHashMap<>();
     CSVRecord total = null;
@@ -74,28 +83,43 @@ class MonthlyReportTest {
     assertEquals(CostService.values().length, services.size());
     long expected = 250_000_00L + 9_000_00L + 1_000_00L + 300_00L + 4_000_00L;
     assertEquals(expected, servicesSum);
-    assertEquals(expected, Long.parseLong(total.get("spentMinor")), "total row = sum of service rows");
+    assertEquals(
+        expected, Long.parseLong(total.get("spentMinor")), "total row = sum of service rows");
     CSVRecord ai = services.get("ai");
     assertEquals(250_000_00L, Long.parseLong(ai.get("spentMinor")));
     assertEquals(50_000_00L, Long.parseLong(ai.get("budgetMinor")));
     assertEquals("500.00", ai.get("budgetUsedPercent"));
     assertEquals(200_000_00L, Long.parseLong(ai.get("previousMonthMinor")));
     assertEquals("25.00", ai.get("changePercent"));
-    // least squares through 100k, 200k, 250k PLN, one month on: (-2·100 + 200 + 4·250) / 3 = 333 333.33 PLN
+    // least squares through 100k, 200k, 250k PLN, one month on: (-2·100 + 200 + 4·250) / 3 = 333
+    // 333.33 PLN
     assertEquals(333_333_33L, Long.parseLong(ai.get("forecastNextMonthMinor")));
     CSVRecord video = services.get("video");
     assertEquals("-25.00", video.get("changePercent"));
     assertEquals("", services.get("cdn").get("budgetMinor"), "CDN has no budget");
-    assertEquals(List.of("carol", "alice", "bob"), users.stream().map(r -> r.get("id")).toList(), "by cost, descending");
+    assertEquals(
+        List.of("carol", "alice", "bob"),
+        users.stream().map(r -> r.get("id")).toList(),
+        "by cost, descending");
     assertEquals(4_000_00L, Long.parseLong(users.get(0).get("spentMinor")));
 
-    JsonObject json = JsonParser.parseString(new String(object("cost-reports/2026-01.json"), StandardCharsets.UTF_8))
-        .getAsJsonObject();
+    JsonObject json =
+        JsonParser.parseString(
+                new String(object("cost-reports/2026-01.json"), StandardCharsets.UTF_8))
+            .getAsJsonObject();
     assertEquals("2026-01", json.get("period").getAsString());
     assertEquals(expected, json.getAsJsonObject("totals").get("spentMinor").getAsLong());
-    Map<String, Object> doc = Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).getData();
+    Map<String, Object> doc =
+        Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).getData();
     assertEquals(expected, ((Map<?, ?>) doc.get("totals")).get("spentMinor"));
-    assertEquals(Map.of("bucket", BUCKET, "json", "cost-reports/2026-01.json", "csv", "cost-reports/2026-01.csv"),
+    assertEquals(
+        Map.of(
+            "bucket",
+            BUCKET,
+            "json",
+            "cost-reports/2026-01.json",
+            "csv",
+            "cost-reports/2026-01.csv"),
         doc.get("objects"));
   }
 
@@ -103,22 +127,28 @@ class MonthlyReportTest {
   void rerunningTheReportWritesTheSameResult() throws Exception {
     spendIn("2026-01-10T12:00:00Z", 1_234_56L, 78_90L, Map.of("dave", 12_34L));
     t.clock.set(Instant.parse("2026-02-01T00:05:00Z"));
-    JsonObject first = t.callPrivate(GenerateMonthlyReport::new, "{\"scheduledFor\":\"2026-02-01T00:05:00Z\"}");
+    JsonObject first =
+        t.callPrivate(GenerateMonthlyReport::new, "{\"scheduledFor\":\"2026-02-01T00:05:00Z\"}");
     assertEquals("succeeded", first.get("outcome").getAsString());
     byte[] csv = object("cost-reports/2026-01.csv");
     byte[] json = object("cost-reports/2026-01.json");
-    Map<String, Object> doc = Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).getData();
+    Map<String, Object> doc =
+        Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).getData();
 
-    JsonObject duplicate = t.callPrivate(GenerateMonthlyReport::new, "{\"scheduledFor\":\"2026-02-01T00:05:00Z\"}");
+    JsonObject duplicate =
+        t.callPrivate(GenerateMonthlyReport::new, "{\"scheduledFor\":\"2026-02-01T00:05:00Z\"}");
     assertEquals("duplicate", duplicate.get("outcome").getAsString(), "a re-delivery does nothing");
 
     t.clock.set(Instant.parse("2026-02-14T09:00:00Z"));
-    JsonObject manual = t.callPrivate(GenerateMonthlyReport::new, "{\"scheduledFor\":\"2026-02-14T09:00:00Z\"}");
+    JsonObject manual =
+        t.callPrivate(GenerateMonthlyReport::new, "{\"scheduledFor\":\"2026-02-14T09:00:00Z\"}");
     assertEquals("succeeded", manual.get("outcome").getAsString());
     assertEquals("2026-01", manual.getAsJsonObject("summary").get("period").getAsString());
     assertArrayEquals(csv, object("cost-reports/2026-01.csv"));
     assertArrayEquals(json, object("cost-reports/2026-01.json"));
-    assertEquals(doc, Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).getData());
+    assertEquals(
+        doc,
+        Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).getData());
     assertTrue(new String(csv, StandardCharsets.UTF_8).contains("dave"));
   }
 
@@ -130,18 +160,23 @@ class MonthlyReportTest {
   @Test
   void firestoreLostMidReportLeavesNoReportAndTheRetryCompletes() throws Exception {
     spendIn("2025-12-15T12:00:00Z", 200_000_00L, 12_000_00L, Map.of("alice", 5_00L));
-    spendIn("2026-01-15T12:00:00Z", 250_000_00L, 9_000_00L, Map.of("alice", 1_000_00L, "bob", 300_00L));
+    spendIn(
+        "2026-01-15T12:00:00Z", 250_000_00L, 9_000_00L, Map.of("alice", 1_000_00L, "bob", 300_00L));
     t.clock.set(Instant.parse("2026-02-01T00:05:00Z"));
     String body = "{\"scheduledFor\":\"2026-02-01T00:05:00Z\"}";
-    try (app.avalo.infra.testing.TcpProxy proxy = new app.avalo.infra.testing.TcpProxy(
-        app.avalo.infra.testing.Emulators.firestoreHost())) {
+    try (app.avalo.infra.testing.TcpProxy proxy =
+        new app.avalo.infra.testing.TcpProxy(app.avalo.infra.testing.Emulators.firestoreHost())) {
       // How much Firestore traffic a whole report takes, measured on a copy of this month's data.
       MonthlyReportTest measure = new MonthlyReportTest();
       measure.spendIn("2025-12-15T12:00:00Z", 200_000_00L, 12_000_00L, Map.of("alice", 5_00L));
-      measure.spendIn("2026-01-15T12:00:00Z", 250_000_00L, 9_000_00L, Map.of("alice", 1_000_00L, "bob", 300_00L));
+      measure.spendIn(
+          "2026-01-15T12:00:00Z",
+          250_000_00L,
+          9_000_00L,
+          Map.of("alice", 1_000_00L, "bob", 300_00L));
       measure.t.clock.set(Instant.parse("2026-02-01T00:05:00Z"));
-      try (app.avalo.infra.testing.TcpProxy measuring = new app.avalo.infra.testing.TcpProxy(
-          app.avalo.infra.testing.Emulators.firestoreHost())) {
+      try (app.avalo.infra.testing.TcpProxy measuring =
+          new app.avalo.infra.testing.TcpProxy(app.avalo.infra.testing.Emulators.firestoreHost())) {
         measure.t.via(measuring.address()).callPrivate(GenerateMonthlyReport::new, body, 200);
         proxy.cutAfterBytes(measuring.bytes() / 2);
       }
@@ -157,7 +192,8 @@ class MonthlyReportTest {
       CostTestApp throughProxy = t.via(proxy.address());
       throughProxy.callPrivate(GenerateMonthlyReport::new, body, 500);
       assertTrue(proxy.isCut(), "the outage happened during the report");
-      assertFalse(Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).exists(),
+      assertFalse(
+          Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).exists(),
           "no report document after a failed run");
       // The JSON and CSV are uploaded before the report document is written; the cut (half the
       // run's Firestore traffic) falls in the reads before them, so neither was uploaded either.
@@ -168,8 +204,10 @@ class MonthlyReportTest {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       t.clock.advance(Duration.ofMinutes(10)); // the dead run's lease has expired by the retry
       while (true) {
-        FakeExchange.Response retry = FakeExchange.post().body(body).send(new GenerateMonthlyReport(() -> throughProxy.app));
-        if (retry.status() == 200 && "succeeded".equals(retry.json().get("outcome").getAsString())) {
+        FakeExchange.Response retry =
+            FakeExchange.post().body(body).send(new GenerateMonthlyReport(() -> throughProxy.app));
+        if (retry.status() == 200
+            && "succeeded".equals(retry.json().get("outcome").getAsString())) {
           break;
         }
         if (retry.status() == 200) {
@@ -180,7 +218,8 @@ class MonthlyReportTest {
         assertTrue(System.nanoTime() < deadline, "the retry never succeeded: " + retry.body());
         Thread.sleep(250);
       }
-      assertTrue(Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).exists());
+      assertTrue(
+          Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).exists());
       String csv = new String(object("cost-reports/2026-01.csv"), StandardCharsets.UTF_8);
       assertTrue(csv.contains("total"), csv);
       // The retry's objects are those an undisturbed run over the same data wrote, byte for byte.

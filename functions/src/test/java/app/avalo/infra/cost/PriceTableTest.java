@@ -10,15 +10,21 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PriceTableTest {
-  private final PriceTable prices = new PriceTable(
-      Map.of("m", new PriceTable.ModelPrice(1_000_000, 4_000_000), "tiny", new PriceTable.ModelPrice(1, 3)),
-      Map.of(CostService.VIDEO, Map.of("*", 32_000_000L, "asia-southeast1", 36_000_000L)));
+  private final PriceTable prices =
+      new PriceTable(
+          Map.of(
+              "m",
+              new PriceTable.ModelPrice(1_000_000, 4_000_000),
+              "tiny",
+              new PriceTable.ModelPrice(1, 3)),
+          Map.of(CostService.VIDEO, Map.of("*", 32_000_000L, "asia-southeast1", 36_000_000L)));
 
   @Test
   void aiCallIsPricedExactlyPerThousandTokens() {
     // 1500 in × 1 grosz/1k + 250 out × 4 grosze/1k = 1.5 + 1.0 = 2.5 grosze
     assertEquals(2_500_000, prices.aiCostMicros("m", 1500, 250));
-    assertEquals(3, Money.toMinor(prices.aiCostMicros("m", 1500, 250)), "2.5 grosze round half up to 3");
+    assertEquals(
+        3, Money.toMinor(prices.aiCostMicros("m", 1500, 250)), "2.5 grosze round half up to 3");
   }
 
   @Test
@@ -38,18 +44,28 @@ class PriceTableTest {
   @Test
   void bandwidthIsPricedPerGibWithRegionFallback() {
     long gib = 1L << 30;
-    assertEquals(32_000_000, prices.bandwidthCostMicros(CostService.VIDEO, "europe-west10", gib), "default price");
-    assertEquals(36_000_000, prices.bandwidthCostMicros(CostService.VIDEO, "asia-southeast1", gib), "regional price");
+    assertEquals(
+        32_000_000,
+        prices.bandwidthCostMicros(CostService.VIDEO, "europe-west10", gib),
+        "default price");
+    assertEquals(
+        36_000_000,
+        prices.bandwidthCostMicros(CostService.VIDEO, "asia-southeast1", gib),
+        "regional price");
     assertEquals(16_000_000, prices.bandwidthCostMicros(CostService.VIDEO, "x", gib / 2));
-    ApiException e = assertThrows(ApiException.class, () -> prices.bandwidthCostMicros(CostService.CDN, "x", 1));
+    ApiException e =
+        assertThrows(ApiException.class, () -> prices.bandwidthCostMicros(CostService.CDN, "x", 1));
     assertEquals(Map.of("field", "region"), e.details());
   }
 
   @Test
   void costAbovePerEventLimitIsRefusedNamingTheField() {
-    PriceTable absurd = new PriceTable(Map.of(), Map.of(CostService.CDN, Map.of("*", Long.MAX_VALUE)));
-    ApiException e = assertThrows(ApiException.class,
-        () -> absurd.bandwidthCostMicros(CostService.CDN, "r", CostLedger.MAX_BYTES));
+    PriceTable absurd =
+        new PriceTable(Map.of(), Map.of(CostService.CDN, Map.of("*", Long.MAX_VALUE)));
+    ApiException e =
+        assertThrows(
+            ApiException.class,
+            () -> absurd.bandwidthCostMicros(CostService.CDN, "r", CostLedger.MAX_BYTES));
     assertEquals(Map.of("field", "bytes"), e.details());
   }
 
@@ -58,7 +74,10 @@ class PriceTableTest {
     PriceTable defaults = PriceTable.defaults();
     assertEquals(defaults, PriceTable.fromDocument(defaults.toDocument()));
     for (CostService service : CostService.BANDWIDTH) {
-      assertEquals(true, defaults.bandwidth().get(service).containsKey(PriceTable.ANY_REGION), service.wire());
+      assertEquals(
+          true,
+          defaults.bandwidth().get(service).containsKey(PriceTable.ANY_REGION),
+          service.wire());
     }
   }
 
@@ -78,7 +97,8 @@ class PriceTableTest {
     assertEquals(Instant.parse("2026-02-01T00:00:00Z"), p.end());
     assertEquals("2025-12", p.previous().id());
     assertEquals("2026-02", BillingPeriod.of(p.end()).id());
-    ApiException e = assertThrows(ApiException.class, () -> BillingPeriod.parse("period", "2026-13"));
+    ApiException e =
+        assertThrows(ApiException.class, () -> BillingPeriod.parse("period", "2026-13"));
     assertEquals(Map.of("field", "period"), e.details());
   }
 }

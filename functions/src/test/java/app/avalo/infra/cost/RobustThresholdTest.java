@@ -25,7 +25,8 @@ class RobustThresholdTest {
   private static JsonObject load() {
     var in = RobustThresholdTest.class.getResourceAsStream("/cost/populations.json");
     assertNotNull(in, "cost/populations.json fixture missing");
-    return JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
+    return JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+        .getAsJsonObject();
   }
 
   /** A fixture case's users and their cost in grosze. */
@@ -40,13 +41,17 @@ class RobustThresholdTest {
       }
       g++;
     }
-    c.getAsJsonObject("users").entrySet().forEach(e -> users.put(e.getKey(), e.getValue().getAsLong()));
+    c.getAsJsonObject("users")
+        .entrySet()
+        .forEach(e -> users.put(e.getKey(), e.getValue().getAsLong()));
     return users;
   }
 
   static Map<String, String> expected(JsonObject c) {
     Map<String, String> flagged = new TreeMap<>();
-    c.getAsJsonObject("flagged").entrySet().forEach(e -> flagged.put(e.getKey(), e.getValue().getAsString()));
+    c.getAsJsonObject("flagged")
+        .entrySet()
+        .forEach(e -> flagged.put(e.getKey(), e.getValue().getAsString()));
     return flagged;
   }
 
@@ -54,8 +59,12 @@ class RobustThresholdTest {
     JsonObject cfg = FIXTURE.getAsJsonObject("config");
     List<Long> micros = new ArrayList<>();
     users.values().forEach(v -> micros.add(Money.toMicros(v)));
-    return RobustThreshold.of(micros, cfg.get("k").getAsInt(), Money.toMicros(cfg.get("floorMinor").getAsLong()),
-        Money.toMicros(cfg.get("ceilingMinor").getAsLong()), cfg.get("minPopulation").getAsInt());
+    return RobustThreshold.of(
+        micros,
+        cfg.get("k").getAsInt(),
+        Money.toMicros(cfg.get("floorMinor").getAsLong()),
+        Money.toMicros(cfg.get("ceilingMinor").getAsLong()),
+        cfg.get("minPopulation").getAsInt());
   }
 
   @TestFactory
@@ -63,19 +72,30 @@ class RobustThresholdTest {
     List<DynamicTest> tests = new ArrayList<>();
     for (JsonElement element : FIXTURE.getAsJsonArray("cases")) {
       JsonObject c = element.getAsJsonObject();
-      tests.add(DynamicTest.dynamicTest(c.get("name").getAsString(), () -> {
-        Map<String, Long> users = population(c);
-        RobustThreshold t = threshold(users);
-        Map<String, String> flagged = new TreeMap<>();
-        users.forEach((id, minor) -> {
-          String rule = t.rule(Money.toMicros(minor));
-          if (rule != null) {
-            flagged.put(id, rule);
-          }
-        });
-        assertEquals(expected(c), flagged, "median " + t.medianMicros() + " mad " + t.madMicros()
-            + " threshold " + t.thresholdMicros());
-      }));
+      tests.add(
+          DynamicTest.dynamicTest(
+              c.get("name").getAsString(),
+              () -> {
+                Map<String, Long> users = population(c);
+                RobustThreshold t = threshold(users);
+                Map<String, String> flagged = new TreeMap<>();
+                users.forEach(
+                    (id, minor) -> {
+                      String rule = t.rule(Money.toMicros(minor));
+                      if (rule != null) {
+                        flagged.put(id, rule);
+                      }
+                    });
+                assertEquals(
+                    expected(c),
+                    flagged,
+                    "median "
+                        + t.medianMicros()
+                        + " mad "
+                        + t.madMicros()
+                        + " threshold "
+                        + t.thresholdMicros());
+              }));
     }
     return tests.stream();
   }
@@ -91,11 +111,21 @@ class RobustThresholdTest {
     assertNotNull(whales);
     Map<String, Long> users = population(whales);
     double mean = users.values().stream().mapToLong(Long::longValue).average().orElseThrow();
-    double sd = Math.sqrt(users.values().stream().mapToDouble(v -> (v - mean) * (v - mean)).average().orElseThrow());
+    double sd =
+        Math.sqrt(
+            users.values().stream()
+                .mapToDouble(v -> (v - mean) * (v - mean))
+                .average()
+                .orElseThrow());
     long caughtByMeanSd = users.values().stream().filter(v -> v > mean + 3 * sd).count();
-    assertTrue(caughtByMeanSd < 5, "the whales inflate the standard deviation and hide each other even at 3 sigma: "
-        + caughtByMeanSd + " of 5 caught");
+    assertTrue(
+        caughtByMeanSd < 5,
+        "the whales inflate the standard deviation and hide each other even at 3 sigma: "
+            + caughtByMeanSd
+            + " of 5 caught");
     RobustThreshold t = threshold(users);
-    assertTrue(t.thresholdMicros() < Money.toMicros(20_000), "robust threshold stays near the crowd: " + t);
+    assertTrue(
+        t.thresholdMicros() < Money.toMicros(20_000),
+        "robust threshold stays near the crowd: " + t);
   }
 }

@@ -32,8 +32,12 @@ class TrackCostTest {
     List<Call> calls = new ArrayList<>();
     String[] models = {"gpt-4o", "gpt-4o-mini", "claude-3.5-sonnet", "gemini-2.0-flash"};
     for (int i = 0; i < 1000; i++) {
-      calls.add(new Call("user-" + random.nextInt(20), models[random.nextInt(models.length)],
-          random.nextInt(4000), random.nextInt(1500)));
+      calls.add(
+          new Call(
+              "user-" + random.nextInt(20),
+              models[random.nextInt(models.length)],
+              random.nextInt(4000),
+              random.nextInt(1500)));
     }
     long expectedMicros = 0;
     Map<String, Long> expectedPerUser = new HashMap<>();
@@ -46,11 +50,22 @@ class TrackCostTest {
     CountDownLatch start = new CountDownLatch(1);
     List<Future<JsonObject>> results = new ArrayList<>();
     for (Call c : calls) {
-      results.add(pool.submit(() -> {
-        start.await();
-        return t.callPrivate(TrackAiCost::new, "{\"userId\":\"" + c.userId() + "\",\"model\":\"" + c.model()
-            + "\",\"inputTokens\":" + c.in() + ",\"outputTokens\":" + c.out() + ",\"feature\":\"chat\"}");
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                start.await();
+                return t.callPrivate(
+                    TrackAiCost::new,
+                    "{\"userId\":\""
+                        + c.userId()
+                        + "\",\"model\":\""
+                        + c.model()
+                        + "\",\"inputTokens\":"
+                        + c.in()
+                        + ",\"outputTokens\":"
+                        + c.out()
+                        + ",\"feature\":\"chat\"}");
+              }));
     }
     start.countDown();
     long answeredMicros = 0;
@@ -59,43 +74,95 @@ class TrackCostTest {
     }
     pool.shutdown();
     assertEquals(expectedMicros, answeredMicros, "each call answers its own exact price");
-    Map<String, Long> totals = t.cost().store().periodTotals(BillingPeriod.parse("p", "2026-05"), CostService.AI);
+    Map<String, Long> totals =
+        t.cost().store().periodTotals(BillingPeriod.parse("p", "2026-05"), CostService.AI);
     assertEquals(expectedMicros, totals.get("costMicros"), "period total is exact to the micro");
     assertEquals(1000L, totals.get("events"));
     assertEquals(calls.stream().mapToLong(Call::in).sum(), totals.get("inputTokens"));
     assertEquals(expectedMicros, totals.get("feature_chat"));
     for (var e : expectedPerUser.entrySet()) {
-      DocumentSnapshot month = Firestores.await(t.db.collection(CostStore.USER_MONTHS).document("2026-05~" + e.getKey()).get());
+      DocumentSnapshot month =
+          Firestores.await(
+              t.db.collection(CostStore.USER_MONTHS).document("2026-05~" + e.getKey()).get());
       assertEquals(e.getValue(), month.getLong("costMicros"), e.getKey());
-      DocumentSnapshot day = Firestores.await(t.db.collection(CostStore.USER_DAYS).document("2026-05-10~" + e.getKey()).get());
+      DocumentSnapshot day =
+          Firestores.await(
+              t.db.collection(CostStore.USER_DAYS).document("2026-05-10~" + e.getKey()).get());
       assertEquals(e.getValue(), day.getLong("costMicros_ai"), e.getKey());
     }
     var metrics = t.cost().metrics().compute(BillingPeriod.parse("p", "2026-05"));
-    assertEquals(Money.toMinor(expectedMicros), metrics.totalSpendMinor(), "shown to the grosz, rounded once");
+    assertEquals(
+        Money.toMinor(expectedMicros),
+        metrics.totalSpendMinor(),
+        "shown to the grosz, rounded once");
   }
 
   @Test
   void badInputIsRefusedNamingTheFieldAndWritesNothing() throws Exception {
     t.cost().seedDefaults();
     String[][] cases = {
-        {"ai", "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":-1,\"outputTokens\":5}", "inputTokens"},
-        {"ai", "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":-5}", "outputTokens"},
-        {"ai", "{\"userId\":\"u1\",\"model\":\"no-such-model\",\"inputTokens\":1,\"outputTokens\":5}", "model"},
-        {"ai", "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1.5,\"outputTokens\":5}", "inputTokens"},
-        {"ai", "{\"userId\":\"a/b\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":5}", "userId"},
-        {"ai", "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":5,\"feature\":\"a b\"}", "feature"},
-        {"ai", "{\"userId\":\"u1\",\"model\":\"x\",\"inputTokens\":1,\"outputTokens\":5,\"costMinor\":-3}", "costMinor"},
-        {"ai", "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":5,\"extra\":1}", "extra"},
-        {"bw", "{\"service\":\"video\",\"bytes\":100000000000000000000,\"region\":\"europe-west10\"}", "bytes"},
-        {"bw", "{\"service\":\"video\",\"bytes\":" + (CostLedger.MAX_BYTES + 1) + ",\"region\":\"europe-west10\"}", "bytes"},
-        {"bw", "{\"service\":\"video\",\"bytes\":-1,\"region\":\"europe-west10\"}", "bytes"},
-        {"bw", "{\"service\":\"sms\",\"bytes\":1,\"region\":\"europe-west10\"}", "service"},
-        {"bw", "{\"service\":\"cdn\",\"bytes\":1}", "region"},
+      {
+        "ai",
+        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":-1,\"outputTokens\":5}",
+        "inputTokens"
+      },
+      {
+        "ai",
+        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":-5}",
+        "outputTokens"
+      },
+      {
+        "ai",
+        "{\"userId\":\"u1\",\"model\":\"no-such-model\",\"inputTokens\":1,\"outputTokens\":5}",
+        "model"
+      },
+      {
+        "ai",
+        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1.5,\"outputTokens\":5}",
+        "inputTokens"
+      },
+      {
+        "ai",
+        "{\"userId\":\"a/b\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":5}",
+        "userId"
+      },
+      {
+        "ai",
+        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":5,\"feature\":\"a b\"}",
+        "feature"
+      },
+      {
+        "ai",
+        "{\"userId\":\"u1\",\"model\":\"x\",\"inputTokens\":1,\"outputTokens\":5,\"costMinor\":-3}",
+        "costMinor"
+      },
+      {
+        "ai",
+        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":5,\"extra\":1}",
+        "extra"
+      },
+      {
+        "bw",
+        "{\"service\":\"video\",\"bytes\":100000000000000000000,\"region\":\"europe-west10\"}",
+        "bytes"
+      },
+      {
+        "bw",
+        "{\"service\":\"video\",\"bytes\":"
+            + (CostLedger.MAX_BYTES + 1)
+            + ",\"region\":\"europe-west10\"}",
+        "bytes"
+      },
+      {"bw", "{\"service\":\"video\",\"bytes\":-1,\"region\":\"europe-west10\"}", "bytes"},
+      {"bw", "{\"service\":\"sms\",\"bytes\":1,\"region\":\"europe-west10\"}", "service"},
+      {"bw", "{\"service\":\"cdn\",\"bytes\":1}", "region"},
     };
     for (String[] c : cases) {
       long writes = Emulators.firestoreWriteCount();
-      JsonObject body = c[0].equals("ai")
-          ? t.callPrivate(TrackAiCost::new, c[1], 400) : t.callPrivate(TrackBandwidthCost::new, c[1], 400);
+      JsonObject body =
+          c[0].equals("ai")
+              ? t.callPrivate(TrackAiCost::new, c[1], 400)
+              : t.callPrivate(TrackBandwidthCost::new, c[1], 400);
       JsonObject error = body.getAsJsonObject("error");
       assertEquals("INVALID_ARGUMENT", error.get("status").getAsString(), c[1]);
       assertEquals(c[2], error.getAsJsonObject("details").get("field").getAsString(), c[1]);
@@ -105,15 +172,17 @@ class TrackCostTest {
 
   @Test
   void explicitCostIsBookedAsIsAndAnEventIdIsBookedOnce() throws Exception {
-    String body = "{\"userId\":\"u1\",\"model\":\"in-house-llm\",\"inputTokens\":10,\"outputTokens\":10,"
-        + "\"costMinor\":1234,\"eventId\":\"evt-1\"}";
+    String body =
+        "{\"userId\":\"u1\",\"model\":\"in-house-llm\",\"inputTokens\":10,\"outputTokens\":10,"
+            + "\"costMinor\":1234,\"eventId\":\"evt-1\"}";
     JsonObject first = t.callPrivate(TrackAiCost::new, body);
     assertEquals(1234, first.get("costMinor").getAsLong());
     assertFalse(first.get("duplicate").getAsBoolean());
     JsonObject again = t.callPrivate(TrackAiCost::new, body);
     assertTrue(again.get("duplicate").getAsBoolean());
     assertEquals(1234, again.get("costMinor").getAsLong());
-    Map<String, Long> totals = t.cost().store().periodTotals(BillingPeriod.parse("p", "2026-05"), CostService.AI);
+    Map<String, Long> totals =
+        t.cost().store().periodTotals(BillingPeriod.parse("p", "2026-05"), CostService.AI);
     assertEquals(Money.toMicros(1234), totals.get("costMicros"));
     assertEquals(1L, totals.get("events"));
     assertEquals(Money.toMicros(1234), totals.get("model_in_house_llm"));
@@ -121,30 +190,51 @@ class TrackCostTest {
 
   @Test
   void bandwidthFunctionAndJavaApiBookThroughTheSameLedger() throws Exception {
-    JsonObject video = t.callPrivate(TrackBandwidthCost::new,
-        "{\"service\":\"video\",\"bytes\":" + (2L << 30) + ",\"region\":\"europe-west10\",\"userId\":\"viewer-1\"}");
+    JsonObject video =
+        t.callPrivate(
+            TrackBandwidthCost::new,
+            "{\"service\":\"video\",\"bytes\":"
+                + (2L << 30)
+                + ",\"region\":\"europe-west10\",\"userId\":\"viewer-1\"}");
     assertEquals(64, video.get("costMinor").getAsLong(), "2 GiB × 32 gr/GiB");
-    CostLedger.Recorded cdn = t.cost().ledger().recordBandwidth(CostService.CDN, 1L << 29, "asia-southeast1", null);
+    CostLedger.Recorded cdn =
+        t.cost().ledger().recordBandwidth(CostService.CDN, 1L << 29, "asia-southeast1", null);
     assertEquals(18, cdn.costMinor(), "0.5 GiB × 36 gr/GiB");
-    CostLedger.Recorded unknownRegion = t.cost().ledger().recordBandwidth(CostService.WEBRTC, 1L << 30, "mars-north1", "u");
+    CostLedger.Recorded unknownRegion =
+        t.cost().ledger().recordBandwidth(CostService.WEBRTC, 1L << 30, "mars-north1", "u");
     assertEquals(48, unknownRegion.costMinor(), "regions without a price use the service default");
     BillingPeriod may = BillingPeriod.parse("p", "2026-05");
     assertEquals(1L << 31, t.cost().store().periodTotals(may, CostService.VIDEO).get("bytes"));
-    assertEquals(Money.toMicros(18), t.cost().store().periodTotals(may, CostService.CDN).get("region_asia_southeast1"));
-    DocumentSnapshot viewer = Firestores.await(t.db.collection(CostStore.USER_MONTHS).document("2026-05~viewer-1").get());
+    assertEquals(
+        Money.toMicros(18),
+        t.cost().store().periodTotals(may, CostService.CDN).get("region_asia_southeast1"));
+    DocumentSnapshot viewer =
+        Firestores.await(t.db.collection(CostStore.USER_MONTHS).document("2026-05~viewer-1").get());
     assertEquals(Money.toMicros(64), viewer.getLong("costMicros_video"));
   }
 
   @Test
   void pricesAreReadFromFirestoreAndSeededWhenMissing() throws Exception {
-    t.callPrivate(TrackAiCost::new, "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1000,\"outputTokens\":0}");
-    assertTrue(Firestores.await(t.db.collection(CostStore.CONFIG).document(CostStore.PRICES_DOC).get()).exists());
+    t.callPrivate(
+        TrackAiCost::new,
+        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1000,\"outputTokens\":0}");
+    assertTrue(
+        Firestores.await(t.db.collection(CostStore.CONFIG).document(CostStore.PRICES_DOC).get())
+            .exists());
     assertTrue(Firestores.await(t.db.collection(CostStore.BUDGETS).document("ai").get()).exists());
-    t.cost().store().savePrices(new PriceTable(Map.of("house", new PriceTable.ModelPrice(5_000_000, 0)), Map.of()));
+    t.cost()
+        .store()
+        .savePrices(
+            new PriceTable(Map.of("house", new PriceTable.ModelPrice(5_000_000, 0)), Map.of()));
     CostTestApp fresh = t.anotherInstance(Map.of());
-    JsonObject priced = fresh.callPrivate(TrackAiCost::new,
-        "{\"userId\":\"u1\",\"model\":\"house\",\"inputTokens\":2000,\"outputTokens\":0}");
+    JsonObject priced =
+        fresh.callPrivate(
+            TrackAiCost::new,
+            "{\"userId\":\"u1\",\"model\":\"house\",\"inputTokens\":2000,\"outputTokens\":0}");
     assertEquals(10, priced.get("costMinor").getAsLong(), "an admin-edited price applies");
-    fresh.callPrivate(TrackAiCost::new, "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":0}", 400);
+    fresh.callPrivate(
+        TrackAiCost::new,
+        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":0}",
+        400);
   }
 }

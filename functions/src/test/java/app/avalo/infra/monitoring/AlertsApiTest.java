@@ -1,6 +1,5 @@
 package app.avalo.infra.monitoring;
 
-import com.google.cloud.Timestamp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +9,7 @@ import app.avalo.infra.platform.Alerts.Severity;
 import app.avalo.infra.platform.AuditLog;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.FakeExchange;
+import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.gson.JsonArray;
@@ -25,72 +25,111 @@ class AlertsApiTest {
   @Test
   void activeAlertsOfEverySourceComeMostSevereFirstThenMostRecent() throws Exception {
     Alerts alerts = h.app.alerts();
-    alerts.raise("cost", "budget:ai:80", Severity.WARNING, "AI budget at 80 %", Map.of("percent", 80));
+    alerts.raise(
+        "cost", "budget:ai:80", Severity.WARNING, "AI budget at 80 %", Map.of("percent", 80));
     h.clock.advance(Duration.ofMinutes(1));
-    String routing = alerts.raise("routing", "region:EU:unhealthy", Severity.CRITICAL, "EU unhealthy", Map.of());
+    String routing =
+        alerts.raise("routing", "region:EU:unhealthy", Severity.CRITICAL, "EU unhealthy", Map.of());
     h.clock.advance(Duration.ofMinutes(1));
     alerts.raise("recovery", "backup:daily:missed", Severity.INFO, "daily backup late", Map.of());
     h.clock.advance(Duration.ofMinutes(1));
-    String monitoring = alerts.raise("monitoring", "chat:latency", Severity.CRITICAL, "chat slow",
-        Map.of("at", Timestamp.ofTimeSecondsAndNanos(1_772_445_600L, 0)));
-    String resolved = alerts.raise("cost", "budget:cdn:90", Severity.CRITICAL, "CDN budget", Map.of());
+    String monitoring =
+        alerts.raise(
+            "monitoring",
+            "chat:latency",
+            Severity.CRITICAL,
+            "chat slow",
+            Map.of("at", Timestamp.ofTimeSecondsAndNanos(1_772_445_600L, 0)));
+    String resolved =
+        alerts.raise("cost", "budget:cdn:90", Severity.CRITICAL, "CDN budget", Map.of());
     alerts.resolve("cost", "budget:cdn:90", "test", "done");
 
     JsonObject open = h.callAdminOk(new GetActiveAlerts(h.supplier()), "{}").getAsJsonObject();
     JsonArray list = open.getAsJsonArray("alerts");
-    assertEquals(List.of(monitoring, routing, "cost", "recovery"), List.of(
-        id(list, 0), id(list, 1), list.get(2).getAsJsonObject().get("source").getAsString(),
-        list.get(3).getAsJsonObject().get("source").getAsString()));
+    assertEquals(
+        List.of(monitoring, routing, "cost", "recovery"),
+        List.of(
+            id(list, 0),
+            id(list, 1),
+            list.get(2).getAsJsonObject().get("source").getAsString(),
+            list.get(3).getAsJsonObject().get("source").getAsString()));
     assertFalse(open.get("truncated").getAsBoolean());
     assertFalse(list.toString().contains(resolved));
-    assertEquals("2026-03-02T10:00:00Z",
-        list.get(0).getAsJsonObject().getAsJsonObject("details").get("at").getAsString(), "timestamps in details become ISO");
+    assertEquals(
+        "2026-03-02T10:00:00Z",
+        list.get(0).getAsJsonObject().getAsJsonObject("details").get("at").getAsString(),
+        "timestamps in details become ISO");
 
-    JsonObject onlyCost = h.callAdminOk(new GetActiveAlerts(h.supplier()), "{\"source\": \"cost\", \"limit\": 5}")
-        .getAsJsonObject();
+    JsonObject onlyCost =
+        h.callAdminOk(new GetActiveAlerts(h.supplier()), "{\"source\": \"cost\", \"limit\": 5}")
+            .getAsJsonObject();
     assertEquals(1, onlyCost.getAsJsonArray("alerts").size());
 
-    JsonObject limited = h.callAdminOk(new GetActiveAlerts(h.supplier()), "{\"limit\": 2}").getAsJsonObject();
+    JsonObject limited =
+        h.callAdminOk(new GetActiveAlerts(h.supplier()), "{\"limit\": 2}").getAsJsonObject();
     assertEquals(2, limited.getAsJsonArray("alerts").size());
     assertTrue(limited.get("truncated").getAsBoolean());
   }
 
   @Test
   void resolveAlertClosesItWithNoteAndIsAudited() throws Exception {
-    String id = h.app.alerts().raise("routing", "region:US:unhealthy", Severity.CRITICAL, "US down", Map.of());
-    JsonObject result = h.callAdminOk(new ResolveAlert(h.supplier()),
-        "{\"alertId\": \"" + id + "\", \"note\": \"failover done, region back\"}").getAsJsonObject();
+    String id =
+        h.app
+            .alerts()
+            .raise("routing", "region:US:unhealthy", Severity.CRITICAL, "US down", Map.of());
+    JsonObject result =
+        h.callAdminOk(
+                new ResolveAlert(h.supplier()),
+                "{\"alertId\": \"" + id + "\", \"note\": \"failover done, region back\"}")
+            .getAsJsonObject();
     assertTrue(result.get("wasOpen").getAsBoolean());
 
     DocumentSnapshot alert = h.db.collection(Alerts.COLLECTION).document(id).get().get();
     assertEquals("resolved", alert.getString("status"));
     assertEquals("failover done, region back", alert.getString("resolutionNote"));
     assertTrue(alert.getString("resolvedBy").contains(h.admin().uid()));
-    List<QueryDocumentSnapshot> audit = h.db.collection(AuditLog.COLLECTION).whereEqualTo("action", "resolveAlert")
-        .get().get().getDocuments();
+    List<QueryDocumentSnapshot> audit =
+        h.db
+            .collection(AuditLog.COLLECTION)
+            .whereEqualTo("action", "resolveAlert")
+            .get()
+            .get()
+            .getDocuments();
     assertEquals(1, audit.size());
     assertEquals(h.admin().uid(), audit.get(0).getString("actorUid"));
 
-    JsonObject again = h.callAdminOk(new ResolveAlert(h.supplier()), "{\"alertId\": \"" + id + "\", \"note\": \"again\"}")
-        .getAsJsonObject();
+    JsonObject again =
+        h.callAdminOk(
+                new ResolveAlert(h.supplier()),
+                "{\"alertId\": \"" + id + "\", \"note\": \"again\"}")
+            .getAsJsonObject();
     assertFalse(again.get("wasOpen").getAsBoolean());
-    assertEquals("failover done, region back",
+    assertEquals(
+        "failover done, region back",
         h.db.collection(Alerts.COLLECTION).document(id).get().get().getString("resolutionNote"));
 
     // A later raise for the same key opens a new alert.
-    String reopened = h.app.alerts().raise("routing", "region:US:unhealthy", Severity.CRITICAL, "US down again", Map.of());
+    String reopened =
+        h.app
+            .alerts()
+            .raise("routing", "region:US:unhealthy", Severity.CRITICAL, "US down again", Map.of());
     assertFalse(reopened.equals(id));
   }
 
   @Test
   void resolveAlertRefusesUnknownIdsMissingNotesAndNonAdmins() throws Exception {
-    FakeExchange.Response missing = h.callAdmin(new ResolveAlert(h.supplier()), "{\"alertId\": \"nope\", \"note\": \"x\"}");
+    FakeExchange.Response missing =
+        h.callAdmin(new ResolveAlert(h.supplier()), "{\"alertId\": \"nope\", \"note\": \"x\"}");
     assertEquals(404, missing.status(), missing.body());
-    FakeExchange.Response noNote = h.callAdmin(new ResolveAlert(h.supplier()), "{\"alertId\": \"nope\"}");
+    FakeExchange.Response noNote =
+        h.callAdmin(new ResolveAlert(h.supplier()), "{\"alertId\": \"nope\"}");
     assertEquals(400, noNote.status());
     assertTrue(noNote.errorMessage().startsWith("note"));
-    FakeExchange.Response user = FakeExchange.post().bearer(AuthEmulator.newUser().idToken())
-        .data("{\"alertId\": \"nope\", \"note\": \"x\"}").send(new ResolveAlert(h.supplier()));
+    FakeExchange.Response user =
+        FakeExchange.post()
+            .bearer(AuthEmulator.newUser().idToken())
+            .data("{\"alertId\": \"nope\", \"note\": \"x\"}")
+            .send(new ResolveAlert(h.supplier()));
     assertEquals(403, user.status());
   }
 

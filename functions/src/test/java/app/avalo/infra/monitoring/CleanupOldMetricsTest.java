@@ -18,7 +18,8 @@ class CleanupOldMetricsTest {
 
   @Test
   void deletesMinuteBucketsAndShardsPastRetentionKeepsRollupsAndIsSafeToRerun() throws Exception {
-    // 100 minutes with samples (2 pages of 90 sealed minutes each at 4 shards), sealed and rolled up.
+    // 100 minutes with samples (2 pages of 90 sealed minutes each at 4 shards), sealed and rolled
+    // up.
     h.module().compactor().run();
     for (int minute = 0; minute < 100; minute++) {
       h.clock.set(START.plus(Duration.ofMinutes(minute)));
@@ -33,7 +34,10 @@ class CleanupOldMetricsTest {
     MetricStore store = new MetricStore(h.db, h.module().config());
     List<BucketKey> minutes = new ArrayList<>();
     for (int minute = 0; minute < 100; minute++) {
-      minutes.add(new BucketKey(MonitoredService.CHAT, Instant.parse("2026-01-01T00:00:00Z").plus(Duration.ofMinutes(minute))));
+      minutes.add(
+          new BucketKey(
+              MonitoredService.CHAT,
+              Instant.parse("2026-01-01T00:00:00Z").plus(Duration.ofMinutes(minute))));
     }
     assertEquals(100, store.readMinutes(minutes).size());
     assertEquals(100, store.readLive(minutes).size());
@@ -48,7 +52,8 @@ class CleanupOldMetricsTest {
     assertEquals(0, first.get("rollupsDeleted").getAsLong());
     assertTrue(first.get("complete").getAsBoolean());
     assertEquals(5, store.readMinutes(minutes).size());
-    assertEquals(5, store.readLive(minutes).size(), "shard documents of deleted minutes are gone too");
+    assertEquals(
+        5, store.readLive(minutes).size(), "shard documents of deleted minutes are gone too");
 
     h.clock.set(Instant.parse("2026-02-02T03:30:00Z"));
     JsonObject second = cleanup().getAsJsonObject("summary");
@@ -57,11 +62,17 @@ class CleanupOldMetricsTest {
     assertTrue(store.readLive(minutes).isEmpty());
 
     // Hourly data survives the minute retention.
-    JsonObject series = h.callAdminOk(new GetMetricsHistory(h.supplier()), """
+    JsonObject series =
+        h.callAdminOk(
+                new GetMetricsHistory(h.supplier()),
+                """
         {"service": "chat", "metric": "latency", "from": "2026-01-01T00:00:00Z", "to": "2026-01-01T02:00:00Z",
-         "resolution": "hour"}""").getAsJsonObject();
-    assertEquals(60, series.getAsJsonArray("points").get(0).getAsJsonObject().get("samples").getAsLong());
-    assertEquals(40, series.getAsJsonArray("points").get(1).getAsJsonObject().get("samples").getAsLong());
+         "resolution": "hour"}""")
+            .getAsJsonObject();
+    assertEquals(
+        60, series.getAsJsonArray("points").get(0).getAsJsonObject().get("samples").getAsLong());
+    assertEquals(
+        40, series.getAsJsonArray("points").get(1).getAsJsonObject().get("samples").getAsLong());
 
     h.clock.set(Instant.parse("2026-02-03T03:30:00Z"));
     JsonObject rerun = cleanup().getAsJsonObject("summary");
@@ -71,14 +82,20 @@ class CleanupOldMetricsTest {
     h.clock.set(Instant.parse("2027-02-06T03:30:00Z"));
     JsonObject late = cleanup().getAsJsonObject("summary");
     assertEquals(2, late.get("rollupsDeleted").getAsLong(), "rollups go after 400 days");
-    assertTrue(store.readRollups(List.of(new BucketKey(MonitoredService.CHAT, Instant.parse("2026-01-01T00:00:00Z")),
-        new BucketKey(MonitoredService.CHAT, Instant.parse("2026-01-01T01:00:00Z")))).isEmpty());
+    assertTrue(
+        store
+            .readRollups(
+                List.of(
+                    new BucketKey(MonitoredService.CHAT, Instant.parse("2026-01-01T00:00:00Z")),
+                    new BucketKey(MonitoredService.CHAT, Instant.parse("2026-01-01T01:00:00Z"))))
+            .isEmpty());
   }
 
   private JsonObject cleanup() throws Exception {
-    FakeExchange.Response r = FakeExchange.post()
-        .header("X-CloudScheduler-ScheduleTime", h.clock.instant().toString())
-        .send(new CleanupOldMetrics(h.supplier()));
+    FakeExchange.Response r =
+        FakeExchange.post()
+            .header("X-CloudScheduler-ScheduleTime", h.clock.instant().toString())
+            .send(new CleanupOldMetrics(h.supplier()));
     assertEquals(200, r.status(), r.body());
     JsonObject json = r.json();
     assertEquals("succeeded", json.get("outcome").getAsString(), json.toString());

@@ -23,16 +23,19 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class DashboardDataTest {
-  private final MonitoringHarness h = new MonitoringHarness("2026-03-02T10:00:10Z", Map.of("MONITORING_WINDOW_MINUTES", "1"));
+  private final MonitoringHarness h =
+      new MonitoringHarness("2026-03-02T10:00:10Z", Map.of("MONITORING_WINDOW_MINUTES", "1"));
 
   @Test
-  void monitoringSectionShowsHealthAndOpenAlertsAndEveryRegisteredSectionIsPresent() throws Exception {
+  void monitoringSectionShowsHealthAndOpenAlertsAndEveryRegisteredSectionIsPresent()
+      throws Exception {
     h.sendLatency(new TrackPanicButton(h.supplier()), 40, 250, true);
     h.app.alerts().raise("cost", "budget:ai:90", Severity.WARNING, "AI budget at 90 %", Map.of());
     h.clock.advance(Duration.ofMinutes(1));
     h.runHealthCheck();
 
-    JsonObject dashboard = h.callAdminOk(new GetDashboardData(h.supplier()), "{}").getAsJsonObject();
+    JsonObject dashboard =
+        h.callAdminOk(new GetDashboardData(h.supplier()), "{}").getAsJsonObject();
     JsonObject sections = dashboard.getAsJsonObject("sections");
     JsonObject monitoring = sections.getAsJsonObject("monitoring");
     assertTrue(monitoring.get("available").getAsBoolean(), monitoring.toString());
@@ -40,17 +43,27 @@ class DashboardDataTest {
     assertEquals("critical", data.getAsJsonObject("health").get("overall").getAsString());
     JsonObject alerts = data.getAsJsonObject("openAlerts");
     assertEquals(2, alerts.get("shown").getAsInt());
-    assertEquals("panic-button:latency", alerts.getAsJsonArray("items").get(0).getAsJsonObject().get("key").getAsString());
+    assertEquals(
+        "panic-button:latency",
+        alerts.getAsJsonArray("items").get(0).getAsJsonObject().get("key").getAsString());
     for (DashboardSection registered : DashboardSections.all()) {
       JsonObject section = sections.getAsJsonObject(registered.name());
-      assertTrue(section != null && section.has("available"), registered.name() + " missing from " + sections);
+      assertTrue(
+          section != null && section.has("available"),
+          registered.name() + " missing from " + sections);
     }
   }
 
-  /** A catalogued function on this harness's App, built as the dev server builds it but with the test App. */
+  /**
+   * A catalogued function on this harness's App, built as the dev server builds it but with the
+   * test App.
+   */
   private ApiFunction function(String name) throws Exception {
-    Catalog.Entry entry = h.app.catalog().entries().stream().filter(e -> e.name().equals(name)).findFirst()
-        .orElseThrow(() -> new AssertionError(name + " is not in catalog.json"));
+    Catalog.Entry entry =
+        h.app.catalog().entries().stream()
+            .filter(e -> e.name().equals(name))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(name + " is not in catalog.json"));
     Constructor<?> c = Class.forName(entry.entryPoint()).getDeclaredConstructor(Supplier.class);
     c.setAccessible(true);
     return (ApiFunction) c.newInstance(h.supplier());
@@ -74,16 +87,24 @@ class DashboardDataTest {
   @Test
   void everySectionShowsWhatItsDomainRecorded() throws Exception {
     h.callAdminOk(function("initializeRegions"), "{}");
-    h.callAdminOk(function("enableBurstProtection"), """
+    h.callAdminOk(
+        function("enableBurstProtection"),
+        """
         {"service": "support", "reason": "event", "durationMinutes": 30}""");
     CostModule.of(h.app).seedDefaults();
-    h.callPrivateOk(function("trackAiCost"), """
+    h.callPrivateOk(
+        function("trackAiCost"),
+        """
         {"userId": "dashboard-user", "model": "gpt-4o", "inputTokens": 1000, "outputTokens": 500,
          "costMinor": 12345, "eventId": "dashboard-1"}""");
 
-    JsonObject sections = h.callAdminOk(new GetDashboardData(h.supplier()), "{}").getAsJsonObject()
-        .getAsJsonObject("sections");
-    assertEquals(DashboardSections.all().stream().map(DashboardSection::name).toList(), List.copyOf(sections.keySet()),
+    JsonObject sections =
+        h.callAdminOk(new GetDashboardData(h.supplier()), "{}")
+            .getAsJsonObject()
+            .getAsJsonObject("sections");
+    assertEquals(
+        DashboardSections.all().stream().map(DashboardSection::name).toList(),
+        List.copyOf(sections.keySet()),
         "one section per domain, in display order");
 
     JsonObject regions = data(sections, "regions");
@@ -103,8 +124,10 @@ class DashboardDataTest {
     assertTrue(support.getAsJsonObject("burst").get("active").getAsBoolean(), support.toString());
     JsonObject functions = byKey(services, "service", "functions");
     assertFalse(functions.getAsJsonObject("burst").get("active").getAsBoolean());
-    assertTrue(functions.getAsJsonObject("bounds").get("max").getAsInt()
-        >= functions.getAsJsonObject("bounds").get("min").getAsInt(), functions.toString());
+    assertTrue(
+        functions.getAsJsonObject("bounds").get("max").getAsInt()
+            >= functions.getAsJsonObject("bounds").get("min").getAsInt(),
+        functions.toString());
 
     JsonObject budgets = data(sections, "budgets");
     assertEquals("2026-03", budgets.get("period").getAsString());
@@ -115,11 +138,13 @@ class DashboardDataTest {
     assertEquals("ok", ai.get("state").getAsString(), ai.toString());
 
     JsonObject cdn = data(sections, "cdn");
-    assertEquals("no metrics yet", cdn.get("status").getAsString(), "no updateCdnMetrics run yet: " + cdn);
+    assertEquals(
+        "no metrics yet", cdn.get("status").getAsString(), "no updateCdnMetrics run yet: " + cdn);
 
     JsonObject backups = data(sections, "backups");
     JsonArray tiers = backups.getAsJsonArray("tiers");
-    assertEquals(List.of("hourly", "daily", "cold"),
+    assertEquals(
+        List.of("hourly", "daily", "cold"),
         tiers.asList().stream().map(t -> t.getAsJsonObject().get("tier").getAsString()).toList());
     JsonObject hourly = byKey(tiers, "tier", "hourly");
     assertEquals(48, hourly.get("keep").getAsInt());
@@ -131,37 +156,49 @@ class DashboardDataTest {
 
   @Test
   void aFailingSectionIsShownUnavailableAndTheRestStillAnswer() throws Exception {
-    DashboardSection broken = new DashboardSection() {
-      @Override
-      public String name() {
-        return "regions";
-      }
+    DashboardSection broken =
+        new DashboardSection() {
+          @Override
+          public String name() {
+            return "regions";
+          }
 
-      @Override
-      public Object snapshot(App app) {
-        throw new IllegalStateException("secret internal detail");
-      }
-    };
-    DashboardSection empty = new DashboardSection() {
-      @Override
-      public String name() {
-        return "budgets";
-      }
+          @Override
+          public Object snapshot(App app) {
+            throw new IllegalStateException("secret internal detail");
+          }
+        };
+    DashboardSection empty =
+        new DashboardSection() {
+          @Override
+          public String name() {
+            return "budgets";
+          }
 
-      @Override
-      public Object snapshot(App app) {
-        throw ApiException.failedPrecondition("no budgets configured yet");
-      }
-    };
-    GetDashboardData function = new GetDashboardData(h.supplier(),
-        List.of(new MonitoringDashboardSection(), broken, empty));
-    JsonObject sections = h.callAdminOk(function, "{}").getAsJsonObject().getAsJsonObject("sections");
+          @Override
+          public Object snapshot(App app) {
+            throw ApiException.failedPrecondition("no budgets configured yet");
+          }
+        };
+    GetDashboardData function =
+        new GetDashboardData(
+            h.supplier(), List.of(new MonitoringDashboardSection(), broken, empty));
+    JsonObject sections =
+        h.callAdminOk(function, "{}").getAsJsonObject().getAsJsonObject("sections");
     assertTrue(sections.getAsJsonObject("monitoring").get("available").getAsBoolean());
-    assertEquals("no-data", sections.getAsJsonObject("monitoring").getAsJsonObject("data")
-        .getAsJsonObject("health").get("overall").getAsString());
+    assertEquals(
+        "no-data",
+        sections
+            .getAsJsonObject("monitoring")
+            .getAsJsonObject("data")
+            .getAsJsonObject("health")
+            .get("overall")
+            .getAsString());
     JsonObject regions = sections.getAsJsonObject("regions");
     assertFalse(regions.get("available").getAsBoolean());
     assertFalse(regions.toString().contains("secret"), "internal detail stays in the log");
-    assertEquals("no budgets configured yet", sections.getAsJsonObject("budgets").get("reason").getAsString());
+    assertEquals(
+        "no budgets configured yet",
+        sections.getAsJsonObject("budgets").get("reason").getAsString());
   }
 }

@@ -18,8 +18,16 @@ import org.junit.jupiter.api.Test;
 
 /** Drives a clock through breach → repeat → low-sample → recovery → auto-resolve → new breach. */
 class HealthCheckTest {
-  private final MonitoringHarness h = new MonitoringHarness("2026-03-02T10:00:10Z", Map.of(
-      "MONITORING_WINDOW_MINUTES", "1", "MONITORING_MIN_SAMPLES", "20", "MONITORING_RECOVERY_WINDOWS", "3"));
+  private final MonitoringHarness h =
+      new MonitoringHarness(
+          "2026-03-02T10:00:10Z",
+          Map.of(
+              "MONITORING_WINDOW_MINUTES",
+              "1",
+              "MONITORING_MIN_SAMPLES",
+              "20",
+              "MONITORING_RECOVERY_WINDOWS",
+              "3"));
 
   @Test
   void alertOpensRepeatsIgnoresThinWindowsAndAutoResolvesAfterHealthyStreak() throws Exception {
@@ -27,7 +35,8 @@ class HealthCheckTest {
     chat(100, 600);
     nextMinute();
     JsonObject run = h.runHealthCheck();
-    assertEquals("critical", run.getAsJsonObject("summary").get("overall").getAsString(), run.toString());
+    assertEquals(
+        "critical", run.getAsJsonObject("summary").get("overall").getAsString(), run.toString());
     DocumentSnapshot alert = onlyOpenAlert("chat:latency");
     String firstId = alert.getId();
     assertEquals("critical", alert.getString("severity"));
@@ -41,7 +50,8 @@ class HealthCheckTest {
     alert = onlyOpenAlert("chat:latency");
     assertEquals(firstId, alert.getId());
     assertEquals(2L, alert.getLong("count"));
-    assertEquals(Instant.parse("2026-03-02T10:02:10Z"), alert.getTimestamp("lastSeen").toDate().toInstant());
+    assertEquals(
+        Instant.parse("2026-03-02T10:02:10Z"), alert.getTimestamp("lastSeen").toDate().toInstant());
 
     // 10:02 — five slow samples: too few to judge either way.
     chat(5, 900);
@@ -58,7 +68,9 @@ class HealthCheckTest {
       h.runHealthCheck();
       assertEquals(i, chatCheck().get("healthyStreak").getAsInt());
       if (i < 3) {
-        assertEquals("open", h.db.collection(Alerts.COLLECTION).document(firstId).get().get().getString("status"));
+        assertEquals(
+            "open",
+            h.db.collection(Alerts.COLLECTION).document(firstId).get().get().getString("status"));
       }
     }
     DocumentSnapshot resolved = h.db.collection(Alerts.COLLECTION).document(firstId).get().get();
@@ -88,7 +100,11 @@ class HealthCheckTest {
     // Video: p95 packet loss 5 % > 2 % (warning).
     StringBuilder video = new StringBuilder("{\"samples\": [");
     for (int i = 0; i < 50; i++) {
-      video.append(i == 0 ? "" : ",").append("{\"packetLossPct\": ").append(i < 40 ? 0 : 5).append("}");
+      video
+          .append(i == 0 ? "" : ",")
+          .append("{\"packetLossPct\": ")
+          .append(i < 40 ? 0 : 5)
+          .append("}");
     }
     h.callPrivateOk(new TrackVideoCallQuality(h.supplier()), video.append("]}").toString());
     // Panic button: 150 ms against 100 ms (critical). AI: 300 ms, under its 400 ms.
@@ -97,7 +113,8 @@ class HealthCheckTest {
     nextMinute();
     h.runHealthCheck();
 
-    assertEquals(List.of("panic-button:latency", "video:packetLoss", "wallet:failureRate"),
+    assertEquals(
+        List.of("panic-button:latency", "video:packetLoss", "wallet:failureRate"),
         openAlerts().stream().map(d -> d.getString("key")).sorted().toList());
     assertEquals("critical", onlyOpenAlert("wallet:failureRate").getString("severity"));
     assertEquals("warning", onlyOpenAlert("video:packetLoss").getString("severity"));
@@ -119,7 +136,8 @@ class HealthCheckTest {
   void thresholdsAreSeededEditableAndInvalidOnesRaiseAConfigAlert() throws Exception {
     nextMinute();
     h.runHealthCheck();
-    List<QueryDocumentSnapshot> seeded = h.db.collection(ThresholdStore.COLLECTION).get().get().getDocuments();
+    List<QueryDocumentSnapshot> seeded =
+        h.db.collection(ThresholdStore.COLLECTION).get().get().getDocuments();
     assertEquals(ThresholdRule.DEFAULTS.size(), seeded.size());
     var chatRule = h.db.collection(ThresholdStore.COLLECTION).document("chat~latency");
     assertEquals(400.0, chatRule.get().get().getDouble("threshold"));
@@ -137,13 +155,26 @@ class HealthCheckTest {
     DocumentSnapshot config = onlyOpenAlert("thresholds:chat~latency");
     assertEquals("warning", config.getString("severity"));
     assertTrue(config.getString("message").contains("severity"), config.getString("message"));
-    assertEquals("chat~latency", health().getAsJsonArray("configProblems").get(0).getAsJsonObject()
-        .get("document").getAsString());
+    assertEquals(
+        "chat~latency",
+        health()
+            .getAsJsonArray("configProblems")
+            .get(0)
+            .getAsJsonObject()
+            .get("document")
+            .getAsString());
 
     chatRule.update("severity", "warning").get();
     nextMinute();
     h.runHealthCheck();
-    assertEquals("resolved", h.db.collection(Alerts.COLLECTION).document(config.getId()).get().get().getString("status"));
+    assertEquals(
+        "resolved",
+        h.db
+            .collection(Alerts.COLLECTION)
+            .document(config.getId())
+            .get()
+            .get()
+            .getString("status"));
   }
 
   @Test
@@ -166,11 +197,17 @@ class HealthCheckTest {
   }
 
   private List<QueryDocumentSnapshot> openAlerts() throws Exception {
-    return h.db.collection(Alerts.COLLECTION).whereEqualTo("status", "open").get().get().getDocuments();
+    return h.db
+        .collection(Alerts.COLLECTION)
+        .whereEqualTo("status", "open")
+        .get()
+        .get()
+        .getDocuments();
   }
 
   private DocumentSnapshot onlyOpenAlert(String key) throws Exception {
-    List<QueryDocumentSnapshot> open = openAlerts().stream().filter(d -> key.equals(d.getString("key"))).toList();
+    List<QueryDocumentSnapshot> open =
+        openAlerts().stream().filter(d -> key.equals(d.getString("key"))).toList();
     assertEquals(1, open.size(), "open alerts for " + key);
     assertEquals("monitoring", open.get(0).getString("source"));
     return open.get(0);

@@ -14,13 +14,22 @@ class LogHistogramTest {
     assertEquals(0, LogHistogram.bucketOf(0.999));
     assertEquals(1, LogHistogram.bucketOf(1));
     assertEquals(2, LogHistogram.bucketOf(1.1));
-    assertTrue(LogHistogram.bucketOf(Measure.LATENCY.toUnits(Measure.LATENCY.max())) < LogHistogram.LAST + 1);
-    assertTrue(Math.pow(LogHistogram.GROWTH, LogHistogram.LAST) > Measure.LATENCY.toUnits(Measure.LATENCY.max()));
-    assertTrue(Math.pow(LogHistogram.GROWTH, LogHistogram.LAST) > Measure.PACKET_LOSS.toUnits(Measure.PACKET_LOSS.max()));
+    assertTrue(
+        LogHistogram.bucketOf(Measure.LATENCY.toUnits(Measure.LATENCY.max()))
+            < LogHistogram.LAST + 1);
+    assertTrue(
+        Math.pow(LogHistogram.GROWTH, LogHistogram.LAST)
+            > Measure.LATENCY.toUnits(Measure.LATENCY.max()));
+    assertTrue(
+        Math.pow(LogHistogram.GROWTH, LogHistogram.LAST)
+            > Measure.PACKET_LOSS.toUnits(Measure.PACKET_LOSS.max()));
     assertEquals("h000", LogHistogram.field(0));
     assertEquals("h123", LogHistogram.field(LogHistogram.LAST));
     for (int i = 1; i <= LogHistogram.LAST; i++) {
-      assertEquals(i, LogHistogram.bucketOf(Math.pow(LogHistogram.GROWTH, i - 1) * (1 + 1e-12)), "lower edge of " + i);
+      assertEquals(
+          i,
+          LogHistogram.bucketOf(Math.pow(LogHistogram.GROWTH, i - 1) * (1 + 1e-12)),
+          "lower edge of " + i);
     }
   }
 
@@ -32,11 +41,12 @@ class LogHistogramTest {
       double[] values = new double[n];
       double scale = Math.pow(10, random.nextInt(5));
       for (int i = 0; i < n; i++) {
-        values[i] = switch (trial % 3) {
-          case 0 -> random.nextDouble() * scale;
-          case 1 -> Math.exp(random.nextGaussian() * 1.5) * scale / 10;
-          default -> random.nextInt(4) * scale / 3;
-        };
+        values[i] =
+            switch (trial % 3) {
+              case 0 -> random.nextDouble() * scale;
+              case 1 -> Math.exp(random.nextGaussian() * 1.5) * scale / 10;
+              default -> random.nextInt(4) * scale / 3;
+            };
         values[i] = Math.min(values[i], Measure.LATENCY.max());
       }
       BucketStats.Accumulator acc = new BucketStats.Accumulator();
@@ -50,7 +60,8 @@ class LogHistogramTest {
         double exact = sorted[(int) LogHistogram.rank(q, n) - 1];
         double estimate = stats.quantile(q, Measure.LATENCY);
         double allowed = Math.max(exact * LogHistogram.MAX_RELATIVE_ERROR, 1.0) + 1e-9;
-        assertTrue(Math.abs(estimate - exact) <= allowed,
+        assertTrue(
+            Math.abs(estimate - exact) <= allowed,
             "trial " + trial + " q=" + q + ": estimate " + estimate + " exact " + exact);
       }
     }

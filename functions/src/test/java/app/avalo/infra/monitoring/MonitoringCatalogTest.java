@@ -13,34 +13,47 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
-/** Every monitoring function is catalogued as SPEC §5.6 says and refuses malformed input without writing. */
+/**
+ * Every monitoring function is catalogued as SPEC §5.6 says and refuses malformed input without
+ * writing.
+ */
 class MonitoringCatalogTest {
   private final MonitoringHarness h = new MonitoringHarness("2026-03-02T10:00:00Z", Map.of());
 
-  private record Fn(String name, Access access, String schedule, boolean audited,
+  private record Fn(
+      String name,
+      Access access,
+      String schedule,
+      boolean audited,
       Function<Supplier<app.avalo.infra.platform.App>, ApiFunction> create) {}
 
-  private final List<Fn> functions = List.of(
-      new Fn("trackChatDelivery", Access.PRIVATE, null, false, TrackChatDelivery::new),
-      new Fn("trackWalletTransaction", Access.PRIVATE, null, false, TrackWalletTransaction::new),
-      new Fn("trackEventCheckout", Access.PRIVATE, null, false, TrackEventCheckout::new),
-      new Fn("trackAiResponse", Access.PRIVATE, null, false, TrackAiResponse::new),
-      new Fn("trackVideoCallQuality", Access.PRIVATE, null, false, TrackVideoCallQuality::new),
-      new Fn("trackPanicButton", Access.PRIVATE, null, false, TrackPanicButton::new),
-      new Fn("runHealthCheck", Access.PRIVATE, "* * * * *", false, RunHealthCheck::new),
-      new Fn("cleanupOldMetrics", Access.PRIVATE, "30 3 * * *", false, CleanupOldMetrics::new),
-      new Fn("getSystemHealth", Access.ADMIN, null, false, GetSystemHealth::new),
-      new Fn("getMetricsHistory", Access.ADMIN, null, false, GetMetricsHistory::new),
-      new Fn("getActiveAlerts", Access.ADMIN, null, false, GetActiveAlerts::new),
-      new Fn("resolveAlert", Access.ADMIN, null, true, ResolveAlert::new),
-      new Fn("getDashboardData", Access.ADMIN, null, false, GetDashboardData::new));
+  private final List<Fn> functions =
+      List.of(
+          new Fn("trackChatDelivery", Access.PRIVATE, null, false, TrackChatDelivery::new),
+          new Fn(
+              "trackWalletTransaction", Access.PRIVATE, null, false, TrackWalletTransaction::new),
+          new Fn("trackEventCheckout", Access.PRIVATE, null, false, TrackEventCheckout::new),
+          new Fn("trackAiResponse", Access.PRIVATE, null, false, TrackAiResponse::new),
+          new Fn("trackVideoCallQuality", Access.PRIVATE, null, false, TrackVideoCallQuality::new),
+          new Fn("trackPanicButton", Access.PRIVATE, null, false, TrackPanicButton::new),
+          new Fn("runHealthCheck", Access.PRIVATE, "* * * * *", false, RunHealthCheck::new),
+          new Fn("cleanupOldMetrics", Access.PRIVATE, "30 3 * * *", false, CleanupOldMetrics::new),
+          new Fn("getSystemHealth", Access.ADMIN, null, false, GetSystemHealth::new),
+          new Fn("getMetricsHistory", Access.ADMIN, null, false, GetMetricsHistory::new),
+          new Fn("getActiveAlerts", Access.ADMIN, null, false, GetActiveAlerts::new),
+          new Fn("resolveAlert", Access.ADMIN, null, true, ResolveAlert::new),
+          new Fn("getDashboardData", Access.ADMIN, null, false, GetDashboardData::new));
 
   @Test
   void catalogListsEveryFunctionWithItsAccessScheduleAndAudit() {
     Catalog catalog = Catalog.bundled();
     for (Fn fn : functions) {
-      Catalog.Entry entry = catalog.byName(fn.name()).orElseThrow(() -> new AssertionError(fn.name() + " not catalogued"));
-      assertEquals(fn.create().apply(h.supplier()).getClass().getName(), entry.entryPoint(), fn.name());
+      Catalog.Entry entry =
+          catalog
+              .byName(fn.name())
+              .orElseThrow(() -> new AssertionError(fn.name() + " not catalogued"));
+      assertEquals(
+          fn.create().apply(h.supplier()).getClass().getName(), entry.entryPoint(), fn.name());
       assertEquals(fn.access(), entry.access(), fn.name());
       assertEquals(fn.schedule(), entry.schedule(), fn.name());
       assertEquals(fn.audited(), entry.audited(), fn.name());
@@ -52,9 +65,10 @@ class MonitoringCatalogTest {
     long before = Emulators.firestoreWriteCount();
     for (Fn fn : functions) {
       for (String data : List.of("{\"__bogus\": 1}", "\"x\"", "[1]")) {
-        FakeExchange.Response r = fn.access() == Access.PRIVATE
-            ? h.callPrivate(fn.create().apply(h.supplier()), data)
-            : h.callAdmin(fn.create().apply(h.supplier()), data);
+        FakeExchange.Response r =
+            fn.access() == Access.PRIVATE
+                ? h.callPrivate(fn.create().apply(h.supplier()), data)
+                : h.callAdmin(fn.create().apply(h.supplier()), data);
         assertEquals(400, r.status(), fn.name() + " " + data + " → " + r.body());
         assertEquals("INVALID_ARGUMENT", r.errorStatus(), fn.name());
       }

@@ -1,27 +1,30 @@
 package app.avalo.infra.monitoring;
 
-import java.util.Collections;
-import com.google.errorprone.annotations.FormatMethod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.ApiFunction;
+import app.avalo.infra.platform.App;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
 import app.avalo.infra.testing.MutableClock;
 import com.google.cloud.firestore.Firestore;
+import com.google.errorprone.annotations.FormatMethod;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** One isolated Firestore project, an App on a {@link MutableClock}, and ways to call the monitoring functions. */
+/**
+ * One isolated Firestore project, an App on a {@link MutableClock}, and ways to call the monitoring
+ * functions.
+ */
 final class MonitoringHarness {
   final Firestore db = Emulators.isolatedFirestore();
   final MutableClock clock;
@@ -74,9 +77,10 @@ final class MonitoringHarness {
 
   /** Runs the health check for the current minute, as Cloud Scheduler would. */
   JsonObject runHealthCheck() throws Exception {
-    FakeExchange.Response r = FakeExchange.post()
-        .header("X-CloudScheduler-ScheduleTime", BucketKey.minuteOf(clock.instant()).toString())
-        .send(new RunHealthCheck(supplier()));
+    FakeExchange.Response r =
+        FakeExchange.post()
+            .header("X-CloudScheduler-ScheduleTime", BucketKey.minuteOf(clock.instant()).toString())
+            .send(new RunHealthCheck(supplier()));
     assertEquals(200, r.status(), r.body());
     return r.json();
   }
@@ -96,7 +100,8 @@ final class MonitoringHarness {
   }
 
   /** Sends {@code n} samples of one latency, in batches of up to 500. */
-  void sendLatency(ApiFunction function, int n, double latencyMs, boolean success) throws Exception {
+  void sendLatency(ApiFunction function, int n, double latencyMs, boolean success)
+      throws Exception {
     for (int sent = 0; sent < n; sent += SampleReader.MAX_BATCH) {
       int size = Math.min(SampleReader.MAX_BATCH, n - sent);
       callPrivateOk(function, latencyBatch(Collections.nCopies(size, latencyMs), success));

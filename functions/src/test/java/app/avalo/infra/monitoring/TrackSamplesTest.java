@@ -28,7 +28,9 @@ class TrackSamplesTest {
       latencies.add(50.0 + i);
     }
     long before = Emulators.firestoreWriteCount();
-    JsonObject answer = h.callPrivateOk(new TrackChatDelivery(h.supplier()), MonitoringHarness.latencyBatch(latencies, true));
+    JsonObject answer =
+        h.callPrivateOk(
+            new TrackChatDelivery(h.supplier()), MonitoringHarness.latencyBatch(latencies, true));
     long writes = Emulators.firestoreWriteCount() - before;
 
     assertEquals(500, answer.get("accepted").getAsInt());
@@ -43,7 +45,9 @@ class TrackSamplesTest {
   @Test
   void samplesSpreadOverShardsAndTotalsStayExact() throws Exception {
     for (int i = 0; i < 40; i++) {
-      h.callPrivateOk(new TrackWalletTransaction(h.supplier()), "{\"latencyMs\": 120, \"success\": " + (i % 10 != 0) + "}");
+      h.callPrivateOk(
+          new TrackWalletTransaction(h.supplier()),
+          "{\"latencyMs\": 120, \"success\": " + (i % 10 != 0) + "}");
     }
     BucketKey key = new BucketKey(MonitoredService.WALLET, Instant.parse("2026-03-02T10:15:00Z"));
     int shardsUsed = 0;
@@ -53,8 +57,12 @@ class TrackSamplesTest {
         shardsUsed++;
         assertEquals("wallet", shard.getString("service"));
         assertEquals("latency", shard.getString("metric"));
-        assertEquals(Instant.parse("2026-03-02T10:15:00Z").getEpochSecond(), shard.getTimestamp("minute").getSeconds());
-        assertEquals(Instant.parse("2026-04-01T10:15:00Z").getEpochSecond(), shard.getTimestamp("expireAt").getSeconds(),
+        assertEquals(
+            Instant.parse("2026-03-02T10:15:00Z").getEpochSecond(),
+            shard.getTimestamp("minute").getSeconds());
+        assertEquals(
+            Instant.parse("2026-04-01T10:15:00Z").getEpochSecond(),
+            shard.getTimestamp("expireAt").getSeconds(),
             "expireAt = minute + 30 days, for a Firestore TTL policy");
       }
     }
@@ -66,7 +74,8 @@ class TrackSamplesTest {
 
   @Test
   void batchSpanningMinutesIsSplitByEachSamplesTime() throws Exception {
-    String body = """
+    String body =
+        """
         {"samples": [
           {"packetLossPct": 0.5, "at": "2026-03-02T10:13:10Z"},
           {"packetLossPct": 1.5, "at": "2026-03-02T10:13:50Z"},
@@ -88,7 +97,10 @@ class TrackSamplesTest {
     double[] latencies = new double[3000];
     for (int i = 0; i < latencies.length; i++) {
       // Log-normal around 180 ms with a long tail, plus a few sub-millisecond cache hits.
-      latencies[i] = i % 97 == 0 ? random.nextDouble() * 0.9 : Math.min(120_000, Math.exp(5.2 + 0.8 * random.nextGaussian()));
+      latencies[i] =
+          i % 97 == 0
+              ? random.nextDouble() * 0.9
+              : Math.min(120_000, Math.exp(5.2 + 0.8 * random.nextGaussian()));
       latencies[i] = Math.round(latencies[i] * 1000) / 1000.0;
     }
     for (int from = 0; from < latencies.length; from += 500) {
@@ -96,12 +108,17 @@ class TrackSamplesTest {
       for (int i = from; i < from + 500; i++) {
         batch.add(latencies[i]);
       }
-      h.callPrivateOk(new TrackAiResponse(h.supplier()), MonitoringHarness.latencyBatch(batch, true));
+      h.callPrivateOk(
+          new TrackAiResponse(h.supplier()), MonitoringHarness.latencyBatch(batch, true));
     }
 
-    JsonObject series = h.callAdminOk(new GetMetricsHistory(h.supplier()), """
+    JsonObject series =
+        h.callAdminOk(
+                new GetMetricsHistory(h.supplier()),
+                """
         {"service": "ai", "metric": "latency", "from": "2026-03-02T10:00:00Z", "to": "2026-03-02T10:16:00Z",
-         "resolution": "minute"}""").getAsJsonObject();
+         "resolution": "minute"}""")
+            .getAsJsonObject();
     JsonArray points = series.getAsJsonArray("points");
     assertEquals(16, points.size());
     JsonObject point = points.get(15).getAsJsonObject();
@@ -113,24 +130,44 @@ class TrackSamplesTest {
     for (var q : Map.of("p50", 0.50, "p95", 0.95, "p99", 0.99).entrySet()) {
       double exact = sorted[(int) LogHistogram.rank(q.getValue(), sorted.length) - 1];
       double estimate = point.get(q.getKey()).getAsDouble();
-      double allowed = Math.max(exact * LogHistogram.MAX_RELATIVE_ERROR, Measure.LATENCY.resolution()) + 1e-6;
-      assertTrue(Math.abs(estimate - exact) <= allowed,
-          q.getKey() + ": estimate " + estimate + " vs exact " + exact + " (allowed ±" + allowed + ")");
+      double allowed =
+          Math.max(exact * LogHistogram.MAX_RELATIVE_ERROR, Measure.LATENCY.resolution()) + 1e-6;
+      assertTrue(
+          Math.abs(estimate - exact) <= allowed,
+          q.getKey()
+              + ": estimate "
+              + estimate
+              + " vs exact "
+              + exact
+              + " (allowed ±"
+              + allowed
+              + ")");
     }
     double exactMean = Arrays.stream(latencies).average().orElseThrow();
     assertEquals(exactMean, point.get("mean").getAsDouble(), 0.001);
-    assertEquals(point.get("p95").getAsDouble(), point.get("value").getAsDouble(), "value is the thresholded p95");
-    assertTrue(points.get(0).getAsJsonObject().get("p95") == null || points.get(0).getAsJsonObject().get("p95").isJsonNull());
+    assertEquals(
+        point.get("p95").getAsDouble(),
+        point.get("value").getAsDouble(),
+        "value is the thresholded p95");
+    assertTrue(
+        points.get(0).getAsJsonObject().get("p95") == null
+            || points.get(0).getAsJsonObject().get("p95").isJsonNull());
     assertEquals(0, points.get(0).getAsJsonObject().get("samples").getAsLong());
   }
 
   @Test
   void eventCheckoutSamplesAreAcceptedIntoTheirOwnService() throws Exception {
-    JsonObject one = h.callPrivateOk(new TrackEventCheckout(h.supplier()), """
+    JsonObject one =
+        h.callPrivateOk(
+            new TrackEventCheckout(h.supplier()),
+            """
         {"latencyMs": 340, "success": false}""");
     assertEquals("event-checkout", one.get("service").getAsString());
     assertEquals(1, one.get("accepted").getAsInt());
-    JsonObject batch = h.callPrivateOk(new TrackEventCheckout(h.supplier()), """
+    JsonObject batch =
+        h.callPrivateOk(
+            new TrackEventCheckout(h.supplier()),
+            """
         {"samples": [
           {"latencyMs": 100, "at": "2026-03-02T10:14:20Z"},
           {"latencyMs": 200, "success": true},
@@ -139,40 +176,65 @@ class TrackSamplesTest {
     assertEquals(3, batch.get("accepted").getAsInt());
     assertEquals(2, batch.get("buckets").getAsInt());
 
-    BucketStats earlier = liveMinute(MonitoredService.EVENT_CHECKOUT, Instant.parse("2026-03-02T10:14:00Z"));
-    BucketStats now = liveMinute(MonitoredService.EVENT_CHECKOUT, Instant.parse("2026-03-02T10:15:00Z"));
+    BucketStats earlier =
+        liveMinute(MonitoredService.EVENT_CHECKOUT, Instant.parse("2026-03-02T10:14:00Z"));
+    BucketStats now =
+        liveMinute(MonitoredService.EVENT_CHECKOUT, Instant.parse("2026-03-02T10:15:00Z"));
     assertEquals(1, earlier.count());
     assertEquals(100.0, earlier.mean(), 1e-9);
     assertEquals(3, now.count());
     assertEquals(1, now.errors(), "success defaults to true; the one false is counted");
     assertEquals((340.0 + 200 + 600) / 3, now.mean(), 1e-9);
-    assertTrue(liveMinute(MonitoredService.CHAT, Instant.parse("2026-03-02T10:15:00Z")).isEmpty(),
+    assertTrue(
+        liveMinute(MonitoredService.CHAT, Instant.parse("2026-03-02T10:15:00Z")).isEmpty(),
         "checkout samples land in event-checkout's buckets only");
   }
 
   @Test
   void badSamplesAreRefusedNamingTheFieldAndNothingIsWritten() throws Exception {
-    List<Object[]> cases = List.of(
-        new Object[] {new TrackChatDelivery(h.supplier()), "{\"latencyMs\": -5}", "latencyMs"},
-        new Object[] {new TrackChatDelivery(h.supplier()), "{\"latencyMs\": \"fast\"}", "latencyMs"},
-        new Object[] {new TrackChatDelivery(h.supplier()), "{\"latencyMs\": 500000}", "latencyMs"},
-        new Object[] {new TrackChatDelivery(h.supplier()), "{\"latencyMs\": 5, \"service\": \"chat\"}", "service"},
-        new Object[] {new TrackVideoCallQuality(h.supplier()),
-            "{\"samples\": [{\"packetLossPct\": 1}, {\"packetLossPct\": 140}]}", "samples[1].packetLossPct"},
-        new Object[] {new TrackWalletTransaction(h.supplier()), "{\"latencyMs\": 80}", "success"},
-        new Object[] {new TrackPanicButton(h.supplier()),
-            "{\"samples\": [{\"latencyMs\": 20, \"at\": \"2026-03-02T09:00:00Z\"}]}", "samples[0].at"},
-        new Object[] {new TrackPanicButton(h.supplier()),
-            "{\"samples\": [{\"latencyMs\": 20, \"at\": \"2026-03-02T10:20:00Z\"}]}", "samples[0].at"},
-        new Object[] {new TrackEventCheckout(h.supplier()), "{\"samples\": []}", "samples"},
-        new Object[] {new TrackEventCheckout(h.supplier()), "{\"samples\": [5]}", "samples[0]"},
-        new Object[] {new TrackAiResponse(h.supplier()), "[1, 2]", "data"});
+    List<Object[]> cases =
+        List.of(
+            new Object[] {new TrackChatDelivery(h.supplier()), "{\"latencyMs\": -5}", "latencyMs"},
+            new Object[] {
+              new TrackChatDelivery(h.supplier()), "{\"latencyMs\": \"fast\"}", "latencyMs"
+            },
+            new Object[] {
+              new TrackChatDelivery(h.supplier()), "{\"latencyMs\": 500000}", "latencyMs"
+            },
+            new Object[] {
+              new TrackChatDelivery(h.supplier()),
+              "{\"latencyMs\": 5, \"service\": \"chat\"}",
+              "service"
+            },
+            new Object[] {
+              new TrackVideoCallQuality(h.supplier()),
+              "{\"samples\": [{\"packetLossPct\": 1}, {\"packetLossPct\": 140}]}",
+              "samples[1].packetLossPct"
+            },
+            new Object[] {
+              new TrackWalletTransaction(h.supplier()), "{\"latencyMs\": 80}", "success"
+            },
+            new Object[] {
+              new TrackPanicButton(h.supplier()),
+              "{\"samples\": [{\"latencyMs\": 20, \"at\": \"2026-03-02T09:00:00Z\"}]}",
+              "samples[0].at"
+            },
+            new Object[] {
+              new TrackPanicButton(h.supplier()),
+              "{\"samples\": [{\"latencyMs\": 20, \"at\": \"2026-03-02T10:20:00Z\"}]}",
+              "samples[0].at"
+            },
+            new Object[] {new TrackEventCheckout(h.supplier()), "{\"samples\": []}", "samples"},
+            new Object[] {new TrackEventCheckout(h.supplier()), "{\"samples\": [5]}", "samples[0]"},
+            new Object[] {new TrackAiResponse(h.supplier()), "[1, 2]", "data"});
     long before = Emulators.firestoreWriteCount();
     for (Object[] c : cases) {
       FakeExchange.Response r = h.callPrivate((ApiFunction) c[0], (String) c[1]);
       assertEquals(400, r.status(), c[1] + " → " + r.body());
       assertEquals("INVALID_ARGUMENT", r.errorStatus());
-      assertTrue(r.errorMessage().startsWith((String) c[2]), c[1] + " should name " + c[2] + ": " + r.errorMessage());
+      assertTrue(
+          r.errorMessage().startsWith((String) c[2]),
+          c[1] + " should name " + c[2] + ": " + r.errorMessage());
     }
     assertEquals(before, Emulators.firestoreWriteCount(), "refused samples write nothing");
   }
@@ -180,22 +242,29 @@ class TrackSamplesTest {
   @Test
   void tenThousandSampleBatchIsRefusedWithoutWriting() throws Exception {
     long before = Emulators.firestoreWriteCount();
-    FakeExchange.Response r = h.callPrivate(new TrackChatDelivery(h.supplier()),
-        MonitoringHarness.latencyBatch(Collections.nCopies(10_000, 42.0), true));
+    FakeExchange.Response r =
+        h.callPrivate(
+            new TrackChatDelivery(h.supplier()),
+            MonitoringHarness.latencyBatch(Collections.nCopies(10_000, 42.0), true));
     assertEquals(400, r.status(), r.body());
     assertEquals("INVALID_ARGUMENT", r.errorStatus());
-    assertTrue(r.errorMessage().contains("samples") && r.errorMessage().contains("500"), r.errorMessage());
+    assertTrue(
+        r.errorMessage().contains("samples") && r.errorMessage().contains("500"), r.errorMessage());
     assertEquals(before, Emulators.firestoreWriteCount());
   }
 
   @Test
   void oneBadSampleInABatchRefusesTheWholeBatch() throws Exception {
-    h.callPrivate(new TrackChatDelivery(h.supplier()), "{\"samples\": [{\"latencyMs\": 10}, {\"latencyMs\": -1}]}");
+    h.callPrivate(
+        new TrackChatDelivery(h.supplier()),
+        "{\"samples\": [{\"latencyMs\": 10}, {\"latencyMs\": -1}]}");
     assertTrue(liveMinute(MonitoredService.CHAT, Instant.parse("2026-03-02T10:15:00Z")).isEmpty());
   }
 
   private BucketStats liveMinute(MonitoredService service, Instant minute) {
     BucketKey key = new BucketKey(service, minute);
-    return new MetricStore(h.db, h.module().config()).readLive(List.of(key)).getOrDefault(key, BucketStats.EMPTY);
+    return new MetricStore(h.db, h.module().config())
+        .readLive(List.of(key))
+        .getOrDefault(key, BucketStats.EMPTY);
   }
 }

@@ -1,6 +1,5 @@
 package app.avalo.infra.platform;
 
-import org.junit.jupiter.api.Assertions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -12,6 +11,7 @@ import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class AlertsTest {
@@ -25,15 +25,20 @@ class AlertsTest {
 
   @Test
   void repeatsRefreshTheOpenAlertAndResolutionKeepsHistory() {
-    String first = alerts.raise("routing", "region:EU", Alerts.Severity.WARNING, "EU degraded", Map.of("p95", 900));
+    String first =
+        alerts.raise(
+            "routing", "region:EU", Alerts.Severity.WARNING, "EU degraded", Map.of("p95", 900));
     clock.advance(Duration.ofMinutes(1));
-    String again = alerts.raise("routing", "region:EU", Alerts.Severity.CRITICAL, "EU unhealthy", Map.of());
+    String again =
+        alerts.raise("routing", "region:EU", Alerts.Severity.CRITICAL, "EU unhealthy", Map.of());
     assertEquals(first, again);
     DocumentSnapshot open = alert(first);
     assertEquals(2L, open.getLong("count"));
     assertEquals("critical", open.getString("severity"), "severity escalates");
-    assertEquals("2026-11-27T06:01:00Z", Firestores.instant(open.getTimestamp("lastSeen")).toString());
-    assertEquals("2026-11-27T06:00:00Z", Firestores.instant(open.getTimestamp("openedAt")).toString());
+    assertEquals(
+        "2026-11-27T06:01:00Z", Firestores.instant(open.getTimestamp("lastSeen")).toString());
+    assertEquals(
+        "2026-11-27T06:00:00Z", Firestores.instant(open.getTimestamp("openedAt")).toString());
 
     assertTrue(alerts.resolve("routing", "region:EU", "system", "healthy again"));
     assertFalse(alerts.resolve("routing", "region:EU", "system", "twice"));
@@ -49,9 +54,10 @@ class AlertsTest {
     Map<String, Object> closed = alerts.resolveById(id, "admin@x", "handled");
     assertEquals(true, closed.get("wasOpen"));
     assertEquals("handled", alert(id).getString("resolutionNote"));
-    assertNotEquals(id, alerts.raise("cost", "budget:ai", Alerts.Severity.WARNING, "70%", Map.of()));
-    ApiException missing = Assertions.assertThrows(ApiException.class,
-        () -> alerts.resolveById("nope", "a", "n"));
+    assertNotEquals(
+        id, alerts.raise("cost", "budget:ai", Alerts.Severity.WARNING, "70%", Map.of()));
+    ApiException missing =
+        Assertions.assertThrows(ApiException.class, () -> alerts.resolveById("nope", "a", "n"));
     assertEquals(Status.NOT_FOUND, missing.status());
   }
 }

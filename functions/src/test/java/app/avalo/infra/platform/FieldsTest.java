@@ -67,14 +67,21 @@ class FieldsTest {
 
   @Test
   void androidInt64ValueWrappersAreNumbers() {
-    String wrapped = "{\"n\":{\"@type\":\"type.googleapis.com/google.protobuf.Int64Value\",\"value\":\"9007199254740993\"}}";
+    String wrapped =
+        "{\"n\":{\"@type\":\"type.googleapis.com/google.protobuf.Int64Value\",\"value\":\"9007199254740993\"}}";
     assertEquals(9007199254740993L, of(wrapped).longValue("n", 0, Long.MAX_VALUE));
-    refused(() -> of("{\"n\":{\"@type\":\"type.googleapis.com/google.protobuf.Int64Value\",\"value\":\"1.5\"}}")
-        .longValue("n", 0, 10));
-    refused(() -> of("{\"n\":{\"@type\":\"type.googleapis.com/google.protobuf.StringValue\",\"value\":\"1\"}}")
-        .longValue("n", 0, 10));
-    refused(() -> of("{\"n\":{\"@type\":\"type.googleapis.com/google.protobuf.Int64Value\",\"value\":1}}")
-        .longValue("n", 0, 10));
+    refused(
+        () ->
+            of("{\"n\":{\"@type\":\"type.googleapis.com/google.protobuf.Int64Value\",\"value\":\"1.5\"}}")
+                .longValue("n", 0, 10));
+    refused(
+        () ->
+            of("{\"n\":{\"@type\":\"type.googleapis.com/google.protobuf.StringValue\",\"value\":\"1\"}}")
+                .longValue("n", 0, 10));
+    refused(
+        () ->
+            of("{\"n\":{\"@type\":\"type.googleapis.com/google.protobuf.Int64Value\",\"value\":1}}")
+                .longValue("n", 0, 10));
   }
 
   @Test
@@ -107,8 +114,10 @@ class FieldsTest {
 
   @Test
   void enumsAndChoices() {
-    assertEquals(Service.VIDEO_BANDWIDTH, of("{\"s\":\"video-bandwidth\"}").enumValue("s", Service.class));
-    assertEquals(Service.VIDEO_BANDWIDTH, of("{\"s\":\"video_bandwidth\"}").enumValue("s", Service.class));
+    assertEquals(
+        Service.VIDEO_BANDWIDTH, of("{\"s\":\"video-bandwidth\"}").enumValue("s", Service.class));
+    assertEquals(
+        Service.VIDEO_BANDWIDTH, of("{\"s\":\"video_bandwidth\"}").enumValue("s", Service.class));
     refused(() -> of("{\"s\":\"VIDEO_BANDWIDTH\"}").enumValue("s", Service.class));
     ApiException e = refused(() -> of("{\"s\":\"sms\"}").enumValue("s", Service.class));
     assertTrue(e.getMessage().contains("chat, video-bandwidth"), e.getMessage());
@@ -117,8 +126,11 @@ class FieldsTest {
 
   @Test
   void instantsAcceptIsoAndEpochMillis() {
-    assertEquals(Instant.parse("2026-01-31T12:00:00Z"), of("{\"at\":\"2026-01-31T12:00:00Z\"}").instant("at"));
-    assertEquals(Instant.ofEpochMilli(1_700_000_000_000L), of("{\"at\":1700000000000}").instant("at"));
+    assertEquals(
+        Instant.parse("2026-01-31T12:00:00Z"),
+        of("{\"at\":\"2026-01-31T12:00:00Z\"}").instant("at"));
+    assertEquals(
+        Instant.ofEpochMilli(1_700_000_000_000L), of("{\"at\":1700000000000}").instant("at"));
     refused(() -> of("{\"at\":\"yesterday\"}").instant("at"));
   }
 
@@ -139,12 +151,21 @@ class FieldsTest {
   @Test
   void textThatDisplaysOtherThanItReadsIsRefused() {
     // NUL, other C0/C1 controls, bidirectional overrides and isolates, unpaired surrogates.
-    for (String escaped : List.of("a\\u0000b", "\\u0007", "x\\u001b[31m", "\\u0085", "\\u202eevil",
-        "\\u2066x\\u2069", "\\ud83d", "\\ude00x")) {
+    for (String escaped :
+        List.of(
+            "a\\u0000b",
+            "\\u0007",
+            "x\\u001b[31m",
+            "\\u0085",
+            "\\u202eevil",
+            "\\u2066x\\u2069",
+            "\\ud83d",
+            "\\ude00x")) {
       ApiException e = refused(() -> of("{\"s\":\"" + escaped + "\"}").string("s", 100));
       assertEquals("s", field(e), escaped);
     }
-    // Line breaks, tabs, emoji (a surrogate pair), combining marks and right-to-left script are text.
+    // Line breaks, tabs, emoji (a surrogate pair), combining marks and right-to-left script are
+    // text.
     String text = "line one\nline two\ttabbed \ud83d\ude00 e\u0301 \u05e9\u05dc\u05d5\u05dd";
     assertEquals(text, of("{\"s\":" + Json.GSON.toJson(text) + "}").string("s", 100));
   }

@@ -1,7 +1,5 @@
 package app.avalo.infra.platform;
 
-import java.nio.file.Files;
-import java.security.cert.CertificateEncodingException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,10 +22,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,8 +40,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,8 +64,10 @@ class FirebaseTokenVerifierProductionTest {
   private static HttpServer keyServer;
   private static final AtomicInteger keyFetches = new AtomicInteger();
   private static final List<String> unexpectedRequests = new ArrayList<>();
+
   /** What the key server answers: kid → PEM certificate, and the max-age it sends. */
   private static volatile Map<String, String> servedCertificates = Map.of();
+
   private static volatile int maxAgeSeconds = 3600;
 
   private static boolean emulatorMode;
@@ -85,31 +87,40 @@ class FirebaseTokenVerifierProductionTest {
     // execution of its own without the variable (functions/pom.xml).
     String emulator = System.getenv(EMULATOR_VARIABLE);
     emulatorMode = emulator != null && !emulator.isEmpty();
-    assertFalse(emulatorMode && Boolean.getBoolean("avalo.production.tokens"), EMULATOR_VARIABLE
-        + " is set in the production-token-verification execution: its excludedEnvironmentVariables did not apply");
+    assertFalse(
+        emulatorMode && Boolean.getBoolean("avalo.production.tokens"),
+        EMULATOR_VARIABLE
+            + " is set in the production-token-verification execution: its excludedEnvironmentVariables did not apply");
     key1 = generateKey(dir, "k1");
     key2 = generateKey(dir, "k2");
     keyServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    keyServer.createContext("/", exchange -> {
-      String path = exchange.getRequestURI().getPath();
-      if (!exchange.getRequestMethod().equals("GET") || !path.equals(URI.create(KEYS_URL).getPath())) {
-        synchronized (unexpectedRequests) {
-          unexpectedRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
-        }
-        exchange.sendResponseHeaders(404, -1);
-        exchange.close();
-        return;
-      }
-      keyFetches.incrementAndGet();
-      JsonObject body = new JsonObject();
-      servedCertificates.forEach(body::addProperty);
-      byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
-      exchange.getResponseHeaders().add("Cache-Control", "public, max-age=" + maxAgeSeconds + ", must-revalidate, no-transform");
-      exchange.sendResponseHeaders(200, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
+    keyServer.createContext(
+        "/",
+        exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          if (!exchange.getRequestMethod().equals("GET")
+              || !path.equals(URI.create(KEYS_URL).getPath())) {
+            synchronized (unexpectedRequests) {
+              unexpectedRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+            }
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+            return;
+          }
+          keyFetches.incrementAndGet();
+          JsonObject body = new JsonObject();
+          servedCertificates.forEach(body::addProperty);
+          byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
+          exchange
+              .getResponseHeaders()
+              .add(
+                  "Cache-Control",
+                  "public, max-age=" + maxAgeSeconds + ", must-revalidate, no-transform");
+          exchange.sendResponseHeaders(200, bytes.length);
+          exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
     keyServer.start();
   }
 
@@ -124,30 +135,41 @@ class FirebaseTokenVerifierProductionTest {
   void newVerifier() {
     // Reported skipped, with the reason, where a -Dtest run also picks this class for the default
     // execution; the production-token-verification execution runs it.
-    Assumptions.assumeFalse(emulatorMode, EMULATOR_VARIABLE + " is set in this JVM (emulator mode); this class"
-        + " runs in surefire execution production-token-verification, which removes it");
+    Assumptions.assumeFalse(
+        emulatorMode,
+        EMULATOR_VARIABLE
+            + " is set in this JVM (emulator mode); this class"
+            + " runs in surefire execution production-token-verification, which removes it");
     servedCertificates = Map.of("k1", pem(key1.certificate()));
     maxAgeSeconds = 3600;
     keyFetches.set(0);
     clock = new MutableClock(Instant.now());
     // Every request the SDK makes goes to the loopback server, keeping its path: the key URL is
     // served there, anything else is recorded as unexpected and answered 404.
-    NetHttpTransport transport = new NetHttpTransport.Builder()
-        .setConnectionFactory(url -> {
-          URI local = URI.create("http://127.0.0.1:" + keyServer.getAddress().getPort() + url.getPath());
-          return (HttpURLConnection) local.toURL().openConnection();
-        })
-        .build();
-    FirebaseOptions options = FirebaseOptions.builder()
-        .setProjectId(PROJECT)
-        .setCredentials(GoogleCredentials.create(new AccessToken("unused", null)))
-        .setHttpTransport(transport)
-        .build();
+    NetHttpTransport transport =
+        new NetHttpTransport.Builder()
+            .setConnectionFactory(
+                url -> {
+                  URI local =
+                      URI.create(
+                          "http://127.0.0.1:" + keyServer.getAddress().getPort() + url.getPath());
+                  return (HttpURLConnection) local.toURL().openConnection();
+                })
+            .build();
+    FirebaseOptions options =
+        FirebaseOptions.builder()
+            .setProjectId(PROJECT)
+            .setCredentials(GoogleCredentials.create(new AccessToken("unused", null)))
+            .setHttpTransport(transport)
+            .build();
     verifier = FirebaseTokenVerifier.create(options, clock);
     sdk = FirebaseAuth.getInstance(FirebaseApp.initializeApp(options, "sdk-" + UUID.randomUUID()));
   }
 
-  /** The Admin SDK's own verdict on a token, for failure messages (the verifier maps every refusal to one 401). */
+  /**
+   * The Admin SDK's own verdict on a token, for failure messages (the verifier maps every refusal
+   * to one 401).
+   */
   private String sdkVerdict(String token) {
     try {
       sdk.verifyIdToken(token);
@@ -176,8 +198,10 @@ class FirebaseTokenVerifierProductionTest {
     return c;
   }
 
-  private static String signed(SigningKey key, String kid, Map<String, Object> claims) throws Exception {
-    String signingInput = part(Map.of("alg", "RS256", "kid", kid, "typ", "JWT")) + "." + part(claims);
+  private static String signed(SigningKey key, String kid, Map<String, Object> claims)
+      throws Exception {
+    String signingInput =
+        part(Map.of("alg", "RS256", "kid", kid, "typ", "JWT")) + "." + part(claims);
     Signature rsa = Signature.getInstance("SHA256withRSA");
     rsa.initSign(key.privateKey());
     rsa.update(signingInput.getBytes(StandardCharsets.US_ASCII));
@@ -186,11 +210,14 @@ class FirebaseTokenVerifierProductionTest {
 
   private static String part(Map<String, Object> json) {
     String text = Json.GSON.toJson(json);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private void assertRefused(String token, String why) {
-    ApiException e = assertThrows(ApiException.class, () -> verifier.verify(token), why + " was accepted");
+    ApiException e =
+        assertThrows(ApiException.class, () -> verifier.verify(token), why + " was accepted");
     assertEquals(Status.UNAUTHENTICATED, e.status(), why);
   }
 
@@ -220,12 +247,16 @@ class FirebaseTokenVerifierProductionTest {
     Map<String, Object> claims = claims("intruder", true);
     String none = part(Map.of("alg", "none", "typ", "JWT")) + "." + part(claims) + ".";
     assertRefused(none, "alg: none with admin: true");
-    String noneWithKid = part(Map.of("alg", "none", "kid", "k1", "typ", "JWT")) + "." + part(claims) + ".";
+    String noneWithKid =
+        part(Map.of("alg", "none", "kid", "k1", "typ", "JWT")) + "." + part(claims) + ".";
     assertRefused(noneWithKid, "alg: none naming a published kid");
     // RS256 claimed, but the signature is not the published key's.
     assertRefused(signed(key2, "k1", claims), "signed by an unpublished key under a published kid");
     String valid = signed(key1, "k1", claims("user-1", false));
-    String tampered = valid.substring(0, valid.indexOf('.') + 1) + part(claims) + valid.substring(valid.lastIndexOf('.'));
+    String tampered =
+        valid.substring(0, valid.indexOf('.') + 1)
+            + part(claims)
+            + valid.substring(valid.lastIndexOf('.'));
     assertRefused(tampered, "a valid signature over other claims (admin: true swapped in)");
   }
 
@@ -243,7 +274,8 @@ class FirebaseTokenVerifierProductionTest {
     expired.put("auth_time", now - 7200);
     expired.put("exp", now - 3600);
     assertRefused(signed(key1, "k1", expired), "expired an hour ago");
-    assertRefused(signed(key2, "k2", claims("user-1", false)), "signed by a kid that is not published");
+    assertRefused(
+        signed(key2, "k2", claims("user-1", false)), "signed by a kid that is not published");
     Map<String, Object> noSubject = claims("user-1", false);
     noSubject.put("sub", "");
     assertRefused(signed(key1, "k1", noSubject), "an empty sub");
@@ -258,7 +290,10 @@ class FirebaseTokenVerifierProductionTest {
     assertEquals("user-1", assertAccepted(token).uid());
     assertEquals(1, keyFetches.get());
     assertEquals("user-1", assertAccepted(token).uid());
-    assertEquals(1, keyFetches.get(), "the second verification of the same token was not served from the cache");
+    assertEquals(
+        1,
+        keyFetches.get(),
+        "the second verification of the same token was not served from the cache");
     // A different token is verified (and with max-age 0 that fetches the keys): the count can move.
     assertAccepted(signed(key1, "k1", claims("user-2", false)));
     assertEquals(2, keyFetches.get(), "another token must be verified afresh");
@@ -267,7 +302,8 @@ class FirebaseTokenVerifierProductionTest {
     // longer published), so a fresh verification refuses it: a cached answer would have passed.
     clock.advance(FirebaseTokenVerifier.MAX_REUSE.plusSeconds(1));
     servedCertificates = Map.of("k2", pem(key2.certificate()));
-    assertRefused(token, "a token whose cache entry is older than MAX_REUSE, after its key was withdrawn");
+    assertRefused(
+        token, "a token whose cache entry is older than MAX_REUSE, after its key was withdrawn");
     assertEquals(3, keyFetches.get());
   }
 
@@ -297,30 +333,58 @@ class FirebaseTokenVerifierProductionTest {
   private static SigningKey generateKey(Path dir, String alias) throws Exception {
     Path store = dir.resolve(alias + ".p12");
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048",
-        "-sigalg", "SHA256withRSA", "-dname", "CN=securetoken-test-" + alias, "-validity", "2",
-        "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit")
-        .redirectErrorStream(true).redirectOutput(dir.resolve(alias + ".log").toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-sigalg",
+                "SHA256withRSA",
+                "-dname",
+                "CN=securetoken-test-" + alias,
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(alias + ".log").toFile())
+            .start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new IOException("keytool did not finish within 60 s");
     }
     if (p.exitValue() != 0) {
-      throw new IOException("keytool failed (" + p.exitValue() + "): "
-          + Files.readString(dir.resolve(alias + ".log")));
+      throw new IOException(
+          "keytool failed ("
+              + p.exitValue()
+              + "): "
+              + Files.readString(dir.resolve(alias + ".log")));
     }
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(store)) {
       ks.load(in, "changeit".toCharArray());
     }
-    return new SigningKey((PrivateKey) ks.getKey(alias, "changeit".toCharArray()),
+    return new SigningKey(
+        (PrivateKey) ks.getKey(alias, "changeit".toCharArray()),
         (X509Certificate) ks.getCertificate(alias));
   }
 
   private static String pem(X509Certificate certificate) {
     try {
       return "-----BEGIN CERTIFICATE-----\n"
-          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
+          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+              .encodeToString(certificate.getEncoded())
           + "\n-----END CERTIFICATE-----\n";
     } catch (CertificateEncodingException e) {
       throw new IllegalStateException(e);

@@ -32,7 +32,12 @@ class JobRunnerTest {
   void setUp() {
     db = Emulators.isolatedFirestore();
     clock = MutableClock.at("2026-11-27T06:00:00Z");
-    app = App.builder(Emulators.env()).firestore(db).clock(clock).catalog(TestFunctions.CATALOG).build();
+    app =
+        App.builder(Emulators.env())
+            .firestore(db)
+            .clock(clock)
+            .catalog(TestFunctions.CATALOG)
+            .build();
   }
 
   @AfterEach
@@ -42,7 +47,9 @@ class JobRunnerTest {
   }
 
   private Response deliver(String scheduleTime) throws Exception {
-    return FakeExchange.post().header(ScheduledJob.SCHEDULE_TIME_HEADER, scheduleTime).body("{}")
+    return FakeExchange.post()
+        .header(ScheduledJob.SCHEDULE_TIME_HEADER, scheduleTime)
+        .body("{}")
         .send(new TestFunctions.CountingJob(() -> app));
   }
 
@@ -59,7 +66,9 @@ class JobRunnerTest {
     assertEquals(200, second.status());
     assertEquals("duplicate", second.json().get("outcome").getAsString());
     assertEquals(1, runs());
-    DocumentSnapshot record = Firestores.await(db.collection(JobRunner.RUNS).document("countingJob@2026-11-27T06:00:00Z").get());
+    DocumentSnapshot record =
+        Firestores.await(
+            db.collection(JobRunner.RUNS).document("countingJob@2026-11-27T06:00:00Z").get());
     assertEquals("succeeded", record.getString("outcome"));
     assertEquals("countingJob", record.getString("job"));
     assertNotNull(record.getTimestamp("startedAt"));
@@ -109,11 +118,13 @@ class JobRunnerTest {
     AtomicInteger winners = new AtomicInteger();
     List<Future<?>> futures = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      futures.add(pool.submit(() -> {
-        if (runner.tryAcquire("contended", Duration.ofMinutes(5)) != null) {
-          winners.incrementAndGet();
-        }
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                if (runner.tryAcquire("contended", Duration.ofMinutes(5)) != null) {
+                  winners.incrementAndGet();
+                }
+              }));
     }
     for (Future<?> f : futures) {
       f.get();
@@ -128,18 +139,24 @@ class JobRunnerTest {
     Response r = deliver("2026-11-27T08:00:00Z");
     TestFunctions.CountingJob.fail = false;
     assertEquals(500, r.status());
-    DocumentSnapshot record = Firestores.await(db.collection(JobRunner.RUNS).document("countingJob@2026-11-27T08:00:00Z").get());
+    DocumentSnapshot record =
+        Firestores.await(
+            db.collection(JobRunner.RUNS).document("countingJob@2026-11-27T08:00:00Z").get());
     assertEquals("failed", record.getString("outcome"));
     assertEquals("halfway", ((Map<?, ?>) record.get("summary")).get("step"));
     Response retry = deliver("2026-11-27T08:00:00Z");
     assertEquals("succeeded", retry.json().get("outcome").getAsString());
-    assertEquals(2L, Firestores.await(db.collection(JobRunner.RUNS).document("countingJob@2026-11-27T08:00:00Z").get())
-        .getLong("attempts"));
+    assertEquals(
+        2L,
+        Firestores.await(
+                db.collection(JobRunner.RUNS).document("countingJob@2026-11-27T08:00:00Z").get())
+            .getLong("attempts"));
   }
 
   @Test
   void jobsRefuseUnknownInputAndBadScheduleTimes() throws Exception {
-    Response bogus = FakeExchange.post().body("{\"bogus\": 1}").send(new TestFunctions.CountingJob(() -> app));
+    Response bogus =
+        FakeExchange.post().body("{\"bogus\": 1}").send(new TestFunctions.CountingJob(() -> app));
     assertEquals(400, bogus.status());
     Response badHeader = deliver("yesterday");
     assertEquals(400, badHeader.status());

@@ -1,16 +1,26 @@
 package app.avalo.infra.platform;
 
-import java.time.Instant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class JsonTest {
   @ParameterizedTest
-  @ValueSource(strings = {"{a:1}", "{'a':1}", "{\"a\":1} x", "{\"a\":1,}", "// c\n{}", "{\"a\":NaN}", "", "{\"a\":"})
+  @ValueSource(
+      strings = {
+        "{a:1}",
+        "{'a':1}",
+        "{\"a\":1} x",
+        "{\"a\":1,}",
+        "// c\n{}",
+        "{\"a\":NaN}",
+        "",
+        "{\"a\":"
+      })
   void lenientOrBrokenJsonIsRefused(String body) {
     ApiException e = assertThrows(ApiException.class, () -> Json.parseStrict(body));
     assertEquals(Status.INVALID_ARGUMENT, e.status());

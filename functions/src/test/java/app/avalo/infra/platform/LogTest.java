@@ -40,7 +40,10 @@ class LogTest {
     Log.error("routing failed", Map.of("region", "EU"), new IllegalStateException("boom"));
     JsonObject line = lastLine();
     assertEquals("ERROR", line.get("severity").getAsString());
-    assertTrue(line.get("stack_trace").getAsString().startsWith("java.lang.IllegalStateException: boom\n\tat "),
+    assertTrue(
+        line.get("stack_trace")
+            .getAsString()
+            .startsWith("java.lang.IllegalStateException: boom\n\tat "),
         line.toString());
     assertTrue(line.get("message").getAsString().contains("java.lang.IllegalStateException: boom"));
     assertEquals("getRouting", line.getAsJsonObject("serviceContext").get("service").getAsString());
@@ -60,7 +63,8 @@ class LogTest {
     Log.bind("getRouting", "105445aa7843bc8bf206b12000100000/1;o=1", "demo-avalo");
     Log.info("routed");
     JsonObject line = lastLine();
-    assertEquals("projects/demo-avalo/traces/105445aa7843bc8bf206b12000100000",
+    assertEquals(
+        "projects/demo-avalo/traces/105445aa7843bc8bf206b12000100000",
         line.get("logging.googleapis.com/trace").getAsString());
     assertEquals("0000000000000001", line.get("logging.googleapis.com/spanId").getAsString());
     assertTrue(line.get("logging.googleapis.com/trace_sampled").getAsBoolean());

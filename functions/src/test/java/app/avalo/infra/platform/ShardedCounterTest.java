@@ -22,11 +22,13 @@ class ShardedCounterTest {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Future<?>> futures = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
-      futures.add(pool.submit(() -> {
-        for (int i = 0; i < 50; i++) {
-          counter.increment("c1", Map.of("count", 1L, "sumMinor", 1234L));
-        }
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < 50; i++) {
+                  counter.increment("c1", Map.of("count", 1L, "sumMinor", 1234L));
+                }
+              }));
     }
     for (Future<?> f : futures) {
       f.get();

@@ -9,7 +9,8 @@ final class TestFunctions {
   private TestFunctions() {}
 
   /** Catalog defaults for test catalogs: sizing per kind and the scheduler settings. */
-  static final String DEFAULTS = """
+  static final String DEFAULTS =
+      """
       "defaults": {
         "sizing": {
           "callable": {"cpu": "1", "concurrency": 40, "minInstances": 0, "maxInstances": 5, "cpuBoost": true,
@@ -19,7 +20,10 @@ final class TestFunctions {
         "scheduler": {"timeZone": "Etc/UTC",
                       "retry": {"maxRetryAttempts": 3, "minBackoff": "10s", "maxBackoff": "300s", "maxDoublings": 3}}}""";
 
-  static final Catalog CATALOG = Catalog.parse(new StringReader("""
+  static final Catalog CATALOG =
+      Catalog.parse(
+          new StringReader(
+              """
       {"region": "europe-west10",
        %s,
        "functions": [
@@ -34,7 +38,8 @@ final class TestFunctions {
         {"name": "countingJob", "entryPoint": "app.avalo.infra.platform.TestFunctions$CountingJob", "kind": "job",
          "access": "private", "memory": "256Mi", "timeoutSeconds": 10, "schedule": "* * * * *", "scheduler": {"attemptDeadline": "30s"}, "description": "job"}
       ]}
-      """.formatted(DEFAULTS)));
+      """
+                  .formatted(DEFAULTS)));
 
   /** Echoes a validated {@code n} and {@code name} back with the caller. */
   static class EchoPublic extends ApiFunction {
@@ -48,7 +53,15 @@ final class TestFunctions {
       long n = data.optionalLong("n", 0, Long.MAX_VALUE).orElse(0);
       String name = data.optionalString("name", 20).orElse("");
       data.done();
-      return Map.of("n", n, "name", name, "uid", String.valueOf(request.caller().uid()), "admin", request.caller().admin());
+      return Map.of(
+          "n",
+          n,
+          "name",
+          name,
+          "uid",
+          String.valueOf(request.caller().uid()),
+          "admin",
+          request.caller().admin());
     }
   }
 

@@ -1,7 +1,5 @@
 package app.avalo.infra.recovery;
 
-import java.io.ByteArrayInputStream;
-import java.util.zip.GZIPInputStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +10,7 @@ import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.testing.FakeExchange;
 import app.avalo.infra.testing.MutableClock;
 import com.google.cloud.firestore.DocumentSnapshot;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -32,12 +32,13 @@ class BackupFaultsTest {
 
   /** A sink that dies (like a crashed instance) when asked for shard number {@code shards + 1}. */
   private static UnaryOperator<ShardSink> dieAfter(int shards, AtomicInteger created) {
-    return real -> (object, storageClass, contentType) -> {
-      if (created.incrementAndGet() > shards) {
-        throw new IOException("injected: the instance died after " + shards + " shards");
-      }
-      return real.create(object, storageClass, contentType);
-    };
+    return real ->
+        (object, storageClass, contentType) -> {
+          if (created.incrementAndGet() > shards) {
+            throw new IOException("injected: the instance died after " + shards + " shards");
+          }
+          return real.create(object, storageClass, contentType);
+        };
   }
 
   private Map<String, byte[]> snapshotObjects(String prefix) {
@@ -46,14 +47,19 @@ class BackupFaultsTest {
     return objects;
   }
 
-  /** A sink that moves {@code clock} on by {@code by} when asked for its second shard (the second collection). */
-  private static UnaryOperator<ShardSink> clockJumpAtSecondShard(MutableClock clock, Duration by, AtomicInteger created) {
-    return real -> (object, storageClass, contentType) -> {
-      if (created.incrementAndGet() == 2) {
-        clock.advance(by);
-      }
-      return real.create(object, storageClass, contentType);
-    };
+  /**
+   * A sink that moves {@code clock} on by {@code by} when asked for its second shard (the second
+   * collection).
+   */
+  private static UnaryOperator<ShardSink> clockJumpAtSecondShard(
+      MutableClock clock, Duration by, AtomicInteger created) {
+    return real ->
+        (object, storageClass, contentType) -> {
+          if (created.incrementAndGet() == 2) {
+            clock.advance(by);
+          }
+          return real.create(object, storageClass, contentType);
+        };
   }
 
   /**
@@ -64,7 +70,9 @@ class BackupFaultsTest {
    */
   @Test
   void aBackupThatOutlivesTheReadTimeWindowFailsAndIsNeverUsed() throws Exception {
-    RecoveryFixture world = new RecoveryFixture("2026-03-01T10:00:00Z", Map.of("BACKUP_MAX_SNAPSHOT_AGE_SECONDS", "600"));
+    RecoveryFixture world =
+        new RecoveryFixture(
+            "2026-03-01T10:00:00Z", Map.of("BACKUP_MAX_SNAPSHOT_AGE_SECONDS", "600"));
     Duration window = RecoveryModule.of(world.app).config().maxSnapshotAge();
     assertEquals(Duration.ofMinutes(10), window);
     world.wallet("u1", 100, 3);
@@ -81,26 +89,38 @@ class BackupFaultsTest {
     assertTrue(created.get() > 2, "the backup went on past the clock jump");
     String inTimeId = ok.json().getAsJsonObject("summary").get("backupId").getAsString();
 
-    // One second past the window while reading: Firestore may no longer hold the snapshot's versions.
+    // One second past the window while reading: Firestore may no longer hold the snapshot's
+    // versions.
     Instant late = Instant.parse("2026-03-01T13:00:00Z");
     world.clock.set(late);
     created.set(0);
     App tooSlow = world.newApp(clockJumpAtSecondShard(world.clock, window.plusSeconds(1), created));
-    FakeExchange.Response refused = RecoveryFixture.job(new CreateHourlyBackup(() -> tooSlow), late);
+    FakeExchange.Response refused =
+        RecoveryFixture.job(new CreateHourlyBackup(() -> tooSlow), late);
 
     assertEquals(400, refused.status(), refused.body());
     assertEquals("FAILED_PRECONDITION", refused.errorStatus(), refused.body());
-    assertEquals(2, created.get(), "it stopped after the first page read past the window, before another shard");
+    assertEquals(
+        2,
+        created.get(),
+        "it stopped after the first page read past the window, before another shard");
     BackupId partial = BackupId.of(BackupTier.HOURLY, late);
-    assertFalse(world.objects(partial.prefix()).contains(partial.manifestObject()), "no manifest: the backup does not exist");
-    BackupCatalog.BackupRecord entry = RecoveryModule.of(world.app).catalog().get(partial).orElseThrow();
+    assertFalse(
+        world.objects(partial.prefix()).contains(partial.manifestObject()),
+        "no manifest: the backup does not exist");
+    BackupCatalog.BackupRecord entry =
+        RecoveryModule.of(world.app).catalog().get(partial).orElseThrow();
     assertEquals(BackupCatalog.State.FAILED, entry.state());
     assertTrue(entry.error().contains("read-time window"), entry.error());
-    DocumentSnapshot run = Firestores.await(world.db.collection("jobRuns").document("createHourlyBackup@" + late).get());
+    DocumentSnapshot run =
+        Firestores.await(
+            world.db.collection("jobRuns").document("createHourlyBackup@" + late).get());
     assertEquals("failed", run.getString("outcome"));
 
     var latest = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"u1\", \"dryRun\": true}"));
-    assertEquals(inTimeId, latest.getAsJsonObject("source").get("id").getAsString(),
+    assertEquals(
+        inTimeId,
+        latest.getAsJsonObject("source").get("id").getAsString(),
         "recovery uses the last complete backup, not the one that outlived its window");
     assertFalse(inTimeId.equals(previous));
   }
@@ -109,46 +129,63 @@ class BackupFaultsTest {
   void aBackupKilledMidwayLeavesThePreviousOneIntactAndIsNeverUsed() throws Exception {
     world.wallet("u1", 100, 3);
     String previous = world.hourlyBackupNow();
-    Map<String, byte[]> previousObjects = snapshotObjects(BackupId.parse(previous).orElseThrow().prefix());
+    Map<String, byte[]> previousObjects =
+        snapshotObjects(BackupId.parse(previous).orElseThrow().prefix());
     Firestores.await(world.db.collection("wallet").document("u1").update("balance", 200L));
     Instant failedAt = Instant.parse("2026-03-01T11:00:00Z");
     world.clock.set(failedAt);
     AtomicInteger created = new AtomicInteger();
     App dying = world.newApp(dieAfter(5, created));
 
-    FakeExchange.Response crash = RecoveryFixture.job(new CreateHourlyBackup(() -> dying), failedAt);
+    FakeExchange.Response crash =
+        RecoveryFixture.job(new CreateHourlyBackup(() -> dying), failedAt);
 
     assertEquals(500, crash.status(), crash.body());
     assertEquals(6, created.get(), "it died on the sixth shard");
     BackupId partial = BackupId.of(BackupTier.HOURLY, failedAt);
     List<String> partialObjects = world.objects(partial.prefix());
     assertFalse(partialObjects.isEmpty(), "some shards were committed before the crash");
-    assertFalse(partialObjects.contains(partial.manifestObject()), "no manifest: the backup does not exist");
+    assertFalse(
+        partialObjects.contains(partial.manifestObject()),
+        "no manifest: the backup does not exist");
     BackupCatalog catalog = RecoveryModule.of(world.app).catalog();
     assertEquals(BackupCatalog.State.FAILED, catalog.get(partial).orElseThrow().state());
     assertTrue(catalog.get(partial).orElseThrow().error().contains("injected"));
-    DocumentSnapshot run = Firestores.await(world.db.collection("jobRuns").document("createHourlyBackup@" + failedAt).get());
+    DocumentSnapshot run =
+        Firestores.await(
+            world.db.collection("jobRuns").document("createHourlyBackup@" + failedAt).get());
     assertEquals("failed", run.getString("outcome"));
 
-    Map<String, byte[]> nowObjects = snapshotObjects(BackupId.parse(previous).orElseThrow().prefix());
+    Map<String, byte[]> nowObjects =
+        snapshotObjects(BackupId.parse(previous).orElseThrow().prefix());
     assertEquals(previousObjects.keySet(), nowObjects.keySet());
     previousObjects.forEach((name, bytes) -> assertArrayEquals(bytes, nowObjects.get(name), name));
 
     var latest = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"u1\", \"dryRun\": true}"));
-    assertEquals(previous, latest.getAsJsonObject("source").get("id").getAsString(), "the partial backup is skipped");
-    FakeExchange.Response named = world.recoverWallet("{\"userId\": \"u1\", \"backupId\": \"" + partial + "\"}");
+    assertEquals(
+        previous,
+        latest.getAsJsonObject("source").get("id").getAsString(),
+        "the partial backup is skipped");
+    FakeExchange.Response named =
+        world.recoverWallet("{\"userId\": \"u1\", \"backupId\": \"" + partial + "\"}");
     assertEquals("FAILED_PRECONDITION", named.errorStatus(), named.body());
     assertTrue(named.errorMessage().contains("incomplete"), named.errorMessage());
 
     // Cloud Scheduler retries the same scheduled time: the same backup id is written whole.
     var retry = world.backup(CreateHourlyBackup::new, failedAt);
     assertEquals("succeeded", retry.get("outcome").getAsString(), retry.toString());
-    assertEquals(partial.toString(), retry.getAsJsonObject("summary").get("backupId").getAsString());
-    assertEquals(11, world.objects(partial.prefix()).size(), "ten shards and the manifest, no leftovers");
-    assertEquals(2L, Firestores.await(world.db.collection(BackupCatalog.COLLECTION).document(partial.toString()).get())
-        .getLong("attempts"));
+    assertEquals(
+        partial.toString(), retry.getAsJsonObject("summary").get("backupId").getAsString());
+    assertEquals(
+        11, world.objects(partial.prefix()).size(), "ten shards and the manifest, no leftovers");
+    assertEquals(
+        2L,
+        Firestores.await(
+                world.db.collection(BackupCatalog.COLLECTION).document(partial.toString()).get())
+            .getLong("attempts"));
     assertEquals(2, Firestores.await(world.db.collection(BackupCatalog.COLLECTION).get()).size());
-    RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"u1\", \"backupId\": \"" + partial + "\"}"));
+    RecoveryFixture.ok(
+        world.recoverWallet("{\"userId\": \"u1\", \"backupId\": \"" + partial + "\"}"));
     assertEquals(200L, world.walletState("u1").get("wallet/u1").get("balance"));
   }
 
@@ -160,8 +197,9 @@ class BackupFaultsTest {
     Manifest.CollectionEntry wallets = manifest.collection("wallet").orElseThrow();
     Manifest.ShardEntry shard = wallets.shard(Partitioner.partitionOf("u2", wallets.partitions()));
     // A well-formed shard with believable content: only the checksum can tell.
-    String forged = new String(ungzip(world.read(shard.object())), StandardCharsets.UTF_8)
-        .replace("{\"i\":\"100\"}", "{\"i\":\"100000000\"}");
+    String forged =
+        new String(ungzip(world.read(shard.object())), StandardCharsets.UTF_8)
+            .replace("{\"i\":\"100\"}", "{\"i\":\"100000000\"}");
     assertTrue(forged.contains("100000000"));
     world.overwrite(shard.object(), gzip(forged));
     Firestores.await(world.db.collection("wallet").document("u2").update("balance", 1L));
@@ -169,9 +207,11 @@ class BackupFaultsTest {
     FakeExchange.Response response = world.recoverWallet("{\"userId\": \"u2\"}");
 
     assertEquals("DATA_LOSS", response.errorStatus(), response.body());
-    assertTrue(response.errorMessage().contains("fails its SHA-256 check"), response.errorMessage());
+    assertTrue(
+        response.errorMessage().contains("fails its SHA-256 check"), response.errorMessage());
     assertEquals(1L, world.walletState("u2").get("wallet/u2").get("balance"));
-    assertEquals(0, Firestores.await(world.db.collection(RecoveryArchives.COLLECTION).get()).size());
+    assertEquals(
+        0, Firestores.await(world.db.collection(RecoveryArchives.COLLECTION).get()).size());
     assertTrue(world.objects(RecoveryArchives.OBJECT_PREFIX).isEmpty());
   }
 
@@ -181,16 +221,22 @@ class BackupFaultsTest {
     String backupId = world.hourlyBackupNow();
     BackupId id = BackupId.parse(backupId).orElseThrow();
     String manifest = new String(world.read(id.manifestObject()), StandardCharsets.UTF_8);
-    world.overwrite(id.manifestObject(), manifest.replace("\"documents\":", "\"documents\": ").getBytes(StandardCharsets.UTF_8));
+    world.overwrite(
+        id.manifestObject(),
+        manifest.replace("\"documents\":", "\"documents\": ").getBytes(StandardCharsets.UTF_8));
 
-    FakeExchange.Response response = world.recoverWallet("{\"userId\": \"u3\", \"backupId\": \"" + backupId + "\"}");
+    FakeExchange.Response response =
+        world.recoverWallet("{\"userId\": \"u3\", \"backupId\": \"" + backupId + "\"}");
 
     assertEquals("DATA_LOSS", response.errorStatus(), response.body());
-    assertTrue(response.errorMessage().contains("does not match its recorded SHA-256"), response.errorMessage());
+    assertTrue(
+        response.errorMessage().contains("does not match its recorded SHA-256"),
+        response.errorMessage());
   }
 
   @Test
-  void theHealthCheckQuarantinesACorruptBackupAndRecoveryFallsBackToTheOneBefore() throws Exception {
+  void theHealthCheckQuarantinesACorruptBackupAndRecoveryFallsBackToTheOneBefore()
+      throws Exception {
     world.wallet("u4", 100, 1);
     String older = world.hourlyBackupNow();
     world.clock.advance(Duration.ofHours(1));
@@ -202,13 +248,23 @@ class BackupFaultsTest {
     bytes[bytes.length / 2] ^= 0x01;
     world.overwrite(shard.object(), bytes);
 
-    FakeExchange.Response check = RecoveryFixture.job(new MonitorBackupHealth(() -> world.app), world.clock.instant());
+    FakeExchange.Response check =
+        RecoveryFixture.job(new MonitorBackupHealth(() -> world.app), world.clock.instant());
 
     assertEquals(200, check.status(), check.body());
     BackupCatalog catalog = RecoveryModule.of(world.app).catalog();
-    assertEquals(BackupCatalog.State.CORRUPT, catalog.get(BackupId.parse(newer).orElseThrow()).orElseThrow().state());
-    var alerts = Firestores.await(world.db.collection("systemAlerts").whereEqualTo("source", "recovery")
-        .whereEqualTo("key", "backup:hourly:corrupt").whereEqualTo("status", "open").get());
+    assertEquals(
+        BackupCatalog.State.CORRUPT,
+        catalog.get(BackupId.parse(newer).orElseThrow()).orElseThrow().state());
+    var alerts =
+        Firestores.await(
+            world
+                .db
+                .collection("systemAlerts")
+                .whereEqualTo("source", "recovery")
+                .whereEqualTo("key", "backup:hourly:corrupt")
+                .whereEqualTo("status", "open")
+                .get());
     assertEquals(1, alerts.size());
     assertEquals("critical", alerts.getDocuments().get(0).getString("severity"));
     assertTrue(alerts.getDocuments().get(0).getString("message").contains(newer));
@@ -216,7 +272,8 @@ class BackupFaultsTest {
     var recovered = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"u4\"}"));
     assertEquals(older, recovered.getAsJsonObject("source").get("id").getAsString());
     assertEquals(100L, world.walletState("u4").get("wallet/u4").get("balance"));
-    FakeExchange.Response named = world.recoverWallet("{\"userId\": \"u4\", \"backupId\": \"" + newer + "\"}");
+    FakeExchange.Response named =
+        world.recoverWallet("{\"userId\": \"u4\", \"backupId\": \"" + newer + "\"}");
     assertEquals("FAILED_PRECONDITION", named.errorStatus(), named.body());
   }
 
@@ -233,5 +290,4 @@ class BackupFaultsTest {
     }
     return out.toByteArray();
   }
-
 }

@@ -15,19 +15,33 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** monitorBackupHealth: freshness per tier, re-hashed shards, plausible counts, alerts that come and go. */
+/**
+ * monitorBackupHealth: freshness per tier, re-hashed shards, plausible counts, alerts that come and
+ * go.
+ */
 class BackupHealthTest {
   private final RecoveryFixture world = new RecoveryFixture("2026-03-01T03:00:00Z");
 
   private JsonObject monitor() throws Exception {
-    var response = RecoveryFixture.job(new MonitorBackupHealth(() -> world.app), world.clock.instant());
+    var response =
+        RecoveryFixture.job(new MonitorBackupHealth(() -> world.app), world.clock.instant());
     assertEquals(200, response.status(), response.body());
     return response.json().getAsJsonObject("summary");
   }
 
   private List<String> openAlertKeys() {
-    return Firestores.await(world.db.collection("systemAlerts").whereEqualTo("source", "recovery")
-        .whereEqualTo("status", "open").get()).getDocuments().stream().map(d -> d.getString("key")).sorted().toList();
+    return Firestores.await(
+            world
+                .db
+                .collection("systemAlerts")
+                .whereEqualTo("source", "recovery")
+                .whereEqualTo("status", "open")
+                .get())
+        .getDocuments()
+        .stream()
+        .map(d -> d.getString("key"))
+        .sorted()
+        .toList();
   }
 
   private void backupAllTiers() throws Exception {
@@ -47,13 +61,16 @@ class BackupHealthTest {
 
     assertEquals("ok", summary.get("status").getAsString(), summary.toString());
     assertEquals(List.of(), openAlertKeys());
-    DocumentSnapshot latest = Firestores.await(world.db.collection(BackupHealthMonitor.COLLECTION).document("latest").get());
+    DocumentSnapshot latest =
+        Firestores.await(
+            world.db.collection(BackupHealthMonitor.COLLECTION).document("latest").get());
     assertEquals("ok", latest.getString("status"));
     @SuppressWarnings("unchecked")
     Map<String, Object> hourly = ((List<Map<String, Object>>) latest.get("tiers")).get(0);
     assertEquals("hourly-20260301T030000Z", hourly.get("backupId"));
     assertEquals(10L, hourly.get("shardsChecked"), "every shard re-hashed");
-    assertEquals(1801L, hourly.get("ageSeconds"), "the snapshot is read one second before the run starts");
+    assertEquals(
+        1801L, hourly.get("ageSeconds"), "the snapshot is read one second before the run starts");
   }
 
   @Test
@@ -65,9 +82,19 @@ class BackupHealthTest {
     JsonObject stale = monitor();
 
     assertEquals("critical", stale.get("status").getAsString());
-    assertEquals(List.of("backup:hourly:stale"), openAlertKeys(), "daily (26 h) and cold (32 d) are still fresh");
-    QueryDocumentSnapshot alert = Firestores.await(world.db.collection("systemAlerts")
-        .whereEqualTo("key", "backup:hourly:stale").get()).getDocuments().get(0);
+    assertEquals(
+        List.of("backup:hourly:stale"),
+        openAlertKeys(),
+        "daily (26 h) and cold (32 d) are still fresh");
+    QueryDocumentSnapshot alert =
+        Firestores.await(
+                world
+                    .db
+                    .collection("systemAlerts")
+                    .whereEqualTo("key", "backup:hourly:stale")
+                    .get())
+            .getDocuments()
+            .get(0);
     assertEquals("critical", alert.getString("severity"));
 
     world.hourlyBackupNow();
@@ -81,7 +108,9 @@ class BackupHealthTest {
   void noBackupAtAllIsReportedForEveryTier() throws Exception {
     JsonObject summary = monitor();
     assertEquals("critical", summary.get("status").getAsString());
-    assertEquals(List.of("backup:cold:missing", "backup:daily:missing", "backup:hourly:missing"), openAlertKeys());
+    assertEquals(
+        List.of("backup:cold:missing", "backup:daily:missing", "backup:hourly:missing"),
+        openAlertKeys());
   }
 
   @Test
@@ -90,7 +119,8 @@ class BackupHealthTest {
     backupAllTiers();
     var batch = world.db.batch();
     for (int i = 0; i < 200; i++) {
-      batch.delete(world.db.collection("walletTransactions").document(String.format("u1-tx-%04d", i)));
+      batch.delete(
+          world.db.collection("walletTransactions").document(String.format("u1-tx-%04d", i)));
     }
     Firestores.await(batch.commit());
     world.clock.advance(Duration.ofMinutes(10));
@@ -98,10 +128,22 @@ class BackupHealthTest {
     JsonObject summary = monitor();
 
     assertEquals("warning", summary.get("status").getAsString(), summary.toString());
-    assertTrue(openAlertKeys().containsAll(List.of("backup:hourly:counts", "backup:daily:counts")), openAlertKeys().toString());
-    assertFalse(openAlertKeys().contains("backup:cold:counts"), "cold backups may drift 75%: 300 vs 100 is 67%");
-    String message = Firestores.await(world.db.collection("systemAlerts").whereEqualTo("key", "backup:hourly:counts").get())
-        .getDocuments().get(0).getString("message");
+    assertTrue(
+        openAlertKeys().containsAll(List.of("backup:hourly:counts", "backup:daily:counts")),
+        openAlertKeys().toString());
+    assertFalse(
+        openAlertKeys().contains("backup:cold:counts"),
+        "cold backups may drift 75%: 300 vs 100 is 67%");
+    String message =
+        Firestores.await(
+                world
+                    .db
+                    .collection("systemAlerts")
+                    .whereEqualTo("key", "backup:hourly:counts")
+                    .get())
+            .getDocuments()
+            .get(0)
+            .getString("message");
     assertTrue(message.contains("walletTransactions 300 backed up vs 100 live"), message);
   }
 
@@ -113,14 +155,23 @@ class BackupHealthTest {
     monitor();
     RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"u1\"}"));
 
-    JsonObject snapshot = Json.toTree(new RecoveryDashboardSection().snapshot(world.app)).getAsJsonObject();
+    JsonObject snapshot =
+        Json.toTree(new RecoveryDashboardSection().snapshot(world.app)).getAsJsonObject();
 
     assertEquals("backups", new RecoveryDashboardSection().name());
     var tiers = snapshot.getAsJsonArray("tiers");
-    assertEquals("hourly-20260301T030000Z", tiers.get(0).getAsJsonObject().get("backupId").getAsString());
+    assertEquals(
+        "hourly-20260301T030000Z", tiers.get(0).getAsJsonObject().get("backupId").getAsString());
     assertTrue(tiers.get(0).getAsJsonObject().get("fresh").getAsBoolean());
     assertFalse(tiers.get(1).getAsJsonObject().get("fresh").getAsBoolean(), "no daily backup yet");
     assertEquals("critical", snapshot.getAsJsonObject("health").get("status").getAsString());
-    assertEquals("wallet", snapshot.getAsJsonArray("recentRecoveries").get(0).getAsJsonObject().get("kind").getAsString());
+    assertEquals(
+        "wallet",
+        snapshot
+            .getAsJsonArray("recentRecoveries")
+            .get(0)
+            .getAsJsonObject()
+            .get("kind")
+            .getAsString());
   }
 }

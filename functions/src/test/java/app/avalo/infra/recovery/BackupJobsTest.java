@@ -23,8 +23,16 @@ import org.junit.jupiter.api.Test;
 /** The backup jobs: shard layout, manifest, storage classes, idempotency, retention. */
 class BackupJobsTest {
   /** Small shards, so a few dozen documents already make several partitions. */
-  private final RecoveryFixture world = new RecoveryFixture("2026-03-01T10:00:00Z",
-      Map.of("BACKUP_TARGET_DOCS_PER_SHARD", "10", "BACKUP_PAGE_SIZE", "25", "BACKUP_KEEP_HOURLY", "3"));
+  private final RecoveryFixture world =
+      new RecoveryFixture(
+          "2026-03-01T10:00:00Z",
+          Map.of(
+              "BACKUP_TARGET_DOCS_PER_SHARD",
+              "10",
+              "BACKUP_PAGE_SIZE",
+              "25",
+              "BACKUP_KEEP_HOURLY",
+              "3"));
 
   private void manyWallets() {
     for (int u = 0; u < 30; u++) {
@@ -53,7 +61,10 @@ class BackupJobsTest {
     assertEquals(90, txs.documents());
     assertEquals(3, manifest.collection("wallet").orElseThrow().partitions());
     assertEquals(1, manifest.collection("payments").orElseThrow().unownedDocuments());
-    assertEquals(1, manifest.collection("messages").orElseThrow().partitions(), "an empty collection still has its shard");
+    assertEquals(
+        1,
+        manifest.collection("messages").orElseThrow().partitions(),
+        "an empty collection still has its shard");
     long total = 0;
     for (Manifest.CollectionEntry c : manifest.collections()) {
       for (Manifest.ShardEntry shard : c.shards()) {
@@ -64,7 +75,9 @@ class BackupJobsTest {
         for (String line : lines) {
           DocumentRecord doc = DocumentCodec.readLine(line, world.db);
           assertEquals(c.name(), doc.collection());
-          assertEquals(shard.partition(), Partitioner.partitionOf(doc.owner(), c.partitions()),
+          assertEquals(
+              shard.partition(),
+              Partitioner.partitionOf(doc.owner(), c.partitions()),
               doc.path() + " is in the shard of its owner");
         }
         total += shard.documents();
@@ -72,8 +85,19 @@ class BackupJobsTest {
     }
     assertEquals(manifest.documents(), total);
     assertEquals(30 + 90 + 1, total);
-    assertEquals(List.of("users", "wallet", "walletTransactions", "chats", "messages", "calls", "supportTickets",
-        "aiSessions", "events", "payments"), manifest.collections().stream().map(Manifest.CollectionEntry::name).toList());
+    assertEquals(
+        List.of(
+            "users",
+            "wallet",
+            "walletTransactions",
+            "chats",
+            "messages",
+            "calls",
+            "supportTickets",
+            "aiSessions",
+            "events",
+            "payments"),
+        manifest.collections().stream().map(Manifest.CollectionEntry::name).toList());
   }
 
   @Test
@@ -115,17 +139,29 @@ class BackupJobsTest {
     JsonObject hourly = world.backup(CreateHourlyBackup::new, at).getAsJsonObject("summary");
     JsonObject daily = world.backup(CreateDailyBackup::new, at).getAsJsonObject("summary");
     JsonObject cold = world.backup(CreateColdStorageBackup::new, at).getAsJsonObject("summary");
-    Map<String, StorageClass> expected = Map.of(hourly.get("backupId").getAsString(), StorageClass.STANDARD,
-        daily.get("backupId").getAsString(), StorageClass.NEARLINE, cold.get("backupId").getAsString(), StorageClass.ARCHIVE);
-    assertEquals(Set.of("hourly-20260301T030000Z", "daily-20260301T030000Z", "cold-20260301T030000Z"), expected.keySet());
-    expected.forEach((id, storageClass) -> {
-      String prefix = BackupId.parse(id).orElseThrow().prefix();
-      List<String> objects = world.objects(prefix);
-      assertEquals(11, objects.size(), "ten collections' shards and the manifest");
-      for (String object : objects) {
-        assertEquals(storageClass, world.storage.get(BlobId.of(RecoveryFixture.BUCKET, object)).getStorageClass(), object);
-      }
-    });
+    Map<String, StorageClass> expected =
+        Map.of(
+            hourly.get("backupId").getAsString(),
+            StorageClass.STANDARD,
+            daily.get("backupId").getAsString(),
+            StorageClass.NEARLINE,
+            cold.get("backupId").getAsString(),
+            StorageClass.ARCHIVE);
+    assertEquals(
+        Set.of("hourly-20260301T030000Z", "daily-20260301T030000Z", "cold-20260301T030000Z"),
+        expected.keySet());
+    expected.forEach(
+        (id, storageClass) -> {
+          String prefix = BackupId.parse(id).orElseThrow().prefix();
+          List<String> objects = world.objects(prefix);
+          assertEquals(11, objects.size(), "ten collections' shards and the manifest");
+          for (String object : objects) {
+            assertEquals(
+                storageClass,
+                world.storage.get(BlobId.of(RecoveryFixture.BUCKET, object)).getStorageClass(),
+                object);
+          }
+        });
   }
 
   @Test
@@ -140,7 +176,8 @@ class BackupJobsTest {
 
     // Below the job runner (e.g. its run record was lost): the runner sees the verified backup.
     RecoveryModule module = RecoveryModule.of(world.app);
-    Map<String, Object> rerun = module.backups().run(BackupTier.HOURLY, at.plusMillis(400), new NoDeadline());
+    Map<String, Object> rerun =
+        module.backups().run(BackupTier.HOURLY, at.plusMillis(400), new NoDeadline());
     assertEquals(true, rerun.get("alreadyComplete"));
     assertEquals("hourly-20260301T100000Z", rerun.get("backupId"));
     assertEquals(objects, world.objects(BackupId.ROOT));
@@ -154,9 +191,16 @@ class BackupJobsTest {
       world.hourlyBackupNow();
       world.clock.advance(Duration.ofHours(1));
     }
-    List<String> indexed = Firestores.await(world.db.collection(BackupCatalog.COLLECTION).get()).getDocuments().stream()
-        .map(d -> d.getId()).sorted().toList();
-    assertEquals(List.of("hourly-20260301T130000Z", "hourly-20260301T140000Z", "hourly-20260301T150000Z"), indexed);
+    List<String> indexed =
+        Firestores.await(world.db.collection(BackupCatalog.COLLECTION).get())
+            .getDocuments()
+            .stream()
+            .map(d -> d.getId())
+            .sorted()
+            .toList();
+    assertEquals(
+        List.of("hourly-20260301T130000Z", "hourly-20260301T140000Z", "hourly-20260301T150000Z"),
+        indexed);
     Set<String> folders = new HashSet<>();
     world.objects(BackupId.ROOT).forEach(o -> folders.add(o.split("/")[2]));
     assertEquals(Set.copyOf(indexed), folders, "deleted backups leave no objects behind");
@@ -169,21 +213,26 @@ class BackupJobsTest {
     BackupCatalog catalog = RecoveryModule.of(world.app).catalog();
     // Newer runs that failed or are still writing, and an older one that failed.
     for (int h = 1; h <= 4; h++) {
-      BackupId failed = BackupId.of(BackupTier.HOURLY, world.clock.instant().plus(Duration.ofHours(h)));
+      BackupId failed =
+          BackupId.of(BackupTier.HOURLY, world.clock.instant().plus(Duration.ofHours(h)));
       catalog.markWriting(failed, RecoveryFixture.BUCKET, failed.scheduledFor());
       if (h % 2 == 0) {
         catalog.markFailed(failed, "test");
       }
     }
-    BackupId older = BackupId.of(BackupTier.HOURLY, world.clock.instant().minus(Duration.ofHours(5)));
+    BackupId older =
+        BackupId.of(BackupTier.HOURLY, world.clock.instant().minus(Duration.ofHours(5)));
     catalog.markWriting(older, RecoveryFixture.BUCKET, older.scheduledFor());
     catalog.markFailed(older, "test");
 
-    List<String> deleted = new BackupRetention(catalog, new BackupStorage(world.storage, RecoveryFixture.BUCKET))
-        .apply(BackupTier.HOURLY, 1);
+    List<String> deleted =
+        new BackupRetention(catalog, new BackupStorage(world.storage, RecoveryFixture.BUCKET))
+            .apply(BackupTier.HOURLY, 1);
 
     assertEquals(List.of(older.toString()), deleted);
-    assertEquals(BackupCatalog.State.VERIFIED, catalog.get(BackupId.parse(verified).orElseThrow()).orElseThrow().state());
+    assertEquals(
+        BackupCatalog.State.VERIFIED,
+        catalog.get(BackupId.parse(verified).orElseThrow()).orElseThrow().state());
     assertFalse(world.objects(BackupId.parse(verified).orElseThrow().prefix()).isEmpty());
   }
 

@@ -42,7 +42,8 @@ class BackupOutageTest {
       world.clock.set(failedAt);
       proxy.resetCount();
       proxy.cutAfterBytes(fullTraffic / 2);
-      FakeExchange.Response crash = RecoveryFixture.job(new CreateHourlyBackup(() -> viaProxy), failedAt);
+      FakeExchange.Response crash =
+          RecoveryFixture.job(new CreateHourlyBackup(() -> viaProxy), failedAt);
       assertTrue(proxy.isCut(), "the outage happened during the backup");
       assertEquals(500, crash.status(), crash.body());
       assertEquals("INTERNAL", crash.errorStatus());
@@ -50,21 +51,30 @@ class BackupOutageTest {
       // Nothing partial is visible: no manifest, and recovery keeps using the previous backup.
       BackupId partial = BackupId.of(BackupTier.HOURLY, failedAt);
       assertFalse(world.objects(partial.prefix()).contains(partial.manifestObject()));
-      var latest = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"outage-7\", \"dryRun\": true}"));
+      var latest =
+          RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"outage-7\", \"dryRun\": true}"));
       assertEquals(previous, latest.getAsJsonObject("source").get("id").getAsString());
       assertNotEquals(partial.toString(), latest.getAsJsonObject("source").get("id").getAsString());
 
-      // Firestore is back; Cloud Scheduler retries the same scheduled time after the dead run's lease expired.
+      // Firestore is back; Cloud Scheduler retries the same scheduled time after the dead run's
+      // lease expired.
       proxy.restore();
       awaitReachable(viaProxy);
       world.clock.advance(Duration.ofMinutes(31));
-      FakeExchange.Response retry = RecoveryFixture.job(new CreateHourlyBackup(() -> viaProxy), failedAt);
+      FakeExchange.Response retry =
+          RecoveryFixture.job(new CreateHourlyBackup(() -> viaProxy), failedAt);
       assertEquals(200, retry.status(), retry.body());
       assertEquals("succeeded", retry.json().get("outcome").getAsString(), retry.body());
-      assertEquals(partial.toString(), retry.json().getAsJsonObject("summary").get("backupId").getAsString());
+      assertEquals(
+          partial.toString(),
+          retry.json().getAsJsonObject("summary").get("backupId").getAsString());
       assertTrue(world.objects(partial.prefix()).contains(partial.manifestObject()));
-      var restored = RecoveryFixture.ok(world.recoverWallet(
-          "{\"userId\": \"outage-7\", \"backupId\": \"" + partial + "\", \"dryRun\": true}"));
+      var restored =
+          RecoveryFixture.ok(
+              world.recoverWallet(
+                  "{\"userId\": \"outage-7\", \"backupId\": \""
+                      + partial
+                      + "\", \"dryRun\": true}"));
       assertEquals(partial.toString(), restored.getAsJsonObject("source").get("id").getAsString());
     }
   }

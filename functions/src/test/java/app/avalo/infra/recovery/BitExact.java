@@ -1,9 +1,5 @@
 package app.avalo.infra.recovery;
 
-import com.google.cloud.firestore.Firestore;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.TreeSet;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,15 +8,19 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.Blob;
 import com.google.cloud.firestore.DocumentReference;
+import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.GeoPoint;
 import com.google.cloud.firestore.VectorValue;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Compares Firestore values the strict way, independent of the codec under test: same Java type,
- * doubles by their raw bits (so -0.0 differs from 0.0 and NaN payloads count), bytes byte for
- * byte, timestamps to the nanosecond, references by path, containers element by element.
+ * doubles by their raw bits (so -0.0 differs from 0.0 and NaN payloads count), bytes byte for byte,
+ * timestamps to the nanosecond, references by path, containers element by element.
  */
 final class BitExact {
   private BitExact() {}
@@ -40,10 +40,17 @@ final class BitExact {
     switch (expected) {
       case Double d -> {
         if (!(actual instanceof Double a)) {
-          fail(path + ": expected a Double but was " + actual.getClass().getSimpleName() + " " + actual);
+          fail(
+              path
+                  + ": expected a Double but was "
+                  + actual.getClass().getSimpleName()
+                  + " "
+                  + actual);
           return;
         }
-        assertEquals(Long.toHexString(Double.doubleToRawLongBits(d)), Long.toHexString(Double.doubleToRawLongBits(a)),
+        assertEquals(
+            Long.toHexString(Double.doubleToRawLongBits(d)),
+            Long.toHexString(Double.doubleToRawLongBits(a)),
             path + ": double bits");
       }
       case Long l -> assertEquals(l, actual, path);
@@ -60,7 +67,8 @@ final class BitExact {
         assertSame(g.getLatitude(), a.getLatitude(), path + ".latitude");
         assertSame(g.getLongitude(), a.getLongitude(), path + ".longitude");
       }
-      case DocumentReference r -> assertEquals(r.getPath(), ((DocumentReference) actual).getPath(), path);
+      case DocumentReference r ->
+          assertEquals(r.getPath(), ((DocumentReference) actual).getPath(), path);
       case VectorValue v -> {
         double[] e = v.toArray();
         double[] a = ((VectorValue) actual).toArray();
@@ -85,8 +93,13 @@ final class BitExact {
       }
       default -> fail(path + ": no comparison for " + expected.getClass());
     }
-    assertEquals(expected.getClass().isInstance(actual) || expected instanceof Map || expected instanceof List
-        || expected instanceof DocumentReference, true, path + ": type " + actual.getClass());
+    assertEquals(
+        expected.getClass().isInstance(actual)
+            || expected instanceof Map
+            || expected instanceof List
+            || expected instanceof DocumentReference,
+        true,
+        path + ": type " + actual.getClass());
   }
 
   /**
@@ -143,7 +156,16 @@ final class BitExact {
   }
 
   static Map<String, Object> beyondTheEmulator() {
-    return Map.of("max", Long.MAX_VALUE, "min", Long.MIN_VALUE, "aboveSafe", 9_007_199_254_740_993L,
-        "list", List.of(Long.MAX_VALUE, Long.MIN_VALUE), "geoNegZero", new GeoPoint(-0.0, -0.0));
+    return Map.of(
+        "max",
+        Long.MAX_VALUE,
+        "min",
+        Long.MIN_VALUE,
+        "aboveSafe",
+        9_007_199_254_740_993L,
+        "list",
+        List.of(Long.MAX_VALUE, Long.MIN_VALUE),
+        "geoNegZero",
+        new GeoPoint(-0.0, -0.0));
   }
 }

@@ -1,17 +1,17 @@
 package app.avalo.infra.recovery;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import app.avalo.infra.platform.Sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import app.avalo.infra.platform.Sha256;
 import app.avalo.infra.testing.Emulators;
 import com.google.cloud.firestore.FieldValue;
 import com.google.cloud.firestore.Firestore;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +23,9 @@ class DocumentCodecTest {
 
   private DocumentRecord roundTrip(Map<String, Object> fields) {
     String line = DocumentCodec.line(new DocumentRecord("wallet", "u1", "u1", fields));
-    assertTrue(line.endsWith("\n") && line.indexOf('\n') == line.length() - 1, "exactly one line: " + line);
+    assertTrue(
+        line.endsWith("\n") && line.indexOf('\n') == line.length() - 1,
+        "exactly one line: " + line);
     DocumentRecord back = DocumentCodec.readLine(line.substring(0, line.length() - 1), db);
     assertEquals("wallet", back.collection());
     assertEquals("u1", back.id());
@@ -55,49 +57,68 @@ class DocumentCodecTest {
     a.put("a", List.of(1L));
     Map<String, Object> b = new TreeMap<>(a);
     assertEquals(DocumentCodec.encodeFields(a), DocumentCodec.encodeFields(b));
-    assertNotEquals(DocumentCodec.encodeValue(0.0), DocumentCodec.encodeValue(-0.0), "the sign of zero is data");
-    assertNotEquals(DocumentCodec.encodeValue(1L), DocumentCodec.encodeValue(1.0), "int and double differ");
+    assertNotEquals(
+        DocumentCodec.encodeValue(0.0),
+        DocumentCodec.encodeValue(-0.0),
+        "the sign of zero is data");
+    assertNotEquals(
+        DocumentCodec.encodeValue(1L), DocumentCodec.encodeValue(1.0), "int and double differ");
   }
 
   @Test
   void documentsWithoutOwnerKeepANullOwner() {
-    String line = DocumentCodec.line(new DocumentRecord("payments", "p1", null, Map.of("amount", 5L)));
+    String line =
+        DocumentCodec.line(new DocumentRecord("payments", "p1", null, Map.of("amount", 5L)));
     assertNull(DocumentCodec.readLine(line.trim(), db).owner());
   }
 
   @Test
   void filteredLinesAreSkippedWithoutDecodingTheirFields() {
-    String line = DocumentCodec.line(new DocumentRecord("messages", "m1", "chat-a", Map.of("text", "hi"))).trim();
+    String line =
+        DocumentCodec.line(new DocumentRecord("messages", "m1", "chat-a", Map.of("text", "hi")))
+            .trim();
     assertNull(DocumentCodec.readLine(line, db, header -> header.owner().equals("chat-b")));
   }
 
   @Test
   void malformedLinesAreRefusedNotGuessed() {
-    for (String bad : List.of("{}", "{\"c\":\"wallet\",\"id\":\"u1\",\"k\":null,\"f\":{\"n\":12}}",
-        "{\"c\":\"wallet\",\"id\":\"u1\",\"k\":null,\"f\":{\"n\":{\"zz\":\"1\"}}}",
-        "{\"c\":\"wallet\",\"id\":\"u1\",\"k\":null,\"f\":{\"n\":{\"i\":\"x\"}}}",
-        "{\"c\":\"wallet\",\"id\":\"u1\",\"k\":null,\"f\":{}} trailing",
-        "{\"c\":\"wallet\",\"id\":\"u1\",\"k\":null,\"f\":{\"b\":{\"b\":\"***\"}}}",
-        "not json")) {
-      assertThrows(DocumentCodec.MalformedLineException.class, () -> DocumentCodec.readLine(bad, db), bad);
+    for (String bad :
+        List.of(
+            "{}",
+            "{\"c\":\"wallet\",\"id\":\"u1\",\"k\":null,\"f\":{\"n\":12}}",
+            "{\"c\":\"wallet\",\"id\":\"u1\",\"k\":null,\"f\":{\"n\":{\"zz\":\"1\"}}}",
+            "{\"c\":\"wallet\",\"id\":\"u1\",\"k\":null,\"f\":{\"n\":{\"i\":\"x\"}}}",
+            "{\"c\":\"wallet\",\"id\":\"u1\",\"k\":null,\"f\":{}} trailing",
+            "{\"c\":\"wallet\",\"id\":\"u1\",\"k\":null,\"f\":{\"b\":{\"b\":\"***\"}}}",
+            "not json")) {
+      assertThrows(
+          DocumentCodec.MalformedLineException.class, () -> DocumentCodec.readLine(bad, db), bad);
     }
   }
 
   @Test
   void unknownValueTypesFailTheEncodingInsteadOfDroppingData() {
-    assertThrows(IllegalArgumentException.class,
-        () -> DocumentCodec.line(new DocumentRecord("wallet", "u1", "u1", Map.of("x", new Object()))));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            DocumentCodec.line(
+                new DocumentRecord("wallet", "u1", "u1", Map.of("x", new Object()))));
   }
 
   @Test
   void partitionOfAnOwnerIsStable() {
-    // The mapping is part of the backup format: a change would make old backups unreadable by owner.
+    // The mapping is part of the backup format: a change would make old backups unreadable by
+    // owner.
     assertEquals(0, Partitioner.partitionOf("anything", 1));
     assertEquals(0, Partitioner.partitionOf(null, 64));
     int p = Partitioner.partitionOf("user-42", 64);
     assertEquals(p, Partitioner.partitionOf("user-42", 64));
-    assertEquals(Integer.remainderUnsigned(ByteBuffer.wrap(Sha256.digest()
-        .digest("user-42".getBytes(StandardCharsets.UTF_8))).getInt(), 64), p);
+    assertEquals(
+        Integer.remainderUnsigned(
+            ByteBuffer.wrap(Sha256.digest().digest("user-42".getBytes(StandardCharsets.UTF_8)))
+                .getInt(),
+            64),
+        p);
     assertEquals(1, Partitioner.partitionsFor(0, 2000, 256));
     assertEquals(1, Partitioner.partitionsFor(2000, 2000, 256));
     assertEquals(2, Partitioner.partitionsFor(2001, 2000, 256));

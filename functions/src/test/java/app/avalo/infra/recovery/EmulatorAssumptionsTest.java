@@ -1,12 +1,12 @@
 package app.avalo.infra.recovery;
 
-import com.google.cloud.firestore.SetOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.testing.Emulators;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.SetOptions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

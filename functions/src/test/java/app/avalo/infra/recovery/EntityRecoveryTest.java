@@ -1,7 +1,5 @@
 package app.avalo.infra.recovery;
 
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.UnaryOperator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,8 +13,10 @@ import com.google.cloud.Timestamp;
 import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** Chats, tickets and AI sessions; bad input and callers that may not recover anything. */
@@ -25,11 +25,25 @@ class EntityRecoveryTest {
 
   private void chat(String chatId, int messages) {
     var batch = world.db.batch();
-    batch.set(world.db.collection("chats").document(chatId), Map.of("participants", List.of("a", "b"),
-        "createdAt", Timestamp.ofTimeSecondsAndNanos(1_780_000_000L, 0)));
+    batch.set(
+        world.db.collection("chats").document(chatId),
+        Map.of(
+            "participants",
+            List.of("a", "b"),
+            "createdAt",
+            Timestamp.ofTimeSecondsAndNanos(1_780_000_000L, 0)));
     for (int i = 0; i < messages; i++) {
-      batch.set(world.db.collection("messages").document(chatId + "-m" + i), Map.of("chatId", chatId, "senderId", "a",
-          "text", "message " + i + " ✉", "sentAt", Timestamp.ofTimeSecondsAndNanos(1_780_000_000L + i, 0)));
+      batch.set(
+          world.db.collection("messages").document(chatId + "-m" + i),
+          Map.of(
+              "chatId",
+              chatId,
+              "senderId",
+              "a",
+              "text",
+              "message " + i + " ✉",
+              "sentAt",
+              Timestamp.ofTimeSecondsAndNanos(1_780_000_000L + i, 0)));
     }
     Firestores.await(batch.commit());
   }
@@ -40,11 +54,15 @@ class EntityRecoveryTest {
     chat("chat-2", 2);
     world.hourlyBackupNow();
     Firestores.await(world.db.collection("messages").document("chat-1-m0").delete());
-    Firestores.await(world.db.collection("messages").document("chat-1-m1").update("text", "edited"));
-    Firestores.await(world.db.collection("messages").document("chat-2-m0").update("text", "keep me"));
+    Firestores.await(
+        world.db.collection("messages").document("chat-1-m1").update("text", "edited"));
+    Firestores.await(
+        world.db.collection("messages").document("chat-2-m0").update("text", "keep me"));
 
-    JsonObject result = RecoveryFixture.ok(RecoveryFixture.callAsAdmin(new RecoverChat(() -> world.app),
-        "{\"chatId\": \"chat-1\"}"));
+    JsonObject result =
+        RecoveryFixture.ok(
+            RecoveryFixture.callAsAdmin(
+                new RecoverChat(() -> world.app), "{\"chatId\": \"chat-1\"}"));
 
     assertEquals("chat", result.get("kind").getAsString());
     assertEquals(10_000, result.get("slaMs").getAsLong());
@@ -59,10 +77,13 @@ class EntityRecoveryTest {
   void aMessageMovedToAnotherChatIsBroughtBack() throws Exception {
     chat("chat-3", 2);
     world.hourlyBackupNow();
-    Firestores.await(world.db.collection("messages").document("chat-3-m1").update("chatId", "chat-elsewhere"));
+    Firestores.await(
+        world.db.collection("messages").document("chat-3-m1").update("chatId", "chat-elsewhere"));
 
-    JsonObject result = RecoveryFixture.ok(RecoveryFixture.callAsAdmin(new RecoverChat(() -> world.app),
-        "{\"chatId\": \"chat-3\"}"));
+    JsonObject result =
+        RecoveryFixture.ok(
+            RecoveryFixture.callAsAdmin(
+                new RecoverChat(() -> world.app), "{\"chatId\": \"chat-3\"}"));
 
     assertEquals(1, result.getAsJsonObject("summary").get("changed").getAsInt());
     assertEquals("chat-3", world.collection("messages").get("chat-3-m1").get("chatId"));
@@ -70,18 +91,30 @@ class EntityRecoveryTest {
 
   @Test
   void ticketsAndAiSessionsAreRestored() throws Exception {
-    Firestores.await(world.db.collection("supportTickets").document("t-1")
-        .set(Map.of("userId", "u1", "subject", "Refund", "status", "open")));
-    Firestores.await(world.db.collection("aiSessions").document("s-1")
-        .set(Map.of("userId", "u1", "companionId", "luna", "turns", 12L)));
+    Firestores.await(
+        world
+            .db
+            .collection("supportTickets")
+            .document("t-1")
+            .set(Map.of("userId", "u1", "subject", "Refund", "status", "open")));
+    Firestores.await(
+        world
+            .db
+            .collection("aiSessions")
+            .document("s-1")
+            .set(Map.of("userId", "u1", "companionId", "luna", "turns", 12L)));
     world.hourlyBackupNow();
     Firestores.await(world.db.collection("supportTickets").document("t-1").delete());
     Firestores.await(world.db.collection("aiSessions").document("s-1").update("turns", 0L));
 
-    JsonObject ticket = RecoveryFixture.ok(RecoveryFixture.callAsAdmin(new RecoverSupportTicket(() -> world.app),
-        "{\"ticketId\": \"t-1\"}"));
-    JsonObject session = RecoveryFixture.ok(RecoveryFixture.callAsAdmin(new RecoverAiSession(() -> world.app),
-        "{\"sessionId\": \"s-1\"}"));
+    JsonObject ticket =
+        RecoveryFixture.ok(
+            RecoveryFixture.callAsAdmin(
+                new RecoverSupportTicket(() -> world.app), "{\"ticketId\": \"t-1\"}"));
+    JsonObject session =
+        RecoveryFixture.ok(
+            RecoveryFixture.callAsAdmin(
+                new RecoverAiSession(() -> world.app), "{\"sessionId\": \"s-1\"}"));
 
     assertEquals(60_000, ticket.get("slaMs").getAsLong());
     assertEquals(15_000, session.get("slaMs").getAsLong());
@@ -97,18 +130,29 @@ class EntityRecoveryTest {
     AtomicLong nanos = new AtomicLong();
     var slow = world.newApp(UnaryOperator.identity(), () -> nanos.addAndGet(11_000_000_000L));
 
-    JsonObject result = RecoveryFixture.ok(RecoveryFixture.callAsAdmin(new RecoverChat(() -> slow),
-        "{\"chatId\": \"chat-slow\"}"));
+    JsonObject result =
+        RecoveryFixture.ok(
+            RecoveryFixture.callAsAdmin(
+                new RecoverChat(() -> slow), "{\"chatId\": \"chat-slow\"}"));
 
     assertFalse(result.get("withinSla").getAsBoolean());
     assertTrue(result.get("elapsedMs").getAsLong() > 10_000, result.toString());
-    var alert = Firestores.await(world.db.collection("systemAlerts").whereEqualTo("source", "recovery")
-        .whereEqualTo("key", "sla:chat").get()).getDocuments();
+    var alert =
+        Firestores.await(
+                world
+                    .db
+                    .collection("systemAlerts")
+                    .whereEqualTo("source", "recovery")
+                    .whereEqualTo("key", "sla:chat")
+                    .get())
+            .getDocuments();
     assertEquals(1, alert.size());
     assertEquals("warning", alert.get(0).getString("severity"));
     String archiveId = result.getAsJsonObject("archive").get("archiveId").getAsString();
-    assertEquals(false, Firestores.await(world.db.collection("recoveryArchives").document(archiveId).get())
-        .getBoolean("withinSla"));
+    assertEquals(
+        false,
+        Firestores.await(world.db.collection("recoveryArchives").document(archiveId).get())
+            .getBoolean("withinSla"));
   }
 
   @Test
@@ -124,51 +168,76 @@ class EntityRecoveryTest {
   void badInputIsRefusedClearlyAndWritesNothing() throws Exception {
     world.wallet("u1", 1, 1);
     world.hourlyBackupNow();
-    List<Case> cases = List.of(
-        new Case("{}", "INVALID_ARGUMENT", "userId"),
-        new Case("{\"userId\": \"\"}", "INVALID_ARGUMENT", "userId"),
-        new Case("{\"userId\": \"   \"}", "INVALID_ARGUMENT", "userId"),
-        new Case("{\"userId\": \"a/b\"}", "INVALID_ARGUMENT", "userId"),
-        new Case("{\"userId\": \"..\"}", "INVALID_ARGUMENT", "userId"),
-        new Case("{\"userId\": \"__name__\"}", "INVALID_ARGUMENT", "userId"),
-        new Case("{\"userId\": 12}", "INVALID_ARGUMENT", "userId"),
-        new Case("{\"userId\": \"u1\", \"backupId\": \"latest\"}", "INVALID_ARGUMENT", "backupId"),
-        new Case("{\"userId\": \"u1\", \"backupId\": \"hourly-2026/../x\"}", "INVALID_ARGUMENT", "backupId"),
-        new Case("{\"userId\": \"u1\", \"backupId\": \"hourly-20261399T000000Z\"}", "INVALID_ARGUMENT", "backupId"),
-        new Case("{\"userId\": \"u1\", \"archiveId\": \"../rcv\"}", "INVALID_ARGUMENT", "archiveId"),
-        new Case("{\"userId\": \"u1\", \"backupId\": \"hourly-20260301T100000Z\", \"archiveId\": \"rcv-1\"}",
-            "INVALID_ARGUMENT", "archiveId"),
-        new Case("{\"userId\": \"u1\", \"dryRun\": \"yes\"}", "INVALID_ARGUMENT", "dryRun"),
-        new Case("{\"userId\": \"u1\", \"chatId\": \"c1\"}", "INVALID_ARGUMENT", "chatId"));
+    List<Case> cases =
+        List.of(
+            new Case("{}", "INVALID_ARGUMENT", "userId"),
+            new Case("{\"userId\": \"\"}", "INVALID_ARGUMENT", "userId"),
+            new Case("{\"userId\": \"   \"}", "INVALID_ARGUMENT", "userId"),
+            new Case("{\"userId\": \"a/b\"}", "INVALID_ARGUMENT", "userId"),
+            new Case("{\"userId\": \"..\"}", "INVALID_ARGUMENT", "userId"),
+            new Case("{\"userId\": \"__name__\"}", "INVALID_ARGUMENT", "userId"),
+            new Case("{\"userId\": 12}", "INVALID_ARGUMENT", "userId"),
+            new Case(
+                "{\"userId\": \"u1\", \"backupId\": \"latest\"}", "INVALID_ARGUMENT", "backupId"),
+            new Case(
+                "{\"userId\": \"u1\", \"backupId\": \"hourly-2026/../x\"}",
+                "INVALID_ARGUMENT",
+                "backupId"),
+            new Case(
+                "{\"userId\": \"u1\", \"backupId\": \"hourly-20261399T000000Z\"}",
+                "INVALID_ARGUMENT",
+                "backupId"),
+            new Case(
+                "{\"userId\": \"u1\", \"archiveId\": \"../rcv\"}", "INVALID_ARGUMENT", "archiveId"),
+            new Case(
+                "{\"userId\": \"u1\", \"backupId\": \"hourly-20260301T100000Z\", \"archiveId\": \"rcv-1\"}",
+                "INVALID_ARGUMENT",
+                "archiveId"),
+            new Case("{\"userId\": \"u1\", \"dryRun\": \"yes\"}", "INVALID_ARGUMENT", "dryRun"),
+            new Case("{\"userId\": \"u1\", \"chatId\": \"c1\"}", "INVALID_ARGUMENT", "chatId"));
     for (Case c : cases) {
       long writes = Emulators.firestoreWriteCount();
       FakeExchange.Response response = world.recoverWallet(c.data());
       assertEquals(c.status(), response.errorStatus(), c.data() + " → " + response.body());
-      assertEquals(c.field(), response.json().getAsJsonObject("error").getAsJsonObject("details").get("field").getAsString(),
+      assertEquals(
+          c.field(),
+          response
+              .json()
+              .getAsJsonObject("error")
+              .getAsJsonObject("details")
+              .get("field")
+              .getAsString(),
           c.data());
       assertEquals(writes, Emulators.firestoreWriteCount(), c.data() + " wrote something");
     }
-    // Well-formed but unknown: NOT_FOUND; only the platform's audit record of the attempt is written.
-    for (String data : List.of("{\"userId\": \"u1\", \"backupId\": \"daily-20250101T020000Z\"}",
-        "{\"userId\": \"u1\", \"archiveId\": \"rcv-nothing\"}")) {
+    // Well-formed but unknown: NOT_FOUND; only the platform's audit record of the attempt is
+    // written.
+    for (String data :
+        List.of(
+            "{\"userId\": \"u1\", \"backupId\": \"daily-20250101T020000Z\"}",
+            "{\"userId\": \"u1\", \"archiveId\": \"rcv-nothing\"}")) {
       long writes = Emulators.firestoreWriteCount();
       FakeExchange.Response response = world.recoverWallet(data);
       assertEquals("NOT_FOUND", response.errorStatus(), response.body());
       assertEquals(writes + 1, Emulators.firestoreWriteCount(), data);
     }
-    assertEquals(0, Firestores.await(world.db.collection(RecoveryArchives.COLLECTION).get()).size());
+    assertEquals(
+        0, Firestores.await(world.db.collection(RecoveryArchives.COLLECTION).get()).size());
     assertTrue(world.objects(RecoveryArchives.OBJECT_PREFIX).isEmpty());
   }
 
   @Test
   void onlyAdminsMayRecover() throws Exception {
-    List<Function<Supplier<app.avalo.infra.platform.App>, ApiFunction>> functions = List.of(RecoverWallet::new,
-        RecoverChat::new, RecoverSupportTicket::new, RecoverAiSession::new);
+    List<Function<Supplier<app.avalo.infra.platform.App>, ApiFunction>> functions =
+        List.of(
+            RecoverWallet::new, RecoverChat::new, RecoverSupportTicket::new, RecoverAiSession::new);
     AuthEmulator.User user = AuthEmulator.newUser();
     for (var function : functions) {
       ApiFunction f = function.apply(() -> world.app);
       assertEquals(401, FakeExchange.post().data("{\"userId\": \"u1\"}").send(f).status());
-      assertEquals(403, FakeExchange.post().bearer(user.idToken()).data("{\"userId\": \"u1\"}").send(f).status());
+      assertEquals(
+          403,
+          FakeExchange.post().bearer(user.idToken()).data("{\"userId\": \"u1\"}").send(f).status());
     }
     assertFalse(world.app.catalog().byName("recoverWallet").orElseThrow().isJob());
     assertTrue(world.app.catalog().byName("recoverWallet").orElseThrow().audited());

@@ -11,9 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RecoveryConfigTest {
-  private static final Map<String, String> CLOUD = Map.of("GOOGLE_CLOUD_PROJECT", "avalo-prod", "K_SERVICE", "fn");
-  private static final Map<String, String> LOCAL = Map.of("GOOGLE_CLOUD_PROJECT", "demo-avalo",
-      "FIRESTORE_EMULATOR_HOST", "127.0.0.1:8080");
+  private static final Map<String, String> CLOUD =
+      Map.of("GOOGLE_CLOUD_PROJECT", "avalo-prod", "K_SERVICE", "fn");
+  private static final Map<String, String> LOCAL =
+      Map.of("GOOGLE_CLOUD_PROJECT", "demo-avalo", "FIRESTORE_EMULATOR_HOST", "127.0.0.1:8080");
 
   private static RecoveryConfig read(ConfigReader env, Map<String, String> platform) {
     return RecoveryConfig.read(env, AppConfig.read(new ConfigReader(platform), platform));
@@ -21,7 +22,8 @@ class RecoveryConfigTest {
 
   @Test
   void defaultsFollowTheSpec() {
-    RecoveryConfig config = read(new ConfigReader(Map.of("BACKUP_BUCKET", "avalo-prod-backups")), CLOUD);
+    RecoveryConfig config =
+        read(new ConfigReader(Map.of("BACKUP_BUCKET", "avalo-prod-backups")), CLOUD);
     assertEquals("avalo-prod-backups", config.bucket());
     assertEquals(48, config.keep(BackupTier.HOURLY));
     assertEquals(90, config.keep(BackupTier.DAILY));
@@ -31,7 +33,8 @@ class RecoveryConfigTest {
 
   @Test
   void everyProblemIsListedAtOnce() {
-    ConfigReader env = new ConfigReader(Map.of("BACKUP_KEEP_HOURLY", "0", "BACKUP_MAX_PARTITIONS", "lots"));
+    ConfigReader env =
+        new ConfigReader(Map.of("BACKUP_KEEP_HOURLY", "0", "BACKUP_MAX_PARTITIONS", "lots"));
     read(env, CLOUD);
     IllegalStateException e = assertThrows(IllegalStateException.class, env::throwIfInvalid);
     assertTrue(e.getMessage().contains("BACKUP_BUCKET is missing"), e.getMessage());

@@ -1,7 +1,5 @@
 package app.avalo.infra.recovery;
 
-import com.google.cloud.storage.BlobInfo;
-import java.util.function.LongSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import app.avalo.infra.platform.ApiFunction;
@@ -17,6 +15,7 @@ import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.WriteBatch;
 import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import com.google.gson.JsonObject;
@@ -26,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -55,7 +55,9 @@ final class RecoveryFixture {
     this(now, Map.of());
   }
 
-  /** Another App on the same Firestore, bucket and clock, writing backups through a decorated sink. */
+  /**
+   * Another App on the same Firestore, bucket and clock, writing backups through a decorated sink.
+   */
   App newApp(UnaryOperator<ShardSink> sinkDecorator) {
     return newApp(sinkDecorator, System::nanoTime);
   }
@@ -67,7 +69,10 @@ final class RecoveryFixture {
     return created;
   }
 
-  /** An App on the same project, bucket and clock whose Firestore traffic goes through {@code emulatorHost}. */
+  /**
+   * An App on the same project, bucket and clock whose Firestore traffic goes through {@code
+   * emulatorHost}.
+   */
   App appVia(String emulatorHost) {
     Firestore via = Emulators.firestore(emulatorHost, db.getOptions().getProjectId());
     return App.builder(env).firestore(via).storage(storage).clock(clock).build();
@@ -82,12 +87,18 @@ final class RecoveryFixture {
 
   // ---- calling functions ----
 
-  /** Runs a job as Cloud Scheduler would for {@code scheduledFor}; returns the plain JSON answer. */
+  /**
+   * Runs a job as Cloud Scheduler would for {@code scheduledFor}; returns the plain JSON answer.
+   */
   static FakeExchange.Response job(ScheduledJob job, Instant scheduledFor) throws Exception {
-    return FakeExchange.post().header(ScheduledJob.SCHEDULE_TIME_HEADER, scheduledFor.toString()).body("{}").send(job);
+    return FakeExchange.post()
+        .header(ScheduledJob.SCHEDULE_TIME_HEADER, scheduledFor.toString())
+        .body("{}")
+        .send(job);
   }
 
-  JsonObject backup(Function<Supplier<App>, ScheduledJob> job, Instant scheduledFor) throws Exception {
+  JsonObject backup(Function<Supplier<App>, ScheduledJob> job, Instant scheduledFor)
+      throws Exception {
     FakeExchange.Response response = job(job.apply(() -> app), scheduledFor);
     assertEquals(200, response.status(), response.body());
     return response.json();
@@ -120,15 +131,25 @@ final class RecoveryFixture {
   void wallet(String userId, long balance, int transactions) {
     WriteBatch batch = db.batch();
     int inBatch = 0;
-    batch.set(db.collection("wallet").document(userId), Map.of("userId", userId, "balance", balance, "currency", "PLN",
-        "updatedAt", Timestamp.ofTimeSecondsAndNanos(1_780_000_000L, 0)));
+    batch.set(
+        db.collection("wallet").document(userId),
+        Map.of(
+            "userId",
+            userId,
+            "balance",
+            balance,
+            "currency",
+            "PLN",
+            "updatedAt",
+            Timestamp.ofTimeSecondsAndNanos(1_780_000_000L, 0)));
     for (int i = 0; i < transactions; i++) {
       Map<String, Object> tx = new LinkedHashMap<>();
       tx.put("userId", userId);
       tx.put("amount", (long) (i + 1) * 100);
       tx.put("type", i % 2 == 0 ? "credit" : "debit");
       tx.put("createdAt", Timestamp.ofTimeSecondsAndNanos(1_780_000_000L + i, i));
-      batch.set(db.collection("walletTransactions").document(String.format("%s-tx-%04d", userId, i)), tx);
+      batch.set(
+          db.collection("walletTransactions").document(String.format("%s-tx-%04d", userId, i)), tx);
       if (++inBatch == 400) {
         Firestores.await(batch.commit());
         batch = db.batch();
@@ -153,8 +174,9 @@ final class RecoveryFixture {
     if (wallet.exists()) {
       state.put("wallet/" + userId, wallet.getData());
     }
-    for (QueryDocumentSnapshot doc : Firestores.await(db.collection("walletTransactions")
-        .whereEqualTo("userId", userId).get()).getDocuments()) {
+    for (QueryDocumentSnapshot doc :
+        Firestores.await(db.collection("walletTransactions").whereEqualTo("userId", userId).get())
+            .getDocuments()) {
       state.put("walletTransactions/" + doc.getId(), doc.getData());
     }
     return state;
@@ -163,7 +185,12 @@ final class RecoveryFixture {
   // ---- the bucket ----
 
   List<String> objects(String prefix) {
-    return storage.list(BUCKET, Storage.BlobListOption.prefix(prefix)).streamAll().map(b -> b.getName()).sorted().toList();
+    return storage
+        .list(BUCKET, Storage.BlobListOption.prefix(prefix))
+        .streamAll()
+        .map(b -> b.getName())
+        .sorted()
+        .toList();
   }
 
   byte[] read(String object) {

@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Backup → damage → recoverWallet, through the functions, on the emulator and an in-memory bucket. */
+/**
+ * Backup → damage → recoverWallet, through the functions, on the emulator and an in-memory bucket.
+ */
 class WalletRecoveryTest {
   private final RecoveryFixture world = new RecoveryFixture("2026-03-01T10:00:00Z");
 
@@ -26,21 +28,31 @@ class WalletRecoveryTest {
     Firestores.await(world.db.collection("wallet").document("u-every").set(wallet));
     Firestores.await(world.db.collection("walletTransactions").document("tx-every").set(tx));
     // What the emulator gives back is the reference: the restore must reproduce exactly that.
-    Map<String, Object> walletBefore = Firestores.await(world.db.collection("wallet").document("u-every").get()).getData();
-    Map<String, Object> txBefore = Firestores.await(world.db.collection("walletTransactions").document("tx-every").get())
-        .getData();
+    Map<String, Object> walletBefore =
+        Firestores.await(world.db.collection("wallet").document("u-every").get()).getData();
+    Map<String, Object> txBefore =
+        Firestores.await(world.db.collection("walletTransactions").document("tx-every").get())
+            .getData();
     BitExact.assertSameDocument(wallet, walletBefore);
     world.hourlyBackupNow();
 
-    Firestores.await(world.db.collection("wallet").document("u-every").set(Map.of("userId", "u-every", "balance", 0L)));
+    Firestores.await(
+        world
+            .db
+            .collection("wallet")
+            .document("u-every")
+            .set(Map.of("userId", "u-every", "balance", 0L)));
     Firestores.await(world.db.collection("walletTransactions").document("tx-every").delete());
     JsonObject result = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"u-every\"}"));
 
     assertEquals("restored", result.get("status").getAsString());
-    BitExact.assertSameDocument(walletBefore,
+    BitExact.assertSameDocument(
+        walletBefore,
         Firestores.await(world.db.collection("wallet").document("u-every").get()).getData());
-    BitExact.assertSameDocument(txBefore,
-        Firestores.await(world.db.collection("walletTransactions").document("tx-every").get()).getData());
+    BitExact.assertSameDocument(
+        txBefore,
+        Firestores.await(world.db.collection("walletTransactions").document("tx-every").get())
+            .getData());
   }
 
   @Test
@@ -53,8 +65,12 @@ class WalletRecoveryTest {
 
     Firestores.await(world.db.collection("wallet").document("alice").update("balance", 1L));
     Firestores.await(world.db.collection("walletTransactions").document("alice-tx-0001").delete());
-    Firestores.await(world.db.collection("walletTransactions").document("alice-tx-late")
-        .set(Map.of("userId", "alice", "amount", 9_999L)));
+    Firestores.await(
+        world
+            .db
+            .collection("walletTransactions")
+            .document("alice-tx-late")
+            .set(Map.of("userId", "alice", "amount", 9_999L)));
     Firestores.await(world.db.collection("wallet").document("bob").update("balance", 2L));
     world.clock.advance(Duration.ofMinutes(5));
 
@@ -72,8 +88,13 @@ class WalletRecoveryTest {
     String changed = result.getAsJsonArray("changes").toString();
     assertTrue(changed.contains("\"fields\":[\"balance\"]"), changed);
     assertEquals(aliceBefore.keySet(), world.walletState("alice").keySet());
-    aliceBefore.forEach((path, fields) -> BitExact.assertSameDocument(fields, world.walletState("alice").get(path)));
-    assertEquals(2L, world.walletState("bob").get("wallet/bob").get("balance"), "another wallet is untouched");
+    aliceBefore.forEach(
+        (path, fields) ->
+            BitExact.assertSameDocument(fields, world.walletState("alice").get(path)));
+    assertEquals(
+        2L,
+        world.walletState("bob").get("wallet/bob").get("balance"),
+        "another wallet is untouched");
     assertFalse(bobBefore.isEmpty());
   }
 
@@ -84,11 +105,19 @@ class WalletRecoveryTest {
     Firestores.await(world.db.collection("wallet").document("carol").update("balance", 1L));
     long writesBefore = Emulators.firestoreWriteCount();
 
-    JsonObject result = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"carol\", \"dryRun\": true}"));
+    JsonObject result =
+        RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"carol\", \"dryRun\": true}"));
 
     // The one write is the platform's audit record of the call (every admin action has one).
-    assertEquals(writesBefore + 1, Emulators.firestoreWriteCount(), "a dry run writes nothing but its audit record");
-    assertEquals(1, Firestores.await(world.db.collection("adminAuditLog").whereEqualTo("action", "recoverWallet").get()).size());
+    assertEquals(
+        writesBefore + 1,
+        Emulators.firestoreWriteCount(),
+        "a dry run writes nothing but its audit record");
+    assertEquals(
+        1,
+        Firestores.await(
+                world.db.collection("adminAuditLog").whereEqualTo("action", "recoverWallet").get())
+            .size());
     assertEquals("dry-run", result.get("status").getAsString());
     assertEquals(1, result.getAsJsonObject("summary").get("changed").getAsInt());
     assertFalse(result.has("archive"), "nothing archived");
@@ -101,19 +130,31 @@ class WalletRecoveryTest {
     world.wallet("dave", 300, 2);
     world.hourlyBackupNow();
     Firestores.await(world.db.collection("wallet").document("dave").update("balance", 999L));
-    Firestores.await(world.db.collection("walletTransactions").document("dave-tx-new")
-        .set(Map.of("userId", "dave", "amount", 1L)));
+    Firestores.await(
+        world
+            .db
+            .collection("walletTransactions")
+            .document("dave-tx-new")
+            .set(Map.of("userId", "dave", "amount", 1L)));
     Map<String, Map<String, Object>> damaged = world.walletState("dave");
 
     JsonObject recovery = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"dave\"}"));
     String archiveId = recovery.getAsJsonObject("archive").get("archiveId").getAsString();
-    assertEquals(4, recovery.getAsJsonObject("archive").get("documents").getAsInt(), "wallet, 2 transactions, the new one");
-    DocumentSnapshot record = Firestores.await(world.db.collection("recoveryArchives").document(archiveId).get());
+    assertEquals(
+        4,
+        recovery.getAsJsonObject("archive").get("documents").getAsInt(),
+        "wallet, 2 transactions, the new one");
+    DocumentSnapshot record =
+        Firestores.await(world.db.collection("recoveryArchives").document(archiveId).get());
     assertEquals("restored", record.getString("status"));
-    assertEquals(RecoveryFixture.admin().uid() + " <" + RecoveryFixture.admin().email() + ">", record.getString("actor"));
+    assertEquals(
+        RecoveryFixture.admin().uid() + " <" + RecoveryFixture.admin().email() + ">",
+        record.getString("actor"));
     assertEquals(300L, world.walletState("dave").get("wallet/dave").get("balance"));
 
-    JsonObject undo = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"dave\", \"archiveId\": \"" + archiveId + "\"}"));
+    JsonObject undo =
+        RecoveryFixture.ok(
+            world.recoverWallet("{\"userId\": \"dave\", \"archiveId\": \"" + archiveId + "\"}"));
 
     assertEquals("archive", undo.getAsJsonObject("source").get("type").getAsString());
     Map<String, Map<String, Object>> after = world.walletState("dave");
@@ -126,9 +167,13 @@ class WalletRecoveryTest {
     world.wallet("erin", 100, 1);
     world.wallet("frank", 100, 1);
     world.hourlyBackupNow();
-    String archiveId = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"erin\"}"))
-        .getAsJsonObject("archive").get("archiveId").getAsString();
-    FakeExchange.Response response = world.recoverWallet("{\"userId\": \"frank\", \"archiveId\": \"" + archiveId + "\"}");
+    String archiveId =
+        RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"erin\"}"))
+            .getAsJsonObject("archive")
+            .get("archiveId")
+            .getAsString();
+    FakeExchange.Response response =
+        world.recoverWallet("{\"userId\": \"frank\", \"archiveId\": \"" + archiveId + "\"}");
     assertEquals("FAILED_PRECONDITION", response.errorStatus(), response.body());
   }
 
@@ -160,7 +205,8 @@ class WalletRecoveryTest {
     assertEquals(before.keySet(), after.keySet());
     before.forEach((path, fields) -> BitExact.assertSameDocument(fields, after.get(path)));
     String archiveId = result.getAsJsonObject("archive").get("archiveId").getAsString();
-    DocumentSnapshot record = Firestores.await(world.db.collection("recoveryArchives").document(archiveId).get());
+    DocumentSnapshot record =
+        Firestores.await(world.db.collection("recoveryArchives").document(archiveId).get());
     assertEquals(2L, record.getLong("commitsDone"));
     assertEquals("restored", record.getString("status"));
   }
@@ -174,9 +220,11 @@ class WalletRecoveryTest {
     String second = world.hourlyBackupNow();
     Firestores.await(world.db.collection("wallet").document("hank").update("balance", 300L));
 
-    JsonObject latest = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"hank\", \"dryRun\": true}"));
+    JsonObject latest =
+        RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"hank\", \"dryRun\": true}"));
     assertEquals(second, latest.getAsJsonObject("source").get("id").getAsString());
-    RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"hank\", \"backupId\": \"" + first + "\"}"));
+    RecoveryFixture.ok(
+        world.recoverWallet("{\"userId\": \"hank\", \"backupId\": \"" + first + "\"}"));
     assertEquals(100L, world.walletState("hank").get("wallet/hank").get("balance"));
   }
 

@@ -31,7 +31,10 @@ class FailoverMigrationTest {
   private static final int EU_USERS = 3_000;
   private static final int US_USERS = 120;
 
-  /** Records every committed batch; can be told to crash at a given batch, before or after its commit. */
+  /**
+   * Records every committed batch; can be told to crash at a given batch, before or after its
+   * commit.
+   */
   private static final class Crashes implements FailoverMigrator.BatchHook {
     final Map<String, Long> movedIn = new ConcurrentHashMap<>();
     final List<String> duplicates = new ArrayList<>();
@@ -94,7 +97,8 @@ class FailoverMigrationTest {
 
   private Map<String, String> pins() {
     Map<String, String> pins = new HashMap<>();
-    for (QueryDocumentSnapshot d : Firestores.await(kit.db.collection(UserPins.MAPPINGS).get()).getDocuments()) {
+    for (QueryDocumentSnapshot d :
+        Firestores.await(kit.db.collection(UserPins.MAPPINGS).get()).getDocuments()) {
       pins.put(d.getId(), d.getString("regionId"));
     }
     return pins;
@@ -140,16 +144,20 @@ class FailoverMigrationTest {
   void crashInsideABatchCommitsNothingOfIt() throws Exception {
     setUp();
     crashes.crash.set("before:2");
-    FakeExchange.Response crashed = kit.asAdmin(new InitiateRegionFailover(() -> kit.app),
-        "{\"fromRegion\":\"EU\",\"toRegion\":\"ASIA\"}");
+    FakeExchange.Response crashed =
+        kit.asAdmin(
+            new InitiateRegionFailover(() -> kit.app),
+            "{\"fromRegion\":\"EU\",\"toRegion\":\"ASIA\"}");
     assertEquals(500, crashed.status(), crashed.body());
     String opId = kit.region("EU").getString("activeFailoverId");
     FailoverOperation checkpoint = kit.routing.failover().get(opId);
     assertEquals(500, checkpoint.moved());
-    assertEquals(500, pins().values().stream().filter("ASIA"::equals).count(), "batch 2 left no trace");
+    assertEquals(
+        500, pins().values().stream().filter("ASIA"::equals).count(), "batch 2 left no trace");
 
     JsonObject resumed = initiate("{\"fromRegion\":\"EU\",\"toRegion\":\"ASIA\"}");
-    assertEquals(opId, resumed.get("id").getAsString(), "starting the same failover again continues it");
+    assertEquals(
+        opId, resumed.get("id").getAsString(), "starting the same failover again continues it");
     assertEquals("completed", resumed.get("status").getAsString());
     assertEveryoneMovedExactlyOnce();
   }
@@ -163,8 +171,13 @@ class FailoverMigrationTest {
     JsonObject again = initiate("{\"operationId\":\"" + done.get("id").getAsString() + "\"}");
     assertEquals(EU_USERS, again.get("moved").getAsLong());
     assertEquals(writes + 1, Emulators.firestoreWriteCount(), "only the audit record");
-    var events = Firestores.await(kit.db.collection(RegionStore.EVENTS).whereEqualTo("regionId", "EU").get())
-        .getDocuments().stream().map(d -> d.getString("type")).sorted().toList();
+    var events =
+        Firestores.await(kit.db.collection(RegionStore.EVENTS).whereEqualTo("regionId", "EU").get())
+            .getDocuments()
+            .stream()
+            .map(d -> d.getString("type"))
+            .sorted()
+            .toList();
     assertEquals(List.of("failover-completed", "failover-started"), events);
   }
 
@@ -172,8 +185,10 @@ class FailoverMigrationTest {
   void aSecondFailoverOutOfTheSameRegionToElsewhereIsRefusedWhileOneRuns() throws Exception {
     setUp();
     FailoverOperation op = kit.routing.failover().start("EU", "ASIA", "test", "drill");
-    FakeExchange.Response other = kit.asAdmin(new InitiateRegionFailover(() -> kit.app),
-        "{\"fromRegion\":\"EU\",\"toRegion\":\"US\"}");
+    FakeExchange.Response other =
+        kit.asAdmin(
+            new InitiateRegionFailover(() -> kit.app),
+            "{\"fromRegion\":\"EU\",\"toRegion\":\"US\"}");
     assertEquals("FAILED_PRECONDITION", other.errorStatus(), other.body());
     assertTrue(other.errorMessage().contains(op.id()));
   }
@@ -181,8 +196,11 @@ class FailoverMigrationTest {
   @Test
   void forceFailoverWithATargetDrainsAndMovesEveryPinnedUser() throws Exception {
     setUp();
-    JsonObject result = kit.result(kit.asAdmin(new ForceFailover(() -> kit.app),
-        "{\"fromRegion\":\"EU\",\"toRegion\":\"ASIA\",\"reason\":\"region outage drill\"}"));
+    JsonObject result =
+        kit.result(
+            kit.asAdmin(
+                new ForceFailover(() -> kit.app),
+                "{\"fromRegion\":\"EU\",\"toRegion\":\"ASIA\",\"reason\":\"region outage drill\"}"));
     assertEquals("draining", result.get("status").getAsString());
     assertEquals("completed", result.getAsJsonObject("operation").get("status").getAsString());
     assertEveryoneMovedExactlyOnce();
@@ -192,16 +210,19 @@ class FailoverMigrationTest {
   void badInputIsRefusedBeforeAnythingIsWritten() throws Exception {
     kit = new RoutingTestKit(Map.of());
     kit.initializeRegions(null);
-    Map<String, String> cases = Map.of(
-        "{}", "fromRegion",
-        "{\"fromRegion\":\"EU\"}", "toRegion",
-        "{\"fromRegion\":\"EU\",\"toRegion\":\"EU\"}", "toRegion",
-        "{\"fromRegion\":\"MARS\",\"toRegion\":\"EU\"}", "fromRegion",
-        "{\"operationId\":\"a/b\"}", "operationId",
-        "{\"operationId\":\"x\",\"fromRegion\":\"EU\"}", "operationId",
-        "{\"fromRegion\":\"EU\",\"toRegion\":\"US\",\"batchSize\":10}", "batchSize");
-    RoutingTestKit.assertRefused(cases, data -> kit.asAdmin(new InitiateRegionFailover(() -> kit.app), data));
-    FakeExchange.Response unknown = kit.asAdmin(new InitiateRegionFailover(() -> kit.app), "{\"operationId\":\"nope\"}");
+    Map<String, String> cases =
+        Map.of(
+            "{}", "fromRegion",
+            "{\"fromRegion\":\"EU\"}", "toRegion",
+            "{\"fromRegion\":\"EU\",\"toRegion\":\"EU\"}", "toRegion",
+            "{\"fromRegion\":\"MARS\",\"toRegion\":\"EU\"}", "fromRegion",
+            "{\"operationId\":\"a/b\"}", "operationId",
+            "{\"operationId\":\"x\",\"fromRegion\":\"EU\"}", "operationId",
+            "{\"fromRegion\":\"EU\",\"toRegion\":\"US\",\"batchSize\":10}", "batchSize");
+    RoutingTestKit.assertRefused(
+        cases, data -> kit.asAdmin(new InitiateRegionFailover(() -> kit.app), data));
+    FakeExchange.Response unknown =
+        kit.asAdmin(new InitiateRegionFailover(() -> kit.app), "{\"operationId\":\"nope\"}");
     assertEquals("NOT_FOUND", unknown.errorStatus());
     assertTrue(pins().isEmpty(), "no user was ever pinned here");
   }

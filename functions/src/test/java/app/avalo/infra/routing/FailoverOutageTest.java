@@ -19,14 +19,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Firestore goes away in the middle of a region failover (a loopback proxy in front of the
- * emulator is cut part-way): the migration stops with whole batches committed and its checkpoint
- * consistent with them, and once Firestore is back, resuming moves everyone else exactly once.
+ * Firestore goes away in the middle of a region failover (a loopback proxy in front of the emulator
+ * is cut part-way): the migration stops with whole batches committed and its checkpoint consistent
+ * with them, and once Firestore is back, resuming moves everyone else exactly once.
  */
 class FailoverOutageTest {
   private static final int EU_USERS = 2_000;
 
-  /** A project with EU_USERS pinned to EU and 100 to US, and a routing module whose Firestore goes through {@code proxy}. */
+  /**
+   * A project with EU_USERS pinned to EU and 100 to US, and a routing module whose Firestore goes
+   * through {@code proxy}.
+   */
   private static RoutingModule world(Firestore direct, TcpProxy proxy, MutableClock clock) {
     for (int start = 0; start < EU_USERS + 100; start += 500) {
       WriteBatch batch = direct.batch();
@@ -35,22 +38,35 @@ class FailoverOutageTest {
         pin.put("regionId", i < EU_USERS ? "EU" : "US");
         pin.put("assignedAt", Firestores.timestamp(clock.instant()));
         pin.put("updatedAt", Firestores.timestamp(clock.instant()));
-        batch.set(direct.collection(UserPins.MAPPINGS).document((i < EU_USERS ? "eu-" : "us-") + i), pin);
+        batch.set(
+            direct.collection(UserPins.MAPPINGS).document((i < EU_USERS ? "eu-" : "us-") + i), pin);
       }
       Firestores.await(batch.commit());
     }
-    App app = App.builder(Emulators.env()).firestore(Emulators.firestore(proxy.address(), direct.getOptions().getProjectId()))
-        .clock(clock).build();
-    RoutingModule routing = app.module(RoutingModule.class, a -> new RoutingModule(a, clock::advance,
-        FailoverMigrator.BatchHook.NONE));
-    routing.regions().initialize(RegionDefinition.SKELETON.stream().map(d -> d.withUrls("http://127.0.0.1:9/", "http://127.0.0.1:9/"))
-        .toList(), Map.of(), clock.instant());
+    App app =
+        App.builder(Emulators.env())
+            .firestore(Emulators.firestore(proxy.address(), direct.getOptions().getProjectId()))
+            .clock(clock)
+            .build();
+    RoutingModule routing =
+        app.module(
+            RoutingModule.class,
+            a -> new RoutingModule(a, clock::advance, FailoverMigrator.BatchHook.NONE));
+    routing
+        .regions()
+        .initialize(
+            RegionDefinition.SKELETON.stream()
+                .map(d -> d.withUrls("http://127.0.0.1:9/", "http://127.0.0.1:9/"))
+                .toList(),
+            Map.of(),
+            clock.instant());
     return routing;
   }
 
   private static Map<String, Long> regionCounts(Firestore db) {
     Map<String, Long> counts = new HashMap<>();
-    for (QueryDocumentSnapshot d : Firestores.await(db.collection(UserPins.MAPPINGS).get()).getDocuments()) {
+    for (QueryDocumentSnapshot d :
+        Firestores.await(db.collection(UserPins.MAPPINGS).get()).getDocuments()) {
       counts.merge(d.getString("regionId"), 1L, Long::sum);
     }
     return counts;
@@ -83,7 +99,8 @@ class FailoverOutageTest {
       long moved = counts.getOrDefault("ASIA", 0L);
       assertEquals(0, moved % 500, "batches are atomic: " + counts);
       assertTrue(moved > 0 && moved < EU_USERS, "the outage hit mid-way: " + counts);
-      var checkpoint = Firestores.await(direct.collection("failoverOperations").document(op.id()).get());
+      var checkpoint =
+          Firestores.await(direct.collection("failoverOperations").document(op.id()).get());
       assertEquals(moved, checkpoint.getLong("moved"));
       assertEquals(FailoverOperation.RUNNING, checkpoint.getString("status"));
 

@@ -14,7 +14,12 @@ class HealthPolicyTest {
     HealthState s = state;
     for (String p : probes.split(" ")) {
       at = at.plusSeconds(10);
-      s = policy.apply(s, p.equals("F") ? HealthCheck.failure(at, "HTTP 503") : HealthCheck.success(at, Long.parseLong(p)));
+      s =
+          policy.apply(
+              s,
+              p.equals("F")
+                  ? HealthCheck.failure(at, "HTTP 503")
+                  : HealthCheck.success(at, Long.parseLong(p)));
     }
     return s;
   }
@@ -22,7 +27,8 @@ class HealthPolicyTest {
   @Test
   void unhealthyOnlyAfterThreeConsecutiveFailures() {
     HealthState two = feed(HealthState.initial(), "50 F F");
-    assertEquals(RegionStatus.DEGRADED, two.status(), "two failures in the window are intermittent errors");
+    assertEquals(
+        RegionStatus.DEGRADED, two.status(), "two failures in the window are intermittent errors");
     HealthState three = feed(two, "F");
     assertEquals(RegionStatus.UNHEALTHY, three.status());
     assertEquals(3, three.consecutiveFailures());
@@ -36,16 +42,23 @@ class HealthPolicyTest {
   @Test
   void failuresInterruptedBySuccessesNeverMakeItUnhealthy() {
     HealthState s = feed(HealthState.initial(), "F F 50 F F 50 F F 50");
-    assertEquals(RegionStatus.DEGRADED, s.status(), "intermittent errors degrade, they do not take the region down");
+    assertEquals(
+        RegionStatus.DEGRADED,
+        s.status(),
+        "intermittent errors degrade, they do not take the region down");
   }
 
   @Test
   void unhealthyRegionNeedsTwoConsecutiveSuccessesToComeBackHealthy() {
     HealthState down = feed(HealthState.initial(), "F F F F");
     assertEquals(RegionStatus.UNHEALTHY, feed(down, "50").status());
-    assertEquals(RegionStatus.UNHEALTHY, feed(down, "50 F 50").status(), "a failure resets the recovery streak");
+    assertEquals(
+        RegionStatus.UNHEALTHY,
+        feed(down, "50 F 50").status(),
+        "a failure resets the recovery streak");
     HealthState back = feed(down, "50 50");
-    assertEquals(RegionStatus.HEALTHY, back.status(), "the outage's failures do not keep it degraded");
+    assertEquals(
+        RegionStatus.HEALTHY, back.status(), "the outage's failures do not keep it degraded");
     assertEquals(2, back.recent().size());
   }
 
@@ -60,7 +73,10 @@ class HealthPolicyTest {
   @Test
   void oneSlowProbeDoesNotDegrade() {
     assertEquals(RegionStatus.HEALTHY, feed(HealthState.initial(), "100 2000 100 120").status());
-    assertEquals(RegionStatus.HEALTHY, feed(HealthState.initial(), "1500").status(), "too few samples for a median");
+    assertEquals(
+        RegionStatus.HEALTHY,
+        feed(HealthState.initial(), "1500").status(),
+        "too few samples for a median");
   }
 
   @Test
@@ -68,7 +84,10 @@ class HealthPolicyTest {
     HealthState slow = feed(HealthState.initial(), "900 900 900");
     assertEquals(RegionStatus.DEGRADED, slow.status());
     HealthState s = feed(slow, "100 100 100 100 100 100 100");
-    assertEquals(RegionStatus.HEALTHY, s.status(), "median back under the threshold once fast checks dominate the window");
+    assertEquals(
+        RegionStatus.HEALTHY,
+        s.status(),
+        "median back under the threshold once fast checks dominate the window");
   }
 
   @Test

@@ -1,6 +1,5 @@
 package app.avalo.infra.routing;
 
-import java.util.HashMap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,8 +14,9 @@ import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.gson.JsonObject;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -27,10 +27,11 @@ import org.junit.jupiter.api.Test;
  * command. The rounds' 10 s waits move the test clock instead of sleeping.
  */
 class RegionHealthRunTest {
-  private static final Map<String, String> ENV = Map.of(
-      "ROUTING_PROBE_CONNECT_TIMEOUT_MS", "500",
-      "ROUTING_PROBE_TIMEOUT_MS", "700",
-      "ROUTING_DEGRADED_LATENCY_MS", "150");
+  private static final Map<String, String> ENV =
+      Map.of(
+          "ROUTING_PROBE_CONNECT_TIMEOUT_MS", "500",
+          "ROUTING_PROBE_TIMEOUT_MS", "700",
+          "ROUTING_DEGRADED_LATENCY_MS", "150");
 
   private final RegionHealthServer server = new RegionHealthServer();
   private RoutingTestKit kit;
@@ -52,8 +53,11 @@ class RegionHealthRunTest {
   /** Runs the job for the scheduled minute that contains the clock's current time. */
   private JsonObject runJob() throws Exception {
     Instant minute = kit.clock.instant().truncatedTo(ChronoUnit.MINUTES);
-    FakeExchange.Response r = FakeExchange.post().header(ScheduledJob.SCHEDULE_TIME_HEADER, minute.toString())
-        .body("{}").send(new RunHealthChecks(() -> kit.app));
+    FakeExchange.Response r =
+        FakeExchange.post()
+            .header(ScheduledJob.SCHEDULE_TIME_HEADER, minute.toString())
+            .body("{}")
+            .send(new RunHealthChecks(() -> kit.app));
     assertEquals(200, r.status(), r.body());
     JsonObject outcome = r.json();
     assertEquals("succeeded", outcome.get("outcome").getAsString(), r.body());
@@ -61,19 +65,29 @@ class RegionHealthRunTest {
   }
 
   private List<QueryDocumentSnapshot> events(String region) {
-    return Firestores.await(kit.db.collection(RegionStore.EVENTS).whereEqualTo("regionId", region).get())
-        .getDocuments().stream()
-        .sorted((a, b) -> a.getTimestamp("at").compareTo(b.getTimestamp("at"))).toList();
+    return Firestores.await(
+            kit.db.collection(RegionStore.EVENTS).whereEqualTo("regionId", region).get())
+        .getDocuments()
+        .stream()
+        .sorted((a, b) -> a.getTimestamp("at").compareTo(b.getTimestamp("at")))
+        .toList();
   }
 
   private QueryDocumentSnapshot openAlert(String region) {
-    List<QueryDocumentSnapshot> open = Firestores.await(kit.db.collection(Alerts.COLLECTION)
-        .whereEqualTo("key", RegionAlerts.key(region)).whereEqualTo("status", "open").get()).getDocuments();
+    List<QueryDocumentSnapshot> open =
+        Firestores.await(
+                kit.db
+                    .collection(Alerts.COLLECTION)
+                    .whereEqualTo("key", RegionAlerts.key(region))
+                    .whereEqualTo("status", "open")
+                    .get())
+            .getDocuments();
     return open.isEmpty() ? null : open.get(0);
   }
 
   @Test
-  void failingRegionTurnsUnhealthyOnItsThirdFailedProbeWithEventAndCriticalAlert() throws Exception {
+  void failingRegionTurnsUnhealthyOnItsThirdFailedProbeWithEventAndCriticalAlert()
+      throws Exception {
     kit(ENV);
     server.set("EU", Mode.FAIL);
     Instant start = kit.clock.instant();
@@ -82,10 +96,13 @@ class RegionHealthRunTest {
     assertEquals(6, summary.get("rounds").getAsInt());
     assertEquals(18, summary.get("probes").getAsInt());
     assertEquals("unhealthy", kit.region("EU").getString("status"));
-    assertEquals(start.plusSeconds(20), Firestores.instant(kit.region("EU").getTimestamp("statusChangedAt")),
+    assertEquals(
+        start.plusSeconds(20),
+        Firestores.instant(kit.region("EU").getTimestamp("statusChangedAt")),
         "the third probe, 20 s into the run, takes it down");
     assertEquals("HTTP 503", kit.region("EU").getString("lastError"));
-    assertEquals(List.of("healthy>degraded", "degraded>unhealthy"),
+    assertEquals(
+        List.of("healthy>degraded", "degraded>unhealthy"),
         events("EU").stream().map(e -> e.getString("from") + ">" + e.getString("to")).toList());
     QueryDocumentSnapshot alert = openAlert("EU");
     assertNotNull(alert, "an open alert for region:EU");
@@ -107,27 +124,45 @@ class RegionHealthRunTest {
     runJob();
 
     assertEquals("healthy", kit.region("EU").getString("status"));
-    assertEquals(start.plusSeconds(10), Firestores.instant(kit.region("EU").getTimestamp("statusChangedAt")),
+    assertEquals(
+        start.plusSeconds(10),
+        Firestores.instant(kit.region("EU").getTimestamp("statusChangedAt")),
         "the second successful probe brings it back");
     List<QueryDocumentSnapshot> events = events("EU");
-    assertEquals("unhealthy>healthy", events.get(events.size() - 1).getString("from") + ">"
-        + events.get(events.size() - 1).getString("to"));
+    assertEquals(
+        "unhealthy>healthy",
+        events.get(events.size() - 1).getString("from")
+            + ">"
+            + events.get(events.size() - 1).getString("to"));
     assertEquals(null, openAlert("EU"), "the alert is resolved");
-    assertEquals(1, Firestores.await(kit.db.collection(Alerts.COLLECTION).whereEqualTo("status", "resolved").get()).size());
+    assertEquals(
+        1,
+        Firestores.await(
+                kit.db.collection(Alerts.COLLECTION).whereEqualTo("status", "resolved").get())
+            .size());
   }
 
   @Test
   void hangingRegionTimesOutAndCountsAsFailure() throws Exception {
-    kit(Map.of("ROUTING_PROBE_CONNECT_TIMEOUT_MS", "300", "ROUTING_PROBE_TIMEOUT_MS", "400",
-        "ROUTING_HEALTH_ROUNDS", "3"));
+    kit(
+        Map.of(
+            "ROUTING_PROBE_CONNECT_TIMEOUT_MS",
+            "300",
+            "ROUTING_PROBE_TIMEOUT_MS",
+            "400",
+            "ROUTING_HEALTH_ROUNDS",
+            "3"));
     server.hangMillis(3_000);
     server.set("ASIA", Mode.HANG);
     runJob();
 
     assertEquals("unhealthy", kit.region("ASIA").getString("status"));
-    // The hanging server does answer after 3 s: a probe that waited for it would record that answer,
+    // The hanging server does answer after 3 s: a probe that waited for it would record that
+    // answer,
     // so "timeout" proves the probe gave up at its own timeout.
-    assertTrue(kit.region("ASIA").getString("lastError").startsWith("timeout"), kit.region("ASIA").getString("lastError"));
+    assertTrue(
+        kit.region("ASIA").getString("lastError").startsWith("timeout"),
+        kit.region("ASIA").getString("lastError"));
     assertEquals("healthy", kit.region("EU").getString("status"));
   }
 
@@ -139,15 +174,23 @@ class RegionHealthRunTest {
     runJob();
 
     assertEquals("degraded", kit.region("US").getString("status"));
-    assertTrue(kit.region("US").getLong("medianLatencyMs") >= 300, "median " + kit.region("US").getLong("medianLatencyMs"));
+    assertTrue(
+        kit.region("US").getLong("medianLatencyMs") >= 300,
+        "median " + kit.region("US").getLong("medianLatencyMs"));
     assertEquals("warning", openAlert("US").getString("severity"));
     assertTrue(kit.region("EU").getLong("lastLatencyMs") < 300);
   }
 
   @Test
   void probesOfAllRegionsRunConcurrently() throws Exception {
-    kit(Map.of("ROUTING_PROBE_CONNECT_TIMEOUT_MS", "500", "ROUTING_PROBE_TIMEOUT_MS", "800",
-        "ROUTING_HEALTH_ROUNDS", "1"));
+    kit(
+        Map.of(
+            "ROUTING_PROBE_CONNECT_TIMEOUT_MS",
+            "500",
+            "ROUTING_PROBE_TIMEOUT_MS",
+            "800",
+            "ROUTING_HEALTH_ROUNDS",
+            "1"));
     server.hangMillis(1_500);
     for (String id : RegionDefinition.ids()) {
       server.set(id, Mode.HANG);
@@ -173,32 +216,49 @@ class RegionHealthRunTest {
 
     kit.clock.set(Instant.parse("2026-11-27T06:01:00Z"));
     JsonObject second = runJob();
-    assertEquals(0, second.get("writes").getAsInt(), "heartbeat not due yet, nothing changed: no write");
+    assertEquals(
+        0, second.get("writes").getAsInt(), "heartbeat not due yet, nothing changed: no write");
 
     kit.clock.set(Instant.parse("2026-11-27T06:05:00Z"));
     JsonObject third = runJob();
     assertEquals(3, third.get("writes").getAsInt(), "heartbeat due again");
-    assertTrue(Firestores.await(kit.db.collection(RegionStore.EVENTS).get()).isEmpty(), "no transition, no event");
+    assertTrue(
+        Firestores.await(kit.db.collection(RegionStore.EVENTS).get()).isEmpty(),
+        "no transition, no event");
   }
 
   @Test
   void failureStreakSurvivesFromOneRunToTheNext() throws Exception {
-    kit(Map.of("ROUTING_HEALTH_ROUNDS", "2", "ROUTING_PROBE_CONNECT_TIMEOUT_MS", "500",
-        "ROUTING_PROBE_TIMEOUT_MS", "700", "ROUTING_INTERMITTENT_FAILURES", "5"));
+    kit(
+        Map.of(
+            "ROUTING_HEALTH_ROUNDS",
+            "2",
+            "ROUTING_PROBE_CONNECT_TIMEOUT_MS",
+            "500",
+            "ROUTING_PROBE_TIMEOUT_MS",
+            "700",
+            "ROUTING_INTERMITTENT_FAILURES",
+            "5"));
     server.set("EU", Mode.FAIL);
     runJob();
     assertEquals("healthy", kit.region("EU").getString("status"));
-    assertEquals(2L, kit.region("EU").getLong("consecutiveFailures"), "the streak is persisted though no status changed");
+    assertEquals(
+        2L,
+        kit.region("EU").getLong("consecutiveFailures"),
+        "the streak is persisted though no status changed");
     kit.clock.advance(Duration.ofSeconds(60));
     runJob();
-    assertEquals("unhealthy", kit.region("EU").getString("status"), "the third failure, in the next run");
+    assertEquals(
+        "unhealthy", kit.region("EU").getString("status"), "the third failure, in the next run");
   }
 
   @Test
   void healthChecksDoNotClearAManualDrain() throws Exception {
     kit(ENV);
-    FakeExchange.Response r = kit.asAdmin(new ForceFailover(() -> kit.app),
-        "{\"fromRegion\":\"EU\",\"reason\":\"maintenance\",\"durationMinutes\":30}");
+    FakeExchange.Response r =
+        kit.asAdmin(
+            new ForceFailover(() -> kit.app),
+            "{\"fromRegion\":\"EU\",\"reason\":\"maintenance\",\"durationMinutes\":30}");
     assertEquals(200, r.status(), r.body());
     runJob();
 
@@ -210,11 +270,20 @@ class RegionHealthRunTest {
 
   @Test
   void roundsThatCannotFinishBeforeTheDeadlineAreNotStarted() throws Exception {
-    kit(Map.of("ROUTING_HEALTH_INTERVAL_MS", "30000", "ROUTING_PROBE_CONNECT_TIMEOUT_MS", "500",
-        "ROUTING_PROBE_TIMEOUT_MS", "700"));
+    kit(
+        Map.of(
+            "ROUTING_HEALTH_INTERVAL_MS",
+            "30000",
+            "ROUTING_PROBE_CONNECT_TIMEOUT_MS",
+            "500",
+            "ROUTING_PROBE_TIMEOUT_MS",
+            "700"));
     JsonObject summary = runJob();
 
-    assertEquals(3, summary.get("rounds").getAsInt(), "rounds at 0, 30 and 60 s fit a 90 s timeout; 90 s does not");
+    assertEquals(
+        3,
+        summary.get("rounds").getAsInt(),
+        "rounds at 0, 30 and 60 s fit a 90 s timeout; 90 s does not");
     assertTrue(summary.get("stoppedForDeadline").getAsBoolean());
   }
 
@@ -223,10 +292,16 @@ class RegionHealthRunTest {
     kit(ENV);
     server.set("EU", Mode.FAIL);
     runJob();
-    List<QueryDocumentSnapshot> newestFirst = Firestores.await(kit.db.collection(RegionStore.EVENTS)
-        .orderBy("at", Query.Direction.DESCENDING).get()).getDocuments();
+    List<QueryDocumentSnapshot> newestFirst =
+        Firestores.await(
+                kit.db
+                    .collection(RegionStore.EVENTS)
+                    .orderBy("at", Query.Direction.DESCENDING)
+                    .get())
+            .getDocuments();
     assertEquals("unhealthy", newestFirst.get(0).getString("to"));
-    assertTrue(newestFirst.get(0).getString("reason").contains("3 consecutive failed health checks"),
+    assertTrue(
+        newestFirst.get(0).getString("reason").contains("3 consecutive failed health checks"),
         newestFirst.get(0).getString("reason"));
     assertFalse(newestFirst.get(0).getString("reason").isBlank());
   }

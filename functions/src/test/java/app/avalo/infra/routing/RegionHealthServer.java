@@ -1,35 +1,42 @@
 package app.avalo.infra.routing;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.nio.charset.StandardCharsets;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Real health endpoints for the probes to hit, on 127.0.0.1 only: {@code GET /health/{region}}
  * answers 200, 503, slowly or not at all, as the test sets it. Records when each request arrived.
  */
 final class RegionHealthServer implements AutoCloseable {
-  enum Mode { OK, FAIL, SLOW, HANG }
+  enum Mode {
+    OK,
+    FAIL,
+    SLOW,
+    HANG
+  }
 
   /** One request as it reached the server. */
   record Hit(String region, long arrivedNanos) {}
 
   private final HttpServer server;
-  private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "region-health-server");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService pool =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "region-health-server");
+            t.setDaemon(true);
+            return t;
+          });
   private final Map<String, Mode> modes = new ConcurrentHashMap<>();
   private final List<Hit> hits = new CopyOnWriteArrayList<>();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -44,31 +51,33 @@ final class RegionHealthServer implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     server.setExecutor(pool);
-    server.createContext("/health/", exchange -> {
-      String region = exchange.getRequestURI().getPath().substring("/health/".length());
-      hits.add(new Hit(region, System.nanoTime()));
-      mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-      Mode mode = modes.getOrDefault(region, Mode.OK);
-      try {
-        switch (mode) {
-          case SLOW -> Thread.sleep(slowMillis);
-          case HANG -> Thread.sleep(hangMillis);
-          default -> { }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      byte[] body = (mode == Mode.FAIL ? "unavailable" : "ok").getBytes(StandardCharsets.UTF_8);
-      try {
-        exchange.sendResponseHeaders(mode == Mode.FAIL ? 503 : 200, body.length);
-        exchange.getResponseBody().write(body);
-      } catch (IOException e) {
-        // the prober gave up on a hanging request and closed the connection: expected
-      } finally {
-        inFlight.decrementAndGet();
-        exchange.close();
-      }
-    });
+    server.createContext(
+        "/health/",
+        exchange -> {
+          String region = exchange.getRequestURI().getPath().substring("/health/".length());
+          hits.add(new Hit(region, System.nanoTime()));
+          mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          Mode mode = modes.getOrDefault(region, Mode.OK);
+          try {
+            switch (mode) {
+              case SLOW -> Thread.sleep(slowMillis);
+              case HANG -> Thread.sleep(hangMillis);
+              default -> {}
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          byte[] body = (mode == Mode.FAIL ? "unavailable" : "ok").getBytes(StandardCharsets.UTF_8);
+          try {
+            exchange.sendResponseHeaders(mode == Mode.FAIL ? 503 : 200, body.length);
+            exchange.getResponseBody().write(body);
+          } catch (IOException e) {
+            // the prober gave up on a hanging request and closed the connection: expected
+          } finally {
+            inFlight.decrementAndGet();
+            exchange.close();
+          }
+        });
     server.start();
   }
 

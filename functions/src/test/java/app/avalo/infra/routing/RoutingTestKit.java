@@ -38,9 +38,18 @@ final class RoutingTestKit implements AutoCloseable {
 
   /** Creates the three regions, their health URLs on {@code server} (if given). */
   void initializeRegions(RegionHealthServer server) throws Exception {
-    String data = server == null ? "{}" : "{\"regions\":[" + String.join(",",
-        RegionDefinition.ids().stream().map(id -> "{\"id\":\"" + id + "\",\"healthUrl\":\"" + server.url(id) + "\"}")
-            .toList()) + "]}";
+    String data =
+        server == null
+            ? "{}"
+            : "{\"regions\":["
+                + String.join(
+                    ",",
+                    RegionDefinition.ids().stream()
+                        .map(
+                            id ->
+                                "{\"id\":\"" + id + "\",\"healthUrl\":\"" + server.url(id) + "\"}")
+                        .toList())
+                + "]}";
     FakeExchange.Response r = asAdmin(new InitializeRegions(() -> app), data);
     if (r.status() != 200) {
       throw new AssertionError("initializeRegions failed: " + r.body());
@@ -51,7 +60,8 @@ final class RoutingTestKit implements AutoCloseable {
     return FakeExchange.post().bearer(admin.idToken()).data(data).send(function);
   }
 
-  FakeExchange.Response asUser(AuthEmulator.User user, HttpFunction function, String data) throws Exception {
+  FakeExchange.Response asUser(AuthEmulator.User user, HttpFunction function, String data)
+      throws Exception {
     return FakeExchange.post().bearer(user.idToken()).data(data).send(function);
   }
 
@@ -82,8 +92,8 @@ final class RoutingTestKit implements AutoCloseable {
   }
 
   /**
-   * Sends each input; each must be refused with INVALID_ARGUMENT naming the expected field
-   * ({@code error.details.field}), and none may write anything.
+   * Sends each input; each must be refused with INVALID_ARGUMENT naming the expected field ({@code
+   * error.details.field}), and none may write anything.
    */
   static void assertRefused(Map<String, String> inputToField, Call call) throws Exception {
     long writes = Emulators.firestoreWriteCount();
@@ -91,7 +101,9 @@ final class RoutingTestKit implements AutoCloseable {
       FakeExchange.Response r = call.send(c.getKey());
       assertEquals(400, r.status(), c.getKey() + " -> " + r.body());
       assertEquals("INVALID_ARGUMENT", r.errorStatus(), c.getKey() + " -> " + r.body());
-      assertEquals(c.getValue(), r.json().getAsJsonObject("error").getAsJsonObject("details").get("field").getAsString(),
+      assertEquals(
+          c.getValue(),
+          r.json().getAsJsonObject("error").getAsJsonObject("details").get("field").getAsString(),
           c.getKey() + " -> " + r.body());
     }
     assertEquals(writes, Emulators.firestoreWriteCount(), "refused requests write nothing");

@@ -17,7 +17,8 @@ class CloudRunActuatorTest {
   static final String B = "projects/demo-avalo/locations/us-west1/services/svc-b";
 
   final RecordingCloudRun cloudRun = new RecordingCloudRun();
-  final CloudRunActuator actuator = new CloudRunActuator(cloudRun, "demo-avalo", Duration.ofSeconds(5));
+  final CloudRunActuator actuator =
+      new CloudRunActuator(cloudRun, "demo-avalo", Duration.ofSeconds(5));
 
   static List<ServiceMap.Target> targets(int min, int max) {
     return List.of(
@@ -38,12 +39,15 @@ class CloudRunActuatorTest {
     assertEquals(2, cloudRun.updates.size());
     UpdateServiceRequest request = cloudRun.updates.get(0);
     assertEquals(A, request.getService().getName());
-    assertEquals(List.of("scaling.min_instance_count", "scaling.max_instance_count"),
+    assertEquals(
+        List.of("scaling.min_instance_count", "scaling.max_instance_count"),
         request.getUpdateMask().getPathsList());
     assertEquals(4, request.getService().getScaling().getMinInstanceCount());
     assertEquals(100, request.getService().getScaling().getMaxInstanceCount());
-    assertEquals(ServiceScaling.ScalingMode.AUTOMATIC, request.getService().getScaling().getScalingMode());
-    // read-modify-write under the read etag; the revision template (a new revision if changed) is untouched
+    assertEquals(
+        ServiceScaling.ScalingMode.AUTOMATIC, request.getService().getScaling().getScalingMode());
+    // read-modify-write under the read etag; the revision template (a new revision if changed) is
+    // untouched
     assertEquals(before.getEtag(), request.getService().getEtag());
     assertEquals(before.getTemplate(), request.getService().getTemplate());
     assertFalse(request.getValidateOnly());
@@ -59,7 +63,9 @@ class CloudRunActuatorTest {
     Actuator.Result result = actuator.apply(LogicalService.FUNCTIONS, targets(4, 100));
 
     assertTrue(result.ok());
-    assertEquals(List.of("unchanged", "unchanged"), result.targets().stream().map(Actuator.TargetResult::status).toList());
+    assertEquals(
+        List.of("unchanged", "unchanged"),
+        result.targets().stream().map(Actuator.TargetResult::status).toList());
     assertEquals(0, cloudRun.updates.size());
     assertTrue(CloudRunActuator.updateRequest(cloudRun.services.get(A), 4, 100).isEmpty());
   }
@@ -67,7 +73,8 @@ class CloudRunActuatorTest {
   @Test
   void burstMaxIsWrittenToServiceScaling() {
     cloudRun.deploy(A, 2, 100);
-    UpdateServiceRequest request = CloudRunActuator.updateRequest(cloudRun.services.get(A), 10, 1000).orElseThrow();
+    UpdateServiceRequest request =
+        CloudRunActuator.updateRequest(cloudRun.services.get(A), 10, 1000).orElseThrow();
     assertEquals(1000, request.getService().getScaling().getMaxInstanceCount());
     assertEquals(10, request.getService().getScaling().getMinInstanceCount());
   }
@@ -101,12 +108,17 @@ class CloudRunActuatorTest {
 
   @Test
   void refusesServicesInManualScalingMode() {
-    Service manual = cloudRun.deploy(A, 2, 100).toBuilder()
-        .setScaling(ServiceScaling.newBuilder().setScalingMode(ServiceScaling.ScalingMode.MANUAL)
-            .setManualInstanceCount(5)).build();
+    Service manual =
+        cloudRun.deploy(A, 2, 100).toBuilder()
+            .setScaling(
+                ServiceScaling.newBuilder()
+                    .setScalingMode(ServiceScaling.ScalingMode.MANUAL)
+                    .setManualInstanceCount(5))
+            .build();
     cloudRun.services.put(A, manual);
 
-    Actuator.Result result = actuator.apply(LogicalService.FUNCTIONS, targets(4, 100).subList(0, 1));
+    Actuator.Result result =
+        actuator.apply(LogicalService.FUNCTIONS, targets(4, 100).subList(0, 1));
 
     assertEquals("failed", result.status());
     assertTrue(result.errors().contains("MANUAL"), result.errors());

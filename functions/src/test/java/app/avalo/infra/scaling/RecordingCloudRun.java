@@ -30,15 +30,21 @@ final class RecordingCloudRun implements CloudRunActuator.CloudRunServices {
 
   /** A deployed service with the revision-level settings a functions deploy leaves behind. */
   Service deploy(String name, int min, int max) {
-    Service s = Service.newBuilder()
-        .setName(name)
-        .setEtag("etag-" + etag++)
-        .setGeneration(1)
-        .setScaling(ServiceScaling.newBuilder().setMinInstanceCount(min).setMaxInstanceCount(max)
-            .setScalingMode(ServiceScaling.ScalingMode.AUTOMATIC))
-        .setTemplate(RevisionTemplate.newBuilder().setRevision(name.substring(name.lastIndexOf('/') + 1) + "-00001")
-            .setScaling(RevisionScaling.newBuilder().setMaxInstanceCount(1000)))
-        .build();
+    Service s =
+        Service.newBuilder()
+            .setName(name)
+            .setEtag("etag-" + etag++)
+            .setGeneration(1)
+            .setScaling(
+                ServiceScaling.newBuilder()
+                    .setMinInstanceCount(min)
+                    .setMaxInstanceCount(max)
+                    .setScalingMode(ServiceScaling.ScalingMode.AUTOMATIC))
+            .setTemplate(
+                RevisionTemplate.newBuilder()
+                    .setRevision(name.substring(name.lastIndexOf('/') + 1) + "-00001")
+                    .setScaling(RevisionScaling.newBuilder().setMaxInstanceCount(1000)))
+            .build();
     services.put(name, s);
     return s;
   }
@@ -48,8 +54,8 @@ final class RecordingCloudRun implements CloudRunActuator.CloudRunServices {
     gets.add(request);
     Service s = services.get(request.getName());
     if (s == null) {
-      throw ApiExceptionFactory.createException(new RuntimeException("not found"),
-          GrpcStatusCode.of(Status.Code.NOT_FOUND), false);
+      throw ApiExceptionFactory.createException(
+          new RuntimeException("not found"), GrpcStatusCode.of(Status.Code.NOT_FOUND), false);
     }
     return s;
   }
@@ -60,26 +66,32 @@ final class RecordingCloudRun implements CloudRunActuator.CloudRunServices {
     String name = request.getService().getName();
     if (!failNextUpdates.isEmpty()) {
       String code = failNextUpdates.remove(0);
-      throw ApiExceptionFactory.createException(new RuntimeException(code + " from fake"),
-          GrpcStatusCode.of(Status.Code.valueOf(code)), false);
+      throw ApiExceptionFactory.createException(
+          new RuntimeException(code + " from fake"),
+          GrpcStatusCode.of(Status.Code.valueOf(code)),
+          false);
     }
     Service current = services.get(name);
     if (!current.getEtag().equals(request.getService().getEtag())) {
-      throw ApiExceptionFactory.createException(new RuntimeException("etag mismatch"),
-          GrpcStatusCode.of(Status.Code.ABORTED), false);
+      throw ApiExceptionFactory.createException(
+          new RuntimeException("etag mismatch"), GrpcStatusCode.of(Status.Code.ABORTED), false);
     }
     ServiceScaling.Builder scaling = current.getScaling().toBuilder();
     for (String path : request.getUpdateMask().getPathsList()) {
       switch (path) {
-        case "scaling.min_instance_count" -> scaling.setMinInstanceCount(request.getService().getScaling()
-            .getMinInstanceCount());
-        case "scaling.max_instance_count" -> scaling.setMaxInstanceCount(request.getService().getScaling()
-            .getMaxInstanceCount());
+        case "scaling.min_instance_count" ->
+            scaling.setMinInstanceCount(request.getService().getScaling().getMinInstanceCount());
+        case "scaling.max_instance_count" ->
+            scaling.setMaxInstanceCount(request.getService().getScaling().getMaxInstanceCount());
         default -> throw new IllegalArgumentException("unexpected mask path " + path);
       }
     }
-    Service updated = current.toBuilder().setScaling(scaling).setEtag("etag-" + etag++)
-        .setGeneration(current.getGeneration() + 1).build();
+    Service updated =
+        current.toBuilder()
+            .setScaling(scaling)
+            .setEtag("etag-" + etag++)
+            .setGeneration(current.getGeneration() + 1)
+            .build();
     services.put(name, updated);
     return updated;
   }

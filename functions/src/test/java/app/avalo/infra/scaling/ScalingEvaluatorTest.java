@@ -19,13 +19,20 @@ class ScalingEvaluatorTest {
   static final String B = "projects/demo-avalo/locations/us-west1/services/fn-b";
 
   final RecordingCloudRun cloudRun = new RecordingCloudRun();
-  final ScalingTestBed bed = new ScalingTestBed(START, Map.of(
-      "SCALING_SERVICE_MAP", "functions=fn-a|us-west1/fn-b;realtime=rt;ai=ai;media=media;wallet=wallet;support=support",
-      "SCALING_CLOUD_RUN_PROJECT", "demo-avalo"),
-      config -> new CloudRunActuator(cloudRun, config.cloudRunProject(), config.actuationTimeout()));
+  final ScalingTestBed bed =
+      new ScalingTestBed(
+          START,
+          Map.of(
+              "SCALING_SERVICE_MAP",
+                  "functions=fn-a|us-west1/fn-b;realtime=rt;ai=ai;media=media;wallet=wallet;support=support",
+              "SCALING_CLOUD_RUN_PROJECT", "demo-avalo"),
+          config ->
+              new CloudRunActuator(cloudRun, config.cloudRunProject(), config.actuationTimeout()));
 
   ScalingEvaluator.Outcome evaluateFunctions(String id) {
-    return bed.scaling().evaluator().evaluate(LogicalService.FUNCTIONS, bed.clock.instant(), "test", id);
+    return bed.scaling()
+        .evaluator()
+        .evaluate(LogicalService.FUNCTIONS, bed.clock.instant(), "test", id);
   }
 
   void deploy() {
@@ -34,7 +41,8 @@ class ScalingEvaluatorTest {
   }
 
   @Test
-  void aScaleUpSetsMinInstancesOnEveryMappedServiceAndIsNotRepeatedUntilReconcile() throws Exception {
+  void aScaleUpSetsMinInstancesOnEveryMappedServiceAndIsNotRepeatedUntilReconcile()
+      throws Exception {
     deploy();
     bed.at(START.plusSeconds(30));
     bed.report("functions", 0.9, 6, 300);
@@ -44,9 +52,11 @@ class ScalingEvaluatorTest {
     assertEquals(12, o.desiredInstances());
     assertEquals("applied", o.actuation().get("status"), o.toString());
     assertEquals(2, cloudRun.updates.size());
-    assertEquals(6, cloudRun.services.get(A).getScaling().getMinInstanceCount()); // 12 over two services
+    assertEquals(
+        6, cloudRun.services.get(A).getScaling().getMinInstanceCount()); // 12 over two services
     assertEquals(50, cloudRun.services.get(B).getScaling().getMaxInstanceCount());
-    DocumentSnapshot event = Firestores.await(bed.db.collection(ScalingStore.EVENTS).document("e1").get());
+    DocumentSnapshot event =
+        Firestores.await(bed.db.collection(ScalingStore.EVENTS).document("e1").get());
     @SuppressWarnings("unchecked")
     Map<String, Object> actuation = (Map<String, Object>) event.get("actuation");
     assertEquals("cloud-run", actuation.get("actuator"));
@@ -62,8 +72,11 @@ class ScalingEvaluatorTest {
     assertEquals(2, cloudRun.gets.size());
 
     // after the reconcile interval the services are read again; drift made by hand is corrected
-    cloudRun.services.put(A, cloudRun.services.get(A).toBuilder()
-        .setScaling(cloudRun.services.get(A).getScaling().toBuilder().setMinInstanceCount(1)).build());
+    cloudRun.services.put(
+        A,
+        cloudRun.services.get(A).toBuilder()
+            .setScaling(cloudRun.services.get(A).getScaling().toBuilder().setMinInstanceCount(1))
+            .build());
     bed.at(START.plus(Duration.ofMinutes(11)));
     bed.report("functions", 0.5, 12, 300);
     o = evaluateFunctions("e3");
@@ -113,11 +126,23 @@ class ScalingEvaluatorTest {
   @Test
   void aDecisionMadeFromStaleStateIsNotCommitted() {
     ScalingStore store = bed.scaling().store();
-    assertEquals(ScalingStore.Commit.COMMITTED, store.commitDecision(LogicalService.AI, 0, "c1",
-        Map.of("service", "ai", "at", Firestores.timestamp(START)), Map.of("desiredInstances", 3)));
+    assertEquals(
+        ScalingStore.Commit.COMMITTED,
+        store.commitDecision(
+            LogicalService.AI,
+            0,
+            "c1",
+            Map.of("service", "ai", "at", Firestores.timestamp(START)),
+            Map.of("desiredInstances", 3)));
     // a second evaluator that read revision 0 before the first committed
-    assertEquals(ScalingStore.Commit.SUPERSEDED, store.commitDecision(LogicalService.AI, 0, "c2",
-        Map.of("service", "ai", "at", Firestores.timestamp(START)), Map.of("desiredInstances", 9)));
+    assertEquals(
+        ScalingStore.Commit.SUPERSEDED,
+        store.commitDecision(
+            LogicalService.AI,
+            0,
+            "c2",
+            Map.of("service", "ai", "at", Firestores.timestamp(START)),
+            Map.of("desiredInstances", 9)));
     assertEquals(3, store.state(LogicalService.AI).desiredInstances());
     assertEquals(false, store.eventExists("c2"));
   }
@@ -129,23 +154,29 @@ class ScalingEvaluatorTest {
     bed.report("functions", 0.95, 10, 300);
     bed.at(START.plusSeconds(60));
     bed.evaluate();
-    DocumentSnapshot rule = Firestores.await(bed.db.collection(ScalingStore.RULES).document("functions").get());
+    DocumentSnapshot rule =
+        Firestores.await(bed.db.collection(ScalingStore.RULES).document("functions").get());
     assertEquals(100L, rule.getLong("maxInstances"));
     assertEquals(60L, rule.getLong("cooldownSeconds"));
     assertEquals(6, Firestores.await(bed.db.collection(ScalingStore.RULES).get()).size());
 
-    // an operator lowers max in the console: the next scale-up respects it, and seeding leaves it alone
-    Firestores.await(bed.db.collection(ScalingStore.RULES).document("functions").update("maxInstances", 15));
+    // an operator lowers max in the console: the next scale-up respects it, and seeding leaves it
+    // alone
+    Firestores.await(
+        bed.db.collection(ScalingStore.RULES).document("functions").update("maxInstances", 15));
     bed.at(START.plusSeconds(150));
     bed.report("functions", 0.95, 10, 300);
     bed.at(START.plusSeconds(180));
     bed.evaluate();
     assertEquals(15L, bed.event("functions", bed.clock.instant()).getLong("desiredInstances"));
-    assertEquals(15L, Firestores.await(bed.db.collection(ScalingStore.RULES).document("functions").get())
-        .getLong("maxInstances"));
+    assertEquals(
+        15L,
+        Firestores.await(bed.db.collection(ScalingStore.RULES).document("functions").get())
+            .getLong("maxInstances"));
 
     // a broken edit holds the service (no actuation) and raises an alert until fixed
-    Firestores.await(bed.db.collection(ScalingStore.RULES).document("functions").update("scaleDownCpu", 0.9));
+    Firestores.await(
+        bed.db.collection(ScalingStore.RULES).document("functions").update("scaleDownCpu", 0.9));
     int updates = cloudRun.updates.size();
     bed.at(START.plusSeconds(240));
     bed.evaluate();
@@ -154,7 +185,8 @@ class ScalingEvaluatorTest {
     assertTrue(held.getString("message").contains("scaleDownCpu"), held.getString("message"));
     assertEquals(updates, cloudRun.updates.size());
     assertEquals("open", alertStatus("rule-invalid:functions"));
-    Firestores.await(bed.db.collection(ScalingStore.RULES).document("functions").update("scaleDownCpu", 0.3));
+    Firestores.await(
+        bed.db.collection(ScalingStore.RULES).document("functions").update("scaleDownCpu", 0.3));
     bed.at(START.plusSeconds(300));
     bed.evaluate();
     assertEquals("resolved", alertStatus("rule-invalid:functions"));
@@ -162,6 +194,9 @@ class ScalingEvaluatorTest {
 
   private String alertStatus(String key) {
     return Firestores.await(bed.db.collection(Alerts.COLLECTION).get()).getDocuments().stream()
-        .filter(d -> key.equals(d.getString("key"))).map(d -> d.getString("status")).findFirst().orElse("none");
+        .filter(d -> key.equals(d.getString("key")))
+        .map(d -> d.getString("status"))
+        .findFirst()
+        .orElse("none");
   }
 }

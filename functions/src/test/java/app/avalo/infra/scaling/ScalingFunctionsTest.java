@@ -1,6 +1,5 @@
 package app.avalo.infra.scaling;
 
-import java.util.Comparator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,6 +16,7 @@ import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,51 +30,68 @@ class ScalingFunctionsTest {
   final ScalingTestBed bed = new ScalingTestBed(START);
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', value = {
-      "{\"service\":\"ai\",\"minInstances\":5,\"maxInstances\":3,\"durationMinutes\":10}|maxInstances",
-      "{\"service\":\"ai\",\"instances\":4,\"durationMinutes\":0}|durationMinutes",
-      "{\"service\":\"ai\",\"instances\":4}|durationMinutes",
-      "{\"service\":\"ai\",\"instances\":4,\"minInstances\":2,\"durationMinutes\":10}|instances",
-      "{\"service\":\"ai\",\"durationMinutes\":10}|instances",
-      "{\"service\":\"ai\",\"instances\":-1,\"durationMinutes\":10}|instances",
-      "{\"service\":\"ai\",\"instances\":1001,\"durationMinutes\":10}|instances",
-      "{\"service\":\"ai\",\"maxInstances\":0,\"durationMinutes\":10}|maxInstances",
-      "{\"service\":\"chat\",\"instances\":4,\"durationMinutes\":10}|service",
-      "{\"service\":\"all\",\"instances\":4,\"durationMinutes\":10}|service",
-  })
-  void manualScaleRefusesBadInputNamingTheFieldAndWritesNothing(String data, String field) throws Exception {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"service\":\"ai\",\"minInstances\":5,\"maxInstances\":3,\"durationMinutes\":10}|maxInstances",
+        "{\"service\":\"ai\",\"instances\":4,\"durationMinutes\":0}|durationMinutes",
+        "{\"service\":\"ai\",\"instances\":4}|durationMinutes",
+        "{\"service\":\"ai\",\"instances\":4,\"minInstances\":2,\"durationMinutes\":10}|instances",
+        "{\"service\":\"ai\",\"durationMinutes\":10}|instances",
+        "{\"service\":\"ai\",\"instances\":-1,\"durationMinutes\":10}|instances",
+        "{\"service\":\"ai\",\"instances\":1001,\"durationMinutes\":10}|instances",
+        "{\"service\":\"ai\",\"maxInstances\":0,\"durationMinutes\":10}|maxInstances",
+        "{\"service\":\"chat\",\"instances\":4,\"durationMinutes\":10}|service",
+        "{\"service\":\"all\",\"instances\":4,\"durationMinutes\":10}|service",
+      })
+  void manualScaleRefusesBadInputNamingTheFieldAndWritesNothing(String data, String field)
+      throws Exception {
     long writes = Emulators.firestoreWriteCount();
     FakeExchange.Response r = bed.admin(data, new ManualScale(() -> bed.app));
     assertEquals(400, r.status(), r.body());
-    assertEquals(field, r.json().getAsJsonObject("error").getAsJsonObject("details").get("field").getAsString());
+    assertEquals(
+        field,
+        r.json().getAsJsonObject("error").getAsJsonObject("details").get("field").getAsString());
     assertEquals(writes, Emulators.firestoreWriteCount());
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', value = {
-      "{\"service\":\"ai\",\"reason\":\"viral\"}|reason",
-      "{\"service\":\"ai\"}|reason",
-      "{\"service\":\"ai\",\"reason\":\"event\",\"durationMinutes\":0}|durationMinutes",
-      "{\"service\":\"everything\",\"reason\":\"event\"}|service",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"service\":\"ai\",\"reason\":\"viral\"}|reason",
+        "{\"service\":\"ai\"}|reason",
+        "{\"service\":\"ai\",\"reason\":\"event\",\"durationMinutes\":0}|durationMinutes",
+        "{\"service\":\"everything\",\"reason\":\"event\"}|service",
+      })
   void enableBurstProtectionRefusesBadInput(String data, String field) throws Exception {
     FakeExchange.Response r = bed.admin(data, new EnableBurstProtection(() -> bed.app));
     assertEquals(400, r.status(), r.body());
-    assertEquals(field, r.json().getAsJsonObject("error").getAsJsonObject("details").get("field").getAsString());
+    assertEquals(
+        field,
+        r.json().getAsJsonObject("error").getAsJsonObject("details").get("field").getAsString());
   }
 
   @Test
   void adminFunctionsAreForAdminsOnly() throws Exception {
     AuthEmulator.User user = AuthEmulator.newUser();
-    assertEquals(403, FakeExchange.post().bearer(user.idToken()).data("{}")
-        .send(new GetScalingStatus(() -> bed.app)).status());
-    assertEquals(401, FakeExchange.post().data("{}").send(new GetScalingHistory(() -> bed.app)).status());
+    assertEquals(
+        403,
+        FakeExchange.post()
+            .bearer(user.idToken())
+            .data("{}")
+            .send(new GetScalingStatus(() -> bed.app))
+            .status());
+    assertEquals(
+        401, FakeExchange.post().data("{}").send(new GetScalingHistory(() -> bed.app)).status());
   }
 
   @Test
   void burstForAllServicesRaisesMaxUntilDisabledAndIsAudited() throws Exception {
-    FakeExchange.Response on = bed.admin("{\"service\":\"all\",\"reason\":\"event\",\"durationMinutes\":90}",
-        new EnableBurstProtection(() -> bed.app));
+    FakeExchange.Response on =
+        bed.admin(
+            "{\"service\":\"all\",\"reason\":\"event\",\"durationMinutes\":90}",
+            new EnableBurstProtection(() -> bed.app));
     assertEquals(200, on.status(), on.body());
     assertEquals(6, on.result().getAsJsonObject().getAsJsonArray("services").size());
 
@@ -85,20 +102,31 @@ class ScalingFunctionsTest {
       assertEquals("event", s.getAsJsonObject("burst").get("reason").getAsString());
       assertEquals(1000, s.getAsJsonObject("bounds").get("max").getAsInt());
       assertEquals("burst", s.getAsJsonObject("bounds").get("source").getAsString());
-      assertEquals(START.plus(Duration.ofMinutes(90)).toString(),
+      assertEquals(
+          START.plus(Duration.ofMinutes(90)).toString(),
           s.getAsJsonObject("burst").get("expiresAt").getAsString());
     }
 
     bed.advance(Duration.ofMinutes(5));
-    FakeExchange.Response off = bed.admin("{\"service\":\"realtime\"}", new DisableBurstProtection(() -> bed.app));
+    FakeExchange.Response off =
+        bed.admin("{\"service\":\"realtime\"}", new DisableBurstProtection(() -> bed.app));
     assertEquals(200, off.status(), off.body());
-    JsonObject realtime = off.result().getAsJsonObject().getAsJsonArray("services").get(0).getAsJsonObject();
+    JsonObject realtime =
+        off.result().getAsJsonObject().getAsJsonArray("services").get(0).getAsJsonObject();
     assertTrue(realtime.get("changed").getAsBoolean());
     assertEquals(50, bed.scaling().store().state(LogicalService.REALTIME).targetMax());
     assertEquals(1000, bed.scaling().store().state(LogicalService.AI).targetMax());
-    FakeExchange.Response again = bed.admin("{\"service\":\"realtime\"}", new DisableBurstProtection(() -> bed.app));
-    assertFalse(again.result().getAsJsonObject().getAsJsonArray("services").get(0).getAsJsonObject()
-        .get("changed").getAsBoolean());
+    FakeExchange.Response again =
+        bed.admin("{\"service\":\"realtime\"}", new DisableBurstProtection(() -> bed.app));
+    assertFalse(
+        again
+            .result()
+            .getAsJsonObject()
+            .getAsJsonArray("services")
+            .get(0)
+            .getAsJsonObject()
+            .get("changed")
+            .getAsBoolean());
 
     // the expiry ends the others without anyone acting
     bed.advance(Duration.ofMinutes(86));
@@ -107,8 +135,10 @@ class ScalingFunctionsTest {
     assertTrue(ai.getAsJsonObject("burst").get("expired").getAsBoolean());
     assertEquals(30, ai.getAsJsonObject("bounds").get("max").getAsInt());
 
-    List<String> actions = Firestores.await(bed.db.collection(AuditLog.COLLECTION).get()).getDocuments().stream()
-        .map(d -> d.getString("action")).toList();
+    List<String> actions =
+        Firestores.await(bed.db.collection(AuditLog.COLLECTION).get()).getDocuments().stream()
+            .map(d -> d.getString("action"))
+            .toList();
     assertTrue(actions.contains("enableBurstProtection"), actions.toString());
     assertTrue(actions.contains("disableBurstProtection"), actions.toString());
   }
@@ -132,11 +162,14 @@ class ScalingFunctionsTest {
     assertEquals(80, cooldown.get("remainingSeconds").getAsLong()); // support: 120 s from 10:01:00
     assertEquals("further scale-ups and scale-downs", cooldown.get("blocks").getAsString());
     assertEquals("dry-run", support.getAsJsonObject("actuation").get("status").getAsString());
-    assertEquals(List.of("europe-west10/avalo-support"), List.of(support.getAsJsonArray("cloudRunServices").get(0)
-        .getAsString()));
+    assertEquals(
+        List.of("europe-west10/avalo-support"),
+        List.of(support.getAsJsonArray("cloudRunServices").get(0).getAsString()));
 
-    FakeExchange.Response pin = bed.admin("{\"service\":\"support\",\"instances\":9,\"durationMinutes\":30}",
-        new ManualScale(() -> bed.app));
+    FakeExchange.Response pin =
+        bed.admin(
+            "{\"service\":\"support\",\"instances\":9,\"durationMinutes\":30}",
+            new ManualScale(() -> bed.app));
     assertEquals(200, pin.status(), pin.body());
     support = status("support").getAsJsonArray("services").get(0).getAsJsonObject();
     assertTrue(support.getAsJsonObject("override").get("active").getAsBoolean());
@@ -156,14 +189,17 @@ class ScalingFunctionsTest {
     String cursor = null;
     int pages = 0;
     do {
-      String data = cursor == null ? "{\"limit\":5}" : "{\"limit\":5,\"cursor\":\"" + cursor + "\"}";
+      String data =
+          cursor == null ? "{\"limit\":5}" : "{\"limit\":5,\"cursor\":\"" + cursor + "\"}";
       JsonObject page = history(data);
       for (JsonElement e : page.getAsJsonArray("events")) {
         assertTrue(seen.add(e.getAsJsonObject().get("id").getAsString()), "repeated " + e);
         order.add(e.getAsJsonObject().get("at").getAsString());
       }
-      cursor = page.has("nextCursor") && !page.get("nextCursor").isJsonNull() ? page.get("nextCursor").getAsString()
-          : null;
+      cursor =
+          page.has("nextCursor") && !page.get("nextCursor").isJsonNull()
+              ? page.get("nextCursor").getAsString()
+              : null;
       pages++;
     } while (cursor != null);
     assertEquals(24, seen.size());
@@ -172,8 +208,10 @@ class ScalingFunctionsTest {
     sorted.sort(Comparator.reverseOrder());
     assertEquals(sorted, order);
 
-    JsonObject wallet = history("{\"service\":\"wallet\",\"from\":\"2026-03-02T10:02:00Z\","
-        + "\"to\":\"2026-03-02T10:04:00Z\"}");
+    JsonObject wallet =
+        history(
+            "{\"service\":\"wallet\",\"from\":\"2026-03-02T10:02:00Z\","
+                + "\"to\":\"2026-03-02T10:04:00Z\"}");
     JsonArray events = wallet.getAsJsonArray("events");
     assertEquals(2, events.size());
     for (JsonElement e : events) {
@@ -182,23 +220,34 @@ class ScalingFunctionsTest {
     }
     assertFalse(wallet.has("nextCursor") && !wallet.get("nextCursor").isJsonNull());
 
-    String firstCursor = history("{\"service\":\"wallet\",\"limit\":1}").get("nextCursor").getAsString();
-    assertEquals(1, history("{\"service\":\"wallet\",\"limit\":1,\"cursor\":\"" + firstCursor + "\"}")
-        .getAsJsonArray("events").size());
-    FakeExchange.Response other = bed.admin("{\"service\":\"ai\",\"cursor\":\"" + firstCursor + "\"}",
-        new GetScalingHistory(() -> bed.app));
+    String firstCursor =
+        history("{\"service\":\"wallet\",\"limit\":1}").get("nextCursor").getAsString();
+    assertEquals(
+        1,
+        history("{\"service\":\"wallet\",\"limit\":1,\"cursor\":\"" + firstCursor + "\"}")
+            .getAsJsonArray("events")
+            .size());
+    FakeExchange.Response other =
+        bed.admin(
+            "{\"service\":\"ai\",\"cursor\":\"" + firstCursor + "\"}",
+            new GetScalingHistory(() -> bed.app));
     assertEquals(400, other.status());
     assertTrue(other.errorMessage().startsWith("cursor:"), other.body());
-    FakeExchange.Response garbage = bed.admin("{\"cursor\":\"not-a-cursor\"}", new GetScalingHistory(() -> bed.app));
+    FakeExchange.Response garbage =
+        bed.admin("{\"cursor\":\"not-a-cursor\"}", new GetScalingHistory(() -> bed.app));
     assertEquals(400, garbage.status());
-    FakeExchange.Response backwards = bed.admin("{\"from\":\"2026-03-02T10:04:00Z\",\"to\":\"2026-03-02T10:02:00Z\"}",
-        new GetScalingHistory(() -> bed.app));
+    FakeExchange.Response backwards =
+        bed.admin(
+            "{\"from\":\"2026-03-02T10:04:00Z\",\"to\":\"2026-03-02T10:02:00Z\"}",
+            new GetScalingHistory(() -> bed.app));
     assertEquals(400, backwards.status());
   }
 
   @Test
   void dashboardSectionSummarisesEveryService() throws Exception {
-    bed.admin("{\"service\":\"media\",\"reason\":\"celebrity\"}", new EnableBurstProtection(() -> bed.app));
+    bed.admin(
+        "{\"service\":\"media\",\"reason\":\"celebrity\"}",
+        new EnableBurstProtection(() -> bed.app));
     Object snapshot = new ScalingDashboardSection().snapshot(bed.app);
     JsonObject json = app.avalo.infra.platform.Json.toTree(snapshot).getAsJsonObject();
     assertEquals("scaling", new ScalingDashboardSection().name());
@@ -217,7 +266,8 @@ class ScalingFunctionsTest {
   }
 
   private JsonObject status(String service) throws Exception {
-    FakeExchange.Response r = bed.admin("{\"service\":\"" + service + "\"}", new GetScalingStatus(() -> bed.app));
+    FakeExchange.Response r =
+        bed.admin("{\"service\":\"" + service + "\"}", new GetScalingStatus(() -> bed.app));
     assertEquals(200, r.status(), r.body());
     return r.result().getAsJsonObject();
   }

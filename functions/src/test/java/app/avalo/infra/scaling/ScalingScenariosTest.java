@@ -21,10 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The controller over time, through the real functions and Firestore: each fixture in
- * {@code scaling/scenarios/} is a timeline of metric reports, scheduled evaluations and admin
- * actions at clock offsets ({@code m:ss} from {@code start}), with the decision each evaluation must
- * record in {@code scalingEvents}: {@code [action, reason, desiredInstances]}.
+ * The controller over time, through the real functions and Firestore: each fixture in {@code
+ * scaling/scenarios/} is a timeline of metric reports, scheduled evaluations and admin actions at
+ * clock offsets ({@code m:ss} from {@code start}), with the decision each evaluation must record in
+ * {@code scalingEvents}: {@code [action, reason, desiredInstances]}.
  */
 class ScalingScenariosTest {
   static Stream<String> scenarios() {
@@ -53,13 +53,19 @@ class ScalingScenariosTest {
         bed.evaluate();
         DocumentSnapshot event = bed.event(service, t);
         assertTrue(event.exists(), where + ": no decision recorded");
-        expect(where, step.getAsJsonArray("evaluate"), event.getString("action"), event.getString("reason"),
-            event.getLong("desiredInstances").intValue(), event.getString("message"));
+        expect(
+            where,
+            step.getAsJsonArray("evaluate"),
+            event.getString("action"),
+            event.getString("reason"),
+            event.getLong("desiredInstances").intValue(),
+            event.getString("message"));
         assertNotNull(event.get("inputs"), where + ": decision without inputs");
         @SuppressWarnings("unchecked")
         Map<String, Object> actuation = (Map<String, Object>) event.get("actuation");
         if (event.getString("action").startsWith("scale_")) {
-          assertEquals("dry-run", actuation.get("status"), where + ": change not handed to the actuator");
+          assertEquals(
+              "dry-run", actuation.get("status"), where + ": change not handed to the actuator");
         }
       } else if (step.has("manualScale")) {
         JsonObject call = step.getAsJsonObject("manualScale");
@@ -68,8 +74,12 @@ class ScalingScenariosTest {
         FakeExchange.Response r = bed.admin(Json.write(data), new ManualScale(() -> bed.app));
         assertEquals(200, r.status(), where + ": " + r.body());
         JsonObject decision = r.result().getAsJsonObject().getAsJsonObject("decision");
-        expect(where, call.getAsJsonArray("expect"), decision.get("action").getAsString(),
-            decision.get("reason").getAsString(), decision.get("desiredInstances").getAsInt(),
+        expect(
+            where,
+            call.getAsJsonArray("expect"),
+            decision.get("action").getAsString(),
+            decision.get("reason").getAsString(),
+            decision.get("desiredInstances").getAsInt(),
             decision.get("message").getAsString());
       } else {
         throw new IllegalArgumentException(where + ": unknown step " + step);
@@ -77,8 +87,8 @@ class ScalingScenariosTest {
     }
   }
 
-  private static void expect(String where, JsonArray expected, String action, String reason, int desired,
-      String message) {
+  private static void expect(
+      String where, JsonArray expected, String action, String reason, int desired, String message) {
     String got = action + "/" + reason + "/" + desired + " (" + message + ")";
     assertEquals(expected.get(0).getAsString(), action, where + ": " + got);
     assertEquals(expected.get(1).getAsString(), reason, where + ": " + got);
@@ -91,7 +101,8 @@ class ScalingScenariosTest {
   }
 
   static JsonObject load(String name) throws Exception {
-    try (InputStream in = ScalingScenariosTest.class.getResourceAsStream("/scaling/scenarios/" + name + ".json")) {
+    try (InputStream in =
+        ScalingScenariosTest.class.getResourceAsStream("/scaling/scenarios/" + name + ".json")) {
       assertNotNull(in, "fixture " + name + " missing");
       return Json.parseStrict(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
     }

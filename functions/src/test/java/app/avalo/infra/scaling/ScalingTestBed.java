@@ -1,6 +1,5 @@
 package app.avalo.infra.scaling;
 
-import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import app.avalo.infra.platform.App;
@@ -15,6 +14,7 @@ import com.google.cloud.firestore.Firestore;
 import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -26,7 +26,8 @@ final class ScalingTestBed {
   final MutableClock clock;
   final App app;
 
-  ScalingTestBed(Instant start, Map<String, String> env, Function<ScalingConfig, Actuator> actuator) {
+  ScalingTestBed(
+      Instant start, Map<String, String> env, Function<ScalingConfig, Actuator> actuator) {
     this.clock = new MutableClock(start);
     this.app = Emulators.app(db, clock, env);
     if (actuator != null) {
@@ -59,20 +60,32 @@ final class ScalingTestBed {
 
   /** Calls updateMetrics (private, plain JSON) and insists on success. */
   void report(String service, double cpu, long instances, double rps) throws Exception {
-    FakeExchange.Response r = FakeExchange.post().body(String.format(Locale.ROOT,
-        "{\"service\":\"%s\",\"cpu\":%s,\"memory\":0.5,\"rps\":%s,\"instances\":%d}", service, cpu, rps, instances))
-        .send(new UpdateMetrics(() -> app));
+    FakeExchange.Response r =
+        FakeExchange.post()
+            .body(
+                String.format(
+                    Locale.ROOT,
+                    "{\"service\":\"%s\",\"cpu\":%s,\"memory\":0.5,\"rps\":%s,\"instances\":%d}",
+                    service,
+                    cpu,
+                    rps,
+                    instances))
+            .send(new UpdateMetrics(() -> app));
     assertEquals(200, r.status(), r.body());
   }
 
-  FakeExchange.Response privateCall(String body, app.avalo.infra.platform.ApiFunction function) throws Exception {
+  FakeExchange.Response privateCall(String body, app.avalo.infra.platform.ApiFunction function)
+      throws Exception {
     return FakeExchange.post().body(body).send(function);
   }
 
   /** Runs a job as Cloud Scheduler would, for the current clock time. */
   JsonObject runJob(ScheduledJob job) throws Exception {
-    FakeExchange.Response r = FakeExchange.post().header(ScheduledJob.SCHEDULE_TIME_HEADER, clock.instant().toString())
-        .body("{}").send(job);
+    FakeExchange.Response r =
+        FakeExchange.post()
+            .header(ScheduledJob.SCHEDULE_TIME_HEADER, clock.instant().toString())
+            .body("{}")
+            .send(job);
     assertEquals(200, r.status(), r.body());
     return r.json();
   }
@@ -83,11 +96,16 @@ final class ScalingTestBed {
 
   /** The decision the last scheduled evaluation recorded for the service. */
   DocumentSnapshot event(String service, Instant scheduledFor) {
-    return Firestores.await(db.collection(ScalingStore.EVENTS)
-        .document(ScalingEvaluator.scheduledEventId(LogicalService.byId(service).orElseThrow(), scheduledFor)).get());
+    return Firestores.await(
+        db.collection(ScalingStore.EVENTS)
+            .document(
+                ScalingEvaluator.scheduledEventId(
+                    LogicalService.byId(service).orElseThrow(), scheduledFor))
+            .get());
   }
 
-  FakeExchange.Response admin(String dataJson, app.avalo.infra.platform.ApiFunction function) throws Exception {
+  FakeExchange.Response admin(String dataJson, app.avalo.infra.platform.ApiFunction function)
+      throws Exception {
     return FakeExchange.post().bearer(admin().idToken()).data(dataJson).send(function);
   }
 }

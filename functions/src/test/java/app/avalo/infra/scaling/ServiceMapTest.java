@@ -19,7 +19,8 @@ class ServiceMapTest {
     ServiceMap map = ServiceMap.parse(ServiceMap.defaultSpec(), "europe-west10", problems::add);
     assertEquals(List.of(), problems);
     for (LogicalService s : LogicalService.values()) {
-      assertEquals(List.of(new ServiceMap.CloudRunService("europe-west10", "avalo-" + s.id())),
+      assertEquals(
+          List.of(new ServiceMap.CloudRunService("europe-west10", "avalo-" + s.id())),
           map.cloudRunServices(s));
     }
   }
@@ -27,24 +28,36 @@ class ServiceMapTest {
   @Test
   void parsesSeveralServicesAndRegionsAndSpreadsCapacity() {
     List<String> problems = new ArrayList<>();
-    ServiceMap map = ServiceMap.parse("functions=svc-a|us-west1/svc-a|svc-b;ai=ai-eu;realtime=rt;media=media;"
-        + "wallet=wallet;support=support", "europe-west10", problems::add);
+    ServiceMap map =
+        ServiceMap.parse(
+            "functions=svc-a|us-west1/svc-a|svc-b;ai=ai-eu;realtime=rt;media=media;"
+                + "wallet=wallet;support=support",
+            "europe-west10",
+            problems::add);
     assertEquals(List.of(), problems);
-    assertEquals(List.of(new ServiceMap.CloudRunService("europe-west10", "svc-a"),
-        new ServiceMap.CloudRunService("us-west1", "svc-a"), new ServiceMap.CloudRunService("europe-west10", "svc-b")),
+    assertEquals(
+        List.of(
+            new ServiceMap.CloudRunService("europe-west10", "svc-a"),
+            new ServiceMap.CloudRunService("us-west1", "svc-a"),
+            new ServiceMap.CloudRunService("europe-west10", "svc-b")),
         map.cloudRunServices(LogicalService.FUNCTIONS));
     List<ServiceMap.Target> targets = map.targets(LogicalService.FUNCTIONS, 7, 100);
     assertEquals(3, targets.size());
-    targets.forEach(t -> {
-      assertEquals(3, t.minInstances()); // ceil(7 / 3): the total is never below what was decided
-      assertEquals(34, t.maxInstances());
-    });
+    targets.forEach(
+        t -> {
+          assertEquals(
+              3, t.minInstances()); // ceil(7 / 3): the total is never below what was decided
+          assertEquals(34, t.maxInstances());
+        });
   }
 
   @Test
   void reportsEveryProblemAtOnce() {
     List<String> problems = new ArrayList<>();
-    ServiceMap.parse("functions=Bad_Name|svc;chat=x;ai=;realtime=svc;media=moon/m", "europe-west10", problems::add);
+    ServiceMap.parse(
+        "functions=Bad_Name|svc;chat=x;ai=;realtime=svc;media=moon/m",
+        "europe-west10",
+        problems::add);
     String all = String.join("\n", problems);
     assertTrue(all.contains("'Bad_Name' is not a Cloud Run service id"), all);
     assertTrue(all.contains("unknown service 'chat'"), all);
@@ -64,21 +77,27 @@ class ServiceMapTest {
     env.put("SCALING_VIRAL_FACTOR", "3");
     env.put("SCALING_VIRAL_NORMAL_FACTOR", "4");
     App app = App.builder(env).build();
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> ScalingModule.of(app));
-    assertTrue(e.getMessage().contains("SCALING_ACTUATOR must be one of [dry-run, cloud-run]"), e.getMessage());
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> ScalingModule.of(app));
+    assertTrue(
+        e.getMessage().contains("SCALING_ACTUATOR must be one of [dry-run, cloud-run]"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("does not map service 'ai'"), e.getMessage());
-    assertTrue(e.getMessage().contains("SCALING_VIRAL_NORMAL_FACTOR (4) must be below"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("SCALING_VIRAL_NORMAL_FACTOR (4) must be below"), e.getMessage());
   }
 
   @Test
   void actuatorDefaultsToDryRunLocallyAndCloudRunOnCloudFunctions() {
     Map<String, String> env = new HashMap<>(Map.of("GOOGLE_CLOUD_PROJECT", "demo-x"));
     ConfigReader local = new ConfigReader(env);
-    assertEquals(ScalingConfig.ActuatorMode.DRY_RUN,
+    assertEquals(
+        ScalingConfig.ActuatorMode.DRY_RUN,
         ScalingConfig.read(local, app.avalo.infra.platform.AppConfig.read(local, env)).actuator());
     env.put("K_SERVICE", "evaluateallservices");
     ConfigReader cloud = new ConfigReader(env);
-    assertEquals(ScalingConfig.ActuatorMode.CLOUD_RUN,
+    assertEquals(
+        ScalingConfig.ActuatorMode.CLOUD_RUN,
         ScalingConfig.read(cloud, app.avalo.infra.platform.AppConfig.read(cloud, env)).actuator());
   }
 }

@@ -18,26 +18,31 @@ class UpdateMetricsTest {
   final ScalingTestBed bed = new ScalingTestBed(Instant.parse("2026-03-02T10:00:05Z"));
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', value = {
-      "{\"service\":\"functions\",\"cpu\":1.7,\"memory\":0.5,\"rps\":10,\"instances\":3}|cpu",
-      "{\"service\":\"functions\",\"cpu\":-0.1,\"memory\":0.5,\"rps\":10,\"instances\":3}|cpu",
-      "{\"service\":\"functions\",\"cpu\":0.5,\"memory\":1.01,\"rps\":10,\"instances\":3}|memory",
-      "{\"service\":\"functions\",\"cpu\":0.5,\"memory\":0.5,\"rps\":-1,\"instances\":3}|rps",
-      "{\"service\":\"functions\",\"cpu\":0.5,\"memory\":0.5,\"rps\":10,\"instances\":-2}|instances",
-      "{\"service\":\"functions\",\"cpu\":0.5,\"memory\":0.5,\"rps\":10,\"instances\":2.5}|instances",
-      "{\"service\":\"chat\",\"cpu\":0.5,\"memory\":0.5,\"rps\":10,\"instances\":3}|service",
-      "{\"cpu\":0.5,\"memory\":0.5,\"rps\":10,\"instances\":3}|service",
-      "{\"service\":\"functions\",\"cpu\":\"high\",\"memory\":0.5,\"rps\":10,\"instances\":3}|cpu",
-      "{\"service\":\"functions\",\"cpu\":0.5,\"memory\":0.5,\"rps\":10,\"instances\":3,\"at\":\"2026-03-02T10:05:00Z\"}|at",
-      "{\"service\":\"functions\",\"cpu\":0.5,\"memory\":0.5,\"rps\":10,\"instances\":3,\"at\":\"2026-03-02T08:00:00Z\"}|at",
-      "{\"service\":\"functions\",\"cpu\":0.5,\"memory\":0.5,\"rps\":10,\"instances\":3,\"extra\":1}|extra",
-  })
-  void badSamplesAreRefusedNamingTheFieldAndWriteNothing(String body, String field) throws Exception {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"service\":\"functions\",\"cpu\":1.7,\"memory\":0.5,\"rps\":10,\"instances\":3}|cpu",
+        "{\"service\":\"functions\",\"cpu\":-0.1,\"memory\":0.5,\"rps\":10,\"instances\":3}|cpu",
+        "{\"service\":\"functions\",\"cpu\":0.5,\"memory\":1.01,\"rps\":10,\"instances\":3}|memory",
+        "{\"service\":\"functions\",\"cpu\":0.5,\"memory\":0.5,\"rps\":-1,\"instances\":3}|rps",
+        "{\"service\":\"functions\",\"cpu\":0.5,\"memory\":0.5,\"rps\":10,\"instances\":-2}|instances",
+        "{\"service\":\"functions\",\"cpu\":0.5,\"memory\":0.5,\"rps\":10,\"instances\":2.5}|instances",
+        "{\"service\":\"chat\",\"cpu\":0.5,\"memory\":0.5,\"rps\":10,\"instances\":3}|service",
+        "{\"cpu\":0.5,\"memory\":0.5,\"rps\":10,\"instances\":3}|service",
+        "{\"service\":\"functions\",\"cpu\":\"high\",\"memory\":0.5,\"rps\":10,\"instances\":3}|cpu",
+        "{\"service\":\"functions\",\"cpu\":0.5,\"memory\":0.5,\"rps\":10,\"instances\":3,\"at\":\"2026-03-02T10:05:00Z\"}|at",
+        "{\"service\":\"functions\",\"cpu\":0.5,\"memory\":0.5,\"rps\":10,\"instances\":3,\"at\":\"2026-03-02T08:00:00Z\"}|at",
+        "{\"service\":\"functions\",\"cpu\":0.5,\"memory\":0.5,\"rps\":10,\"instances\":3,\"extra\":1}|extra",
+      })
+  void badSamplesAreRefusedNamingTheFieldAndWriteNothing(String body, String field)
+      throws Exception {
     long writes = Emulators.firestoreWriteCount();
     FakeExchange.Response r = bed.privateCall(body, new UpdateMetrics(() -> bed.app));
     assertEquals(400, r.status(), r.body());
     assertEquals("INVALID_ARGUMENT", r.errorStatus());
-    assertEquals(field, r.json().getAsJsonObject("error").getAsJsonObject("details").get("field").getAsString(),
+    assertEquals(
+        field,
+        r.json().getAsJsonObject("error").getAsJsonObject("details").get("field").getAsString(),
         r.body());
     assertEquals(writes, Emulators.firestoreWriteCount(), "a refused sample wrote to Firestore");
   }
@@ -52,8 +57,13 @@ class UpdateMetricsTest {
     }
     // 4 samples, each one batch of two document writes: the minute bucket and the hour bucket
     assertEquals(writes + 8, Emulators.firestoreWriteCount());
-    List<ServiceMetricsStore.MinuteBucket> buckets = bed.scaling().metrics().minutes(LogicalService.REALTIME,
-        Instant.parse("2026-03-02T09:58:00Z"), Instant.parse("2026-03-02T10:01:00Z"));
+    List<ServiceMetricsStore.MinuteBucket> buckets =
+        bed.scaling()
+            .metrics()
+            .minutes(
+                LogicalService.REALTIME,
+                Instant.parse("2026-03-02T09:58:00Z"),
+                Instant.parse("2026-03-02T10:01:00Z"));
     assertEquals(1, buckets.size());
     ServiceMetricsStore.MinuteBucket b = buckets.get(0);
     assertEquals(4, b.samples());
@@ -61,12 +71,22 @@ class UpdateMetricsTest {
     assertEquals(115, b.rps(), 1e-9);
     assertEquals(7, b.lastInstances());
     assertEquals(Instant.parse("2026-03-02T10:00:35Z"), b.lastAt());
-    DocumentSnapshot doc = Firestores.await(bed.db.collection(ServiceMetricsStore.MINUTES)
-        .document("realtime@2026-03-02T10:00Z").get());
+    DocumentSnapshot doc =
+        Firestores.await(
+            bed.db
+                .collection(ServiceMetricsStore.MINUTES)
+                .document("realtime@2026-03-02T10:00Z")
+                .get());
     assertTrue(doc.exists());
-    assertEquals(Instant.parse("2026-03-04T10:00:00Z"), Firestores.instant(doc.getTimestamp("expireAt")));
-    List<ServiceMetricsStore.HourBucket> hours = bed.scaling().metrics().hours(LogicalService.REALTIME,
-        List.of(Instant.parse("2026-03-02T10:00:00Z"), Instant.parse("2026-03-02T09:00:00Z")));
+    assertEquals(
+        Instant.parse("2026-03-04T10:00:00Z"), Firestores.instant(doc.getTimestamp("expireAt")));
+    List<ServiceMetricsStore.HourBucket> hours =
+        bed.scaling()
+            .metrics()
+            .hours(
+                LogicalService.REALTIME,
+                List.of(
+                    Instant.parse("2026-03-02T10:00:00Z"), Instant.parse("2026-03-02T09:00:00Z")));
     assertEquals(4, hours.get(0).samples());
     assertEquals(115, hours.get(0).rps(), 1e-9);
     assertEquals(null, hours.get(1));
@@ -75,13 +95,21 @@ class UpdateMetricsTest {
   @Test
   void acceptsAnExplicitTimeAndTheAndroidInt64Wrapper() throws Exception {
     bed.at(Instant.parse("2026-03-02T10:30:00Z"));
-    FakeExchange.Response r = bed.privateCall("{\"service\":\"ai\",\"cpu\":0.5,\"memory\":0.25,\"rps\":3,"
-        + "\"instances\":{\"@type\":\"type.googleapis.com/google.protobuf.Int64Value\",\"value\":\"6\"},"
-        + "\"at\":\"2026-03-02T10:01:30Z\"}", new UpdateMetrics(() -> bed.app));
+    FakeExchange.Response r =
+        bed.privateCall(
+            "{\"service\":\"ai\",\"cpu\":0.5,\"memory\":0.25,\"rps\":3,"
+                + "\"instances\":{\"@type\":\"type.googleapis.com/google.protobuf.Int64Value\",\"value\":\"6\"},"
+                + "\"at\":\"2026-03-02T10:01:30Z\"}",
+            new UpdateMetrics(() -> bed.app));
     assertEquals(200, r.status(), r.body());
     assertEquals("2026-03-02T10:01:00Z", r.json().get("minute").getAsString());
-    List<ServiceMetricsStore.MinuteBucket> buckets = bed.scaling().metrics().minutes(LogicalService.AI,
-        Instant.parse("2026-03-02T10:01:00Z"), Instant.parse("2026-03-02T10:01:00Z").plus(Duration.ZERO));
+    List<ServiceMetricsStore.MinuteBucket> buckets =
+        bed.scaling()
+            .metrics()
+            .minutes(
+                LogicalService.AI,
+                Instant.parse("2026-03-02T10:01:00Z"),
+                Instant.parse("2026-03-02T10:01:00Z").plus(Duration.ZERO));
     assertEquals(6, buckets.get(0).lastInstances());
   }
 }

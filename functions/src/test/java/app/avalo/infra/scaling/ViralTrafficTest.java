@@ -1,7 +1,5 @@
 package app.avalo.infra.scaling;
 
-import java.time.ZoneOffset;
-import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,8 +15,10 @@ import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
@@ -26,13 +26,13 @@ import org.junit.jupiter.api.Test;
 
 /** Viral detection against synthetic traffic curves. */
 class ViralTrafficTest {
-  static final ScalingConfig.Viral CONFIG = new ScalingConfig.Viral(5, 2, 3, Duration.ofMinutes(30),
-      Duration.ofHours(2), 20, 4);
+  static final ScalingConfig.Viral CONFIG =
+      new ScalingConfig.Viral(5, 2, 3, Duration.ofMinutes(30), Duration.ofHours(2), 20, 4);
 
   /**
    * A weekly curve with a strong daily cycle: 20 req/s at 04:00, 160 req/s at 16:00 (8×), weekends
-   * 40 % busier. Evening traffic is more than 5× the night: a baseline that ignores the cycle
-   * would call every afternoon viral.
+   * 40 % busier. Evening traffic is more than 5× the night: a baseline that ignores the cycle would
+   * call every afternoon viral.
    */
   static double normalTraffic(Instant t) {
     double hour = t.atZone(ZoneOffset.UTC).getHour() + t.atZone(ZoneOffset.UTC).getMinute() / 60.0;
@@ -42,7 +42,10 @@ class ViralTrafficTest {
   }
 
   /** What the detector would read at {@code now} if traffic followed {@code curve} (± noise). */
-  static Assessment assessAt(Instant now, Function<Instant, Double> history, Function<Instant, Double> current,
+  static Assessment assessAt(
+      Instant now,
+      Function<Instant, Double> history,
+      Function<Instant, Double> current,
       Random noise) {
     Instant hour = now.truncatedTo(ChronoUnit.HOURS);
     List<HourBucket> weeks = new ArrayList<>();
@@ -71,7 +74,8 @@ class ViralTrafficTest {
     Instant monday = Instant.parse("2026-03-02T00:00:00Z");
     for (int step = 0; step < 7 * 24 * 4; step++) { // every 15 minutes for a week
       Instant now = monday.plus(Duration.ofMinutes(15L * step));
-      Assessment a = assessAt(now, ViralTrafficTest::normalTraffic, ViralTrafficTest::normalTraffic, noise);
+      Assessment a =
+          assessAt(now, ViralTrafficTest::normalTraffic, ViralTrafficTest::normalTraffic, noise);
       assertEquals("hour-of-week", a.baseline().source());
       assertFalse(a.viral(), "daily cycle flagged as viral at " + now + ": " + a.note());
     }
@@ -84,10 +88,19 @@ class ViralTrafficTest {
     for (int hour = 0; hour < 7 * 24; hour += 5) {
       Instant surgeStart = monday.plus(Duration.ofHours(hour)).plus(Duration.ofMinutes(20));
       Function<Instant, Double> surge = t -> normalTraffic(t) * (t.isBefore(surgeStart) ? 1 : 6);
-      Assessment early = assessAt(surgeStart.plus(Duration.ofMinutes(2)), ViralTrafficTest::normalTraffic, surge, noise);
+      Assessment early =
+          assessAt(
+              surgeStart.plus(Duration.ofMinutes(2)),
+              ViralTrafficTest::normalTraffic,
+              surge,
+              noise);
       assertFalse(early.viral(), "2 minutes of surge is not sustained yet at " + surgeStart);
-      Assessment sustained = assessAt(surgeStart.plus(Duration.ofMinutes(3)), ViralTrafficTest::normalTraffic, surge,
-          noise);
+      Assessment sustained =
+          assessAt(
+              surgeStart.plus(Duration.ofMinutes(3)),
+              ViralTrafficTest::normalTraffic,
+              surge,
+              noise);
       assertTrue(sustained.viral(), "6× surge missed at " + surgeStart + ": " + sustained.note());
     }
   }
@@ -95,7 +108,8 @@ class ViralTrafficTest {
   @Test
   void aOneMinuteBlipIsNotSustained() {
     Instant now = Instant.parse("2026-03-02T20:06:10Z");
-    Function<Instant, Double> blip = t -> t.equals(Instant.parse("2026-03-02T20:04:00Z")) ? 100.0 : 1000.0;
+    Function<Instant, Double> blip =
+        t -> t.equals(Instant.parse("2026-03-02T20:04:00Z")) ? 100.0 : 1000.0;
     Assessment a = assessAt(now, t -> 100.0, t -> blip.apply(t), new Random(1));
     assertFalse(a.viral(), a.note());
   }
@@ -110,7 +124,8 @@ class ViralTrafficTest {
       double rps = minute.isBefore(surge) ? 50 : 300;
       minutes.add(new MinuteBucket(minute, 6, 0.5, 0.5, rps, 4, minute.plusSeconds(50), 4));
     }
-    List<HourBucket> oneWeek = new ArrayList<>(Arrays.asList(new HourBucket(now, 10, 500), null, null, null));
+    List<HourBucket> oneWeek =
+        new ArrayList<>(Arrays.asList(new HourBucket(now, 10, 500), null, null, null));
     Assessment a = ViralTrafficDetector.assess(now, oneWeek, minutes, CONFIG);
     assertEquals("trailing-hour", a.baseline().source());
     assertEquals(50, a.baseline().rps(), 1e-9);
@@ -123,26 +138,42 @@ class ViralTrafficTest {
 
   @Test
   void aQuietServiceIsNotViralBelowTheMinimumRate() {
-    Assessment a = assessAt(Instant.parse("2026-03-02T03:06:10Z"), t -> 1.0, t -> 8.0, new Random(3));
+    Assessment a =
+        assessAt(Instant.parse("2026-03-02T03:06:10Z"), t -> 1.0, t -> 8.0, new Random(3));
     assertEquals(1.0, a.baseline().rps(), 0.2);
-    assertFalse(a.viral(), "8 req/s on a 1 req/s service is 8×, but below SCALING_VIRAL_MIN_RPS: " + a.note());
+    assertFalse(
+        a.viral(),
+        "8 req/s on a 1 req/s service is 8×, but below SCALING_VIRAL_MIN_RPS: " + a.note());
   }
 
   // ---- through the job, against Firestore ----
 
   @Test
-  void sustainedSurgeTurnsBurstOnAndNormalTrafficTurnsItOffAfterTheConfiguredTime() throws Exception {
+  void sustainedSurgeTurnsBurstOnAndNormalTrafficTurnsItOffAfterTheConfiguredTime()
+      throws Exception {
     Instant start = Instant.parse("2026-03-23T20:00:00Z");
     ScalingTestBed bed = new ScalingTestBed(start);
     ServiceMetricsStore metrics = bed.scaling().metrics();
     for (int k = 1; k <= 3; k++) {
-      metrics.record(new ServiceMetricsStore.Sample(LogicalService.AI, 0.5, 0.5, 100, 4,
-          start.minus(Duration.ofDays(7L * k)).plusSeconds(600)));
+      metrics.record(
+          new ServiceMetricsStore.Sample(
+              LogicalService.AI,
+              0.5,
+              0.5,
+              100,
+              4,
+              start.minus(Duration.ofDays(7L * k)).plusSeconds(600)));
     }
     // 20:00-20:02 normal, 20:03-20:10 six times the baseline
     for (int m = 0; m <= 10; m++) {
-      metrics.record(new ServiceMetricsStore.Sample(LogicalService.AI, 0.5, 0.5, m < 3 ? 100 : 600, 4,
-          start.plus(Duration.ofMinutes(m)).plusSeconds(30)));
+      metrics.record(
+          new ServiceMetricsStore.Sample(
+              LogicalService.AI,
+              0.5,
+              0.5,
+              m < 3 ? 100 : 600,
+              4,
+              start.plus(Duration.ofMinutes(m)).plusSeconds(30)));
     }
     bed.at(start.plus(Duration.ofMinutes(6)).plusSeconds(5));
     JsonObject run = bed.runJob(new DetectViralTraffic(() -> bed.app));
@@ -155,24 +186,47 @@ class ViralTrafficTest {
     ScalingStore.ServiceState state = bed.scaling().store().state(LogicalService.AI);
     assertEquals(1000, state.targetMax(), "burst max not handed to the actuator at once");
     assertEquals("open", viralAlertStatus(bed));
-    List<QueryDocumentSnapshot> events = Firestores.await(bed.db.collection(ScalingStore.EVENTS)
-        .whereEqualTo("service", "ai").orderBy("at", Query.Direction.ASCENDING).get()).getDocuments();
-    assertTrue(events.stream().anyMatch(e -> "burst_on".equals(e.getString("action"))
-        && "viral".equals(e.getString("reason"))), "no burst_on event");
-    assertTrue(events.stream().anyMatch(e -> "viral".equals(e.getString("trigger"))
-        && "decision".equals(e.getString("kind"))), "no immediate evaluation after the burst");
+    List<QueryDocumentSnapshot> events =
+        Firestores.await(
+                bed.db
+                    .collection(ScalingStore.EVENTS)
+                    .whereEqualTo("service", "ai")
+                    .orderBy("at", Query.Direction.ASCENDING)
+                    .get())
+            .getDocuments();
+    assertTrue(
+        events.stream()
+            .anyMatch(
+                e ->
+                    "burst_on".equals(e.getString("action"))
+                        && "viral".equals(e.getString("reason"))),
+        "no burst_on event");
+    assertTrue(
+        events.stream()
+            .anyMatch(
+                e ->
+                    "viral".equals(e.getString("trigger"))
+                        && "decision".equals(e.getString("kind"))),
+        "no immediate evaluation after the burst");
 
     // still surging five minutes later: the expiry moves out
     bed.at(start.plus(Duration.ofMinutes(11)).plusSeconds(5));
     run = bed.runJob(new DetectViralTraffic(() -> bed.app));
     assertEquals("extended", service(run, "ai").get("action").getAsString());
-    assertEquals(bed.clock.instant().plus(Duration.ofHours(2)),
+    assertEquals(
+        bed.clock.instant().plus(Duration.ofHours(2)),
         bed.scaling().store().burst(LogicalService.AI).expiresAt());
 
     // back to 150 req/s (< 2× baseline) from 20:11: normal for 30 min turns the burst off
     for (int m = 11; m <= 47; m++) {
-      metrics.record(new ServiceMetricsStore.Sample(LogicalService.AI, 0.5, 0.5, 150, 4,
-          start.plus(Duration.ofMinutes(m)).plusSeconds(30)));
+      metrics.record(
+          new ServiceMetricsStore.Sample(
+              LogicalService.AI,
+              0.5,
+              0.5,
+              150,
+              4,
+              start.plus(Duration.ofMinutes(m)).plusSeconds(30)));
     }
     String last = null;
     for (int m = 16; m <= 46; m += 5) {
@@ -187,7 +241,10 @@ class ViralTrafficTest {
     ScalingStore.Burst ended = bed.scaling().store().burst(LogicalService.AI);
     assertFalse(ended.liveAt(bed.clock.instant()));
     assertNotNull(ended.endedAt());
-    assertEquals(30, bed.scaling().store().state(LogicalService.AI).targetMax(), "max not restored to the rule");
+    assertEquals(
+        30,
+        bed.scaling().store().state(LogicalService.AI).targetMax(),
+        "max not restored to the rule");
     assertEquals("resolved", viralAlertStatus(bed));
   }
 
@@ -195,13 +252,21 @@ class ViralTrafficTest {
   void viralTrafficLeavesAManualBurstAlone() throws Exception {
     Instant start = Instant.parse("2026-03-23T20:00:00Z");
     ScalingTestBed bed = new ScalingTestBed(start);
-    var r = bed.admin("{\"service\":\"wallet\",\"reason\":\"promotion\",\"durationMinutes\":180}",
-        new EnableBurstProtection(() -> bed.app));
+    var r =
+        bed.admin(
+            "{\"service\":\"wallet\",\"reason\":\"promotion\",\"durationMinutes\":180}",
+            new EnableBurstProtection(() -> bed.app));
     assertEquals(200, r.status(), r.body());
     ServiceMetricsStore metrics = bed.scaling().metrics();
     for (int m = 0; m < 64; m++) {
-      metrics.record(new ServiceMetricsStore.Sample(LogicalService.WALLET, 0.5, 0.5, m < 60 ? 30 : 400, 4,
-          start.plus(Duration.ofMinutes(m)).plusSeconds(20)));
+      metrics.record(
+          new ServiceMetricsStore.Sample(
+              LogicalService.WALLET,
+              0.5,
+              0.5,
+              m < 60 ? 30 : 400,
+              4,
+              start.plus(Duration.ofMinutes(m)).plusSeconds(20)));
     }
     bed.at(start.plus(Duration.ofMinutes(64)).plusSeconds(5));
     JsonObject run = bed.runJob(new DetectViralTraffic(() -> bed.app));
@@ -210,9 +275,13 @@ class ViralTrafficTest {
   }
 
   private static String viralAlertStatus(ScalingTestBed bed) {
-    return Firestores.await(bed.db.collection(app.avalo.infra.platform.Alerts.COLLECTION).get()).getDocuments()
-        .stream().filter(d -> "viral:ai".equals(d.getString("key"))).map(d -> d.getString("status"))
-        .findFirst().orElse("none");
+    return Firestores.await(bed.db.collection(app.avalo.infra.platform.Alerts.COLLECTION).get())
+        .getDocuments()
+        .stream()
+        .filter(d -> "viral:ai".equals(d.getString("key")))
+        .map(d -> d.getString("status"))
+        .findFirst()
+        .orElse("none");
   }
 
   private static JsonObject service(JsonObject run, String id) {

@@ -1,6 +1,5 @@
 package app.avalo.infra.testing;
 
-import com.google.cloud.firestore.TransactionOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +12,7 @@ import com.google.cloud.firestore.FieldPath;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
+import com.google.cloud.firestore.TransactionOptions;
 import com.google.cloud.firestore.WriteBatch;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,8 +25,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Firestore semantics the production code relies on, checked against the emulator the tests
- * use (localstack/emulators/firestore.mjs adds what the npm package lacks). If one of these fails,
+ * The Firestore semantics the production code relies on, checked against the emulator the tests use
+ * (localstack/emulators/firestore.mjs adds what the npm package lacks). If one of these fails,
  * tests built on top of it would prove nothing.
  */
 class EmulatorSemanticsTest {
@@ -36,7 +36,9 @@ class EmulatorSemanticsTest {
   void cursorPaginationVisitsEveryDocumentOnce() {
     WriteBatch batch = db.batch();
     for (int i = 0; i < 250; i++) {
-      batch.set(db.collection("paged").document(String.format("doc-%03d", (i * 37) % 250)), Map.of("i", i));
+      batch.set(
+          db.collection("paged").document(String.format("doc-%03d", (i * 37) % 250)),
+          Map.of("i", i));
     }
     Firestores.await(batch.commit());
     Set<String> seen = new HashSet<>();
@@ -64,12 +66,20 @@ class EmulatorSemanticsTest {
   @Test
   void orderByFieldWithOffsetAndEndBefore() {
     for (int i = 0; i < 10; i++) {
-      Firestores.await(db.collection("scores").document("s" + i).set(Map.of("score", (long) i * 10)));
+      Firestores.await(
+          db.collection("scores").document("s" + i).set(Map.of("score", (long) i * 10)));
     }
     Firestores.await(db.collection("scores").document("noScore").set(Map.of("other", 1)));
-    List<QueryDocumentSnapshot> docs = Firestores.await(db.collection("scores")
-        .orderBy("score", Query.Direction.DESCENDING).offset(2).endBefore(30L).get()).getDocuments();
-    assertEquals(List.of("s7", "s6", "s5", "s4"), docs.stream().map(DocumentSnapshot::getId).toList());
+    List<QueryDocumentSnapshot> docs =
+        Firestores.await(
+                db.collection("scores")
+                    .orderBy("score", Query.Direction.DESCENDING)
+                    .offset(2)
+                    .endBefore(30L)
+                    .get())
+            .getDocuments();
+    assertEquals(
+        List.of("s7", "s6", "s5", "s4"), docs.stream().map(DocumentSnapshot::getId).toList());
   }
 
   @Test
@@ -79,11 +89,19 @@ class EmulatorSemanticsTest {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     List<Future<?>> futures = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      futures.add(pool.submit(() -> Firestores.await(db.runTransaction(tx -> {
-        long n = tx.get(doc).get().getLong("n");
-        tx.update(doc, "n", n + 1);
-        return null;
-      }, TransactionOptions.createReadWriteOptionsBuilder().setNumberOfAttempts(50).build()))));
+      futures.add(
+          pool.submit(
+              () ->
+                  Firestores.await(
+                      db.runTransaction(
+                          tx -> {
+                            long n = tx.get(doc).get().getLong("n");
+                            tx.update(doc, "n", n + 1);
+                            return null;
+                          },
+                          TransactionOptions.createReadWriteOptionsBuilder()
+                              .setNumberOfAttempts(50)
+                              .build()))));
     }
     for (Future<?> f : futures) {
       f.get();
@@ -97,7 +115,8 @@ class EmulatorSemanticsTest {
     DocumentReference a = db.collection("excl").document("a");
     DocumentReference b = db.collection("excl").document("b");
     Firestores.await(a.create(Map.of("v", 1)));
-    RuntimeException e = assertThrows(RuntimeException.class, () -> Firestores.await(a.create(Map.of("v", 2))));
+    RuntimeException e =
+        assertThrows(RuntimeException.class, () -> Firestores.await(a.create(Map.of("v", 2))));
     assertTrue(Firestores.isAlreadyExists(e), e.toString());
     WriteBatch batch = db.batch();
     batch.set(b, Map.of("v", 1));

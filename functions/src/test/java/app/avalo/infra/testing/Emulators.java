@@ -1,11 +1,5 @@
 package app.avalo.infra.testing;
 
-import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import app.avalo.infra.platform.App;
@@ -13,6 +7,12 @@ import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.FirestoreOptions;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.Date;
 import java.util.HashMap;
@@ -20,8 +20,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The emulators the tests run against. {@code bin/test} starts them and exports their hosts; a
- * test run without them fails loudly instead of skipping.
+ * The emulators the tests run against. {@code bin/test} starts them and exports their hosts; a test
+ * run without them fails loudly instead of skipping.
  */
 public final class Emulators {
   private Emulators() {}
@@ -41,13 +41,16 @@ public final class Emulators {
   public static long firestoreWriteCount() {
     String stats = System.getenv("AVALO_FIRESTORE_EMULATOR_STATS");
     if (stats == null || stats.isBlank()) {
-      fail("AVALO_FIRESTORE_EMULATOR_STATS is not set: write counting needs the emulator bin/test starts "
-          + "(localstack/emulators), not an external one");
+      fail(
+          "AVALO_FIRESTORE_EMULATOR_STATS is not set: write counting needs the emulator bin/test starts "
+              + "(localstack/emulators), not an external one");
     }
     try {
-      var response = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://" + stats + "/stats")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      var response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://" + stats + "/stats")).build(),
+                  HttpResponse.BodyHandlers.ofString());
       return JsonParser.parseString(response.body()).getAsJsonObject().get("writes").getAsLong();
     } catch (IOException e) {
       throw new IllegalStateException("emulator stats unreachable at " + stats, e);
@@ -66,7 +69,9 @@ public final class Emulators {
   private static String require(String name) {
     String value = System.getenv(name);
     if (value == null || value.isBlank()) {
-      fail(name + " is not set: these tests need the emulators. Run them with bin/test, which starts them.");
+      fail(
+          name
+              + " is not set: these tests need the emulators. Run them with bin/test, which starts them.");
     }
     return value;
   }
@@ -79,13 +84,17 @@ public final class Emulators {
     return firestore(firestoreHost(), "demo-test-" + UUID.randomUUID().toString().substring(0, 8));
   }
 
-  /** A Firestore client for {@code projectId} on the emulator at {@code host} (e.g. through a {@link TcpProxy}). */
+  /**
+   * A Firestore client for {@code projectId} on the emulator at {@code host} (e.g. through a {@link
+   * TcpProxy}).
+   */
   @SuppressWarnings("JavaUtilDate") // AccessToken takes a java.util.Date
   public static Firestore firestore(String host, String projectId) {
     return FirestoreOptions.newBuilder()
         .setProjectId(projectId)
         .setEmulatorHost(host)
-        .setCredentials(GoogleCredentials.create(new AccessToken("owner", new Date(Long.MAX_VALUE))))
+        .setCredentials(
+            GoogleCredentials.create(new AccessToken("owner", new Date(Long.MAX_VALUE))))
         .build()
         .getService();
   }

@@ -1,6 +1,5 @@
 package app.avalo.infra.testing;
 
-import java.io.IOException;
 import app.avalo.infra.platform.Json;
 import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.HttpRequest;
@@ -8,13 +7,14 @@ import com.google.cloud.functions.HttpResponse;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +102,8 @@ public final class FakeExchange {
     Resp response = new Resp();
     function.service(request, response);
     response.flush();
-    return new Response(response.status, response.headers, response.out.toString(StandardCharsets.UTF_8));
+    return new Response(
+        response.status, response.headers, response.out.toString(StandardCharsets.UTF_8));
   }
 
   private final class Request implements HttpRequest {

@@ -75,44 +75,51 @@ public final class TcpProxy implements AutoCloseable {
 
   private void listen(ServerSocket s) {
     server = s;
-    Thread acceptor = new Thread(() -> {
-      while (!s.isClosed()) {
-        try {
-          Socket client = s.accept();
-          Socket upstream = new Socket(target.getAddress(), target.getPort());
-          open.add(client);
-          open.add(upstream);
-          pump(client, upstream);
-          pump(upstream, client);
-        } catch (IOException e) {
-          return; // closed by cut()
-        }
-      }
-    }, "tcp-proxy-accept-" + port);
+    Thread acceptor =
+        new Thread(
+            () -> {
+              while (!s.isClosed()) {
+                try {
+                  Socket client = s.accept();
+                  Socket upstream = new Socket(target.getAddress(), target.getPort());
+                  open.add(client);
+                  open.add(upstream);
+                  pump(client, upstream);
+                  pump(upstream, client);
+                } catch (IOException e) {
+                  return; // closed by cut()
+                }
+              }
+            },
+            "tcp-proxy-accept-" + port);
     acceptor.setDaemon(true);
     acceptor.start();
   }
 
   private void pump(Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      byte[] buffer = new byte[16 * 1024];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          out.write(buffer, 0, n);
-          out.flush();
-          if (forwarded.addAndGet(n) >= cutAfter) {
-            cut();
-            return;
-          }
-        }
-      } catch (IOException e) {
-        // connection closed
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-    }, "tcp-proxy-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[16 * 1024];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                  out.write(buffer, 0, n);
+                  out.flush();
+                  if (forwarded.addAndGet(n) >= cutAfter) {
+                    cut();
+                    return;
+                  }
+                }
+              } catch (IOException e) {
+                // connection closed
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            },
+            "tcp-proxy-pump");
     t.setDaemon(true);
     t.start();
   }

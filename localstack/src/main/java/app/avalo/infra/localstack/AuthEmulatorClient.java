@@ -22,35 +22,72 @@ public final class AuthEmulatorClient {
   /** A signed-in account: uid and a fresh ID token. */
   public record Account(String uid, String email, String idToken) {}
 
-  /** Signs in {@code email}, creating the account first if needed; sets or clears the admin claim. */
+  /**
+   * Signs in {@code email}, creating the account first if needed; sets or clears the admin claim.
+   */
   public Account ensureAccount(String email, String password, boolean admin) {
-    String credentials = "{\"email\":\"" + email + "\",\"password\":\"" + password + "\",\"returnSecureToken\":true}";
-    JsonObject signedIn = call("/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=local", credentials, false, true);
+    String credentials =
+        "{\"email\":\""
+            + email
+            + "\",\"password\":\""
+            + password
+            + "\",\"returnSecureToken\":true}";
+    JsonObject signedIn =
+        call(
+            "/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=local",
+            credentials,
+            false,
+            true);
     if (signedIn == null) {
-      signedIn = call("/identitytoolkit.googleapis.com/v1/accounts:signUp?key=local", credentials, false, false);
+      signedIn =
+          call(
+              "/identitytoolkit.googleapis.com/v1/accounts:signUp?key=local",
+              credentials,
+              false,
+              false);
     }
     String uid = signedIn.get("localId").getAsString();
-    call("/identitytoolkit.googleapis.com/v1/projects/" + projectId + "/accounts:update",
-        "{\"localId\":\"" + uid + "\",\"customAttributes\":\"" + (admin ? "{\\\"admin\\\":true}" : "{}") + "\"}", true, false);
+    call(
+        "/identitytoolkit.googleapis.com/v1/projects/" + projectId + "/accounts:update",
+        "{\"localId\":\""
+            + uid
+            + "\",\"customAttributes\":\""
+            + (admin ? "{\\\"admin\\\":true}" : "{}")
+            + "\"}",
+        true,
+        false);
     // Sign in again so the token carries the claim.
-    JsonObject fresh = call("/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=local", credentials, false, false);
+    JsonObject fresh =
+        call(
+            "/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=local",
+            credentials,
+            false,
+            false);
     return new Account(uid, email, fresh.get("idToken").getAsString());
   }
 
   private JsonObject call(String path, String body, boolean asOwner, boolean allowFailure) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://" + host + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (asOwner) {
       request.header("Authorization", "Bearer owner");
     }
     try {
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         if (allowFailure) {
           return null;
         }
-        throw new IllegalStateException("Auth emulator " + path + " answered " + response.statusCode() + ": " + response.body());
+        throw new IllegalStateException(
+            "Auth emulator "
+                + path
+                + " answered "
+                + response.statusCode()
+                + ": "
+                + response.body());
       }
       return JsonParser.parseString(response.body()).getAsJsonObject();
     } catch (IOException e) {

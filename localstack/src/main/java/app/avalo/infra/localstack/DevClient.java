@@ -12,7 +12,8 @@ import java.time.Duration;
 
 /** Calls functions through a running dev server over HTTP, as an app or a backend would. */
 public final class DevClient {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
 
   public DevClient(String baseUrl) {
@@ -26,12 +27,16 @@ public final class DevClient {
     }
   }
 
-  /** POSTs a raw body to {@code /{function}} with optional bearer token and extra headers (name, value, …). */
+  /**
+   * POSTs a raw body to {@code /{function}} with optional bearer token and extra headers (name,
+   * value, …).
+   */
   public Answer post(String function, String body, String idToken, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/" + function))
-        .timeout(Duration.ofMinutes(5))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + "/" + function))
+            .timeout(Duration.ofMinutes(5))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (idToken != null) {
       request.header("Authorization", "Bearer " + idToken);
     }
@@ -39,7 +44,8 @@ public final class DevClient {
       request.header(headers[i], headers[i + 1]);
     }
     try {
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Answer(response.statusCode(), response.body());
     } catch (IOException e) {
       throw new IllegalStateException("dev server unreachable at " + baseUrl, e);
@@ -49,11 +55,15 @@ public final class DevClient {
     }
   }
 
-  /** Calls a callable function with {@code {"data": dataJson}}; returns {@code result} or throws with the error. */
+  /**
+   * Calls a callable function with {@code {"data": dataJson}}; returns {@code result} or throws
+   * with the error.
+   */
   public JsonElement call(String function, String dataJson, String idToken) {
     Answer answer = post(function, "{\"data\":" + dataJson + "}", idToken);
     if (answer.status() != 200) {
-      throw new IllegalStateException(function + " answered " + answer.status() + ": " + answer.body());
+      throw new IllegalStateException(
+          function + " answered " + answer.status() + ": " + answer.body());
     }
     return answer.json().get("result");
   }
@@ -62,7 +72,8 @@ public final class DevClient {
   public JsonElement callPrivate(String function, String bodyJson) {
     Answer answer = post(function, bodyJson, null);
     if (answer.status() != 200) {
-      throw new IllegalStateException(function + " answered " + answer.status() + ": " + answer.body());
+      throw new IllegalStateException(
+          function + " answered " + answer.status() + ": " + answer.body());
     }
     return Json.parseStrict(answer.body());
   }

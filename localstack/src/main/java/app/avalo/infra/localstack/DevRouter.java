@@ -16,11 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one function the Functions Framework invoker hosts in the dev server: it dispatches to every
- * catalogued function at {@code /{name}} and at the Firebase emulator path
- * {@code /{projectId}/{region}/{name}} (what {@code connectFunctionsEmulator} calls), serves the
- * admin dashboard and its local Firebase config, the local health endpoints the seeded
- * regions probe, and the in-memory Cloud Storage (public media, signed URLs, Firebase uploads;
- * {@link LocalStorageHost}).
+ * catalogued function at {@code /{name}} and at the Firebase emulator path {@code
+ * /{projectId}/{region}/{name}} (what {@code connectFunctionsEmulator} calls), serves the admin
+ * dashboard and its local Firebase config, the local health endpoints the seeded regions probe, and
+ * the in-memory Cloud Storage (public media, signed URLs, Firebase uploads; {@link
+ * LocalStorageHost}).
  *
  * <p>The invoker builds this class by reflection, so its routes come from {@link #install}.
  */
@@ -46,7 +46,10 @@ public final class DevRouter implements HttpFunction {
   public void service(HttpRequest request, HttpResponse response) throws Exception {
     Routes r = routes;
     if (r == null) {
-      sendJson(response, 503, Map.of("error", Map.of("status", "UNAVAILABLE", "message", "dev server is starting")));
+      sendJson(
+          response,
+          503,
+          Map.of("error", Map.of("status", "UNAVAILABLE", "message", "dev server is starting")));
       return;
     }
     String path = request.getPath();
@@ -73,7 +76,9 @@ public final class DevRouter implements HttpFunction {
     }
     if (path.equals("/_local/functions")) {
       Map<String, Object> list = new LinkedHashMap<>();
-      r.catalog().entries().forEach(e -> list.put(e.name(), Map.of("kind", e.kind(), "access", e.access())));
+      r.catalog()
+          .entries()
+          .forEach(e -> list.put(e.name(), Map.of("kind", e.kind(), "access", e.access())));
       sendJson(response, 200, list);
       return;
     }
@@ -92,7 +97,11 @@ public final class DevRouter implements HttpFunction {
     try (var body = request.getInputStream()) {
       body.readNBytes(1 << 20);
     }
-    sendJson(response, 404, Map.of("error", Map.of("status", "NOT_FOUND", "message", "no function or page at " + path)));
+    sendJson(
+        response,
+        404,
+        Map.of(
+            "error", Map.of("status", "NOT_FOUND", "message", "no function or page at " + path)));
   }
 
   private static Optional<HttpFunction> resolve(Routes r, String path) {
@@ -106,18 +115,39 @@ public final class DevRouter implements HttpFunction {
     return Optional.empty();
   }
 
-  private static final Map<String, String> TYPES = new ConcurrentHashMap<>(Map.of(
-      "html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8", "mjs", "text/javascript; charset=utf-8",
-      "css", "text/css; charset=utf-8", "json", "application/json", "svg", "image/svg+xml", "png", "image/png",
-      "map", "application/json", "ico", "image/x-icon"));
+  private static final Map<String, String> TYPES =
+      new ConcurrentHashMap<>(
+          Map.of(
+              "html",
+              "text/html; charset=utf-8",
+              "js",
+              "text/javascript; charset=utf-8",
+              "mjs",
+              "text/javascript; charset=utf-8",
+              "css",
+              "text/css; charset=utf-8",
+              "json",
+              "application/json",
+              "svg",
+              "image/svg+xml",
+              "png",
+              "image/png",
+              "map",
+              "application/json",
+              "ico",
+              "image/x-icon"));
 
-  private static void serveStatic(Path root, String relative, HttpResponse response) throws IOException {
+  private static void serveStatic(Path root, String relative, HttpResponse response)
+      throws IOException {
     if (relative.isEmpty()) {
       relative = "index.html";
     }
     Path file = root.resolve(relative).normalize();
     if (!file.startsWith(root) || !Files.isRegularFile(file)) {
-      sendJson(response, 404, Map.of("error", Map.of("status", "NOT_FOUND", "message", "no file " + relative)));
+      sendJson(
+          response,
+          404,
+          Map.of("error", Map.of("status", "NOT_FOUND", "message", "no file " + relative)));
       return;
     }
     String name = file.getFileName().toString();

@@ -1,8 +1,5 @@
 package app.avalo.infra.localstack;
 
-import java.time.Duration;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import app.avalo.infra.localstack.seed.DemoSeed;
 import app.avalo.infra.localstack.seed.DemoSeeds;
 import app.avalo.infra.localstack.seed.SeedContext;
@@ -14,14 +11,16 @@ import com.google.cloud.functions.invoker.runner.Invoker;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import com.google.gson.JsonElement;
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The local stack's server: every catalogued function in one JVM on one port, through the real
@@ -46,7 +45,12 @@ public final class DevServer implements AutoCloseable {
   private final LocalCloudTasks cloudTasks;
 
   /** How to start: port 0 picks a free one; a null catalog means the bundled one. */
-  public record Options(int port, Path repoRoot, boolean seed, boolean scheduler, Map<String, String> env,
+  public record Options(
+      int port,
+      Path repoRoot,
+      boolean seed,
+      boolean scheduler,
+      Map<String, String> env,
       Catalog catalog) {
     public static Options forTests(Path repoRoot) {
       return new Options(0, repoRoot, false, false, System.getenv(), null);
@@ -58,8 +62,14 @@ public final class DevServer implements AutoCloseable {
     }
   }
 
-  private DevServer(Invoker invoker, LocalScheduler scheduler, String baseUrl, App app, LocalHealth health,
-      AuthEmulatorClient.Account admin, LocalCloudTasks cloudTasks) {
+  private DevServer(
+      Invoker invoker,
+      LocalScheduler scheduler,
+      String baseUrl,
+      App app,
+      LocalHealth health,
+      AuthEmulatorClient.Account admin,
+      LocalCloudTasks cloudTasks) {
     this.cloudTasks = cloudTasks;
     this.invoker = invoker;
     this.scheduler = scheduler;
@@ -82,7 +92,8 @@ public final class DevServer implements AutoCloseable {
     // Regions are probed at the dev server's switchable health endpoints: the local stack never
     // sends health probes anywhere but loopback.
     for (String region : List.of("EU", "US", "ASIA")) {
-      env.putIfAbsent("ROUTING_REGION_" + region + "_HEALTH_URL", baseUrl + "/_local/health/" + region);
+      env.putIfAbsent(
+          "ROUTING_REGION_" + region + "_HEALTH_URL", baseUrl + "/_local/health/" + region);
       env.putIfAbsent("ROUTING_REGION_" + region + "_ENDPOINT", baseUrl);
     }
     // Video transcodes go through the production Cloud Tasks adapter to a loopback fake of the
@@ -90,10 +101,15 @@ public final class DevServer implements AutoCloseable {
     LocalCloudTasks cloudTasks = LocalCloudTasks.start();
     env.putIfAbsent("CLOUD_TASKS_ENDPOINT", cloudTasks.endpoint());
     env.putIfAbsent("TASKS_TARGET_BASE_URL", baseUrl);
-    cloudTasks.queue(env.getOrDefault("VIDEO_TRANSCODE_QUEUE", "video-transcode"), new LocalCloudTasks.RetryConfig(
-        Integer.parseInt(env.getOrDefault("VIDEO_TRANSCODE_MAX_ATTEMPTS", "5")),
-        Duration.ofMillis(Long.parseLong(env.getOrDefault("LOCAL_TASKS_MIN_BACKOFF_MS", "1000"))),
-        Duration.ofMillis(Long.parseLong(env.getOrDefault("LOCAL_TASKS_MAX_BACKOFF_MS", "30000"))), 4));
+    cloudTasks.queue(
+        env.getOrDefault("VIDEO_TRANSCODE_QUEUE", "video-transcode"),
+        new LocalCloudTasks.RetryConfig(
+            Integer.parseInt(env.getOrDefault("VIDEO_TRANSCODE_MAX_ATTEMPTS", "5")),
+            Duration.ofMillis(
+                Long.parseLong(env.getOrDefault("LOCAL_TASKS_MIN_BACKOFF_MS", "1000"))),
+            Duration.ofMillis(
+                Long.parseLong(env.getOrDefault("LOCAL_TASKS_MAX_BACKOFF_MS", "30000"))),
+            4));
     Storage storage = LocalStorageHelper.getOptions().getService();
     App.Builder builder = App.builder(env).storage(storage);
     if (options.catalog() != null) {
@@ -116,18 +132,31 @@ public final class DevServer implements AutoCloseable {
     firebaseInit.put("authDomain", app.config().projectId() + ".firebaseapp.com");
     firebaseInit.put("appId", "local-demo-app");
     firebaseInit.put("functionsRegion", catalog.defaultRegion());
-    firebaseInit.put("emulators", Map.of(
-        "auth", authHost == null ? "" : "http://" + authHost,
-        "functionsHost", "127.0.0.1",
-        "functionsPort", port));
+    firebaseInit.put(
+        "emulators",
+        Map.of(
+            "auth",
+            authHost == null ? "" : "http://" + authHost,
+            "functionsHost",
+            "127.0.0.1",
+            "functionsPort",
+            port));
     LocalStorageHost storageHost = LocalStorageHost.of(app, storage);
     firebaseInit.put("storageBucket", storageHost.uploadBucket());
     LocalHealth health = new LocalHealth();
-    DevRouter.install(new DevRouter.Routes(catalog, functions, app.config().projectId(),
-        options.repoRoot().resolve("admin-web/dist").toAbsolutePath().normalize(), firebaseInit, health, storageHost,
-        HostingHeaders.forEveryPage(options.repoRoot().resolve("firebase.json"))));
+    DevRouter.install(
+        new DevRouter.Routes(
+            catalog,
+            functions,
+            app.config().projectId(),
+            options.repoRoot().resolve("admin-web/dist").toAbsolutePath().normalize(),
+            firebaseInit,
+            health,
+            storageHost,
+            HostingHeaders.forEveryPage(options.repoRoot().resolve("firebase.json"))));
 
-    Invoker invoker = new Invoker(port, DevRouter.class.getName(), "http", DevServer.class.getClassLoader());
+    Invoker invoker =
+        new Invoker(port, DevRouter.class.getName(), "http", DevServer.class.getClassLoader());
     invoker.startTestServer();
     bindToLoopback(invoker, port);
 
@@ -137,9 +166,7 @@ public final class DevServer implements AutoCloseable {
       admin = auth.ensureAccount(DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, true);
       auth.ensureAccount(DEMO_USER_EMAIL, DEMO_USER_PASSWORD, false);
     }
-    LocalScheduler scheduler = options.scheduler()
-        ? new LocalScheduler(catalog, baseUrl)
-        : null;
+    LocalScheduler scheduler = options.scheduler() ? new LocalScheduler(catalog, baseUrl) : null;
     DevServer server = new DevServer(invoker, scheduler, baseUrl, app, health, admin, cloudTasks);
     if (options.seed()) {
       server.seedDemoData();
@@ -151,8 +178,8 @@ public final class DevServer implements AutoCloseable {
   }
 
   /**
-   * The invoker's Jetty connector listens on every interface and has no host option; the dev
-   * server hosts private functions without IAM in front, so it must only be reachable locally.
+   * The invoker's Jetty connector listens on every interface and has no host option; the dev server
+   * hosts private functions without IAM in front, so it must only be reachable locally.
    */
   private static void bindToLoopback(Invoker invoker, int port) throws Exception {
     Server jetty = jetty(invoker);
@@ -193,33 +220,35 @@ public final class DevServer implements AutoCloseable {
   private void seed(List<DemoSeed> seeds) {
     DevClient client = new DevClient(baseUrl);
     String token = admin == null ? null : admin.idToken();
-    SeedContext context = new SeedContext() {
-      @Override
-      public App app() {
-        return app;
-      }
+    SeedContext context =
+        new SeedContext() {
+          @Override
+          public App app() {
+            return app;
+          }
 
-      @Override
-      public String baseUrl() {
-        return baseUrl;
-      }
+          @Override
+          public String baseUrl() {
+            return baseUrl;
+          }
 
-      @Override
-      public JsonElement callAsAdmin(String function, String dataJson) {
-        return client.call(function, dataJson, token);
-      }
+          @Override
+          public JsonElement callAsAdmin(String function, String dataJson) {
+            return client.call(function, dataJson, token);
+          }
 
-      @Override
-      public JsonElement callPrivate(String function, String bodyJson) {
-        return client.callPrivate(function, bodyJson);
-      }
-    };
+          @Override
+          public JsonElement callPrivate(String function, String bodyJson) {
+            return client.callPrivate(function, bodyJson);
+          }
+        };
     for (DemoSeed seed : seeds) {
       try {
         seed.seed(context);
         Log.info("demo data seeded", Map.of("seed", seed.name()));
       } catch (Exception e) {
-        throw new IllegalStateException("demo seed '" + seed.name() + "' failed: " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "demo seed '" + seed.name() + "' failed: " + e.getMessage(), e);
       }
     }
   }
@@ -263,7 +292,6 @@ public final class DevServer implements AutoCloseable {
     }
   }
 
-
   public static void main(String[] args) throws Exception {
     // Expire idle pooled HTTP connections before Jetty's 30 s idle timeout closes them.
     System.setProperty("jdk.httpclient.keepalive.timeout", "15");
@@ -277,18 +305,26 @@ public final class DevServer implements AutoCloseable {
         case "--repo-root" -> root = Path.of(args[++i]).toAbsolutePath().normalize();
         case "--no-seed" -> seed = false;
         case "--no-scheduler" -> scheduler = false;
-        default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + " (options: --port N, --repo-root DIR, --no-seed, --no-scheduler)");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown option "
+                    + args[i]
+                    + " (options: --port N, --repo-root DIR, --no-seed, --no-scheduler)");
       }
     }
     if (!Files.isRegularFile(root.resolve("catalog.json"))) {
-      throw new IllegalArgumentException(root + " is not the repo root (no catalog.json); pass --repo-root");
+      throw new IllegalArgumentException(
+          root + " is not the repo root (no catalog.json); pass --repo-root");
     }
     // The Local Emulator Suite's ports (firebase.json "emulators") where free: functions, and the
     // dashboard on the Hosting port. An explicit --port must be free.
     Map<String, Integer> suite = EmulatorPorts.read(root.resolve("firebase.json"));
-    int functionsPort = port != null ? port : EmulatorPorts.freeOrAny(suite.getOrDefault("functions", 5001), "functions");
-    DevServer server = start(new Options(functionsPort, root, seed, scheduler, System.getenv(), null));
+    int functionsPort =
+        port != null
+            ? port
+            : EmulatorPorts.freeOrAny(suite.getOrDefault("functions", 5001), "functions");
+    DevServer server =
+        start(new Options(functionsPort, root, seed, scheduler, System.getenv(), null));
     String hosting = null;
     Integer hostingPort = suite.get("hosting");
     if (port == null && hostingPort != null) {
@@ -296,32 +332,64 @@ public final class DevServer implements AutoCloseable {
         server.alsoListenOn(hostingPort);
         hosting = "http://127.0.0.1:" + hostingPort + "/";
       } else {
-        System.err.println("note: port " + hostingPort + " (firebase.json emulators.hosting) is taken; the dashboard is at "
-            + server.baseUrl() + "/admin/ only");
+        System.err.println(
+            "note: port "
+                + hostingPort
+                + " (firebase.json emulators.hosting) is taken; the dashboard is at "
+                + server.baseUrl()
+                + "/admin/ only");
       }
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.close();
-      } catch (Exception e) {
-        System.err.println("dev server stop failed: " + e);
-      }
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.close();
+                  } catch (Exception e) {
+                    System.err.println("dev server stop failed: " + e);
+                  }
+                }));
     String project = server.app().config().projectId();
     String region = server.app().catalog().defaultRegion();
     System.out.println();
     System.out.println("Avalo Infra local stack is up (Ctrl-C stops everything):");
-    System.out.println("  functions       " + server.baseUrl() + "/{name}   and   " + server.baseUrl() + "/" + project + "/" + region + "/{name}");
-    System.out.println("  dashboard       " + (hosting != null ? hosting + "   and   " : "") + server.baseUrl() + "/admin/   (sign in: "
-        + DEMO_ADMIN_EMAIL + " / " + DEMO_ADMIN_PASSWORD + ")");
+    System.out.println(
+        "  functions       "
+            + server.baseUrl()
+            + "/{name}   and   "
+            + server.baseUrl()
+            + "/"
+            + project
+            + "/"
+            + region
+            + "/{name}");
+    System.out.println(
+        "  dashboard       "
+            + (hosting != null ? hosting + "   and   " : "")
+            + server.baseUrl()
+            + "/admin/   (sign in: "
+            + DEMO_ADMIN_EMAIL
+            + " / "
+            + DEMO_ADMIN_PASSWORD
+            + ")");
     System.out.println("  demo user       " + DEMO_USER_EMAIL + " / " + DEMO_USER_PASSWORD);
     System.out.println("  function list   " + server.baseUrl() + "/_local/functions");
-    System.out.println("  region health   curl -X POST '" + server.baseUrl() + "/_local/health/EU?mode=fail'   (ok|fail|slow|hang)");
-    System.out.println("  Firestore       " + server.app().config().firestoreEmulatorHost() + " (emulator)");
-    System.out.println("  Auth            " + server.app().config().authEmulatorHost() + " (emulator)");
-    System.out.println("  Cloud Storage   in-memory (LocalStorageHelper): gone when the server stops");
+    System.out.println(
+        "  region health   curl -X POST '"
+            + server.baseUrl()
+            + "/_local/health/EU?mode=fail'   (ok|fail|slow|hang)");
+    System.out.println(
+        "  Firestore       " + server.app().config().firestoreEmulatorHost() + " (emulator)");
+    System.out.println(
+        "  Auth            " + server.app().config().authEmulatorHost() + " (emulator)");
+    System.out.println(
+        "  Cloud Storage   in-memory (LocalStorageHelper): gone when the server stops");
     System.out.println("  scheduler       " + (scheduler ? "firing the catalog's jobs" : "off"));
-    System.out.println("  Cloud Tasks     " + server.cloudTasks().endpoint() + " (loopback fake; delivers to /transcodeVideo)");
+    System.out.println(
+        "  Cloud Tasks     "
+            + server.cloudTasks().endpoint()
+            + " (loopback fake; delivers to /transcodeVideo)");
     Thread.currentThread().join();
   }
 }

@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * The Local Emulator Suite's ports from {@code firebase.json}'s {@code emulators} block (Firestore
- * 8080, Auth 9099, functions 5001, Hosting 5000), which {@code bin/dev} uses where they are free, so
- * the apps' usual {@code connectFunctionsEmulator(functions, "127.0.0.1", 5001)} works unchanged.
+ * 8080, Auth 9099, functions 5001, Hosting 5000), which {@code bin/dev} uses where they are free,
+ * so the apps' usual {@code connectFunctionsEmulator(functions, "127.0.0.1", 5001)} works
+ * unchanged.
  */
 final class EmulatorPorts {
   private EmulatorPorts() {}
@@ -61,7 +62,13 @@ final class EmulatorPorts {
       return wanted;
     }
     int other = anyFree();
-    System.err.println("note: port " + wanted + " (firebase.json emulators." + name + ") is taken; using " + other);
+    System.err.println(
+        "note: port "
+            + wanted
+            + " (firebase.json emulators."
+            + name
+            + ") is taken; using "
+            + other);
     return other;
   }
 }

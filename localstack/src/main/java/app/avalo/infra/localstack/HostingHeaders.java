@@ -25,7 +25,8 @@ final class HostingHeaders {
   static Map<String, String> forEveryPage(Path firebaseJson) throws IOException {
     Map<String, String> headers = new LinkedHashMap<>();
     try (Reader reader = Files.newBufferedReader(firebaseJson)) {
-      JsonObject hosting = JsonParser.parseReader(reader).getAsJsonObject().getAsJsonObject("hosting");
+      JsonObject hosting =
+          JsonParser.parseReader(reader).getAsJsonObject().getAsJsonObject("hosting");
       for (JsonElement rule : hosting.getAsJsonArray("headers")) {
         JsonObject r = rule.getAsJsonObject();
         if (r.has("source") && r.get("source").getAsString().equals("**")) {
@@ -42,7 +43,8 @@ final class HostingHeaders {
 
   static String withLocalConnect(String policy) {
     if (!policy.contains("connect-src ")) {
-      throw new IllegalArgumentException("firebase.json's Content-Security-Policy has no connect-src: " + policy);
+      throw new IllegalArgumentException(
+          "firebase.json's Content-Security-Policy has no connect-src: " + policy);
     }
     return policy.replaceFirst("connect-src ", "connect-src " + LOCAL_ORIGINS + " ");
   }

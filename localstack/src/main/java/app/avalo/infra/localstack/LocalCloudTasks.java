@@ -1,8 +1,5 @@
 package app.avalo.infra.localstack;
 
-import java.util.Collections;
-import java.util.UUID;
-import java.net.InetAddress;
 import app.avalo.infra.platform.Json;
 import app.avalo.infra.platform.Log;
 import com.google.gson.JsonElement;
@@ -11,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,10 +19,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,8 +36,8 @@ import java.util.regex.Pattern;
  * A loopback fake of the Cloud Tasks v2 REST API for HTTP-target tasks, so the production adapter
  * ({@code platform/CloudTasksQueue}) runs unchanged in the dev server and the e2e tests.
  *
- * <p>What it does as Cloud Tasks does: {@code POST /v2/projects/P/locations/L/queues/Q/tasks} with a
- * {@code CreateTaskRequest} creates the task (200 with the Task, BASIC view: no body) or answers
+ * <p>What it does as Cloud Tasks does: {@code POST /v2/projects/P/locations/L/queues/Q/tasks} with
+ * a {@code CreateTaskRequest} creates the task (200 with the Task, BASIC view: no body) or answers
  * 409 ALREADY_EXISTS for a name used before (Cloud Tasks keeps a name for ~1 h after the task is
  * gone; here for the server's life), 404 NOT_FOUND for a queue that was never created, 400
  * INVALID_ARGUMENT for a malformed task. Each task is POSTed to its {@code httpRequest.url} with
@@ -53,12 +53,17 @@ import java.util.regex.Pattern;
  * private functions have no IAM in front of them).
  */
 public final class LocalCloudTasks implements AutoCloseable {
-  private static final Pattern TASKS = Pattern.compile("/v2/(projects/[^/]+/locations/[^/]+/queues/([^/]+))/tasks");
+  private static final Pattern TASKS =
+      Pattern.compile("/v2/(projects/[^/]+/locations/[^/]+/queues/([^/]+))/tasks");
   private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_-]{1,500}");
   private static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(10);
 
-  /** A queue's retry settings (gcloud's --max-attempts, --min-backoff, --max-backoff, --max-doublings). */
-  public record RetryConfig(int maxAttempts, Duration minBackoff, Duration maxBackoff, int maxDoublings) {
+  /**
+   * A queue's retry settings (gcloud's --max-attempts, --min-backoff, --max-backoff,
+   * --max-doublings).
+   */
+  public record RetryConfig(
+      int maxAttempts, Duration minBackoff, Duration maxBackoff, int maxDoublings) {
     Duration backoff(int failedAttempts) {
       long factor = 1L << Math.min(Math.max(0, failedAttempts - 1), Math.min(maxDoublings, 30));
       Duration d = minBackoff.multipliedBy(factor);
@@ -70,7 +75,11 @@ public final class LocalCloudTasks implements AutoCloseable {
   public record Attempt(int retryCount, int executionCount, int status, Instant at) {}
 
   /** Where a task stands. */
-  public enum State { PENDING, SUCCEEDED, EXHAUSTED }
+  public enum State {
+    PENDING,
+    SUCCEEDED,
+    EXHAUSTED
+  }
 
   /** A created task as the fake stores it; the attempts list grows as it is dispatched. */
   public static final class Task {
@@ -84,7 +93,13 @@ public final class LocalCloudTasks implements AutoCloseable {
     private final List<Attempt> attempts = new ArrayList<>();
     private volatile State state = State.PENDING;
 
-    Task(String name, String queue, URI url, Map<String, String> headers, byte[] body, Duration deadline,
+    Task(
+        String name,
+        String queue,
+        URI url,
+        Map<String, String> headers,
+        byte[] body,
+        Duration deadline,
         JsonObject oidcToken) {
       this.name = name;
       this.queue = queue;
@@ -130,12 +145,16 @@ public final class LocalCloudTasks implements AutoCloseable {
   }
 
   private final HttpServer server;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final ScheduledExecutorService dispatcher = Executors.newScheduledThreadPool(2, r -> {
-    Thread t = new Thread(r, "local-cloud-tasks");
-    t.setDaemon(true);
-    return t;
-  });
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ScheduledExecutorService dispatcher =
+      Executors.newScheduledThreadPool(
+          2,
+          r -> {
+            Thread t = new Thread(r, "local-cloud-tasks");
+            t.setDaemon(true);
+            return t;
+          });
   private final Map<String, RetryConfig> queues = new ConcurrentHashMap<>();
   private final Map<String, Task> tasks = new ConcurrentHashMap<>();
   private final List<String> creates = Collections.synchronizedList(new ArrayList<>());
@@ -146,14 +165,18 @@ public final class LocalCloudTasks implements AutoCloseable {
 
   /** Starts the fake on a free loopback port. */
   public static LocalCloudTasks start() throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     LocalCloudTasks fake = new LocalCloudTasks(server);
     server.createContext("/", fake::handle);
-    server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "local-cloud-tasks-api");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.setExecutor(
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "local-cloud-tasks-api");
+              t.setDaemon(true);
+              return t;
+            }));
     server.start();
     return fake;
   }
@@ -163,7 +186,10 @@ public final class LocalCloudTasks implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  /** Creates (or reconfigures) queue {@code id} in every project and location, as {@code gcloud tasks queues create} does. */
+  /**
+   * Creates (or reconfigures) queue {@code id} in every project and location, as {@code gcloud
+   * tasks queues create} does.
+   */
   public LocalCloudTasks queue(String id, RetryConfig retry) {
     queues.put(id, retry);
     return this;
@@ -195,8 +221,13 @@ public final class LocalCloudTasks implements AutoCloseable {
       }
       Thread.sleep(50);
     }
-    throw new IllegalStateException("task " + id + " did not finish within " + timeout + ": "
-        + task(id).map(t -> t.attempts().toString()).orElse("never created"));
+    throw new IllegalStateException(
+        "task "
+            + id
+            + " did not finish within "
+            + timeout
+            + ": "
+            + task(id).map(t -> t.attempts().toString()).orElse("never created"));
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -204,7 +235,11 @@ public final class LocalCloudTasks implements AutoCloseable {
       byte[] body = exchange.getRequestBody().readAllBytes();
       Matcher m = TASKS.matcher(exchange.getRequestURI().getPath());
       if (!m.matches() || !"POST".equals(exchange.getRequestMethod())) {
-        error(exchange, 404, "NOT_FOUND", "only tasks.create (POST /v2/{parent}/tasks) is served by the local fake");
+        error(
+            exchange,
+            404,
+            "NOT_FOUND",
+            "only tasks.create (POST /v2/{parent}/tasks) is served by the local fake");
         return;
       }
       create(exchange, m.group(1), m.group(2), body);
@@ -213,7 +248,8 @@ public final class LocalCloudTasks implements AutoCloseable {
     }
   }
 
-  private void create(HttpExchange exchange, String parent, String queueId, byte[] raw) throws IOException {
+  private void create(HttpExchange exchange, String parent, String queueId, byte[] raw)
+      throws IOException {
     RetryConfig retry = queues.get(queueId);
     if (retry == null) {
       creates.add("404 " + parent);
@@ -228,8 +264,13 @@ public final class LocalCloudTasks implements AutoCloseable {
       task = tree.getAsJsonObject().getAsJsonObject("task");
       httpRequest = task.getAsJsonObject("httpRequest");
       url = URI.create(httpRequest.get("url").getAsString());
-      if (!"POST".equals(httpRequest.has("httpMethod") ? httpRequest.get("httpMethod").getAsString() : "POST")
-          || url.getScheme() == null || !url.getScheme().startsWith("http")) {
+      if (!"POST"
+              .equals(
+                  httpRequest.has("httpMethod")
+                      ? httpRequest.get("httpMethod").getAsString()
+                      : "POST")
+          || url.getScheme() == null
+          || !url.getScheme().startsWith("http")) {
         throw new IllegalArgumentException("httpMethod must be POST and url http(s)");
       }
     } catch (RuntimeException e) {
@@ -237,23 +278,40 @@ public final class LocalCloudTasks implements AutoCloseable {
       error(exchange, 400, "INVALID_ARGUMENT", "malformed CreateTaskRequest: " + e.getMessage());
       return;
     }
-    String name = task.has("name") ? task.get("name").getAsString()
-        : parent + "/tasks/" + UUID.randomUUID().toString().replace("-", "");
+    String name =
+        task.has("name")
+            ? task.get("name").getAsString()
+            : parent + "/tasks/" + UUID.randomUUID().toString().replace("-", "");
     String prefix = parent + "/tasks/";
     if (!name.startsWith(prefix) || !TASK_ID.matcher(name.substring(prefix.length())).matches()) {
       creates.add("400 " + name);
-      error(exchange, 400, "INVALID_ARGUMENT", "task name must be " + prefix + "TASK_ID (got " + name + ")");
+      error(
+          exchange,
+          400,
+          "INVALID_ARGUMENT",
+          "task name must be " + prefix + "TASK_ID (got " + name + ")");
       return;
     }
     Map<String, String> headers = new LinkedHashMap<>();
     if (httpRequest.has("headers")) {
-      httpRequest.getAsJsonObject("headers").entrySet().forEach(h -> headers.put(h.getKey(), h.getValue().getAsString()));
+      httpRequest
+          .getAsJsonObject("headers")
+          .entrySet()
+          .forEach(h -> headers.put(h.getKey(), h.getValue().getAsString()));
     }
-    byte[] body = httpRequest.has("body") ? Base64.getDecoder().decode(httpRequest.get("body").getAsString()) : new byte[0];
-    Duration deadline = task.has("dispatchDeadline")
-        ? Duration.ofMillis(Math.round(Double.parseDouble(task.get("dispatchDeadline").getAsString().replace("s", "")) * 1000))
-        : DEFAULT_DEADLINE;
-    JsonObject oidc = httpRequest.has("oidcToken") ? httpRequest.getAsJsonObject("oidcToken") : null;
+    byte[] body =
+        httpRequest.has("body")
+            ? Base64.getDecoder().decode(httpRequest.get("body").getAsString())
+            : new byte[0];
+    Duration deadline =
+        task.has("dispatchDeadline")
+            ? Duration.ofMillis(
+                Math.round(
+                    Double.parseDouble(task.get("dispatchDeadline").getAsString().replace("s", ""))
+                        * 1000))
+            : DEFAULT_DEADLINE;
+    JsonObject oidc =
+        httpRequest.has("oidcToken") ? httpRequest.getAsJsonObject("oidcToken") : null;
     Task created = new Task(name, queueId, url, headers, body, deadline, oidc);
     if (tasks.putIfAbsent(name, created) != null) {
       creates.add("409 " + name);
@@ -281,12 +339,15 @@ public final class LocalCloudTasks implements AutoCloseable {
   private void dispatch(Task task, RetryConfig retry) {
     List<Attempt> before = task.attempts();
     int retryCount = before.size();
-    int executionCount = (int) before.stream().filter(a -> a.status() > 0 && a.status() < 500).count();
-    HttpRequest.Builder request = HttpRequest.newBuilder(task.url)
-        .timeout(task.deadline)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(task.body));
+    int executionCount =
+        (int) before.stream().filter(a -> a.status() > 0 && a.status() < 500).count();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(task.url)
+            .timeout(task.deadline)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(task.body));
     task.headers.forEach(request::header);
-    request.header("X-CloudTasks-QueueName", task.queue)
+    request
+        .header("X-CloudTasks-QueueName", task.queue)
         .header("X-CloudTasks-TaskName", task.shortName())
         .header("X-CloudTasks-TaskRetryCount", Integer.toString(retryCount))
         .header("X-CloudTasks-TaskExecutionCount", Integer.toString(executionCount))
@@ -294,7 +355,8 @@ public final class LocalCloudTasks implements AutoCloseable {
     if (!before.isEmpty()) {
       int previous = before.get(before.size() - 1).status();
       request.header("X-CloudTasks-TaskPreviousResponse", Integer.toString(Math.max(previous, 0)));
-      request.header("X-CloudTasks-TaskRetryReason", previous < 0 ? "DEADLINE_EXCEEDED" : "HTTP " + previous);
+      request.header(
+          "X-CloudTasks-TaskRetryReason", previous < 0 ? "DEADLINE_EXCEEDED" : "HTTP " + previous);
     }
     int status;
     try {
@@ -313,8 +375,9 @@ public final class LocalCloudTasks implements AutoCloseable {
       task.state = State.SUCCEEDED;
     } else if (attempt >= retry.maxAttempts()) {
       task.state = State.EXHAUSTED;
-      Log.warn("local Cloud Tasks dropped a task after its last attempt", Map.of("task", task.name, "attempts", attempt,
-          "lastStatus", status));
+      Log.warn(
+          "local Cloud Tasks dropped a task after its last attempt",
+          Map.of("task", task.name, "attempts", attempt, "lastStatus", status));
     } else if (!dispatcher.isShutdown()) {
       later(task, retry, retry.backoff(attempt));
     }
@@ -322,11 +385,18 @@ public final class LocalCloudTasks implements AutoCloseable {
 
   /** A dispatch may wait up to its deadline (30 min): each runs on its own virtual thread. */
   private void later(Task task, RetryConfig retry, Duration delay) {
-    var unused = dispatcher.schedule(() -> Thread.ofVirtual().name("local-cloud-tasks-dispatch").start(() -> dispatch(task, retry)),
-        delay.toMillis(), TimeUnit.MILLISECONDS);
+    var unused =
+        dispatcher.schedule(
+            () ->
+                Thread.ofVirtual()
+                    .name("local-cloud-tasks-dispatch")
+                    .start(() -> dispatch(task, retry)),
+            delay.toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
-  private static void error(HttpExchange exchange, int code, String status, String message) throws IOException {
+  private static void error(HttpExchange exchange, int code, String status, String message)
+      throws IOException {
     JsonObject error = new JsonObject();
     error.addProperty("code", code);
     error.addProperty("message", message);

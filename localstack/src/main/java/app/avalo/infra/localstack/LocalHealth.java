@@ -9,11 +9,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Health endpoints the local stack's regions are probed at ({@code GET /_local/health/{regionId}}),
- * switchable so a newcomer can watch failover happen:
- * {@code curl -X POST 'http://127.0.0.1:5001/_local/health/EU?mode=fail'} (modes: ok, fail, slow, hang).
+ * switchable so a newcomer can watch failover happen: {@code curl -X POST
+ * 'http://127.0.0.1:5001/_local/health/EU?mode=fail'} (modes: ok, fail, slow, hang).
  */
 public final class LocalHealth {
-  public enum Mode { OK, FAIL, SLOW, HANG }
+  public enum Mode {
+    OK,
+    FAIL,
+    SLOW,
+    HANG
+  }
 
   private static final long SLOW_MILLIS = 1_200;
   private static final long HANG_MILLIS = 5_000;
@@ -27,7 +32,8 @@ public final class LocalHealth {
     modes.put(regionId, mode);
   }
 
-  void serve(String regionId, HttpRequest request, HttpResponse response) throws IOException, InterruptedException {
+  void serve(String regionId, HttpRequest request, HttpResponse response)
+      throws IOException, InterruptedException {
     if (!regionId.matches("[A-Za-z0-9_-]{1,32}")) {
       DevRouter.sendJson(response, 400, Map.of("error", "bad region id"));
       return;
@@ -40,12 +46,16 @@ public final class LocalHealth {
         DevRouter.sendJson(response, 400, Map.of("error", "mode must be ok, fail, slow or hang"));
         return;
       }
-      DevRouter.sendJson(response, 200, Map.of("region", regionId, "mode", mode(regionId).name().toLowerCase(Locale.ROOT)));
+      DevRouter.sendJson(
+          response,
+          200,
+          Map.of("region", regionId, "mode", mode(regionId).name().toLowerCase(Locale.ROOT)));
       return;
     }
     switch (mode(regionId)) {
       case OK -> DevRouter.sendJson(response, 200, Map.of("region", regionId, "status", "ok"));
-      case FAIL -> DevRouter.sendJson(response, 503, Map.of("region", regionId, "status", "failing"));
+      case FAIL ->
+          DevRouter.sendJson(response, 503, Map.of("region", regionId, "status", "failing"));
       case SLOW -> {
         Thread.sleep(SLOW_MILLIS);
         DevRouter.sendJson(response, 200, Map.of("region", regionId, "status", "slow"));

@@ -23,20 +23,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Fires the catalog's jobs at the dev server the way Cloud Scheduler would: a POST at each cron
- * time (read in the job's time zone, as Cloud Scheduler reads it) with the
- * {@code X-CloudScheduler-ScheduleTime} header, so the jobs' lease and once-per-scheduled-time logic
- * run exactly as in production.
+ * time (read in the job's time zone, as Cloud Scheduler reads it) with the {@code
+ * X-CloudScheduler-ScheduleTime} header, so the jobs' lease and once-per-scheduled-time logic run
+ * exactly as in production.
  */
 public final class LocalScheduler implements AutoCloseable {
-  private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+  private static final CronParser UNIX =
+      new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
   private final String baseUrl;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "local-scheduler");
-    t.setDaemon(true);
-    return t;
-  });
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final ScheduledExecutorService ticker =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "local-scheduler");
+            t.setDaemon(true);
+            return t;
+          });
   private final List<Scheduled> jobs = new ArrayList<>();
 
   private static final class Scheduled {
@@ -51,10 +55,16 @@ public final class LocalScheduler implements AutoCloseable {
     }
   }
 
-  /** The first time strictly after {@code after} at which Cloud Scheduler fires a job with these settings. */
+  /**
+   * The first time strictly after {@code after} at which Cloud Scheduler fires a job with these
+   * settings.
+   */
   static Instant nextRun(Catalog.SchedulerSettings settings, Instant after) {
     ExecutionTime times = ExecutionTime.forCron(UNIX.parse(settings.schedule()));
-    return times.nextExecution(after.atZone(ZoneId.of(settings.timeZone()))).orElseThrow().toInstant();
+    return times
+        .nextExecution(after.atZone(ZoneId.of(settings.timeZone())))
+        .orElseThrow()
+        .toInstant();
   }
 
   /** Schedules every job of {@code catalog} (its settings, as deployed to Cloud Scheduler). */
@@ -72,7 +82,8 @@ public final class LocalScheduler implements AutoCloseable {
   }
 
   public void start() {
-    var unused = ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS); // stopped with the ticker
+    var unused =
+        ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS); // stopped with the ticker
   }
 
   private void tick() {
@@ -88,22 +99,40 @@ public final class LocalScheduler implements AutoCloseable {
 
   private void fire(String function, Instant scheduledFor) {
     String scheduleTime = scheduledFor.truncatedTo(ChronoUnit.SECONDS).toString();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/" + function))
-        .timeout(Duration.ofMinutes(10))
-        .header("Content-Type", "application/json")
-        .header("X-CloudScheduler-ScheduleTime", scheduleTime)
-        .POST(HttpRequest.BodyPublishers.ofString("{}"))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(baseUrl + "/" + function))
+            .timeout(Duration.ofMinutes(10))
+            .header("Content-Type", "application/json")
+            .header("X-CloudScheduler-ScheduleTime", scheduleTime)
+            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+            .build();
     // Fire and forget: the outcome is logged in whenComplete, nothing waits for it.
-    var unused = http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-      if (error != null) {
-        Log.warn("scheduled job could not be delivered", Map.of("job", function, "scheduledFor", scheduleTime,
-            "error", String.valueOf(error)));
-      } else {
-        Log.info("scheduled job delivered", Map.of("job", function, "scheduledFor", scheduleTime,
-            "status", response.statusCode()));
-      }
-    });
+    var unused =
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+            .whenComplete(
+                (response, error) -> {
+                  if (error != null) {
+                    Log.warn(
+                        "scheduled job could not be delivered",
+                        Map.of(
+                            "job",
+                            function,
+                            "scheduledFor",
+                            scheduleTime,
+                            "error",
+                            String.valueOf(error)));
+                  } else {
+                    Log.info(
+                        "scheduled job delivered",
+                        Map.of(
+                            "job",
+                            function,
+                            "scheduledFor",
+                            scheduleTime,
+                            "status",
+                            response.statusCode()));
+                  }
+                });
   }
 
   @Override

@@ -1,6 +1,5 @@
 package app.avalo.infra.localstack.seed;
 
-import java.time.ZoneOffset;
 import app.avalo.infra.cdn.CdnCollections;
 import app.avalo.infra.cdn.CdnModule;
 import app.avalo.infra.cdn.EgressRecorder;
@@ -22,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
@@ -30,8 +30,8 @@ import javax.imageio.ImageIO;
 
 /**
  * CDN demo data: two generated photos uploaded through the real {@code uploadImage} pipeline (so
- * the dashboard shows real variants and bytes), a day of recorded egress by type and region with
- * a cache hit ratio, then {@code monitorBandwidth} for the last hours and {@code updateCdnMetrics}.
+ * the dashboard shows real variants and bytes), a day of recorded egress by type and region with a
+ * cache hit ratio, then {@code monitorBandwidth} for the last hours and {@code updateCdnMetrics}.
  * Idempotent: images are re-uploaded only when their objects are gone (local storage is in memory
  * while the Firestore emulator may keep its data), egress only when none is recorded for the day.
  */
@@ -39,12 +39,14 @@ public final class CdnSeed implements DemoSeed {
   private static final int HOURS = 24;
   private static final int BANDWIDTH_RUNS = 6;
   private static final List<String> REGIONS = List.of("EU", "US", "ASIA");
+
   /** Typical hourly egress per type in MB, and its cache hit ratio in percent. */
-  private static final Map<String, long[]> TRAFFIC = Map.of(
-      "image", new long[] {900, 92},
-      "video", new long[] {4200, 78},
-      "voice", new long[] {150, 60},
-      "avatar", new long[] {120, 97});
+  private static final Map<String, long[]> TRAFFIC =
+      Map.of(
+          "image", new long[] {900, 92},
+          "video", new long[] {4200, 78},
+          "voice", new long[] {150, 60},
+          "avatar", new long[] {120, 97});
 
   @Override
   public String name() {
@@ -67,22 +69,32 @@ public final class CdnSeed implements DemoSeed {
       recordEgress(CdnModule.of(app).egressRecorder(), hourEnd);
     }
     for (int h = BANDWIDTH_RUNS - 1; h >= 0; h--) {
-      context.callPrivate("monitorBandwidth", "{\"scheduledFor\":\"" + hourEnd.minus(Duration.ofHours(h)) + "\"}");
+      context.callPrivate(
+          "monitorBandwidth", "{\"scheduledFor\":\"" + hourEnd.minus(Duration.ofHours(h)) + "\"}");
     }
     context.callPrivate("updateCdnMetrics", "{}");
   }
 
   private static boolean demoImagesPresent(App app) {
-    List<? extends DocumentSnapshot> images = Firestores.await(app.firestore().collection(CdnCollections.ASSETS)
-        .whereEqualTo("type", "image").whereEqualTo("status", "ready").limit(2).get()).getDocuments();
+    List<? extends DocumentSnapshot> images =
+        Firestores.await(
+                app.firestore()
+                    .collection(CdnCollections.ASSETS)
+                    .whereEqualTo("type", "image")
+                    .whereEqualTo("status", "ready")
+                    .limit(2)
+                    .get())
+            .getDocuments();
     if (images.size() < 2) {
       return false;
     }
     String bucket = CdnModule.of(app).config().mediaBucket();
     for (DocumentSnapshot doc : images) {
       Object variants = doc.get("variants");
-      if (!(variants instanceof List<?> list) || list.isEmpty()
-          || app.storage().get(BlobId.of(bucket, (String) ((Map<?, ?>) list.get(0)).get("path"))) == null) {
+      if (!(variants instanceof List<?> list)
+          || list.isEmpty()
+          || app.storage().get(BlobId.of(bucket, (String) ((Map<?, ?>) list.get(0)).get("path")))
+              == null) {
         return false;
       }
     }
@@ -90,22 +102,28 @@ public final class CdnSeed implements DemoSeed {
   }
 
   private static boolean egressRecordedSince(Firestore db, Instant since) {
-    return !Firestores.await(db.collection(CdnCollections.EGRESS)
-        .whereGreaterThanOrEqualTo("bucketStart", Firestores.timestamp(since)).limit(1).get()).isEmpty();
+    return !Firestores.await(
+            db.collection(CdnCollections.EGRESS)
+                .whereGreaterThanOrEqualTo("bucketStart", Firestores.timestamp(since))
+                .limit(1)
+                .get())
+        .isEmpty();
   }
 
   /** A day of hourly egress with a daily curve, from each region, per asset type. */
   private static void recordEgress(EgressRecorder recorder, Instant hourEnd) {
     for (int h = HOURS; h >= 1; h--) {
       Instant hour = hourEnd.minus(Duration.ofHours(h));
-      double curve = 0.6 + 0.4 * Math.sin(2 * Math.PI * hour.atZone(ZoneOffset.UTC).getHour() / 24.0);
+      double curve =
+          0.6 + 0.4 * Math.sin(2 * Math.PI * hour.atZone(ZoneOffset.UTC).getHour() / 24.0);
       for (int r = 0; r < REGIONS.size(); r++) {
         double regionShare = new double[] {0.55, 0.3, 0.15}[r];
         for (Map.Entry<String, long[]> t : TRAFFIC.entrySet()) {
           long bytes = Math.round(t.getValue()[0] * 1_000_000L * curve * regionShare);
           long requests = Math.max(1, bytes / (t.getKey().equals("video") ? 1_500_000 : 120_000));
           long hits = requests * t.getValue()[1] / 100;
-          recorder.record(hour.plus(Duration.ofMinutes(17)), t.getKey(), REGIONS.get(r), bytes, requests, hits);
+          recorder.record(
+              hour.plus(Duration.ofMinutes(17)), t.getKey(), REGIONS.get(r), bytes, requests, hits);
         }
       }
     }
@@ -120,7 +138,10 @@ public final class CdnSeed implements DemoSeed {
     g.setColor(new Color(255, 220, 120));
     g.fillOval(1050, 380, 260, 260);
     g.setColor(new Color(30, 20, 50));
-    g.fillPolygon(new int[] {0, 400, 800, 1200, 1600, 1600, 0}, new int[] {820, 560, 760, 520, 800, 1000, 1000}, 7);
+    g.fillPolygon(
+        new int[] {0, 400, 800, 1200, 1600, 1600, 0},
+        new int[] {820, 560, 760, 520, 800, 1000, 1000},
+        7);
     label(g, "Avalo demo · sunset", 60, 120);
     g.dispose();
     return img;
@@ -130,7 +151,8 @@ public final class CdnSeed implements DemoSeed {
     BufferedImage img = new BufferedImage(900, 1200, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setPaint(new GradientPaint(0, 0, new Color(40, 120, 200), 900, 1200, new Color(20, 200, 160)));
+    g.setPaint(
+        new GradientPaint(0, 0, new Color(40, 120, 200), 900, 1200, new Color(20, 200, 160)));
     g.fillRect(0, 0, 900, 1200);
     g.setStroke(new BasicStroke(14));
     g.setColor(new Color(255, 255, 255, 180));

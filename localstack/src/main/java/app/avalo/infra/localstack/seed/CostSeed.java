@@ -1,6 +1,5 @@
 package app.avalo.infra.localstack.seed;
 
-import java.util.List;
 import app.avalo.infra.cost.BillingPeriod;
 import app.avalo.infra.cost.CostLedger;
 import app.avalo.infra.cost.CostMetrics;
@@ -15,14 +14,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 /**
  * Cost demo data: app activity ({@code users}, {@code chats}, {@code calls}, {@code payments}) in
  * this month and the last, and cost events booked through the real ledger so that this month's
- * budgets show every state — AI near 75 % (warning), video over 80 % (throttled), Firestore over
- * 70 % (warning on a critical service), the rest ok — plus one abusive user (3 000 PLN of AI today,
+ * budgets show every state — AI near 75 % (warning), video over 80 % (throttled), Firestore over 70
+ * % (warning on a critical service), the rest ok — plus one abusive user (3 000 PLN of AI today,
  * above the fraud ceiling; everyone else spends a few złoty) for fraud detection, and last month's
  * report. Bulk and bandwidth costs are not attributed to users, as in production where only
  * per-request costs carry a user id.
@@ -50,20 +50,37 @@ public final class CostSeed implements DemoSeed {
     appActivity(app.firestore(), current, now, "cur");
     appActivity(app.firestore(), previous, previous.end().minusSeconds(1), "prev");
 
-    // Last month, booked with a clock in its middle; somewhat cheaper, so month-over-month shows growth.
+    // Last month, booked with a clock in its middle; somewhat cheaper, so month-over-month shows
+    // growth.
     Instant middle = previous.start().plus(previous.length().dividedBy(2));
-    App lastMonth = App.builder(app.config().env()).firestore(app.firestore()).storage(app.storage())
-        .catalog(app.catalog()).clock(Clock.fixed(middle, ZoneOffset.UTC)).build();
+    App lastMonth =
+        App.builder(app.config().env())
+            .firestore(app.firestore())
+            .storage(app.storage())
+            .catalog(app.catalog())
+            .clock(Clock.fixed(middle, ZoneOffset.UTC))
+            .build();
     costs(CostModule.of(lastMonth).ledger(), previous, 0.8);
     costs(CostModule.of(app).ledger(), current, 1.0);
 
-    CostModule.of(app).ledger().recordAi("demo-user-whale", "gpt-4o", 2_000_000, 800_000, "companion",
-        WHALE_AI_MINOR, "seed-" + current.id() + "-" + BillingPeriod.dayId(now) + "-whale");
+    CostModule.of(app)
+        .ledger()
+        .recordAi(
+            "demo-user-whale",
+            "gpt-4o",
+            2_000_000,
+            800_000,
+            "companion",
+            WHALE_AI_MINOR,
+            "seed-" + current.id() + "-" + BillingPeriod.dayId(now) + "-whale");
     context.callPrivate("generateMonthlyReport", "{}");
     context.callPrivate("detectFraudAbuse", "{}");
   }
 
-  /** Users active, chats started, calls and payments spread over the part of {@code period} before {@code until}. */
+  /**
+   * Users active, chats started, calls and payments spread over the part of {@code period} before
+   * {@code until}.
+   */
   private static void appActivity(Firestore db, BillingPeriod period, Instant until, String tag) {
     Random random = new Random(tag.hashCode());
     long span = Math.max(1, Duration.between(period.start(), until).toSeconds());
@@ -74,18 +91,25 @@ public final class CostSeed implements DemoSeed {
       String id;
       Map<String, Object> doc = new HashMap<>();
       if (i < USERS) {
-        // this month's active users keep their ids; last month adds users who have not been back since
+        // this month's active users keep their ids; last month adds users who have not been back
+        // since
         if (tag.equals("prev") && i % 4 != 0) {
           continue;
         }
-        id = tag.equals("cur") ? String.format("demo-user-%02d", i) : String.format("demo-lapsed-%02d", i);
+        id =
+            tag.equals("cur")
+                ? String.format("demo-user-%02d", i)
+                : String.format("demo-lapsed-%02d", i);
         doc.put("displayName", "Demo user " + i);
         doc.put("lastActiveAt", Firestores.timestamp(at));
         batch.set(db.collection(CostMetrics.USERS).document(id), doc);
       } else if (i < 180) {
         doc.put("createdAt", Firestores.timestamp(at));
-        doc.put("members", List.of(String.format("demo-user-%02d", i % USERS),
-            String.format("demo-user-%02d", (i * 7) % USERS)));
+        doc.put(
+            "members",
+            List.of(
+                String.format("demo-user-%02d", i % USERS),
+                String.format("demo-user-%02d", (i * 7) % USERS)));
         batch.set(db.collection(CostMetrics.CHATS).document("demo-" + tag + "-chat-" + i), doc);
       } else if (i < 240) {
         doc.put("startedAt", Firestores.timestamp(at));
@@ -100,7 +124,8 @@ public final class CostSeed implements DemoSeed {
         doc.put("currency", "PLN");
         doc.put("status", i % 15 == 0 ? "failed" : CostMetrics.PAYMENT_SUCCEEDED);
         doc.put("userId", String.format("demo-user-%02d", i % USERS));
-        batch.set(db.collection(CostMetrics.PAYMENTS).document("demo-" + tag + "-payment-" + i), doc);
+        batch.set(
+            db.collection(CostMetrics.PAYMENTS).document("demo-" + tag + "-payment-" + i), doc);
       }
       if (++inBatch == 400) {
         Firestores.await(batch.commit());
@@ -113,8 +138,8 @@ public final class CostSeed implements DemoSeed {
 
   /**
    * This month at {@code scale} 1.0: AI ≈ 69 % of 50 000 PLN (75 % with the whale), video ≈ 85 % of
-   * 30 000 (throttled),
-   * WebRTC 30 %, push 40 %, Cloud Functions 50 %, Firestore 72 %, Storage 20 %, CDN unbudgeted.
+   * 30 000 (throttled), WebRTC 30 %, push 40 %, Cloud Functions 50 %, Firestore 72 %, Storage 20 %,
+   * CDN unbudgeted.
    */
   private static void costs(CostLedger ledger, BillingPeriod period, double scale) {
     String p = "seed-" + period.id() + "-";
@@ -122,8 +147,15 @@ public final class CostSeed implements DemoSeed {
     String[] models = {"gpt-4o-mini", "gpt-4o", "claude-3.5-haiku", "gemini-2.0-flash"};
     long aiMinor = 0;
     for (int i = 0; i < 200; i++) {
-      CostLedger.Recorded r = ledger.recordAi(user(i), models[i % models.length], 500 + random.nextInt(20_000),
-          100 + random.nextInt(4_000), i % 3 == 0 ? "companion" : "chat-assist", null, p + "ai-" + i);
+      CostLedger.Recorded r =
+          ledger.recordAi(
+              user(i),
+              models[i % models.length],
+              500 + random.nextInt(20_000),
+              100 + random.nextInt(4_000),
+              i % 3 == 0 ? "companion" : "chat-assist",
+              null,
+              p + "ai-" + i);
       aiMinor += r.costMinor();
     }
     // Bulk AI usage (moderation batch jobs, invoiced, no user) up to the target.
@@ -135,15 +167,24 @@ public final class CostSeed implements DemoSeed {
     }
     long gib = 1L << 30;
     for (int i = 0; i < 40; i++) {
-      ledger.recordBandwidth(CostService.VIDEO, (long) (2_000 * gib * scale), i % 2 == 0 ? "europe-west10" : "europe-central2",
-          null, p + "video-" + i);
+      ledger.recordBandwidth(
+          CostService.VIDEO,
+          (long) (2_000 * gib * scale),
+          i % 2 == 0 ? "europe-west10" : "europe-central2",
+          null,
+          p + "video-" + i);
     }
     for (int i = 0; i < 25; i++) {
-      ledger.recordBandwidth(CostService.WEBRTC, (long) (500 * gib * scale), "europe-west10", null, p + "webrtc-" + i);
+      ledger.recordBandwidth(
+          CostService.WEBRTC, (long) (500 * gib * scale), "europe-west10", null, p + "webrtc-" + i);
     }
     for (int i = 0; i < 50; i++) {
-      ledger.recordBandwidth(CostService.CDN, (long) (200 * gib * scale), i % 5 == 0 ? "asia-southeast1" : "europe-west10",
-          null, p + "cdn-" + i);
+      ledger.recordBandwidth(
+          CostService.CDN,
+          (long) (200 * gib * scale),
+          i % 5 == 0 ? "asia-southeast1" : "europe-west10",
+          null,
+          p + "cdn-" + i);
     }
     infra(ledger, CostService.PUSH, (long) (2_000_00L * scale), p);
     infra(ledger, CostService.CLOUD_FUNCTIONS, (long) (7_500_00L * scale), p);
@@ -152,7 +193,8 @@ public final class CostSeed implements DemoSeed {
   }
 
   /** Infrastructure costs arrive as daily amounts (as a billing-export import would book them). */
-  private static void infra(CostLedger ledger, CostService service, long totalMinor, String prefix) {
+  private static void infra(
+      CostLedger ledger, CostService service, long totalMinor, String prefix) {
     for (int day = 0; day < 10; day++) {
       ledger.recordCost(service, totalMinor / 10, null, prefix + service.wire() + "-" + day);
     }

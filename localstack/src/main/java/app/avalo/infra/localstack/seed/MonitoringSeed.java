@@ -12,14 +12,14 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Demo traffic for the monitoring views: a few hundred realistic samples per service over the
- * last four minutes, sent through the real track functions, with chat delivery slow enough
- * (p95 ≈ 670 ms against 400 ms) to open a critical alert; then one health check so the overview
- * has health and alerts straight away.
+ * Demo traffic for the monitoring views: a few hundred realistic samples per service over the last
+ * four minutes, sent through the real track functions, with chat delivery slow enough (p95 ≈ 670 ms
+ * against 400 ms) to open a critical alert; then one health check so the overview has health and
+ * alerts straight away.
  *
- * <p>Samples must be recent (the track functions refuse samples older than five minutes), so
- * this seeds "live" traffic. Idempotent across quick restarts: it skips when it seeded within
- * the last five minutes; later it adds fresh traffic, as a running backend would.
+ * <p>Samples must be recent (the track functions refuse samples older than five minutes), so this
+ * seeds "live" traffic. Idempotent across quick restarts: it skips when it seeded within the last
+ * five minutes; later it adds fresh traffic, as a running backend would.
  */
 public final class MonitoringSeed implements DemoSeed {
   private static final Duration RESEED_AFTER = Duration.ofMinutes(5);
@@ -32,14 +32,17 @@ public final class MonitoringSeed implements DemoSeed {
   @Override
   public void seed(SeedContext context) {
     Instant now = context.app().clock().instant();
-    DocumentReference marker = context.app().firestore().collection("monitoringState").document("demoSeed");
+    DocumentReference marker =
+        context.app().firestore().collection("monitoringState").document("demoSeed");
     DocumentSnapshot last = Firestores.await(marker.get());
-    if (last.exists() && last.getTimestamp("seededAt") != null
+    if (last.exists()
+        && last.getTimestamp("seededAt") != null
         && Firestores.instant(last.getTimestamp("seededAt")).isAfter(now.minus(RESEED_AFTER))) {
       return;
     }
     Random random = new Random(now.getEpochSecond());
-    // (samples, median ms, log-normal sigma, failure probability); chat's p95 ≈ 320·e^(0.45·1.645) ≈ 670 ms.
+    // (samples, median ms, log-normal sigma, failure probability); chat's p95 ≈ 320·e^(0.45·1.645)
+    // ≈ 670 ms.
     send(context, "trackChatDelivery", latencies(random, now, 120, 320, 0.45, 0.01));
     send(context, "trackWalletTransaction", latencies(random, now, 90, 110, 0.3, 0.001));
     send(context, "trackEventCheckout", latencies(random, now, 40, 200, 0.35, 0.02));
@@ -56,8 +59,12 @@ public final class MonitoringSeed implements DemoSeed {
     context.callPrivate(function, body.toString());
   }
 
-  /** {@code n} log-normal latencies around {@code medianMs}, spread over the last four whole minutes. */
-  private static JsonArray latencies(Random random, Instant now, int n, double medianMs, double sigma, double failureRate) {
+  /**
+   * {@code n} log-normal latencies around {@code medianMs}, spread over the last four whole
+   * minutes.
+   */
+  private static JsonArray latencies(
+      Random random, Instant now, int n, double medianMs, double sigma, double failureRate) {
     JsonArray samples = new JsonArray();
     for (int i = 0; i < n; i++) {
       JsonObject s = new JsonObject();
@@ -75,7 +82,8 @@ public final class MonitoringSeed implements DemoSeed {
     JsonArray samples = new JsonArray();
     for (int i = 0; i < n; i++) {
       JsonObject s = new JsonObject();
-      double loss = random.nextDouble() < 0.8 ? random.nextDouble() * 0.4 : random.nextDouble() * 2.0;
+      double loss =
+          random.nextDouble() < 0.8 ? random.nextDouble() * 0.4 : random.nextDouble() * 2.0;
       s.addProperty("packetLossPct", Math.round(loss * 100) / 100.0);
       s.addProperty("success", random.nextDouble() >= 0.01);
       s.addProperty("at", at(random, now, i, n).toString());
@@ -84,9 +92,13 @@ public final class MonitoringSeed implements DemoSeed {
     return samples;
   }
 
-  /** Sample i of n, in one of the four minutes before the current one (never older than the accepted age). */
+  /**
+   * Sample i of n, in one of the four minutes before the current one (never older than the accepted
+   * age).
+   */
   private static Instant at(Random random, Instant now, int i, int n) {
-    Instant minute = now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(4 - (i * 4L / n)));
+    Instant minute =
+        now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(4 - (i * 4L / n)));
     Instant t = minute.plusMillis(random.nextInt(60_000));
     Instant oldest = now.minus(Duration.ofSeconds(280));
     return t.isBefore(oldest) ? oldest : t.isAfter(now) ? now : t;
