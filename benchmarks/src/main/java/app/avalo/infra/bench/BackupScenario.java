@@ -133,9 +133,10 @@ final class BackupScenario {
     bench
         .report()
         .note(
-            "recoverWallet reads one backup shard per collection whatever the backup's size; the live "
-                + "state it diffs against comes from a query (walletTransactions where userId ==), which the npm emulator "
-                + "answers by scanning the collection (no indexes) and real Firestore from an index.");
+            "recoverWallet reads one backup shard per collection whatever the backup's size; the"
+                + " live state it diffs against comes from a query (walletTransactions where userId"
+                + " ==), which the npm emulator answers by scanning the collection (no indexes) and"
+                + " real Firestore from an index.");
     bench.report().raw("backups", raw);
   }
 

@@ -75,8 +75,9 @@ public final class Benchmarks {
                     "\"functions\": \\[",
                     "\"functions\": [\n    {\"name\": \"getRoutingUncached\", \"entryPoint\": \""
                         + GetRoutingUncached.class.getName()
-                        + "\", \"kind\": \"callable\", \"access\": \"user\", \"memory\": \"256Mi\", \"timeoutSeconds\": 30,"
-                        + " \"description\": \"benchmark baseline: getRouting reading region state on every call\"},")));
+                        + "\", \"kind\": \"callable\", \"access\": \"user\", \"memory\": \"256Mi\","
+                        + " \"timeoutSeconds\": 30, \"description\": \"benchmark baseline:"
+                        + " getRouting reading region state on every call\"},")));
     Map<String, String> env = new LinkedHashMap<>(System.getenv());
     env.put("MONITORING_BUCKET_SHARDS", Integer.toString(IngestionScenario.SHARDS));
     env.put("IMAGE_AVIF_ENABLED", "false");

@@ -60,9 +60,9 @@ final class MediaScenario {
     bench
         .report()
         .note(
-            "media: uploadImage also stores every object with Cache-Control/owner metadata and writes the "
-                + "cdnAssets record; AVIF is off for this comparison (IMAGE_AVIF_ENABLED=false) because the baseline set has "
-                + "none. Input "
+            "media: uploadImage also stores every object with Cache-Control/owner metadata and"
+                + " writes the cdnAssets record; AVIF is off for this comparison"
+                + " (IMAGE_AVIF_ENABLED=false) because the baseline set has none. Input "
                 + jpeg.length / 1024
                 + " KiB, 3840×2160.");
     bench.report().raw("media", Map.of("uploadImageMs", ours, "convertMs", magick));

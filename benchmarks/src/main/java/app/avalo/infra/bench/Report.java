@@ -94,11 +94,14 @@ final class Report {
         .append(System.getProperty("java.vm.name"))
         .append(").\n");
     md.append(
-            "Everything runs on this one machine over loopback: the Firestore and Auth emulators, the dev server ")
+            "Everything runs on this one machine over loopback: the Firestore and Auth emulators,"
+                + " the dev server ")
         .append(
-            "hosting the functions through the Functions Framework invoker, and the load generator. ")
+            "hosting the functions through the Functions Framework invoker, and the load generator."
+                + " ")
         .append(
-            "Emulator latencies are not Firestore's; ratios against a baseline measured in the same run are ")
+            "Emulator latencies are not Firestore's; ratios against a baseline measured in the same"
+                + " run are ")
         .append("the meaningful numbers.\n\n");
     md.append("Reproduce: `bin/bench` (all) or `bin/bench --only NAME[,NAME]`; raw numbers in ")
         .append("`benchmarks/target/results.json`.\n\n");

@@ -67,11 +67,11 @@ final class RoutingScenarios {
                 + (wrk
                     ? "wrk (C, epoll)"
                     : "the JDK HTTP client (wrk not installed: " + "apt-get install wrk)")
-                + " over loopback; the load generator, the dev server and the Firestore emulator share "
-                + "the machine's "
+                + " over loopback; the load generator, the dev server and the Firestore emulator"
+                + " share the machine's "
                 + Runtime.getRuntime().availableProcessors()
-                + " cores, so at 32 clients the p99 is mostly CPU "
-                + "queueing. The baseline reads the regions from the Firestore emulator on every call.");
+                + " cores, so at 32 clients the p99 is mostly CPU queueing. The baseline reads the"
+                + " regions from the Firestore emulator on every call.");
   }
 
   /** One load run's numbers, from wrk or the JDK client. */
@@ -150,7 +150,8 @@ final class RoutingScenarios {
         .note(
             "failover propagation measures the in-process view (refresh "
                 + RoutingModule.of(bench.server().app()).config().viewRefresh().toMillis()
-                + " ms): detection by the health checks (3 failed probes, 10 s apart) comes before it; see docs/routing.md.");
+                + " ms): detection by the health checks (3 failed probes, 10 s apart) comes before"
+                + " it; see docs/routing.md.");
   }
 
   private static double flip(Bench bench, DocumentReference eu, String status, boolean wantEu)

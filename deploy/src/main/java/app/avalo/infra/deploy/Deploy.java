@@ -17,8 +17,9 @@ public final class Deploy {
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
       System.err.println(
-          "usage: Deploy REPO_ROOT PROJECT [--dry-run] [--bootstrap] [--rollback [NAME…]] [--only NAME…] "
-              + "[--prune] [--canary 10,50,100] [--canary-wait SECONDS] [--max-error-rate 0.01] [--env-file FILE]");
+          "usage: Deploy REPO_ROOT PROJECT [--dry-run] [--bootstrap] [--rollback [NAME…]] [--only"
+              + " NAME…] [--prune] [--canary 10,50,100] [--canary-wait SECONDS] [--max-error-rate"
+              + " 0.01] [--env-file FILE]");
       System.exit(2);
     }
     Path root = Path.of(args[0]);

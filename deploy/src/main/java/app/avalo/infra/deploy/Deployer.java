@@ -1271,7 +1271,8 @@ final class Deployer {
         out.println(
             "[ -n \"$cur\" ] && [ -n \"$prev\" ] || { echo \""
                 + name
-                + ": no revision before ${cur:-(none serving all traffic)} to roll back to\" >&2; exit 1; }");
+                + ": no revision before ${cur:-(none serving all traffic)} to roll back to\" >&2;"
+                + " exit 1; }");
         out.println(
             Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p()))
                 + " \"--to-revisions=$prev=100\"");

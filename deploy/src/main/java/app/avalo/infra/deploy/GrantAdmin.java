@@ -37,7 +37,8 @@ public final class GrantAdmin {
               + uid
               + ") is an admin of "
               + args[0]
-              + "; the claim is in the user's next ID token (sign out and in, or wait for the hourly refresh).");
+              + "; the claim is in the user's next ID token (sign out and in, or wait for the"
+              + " hourly refresh).");
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage() + " in project " + args[0]);
       System.exit(1);

@@ -28,7 +28,8 @@ class GrantAdminTest {
     String host = System.getenv("FIREBASE_AUTH_EMULATOR_HOST");
     assertNotNull(
         host,
-        "FIREBASE_AUTH_EMULATOR_HOST is not set: run the tests with bin/test, which starts the Auth emulator");
+        "FIREBASE_AUTH_EMULATOR_HOST is not set: run the tests with bin/test, which starts the Auth"
+            + " emulator");
     String project = System.getenv().getOrDefault("GOOGLE_CLOUD_PROJECT", "demo-avalo");
     app =
         FirebaseApp.initializeApp(

@@ -52,7 +52,8 @@ class CatalogProtocolTest {
           new String[] {
             "POST",
             json,
-            "{\"data\": {\"__bogus\": {\"@type\": \"type.googleapis.com/google.protobuf.Int64Value\", \"value\": \"1\"}}}"
+            "{\"data\": {\"__bogus\": {\"@type\":"
+                + " \"type.googleapis.com/google.protobuf.Int64Value\", \"value\": \"1\"}}}"
           });
     } else {
       cases.add(new String[] {"POST", json, "{\"__bogus\": 1}"});

@@ -111,7 +111,8 @@ public record CdnConfig(
       uploadBucket =
           env.required(
               "UPLOAD_BUCKET",
-              "the private Cloud Storage bucket for uploaded originals and private media, not MEDIA_BUCKET");
+              "the private Cloud Storage bucket for uploaded originals and private media, not"
+                  + " MEDIA_BUCKET");
     } else {
       uploadBucket = env.optional("UPLOAD_BUCKET", platform.projectId() + "-uploads");
     }
@@ -119,7 +120,8 @@ public record CdnConfig(
       env.problem(
           "UPLOAD_BUCKET must be a private bucket distinct from MEDIA_BUCKET (both are '"
               + mediaBucket
-              + "'): the media bucket is public, so uploaded originals and private media would be public too");
+              + "'): the media bucket is public, so uploaded originals and private media would be"
+              + " public too");
     }
     UrlSignerKind signer =
         env.enumValue(
@@ -128,8 +130,8 @@ public record CdnConfig(
             cloud ? UrlSignerKind.IAM : UrlSignerKind.LOCAL);
     if (cloud && signer == UrlSignerKind.LOCAL) {
       env.problem(
-          "SIGNED_URL_SIGNER=local is refused on Cloud Functions: its key is not a Google service account, "
-              + "so its URLs would not open anything (use iam)");
+          "SIGNED_URL_SIGNER=local is refused on Cloud Functions: its key is not a Google service"
+              + " account, so its URLs would not open anything (use iam)");
     }
     String signedHost = env.optional("SIGNED_URL_HOST", "https://storage.googleapis.com");
     if (!signedHost.matches("https?://[^\\s?#]+")) {
@@ -151,7 +153,8 @@ public record CdnConfig(
     PurgeAdapterKind adapter;
     if (cloud && !env.isSet("CDN_ADAPTER")) {
       env.problem(
-          "CDN_ADAPTER is missing (cloud-cdn or cloudflare; 'recording' purges nothing and is for local use)");
+          "CDN_ADAPTER is missing (cloud-cdn or cloudflare; 'recording' purges nothing and is for"
+              + " local use)");
       adapter = PurgeAdapterKind.RECORDING;
     } else {
       adapter = env.enumValue("CDN_ADAPTER", PurgeAdapterKind.class, PurgeAdapterKind.RECORDING);
@@ -159,7 +162,8 @@ public record CdnConfig(
     String urlMap = env.raw("CLOUD_CDN_URL_MAP");
     if (adapter == PurgeAdapterKind.CLOUD_CDN && urlMap == null) {
       env.problem(
-          "CLOUD_CDN_URL_MAP is missing (the URL map whose Cloud CDN cache is invalidated; CDN_ADAPTER=cloud-cdn)");
+          "CLOUD_CDN_URL_MAP is missing (the URL map whose Cloud CDN cache is invalidated;"
+              + " CDN_ADAPTER=cloud-cdn)");
     }
     String zone = env.raw("CLOUDFLARE_ZONE_ID");
     String token = env.raw("CLOUDFLARE_API_TOKEN");
@@ -169,7 +173,8 @@ public record CdnConfig(
       }
       if (token == null) {
         env.problem(
-            "CLOUDFLARE_API_TOKEN is missing (an API token with Cache Purge permission; CDN_ADAPTER=cloudflare)");
+            "CLOUDFLARE_API_TOKEN is missing (an API token with Cache Purge permission;"
+                + " CDN_ADAPTER=cloudflare)");
       }
     }
     URI cloudflareBase = URI.create("https://api.cloudflare.com/client/v4");
@@ -185,7 +190,8 @@ public record CdnConfig(
         env.enumValue("CDN_EGRESS_SOURCE", EgressSourceKind.class, EgressSourceKind.FIRESTORE);
     if (egress == EgressSourceKind.CLOUD_MONITORING && urlMap == null) {
       env.problem(
-          "CLOUD_CDN_URL_MAP is missing (CDN_EGRESS_SOURCE=cloud-monitoring reads the load balancer's metrics)");
+          "CLOUD_CDN_URL_MAP is missing (CDN_EGRESS_SOURCE=cloud-monitoring reads the load"
+              + " balancer's metrics)");
     }
     String preset = env.optional("VIDEO_X264_PRESET", "veryfast");
     if (!X264_PRESETS.contains(preset)) {

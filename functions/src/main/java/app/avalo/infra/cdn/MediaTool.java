@@ -823,7 +823,8 @@ public final class MediaTool {
       throw ApiException.unavailable(
           "prlimit (util-linux) is not installed on this instance ("
               + binary
-              + "); media tools only run under resource limits, so media processing is off (set MEDIA_PRLIMIT_PATH)");
+              + "); media tools only run under resource limits, so media processing is off (set"
+              + " MEDIA_PRLIMIT_PATH)");
     }
     throw ApiException.unavailable(
         name

@@ -55,7 +55,8 @@ final class UploadBucketCheck {
               + bucket
               + " is not private:"
               + problems
-              + " uploaded originals and private media would be exposable (gcloud storage buckets update gs://"
+              + " uploaded originals and private media would be exposable (gcloud storage buckets"
+              + " update gs://"
               + bucket
               + " --public-access-prevention --uniform-bucket-level-access)");
     }

@@ -58,7 +58,8 @@ record UploadPath(String value) {
       if (!SEGMENT.matcher(s).matches()) {
         throw ApiException.invalidArgument(
             field,
-            "each segment must start with a letter or digit and use only letters, digits, '.', '_' or '-'");
+            "each segment must start with a letter or digit and use only letters, digits, '.', '_'"
+                + " or '-'");
       }
     }
     return segments;

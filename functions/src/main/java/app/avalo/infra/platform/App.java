@@ -86,8 +86,8 @@ public final class App {
     if (config.authEmulatorHost() != null
         && !config.authEmulatorHost().equals(processAuthEmulator)) {
       reader.problem(
-          "FIREBASE_AUTH_EMULATOR_HOST must be set in the process environment too: the Admin SDK reads it "
-              + "only from there");
+          "FIREBASE_AUTH_EMULATOR_HOST must be set in the process environment too: the Admin SDK"
+              + " reads it only from there");
     }
     reader.throwIfInvalid();
     return new Builder(config);

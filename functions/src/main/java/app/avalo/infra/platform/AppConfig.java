@@ -35,7 +35,8 @@ public record AppConfig(
     }
     if (project == null) {
       reader.problem(
-          "GOOGLE_CLOUD_PROJECT is missing (the Firebase/GCP project id; GCLOUD_PROJECT is accepted too)");
+          "GOOGLE_CLOUD_PROJECT is missing (the Firebase/GCP project id; GCLOUD_PROJECT is accepted"
+              + " too)");
       project = "";
     }
     boolean onCloud = reader.isSet("K_SERVICE");
@@ -50,8 +51,8 @@ public record AppConfig(
       }
       if (authEmulator != null) {
         reader.problem(
-            "FIREBASE_AUTH_EMULATOR_HOST is set on Cloud Functions (K_SERVICE is set): the token verifier "
-                + "would accept unsigned tokens; unset it or set "
+            "FIREBASE_AUTH_EMULATOR_HOST is set on Cloud Functions (K_SERVICE is set): the token"
+                + " verifier would accept unsigned tokens; unset it or set "
                 + ALLOW_EMULATORS
                 + "=true");
       }

@@ -399,7 +399,8 @@ public final class Catalog {
                 + deadline
                 + " is shorter than timeoutSeconds "
                 + r.timeoutSeconds
-                + " (Cloud Scheduler would give up on a run that is still allowed to finish, and retry it)");
+                + " (Cloud Scheduler would give up on a run that is still allowed to finish, and"
+                + " retry it)");
       }
       if (retry == null || r.schedule == null) {
         return null;

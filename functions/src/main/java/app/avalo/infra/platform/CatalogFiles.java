@@ -42,11 +42,14 @@ public final class CatalogFiles {
         .append(REGENERATE)
         .append(" - do not edit. Change the job in\n")
         .append(
-            "# catalog.json (\"schedule\", \"scheduler\", or defaults.scheduler) and regenerate; CatalogFilesTest\n")
+            "# catalog.json (\"schedule\", \"scheduler\", or defaults.scheduler) and regenerate;"
+                + " CatalogFilesTest\n")
         .append(
-            "# fails while this file is stale. deploy.sh creates or updates one Cloud Scheduler HTTP job per\n")
+            "# fails while this file is stale. deploy.sh creates or updates one Cloud Scheduler"
+                + " HTTP job per\n")
         .append(
-            "# entry that POSTs {} to the function with an OIDC token; the dev server fires them the same way.\n")
+            "# entry that POSTs {} to the function with an OIDC token; the dev server fires them"
+                + " the same way.\n")
         .append("jobs:\n");
     for (Catalog.Entry e : catalog.jobs()) {
       Catalog.SchedulerSettings s = e.scheduler();
@@ -89,14 +92,17 @@ public final class CatalogFiles {
         .append(" - do not edit; CatalogFilesTest fails")
         .append(" while it is stale. -->\n\n")
         .append(
-            "Every deployed function as `catalog.json` declares it. CPU is in vCPU; instances are min–max; ")
+            "Every deployed function as `catalog.json` declares it. CPU is in vCPU; instances are"
+                + " min–max; ")
         .append(
-            "boost is Cloud Run's startup CPU boost; attempt deadline is how long Cloud Scheduler waits ")
+            "boost is Cloud Run's startup CPU boost; attempt deadline is how long Cloud Scheduler"
+                + " waits ")
         .append(
-            "for one delivery. Sizing not set on an entry comes from the defaults of its kind (below).\n\n");
+            "for one delivery. Sizing not set on an entry comes from the defaults of its kind"
+                + " (below).\n\n");
     out.append(
-        "| Name | Class | Kind | Access | Audited | Schedule | Attempt deadline | Memory | CPU | Concurrency"
-            + " | Instances | Boost | Timeout |\n");
+        "| Name | Class | Kind | Access | Audited | Schedule | Attempt deadline | Memory | CPU |"
+            + " Concurrency | Instances | Boost | Timeout |\n");
     out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Catalog.Entry e : catalog.entries()) {
       Catalog.Sizing s = e.sizing();
@@ -155,7 +161,10 @@ public final class CatalogFiles {
           .append(" |\n");
     }
     out.append(
-            "\n## Defaults per kind\n\n| Kind | CPU | Concurrency | Instances | Boost | JVM flags (`JAVA_TOOL_OPTIONS`) |\n")
+            "\n"
+                + "## Defaults per kind\n\n"
+                + "| Kind | CPU | Concurrency | Instances | Boost | JVM flags (`JAVA_TOOL_OPTIONS`)"
+                + " |\n")
         .append("|---|---|---|---|---|---|\n");
     for (Catalog.Kind kind : Catalog.Kind.values()) {
       Catalog.Sizing s = catalog.defaultSizing(kind);
@@ -176,7 +185,10 @@ public final class CatalogFiles {
           .append(" |\n");
     }
     out.append(
-        "\n## JVM flags other than the kind's default\n\n| Function | JVM flags (`JAVA_TOOL_OPTIONS`) |\n|---|---|\n");
+        "\n"
+            + "## JVM flags other than the kind's default\n\n"
+            + "| Function | JVM flags (`JAVA_TOOL_OPTIONS`) |\n"
+            + "|---|---|\n");
     for (Catalog.Entry e : catalog.entries()) {
       String flags = e.sizing().javaToolOptions();
       if (!flags.equals(catalog.defaultSizing(e.kind()).javaToolOptions())) {

@@ -119,7 +119,8 @@ public final class Fields {
       throw ApiException.invalidArgument(
           path(name),
           String.format(
-              "must not contain control, bidirectional-override or unpaired surrogate characters (U+%04X at %d)",
+              "must not contain control, bidirectional-override or unpaired surrogate characters"
+                  + " (U+%04X at %d)",
               (int) s.charAt(bad), bad));
     }
     return Optional.of(s);

@@ -52,7 +52,8 @@ public record TaskQueueConfig(
         cloud
             ? env.required(
                 "TASKS_INVOKER_SERVICE_ACCOUNT",
-                "the service account whose OIDC token Cloud Tasks sends to the private worker functions")
+                "the service account whose OIDC token Cloud Tasks sends to the private worker"
+                    + " functions")
             : env.raw("TASKS_INVOKER_SERVICE_ACCOUNT");
     if (invoker != null
         && !invoker.isEmpty()
@@ -64,7 +65,8 @@ public record TaskQueueConfig(
         cloud
             ? env.required(
                 "TASKS_TARGET_BASE_URL",
-                "the functions' base URL tasks are sent to, e.g. https://REGION-PROJECT.cloudfunctions.net")
+                "the functions' base URL tasks are sent to, e.g."
+                    + " https://REGION-PROJECT.cloudfunctions.net")
             : env.optional("TASKS_TARGET_BASE_URL", "http://127.0.0.1:5001");
     if (!base.isEmpty() && !base.matches("https?://[^\\s?#]+")) {
       env.problem(
@@ -74,14 +76,15 @@ public record TaskQueueConfig(
     }
     if (cloud && base.startsWith("http://")) {
       env.problem(
-          "TASKS_TARGET_BASE_URL must be https on Cloud Functions (Cloud Tasks sends an OIDC token to it)");
+          "TASKS_TARGET_BASE_URL must be https on Cloud Functions (Cloud Tasks sends an OIDC token"
+              + " to it)");
     }
     AuthKind auth =
         env.enumValue("CLOUD_TASKS_AUTH", AuthKind.class, cloud ? AuthKind.GOOGLE : AuthKind.NONE);
     if (cloud && auth == AuthKind.NONE) {
       env.problem(
-          "CLOUD_TASKS_AUTH=none is refused on Cloud Functions (the Cloud Tasks API needs the default "
-              + "credentials; none is for the local fake)");
+          "CLOUD_TASKS_AUTH=none is refused on Cloud Functions (the Cloud Tasks API needs the"
+              + " default credentials; none is for the local fake)");
     }
     return new TaskQueueConfig(
         URI.create(endpoint.replaceAll("/+$", "")),

@@ -112,8 +112,8 @@ final class BackupReader {
               + shard.object()
               + " of backup "
               + backup.id()
-              + " fails its SHA-256 check: "
-              + "the stored bytes are not what was backed up. Nothing was restored; choose another backupId");
+              + " fails its SHA-256 check: the stored bytes are not what was backed up. Nothing was"
+              + " restored; choose another backupId");
     }
     ShardReader.Decoded decoded;
     try {

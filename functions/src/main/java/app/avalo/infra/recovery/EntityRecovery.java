@@ -298,8 +298,8 @@ final class EntityRecovery {
                 + commits
                 + " commits: "
                 + unit.wire()
-                + " is partially restored. Run the same recovery again to finish it, or recover with "
-                + "archiveId "
+                + " is partially restored. Run the same recovery again to finish it, or recover"
+                + " with archiveId "
                 + archiveId
                 + " to undo it",
             Map.of("archiveId", archiveId, "commitsDone", c));

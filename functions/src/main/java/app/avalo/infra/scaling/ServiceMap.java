@@ -98,8 +98,8 @@ public final class ServiceMap {
           problems.accept(
               "SCALING_SERVICE_MAP: '"
                   + raw.trim()
-                  + "' is not a Cloud Run service id "
-                  + "(lowercase letters, digits, hyphens; starts with a letter; at most 49 characters)");
+                  + "' is not a Cloud Run service id (lowercase letters, digits, hyphens; starts"
+                  + " with a letter; at most 49 characters)");
           continue;
         }
         CloudRunService target = new CloudRunService(region, name);

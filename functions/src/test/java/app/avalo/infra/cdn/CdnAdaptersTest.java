@@ -141,7 +141,8 @@ class CdnAdaptersTest {
           boolean denied = exchange.getRequestURI().getPath().contains("/zones/denied/");
           byte[] answer =
               (denied
-                      ? "{\"success\":false,\"errors\":[{\"code\":10000,\"message\":\"Authentication error\"}]}"
+                      ? "{\"success\":false,\"errors\":[{\"code\":10000,\"message\":\"Authentication"
+                            + " error\"}]}"
                       : "{\"success\":true,\"errors\":[],\"result\":{\"id\":\"purge-abc\"}}")
                   .getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(denied ? 403 : 200, answer.length);

@@ -118,7 +118,11 @@ final class HostileMedia implements AutoCloseable {
   }
 
   static byte[] hls(String entry) {
-    return ("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:10\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:3.0,\n"
+    return ("#EXTM3U\n"
+            + "#EXT-X-VERSION:3\n"
+            + "#EXT-X-TARGETDURATION:10\n"
+            + "#EXT-X-MEDIA-SEQUENCE:0\n"
+            + "#EXTINF:3.0,\n"
             + entry
             + "\n#EXT-X-ENDLIST\n")
         .getBytes(StandardCharsets.UTF_8);

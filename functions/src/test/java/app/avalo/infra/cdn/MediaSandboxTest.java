@@ -185,13 +185,13 @@ class MediaSandboxTest {
         script(
             "fake-ffprobe",
             """
-        #!/bin/bash
-        env > env.txt
-        { ulimit -v; ulimit -t; ulimit -f; ulimit -n; ulimit -c; } > limits.txt
-        printf '%s\\n' "$@" > args.txt
-        pwd > cwd.txt
-        exit 1
-        """);
+            #!/bin/bash
+            env > env.txt
+            { ulimit -v; ulimit -t; ulimit -f; ulimit -n; ulimit -c; } > limits.txt
+            printf '%s\\n' "$@" > args.txt
+            pwd > cwd.txt
+            exit 1
+            """);
     Path wav = MediaFixtures.ffmpeg(tmp, "tone.wav", "-f", "lavfi", "-i", "sine=duration=1");
     Path job = Files.createDirectories(tmp.resolve("work/job"));
     Files.copy(wav, job.resolve("source"));
@@ -241,13 +241,13 @@ class MediaSandboxTest {
         script(
             "noisy-ffprobe",
             """
-        #!/bin/bash
-        head -c 20000000 /dev/zero | tr '\\0' 'o' &
-        head -c 20000000 /dev/zero | tr '\\0' 'e' >&2
-        wait
-        echo "/secret/server/path leaked" >&2
-        exit 1
-        """);
+            #!/bin/bash
+            head -c 20000000 /dev/zero | tr '\\0' 'o' &
+            head -c 20000000 /dev/zero | tr '\\0' 'e' >&2
+            wait
+            echo "/secret/server/path leaked" >&2
+            exit 1
+            """);
     Path wav = MediaFixtures.ffmpeg(tmp, "tone.wav", "-f", "lavfi", "-i", "sine=duration=1");
     MediaTool tool =
         new MediaTool(
@@ -274,11 +274,11 @@ class MediaSandboxTest {
         script(
             "slow-ffprobe",
             """
-        #!/bin/bash
-        sleep 60 &
-        echo $! > sleeper.pid
-        wait
-        """);
+            #!/bin/bash
+            sleep 60 &
+            echo $! > sleeper.pid
+            wait
+            """);
     Path wav = MediaFixtures.ffmpeg(tmp, "tone.wav", "-f", "lavfi", "-i", "sine=duration=1");
     MediaTool tool =
         new MediaTool(

@@ -71,7 +71,8 @@ class UploadBucketCheckTest {
                     n -> {
                       throw new StorageException(
                           403,
-                          "avalo-cdn@p.iam.gserviceaccount.com does not have storage.buckets.get access");
+                          "avalo-cdn@p.iam.gserviceaccount.com does not have storage.buckets.get"
+                              + " access");
                     }));
     assertTrue(
         denied.getMessage().contains("storage.buckets.get")

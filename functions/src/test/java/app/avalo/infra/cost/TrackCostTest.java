@@ -128,7 +128,8 @@ class TrackCostTest {
       },
       {
         "ai",
-        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":5,\"feature\":\"a b\"}",
+        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":5,\"feature\":\"a"
+            + " b\"}",
         "feature"
       },
       {

@@ -66,8 +66,9 @@ class CleanupOldMetricsTest {
         h.callAdminOk(
                 new GetMetricsHistory(h.supplier()),
                 """
-        {"service": "chat", "metric": "latency", "from": "2026-01-01T00:00:00Z", "to": "2026-01-01T02:00:00Z",
-         "resolution": "hour"}""")
+                {"service": "chat", "metric": "latency", "from": "2026-01-01T00:00:00Z", "to": "2026-01-01T02:00:00Z",
+                 "resolution": "hour"}\
+                """)
             .getAsJsonObject();
     assertEquals(
         60, series.getAsJsonArray("points").get(0).getAsJsonObject().get("samples").getAsLong());

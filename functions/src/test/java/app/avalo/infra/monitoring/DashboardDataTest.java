@@ -90,13 +90,15 @@ class DashboardDataTest {
     h.callAdminOk(
         function("enableBurstProtection"),
         """
-        {"service": "support", "reason": "event", "durationMinutes": 30}""");
+        {"service": "support", "reason": "event", "durationMinutes": 30}\
+        """);
     CostModule.of(h.app).seedDefaults();
     h.callPrivateOk(
         function("trackAiCost"),
         """
         {"userId": "dashboard-user", "model": "gpt-4o", "inputTokens": 1000, "outputTokens": 500,
-         "costMinor": 12345, "eventId": "dashboard-1"}""");
+         "costMinor": 12345, "eventId": "dashboard-1"}\
+        """);
 
     JsonObject sections =
         h.callAdminOk(new GetDashboardData(h.supplier()), "{}")

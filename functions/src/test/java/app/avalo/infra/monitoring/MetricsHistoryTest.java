@@ -133,19 +133,26 @@ class MetricsHistoryTest {
   void badRangesAndNamesAreRefusedNamingTheField() throws Exception {
     Map<String, String> cases =
         Map.of(
-            "{\"service\": \"email\", \"metric\": \"latency\", \"from\": \"2026-03-02T00:00:00Z\", \"to\": \"2026-03-02T01:00:00Z\"}",
+            "{\"service\": \"email\", \"metric\": \"latency\", \"from\": \"2026-03-02T00:00:00Z\","
+                + " \"to\": \"2026-03-02T01:00:00Z\"}",
             "service",
-            "{\"service\": \"chat\", \"metric\": \"packetLoss\", \"from\": \"2026-03-02T00:00:00Z\", \"to\": \"2026-03-02T01:00:00Z\"}",
+            "{\"service\": \"chat\", \"metric\": \"packetLoss\", \"from\":"
+                + " \"2026-03-02T00:00:00Z\", \"to\": \"2026-03-02T01:00:00Z\"}",
             "metric",
-            "{\"service\": \"chat\", \"metric\": \"latency\", \"from\": \"2026-03-02T01:00:00Z\", \"to\": \"2026-03-02T00:00:00Z\"}",
+            "{\"service\": \"chat\", \"metric\": \"latency\", \"from\": \"2026-03-02T01:00:00Z\","
+                + " \"to\": \"2026-03-02T00:00:00Z\"}",
             "to",
-            "{\"service\": \"chat\", \"metric\": \"latency\", \"from\": \"2026-02-27T00:00:00Z\", \"to\": \"2026-03-02T00:00:00Z\", \"resolution\": \"minute\"}",
+            "{\"service\": \"chat\", \"metric\": \"latency\", \"from\": \"2026-02-27T00:00:00Z\","
+                + " \"to\": \"2026-03-02T00:00:00Z\", \"resolution\": \"minute\"}",
             "to",
-            "{\"service\": \"chat\", \"metric\": \"latency\", \"from\": \"2026-01-20T00:00:00Z\", \"to\": \"2026-01-20T01:00:00Z\", \"resolution\": \"minute\"}",
+            "{\"service\": \"chat\", \"metric\": \"latency\", \"from\": \"2026-01-20T00:00:00Z\","
+                + " \"to\": \"2026-01-20T01:00:00Z\", \"resolution\": \"minute\"}",
             "from",
-            "{\"service\": \"chat\", \"metric\": \"latency\", \"from\": \"2025-01-01T00:00:00Z\", \"to\": \"2026-03-02T00:00:00Z\", \"resolution\": \"hour\"}",
+            "{\"service\": \"chat\", \"metric\": \"latency\", \"from\": \"2025-01-01T00:00:00Z\","
+                + " \"to\": \"2026-03-02T00:00:00Z\", \"resolution\": \"hour\"}",
             "to",
-            "{\"service\": \"chat\", \"metric\": \"latency\", \"from\": \"2026-03-02T00:00:00Z\", \"to\": \"2026-03-02T01:00:00Z\", \"resolution\": \"second\"}",
+            "{\"service\": \"chat\", \"metric\": \"latency\", \"from\": \"2026-03-02T00:00:00Z\","
+                + " \"to\": \"2026-03-02T01:00:00Z\", \"resolution\": \"second\"}",
             "resolution");
     long before = Emulators.firestoreWriteCount();
     for (var c : cases.entrySet()) {

@@ -31,7 +31,8 @@ class RunHealthCheckCompactionTest {
     h.callPrivateOk(
         new TrackWalletTransaction(h.supplier()),
         """
-        {"samples": [{"latencyMs": 50, "success": true}, {"latencyMs": 70, "success": false}]}""");
+        {"samples": [{"latencyMs": 50, "success": true}, {"latencyMs": 70, "success": false}]}\
+        """);
     BucketKey chat1000 =
         new BucketKey(MonitoredService.CHAT, Instant.parse("2026-03-02T10:00:00Z"));
     BucketKey wallet1000 =

@@ -80,7 +80,8 @@ class TrackSamplesTest {
           {"packetLossPct": 0.5, "at": "2026-03-02T10:13:10Z"},
           {"packetLossPct": 1.5, "at": "2026-03-02T10:13:50Z"},
           {"packetLossPct": 3, "success": false}
-        ]}""";
+        ]}\
+        """;
     JsonObject answer = h.callPrivateOk(new TrackVideoCallQuality(h.supplier()), body);
     assertEquals(2, answer.get("buckets").getAsInt());
     BucketStats earlier = liveMinute(MonitoredService.VIDEO, Instant.parse("2026-03-02T10:13:00Z"));
@@ -116,8 +117,9 @@ class TrackSamplesTest {
         h.callAdminOk(
                 new GetMetricsHistory(h.supplier()),
                 """
-        {"service": "ai", "metric": "latency", "from": "2026-03-02T10:00:00Z", "to": "2026-03-02T10:16:00Z",
-         "resolution": "minute"}""")
+                {"service": "ai", "metric": "latency", "from": "2026-03-02T10:00:00Z", "to": "2026-03-02T10:16:00Z",
+                 "resolution": "minute"}\
+                """)
             .getAsJsonObject();
     JsonArray points = series.getAsJsonArray("points");
     assertEquals(16, points.size());
@@ -161,18 +163,20 @@ class TrackSamplesTest {
         h.callPrivateOk(
             new TrackEventCheckout(h.supplier()),
             """
-        {"latencyMs": 340, "success": false}""");
+            {"latencyMs": 340, "success": false}\
+            """);
     assertEquals("event-checkout", one.get("service").getAsString());
     assertEquals(1, one.get("accepted").getAsInt());
     JsonObject batch =
         h.callPrivateOk(
             new TrackEventCheckout(h.supplier()),
             """
-        {"samples": [
-          {"latencyMs": 100, "at": "2026-03-02T10:14:20Z"},
-          {"latencyMs": 200, "success": true},
-          {"latencyMs": 600}
-        ]}""");
+            {"samples": [
+              {"latencyMs": 100, "at": "2026-03-02T10:14:20Z"},
+              {"latencyMs": 200, "success": true},
+              {"latencyMs": 600}
+            ]}\
+            """);
     assertEquals(3, batch.get("accepted").getAsInt());
     assertEquals(2, batch.get("buckets").getAsInt());
 

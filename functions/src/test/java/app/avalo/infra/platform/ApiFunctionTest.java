@@ -108,7 +108,8 @@ class ApiFunctionTest {
     Response r =
         FakeExchange.post()
             .data(
-                "{\"n\": {\"@type\": \"type.googleapis.com/google.protobuf.Int64Value\", \"value\": \"9007199254740993\"}}")
+                "{\"n\": {\"@type\": \"type.googleapis.com/google.protobuf.Int64Value\", \"value\":"
+                    + " \"9007199254740993\"}}")
             .send(publicFn());
     assertEquals(200, r.status(), r.body());
     assertEquals(9007199254740993L, r.result().getAsJsonObject().get("n").getAsLong());

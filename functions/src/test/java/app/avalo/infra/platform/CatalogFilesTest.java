@@ -60,19 +60,19 @@ class CatalogFilesTest {
     String yaml = CatalogFiles.schedulerYaml(TestFunctions.CATALOG);
     assertTrue(
         before.contains(
-            "| `echoPublic` | `platform.TestFunctions$EchoPublic` | callable | public |  |  |  | 256Mi"
-                + " | 1 | 40 | 0–5 | yes | 10 s |"),
+            "| `echoPublic` | `platform.TestFunctions$EchoPublic` | callable | public |  |  |  |"
+                + " 256Mi | 1 | 40 | 0–5 | yes | 10 s |"),
         before);
     assertTrue(
         yaml.contains(
             """
-          - function: countingJob
-            schedule: "* * * * *"
-            timeZone: Etc/UTC
-            attemptDeadline: 30s
-            retry:
-              maxRetryAttempts: 3
-        """),
+              - function: countingJob
+                schedule: "* * * * *"
+                timeZone: Etc/UTC
+                attemptDeadline: 30s
+                retry:
+                  maxRetryAttempts: 3
+            """),
         yaml);
   }
 

@@ -71,7 +71,8 @@ class CatalogTest {
           {"name": "aJob", "entryPoint": "app.avalo.infra.X", "kind": "job", "access": "admin", "memory": "3Ti", "timeoutSeconds": 0, "description": "d"},
           {"name": "aJob", "entryPoint": "app.avalo.infra.Y", "kind": "callable", "access": "root", "memory": "512Mi", "timeoutSeconds": 10, "schedule": "* * * * *"},
           {"name": "sized", "entryPoint": "app.avalo.infra.Z", "kind": "callable", "access": "user", "memory": "16Gi", "timeoutSeconds": 10, "description": "d", "sizing": {"cpu": "2", "concurrency": 2000}}
-        ]}"""
+        ]}\
+        """
             .formatted(DEFAULTS);
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> Catalog.parse(new StringReader(bad)));
@@ -151,8 +152,9 @@ class CatalogTest {
                 + job(
                     "nightly",
                     300,
-                    ", \"scheduler\": {\"attemptDeadline\": \"330s\", \"timeZone\": \"Europe/Berlin\","
-                        + " \"retry\": {\"maxRetryAttempts\": 5, \"maxBackoff\": \"600s\"}}"));
+                    ", \"scheduler\": {\"attemptDeadline\": \"330s\", \"timeZone\":"
+                        + " \"Europe/Berlin\", \"retry\": {\"maxRetryAttempts\": 5, \"maxBackoff\":"
+                        + " \"600s\"}}"));
     assertEquals(
         new Catalog.SchedulerSettings(
             "*/5 * * * *", "Etc/UTC", "90s", new Catalog.Retry(3, "10s", "300s", 3)),
@@ -247,8 +249,10 @@ class CatalogTest {
             job(
                 "busyJob",
                 60,
-                ", \"scheduler\": {\"attemptDeadline\": \"90s\"}, \"sizing\": {\"concurrency\": 4}"),
-            "busyJob.sizing.concurrency: jobs run one delivery per instance (concurrency 1), is 4"));
+                ", \"scheduler\": {\"attemptDeadline\": \"90s\"}, \"sizing\": {\"concurrency\":"
+                    + " 4}"),
+            "busyJob.sizing.concurrency: jobs run one delivery per instance (concurrency 1), is"
+                + " 4"));
   }
 
   @Test
@@ -267,7 +271,8 @@ class CatalogTest {
                 callable(
                     "eightGig",
                     "8Gi",
-                    ", \"sizing\": {\"cpu\": \"2\", \"maxInstances\": 1000, \"minInstances\": 1000}"),
+                    ", \"sizing\": {\"cpu\": \"2\", \"maxInstances\": 1000, \"minInstances\":"
+                        + " 1000}"),
                 callable("fourCpu", "2Gi", ", \"sizing\": {\"cpu\": \"4\"}"),
                 callable(
                     "maxed", "32Gi", ", \"sizing\": {\"cpu\": \"8\", \"javaToolOptions\": \"\"}")));
@@ -285,7 +290,8 @@ class CatalogTest {
             "minutes.scheduler.attemptDeadline: must be seconds like \"80s\", is \"2m\""),
         Arguments.of(
             job("tooShort", 10, ", \"scheduler\": {\"attemptDeadline\": \"10s\"}"),
-            "tooShort.scheduler.attemptDeadline: Cloud Scheduler allows 15s-1800s for HTTP targets, is 10s"),
+            "tooShort.scheduler.attemptDeadline: Cloud Scheduler allows 15s-1800s for HTTP targets,"
+                + " is 10s"),
         Arguments.of(
             job("tooLong", 60, ", \"scheduler\": {\"attemptDeadline\": \"1900s\"}"),
             "tooLong.scheduler.attemptDeadline: Cloud Scheduler allows 15s-1800s"),
@@ -296,13 +302,15 @@ class CatalogTest {
             job(
                 "retryMuch",
                 60,
-                ", \"scheduler\": {\"attemptDeadline\": \"90s\", \"retry\": {\"maxRetryAttempts\": 6}}"),
+                ", \"scheduler\": {\"attemptDeadline\": \"90s\", \"retry\": {\"maxRetryAttempts\":"
+                    + " 6}}"),
             "retryMuch.scheduler.retry.maxRetryAttempts: Cloud Scheduler allows 0-5, is 6"),
         Arguments.of(
             job(
                 "backwards",
                 60,
-                ", \"scheduler\": {\"attemptDeadline\": \"90s\", \"retry\": {\"minBackoff\": \"600s\"}}"),
+                ", \"scheduler\": {\"attemptDeadline\": \"90s\", \"retry\": {\"minBackoff\":"
+                    + " \"600s\"}}"),
             "backwards.scheduler.retry.maxBackoff: 300s is shorter than minBackoff 600s"),
         Arguments.of(
             job(

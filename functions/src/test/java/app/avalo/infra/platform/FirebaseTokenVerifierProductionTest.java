@@ -90,7 +90,8 @@ class FirebaseTokenVerifierProductionTest {
     assertFalse(
         emulatorMode && Boolean.getBoolean("avalo.production.tokens"),
         EMULATOR_VARIABLE
-            + " is set in the production-token-verification execution: its excludedEnvironmentVariables did not apply");
+            + " is set in the production-token-verification execution: its"
+            + " excludedEnvironmentVariables did not apply");
     key1 = generateKey(dir, "k1");
     key2 = generateKey(dir, "k2");
     keyServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

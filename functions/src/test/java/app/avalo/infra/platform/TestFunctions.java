@@ -18,27 +18,28 @@ final class TestFunctions {
           "job": {"cpu": "1", "concurrency": 1, "minInstances": 0, "maxInstances": 2, "cpuBoost": false,
                   "javaToolOptions": ""}},
         "scheduler": {"timeZone": "Etc/UTC",
-                      "retry": {"maxRetryAttempts": 3, "minBackoff": "10s", "maxBackoff": "300s", "maxDoublings": 3}}}""";
+                      "retry": {"maxRetryAttempts": 3, "minBackoff": "10s", "maxBackoff": "300s", "maxDoublings": 3}}}\
+      """;
 
   static final Catalog CATALOG =
       Catalog.parse(
           new StringReader(
               """
-      {"region": "europe-west10",
-       %s,
-       "functions": [
-        {"name": "echoPublic", "entryPoint": "app.avalo.infra.platform.TestFunctions$EchoPublic", "kind": "callable",
-         "access": "public", "memory": "256Mi", "timeoutSeconds": 10, "description": "echo"},
-        {"name": "echoUser", "entryPoint": "app.avalo.infra.platform.TestFunctions$EchoUser", "kind": "callable",
-         "access": "user", "memory": "256Mi", "timeoutSeconds": 10, "description": "echo"},
-        {"name": "adminAction", "entryPoint": "app.avalo.infra.platform.TestFunctions$AdminAction", "kind": "callable",
-         "access": "admin", "memory": "256Mi", "timeoutSeconds": 10, "audited": true, "description": "admin"},
-        {"name": "backendCall", "entryPoint": "app.avalo.infra.platform.TestFunctions$BackendCall", "kind": "callable",
-         "access": "private", "memory": "256Mi", "timeoutSeconds": 10, "description": "backend"},
-        {"name": "countingJob", "entryPoint": "app.avalo.infra.platform.TestFunctions$CountingJob", "kind": "job",
-         "access": "private", "memory": "256Mi", "timeoutSeconds": 10, "schedule": "* * * * *", "scheduler": {"attemptDeadline": "30s"}, "description": "job"}
-      ]}
-      """
+              {"region": "europe-west10",
+               %s,
+               "functions": [
+                {"name": "echoPublic", "entryPoint": "app.avalo.infra.platform.TestFunctions$EchoPublic", "kind": "callable",
+                 "access": "public", "memory": "256Mi", "timeoutSeconds": 10, "description": "echo"},
+                {"name": "echoUser", "entryPoint": "app.avalo.infra.platform.TestFunctions$EchoUser", "kind": "callable",
+                 "access": "user", "memory": "256Mi", "timeoutSeconds": 10, "description": "echo"},
+                {"name": "adminAction", "entryPoint": "app.avalo.infra.platform.TestFunctions$AdminAction", "kind": "callable",
+                 "access": "admin", "memory": "256Mi", "timeoutSeconds": 10, "audited": true, "description": "admin"},
+                {"name": "backendCall", "entryPoint": "app.avalo.infra.platform.TestFunctions$BackendCall", "kind": "callable",
+                 "access": "private", "memory": "256Mi", "timeoutSeconds": 10, "description": "backend"},
+                {"name": "countingJob", "entryPoint": "app.avalo.infra.platform.TestFunctions$CountingJob", "kind": "job",
+                 "access": "private", "memory": "256Mi", "timeoutSeconds": 10, "schedule": "* * * * *", "scheduler": {"attemptDeadline": "30s"}, "description": "job"}
+              ]}
+              """
                   .formatted(DEFAULTS)));
 
   /** Echoes a validated {@code n} and {@code name} back with the caller. */

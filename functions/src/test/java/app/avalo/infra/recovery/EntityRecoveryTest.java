@@ -190,7 +190,8 @@ class EntityRecoveryTest {
             new Case(
                 "{\"userId\": \"u1\", \"archiveId\": \"../rcv\"}", "INVALID_ARGUMENT", "archiveId"),
             new Case(
-                "{\"userId\": \"u1\", \"backupId\": \"hourly-20260301T100000Z\", \"archiveId\": \"rcv-1\"}",
+                "{\"userId\": \"u1\", \"backupId\": \"hourly-20260301T100000Z\", \"archiveId\":"
+                    + " \"rcv-1\"}",
                 "INVALID_ARGUMENT",
                 "archiveId"),
             new Case("{\"userId\": \"u1\", \"dryRun\": \"yes\"}", "INVALID_ARGUMENT", "dryRun"),

@@ -200,7 +200,8 @@ class FailoverMigrationTest {
         kit.result(
             kit.asAdmin(
                 new ForceFailover(() -> kit.app),
-                "{\"fromRegion\":\"EU\",\"toRegion\":\"ASIA\",\"reason\":\"region outage drill\"}"));
+                "{\"fromRegion\":\"EU\",\"toRegion\":\"ASIA\",\"reason\":\"region outage"
+                    + " drill\"}"));
     assertEquals("draining", result.get("status").getAsString());
     assertEquals("completed", result.getAsJsonObject("operation").get("status").getAsString());
     assertEveryoneMovedExactlyOnce();

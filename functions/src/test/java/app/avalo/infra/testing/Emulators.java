@@ -42,8 +42,8 @@ public final class Emulators {
     String stats = System.getenv("AVALO_FIRESTORE_EMULATOR_STATS");
     if (stats == null || stats.isBlank()) {
       fail(
-          "AVALO_FIRESTORE_EMULATOR_STATS is not set: write counting needs the emulator bin/test starts "
-              + "(localstack/emulators), not an external one");
+          "AVALO_FIRESTORE_EMULATOR_STATS is not set: write counting needs the emulator bin/test"
+              + " starts (localstack/emulators), not an external one");
     }
     try {
       var response =
@@ -71,7 +71,8 @@ public final class Emulators {
     if (value == null || value.isBlank()) {
       fail(
           name
-              + " is not set: these tests need the emulators. Run them with bin/test, which starts them.");
+              + " is not set: these tests need the emulators. Run them with bin/test, which starts"
+              + " them.");
     }
     return value;
   }
