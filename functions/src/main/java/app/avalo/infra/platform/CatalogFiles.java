@@ -185,10 +185,13 @@ public final class CatalogFiles {
           .append(" |\n");
     }
     out.append(
-        "\n"
-            + "## JVM flags other than the kind's default\n\n"
-            + "| Function | JVM flags (`JAVA_TOOL_OPTIONS`) |\n"
-            + "|---|---|\n");
+        """
+
+        ## JVM flags other than the kind's default
+
+        | Function | JVM flags (`JAVA_TOOL_OPTIONS`) |
+        |---|---|
+        """);
     for (Catalog.Entry e : catalog.entries()) {
       String flags = e.sizing().javaToolOptions();
       if (!flags.equals(catalog.defaultSizing(e.kind()).javaToolOptions())) {
