@@ -17,7 +17,7 @@ _resolve() {
 # SHA-256 of a file: sha256sum (GNU) or shasum (macOS).
 _sha256() {
   if command -v sha256sum >/dev/null 2>&1; then
-    sha256sum "$1" | cut -d' ' -f1
+    sha256sum "$1" | cut -d' ' -f1  # portable: the GNU branch of _sha256
   else
     shasum -a 256 "$1" | cut -d' ' -f1
   fi
