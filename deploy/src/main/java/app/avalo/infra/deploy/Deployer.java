@@ -102,6 +102,16 @@ final class Deployer {
 
   // ---------------------------------------------------------------- command helpers
 
+  /**
+   * {@code gcloud run services update-traffic SVC} in the deploy region and project, then {@code
+   * flags}.
+   */
+  private List<String> updateTraffic(String svc, String... flags) {
+    List<String> command = gcloud("run", "services", "update-traffic", svc, r(), p());
+    command.addAll(List.of(flags));
+    return command;
+  }
+
   private List<String> gcloud(String... words) {
     List<String> c = new ArrayList<>(List.of("gcloud"));
     c.addAll(List.of(words));
@@ -817,7 +827,7 @@ final class Deployer {
           "if cur=$("
               + servingRevisionShell(svc).replace(" | awk", " 2>/dev/null | awk")
               + ") && [ -n \"$cur\" ]; then "
-              + Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p()))
+              + Shell.join(updateTraffic(svc))
               + " \"--to-revisions=$cur=100\"; fi");
       out.println(Shell.join(deploy));
       String latest =
@@ -834,7 +844,7 @@ final class Deployer {
               + " && "
               + latest
               + "; else "
-              + Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p()))
+              + Shell.join(updateTraffic(svc))
               + " \"--update-tags="
               + tag
               + "=$new\"; fi");
@@ -864,26 +874,14 @@ final class Deployer {
               + probe.expect()
               + "); traffic stays on ${cur:-its first revision}\" >&2; exit 1; }");
       for (int i = 0; i < steps.size(); i++) {
-        out.println(
-            Shell.join(
-                gcloud(
-                    "run",
-                    "services",
-                    "update-traffic",
-                    svc,
-                    r(),
-                    p(),
-                    "--to-tags=" + tag + "=" + steps.get(i))));
+        out.println(Shell.join(updateTraffic(svc, "--to-tags=" + tag + "=" + steps.get(i))));
         if (steps.get(i) < 100) {
           out.println("sleep " + o.canaryWaitSeconds());
           out.println(Shell.join(errorLogQuery(svc, "REVISION")).replace("REVISION", "'\"$new\"'"));
         }
       }
       out.println(
-          Shell.join(
-                  gcloud(
-                      "run", "services", "update-traffic", svc, r(), p(), "--remove-tags=" + tag))
-              + " \"--to-revisions=$new=100\"");
+          Shell.join(updateTraffic(svc, "--remove-tags=" + tag)) + " \"--to-revisions=$new=100\"");
       return;
     }
     JsonObject fn = describeJson(describeFn);
@@ -898,15 +896,7 @@ final class Deployer {
       if (previous != null) {
         // Cloud Functions honours a traffic split pinned to a revision name (it moves only
         // LATEST-bound traffic).
-        cli.must(
-            gcloud(
-                "run",
-                "services",
-                "update-traffic",
-                svc,
-                r(),
-                p(),
-                "--to-revisions=" + previous + "=100"));
+        cli.must(updateTraffic(svc, "--to-revisions=" + previous + "=100"));
       }
     }
     cli.must(deploy);
@@ -927,15 +917,7 @@ final class Deployer {
       // starts dark.
       String failure =
           probe.check(service.getAsJsonObject("status").get("url").getAsString(), bearer(e));
-      cli.must(
-          gcloud(
-              "run",
-              "services",
-              "update-traffic",
-              svc,
-              r(),
-              p(),
-              "--to-revisions=" + candidate + "=100"));
+      cli.must(updateTraffic(svc, "--to-revisions=" + candidate + "=100"));
       if (failure != null) {
         failures.add(
             e.name()
@@ -947,58 +929,24 @@ final class Deployer {
       }
       return;
     } else {
-      cli.must(
-          gcloud(
-              "run",
-              "services",
-              "update-traffic",
-              svc,
-              r(),
-              p(),
-              "--update-tags=" + tag + "=" + candidate));
+      cli.must(updateTraffic(svc, "--update-tags=" + tag + "=" + candidate));
     }
     String url = taggedUrl(describeJson(describeSvc), tag);
     String failure = url == null ? "no URL for tag " + tag : probe.check(url, bearer(e));
     for (int i = 0; failure == null && i < steps.size(); i++) {
       int percent = steps.get(i);
-      cli.must(
-          gcloud(
-              "run",
-              "services",
-              "update-traffic",
-              svc,
-              r(),
-              p(),
-              "--to-tags=" + tag + "=" + percent));
+      cli.must(updateTraffic(svc, "--to-tags=" + tag + "=" + percent));
       if (percent < 100) {
         sleep(o.canaryWaitSeconds());
         failure = errorRate(svc, candidate);
       }
     }
     if (failure != null) {
-      cli.must(
-          gcloud(
-              "run",
-              "services",
-              "update-traffic",
-              svc,
-              r(),
-              p(),
-              "--to-revisions=" + previous + "=100",
-              "--remove-tags=" + tag));
+      cli.must(updateTraffic(svc, "--to-revisions=" + previous + "=100", "--remove-tags=" + tag));
       failures.add(e.name() + ": rolled back to " + previous + " — " + candidate + " " + failure);
       return;
     }
-    cli.must(
-        gcloud(
-            "run",
-            "services",
-            "update-traffic",
-            svc,
-            r(),
-            p(),
-            "--to-revisions=" + candidate + "=100",
-            "--remove-tags=" + tag));
+    cli.must(updateTraffic(svc, "--to-revisions=" + candidate + "=100", "--remove-tags=" + tag));
   }
 
   /**
@@ -1273,9 +1221,7 @@ final class Deployer {
                 + name
                 + ": no revision before ${cur:-(none serving all traffic)} to roll back to\" >&2;"
                 + " exit 1; }");
-        out.println(
-            Shell.join(gcloud("run", "services", "update-traffic", svc, r(), p()))
-                + " \"--to-revisions=$prev=100\"");
+        out.println(Shell.join(updateTraffic(svc)) + " \"--to-revisions=$prev=100\"");
         continue;
       }
       List<String> list =
@@ -1311,15 +1257,7 @@ final class Deployer {
         failures.add(name + ": " + current + " is its first revision; nothing to roll back to");
         continue;
       }
-      cli.must(
-          gcloud(
-              "run",
-              "services",
-              "update-traffic",
-              svc,
-              r(),
-              p(),
-              "--to-revisions=" + previous + "=100"));
+      cli.must(updateTraffic(svc, "--to-revisions=" + previous + "=100"));
       System.err.println(name + ": " + current + " → " + previous);
     }
   }
