@@ -474,18 +474,8 @@ public final class MediaTool {
    */
   public void requireDecodable(Input input, double seconds, Limits limits) {
     if (!decodes(input, limits.withMaxSeconds(seconds), input.file().getParent())) {
-      Log.warn(
-          "media tool refused a user's file",
-          Map.of(
-              "field",
-              input.field(),
-              "kind",
-              input.kind().noun(),
-              "container",
-              input.container().demuxer(),
-              "failure",
-              "first seconds do not decode"));
-      throw ApiException.invalidArgument(input.field(), "could not be decoded");
+      throw refusal(
+          input, "could not be decoded", Map.of("failure", "first seconds do not decode"));
     }
   }
 
@@ -575,21 +565,20 @@ public final class MediaTool {
 
   /** The user's file is at fault: a plain reason for them, the tool's words for the log. */
   private static ApiException refusal(ToolFailure e, Input input, String why) {
-    Log.warn(
-        "media tool refused a user's file",
-        Map.of(
-            "field",
-            input.field(),
-            "kind",
-            input.kind().noun(),
-            "container",
-            input.container().demuxer(),
-            "failure",
-            e.kind().name(),
-            "exitCode",
-            e.exitCode(),
-            "stderr",
-            e.stderrTail()));
+    return refusal(
+        input,
+        why,
+        Map.of("failure", e.kind().name(), "exitCode", e.exitCode(), "stderr", e.stderrTail()));
+  }
+
+  /** One log line per refusal: which field, kind and container, plus what went wrong. */
+  private static ApiException refusal(Input input, String why, Map<String, Object> failure) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("field", input.field());
+    fields.put("kind", input.kind().noun());
+    fields.put("container", input.container().demuxer());
+    fields.putAll(failure);
+    Log.warn("media tool refused a user's file", fields);
     return ApiException.invalidArgument(input.field(), why);
   }
 

@@ -106,35 +106,21 @@ public final class CatalogFiles {
     out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Catalog.Entry e : catalog.entries()) {
       Catalog.Sizing s = e.sizing();
-      out.append("| `")
-          .append(e.name())
-          .append("` | `")
-          .append(e.entryPoint().substring("app.avalo.infra.".length()))
-          .append("` | ")
-          .append(lower(e.kind()))
-          .append(" | ")
-          .append(lower(e.access()))
-          .append(" | ")
-          .append(e.audited() ? "yes" : "")
-          .append(" | ")
-          .append(e.isJob() ? "`" + e.scheduler().schedule() + "`" : "")
-          .append(" | ")
-          .append(e.isJob() ? e.scheduler().attemptDeadline() : "")
-          .append(" | ")
-          .append(e.memory())
-          .append(" | ")
-          .append(s.cpu())
-          .append(" | ")
-          .append(s.concurrency())
-          .append(" | ")
-          .append(s.minInstances())
-          .append("–")
-          .append(s.maxInstances())
-          .append(" | ")
-          .append(s.cpuBoost() ? "yes" : "")
-          .append(" | ")
-          .append(e.timeoutSeconds())
-          .append(" s |\n");
+      row(
+          out,
+          "`" + e.name() + "`",
+          "`" + e.entryPoint().substring("app.avalo.infra.".length()) + "`",
+          lower(e.kind()),
+          lower(e.access()),
+          e.audited() ? "yes" : "",
+          e.isJob() ? "`" + e.scheduler().schedule() + "`" : "",
+          e.isJob() ? e.scheduler().attemptDeadline() : "",
+          e.memory(),
+          s.cpu(),
+          s.concurrency(),
+          s.minInstances() + "–" + s.maxInstances(),
+          s.cpuBoost() ? "yes" : "",
+          e.timeoutSeconds() + " s");
     }
     out.append("\n## Scheduler settings\n\n")
         .append(
@@ -142,23 +128,15 @@ public final class CatalogFiles {
         .append("|---|---|---|---|---|---|---|\n");
     for (Catalog.Entry e : catalog.jobs()) {
       Catalog.SchedulerSettings j = e.scheduler();
-      out.append("| `")
-          .append(e.name())
-          .append("` | `")
-          .append(j.schedule())
-          .append("` | ")
-          .append(j.timeZone())
-          .append(" | ")
-          .append(j.attemptDeadline())
-          .append(" | ")
-          .append(j.retry().maxRetryAttempts())
-          .append(" | ")
-          .append(j.retry().minBackoff())
-          .append("–")
-          .append(j.retry().maxBackoff())
-          .append(" | ")
-          .append(j.retry().maxDoublings())
-          .append(" |\n");
+      row(
+          out,
+          "`" + e.name() + "`",
+          "`" + j.schedule() + "`",
+          j.timeZone(),
+          j.attemptDeadline(),
+          j.retry().maxRetryAttempts(),
+          j.retry().minBackoff() + "–" + j.retry().maxBackoff(),
+          j.retry().maxDoublings());
     }
     out.append(
             "\n"
@@ -168,21 +146,14 @@ public final class CatalogFiles {
         .append("|---|---|---|---|---|---|\n");
     for (Catalog.Kind kind : Catalog.Kind.values()) {
       Catalog.Sizing s = catalog.defaultSizing(kind);
-      out.append("| ")
-          .append(lower(kind))
-          .append(" | ")
-          .append(s.cpu())
-          .append(" | ")
-          .append(s.concurrency())
-          .append(" | ")
-          .append(s.minInstances())
-          .append("–")
-          .append(s.maxInstances())
-          .append(" | ")
-          .append(s.cpuBoost() ? "yes" : "")
-          .append(" | ")
-          .append(flags(s.javaToolOptions()))
-          .append(" |\n");
+      row(
+          out,
+          lower(kind),
+          s.cpu(),
+          s.concurrency(),
+          s.minInstances() + "–" + s.maxInstances(),
+          s.cpuBoost() ? "yes" : "",
+          flags(s.javaToolOptions()));
     }
     out.append(
         """
@@ -195,10 +166,19 @@ public final class CatalogFiles {
     for (Catalog.Entry e : catalog.entries()) {
       String flags = e.sizing().javaToolOptions();
       if (!flags.equals(catalog.defaultSizing(e.kind()).javaToolOptions())) {
-        out.append("| `").append(e.name()).append("` | ").append(flags(flags)).append(" |\n");
+        row(out, "`" + e.name() + "`", flags(flags));
       }
     }
     return out.toString();
+  }
+
+  /** One Markdown table row of {@code cells}. */
+  private static void row(StringBuilder out, Object... cells) {
+    out.append("| ");
+    for (int i = 0; i < cells.length; i++) {
+      out.append(i == 0 ? "" : " | ").append(cells[i]);
+    }
+    out.append(" |\n");
   }
 
   private static String flags(String javaToolOptions) {
