@@ -21,7 +21,7 @@ final class BackupScenario {
   private BackupScenario() {}
 
   static void run(Bench bench) throws Exception {
-    Firestore db = bench.server().app().firestore();
+    Firestore db = bench.server().platform().firestore();
     int small = bench.quick() ? 2_000 : 10_000;
     int large = bench.quick() ? 10_000 : 100_000;
     Map<String, Object> raw = new LinkedHashMap<>();

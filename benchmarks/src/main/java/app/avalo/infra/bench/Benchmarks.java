@@ -85,7 +85,7 @@ public final class Benchmarks {
     List<String> failed = new ArrayList<>();
     Report report = new Report();
     try {
-      var config = server.app().config();
+      var config = server.platform().config();
       AuthEmulatorClient auth =
           new AuthEmulatorClient(config.authEmulatorHost(), config.projectId());
       String user =

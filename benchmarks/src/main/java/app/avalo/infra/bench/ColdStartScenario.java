@@ -56,7 +56,7 @@ final class ColdStartScenario {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     Map<String, String> env = pb.environment();
-    var config = bench.server().app().config();
+    var config = bench.server().platform().config();
     env.put("GOOGLE_CLOUD_PROJECT", config.projectId());
     env.put("FIRESTORE_EMULATOR_HOST", config.firestoreEmulatorHost());
     env.put("FIREBASE_AUTH_EMULATOR_HOST", config.authEmulatorHost());

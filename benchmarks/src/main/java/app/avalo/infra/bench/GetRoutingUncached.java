@@ -1,5 +1,6 @@
 package app.avalo.infra.bench;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
 import app.avalo.infra.platform.Request;
 import app.avalo.infra.routing.RegionDefinition;
@@ -11,10 +12,14 @@ import app.avalo.infra.routing.RoutingQuery;
  * from Firestore on every call instead of from the in-process view. Hosted only by the benchmark.
  */
 public final class GetRoutingUncached extends ApiFunction {
+  public GetRoutingUncached() {
+    super(() -> Root.get().platform());
+  }
+
   @Override
   protected Object handle(Request request) {
     String uid = request.caller().requireUid();
-    RoutingModule routing = RoutingModule.of(app());
+    RoutingModule routing = Root.get().routing();
     RoutingQuery query =
         RoutingQuery.read(request.data(), routing.countries(), RegionDefinition.ids());
     request.data().done();

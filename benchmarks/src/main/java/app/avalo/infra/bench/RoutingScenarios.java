@@ -1,7 +1,6 @@
 package app.avalo.infra.bench;
 
 import app.avalo.infra.platform.Firestores;
-import app.avalo.infra.routing.RoutingModule;
 import com.google.cloud.firestore.DocumentReference;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -110,7 +109,8 @@ final class RoutingScenarios {
    * Region status written (as the health checker does) → first getRouting answer that reflects it.
    */
   static void failoverPropagation(Bench bench) throws Exception {
-    DocumentReference eu = bench.server().app().firestore().collection("regions").document("EU");
+    DocumentReference eu =
+        bench.server().platform().firestore().collection("regions").document("EU");
     List<Double> toUnhealthy = new ArrayList<>();
     List<Double> toHealthy = new ArrayList<>();
     int trials = bench.quick() ? 3 : 20;
@@ -149,7 +149,7 @@ final class RoutingScenarios {
         .report()
         .note(
             "failover propagation measures the in-process view (refresh "
-                + RoutingModule.of(bench.server().app()).config().viewRefresh().toMillis()
+                + bench.server().root().routing().config().viewRefresh().toMillis()
                 + " ms): detection by the health checks (3 failed probes, 10 s apart) comes before"
                 + " it; see docs/routing.md.");
   }

@@ -20,7 +20,7 @@ final class ThrottleScenario {
   private ThrottleScenario() {}
 
   static void run(Bench bench) throws Exception {
-    var config = bench.server().app().config();
+    var config = bench.server().platform().config();
     String token =
         new AuthEmulatorClient(config.authEmulatorHost(), config.projectId())
             .ensureAccount(

@@ -72,12 +72,12 @@ class CatalogProtocolTest {
 
   @Test
   void catalogIsNotEmpty() {
-    assertFalse(server.app().catalog().entries().isEmpty(), "the catalog lists no functions");
+    assertFalse(server.platform().catalog().entries().isEmpty(), "the catalog lists no functions");
   }
 
   @TestFactory
   Stream<DynamicTest> malformedInputIsRefusedAndWritesNothing() {
-    return server.app().catalog().entries().stream()
+    return server.platform().catalog().entries().stream()
         .map(
             e ->
                 DynamicTest.dynamicTest(
@@ -103,7 +103,7 @@ class CatalogProtocolTest {
 
   @TestFactory
   Stream<DynamicTest> accessLevelIsEnforced() {
-    return server.app().catalog().entries().stream()
+    return server.platform().catalog().entries().stream()
         .filter(e -> e.access() == Access.USER || e.access() == Access.ADMIN)
         .map(
             e ->
@@ -136,9 +136,9 @@ class CatalogProtocolTest {
                       // The Firebase emulator path answers the same way.
                       String emulatorPath =
                           "/"
-                              + server.app().config().projectId()
+                              + server.platform().config().projectId()
                               + "/"
-                              + server.app().catalog().defaultRegion()
+                              + server.platform().catalog().defaultRegion()
                               + "/"
                               + e.name();
                       assertEquals(

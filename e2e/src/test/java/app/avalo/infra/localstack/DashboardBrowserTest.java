@@ -49,7 +49,7 @@ class DashboardBrowserTest {
     env.put("AVALO_USER_PASSWORD", DevServer.DEMO_USER_PASSWORD);
     env.put("AVALO_SCREENSHOT_DIR", root.resolve("e2e/target/dashboard-screenshots").toString());
     // Ids the action tests work on, taken from the seeded data (empty when a domain seeds none).
-    Firestore db = server.app().firestore();
+    Firestore db = server.platform().firestore();
     env.put("AVALO_CDN_ASSET_ID", firstId(db, "cdnAssets", "status", "ready"));
     // The takedown test removes an asset: another one than the purge test's.
     env.put(

@@ -31,8 +31,8 @@ class FirebaseJsSdkTest {
             .directory(root.toFile())
             .redirectErrorStream(true);
     node.environment().put("AVALO_DEV_URL", server.baseUrl());
-    node.environment().put("GOOGLE_CLOUD_PROJECT", server.app().config().projectId());
-    node.environment().put("AVALO_REGION", server.app().catalog().defaultRegion());
+    node.environment().put("GOOGLE_CLOUD_PROJECT", server.platform().config().projectId());
+    node.environment().put("AVALO_REGION", server.platform().catalog().defaultRegion());
     node.environment().put("FIREBASE_AUTH_EMULATOR_HOST", Emulators.authHost());
     NodeTestRun.Finished run = NodeTestRun.runWithTimeout(node, Duration.ofMinutes(3));
     String output = run.output();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import app.avalo.infra.cdn.CdnModule;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import com.google.cloud.storage.BlobId;
@@ -48,9 +47,9 @@ class MediaSandboxLocalStackTest {
             "libx264",
             "-preset",
             "ultrafast");
-    Storage storage = server.app().storage();
-    String bucket = CdnModule.of(server.app()).config().mediaBucket();
-    String uploadBucket = CdnModule.of(server.app()).config().uploadBucket();
+    Storage storage = server.platform().storage();
+    String bucket = server.root().cdn().config().mediaBucket();
+    String uploadBucket = server.root().cdn().config().uploadBucket();
     long writes = Emulators.firestoreWriteCount();
 
     String voiceBody =

@@ -264,7 +264,7 @@ class ReliabilityTest {
     for (String name : VALID_INPUTS.keySet()) {
       if (!name.startsWith("__")) {
         assertTrue(
-            server.app().catalog().entries().stream()
+            server.platform().catalog().entries().stream()
                 .anyMatch(e -> e.name().equals(name) && !e.isJob()),
             "reliability/valid-inputs.json lists "
                 + name
@@ -275,7 +275,7 @@ class ReliabilityTest {
 
   @TestFactory
   Stream<DynamicTest> validInputsAreNotRefused() {
-    return server.app().catalog().entries().stream()
+    return server.platform().catalog().entries().stream()
         .map(
             e ->
                 DynamicTest.dynamicTest(
@@ -306,7 +306,7 @@ class ReliabilityTest {
 
   @TestFactory
   Stream<DynamicTest> hostileValuesInRealFieldsAreRefusedNamingTheField() {
-    return server.app().catalog().entries().stream()
+    return server.platform().catalog().entries().stream()
         .map(
             e ->
                 DynamicTest.dynamicTest(
@@ -386,7 +386,7 @@ class ReliabilityTest {
 
   @TestFactory
   Stream<DynamicTest> hostileInputNextToAnUnknownKeyNeverCausesA5xxOrAWrite() {
-    return server.app().catalog().entries().stream()
+    return server.platform().catalog().entries().stream()
         .map(
             e ->
                 DynamicTest.dynamicTest(
@@ -416,7 +416,7 @@ class ReliabilityTest {
 
   @TestFactory
   Stream<DynamicTest> scheduledJobsDeliveredManyTimesHaveOneEffect() {
-    return server.app().catalog().entries().stream()
+    return server.platform().catalog().entries().stream()
         .filter(Catalog.Entry::isJob)
         .map(
             e ->
@@ -480,7 +480,7 @@ class ReliabilityTest {
                       DocumentSnapshot run =
                           Firestores.await(
                               server
-                                  .app()
+                                  .platform()
                                   .firestore()
                                   .collection(JobRunner.RUNS)
                                   .document(e.name() + "@" + scheduleTime)

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import app.avalo.infra.cdn.CdnModule;
 import app.avalo.infra.platform.AppConfig;
 import app.avalo.infra.platform.CloudTasksQueue;
 import app.avalo.infra.platform.ConfigReader;
@@ -196,8 +195,8 @@ class VideoTranscodeQueueTest {
             "ultrafast",
             "-c:a",
             "aac");
-    Storage storage = server.app().storage();
-    String uploadBucket = CdnModule.of(server.app()).config().uploadBucket();
+    Storage storage = server.platform().storage();
+    String uploadBucket = server.root().cdn().config().uploadBucket();
     String path = "uploads/" + user.uid() + "/queued.mp4";
     storage.create(
         BlobInfo.newBuilder(BlobId.of(uploadBucket, path)).build(), Files.readAllBytes(clip));

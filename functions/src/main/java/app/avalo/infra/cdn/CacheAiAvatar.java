@@ -1,7 +1,8 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -12,12 +13,16 @@ import java.util.function.Supplier;
  * a new image gets new, versioned URLs.
  */
 public final class CacheAiAvatar extends ApiFunction {
+  private final Supplier<CdnModule> cdn;
+
   public CacheAiAvatar() {
-    super();
+    super(() -> Root.get().platform());
+    this.cdn = () -> Root.get().cdn();
   }
 
-  CacheAiAvatar(Supplier<App> app) {
-    super(app);
+  CacheAiAvatar(Platform platform, CdnModule cdn) {
+    super(platform);
+    this.cdn = () -> cdn;
   }
 
   static final String SOURCE_ROOT = "ai-avatars";
@@ -30,7 +35,7 @@ public final class CacheAiAvatar extends ApiFunction {
   @Override
   protected Object handle(Request request) {
     String avatarId = request.data().id("avatarId");
-    ImageAssets images = CdnModule.of(app()).images();
+    ImageAssets images = cdn.get().images();
     MediaSource source =
         MediaSource.read(
             request.data(), images.maxBytes(), path -> UploadPath.under("path", path, SOURCE_ROOT));

@@ -1,24 +1,29 @@
 package app.avalo.infra.cdn;
 
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.platform.Platform;
 import com.google.cloud.firestore.DocumentSnapshot;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The CDN's part of the admin overview: the latest metrics snapshot (one document read). */
-public final class CdnDashboardSection implements DashboardSection {
-  @Override
-  public String name() {
-    return "cdn";
+final class CdnDashboardSection implements DashboardSection {
+  private final Platform platform;
+
+  CdnDashboardSection(Platform platform) {
+    this.platform = platform;
   }
 
   @Override
-  public Object snapshot(App app) {
+  public Object snapshot() {
     DocumentSnapshot latest =
         Firestores.await(
-            app.firestore().collection(CdnCollections.METRICS).document(CdnMetrics.LATEST).get());
+            platform
+                .firestore()
+                .collection(CdnCollections.METRICS)
+                .document(CdnMetrics.LATEST)
+                .get());
     Map<String, Object> out = new LinkedHashMap<>();
     if (!latest.exists()) {
       out.put("status", "no metrics yet");

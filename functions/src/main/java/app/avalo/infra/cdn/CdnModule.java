@@ -1,9 +1,9 @@
 package app.avalo.infra.cdn;
 
-import app.avalo.infra.cost.CostModule;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.CloudTasksQueue;
 import app.avalo.infra.platform.ConfigReader;
+import app.avalo.infra.platform.DashboardSection;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.TaskQueue;
 import com.google.auth.ServiceAccountSigner;
 import com.google.auth.oauth2.GoogleCredentials;
@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -43,22 +44,61 @@ public final class CdnModule {
   private final EgressRecorder egressRecorder;
   private final TaskQueue queue;
 
-  public static CdnModule of(App app) {
-    return app.module(CdnModule.class, a -> new CdnModule(a, null, null, null));
-  }
-
-  /** Builds the module; a null adapter means "the one configured in the environment". */
-  public CdnModule(App app, CachePurger purger, EgressSource egress, BandwidthCostSink costSink) {
-    this(app, purger, egress, costSink, null);
-  }
-
-  /** As above, with the task queue of video transcodes too (null: Cloud Tasks as configured). */
-  public CdnModule(
-      App app,
+  /**
+   * What the CDN domain does to the world besides Firestore and Storage, and the two questions it
+   * asks the cost domain (answered by the composition root, so this package imports no other
+   * domain). A null adapter means "the one configured in the environment".
+   *
+   * @param purger invalidates CDN URLs (null: {@code CDN_PURGE_ADAPTER})
+   * @param egress measures served egress (null: {@code CDN_EGRESS_SOURCE})
+   * @param costSink receives the hourly egress (null: kept in Firestore and booked in {@code
+   *     ledger})
+   * @param queue the video transcode task queue (null: Cloud Tasks as configured)
+   * @param ledger books egress as a cost
+   * @param allowance answers per-user upload quotas
+   */
+  public record Adapters(
       CachePurger purger,
       EgressSource egress,
       BandwidthCostSink costSink,
-      TaskQueue queue) {
+      TaskQueue queue,
+      EgressLedger ledger,
+      MediaAllowance allowance) {
+    public Adapters {
+      Objects.requireNonNull(ledger, "ledger");
+      Objects.requireNonNull(allowance, "allowance");
+    }
+
+    /** Every adapter as configured, over the given answers from the cost domain. */
+    public static Adapters configured(EgressLedger ledger, MediaAllowance allowance) {
+      return new Adapters(null, null, null, null, ledger, allowance);
+    }
+
+    public Adapters withPurger(CachePurger purger) {
+      return new Adapters(purger, egress, costSink, queue, ledger, allowance);
+    }
+
+    public Adapters withEgress(EgressSource egress) {
+      return new Adapters(purger, egress, costSink, queue, ledger, allowance);
+    }
+
+    public Adapters withCostSink(BandwidthCostSink costSink) {
+      return new Adapters(purger, egress, costSink, queue, ledger, allowance);
+    }
+
+    public Adapters withQueue(TaskQueue queue) {
+      return new Adapters(purger, egress, costSink, queue, ledger, allowance);
+    }
+  }
+
+  private final Platform platform;
+
+  public CdnModule(Platform app, Adapters adapters) {
+    this.platform = app;
+    CachePurger purger = adapters.purger();
+    EgressSource egress = adapters.egress();
+    BandwidthCostSink costSink = adapters.costSink();
+    TaskQueue queue = adapters.queue();
     ConfigReader reader = app.configReader();
     this.config = CdnConfig.read(reader, app.config());
     reader.throwIfInvalid();
@@ -101,9 +141,8 @@ public final class CdnModule {
         costSink != null
             ? costSink
             : new LedgerBandwidthCostSink(
-                new FirestoreBandwidthCostSink(app.firestore(), app.clock()),
-                () -> CostModule.of(app).ledger());
-    MediaQuota quota = new MediaQuota(() -> CostModule.of(app).throttles());
+                new FirestoreBandwidthCostSink(app.firestore(), app.clock()), adapters.ledger());
+    MediaQuota quota = new MediaQuota(adapters.allowance());
     ImagePipeline pipeline =
         new ImagePipeline(config.imageMaxPixels(), new AvifEncoder(tool, config.avifEnabled()));
     this.images =
@@ -144,7 +183,7 @@ public final class CdnModule {
     this.egressRecorder = new EgressRecorder(app.firestore());
   }
 
-  private static CachePurger configuredPurger(App app, CdnConfig config) {
+  private static CachePurger configuredPurger(Platform app, CdnConfig config) {
     return switch (config.purgeAdapter()) {
       case RECORDING -> new RecordingPurger();
       case CLOUD_CDN ->
@@ -166,7 +205,7 @@ public final class CdnModule {
    * The signer of private media URLs: locally a key the dev server can check; in production the
    * default credentials, which on Cloud Functions sign through the IAM signBlob API.
    */
-  private static Supplier<ServiceAccountSigner> urlSigner(App app, CdnConfig config) {
+  private static Supplier<ServiceAccountSigner> urlSigner(Platform app, CdnConfig config) {
     if (config.urlSigner() == CdnConfig.UrlSignerKind.LOCAL) {
       return Suppliers.memoize(() -> new LocalUrlSigner(app.config().projectId()));
     }
@@ -185,7 +224,7 @@ public final class CdnModule {
         });
   }
 
-  private static EgressSource configuredEgress(App app, CdnConfig config) {
+  private static EgressSource configuredEgress(Platform app, CdnConfig config) {
     return switch (config.egressSource()) {
       case FIRESTORE -> new FirestoreEgressSource(app.firestore());
       case CLOUD_MONITORING ->
@@ -194,6 +233,11 @@ public final class CdnModule {
               config.cloudCdnUrlMap(),
               Suppliers.memoize(CloudMonitoringEgressSource::defaultClient));
     };
+  }
+
+  /** The CDN part of the admin dashboard. */
+  public DashboardSection dashboardSection() {
+    return new CdnDashboardSection(platform);
   }
 
   public CdnConfig config() {

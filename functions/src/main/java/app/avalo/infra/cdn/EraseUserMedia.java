@@ -1,7 +1,8 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -13,18 +14,22 @@ import java.util.function.Supplier;
  * the user has new media.
  */
 public final class EraseUserMedia extends ApiFunction {
+  private final Supplier<CdnModule> cdn;
+
   public EraseUserMedia() {
-    super();
+    super(() -> Root.get().platform());
+    this.cdn = () -> Root.get().cdn();
   }
 
-  EraseUserMedia(Supplier<App> app) {
-    super(app);
+  EraseUserMedia(Platform platform, CdnModule cdn) {
+    super(platform);
+    this.cdn = () -> cdn;
   }
 
   @Override
   protected Object handle(Request request) {
     String userId = request.data().id("userId");
     request.data().done();
-    return CdnModule.of(app()).takedowns().erase(userId);
+    return cdn.get().takedowns().erase(userId);
   }
 }

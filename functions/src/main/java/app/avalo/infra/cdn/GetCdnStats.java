@@ -1,7 +1,8 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -11,18 +12,22 @@ import java.util.function.Supplier;
  * most recent failures. A few document reads.
  */
 public final class GetCdnStats extends ApiFunction {
+  private final Supplier<CdnModule> cdn;
+
   public GetCdnStats() {
-    super();
+    super(() -> Root.get().platform());
+    this.cdn = () -> Root.get().cdn();
   }
 
-  GetCdnStats(Supplier<App> app) {
-    super(app);
+  GetCdnStats(Platform platform, CdnModule cdn) {
+    super(platform);
+    this.cdn = () -> cdn;
   }
 
   @Override
   protected Object handle(Request request) {
     int failures = (int) request.data().optionalLong("failures", 0, 50).orElse(10);
     request.data().done();
-    return CdnModule.of(app()).metrics().stats(failures);
+    return cdn.get().metrics().stats(failures);
   }
 }

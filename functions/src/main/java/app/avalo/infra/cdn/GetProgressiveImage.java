@@ -1,8 +1,9 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.List;
 import java.util.OptionalLong;
@@ -15,12 +16,16 @@ import java.util.function.Supplier;
  * URLs and their {@code expiresAt}; taken-down assets are NOT_FOUND. Reads one document.
  */
 public final class GetProgressiveImage extends ApiFunction {
+  private final Supplier<CdnModule> cdn;
+
   public GetProgressiveImage() {
-    super();
+    super(() -> Root.get().platform());
+    this.cdn = () -> Root.get().cdn();
   }
 
-  GetProgressiveImage(Supplier<App> app) {
-    super(app);
+  GetProgressiveImage(Platform platform, CdnModule cdn) {
+    super(platform);
+    this.cdn = () -> cdn;
   }
 
   @Override
@@ -39,7 +44,7 @@ public final class GetProgressiveImage extends ApiFunction {
       }
     }
     request.data().done();
-    return CdnModule.of(app())
+    return cdn.get()
         .progressive()
         .get(
             assetId, width.isPresent() ? (int) width.getAsLong() : null, formats, request.caller());

@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-import app.avalo.infra.cost.CostService;
 import app.avalo.infra.platform.Log;
 import app.avalo.infra.platform.Sha256;
 import com.google.cloud.Timestamp;
@@ -65,7 +64,7 @@ final class ImageAssets {
   private Map<String, Object> processImage(String uid, MediaSource source, boolean privateMedia) {
     byte[] bytes = bytesOf(source);
     ImageDecoder.Decoded decoded = pipeline.decode(bytes, source.field());
-    quota.charge(uid, CostService.CDN);
+    quota.charge(uid, MediaAllowance.Budget.MEDIA);
     ImagePipeline.Result result = pipeline.process(decoded);
     String assetId = "img_" + UUID.randomUUID().toString().replace("-", "");
     String prefix = AssetType.IMAGE.prefix(assetId, privateMedia);

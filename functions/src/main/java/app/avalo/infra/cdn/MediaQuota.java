@@ -1,10 +1,7 @@
 package app.avalo.infra.cdn;
 
-import app.avalo.infra.cost.CostService;
-import app.avalo.infra.cost.ThrottleGate;
 import app.avalo.infra.platform.ApiException;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Per-user media quotas through the cost domain's throttle gate (abuse throttle, budget throttle,
@@ -16,19 +13,19 @@ import java.util.function.Supplier;
  * nothing, while a script cannot start more transcodes than its quota allows.
  */
 final class MediaQuota {
-  private final Supplier<ThrottleGate> gate;
+  private final MediaAllowance allowance;
 
-  MediaQuota(Supplier<ThrottleGate> gate) {
-    this.gate = gate;
+  MediaQuota(MediaAllowance allowance) {
+    this.allowance = allowance;
   }
 
-  /** Spends one unit of {@code uid}'s quota for {@code service}, or RESOURCE_EXHAUSTED. */
-  void charge(String uid, CostService service) {
-    ThrottleGate.Verdict verdict = gate.get().check(service, uid);
+  /** Spends one unit of {@code uid}'s quota for {@code budget}, or RESOURCE_EXHAUSTED. */
+  void charge(String uid, MediaAllowance.Budget budget) {
+    MediaAllowance.Verdict verdict = allowance.check(budget, uid);
     if (!verdict.allowed()) {
       throw ApiException.resourceExhausted(
           "media upload quota for "
-              + service.wire()
+              + budget.costService()
               + " used up ("
               + verdict.reason()
               + "); retry after "
@@ -36,7 +33,7 @@ final class MediaQuota {
               + " ms",
           Map.of(
               "service",
-              service.wire(),
+              budget.costService(),
               "reason",
               verdict.reason(),
               "retryAfterMs",

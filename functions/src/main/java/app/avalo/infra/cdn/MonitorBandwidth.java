@@ -1,8 +1,9 @@
 package app.avalo.infra.cdn;
 
-import app.avalo.infra.platform.App;
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.JobContext;
 import app.avalo.infra.platform.JobRunner;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
 import java.util.function.Supplier;
 
@@ -12,16 +13,20 @@ import java.util.function.Supplier;
  * {@code cdn}). Idempotent per hour: records are keyed by hour, region and type.
  */
 public final class MonitorBandwidth extends ScheduledJob {
+  private final Supplier<CdnModule> cdn;
+
   public MonitorBandwidth() {
-    super();
+    super(() -> Root.get().platform());
+    this.cdn = () -> Root.get().cdn();
   }
 
-  MonitorBandwidth(Supplier<App> app) {
-    super(app);
+  MonitorBandwidth(Platform platform, CdnModule cdn) {
+    super(platform);
+    this.cdn = () -> cdn;
   }
 
   @Override
   protected JobRunner.Result run(JobContext context) throws Exception {
-    return JobRunner.Result.of(CdnModule.of(app()).bandwidth().run(context.scheduledFor()));
+    return JobRunner.Result.of(cdn.get().bandwidth().run(context.scheduledFor()));
   }
 }

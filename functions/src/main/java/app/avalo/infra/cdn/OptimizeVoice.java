@@ -1,7 +1,8 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -11,12 +12,16 @@ import java.util.function.Supplier;
  * VOICE_MAX_SECONDS} is refused before anything is written.
  */
 public final class OptimizeVoice extends ApiFunction {
+  private final Supplier<CdnModule> cdn;
+
   public OptimizeVoice() {
-    super();
+    super(() -> Root.get().platform());
+    this.cdn = () -> Root.get().cdn();
   }
 
-  OptimizeVoice(Supplier<App> app) {
-    super(app);
+  OptimizeVoice(Platform platform, CdnModule cdn) {
+    super(platform);
+    this.cdn = () -> cdn;
   }
 
   @Override
@@ -27,7 +32,7 @@ public final class OptimizeVoice extends ApiFunction {
   @Override
   protected Object handle(Request request) {
     String uid = request.caller().requireUid();
-    CdnModule cdn = CdnModule.of(app());
+    CdnModule cdn = this.cdn.get();
     MediaSource source =
         MediaSource.read(
             request.data(),

@@ -1,8 +1,9 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -12,12 +13,16 @@ import java.util.function.Supplier;
  * CDN_PURGE_ALL_MIN_INTERVAL_SECONDS} (RESOURCE_EXHAUSTED with {@code retryAfterSeconds}).
  */
 public final class PurgeAllCache extends ApiFunction {
+  private final Supplier<CdnModule> cdn;
+
   public PurgeAllCache() {
-    super();
+    super(() -> Root.get().platform());
+    this.cdn = () -> Root.get().cdn();
   }
 
-  PurgeAllCache(Supplier<App> app) {
-    super(app);
+  PurgeAllCache(Platform platform, CdnModule cdn) {
+    super(platform);
+    this.cdn = () -> cdn;
   }
 
   static final String CONFIRMATION = "purge-all-cache";
@@ -31,6 +36,6 @@ public final class PurgeAllCache extends ApiFunction {
       throw ApiException.invalidArgument(
           "confirm", "must be exactly \"" + CONFIRMATION + "\" to purge everything");
     }
-    return CdnModule.of(app()).purges().purgeAll(reason, request.caller().label());
+    return cdn.get().purges().purgeAll(reason, request.caller().label());
   }
 }

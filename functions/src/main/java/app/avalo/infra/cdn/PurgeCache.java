@@ -1,7 +1,8 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -10,18 +11,22 @@ import java.util.function.Supplier;
  * a prefix where the CDN supports it) and records the purge in {@code cdnPurges}.
  */
 public final class PurgeCache extends ApiFunction {
+  private final Supplier<CdnModule> cdn;
+
   public PurgeCache() {
-    super();
+    super(() -> Root.get().platform());
+    this.cdn = () -> Root.get().cdn();
   }
 
-  PurgeCache(Supplier<App> app) {
-    super(app);
+  PurgeCache(Platform platform, CdnModule cdn) {
+    super(platform);
+    this.cdn = () -> cdn;
   }
 
   @Override
   protected Object handle(Request request) {
     String assetId = request.data().id("assetId");
     request.data().done();
-    return CdnModule.of(app()).purges().purgeAsset(assetId, request.caller().label());
+    return cdn.get().purges().purgeAsset(assetId, request.caller().label());
   }
 }

@@ -1,7 +1,8 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -12,12 +13,16 @@ import java.util.function.Supplier;
  * Idempotent: a repeat answers {@code alreadyTakenDown: true}.
  */
 public final class TakedownAsset extends ApiFunction {
+  private final Supplier<CdnModule> cdn;
+
   public TakedownAsset() {
-    super();
+    super(() -> Root.get().platform());
+    this.cdn = () -> Root.get().cdn();
   }
 
-  TakedownAsset(Supplier<App> app) {
-    super(app);
+  TakedownAsset(Platform platform, CdnModule cdn) {
+    super(platform);
+    this.cdn = () -> cdn;
   }
 
   @Override
@@ -25,6 +30,6 @@ public final class TakedownAsset extends ApiFunction {
     String assetId = request.data().id("assetId");
     String reason = request.data().string("reason", 500);
     request.data().done();
-    return CdnModule.of(app()).takedowns().takedown(assetId, reason, request.caller().label());
+    return cdn.get().takedowns().takedown(assetId, reason, request.caller().label());
   }
 }

@@ -1,7 +1,8 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import app.avalo.infra.platform.TaskQueue;
 import java.util.function.Supplier;
@@ -16,12 +17,16 @@ import java.util.function.Supplier;
  * nothing.
  */
 public final class TranscodeVideo extends ApiFunction {
+  private final Supplier<CdnModule> cdn;
+
   public TranscodeVideo() {
-    super();
+    super(() -> Root.get().platform());
+    this.cdn = () -> Root.get().cdn();
   }
 
-  TranscodeVideo(Supplier<App> app) {
-    super(app);
+  TranscodeVideo(Platform platform, CdnModule cdn) {
+    super(platform);
+    this.cdn = () -> cdn;
   }
 
   @Override
@@ -29,6 +34,6 @@ public final class TranscodeVideo extends ApiFunction {
     VideoAssets.TranscodeTask task =
         new VideoAssets.TranscodeTask(request.data().id("assetId"), request.data().id("task"));
     request.data().done();
-    return CdnModule.of(app()).videos().transcode(task, TaskQueue.Delivery.of(request));
+    return cdn.get().videos().transcode(task, TaskQueue.Delivery.of(request));
   }
 }

@@ -1,8 +1,9 @@
 package app.avalo.infra.cdn;
 
-import app.avalo.infra.platform.App;
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.JobContext;
 import app.avalo.infra.platform.JobRunner;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
 import java.util.function.Supplier;
 
@@ -12,16 +13,20 @@ import java.util.function.Supplier;
  * scheduled time (JobRunner); a rerun of a window rewrites the same snapshot.
  */
 public final class UpdateCdnMetrics extends ScheduledJob {
+  private final Supplier<CdnModule> cdn;
+
   public UpdateCdnMetrics() {
-    super();
+    super(() -> Root.get().platform());
+    this.cdn = () -> Root.get().cdn();
   }
 
-  UpdateCdnMetrics(Supplier<App> app) {
-    super(app);
+  UpdateCdnMetrics(Platform platform, CdnModule cdn) {
+    super(platform);
+    this.cdn = () -> cdn;
   }
 
   @Override
   protected JobRunner.Result run(JobContext context) throws Exception {
-    return JobRunner.Result.of(CdnModule.of(app()).metrics().update(context.scheduledFor()));
+    return JobRunner.Result.of(cdn.get().metrics().update(context.scheduledFor()));
   }
 }

@@ -1,7 +1,8 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.List;
 import java.util.function.Supplier;
@@ -17,12 +18,16 @@ import java.util.function.Supplier;
 public final class UploadImage extends ApiFunction {
   private static final List<String> VISIBILITIES = List.of("public", "private");
 
+  private final Supplier<CdnModule> cdn;
+
   public UploadImage() {
-    super();
+    super(() -> Root.get().platform());
+    this.cdn = () -> Root.get().cdn();
   }
 
-  UploadImage(Supplier<App> app) {
-    super(app);
+  UploadImage(Platform platform, CdnModule cdn) {
+    super(platform);
+    this.cdn = () -> cdn;
   }
 
   @Override
@@ -33,7 +38,7 @@ public final class UploadImage extends ApiFunction {
   @Override
   protected Object handle(Request request) {
     String uid = request.caller().requireUid();
-    ImageAssets images = CdnModule.of(app()).images();
+    ImageAssets images = cdn.get().images();
     MediaSource source =
         MediaSource.read(
             request.data(), images.maxBytes(), path -> UploadPath.ofUser("path", path, uid));

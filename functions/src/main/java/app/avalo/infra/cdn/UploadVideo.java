@@ -1,7 +1,8 @@
 package app.avalo.infra.cdn;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -15,12 +16,16 @@ import java.util.function.Supplier;
  * is also how a client polls.
  */
 public final class UploadVideo extends ApiFunction {
+  private final Supplier<CdnModule> cdn;
+
   public UploadVideo() {
-    super();
+    super(() -> Root.get().platform());
+    this.cdn = () -> Root.get().cdn();
   }
 
-  UploadVideo(Supplier<App> app) {
-    super(app);
+  UploadVideo(Platform platform, CdnModule cdn) {
+    super(platform);
+    this.cdn = () -> cdn;
   }
 
   @Override
@@ -28,6 +33,6 @@ public final class UploadVideo extends ApiFunction {
     String uid = request.caller().requireUid();
     UploadPath path = UploadPath.ofUser("path", request.data().string("path", 1024), uid);
     request.data().done();
-    return CdnModule.of(app()).videos().uploadVideo(uid, path);
+    return cdn.get().videos().uploadVideo(uid, path);
   }
 }

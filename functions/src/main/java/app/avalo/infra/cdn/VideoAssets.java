@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-import app.avalo.infra.cost.CostService;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
@@ -139,7 +138,7 @@ final class VideoAssets {
     Map<String, Object> fields;
     try {
       fields = validate(path, assetId);
-      quota.charge(uid, CostService.VIDEO);
+      quota.charge(uid, MediaAllowance.Budget.VIDEO);
     } catch (RuntimeException e) {
       deleteOriginal(path); // a refused upload must not stay readable either
       throw e;

@@ -1,6 +1,5 @@
 package app.avalo.infra.cdn;
 
-import app.avalo.infra.cost.CostService;
 import app.avalo.infra.platform.ApiException;
 import com.google.cloud.storage.Blob;
 import java.io.IOException;
@@ -78,7 +77,7 @@ final class VoiceAssets {
                 + VideoAssets.clock(config.voiceMaxSeconds()));
       }
       tool.requireDecodable(input, VideoAssets.DECODE_CHECK_SECONDS, probeLimits);
-      quota.charge(uid, CostService.CDN);
+      quota.charge(uid, MediaAllowance.Budget.MEDIA);
       Path out = work.resolve("voice.ogg");
       // ~32 kb/s Opus: 16 KiB per second of the cap leaves four times the room it needs.
       long maxOutput = Math.max(8L << 20, config.voiceMaxSeconds() * 16L * 1024);

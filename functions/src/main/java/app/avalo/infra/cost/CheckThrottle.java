@@ -1,8 +1,9 @@
 package app.avalo.infra.cost;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -14,12 +15,16 @@ import java.util.function.Supplier;
  * {@link RateLimiter}); budgets and abuse state may be up to {@code COST_CACHE_MILLIS} stale.
  */
 public final class CheckThrottle extends ApiFunction {
+  private final Supplier<CostModule> cost;
+
   public CheckThrottle() {
-    super();
+    super(() -> Root.get().platform());
+    this.cost = () -> Root.get().cost();
   }
 
-  CheckThrottle(Supplier<App> app) {
-    super(app);
+  CheckThrottle(Platform platform, CostModule cost) {
+    super(platform);
+    this.cost = () -> cost;
   }
 
   @Override
@@ -27,6 +32,6 @@ public final class CheckThrottle extends ApiFunction {
     Fields data = request.data();
     CostService service = data.enumValue("service", CostService.class);
     data.done();
-    return CostModule.of(app()).throttles().check(service, request.caller().requireUid());
+    return cost.get().throttles().check(service, request.caller().requireUid());
   }
 }

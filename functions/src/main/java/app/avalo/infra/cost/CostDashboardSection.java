@@ -1,7 +1,7 @@
 package app.avalo.infra.cost;
 
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.DashboardSection;
+import app.avalo.infra.platform.Platform;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,19 +12,21 @@ import java.util.Map;
  * The cost domain's part of {@code getDashboardData}: this month's spend per budgeted service with
  * its state, and how many users are abuse-throttled right now.
  */
-public final class CostDashboardSection implements DashboardSection {
-  @Override
-  public String name() {
-    return "budgets";
+final class CostDashboardSection implements DashboardSection {
+  private final Platform platform;
+  private final CostModule module;
+
+  CostDashboardSection(Platform platform, CostModule module) {
+    this.platform = platform;
+    this.module = module;
   }
 
   @Override
-  public Object snapshot(App app) {
-    CostModule cost = CostModule.of(app);
-    Instant now = app.clock().instant();
+  public Object snapshot() {
+    Instant now = platform.clock().instant();
     List<Map<String, Object>> services = new ArrayList<>();
     long spent = 0;
-    for (BudgetMonitor.Status s : cost.budgets().status(now)) {
+    for (BudgetMonitor.Status s : module.budgets().status(now)) {
       spent += s.spentMinor();
       if (!s.budgeted()) {
         continue;
@@ -41,7 +43,7 @@ public final class CostDashboardSection implements DashboardSection {
     snapshot.put("period", BillingPeriod.of(now).id());
     snapshot.put("totalSpentMinor", spent);
     snapshot.put("services", services);
-    snapshot.put("abuseThrottledUsers", cost.store().activeAbuseThrottles(now));
+    snapshot.put("abuseThrottledUsers", module.store().activeAbuseThrottles(now));
     return snapshot;
   }
 }

@@ -1,12 +1,13 @@
 package app.avalo.infra.cost;
 
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.DashboardSection;
+import app.avalo.infra.platform.Platform;
 
 /**
  * The cost domain's composition: configuration read once per instance, the store, and the services
  * the functions (and other domains) call. Other domains book costs through {@link #ledger()}:
  *
- * <pre>{@code CostModule.of(app).ledger().recordBandwidth(CostService.CDN, bytes, region, userId);}
+ * <pre>{@code root.cost().ledger().recordBandwidth(CostService.CDN, bytes, region, userId);}
  * </pre>
  */
 public final class CostModule {
@@ -19,7 +20,11 @@ public final class CostModule {
   private final MonthlyReporter reports;
   private final FraudDetector fraud;
 
-  private CostModule(App app) {
+  private final Platform platform;
+
+  /** The cost domain has no adapters of its own: everything it touches is Firestore and Storage. */
+  public CostModule(Platform app) {
+    this.platform = app;
     this.config = CostConfig.read(app.configReader(), app.config().projectId());
     this.store = new CostStore(app.firestore(), config.counterShards());
     SpendEstimates spend = new SpendEstimates(store, app.clock(), config.cacheTtl());
@@ -37,8 +42,9 @@ public final class CostModule {
     this.fraud = new FraudDetector(store, app.alerts(), throttles, app.clock(), config);
   }
 
-  public static CostModule of(App app) {
-    return app.module(CostModule.class, CostModule::new);
+  /** The budgets part of the admin dashboard. */
+  public DashboardSection dashboardSection() {
+    return new CostDashboardSection(platform, this);
   }
 
   public CostConfig config() {

@@ -1,8 +1,9 @@
 package app.avalo.infra.cost;
 
-import app.avalo.infra.platform.App;
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.JobContext;
 import app.avalo.infra.platform.JobRunner;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
 import java.util.function.Supplier;
 
@@ -14,16 +15,20 @@ import java.util.function.Supplier;
  * without a second alert.
  */
 public final class DetectFraudAbuse extends ScheduledJob {
+  private final Supplier<CostModule> cost;
+
   public DetectFraudAbuse() {
-    super();
+    super(() -> Root.get().platform());
+    this.cost = () -> Root.get().cost();
   }
 
-  DetectFraudAbuse(Supplier<App> app) {
-    super(app);
+  DetectFraudAbuse(Platform platform, CostModule cost) {
+    super(platform);
+    this.cost = () -> cost;
   }
 
   @Override
   protected JobRunner.Result run(JobContext context) {
-    return CostModule.of(app()).fraud().run(context);
+    return cost.get().fraud().run(context);
   }
 }

@@ -1,8 +1,9 @@
 package app.avalo.infra.cost;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -15,12 +16,16 @@ import java.util.function.Supplier;
  * COST_CACHE_MILLIS}.
  */
 public final class DisableThrottling extends ApiFunction {
+  private final Supplier<CostModule> cost;
+
   public DisableThrottling() {
-    super();
+    super(() -> Root.get().platform());
+    this.cost = () -> Root.get().cost();
   }
 
-  DisableThrottling(Supplier<App> app) {
-    super(app);
+  DisableThrottling(Platform platform, CostModule cost) {
+    super(platform);
+    this.cost = () -> cost;
   }
 
   @Override
@@ -31,7 +36,7 @@ public final class DisableThrottling extends ApiFunction {
     String reason = data.string("reason", 500);
     data.done();
     CostStore.ThrottleOverride override =
-        CostModule.of(app())
+        cost.get()
             .budgets()
             .disableThrottling(
                 service, Duration.ofMinutes(minutes), reason, request.caller().label());

@@ -1,8 +1,9 @@
 package app.avalo.infra.cost;
 
-import app.avalo.infra.platform.App;
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.JobContext;
 import app.avalo.infra.platform.JobRunner;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,18 +16,22 @@ import java.util.function.Supplier;
  * POST {@code {"scheduledFor": "<any time in the following month>"}}.
  */
 public final class GenerateMonthlyReport extends ScheduledJob {
+  private final Supplier<CostModule> cost;
+
   public GenerateMonthlyReport() {
-    super();
+    super(() -> Root.get().platform());
+    this.cost = () -> Root.get().cost();
   }
 
-  GenerateMonthlyReport(Supplier<App> app) {
-    super(app);
+  GenerateMonthlyReport(Platform platform, CostModule cost) {
+    super(platform);
+    this.cost = () -> cost;
   }
 
   @Override
   protected JobRunner.Result run(JobContext context) {
     BillingPeriod period = BillingPeriod.of(context.scheduledFor()).previous();
-    MonthlyReporter.Written written = CostModule.of(app()).reports().generate(period);
+    MonthlyReporter.Written written = cost.get().reports().generate(period);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("period", written.period());
     summary.put("spentMinor", written.totals().spentMinor());

@@ -1,7 +1,8 @@
 package app.avalo.infra.cost;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.time.Instant;
 import java.util.Map;
@@ -13,20 +14,24 @@ import java.util.function.Supplier;
  * throttle override. Read fresh from Firestore (no cache); seeds missing budgets first.
  */
 public final class GetBudgetStatus extends ApiFunction {
+  private final Supplier<CostModule> cost;
+
   public GetBudgetStatus() {
-    super();
+    super(() -> Root.get().platform());
+    this.cost = () -> Root.get().cost();
   }
 
-  GetBudgetStatus(Supplier<App> app) {
-    super(app);
+  GetBudgetStatus(Platform platform, CostModule cost) {
+    super(platform);
+    this.cost = () -> cost;
   }
 
   @Override
   protected Object handle(Request request) {
     request.data().done();
-    CostModule cost = CostModule.of(app());
+    CostModule cost = this.cost.get();
     cost.seedDefaults();
-    Instant now = app().clock().instant();
+    Instant now = platform().clock().instant();
     return Map.of(
         "period", BillingPeriod.of(now).id(), "asOf", now, "services", cost.budgets().status(now));
   }

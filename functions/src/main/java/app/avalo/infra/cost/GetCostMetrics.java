@@ -1,8 +1,9 @@
 package app.avalo.infra.cost;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -13,12 +14,16 @@ import java.util.function.Supplier;
  * chats}, {@code calls}, {@code payments} (see {@link CostMetrics}). Read-only.
  */
 public final class GetCostMetrics extends ApiFunction {
+  private final Supplier<CostModule> cost;
+
   public GetCostMetrics() {
-    super();
+    super(() -> Root.get().platform());
+    this.cost = () -> Root.get().cost();
   }
 
-  GetCostMetrics(Supplier<App> app) {
-    super(app);
+  GetCostMetrics(Platform platform, CostModule cost) {
+    super(platform);
+    this.cost = () -> cost;
   }
 
   @Override
@@ -26,6 +31,6 @@ public final class GetCostMetrics extends ApiFunction {
     Fields data = request.data();
     BillingPeriod period = BillingPeriod.parse(data.path("period"), data.string("period", 7));
     data.done();
-    return CostModule.of(app()).metrics().compute(period);
+    return cost.get().metrics().compute(period);
   }
 }

@@ -10,9 +10,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /**
- * A bounded in-instance cache whose entries expire on the App's clock (so tests move time by hand).
- * Holds only state the cost domain may serve a few seconds stale: budgets, overrides, prices,
- * rate-limit settings, abuse throttles. A TTL of zero disables caching.
+ * A bounded in-instance cache whose entries expire on the Platform's clock (so tests move time by
+ * hand). Holds only state the cost domain may serve a few seconds stale: budgets, overrides,
+ * prices, rate-limit settings, abuse throttles. A TTL of zero disables caching.
  */
 final class LocalCache<K, V> {
   private final Cache<K, V> cache;

@@ -1,8 +1,9 @@
 package app.avalo.infra.cost;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -14,12 +15,16 @@ import java.util.function.Supplier;
  * booked once. Answers the cost booked and the AI budget state.
  */
 public final class TrackAiCost extends ApiFunction {
+  private final Supplier<CostModule> cost;
+
   public TrackAiCost() {
-    super();
+    super(() -> Root.get().platform());
+    this.cost = () -> Root.get().cost();
   }
 
-  TrackAiCost(Supplier<App> app) {
-    super(app);
+  TrackAiCost(Platform platform, CostModule cost) {
+    super(platform);
+    this.cost = () -> cost;
   }
 
   @Override
@@ -33,7 +38,7 @@ public final class TrackAiCost extends ApiFunction {
     var costMinor = data.optionalLong("costMinor", 0, CostLedger.MAX_COST_MINOR);
     String eventId = data.optionalId("eventId").orElse(null);
     data.done();
-    return CostModule.of(app())
+    return cost.get()
         .ledger()
         .recordAi(
             userId,

@@ -1,8 +1,9 @@
 package app.avalo.infra.cost;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.List;
 import java.util.function.Supplier;
@@ -14,12 +15,16 @@ import java.util.function.Supplier;
  * CostModule.of(app).ledger().recordBandwidth(...)}.
  */
 public final class TrackBandwidthCost extends ApiFunction {
+  private final Supplier<CostModule> cost;
+
   public TrackBandwidthCost() {
-    super();
+    super(() -> Root.get().platform());
+    this.cost = () -> Root.get().cost();
   }
 
-  TrackBandwidthCost(Supplier<App> app) {
-    super(app);
+  TrackBandwidthCost(Platform platform, CostModule cost) {
+    super(platform);
+    this.cost = () -> cost;
   }
 
   @Override
@@ -31,7 +36,7 @@ public final class TrackBandwidthCost extends ApiFunction {
     String userId = data.optionalId("userId").orElse(null);
     String eventId = data.optionalId("eventId").orElse(null);
     data.done();
-    return CostModule.of(app())
+    return cost.get()
         .ledger()
         .recordBandwidth(
             CostService.fromWire(service).orElseThrow(), bytes, region, userId, eventId);

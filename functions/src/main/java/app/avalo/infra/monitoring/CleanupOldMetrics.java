@@ -1,8 +1,9 @@
 package app.avalo.infra.monitoring;
 
-import app.avalo.infra.platform.App;
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.JobContext;
 import app.avalo.infra.platform.JobRunner;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
 import java.util.function.Supplier;
 
@@ -13,16 +14,20 @@ import java.util.function.Supplier;
  * unfinished run reports {@code complete: false} and the next one continues.
  */
 public final class CleanupOldMetrics extends ScheduledJob {
+  private final Supplier<MonitoringModule> monitoring;
+
   public CleanupOldMetrics() {
-    super();
+    super(() -> Root.get().platform());
+    this.monitoring = () -> Root.get().monitoring();
   }
 
-  CleanupOldMetrics(Supplier<App> app) {
-    super(app);
+  CleanupOldMetrics(Platform platform, MonitoringModule monitoring) {
+    super(platform);
+    this.monitoring = () -> monitoring;
   }
 
   @Override
   protected JobRunner.Result run(JobContext context) {
-    return JobRunner.Result.of(MonitoringModule.of(app()).retention().run(context));
+    return JobRunner.Result.of(monitoring.get().retention().run(context));
   }
 }

@@ -1,9 +1,9 @@
 package app.avalo.infra.monitoring;
 
 import app.avalo.infra.platform.ApiException;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Log;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,9 +25,9 @@ import java.util.concurrent.TimeoutException;
 final class DashboardComposer {
   static final Duration SECTION_TIMEOUT = Duration.ofSeconds(8);
 
-  private final List<DashboardSection> sections;
+  private final List<DashboardSection.Named> sections;
 
-  DashboardComposer(List<DashboardSection> sections) {
+  DashboardComposer(List<DashboardSection.Named> sections) {
     this.sections = sections;
   }
 
@@ -37,16 +37,16 @@ final class DashboardComposer {
    */
   record Dashboard(Instant generatedAt, Map<String, Map<String, Object>> sections) {}
 
-  Dashboard compose(App app) throws InterruptedException {
+  Dashboard compose(Clock clock) throws InterruptedException {
     Map<String, Map<String, Object>> out = new LinkedHashMap<>();
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<Object>> futures = new ArrayList<>();
-      for (DashboardSection section : sections) {
-        futures.add(executor.submit(() -> section.snapshot(app)));
+      for (DashboardSection.Named section : sections) {
+        futures.add(executor.submit(() -> section.section().get().snapshot()));
       }
       long deadline = System.nanoTime() + SECTION_TIMEOUT.toNanos();
       for (int i = 0; i < sections.size(); i++) {
-        DashboardSection section = sections.get(i);
+        DashboardSection.Named section = sections.get(i);
         Future<Object> future = futures.get(i);
         Map<String, Object> entry = new LinkedHashMap<>();
         try {
@@ -66,10 +66,10 @@ final class DashboardComposer {
       }
       executor.shutdownNow();
     }
-    return new Dashboard(app.clock().instant(), out);
+    return new Dashboard(clock.instant(), out);
   }
 
-  private static String reason(DashboardSection section, Throwable cause) {
+  private static String reason(DashboardSection.Named section, Throwable cause) {
     if (cause instanceof ApiException api) {
       Log.info(
           "dashboard section unavailable: " + api.getMessage(), Map.of("section", section.name()));

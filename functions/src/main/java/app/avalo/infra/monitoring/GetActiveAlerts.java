@@ -1,8 +1,9 @@
 package app.avalo.infra.monitoring;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -12,12 +13,16 @@ import java.util.function.Supplier;
  * limit} (1-500, default 100); {@code truncated} says more are open.
  */
 public final class GetActiveAlerts extends ApiFunction {
+  private final Supplier<MonitoringModule> monitoring;
+
   public GetActiveAlerts() {
-    super();
+    super(() -> Root.get().platform());
+    this.monitoring = () -> Root.get().monitoring();
   }
 
-  GetActiveAlerts(Supplier<App> app) {
-    super(app);
+  GetActiveAlerts(Platform platform, MonitoringModule monitoring) {
+    super(platform);
+    this.monitoring = () -> monitoring;
   }
 
   @Override
@@ -26,6 +31,6 @@ public final class GetActiveAlerts extends ApiFunction {
     String source = data.optionalId("source").orElse(null);
     int limit = (int) data.optionalLong("limit", 1, AlertBoard.MAX_LIMIT).orElse(100);
     data.done();
-    return MonitoringModule.of(app()).alertBoard().open(source, limit);
+    return monitoring.get().alertBoard().open(source, limit);
   }
 }

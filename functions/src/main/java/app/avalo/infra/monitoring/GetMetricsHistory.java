@@ -1,9 +1,10 @@
 package app.avalo.infra.monitoring;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -14,12 +15,16 @@ import java.util.function.Supplier;
  * minutes up to 6 h). See {@link MetricsHistory}.
  */
 public final class GetMetricsHistory extends ApiFunction {
+  private final Supplier<MonitoringModule> monitoring;
+
   public GetMetricsHistory() {
-    super();
+    super(() -> Root.get().platform());
+    this.monitoring = () -> Root.get().monitoring();
   }
 
-  GetMetricsHistory(Supplier<App> app) {
-    super(app);
+  GetMetricsHistory(Platform platform, MonitoringModule monitoring) {
+    super(platform);
+    this.monitoring = () -> monitoring;
   }
 
   @Override
@@ -46,6 +51,6 @@ public final class GetMetricsHistory extends ApiFunction {
             data.optionalEnum("resolution", MetricsHistory.Resolution.class)
                 .orElse(MetricsHistory.Resolution.AUTO));
     data.done();
-    return MonitoringModule.of(app()).history().series(query);
+    return monitoring.get().history().series(query);
   }
 }

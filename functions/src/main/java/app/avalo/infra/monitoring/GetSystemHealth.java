@@ -1,7 +1,8 @@
 package app.avalo.infra.monitoring;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -12,17 +13,21 @@ import java.util.function.Supplier;
  * evaluation happened in the last {@link SystemHealth#STALE_AFTER}.
  */
 public final class GetSystemHealth extends ApiFunction {
+  private final Supplier<MonitoringModule> monitoring;
+
   public GetSystemHealth() {
-    super();
+    super(() -> Root.get().platform());
+    this.monitoring = () -> Root.get().monitoring();
   }
 
-  GetSystemHealth(Supplier<App> app) {
-    super(app);
+  GetSystemHealth(Platform platform, MonitoringModule monitoring) {
+    super(platform);
+    this.monitoring = () -> monitoring;
   }
 
   @Override
   protected Object handle(Request request) {
     request.data().done();
-    return SystemHealth.current(MonitoringModule.of(app()).healthStore(), app().clock().instant());
+    return SystemHealth.current(monitoring.get().healthStore(), platform().clock().instant());
   }
 }

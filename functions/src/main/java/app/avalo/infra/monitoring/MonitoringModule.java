@@ -1,7 +1,8 @@
 package app.avalo.infra.monitoring;
 
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Platform;
 import java.time.Instant;
 
 /**
@@ -19,7 +20,11 @@ public final class MonitoringModule {
   private final MetricsRetention retention;
   private final AlertBoard alertBoard;
 
-  private MonitoringModule(App app) {
+  private final Platform platform;
+
+  /** The monitoring domain has no adapters of its own: its samples and alerts live in Firestore. */
+  public MonitoringModule(Platform app) {
+    this.platform = app;
     this.config = MonitoringConfig.read(app.configReader());
     MetricStore metrics = new MetricStore(app.firestore(), config);
     MetricReader reader = new MetricReader(metrics);
@@ -35,8 +40,9 @@ public final class MonitoringModule {
     this.alertBoard = new AlertBoard(app.firestore());
   }
 
-  public static MonitoringModule of(App app) {
-    return app.module(MonitoringModule.class, MonitoringModule::new);
+  /** The health and alerts part of the admin dashboard. */
+  public DashboardSection dashboardSection() {
+    return new MonitoringDashboardSection(platform, this);
   }
 
   /**

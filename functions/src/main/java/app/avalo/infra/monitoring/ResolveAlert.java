@@ -1,10 +1,10 @@
 package app.avalo.infra.monitoring;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
-import java.util.function.Supplier;
 
 /**
  * {@code resolveAlert} (admin, audited): {@code {alertId, note}} closes an open alert of any
@@ -14,11 +14,11 @@ import java.util.function.Supplier;
  */
 public final class ResolveAlert extends ApiFunction {
   public ResolveAlert() {
-    super();
+    super(() -> Root.get().platform());
   }
 
-  ResolveAlert(Supplier<App> app) {
-    super(app);
+  ResolveAlert(Platform platform) {
+    super(platform);
   }
 
   @Override
@@ -27,6 +27,6 @@ public final class ResolveAlert extends ApiFunction {
     String alertId = data.id("alertId");
     String note = data.string("note", 1000);
     data.done();
-    return app().alerts().resolveById(alertId, request.caller().label(), note);
+    return platform().alerts().resolveById(alertId, request.caller().label(), note);
   }
 }

@@ -1,8 +1,9 @@
 package app.avalo.infra.monitoring;
 
-import app.avalo.infra.platform.App;
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.JobContext;
 import app.avalo.infra.platform.JobRunner;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,18 +18,22 @@ import java.util.function.Supplier;
  * minute changes nothing.
  */
 public final class RunHealthCheck extends ScheduledJob {
+  private final Supplier<MonitoringModule> monitoring;
+
   public RunHealthCheck() {
-    super();
+    super(() -> Root.get().platform());
+    this.monitoring = () -> Root.get().monitoring();
   }
 
-  RunHealthCheck(Supplier<App> app) {
-    super(app);
+  RunHealthCheck(Platform platform, MonitoringModule monitoring) {
+    super(platform);
+    this.monitoring = () -> monitoring;
   }
 
   @Override
   protected JobRunner.Result run(JobContext context) {
-    MonitoringModule monitoring = MonitoringModule.of(app());
-    Instant now = app().clock().instant();
+    MonitoringModule monitoring = this.monitoring.get();
+    Instant now = platform().clock().instant();
     // A late or manual run evaluates the minute it was scheduled for, never one in the future.
     Instant asOf = context.scheduledFor().isAfter(now) ? now : context.scheduledFor();
     HealthSummary health = monitoring.thresholdEvaluator().check(asOf);

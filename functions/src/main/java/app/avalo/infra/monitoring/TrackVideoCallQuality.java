@@ -1,7 +1,8 @@
 package app.avalo.infra.monitoring;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -13,17 +14,22 @@ import java.util.function.Supplier;
  * buckets, never one document per sample; a bad sample refuses the whole call and writes nothing.
  */
 public final class TrackVideoCallQuality extends ApiFunction {
+  private final Supplier<MonitoringModule> monitoring;
+
   public TrackVideoCallQuality() {
-    super();
+    super(() -> Root.get().platform());
+    this.monitoring = () -> Root.get().monitoring();
   }
 
-  TrackVideoCallQuality(Supplier<App> app) {
-    super(app);
+  TrackVideoCallQuality(Platform platform, MonitoringModule monitoring) {
+    super(platform);
+    this.monitoring = () -> monitoring;
   }
 
   @Override
   protected Object handle(Request request) {
-    return MonitoringModule.of(app())
-        .track(MonitoredService.VIDEO, request.data(), app().clock().instant());
+    return monitoring
+        .get()
+        .track(MonitoredService.VIDEO, request.data(), platform().clock().instant());
   }
 }

@@ -1,7 +1,8 @@
 package app.avalo.infra.monitoring;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -14,17 +15,22 @@ import java.util.function.Supplier;
  * and writes nothing.
  */
 public final class TrackWalletTransaction extends ApiFunction {
+  private final Supplier<MonitoringModule> monitoring;
+
   public TrackWalletTransaction() {
-    super();
+    super(() -> Root.get().platform());
+    this.monitoring = () -> Root.get().monitoring();
   }
 
-  TrackWalletTransaction(Supplier<App> app) {
-    super(app);
+  TrackWalletTransaction(Platform platform, MonitoringModule monitoring) {
+    super(platform);
+    this.monitoring = () -> monitoring;
   }
 
   @Override
   protected Object handle(Request request) {
-    return MonitoringModule.of(app())
-        .track(MonitoredService.WALLET, request.data(), app().clock().instant());
+    return monitoring
+        .get()
+        .track(MonitoredService.WALLET, request.data(), platform().clock().instant());
   }
 }

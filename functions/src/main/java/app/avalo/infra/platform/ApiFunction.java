@@ -38,20 +38,24 @@ public abstract class ApiFunction implements HttpFunction {
   /** Default cap on a request body; media uploads raise it with {@link #maxBodyBytes()}. */
   public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
 
-  private final Supplier<App> app;
+  private final Supplier<Platform> platform;
 
-  /** The Functions Framework's constructor: production wiring, resolved on first request. */
-  protected ApiFunction() {
-    this(App::get);
+  /**
+   * The Functions Framework's path: a subclass's public no-arg constructor passes the composition
+   * root's platform as a supplier, resolved on the first request (constructing a function reads no
+   * configuration).
+   */
+  protected ApiFunction(Supplier<Platform> platform) {
+    this.platform = platform;
   }
 
-  /** For tests and the dev server: a specific {@link App}. */
-  protected ApiFunction(Supplier<App> app) {
-    this.app = app;
+  /** Tests: the function on a given platform. */
+  protected ApiFunction(Platform platform) {
+    this(() -> platform);
   }
 
-  protected final App app() {
-    return app.get();
+  protected final Platform platform() {
+    return platform.get();
   }
 
   /** Runs the function; the return value becomes {@code result} (or the private body). */
@@ -63,10 +67,10 @@ public abstract class ApiFunction implements HttpFunction {
 
   @Override
   public final void service(HttpRequest http, HttpResponse response) throws IOException {
-    App app;
+    Platform app;
     Catalog.Entry entry;
     try {
-      app = this.app.get();
+      app = this.platform.get();
       entry =
           app.catalog()
               .forClass(getClass())
@@ -89,7 +93,7 @@ public abstract class ApiFunction implements HttpFunction {
     }
   }
 
-  private void serve(App app, Catalog.Entry entry, HttpRequest http, HttpResponse response)
+  private void serve(Platform app, Catalog.Entry entry, HttpRequest http, HttpResponse response)
       throws IOException {
     boolean callable = entry.usesCallableProtocol();
     if (callable && !Cors.apply(app.config().corsAllowedOrigins(), http, response)) {
@@ -171,7 +175,7 @@ public abstract class ApiFunction implements HttpFunction {
     return Fields.of(envelope.get("data"));
   }
 
-  private static Caller authenticate(App app, Catalog.Entry entry, HttpRequest http) {
+  private static Caller authenticate(Platform app, Catalog.Entry entry, HttpRequest http) {
     Optional<String> header = http.getFirstHeader("Authorization");
     Caller caller = Caller.ANONYMOUS;
     if (header.isPresent()) {
@@ -195,7 +199,7 @@ public abstract class ApiFunction implements HttpFunction {
   }
 
   private static void audit(
-      App app, Catalog.Entry entry, Caller caller, JsonElement body, String outcome) {
+      Platform app, Catalog.Entry entry, Caller caller, JsonElement body, String outcome) {
     try {
       JsonElement args =
           body != null && body.isJsonObject() ? body.getAsJsonObject().get("data") : null;

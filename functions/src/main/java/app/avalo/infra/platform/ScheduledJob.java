@@ -15,12 +15,14 @@ import java.util.function.Supplier;
 public abstract class ScheduledJob extends ApiFunction {
   public static final String SCHEDULE_TIME_HEADER = "X-CloudScheduler-ScheduleTime";
 
-  protected ScheduledJob() {
-    super();
+  /** The Functions Framework's path (see {@link ApiFunction#ApiFunction(Supplier)}). */
+  protected ScheduledJob(Supplier<Platform> platform) {
+    super(platform);
   }
 
-  protected ScheduledJob(Supplier<App> app) {
-    super(app);
+  /** Tests: the job on a given platform. */
+  protected ScheduledJob(Platform platform) {
+    super(platform);
   }
 
   /** The job's work for one scheduled time. */
@@ -30,7 +32,7 @@ public abstract class ScheduledJob extends ApiFunction {
   protected final Object handle(Request request) throws Exception {
     Instant scheduledFor = scheduledFor(request);
     Duration timeout = Duration.ofSeconds(request.function().timeoutSeconds());
-    return app().jobRunner().run(request.function().name(), scheduledFor, timeout, this::run);
+    return platform().jobRunner().run(request.function().name(), scheduledFor, timeout, this::run);
   }
 
   private Instant scheduledFor(Request request) {

@@ -1,19 +1,24 @@
 package app.avalo.infra.recovery;
 
-import app.avalo.infra.platform.App;
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.JobContext;
 import app.avalo.infra.platform.JobRunner;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
 import java.util.function.Supplier;
 
 /** The three backup jobs differ only in their tier. */
 abstract class BackupJob extends ScheduledJob {
+  private final Supplier<RecoveryModule> recovery;
+
   BackupJob() {
-    super();
+    super(() -> Root.get().platform());
+    this.recovery = () -> Root.get().recovery();
   }
 
-  BackupJob(Supplier<App> app) {
-    super(app);
+  BackupJob(Platform platform, RecoveryModule recovery) {
+    super(platform);
+    this.recovery = () -> recovery;
   }
 
   abstract BackupTier tier();
@@ -21,8 +26,6 @@ abstract class BackupJob extends ScheduledJob {
   @Override
   protected final JobRunner.Result run(JobContext context) throws Exception {
     return JobRunner.Result.of(
-        RecoveryModule.of(app())
-            .backups()
-            .run(tier(), context.scheduledFor(), RunControl.of(context)));
+        recovery.get().backups().run(tier(), context.scheduledFor(), RunControl.of(context)));
   }
 }

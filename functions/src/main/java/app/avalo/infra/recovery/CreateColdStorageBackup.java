@@ -1,7 +1,6 @@
 package app.avalo.infra.recovery;
 
-import app.avalo.infra.platform.App;
-import java.util.function.Supplier;
+import app.avalo.infra.platform.Platform;
 
 /**
  * Cloud Scheduler, monthly on the 1st at 03:00 UTC ({@code 0 3 1 * *}): a full backup of every
@@ -15,8 +14,8 @@ public final class CreateColdStorageBackup extends BackupJob {
     super();
   }
 
-  CreateColdStorageBackup(Supplier<App> app) {
-    super(app);
+  CreateColdStorageBackup(Platform platform, RecoveryModule recovery) {
+    super(platform, recovery);
   }
 
   @Override

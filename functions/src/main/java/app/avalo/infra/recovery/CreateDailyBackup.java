@@ -1,7 +1,6 @@
 package app.avalo.infra.recovery;
 
-import app.avalo.infra.platform.App;
-import java.util.function.Supplier;
+import app.avalo.infra.platform.Platform;
 
 /**
  * Cloud Scheduler, daily at 02:00 UTC ({@code 0 2 * * *}): a full backup of every critical
@@ -15,8 +14,8 @@ public final class CreateDailyBackup extends BackupJob {
     super();
   }
 
-  CreateDailyBackup(Supplier<App> app) {
-    super(app);
+  CreateDailyBackup(Platform platform, RecoveryModule recovery) {
+    super(platform, recovery);
   }
 
   @Override

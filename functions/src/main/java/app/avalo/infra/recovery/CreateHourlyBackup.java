@@ -1,7 +1,6 @@
 package app.avalo.infra.recovery;
 
-import app.avalo.infra.platform.App;
-import java.util.function.Supplier;
+import app.avalo.infra.platform.Platform;
 
 /**
  * Cloud Scheduler, hourly ({@code 0 * * * *}): a full backup of every critical collection to the
@@ -15,8 +14,8 @@ public final class CreateHourlyBackup extends BackupJob {
     super();
   }
 
-  CreateHourlyBackup(Supplier<App> app) {
-    super(app);
+  CreateHourlyBackup(Platform platform, RecoveryModule recovery) {
+    super(platform, recovery);
   }
 
   @Override

@@ -1,8 +1,9 @@
 package app.avalo.infra.recovery;
 
-import app.avalo.infra.platform.App;
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.JobContext;
 import app.avalo.infra.platform.JobRunner;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,18 +16,21 @@ import java.util.function.Supplier;
  * scheduled time.
  */
 public final class MonitorBackupHealth extends ScheduledJob {
+  private final Supplier<RecoveryModule> recovery;
+
   public MonitorBackupHealth() {
-    super();
+    super(() -> Root.get().platform());
+    this.recovery = () -> Root.get().recovery();
   }
 
-  MonitorBackupHealth(Supplier<App> app) {
-    super(app);
+  MonitorBackupHealth(Platform platform, RecoveryModule recovery) {
+    super(platform);
+    this.recovery = () -> recovery;
   }
 
   @Override
   protected JobRunner.Result run(JobContext context) throws Exception {
-    BackupHealthMonitor.Health health =
-        RecoveryModule.of(app()).health().check(RunControl.of(context));
+    BackupHealthMonitor.Health health = recovery.get().health().check(RunControl.of(context));
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("status", health.status());
     for (BackupHealthMonitor.TierHealth tier : health.tiers()) {

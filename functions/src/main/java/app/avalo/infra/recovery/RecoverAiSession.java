@@ -1,7 +1,6 @@
 package app.avalo.infra.recovery;
 
-import app.avalo.infra.platform.App;
-import java.util.function.Supplier;
+import app.avalo.infra.platform.Platform;
 
 /**
  * Admins (dashboard), audited: restores the AI session {@code aiSessions/{sessionId}} to the newest
@@ -14,8 +13,8 @@ public final class RecoverAiSession extends RecoverEntityFunction {
     super();
   }
 
-  RecoverAiSession(Supplier<App> app) {
-    super(app);
+  RecoverAiSession(Platform platform, RecoveryModule recovery) {
+    super(platform, recovery);
   }
 
   @Override

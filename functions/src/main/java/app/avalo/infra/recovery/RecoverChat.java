@@ -1,7 +1,6 @@
 package app.avalo.infra.recovery;
 
-import app.avalo.infra.platform.App;
-import java.util.function.Supplier;
+import app.avalo.infra.platform.Platform;
 
 /**
  * Admins (dashboard), audited: restores the chat {@code chats/{chatId}} and its {@code messages}
@@ -14,8 +13,8 @@ public final class RecoverChat extends RecoverEntityFunction {
     super();
   }
 
-  RecoverChat(Supplier<App> app) {
-    super(app);
+  RecoverChat(Platform platform, RecoveryModule recovery) {
+    super(platform, recovery);
   }
 
   @Override

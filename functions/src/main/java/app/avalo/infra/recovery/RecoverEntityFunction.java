@@ -1,9 +1,10 @@
 package app.avalo.infra.recovery;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -15,12 +16,16 @@ import java.util.function.Supplier;
  * recovery), optional {@code dryRun} — and differ only in what they restore.
  */
 abstract class RecoverEntityFunction extends ApiFunction {
+  private final Supplier<RecoveryModule> recovery;
+
   RecoverEntityFunction() {
-    super();
+    super(() -> Root.get().platform());
+    this.recovery = () -> Root.get().recovery();
   }
 
-  RecoverEntityFunction(Supplier<App> app) {
-    super(app);
+  RecoverEntityFunction(Platform platform, RecoveryModule recovery) {
+    super(platform);
+    this.recovery = () -> recovery;
   }
 
   abstract RecoveryUnit unit();
@@ -49,7 +54,8 @@ abstract class RecoverEntityFunction extends ApiFunction {
       throw ApiException.invalidArgument(
           "archiveId", "give either backupId or archiveId, not both");
     }
-    return RecoveryModule.of(app())
+    return recovery
+        .get()
         .recovery()
         .recover(
             new EntityRecovery.Request(

@@ -1,7 +1,6 @@
 package app.avalo.infra.recovery;
 
-import app.avalo.infra.platform.App;
-import java.util.function.Supplier;
+import app.avalo.infra.platform.Platform;
 
 /**
  * Admins (dashboard), audited: restores the ticket {@code supportTickets/{ticketId}} to the newest
@@ -14,8 +13,8 @@ public final class RecoverSupportTicket extends RecoverEntityFunction {
     super();
   }
 
-  RecoverSupportTicket(Supplier<App> app) {
-    super(app);
+  RecoverSupportTicket(Platform platform, RecoveryModule recovery) {
+    super(platform, recovery);
   }
 
   @Override

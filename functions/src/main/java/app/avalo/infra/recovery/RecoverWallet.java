@@ -1,7 +1,6 @@
 package app.avalo.infra.recovery;
 
-import app.avalo.infra.platform.App;
-import java.util.function.Supplier;
+import app.avalo.infra.platform.Platform;
 
 /**
  * Admins (dashboard), audited: restores the wallet {@code wallet/{userId}} and its {@code
@@ -14,8 +13,8 @@ public final class RecoverWallet extends RecoverEntityFunction {
     super();
   }
 
-  RecoverWallet(Supplier<App> app) {
-    super(app);
+  RecoverWallet(Platform platform, RecoveryModule recovery) {
+    super(platform, recovery);
   }
 
   @Override

@@ -1,8 +1,8 @@
 package app.avalo.infra.recovery;
 
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.recovery.BackupCatalog.BackupRecord;
 import com.google.cloud.firestore.DocumentSnapshot;
 import java.time.Duration;
@@ -17,16 +17,18 @@ import java.util.Optional;
  * The dashboard's backups panel: each tier's newest verified backup and its age, the last health
  * check, the latest recoveries. Five reads.
  */
-public final class RecoveryDashboardSection implements DashboardSection {
-  @Override
-  public String name() {
-    return "backups";
+final class RecoveryDashboardSection implements DashboardSection {
+  private final Platform platform;
+  private final RecoveryModule module;
+
+  RecoveryDashboardSection(Platform platform, RecoveryModule module) {
+    this.platform = platform;
+    this.module = module;
   }
 
   @Override
-  public Object snapshot(App app) {
-    RecoveryModule module = RecoveryModule.of(app);
-    Instant now = app.clock().instant();
+  public Object snapshot() {
+    Instant now = platform.clock().instant();
     List<Map<String, Object>> tiers = new ArrayList<>();
     for (BackupTier tier : BackupTier.values()) {
       Map<String, Object> t = new LinkedHashMap<>();
@@ -53,7 +55,11 @@ public final class RecoveryDashboardSection implements DashboardSection {
     Map<String, Object> health = new LinkedHashMap<>();
     DocumentSnapshot latestHealth =
         Firestores.await(
-            app.firestore().collection(BackupHealthMonitor.COLLECTION).document("latest").get());
+            platform
+                .firestore()
+                .collection(BackupHealthMonitor.COLLECTION)
+                .document("latest")
+                .get());
     if (latestHealth.exists()) {
       health.put("status", latestHealth.getString("status"));
       health.put("checkedAt", Firestores.instant(latestHealth.getTimestamp("checkedAt")));

@@ -1,13 +1,14 @@
 package app.avalo.infra.recovery;
 
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.ConfigReader;
+import app.avalo.infra.platform.DashboardSection;
+import app.avalo.infra.platform.Platform;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
  * The recovery domain's composition: its configuration (validated once, every problem listed) and
- * services, built once per {@link App}.
+ * services, built once per {@link Platform}.
  */
 public final class RecoveryModule {
   private final RecoveryConfig config;
@@ -17,20 +18,25 @@ public final class RecoveryModule {
   private final BackupHealthMonitor health;
   private final RecoveryArchives archives;
 
-  public static RecoveryModule of(App app) {
-    return app.module(RecoveryModule.class, RecoveryModule::new);
-  }
-
-  RecoveryModule(App app) {
-    this(app, UnaryOperator.identity(), System::nanoTime);
-  }
-
   /**
+   * What the recovery domain does to the world besides Firestore.
+   *
    * @param sinkDecorator wraps the bucket every backup object is written through (tests use it to
    *     fail a backup part-way)
    * @param nanoTime the monotonic clock elapsed times are measured with
    */
-  RecoveryModule(App app, UnaryOperator<ShardSink> sinkDecorator, LongSupplier nanoTime) {
+  public record Adapters(UnaryOperator<ShardSink> sinkDecorator, LongSupplier nanoTime) {
+    public static Adapters production() {
+      return new Adapters(UnaryOperator.identity(), System::nanoTime);
+    }
+  }
+
+  private final Platform platform;
+
+  public RecoveryModule(Platform app, Adapters adapters) {
+    this.platform = app;
+    UnaryOperator<ShardSink> sinkDecorator = adapters.sinkDecorator();
+    LongSupplier nanoTime = adapters.nanoTime();
     ConfigReader env = app.configReader();
     this.config = RecoveryConfig.read(env, app.config());
     env.throwIfInvalid();
@@ -57,6 +63,11 @@ public final class RecoveryModule {
             app.firestore(), reader, archives, app.alerts(), nanoTime, config.pageSize());
     this.health =
         new BackupHealthMonitor(app.firestore(), catalog, reader, app.alerts(), app.clock());
+  }
+
+  /** The backups part of the admin dashboard. */
+  public DashboardSection dashboardSection() {
+    return new RecoveryDashboardSection(platform, this);
   }
 
   RecoveryConfig config() {

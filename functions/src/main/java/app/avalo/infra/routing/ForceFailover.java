@@ -1,7 +1,8 @@
 package app.avalo.infra.routing;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -15,18 +16,22 @@ import java.util.function.Supplier;
  * one.
  */
 public final class ForceFailover extends ApiFunction {
+  private final Supplier<RoutingModule> routing;
+
   public ForceFailover() {
-    super();
+    super(() -> Root.get().platform());
+    this.routing = () -> Root.get().routing();
   }
 
-  ForceFailover(Supplier<App> app) {
-    super(app);
+  ForceFailover(Platform platform, RoutingModule routing) {
+    super(platform);
+    this.routing = () -> routing;
   }
 
   @Override
   protected Object handle(Request request) {
     DrainRequest input = DrainRequest.read(request.data());
-    RegionDrains drains = RoutingModule.of(app()).drains();
+    RegionDrains drains = routing.get().drains();
     String by = request.caller().label();
     return input.clear()
         ? drains.clear(input, by)

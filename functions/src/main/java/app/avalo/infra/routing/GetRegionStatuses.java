@@ -1,7 +1,8 @@
 package app.avalo.infra.routing;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.time.Instant;
 import java.util.Map;
@@ -13,20 +14,24 @@ import java.util.function.Supplier;
  * so it costs no Firestore read however often it is called; shows no internal URL.
  */
 public final class GetRegionStatuses extends ApiFunction {
+  private final Supplier<RoutingModule> routing;
+
   public GetRegionStatuses() {
-    super();
+    super(() -> Root.get().platform());
+    this.routing = () -> Root.get().routing();
   }
 
-  GetRegionStatuses(Supplier<App> app) {
-    super(app);
+  GetRegionStatuses(Platform platform, RoutingModule routing) {
+    super(platform);
+    this.routing = () -> routing;
   }
 
   @Override
   protected Object handle(Request request) {
     request.data().done();
-    Instant now = app().clock().instant();
+    Instant now = platform().clock().instant();
     var regions =
-        RoutingModule.of(app()).view().current().regions().stream()
+        routing.get().view().current().regions().stream()
             .map(r -> RegionReport.publicView(r, now))
             .toList();
     return Map.of("regions", regions, "at", now);

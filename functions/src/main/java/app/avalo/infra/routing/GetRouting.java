@@ -1,7 +1,8 @@
 package app.avalo.infra.routing;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -12,18 +13,22 @@ import java.util.function.Supplier;
  * Never fails for want of a healthy region: the least bad one is answered with a reason.
  */
 public final class GetRouting extends ApiFunction {
+  private final Supplier<RoutingModule> routing;
+
   public GetRouting() {
-    super();
+    super(() -> Root.get().platform());
+    this.routing = () -> Root.get().routing();
   }
 
-  GetRouting(Supplier<App> app) {
-    super(app);
+  GetRouting(Platform platform, RoutingModule routing) {
+    super(platform);
+    this.routing = () -> routing;
   }
 
   @Override
   protected Object handle(Request request) {
     String uid = request.caller().requireUid();
-    RoutingModule routing = RoutingModule.of(app());
+    RoutingModule routing = this.routing.get();
     RoutingQuery query =
         RoutingQuery.read(request.data(), routing.countries(), RegionDefinition.ids());
     request.data().done();

@@ -1,9 +1,10 @@
 package app.avalo.infra.routing;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -20,12 +21,16 @@ import java.util.function.Supplier;
  * or a drain.
  */
 public final class InitializeRegions extends ApiFunction {
+  private final Supplier<RoutingModule> routing;
+
   public InitializeRegions() {
-    super();
+    super(() -> Root.get().platform());
+    this.routing = () -> Root.get().routing();
   }
 
-  InitializeRegions(Supplier<App> app) {
-    super(app);
+  InitializeRegions(Platform platform, RoutingModule routing) {
+    super(platform);
+    this.routing = () -> routing;
   }
 
   @Override
@@ -49,8 +54,8 @@ public final class InitializeRegions extends ApiFunction {
       }
     }
     data.done();
-    RoutingModule routing = RoutingModule.of(app());
-    Instant now = app().clock().instant();
+    RoutingModule routing = this.routing.get();
+    Instant now = platform().clock().instant();
     Map<String, String> outcome =
         routing.regions().initialize(routing.config().regions(), overrides, now);
     routing.view().refreshNow();

@@ -1,9 +1,10 @@
 package app.avalo.infra.routing;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,12 +23,16 @@ public final class InitiateRegionFailover extends ApiFunction {
   /** Time kept back from the function's timeout for the answer and the audit record. */
   static final Duration ANSWER_MARGIN = Duration.ofSeconds(20);
 
+  private final Supplier<RoutingModule> routing;
+
   public InitiateRegionFailover() {
-    super();
+    super(() -> Root.get().platform());
+    this.routing = () -> Root.get().routing();
   }
 
-  InitiateRegionFailover(Supplier<App> app) {
-    super(app);
+  InitiateRegionFailover(Platform platform, RoutingModule routing) {
+    super(platform);
+    this.routing = () -> routing;
   }
 
   @Override
@@ -37,7 +42,7 @@ public final class InitiateRegionFailover extends ApiFunction {
     Optional<String> from = data.optionalOneOf("fromRegion", RegionDefinition.ids());
     Optional<String> to = data.optionalOneOf("toRegion", RegionDefinition.ids());
     data.done();
-    FailoverMigrator failover = RoutingModule.of(app()).failover();
+    FailoverMigrator failover = routing.get().failover();
     if (operationId.isPresent()) {
       if (from.isPresent() || to.isPresent()) {
         throw ApiException.invalidArgument(

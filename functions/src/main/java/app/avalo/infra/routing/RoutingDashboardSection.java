@@ -1,7 +1,7 @@
 package app.avalo.infra.routing;
 
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.DashboardSection;
+import app.avalo.infra.platform.Platform;
 import java.time.Instant;
 import java.util.Map;
 
@@ -9,22 +9,24 @@ import java.util.Map;
  * The regions part of {@code getDashboardData}: each region's status and latency (admin detail),
  * the last region events and any running failover operation. Three reads.
  */
-public final class RoutingDashboardSection implements DashboardSection {
+final class RoutingDashboardSection implements DashboardSection {
+  private final Platform platform;
+  private final RoutingModule module;
+
+  RoutingDashboardSection(Platform platform, RoutingModule module) {
+    this.platform = platform;
+    this.module = module;
+  }
+
   static final int EVENTS = 10;
 
   @Override
-  public String name() {
-    return "regions";
-  }
-
-  @Override
-  public Object snapshot(App app) {
-    RoutingModule routing = RoutingModule.of(app);
-    Instant now = app.clock().instant();
+  public Object snapshot() {
+    Instant now = platform.clock().instant();
     return Map.of(
         "regions",
-            routing.regions().loadAll().stream().map(r -> RegionReport.adminView(r, now)).toList(),
-        "recentEvents", routing.regions().recentEvents(EVENTS),
-        "runningFailovers", routing.failover().running());
+            module.regions().loadAll().stream().map(r -> RegionReport.adminView(r, now)).toList(),
+        "recentEvents", module.regions().recentEvents(EVENTS),
+        "runningFailovers", module.failover().running());
   }
 }

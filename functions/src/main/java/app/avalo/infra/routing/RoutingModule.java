@@ -1,16 +1,30 @@
 package app.avalo.infra.routing;
 
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.ConfigReader;
+import app.avalo.infra.platform.DashboardSection;
+import app.avalo.infra.platform.Platform;
 
 /**
- * The routing domain's services, built once per instance from the {@link App}: configuration
- * (validated at first use, every problem reported at once), the stores, the in-process region view
- * (its polling thread starts on the first routing request), the health checker and the failover
- * migrator.
+ * The routing domain's services, built once per instance by the composition root from the {@link
+ * Platform}: configuration (validated at first use, every problem reported at once), the stores,
+ * the in-process region view (its polling thread starts on the first routing request), the health
+ * checker and the failover migrator.
  */
 public final class RoutingModule {
-  private final App app;
+  /**
+   * What the routing domain does to the world besides Firestore, replaceable in tests.
+   *
+   * @param sleeper the waits between a health run's probe rounds (tests move a clock instead)
+   * @param batchHook called after each failover batch (tests fail a migration part-way)
+   */
+  public record Adapters(Sleeper sleeper, FailoverMigrator.BatchHook batchHook) {
+    /** Real sleeping, no batch hook. */
+    public static Adapters production() {
+      return new Adapters(Sleeper.REAL, FailoverMigrator.BatchHook.NONE);
+    }
+  }
+
+  private final Platform platform;
   private final RoutingConfig config;
   private final CountryCentroids countries;
   private final RegionStore regions;
@@ -21,8 +35,8 @@ public final class RoutingModule {
   private final FailoverMigrator failover;
   private final RegionDrains drains;
 
-  RoutingModule(App app, Sleeper sleeper, FailoverMigrator.BatchHook batchHook) {
-    this.app = app;
+  public RoutingModule(Platform app, Adapters adapters) {
+    this.platform = app;
     ConfigReader reader = app.configReader();
     this.config = RoutingConfig.read(reader, app.config().projectId());
     reader.throwIfInvalid();
@@ -40,23 +54,25 @@ public final class RoutingModule {
             HealthPolicy.of(config),
             new RegionAlerts(app.alerts()),
             app.clock(),
-            sleeper,
+            adapters.sleeper(),
             config);
     this.failover =
         new FailoverMigrator(
-            app.firestore(), regions, app.clock(), config.failoverBatchSize(), batchHook);
+            app.firestore(),
+            regions,
+            app.clock(),
+            config.failoverBatchSize(),
+            adapters.batchHook());
     this.drains = new RegionDrains(regions, view, failover, config, app.clock());
   }
 
-  /** The instance's module (production wiring: real sleeping, no batch hook). */
-  public static RoutingModule of(App app) {
-    return app.module(
-        RoutingModule.class,
-        a -> new RoutingModule(a, Sleeper.REAL, FailoverMigrator.BatchHook.NONE));
+  public Platform platform() {
+    return platform;
   }
 
-  public App app() {
-    return app;
+  /** The routing part of the admin dashboard. */
+  public DashboardSection dashboardSection() {
+    return new RoutingDashboardSection(platform, this);
   }
 
   public RoutingConfig config() {

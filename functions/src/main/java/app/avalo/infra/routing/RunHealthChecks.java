@@ -1,8 +1,9 @@
 package app.avalo.infra.routing;
 
-import app.avalo.infra.platform.App;
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.JobContext;
 import app.avalo.infra.platform.JobRunner;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
 import java.util.function.Supplier;
 
@@ -12,17 +13,21 @@ import java.util.function.Supplier;
  * {@link HealthPolicy}). One run at a time; a re-delivered schedule time does nothing.
  */
 public final class RunHealthChecks extends ScheduledJob {
+  private final Supplier<RoutingModule> routing;
+
   public RunHealthChecks() {
-    super();
+    super(() -> Root.get().platform());
+    this.routing = () -> Root.get().routing();
   }
 
-  RunHealthChecks(Supplier<App> app) {
-    super(app);
+  RunHealthChecks(Platform platform, RoutingModule routing) {
+    super(platform);
+    this.routing = () -> routing;
   }
 
   @Override
   protected JobRunner.Result run(JobContext context) throws Exception {
     return JobRunner.Result.of(
-        RoutingModule.of(app()).healthRun().run(context.deadline(), context::progress));
+        routing.get().healthRun().run(context.deadline(), context::progress));
   }
 }

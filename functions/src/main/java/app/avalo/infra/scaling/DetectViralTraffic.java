@@ -1,8 +1,9 @@
 package app.avalo.infra.scaling;
 
-import app.avalo.infra.platform.App;
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.JobContext;
 import app.avalo.infra.platform.JobRunner;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,18 +20,22 @@ import java.util.function.Supplier;
  * next minute.
  */
 public final class DetectViralTraffic extends ScheduledJob {
+  private final Supplier<ScalingModule> scaling;
+
   public DetectViralTraffic() {
-    super();
+    super(() -> Root.get().platform());
+    this.scaling = () -> Root.get().scaling();
   }
 
-  DetectViralTraffic(Supplier<App> app) {
-    super(app);
+  DetectViralTraffic(Platform platform, ScalingModule scaling) {
+    super(platform);
+    this.scaling = () -> scaling;
   }
 
   @Override
   protected JobRunner.Result run(JobContext context) {
-    ScalingModule scaling = ScalingModule.of(app());
-    Instant now = app().clock().instant();
+    ScalingModule scaling = this.scaling.get();
+    Instant now = platform().clock().instant();
     List<Map<String, Object>> checks = new ArrayList<>();
     for (LogicalService service : LogicalService.values()) {
       ViralTrafficDetector.Check check = scaling.viral().check(service, now);

@@ -1,8 +1,9 @@
 package app.avalo.infra.scaling;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,12 +18,16 @@ import java.util.function.Supplier;
  * Idempotent: a service without a live burst is reported as {@code changed: false}.
  */
 public final class DisableBurstProtection extends ApiFunction {
+  private final Supplier<ScalingModule> scaling;
+
   public DisableBurstProtection() {
-    super();
+    super(() -> Root.get().platform());
+    this.scaling = () -> Root.get().scaling();
   }
 
-  DisableBurstProtection(Supplier<App> app) {
-    super(app);
+  DisableBurstProtection(Platform platform, ScalingModule scaling) {
+    super(platform);
+    this.scaling = () -> scaling;
   }
 
   @Override
@@ -31,8 +36,8 @@ public final class DisableBurstProtection extends ApiFunction {
     List<LogicalService> services =
         LogicalService.select(data.oneOf("service", LogicalService.idsOrAll()));
     data.done();
-    ScalingModule scaling = ScalingModule.of(app());
-    Instant now = app().clock().instant();
+    ScalingModule scaling = this.scaling.get();
+    Instant now = platform().clock().instant();
     List<Map<String, Object>> results = new ArrayList<>();
     for (LogicalService service : services) {
       ScalingStore.Burst ended =

@@ -1,8 +1,9 @@
 package app.avalo.infra.scaling;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,12 +24,16 @@ public final class EnableBurstProtection extends ApiFunction {
   static final List<String> REASONS = List.of("promotion", "event", "celebrity", "manual");
   static final long MAX_DURATION_MINUTES = 7 * 24 * 60;
 
+  private final Supplier<ScalingModule> scaling;
+
   public EnableBurstProtection() {
-    super();
+    super(() -> Root.get().platform());
+    this.scaling = () -> Root.get().scaling();
   }
 
-  EnableBurstProtection(Supplier<App> app) {
-    super(app);
+  EnableBurstProtection(Platform platform, ScalingModule scaling) {
+    super(platform);
+    this.scaling = () -> scaling;
   }
 
   @Override
@@ -44,8 +49,8 @@ public final class EnableBurstProtection extends ApiFunction {
             .findFirst()
             .orElse(null);
     data.done();
-    ScalingModule scaling = ScalingModule.of(app());
-    Instant now = app().clock().instant();
+    ScalingModule scaling = this.scaling.get();
+    Instant now = platform().clock().instant();
     List<Map<String, Object>> results = new ArrayList<>();
     for (LogicalService service : services) {
       ScalingStore.Burst burst =

@@ -1,9 +1,10 @@
 package app.avalo.infra.scaling;
 
-import app.avalo.infra.platform.App;
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.JobContext;
 import app.avalo.infra.platform.JobRunner;
 import app.avalo.infra.platform.Log;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,18 +24,22 @@ import java.util.function.Supplier;
 public final class EvaluateAllServices extends ScheduledJob {
   private static final Duration RESERVE = Duration.ofSeconds(5);
 
+  private final Supplier<ScalingModule> scaling;
+
   public EvaluateAllServices() {
-    super();
+    super(() -> Root.get().platform());
+    this.scaling = () -> Root.get().scaling();
   }
 
-  EvaluateAllServices(Supplier<App> app) {
-    super(app);
+  EvaluateAllServices(Platform platform, ScalingModule scaling) {
+    super(platform);
+    this.scaling = () -> scaling;
   }
 
   @Override
   protected JobRunner.Result run(JobContext context) {
-    ScalingModule scaling = ScalingModule.of(app());
-    Instant now = app().clock().instant();
+    ScalingModule scaling = this.scaling.get();
+    Instant now = platform().clock().instant();
     int seeded = scaling.store().seedMissingRules(scaling.config().stabilizationSeconds(), now);
     List<Map<String, Object>> decisions = new ArrayList<>();
     List<String> failures = new ArrayList<>();

@@ -1,9 +1,10 @@
 package app.avalo.infra.scaling;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -19,12 +20,16 @@ public final class GetScalingHistory extends ApiFunction {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 200;
 
+  private final Supplier<ScalingModule> scaling;
+
   public GetScalingHistory() {
-    super();
+    super(() -> Root.get().platform());
+    this.scaling = () -> Root.get().scaling();
   }
 
-  GetScalingHistory(Supplier<App> app) {
-    super(app);
+  GetScalingHistory(Platform platform, ScalingModule scaling) {
+    super(platform);
+    this.scaling = () -> scaling;
   }
 
   @Override
@@ -40,9 +45,7 @@ public final class GetScalingHistory extends ApiFunction {
       throw ApiException.invalidArgument("to", "must be after from");
     }
     ScalingHistory.Page page =
-        ScalingModule.of(app())
-            .history()
-            .page(new ScalingHistory.Filter(service, from, to), limit, cursor);
+        scaling.get().history().page(new ScalingHistory.Filter(service, from, to), limit, cursor);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("events", page.events());
     result.put("nextCursor", page.nextCursor());

@@ -1,8 +1,9 @@
 package app.avalo.infra.scaling;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -15,12 +16,16 @@ import java.util.function.Supplier;
  * remaining and what it blocks, burst protection, manual override, actuation state. Read-only.
  */
 public final class GetScalingStatus extends ApiFunction {
+  private final Supplier<ScalingModule> scaling;
+
   public GetScalingStatus() {
-    super();
+    super(() -> Root.get().platform());
+    this.scaling = () -> Root.get().scaling();
   }
 
-  GetScalingStatus(Supplier<App> app) {
-    super(app);
+  GetScalingStatus(Platform platform, ScalingModule scaling) {
+    super(platform);
+    this.scaling = () -> scaling;
   }
 
   @Override
@@ -28,8 +33,8 @@ public final class GetScalingStatus extends ApiFunction {
     Fields data = request.data();
     LogicalService only = data.optionalEnum("service", LogicalService.class).orElse(null);
     data.done();
-    ScalingModule scaling = ScalingModule.of(app());
-    Instant now = app().clock().instant();
+    ScalingModule scaling = this.scaling.get();
+    Instant now = platform().clock().instant();
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("generatedAt", now);
     result.put("actuator", scaling.status().actuatorMode());

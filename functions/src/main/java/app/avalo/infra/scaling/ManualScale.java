@@ -1,7 +1,8 @@
 package app.avalo.infra.scaling;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
@@ -13,17 +14,21 @@ import java.util.function.Supplier;
  * re-evaluated at once.
  */
 public final class ManualScale extends ApiFunction {
+  private final Supplier<ScalingModule> scaling;
+
   public ManualScale() {
-    super();
+    super(() -> Root.get().platform());
+    this.scaling = () -> Root.get().scaling();
   }
 
-  ManualScale(Supplier<App> app) {
-    super(app);
+  ManualScale(Platform platform, ScalingModule scaling) {
+    super(platform);
+    this.scaling = () -> scaling;
   }
 
   @Override
   protected Object handle(Request request) {
-    ScalingModule scaling = ScalingModule.of(app());
+    ScalingModule scaling = this.scaling.get();
     ManualScaleRequest input =
         ManualScaleRequest.read(request.data(), scaling.config().burstMaxInstances());
     return scaling.manual().apply(input, request.caller().label());

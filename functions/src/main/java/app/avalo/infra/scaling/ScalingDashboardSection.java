@@ -1,7 +1,7 @@
 package app.avalo.infra.scaling;
 
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.DashboardSection;
+import app.avalo.infra.platform.Platform;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,18 +11,20 @@ import java.util.Map;
  * The scaling part of the admin overview: per service the desired instances, bounds, last decision,
  * burst and override — from the state documents only (no metrics reads), so it stays a few reads.
  */
-public final class ScalingDashboardSection implements DashboardSection {
-  @Override
-  public String name() {
-    return "scaling";
+final class ScalingDashboardSection implements DashboardSection {
+  private final Platform platform;
+  private final ScalingModule module;
+
+  ScalingDashboardSection(Platform platform, ScalingModule module) {
+    this.platform = platform;
+    this.module = module;
   }
 
   @Override
-  public Object snapshot(App app) {
-    ScalingModule scaling = ScalingModule.of(app);
-    Instant now = app.clock().instant();
+  public Object snapshot() {
+    Instant now = platform.clock().instant();
     List<Map<String, Object>> services =
-        scaling.status().services(null, now, false).stream()
+        module.status().services(null, now, false).stream()
             .map(
                 s -> {
                   Map<String, Object> v = new LinkedHashMap<>();
@@ -46,7 +48,7 @@ public final class ScalingDashboardSection implements DashboardSection {
                 })
             .toList();
     Map<String, Object> snapshot = new LinkedHashMap<>();
-    snapshot.put("actuator", scaling.status().actuatorMode());
+    snapshot.put("actuator", module.status().actuatorMode());
     snapshot.put(
         "burstsActive",
         services.stream()

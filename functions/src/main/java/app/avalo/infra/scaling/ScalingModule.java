@@ -1,7 +1,8 @@
 package app.avalo.infra.scaling;
 
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.ConfigReader;
+import app.avalo.infra.platform.DashboardSection;
+import app.avalo.infra.platform.Platform;
 import java.time.Duration;
 import java.util.function.Function;
 
@@ -22,17 +23,22 @@ public final class ScalingModule {
   private final ScalingHistory history;
   private final ManualScaling manual;
 
-  public static ScalingModule of(App app) {
-    return app.module(
-        ScalingModule.class, a -> new ScalingModule(a, ScalingModule::productionActuator));
+  /**
+   * What the scaling domain does to the world besides Firestore.
+   *
+   * @param actuator builds the actuator from the configuration (production: dry-run or Cloud Run,
+   *     as {@code SCALING_ACTUATOR} says; tests: a recording one)
+   */
+  public record Adapters(Function<ScalingConfig, Actuator> actuator) {
+    public static Adapters production() {
+      return new Adapters(ScalingModule::productionActuator);
+    }
   }
 
-  /** Installs the module with a chosen actuator (tests); must run before the first {@link #of}. */
-  public static ScalingModule withActuator(App app, Function<ScalingConfig, Actuator> actuator) {
-    return app.module(ScalingModule.class, a -> new ScalingModule(a, actuator));
-  }
+  private final Platform platform;
 
-  private ScalingModule(App app, Function<ScalingConfig, Actuator> actuatorFactory) {
+  public ScalingModule(Platform app, Adapters adapters) {
+    this.platform = app;
     ConfigReader reader = app.configReader();
     this.config = ScalingConfig.read(reader, app.config());
     reader.throwIfInvalid();
@@ -42,7 +48,7 @@ public final class ScalingModule {
     this.controller =
         new ScalingController(
             config.tolerance(), config.metricsStaleAfter(), config.burstMaxInstances());
-    this.actuator = actuatorFactory.apply(config);
+    this.actuator = adapters.actuator().apply(config);
     this.evaluator =
         new ScalingEvaluator(
             store, metrics, controller, actuator, config.serviceMap(), app.alerts(), config);
@@ -60,6 +66,11 @@ public final class ScalingModule {
           new CloudRunActuator(
               new ServicesClientGateway(), config.cloudRunProject(), config.actuationTimeout());
     };
+  }
+
+  /** The scaling part of the admin dashboard. */
+  public DashboardSection dashboardSection() {
+    return new ScalingDashboardSection(platform, this);
   }
 
   public ScalingConfig config() {

@@ -1,9 +1,10 @@
 package app.avalo.infra.scaling;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,12 +22,16 @@ public final class UpdateMetrics extends ApiFunction {
   static final Duration MAX_AGE = Duration.ofHours(1);
   static final Duration MAX_SKEW = Duration.ofMinutes(1);
 
+  private final Supplier<ScalingModule> scaling;
+
   public UpdateMetrics() {
-    super();
+    super(() -> Root.get().platform());
+    this.scaling = () -> Root.get().scaling();
   }
 
-  UpdateMetrics(Supplier<App> app) {
-    super(app);
+  UpdateMetrics(Platform platform, ScalingModule scaling) {
+    super(platform);
+    this.scaling = () -> scaling;
   }
 
   @Override
@@ -37,7 +42,7 @@ public final class UpdateMetrics extends ApiFunction {
     double memory = data.doubleValue("memory", 0, 1);
     double rps = data.doubleValue("rps", 0, 10_000_000);
     long instances = data.longValue("instances", 0, ScalingRule.INSTANCE_LIMIT);
-    Instant now = app().clock().instant();
+    Instant now = platform().clock().instant();
     Instant at = data.optionalInstant("at").orElse(now);
     data.done();
     if (at.isAfter(now.plus(MAX_SKEW))) {
@@ -47,7 +52,8 @@ public final class UpdateMetrics extends ApiFunction {
       throw ApiException.invalidArgument(
           "at", "is more than " + MAX_AGE.toMinutes() + " minutes old");
     }
-    ScalingModule.of(app())
+    scaling
+        .get()
         .metrics()
         .record(new ServiceMetricsStore.Sample(service, cpu, memory, rps, instances, at));
     return Map.of("service", service.id(), "at", at, "minute", at.truncatedTo(ChronoUnit.MINUTES));

@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import app.avalo.infra.platform.Access;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Catalog;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
-import java.lang.reflect.Constructor;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,10 +56,7 @@ class CdnInputValidationTest {
         t.objectsIn(CdnTestApp.UPLOADS, "").stream().anyMatch(p -> p.startsWith("private/")));
   }
 
-  private ApiFunction function(Catalog.Entry entry) throws Exception {
-    Constructor<?> c = Class.forName(entry.entryPoint()).getDeclaredConstructor(Supplier.class);
-    c.setAccessible(true);
-    Supplier<App> app = () -> t.app;
-    return (ApiFunction) c.newInstance(app);
+  private ApiFunction function(Catalog.Entry entry) {
+    return t.bed.function(entry.name());
   }
 }

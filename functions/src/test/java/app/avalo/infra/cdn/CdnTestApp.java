@@ -3,27 +3,25 @@ package app.avalo.infra.cdn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import app.avalo.infra.platform.App;
-import app.avalo.infra.testing.Emulators;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.testing.FakeExchange;
 import app.avalo.infra.testing.MutableClock;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
-import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * An App for CDN tests: its own Firestore project on the emulator, in-memory Cloud Storage
+ * An Platform for CDN tests: its own Firestore project on the emulator, in-memory Cloud Storage
  * (LocalStorageHelper), a controllable clock and a recording CDN purger.
  */
 final class CdnTestApp {
@@ -34,15 +32,17 @@ final class CdnTestApp {
 
   static final String CDN = "https://cdn.avalo.test";
 
-  final Firestore db = Emulators.isolatedFirestore();
-  final MutableClock clock = MutableClock.at("2026-11-27T10:00:00Z");
-  final Storage storage = LocalStorageHelper.getOptions().getService();
+  final TestBed bed;
+  final Firestore db;
+  final MutableClock clock;
+  final Storage storage;
+  final CdnModule cdn;
   final RecordingPurger purger = new RecordingPurger();
 
   /** The transcode queue: tasks uploadVideo enqueued, delivered by {@link #transcodeQueued}. */
   final QueuedTasks tasks = new QueuedTasks();
 
-  final App app;
+  final Platform app;
 
   CdnTestApp() {
     this(Map.of());
@@ -66,23 +66,25 @@ final class CdnTestApp {
    */
   CdnTestApp(
       Map<String, String> extraEnv, CachePurger customPurger, UnaryOperator<Storage> storageView) {
-    Map<String, String> env = new HashMap<>(Emulators.env());
-    env.put("MEDIA_BUCKET", BUCKET);
-    env.put("UPLOAD_BUCKET", UPLOADS);
-    env.put("CDN_BASE_URL", CDN);
-    env.putAll(extraEnv);
-    app = App.builder(env).firestore(db).clock(clock).storage(storageView.apply(storage)).build();
-    app.module(
-        CdnModule.class,
-        a -> new CdnModule(a, customPurger != null ? customPurger : purger, null, null, tasks));
+    this.bed =
+        TestBed.builder()
+            .env(Map.of("MEDIA_BUCKET", BUCKET, "UPLOAD_BUCKET", UPLOADS, "CDN_BASE_URL", CDN))
+            .env(extraEnv)
+            .storageView(storageView)
+            .cdn(a -> a.withPurger(customPurger != null ? customPurger : purger).withQueue(tasks))
+            .build();
+    this.db = bed.db;
+    this.clock = bed.clock;
+    this.storage = bed.storage;
+    this.app = bed.platform;
+    this.cdn = bed.root.cdn();
   }
 
   /**
    * Delivers the queued transcode tasks to transcodeVideo as the queue would (retries included).
    */
   List<FakeExchange.Response> transcodeQueued() throws Exception {
-    return tasks.drain(
-        new TranscodeVideo(() -> app), CdnModule.of(app).config().videoTranscodeMaxAttempts());
+    return tasks.drain(new TranscodeVideo(app, cdn), cdn.config().videoTranscodeMaxAttempts());
   }
 
   /** Public media ({@code media/…}) is in the media bucket, everything else in the private one. */

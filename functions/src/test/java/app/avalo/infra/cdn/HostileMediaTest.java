@@ -140,7 +140,7 @@ class HostileMediaTest {
         r.errorMessage().startsWith("data: is not a supported audio file"), r.errorMessage());
     // Nothing at all in either bucket: the marker's bytes, or an Opus made of them, went nowhere.
     assertEquals(List.of(), t.objectsIn(CdnTestApp.BUCKET, ""));
-    assertEquals(List.of(), t.objectsIn(CdnModule.of(t.app).config().uploadBucket(), ""));
+    assertEquals(List.of(), t.objectsIn(t.cdn.config().uploadBucket(), ""));
     // Control: an unfenced ffprobe follows the same bytes to the marker and reads its 3 s.
     String bare =
         MediaFixtures.run(
@@ -244,21 +244,21 @@ class HostileMediaTest {
           FakeExchange.post()
               .bearer(user.idToken())
               .data("{" + source + "}")
-              .send(new UploadImage(() -> t.app));
+              .send(new UploadImage(t.app, t.cdn));
       case "cacheAiAvatar" ->
           FakeExchange.post()
               .body("{\"avatarId\":\"corpus\"," + source + "}")
-              .send(new CacheAiAvatar(() -> t.app));
+              .send(new CacheAiAvatar(t.app, t.cdn));
       case "uploadVideo" ->
           FakeExchange.post()
               .bearer(user.idToken())
               .data("{" + source + "}")
-              .send(new UploadVideo(() -> t.app));
+              .send(new UploadVideo(t.app, t.cdn));
       case "optimizeVoice" ->
           FakeExchange.post()
               .bearer(user.idToken())
               .data("{" + source + "}")
-              .send(new OptimizeVoice(() -> t.app));
+              .send(new OptimizeVoice(t.app, t.cdn));
       default -> throw new IllegalArgumentException(function);
     };
   }

@@ -39,7 +39,7 @@ class ImageUploadTest {
     return FakeExchange.post()
         .bearer(user.idToken())
         .data(dataJson)
-        .send(new UploadImage(() -> t.app));
+        .send(new UploadImage(t.app, t.cdn));
   }
 
   private static String inline(byte[] bytes) {
@@ -310,7 +310,7 @@ class ImageUploadTest {
     var response =
         FakeExchange.post()
             .data(inline(MediaFixtures.jpeg(MediaFixtures.quadrants(50, 50))))
-            .send(new UploadImage(() -> t.app));
+            .send(new UploadImage(t.app, t.cdn));
     assertEquals(401, response.status());
   }
 

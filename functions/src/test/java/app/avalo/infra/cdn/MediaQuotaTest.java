@@ -42,7 +42,7 @@ class MediaQuotaTest {
     return FakeExchange.post()
         .bearer(who.idToken())
         .data("{\"data\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"}")
-        .send(new OptimizeVoice(() -> t.app));
+        .send(new OptimizeVoice(t.app, t.cdn));
   }
 
   @Test
@@ -101,7 +101,7 @@ class MediaQuotaTest {
         FakeExchange.post()
             .bearer(user.idToken())
             .data("{\"path\":\"" + first + "\"}")
-            .send(new UploadVideo(() -> t.app));
+            .send(new UploadVideo(t.app, t.cdn));
     assertEquals(200, a.status(), a.body());
     long writes = Emulators.firestoreWriteCount();
 
@@ -109,7 +109,7 @@ class MediaQuotaTest {
         FakeExchange.post()
             .bearer(user.idToken())
             .data("{\"path\":\"" + second + "\"}")
-            .send(new UploadVideo(() -> t.app));
+            .send(new UploadVideo(t.app, t.cdn));
 
     assertEquals(429, b.status(), b.body());
     assertEquals(writes, Emulators.firestoreWriteCount(), "no asset claimed, no transcode");

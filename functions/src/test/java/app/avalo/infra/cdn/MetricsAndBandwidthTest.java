@@ -46,7 +46,7 @@ class MetricsAndBandwidthTest {
                     + Base64.getEncoder()
                         .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(w, h)))
                     + "\"}")
-            .send(new UploadImage(() -> t.app));
+            .send(new UploadImage(t.app, t.cdn));
     assertEquals(200, response.status(), response.body());
     return response.result().getAsJsonObject().get("assetId").getAsString();
   }
@@ -68,13 +68,13 @@ class MetricsAndBandwidthTest {
     store.startProcessing("vid_running", AssetType.VIDEO, user.uid(), Map.of());
     Instant scheduled = Instant.parse("2026-11-27T12:05:00Z");
     t.clock.set(scheduled.plusSeconds(3));
-    EgressRecorder egress = CdnModule.of(t.app).egressRecorder();
+    EgressRecorder egress = t.cdn.egressRecorder();
     egress.record(Instant.parse("2026-11-27T12:01:00Z"), "image", "EU", 4_000, 10, 9);
     egress.record(Instant.parse("2026-11-27T12:03:59Z"), "video", "US", 6_000, 10, 6);
     egress.record(
         Instant.parse("2026-11-27T11:59:59Z"), "video", "US", 99_999, 99, 0); // previous window
 
-    var run = job(() -> new UpdateCdnMetrics(() -> t.app), scheduled);
+    var run = job(() -> new UpdateCdnMetrics(t.app, t.cdn), scheduled);
 
     assertEquals(200, run.status(), run.body());
     DocumentSnapshot latest = t.db.collection("cdnMetrics").document("latest").get().get();
@@ -98,7 +98,7 @@ class MetricsAndBandwidthTest {
     assertTrue(t.db.collection("cdnMetrics").document("202611271205").get().get().exists());
 
     var stats =
-        FakeExchange.post().bearer(admin.idToken()).data("{}").send(new GetCdnStats(() -> t.app));
+        FakeExchange.post().bearer(admin.idToken()).data("{}").send(new GetCdnStats(t.app, t.cdn));
     assertEquals(200, stats.status(), stats.body());
     JsonObject s = stats.result().getAsJsonObject();
     assertEquals(2, s.getAsJsonObject("byType").getAsJsonObject("image").get("assets").getAsLong());
@@ -115,25 +115,24 @@ class MetricsAndBandwidthTest {
             .getAsString()
             .contains("did not finish"));
 
-    Object section = new CdnDashboardSection().snapshot(t.app);
+    Object section = t.cdn.dashboardSection().snapshot();
     assertEquals(2L, ((Map<?, ?>) section).get("assets"));
   }
 
   @Test
   void getCdnStatsBeforeAnyMetricsSaysSo() throws Exception {
     var stats =
-        FakeExchange.post().bearer(admin.idToken()).data("{}").send(new GetCdnStats(() -> t.app));
+        FakeExchange.post().bearer(admin.idToken()).data("{}").send(new GetCdnStats(t.app, t.cdn));
     assertEquals(200, stats.status(), stats.body());
     assertTrue(
         stats.result().getAsJsonObject().get("status").getAsString().startsWith("no metrics yet"));
     assertEquals(0, stats.result().getAsJsonObject().getAsJsonArray("recentFailures").size());
-    assertEquals(
-        "no metrics yet", ((Map<?, ?>) new CdnDashboardSection().snapshot(t.app)).get("status"));
+    assertEquals("no metrics yet", ((Map<?, ?>) t.cdn.dashboardSection().snapshot()).get("status"));
   }
 
   @Test
   void monitorBandwidthRecordsCostsAndAlertsOnSpikes() throws Exception {
-    EgressRecorder egress = CdnModule.of(t.app).egressRecorder();
+    EgressRecorder egress = t.cdn.egressRecorder();
     Instant base = Instant.parse("2026-11-27T00:00:00Z");
     // Four normal hours: 2 MB of images from EU and 1 MB of video from US each.
     for (int h = 0; h < 4; h++) {
@@ -141,7 +140,7 @@ class MetricsAndBandwidthTest {
       egress.record(hour.plusSeconds(600), "image", "EU", 2_000_000, 200, 180);
       egress.record(hour.plusSeconds(1200), "video", "US", 1_000_000, 20, 10);
       t.clock.set(hour.plus(Duration.ofHours(1)).plusSeconds(5));
-      var run = job(() -> new MonitorBandwidth(() -> t.app), hour.plus(Duration.ofHours(1)));
+      var run = job(() -> new MonitorBandwidth(t.app, t.cdn), hour.plus(Duration.ofHours(1)));
       assertEquals(200, run.status(), run.body());
     }
     assertTrue(
@@ -160,7 +159,7 @@ class MetricsAndBandwidthTest {
     egress.record(spikeHour.plusSeconds(60), "image", "EU", 2_000_000, 200, 180);
     egress.record(spikeHour.plusSeconds(60), "video", "US", 10_000_000, 200, 10);
     t.clock.set(spikeHour.plus(Duration.ofHours(1)).plusSeconds(5));
-    var spike = job(() -> new MonitorBandwidth(() -> t.app), spikeHour.plus(Duration.ofHours(1)));
+    var spike = job(() -> new MonitorBandwidth(t.app, t.cdn), spikeHour.plus(Duration.ofHours(1)));
     assertEquals(200, spike.status(), spike.body());
     List<QueryDocumentSnapshot> alerts =
         t.db.collection("systemAlerts").whereEqualTo("status", "open").get().get().getDocuments();
@@ -176,7 +175,7 @@ class MetricsAndBandwidthTest {
 
     // The same scheduled hour delivered again: nothing is added twice.
     long costRecords = t.db.collection("cdnBandwidthCosts").get().get().size();
-    var again = job(() -> new MonitorBandwidth(() -> t.app), spikeHour.plus(Duration.ofHours(1)));
+    var again = job(() -> new MonitorBandwidth(t.app, t.cdn), spikeHour.plus(Duration.ofHours(1)));
     assertEquals(200, again.status(), again.body());
     assertEquals(costRecords, t.db.collection("cdnBandwidthCosts").get().get().size());
     assertEquals(10, costRecords, "5 hours × (EU image, US video)");
@@ -193,7 +192,7 @@ class MetricsAndBandwidthTest {
     egress.record(calmHour.plusSeconds(60), "image", "EU", 2_000_000, 200, 180);
     egress.record(calmHour.plusSeconds(60), "video", "US", 1_000_000, 20, 10);
     t.clock.set(calmHour.plus(Duration.ofHours(1)).plusSeconds(5));
-    var calm = job(() -> new MonitorBandwidth(() -> t.app), calmHour.plus(Duration.ofHours(1)));
+    var calm = job(() -> new MonitorBandwidth(t.app, t.cdn), calmHour.plus(Duration.ofHours(1)));
     assertEquals(200, calm.status(), calm.body());
     assertTrue(
         t.db.collection("systemAlerts").whereEqualTo("status", "open").get().get().isEmpty());
@@ -209,7 +208,7 @@ class MetricsAndBandwidthTest {
         FakeExchange.post()
             .bearer(user.idToken())
             .data("{\"assetId\":\"" + assetId + "\",\"width\":280,\"formats\":[\"webp\"]}")
-            .send(new GetProgressiveImage(() -> t.app));
+            .send(new GetProgressiveImage(t.app, t.cdn));
     assertEquals(200, webp.status(), webp.body());
     JsonObject w = webp.result().getAsJsonObject();
     assertEquals("webp", w.get("format").getAsString());
@@ -226,7 +225,7 @@ class MetricsAndBandwidthTest {
         FakeExchange.post()
             .bearer(user.idToken())
             .data("{\"assetId\":\"" + assetId + "\",\"width\":5000}")
-            .send(new GetProgressiveImage(() -> t.app));
+            .send(new GetProgressiveImage(t.app, t.cdn));
     JsonObject a = any.result().getAsJsonObject();
     assertEquals("avif", a.get("format").getAsString());
     assertEquals(1000, a.get("variantWidth").getAsInt(), "the largest when none is wide enough");
@@ -236,14 +235,14 @@ class MetricsAndBandwidthTest {
         FakeExchange.post()
             .bearer(user.idToken())
             .data("{\"assetId\":\"" + assetId + "\",\"formats\":[\"bmp\"]}")
-            .send(new GetProgressiveImage(() -> t.app));
+            .send(new GetProgressiveImage(t.app, t.cdn));
     assertEquals(400, bad.status());
     assertTrue(bad.errorMessage().contains("formats[0]"), bad.errorMessage());
     var missing =
         FakeExchange.post()
             .bearer(user.idToken())
             .data("{\"assetId\":\"img_none\"}")
-            .send(new GetProgressiveImage(() -> t.app));
+            .send(new GetProgressiveImage(t.app, t.cdn));
     assertEquals(404, missing.status());
   }
 
@@ -256,7 +255,7 @@ class MetricsAndBandwidthTest {
                 "{\"avatarId\":\"luna\",\"data\":\""
                     + Base64.getEncoder().encodeToString(first)
                     + "\"}")
-            .send(new CacheAiAvatar(() -> t.app));
+            .send(new CacheAiAvatar(t.app, t.cdn));
     assertEquals(200, created.status(), created.body());
     JsonObject c = created.json();
     assertEquals("avatar_luna", c.get("assetId").getAsString());
@@ -276,7 +275,7 @@ class MetricsAndBandwidthTest {
                 "{\"avatarId\":\"luna\",\"data\":\""
                     + Base64.getEncoder().encodeToString(first)
                     + "\"}")
-            .send(new CacheAiAvatar(() -> t.app));
+            .send(new CacheAiAvatar(t.app, t.cdn));
     assertEquals(200, same.status(), same.body());
     assertTrue(same.json().get("unchanged").getAsBoolean());
 
@@ -287,7 +286,7 @@ class MetricsAndBandwidthTest {
                 "{\"avatarId\":\"luna\",\"data\":\""
                     + Base64.getEncoder().encodeToString(second)
                     + "\"}")
-            .send(new CacheAiAvatar(() -> t.app));
+            .send(new CacheAiAvatar(t.app, t.cdn));
     assertEquals(200, changed.status(), changed.body());
     String newVersion = changed.json().get("version").getAsString();
     assertFalse(newVersion.equals(version));
@@ -300,12 +299,12 @@ class MetricsAndBandwidthTest {
     var traversal =
         FakeExchange.post()
             .body("{\"avatarId\":\"luna\",\"path\":\"ai-avatars/../uploads/x.png\"}")
-            .send(new CacheAiAvatar(() -> t.app));
+            .send(new CacheAiAvatar(t.app, t.cdn));
     assertEquals(400, traversal.status(), traversal.body());
     var wrongRoot =
         FakeExchange.post()
             .body("{\"avatarId\":\"luna\",\"path\":\"uploads/someone/x.png\"}")
-            .send(new CacheAiAvatar(() -> t.app));
+            .send(new CacheAiAvatar(t.app, t.cdn));
     assertEquals(400, wrongRoot.status(), wrongRoot.body());
     assertNull(t.blob("ai-avatars/x.png"));
   }

@@ -36,7 +36,7 @@ class PrivateMediaTest {
                     + "\""
                     + (visibility == null ? "" : ",\"visibility\":\"" + visibility + "\"")
                     + "}")
-            .send(new UploadImage(() -> t.app));
+            .send(new UploadImage(t.app, t.cdn));
     assertEquals(200, response.status(), response.body());
     return response.result().getAsJsonObject();
   }
@@ -45,7 +45,7 @@ class PrivateMediaTest {
     return FakeExchange.post()
         .bearer(caller.idToken())
         .data("{\"assetId\":\"" + assetId + "\",\"width\":300}")
-        .send(new GetProgressiveImage(() -> t.app));
+        .send(new GetProgressiveImage(t.app, t.cdn));
   }
 
   @Test
@@ -118,7 +118,7 @@ class PrivateMediaTest {
         FakeExchange.post()
             .bearer(owner.idToken())
             .data("{\"data\":\"" + jpeg + "\",\"visibility\":\"friends\"}")
-            .send(new UploadImage(() -> t.app));
+            .send(new UploadImage(t.app, t.cdn));
     assertEquals(400, response.status(), response.body());
     assertTrue(response.errorMessage().contains("visibility"), response.errorMessage());
     assertEquals(List.of(), t.objectsIn(CdnTestApp.UPLOADS, ""));

@@ -29,7 +29,7 @@ class PurgeTest {
                     + Base64.getEncoder()
                         .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(700, 500)))
                     + "\"}")
-            .send(new UploadImage(() -> t.app));
+            .send(new UploadImage(t.app, t.cdn));
     assertEquals(200, response.status(), response.body());
     return response.result().getAsJsonObject().get("assetId").getAsString();
   }
@@ -43,7 +43,7 @@ class PurgeTest {
         FakeExchange.post()
             .bearer(admin.idToken())
             .data("{\"assetId\":\"" + assetId + "\"}")
-            .send(new PurgeCache(() -> t.app));
+            .send(new PurgeCache(t.app, t.cdn));
 
     assertEquals(200, response.status(), response.body());
     assertEquals("recording", response.result().getAsJsonObject().get("adapter").getAsString());
@@ -75,13 +75,13 @@ class PurgeTest {
         FakeExchange.post()
             .bearer(admin.idToken())
             .data("{\"assetId\":\"img_nope\"}")
-            .send(new PurgeCache(() -> t.app));
+            .send(new PurgeCache(t.app, t.cdn));
     assertEquals(404, missing.status(), missing.body());
     var notAdmin =
         FakeExchange.post()
             .bearer(user.idToken())
             .data("{\"assetId\":\"img_nope\"}")
-            .send(new PurgeCache(() -> t.app));
+            .send(new PurgeCache(t.app, t.cdn));
     assertEquals(403, notAdmin.status(), notAdmin.body());
     assertTrue(t.purger.requests().isEmpty());
   }
@@ -93,13 +93,13 @@ class PurgeTest {
         FakeExchange.post()
             .bearer(admin.idToken())
             .data("{\"reason\":\"deploy\"}")
-            .send(new PurgeAllCache(() -> t.app));
+            .send(new PurgeAllCache(t.app, t.cdn));
     assertEquals(400, unconfirmed.status(), unconfirmed.body());
     var wrong =
         FakeExchange.post()
             .bearer(admin.idToken())
             .data("{\"confirm\":\"yes\",\"reason\":\"deploy\"}")
-            .send(new PurgeAllCache(() -> t.app));
+            .send(new PurgeAllCache(t.app, t.cdn));
     assertEquals(400, wrong.status(), wrong.body());
     assertTrue(wrong.errorMessage().contains("purge-all-cache"), wrong.errorMessage());
     assertEquals(
@@ -108,13 +108,13 @@ class PurgeTest {
 
     String ok = "{\"confirm\":\"purge-all-cache\",\"reason\":\"bad CSS shipped\"}";
     var first =
-        FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(() -> t.app));
+        FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(t.app, t.cdn));
     assertEquals(200, first.status(), first.body());
     assertTrue(t.purger.requests().get(0).everything());
 
     t.clock.advance(Duration.ofMinutes(4));
     var tooSoon =
-        FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(() -> t.app));
+        FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(t.app, t.cdn));
     assertEquals(429, tooSoon.status(), tooSoon.body());
     assertEquals("RESOURCE_EXHAUSTED", tooSoon.errorStatus());
     assertEquals(
@@ -129,7 +129,7 @@ class PurgeTest {
 
     t.clock.advance(Duration.ofMinutes(6));
     var later =
-        FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(() -> t.app));
+        FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(t.app, t.cdn));
     assertEquals(200, later.status(), later.body());
     assertEquals(2, t.purger.requests().size());
     assertEquals(2, t.db.collection("cdnPurges").whereEqualTo("kind", "all").get().get().size());
@@ -167,11 +167,17 @@ class PurgeTest {
     String ok = "{\"confirm\":\"purge-all-cache\",\"reason\":\"retry\"}";
 
     var first =
-        FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(() -> app));
+        FakeExchange.post()
+            .bearer(admin.idToken())
+            .data(ok)
+            .send(new PurgeAllCache(app, failing.cdn));
     assertEquals(503, first.status(), first.body());
     assertTrue(first.errorMessage().contains("edge said no"), first.errorMessage());
     var retry =
-        FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(() -> app));
+        FakeExchange.post()
+            .bearer(admin.idToken())
+            .data(ok)
+            .send(new PurgeAllCache(app, failing.cdn));
     assertEquals(200, retry.status(), retry.body());
   }
 }

@@ -45,7 +45,7 @@ class TakedownTest {
         FakeExchange.post()
             .bearer(owner.idToken())
             .data("{\"data\":\"" + jpeg + "\"" + extra + "}")
-            .send(new UploadImage(() -> t.app));
+            .send(new UploadImage(t.app, t.cdn));
     assertEquals(200, response.status(), response.body());
     return response.result().getAsJsonObject().get("assetId").getAsString();
   }
@@ -55,14 +55,14 @@ class TakedownTest {
     return FakeExchange.post()
         .bearer(caller.idToken())
         .data("{\"assetId\":\"" + assetId + "\",\"reason\":\"DMCA notice 42\"}")
-        .send(new TakedownAsset(() -> t.app));
+        .send(new TakedownAsset(t.app, t.cdn));
   }
 
   private JsonObject erase(String userId) throws Exception {
     var response =
         FakeExchange.post()
             .body("{\"userId\":\"" + userId + "\"}")
-            .send(new EraseUserMedia(() -> t.app));
+            .send(new EraseUserMedia(t.app, t.cdn));
     assertEquals(200, response.status(), response.body());
     return response.json();
   }
@@ -107,7 +107,7 @@ class TakedownTest {
         FakeExchange.post()
             .bearer(user.idToken())
             .data("{\"assetId\":\"" + assetId + "\"}")
-            .send(new GetProgressiveImage(() -> t.app));
+            .send(new GetProgressiveImage(t.app, t.cdn));
     assertEquals(404, view.status(), view.body());
     assertEquals(
         "taken_down",
@@ -132,7 +132,7 @@ class TakedownTest {
         FakeExchange.post()
             .bearer(user.idToken())
             .data("{\"path\":\"" + original + "\",\"visibility\":\"private\"}")
-            .send(new UploadImage(() -> t.app));
+            .send(new UploadImage(t.app, t.cdn));
     assertEquals(200, uploaded.status(), uploaded.body());
     String assetId = uploaded.result().getAsJsonObject().get("assetId").getAsString();
     assertNotNull(t.blob(original), "kept (CDN_DELETE_ORIGINALS=false)");
@@ -155,7 +155,7 @@ class TakedownTest {
         FakeExchange.post()
             .bearer(admin.idToken())
             .data("{\"assetId\":\"" + assetId + "\"}")
-            .send(new TakedownAsset(() -> t.app));
+            .send(new TakedownAsset(t.app, t.cdn));
     assertEquals(400, noReason.status(), noReason.body());
     assertTrue(noReason.errorMessage().contains("reason"), noReason.errorMessage());
     assertEquals(writes, Emulators.firestoreWriteCount());

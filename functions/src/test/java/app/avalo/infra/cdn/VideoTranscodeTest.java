@@ -38,7 +38,7 @@ class VideoTranscodeTest {
     return FakeExchange.post()
         .bearer(user.idToken())
         .data("{\"path\":\"" + path + "\"}")
-        .send(new UploadVideo(() -> t.app));
+        .send(new UploadVideo(t.app, t.cdn));
   }
 
   private String uploadClip(CdnTestApp t, String name) throws Exception {
@@ -96,7 +96,7 @@ class VideoTranscodeTest {
     String path = uploadClip(t, "flaky.mp4");
     QueuedTasks.Task task = queue(t, path);
     String assetId = assetId(task);
-    TranscodeVideo worker = new TranscodeVideo(() -> t.app);
+    TranscodeVideo worker = new TranscodeVideo(t.app, t.cdn);
 
     FakeExchange.Response first = QueuedTasks.deliver(worker, task, 0);
 
@@ -166,7 +166,7 @@ class VideoTranscodeTest {
     t.upload(path, bytes);
     QueuedTasks.Task task = queue(t, path);
     String assetId = assetId(task);
-    TranscodeVideo worker = new TranscodeVideo(() -> t.app);
+    TranscodeVideo worker = new TranscodeVideo(t.app, t.cdn);
 
     FakeExchange.Response r = QueuedTasks.deliver(worker, task, 0);
 
@@ -219,7 +219,7 @@ class VideoTranscodeTest {
     QueuedTasks.Task task = queue(t, path);
     String assetId = assetId(task);
 
-    TranscodeVideo worker = new TranscodeVideo(() -> t.app);
+    TranscodeVideo worker = new TranscodeVideo(t.app, t.cdn);
     List<FakeExchange.Response> answers = new ArrayList<>();
     for (int retry = 0; retry < 5; retry++) { // a queue allowing more attempts than the worker
       answers.add(QueuedTasks.deliver(worker, task, retry));
@@ -252,7 +252,7 @@ class VideoTranscodeTest {
     CdnTestApp t = new CdnTestApp(FAST);
     String path = uploadClip(t, "twice.mp4");
     QueuedTasks.Task task = queue(t, path);
-    TranscodeVideo worker = new TranscodeVideo(() -> t.app);
+    TranscodeVideo worker = new TranscodeVideo(t.app, t.cdn);
     assertEquals(200, QueuedTasks.deliver(worker, task, 0).status());
     DocumentSnapshot ready = asset(t, assetId(task));
     List<String> objects = t.objects("media/videos/" + assetId(task) + "/");
@@ -298,7 +298,7 @@ class VideoTranscodeTest {
     uploadClip(t, "unqueued.mp4");
     QueuedTasks.Task task = queue(t, path);
     assertEquals(assetId, assetId(task));
-    assertEquals(200, QueuedTasks.deliver(new TranscodeVideo(() -> t.app), task, 0).status());
+    assertEquals(200, QueuedTasks.deliver(new TranscodeVideo(t.app, t.cdn), task, 0).status());
     assertEquals("ready", asset(t, assetId).getString("status"));
   }
 
@@ -315,7 +315,7 @@ class VideoTranscodeTest {
             assetId(task) + "-0000000000000000");
     long writes = Emulators.firestoreWriteCount();
 
-    FakeExchange.Response r = QueuedTasks.deliver(new TranscodeVideo(() -> t.app), stale, 0);
+    FakeExchange.Response r = QueuedTasks.deliver(new TranscodeVideo(t.app, t.cdn), stale, 0);
 
     assertEquals(200, r.status(), r.body());
     assertEquals("superseded", r.json().get("outcome").getAsString());
@@ -351,7 +351,7 @@ class VideoTranscodeTest {
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return QueuedTasks.deliver(new TranscodeVideo(() -> t.app), task, 0);
+                return QueuedTasks.deliver(new TranscodeVideo(t.app, t.cdn), task, 0);
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }

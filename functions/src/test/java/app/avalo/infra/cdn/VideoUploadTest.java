@@ -32,7 +32,7 @@ class VideoUploadTest {
     return FakeExchange.post()
         .bearer(user.idToken())
         .data("{\"path\":\"" + path + "\"}")
-        .send(new UploadVideo(() -> app.app));
+        .send(new UploadVideo(app.app, app.cdn));
   }
 
   /**
@@ -382,7 +382,7 @@ class VideoUploadTest {
                     + java.util.Base64.getEncoder()
                         .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(300, 200)))
                     + "\"}")
-            .send(new UploadImage(() -> noFfmpeg.app));
+            .send(new UploadImage(noFfmpeg.app, noFfmpeg.cdn));
     assertEquals(200, image.status(), image.body());
     JsonObject result = image.result().getAsJsonObject();
     assertTrue(result.get("notes").toString().contains("AVIF skipped"), result.toString());

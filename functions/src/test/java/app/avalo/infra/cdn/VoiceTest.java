@@ -26,7 +26,7 @@ class VoiceTest {
     return FakeExchange.post()
         .bearer(user.idToken())
         .data(dataJson)
-        .send(new OptimizeVoice(() -> t.app));
+        .send(new OptimizeVoice(t.app, t.cdn));
   }
 
   @Test

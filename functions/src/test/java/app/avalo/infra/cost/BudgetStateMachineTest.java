@@ -189,7 +189,7 @@ class BudgetStateMachineTest {
     spend(CostService.AI, 85_00);
     spend(CostService.FIRESTORE, 75_00);
     JsonObject section =
-        app.avalo.infra.platform.Json.toTree(new CostDashboardSection().snapshot(t.app))
+        app.avalo.infra.platform.Json.toTree(t.cost().dashboardSection().snapshot())
             .getAsJsonObject();
     assertEquals("2026-01", section.get("period").getAsString());
     assertEquals(160_00, section.get("totalSpentMinor").getAsLong());

@@ -51,7 +51,7 @@ class CheckThrottleTest {
                     FakeExchange.post()
                         .bearer(user.idToken())
                         .data("{\"service\":\"ai\"}")
-                        .send(new CheckThrottle(() -> instance.app));
+                        .send(new CheckThrottle(instance.app, instance.cost()));
                 assertEquals(200, response.status(), response.body());
                 return response.result().getAsJsonObject();
               }));
@@ -130,7 +130,7 @@ class CheckThrottleTest {
         401,
         FakeExchange.post()
             .data("{\"service\":\"ai\"}")
-            .send(new CheckThrottle(() -> t.app))
+            .send(new CheckThrottle(t.app, t.cost()))
             .status());
     JsonObject bad = t.call(CheckThrottle::new, user, "{\"service\":\"sms\"}", 400);
     assertEquals(

@@ -205,7 +205,9 @@ class MonthlyReportTest {
       t.clock.advance(Duration.ofMinutes(10)); // the dead run's lease has expired by the retry
       while (true) {
         FakeExchange.Response retry =
-            FakeExchange.post().body(body).send(new GenerateMonthlyReport(() -> throughProxy.app));
+            FakeExchange.post()
+                .body(body)
+                .send(new GenerateMonthlyReport(throughProxy.app, throughProxy.cost()));
         if (retry.status() == 200
             && "succeeded".equals(retry.json().get("outcome").getAsString())) {
           break;

@@ -44,7 +44,7 @@ class AlertsApiTest {
         alerts.raise("cost", "budget:cdn:90", Severity.CRITICAL, "CDN budget", Map.of());
     alerts.resolve("cost", "budget:cdn:90", "test", "done");
 
-    JsonObject open = h.callAdminOk(new GetActiveAlerts(h.supplier()), "{}").getAsJsonObject();
+    JsonObject open = h.callAdminOk(new GetActiveAlerts(h.app, h.module()), "{}").getAsJsonObject();
     JsonArray list = open.getAsJsonArray("alerts");
     assertEquals(
         List.of(monitoring, routing, "cost", "recovery"),
@@ -61,12 +61,13 @@ class AlertsApiTest {
         "timestamps in details become ISO");
 
     JsonObject onlyCost =
-        h.callAdminOk(new GetActiveAlerts(h.supplier()), "{\"source\": \"cost\", \"limit\": 5}")
+        h.callAdminOk(
+                new GetActiveAlerts(h.app, h.module()), "{\"source\": \"cost\", \"limit\": 5}")
             .getAsJsonObject();
     assertEquals(1, onlyCost.getAsJsonArray("alerts").size());
 
     JsonObject limited =
-        h.callAdminOk(new GetActiveAlerts(h.supplier()), "{\"limit\": 2}").getAsJsonObject();
+        h.callAdminOk(new GetActiveAlerts(h.app, h.module()), "{\"limit\": 2}").getAsJsonObject();
     assertEquals(2, limited.getAsJsonArray("alerts").size());
     assertTrue(limited.get("truncated").getAsBoolean());
   }
@@ -79,7 +80,7 @@ class AlertsApiTest {
             .raise("routing", "region:US:unhealthy", Severity.CRITICAL, "US down", Map.of());
     JsonObject result =
         h.callAdminOk(
-                new ResolveAlert(h.supplier()),
+                new ResolveAlert(h.app),
                 "{\"alertId\": \"" + id + "\", \"note\": \"failover done, region back\"}")
             .getAsJsonObject();
     assertTrue(result.get("wasOpen").getAsBoolean());
@@ -99,9 +100,7 @@ class AlertsApiTest {
     assertEquals(h.admin().uid(), audit.get(0).getString("actorUid"));
 
     JsonObject again =
-        h.callAdminOk(
-                new ResolveAlert(h.supplier()),
-                "{\"alertId\": \"" + id + "\", \"note\": \"again\"}")
+        h.callAdminOk(new ResolveAlert(h.app), "{\"alertId\": \"" + id + "\", \"note\": \"again\"}")
             .getAsJsonObject();
     assertFalse(again.get("wasOpen").getAsBoolean());
     assertEquals(
@@ -119,17 +118,16 @@ class AlertsApiTest {
   @Test
   void resolveAlertRefusesUnknownIdsMissingNotesAndNonAdmins() throws Exception {
     FakeExchange.Response missing =
-        h.callAdmin(new ResolveAlert(h.supplier()), "{\"alertId\": \"nope\", \"note\": \"x\"}");
+        h.callAdmin(new ResolveAlert(h.app), "{\"alertId\": \"nope\", \"note\": \"x\"}");
     assertEquals(404, missing.status(), missing.body());
-    FakeExchange.Response noNote =
-        h.callAdmin(new ResolveAlert(h.supplier()), "{\"alertId\": \"nope\"}");
+    FakeExchange.Response noNote = h.callAdmin(new ResolveAlert(h.app), "{\"alertId\": \"nope\"}");
     assertEquals(400, noNote.status());
     assertTrue(noNote.errorMessage().startsWith("note"));
     FakeExchange.Response user =
         FakeExchange.post()
             .bearer(AuthEmulator.newUser().idToken())
             .data("{\"alertId\": \"nope\", \"note\": \"x\"}")
-            .send(new ResolveAlert(h.supplier()));
+            .send(new ResolveAlert(h.app));
     assertEquals(403, user.status());
   }
 

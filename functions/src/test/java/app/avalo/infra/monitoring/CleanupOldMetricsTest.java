@@ -23,7 +23,7 @@ class CleanupOldMetricsTest {
     h.module().compactor().run();
     for (int minute = 0; minute < 100; minute++) {
       h.clock.set(START.plus(Duration.ofMinutes(minute)));
-      h.callPrivateOk(new TrackChatDelivery(h.supplier()), "{\"latencyMs\": 42}");
+      h.callPrivateOk(new TrackChatDelivery(h.app, h.module()), "{\"latencyMs\": 42}");
       if (minute % 30 == 0) {
         h.module().compactor().run();
       }
@@ -64,7 +64,7 @@ class CleanupOldMetricsTest {
     // Hourly data survives the minute retention.
     JsonObject series =
         h.callAdminOk(
-                new GetMetricsHistory(h.supplier()),
+                new GetMetricsHistory(h.app, h.module()),
                 """
                 {"service": "chat", "metric": "latency", "from": "2026-01-01T00:00:00Z", "to": "2026-01-01T02:00:00Z",
                  "resolution": "hour"}\
@@ -96,7 +96,7 @@ class CleanupOldMetricsTest {
     FakeExchange.Response r =
         FakeExchange.post()
             .header("X-CloudScheduler-ScheduleTime", h.clock.instant().toString())
-            .send(new CleanupOldMetrics(h.supplier()));
+            .send(new CleanupOldMetrics(h.app, h.module()));
     assertEquals(200, r.status(), r.body());
     JsonObject json = r.json();
     assertEquals("succeeded", json.get("outcome").getAsString(), json.toString());

@@ -4,22 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import app.avalo.infra.cost.CostModule;
 import app.avalo.infra.platform.Alerts.Severity;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
-import app.avalo.infra.platform.Catalog;
 import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.routing.RegionDefinition;
 import app.avalo.infra.scaling.LogicalService;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.lang.reflect.Constructor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class DashboardDataTest {
@@ -29,13 +24,14 @@ class DashboardDataTest {
   @Test
   void monitoringSectionShowsHealthAndOpenAlertsAndEveryRegisteredSectionIsPresent()
       throws Exception {
-    h.sendLatency(new TrackPanicButton(h.supplier()), 40, 250, true);
+    h.sendLatency(new TrackPanicButton(h.app, h.module()), 40, 250, true);
     h.app.alerts().raise("cost", "budget:ai:90", Severity.WARNING, "AI budget at 90 %", Map.of());
     h.clock.advance(Duration.ofMinutes(1));
     h.runHealthCheck();
 
     JsonObject dashboard =
-        h.callAdminOk(new GetDashboardData(h.supplier()), "{}").getAsJsonObject();
+        h.callAdminOk(new GetDashboardData(h.app, h.bed.root.dashboardSections()), "{}")
+            .getAsJsonObject();
     JsonObject sections = dashboard.getAsJsonObject("sections");
     JsonObject monitoring = sections.getAsJsonObject("monitoring");
     assertTrue(monitoring.get("available").getAsBoolean(), monitoring.toString());
@@ -46,7 +42,7 @@ class DashboardDataTest {
     assertEquals(
         "panic-button:latency",
         alerts.getAsJsonArray("items").get(0).getAsJsonObject().get("key").getAsString());
-    for (DashboardSection registered : DashboardSections.all()) {
+    for (DashboardSection.Named registered : h.bed.root.dashboardSections()) {
       JsonObject section = sections.getAsJsonObject(registered.name());
       assertTrue(
           section != null && section.has("available"),
@@ -54,19 +50,8 @@ class DashboardDataTest {
     }
   }
 
-  /**
-   * A catalogued function on this harness's App, built as the dev server builds it but with the
-   * test App.
-   */
-  private ApiFunction function(String name) throws Exception {
-    Catalog.Entry entry =
-        h.app.catalog().entries().stream()
-            .filter(e -> e.name().equals(name))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError(name + " is not in catalog.json"));
-    Constructor<?> c = Class.forName(entry.entryPoint()).getDeclaredConstructor(Supplier.class);
-    c.setAccessible(true);
-    return (ApiFunction) c.newInstance(h.supplier());
+  private ApiFunction function(String name) {
+    return h.bed.function(name);
   }
 
   private static JsonObject data(JsonObject sections, String name) {
@@ -92,7 +77,7 @@ class DashboardDataTest {
         """
         {"service": "support", "reason": "event", "durationMinutes": 30}\
         """);
-    CostModule.of(h.app).seedDefaults();
+    h.bed.root.cost().seedDefaults();
     h.callPrivateOk(
         function("trackAiCost"),
         """
@@ -101,11 +86,11 @@ class DashboardDataTest {
         """);
 
     JsonObject sections =
-        h.callAdminOk(new GetDashboardData(h.supplier()), "{}")
+        h.callAdminOk(new GetDashboardData(h.app, h.bed.root.dashboardSections()), "{}")
             .getAsJsonObject()
             .getAsJsonObject("sections");
     assertEquals(
-        DashboardSections.all().stream().map(DashboardSection::name).toList(),
+        h.bed.root.dashboardSections().stream().map(DashboardSection.Named::name).toList(),
         List.copyOf(sections.keySet()),
         "one section per domain, in display order");
 
@@ -159,32 +144,20 @@ class DashboardDataTest {
   @Test
   void aFailingSectionIsShownUnavailableAndTheRestStillAnswer() throws Exception {
     DashboardSection broken =
-        new DashboardSection() {
-          @Override
-          public String name() {
-            return "regions";
-          }
-
-          @Override
-          public Object snapshot(App app) {
-            throw new IllegalStateException("secret internal detail");
-          }
+        () -> {
+          throw new IllegalStateException("secret internal detail");
         };
     DashboardSection empty =
-        new DashboardSection() {
-          @Override
-          public String name() {
-            return "budgets";
-          }
-
-          @Override
-          public Object snapshot(App app) {
-            throw ApiException.failedPrecondition("no budgets configured yet");
-          }
+        () -> {
+          throw ApiException.failedPrecondition("no budgets configured yet");
         };
     GetDashboardData function =
         new GetDashboardData(
-            h.supplier(), List.of(new MonitoringDashboardSection(), broken, empty));
+            h.app,
+            List.of(
+                new DashboardSection.Named("monitoring", () -> h.module().dashboardSection()),
+                new DashboardSection.Named("regions", () -> broken),
+                new DashboardSection.Named("budgets", () -> empty)));
     JsonObject sections =
         h.callAdminOk(function, "{}").getAsJsonObject().getAsJsonObject("sections");
     assertTrue(sections.getAsJsonObject("monitoring").get("available").getAsBoolean());

@@ -95,8 +95,8 @@ class HealthCheckTest {
   @Test
   void eachThresholdUsesItsOwnStatisticAndSeverity() throws Exception {
     // Wallet: fast, but 5 failures in 1000 = 0.5 % > 0.2 %.
-    h.sendLatency(new TrackWalletTransaction(h.supplier()), 995, 80, true);
-    h.sendLatency(new TrackWalletTransaction(h.supplier()), 5, 80, false);
+    h.sendLatency(new TrackWalletTransaction(h.app, h.module()), 995, 80, true);
+    h.sendLatency(new TrackWalletTransaction(h.app, h.module()), 5, 80, false);
     // Video: p95 packet loss 5 % > 2 % (warning).
     StringBuilder video = new StringBuilder("{\"samples\": [");
     for (int i = 0; i < 50; i++) {
@@ -106,10 +106,10 @@ class HealthCheckTest {
           .append(i < 40 ? 0 : 5)
           .append("}");
     }
-    h.callPrivateOk(new TrackVideoCallQuality(h.supplier()), video.append("]}").toString());
+    h.callPrivateOk(new TrackVideoCallQuality(h.app, h.module()), video.append("]}").toString());
     // Panic button: 150 ms against 100 ms (critical). AI: 300 ms, under its 400 ms.
-    h.sendLatency(new TrackPanicButton(h.supplier()), 30, 150, true);
-    h.sendLatency(new TrackAiResponse(h.supplier()), 30, 300, true);
+    h.sendLatency(new TrackPanicButton(h.app, h.module()), 30, 150, true);
+    h.sendLatency(new TrackAiResponse(h.app, h.module()), 30, 300, true);
     nextMinute();
     h.runHealthCheck();
 
@@ -189,7 +189,7 @@ class HealthCheckTest {
   // ---- helpers ----
 
   private void chat(int n, double latencyMs) throws Exception {
-    h.sendLatency(new TrackChatDelivery(h.supplier()), n, latencyMs, true);
+    h.sendLatency(new TrackChatDelivery(h.app, h.module()), n, latencyMs, true);
   }
 
   private void nextMinute() {
@@ -214,7 +214,7 @@ class HealthCheckTest {
   }
 
   private JsonObject health() throws Exception {
-    return h.callAdminOk(new GetSystemHealth(h.supplier()), "{}").getAsJsonObject();
+    return h.callAdminOk(new GetSystemHealth(h.app, h.module()), "{}").getAsJsonObject();
   }
 
   private static JsonObject service(JsonObject health, String name) {

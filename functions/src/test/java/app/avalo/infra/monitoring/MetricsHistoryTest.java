@@ -28,7 +28,7 @@ class MetricsHistoryTest {
     h.module().compactor().run();
     for (int minute = 0; minute <= 130; minute += 10) {
       h.clock.set(START.plus(Duration.ofMinutes(minute)));
-      h.sendLatency(new TrackChatDelivery(h.supplier()), 10, 100 * (1 + minute / 60), true);
+      h.sendLatency(new TrackChatDelivery(h.app, h.module()), 10, 100 * (1 + minute / 60), true);
       h.module().compactor().run();
     }
   }
@@ -119,8 +119,8 @@ class MetricsHistoryTest {
 
   @Test
   void failureRateSeriesReportsErrorsOverSamples() throws Exception {
-    h.sendLatency(new TrackWalletTransaction(h.supplier()), 99, 50, true);
-    h.sendLatency(new TrackWalletTransaction(h.supplier()), 1, 50, false);
+    h.sendLatency(new TrackWalletTransaction(h.app, h.module()), 99, 50, true);
+    h.sendLatency(new TrackWalletTransaction(h.app, h.module()), 1, 50, false);
     JsonObject series =
         history("wallet", "failureRate", "2026-03-02T00:00:00Z", "2026-03-02T00:01:00Z", "minute");
     JsonObject p = series.getAsJsonArray("points").get(0).getAsJsonObject();
@@ -156,7 +156,7 @@ class MetricsHistoryTest {
             "resolution");
     long before = Emulators.firestoreWriteCount();
     for (var c : cases.entrySet()) {
-      FakeExchange.Response r = h.callAdmin(new GetMetricsHistory(h.supplier()), c.getKey());
+      FakeExchange.Response r = h.callAdmin(new GetMetricsHistory(h.app, h.module()), c.getKey());
       assertEquals(400, r.status(), c.getKey() + " → " + r.body());
       assertTrue(
           r.errorMessage().startsWith(c.getValue()),
@@ -175,7 +175,7 @@ class MetricsHistoryTest {
             from,
             to,
             resolution == null ? "" : ", \"resolution\": \"" + resolution + "\"");
-    return h.callAdminOk(new GetMetricsHistory(h.supplier()), data).getAsJsonObject();
+    return h.callAdminOk(new GetMetricsHistory(h.app, h.module()), data).getAsJsonObject();
   }
 
   private static JsonObject point(JsonArray points, String t) {

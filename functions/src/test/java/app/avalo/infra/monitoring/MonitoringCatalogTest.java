@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import app.avalo.infra.platform.Access;
 import app.avalo.infra.platform.ApiFunction;
 import app.avalo.infra.platform.Catalog;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +25,7 @@ class MonitoringCatalogTest {
       Access access,
       String schedule,
       boolean audited,
-      Function<Supplier<app.avalo.infra.platform.App>, ApiFunction> create) {}
+      BiFunction<Platform, MonitoringModule, ApiFunction> create) {}
 
   private final List<Fn> functions =
       List.of(
@@ -41,8 +41,13 @@ class MonitoringCatalogTest {
           new Fn("getSystemHealth", Access.ADMIN, null, false, GetSystemHealth::new),
           new Fn("getMetricsHistory", Access.ADMIN, null, false, GetMetricsHistory::new),
           new Fn("getActiveAlerts", Access.ADMIN, null, false, GetActiveAlerts::new),
-          new Fn("resolveAlert", Access.ADMIN, null, true, ResolveAlert::new),
-          new Fn("getDashboardData", Access.ADMIN, null, false, GetDashboardData::new));
+          new Fn("resolveAlert", Access.ADMIN, null, true, (p, m) -> new ResolveAlert(p)),
+          new Fn(
+              "getDashboardData",
+              Access.ADMIN,
+              null,
+              false,
+              (p, m) -> new GetDashboardData(p, List.of())));
 
   @Test
   void catalogListsEveryFunctionWithItsAccessScheduleAndAudit() {
@@ -53,7 +58,7 @@ class MonitoringCatalogTest {
               .byName(fn.name())
               .orElseThrow(() -> new AssertionError(fn.name() + " not catalogued"));
       assertEquals(
-          fn.create().apply(h.supplier()).getClass().getName(), entry.entryPoint(), fn.name());
+          fn.create().apply(h.app, h.module()).getClass().getName(), entry.entryPoint(), fn.name());
       assertEquals(fn.access(), entry.access(), fn.name());
       assertEquals(fn.schedule(), entry.schedule(), fn.name());
       assertEquals(fn.audited(), entry.audited(), fn.name());
@@ -67,8 +72,8 @@ class MonitoringCatalogTest {
       for (String data : List.of("{\"__bogus\": 1}", "\"x\"", "[1]")) {
         FakeExchange.Response r =
             fn.access() == Access.PRIVATE
-                ? h.callPrivate(fn.create().apply(h.supplier()), data)
-                : h.callAdmin(fn.create().apply(h.supplier()), data);
+                ? h.callPrivate(fn.create().apply(h.app, h.module()), data)
+                : h.callAdmin(fn.create().apply(h.app, h.module()), data);
         assertEquals(400, r.status(), fn.name() + " " + data + " → " + r.body());
         assertEquals("INVALID_ARGUMENT", r.errorStatus(), fn.name());
       }

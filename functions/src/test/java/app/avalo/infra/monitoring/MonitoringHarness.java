@@ -3,11 +3,11 @@ package app.avalo.infra.monitoring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.testing.AuthEmulator;
-import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
 import app.avalo.infra.testing.MutableClock;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.Firestore;
 import com.google.errorprone.annotations.FormatMethod;
 import com.google.gson.JsonArray;
@@ -19,31 +19,29 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
- * One isolated Firestore project, an App on a {@link MutableClock}, and ways to call the monitoring
- * functions.
+ * One isolated Firestore project, an Platform on a {@link MutableClock}, and ways to call the
+ * monitoring functions.
  */
 final class MonitoringHarness {
-  final Firestore db = Emulators.isolatedFirestore();
+  final TestBed bed;
+  final Firestore db;
   final MutableClock clock;
-  final App app;
+  final Platform app;
   private AuthEmulator.User admin;
 
   MonitoringHarness(String start, Map<String, String> env) {
-    this.clock = MutableClock.at(start);
     Map<String, String> all = new HashMap<>(Map.of("MONITORING_BUCKET_SHARDS", "4"));
     all.putAll(env);
-    this.app = Emulators.app(db, clock, all);
-  }
-
-  Supplier<App> supplier() {
-    return () -> app;
+    this.bed = TestBed.builder().at(start).env(all).build();
+    this.db = bed.db;
+    this.clock = bed.clock;
+    this.app = bed.platform;
   }
 
   MonitoringModule module() {
-    return MonitoringModule.of(app);
+    return bed.root.monitoring();
   }
 
   AuthEmulator.User admin() {
@@ -80,7 +78,7 @@ final class MonitoringHarness {
     FakeExchange.Response r =
         FakeExchange.post()
             .header("X-CloudScheduler-ScheduleTime", BucketKey.minuteOf(clock.instant()).toString())
-            .send(new RunHealthCheck(supplier()));
+            .send(new RunHealthCheck(app, module()));
     assertEquals(200, r.status(), r.body());
     return r.json();
   }

@@ -27,9 +27,9 @@ class RunHealthCheckCompactionTest {
 
   @Test
   void eachRunSealsFinalMinutesAndRollsUpCompletedHours() throws Exception {
-    h.sendLatency(new TrackChatDelivery(h.supplier()), 10, 100, true);
+    h.sendLatency(new TrackChatDelivery(h.app, h.module()), 10, 100, true);
     h.callPrivateOk(
-        new TrackWalletTransaction(h.supplier()),
+        new TrackWalletTransaction(h.app, h.module()),
         """
         {"samples": [{"latencyMs": 50, "success": true}, {"latencyMs": 70, "success": false}]}\
         """);
@@ -71,7 +71,7 @@ class RunHealthCheckCompactionTest {
     FakeExchange.Response again =
         FakeExchange.post()
             .header("X-CloudScheduler-ScheduleTime", "2026-03-02T10:08:00Z")
-            .send(new RunHealthCheck(h.supplier()));
+            .send(new RunHealthCheck(h.app, h.module()));
     assertEquals(200, again.status(), again.body());
     assertEquals("duplicate", again.json().get("outcome").getAsString());
     assertEquals(

@@ -30,7 +30,8 @@ class TrackSamplesTest {
     long before = Emulators.firestoreWriteCount();
     JsonObject answer =
         h.callPrivateOk(
-            new TrackChatDelivery(h.supplier()), MonitoringHarness.latencyBatch(latencies, true));
+            new TrackChatDelivery(h.app, h.module()),
+            MonitoringHarness.latencyBatch(latencies, true));
     long writes = Emulators.firestoreWriteCount() - before;
 
     assertEquals(500, answer.get("accepted").getAsInt());
@@ -46,7 +47,7 @@ class TrackSamplesTest {
   void samplesSpreadOverShardsAndTotalsStayExact() throws Exception {
     for (int i = 0; i < 40; i++) {
       h.callPrivateOk(
-          new TrackWalletTransaction(h.supplier()),
+          new TrackWalletTransaction(h.app, h.module()),
           "{\"latencyMs\": 120, \"success\": " + (i % 10 != 0) + "}");
     }
     BucketKey key = new BucketKey(MonitoredService.WALLET, Instant.parse("2026-03-02T10:15:00Z"));
@@ -82,7 +83,7 @@ class TrackSamplesTest {
           {"packetLossPct": 3, "success": false}
         ]}\
         """;
-    JsonObject answer = h.callPrivateOk(new TrackVideoCallQuality(h.supplier()), body);
+    JsonObject answer = h.callPrivateOk(new TrackVideoCallQuality(h.app, h.module()), body);
     assertEquals(2, answer.get("buckets").getAsInt());
     BucketStats earlier = liveMinute(MonitoredService.VIDEO, Instant.parse("2026-03-02T10:13:00Z"));
     BucketStats now = liveMinute(MonitoredService.VIDEO, Instant.parse("2026-03-02T10:15:00Z"));
@@ -110,12 +111,12 @@ class TrackSamplesTest {
         batch.add(latencies[i]);
       }
       h.callPrivateOk(
-          new TrackAiResponse(h.supplier()), MonitoringHarness.latencyBatch(batch, true));
+          new TrackAiResponse(h.app, h.module()), MonitoringHarness.latencyBatch(batch, true));
     }
 
     JsonObject series =
         h.callAdminOk(
-                new GetMetricsHistory(h.supplier()),
+                new GetMetricsHistory(h.app, h.module()),
                 """
                 {"service": "ai", "metric": "latency", "from": "2026-03-02T10:00:00Z", "to": "2026-03-02T10:16:00Z",
                  "resolution": "minute"}\
@@ -161,7 +162,7 @@ class TrackSamplesTest {
   void eventCheckoutSamplesAreAcceptedIntoTheirOwnService() throws Exception {
     JsonObject one =
         h.callPrivateOk(
-            new TrackEventCheckout(h.supplier()),
+            new TrackEventCheckout(h.app, h.module()),
             """
             {"latencyMs": 340, "success": false}\
             """);
@@ -169,7 +170,7 @@ class TrackSamplesTest {
     assertEquals(1, one.get("accepted").getAsInt());
     JsonObject batch =
         h.callPrivateOk(
-            new TrackEventCheckout(h.supplier()),
+            new TrackEventCheckout(h.app, h.module()),
             """
             {"samples": [
               {"latencyMs": 100, "at": "2026-03-02T10:14:20Z"},
@@ -198,39 +199,45 @@ class TrackSamplesTest {
   void badSamplesAreRefusedNamingTheFieldAndNothingIsWritten() throws Exception {
     List<Object[]> cases =
         List.of(
-            new Object[] {new TrackChatDelivery(h.supplier()), "{\"latencyMs\": -5}", "latencyMs"},
             new Object[] {
-              new TrackChatDelivery(h.supplier()), "{\"latencyMs\": \"fast\"}", "latencyMs"
+              new TrackChatDelivery(h.app, h.module()), "{\"latencyMs\": -5}", "latencyMs"
             },
             new Object[] {
-              new TrackChatDelivery(h.supplier()), "{\"latencyMs\": 500000}", "latencyMs"
+              new TrackChatDelivery(h.app, h.module()), "{\"latencyMs\": \"fast\"}", "latencyMs"
             },
             new Object[] {
-              new TrackChatDelivery(h.supplier()),
+              new TrackChatDelivery(h.app, h.module()), "{\"latencyMs\": 500000}", "latencyMs"
+            },
+            new Object[] {
+              new TrackChatDelivery(h.app, h.module()),
               "{\"latencyMs\": 5, \"service\": \"chat\"}",
               "service"
             },
             new Object[] {
-              new TrackVideoCallQuality(h.supplier()),
+              new TrackVideoCallQuality(h.app, h.module()),
               "{\"samples\": [{\"packetLossPct\": 1}, {\"packetLossPct\": 140}]}",
               "samples[1].packetLossPct"
             },
             new Object[] {
-              new TrackWalletTransaction(h.supplier()), "{\"latencyMs\": 80}", "success"
+              new TrackWalletTransaction(h.app, h.module()), "{\"latencyMs\": 80}", "success"
             },
             new Object[] {
-              new TrackPanicButton(h.supplier()),
+              new TrackPanicButton(h.app, h.module()),
               "{\"samples\": [{\"latencyMs\": 20, \"at\": \"2026-03-02T09:00:00Z\"}]}",
               "samples[0].at"
             },
             new Object[] {
-              new TrackPanicButton(h.supplier()),
+              new TrackPanicButton(h.app, h.module()),
               "{\"samples\": [{\"latencyMs\": 20, \"at\": \"2026-03-02T10:20:00Z\"}]}",
               "samples[0].at"
             },
-            new Object[] {new TrackEventCheckout(h.supplier()), "{\"samples\": []}", "samples"},
-            new Object[] {new TrackEventCheckout(h.supplier()), "{\"samples\": [5]}", "samples[0]"},
-            new Object[] {new TrackAiResponse(h.supplier()), "[1, 2]", "data"});
+            new Object[] {
+              new TrackEventCheckout(h.app, h.module()), "{\"samples\": []}", "samples"
+            },
+            new Object[] {
+              new TrackEventCheckout(h.app, h.module()), "{\"samples\": [5]}", "samples[0]"
+            },
+            new Object[] {new TrackAiResponse(h.app, h.module()), "[1, 2]", "data"});
     long before = Emulators.firestoreWriteCount();
     for (Object[] c : cases) {
       FakeExchange.Response r = h.callPrivate((ApiFunction) c[0], (String) c[1]);
@@ -248,7 +255,7 @@ class TrackSamplesTest {
     long before = Emulators.firestoreWriteCount();
     FakeExchange.Response r =
         h.callPrivate(
-            new TrackChatDelivery(h.supplier()),
+            new TrackChatDelivery(h.app, h.module()),
             MonitoringHarness.latencyBatch(Collections.nCopies(10_000, 42.0), true));
     assertEquals(400, r.status(), r.body());
     assertEquals("INVALID_ARGUMENT", r.errorStatus());
@@ -260,7 +267,7 @@ class TrackSamplesTest {
   @Test
   void oneBadSampleInABatchRefusesTheWholeBatch() throws Exception {
     h.callPrivate(
-        new TrackChatDelivery(h.supplier()),
+        new TrackChatDelivery(h.app, h.module()),
         "{\"samples\": [{\"latencyMs\": 10}, {\"latencyMs\": -1}]}");
     assertTrue(liveMinute(MonitoredService.CHAT, Instant.parse("2026-03-02T10:15:00Z")).isEmpty());
   }

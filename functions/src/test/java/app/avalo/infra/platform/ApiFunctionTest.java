@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class ApiFunctionTest {
   private static Firestore db;
-  private static App app;
+  private static Platform app;
   private static AuthEmulator.User user;
   private static AuthEmulator.User admin;
 
@@ -29,7 +29,7 @@ class ApiFunctionTest {
   static void setUp() {
     db = Emulators.isolatedFirestore();
     app =
-        App.builder(Emulators.env())
+        Platform.builder(Emulators.env())
             .firestore(db)
             .clock(Clock.systemUTC())
             .catalog(TestFunctions.CATALOG)
@@ -39,7 +39,7 @@ class ApiFunctionTest {
   }
 
   private static TestFunctions.EchoPublic publicFn() {
-    return new TestFunctions.EchoPublic(() -> app);
+    return new TestFunctions.EchoPublic(app);
   }
 
   private static void assertError(Response r, int http, String status) {
@@ -117,8 +117,8 @@ class ApiFunctionTest {
 
   @Test
   void accessMatrix() throws Exception {
-    TestFunctions.EchoUser userFn = new TestFunctions.EchoUser(() -> app);
-    TestFunctions.AdminAction adminFn = new TestFunctions.AdminAction(() -> app);
+    TestFunctions.EchoUser userFn = new TestFunctions.EchoUser(app);
+    TestFunctions.AdminAction adminFn = new TestFunctions.AdminAction(app);
     String read = "{\"what\": \"read\"}";
     // user function
     assertError(FakeExchange.post().data("{}").send(userFn), 401, "UNAUTHENTICATED");
@@ -147,7 +147,7 @@ class ApiFunctionTest {
 
   @Test
   void adminActionsAreAuditedAndRefusedInputWritesNothing() throws Exception {
-    TestFunctions.AdminAction adminFn = new TestFunctions.AdminAction(() -> app);
+    TestFunctions.AdminAction adminFn = new TestFunctions.AdminAction(app);
     String marker = "audit-" + System.nanoTime();
     Response ok =
         FakeExchange.post()
@@ -183,7 +183,7 @@ class ApiFunctionTest {
 
   @Test
   void unexpectedFailuresAnswerInternalWithoutDetail() throws Exception {
-    TestFunctions.AdminAction adminFn = new TestFunctions.AdminAction(() -> app);
+    TestFunctions.AdminAction adminFn = new TestFunctions.AdminAction(app);
     Response r =
         FakeExchange.post().bearer(admin.idToken()).data("{\"what\": \"explode\"}").send(adminFn);
     assertError(r, 500, "INTERNAL");
@@ -219,7 +219,7 @@ class ApiFunctionTest {
 
   @Test
   void privateFunctionsSpeakPlainJson() throws Exception {
-    TestFunctions.BackendCall backend = new TestFunctions.BackendCall(() -> app);
+    TestFunctions.BackendCall backend = new TestFunctions.BackendCall(app);
     Response ok = FakeExchange.post().body("{\"value\": 3}").send(backend);
     assertEquals(200, ok.status(), ok.body());
     assertEquals(3, ok.json().get("value").getAsInt());

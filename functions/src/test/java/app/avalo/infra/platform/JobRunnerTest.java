@@ -26,14 +26,14 @@ import org.junit.jupiter.api.Test;
 class JobRunnerTest {
   private Firestore db;
   private MutableClock clock;
-  private App app;
+  private Platform app;
 
   @BeforeEach
   void setUp() {
     db = Emulators.isolatedFirestore();
     clock = MutableClock.at("2026-11-27T06:00:00Z");
     app =
-        App.builder(Emulators.env())
+        Platform.builder(Emulators.env())
             .firestore(db)
             .clock(clock)
             .catalog(TestFunctions.CATALOG)
@@ -50,7 +50,7 @@ class JobRunnerTest {
     return FakeExchange.post()
         .header(ScheduledJob.SCHEDULE_TIME_HEADER, scheduleTime)
         .body("{}")
-        .send(new TestFunctions.CountingJob(() -> app));
+        .send(new TestFunctions.CountingJob(app));
   }
 
   private long runs() {
@@ -156,7 +156,7 @@ class JobRunnerTest {
   @Test
   void jobsRefuseUnknownInputAndBadScheduleTimes() throws Exception {
     Response bogus =
-        FakeExchange.post().body("{\"bogus\": 1}").send(new TestFunctions.CountingJob(() -> app));
+        FakeExchange.post().body("{\"bogus\": 1}").send(new TestFunctions.CountingJob(app));
     assertEquals(400, bogus.status());
     Response badHeader = deliver("yesterday");
     assertEquals(400, badHeader.status());

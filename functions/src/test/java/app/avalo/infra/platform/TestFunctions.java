@@ -2,7 +2,6 @@ package app.avalo.infra.platform;
 
 import java.io.StringReader;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /** Purpose-built functions for protocol tests, with their own catalog. */
 final class TestFunctions {
@@ -44,8 +43,8 @@ final class TestFunctions {
 
   /** Echoes a validated {@code n} and {@code name} back with the caller. */
   static class EchoPublic extends ApiFunction {
-    EchoPublic(Supplier<App> app) {
-      super(app);
+    EchoPublic(Platform platform) {
+      super(platform);
     }
 
     @Override
@@ -67,14 +66,14 @@ final class TestFunctions {
   }
 
   static final class EchoUser extends EchoPublic {
-    EchoUser(Supplier<App> app) {
-      super(app);
+    EchoUser(Platform platform) {
+      super(platform);
     }
   }
 
   static final class AdminAction extends ApiFunction {
-    AdminAction(Supplier<App> app) {
-      super(app);
+    AdminAction(Platform platform) {
+      super(platform);
     }
 
     @Override
@@ -89,8 +88,8 @@ final class TestFunctions {
   }
 
   static final class BackendCall extends ApiFunction {
-    BackendCall(Supplier<App> app) {
-      super(app);
+    BackendCall(Platform platform) {
+      super(platform);
     }
 
     @Override
@@ -106,8 +105,8 @@ final class TestFunctions {
     static volatile long sleepMillis;
     static volatile boolean fail;
 
-    CountingJob(Supplier<App> app) {
-      super(app);
+    CountingJob(Platform platform) {
+      super(platform);
     }
 
     @Override
@@ -116,7 +115,8 @@ final class TestFunctions {
         context.progress("step", "halfway");
         throw new IllegalStateException("boom");
       }
-      new ShardedCounter(app().firestore(), "testCounters", 1).increment("runs", Map.of("n", 1L));
+      new ShardedCounter(platform().firestore(), "testCounters", 1)
+          .increment("runs", Map.of("n", 1L));
       Thread.sleep(sleepMillis);
       return JobRunner.Result.of(Map.of("scheduledFor", context.scheduledFor().toString()));
     }

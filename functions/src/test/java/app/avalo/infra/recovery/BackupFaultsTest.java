@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.testing.FakeExchange;
 import app.avalo.infra.testing.MutableClock;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -73,7 +73,7 @@ class BackupFaultsTest {
     RecoveryFixture world =
         new RecoveryFixture(
             "2026-03-01T10:00:00Z", Map.of("BACKUP_MAX_SNAPSHOT_AGE_SECONDS", "600"));
-    Duration window = RecoveryModule.of(world.app).config().maxSnapshotAge();
+    Duration window = world.recovery.config().maxSnapshotAge();
     assertEquals(Duration.ofMinutes(10), window);
     world.wallet("u1", 100, 3);
     String previous = world.hourlyBackupNow();
@@ -82,8 +82,10 @@ class BackupFaultsTest {
     Instant inTime = Instant.parse("2026-03-01T11:00:00Z");
     world.clock.set(inTime);
     AtomicInteger created = new AtomicInteger();
-    App slow = world.newApp(clockJumpAtSecondShard(world.clock, window.minusSeconds(1), created));
-    FakeExchange.Response ok = RecoveryFixture.job(new CreateHourlyBackup(() -> slow), inTime);
+    TestBed slow =
+        world.newApp(clockJumpAtSecondShard(world.clock, window.minusSeconds(1), created));
+    FakeExchange.Response ok =
+        RecoveryFixture.job(new CreateHourlyBackup(slow.platform, slow.root.recovery()), inTime);
     assertEquals(200, ok.status(), ok.body());
     assertEquals("succeeded", ok.json().get("outcome").getAsString(), ok.body());
     assertTrue(created.get() > 2, "the backup went on past the clock jump");
@@ -94,9 +96,11 @@ class BackupFaultsTest {
     Instant late = Instant.parse("2026-03-01T13:00:00Z");
     world.clock.set(late);
     created.set(0);
-    App tooSlow = world.newApp(clockJumpAtSecondShard(world.clock, window.plusSeconds(1), created));
+    TestBed tooSlow =
+        world.newApp(clockJumpAtSecondShard(world.clock, window.plusSeconds(1), created));
     FakeExchange.Response refused =
-        RecoveryFixture.job(new CreateHourlyBackup(() -> tooSlow), late);
+        RecoveryFixture.job(
+            new CreateHourlyBackup(tooSlow.platform, tooSlow.root.recovery()), late);
 
     assertEquals(400, refused.status(), refused.body());
     assertEquals("FAILED_PRECONDITION", refused.errorStatus(), refused.body());
@@ -108,8 +112,7 @@ class BackupFaultsTest {
     assertFalse(
         world.objects(partial.prefix()).contains(partial.manifestObject()),
         "no manifest: the backup does not exist");
-    BackupCatalog.BackupRecord entry =
-        RecoveryModule.of(world.app).catalog().get(partial).orElseThrow();
+    BackupCatalog.BackupRecord entry = world.recovery.catalog().get(partial).orElseThrow();
     assertEquals(BackupCatalog.State.FAILED, entry.state());
     assertTrue(entry.error().contains("read-time window"), entry.error());
     DocumentSnapshot run =
@@ -135,10 +138,11 @@ class BackupFaultsTest {
     Instant failedAt = Instant.parse("2026-03-01T11:00:00Z");
     world.clock.set(failedAt);
     AtomicInteger created = new AtomicInteger();
-    App dying = world.newApp(dieAfter(5, created));
+    TestBed dying = world.newApp(dieAfter(5, created));
 
     FakeExchange.Response crash =
-        RecoveryFixture.job(new CreateHourlyBackup(() -> dying), failedAt);
+        RecoveryFixture.job(
+            new CreateHourlyBackup(dying.platform, dying.root.recovery()), failedAt);
 
     assertEquals(500, crash.status(), crash.body());
     assertEquals(6, created.get(), "it died on the sixth shard");
@@ -148,7 +152,7 @@ class BackupFaultsTest {
     assertFalse(
         partialObjects.contains(partial.manifestObject()),
         "no manifest: the backup does not exist");
-    BackupCatalog catalog = RecoveryModule.of(world.app).catalog();
+    BackupCatalog catalog = world.recovery.catalog();
     assertEquals(BackupCatalog.State.FAILED, catalog.get(partial).orElseThrow().state());
     assertTrue(catalog.get(partial).orElseThrow().error().contains("injected"));
     DocumentSnapshot run =
@@ -249,10 +253,11 @@ class BackupFaultsTest {
     world.overwrite(shard.object(), bytes);
 
     FakeExchange.Response check =
-        RecoveryFixture.job(new MonitorBackupHealth(() -> world.app), world.clock.instant());
+        RecoveryFixture.job(
+            new MonitorBackupHealth(world.app, world.recovery), world.clock.instant());
 
     assertEquals(200, check.status(), check.body());
-    BackupCatalog catalog = RecoveryModule.of(world.app).catalog();
+    BackupCatalog catalog = world.recovery.catalog();
     assertEquals(
         BackupCatalog.State.CORRUPT,
         catalog.get(BackupId.parse(newer).orElseThrow()).orElseThrow().state());

@@ -24,7 +24,8 @@ class BackupHealthTest {
 
   private JsonObject monitor() throws Exception {
     var response =
-        RecoveryFixture.job(new MonitorBackupHealth(() -> world.app), world.clock.instant());
+        RecoveryFixture.job(
+            new MonitorBackupHealth(world.app, world.recovery), world.clock.instant());
     assertEquals(200, response.status(), response.body());
     return response.json().getAsJsonObject("summary");
   }
@@ -156,9 +157,8 @@ class BackupHealthTest {
     RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"u1\"}"));
 
     JsonObject snapshot =
-        Json.toTree(new RecoveryDashboardSection().snapshot(world.app)).getAsJsonObject();
+        Json.toTree(world.recovery.dashboardSection().snapshot()).getAsJsonObject();
 
-    assertEquals("backups", new RecoveryDashboardSection().name());
     var tiers = snapshot.getAsJsonArray("tiers");
     assertEquals(
         "hourly-20260301T030000Z", tiers.get(0).getAsJsonObject().get("backupId").getAsString());

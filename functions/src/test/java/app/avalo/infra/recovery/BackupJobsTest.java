@@ -175,7 +175,7 @@ class BackupJobsTest {
     List<String> objects = world.objects(BackupId.ROOT);
 
     // Below the job runner (e.g. its run record was lost): the runner sees the verified backup.
-    RecoveryModule module = RecoveryModule.of(world.app);
+    RecoveryModule module = world.recovery;
     Map<String, Object> rerun =
         module.backups().run(BackupTier.HOURLY, at.plusMillis(400), new NoDeadline());
     assertEquals(true, rerun.get("alreadyComplete"));
@@ -210,7 +210,7 @@ class BackupJobsTest {
   void retentionNeverDeletesTheNewestVerifiedBackupWhateverFailsAfterIt() throws Exception {
     world.wallet("u1", 1, 1);
     String verified = world.hourlyBackupNow();
-    BackupCatalog catalog = RecoveryModule.of(world.app).catalog();
+    BackupCatalog catalog = world.recovery.catalog();
     // Newer runs that failed or are still writing, and an older one that failed.
     for (int h = 1; h <= 4; h++) {
       BackupId failed =

@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
 import app.avalo.infra.testing.TcpProxy;
+import app.avalo.infra.testing.TestBed;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -29,10 +30,12 @@ class BackupOutageTest {
       world.wallet("outage-" + i, 100 + i, 20);
     }
     try (TcpProxy proxy = new TcpProxy(Emulators.firestoreHost())) {
-      App viaProxy = world.appVia(proxy.address());
+      TestBed viaProxy = world.appVia(proxy.address());
       // A full backup through the proxy: the previous good backup, and how much traffic one takes.
       Instant first = Instant.parse("2026-04-01T10:00:00Z");
-      FakeExchange.Response ok = RecoveryFixture.job(new CreateHourlyBackup(() -> viaProxy), first);
+      FakeExchange.Response ok =
+          RecoveryFixture.job(
+              new CreateHourlyBackup(viaProxy.platform, viaProxy.root.recovery()), first);
       assertEquals(200, ok.status(), ok.body());
       String previous = ok.json().getAsJsonObject("summary").get("backupId").getAsString();
       long fullTraffic = proxy.bytes();
@@ -43,7 +46,8 @@ class BackupOutageTest {
       proxy.resetCount();
       proxy.cutAfterBytes(fullTraffic / 2);
       FakeExchange.Response crash =
-          RecoveryFixture.job(new CreateHourlyBackup(() -> viaProxy), failedAt);
+          RecoveryFixture.job(
+              new CreateHourlyBackup(viaProxy.platform, viaProxy.root.recovery()), failedAt);
       assertTrue(proxy.isCut(), "the outage happened during the backup");
       assertEquals(500, crash.status(), crash.body());
       assertEquals("INTERNAL", crash.errorStatus());
@@ -59,10 +63,11 @@ class BackupOutageTest {
       // Firestore is back; Cloud Scheduler retries the same scheduled time after the dead run's
       // lease expired.
       proxy.restore();
-      awaitReachable(viaProxy);
+      awaitReachable(viaProxy.platform);
       world.clock.advance(Duration.ofMinutes(31));
       FakeExchange.Response retry =
-          RecoveryFixture.job(new CreateHourlyBackup(() -> viaProxy), failedAt);
+          RecoveryFixture.job(
+              new CreateHourlyBackup(viaProxy.platform, viaProxy.root.recovery()), failedAt);
       assertEquals(200, retry.status(), retry.body());
       assertEquals("succeeded", retry.json().get("outcome").getAsString(), retry.body());
       assertEquals(
@@ -80,7 +85,7 @@ class BackupOutageTest {
   }
 
   /** Cloud Scheduler retries after backing off; by then the client's channel has reconnected. */
-  private static void awaitReachable(App app) throws InterruptedException {
+  private static void awaitReachable(Platform app) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
       try {

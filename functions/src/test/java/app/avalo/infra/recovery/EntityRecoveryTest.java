@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.ApiFunction;
 import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
@@ -14,8 +15,7 @@ import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +62,7 @@ class EntityRecoveryTest {
     JsonObject result =
         RecoveryFixture.ok(
             RecoveryFixture.callAsAdmin(
-                new RecoverChat(() -> world.app), "{\"chatId\": \"chat-1\"}"));
+                new RecoverChat(world.app, world.recovery), "{\"chatId\": \"chat-1\"}"));
 
     assertEquals("chat", result.get("kind").getAsString());
     assertEquals(10_000, result.get("slaMs").getAsLong());
@@ -83,7 +83,7 @@ class EntityRecoveryTest {
     JsonObject result =
         RecoveryFixture.ok(
             RecoveryFixture.callAsAdmin(
-                new RecoverChat(() -> world.app), "{\"chatId\": \"chat-3\"}"));
+                new RecoverChat(world.app, world.recovery), "{\"chatId\": \"chat-3\"}"));
 
     assertEquals(1, result.getAsJsonObject("summary").get("changed").getAsInt());
     assertEquals("chat-3", world.collection("messages").get("chat-3-m1").get("chatId"));
@@ -110,11 +110,11 @@ class EntityRecoveryTest {
     JsonObject ticket =
         RecoveryFixture.ok(
             RecoveryFixture.callAsAdmin(
-                new RecoverSupportTicket(() -> world.app), "{\"ticketId\": \"t-1\"}"));
+                new RecoverSupportTicket(world.app, world.recovery), "{\"ticketId\": \"t-1\"}"));
     JsonObject session =
         RecoveryFixture.ok(
             RecoveryFixture.callAsAdmin(
-                new RecoverAiSession(() -> world.app), "{\"sessionId\": \"s-1\"}"));
+                new RecoverAiSession(world.app, world.recovery), "{\"sessionId\": \"s-1\"}"));
 
     assertEquals(60_000, ticket.get("slaMs").getAsLong());
     assertEquals(15_000, session.get("slaMs").getAsLong());
@@ -133,7 +133,8 @@ class EntityRecoveryTest {
     JsonObject result =
         RecoveryFixture.ok(
             RecoveryFixture.callAsAdmin(
-                new RecoverChat(() -> slow), "{\"chatId\": \"chat-slow\"}"));
+                new RecoverChat(slow.platform, slow.root.recovery()),
+                "{\"chatId\": \"chat-slow\"}"));
 
     assertFalse(result.get("withinSla").getAsBoolean());
     assertTrue(result.get("elapsedMs").getAsLong() > 10_000, result.toString());
@@ -229,12 +230,12 @@ class EntityRecoveryTest {
 
   @Test
   void onlyAdminsMayRecover() throws Exception {
-    List<Function<Supplier<app.avalo.infra.platform.App>, ApiFunction>> functions =
+    List<BiFunction<Platform, RecoveryModule, ApiFunction>> functions =
         List.of(
             RecoverWallet::new, RecoverChat::new, RecoverSupportTicket::new, RecoverAiSession::new);
     AuthEmulator.User user = AuthEmulator.newUser();
     for (var function : functions) {
-      ApiFunction f = function.apply(() -> world.app);
+      ApiFunction f = function.apply(world.app, world.recovery);
       assertEquals(401, FakeExchange.post().data("{\"userId\": \"u1\"}").send(f).status());
       assertEquals(
           403,

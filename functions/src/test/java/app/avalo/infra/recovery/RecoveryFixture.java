@@ -3,13 +3,14 @@ package app.avalo.infra.recovery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
 import app.avalo.infra.testing.MutableClock;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
@@ -20,13 +21,11 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import com.google.gson.JsonObject;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -37,18 +36,26 @@ final class RecoveryFixture {
   static final String BUCKET = "avalo-test-backups";
   private static AuthEmulator.User admin;
 
-  final Firestore db = Emulators.isolatedFirestore();
-  final Storage storage = LocalStorageHelper.customOptions(false).getService();
+  final TestBed bed;
+  final Firestore db;
+  final Storage storage;
   final MutableClock clock;
-  private final Map<String, String> env;
-  final App app;
+  final Platform app;
+  final RecoveryModule recovery;
 
   RecoveryFixture(String now, Map<String, String> extraEnv) {
-    this.clock = MutableClock.at(now);
-    this.env = new HashMap<>(Emulators.env());
-    env.put("BACKUP_BUCKET", BUCKET);
-    env.putAll(extraEnv);
-    this.app = newApp(UnaryOperator.identity());
+    this.bed =
+        TestBed.builder()
+            .at(now)
+            .storage(LocalStorageHelper.customOptions(false).getService())
+            .env("BACKUP_BUCKET", BUCKET)
+            .env(extraEnv)
+            .build();
+    this.db = bed.db;
+    this.storage = bed.storage;
+    this.clock = bed.clock;
+    this.app = bed.platform;
+    this.recovery = bed.root.recovery();
   }
 
   RecoveryFixture(String now) {
@@ -56,26 +63,25 @@ final class RecoveryFixture {
   }
 
   /**
-   * Another App on the same Firestore, bucket and clock, writing backups through a decorated sink.
+   * Another Platform on the same Firestore, bucket and clock, writing backups through a decorated
+   * sink.
    */
-  App newApp(UnaryOperator<ShardSink> sinkDecorator) {
+  TestBed newApp(UnaryOperator<ShardSink> sinkDecorator) {
     return newApp(sinkDecorator, System::nanoTime);
   }
 
   /** … and measuring elapsed time with {@code nanoTime}. */
-  App newApp(UnaryOperator<ShardSink> sinkDecorator, LongSupplier nanoTime) {
-    App created = App.builder(env).firestore(db).storage(storage).clock(clock).build();
-    created.module(RecoveryModule.class, a -> new RecoveryModule(a, sinkDecorator, nanoTime));
-    return created;
+  TestBed newApp(UnaryOperator<ShardSink> sinkDecorator, LongSupplier nanoTime) {
+    return bed.sibling(b -> b.recovery(new RecoveryModule.Adapters(sinkDecorator, nanoTime)));
   }
 
   /**
-   * An App on the same project, bucket and clock whose Firestore traffic goes through {@code
+   * An Platform on the same project, bucket and clock whose Firestore traffic goes through {@code
    * emulatorHost}.
    */
-  App appVia(String emulatorHost) {
+  TestBed appVia(String emulatorHost) {
     Firestore via = Emulators.firestore(emulatorHost, db.getOptions().getProjectId());
-    return App.builder(env).firestore(via).storage(storage).clock(clock).build();
+    return bed.sibling(b -> b.firestore(via));
   }
 
   static synchronized AuthEmulator.User admin() {
@@ -97,9 +103,9 @@ final class RecoveryFixture {
         .send(job);
   }
 
-  JsonObject backup(Function<Supplier<App>, ScheduledJob> job, Instant scheduledFor)
+  JsonObject backup(BiFunction<Platform, RecoveryModule, ScheduledJob> job, Instant scheduledFor)
       throws Exception {
-    FakeExchange.Response response = job(job.apply(() -> app), scheduledFor);
+    FakeExchange.Response response = job(job.apply(app, recovery), scheduledFor);
     assertEquals(200, response.status(), response.body());
     return response.json();
   }
@@ -117,7 +123,7 @@ final class RecoveryFixture {
   }
 
   FakeExchange.Response recoverWallet(String dataJson) throws Exception {
-    return callAsAdmin(new RecoverWallet(() -> app), dataJson);
+    return callAsAdmin(new RecoverWallet(app, recovery), dataJson);
   }
 
   static JsonObject ok(FakeExchange.Response response) {

@@ -105,7 +105,7 @@ class FailoverMigrationTest {
   }
 
   private JsonObject initiate(String data) throws Exception {
-    return kit.result(kit.asAdmin(new InitiateRegionFailover(() -> kit.app), data));
+    return kit.result(kit.asAdmin(new InitiateRegionFailover(kit.app, kit.routing), data));
   }
 
   private void assertEveryoneMovedExactlyOnce() {
@@ -146,7 +146,7 @@ class FailoverMigrationTest {
     crashes.crash.set("before:2");
     FakeExchange.Response crashed =
         kit.asAdmin(
-            new InitiateRegionFailover(() -> kit.app),
+            new InitiateRegionFailover(kit.app, kit.routing),
             "{\"fromRegion\":\"EU\",\"toRegion\":\"ASIA\"}");
     assertEquals(500, crashed.status(), crashed.body());
     String opId = kit.region("EU").getString("activeFailoverId");
@@ -187,7 +187,7 @@ class FailoverMigrationTest {
     FailoverOperation op = kit.routing.failover().start("EU", "ASIA", "test", "drill");
     FakeExchange.Response other =
         kit.asAdmin(
-            new InitiateRegionFailover(() -> kit.app),
+            new InitiateRegionFailover(kit.app, kit.routing),
             "{\"fromRegion\":\"EU\",\"toRegion\":\"US\"}");
     assertEquals("FAILED_PRECONDITION", other.errorStatus(), other.body());
     assertTrue(other.errorMessage().contains(op.id()));
@@ -199,7 +199,7 @@ class FailoverMigrationTest {
     JsonObject result =
         kit.result(
             kit.asAdmin(
-                new ForceFailover(() -> kit.app),
+                new ForceFailover(kit.app, kit.routing),
                 "{\"fromRegion\":\"EU\",\"toRegion\":\"ASIA\",\"reason\":\"region outage"
                     + " drill\"}"));
     assertEquals("draining", result.get("status").getAsString());
@@ -221,9 +221,9 @@ class FailoverMigrationTest {
             "{\"operationId\":\"x\",\"fromRegion\":\"EU\"}", "operationId",
             "{\"fromRegion\":\"EU\",\"toRegion\":\"US\",\"batchSize\":10}", "batchSize");
     RoutingTestKit.assertRefused(
-        cases, data -> kit.asAdmin(new InitiateRegionFailover(() -> kit.app), data));
+        cases, data -> kit.asAdmin(new InitiateRegionFailover(kit.app, kit.routing), data));
     FakeExchange.Response unknown =
-        kit.asAdmin(new InitiateRegionFailover(() -> kit.app), "{\"operationId\":\"nope\"}");
+        kit.asAdmin(new InitiateRegionFailover(kit.app, kit.routing), "{\"operationId\":\"nope\"}");
     assertEquals("NOT_FOUND", unknown.errorStatus());
     assertTrue(pins().isEmpty(), "no user was ever pinned here");
   }

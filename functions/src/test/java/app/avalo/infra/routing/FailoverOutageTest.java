@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.MutableClock;
 import app.avalo.infra.testing.TcpProxy;
@@ -43,15 +43,14 @@ class FailoverOutageTest {
       }
       Firestores.await(batch.commit());
     }
-    App app =
-        App.builder(Emulators.env())
+    Platform app =
+        Platform.builder(Emulators.env())
             .firestore(Emulators.firestore(proxy.address(), direct.getOptions().getProjectId()))
             .clock(clock)
             .build();
     RoutingModule routing =
-        app.module(
-            RoutingModule.class,
-            a -> new RoutingModule(a, clock::advance, FailoverMigrator.BatchHook.NONE));
+        new RoutingModule(
+            app, new RoutingModule.Adapters(clock::advance, FailoverMigrator.BatchHook.NONE));
     routing
         .regions()
         .initialize(

@@ -39,7 +39,7 @@ class GetRoutingTest {
   }
 
   private FakeExchange.Response call(String data) throws Exception {
-    return kit.asUser(user, new GetRouting(() -> kit.app), data);
+    return kit.asUser(user, new GetRouting(kit.app, kit.routing), data);
   }
 
   private DocumentSnapshot pin() {
@@ -99,7 +99,7 @@ class GetRoutingTest {
     assertEquals(
         200,
         kit.asAdmin(
-                new ForceFailover(() -> kit.app),
+                new ForceFailover(kit.app, kit.routing),
                 "{\"fromRegion\":\"ASIA\",\"reason\":\"maintenance\"}")
             .status());
     assertNotEquals(
@@ -194,7 +194,7 @@ class GetRoutingTest {
     assertEquals(
         200,
         kit.asAdmin(
-                new ForceFailover(() -> kit.app),
+                new ForceFailover(kit.app, kit.routing),
                 "{\"fromRegion\":\"ASIA\",\"reason\":\"planned maintenance\"}")
             .status());
     JsonObject answer = route("{\"service\":\"wallet\"}");

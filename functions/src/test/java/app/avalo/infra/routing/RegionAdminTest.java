@@ -32,7 +32,8 @@ class RegionAdminTest {
   }
 
   private JsonObject statuses() throws Exception {
-    return kit.result(FakeExchange.post().data("{}").send(new GetRegionStatuses(() -> kit.app)));
+    return kit.result(
+        FakeExchange.post().data("{}").send(new GetRegionStatuses(kit.app, kit.routing)));
   }
 
   private JsonObject statusOf(String region) throws Exception {
@@ -44,12 +45,12 @@ class RegionAdminTest {
   }
 
   private FakeExchange.Response forceFailover(String data) throws Exception {
-    return kit.asAdmin(new ForceFailover(() -> kit.app), data);
+    return kit.asAdmin(new ForceFailover(kit.app, kit.routing), data);
   }
 
   @Test
   void initializeCreatesTheThreeRegionsWithTheirDefinitions() throws Exception {
-    JsonObject result = kit.result(kit.asAdmin(new InitializeRegions(() -> kit.app), "{}"));
+    JsonObject result = kit.result(kit.asAdmin(new InitializeRegions(kit.app, kit.routing), "{}"));
     assertEquals(3, result.getAsJsonArray("regions").size());
     assertEquals("europe-west10", kit.region("EU").getString("gcpRegion"));
     assertEquals("us-west1", kit.region("US").getString("gcpRegion"));
@@ -69,7 +70,8 @@ class RegionAdminTest {
     assertEquals(200, forceFailover("{\"fromRegion\":\"ASIA\",\"reason\":\"upgrade\"}").status());
     var overrides =
         "{\"regions\":[{\"id\":\"US\",\"healthUrl\":\"http://127.0.0.1:9/health/US\",\"priority\":5}]}";
-    JsonObject first = kit.result(kit.asAdmin(new InitializeRegions(() -> kit.app), overrides));
+    JsonObject first =
+        kit.result(kit.asAdmin(new InitializeRegions(kit.app, kit.routing), overrides));
     assertEquals(
         "updated",
         first.getAsJsonArray("regions").asList().stream()
@@ -81,7 +83,8 @@ class RegionAdminTest {
             .getAsString());
 
     long writes = Emulators.firestoreWriteCount();
-    JsonObject again = kit.result(kit.asAdmin(new InitializeRegions(() -> kit.app), overrides));
+    JsonObject again =
+        kit.result(kit.asAdmin(new InitializeRegions(kit.app, kit.routing), overrides));
     again
         .getAsJsonArray("regions")
         .forEach(
@@ -90,7 +93,7 @@ class RegionAdminTest {
                     "unchanged",
                     r.getAsJsonObject().get("outcome").getAsString(),
                     again.toString()));
-    kit.result(kit.asAdmin(new InitializeRegions(() -> kit.app), "{}"));
+    kit.result(kit.asAdmin(new InitializeRegions(kit.app, kit.routing), "{}"));
     assertEquals(
         writes + 2, Emulators.firestoreWriteCount(), "only the two audit records were written");
 
@@ -115,7 +118,7 @@ class RegionAdminTest {
             "{\"regions\":[{\"id\":\"EU\",\"status\":\"healthy\"}]}", "regions[0].status",
             "{\"regions\":{}}", "regions");
     RoutingTestKit.assertRefused(
-        cases, data -> kit.asAdmin(new InitializeRegions(() -> kit.app), data));
+        cases, data -> kit.asAdmin(new InitializeRegions(kit.app, kit.routing), data));
   }
 
   @Test
@@ -190,7 +193,7 @@ class RegionAdminTest {
         FakeExchange.post()
             .bearer(AuthEmulator.newUser().idToken())
             .data("{\"fromRegion\":\"EU\",\"reason\":\"x\"}")
-            .send(new ForceFailover(() -> kit.app));
+            .send(new ForceFailover(kit.app, kit.routing));
     assertEquals(403, r.status());
     assertEquals("healthy", kit.region("EU").getString("status"));
     assertTrue(kit.region("EU").get("drainingUntil") == null);
@@ -210,9 +213,7 @@ class RegionAdminTest {
   void dashboardSectionShowsRegionsEventsAndRunningFailovers() throws Exception {
     kit.initializeRegions(null);
     forceFailover("{\"fromRegion\":\"EU\",\"reason\":\"drill\"}");
-    JsonObject section =
-        Json.toTree(new RoutingDashboardSection().snapshot(kit.app)).getAsJsonObject();
-    assertEquals("regions", new RoutingDashboardSection().name());
+    JsonObject section = Json.toTree(kit.routing.dashboardSection().snapshot()).getAsJsonObject();
     assertEquals(3, section.getAsJsonArray("regions").size());
     JsonObject eu = section.getAsJsonArray("regions").get(0).getAsJsonObject();
     assertEquals("draining", eu.get("status").getAsString());

@@ -57,7 +57,7 @@ class RegionHealthRunTest {
         FakeExchange.post()
             .header(ScheduledJob.SCHEDULE_TIME_HEADER, minute.toString())
             .body("{}")
-            .send(new RunHealthChecks(() -> kit.app));
+            .send(new RunHealthChecks(kit.app, kit.routing));
     assertEquals(200, r.status(), r.body());
     JsonObject outcome = r.json();
     assertEquals("succeeded", outcome.get("outcome").getAsString(), r.body());
@@ -257,7 +257,7 @@ class RegionHealthRunTest {
     kit(ENV);
     FakeExchange.Response r =
         kit.asAdmin(
-            new ForceFailover(() -> kit.app),
+            new ForceFailover(kit.app, kit.routing),
             "{\"fromRegion\":\"EU\",\"reason\":\"maintenance\",\"durationMinutes\":30}");
     assertEquals(200, r.status(), r.body());
     runJob();

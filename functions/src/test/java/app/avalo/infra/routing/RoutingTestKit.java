@@ -2,12 +2,13 @@ package app.avalo.infra.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
 import app.avalo.infra.testing.MutableClock;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.functions.HttpFunction;
@@ -20,9 +21,10 @@ import java.util.Map;
  * waits move it instead of sleeping), the routing module, and helpers to call functions.
  */
 final class RoutingTestKit implements AutoCloseable {
-  final Firestore db = Emulators.isolatedFirestore();
-  final MutableClock clock = MutableClock.at("2026-11-27T06:00:00Z");
-  final App app;
+  final TestBed bed;
+  final Firestore db;
+  final MutableClock clock;
+  final Platform app;
   final RoutingModule routing;
   private final AuthEmulator.User admin;
 
@@ -31,8 +33,17 @@ final class RoutingTestKit implements AutoCloseable {
   }
 
   RoutingTestKit(Map<String, String> env, FailoverMigrator.BatchHook hook) {
-    this.app = Emulators.app(db, clock, env);
-    this.routing = app.module(RoutingModule.class, a -> new RoutingModule(a, clock::advance, hook));
+    MutableClock testClock = MutableClock.at("2026-11-27T06:00:00Z");
+    this.bed =
+        TestBed.builder()
+            .clock(testClock)
+            .env(env)
+            .routing(new RoutingModule.Adapters(testClock::advance, hook))
+            .build();
+    this.db = bed.db;
+    this.clock = bed.clock;
+    this.app = bed.platform;
+    this.routing = bed.root.routing();
     this.admin = AuthEmulator.newAdmin();
   }
 
@@ -50,7 +61,7 @@ final class RoutingTestKit implements AutoCloseable {
                                 "{\"id\":\"" + id + "\",\"healthUrl\":\"" + server.url(id) + "\"}")
                         .toList())
                 + "]}";
-    FakeExchange.Response r = asAdmin(new InitializeRegions(() -> app), data);
+    FakeExchange.Response r = asAdmin(new InitializeRegions(app, routing), data);
     if (r.status() != 200) {
       throw new AssertionError("initializeRegions failed: " + r.body());
     }
@@ -111,6 +122,6 @@ final class RoutingTestKit implements AutoCloseable {
 
   @Override
   public void close() {
-    routing.view().close();
+    bed.close();
   }
 }

@@ -47,7 +47,7 @@ class ScalingFunctionsTest {
   void manualScaleRefusesBadInputNamingTheFieldAndWritesNothing(String data, String field)
       throws Exception {
     long writes = Emulators.firestoreWriteCount();
-    FakeExchange.Response r = bed.admin(data, new ManualScale(() -> bed.app));
+    FakeExchange.Response r = bed.admin(data, new ManualScale(bed.app, bed.scaling()));
     assertEquals(400, r.status(), r.body());
     assertEquals(
         field,
@@ -65,7 +65,7 @@ class ScalingFunctionsTest {
         "{\"service\":\"everything\",\"reason\":\"event\"}|service",
       })
   void enableBurstProtectionRefusesBadInput(String data, String field) throws Exception {
-    FakeExchange.Response r = bed.admin(data, new EnableBurstProtection(() -> bed.app));
+    FakeExchange.Response r = bed.admin(data, new EnableBurstProtection(bed.app, bed.scaling()));
     assertEquals(400, r.status(), r.body());
     assertEquals(
         field,
@@ -80,10 +80,14 @@ class ScalingFunctionsTest {
         FakeExchange.post()
             .bearer(user.idToken())
             .data("{}")
-            .send(new GetScalingStatus(() -> bed.app))
+            .send(new GetScalingStatus(bed.app, bed.scaling()))
             .status());
     assertEquals(
-        401, FakeExchange.post().data("{}").send(new GetScalingHistory(() -> bed.app)).status());
+        401,
+        FakeExchange.post()
+            .data("{}")
+            .send(new GetScalingHistory(bed.app, bed.scaling()))
+            .status());
   }
 
   @Test
@@ -91,7 +95,7 @@ class ScalingFunctionsTest {
     FakeExchange.Response on =
         bed.admin(
             "{\"service\":\"all\",\"reason\":\"event\",\"durationMinutes\":90}",
-            new EnableBurstProtection(() -> bed.app));
+            new EnableBurstProtection(bed.app, bed.scaling()));
     assertEquals(200, on.status(), on.body());
     assertEquals(6, on.result().getAsJsonObject().getAsJsonArray("services").size());
 
@@ -109,7 +113,7 @@ class ScalingFunctionsTest {
 
     bed.advance(Duration.ofMinutes(5));
     FakeExchange.Response off =
-        bed.admin("{\"service\":\"realtime\"}", new DisableBurstProtection(() -> bed.app));
+        bed.admin("{\"service\":\"realtime\"}", new DisableBurstProtection(bed.app, bed.scaling()));
     assertEquals(200, off.status(), off.body());
     JsonObject realtime =
         off.result().getAsJsonObject().getAsJsonArray("services").get(0).getAsJsonObject();
@@ -117,7 +121,7 @@ class ScalingFunctionsTest {
     assertEquals(50, bed.scaling().store().state(LogicalService.REALTIME).targetMax());
     assertEquals(1000, bed.scaling().store().state(LogicalService.AI).targetMax());
     FakeExchange.Response again =
-        bed.admin("{\"service\":\"realtime\"}", new DisableBurstProtection(() -> bed.app));
+        bed.admin("{\"service\":\"realtime\"}", new DisableBurstProtection(bed.app, bed.scaling()));
     assertFalse(
         again
             .result()
@@ -169,7 +173,7 @@ class ScalingFunctionsTest {
     FakeExchange.Response pin =
         bed.admin(
             "{\"service\":\"support\",\"instances\":9,\"durationMinutes\":30}",
-            new ManualScale(() -> bed.app));
+            new ManualScale(bed.app, bed.scaling()));
     assertEquals(200, pin.status(), pin.body());
     support = status("support").getAsJsonArray("services").get(0).getAsJsonObject();
     assertTrue(support.getAsJsonObject("override").get("active").getAsBoolean());
@@ -230,16 +234,16 @@ class ScalingFunctionsTest {
     FakeExchange.Response other =
         bed.admin(
             "{\"service\":\"ai\",\"cursor\":\"" + firstCursor + "\"}",
-            new GetScalingHistory(() -> bed.app));
+            new GetScalingHistory(bed.app, bed.scaling()));
     assertEquals(400, other.status());
     assertTrue(other.errorMessage().startsWith("cursor:"), other.body());
     FakeExchange.Response garbage =
-        bed.admin("{\"cursor\":\"not-a-cursor\"}", new GetScalingHistory(() -> bed.app));
+        bed.admin("{\"cursor\":\"not-a-cursor\"}", new GetScalingHistory(bed.app, bed.scaling()));
     assertEquals(400, garbage.status());
     FakeExchange.Response backwards =
         bed.admin(
             "{\"from\":\"2026-03-02T10:04:00Z\",\"to\":\"2026-03-02T10:02:00Z\"}",
-            new GetScalingHistory(() -> bed.app));
+            new GetScalingHistory(bed.app, bed.scaling()));
     assertEquals(400, backwards.status());
   }
 
@@ -247,10 +251,9 @@ class ScalingFunctionsTest {
   void dashboardSectionSummarisesEveryService() throws Exception {
     bed.admin(
         "{\"service\":\"media\",\"reason\":\"celebrity\"}",
-        new EnableBurstProtection(() -> bed.app));
-    Object snapshot = new ScalingDashboardSection().snapshot(bed.app);
+        new EnableBurstProtection(bed.app, bed.scaling()));
+    Object snapshot = bed.scaling().dashboardSection().snapshot();
     JsonObject json = app.avalo.infra.platform.Json.toTree(snapshot).getAsJsonObject();
-    assertEquals("scaling", new ScalingDashboardSection().name());
     assertEquals(6, json.getAsJsonArray("services").size());
     assertEquals(1, json.get("burstsActive").getAsInt());
     assertEquals("dry-run", json.get("actuator").getAsString());
@@ -260,20 +263,21 @@ class ScalingFunctionsTest {
   }
 
   private JsonObject status() throws Exception {
-    FakeExchange.Response r = bed.admin("{}", new GetScalingStatus(() -> bed.app));
+    FakeExchange.Response r = bed.admin("{}", new GetScalingStatus(bed.app, bed.scaling()));
     assertEquals(200, r.status(), r.body());
     return r.result().getAsJsonObject();
   }
 
   private JsonObject status(String service) throws Exception {
     FakeExchange.Response r =
-        bed.admin("{\"service\":\"" + service + "\"}", new GetScalingStatus(() -> bed.app));
+        bed.admin(
+            "{\"service\":\"" + service + "\"}", new GetScalingStatus(bed.app, bed.scaling()));
     assertEquals(200, r.status(), r.body());
     return r.result().getAsJsonObject();
   }
 
   private JsonObject history(String data) throws Exception {
-    FakeExchange.Response r = bed.admin(data, new GetScalingHistory(() -> bed.app));
+    FakeExchange.Response r = bed.admin(data, new GetScalingHistory(bed.app, bed.scaling()));
     assertEquals(200, r.status(), r.body());
     return r.result().getAsJsonObject();
   }

@@ -71,7 +71,8 @@ class ScalingScenariosTest {
         JsonObject call = step.getAsJsonObject("manualScale");
         JsonObject data = call.getAsJsonObject("data").deepCopy();
         data.addProperty("service", service);
-        FakeExchange.Response r = bed.admin(Json.write(data), new ManualScale(() -> bed.app));
+        FakeExchange.Response r =
+            bed.admin(Json.write(data), new ManualScale(bed.app, bed.scaling()));
         assertEquals(200, r.status(), where + ": " + r.body());
         JsonObject decision = r.result().getAsJsonObject().getAsJsonObject("decision");
         expect(

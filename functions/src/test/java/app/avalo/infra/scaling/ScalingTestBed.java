@@ -2,13 +2,13 @@ package app.avalo.infra.scaling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
 import app.avalo.infra.testing.AuthEmulator;
-import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
 import app.avalo.infra.testing.MutableClock;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.gson.JsonObject;
@@ -22,17 +22,21 @@ import java.util.function.Function;
 final class ScalingTestBed {
   private static AuthEmulator.User admin;
 
-  final Firestore db = Emulators.isolatedFirestore();
+  final TestBed bed;
+  final Firestore db;
   final MutableClock clock;
-  final App app;
+  final Platform app;
 
   ScalingTestBed(
       Instant start, Map<String, String> env, Function<ScalingConfig, Actuator> actuator) {
-    this.clock = new MutableClock(start);
-    this.app = Emulators.app(db, clock, env);
+    TestBed.Builder b = TestBed.builder().clock(new MutableClock(start)).env(env);
     if (actuator != null) {
-      ScalingModule.withActuator(app, actuator);
+      b.scaling(new ScalingModule.Adapters(actuator));
     }
+    this.bed = b.build();
+    this.db = bed.db;
+    this.clock = bed.clock;
+    this.app = bed.platform;
   }
 
   ScalingTestBed(Instant start) {
@@ -47,7 +51,7 @@ final class ScalingTestBed {
   }
 
   ScalingModule scaling() {
-    return ScalingModule.of(app);
+    return bed.root.scaling();
   }
 
   void at(Instant t) {
@@ -70,7 +74,7 @@ final class ScalingTestBed {
                     cpu,
                     rps,
                     instances))
-            .send(new UpdateMetrics(() -> app));
+            .send(new UpdateMetrics(app, scaling()));
     assertEquals(200, r.status(), r.body());
   }
 
@@ -91,7 +95,7 @@ final class ScalingTestBed {
   }
 
   JsonObject evaluate() throws Exception {
-    return runJob(new EvaluateAllServices(() -> app));
+    return runJob(new EvaluateAllServices(app, scaling()));
   }
 
   /** The decision the last scheduled evaluation recorded for the service. */

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.ConfigReader;
+import app.avalo.infra.platform.Platform;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,9 +76,11 @@ class ServiceMapTest {
     env.put("SCALING_ACTUATOR", "kubernetes");
     env.put("SCALING_VIRAL_FACTOR", "3");
     env.put("SCALING_VIRAL_NORMAL_FACTOR", "4");
-    App app = App.builder(env).build();
+    Platform app = Platform.builder(env).build();
     IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> ScalingModule.of(app));
+        assertThrows(
+            IllegalStateException.class,
+            () -> new ScalingModule(app, ScalingModule.Adapters.production()));
     assertTrue(
         e.getMessage().contains("SCALING_ACTUATOR must be one of [dry-run, cloud-run]"),
         e.getMessage());

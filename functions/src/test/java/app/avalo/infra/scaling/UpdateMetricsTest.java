@@ -37,7 +37,7 @@ class UpdateMetricsTest {
   void badSamplesAreRefusedNamingTheFieldAndWriteNothing(String body, String field)
       throws Exception {
     long writes = Emulators.firestoreWriteCount();
-    FakeExchange.Response r = bed.privateCall(body, new UpdateMetrics(() -> bed.app));
+    FakeExchange.Response r = bed.privateCall(body, new UpdateMetrics(bed.app, bed.scaling()));
     assertEquals(400, r.status(), r.body());
     assertEquals("INVALID_ARGUMENT", r.errorStatus());
     assertEquals(
@@ -100,7 +100,7 @@ class UpdateMetricsTest {
             "{\"service\":\"ai\",\"cpu\":0.5,\"memory\":0.25,\"rps\":3,"
                 + "\"instances\":{\"@type\":\"type.googleapis.com/google.protobuf.Int64Value\",\"value\":\"6\"},"
                 + "\"at\":\"2026-03-02T10:01:30Z\"}",
-            new UpdateMetrics(() -> bed.app));
+            new UpdateMetrics(bed.app, bed.scaling()));
     assertEquals(200, r.status(), r.body());
     assertEquals("2026-03-02T10:01:00Z", r.json().get("minute").getAsString());
     List<ServiceMetricsStore.MinuteBucket> buckets =

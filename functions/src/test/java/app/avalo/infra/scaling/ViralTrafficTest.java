@@ -176,7 +176,7 @@ class ViralTrafficTest {
               start.plus(Duration.ofMinutes(m)).plusSeconds(30)));
     }
     bed.at(start.plus(Duration.ofMinutes(6)).plusSeconds(5));
-    JsonObject run = bed.runJob(new DetectViralTraffic(() -> bed.app));
+    JsonObject run = bed.runJob(new DetectViralTraffic(bed.app, bed.scaling()));
     assertEquals(1, run.getAsJsonObject("summary").get("burstsOn").getAsInt(), run.toString());
     ScalingStore.Burst burst = bed.scaling().store().burst(LogicalService.AI);
     assertTrue(burst.liveAt(bed.clock.instant()));
@@ -211,7 +211,7 @@ class ViralTrafficTest {
 
     // still surging five minutes later: the expiry moves out
     bed.at(start.plus(Duration.ofMinutes(11)).plusSeconds(5));
-    run = bed.runJob(new DetectViralTraffic(() -> bed.app));
+    run = bed.runJob(new DetectViralTraffic(bed.app, bed.scaling()));
     assertEquals("extended", service(run, "ai").get("action").getAsString());
     assertEquals(
         bed.clock.instant().plus(Duration.ofHours(2)),
@@ -231,7 +231,7 @@ class ViralTrafficTest {
     String last = null;
     for (int m = 16; m <= 46; m += 5) {
       bed.at(start.plus(Duration.ofMinutes(m)).plusSeconds(5));
-      run = bed.runJob(new DetectViralTraffic(() -> bed.app));
+      run = bed.runJob(new DetectViralTraffic(bed.app, bed.scaling()));
       last = service(run, "ai").get("action").getAsString();
       if (m < 46) {
         assertEquals("normal_pending", last, "at 20:" + m + ": " + run);
@@ -255,7 +255,7 @@ class ViralTrafficTest {
     var r =
         bed.admin(
             "{\"service\":\"wallet\",\"reason\":\"promotion\",\"durationMinutes\":180}",
-            new EnableBurstProtection(() -> bed.app));
+            new EnableBurstProtection(bed.app, bed.scaling()));
     assertEquals(200, r.status(), r.body());
     ServiceMetricsStore metrics = bed.scaling().metrics();
     for (int m = 0; m < 64; m++) {
@@ -269,7 +269,7 @@ class ViralTrafficTest {
               start.plus(Duration.ofMinutes(m)).plusSeconds(20)));
     }
     bed.at(start.plus(Duration.ofMinutes(64)).plusSeconds(5));
-    JsonObject run = bed.runJob(new DetectViralTraffic(() -> bed.app));
+    JsonObject run = bed.runJob(new DetectViralTraffic(bed.app, bed.scaling()));
     assertEquals("none", service(run, "wallet").get("action").getAsString(), run.toString());
     assertEquals("promotion", bed.scaling().store().burst(LogicalService.WALLET).reason());
   }

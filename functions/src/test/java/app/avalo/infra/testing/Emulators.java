@@ -2,7 +2,7 @@ package app.avalo.infra.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import app.avalo.infra.platform.App;
+import app.avalo.infra.platform.Platform;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.firestore.Firestore;
@@ -100,7 +100,7 @@ public final class Emulators {
         .getService();
   }
 
-  /** The environment an {@link App} reads, pointing at the emulators. */
+  /** The environment an {@link Platform} reads, pointing at the emulators. */
   public static Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
     env.put("GOOGLE_CLOUD_PROJECT", projectId());
@@ -109,10 +109,13 @@ public final class Emulators {
     return env;
   }
 
-  /** An App on the emulators with its own Firestore project, the given clock and extra env vars. */
-  public static App app(Firestore firestore, Clock clock, Map<String, String> extraEnv) {
+  /**
+   * An Platform on the emulators with its own Firestore project, the given clock and extra env
+   * vars.
+   */
+  public static Platform app(Firestore firestore, Clock clock, Map<String, String> extraEnv) {
     Map<String, String> env = env();
     env.putAll(extraEnv);
-    return App.builder(env).firestore(firestore).clock(clock).build();
+    return Platform.builder(env).firestore(firestore).clock(clock).build();
   }
 }

@@ -1,11 +1,12 @@
 package app.avalo.infra.localstack;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.localstack.seed.DemoSeed;
 import app.avalo.infra.localstack.seed.DemoSeeds;
 import app.avalo.infra.localstack.seed.SeedContext;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Catalog;
 import app.avalo.infra.platform.Log;
+import app.avalo.infra.platform.Platform;
 import com.google.cloud.functions.HttpFunction;
 import com.google.cloud.functions.invoker.runner.Invoker;
 import com.google.cloud.storage.Storage;
@@ -39,7 +40,8 @@ public final class DevServer implements AutoCloseable {
   private final Invoker invoker;
   private final LocalScheduler scheduler;
   private final String baseUrl;
-  private final App app;
+  private final Root root;
+  private final Platform app;
   private final LocalHealth health;
   private final AuthEmulatorClient.Account admin;
   private final LocalCloudTasks cloudTasks;
@@ -66,7 +68,7 @@ public final class DevServer implements AutoCloseable {
       Invoker invoker,
       LocalScheduler scheduler,
       String baseUrl,
-      App app,
+      Root root,
       LocalHealth health,
       AuthEmulatorClient.Account admin,
       LocalCloudTasks cloudTasks) {
@@ -74,7 +76,8 @@ public final class DevServer implements AutoCloseable {
     this.invoker = invoker;
     this.scheduler = scheduler;
     this.baseUrl = baseUrl;
-    this.app = app;
+    this.root = root;
+    this.app = root.platform();
     this.health = health;
     this.admin = admin;
   }
@@ -111,12 +114,13 @@ public final class DevServer implements AutoCloseable {
                 Long.parseLong(env.getOrDefault("LOCAL_TASKS_MAX_BACKOFF_MS", "30000"))),
             4));
     Storage storage = LocalStorageHelper.getOptions().getService();
-    App.Builder builder = App.builder(env).storage(storage);
+    Platform.Builder builder = Platform.builder(env).storage(storage);
     if (options.catalog() != null) {
       builder.catalog(options.catalog());
     }
-    App app = builder.build();
-    App.install(app);
+    Platform app = builder.build();
+    Root root = Root.builder(app).build();
+    Root.install(root);
     Catalog catalog = app.catalog();
 
     Map<String, HttpFunction> functions = new LinkedHashMap<>();
@@ -141,7 +145,7 @@ public final class DevServer implements AutoCloseable {
             "127.0.0.1",
             "functionsPort",
             port));
-    LocalStorageHost storageHost = LocalStorageHost.of(app, storage);
+    LocalStorageHost storageHost = LocalStorageHost.of(root, storage);
     firebaseInit.put("storageBucket", storageHost.uploadBucket());
     LocalHealth health = new LocalHealth();
     DevRouter.install(
@@ -167,7 +171,7 @@ public final class DevServer implements AutoCloseable {
       auth.ensureAccount(DEMO_USER_EMAIL, DEMO_USER_PASSWORD, false);
     }
     LocalScheduler scheduler = options.scheduler() ? new LocalScheduler(catalog, baseUrl) : null;
-    DevServer server = new DevServer(invoker, scheduler, baseUrl, app, health, admin, cloudTasks);
+    DevServer server = new DevServer(invoker, scheduler, baseUrl, root, health, admin, cloudTasks);
     if (options.seed()) {
       server.seedDemoData();
     }
@@ -223,8 +227,8 @@ public final class DevServer implements AutoCloseable {
     SeedContext context =
         new SeedContext() {
           @Override
-          public App app() {
-            return app;
+          public Root root() {
+            return root;
           }
 
           @Override
@@ -257,8 +261,14 @@ public final class DevServer implements AutoCloseable {
     return baseUrl;
   }
 
-  public App app() {
+  /** The running stack's platform (Firestore on the emulator, local storage, the wall clock). */
+  public Platform platform() {
     return app;
+  }
+
+  /** The running stack's composition root (the one its functions use). */
+  public Root root() {
+    return root;
   }
 
   public LocalHealth health() {
@@ -350,8 +360,8 @@ public final class DevServer implements AutoCloseable {
                     System.err.println("dev server stop failed: " + e);
                   }
                 }));
-    String project = server.app().config().projectId();
-    String region = server.app().catalog().defaultRegion();
+    String project = server.platform().config().projectId();
+    String region = server.platform().catalog().defaultRegion();
     System.out.println();
     System.out.println("Avalo Infra local stack is up (Ctrl-C stops everything):");
     System.out.println(
@@ -380,9 +390,9 @@ public final class DevServer implements AutoCloseable {
             + server.baseUrl()
             + "/_local/health/EU?mode=fail'   (ok|fail|slow|hang)");
     System.out.println(
-        "  Firestore       " + server.app().config().firestoreEmulatorHost() + " (emulator)");
+        "  Firestore       " + server.platform().config().firestoreEmulatorHost() + " (emulator)");
     System.out.println(
-        "  Auth            " + server.app().config().authEmulatorHost() + " (emulator)");
+        "  Auth            " + server.platform().config().authEmulatorHost() + " (emulator)");
     System.out.println(
         "  Cloud Storage   in-memory (LocalStorageHelper): gone when the server stops");
     System.out.println("  scheduler       " + (scheduler ? "firing the catalog's jobs" : "off"));

@@ -1,12 +1,12 @@
 package app.avalo.infra.localstack;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.cdn.CdnConfig;
-import app.avalo.infra.cdn.CdnModule;
 import app.avalo.infra.cdn.LocalUrlSigner;
 import app.avalo.infra.platform.ApiException;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Caller;
 import app.avalo.infra.platform.Json;
+import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.TokenVerifier;
 import com.google.cloud.functions.HttpRequest;
 import com.google.cloud.functions.HttpResponse;
@@ -81,10 +81,11 @@ final class LocalStorageHost {
   }
 
   /** For the dev server: the same signer key the functions derive from the project id. */
-  static LocalStorageHost of(App app, Storage storage) {
+  static LocalStorageHost of(Root root, Storage storage) {
+    Platform app = root.platform();
     return new LocalStorageHost(
         storage,
-        CdnModule.of(app).config(),
+        root.cdn().config(),
         new LocalUrlSigner(app.config().projectId()),
         token -> app.tokenVerifier().verify(token),
         app.clock());

@@ -3,46 +3,28 @@ package app.avalo.infra.localstack.seed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.App;
-import app.avalo.infra.platform.Catalog;
+import app.avalo.infra.Root;
 import app.avalo.infra.platform.Json;
 import app.avalo.infra.testing.AuthEmulator;
-import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
-import app.avalo.infra.testing.MutableClock;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import com.google.gson.JsonElement;
-import java.lang.reflect.Constructor;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** The CDN seed runs through the real functions (in-process here) and is idempotent. */
 class CdnSeedTest {
-  private final Firestore db = Emulators.isolatedFirestore();
-  private final App app;
-  private final AuthEmulator.User admin = AuthEmulator.newAdmin();
-
-  CdnSeedTest() {
-    Map<String, String> env = new HashMap<>(Emulators.env());
-    env.put("MEDIA_BUCKET", "seed-media");
-    app =
-        App.builder(env)
-            .firestore(db)
-            .clock(MutableClock.at("2026-11-27T10:20:00Z"))
-            .storage(LocalStorageHelper.getOptions().getService())
-            .build();
-  }
+  private final TestBed bed =
+      TestBed.builder().at("2026-11-27T10:20:00Z").env("MEDIA_BUCKET", "seed-media").build();
+  private final Firestore db = bed.db;
+  private final AuthEmulator.User admin = TestBed.admin();
 
   private final SeedContext context =
       new SeedContext() {
         @Override
-        public App app() {
-          return app;
+        public Root root() {
+          return bed.root;
         }
 
         @Override
@@ -63,12 +45,7 @@ class CdnSeedTest {
 
         private FakeExchange.Response call(String function, FakeExchange exchange) {
           try {
-            Catalog.Entry entry = app.catalog().byName(function).orElseThrow();
-            Constructor<?> c =
-                Class.forName(entry.entryPoint()).getDeclaredConstructor(Supplier.class);
-            c.setAccessible(true);
-            Supplier<App> supplier = () -> app;
-            var response = exchange.send((ApiFunction) c.newInstance(supplier));
+            var response = exchange.send(bed.function(function));
             assertEquals(200, response.status(), function + ": " + response.body());
             return response;
           } catch (Exception e) {

@@ -1,10 +1,10 @@
 package app.avalo.infra.localstack.seed;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.cdn.CdnCollections;
-import app.avalo.infra.cdn.CdnModule;
 import app.avalo.infra.cdn.EgressRecorder;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.platform.Platform;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.storage.BlobId;
@@ -55,8 +55,9 @@ public final class CdnSeed implements DemoSeed {
 
   @Override
   public void seed(SeedContext context) {
-    App app = context.app();
-    if (!demoImagesPresent(app)) {
+    Root root = context.root();
+    Platform app = root.platform();
+    if (!demoImagesPresent(root)) {
       for (BufferedImage image : List.of(landscape(), portrait())) {
         JsonObject data = new JsonObject();
         data.addProperty("data", Base64.getEncoder().encodeToString(png(image)));
@@ -66,7 +67,7 @@ public final class CdnSeed implements DemoSeed {
     Instant now = app.clock().instant();
     Instant hourEnd = now.truncatedTo(ChronoUnit.HOURS);
     if (!egressRecordedSince(app.firestore(), hourEnd.minus(Duration.ofHours(HOURS)))) {
-      recordEgress(CdnModule.of(app).egressRecorder(), hourEnd);
+      recordEgress(root.cdn().egressRecorder(), hourEnd);
     }
     for (int h = BANDWIDTH_RUNS - 1; h >= 0; h--) {
       context.callPrivate(
@@ -75,7 +76,8 @@ public final class CdnSeed implements DemoSeed {
     context.callPrivate("updateCdnMetrics", "{}");
   }
 
-  private static boolean demoImagesPresent(App app) {
+  private static boolean demoImagesPresent(Root root) {
+    Platform app = root.platform();
     List<? extends DocumentSnapshot> images =
         Firestores.await(
                 app.firestore()
@@ -88,7 +90,7 @@ public final class CdnSeed implements DemoSeed {
     if (images.size() < 2) {
       return false;
     }
-    String bucket = CdnModule.of(app).config().mediaBucket();
+    String bucket = root.cdn().config().mediaBucket();
     for (DocumentSnapshot doc : images) {
       Object variants = doc.get("variants");
       if (!(variants instanceof List<?> list)

@@ -1,12 +1,12 @@
 package app.avalo.infra.localstack.seed;
 
+import app.avalo.infra.Root;
 import app.avalo.infra.cost.BillingPeriod;
 import app.avalo.infra.cost.CostLedger;
 import app.avalo.infra.cost.CostMetrics;
-import app.avalo.infra.cost.CostModule;
 import app.avalo.infra.cost.CostService;
-import app.avalo.infra.platform.App;
 import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.platform.Platform;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.WriteBatch;
 import java.time.Clock;
@@ -42,28 +42,30 @@ public final class CostSeed implements DemoSeed {
 
   @Override
   public void seed(SeedContext context) {
-    App app = context.app();
+    Platform app = context.root().platform();
     Instant now = app.clock().instant();
     BillingPeriod current = BillingPeriod.of(now);
     BillingPeriod previous = current.previous();
-    CostModule.of(app).seedDefaults();
+    context.root().cost().seedDefaults();
     appActivity(app.firestore(), current, now, "cur");
     appActivity(app.firestore(), previous, previous.end().minusSeconds(1), "prev");
 
     // Last month, booked with a clock in its middle; somewhat cheaper, so month-over-month shows
     // growth.
     Instant middle = previous.start().plus(previous.length().dividedBy(2));
-    App lastMonth =
-        App.builder(app.config().env())
+    Platform lastMonth =
+        Platform.builder(app.config().env())
             .firestore(app.firestore())
             .storage(app.storage())
             .catalog(app.catalog())
             .clock(Clock.fixed(middle, ZoneOffset.UTC))
             .build();
-    costs(CostModule.of(lastMonth).ledger(), previous, 0.8);
-    costs(CostModule.of(app).ledger(), current, 1.0);
+    costs(Root.builder(lastMonth).build().cost().ledger(), previous, 0.8);
+    costs(context.root().cost().ledger(), current, 1.0);
 
-    CostModule.of(app)
+    context
+        .root()
+        .cost()
         .ledger()
         .recordAi(
             "demo-user-whale",

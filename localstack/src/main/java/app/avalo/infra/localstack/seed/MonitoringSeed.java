@@ -31,9 +31,9 @@ public final class MonitoringSeed implements DemoSeed {
 
   @Override
   public void seed(SeedContext context) {
-    Instant now = context.app().clock().instant();
+    Instant now = context.root().platform().clock().instant();
     DocumentReference marker =
-        context.app().firestore().collection("monitoringState").document("demoSeed");
+        context.root().platform().firestore().collection("monitoringState").document("demoSeed");
     DocumentSnapshot last = Firestores.await(marker.get());
     if (last.exists()
         && last.getTimestamp("seededAt") != null

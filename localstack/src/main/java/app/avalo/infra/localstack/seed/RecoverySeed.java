@@ -28,8 +28,8 @@ public final class RecoverySeed implements DemoSeed {
 
   @Override
   public void seed(SeedContext context) {
-    Firestore db = context.app().firestore();
-    Instant now = context.app().clock().instant();
+    Firestore db = context.root().platform().firestore();
+    Instant now = context.root().platform().clock().instant();
     long base = now.getEpochSecond() - 86_400;
     for (int u = 1; u <= 3; u++) {
       String userId = "demo-user-" + u;

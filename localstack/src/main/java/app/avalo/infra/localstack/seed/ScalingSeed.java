@@ -26,7 +26,7 @@ public final class ScalingSeed implements DemoSeed {
 
   @Override
   public void seed(SeedContext context) {
-    Instant now = context.app().clock().instant();
+    Instant now = context.root().platform().clock().instant();
     Instant firstMinute = now.truncatedTo(ChronoUnit.MINUTES).minus(MINUTES, ChronoUnit.MINUTES);
     int k = -1; // the service's position: a little different figures per service
     for (LogicalService service : LogicalService.values()) {

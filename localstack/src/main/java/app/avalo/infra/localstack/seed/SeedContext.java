@@ -1,12 +1,12 @@
 package app.avalo.infra.localstack.seed;
 
-import app.avalo.infra.platform.App;
+import app.avalo.infra.Root;
 import com.google.gson.JsonElement;
 
-/** What a {@link DemoSeed} may use: the running stack's {@link App} and its functions. */
+/** What a {@link DemoSeed} may use: the running stack's {@link Root} and its functions. */
 public interface SeedContext {
-  /** The dev server's App (Firestore on the emulator, local storage, the wall clock). */
-  App app();
+  /** The dev server's root (Firestore on the emulator, local storage, the wall clock). */
+  Root root();
 
   /** The dev server's base URL, e.g. {@code http://127.0.0.1:5001}. */
   String baseUrl();

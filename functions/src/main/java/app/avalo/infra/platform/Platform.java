@@ -13,23 +13,15 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Date;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The composition root: builds the production clients once per instance, lazily (so a function
- * class can be constructed by reflection before any configuration is read), and hands them to
- * domain modules. Functions reach it through {@link #get()}; the dev server and tests install their
- * own with {@link #install}.
- *
- * <p>Domain modules ({@code RoutingModule}, {@code CostModule}, …) are created on first use through
- * {@link #module}, each reading and validating its own configuration.
+ * The platform every domain shares: the configuration, the clock, the catalog and the production
+ * clients (Firestore, Cloud Storage, the token verifier), built lazily once per instance, and the
+ * cross-domain services on top of them (audit log, job runner, alerts). It knows no domain: the
+ * typed composition root {@code app.avalo.infra.Root} builds the domain modules from it.
  */
-public final class App {
-  private static volatile App installed;
-
+public final class Platform {
   private final AppConfig config;
   private final Clock clock;
   private final Catalog catalog;
@@ -39,9 +31,8 @@ public final class App {
   private final Supplier<AuditLog> auditLog;
   private final Supplier<JobRunner> jobRunner;
   private final Supplier<Alerts> alerts;
-  private final Map<Class<?>, Object> modules = new ConcurrentHashMap<>();
 
-  private App(Builder b) {
+  private Platform(Builder b) {
     this.config = b.config;
     this.clock = b.clock;
     this.catalog = b.catalog;
@@ -55,27 +46,8 @@ public final class App {
     this.alerts = Suppliers.memoize(() -> new Alerts(firestore(), clock));
   }
 
-  /** The instance functions use: the installed one, else one built from the environment. */
-  public static App get() {
-    App app = installed;
-    if (app == null) {
-      synchronized (App.class) {
-        if (installed == null) {
-          installed = fromEnvironment(System.getenv());
-        }
-        app = installed;
-      }
-    }
-    return app;
-  }
-
-  /** Replaces the instance functions use (dev server, tests). */
-  public static void install(App app) {
-    installed = app;
-  }
-
   /** Reads and validates the platform configuration; throws one error listing every problem. */
-  public static App fromEnvironment(Map<String, String> env) {
+  public static Platform fromEnvironment(Map<String, String> env) {
     return builder(env).build();
   }
 
@@ -135,18 +107,6 @@ public final class App {
     return new ConfigReader(config.env());
   }
 
-  /** The domain module of the given type, created once per instance by {@code factory}. */
-  @SuppressWarnings("unchecked")
-  public <T> T module(Class<T> type, Function<App, T> factory) {
-    Object existing = modules.get(type);
-    if (existing != null) {
-      return (T) existing;
-    }
-    synchronized (modules) {
-      return (T) modules.computeIfAbsent(type, t -> Objects.requireNonNull(factory.apply(this)));
-    }
-  }
-
   private Firestore createFirestore() {
     FirestoreOptions.Builder options =
         FirestoreOptions.newBuilder().setProjectId(config.projectId());
@@ -183,7 +143,7 @@ public final class App {
     return GoogleCredentials.create(new AccessToken("owner", new Date(Long.MAX_VALUE)));
   }
 
-  /** Builds an {@link App}; anything not given is created lazily from the configuration. */
+  /** Builds an {@link Platform}; anything not given is created lazily from the configuration. */
   public static final class Builder {
     private final AppConfig config;
     private Clock clock = Clock.systemUTC();
@@ -221,11 +181,11 @@ public final class App {
       return this;
     }
 
-    public App build() {
+    public Platform build() {
       if (catalog == null) {
         catalog = Catalog.bundled();
       }
-      return new App(this);
+      return new Platform(this);
     }
   }
 }

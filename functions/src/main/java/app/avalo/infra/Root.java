@@ -1,0 +1,225 @@
+package app.avalo.infra;
+
+import app.avalo.infra.cdn.CdnModule;
+import app.avalo.infra.cdn.EgressLedger;
+import app.avalo.infra.cdn.MediaAllowance;
+import app.avalo.infra.cost.CostModule;
+import app.avalo.infra.cost.CostService;
+import app.avalo.infra.cost.ThrottleGate;
+import app.avalo.infra.monitoring.MonitoringModule;
+import app.avalo.infra.platform.DashboardSection;
+import app.avalo.infra.platform.Platform;
+import app.avalo.infra.recovery.RecoveryModule;
+import app.avalo.infra.routing.RoutingModule;
+import app.avalo.infra.scaling.ScalingModule;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The composition root, the only place that knows every domain: the {@link Platform} and one typed,
+ * lazily built module per domain, each with its {@code Adapters} (production defaults unless a test
+ * or the dev server passes its own). The wiring between domains lives here and nowhere else: the
+ * dashboard's section list, and the CDN's two questions to the cost domain (booking egress,
+ * per-user upload quotas), so no domain package imports another.
+ *
+ * <p>Function classes reach the instance's root only from their public no-arg constructor (the
+ * Functions Framework's path), as a supplier resolved on the first request; their package-private
+ * constructors take the module they use, which is how tests build them.
+ */
+public final class Root implements AutoCloseable {
+  private static volatile Root installed;
+
+  private final Platform platform;
+  private final Lazy<RoutingModule> routing;
+  private final Lazy<ScalingModule> scaling;
+  private final Lazy<CostModule> cost;
+  private final Lazy<CdnModule> cdn;
+  private final Lazy<MonitoringModule> monitoring;
+  private final Lazy<RecoveryModule> recovery;
+
+  private Root(Builder b) {
+    this.platform = b.platform;
+    this.routing = new Lazy<>(() -> new RoutingModule(platform, b.routing));
+    this.scaling = new Lazy<>(() -> new ScalingModule(platform, b.scaling));
+    this.cost = new Lazy<>(() -> new CostModule(platform));
+    this.cdn =
+        new Lazy<>(
+            () ->
+                new CdnModule(
+                    platform,
+                    b.cdn.apply(CdnModule.Adapters.configured(egressLedger(), mediaAllowance()))));
+    this.monitoring = new Lazy<>(() -> new MonitoringModule(platform));
+    this.recovery = new Lazy<>(() -> new RecoveryModule(platform, b.recovery));
+  }
+
+  /** The instance's root: the installed one, else one built from the environment. */
+  public static Root get() {
+    Root root = installed;
+    if (root == null) {
+      synchronized (Root.class) {
+        if (installed == null) {
+          installed = builder(Platform.fromEnvironment(System.getenv())).build();
+        }
+        root = installed;
+      }
+    }
+    return root;
+  }
+
+  /** Replaces the instance's root (the dev server; tests build roots without installing them). */
+  public static void install(Root root) {
+    installed = Objects.requireNonNull(root);
+  }
+
+  /** A root over {@code platform} with every domain's production adapters. */
+  public static Builder builder(Platform platform) {
+    return new Builder(platform);
+  }
+
+  /** A root from the environment, as production builds it. */
+  public static Root fromEnvironment(Map<String, String> env) {
+    return builder(Platform.fromEnvironment(env)).build();
+  }
+
+  public Platform platform() {
+    return platform;
+  }
+
+  public RoutingModule routing() {
+    return routing.get();
+  }
+
+  public ScalingModule scaling() {
+    return scaling.get();
+  }
+
+  public CostModule cost() {
+    return cost.get();
+  }
+
+  public CdnModule cdn() {
+    return cdn.get();
+  }
+
+  public MonitoringModule monitoring() {
+    return monitoring.get();
+  }
+
+  public RecoveryModule recovery() {
+    return recovery.get();
+  }
+
+  /**
+   * The sections of {@code getDashboardData}, in display order, one per domain. A module is built
+   * only when its section is first asked for, inside the dashboard's per-section error handling.
+   */
+  public List<DashboardSection.Named> dashboardSections() {
+    return List.of(
+        new DashboardSection.Named("monitoring", () -> monitoring().dashboardSection()),
+        new DashboardSection.Named("regions", () -> routing().dashboardSection()),
+        new DashboardSection.Named("scaling", () -> scaling().dashboardSection()),
+        new DashboardSection.Named("cdn", () -> cdn().dashboardSection()),
+        new DashboardSection.Named("budgets", () -> cost().dashboardSection()),
+        new DashboardSection.Named("backups", () -> recovery().dashboardSection()));
+  }
+
+  /** CDN egress is booked in the cost ledger as the {@code cdn} service. */
+  private EgressLedger egressLedger() {
+    return (bytes, region, recordId) ->
+        cost().ledger().recordBandwidth(CostService.CDN, bytes, region, null, recordId);
+  }
+
+  /** Upload quotas are the cost domain's throttle gate for the budget's service. */
+  private MediaAllowance mediaAllowance() {
+    return (budget, uid) -> {
+      CostService service =
+          switch (budget) {
+            case VIDEO -> CostService.VIDEO;
+            case MEDIA -> CostService.CDN;
+          };
+      ThrottleGate.Verdict v = cost().throttles().check(service, uid);
+      return new MediaAllowance.Verdict(v.allowed(), v.reason(), v.retryAfterMs());
+    };
+  }
+
+  /** Stops what the modules built so far started (the routing view's refresh thread). */
+  @Override
+  public void close() {
+    routing.ifBuilt(r -> r.view().close());
+  }
+
+  /** A value built on first use, once; {@link #ifBuilt} does not build it. */
+  private static final class Lazy<T> {
+    private final Supplier<T> factory;
+    private volatile T value;
+
+    Lazy(Supplier<T> factory) {
+      this.factory = factory;
+    }
+
+    T get() {
+      T v = value;
+      if (v == null) {
+        synchronized (this) {
+          if (value == null) {
+            value = Objects.requireNonNull(factory.get());
+          }
+          v = value;
+        }
+      }
+      return v;
+    }
+
+    void ifBuilt(Consumer<T> action) {
+      T v = value;
+      if (v != null) {
+        action.accept(v);
+      }
+    }
+  }
+
+  /** Builds a {@link Root}; every domain's adapters default to production. */
+  public static final class Builder {
+    private final Platform platform;
+    private RoutingModule.Adapters routing = RoutingModule.Adapters.production();
+    private ScalingModule.Adapters scaling = ScalingModule.Adapters.production();
+    private RecoveryModule.Adapters recovery = RecoveryModule.Adapters.production();
+    private UnaryOperator<CdnModule.Adapters> cdn = UnaryOperator.identity();
+
+    private Builder(Platform platform) {
+      this.platform = Objects.requireNonNull(platform);
+    }
+
+    public Builder routing(RoutingModule.Adapters adapters) {
+      this.routing = Objects.requireNonNull(adapters);
+      return this;
+    }
+
+    public Builder scaling(ScalingModule.Adapters adapters) {
+      this.scaling = Objects.requireNonNull(adapters);
+      return this;
+    }
+
+    public Builder recovery(RecoveryModule.Adapters adapters) {
+      this.recovery = Objects.requireNonNull(adapters);
+      return this;
+    }
+
+    /**
+     * Changes the CDN's adapters; {@code change} receives the configured ones with the root's
+     * answers from the cost domain, e.g. {@code a -> a.withPurger(recording)}.
+     */
+    public Builder cdn(UnaryOperator<CdnModule.Adapters> change) {
+      this.cdn = Objects.requireNonNull(change);
+      return this;
+    }
+
+    public Root build() {
+      return new Root(this);
+    }
+  }
+}
