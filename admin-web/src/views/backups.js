@@ -1,5 +1,5 @@
 // Backups: the latest verified backup of each tier, the last health check, recent recoveries (the
-// "backups" section of getDashboardData), and entity recovery with a dry-run preview first
+// "recovery" section of getDashboardData), and entity recovery with a dry-run preview first
 // (recoverWallet / recoverChat / recoverSupportTicket / recoverAiSession).
 import { html, nothing } from "lit-html";
 import { repeat } from "lit-html/directives/repeat.js";
@@ -37,7 +37,7 @@ export const backups = {
   render(results, ctx) {
     return html` ${section(
         results,
-        "backups",
+        "recovery",
         (d) =>
           html` <div class="grid tiers" data-testid="backup-tiers">
               ${(d.tiers ?? []).map((t) => tierCard(t, healthOf(d, t.tier)))}

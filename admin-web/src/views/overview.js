@@ -24,16 +24,16 @@ export const overview = {
       </div>
       <div class="grid tiles">
         ${
-          results.dashboard.sections?.regions?.available || !results.regionStatuses
-            ? tile("Regions", "regions", results, regionsTile)
+          results.dashboard.sections?.routing?.available || !results.regionStatuses
+            ? tile("Regions", "routing", results, regionsTile, "regions")
             : html`<section class="card tile" data-tile="regions">
                 <h2><a href="#/regions">Regions</a></h2>
                 ${regionsTile(results.regionStatuses)}
               </section>`
         }
         ${tile("Scaling", "scaling", results, scalingTile)} ${tile("CDN", "cdn", results, cdnTile)}
-        ${tile("Costs", "budgets", results, budgetsTile, "costs")}
-        ${tile("Backups", "backups", results, backupsTile)}
+        ${tile("Costs", "cost", results, budgetsTile, "costs")}
+        ${tile("Backups", "recovery", results, backupsTile, "backups")}
       </div>
       <p class="muted small">Generated ${fmt.when(results.dashboard.generatedAt)}</p>`;
   },
@@ -108,7 +108,7 @@ function alertList(openAlerts) {
 }
 
 function tile(title, sectionName, results, body, view = sectionName) {
-  return html`<section class="card tile" data-tile=${sectionName}>
+  return html`<section class="card tile" data-tile=${view}>
     <h2><a href="#/${view}">${title}</a></h2>
     ${section(results, sectionName, body)}
   </section>`;

@@ -1,7 +1,7 @@
 // Regions: status and latency of every region, manual drain (forceFailover) with an optional bulk
 // move of pinned users, clearing a drain, recent region events and running failovers.
 // Statuses come from getRegionStatuses; the admin detail (last error, drain author, events,
-// failovers) from the "regions" section of getDashboardData when this build has it.
+// failovers) from the "routing" section of getDashboardData when this build has it.
 import { html, nothing } from "lit-html";
 import { repeat } from "lit-html/directives/repeat.js";
 import * as fmt from "../format.js";
@@ -46,12 +46,12 @@ export const regions = {
 };
 
 function adminSection(results) {
-  const s = results.dashboard?.sections?.regions;
+  const s = results.dashboard?.sections?.routing;
   return s?.available ? s.data : null;
 }
 
 function sectionReason(results) {
-  const s = results.dashboard?.sections?.regions ?? results.dashboard?.sections?.routing;
+  const s = results.dashboard?.sections?.routing;
   return s?.reason ?? "not reported";
 }
 

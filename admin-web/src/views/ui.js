@@ -58,14 +58,11 @@ export function statusClass(status) {
 export function section(results, name, body) {
   const dashboard = results.dashboard;
   if (!dashboard) return loading();
-  // A build without the domain shows its placeholder under the domain's name instead.
-  const s = dashboard.sections?.[name] ?? dashboard.sections?.[PLACEHOLDERS[name]];
+  const s = dashboard.sections?.[name];
   if (!s) return unavailable(`The ${name} section is not part of getDashboardData.`);
   if (!s.available) return unavailable(s.reason);
   return body(s.data);
 }
-
-const PLACEHOLDERS = { regions: "routing", budgets: "cost", backups: "recovery" };
 
 export const loading = () => html`<p class="muted loading">Loading…</p>`;
 

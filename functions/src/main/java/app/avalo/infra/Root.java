@@ -114,17 +114,18 @@ public final class Root implements AutoCloseable {
   }
 
   /**
-   * The sections of {@code getDashboardData}, in display order, one per domain. A module is built
-   * only when its section is first asked for, inside the dashboard's per-section error handling.
+   * The sections of {@code getDashboardData}, in display order, one per domain, each under the
+   * domain's name. A module is built only when its section is first asked for, inside the
+   * dashboard's per-section error handling.
    */
   public List<DashboardSection.Named> dashboardSections() {
     return List.of(
         new DashboardSection.Named("monitoring", () -> monitoring().dashboardSection()),
-        new DashboardSection.Named("regions", () -> routing().dashboardSection()),
+        new DashboardSection.Named("routing", () -> routing().dashboardSection()),
         new DashboardSection.Named("scaling", () -> scaling().dashboardSection()),
         new DashboardSection.Named("cdn", () -> cdn().dashboardSection()),
-        new DashboardSection.Named("budgets", () -> cost().dashboardSection()),
-        new DashboardSection.Named("backups", () -> recovery().dashboardSection()));
+        new DashboardSection.Named("cost", () -> cost().dashboardSection()),
+        new DashboardSection.Named("recovery", () -> recovery().dashboardSection()));
   }
 
   /** CDN egress is booked in the cost ledger as the {@code cdn} service. */

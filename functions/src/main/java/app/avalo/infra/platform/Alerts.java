@@ -5,7 +5,7 @@ import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.TransactionOptions;
 import java.time.Clock;
-import java.util.HashMap;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 
@@ -24,7 +24,7 @@ public final class Alerts {
       TransactionOptions.createReadWriteOptionsBuilder().setNumberOfAttempts(20).build();
 
   /** Ordered by urgency; {@code rank} sorts critical first. */
-  public enum Severity {
+  public enum Severity implements WireEnum {
     INFO(1),
     WARNING(2),
     CRITICAL(3);
@@ -39,10 +39,14 @@ public final class Alerts {
       return rank;
     }
 
+    @Override
     public String wire() {
       return name().toLowerCase(Locale.ROOT);
     }
   }
+
+  /** The answer of {@link #resolveById}: which alert, and whether it was still open. */
+  public record Resolved(String alertId, String source, String key, boolean wasOpen) {}
 
   private final Firestore db;
   private final Clock clock;
@@ -66,39 +70,18 @@ public final class Alerts {
             tx -> {
               DocumentSnapshot p = tx.get(pointer).get();
               String openId = p.exists() ? p.getString("openAlertId") : null;
-              var now = Firestores.timestamp(clock.instant());
+              Instant now = clock.instant();
               if (openId != null) {
                 DocumentReference alert = db.collection(COLLECTION).document(openId);
                 DocumentSnapshot current = tx.get(alert).get();
-                if (current.exists() && "open".equals(current.getString("status"))) {
-                  Map<String, Object> update = new HashMap<>();
-                  update.put("lastSeen", now);
-                  update.put("count", current.getLong("count") + 1);
-                  update.put("message", message);
-                  update.put("details", details == null ? Map.of() : details);
-                  long rank = current.getLong("severityRank");
-                  if (severity.rank() > rank) {
-                    update.put("severity", severity.wire());
-                    update.put("severityRank", severity.rank());
-                  }
-                  tx.update(alert, update);
+                if (current.exists() && AlertDocs.isOpen(current)) {
+                  tx.update(alert, AlertDocs.repeat(current, severity, message, details, now));
                   return openId;
                 }
               }
               DocumentReference alert = db.collection(COLLECTION).document();
-              Map<String, Object> doc = new HashMap<>();
-              doc.put("source", source);
-              doc.put("key", key);
-              doc.put("severity", severity.wire());
-              doc.put("severityRank", severity.rank());
-              doc.put("message", message);
-              doc.put("details", details == null ? Map.of() : details);
-              doc.put("status", "open");
-              doc.put("openedAt", now);
-              doc.put("lastSeen", now);
-              doc.put("count", 1L);
-              tx.create(alert, doc);
-              tx.set(pointer, Map.of("source", source, "key", key, "openAlertId", alert.getId()));
+              tx.create(alert, AlertDocs.open(source, key, severity, message, details, now));
+              tx.set(pointer, AlertDocs.pointer(source, key, alert.getId()));
               return alert.getId();
             },
             RETRY));
@@ -118,10 +101,10 @@ public final class Alerts {
               DocumentReference alert = db.collection(COLLECTION).document(openId);
               DocumentSnapshot current = tx.get(alert).get();
               tx.update(pointer, "openAlertId", null);
-              if (!current.exists() || !"open".equals(current.getString("status"))) {
+              if (!current.exists() || !AlertDocs.isOpen(current)) {
                 return false;
               }
-              tx.update(alert, closing(resolvedBy, note));
+              tx.update(alert, AlertDocs.closing(resolvedBy, note, clock.instant()));
               return true;
             },
             RETRY));
@@ -131,7 +114,7 @@ public final class Alerts {
    * Closes an alert by id (the dashboard's resolve); NOT_FOUND if there is none. Returns its
    * (source, key).
    */
-  public Map<String, Object> resolveById(String alertId, String resolvedBy, String note) {
+  public Resolved resolveById(String alertId, String resolvedBy, String note) {
     DocumentReference alert = db.collection(COLLECTION).document(alertId);
     return Firestores.await(
         db.runTransaction(
@@ -144,26 +127,16 @@ public final class Alerts {
               String key = current.getString("key");
               DocumentReference pointer = db.collection(KEYS).document(pointerId(source, key));
               DocumentSnapshot p = tx.get(pointer).get();
-              boolean wasOpen = "open".equals(current.getString("status"));
+              boolean wasOpen = AlertDocs.isOpen(current);
               if (wasOpen) {
-                tx.update(alert, closing(resolvedBy, note));
+                tx.update(alert, AlertDocs.closing(resolvedBy, note, clock.instant()));
                 if (p.exists() && alertId.equals(p.getString("openAlertId"))) {
                   tx.update(pointer, "openAlertId", null);
                 }
               }
-              return Map.<String, Object>of(
-                  "alertId", alertId, "source", source, "key", key, "wasOpen", wasOpen);
+              return new Resolved(alertId, source, key, wasOpen);
             },
             RETRY));
-  }
-
-  private Map<String, Object> closing(String resolvedBy, String note) {
-    Map<String, Object> update = new HashMap<>();
-    update.put("status", "resolved");
-    update.put("resolvedAt", Firestores.timestamp(clock.instant()));
-    update.put("resolvedBy", resolvedBy);
-    update.put("resolutionNote", note);
-    return update;
   }
 
   private static String pointerId(String source, String key) {

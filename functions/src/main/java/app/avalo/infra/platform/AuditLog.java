@@ -3,7 +3,6 @@ package app.avalo.infra.platform;
 import com.google.cloud.firestore.Firestore;
 import com.google.gson.JsonElement;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -27,13 +26,15 @@ public final class AuditLog {
     if (args.length() > MAX_ARGUMENTS_CHARS) {
       args = args.substring(0, MAX_ARGUMENTS_CHARS) + "…(truncated)";
     }
-    Map<String, Object> doc = new HashMap<>();
-    doc.put("actorUid", caller.uid());
-    doc.put("actorEmail", caller.email());
-    doc.put("action", action);
-    doc.put("arguments", args);
-    doc.put("outcome", outcome);
-    doc.put("at", Firestores.timestamp(clock.instant()));
+    Map<String, Object> doc =
+        DocWriter.create()
+            .fieldOrNull("actorUid", caller.uid())
+            .fieldOrNull("actorEmail", caller.email())
+            .field("action", action)
+            .field("arguments", args)
+            .fieldOrNull("outcome", outcome)
+            .field("at", clock.instant())
+            .map();
     Firestores.await(db.collection(COLLECTION).document().create(doc));
   }
 }

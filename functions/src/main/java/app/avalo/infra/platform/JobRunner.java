@@ -9,7 +9,6 @@ import com.google.cloud.firestore.QuerySnapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +44,11 @@ public final class JobRunner {
   public record Result(Map<String, Object> summary) {
     public static Result of(Map<String, Object> summary) {
       return new Result(summary);
+    }
+
+    /** A job's summary record, stored and answered as the same JSON object. */
+    public static Result of(Record summary) {
+      return new Result(Json.toPlainMap(summary));
     }
   }
 
@@ -88,39 +92,23 @@ public final class JobRunner {
           existing.exists() && existing.getLong("attempts") != null
               ? existing.getLong("attempts") + 1
               : 1;
-      Map<String, Object> record = new HashMap<>();
-      record.put("job", job);
-      record.put("scheduledFor", Firestores.timestamp(scheduledFor));
-      record.put("startedAt", Firestores.timestamp(startedAt));
-      record.put("finishedAt", null);
-      record.put("outcome", "running");
-      record.put("attempts", attempt);
-      record.put("leaseHolder", lease.holder());
-      Firestores.await(runRef.set(record));
+      Firestores.await(
+          runRef.set(JobDocs.running(job, scheduledFor, startedAt, attempt, lease.holder())));
       JobContext context =
           new JobContext(job, scheduledFor, startedAt, startedAt.plus(timeout), clock);
       Result result;
       try {
         result = body.run(context);
       } catch (Exception | Error e) {
-        Map<String, Object> failed = new HashMap<>();
-        failed.put("finishedAt", Firestores.timestamp(clock.instant()));
-        failed.put("outcome", "failed");
-        failed.put(
-            "error",
+        String error =
             e instanceof ApiException api
                 ? api.status() + ": " + api.getMessage()
-                : e.getClass().getSimpleName());
-        failed.put("summary", new HashMap<>(context.progress()));
-        Firestores.await(runRef.update(failed));
+                : e.getClass().getSimpleName();
+        Firestores.await(runRef.update(JobDocs.failed(clock.instant(), error, context.progress())));
         throw e;
       }
       Map<String, Object> summary = new LinkedHashMap<>(result.summary());
-      Map<String, Object> done = new HashMap<>();
-      done.put("finishedAt", Firestores.timestamp(clock.instant()));
-      done.put("outcome", "succeeded");
-      done.put("summary", summary);
-      Firestores.await(runRef.update(done));
+      Firestores.await(runRef.update(JobDocs.succeeded(clock.instant(), summary)));
       return new Outcome(job, scheduledFor, "succeeded", true, summary);
     } finally {
       release(lease);
@@ -160,13 +148,7 @@ public final class JobRunner {
     }
     long next = generation + 1;
     String holder = UUID.randomUUID().toString();
-    Map<String, Object> doc = new HashMap<>();
-    doc.put("job", job);
-    doc.put("generation", next);
-    doc.put("holder", holder);
-    doc.put("acquiredAt", Firestores.timestamp(clock.instant()));
-    doc.put("expiresAt", Firestores.timestamp(clock.instant().plus(ttl)));
-    doc.put("released", false);
+    Map<String, Object> doc = JobDocs.lease(job, next, holder, clock.instant(), ttl);
     if (!Firestores.createIfAbsent(leaseRef(job, next), doc)) {
       return null; // another contender created this generation first
     }

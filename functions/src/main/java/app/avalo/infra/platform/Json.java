@@ -15,9 +15,14 @@ import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** The one Gson configuration, and strict, bounded parsing of untrusted request bodies. */
 public final class Json {
@@ -39,6 +44,50 @@ public final class Json {
   public static JsonElement toTree(Object value) {
     return GSON.toJsonTree(value);
   }
+
+  /**
+   * A record (or any serialisable value whose JSON is an object) as plain Java values, for storing
+   * in Firestore: objects become ordered maps, arrays lists, whole numbers {@code Long}, other
+   * numbers {@code Double}; instants are their RFC 3339 text, as in responses.
+   */
+  public static Map<String, Object> toPlainMap(Object value) {
+    JsonElement tree = toTree(value);
+    if (!tree.isJsonObject()) {
+      throw new IllegalArgumentException("not an object: " + tree);
+    }
+    @SuppressWarnings("unchecked") // an object's plain form is a map
+    Map<String, Object> map = (Map<String, Object>) plain(tree);
+    return map;
+  }
+
+  private static Object plain(JsonElement e) {
+    if (e == null || e.isJsonNull()) {
+      return null;
+    }
+    if (e.isJsonObject()) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      e.getAsJsonObject().entrySet().forEach(en -> out.put(en.getKey(), plain(en.getValue())));
+      return out;
+    }
+    if (e.isJsonArray()) {
+      List<Object> out = new ArrayList<>();
+      e.getAsJsonArray().forEach(item -> out.add(plain(item)));
+      return out;
+    }
+    var p = e.getAsJsonPrimitive();
+    if (p.isBoolean()) {
+      return p.getAsBoolean();
+    }
+    if (p.isNumber()) {
+      BigDecimal n = p.getAsBigDecimal();
+      return n.stripTrailingZeros().scale() <= 0 && n.abs().compareTo(LONG_RANGE) <= 0
+          ? (Object) n.longValueExact()
+          : (Object) n.doubleValue();
+    }
+    return p.getAsString();
+  }
+
+  private static final BigDecimal LONG_RANGE = BigDecimal.valueOf(Long.MAX_VALUE);
 
   /**
    * Parses a request body strictly (no comments, unquoted names or trailing garbage, which Gson's

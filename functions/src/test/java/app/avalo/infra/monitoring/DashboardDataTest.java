@@ -94,7 +94,7 @@ class DashboardDataTest {
         List.copyOf(sections.keySet()),
         "one section per domain, in display order");
 
-    JsonObject regions = data(sections, "regions");
+    JsonObject regions = data(sections, "routing");
     JsonArray regionList = regions.getAsJsonArray("regions");
     assertEquals(RegionDefinition.ids().size(), regionList.size(), regions.toString());
     for (String id : RegionDefinition.ids()) {
@@ -116,7 +116,7 @@ class DashboardDataTest {
             >= functions.getAsJsonObject("bounds").get("min").getAsInt(),
         functions.toString());
 
-    JsonObject budgets = data(sections, "budgets");
+    JsonObject budgets = data(sections, "cost");
     assertEquals("2026-03", budgets.get("period").getAsString());
     assertEquals(12345, budgets.get("totalSpentMinor").getAsLong(), budgets.toString());
     JsonObject ai = byKey(budgets.getAsJsonArray("services"), "service", "ai");
@@ -128,7 +128,7 @@ class DashboardDataTest {
     assertEquals(
         "no metrics yet", cdn.get("status").getAsString(), "no updateCdnMetrics run yet: " + cdn);
 
-    JsonObject backups = data(sections, "backups");
+    JsonObject backups = data(sections, "recovery");
     JsonArray tiers = backups.getAsJsonArray("tiers");
     assertEquals(
         List.of("hourly", "daily", "cold"),
@@ -156,8 +156,8 @@ class DashboardDataTest {
             h.app,
             List.of(
                 new DashboardSection.Named("monitoring", () -> h.module().dashboardSection()),
-                new DashboardSection.Named("regions", () -> broken),
-                new DashboardSection.Named("budgets", () -> empty)));
+                new DashboardSection.Named("routing", () -> broken),
+                new DashboardSection.Named("cost", () -> empty)));
     JsonObject sections =
         h.callAdminOk(function, "{}").getAsJsonObject().getAsJsonObject("sections");
     assertTrue(sections.getAsJsonObject("monitoring").get("available").getAsBoolean());
@@ -169,11 +169,10 @@ class DashboardDataTest {
             .getAsJsonObject("health")
             .get("overall")
             .getAsString());
-    JsonObject regions = sections.getAsJsonObject("regions");
+    JsonObject regions = sections.getAsJsonObject("routing");
     assertFalse(regions.get("available").getAsBoolean());
     assertFalse(regions.toString().contains("secret"), "internal detail stays in the log");
     assertEquals(
-        "no budgets configured yet",
-        sections.getAsJsonObject("budgets").get("reason").getAsString());
+        "no budgets configured yet", sections.getAsJsonObject("cost").get("reason").getAsString());
   }
 }

@@ -51,8 +51,8 @@ class AlertsTest {
   @Test
   void resolveByIdClosesAndFreesTheKey() {
     String id = alerts.raise("cost", "budget:ai", Alerts.Severity.WARNING, "70%", Map.of());
-    Map<String, Object> closed = alerts.resolveById(id, "admin@x", "handled");
-    assertEquals(true, closed.get("wasOpen"));
+    Alerts.Resolved closed = alerts.resolveById(id, "admin@x", "handled");
+    assertEquals(new Alerts.Resolved(id, "cost", "budget:ai", true), closed);
     assertEquals("handled", alert(id).getString("resolutionNote"));
     assertNotEquals(
         id, alerts.raise("cost", "budget:ai", Alerts.Severity.WARNING, "70%", Map.of()));
