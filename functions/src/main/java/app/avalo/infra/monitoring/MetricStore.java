@@ -107,14 +107,7 @@ final class MetricStore {
    * live shard documents, in one atomic batch.
    */
   Deleted deleteMinutesBefore(Instant cutoff, int limit) {
-    List<QueryDocumentSnapshot> page =
-        Firestores.await(
-                db.collection(MINUTES)
-                    .whereLessThan(MetricCodec.MINUTE, Firestores.timestamp(cutoff))
-                    .orderBy(MetricCodec.MINUTE)
-                    .limit(limit)
-                    .get())
-            .getDocuments();
+    List<QueryDocumentSnapshot> page = oldest(MINUTES, MetricCodec.MINUTE, cutoff, limit);
     int shards = 0;
     if (!page.isEmpty()) {
       WriteBatch batch = db.batch();
@@ -151,20 +144,28 @@ final class MetricStore {
 
   /** Deletes up to {@code limit} rollups older than {@code cutoff} in one atomic batch. */
   Deleted deleteRollupsBefore(Instant cutoff, int limit) {
-    List<QueryDocumentSnapshot> page =
-        Firestores.await(
-                db.collection(ROLLUPS)
-                    .whereLessThan(MetricCodec.HOUR, Firestores.timestamp(cutoff))
-                    .orderBy(MetricCodec.HOUR)
-                    .limit(limit)
-                    .get())
-            .getDocuments();
+    List<QueryDocumentSnapshot> page = oldest(ROLLUPS, MetricCodec.HOUR, cutoff, limit);
     if (!page.isEmpty()) {
       WriteBatch batch = db.batch();
       page.forEach(doc -> batch.delete(doc.getReference()));
       commit(batch);
     }
     return new Deleted(page.size(), 0);
+  }
+
+  /**
+   * Up to {@code limit} documents whose {@code period} label is before {@code cutoff}, oldest
+   * first.
+   */
+  private List<QueryDocumentSnapshot> oldest(
+      String collection, String period, Instant cutoff, int limit) {
+    return Firestores.await(
+            db.collection(collection)
+                .whereLessThan(period, Firestores.timestamp(cutoff))
+                .orderBy(period)
+                .limit(limit)
+                .get())
+        .getDocuments();
   }
 
   // ---- pipeline state ----

@@ -100,7 +100,9 @@ class BudgetStateMachineTest {
             bed,
             DisableThrottling::new,
             admin,
-            "{\"service\":\"ai\",\"durationMinutes\":60,\"reason\":\"launch day\"}");
+            """
+            {"service":"ai","durationMinutes":60,"reason":"launch day"}\
+            """);
     assertEquals("launch day", override.get("reason").getAsString());
     assertTrue(check("ai").get("allowed").getAsBoolean(), "override lifts the budget throttle");
     assertEquals("warning", statusOf("ai").get("state").getAsString());
@@ -145,7 +147,9 @@ class BudgetStateMachineTest {
             bed,
             DisableThrottling::new,
             admin,
-            "{\"service\":\"firestore\",\"durationMinutes\":60,\"reason\":\"x\"}",
+            """
+            {"service":"firestore","durationMinutes":60,"reason":"x"}\
+            """,
             400);
     assertEquals(
         "FAILED_PRECONDITION", refused.getAsJsonObject("error").get("status").getAsString());

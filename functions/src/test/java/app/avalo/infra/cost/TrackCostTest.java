@@ -109,27 +109,37 @@ class TrackCostTest {
     String[][] cases = {
       {
         "ai",
-        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":-1,\"outputTokens\":5}",
+        """
+        {"userId":"u1","model":"gpt-4o","inputTokens":-1,"outputTokens":5}\
+        """,
         "inputTokens"
       },
       {
         "ai",
-        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":-5}",
+        """
+        {"userId":"u1","model":"gpt-4o","inputTokens":1,"outputTokens":-5}\
+        """,
         "outputTokens"
       },
       {
         "ai",
-        "{\"userId\":\"u1\",\"model\":\"no-such-model\",\"inputTokens\":1,\"outputTokens\":5}",
+        """
+        {"userId":"u1","model":"no-such-model","inputTokens":1,"outputTokens":5}\
+        """,
         "model"
       },
       {
         "ai",
-        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1.5,\"outputTokens\":5}",
+        """
+        {"userId":"u1","model":"gpt-4o","inputTokens":1.5,"outputTokens":5}\
+        """,
         "inputTokens"
       },
       {
         "ai",
-        "{\"userId\":\"a/b\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":5}",
+        """
+        {"userId":"a/b","model":"gpt-4o","inputTokens":1,"outputTokens":5}\
+        """,
         "userId"
       },
       {
@@ -140,17 +150,23 @@ class TrackCostTest {
       },
       {
         "ai",
-        "{\"userId\":\"u1\",\"model\":\"x\",\"inputTokens\":1,\"outputTokens\":5,\"costMinor\":-3}",
+        """
+        {"userId":"u1","model":"x","inputTokens":1,"outputTokens":5,"costMinor":-3}\
+        """,
         "costMinor"
       },
       {
         "ai",
-        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":5,\"extra\":1}",
+        """
+        {"userId":"u1","model":"gpt-4o","inputTokens":1,"outputTokens":5,"extra":1}\
+        """,
         "extra"
       },
       {
         "bw",
-        "{\"service\":\"video\",\"bytes\":100000000000000000000,\"region\":\"europe-west10\"}",
+        """
+        {"service":"video","bytes":100000000000000000000,"region":"europe-west10"}\
+        """,
         "bytes"
       },
       {
@@ -228,7 +244,9 @@ class TrackCostTest {
     callPrivate(
         bed,
         TrackAiCost::new,
-        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1000,\"outputTokens\":0}");
+        """
+        {"userId":"u1","model":"gpt-4o","inputTokens":1000,"outputTokens":0}\
+        """);
     assertTrue(
         Firestores.await(
                 bed.db.collection(PricingStore.CONFIG).document(PricingStore.PRICES_DOC).get())
@@ -244,12 +262,16 @@ class TrackCostTest {
         callPrivate(
             fresh,
             TrackAiCost::new,
-            "{\"userId\":\"u1\",\"model\":\"house\",\"inputTokens\":2000,\"outputTokens\":0}");
+            """
+            {"userId":"u1","model":"house","inputTokens":2000,"outputTokens":0}\
+            """);
     assertEquals(10, priced.get("costMinor").getAsLong(), "an admin-edited price applies");
     callPrivate(
         fresh,
         TrackAiCost::new,
-        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":0}",
+        """
+        {"userId":"u1","model":"gpt-4o","inputTokens":1,"outputTokens":0}\
+        """,
         400);
   }
 }

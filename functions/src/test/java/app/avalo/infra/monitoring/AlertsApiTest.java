@@ -68,7 +68,9 @@ class AlertsApiTest {
     JsonObject onlyCost =
         bed.callAsAdminOk(
                 new GetActiveAlerts(bed.platform, monitoring(bed)),
-                "{\"source\": \"cost\", \"limit\": 5}")
+                """
+                {"source": "cost", "limit": 5}\
+                """)
             .getAsJsonObject();
     assertEquals(1, onlyCost.getAsJsonArray("alerts").size());
 
@@ -127,7 +129,11 @@ class AlertsApiTest {
   @Test
   void resolveAlertRefusesUnknownIdsMissingNotesAndNonAdmins() throws Exception {
     FakeExchange.Response missing =
-        bed.callAsAdmin(new ResolveAlert(bed.platform), "{\"alertId\": \"nope\", \"note\": \"x\"}");
+        bed.callAsAdmin(
+            new ResolveAlert(bed.platform),
+            """
+            {"alertId": "nope", "note": "x"}\
+            """);
     assertEquals(404, missing.status(), missing.body());
     FakeExchange.Response noNote =
         bed.callAsAdmin(new ResolveAlert(bed.platform), "{\"alertId\": \"nope\"}");
@@ -136,7 +142,10 @@ class AlertsApiTest {
     FakeExchange.Response user =
         FakeExchange.post()
             .bearer(AuthEmulator.newUser().idToken())
-            .data("{\"alertId\": \"nope\", \"note\": \"x\"}")
+            .data(
+                """
+                {"alertId": "nope", "note": "x"}\
+                """)
             .send(new ResolveAlert(bed.platform));
     assertEquals(403, user.status());
   }

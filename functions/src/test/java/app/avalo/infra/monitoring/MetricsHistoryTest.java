@@ -180,7 +180,9 @@ class MetricsHistoryTest {
       String service, String metric, String from, String to, String resolution) throws Exception {
     String data =
         format(
-            "{\"service\": \"%s\", \"metric\": \"%s\", \"from\": \"%s\", \"to\": \"%s\"%s}",
+            """
+            {"service": "%s", "metric": "%s", "from": "%s", "to": "%s"%s}\
+            """,
             service,
             metric,
             from,

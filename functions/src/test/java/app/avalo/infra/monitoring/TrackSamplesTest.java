@@ -220,12 +220,16 @@ class TrackSamplesTest {
             },
             new Object[] {
               new TrackChatDelivery(bed.platform, monitoring(bed)),
-              "{\"latencyMs\": 5, \"service\": \"chat\"}",
+              """
+              {"latencyMs": 5, "service": "chat"}\
+              """,
               "service"
             },
             new Object[] {
               new TrackVideoCallQuality(bed.platform, monitoring(bed)),
-              "{\"samples\": [{\"packetLossPct\": 1}, {\"packetLossPct\": 140}]}",
+              """
+              {"samples": [{"packetLossPct": 1}, {"packetLossPct": 140}]}\
+              """,
               "samples[1].packetLossPct"
             },
             new Object[] {
@@ -235,12 +239,16 @@ class TrackSamplesTest {
             },
             new Object[] {
               new TrackPanicButton(bed.platform, monitoring(bed)),
-              "{\"samples\": [{\"latencyMs\": 20, \"at\": \"2026-03-02T09:00:00Z\"}]}",
+              """
+              {"samples": [{"latencyMs": 20, "at": "2026-03-02T09:00:00Z"}]}\
+              """,
               "samples[0].at"
             },
             new Object[] {
               new TrackPanicButton(bed.platform, monitoring(bed)),
-              "{\"samples\": [{\"latencyMs\": 20, \"at\": \"2026-03-02T10:20:00Z\"}]}",
+              """
+              {"samples": [{"latencyMs": 20, "at": "2026-03-02T10:20:00Z"}]}\
+              """,
               "samples[0].at"
             },
             new Object[] {
@@ -282,7 +290,9 @@ class TrackSamplesTest {
   void oneBadSampleInABatchRefusesTheWholeBatch() throws Exception {
     bed.callPrivate(
         new TrackChatDelivery(bed.platform, monitoring(bed)),
-        "{\"samples\": [{\"latencyMs\": 10}, {\"latencyMs\": -1}]}");
+        """
+        {"samples": [{"latencyMs": 10}, {"latencyMs": -1}]}\
+        """);
     assertTrue(liveMinute(MonitoredService.CHAT, Instant.parse("2026-03-02T10:15:00Z")).isEmpty());
   }
 
