@@ -1,6 +1,5 @@
 package app.avalo.infra.cost;
 
-import app.avalo.infra.platform.Alerts;
 import app.avalo.infra.platform.ApiException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,23 +33,36 @@ import java.util.Set;
  * a budget edit or an override made on another instance takes effect within that time.
  */
 public final class BudgetMonitor {
-  public static final String ALERT_SOURCE = "cost";
   private static final String KEY = "all";
 
-  private final CostStore store;
+  private final BudgetStore store;
+  private final ThrottleStore throttles;
+  private final LedgerStore ledger;
+  private final CostDefaults defaults;
   private final SpendEstimates spend;
-  private final Alerts alerts;
+  private final CostAlerts alerts;
   private final Clock clock;
   private final LocalCache<String, Map<CostService, BudgetPolicy>> budgets;
-  private final LocalCache<String, Map<CostService, CostStore.ThrottleOverride>> overrides;
+  private final LocalCache<String, Map<CostService, ThrottleOverride>> overrides;
 
   /**
    * Levels known to be recorded, per period~service, so most observations need no Firestore call.
    */
   private final LocalCache<String, Set<BudgetPolicy.Level>> recorded;
 
-  BudgetMonitor(CostStore store, SpendEstimates spend, Alerts alerts, Clock clock, Duration ttl) {
+  BudgetMonitor(
+      BudgetStore store,
+      ThrottleStore throttles,
+      LedgerStore ledger,
+      CostDefaults defaults,
+      SpendEstimates spend,
+      CostAlerts alerts,
+      Clock clock,
+      Duration ttl) {
     this.store = store;
+    this.throttles = throttles;
+    this.ledger = ledger;
+    this.defaults = defaults;
     this.spend = spend;
     this.alerts = alerts;
     this.clock = clock;
@@ -64,8 +75,8 @@ public final class BudgetMonitor {
     return budgets.get(KEY, store::budgets);
   }
 
-  Optional<CostStore.ThrottleOverride> activeOverride(CostService service, Instant now) {
-    return Optional.ofNullable(overrides.get(KEY, store::overrides).get(service))
+  Optional<ThrottleOverride> activeOverride(CostService service, Instant now) {
+    return Optional.ofNullable(overrides.get(KEY, throttles::overrides).get(service))
         .filter(o -> o.activeAt(now));
   }
 
@@ -79,86 +90,20 @@ public final class BudgetMonitor {
       return BudgetPolicy.State.OK;
     }
     Set<BudgetPolicy.Level> reached = policy.levelsReached(spentMicros);
-    String key = CostStore.counterId(period, service);
+    String key = LedgerStore.counterId(period, service);
     Set<BudgetPolicy.Level> known = recorded.getIfPresent(key);
     if (known == null || !known.containsAll(reached)) {
-      CostStore.LevelChange change = store.recordLevels(period, service, reached, clock.instant());
+      LevelChange change = store.recordLevels(period, service, reached, clock.instant());
       recorded.put(key, EnumSet.copyOf(change.recorded()));
       if (change.createdPeriod()) {
-        for (BudgetPolicy.Level level : BudgetPolicy.Level.values()) {
-          alerts.resolve(
-              ALERT_SOURCE,
-              alertKey(service, period.previous(), level),
-              "cost",
-              "budget period " + period.previous() + " ended");
-        }
+        alerts.periodEnded(service, period.previous());
       }
       for (BudgetPolicy.Level level : change.newlyReached()) {
-        raise(policy, period, level, spentMicros);
+        alerts.budgetReached(policy, period, level, spentMicros);
       }
     }
     Instant now = clock.instant();
     return policy.state(spentMicros, activeOverride(service, now).isPresent());
-  }
-
-  private void raise(
-      BudgetPolicy policy, BillingPeriod period, BudgetPolicy.Level level, long spentMicros) {
-    long spentMinor = Money.toMinor(spentMicros);
-    String name = policy.service().wire();
-    String share = Money.percent(spentMinor, policy.monthlyBudgetMinor()).toPlainString() + "%";
-    String amounts =
-        " ("
-            + Money.pln(spentMinor)
-            + " of "
-            + Money.pln(policy.monthlyBudgetMinor())
-            + " PLN, "
-            + period
-            + ")";
-    String message =
-        switch (level) {
-          case ALERT ->
-              name
-                  + " spend passed "
-                  + policy.alertPercent()
-                  + "% of its monthly budget: "
-                  + share
-                  + amounts;
-          case THROTTLE ->
-              name
-                  + " is throttled: spend passed "
-                  + policy.throttlePercent()
-                  + "% of its monthly budget: "
-                  + share
-                  + amounts;
-          case CRITICAL ->
-              name
-                  + " spend passed "
-                  + policy.criticalPercent()
-                  + "% of its monthly budget: "
-                  + share
-                  + amounts
-                  + "; critical service, not throttled";
-        };
-    Alerts.Severity severity =
-        level == BudgetPolicy.Level.ALERT ? Alerts.Severity.WARNING : Alerts.Severity.CRITICAL;
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("service", name);
-    details.put("period", period.id());
-    details.put("level", level.name().toLowerCase(Locale.ROOT));
-    details.put("spentMinor", spentMinor);
-    details.put("budgetMinor", policy.monthlyBudgetMinor());
-    details.put("percent", share);
-    alerts.raise(
-        ALERT_SOURCE, alertKey(policy.service(), period, level), severity, message, details);
-  }
-
-  static String alertKey(CostService service, BillingPeriod period, BudgetPolicy.Level level) {
-    return "budget:"
-        + service.wire()
-        + ":"
-        + period.id()
-        + ":"
-        + level.name().toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -186,19 +131,19 @@ public final class BudgetMonitor {
   /**
    * {@code disableThrottling}: suspends the service's budget throttle until {@code now + duration}.
    */
-  public CostStore.ThrottleOverride disableThrottling(
-      CostService service, Duration duration, String reason, String by) {
+  public OverrideView disableThrottling(ThrottleRequest request, String by) {
+    CostService service = request.service();
     BudgetPolicy policy = policies().get(service);
     if (policy != null && policy.mode() == BudgetPolicy.Mode.CRITICAL) {
       throw ApiException.failedPrecondition(
           service.wire() + " is a critical service: it is never throttled");
     }
     Instant now = clock.instant();
-    CostStore.ThrottleOverride override =
-        new CostStore.ThrottleOverride(service, now.plus(duration), reason, by, now);
-    store.saveOverride(override);
+    ThrottleOverride override =
+        new ThrottleOverride(service, now.plus(request.duration()), request.reason(), by, now);
+    throttles.saveOverride(override);
     overrides.invalidateAll();
-    return override;
+    return OverrideView.of(override, now);
   }
 
   /** One service's line of getBudgetStatus. */
@@ -219,33 +164,42 @@ public final class BudgetMonitor {
       Map<String, Instant> reachedAt) {}
 
   public record OverrideView(
-      Instant until, String reason, String by, Instant createdAt, boolean active) {}
+      Instant until, String reason, String by, Instant createdAt, boolean active) {
+    static OverrideView of(ThrottleOverride override, Instant now) {
+      return new OverrideView(
+          override.until(),
+          override.reason(),
+          override.by(),
+          override.createdAt(),
+          override.activeAt(now));
+    }
+  }
 
-  /** getBudgetStatus: read fresh (no cache), every service, in a stable order. */
+  /** getBudgetStatus's answer. */
+  public record BudgetStatus(String period, Instant asOf, List<Status> services) {}
+
+  /** getBudgetStatus: seeds missing budgets, then {@link #status} for the current month. */
+  public BudgetStatus budgetStatus() {
+    defaults.ensureSeeded();
+    Instant now = clock.instant();
+    return new BudgetStatus(BillingPeriod.of(now).id(), now, status(now));
+  }
+
+  /** Read fresh (no cache), every service, in a stable order. */
   public List<Status> status(Instant now) {
     BillingPeriod period = BillingPeriod.of(now);
     Map<CostService, BudgetPolicy> policies = store.budgets();
-    Map<CostService, CostStore.ThrottleOverride> current = store.overrides();
+    Map<CostService, ThrottleOverride> current = throttles.overrides();
     List<Status> lines = new ArrayList<>();
     for (CostService service : CostService.values()) {
       BudgetPolicy policy = policies.get(service);
-      long spentMicros = store.periodTotals(period, service).getOrDefault("costMicros", 0L);
+      long spentMicros = ledger.spentMicros(period, service);
       long spentMinor = Money.toMinor(spentMicros);
       long forecastMinor = Money.toMinor(forecastMicros(spentMicros, period, now));
-      CostStore.ThrottleOverride override = current.get(service);
-      OverrideView view =
-          override == null
-              ? null
-              : new OverrideView(
-                  override.until(),
-                  override.reason(),
-                  override.by(),
-                  override.createdAt(),
-                  override.activeAt(now));
+      ThrottleOverride override = current.get(service);
+      OverrideView view = override == null ? null : OverrideView.of(override, now);
       Map<String, Instant> reached = new LinkedHashMap<>();
-      store
-          .levelTimes(period, service)
-          .forEach((level, at) -> reached.put(level.name().toLowerCase(Locale.ROOT), at));
+      store.levelTimes(period, service).forEach((level, at) -> reached.put(level.label(), at));
       if (policy == null) {
         lines.add(
             new Status(

@@ -35,8 +35,9 @@ public record BudgetPolicy(
     THROTTLE,
     CRITICAL;
 
-    String field() {
-      return name().toLowerCase(Locale.ROOT) + "At";
+    /** How alert keys, status views and the budget state document name it. */
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -122,45 +123,5 @@ public record BudgetPolicy(
       return State.THROTTLED;
     }
     return levels.isEmpty() ? State.OK : State.WARNING;
-  }
-
-  Map<String, Object> toDocument() {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("service", service.wire());
-    doc.put("monthlyBudgetMinor", monthlyBudgetMinor);
-    doc.put("mode", mode.wire());
-    doc.put("alertPercent", (long) alertPercent);
-    doc.put("throttlePercent", (long) throttlePercent);
-    doc.put("criticalPercent", (long) criticalPercent);
-    return doc;
-  }
-
-  static BudgetPolicy fromDocument(CostService service, Map<String, Object> doc) {
-    Object mode = doc.get("mode");
-    Mode parsed = null;
-    for (Mode m : Mode.values()) {
-      if (m.wire().equals(mode)) {
-        parsed = m;
-      }
-    }
-    if (parsed == null) {
-      throw new IllegalStateException(
-          "costBudgets/" + service.wire() + ": mode must be auto-throttle or critical");
-    }
-    return new BudgetPolicy(
-        service,
-        number(service, doc, "monthlyBudgetMinor"),
-        parsed,
-        (int) number(service, doc, "alertPercent"),
-        (int) number(service, doc, "throttlePercent"),
-        (int) number(service, doc, "criticalPercent"));
-  }
-
-  private static long number(CostService service, Map<String, Object> doc, String field) {
-    if (!(doc.get(field) instanceof Long n)) {
-      throw new IllegalStateException(
-          "costBudgets/" + service.wire() + ": " + field + " must be an integer");
-    }
-    return n;
   }
 }

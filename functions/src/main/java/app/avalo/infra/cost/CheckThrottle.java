@@ -8,10 +8,10 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code checkThrottle} (signed-in user): the app asks before a costly action (an AI message, a
- * call, …) {@code {service}} → {@code {service, allowed, reason, retryAfterMs}}, reason one of
- * {@code abuse}, {@code budget}, {@code rate_limit}, {@code contention} (fails closed), or null.
- * Called on every such action: a hot path. The per-user rate limit is exact across instances (see
+ * {@code checkThrottle} (apps, as the signed-in user, before every costly action: a hot path): the
+ * app asks before an AI message, a call, … {@code {service}} → {@code {service, allowed, reason,
+ * retryAfterMs}}, reason one of {@code abuse}, {@code budget}, {@code rate_limit}, {@code
+ * contention} (fails closed), or null. The per-user rate limit is exact across instances (see
  * {@link RateLimiter}); budgets and abuse state may be up to {@code COST_CACHE_MILLIS} stale.
  */
 public final class CheckThrottle extends ApiFunction {

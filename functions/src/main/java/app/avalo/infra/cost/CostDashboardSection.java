@@ -2,11 +2,10 @@ package app.avalo.infra.cost;
 
 import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Platform;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The cost domain's part of {@code getDashboardData}: this month's spend per budgeted service with
@@ -21,29 +20,27 @@ final class CostDashboardSection implements DashboardSection {
     this.module = module;
   }
 
+  /** One budgeted service this month. */
+  record ServiceLine(
+      String service, long spentMinor, Long budgetMinor, BigDecimal percent, String state) {}
+
+  /** {@code totalSpentMinor} counts every service, budgeted or not. */
+  record Snapshot(
+      String period, long totalSpentMinor, List<ServiceLine> services, long abuseThrottledUsers) {}
+
   @Override
-  public Object snapshot() {
+  public Snapshot snapshot() {
     Instant now = platform.clock().instant();
-    List<Map<String, Object>> services = new ArrayList<>();
+    List<ServiceLine> services = new ArrayList<>();
     long spent = 0;
     for (BudgetMonitor.Status s : module.budgets().status(now)) {
       spent += s.spentMinor();
-      if (!s.budgeted()) {
-        continue;
+      if (s.budgeted()) {
+        services.add(
+            new ServiceLine(s.service(), s.spentMinor(), s.budgetMinor(), s.percent(), s.state()));
       }
-      Map<String, Object> line = new LinkedHashMap<>();
-      line.put("service", s.service());
-      line.put("spentMinor", s.spentMinor());
-      line.put("budgetMinor", s.budgetMinor());
-      line.put("percent", s.percent());
-      line.put("state", s.state());
-      services.add(line);
     }
-    Map<String, Object> snapshot = new LinkedHashMap<>();
-    snapshot.put("period", BillingPeriod.of(now).id());
-    snapshot.put("totalSpentMinor", spent);
-    snapshot.put("services", services);
-    snapshot.put("abuseThrottledUsers", module.store().activeAbuseThrottles(now));
-    return snapshot;
+    return new Snapshot(
+        BillingPeriod.of(now).id(), spent, services, module.throttles().abuseThrottledUsers(now));
   }
 }

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -15,7 +14,7 @@ import java.util.regex.Pattern;
  * usage in one atomic batch, then advances the budget state machine. {@code trackAiCost}, {@code
  * trackBandwidthCost} and other domains (the CDN's bandwidth monitor) all go through here:
  *
- * <pre>{@code CostModule.of(app).ledger().recordBandwidth(CostService.CDN, bytes, region, userId);}
+ * <pre>{@code root.cost().ledger().recordBandwidth(CostService.CDN, bytes, region, userId);}
  * </pre>
  *
  * <p>An optional {@code eventId} makes a record idempotent: a retried event is booked once (its
@@ -32,7 +31,9 @@ public final class CostLedger {
   private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_\\-]{1,40}");
   private static final Pattern FIELD_UNSAFE = Pattern.compile("[^A-Za-z0-9_]");
 
-  private final CostStore store;
+  private final LedgerStore store;
+  private final PricingStore pricing;
+  private final CostDefaults defaults;
   private final SpendEstimates spend;
   private final BudgetMonitor budgets;
   private final Clock clock;
@@ -40,12 +41,16 @@ public final class CostLedger {
   private final LocalCache<String, PriceTable> prices;
 
   CostLedger(
-      CostStore store,
+      LedgerStore store,
+      PricingStore pricing,
+      CostDefaults defaults,
       SpendEstimates spend,
       BudgetMonitor budgets,
       Clock clock,
       CostConfig config) {
     this.store = store;
+    this.pricing = pricing;
+    this.defaults = defaults;
     this.spend = spend;
     this.budgets = budgets;
     this.clock = clock;
@@ -61,6 +66,26 @@ public final class CostLedger {
       String period,
       boolean duplicate,
       String budgetState) {}
+
+  /**
+   * {@code trackAiCost}: one AI call, see {@link #recordAi(String, String, long, long, String,
+   * Long, String)}.
+   */
+  Recorded recordAi(AiCostRequest r) {
+    return recordAi(
+        r.userId(),
+        r.model(),
+        r.inputTokens(),
+        r.outputTokens(),
+        r.feature(),
+        r.costMinor(),
+        r.eventId());
+  }
+
+  /** {@code trackBandwidthCost}: egress reported by a media backend. */
+  Recorded recordBandwidth(BandwidthCostRequest r) {
+    return recordBandwidth(r.service(), r.bytes(), r.region(), r.userId(), r.eventId());
+  }
 
   /**
    * One AI call: priced from the table by model and tokens, or at {@code costMinor} when given (for
@@ -92,9 +117,8 @@ public final class CostLedger {
     } else {
       micros = priceTable().aiCostMicros(model, inputTokens, outputTokens);
     }
-    Map<String, Long> counts = new LinkedHashMap<>();
-    counts.put("inputTokens", inputTokens);
-    counts.put("outputTokens", outputTokens);
+    Map<String, Long> counts =
+        Map.of(LedgerCodec.INPUT_TOKENS, inputTokens, LedgerCodec.OUTPUT_TOKENS, outputTokens);
     List<String> breakdown = new ArrayList<>();
     breakdown.add("model_" + FIELD_UNSAFE.matcher(model).replaceAll("_"));
     if (feature != null) {
@@ -116,7 +140,7 @@ public final class CostLedger {
     requireRange("bytes", bytes, MAX_BYTES);
     long micros = priceTable().bandwidthCostMicros(service, region, bytes);
     List<String> breakdown = List.of("region_" + FIELD_UNSAFE.matcher(region).replaceAll("_"));
-    return record(service, micros, userId, eventId, Map.of("bytes", bytes), breakdown);
+    return record(service, micros, userId, eventId, Map.of(LedgerCodec.BYTES, bytes), breakdown);
   }
 
   /**
@@ -135,11 +159,10 @@ public final class CostLedger {
       String eventId,
       Map<String, Long> counts,
       List<String> breakdown) {
-    store.ensureSeeded();
+    defaults.ensureSeeded();
     Instant at = clock.instant();
     BillingPeriod period = BillingPeriod.of(at);
-    CostStore.Entry entry =
-        new CostStore.Entry(service, micros, userId, eventId, at, counts, breakdown);
+    CostEntry entry = new CostEntry(service, micros, userId, eventId, at, counts, breakdown);
     if (!store.commit(entry, at.plus(eventRetention))) {
       long booked = store.recordedEventMicros(eventId).orElse(micros);
       return new Recorded(
@@ -157,7 +180,7 @@ public final class CostLedger {
   }
 
   PriceTable priceTable() {
-    return prices.get("prices", store::prices);
+    return prices.get(PricingStore.PRICES_DOC, pricing::prices);
   }
 
   private static void requireRange(String field, long value, long max) {

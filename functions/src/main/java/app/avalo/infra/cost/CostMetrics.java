@@ -24,16 +24,19 @@ import java.util.TreeMap;
  * count is zero. The total is the sum of the per-service amounts as shown (each rounded once).
  */
 public final class CostMetrics {
-  public static final String USERS = "users";
-  public static final String CHATS = "chats";
-  public static final String CALLS = "calls";
-  public static final String PAYMENTS = "payments";
-  public static final String PAYMENT_SUCCEEDED = "succeeded";
+  // The app's collections the metrics count (the demo seed writes them).
+  public static final String USERS = AppActivityStore.USERS;
+  public static final String CHATS = AppActivityStore.CHATS;
+  public static final String CALLS = AppActivityStore.CALLS;
+  public static final String PAYMENTS = AppActivityStore.PAYMENTS;
+  public static final String PAYMENT_SUCCEEDED = AppActivityStore.PAYMENT_SUCCEEDED;
 
-  private final CostStore store;
+  private final LedgerStore ledger;
+  private final AppActivityStore activity;
 
-  CostMetrics(CostStore store) {
-    this.store = store;
+  CostMetrics(LedgerStore ledger, AppActivityStore activity) {
+    this.ledger = ledger;
+    this.activity = activity;
   }
 
   /**
@@ -63,12 +66,10 @@ public final class CostMetrics {
   public Metrics compute(BillingPeriod period) {
     List<ServiceSpend> services = spendByService(period);
     long total = services.stream().mapToLong(ServiceSpend::costMinor).sum();
-    long activeUsers = store.countIn(USERS, "lastActiveAt", period.start(), period.end());
-    long chats = store.countIn(CHATS, "createdAt", period.start(), period.end());
-    long calls = store.countIn(CALLS, "startedAt", period.start(), period.end());
-    CostStore.CountAndSum payments =
-        store.countAndSum(
-            PAYMENTS, PAYMENT_SUCCEEDED, "createdAt", period.start(), period.end(), "amountMinor");
+    long activeUsers = activity.activeUsers(period);
+    long chats = activity.chatsStarted(period);
+    long calls = activity.callsStarted(period);
+    CountAndSum payments = activity.succeededPayments(period);
     return new Metrics(
         period.id(),
         total,
@@ -88,22 +89,23 @@ public final class CostMetrics {
   List<ServiceSpend> spendByService(BillingPeriod period) {
     List<ServiceSpend> services = new ArrayList<>();
     for (CostService service : CostService.values()) {
-      Map<String, Long> totals = store.periodTotals(period, service);
+      Map<String, Long> totals = ledger.periodTotals(period, service);
       Map<String, Long> usage = new TreeMap<>();
       Map<String, Long> breakdown = new TreeMap<>();
       totals.forEach(
           (field, value) -> {
             switch (field) {
-              case "costMicros", "events" -> {}
-              case "inputTokens", "outputTokens", "bytes" -> usage.put(field, value);
+              case LedgerCodec.COST_MICROS, LedgerCodec.EVENTS -> {}
+              case LedgerCodec.INPUT_TOKENS, LedgerCodec.OUTPUT_TOKENS, LedgerCodec.BYTES ->
+                  usage.put(field, value);
               default -> breakdown.put(field, Money.toMinor(value));
             }
           });
       services.add(
           new ServiceSpend(
               service.wire(),
-              Money.toMinor(totals.getOrDefault("costMicros", 0L)),
-              totals.getOrDefault("events", 0L),
+              Money.toMinor(totals.getOrDefault(LedgerCodec.COST_MICROS, 0L)),
+              totals.getOrDefault(LedgerCodec.EVENTS, 0L),
               usage,
               breakdown));
     }

@@ -4,15 +4,19 @@ import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Platform;
 
 /**
- * The cost domain's composition: configuration read once per instance, the store, and the services
- * the functions (and other domains) call. Other domains book costs through {@link #ledger()}:
+ * The cost domain's composition: configuration read once per instance, the stores (one per
+ * aggregate) and the services the functions (and other domains) call. Other domains book costs
+ * through {@link #ledger()}:
  *
  * <pre>{@code root.cost().ledger().recordBandwidth(CostService.CDN, bytes, region, userId);}
  * </pre>
  */
 public final class CostModule {
   private final CostConfig config;
-  private final CostStore store;
+  private final LedgerStore ledgerStore;
+  private final PricingStore pricingStore;
+  private final BudgetStore budgetStore;
+  private final CostDefaults defaults;
   private final BudgetMonitor budgets;
   private final CostLedger ledger;
   private final ThrottleGate throttles;
@@ -26,20 +30,45 @@ public final class CostModule {
   public CostModule(Platform app) {
     this.platform = app;
     this.config = CostConfig.read(app.configReader(), app.config().projectId());
-    this.store = new CostStore(app.firestore(), config.counterShards());
-    SpendEstimates spend = new SpendEstimates(store, app.clock(), config.cacheTtl());
-    this.budgets = new BudgetMonitor(store, spend, app.alerts(), app.clock(), config.cacheTtl());
-    this.ledger = new CostLedger(store, spend, budgets, app.clock(), config);
-    this.throttles =
-        new ThrottleGate(
-            store,
-            budgets,
-            new RateLimiter(app.firestore(), app.clock(), config.limiterAttempts()),
+    this.ledgerStore = new LedgerStore(app.firestore(), config.counterShards());
+    this.pricingStore = new PricingStore(app.firestore());
+    this.budgetStore = new BudgetStore(app.firestore());
+    ThrottleStore throttleStore = new ThrottleStore(app.firestore());
+    this.defaults = new CostDefaults(pricingStore, budgetStore);
+    CostAlerts alerts = new CostAlerts(app.alerts());
+    SpendEstimates spend = new SpendEstimates(ledgerStore, app.clock(), config.cacheTtl());
+    this.budgets =
+        new BudgetMonitor(
+            budgetStore,
+            throttleStore,
+            ledgerStore,
+            defaults,
+            spend,
+            alerts,
             app.clock(),
             config.cacheTtl());
-    this.metrics = new CostMetrics(store);
-    this.reports = new MonthlyReporter(store, metrics, app::storage, config);
-    this.fraud = new FraudDetector(store, app.alerts(), throttles, app.clock(), config);
+    this.ledger =
+        new CostLedger(ledgerStore, pricingStore, defaults, spend, budgets, app.clock(), config);
+    this.throttles =
+        new ThrottleGate(
+            throttleStore,
+            pricingStore,
+            budgets,
+            new RateLimiter(
+                new RateLimitStore(app.firestore(), config.limiterAttempts()), app.clock()),
+            app.clock(),
+            config.cacheTtl());
+    this.metrics = new CostMetrics(ledgerStore, new AppActivityStore(app.firestore()));
+    this.reports =
+        new MonthlyReporter(
+            budgetStore,
+            ledgerStore,
+            new ReportStore(app.firestore()),
+            metrics,
+            app::storage,
+            config);
+    this.fraud =
+        new FraudDetector(ledgerStore, throttleStore, alerts, throttles, app.clock(), config);
   }
 
   /** The budgets part of the admin dashboard. */
@@ -76,8 +105,19 @@ public final class CostModule {
     return fraud;
   }
 
-  CostStore store() {
-    return store;
+  /** For tests: the period totals. */
+  LedgerStore ledgerStore() {
+    return ledgerStore;
+  }
+
+  /** For tests: editing prices and rate limits. */
+  PricingStore pricingStore() {
+    return pricingStore;
+  }
+
+  /** For tests: editing budgets. */
+  BudgetStore budgetStore() {
+    return budgetStore;
   }
 
   /**
@@ -85,6 +125,6 @@ public final class CostModule {
    * (status views, demo seeding; the ledger does it before its first booking).
    */
   public void seedDefaults() {
-    store.ensureSeeded();
+    defaults.ensureSeeded();
   }
 }

@@ -8,8 +8,8 @@ import app.avalo.infra.platform.ScheduledJob;
 import java.util.function.Supplier;
 
 /**
- * {@code detectFraudAbuse} (job, every 15 minutes): flags users whose recent cost is anomalous
- * against the population (median + k·MAD with an absolute floor and ceiling, see {@link
+ * {@code detectFraudAbuse} (Cloud Scheduler, every 15 minutes): flags users whose recent cost is
+ * anomalous against the population (median + k·MAD with an absolute floor and ceiling, see {@link
  * RobustThreshold}), throttles them with an expiry and raises an alert. Re-runs for the same
  * scheduled time are no-ops; re-detection the same day refreshes the flag and extends the throttle
  * without a second alert.
@@ -29,6 +29,6 @@ public final class DetectFraudAbuse extends ScheduledJob {
 
   @Override
   protected JobRunner.Result run(JobContext context) {
-    return cost.get().fraud().run(context);
+    return cost.get().fraud().run(context).result();
   }
 }

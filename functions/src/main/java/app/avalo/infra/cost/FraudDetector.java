@@ -1,6 +1,6 @@
 package app.avalo.infra.cost;
 
-import app.avalo.infra.platform.Alerts;
+import app.avalo.infra.platform.DocWriter;
 import app.avalo.infra.platform.JobContext;
 import app.avalo.infra.platform.JobRunner;
 import java.time.Clock;
@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,13 +33,21 @@ public final class FraudDetector {
   private static final int PAGE = 1000;
   private static final Duration SAFETY_MARGIN = Duration.ofSeconds(30);
 
-  private final CostStore store;
-  private final Alerts alerts;
+  private final LedgerStore ledger;
+  private final ThrottleStore store;
+  private final CostAlerts alerts;
   private final ThrottleGate gate;
   private final Clock clock;
   private final CostConfig config;
 
-  FraudDetector(CostStore store, Alerts alerts, ThrottleGate gate, Clock clock, CostConfig config) {
+  FraudDetector(
+      LedgerStore ledger,
+      ThrottleStore store,
+      CostAlerts alerts,
+      ThrottleGate gate,
+      Clock clock,
+      CostConfig config) {
+    this.ledger = ledger;
     this.store = store;
     this.alerts = alerts;
     this.gate = gate;
@@ -48,15 +55,60 @@ public final class FraudDetector {
     this.config = config;
   }
 
-  JobRunner.Result run(JobContext context) {
+  /** What a run reports: {@link Incomplete} or {@link Completed}. */
+  sealed interface Run {
+    JobRunner.Result result();
+  }
+
+  /** The population could not be read before the deadline; nobody was flagged. */
+  record Incomplete(boolean complete, long scanned, String reason) implements Run {
+    @Override
+    public JobRunner.Result result() {
+      return JobRunner.Result.of(
+          DocWriter.create()
+              .field("complete", complete)
+              .field("scanned", scanned)
+              .field("reason", reason)
+              .map());
+    }
+  }
+
+  /** The statistics of the population and the first (at most 20) users flagged. */
+  record Completed(
+      boolean complete,
+      String window,
+      long population,
+      long medianMinor,
+      long madMinor,
+      long thresholdMinor,
+      long anomalous,
+      List<String> flagged)
+      implements Run {
+    @Override
+    public JobRunner.Result result() {
+      return JobRunner.Result.of(
+          DocWriter.create()
+              .field("complete", complete)
+              .field("window", window)
+              .field("population", population)
+              .field("medianMinor", medianMinor)
+              .field("madMinor", madMinor)
+              .field("thresholdMinor", thresholdMinor)
+              .field("anomalous", anomalous)
+              .field("flagged", new ArrayList<>(flagged))
+              .map());
+    }
+  }
+
+  Run run(JobContext context) {
     Instant at = context.scheduledFor();
     String today = BillingPeriod.dayId(at);
     String fromDay = BillingPeriod.dayId(at.minus(Duration.ofDays(config.fraudWindowDays() - 1L)));
     Map<String, Long> costs = new HashMap<>();
-    CostStore.UsagePage page = store.userDaysFrom(fromDay, null, PAGE);
+    UsagePage page = ledger.userDaysFrom(fromDay, null, PAGE);
     long scanned = 0;
     while (!page.rows().isEmpty()) {
-      for (CostStore.Usage usage : page.rows()) {
+      for (Usage usage : page.rows()) {
         costs.merge(usage.userId(), usage.costMicros(), Long::sum);
       }
       scanned += page.rows().size();
@@ -65,16 +117,12 @@ public final class FraudDetector {
         break;
       }
       if (context.remaining().compareTo(SAFETY_MARGIN) < 0) {
-        return JobRunner.Result.of(
-            Map.of(
-                "complete",
-                false,
-                "scanned",
-                scanned,
-                "reason",
-                "deadline reached before the whole population was read; nobody flagged"));
+        return new Incomplete(
+            false,
+            scanned,
+            "deadline reached before the whole population was read; nobody flagged");
       }
-      page = store.userDaysFrom(fromDay, page.last(), PAGE);
+      page = ledger.userDaysFrom(fromDay, page.last(), PAGE);
     }
     RobustThreshold threshold =
         RobustThreshold.of(
@@ -98,8 +146,8 @@ public final class FraudDetector {
     for (Map.Entry<String, Long> e :
         anomalous.subList(0, Math.min(anomalous.size(), MAX_FLAGS_PER_RUN))) {
       String rule = threshold.rule(e.getValue());
-      CostStore.Flag flag =
-          new CostStore.Flag(
+      FraudFlag flag =
+          new FraudFlag(
               e.getKey(),
               today,
               e.getValue(),
@@ -114,59 +162,21 @@ public final class FraudDetector {
       long detections = store.saveFlag(flag);
       gate.forgetAbuse(e.getKey());
       if (detections == 1) {
-        alerts.raise(
-            BudgetMonitor.ALERT_SOURCE,
-            "abuse:" + e.getKey(),
-            Alerts.Severity.WARNING,
-            "user "
-                + e.getKey()
-                + " spent "
-                + Money.pln(Money.toMinor(e.getValue()))
-                + " PLN in "
-                + config.fraudWindowDays()
-                + " day(s), above the anomaly threshold of "
-                + Money.pln(Money.toMinor(threshold.effectiveThresholdMicros()))
-                + " PLN ("
-                + rule
-                + "); throttled until "
-                + until,
-            details(flag));
+        alerts.userThrottled(flag);
       }
       flagged.add(e.getKey());
     }
     if (anomalous.size() > MAX_FLAGS_PER_RUN) {
-      alerts.raise(
-          BudgetMonitor.ALERT_SOURCE,
-          "abuse:mass",
-          Alerts.Severity.CRITICAL,
-          anomalous.size()
-              + " users look anomalous at once; the first "
-              + MAX_FLAGS_PER_RUN
-              + " were throttled — check for a pricing change or a coordinated attack",
-          Map.of("anomalous", (long) anomalous.size(), "day", today));
+      alerts.massAnomaly(anomalous.size(), MAX_FLAGS_PER_RUN, today);
     }
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("complete", true);
-    summary.put("window", fromDay + ".." + today);
-    summary.put("population", (long) threshold.population());
-    summary.put("medianMinor", Money.toMinor(threshold.medianMicros()));
-    summary.put("madMinor", Money.toMinor(threshold.madMicros()));
-    summary.put("thresholdMinor", Money.toMinor(threshold.effectiveThresholdMicros()));
-    summary.put("anomalous", (long) anomalous.size());
-    summary.put("flagged", new ArrayList<>(flagged.subList(0, Math.min(flagged.size(), 20))));
-    return JobRunner.Result.of(summary);
-  }
-
-  private static Map<String, Object> details(CostStore.Flag flag) {
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("userId", flag.userId());
-    details.put("day", flag.day());
-    details.put("costMinor", Money.toMinor(flag.costMicros()));
-    details.put("thresholdMinor", Money.toMinor(flag.thresholdMicros()));
-    details.put("medianMinor", Money.toMinor(flag.medianMicros()));
-    details.put("population", (long) flag.population());
-    details.put("rule", flag.rule());
-    details.put("throttledUntil", flag.throttledUntil().toString());
-    return details;
+    return new Completed(
+        true,
+        fromDay + ".." + today,
+        threshold.population(),
+        Money.toMinor(threshold.medianMicros()),
+        Money.toMinor(threshold.madMicros()),
+        Money.toMinor(threshold.effectiveThresholdMicros()),
+        anomalous.size(),
+        List.copyOf(flagged.subList(0, Math.min(flagged.size(), 20))));
   }
 }

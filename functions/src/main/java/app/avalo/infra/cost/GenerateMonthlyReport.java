@@ -5,15 +5,13 @@ import app.avalo.infra.platform.JobContext;
 import app.avalo.infra.platform.JobRunner;
 import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * {@code generateMonthlyReport} (job, {@code 5 0 1 * *} UTC): reports the month before the
- * scheduled time (see {@link MonthlyReporter}). Idempotent: a re-delivery is a no-op (job runner)
- * and a manual re-run for the same month rewrites identical content. To regenerate a month by hand,
- * POST {@code {"scheduledFor": "<any time in the following month>"}}.
+ * {@code generateMonthlyReport} (Cloud Scheduler, monthly at {@code 5 0 1 * *} UTC): reports the
+ * month before the scheduled time (see {@link MonthlyReporter}). Idempotent: a re-delivery is a
+ * no-op (job runner) and a manual re-run for the same month rewrites identical content. To
+ * regenerate a month by hand, POST {@code {"scheduledFor": "<any time in the following month>"}}.
  */
 public final class GenerateMonthlyReport extends ScheduledJob {
   private final Supplier<CostModule> cost;
@@ -30,14 +28,6 @@ public final class GenerateMonthlyReport extends ScheduledJob {
 
   @Override
   protected JobRunner.Result run(JobContext context) {
-    BillingPeriod period = BillingPeriod.of(context.scheduledFor()).previous();
-    MonthlyReporter.Written written = cost.get().reports().generate(period);
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("period", written.period());
-    summary.put("spentMinor", written.totals().spentMinor());
-    summary.put("budgetMinor", written.totals().budgetMinor());
-    summary.put("json", "gs://" + written.bucket() + "/" + written.jsonObject());
-    summary.put("csv", "gs://" + written.bucket() + "/" + written.csvObject());
-    return JobRunner.Result.of(summary);
+    return cost.get().reports().run(context).result();
   }
 }

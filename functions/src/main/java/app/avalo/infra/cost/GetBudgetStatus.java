@@ -4,14 +4,13 @@ import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
 import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
-import java.time.Instant;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * {@code getBudgetStatus} (admin): for the current month, per service — budget, spent, %, run-rate
- * forecast to month end, state (ok / warning / throttled / critical), thresholds reached and any
- * throttle override. Read fresh from Firestore (no cache); seeds missing budgets first.
+ * {@code getBudgetStatus} (admins, when the budgets view is open): for the current month, per
+ * service — budget, spent, %, run-rate forecast to month end, state (ok / warning / throttled /
+ * critical), thresholds reached and any throttle override. Read fresh from Firestore (no cache);
+ * seeds missing budgets first.
  */
 public final class GetBudgetStatus extends ApiFunction {
   private final Supplier<CostModule> cost;
@@ -29,10 +28,6 @@ public final class GetBudgetStatus extends ApiFunction {
   @Override
   protected Object handle(Request request) {
     request.data().done();
-    CostModule cost = this.cost.get();
-    cost.seedDefaults();
-    Instant now = platform().clock().instant();
-    return Map.of(
-        "period", BillingPeriod.of(now).id(), "asOf", now, "services", cost.budgets().status(now));
+    return cost.get().budgets().budgetStatus();
   }
 }

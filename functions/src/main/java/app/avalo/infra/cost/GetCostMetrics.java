@@ -8,10 +8,10 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code getCostMetrics} (admin): {@code {period: "yyyy-MM"}} → total spend, per service (with AI
- * per model/feature and bandwidth per region), cost per active user / chat / call and
- * spend-to-revenue, from the ledger's counters and aggregation queries over {@code users}, {@code
- * chats}, {@code calls}, {@code payments} (see {@link CostMetrics}). Read-only.
+ * {@code getCostMetrics} (admins, on demand): {@code {period: "yyyy-MM"}} → total spend, per
+ * service (with AI per model/feature and bandwidth per region), cost per active user / chat / call
+ * and spend-to-revenue, from the ledger's counters and aggregation queries over {@code users},
+ * {@code chats}, {@code calls}, {@code payments} (see {@link CostMetrics}). Read-only.
  */
 public final class GetCostMetrics extends ApiFunction {
   private final Supplier<CostModule> cost;

@@ -1,14 +1,14 @@
 package app.avalo.infra.cost;
 
 import app.avalo.infra.platform.ApiException;
+import app.avalo.infra.platform.DocWriter;
+import app.avalo.infra.platform.JobContext;
+import app.avalo.infra.platform.JobRunner;
 import app.avalo.infra.platform.Json;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -16,7 +16,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -49,14 +48,23 @@ public final class MonthlyReporter {
     "events"
   };
 
-  private final CostStore store;
+  private final BudgetStore budgets;
+  private final LedgerStore ledger;
+  private final ReportStore store;
   private final CostMetrics metrics;
   private final Supplier<Storage> storage;
   private final String bucket;
   private final int topUsers;
 
   MonthlyReporter(
-      CostStore store, CostMetrics metrics, Supplier<Storage> storage, CostConfig config) {
+      BudgetStore budgets,
+      LedgerStore ledger,
+      ReportStore store,
+      CostMetrics metrics,
+      Supplier<Storage> storage,
+      CostConfig config) {
+    this.budgets = budgets;
+    this.ledger = ledger;
     this.store = store;
     this.metrics = metrics;
     this.storage = storage;
@@ -98,6 +106,31 @@ public final class MonthlyReporter {
   public record Written(
       String period, String bucket, String jsonObject, String csvObject, Totals totals) {}
 
+  /** {@code generateMonthlyReport}'s summary: the month reported and where its files are. */
+  public record Run(String period, long spentMinor, long budgetMinor, String json, String csv) {
+    JobRunner.Result result() {
+      return JobRunner.Result.of(
+          DocWriter.create()
+              .field("period", period)
+              .field("spentMinor", spentMinor)
+              .field("budgetMinor", budgetMinor)
+              .field("json", json)
+              .field("csv", csv)
+              .map());
+    }
+  }
+
+  /** Reports the month before the scheduled time. */
+  Run run(JobContext context) {
+    Written written = generate(BillingPeriod.of(context.scheduledFor()).previous());
+    return new Run(
+        written.period(),
+        written.totals().spentMinor(),
+        written.totals().budgetMinor(),
+        "gs://" + written.bucket() + "/" + written.jsonObject(),
+        "gs://" + written.bucket() + "/" + written.csvObject());
+  }
+
   public Written generate(BillingPeriod period) {
     Report report = build(period);
     String json = Json.GSON.toJson(report);
@@ -106,14 +139,12 @@ public final class MonthlyReporter {
     String csvName = OBJECT_PREFIX + period.id() + ".csv";
     upload(jsonName, "application/json; charset=utf-8", json);
     upload(csvName, "text/csv; charset=utf-8", csv);
-    Map<String, Object> doc = firestoreValue(Json.GSON.toJsonTree(report));
-    doc.put("objects", Map.of("bucket", bucket, "json", jsonName, "csv", csvName));
-    store.saveReport(period, doc);
+    store.save(period, report, new ReportCodec.Objects(bucket, jsonName, csvName));
     return new Written(period.id(), bucket, jsonName, csvName, report.totals());
   }
 
   Report build(BillingPeriod period) {
-    Map<CostService, BudgetPolicy> budgets = store.budgets();
+    Map<CostService, BudgetPolicy> budgets = this.budgets.budgets();
     List<CostMetrics.ServiceSpend> now = metrics.spendByService(period);
     List<CostMetrics.ServiceSpend> before = metrics.spendByService(period.previous());
     List<CostMetrics.ServiceSpend> twoBefore = metrics.spendByService(period.previous().previous());
@@ -149,7 +180,7 @@ public final class MonthlyReporter {
     }
     List<UserLine> users = new ArrayList<>();
     int rank = 1;
-    for (CostStore.Usage usage : store.topUsers(period, topUsers)) {
+    for (Usage usage : ledger.topUsers(period, topUsers)) {
       users.add(
           new UserLine(rank++, usage.userId(), Money.toMinor(usage.costMicros()), usage.events()));
     }
@@ -250,38 +281,5 @@ public final class MonthlyReporter {
       }
       throw e;
     }
-  }
-
-  /** A JSON tree as Firestore values: whole numbers become longs, other numbers doubles. */
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> firestoreValue(JsonElement tree) {
-    return (Map<String, Object>) convert(tree);
-  }
-
-  private static Object convert(JsonElement e) {
-    if (e == null || e.isJsonNull()) {
-      return null;
-    }
-    if (e instanceof JsonObject o) {
-      Map<String, Object> map = new LinkedHashMap<>();
-      o.entrySet().forEach(en -> map.put(en.getKey(), convert(en.getValue())));
-      return map;
-    }
-    if (e.isJsonArray()) {
-      List<Object> list = new ArrayList<>();
-      e.getAsJsonArray().forEach(x -> list.add(convert(x)));
-      return list;
-    }
-    JsonPrimitive p = e.getAsJsonPrimitive();
-    if (p.isBoolean()) {
-      return p.getAsBoolean();
-    }
-    if (p.isNumber()) {
-      BigDecimal n = p.getAsBigDecimal();
-      return n.stripTrailingZeros().scale() <= 0
-          ? (Object) n.longValueExact()
-          : (Object) n.doubleValue();
-    }
-    return p.getAsString();
   }
 }

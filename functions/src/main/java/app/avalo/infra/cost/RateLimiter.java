@@ -1,32 +1,24 @@
 package app.avalo.infra.cost;
 
-import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
-import com.google.api.gax.rpc.ApiException;
-import com.google.api.gax.rpc.StatusCode;
-import com.google.cloud.firestore.DocumentReference;
-import com.google.cloud.firestore.DocumentSnapshot;
-import com.google.cloud.firestore.Firestore;
-import com.google.cloud.firestore.TransactionOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Per-user, per-service rate limiting with GCRA, exact across instances.
  *
- * <p>State: one document per (service, user), {@code costRateLimits/{service}~{uid}}, holding the
- * theoretical arrival time (TAT) in epoch microseconds. A request at time t is allowed when {@code
- * max(TAT, t) - t <= tolerance} and then moves TAT on by one emission interval; the decision and
- * the write happen in one Firestore transaction, so no two callers anywhere can spend the same
- * slot.
+ * <p>State: one document per (service, user) ({@link RateLimitStore}), holding the theoretical
+ * arrival time (TAT) in epoch microseconds. A request at time t is allowed when {@code max(TAT, t)
+ * - t <= tolerance} and then moves TAT on by one emission interval; the decision and the write
+ * happen in one Firestore transaction, so no two callers anywhere can spend the same slot.
  *
  * <p>Contention: a transaction on one document holds up under a few concurrent writers, not fifty.
  * So within an instance, requests for the same key are coalesced: one request at a time runs the
@@ -43,9 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * contention} — a security control fails closed.
  */
 final class RateLimiter {
-  private final Firestore db;
+  private final RateLimitStore store;
   private final Clock clock;
-  private final TransactionOptions options;
   private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
   private final LocalCache<String, Long> lastSeenTat;
 
@@ -65,16 +56,14 @@ final class RateLimiter {
     boolean leading;
   }
 
-  RateLimiter(Firestore db, Clock clock, int attempts) {
-    this.db = db;
+  RateLimiter(RateLimitStore store, Clock clock) {
+    this.store = store;
     this.clock = clock;
-    this.options =
-        TransactionOptions.createReadWriteOptionsBuilder().setNumberOfAttempts(attempts).build();
     this.lastSeenTat = new LocalCache<>(clock, Duration.ofMinutes(10), 100_000);
   }
 
   Decision acquire(CostService service, String userId, RateLimit limit) {
-    String key = service.wire() + "~" + userId;
+    String key = RateLimitStore.key(service, userId);
     Long seen = lastSeenTat.getIfPresent(key);
     long now = nowMicros();
     if (seen != null && seen - now > limit.toleranceMicros()) {
@@ -130,51 +119,28 @@ final class RateLimiter {
   /** One transaction deciding {@code count} simultaneous requests. */
   private List<Decision> decide(
       String key, CostService service, String userId, RateLimit limit, int count) {
-    DocumentReference ref = db.collection(CostStore.RATE_LIMITS).document(key);
-    record Outcome(List<Decision> decisions, long tat) {}
-    try {
-      Outcome outcome =
-          Firestores.await(
-              db.runTransaction(
-                  tx -> {
-                    DocumentSnapshot snap = tx.get(ref).get();
-                    long now = nowMicros();
-                    Long stored = snap.exists() ? snap.getLong("tatMicros") : null;
-                    long tat = stored == null ? now : stored;
-                    List<Decision> decisions = new ArrayList<>(count);
-                    int allowed = 0;
-                    for (int i = 0; i < count; i++) {
-                      long start = Math.max(tat, now);
-                      if (start - now > limit.toleranceMicros()) {
-                        decisions.add(deny(start, now, limit));
-                      } else {
-                        tat = start + limit.intervalMicros();
-                        allowed++;
-                        decisions.add(Decision.ALLOW);
-                      }
-                    }
-                    if (allowed > 0) {
-                      Map<String, Object> doc = new HashMap<>();
-                      doc.put("service", service.wire());
-                      doc.put("userId", userId);
-                      doc.put("tatMicros", tat);
-                      // Idle state is worthless once TAT is in the past: let a TTL policy remove
-                      // it.
-                      doc.put(
-                          "expireAt",
-                          Firestores.timestamp(
-                              Instant.ofEpochSecond(0, tat * 1000).plus(Duration.ofDays(1))));
-                      tx.set(ref, doc);
-                    }
-                    return new Outcome(decisions, tat);
-                  },
-                  options));
-      lastSeenTat.put(key, outcome.tat());
-      return outcome.decisions();
-    } catch (RuntimeException e) {
-      if (!isAborted(e)) {
-        throw e;
-      }
+    Optional<RateLimitStore.Step<List<Decision>>> outcome =
+        store.update(
+            service,
+            userId,
+            stored -> {
+              long now = nowMicros();
+              long tat = stored.orElse(now);
+              List<Decision> decisions = new ArrayList<>(count);
+              int allowed = 0;
+              for (int i = 0; i < count; i++) {
+                long start = Math.max(tat, now);
+                if (start - now > limit.toleranceMicros()) {
+                  decisions.add(deny(start, now, limit));
+                } else {
+                  tat = start + limit.intervalMicros();
+                  allowed++;
+                  decisions.add(Decision.ALLOW);
+                }
+              }
+              return new RateLimitStore.Step<>(decisions, tat, allowed > 0);
+            });
+    if (outcome.isEmpty()) {
       Log.warn(
           "rate limiter gave up after contention; denying", Map.of("key", key, "requests", count));
       List<Decision> denied = new ArrayList<>(count);
@@ -183,16 +149,8 @@ final class RateLimiter {
       }
       return denied;
     }
-  }
-
-  private static boolean isAborted(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ApiException api
-          && api.getStatusCode().getCode() == StatusCode.Code.ABORTED) {
-        return true;
-      }
-    }
-    return false;
+    lastSeenTat.put(key, outcome.get().tatMicros());
+    return outcome.get().result();
   }
 
   private static Decision deny(long tat, long now, RateLimit limit) {

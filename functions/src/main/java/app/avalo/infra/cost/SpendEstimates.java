@@ -17,27 +17,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * errs high, never low, for this instance's own costs).
  */
 final class SpendEstimates {
-  private final CostStore store;
+  private final LedgerStore store;
   private final Clock clock;
   private final long ttlMillis;
   private final Map<String, Estimate> estimates = new ConcurrentHashMap<>();
 
   private record Estimate(long baseMicros, long loadedAtMillis, AtomicLong localMicros) {}
 
-  SpendEstimates(CostStore store, Clock clock, Duration ttl) {
+  SpendEstimates(LedgerStore store, Clock clock, Duration ttl) {
     this.store = store;
     this.clock = clock;
     this.ttlMillis = ttl.toMillis();
   }
 
   long micros(BillingPeriod period, CostService service) {
-    String key = CostStore.counterId(period, service);
+    String key = LedgerStore.counterId(period, service);
     long now = clock.millis();
     Estimate estimate = estimates.get(key);
     if (estimate == null
         || now - estimate.loadedAtMillis() >= ttlMillis
         || now < estimate.loadedAtMillis()) {
-      long total = store.periodTotals(period, service).getOrDefault("costMicros", 0L);
+      long total = store.spentMicros(period, service);
       estimate = new Estimate(total, now, new AtomicLong());
       if (estimates.size() > 256) {
         estimates.clear(); // old periods; the current ones reload on next use
@@ -49,7 +49,7 @@ final class SpendEstimates {
 
   /** Notes a cost this instance just committed. */
   void added(BillingPeriod period, CostService service, long micros) {
-    Estimate estimate = estimates.get(CostStore.counterId(period, service));
+    Estimate estimate = estimates.get(LedgerStore.counterId(period, service));
     if (estimate != null) {
       estimate.localMicros().addAndGet(micros);
     }

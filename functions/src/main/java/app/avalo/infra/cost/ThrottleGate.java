@@ -23,7 +23,8 @@ import java.util.Optional;
 public final class ThrottleGate {
   private static final String KEY = "limits";
 
-  private final CostStore store;
+  private final ThrottleStore store;
+  private final PricingStore pricing;
   private final BudgetMonitor budgets;
   private final RateLimiter limiter;
   private final Clock clock;
@@ -31,8 +32,14 @@ public final class ThrottleGate {
   private final LocalCache<String, Optional<Instant>> abuse;
 
   ThrottleGate(
-      CostStore store, BudgetMonitor budgets, RateLimiter limiter, Clock clock, Duration ttl) {
+      ThrottleStore store,
+      PricingStore pricing,
+      BudgetMonitor budgets,
+      RateLimiter limiter,
+      Clock clock,
+      Duration ttl) {
     this.store = store;
+    this.pricing = pricing;
     this.budgets = budgets;
     this.limiter = limiter;
     this.clock = clock;
@@ -53,7 +60,7 @@ public final class ThrottleGate {
     if (budget.isPresent()) {
       return deny(service, "budget", budget.get());
     }
-    RateLimit limit = limits.get(KEY, store::rateLimits).get(service);
+    RateLimit limit = limits.get(KEY, pricing::rateLimits).get(service);
     if (limit == null) {
       return new Verdict(service.wire(), true, null, 0);
     }
@@ -71,6 +78,11 @@ public final class ThrottleGate {
 
   private static long ceilMillis(long micros) {
     return Math.max(1, (micros + 999) / 1000);
+  }
+
+  /** How many users are abuse-throttled at {@code now} (one aggregation query). */
+  long abuseThrottledUsers(Instant now) {
+    return store.activeAbuseThrottles(now);
   }
 
   /**

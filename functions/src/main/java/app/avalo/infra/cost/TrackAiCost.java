@@ -2,14 +2,13 @@ package app.avalo.infra.cost;
 
 import app.avalo.infra.Root;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.Fields;
 import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code trackAiCost} (private): the AI backend reports each model call {@code {userId, model,
- * inputTokens, outputTokens, feature?, costMinor?, eventId?}}. Priced from {@code
+ * {@code trackAiCost} (the AI backend, after each model call): reports the call {@code {userId,
+ * model, inputTokens, outputTokens, feature?, costMinor?, eventId?}}. Priced from {@code
  * costConfig/prices} (or at {@code costMinor}), added exactly to the month's sharded totals and the
  * user's usage, then the AI budget state machine runs. With {@code eventId} a retried report is
  * booked once. Answers the cost booked and the AI budget state.
@@ -29,24 +28,8 @@ public final class TrackAiCost extends ApiFunction {
 
   @Override
   protected Object handle(Request request) {
-    Fields data = request.data();
-    String userId = data.id("userId");
-    String model = data.string("model", 100);
-    long inputTokens = data.longValue("inputTokens", 0, CostLedger.MAX_TOKENS);
-    long outputTokens = data.longValue("outputTokens", 0, CostLedger.MAX_TOKENS);
-    String feature = data.optionalString("feature", 40).orElse(null);
-    var costMinor = data.optionalLong("costMinor", 0, CostLedger.MAX_COST_MINOR);
-    String eventId = data.optionalId("eventId").orElse(null);
-    data.done();
-    return cost.get()
-        .ledger()
-        .recordAi(
-            userId,
-            model,
-            inputTokens,
-            outputTokens,
-            feature,
-            costMinor.isPresent() ? costMinor.getAsLong() : null,
-            eventId);
+    AiCostRequest ai = AiCostRequest.read(request.data());
+    request.data().done();
+    return cost.get().ledger().recordAi(ai);
   }
 }

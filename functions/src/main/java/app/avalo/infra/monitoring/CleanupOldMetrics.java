@@ -8,10 +8,10 @@ import app.avalo.infra.platform.ScheduledJob;
 import java.util.function.Supplier;
 
 /**
- * {@code cleanupOldMetrics} (job, daily 03:30 UTC): deletes minute buckets past their retention
- * (default 30 days) with their shard documents, and hourly rollups past theirs (default 400 days),
- * in bounded batches until done or near the deadline ({@link MetricsRetention}). Idempotent; an
- * unfinished run reports {@code complete: false} and the next one continues.
+ * {@code cleanupOldMetrics} (Cloud Scheduler, daily 03:30 UTC): deletes minute buckets past their
+ * retention (default 30 days) with their shard documents, and hourly rollups past theirs (default
+ * 400 days), in bounded batches until done or near the deadline ({@link MetricsRetention}).
+ * Idempotent; an unfinished run reports {@code complete: false} and the next one continues.
  */
 public final class CleanupOldMetrics extends ScheduledJob {
   private final Supplier<MonitoringModule> monitoring;
@@ -28,6 +28,6 @@ public final class CleanupOldMetrics extends ScheduledJob {
 
   @Override
   protected JobRunner.Result run(JobContext context) {
-    return JobRunner.Result.of(monitoring.get().retention().run(context));
+    return monitoring.get().retention().run(context).result();
   }
 }

@@ -31,14 +31,22 @@ final class DashboardComposer {
     this.sections = sections;
   }
 
-  /**
-   * {@code sections} maps each section name to {@code {available: true, data}} or {@code
-   * {available: false, reason}}.
-   */
-  record Dashboard(Instant generatedAt, Map<String, Map<String, Object>> sections) {}
+  /** One section: {@code {available: true, data}} or {@code {available: false, reason}}. */
+  record Section(boolean available, Object data, String reason) {
+    static Section of(Object data) {
+      return new Section(true, data, null);
+    }
+
+    static Section unavailable(String reason) {
+      return new Section(false, null, reason);
+    }
+  }
+
+  /** {@code sections} maps each section name to its {@link Section}, in the root's order. */
+  record Dashboard(Instant generatedAt, Map<String, Section> sections) {}
 
   Dashboard compose(Clock clock) throws InterruptedException {
-    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    Map<String, Section> out = new LinkedHashMap<>();
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<Object>> futures = new ArrayList<>();
       for (DashboardSection.Named section : sections) {
@@ -48,19 +56,17 @@ final class DashboardComposer {
       for (int i = 0; i < sections.size(); i++) {
         DashboardSection.Named section = sections.get(i);
         Future<Object> future = futures.get(i);
-        Map<String, Object> entry = new LinkedHashMap<>();
+        Section entry;
         try {
-          Object data = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-          entry.put("available", true);
-          entry.put("data", data);
+          entry =
+              Section.of(
+                  future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
         } catch (ExecutionException e) {
-          entry.put("available", false);
-          entry.put("reason", reason(section, e.getCause()));
+          entry = Section.unavailable(reason(section, e.getCause()));
         } catch (TimeoutException e) {
           future.cancel(true);
           Log.warn("dashboard section timed out", Map.of("section", section.name()));
-          entry.put("available", false);
-          entry.put("reason", "timed out after " + SECTION_TIMEOUT.toSeconds() + " s");
+          entry = Section.unavailable("timed out after " + SECTION_TIMEOUT.toSeconds() + " s");
         }
         out.put(section.name(), entry);
       }

@@ -8,9 +8,9 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code getActiveAlerts} (admin): open alerts from every source (monitoring, routing, cost,
- * recovery, …), critical first, then most recently seen. Optional {@code source} filter and {@code
- * limit} (1-500, default 100); {@code truncated} says more are open.
+ * {@code getActiveAlerts} (admins, on demand): open alerts from every source (monitoring, routing,
+ * cost, recovery, …), critical first, then most recently seen. Optional {@code source} filter and
+ * {@code limit} (1-500, default 100); {@code truncated} says more are open.
  */
 public final class GetActiveAlerts extends ApiFunction {
   private final Supplier<MonitoringModule> monitoring;

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * {@code getDashboardData} (admin): everything the overview needs in one call — health and open
- * alerts, regions, scaling, CDN, budgets, backups — one section per domain (wired in {@link
- * Root#dashboardSections}). A failing or missing section shows as {@code {available: false,
- * reason}}; the call itself still succeeds. Polled by the dashboard every 10 s.
+ * {@code getDashboardData} (admins' dashboard, polled every 10 s): everything the overview needs in
+ * one call — health and open alerts, regions, scaling, CDN, budgets, backups — one section per
+ * domain (wired in {@link Root#dashboardSections}). A failing or missing section shows as {@code
+ * {available: false, reason}}; the call itself still succeeds.
  */
 public final class GetDashboardData extends ApiFunction {
   private final Supplier<List<DashboardSection.Named>> sections;

@@ -1,18 +1,16 @@
 package app.avalo.infra.monitoring;
 
 import app.avalo.infra.Root;
-import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.Fields;
 import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code getMetricsHistory} (admin): {@code {service, metric, from, to, resolution?}} → a dense
- * time series of samples, errors, mean, p50/p95/p99 and the thresholded value, with the current
- * threshold. Resolution {@code minute} (≤ 24 h), {@code hour} (≤ 93 days) or {@code auto} (default:
- * minutes up to 6 h). See {@link MetricsHistory}.
+ * {@code getMetricsHistory} (admins, when a chart is opened): {@code {service, metric, from, to,
+ * resolution?}} → a dense time series of samples, errors, mean, p50/p95/p99 and the thresholded
+ * value, with the current threshold. Resolution {@code minute} (≤ 24 h), {@code hour} (≤ 93 days)
+ * or {@code auto} (default: minutes up to 6 h). See {@link MetricsHistory}.
  */
 public final class GetMetricsHistory extends ApiFunction {
   private final Supplier<MonitoringModule> monitoring;
@@ -29,28 +27,8 @@ public final class GetMetricsHistory extends ApiFunction {
 
   @Override
   protected Object handle(Request request) {
-    Fields data = request.data();
-    MonitoredService service = data.enumValue("service", MonitoredService.class);
-    String metricName = data.string("metric", 50);
-    Metric metric =
-        Metric.byWire(metricName)
-            .orElseThrow(
-                () ->
-                    ApiException.invalidArgument(
-                        "metric",
-                        "must be one of "
-                            + service.metrics().stream().map(Metric::wire).toList()
-                            + " for service "
-                            + service.wire()));
-    var query =
-        new MetricsHistory.Query(
-            service,
-            metric,
-            data.instant("from"),
-            data.instant("to"),
-            data.optionalEnum("resolution", MetricsHistory.Resolution.class)
-                .orElse(MetricsHistory.Resolution.AUTO));
-    data.done();
+    MetricsHistory.Query query = MetricsHistory.Query.read(request.data());
+    request.data().done();
     return monitoring.get().history().series(query);
   }
 }

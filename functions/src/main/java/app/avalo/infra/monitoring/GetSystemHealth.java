@@ -7,10 +7,10 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code getSystemHealth} (admin): per service its status, p50/p95/p99, error rate and sample count
- * over the last evaluated window, and the overall status — the summary {@code runHealthCheck}
- * writes each minute (one read, so the dashboard may poll it). {@code stale} is true when no
- * evaluation happened in the last {@link SystemHealth#STALE_AFTER}.
+ * {@code getSystemHealth} (admins; the dashboard polls it): per service its status, p50/p95/p99,
+ * error rate and sample count over the last evaluated window, and the overall status — the summary
+ * {@code runHealthCheck} writes each minute (one read, so the dashboard may poll it). {@code stale}
+ * is true when no evaluation happened in the last {@link SystemHealth#STALE_AFTER}.
  */
 public final class GetSystemHealth extends ApiFunction {
   private final Supplier<MonitoringModule> monitoring;
@@ -28,6 +28,6 @@ public final class GetSystemHealth extends ApiFunction {
   @Override
   protected Object handle(Request request) {
     request.data().done();
-    return SystemHealth.current(monitoring.get().healthStore(), platform().clock().instant());
+    return monitoring.get().systemHealth(platform().clock().instant());
   }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Firestore access for health evaluation state:
+ * Firestore access for health evaluation state ({@link HealthCodec}):
  *
  * <ul>
  *   <li>{@code monitoringRuleState/{service~metric}} — per threshold: whether its alert is firing,
@@ -37,11 +37,6 @@ final class HealthStore {
     this.db = db;
   }
 
-  /** Where a threshold's alerting stands between evaluations. */
-  record RuleState(boolean firing, int healthyStreak, Instant lastWindowEnd, String lastOutcome) {
-    static final RuleState INITIAL = new RuleState(false, 0, null, null);
-  }
-
   Map<String, RuleState> ruleStates(Collection<String> docIds) {
     List<DocumentReference> refs = new ArrayList<>();
     docIds.forEach(id -> refs.add(db.collection(RULE_STATE).document(id)));
@@ -52,54 +47,34 @@ final class HealthStore {
     for (DocumentSnapshot doc :
         Firestores.await(db.getAll(refs.toArray(DocumentReference[]::new)))) {
       if (doc.exists()) {
-        Long streak = doc.getLong("healthyStreak");
-        states.put(
-            doc.getId(),
-            new RuleState(
-                Boolean.TRUE.equals(doc.getBoolean("firing")),
-                streak == null ? 0 : streak.intValue(),
-                Firestores.instant(doc.getTimestamp("lastWindowEnd")),
-                doc.getString("lastOutcome")));
+        states.put(doc.getId(), HealthCodec.fromRuleState(doc));
       }
     }
     return states;
   }
 
   void writeRuleState(WriteBatch batch, ThresholdRule rule, RuleState state, Instant now) {
-    Map<String, Object> doc = new HashMap<>();
-    doc.put("service", rule.service().wire());
-    doc.put("metric", rule.metric().wire());
-    doc.put("firing", state.firing());
-    doc.put("healthyStreak", (long) state.healthyStreak());
-    doc.put("lastWindowEnd", Firestores.timestamp(state.lastWindowEnd()));
-    doc.put("lastOutcome", state.lastOutcome());
-    doc.put("updatedAt", Firestores.timestamp(now));
     batch.set(
         db.collection(RULE_STATE).document(ThresholdRule.docId(rule.service(), rule.metric())),
-        doc);
+        HealthCodec.toRuleState(rule, state, now));
   }
 
   /** Threshold document ids with an open configuration alert. */
   List<String> configAlerts() {
-    DocumentSnapshot doc = Firestores.await(configAlertsRef().get());
-    List<String> ids = new ArrayList<>();
-    if (doc.exists() && doc.get("documentIds") instanceof List<?> list) {
-      list.forEach(id -> ids.add(String.valueOf(id)));
-    }
-    return ids;
+    return HealthCodec.fromConfigAlerts(Firestores.await(configAlertsRef().get()));
   }
 
   void writeConfigAlerts(WriteBatch batch, List<String> documentIds) {
-    batch.set(configAlertsRef(), Map.of("documentIds", documentIds));
+    batch.set(configAlertsRef(), HealthCodec.toConfigAlerts(documentIds));
   }
 
   void writeSummary(WriteBatch batch, HealthSummary summary) {
-    batch.set(db.collection(HEALTH).document(CURRENT), summary.toDocument());
+    batch.set(db.collection(HEALTH).document(CURRENT), HealthCodec.toSummary(summary));
   }
 
   Optional<HealthSummary> summary() {
     DocumentSnapshot doc = Firestores.await(db.collection(HEALTH).document(CURRENT).get());
-    return doc.exists() ? Optional.of(HealthSummary.fromDocument(doc.getData())) : Optional.empty();
+    return doc.exists() ? Optional.of(HealthCodec.fromSummary(doc)) : Optional.empty();
   }
 
   WriteBatch batch() {

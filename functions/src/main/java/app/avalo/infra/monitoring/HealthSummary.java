@@ -1,19 +1,12 @@
 package app.avalo.infra.monitoring;
 
-import app.avalo.infra.platform.Firestores;
-import app.avalo.infra.platform.Json;
-import com.google.cloud.Timestamp;
-import com.google.gson.reflect.TypeToken;
-import java.lang.reflect.Type;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The outcome of one health evaluation: per service its status, key percentiles, error rate and
  * sample count over the window, with each threshold check; and the overall status. Stored as {@code
- * monitoringHealth/current} (nested values written whole, never updated by path).
+ * monitoringHealth/current} ({@link HealthCodec}).
  *
  * <p>Statuses: {@code ok}, {@code degraded} (a warning threshold breached), {@code critical} (a
  * critical one), {@code no-data} (too few samples to judge). Overall is the worst service status,
@@ -61,10 +54,6 @@ public record HealthSummary(
 
   public record ConfigProblem(String document, String reason) {}
 
-  private static final Type SERVICES = new TypeToken<List<ServiceHealth>>() {}.getType();
-  private static final Type PROBLEMS = new TypeToken<List<ConfigProblem>>() {}.getType();
-  private static final Type PLAIN_LIST = new TypeToken<List<Map<String, Object>>>() {}.getType();
-
   /** Worse statuses rank higher. */
   static int rank(String status) {
     return switch (status) {
@@ -73,27 +62,6 @@ public record HealthSummary(
       case OK -> 1;
       default -> 0;
     };
-  }
-
-  Map<String, Object> toDocument() {
-    Map<String, Object> doc = new HashMap<>();
-    doc.put("evaluatedAt", Firestores.timestamp(evaluatedAt));
-    doc.put("windowStart", Firestores.timestamp(windowStart));
-    doc.put("windowEnd", Firestores.timestamp(windowEnd));
-    doc.put("overall", overall);
-    doc.put("services", Json.GSON.fromJson(Json.toTree(services), PLAIN_LIST));
-    doc.put("configProblems", Json.GSON.fromJson(Json.toTree(configProblems), PLAIN_LIST));
-    return doc;
-  }
-
-  static HealthSummary fromDocument(Map<String, Object> doc) {
-    return new HealthSummary(
-        Firestores.instant((Timestamp) doc.get("evaluatedAt")),
-        Firestores.instant((Timestamp) doc.get("windowStart")),
-        Firestores.instant((Timestamp) doc.get("windowEnd")),
-        (String) doc.get("overall"),
-        Json.GSON.fromJson(Json.toTree(doc.getOrDefault("services", List.of())), SERVICES),
-        Json.GSON.fromJson(Json.toTree(doc.getOrDefault("configProblems", List.of())), PROBLEMS));
   }
 
   /** Rounds for display and maps "no value" (NaN) to null. */

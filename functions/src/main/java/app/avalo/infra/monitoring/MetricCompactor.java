@@ -1,5 +1,6 @@
 package app.avalo.infra.monitoring;
 
+import app.avalo.infra.platform.DocWriter;
 import com.google.cloud.firestore.WriteBatch;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,14 +54,14 @@ final class MetricCompactor {
       int hoursRolledUp,
       Instant sealedThrough,
       Instant rolledThrough) {
-    Map<String, Object> summary() {
-      Map<String, Object> s = new HashMap<>();
-      s.put("minutesSealed", minutesSealed);
-      s.put("minuteDocuments", minuteDocuments);
-      s.put("hoursRolledUp", hoursRolledUp);
-      s.put("sealedThrough", sealedThrough.toString());
-      s.put("rolledThrough", rolledThrough.toString());
-      return s;
+    /** As {@code runHealthCheck}'s summary shows it. */
+    DocWriter summary() {
+      return DocWriter.create()
+          .field("minutesSealed", minutesSealed)
+          .field("minuteDocuments", minuteDocuments)
+          .field("hoursRolledUp", hoursRolledUp)
+          .field("sealedThrough", sealedThrough.toString())
+          .field("rolledThrough", rolledThrough.toString());
     }
   }
 

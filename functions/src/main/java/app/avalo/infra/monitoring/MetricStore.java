@@ -2,13 +2,11 @@ package app.avalo.infra.monitoring;
 
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.ShardedCounter;
-import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.WriteBatch;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,7 +17,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Firestore access for metric data:
+ * Firestore access for metric data ({@link MetricCodec}):
  *
  * <ul>
  *   <li>{@code metricBuckets/{service~yyyyMMddHHmm}/shards/{0..n-1}} — live minute buckets, a
@@ -61,8 +59,11 @@ final class MetricStore {
 
   /** Adds {@code delta} to the live bucket {@code key} inside {@code batch} (one random shard). */
   void addToBucket(WriteBatch batch, BucketKey key, BucketStats delta) {
-    Map<String, Object> labels = labels(key, "minute", config.minuteRetention());
-    counter.incrementIn(batch, key.minuteId(), delta.fields(), labels);
+    counter.incrementIn(
+        batch,
+        key.minuteId(),
+        delta.fields(),
+        MetricCodec.labels(key, MetricCodec.MINUTE, config.minuteRetention()));
   }
 
   /** Live totals of the given minute buckets, summed over their shards, in batched reads. */
@@ -89,32 +90,40 @@ final class MetricStore {
   }
 
   void writeMinute(WriteBatch batch, BucketKey key, BucketStats stats) {
-    Map<String, Object> doc = labels(key, "minute", config.minuteRetention());
-    doc.putAll(stats.fields());
-    batch.set(minuteRef(key), doc);
+    batch.set(
+        minuteRef(key),
+        MetricCodec.bucket(key, MetricCodec.MINUTE, config.minuteRetention(), stats));
   }
 
   Map<BucketKey, BucketStats> readMinutes(Collection<BucketKey> keys) {
     return sumOf(keys, key -> List.of(minuteRef(key)));
   }
 
-  /** Sealed minutes older than {@code cutoff}, oldest first. */
-  List<QueryDocumentSnapshot> minutesBefore(Instant cutoff, int limit) {
-    return Firestores.await(
-            db.collection(MINUTES)
-                .whereLessThan("minute", Firestores.timestamp(cutoff))
-                .orderBy("minute")
-                .limit(limit)
-                .get())
-        .getDocuments();
-  }
+  /** What one page of deletes removed. */
+  record Deleted(int documents, int shards) {}
 
-  /** The bucket a sealed minute document belongs to (from its labels). */
-  static Optional<BucketKey> keyOf(DocumentSnapshot minuteDoc) {
-    Timestamp minute = minuteDoc.getTimestamp("minute");
-    return MonitoredService.byWire(minuteDoc.getString("service"))
-        .filter(s -> minute != null)
-        .map(s -> new BucketKey(s, Firestores.instant(minute)));
+  /**
+   * Deletes up to {@code limit} sealed minutes older than {@code cutoff} (oldest first) with their
+   * live shard documents, in one atomic batch.
+   */
+  Deleted deleteMinutesBefore(Instant cutoff, int limit) {
+    List<QueryDocumentSnapshot> page = oldest(MINUTES, MetricCodec.MINUTE, cutoff, limit);
+    int shards = 0;
+    if (!page.isEmpty()) {
+      WriteBatch batch = db.batch();
+      for (QueryDocumentSnapshot minute : page) {
+        Optional<BucketKey> key = MetricCodec.minuteKey(minute);
+        if (key.isPresent()) {
+          for (DocumentReference shard : shardRefs(key.get())) {
+            batch.delete(shard);
+            shards++;
+          }
+        }
+        batch.delete(minute.getReference());
+      }
+      commit(batch);
+    }
+    return new Deleted(page.size(), shards);
   }
 
   // ---- hourly rollups ----
@@ -124,20 +133,36 @@ final class MetricStore {
   }
 
   void writeRollup(WriteBatch batch, BucketKey hour, BucketStats stats) {
-    Map<String, Object> doc = labels(hour, "hour", config.rollupRetention());
-    doc.putAll(stats.fields());
-    batch.set(rollupRef(hour), doc);
+    batch.set(
+        rollupRef(hour),
+        MetricCodec.bucket(hour, MetricCodec.HOUR, config.rollupRetention(), stats));
   }
 
   Map<BucketKey, BucketStats> readRollups(Collection<BucketKey> hours) {
     return sumOf(hours, hour -> List.of(rollupRef(hour)));
   }
 
-  List<QueryDocumentSnapshot> rollupsBefore(Instant cutoff, int limit) {
+  /** Deletes up to {@code limit} rollups older than {@code cutoff} in one atomic batch. */
+  Deleted deleteRollupsBefore(Instant cutoff, int limit) {
+    List<QueryDocumentSnapshot> page = oldest(ROLLUPS, MetricCodec.HOUR, cutoff, limit);
+    if (!page.isEmpty()) {
+      WriteBatch batch = db.batch();
+      page.forEach(doc -> batch.delete(doc.getReference()));
+      commit(batch);
+    }
+    return new Deleted(page.size(), 0);
+  }
+
+  /**
+   * Up to {@code limit} documents whose {@code period} label is before {@code cutoff}, oldest
+   * first.
+   */
+  private List<QueryDocumentSnapshot> oldest(
+      String collection, String period, Instant cutoff, int limit) {
     return Firestores.await(
-            db.collection(ROLLUPS)
-                .whereLessThan("hour", Firestores.timestamp(cutoff))
-                .orderBy("hour")
+            db.collection(collection)
+                .whereLessThan(period, Firestores.timestamp(cutoff))
+                .orderBy(period)
                 .limit(limit)
                 .get())
         .getDocuments();
@@ -150,18 +175,11 @@ final class MetricStore {
     if (!doc.exists()) {
       return Optional.empty();
     }
-    return Optional.of(
-        new Pipeline(
-            Firestores.instant(doc.getTimestamp("sealedThrough")),
-            Firestores.instant(doc.getTimestamp("rolledThrough"))));
+    return Optional.of(MetricCodec.fromPipeline(doc));
   }
 
   void writePipeline(WriteBatch batch, Pipeline pipeline) {
-    batch.set(
-        pipelineRef(),
-        Map.of(
-            "sealedThrough", Firestores.timestamp(pipeline.sealedThrough()),
-            "rolledThrough", Firestores.timestamp(pipeline.rolledThrough())));
+    batch.set(pipelineRef(), MetricCodec.toPipeline(pipeline));
   }
 
   private DocumentReference pipelineRef() {
@@ -176,15 +194,6 @@ final class MetricStore {
 
   void commit(WriteBatch batch) {
     Firestores.await(batch.commit());
-  }
-
-  private Map<String, Object> labels(BucketKey key, String periodField, Duration retention) {
-    Map<String, Object> labels = new HashMap<>();
-    labels.put("service", key.service().wire());
-    labels.put("metric", key.service().measure().wire());
-    labels.put(periodField, Firestores.timestamp(key.start()));
-    labels.put("expireAt", Firestores.timestamp(key.start().plus(retention)));
-    return labels;
   }
 
   /**

@@ -78,7 +78,32 @@ final class MetricsHistory {
 
   /** A validated request; {@link #check} refuses ranges the chosen resolution cannot serve. */
   record Query(
-      MonitoredService service, Metric metric, Instant from, Instant to, Resolution resolution) {}
+      MonitoredService service, Metric metric, Instant from, Instant to, Resolution resolution) {
+    /**
+     * {@code {service, metric, from, to, resolution?}}; an unknown metric is INVALID_ARGUMENT
+     * naming the service's metrics ({@code done()} is the caller's).
+     */
+    static Query read(Fields data) {
+      MonitoredService service = data.enumValue("service", MonitoredService.class);
+      String metricName = data.string("metric", 50);
+      Metric metric =
+          Metric.byWire(metricName)
+              .orElseThrow(
+                  () ->
+                      ApiException.invalidArgument(
+                          "metric",
+                          "must be one of "
+                              + service.metrics().stream().map(Metric::wire).toList()
+                              + " for service "
+                              + service.wire()));
+      return new Query(
+          service,
+          metric,
+          data.instant("from"),
+          data.instant("to"),
+          data.optionalEnum("resolution", Resolution.class).orElse(Resolution.AUTO));
+    }
+  }
 
   /** Picks the resolution and checks the range; throws INVALID_ARGUMENT naming the field. */
   Resolution check(Query q) {

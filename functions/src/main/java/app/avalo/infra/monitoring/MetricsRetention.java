@@ -1,14 +1,11 @@
 package app.avalo.infra.monitoring;
 
+import app.avalo.infra.platform.DocWriter;
 import app.avalo.infra.platform.JobContext;
-import com.google.cloud.firestore.QueryDocumentSnapshot;
-import com.google.cloud.firestore.WriteBatch;
+import app.avalo.infra.platform.JobRunner;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Deletes metric data past retention, for {@code cleanupOldMetrics}: sealed minutes older than the
@@ -37,7 +34,30 @@ final class MetricsRetention {
     this.clock = clock;
   }
 
-  Map<String, Object> run(JobContext context) {
+  /** {@code cleanupOldMetrics}'s summary. */
+  record Run(
+      String minuteCutoff,
+      String rollupCutoff,
+      long minuteBucketsDeleted,
+      long shardDocumentsDeleted,
+      long rollupsDeleted,
+      long batches,
+      boolean complete) {
+    JobRunner.Result result() {
+      return JobRunner.Result.of(
+          DocWriter.create()
+              .field("minuteCutoff", minuteCutoff)
+              .field("rollupCutoff", rollupCutoff)
+              .field("minuteBucketsDeleted", minuteBucketsDeleted)
+              .field("shardDocumentsDeleted", shardDocumentsDeleted)
+              .field("rollupsDeleted", rollupsDeleted)
+              .field("batches", batches)
+              .field("complete", complete)
+              .map());
+    }
+  }
+
+  Run run(JobContext context) {
     Instant now = clock.instant();
     Instant minuteCutoff = BucketKey.minuteOf(now.minus(config.minuteRetention()));
     Instant rollupCutoff = BucketKey.hourOf(now.minus(config.rollupRetention()));
@@ -49,50 +69,35 @@ final class MetricsRetention {
     long batches = 0;
     boolean complete = false;
     while (timeLeft(context)) {
-      List<QueryDocumentSnapshot> page = store.minutesBefore(minuteCutoff, minutesPerPage);
-      if (page.isEmpty()) {
+      MetricStore.Deleted page = store.deleteMinutesBefore(minuteCutoff, minutesPerPage);
+      if (page.documents() == 0) {
         complete = true;
         break;
       }
-      WriteBatch batch = store.batch();
-      for (QueryDocumentSnapshot minute : page) {
-        var key = MetricStore.keyOf(minute);
-        if (key.isPresent()) {
-          for (var shard : store.shardRefs(key.get())) {
-            batch.delete(shard);
-            shardsDeleted++;
-          }
-        }
-        batch.delete(minute.getReference());
-      }
-      store.commit(batch);
       batches++;
-      minutesDeleted += page.size();
+      minutesDeleted += page.documents();
+      shardsDeleted += page.shards();
       context.progress("minuteBucketsDeleted", minutesDeleted);
     }
     boolean rollupsComplete = false;
     while (complete && timeLeft(context)) {
-      List<QueryDocumentSnapshot> page = store.rollupsBefore(rollupCutoff, MAX_WRITES_PER_BATCH);
-      if (page.isEmpty()) {
+      MetricStore.Deleted page = store.deleteRollupsBefore(rollupCutoff, MAX_WRITES_PER_BATCH);
+      if (page.documents() == 0) {
         rollupsComplete = true;
         break;
       }
-      WriteBatch batch = store.batch();
-      page.forEach(doc -> batch.delete(doc.getReference()));
-      store.commit(batch);
       batches++;
-      rollupsDeleted += page.size();
+      rollupsDeleted += page.documents();
       context.progress("rollupsDeleted", rollupsDeleted);
     }
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("minuteCutoff", minuteCutoff.toString());
-    summary.put("rollupCutoff", rollupCutoff.toString());
-    summary.put("minuteBucketsDeleted", minutesDeleted);
-    summary.put("shardDocumentsDeleted", shardsDeleted);
-    summary.put("rollupsDeleted", rollupsDeleted);
-    summary.put("batches", batches);
-    summary.put("complete", complete && rollupsComplete);
-    return summary;
+    return new Run(
+        minuteCutoff.toString(),
+        rollupCutoff.toString(),
+        minutesDeleted,
+        shardsDeleted,
+        rollupsDeleted,
+        batches,
+        complete && rollupsComplete);
   }
 
   private static boolean timeLeft(JobContext context) {

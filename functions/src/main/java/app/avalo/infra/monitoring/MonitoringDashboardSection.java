@@ -3,6 +3,7 @@ package app.avalo.infra.monitoring;
 import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Platform;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,6 +11,8 @@ import java.util.Map;
  * source (two reads: the health summary and one alert query).
  */
 final class MonitoringDashboardSection implements DashboardSection {
+  static final int TOP_ALERTS = 20;
+
   private final Platform platform;
   private final MonitoringModule module;
 
@@ -18,21 +21,19 @@ final class MonitoringDashboardSection implements DashboardSection {
     this.module = module;
   }
 
-  static final int TOP_ALERTS = 20;
+  /** The most severe open alerts ({@code more}: others are open too), counted by severity. */
+  record OpenAlerts(
+      int shown, boolean more, Map<String, Long> bySeverity, List<AlertBoard.Alert> items) {}
+
+  record Snapshot(SystemHealth health, OpenAlerts openAlerts) {}
 
   @Override
-  public Object snapshot() {
+  public Snapshot snapshot() {
     AlertBoard.OpenAlerts open = module.alertBoard().open(null, TOP_ALERTS);
     Map<String, Long> bySeverity = new LinkedHashMap<>();
     open.alerts().forEach(a -> bySeverity.merge(a.severity(), 1L, Long::sum));
-    Map<String, Object> alerts = new LinkedHashMap<>();
-    alerts.put("shown", open.alerts().size());
-    alerts.put("more", open.truncated());
-    alerts.put("bySeverity", bySeverity);
-    alerts.put("items", open.alerts());
-    Map<String, Object> snapshot = new LinkedHashMap<>();
-    snapshot.put("health", SystemHealth.current(module.healthStore(), platform.clock().instant()));
-    snapshot.put("openAlerts", alerts);
-    return snapshot;
+    return new Snapshot(
+        module.systemHealth(platform.clock().instant()),
+        new OpenAlerts(open.alerts().size(), open.truncated(), bySeverity, open.alerts()));
   }
 }

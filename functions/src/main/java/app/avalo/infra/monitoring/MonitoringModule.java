@@ -14,7 +14,7 @@ public final class MonitoringModule {
   private final SampleReader sampleReader;
   private final SampleIngestor ingestor;
   private final MetricCompactor compactor;
-  private final ThresholdEvaluator thresholdEvaluator;
+  private final HealthCheck healthCheck;
   private final HealthStore healthStore;
   private final MetricsHistory history;
   private final MetricsRetention retention;
@@ -33,8 +33,17 @@ public final class MonitoringModule {
     this.ingestor = new SampleIngestor(metrics);
     this.compactor = new MetricCompactor(metrics, config, app.clock());
     this.healthStore = new HealthStore(app.firestore());
-    this.thresholdEvaluator =
-        new ThresholdEvaluator(reader, thresholds, healthStore, app.alerts(), config, app.clock());
+    this.healthCheck =
+        new HealthCheck(
+            new ThresholdEvaluator(
+                reader,
+                thresholds,
+                healthStore,
+                new MonitoringAlerts(app.alerts(), config.window()),
+                config,
+                app.clock()),
+            compactor,
+            app.clock());
     this.history = new MetricsHistory(reader, thresholds, config, app.clock());
     this.retention = new MetricsRetention(metrics, config, app.clock());
     this.alertBoard = new AlertBoard(app.firestore());
@@ -69,12 +78,13 @@ public final class MonitoringModule {
     return compactor;
   }
 
-  ThresholdEvaluator thresholdEvaluator() {
-    return thresholdEvaluator;
+  HealthCheck healthCheck() {
+    return healthCheck;
   }
 
-  HealthStore healthStore() {
-    return healthStore;
+  /** The latest health summary as the admin API shows it. */
+  SystemHealth systemHealth(Instant now) {
+    return SystemHealth.current(healthStore, now);
   }
 
   MetricsHistory history() {

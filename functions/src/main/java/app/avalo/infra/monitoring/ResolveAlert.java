@@ -7,10 +7,10 @@ import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 
 /**
- * {@code resolveAlert} (admin, audited): {@code {alertId, note}} closes an open alert of any
- * source, recording who and why. Resolving an already resolved alert changes nothing and says
- * {@code wasOpen: false}; an unknown id is NOT_FOUND. If the condition persists, its source raises
- * a fresh alert on its next check.
+ * {@code resolveAlert} (admins, audited, on demand): {@code {alertId, note}} closes an open alert
+ * of any source, recording who and why. Resolving an already resolved alert changes nothing and
+ * says {@code wasOpen: false}; an unknown id is NOT_FOUND. If the condition persists, its source
+ * raises a fresh alert on its next check.
  */
 public final class ResolveAlert extends ApiFunction {
   public ResolveAlert() {

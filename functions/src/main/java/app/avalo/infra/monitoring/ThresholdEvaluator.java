@@ -1,6 +1,5 @@
 package app.avalo.infra.monitoring;
 
-import app.avalo.infra.platform.Alerts;
 import app.avalo.infra.platform.Alerts.Severity;
 import com.google.cloud.firestore.WriteBatch;
 import java.time.Clock;
@@ -8,9 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -29,16 +26,13 @@ import java.util.Map;
  * Each window is evaluated at most once per threshold ({@code lastWindowEnd}), so a re-run for the
  * same scheduled minute neither double-counts a streak nor bumps an alert twice. Invalid threshold
  * documents raise a warning alert {@code monitoring/thresholds:<document>} that resolves once the
- * document is fixed.
+ * document is fixed. The alerts are {@link MonitoringAlerts}.
  */
 final class ThresholdEvaluator {
-  static final String SOURCE = "monitoring";
-  static final String BY = "monitoring (auto-resolve)";
-
   private final MetricReader reader;
   private final ThresholdStore thresholds;
   private final HealthStore store;
-  private final Alerts alerts;
+  private final MonitoringAlerts alerts;
   private final MonitoringConfig config;
   private final Clock clock;
 
@@ -46,7 +40,7 @@ final class ThresholdEvaluator {
       MetricReader reader,
       ThresholdStore thresholds,
       HealthStore store,
-      Alerts alerts,
+      MonitoringAlerts alerts,
       MonitoringConfig config,
       Clock clock) {
     this.reader = reader;
@@ -64,7 +58,7 @@ final class ThresholdEvaluator {
     ThresholdStore.Thresholds loaded = thresholds.load();
     Map<MonitoredService, BucketStats> stats =
         reader.window(List.of(MonitoredService.values()), windowStart, windowEnd);
-    Map<String, HealthStore.RuleState> states =
+    Map<String, RuleState> states =
         store.ruleStates(
             loaded.rules().stream()
                 .map(r -> ThresholdRule.docId(r.service(), r.metric()))
@@ -76,10 +70,10 @@ final class ThresholdEvaluator {
       BucketStats window = stats.get(rule.service());
       double value = rule.statistic().of(window, rule.service().measure());
       String outcome = outcome(rule, window, value);
-      HealthStore.RuleState previous =
+      RuleState previous =
           states.getOrDefault(
-              ThresholdRule.docId(rule.service(), rule.metric()), HealthStore.RuleState.INITIAL);
-      HealthStore.RuleState next = previous;
+              ThresholdRule.docId(rule.service(), rule.metric()), RuleState.INITIAL);
+      RuleState next = previous;
       if (previous.lastWindowEnd() == null || windowEnd.isAfter(previous.lastWindowEnd())) {
         next = transition(rule, previous, outcome, value, window, windowStart, windowEnd);
         store.writeRuleState(batch, rule, next, clock.instant());
@@ -133,9 +127,9 @@ final class ThresholdEvaluator {
     return value > rule.threshold() ? "breach" : "ok";
   }
 
-  private HealthStore.RuleState transition(
+  private RuleState transition(
       ThresholdRule rule,
-      HealthStore.RuleState previous,
+      RuleState previous,
       String outcome,
       double value,
       BucketStats window,
@@ -143,40 +137,26 @@ final class ThresholdEvaluator {
       Instant windowEnd) {
     switch (outcome) {
       case "breach" -> {
-        alerts.raise(
-            SOURCE,
-            rule.key(),
-            rule.severity(),
-            message(rule, value, window),
-            details(rule, value, window, windowStart, windowEnd));
-        return new HealthStore.RuleState(true, 0, windowEnd, outcome);
+        alerts.breached(rule, value, window, windowStart, windowEnd);
+        return new RuleState(true, 0, windowEnd, outcome);
       }
       case "ok" -> {
         int streak = previous.healthyStreak() + 1;
         boolean firing = previous.firing();
         if (firing && streak >= rule.recoveryWindows()) {
-          alerts.resolve(
-              SOURCE,
-              rule.key(),
-              BY,
-              "healthy for "
-                  + streak
-                  + " consecutive windows of "
-                  + config.window().toMinutes()
-                  + " min");
+          alerts.recovered(rule, streak);
           firing = false;
         }
-        return new HealthStore.RuleState(firing, streak, windowEnd, outcome);
+        return new RuleState(firing, streak, windowEnd, outcome);
       }
       case "disabled" -> {
         if (previous.firing()) {
-          alerts.resolve(SOURCE, rule.key(), BY, "threshold disabled");
+          alerts.disabled(rule);
         }
-        return new HealthStore.RuleState(false, 0, windowEnd, outcome);
+        return new RuleState(false, 0, windowEnd, outcome);
       }
       default -> {
-        return new HealthStore.RuleState(
-            previous.firing(), previous.healthyStreak(), windowEnd, outcome);
+        return new RuleState(previous.firing(), previous.healthyStreak(), windowEnd, outcome);
       }
     }
   }
@@ -185,21 +165,12 @@ final class ThresholdEvaluator {
     List<String> previouslyOpen = store.configAlerts();
     List<String> nowOpen = new ArrayList<>();
     for (HealthSummary.ConfigProblem p : problems) {
-      alerts.raise(
-          SOURCE,
-          "thresholds:" + p.document(),
-          Severity.WARNING,
-          "threshold document monitoringThresholds/"
-              + p.document()
-              + " is invalid and is not evaluated: "
-              + p.reason(),
-          Map.of("document", p.document(), "reason", p.reason()));
+      alerts.invalidThreshold(p.document(), p.reason());
       nowOpen.add(p.document());
     }
     for (String id : previouslyOpen) {
       if (!nowOpen.contains(id)) {
-        alerts.resolve(
-            SOURCE, "thresholds:" + id, BY, "threshold document is valid again (or removed)");
+        alerts.thresholdValidAgain(id);
       }
     }
     if (!previouslyOpen.equals(nowOpen)) {
@@ -239,55 +210,5 @@ final class ThresholdEvaluator {
         HealthSummary.number(window.quantile(0.99, measure)),
         HealthSummary.number(window.mean()),
         checks);
-  }
-
-  private String message(ThresholdRule rule, double value, BucketStats window) {
-    Measure measure = rule.service().measure();
-    String shown =
-        rule.statistic() == Statistic.ERROR_RATE
-            ? String.format(
-                Locale.ROOT, "%.3f %% (threshold %.3f %%)", value * 100, rule.threshold() * 100)
-            : String.format(
-                Locale.ROOT,
-                "%.1f %s (threshold %s %s)",
-                value,
-                measure.unit(),
-                plain(rule.threshold()),
-                measure.unit());
-    return String.format(
-        Locale.ROOT,
-        "%s %s %s is %s over the last %d min (%d samples)",
-        rule.service().wire(),
-        rule.metric().wire(),
-        rule.statistic().wire(),
-        shown,
-        config.window().toMinutes(),
-        window.count());
-  }
-
-  private static Map<String, Object> details(
-      ThresholdRule rule,
-      double value,
-      BucketStats window,
-      Instant windowStart,
-      Instant windowEnd) {
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("service", rule.service().wire());
-    details.put("metric", rule.metric().wire());
-    details.put("statistic", rule.statistic().wire());
-    details.put("value", HealthSummary.number(value));
-    details.put("threshold", rule.threshold());
-    details.put(
-        "unit",
-        rule.statistic() == Statistic.ERROR_RATE ? "ratio" : rule.service().measure().unit());
-    details.put("samples", window.count());
-    details.put("errors", window.errors());
-    details.put("windowStart", windowStart.toString());
-    details.put("windowEnd", windowEnd.toString());
-    return details;
-  }
-
-  private static String plain(double d) {
-    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
 }

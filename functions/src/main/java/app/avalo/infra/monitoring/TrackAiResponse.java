@@ -7,8 +7,8 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code trackAiResponse} (private): records AI companion response latency ({@code latencyMs}) and
- * failures. Called by the AI backend after each operation or in batches ({@code {"samples":
+ * {@code trackAiResponse} (the AI backend, after each operation or in batches): records AI
+ * companion response latency ({@code latencyMs}) and failures. Batches: ({@code {"samples":
  * [...]}}, at most {@value SampleReader#MAX_BATCH}); see {@link SampleReader} for the sample
  * fields. Samples are folded into per-minute sharded buckets, never one document per sample; a bad
  * sample refuses the whole call and writes nothing.

@@ -7,9 +7,9 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code trackChatDelivery} (private): records chat message delivery latency ({@code latencyMs})
- * and failed deliveries ({@code success: false}). Called by the chat backend after each operation
- * or in batches ({@code {"samples": [...]}}, at most {@value SampleReader#MAX_BATCH}); see {@link
+ * {@code trackChatDelivery} (the chat backend, after each operation or in batches): records chat
+ * message delivery latency ({@code latencyMs}) and failed deliveries ({@code success: false}).
+ * Batches: ({@code {"samples": [...]}}, at most {@value SampleReader#MAX_BATCH}); see {@link
  * SampleReader} for the sample fields. Samples are folded into per-minute sharded buckets, never
  * one document per sample; a bad sample refuses the whole call and writes nothing.
  */

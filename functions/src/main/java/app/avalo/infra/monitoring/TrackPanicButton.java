@@ -7,11 +7,11 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code trackPanicButton} (private): records panic button processing time ({@code latencyMs}) and
- * failures. Called by the safety backend after each operation or in batches ({@code {"samples":
- * [...]}}, at most {@value SampleReader#MAX_BATCH}); see {@link SampleReader} for the sample
- * fields. Samples are folded into per-minute sharded buckets, never one document per sample; a bad
- * sample refuses the whole call and writes nothing.
+ * {@code trackPanicButton} (the safety backend, after each operation or in batches): records panic
+ * button processing time ({@code latencyMs}) and failures. Batches: ({@code {"samples": [...]}}, at
+ * most {@value SampleReader#MAX_BATCH}); see {@link SampleReader} for the sample fields. Samples
+ * are folded into per-minute sharded buckets, never one document per sample; a bad sample refuses
+ * the whole call and writes nothing.
  */
 public final class TrackPanicButton extends ApiFunction {
   private final Supplier<MonitoringModule> monitoring;

@@ -7,11 +7,11 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code trackVideoCallQuality} (private): records video call packet loss ({@code packetLossPct},
- * 0-100) and failed/dropped calls ({@code success: false}). Called by the calls backend after each
- * operation or in batches ({@code {"samples": [...]}}, at most {@value SampleReader#MAX_BATCH});
- * see {@link SampleReader} for the sample fields. Samples are folded into per-minute sharded
- * buckets, never one document per sample; a bad sample refuses the whole call and writes nothing.
+ * {@code trackVideoCallQuality} (the calls backend, after each operation or in batches): records
+ * video call packet loss ({@code packetLossPct}, 0-100) and failed/dropped calls ({@code success:
+ * false}). Batches: ({@code {"samples": [...]}}, at most {@value SampleReader#MAX_BATCH}); see
+ * {@link SampleReader} for the sample fields. Samples are folded into per-minute sharded buckets,
+ * never one document per sample; a bad sample refuses the whole call and writes nothing.
  */
 public final class TrackVideoCallQuality extends ApiFunction {
   private final Supplier<MonitoringModule> monitoring;

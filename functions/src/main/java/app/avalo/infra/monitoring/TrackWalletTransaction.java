@@ -7,9 +7,9 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code trackWalletTransaction} (private): records wallet transaction latency ({@code latencyMs})
- * and outcome ({@code success}, required: the failure rate is alerted on). Called by the wallet
- * backend after each operation or in batches ({@code {"samples": [...]}}, at most {@value
+ * {@code trackWalletTransaction} (the wallet backend, after each operation or in batches): records
+ * wallet transaction latency ({@code latencyMs}) and outcome ({@code success}, required: the
+ * failure rate is alerted on). Batches: ({@code {"samples": [...]}}, at most {@value
  * SampleReader#MAX_BATCH}); see {@link SampleReader} for the sample fields. Samples are folded into
  * per-minute sharded buckets, never one document per sample; a bad sample refuses the whole call
  * and writes nothing.

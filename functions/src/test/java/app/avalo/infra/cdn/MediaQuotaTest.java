@@ -3,7 +3,6 @@ package app.avalo.infra.cdn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import app.avalo.infra.cost.CostStore;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
@@ -27,7 +26,7 @@ class MediaQuotaTest {
 
   private void oneAnHour(String service) throws Exception {
     t.db
-        .collection(CostStore.CONFIG)
+        .collection("costConfig")
         .document("rateLimits")
         .set(
             Map.of(

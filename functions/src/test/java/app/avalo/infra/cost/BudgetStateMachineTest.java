@@ -1,5 +1,7 @@
 package app.avalo.infra.cost;
 
+import static app.avalo.infra.cost.CostFixtures.call;
+import static app.avalo.infra.cost.CostFixtures.cost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,6 +11,7 @@ import app.avalo.infra.platform.Alerts;
 import app.avalo.infra.platform.AuditLog;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.testing.AuthEmulator;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -19,16 +22,17 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class BudgetStateMachineTest {
-  private final CostTestApp t = new CostTestApp("2026-01-31T20:00:00Z");
+  @RegisterExtension final TestBed bed = CostFixtures.bed("2026-01-31T20:00:00Z").build();
   private final AuthEmulator.User user = AuthEmulator.newUser();
   private final AuthEmulator.User admin = AuthEmulator.newAdmin();
 
   @BeforeEach
   void smallBudgets() {
-    CostStore store = t.cost().store();
-    store.seedDefaults();
+    cost(bed).seedDefaults();
+    BudgetStore store = cost(bed).budgetStore();
     store.saveBudget(
         new BudgetPolicy(CostService.AI, 100_00, BudgetPolicy.Mode.AUTO_THROTTLE, 70, 80, 90));
     store.saveBudget(
@@ -36,12 +40,12 @@ class BudgetStateMachineTest {
   }
 
   private String spend(CostService service, long minor) {
-    return t.cost().ledger().recordCost(service, minor, "spender", null).budgetState();
+    return cost(bed).ledger().recordCost(service, minor, "spender", null).budgetState();
   }
 
   private List<QueryDocumentSnapshot> alerts(String key) {
     return Firestores.await(
-            t.db
+            bed.db
                 .collection(Alerts.COLLECTION)
                 .whereEqualTo("source", "cost")
                 .whereEqualTo("key", key)
@@ -50,11 +54,12 @@ class BudgetStateMachineTest {
   }
 
   private JsonObject check(String service) throws Exception {
-    return t.call(CheckThrottle::new, user, "{\"service\":\"" + service + "\"}");
+    return call(bed, CheckThrottle::new, user, "{\"service\":\"" + service + "\"}");
   }
 
   private JsonObject statusOf(String service) throws Exception {
-    for (JsonElement line : t.call(GetBudgetStatus::new, admin, "{}").getAsJsonArray("services")) {
+    for (JsonElement line :
+        call(bed, GetBudgetStatus::new, admin, "{}").getAsJsonArray("services")) {
       if (line.getAsJsonObject().get("service").getAsString().equals(service)) {
         return line.getAsJsonObject();
       }
@@ -91,17 +96,20 @@ class BudgetStateMachineTest {
     assertEquals("80.00", ai.get("percent").getAsString());
 
     JsonObject override =
-        t.call(
+        call(
+            bed,
             DisableThrottling::new,
             admin,
-            "{\"service\":\"ai\",\"durationMinutes\":60,\"reason\":\"launch day\"}");
+            """
+            {"service":"ai","durationMinutes":60,"reason":"launch day"}\
+            """);
     assertEquals("launch day", override.get("reason").getAsString());
     assertTrue(check("ai").get("allowed").getAsBoolean(), "override lifts the budget throttle");
     assertEquals("warning", statusOf("ai").get("state").getAsString());
     assertTrue(statusOf("ai").getAsJsonObject("override").get("active").getAsBoolean());
     List<QueryDocumentSnapshot> audit =
         Firestores.await(
-                t.db
+                bed.db
                     .collection(AuditLog.COLLECTION)
                     .whereEqualTo("action", "disableThrottling")
                     .get())
@@ -110,7 +118,7 @@ class BudgetStateMachineTest {
     assertEquals(admin.uid(), audit.get(0).getString("actorUid"));
     assertTrue(audit.get(0).getString("arguments").contains("launch day"));
 
-    t.clock.advance(Duration.ofMinutes(61));
+    bed.clock.advance(Duration.ofMinutes(61));
     JsonObject expired = check("ai");
     assertFalse(expired.get("allowed").getAsBoolean(), "override expired");
     assertEquals("budget", expired.get("reason").getAsString());
@@ -135,10 +143,13 @@ class BudgetStateMachineTest {
         "145 % of a critical budget still serves");
     assertEquals("critical", statusOf("firestore").get("state").getAsString());
     JsonObject refused =
-        t.call(
+        call(
+            bed,
             DisableThrottling::new,
             admin,
-            "{\"service\":\"firestore\",\"durationMinutes\":60,\"reason\":\"x\"}",
+            """
+            {"service":"firestore","durationMinutes":60,"reason":"x"}\
+            """,
             400);
     assertEquals(
         "FAILED_PRECONDITION", refused.getAsJsonObject("error").get("status").getAsString());
@@ -148,10 +159,10 @@ class BudgetStateMachineTest {
   void budgetsResetAtTheUtcMonthBoundary() throws Exception {
     spend(CostService.AI, 90_00);
     assertFalse(check("ai").get("allowed").getAsBoolean());
-    t.clock.set(Instant.parse("2026-01-31T23:59:59Z"));
+    bed.clock.set(Instant.parse("2026-01-31T23:59:59Z"));
     assertFalse(check("ai").get("allowed").getAsBoolean(), "still January");
 
-    t.clock.set(Instant.parse("2026-02-01T00:00:00Z"));
+    bed.clock.set(Instant.parse("2026-02-01T00:00:00Z"));
     assertTrue(check("ai").get("allowed").getAsBoolean(), "a new month starts unthrottled");
     JsonObject feb = statusOf("ai");
     assertEquals("ok", feb.get("state").getAsString());
@@ -171,7 +182,7 @@ class BudgetStateMachineTest {
 
   @Test
   void statusForecastsTheMonthEndFromTheRunRate() throws Exception {
-    t.clock.set(Instant.parse("2026-01-16T12:00:00Z")); // half of January's 31 days
+    bed.clock.set(Instant.parse("2026-01-16T12:00:00Z")); // half of January's 31 days
     spend(CostService.AI, 30_00);
     JsonObject ai = statusOf("ai");
     assertEquals(60_00, ai.get("forecastMinor").getAsLong());
@@ -189,7 +200,7 @@ class BudgetStateMachineTest {
     spend(CostService.AI, 85_00);
     spend(CostService.FIRESTORE, 75_00);
     JsonObject section =
-        app.avalo.infra.platform.Json.toTree(t.cost().dashboardSection().snapshot())
+        app.avalo.infra.platform.Json.toTree(cost(bed).dashboardSection().snapshot())
             .getAsJsonObject();
     assertEquals("2026-01", section.get("period").getAsString());
     assertEquals(160_00, section.get("totalSpentMinor").getAsLong());

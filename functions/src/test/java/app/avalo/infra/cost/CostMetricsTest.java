@@ -1,9 +1,12 @@
 package app.avalo.infra.cost;
 
+import static app.avalo.infra.cost.CostFixtures.call;
+import static app.avalo.infra.cost.CostFixtures.cost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.testing.AuthEmulator;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.WriteBatch;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -12,13 +15,14 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CostMetricsTest {
-  private final CostTestApp t = new CostTestApp("2026-05-20T12:00:00Z");
+  @RegisterExtension final TestBed bed = CostFixtures.bed("2026-05-20T12:00:00Z").build();
   private final AuthEmulator.User admin = AuthEmulator.newAdmin();
 
   private void put(WriteBatch batch, String collection, String id, Map<String, Object> doc) {
-    batch.set(t.db.collection(collection).document(id), doc);
+    batch.set(bed.db.collection(collection).document(id), doc);
   }
 
   private static Object at(String iso) {
@@ -27,7 +31,7 @@ class CostMetricsTest {
 
   @BeforeEach
   void appActivity() {
-    WriteBatch batch = t.db.batch();
+    WriteBatch batch = bed.db.batch();
     for (int i = 0; i < 10; i++) {
       put(
           batch,
@@ -64,12 +68,12 @@ class CostMetricsTest {
 
   @Test
   void unitCostsAndSpendToRevenueComeFromAggregationQueries() throws Exception {
-    CostLedger ledger = t.cost().ledger();
+    CostLedger ledger = cost(bed).ledger();
     ledger.recordAi(
         "may-1", "gpt-4o", 1_000_000, 250_000, "companion", null, null); // 1000 + 1000 gr
     ledger.recordBandwidth(CostService.WEBRTC, 10L << 30, "europe-west10", "may-2"); // 480 gr
     ledger.recordCost(CostService.FIRESTORE, 1_23, null, null);
-    JsonObject m = t.call(GetCostMetrics::new, admin, "{\"period\":\"2026-05\"}");
+    JsonObject m = call(bed, GetCostMetrics::new, admin, "{\"period\":\"2026-05\"}");
     assertEquals("2026-05", m.get("period").getAsString());
     assertEquals(2_000 + 480 + 123, m.get("totalSpendMinor").getAsLong());
     assertEquals(10, m.get("activeUsers").getAsLong());
@@ -92,12 +96,12 @@ class CostMetricsTest {
     assertEquals(2_000, ai.getAsJsonObject("breakdownMinor").get("model_gpt_4o").getAsLong());
     assertEquals(2_000, ai.getAsJsonObject("breakdownMinor").get("feature_companion").getAsLong());
 
-    JsonObject april = t.call(GetCostMetrics::new, admin, "{\"period\":\"2026-04\"}");
+    JsonObject april = call(bed, GetCostMetrics::new, admin, "{\"period\":\"2026-04\"}");
     assertEquals(0, april.get("totalSpendMinor").getAsLong());
     assertEquals(3, april.get("activeUsers").getAsLong());
     assertEquals(7_777, april.get("revenueMinor").getAsLong());
     assertEquals("0.00", april.get("spendToRevenuePercent").getAsString());
-    JsonObject empty = t.call(GetCostMetrics::new, admin, "{\"period\":\"2025-01\"}");
+    JsonObject empty = call(bed, GetCostMetrics::new, admin, "{\"period\":\"2025-01\"}");
     assertEquals(
         true,
         empty.get("costPerActiveUserMinor") == null,
@@ -108,10 +112,10 @@ class CostMetricsTest {
   void periodMustBeAMonthAndCallerAnAdmin() throws Exception {
     for (String bad : new String[] {"\"2026-5\"", "\"2026-13\"", "\"May\"", "202605", "null"}) {
       JsonObject error =
-          t.call(GetCostMetrics::new, admin, "{\"period\":" + bad + "}", 400)
+          call(bed, GetCostMetrics::new, admin, "{\"period\":" + bad + "}", 400)
               .getAsJsonObject("error");
       assertEquals("period", error.getAsJsonObject("details").get("field").getAsString(), bad);
     }
-    t.call(GetCostMetrics::new, AuthEmulator.newUser(), "{\"period\":\"2026-05\"}", 403);
+    call(bed, GetCostMetrics::new, AuthEmulator.newUser(), "{\"period\":\"2026-05\"}", 403);
   }
 }

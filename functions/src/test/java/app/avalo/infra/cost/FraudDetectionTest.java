@@ -1,5 +1,8 @@
 package app.avalo.infra.cost;
 
+import static app.avalo.infra.cost.CostFixtures.call;
+import static app.avalo.infra.cost.CostFixtures.callPrivate;
+import static app.avalo.infra.cost.CostFixtures.cost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.avalo.infra.platform.Alerts;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.testing.AuthEmulator;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.gson.JsonElement;
@@ -23,9 +27,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class FraudDetectionTest {
-  private final CostTestApp t = new CostTestApp("2026-06-03T10:00:00Z");
+  @RegisterExtension final TestBed bed = CostFixtures.bed("2026-06-03T10:00:00Z").build();
 
   private JsonObject fixtureCase(String name) {
     for (JsonElement c : RobustThresholdTest.FIXTURE.getAsJsonArray("cases")) {
@@ -45,7 +50,7 @@ class FraudDetectionTest {
             done.add(
                 pool.submit(
                     () -> {
-                      CostLedger ledger = t.cost().ledger();
+                      CostLedger ledger = cost(bed).ledger();
                       ledger.recordCost(CostService.AI, minor - minor / 3, user, null);
                       ledger.recordCost(CostService.PUSH, minor / 3, user, null);
                     })));
@@ -57,7 +62,7 @@ class FraudDetectionTest {
 
   private JsonObject detect(String scheduledFor) throws Exception {
     JsonObject run =
-        t.callPrivate(DetectFraudAbuse::new, "{\"scheduledFor\":\"" + scheduledFor + "\"}");
+        callPrivate(bed, DetectFraudAbuse::new, "{\"scheduledFor\":\"" + scheduledFor + "\"}");
     assertEquals("succeeded", run.get("outcome").getAsString(), run.toString());
     return run.getAsJsonObject("summary");
   }
@@ -65,7 +70,7 @@ class FraudDetectionTest {
   private Map<String, String> flags() {
     Map<String, String> flags = new TreeMap<>();
     for (QueryDocumentSnapshot d :
-        Firestores.await(t.db.collection(CostStore.FRAUD_FLAGS).get()).getDocuments()) {
+        Firestores.await(bed.db.collection(ThrottleStore.FRAUD_FLAGS).get()).getDocuments()) {
       flags.put(d.getString("userId"), d.getString("rule"));
     }
     return flags;
@@ -82,9 +87,9 @@ class FraudDetectionTest {
     users.put(regular.uid(), users.remove("g0-50"));
     book(users);
     // yesterday's spend is outside the one-day window
-    t.clock.set(Instant.parse("2026-06-02T10:00:00Z"));
-    t.cost().ledger().recordCost(CostService.AI, 500_000_00L, "yesterdays-whale", null);
-    t.clock.set(Instant.parse("2026-06-03T10:00:00Z"));
+    bed.clock.set(Instant.parse("2026-06-02T10:00:00Z"));
+    cost(bed).ledger().recordCost(CostService.AI, 500_000_00L, "yesterdays-whale", null);
+    bed.clock.set(Instant.parse("2026-06-03T10:00:00Z"));
 
     JsonObject summary = detect("2026-06-03T10:00:00Z");
     assertEquals(105, summary.get("population").getAsLong());
@@ -106,28 +111,37 @@ class FraudDetectionTest {
 
     DocumentSnapshot flag =
         Firestores.await(
-            t.db.collection(CostStore.FRAUD_FLAGS).document("2026-06-03~" + whale.uid()).get());
+            bed.db
+                .collection(ThrottleStore.FRAUD_FLAGS)
+                .document("2026-06-03~" + whale.uid())
+                .get());
     assertEquals(120_000L, flag.getLong("costMinor"));
     assertEquals(1L, flag.getLong("detections"));
     assertTrue(flag.getLong("thresholdMinor") < 80_000L);
 
-    JsonObject denied = t.call(CheckThrottle::new, whale, "{\"service\":\"ai\"}");
+    JsonObject denied = call(bed, CheckThrottle::new, whale, "{\"service\":\"ai\"}");
     assertFalse(denied.get("allowed").getAsBoolean());
     assertEquals("abuse", denied.get("reason").getAsString());
     assertEquals(Duration.ofMinutes(60).toMillis(), denied.get("retryAfterMs").getAsLong());
     assertFalse(
-        t.call(CheckThrottle::new, whale, "{\"service\":\"video\"}").get("allowed").getAsBoolean(),
+        call(bed, CheckThrottle::new, whale, "{\"service\":\"video\"}")
+            .get("allowed")
+            .getAsBoolean(),
         "an abuse throttle covers every service");
     // (AI and push are over budget by now; CDN has no budget, so only the abuse throttle can deny
     // it.)
     assertTrue(
-        t.call(CheckThrottle::new, regular, "{\"service\":\"cdn\"}").get("allowed").getAsBoolean());
+        call(bed, CheckThrottle::new, regular, "{\"service\":\"cdn\"}")
+            .get("allowed")
+            .getAsBoolean());
     assertFalse(
-        t.call(CheckThrottle::new, whale, "{\"service\":\"cdn\"}").get("allowed").getAsBoolean());
+        call(bed, CheckThrottle::new, whale, "{\"service\":\"cdn\"}")
+            .get("allowed")
+            .getAsBoolean());
 
     List<QueryDocumentSnapshot> alert =
         Firestores.await(
-                t.db
+                bed.db
                     .collection(Alerts.COLLECTION)
                     .whereEqualTo("key", "abuse:" + whale.uid())
                     .get())
@@ -135,11 +149,14 @@ class FraudDetectionTest {
     assertEquals(1, alert.size());
     assertEquals("warning", alert.get(0).getString("severity"));
 
-    t.clock.advance(Duration.ofMinutes(15));
+    bed.clock.advance(Duration.ofMinutes(15));
     detect("2026-06-03T10:15:00Z");
     flag =
         Firestores.await(
-            t.db.collection(CostStore.FRAUD_FLAGS).document("2026-06-03~" + whale.uid()).get());
+            bed.db
+                .collection(ThrottleStore.FRAUD_FLAGS)
+                .document("2026-06-03~" + whale.uid())
+                .get());
     assertEquals(2L, flag.getLong("detections"));
     assertEquals(
         Instant.parse("2026-06-03T11:15:00Z"),
@@ -147,16 +164,16 @@ class FraudDetectionTest {
         "re-detection extends the throttle");
     alert =
         Firestores.await(
-                t.db
+                bed.db
                     .collection(Alerts.COLLECTION)
                     .whereEqualTo("key", "abuse:" + whale.uid())
                     .get())
             .getDocuments();
     assertEquals(1L, alert.get(0).getLong("count"), "one alert per user and day");
 
-    t.clock.advance(Duration.ofMinutes(61));
+    bed.clock.advance(Duration.ofMinutes(61));
     assertTrue(
-        t.call(CheckThrottle::new, whale, "{\"service\":\"cdn\"}").get("allowed").getAsBoolean(),
+        call(bed, CheckThrottle::new, whale, "{\"service\":\"cdn\"}").get("allowed").getAsBoolean(),
         "the throttle expires");
   }
 
@@ -169,7 +186,7 @@ class FraudDetectionTest {
     assertEquals(30, summary.get("population").getAsLong());
     assertEquals(0, summary.get("anomalous").getAsLong());
     assertTrue(flags().isEmpty());
-    assertTrue(Firestores.await(t.db.collection(CostStore.ABUSE_THROTTLES).get()).isEmpty());
+    assertTrue(Firestores.await(bed.db.collection(ThrottleStore.ABUSE_THROTTLES).get()).isEmpty());
   }
 
   @Test
@@ -177,11 +194,11 @@ class FraudDetectionTest {
     book(Map.of("solo", 1_500_00L));
     detect("2026-06-03T10:00:00Z");
     assertTrue(flags().isEmpty(), "statistics say nothing about one user");
-    t.cost().ledger().recordCost(CostService.AI, 1_000_00L, "solo", null);
+    cost(bed).ledger().recordCost(CostService.AI, 1_000_00L, "solo", null);
     JsonObject summary = detect("2026-06-03T10:15:00Z");
     assertEquals(Map.of("solo", "ceiling"), flags(), summary.toString());
     assertNotNull(
-        Firestores.await(t.db.collection(CostStore.ABUSE_THROTTLES).document("solo").get())
+        Firestores.await(bed.db.collection(ThrottleStore.ABUSE_THROTTLES).document("solo").get())
             .getTimestamp("until"));
   }
 }

@@ -1,5 +1,8 @@
 package app.avalo.infra.cost;
 
+import static app.avalo.infra.cost.CostFixtures.callPrivate;
+import static app.avalo.infra.cost.CostFixtures.cost;
+import static app.avalo.infra.cost.CostFixtures.via;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.storage.BlobId;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -21,25 +25,35 @@ import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MonthlyReportTest {
-  private static final String BUCKET = "avalo-test-cost-reports";
-  private final CostTestApp t = new CostTestApp("2025-11-15T12:00:00Z");
+  private static final String BUCKET = CostFixtures.REPORTS_BUCKET;
+  @RegisterExtension final TestBed bed = CostFixtures.bed("2025-11-15T12:00:00Z").build();
 
   private void spendIn(String iso, long aiMinor, long videoMinor, Map<String, Long> users) {
-    t.clock.set(Instant.parse(iso));
-    CostLedger ledger = t.cost().ledger();
+    spendIn(bed, iso, aiMinor, videoMinor, users);
+  }
+
+  private static void spendIn(
+      TestBed bed, String iso, long aiMinor, long videoMinor, Map<String, Long> users) {
+    bed.clock.set(Instant.parse(iso));
+    CostLedger ledger = cost(bed).ledger();
     ledger.recordCost(CostService.AI, aiMinor, null, null);
     ledger.recordCost(CostService.VIDEO, videoMinor, null, null);
     users.forEach((user, minor) -> ledger.recordCost(CostService.PUSH, minor, user, null));
   }
 
   private byte[] object(String name) {
-    return t.storage.readAllBytes(BlobId.of(BUCKET, name));
+    return object(bed, name);
+  }
+
+  private static byte[] object(TestBed bed, String name) {
+    return bed.storage.readAllBytes(BlobId.of(BUCKET, name));
   }
 
   private boolean exists(String name) {
-    return t.storage.get(BlobId.of(BUCKET, name)) != null;
+    return bed.storage.get(BlobId.of(BUCKET, name)) != null;
   }
 
   @Test
@@ -51,9 +65,9 @@ class MonthlyReportTest {
         250_000_00L,
         9_000_00L,
         Map.of("alice", 1_000_00L, "bob", 300_00L, "carol", 4_000_00L));
-    t.clock.set(Instant.parse("2026-02-01T00:05:30Z"));
+    bed.clock.set(Instant.parse("2026-02-01T00:05:30Z"));
 
-    JsonObject run = t.callPrivate(GenerateMonthlyReport::new, "{}", 200);
+    JsonObject run = callPrivate(bed, GenerateMonthlyReport::new, "{}", 200);
     assertEquals("succeeded", run.get("outcome").getAsString(), run.toString());
     // Delivered by Cloud Scheduler for 00:05: without the header the job uses the receive time.
     String csv = new String(object("cost-reports/2026-01.csv"), StandardCharsets.UTF_8);
@@ -110,7 +124,8 @@ class MonthlyReportTest {
     assertEquals("2026-01", json.get("period").getAsString());
     assertEquals(expected, json.getAsJsonObject("totals").get("spentMinor").getAsLong());
     Map<String, Object> doc =
-        Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).getData();
+        Firestores.await(bed.db.collection(ReportStore.REPORTS).document("2026-01").get())
+            .getData();
     assertEquals(expected, ((Map<?, ?>) doc.get("totals")).get("spentMinor"));
     assertEquals(
         Map.of(
@@ -126,29 +141,31 @@ class MonthlyReportTest {
   @Test
   void rerunningTheReportWritesTheSameResult() throws Exception {
     spendIn("2026-01-10T12:00:00Z", 1_234_56L, 78_90L, Map.of("dave", 12_34L));
-    t.clock.set(Instant.parse("2026-02-01T00:05:00Z"));
+    bed.clock.set(Instant.parse("2026-02-01T00:05:00Z"));
     JsonObject first =
-        t.callPrivate(GenerateMonthlyReport::new, "{\"scheduledFor\":\"2026-02-01T00:05:00Z\"}");
+        callPrivate(bed, GenerateMonthlyReport::new, "{\"scheduledFor\":\"2026-02-01T00:05:00Z\"}");
     assertEquals("succeeded", first.get("outcome").getAsString());
     byte[] csv = object("cost-reports/2026-01.csv");
     byte[] json = object("cost-reports/2026-01.json");
     Map<String, Object> doc =
-        Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).getData();
+        Firestores.await(bed.db.collection(ReportStore.REPORTS).document("2026-01").get())
+            .getData();
 
     JsonObject duplicate =
-        t.callPrivate(GenerateMonthlyReport::new, "{\"scheduledFor\":\"2026-02-01T00:05:00Z\"}");
+        callPrivate(bed, GenerateMonthlyReport::new, "{\"scheduledFor\":\"2026-02-01T00:05:00Z\"}");
     assertEquals("duplicate", duplicate.get("outcome").getAsString(), "a re-delivery does nothing");
 
-    t.clock.set(Instant.parse("2026-02-14T09:00:00Z"));
+    bed.clock.set(Instant.parse("2026-02-14T09:00:00Z"));
     JsonObject manual =
-        t.callPrivate(GenerateMonthlyReport::new, "{\"scheduledFor\":\"2026-02-14T09:00:00Z\"}");
+        callPrivate(bed, GenerateMonthlyReport::new, "{\"scheduledFor\":\"2026-02-14T09:00:00Z\"}");
     assertEquals("succeeded", manual.get("outcome").getAsString());
     assertEquals("2026-01", manual.getAsJsonObject("summary").get("period").getAsString());
     assertArrayEquals(csv, object("cost-reports/2026-01.csv"));
     assertArrayEquals(json, object("cost-reports/2026-01.json"));
     assertEquals(
         doc,
-        Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).getData());
+        Firestores.await(bed.db.collection(ReportStore.REPORTS).document("2026-01").get())
+            .getData());
     assertTrue(new String(csv, StandardCharsets.UTF_8).contains("dave"));
   }
 
@@ -162,38 +179,40 @@ class MonthlyReportTest {
     spendIn("2025-12-15T12:00:00Z", 200_000_00L, 12_000_00L, Map.of("alice", 5_00L));
     spendIn(
         "2026-01-15T12:00:00Z", 250_000_00L, 9_000_00L, Map.of("alice", 1_000_00L, "bob", 300_00L));
-    t.clock.set(Instant.parse("2026-02-01T00:05:00Z"));
+    bed.clock.set(Instant.parse("2026-02-01T00:05:00Z"));
     String body = "{\"scheduledFor\":\"2026-02-01T00:05:00Z\"}";
     try (app.avalo.infra.testing.TcpProxy proxy =
         new app.avalo.infra.testing.TcpProxy(app.avalo.infra.testing.Emulators.firestoreHost())) {
       // How much Firestore traffic a whole report takes, measured on a copy of this month's data.
-      MonthlyReportTest measure = new MonthlyReportTest();
-      measure.spendIn("2025-12-15T12:00:00Z", 200_000_00L, 12_000_00L, Map.of("alice", 5_00L));
-      measure.spendIn(
+      TestBed measure = CostFixtures.bed("2025-11-15T12:00:00Z").build();
+      spendIn(measure, "2025-12-15T12:00:00Z", 200_000_00L, 12_000_00L, Map.of("alice", 5_00L));
+      spendIn(
+          measure,
           "2026-01-15T12:00:00Z",
           250_000_00L,
           9_000_00L,
           Map.of("alice", 1_000_00L, "bob", 300_00L));
-      measure.t.clock.set(Instant.parse("2026-02-01T00:05:00Z"));
+      measure.clock.set(Instant.parse("2026-02-01T00:05:00Z"));
       try (app.avalo.infra.testing.TcpProxy measuring =
           new app.avalo.infra.testing.TcpProxy(app.avalo.infra.testing.Emulators.firestoreHost())) {
-        measure.t.via(measuring.address()).callPrivate(GenerateMonthlyReport::new, body, 200);
+        callPrivate(via(measure, measuring.address()), GenerateMonthlyReport::new, body, 200);
         proxy.cutAfterBytes(measuring.bytes() / 2);
       }
       // What an undisturbed run uploads; then gone again, so the objects below are this test's
       // (LocalStorageHelper may share one in-memory bucket between the two apps).
-      byte[] cleanCsv = measure.object("cost-reports/2026-01.csv");
-      byte[] cleanJson = measure.object("cost-reports/2026-01.json");
+      byte[] cleanCsv = object(measure, "cost-reports/2026-01.csv");
+      byte[] cleanJson = object(measure, "cost-reports/2026-01.json");
       for (String name : List.of("cost-reports/2026-01.csv", "cost-reports/2026-01.json")) {
-        measure.t.storage.delete(BlobId.of(BUCKET, name));
-        t.storage.delete(BlobId.of(BUCKET, name));
+        measure.storage.delete(BlobId.of(BUCKET, name));
+        bed.storage.delete(BlobId.of(BUCKET, name));
       }
       assertFalse(exists("cost-reports/2026-01.csv") || exists("cost-reports/2026-01.json"));
-      CostTestApp throughProxy = t.via(proxy.address());
-      throughProxy.callPrivate(GenerateMonthlyReport::new, body, 500);
+      TestBed throughProxy = via(bed, proxy.address());
+      callPrivate(throughProxy, GenerateMonthlyReport::new, body, 500);
       assertTrue(proxy.isCut(), "the outage happened during the report");
       assertFalse(
-          Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).exists(),
+          Firestores.await(bed.db.collection(ReportStore.REPORTS).document("2026-01").get())
+              .exists(),
           "no report document after a failed run");
       // The JSON and CSV are uploaded before the report document is written; the cut (half the
       // run's Firestore traffic) falls in the reads before them, so neither was uploaded either.
@@ -202,12 +221,12 @@ class MonthlyReportTest {
 
       proxy.restore();
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      t.clock.advance(Duration.ofMinutes(10)); // the dead run's lease has expired by the retry
+      bed.clock.advance(Duration.ofMinutes(10)); // the dead run's lease has expired by the retry
       while (true) {
         FakeExchange.Response retry =
             FakeExchange.post()
                 .body(body)
-                .send(new GenerateMonthlyReport(throughProxy.app, throughProxy.cost()));
+                .send(new GenerateMonthlyReport(throughProxy.platform, cost(throughProxy)));
         if (retry.status() == 200
             && "succeeded".equals(retry.json().get("outcome").getAsString())) {
           break;
@@ -215,13 +234,14 @@ class MonthlyReportTest {
         if (retry.status() == 200) {
           // "skipped": an attempt during the reconnect took the lease and then lost Firestore;
           // Cloud Scheduler's next retry comes after that lease has expired.
-          t.clock.advance(Duration.ofMinutes(10));
+          bed.clock.advance(Duration.ofMinutes(10));
         }
         assertTrue(System.nanoTime() < deadline, "the retry never succeeded: " + retry.body());
         Thread.sleep(250);
       }
       assertTrue(
-          Firestores.await(t.db.collection(CostStore.REPORTS).document("2026-01").get()).exists());
+          Firestores.await(bed.db.collection(ReportStore.REPORTS).document("2026-01").get())
+              .exists());
       String csv = new String(object("cost-reports/2026-01.csv"), StandardCharsets.UTF_8);
       assertTrue(csv.contains("total"), csv);
       // The retry's objects are those an undisturbed run over the same data wrote, byte for byte.

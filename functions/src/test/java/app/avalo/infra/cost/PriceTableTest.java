@@ -72,7 +72,7 @@ class PriceTableTest {
   @Test
   void storedTableRoundTripsAndDefaultsAreComplete() {
     PriceTable defaults = PriceTable.defaults();
-    assertEquals(defaults, PriceTable.fromDocument(defaults.toDocument()));
+    assertEquals(defaults, PricingCodec.fromPrices(PricingCodec.toPrices(defaults)));
     for (CostService service : CostService.BANDWIDTH) {
       assertEquals(
           true,

@@ -1,11 +1,15 @@
 package app.avalo.infra.cost;
 
+import static app.avalo.infra.cost.CostFixtures.anotherInstance;
+import static app.avalo.infra.cost.CostFixtures.callPrivate;
+import static app.avalo.infra.cost.CostFixtures.cost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.testing.Emulators;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
@@ -19,9 +23,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TrackCostTest {
-  private final CostTestApp t = new CostTestApp("2026-05-10T12:00:00Z");
+  @RegisterExtension final TestBed bed = CostFixtures.bed("2026-05-10T12:00:00Z").build();
 
   private record Call(String userId, String model, long in, long out) {}
 
@@ -54,7 +59,8 @@ class TrackCostTest {
           pool.submit(
               () -> {
                 start.await();
-                return t.callPrivate(
+                return callPrivate(
+                    bed,
                     TrackAiCost::new,
                     "{\"userId\":\""
                         + c.userId()
@@ -75,7 +81,7 @@ class TrackCostTest {
     pool.shutdown();
     assertEquals(expectedMicros, answeredMicros, "each call answers its own exact price");
     Map<String, Long> totals =
-        t.cost().store().periodTotals(BillingPeriod.parse("p", "2026-05"), CostService.AI);
+        cost(bed).ledgerStore().periodTotals(BillingPeriod.parse("p", "2026-05"), CostService.AI);
     assertEquals(expectedMicros, totals.get("costMicros"), "period total is exact to the micro");
     assertEquals(1000L, totals.get("events"));
     assertEquals(calls.stream().mapToLong(Call::in).sum(), totals.get("inputTokens"));
@@ -83,14 +89,14 @@ class TrackCostTest {
     for (var e : expectedPerUser.entrySet()) {
       DocumentSnapshot month =
           Firestores.await(
-              t.db.collection(CostStore.USER_MONTHS).document("2026-05~" + e.getKey()).get());
+              bed.db.collection(LedgerStore.USER_MONTHS).document("2026-05~" + e.getKey()).get());
       assertEquals(e.getValue(), month.getLong("costMicros"), e.getKey());
       DocumentSnapshot day =
           Firestores.await(
-              t.db.collection(CostStore.USER_DAYS).document("2026-05-10~" + e.getKey()).get());
+              bed.db.collection(LedgerStore.USER_DAYS).document("2026-05-10~" + e.getKey()).get());
       assertEquals(e.getValue(), day.getLong("costMicros_ai"), e.getKey());
     }
-    var metrics = t.cost().metrics().compute(BillingPeriod.parse("p", "2026-05"));
+    var metrics = cost(bed).metrics().compute(BillingPeriod.parse("p", "2026-05"));
     assertEquals(
         Money.toMinor(expectedMicros),
         metrics.totalSpendMinor(),
@@ -99,31 +105,41 @@ class TrackCostTest {
 
   @Test
   void badInputIsRefusedNamingTheFieldAndWritesNothing() throws Exception {
-    t.cost().seedDefaults();
+    cost(bed).seedDefaults();
     String[][] cases = {
       {
         "ai",
-        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":-1,\"outputTokens\":5}",
+        """
+        {"userId":"u1","model":"gpt-4o","inputTokens":-1,"outputTokens":5}\
+        """,
         "inputTokens"
       },
       {
         "ai",
-        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":-5}",
+        """
+        {"userId":"u1","model":"gpt-4o","inputTokens":1,"outputTokens":-5}\
+        """,
         "outputTokens"
       },
       {
         "ai",
-        "{\"userId\":\"u1\",\"model\":\"no-such-model\",\"inputTokens\":1,\"outputTokens\":5}",
+        """
+        {"userId":"u1","model":"no-such-model","inputTokens":1,"outputTokens":5}\
+        """,
         "model"
       },
       {
         "ai",
-        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1.5,\"outputTokens\":5}",
+        """
+        {"userId":"u1","model":"gpt-4o","inputTokens":1.5,"outputTokens":5}\
+        """,
         "inputTokens"
       },
       {
         "ai",
-        "{\"userId\":\"a/b\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":5}",
+        """
+        {"userId":"a/b","model":"gpt-4o","inputTokens":1,"outputTokens":5}\
+        """,
         "userId"
       },
       {
@@ -134,17 +150,23 @@ class TrackCostTest {
       },
       {
         "ai",
-        "{\"userId\":\"u1\",\"model\":\"x\",\"inputTokens\":1,\"outputTokens\":5,\"costMinor\":-3}",
+        """
+        {"userId":"u1","model":"x","inputTokens":1,"outputTokens":5,"costMinor":-3}\
+        """,
         "costMinor"
       },
       {
         "ai",
-        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":5,\"extra\":1}",
+        """
+        {"userId":"u1","model":"gpt-4o","inputTokens":1,"outputTokens":5,"extra":1}\
+        """,
         "extra"
       },
       {
         "bw",
-        "{\"service\":\"video\",\"bytes\":100000000000000000000,\"region\":\"europe-west10\"}",
+        """
+        {"service":"video","bytes":100000000000000000000,"region":"europe-west10"}\
+        """,
         "bytes"
       },
       {
@@ -162,8 +184,8 @@ class TrackCostTest {
       long writes = Emulators.firestoreWriteCount();
       JsonObject body =
           c[0].equals("ai")
-              ? t.callPrivate(TrackAiCost::new, c[1], 400)
-              : t.callPrivate(TrackBandwidthCost::new, c[1], 400);
+              ? callPrivate(bed, TrackAiCost::new, c[1], 400)
+              : callPrivate(bed, TrackBandwidthCost::new, c[1], 400);
       JsonObject error = body.getAsJsonObject("error");
       assertEquals("INVALID_ARGUMENT", error.get("status").getAsString(), c[1]);
       assertEquals(c[2], error.getAsJsonObject("details").get("field").getAsString(), c[1]);
@@ -176,14 +198,14 @@ class TrackCostTest {
     String body =
         "{\"userId\":\"u1\",\"model\":\"in-house-llm\",\"inputTokens\":10,\"outputTokens\":10,"
             + "\"costMinor\":1234,\"eventId\":\"evt-1\"}";
-    JsonObject first = t.callPrivate(TrackAiCost::new, body);
+    JsonObject first = callPrivate(bed, TrackAiCost::new, body);
     assertEquals(1234, first.get("costMinor").getAsLong());
     assertFalse(first.get("duplicate").getAsBoolean());
-    JsonObject again = t.callPrivate(TrackAiCost::new, body);
+    JsonObject again = callPrivate(bed, TrackAiCost::new, body);
     assertTrue(again.get("duplicate").getAsBoolean());
     assertEquals(1234, again.get("costMinor").getAsLong());
     Map<String, Long> totals =
-        t.cost().store().periodTotals(BillingPeriod.parse("p", "2026-05"), CostService.AI);
+        cost(bed).ledgerStore().periodTotals(BillingPeriod.parse("p", "2026-05"), CostService.AI);
     assertEquals(Money.toMicros(1234), totals.get("costMicros"));
     assertEquals(1L, totals.get("events"));
     assertEquals(Money.toMicros(1234), totals.get("model_in_house_llm"));
@@ -192,50 +214,64 @@ class TrackCostTest {
   @Test
   void bandwidthFunctionAndJavaApiBookThroughTheSameLedger() throws Exception {
     JsonObject video =
-        t.callPrivate(
+        callPrivate(
+            bed,
             TrackBandwidthCost::new,
             "{\"service\":\"video\",\"bytes\":"
                 + (2L << 30)
                 + ",\"region\":\"europe-west10\",\"userId\":\"viewer-1\"}");
     assertEquals(64, video.get("costMinor").getAsLong(), "2 GiB × 32 gr/GiB");
     CostLedger.Recorded cdn =
-        t.cost().ledger().recordBandwidth(CostService.CDN, 1L << 29, "asia-southeast1", null);
+        cost(bed).ledger().recordBandwidth(CostService.CDN, 1L << 29, "asia-southeast1", null);
     assertEquals(18, cdn.costMinor(), "0.5 GiB × 36 gr/GiB");
     CostLedger.Recorded unknownRegion =
-        t.cost().ledger().recordBandwidth(CostService.WEBRTC, 1L << 30, "mars-north1", "u");
+        cost(bed).ledger().recordBandwidth(CostService.WEBRTC, 1L << 30, "mars-north1", "u");
     assertEquals(48, unknownRegion.costMinor(), "regions without a price use the service default");
     BillingPeriod may = BillingPeriod.parse("p", "2026-05");
-    assertEquals(1L << 31, t.cost().store().periodTotals(may, CostService.VIDEO).get("bytes"));
+    assertEquals(
+        1L << 31, cost(bed).ledgerStore().periodTotals(may, CostService.VIDEO).get("bytes"));
     assertEquals(
         Money.toMicros(18),
-        t.cost().store().periodTotals(may, CostService.CDN).get("region_asia_southeast1"));
+        cost(bed).ledgerStore().periodTotals(may, CostService.CDN).get("region_asia_southeast1"));
     DocumentSnapshot viewer =
-        Firestores.await(t.db.collection(CostStore.USER_MONTHS).document("2026-05~viewer-1").get());
+        Firestores.await(
+            bed.db.collection(LedgerStore.USER_MONTHS).document("2026-05~viewer-1").get());
     assertEquals(Money.toMicros(64), viewer.getLong("costMicros_video"));
   }
 
   @Test
   void pricesAreReadFromFirestoreAndSeededWhenMissing() throws Exception {
-    t.callPrivate(
+    callPrivate(
+        bed,
         TrackAiCost::new,
-        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1000,\"outputTokens\":0}");
+        """
+        {"userId":"u1","model":"gpt-4o","inputTokens":1000,"outputTokens":0}\
+        """);
     assertTrue(
-        Firestores.await(t.db.collection(CostStore.CONFIG).document(CostStore.PRICES_DOC).get())
+        Firestores.await(
+                bed.db.collection(PricingStore.CONFIG).document(PricingStore.PRICES_DOC).get())
             .exists());
-    assertTrue(Firestores.await(t.db.collection(CostStore.BUDGETS).document("ai").get()).exists());
-    t.cost()
-        .store()
+    assertTrue(
+        Firestores.await(bed.db.collection(BudgetStore.BUDGETS).document("ai").get()).exists());
+    cost(bed)
+        .pricingStore()
         .savePrices(
             new PriceTable(Map.of("house", new PriceTable.ModelPrice(5_000_000, 0)), Map.of()));
-    CostTestApp fresh = t.anotherInstance(Map.of());
+    TestBed fresh = anotherInstance(bed);
     JsonObject priced =
-        fresh.callPrivate(
+        callPrivate(
+            fresh,
             TrackAiCost::new,
-            "{\"userId\":\"u1\",\"model\":\"house\",\"inputTokens\":2000,\"outputTokens\":0}");
+            """
+            {"userId":"u1","model":"house","inputTokens":2000,"outputTokens":0}\
+            """);
     assertEquals(10, priced.get("costMinor").getAsLong(), "an admin-edited price applies");
-    fresh.callPrivate(
+    callPrivate(
+        fresh,
         TrackAiCost::new,
-        "{\"userId\":\"u1\",\"model\":\"gpt-4o\",\"inputTokens\":1,\"outputTokens\":0}",
+        """
+        {"userId":"u1","model":"gpt-4o","inputTokens":1,"outputTokens":0}\
+        """,
         400);
   }
 }

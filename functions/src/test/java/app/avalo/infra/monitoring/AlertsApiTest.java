@@ -1,5 +1,6 @@
 package app.avalo.infra.monitoring;
 
+import static app.avalo.infra.monitoring.MonitoringFixtures.monitoring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import app.avalo.infra.platform.Alerts.Severity;
 import app.avalo.infra.platform.AuditLog;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
@@ -18,21 +20,22 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AlertsApiTest {
-  private final MonitoringHarness h = new MonitoringHarness("2026-03-02T10:00:00Z", Map.of());
+  @RegisterExtension final TestBed bed = MonitoringFixtures.bed("2026-03-02T10:00:00Z").build();
 
   @Test
   void activeAlertsOfEverySourceComeMostSevereFirstThenMostRecent() throws Exception {
-    Alerts alerts = h.app.alerts();
+    Alerts alerts = bed.platform.alerts();
     alerts.raise(
         "cost", "budget:ai:80", Severity.WARNING, "AI budget at 80 %", Map.of("percent", 80));
-    h.clock.advance(Duration.ofMinutes(1));
+    bed.clock.advance(Duration.ofMinutes(1));
     String routing =
         alerts.raise("routing", "region:EU:unhealthy", Severity.CRITICAL, "EU unhealthy", Map.of());
-    h.clock.advance(Duration.ofMinutes(1));
+    bed.clock.advance(Duration.ofMinutes(1));
     alerts.raise("recovery", "backup:daily:missed", Severity.INFO, "daily backup late", Map.of());
-    h.clock.advance(Duration.ofMinutes(1));
+    bed.clock.advance(Duration.ofMinutes(1));
     String monitoring =
         alerts.raise(
             "monitoring",
@@ -44,7 +47,9 @@ class AlertsApiTest {
         alerts.raise("cost", "budget:cdn:90", Severity.CRITICAL, "CDN budget", Map.of());
     alerts.resolve("cost", "budget:cdn:90", "test", "done");
 
-    JsonObject open = h.callAdminOk(new GetActiveAlerts(h.app, h.module()), "{}").getAsJsonObject();
+    JsonObject open =
+        bed.callAsAdminOk(new GetActiveAlerts(bed.platform, monitoring(bed)), "{}")
+            .getAsJsonObject();
     JsonArray list = open.getAsJsonArray("alerts");
     assertEquals(
         List.of(monitoring, routing, "cost", "recovery"),
@@ -61,13 +66,17 @@ class AlertsApiTest {
         "timestamps in details become ISO");
 
     JsonObject onlyCost =
-        h.callAdminOk(
-                new GetActiveAlerts(h.app, h.module()), "{\"source\": \"cost\", \"limit\": 5}")
+        bed.callAsAdminOk(
+                new GetActiveAlerts(bed.platform, monitoring(bed)),
+                """
+                {"source": "cost", "limit": 5}\
+                """)
             .getAsJsonObject();
     assertEquals(1, onlyCost.getAsJsonArray("alerts").size());
 
     JsonObject limited =
-        h.callAdminOk(new GetActiveAlerts(h.app, h.module()), "{\"limit\": 2}").getAsJsonObject();
+        bed.callAsAdminOk(new GetActiveAlerts(bed.platform, monitoring(bed)), "{\"limit\": 2}")
+            .getAsJsonObject();
     assertEquals(2, limited.getAsJsonArray("alerts").size());
     assertTrue(limited.get("truncated").getAsBoolean());
   }
@@ -75,41 +84,43 @@ class AlertsApiTest {
   @Test
   void resolveAlertClosesItWithNoteAndIsAudited() throws Exception {
     String id =
-        h.app
+        bed.platform
             .alerts()
             .raise("routing", "region:US:unhealthy", Severity.CRITICAL, "US down", Map.of());
     JsonObject result =
-        h.callAdminOk(
-                new ResolveAlert(h.app),
+        bed.callAsAdminOk(
+                new ResolveAlert(bed.platform),
                 "{\"alertId\": \"" + id + "\", \"note\": \"failover done, region back\"}")
             .getAsJsonObject();
     assertTrue(result.get("wasOpen").getAsBoolean());
 
-    DocumentSnapshot alert = h.db.collection(Alerts.COLLECTION).document(id).get().get();
+    DocumentSnapshot alert = bed.db.collection(Alerts.COLLECTION).document(id).get().get();
     assertEquals("resolved", alert.getString("status"));
     assertEquals("failover done, region back", alert.getString("resolutionNote"));
-    assertTrue(alert.getString("resolvedBy").contains(h.admin().uid()));
+    assertTrue(alert.getString("resolvedBy").contains(TestBed.admin().uid()));
     List<QueryDocumentSnapshot> audit =
-        h.db
+        bed.db
             .collection(AuditLog.COLLECTION)
             .whereEqualTo("action", "resolveAlert")
             .get()
             .get()
             .getDocuments();
     assertEquals(1, audit.size());
-    assertEquals(h.admin().uid(), audit.get(0).getString("actorUid"));
+    assertEquals(TestBed.admin().uid(), audit.get(0).getString("actorUid"));
 
     JsonObject again =
-        h.callAdminOk(new ResolveAlert(h.app), "{\"alertId\": \"" + id + "\", \"note\": \"again\"}")
+        bed.callAsAdminOk(
+                new ResolveAlert(bed.platform),
+                "{\"alertId\": \"" + id + "\", \"note\": \"again\"}")
             .getAsJsonObject();
     assertFalse(again.get("wasOpen").getAsBoolean());
     assertEquals(
         "failover done, region back",
-        h.db.collection(Alerts.COLLECTION).document(id).get().get().getString("resolutionNote"));
+        bed.db.collection(Alerts.COLLECTION).document(id).get().get().getString("resolutionNote"));
 
     // A later raise for the same key opens a new alert.
     String reopened =
-        h.app
+        bed.platform
             .alerts()
             .raise("routing", "region:US:unhealthy", Severity.CRITICAL, "US down again", Map.of());
     assertFalse(reopened.equals(id));
@@ -118,16 +129,24 @@ class AlertsApiTest {
   @Test
   void resolveAlertRefusesUnknownIdsMissingNotesAndNonAdmins() throws Exception {
     FakeExchange.Response missing =
-        h.callAdmin(new ResolveAlert(h.app), "{\"alertId\": \"nope\", \"note\": \"x\"}");
+        bed.callAsAdmin(
+            new ResolveAlert(bed.platform),
+            """
+            {"alertId": "nope", "note": "x"}\
+            """);
     assertEquals(404, missing.status(), missing.body());
-    FakeExchange.Response noNote = h.callAdmin(new ResolveAlert(h.app), "{\"alertId\": \"nope\"}");
+    FakeExchange.Response noNote =
+        bed.callAsAdmin(new ResolveAlert(bed.platform), "{\"alertId\": \"nope\"}");
     assertEquals(400, noNote.status());
     assertTrue(noNote.errorMessage().startsWith("note"));
     FakeExchange.Response user =
         FakeExchange.post()
             .bearer(AuthEmulator.newUser().idToken())
-            .data("{\"alertId\": \"nope\", \"note\": \"x\"}")
-            .send(new ResolveAlert(h.app));
+            .data(
+                """
+                {"alertId": "nope", "note": "x"}\
+                """)
+            .send(new ResolveAlert(bed.platform));
     assertEquals(403, user.status());
   }
 

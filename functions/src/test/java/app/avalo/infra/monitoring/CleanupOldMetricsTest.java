@@ -1,37 +1,40 @@
 package app.avalo.infra.monitoring;
 
+import static app.avalo.infra.monitoring.MonitoringFixtures.monitoring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CleanupOldMetricsTest {
   private static final Instant START = Instant.parse("2026-01-01T00:00:30Z");
-  private final MonitoringHarness h = new MonitoringHarness(START.toString(), Map.of());
+  @RegisterExtension final TestBed bed = MonitoringFixtures.bed(START.toString()).build();
 
   @Test
   void deletesMinuteBucketsAndShardsPastRetentionKeepsRollupsAndIsSafeToRerun() throws Exception {
     // 100 minutes with samples (2 pages of 90 sealed minutes each at 4 shards), sealed and rolled
     // up.
-    h.module().compactor().run();
+    monitoring(bed).compactor().run();
     for (int minute = 0; minute < 100; minute++) {
-      h.clock.set(START.plus(Duration.ofMinutes(minute)));
-      h.callPrivateOk(new TrackChatDelivery(h.app, h.module()), "{\"latencyMs\": 42}");
+      bed.clock.set(START.plus(Duration.ofMinutes(minute)));
+      bed.callPrivateOk(
+          new TrackChatDelivery(bed.platform, monitoring(bed)), "{\"latencyMs\": 42}");
       if (minute % 30 == 0) {
-        h.module().compactor().run();
+        monitoring(bed).compactor().run();
       }
     }
-    h.clock.set(START.plus(Duration.ofHours(3)));
-    h.module().compactor().run();
-    h.module().compactor().run();
-    MetricStore store = new MetricStore(h.db, h.module().config());
+    bed.clock.set(START.plus(Duration.ofHours(3)));
+    monitoring(bed).compactor().run();
+    monitoring(bed).compactor().run();
+    MetricStore store = new MetricStore(bed.db, monitoring(bed).config());
     List<BucketKey> minutes = new ArrayList<>();
     for (int minute = 0; minute < 100; minute++) {
       minutes.add(
@@ -44,7 +47,7 @@ class CleanupOldMetricsTest {
 
     // 30 days after 01:35 the first 95 minutes are past retention: two bounded batches (90 minutes
     // × (1 sealed + 4 shard documents) fit one batch of at most 450 deletes).
-    h.clock.set(Instant.parse("2026-01-31T01:35:00Z"));
+    bed.clock.set(Instant.parse("2026-01-31T01:35:00Z"));
     JsonObject first = cleanup().getAsJsonObject("summary");
     assertEquals(95, first.get("minuteBucketsDeleted").getAsLong());
     assertEquals(95 * 4, first.get("shardDocumentsDeleted").getAsLong());
@@ -55,7 +58,7 @@ class CleanupOldMetricsTest {
     assertEquals(
         5, store.readLive(minutes).size(), "shard documents of deleted minutes are gone too");
 
-    h.clock.set(Instant.parse("2026-02-02T03:30:00Z"));
+    bed.clock.set(Instant.parse("2026-02-02T03:30:00Z"));
     JsonObject second = cleanup().getAsJsonObject("summary");
     assertEquals(5, second.get("minuteBucketsDeleted").getAsLong());
     assertTrue(store.readMinutes(minutes).isEmpty());
@@ -63,8 +66,8 @@ class CleanupOldMetricsTest {
 
     // Hourly data survives the minute retention.
     JsonObject series =
-        h.callAdminOk(
-                new GetMetricsHistory(h.app, h.module()),
+        bed.callAsAdminOk(
+                new GetMetricsHistory(bed.platform, monitoring(bed)),
                 """
                 {"service": "chat", "metric": "latency", "from": "2026-01-01T00:00:00Z", "to": "2026-01-01T02:00:00Z",
                  "resolution": "hour"}\
@@ -75,12 +78,12 @@ class CleanupOldMetricsTest {
     assertEquals(
         40, series.getAsJsonArray("points").get(1).getAsJsonObject().get("samples").getAsLong());
 
-    h.clock.set(Instant.parse("2026-02-03T03:30:00Z"));
+    bed.clock.set(Instant.parse("2026-02-03T03:30:00Z"));
     JsonObject rerun = cleanup().getAsJsonObject("summary");
     assertEquals(0, rerun.get("minuteBucketsDeleted").getAsLong());
     assertTrue(rerun.get("complete").getAsBoolean());
 
-    h.clock.set(Instant.parse("2027-02-06T03:30:00Z"));
+    bed.clock.set(Instant.parse("2027-02-06T03:30:00Z"));
     JsonObject late = cleanup().getAsJsonObject("summary");
     assertEquals(2, late.get("rollupsDeleted").getAsLong(), "rollups go after 400 days");
     assertTrue(
@@ -95,8 +98,8 @@ class CleanupOldMetricsTest {
   private JsonObject cleanup() throws Exception {
     FakeExchange.Response r =
         FakeExchange.post()
-            .header("X-CloudScheduler-ScheduleTime", h.clock.instant().toString())
-            .send(new CleanupOldMetrics(h.app, h.module()));
+            .header("X-CloudScheduler-ScheduleTime", bed.clock.instant().toString())
+            .send(new CleanupOldMetrics(bed.platform, monitoring(bed)));
     assertEquals(200, r.status(), r.body());
     JsonObject json = r.json();
     assertEquals("succeeded", json.get("outcome").getAsString(), json.toString());

@@ -1,5 +1,8 @@
 package app.avalo.infra.monitoring;
 
+import static app.avalo.infra.monitoring.MonitoringFixtures.monitoring;
+import static app.avalo.infra.monitoring.MonitoringFixtures.runHealthCheck;
+import static app.avalo.infra.monitoring.MonitoringFixtures.sendLatency;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,27 +13,34 @@ import app.avalo.infra.platform.ApiFunction;
 import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.routing.RegionDefinition;
 import app.avalo.infra.scaling.LogicalService;
+import app.avalo.infra.testing.TestBed;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DashboardDataTest {
-  private final MonitoringHarness h =
-      new MonitoringHarness("2026-03-02T10:00:10Z", Map.of("MONITORING_WINDOW_MINUTES", "1"));
+  @RegisterExtension
+  final TestBed bed =
+      MonitoringFixtures.bed("2026-03-02T10:00:10Z")
+          .env(Map.of("MONITORING_WINDOW_MINUTES", "1"))
+          .build();
 
   @Test
   void monitoringSectionShowsHealthAndOpenAlertsAndEveryRegisteredSectionIsPresent()
       throws Exception {
-    h.sendLatency(new TrackPanicButton(h.app, h.module()), 40, 250, true);
-    h.app.alerts().raise("cost", "budget:ai:90", Severity.WARNING, "AI budget at 90 %", Map.of());
-    h.clock.advance(Duration.ofMinutes(1));
-    h.runHealthCheck();
+    sendLatency(bed, new TrackPanicButton(bed.platform, monitoring(bed)), 40, 250, true);
+    bed.platform
+        .alerts()
+        .raise("cost", "budget:ai:90", Severity.WARNING, "AI budget at 90 %", Map.of());
+    bed.clock.advance(Duration.ofMinutes(1));
+    runHealthCheck(bed);
 
     JsonObject dashboard =
-        h.callAdminOk(new GetDashboardData(h.app, h.bed.root.dashboardSections()), "{}")
+        bed.callAsAdminOk(new GetDashboardData(bed.platform, bed.root.dashboardSections()), "{}")
             .getAsJsonObject();
     JsonObject sections = dashboard.getAsJsonObject("sections");
     JsonObject monitoring = sections.getAsJsonObject("monitoring");
@@ -42,7 +52,7 @@ class DashboardDataTest {
     assertEquals(
         "panic-button:latency",
         alerts.getAsJsonArray("items").get(0).getAsJsonObject().get("key").getAsString());
-    for (DashboardSection.Named registered : h.bed.root.dashboardSections()) {
+    for (DashboardSection.Named registered : bed.root.dashboardSections()) {
       JsonObject section = sections.getAsJsonObject(registered.name());
       assertTrue(
           section != null && section.has("available"),
@@ -51,7 +61,7 @@ class DashboardDataTest {
   }
 
   private ApiFunction function(String name) {
-    return h.bed.function(name);
+    return bed.function(name);
   }
 
   private static JsonObject data(JsonObject sections, String name) {
@@ -71,14 +81,14 @@ class DashboardDataTest {
 
   @Test
   void everySectionShowsWhatItsDomainRecorded() throws Exception {
-    h.callAdminOk(function("initializeRegions"), "{}");
-    h.callAdminOk(
+    bed.callAsAdminOk(function("initializeRegions"), "{}");
+    bed.callAsAdminOk(
         function("enableBurstProtection"),
         """
         {"service": "support", "reason": "event", "durationMinutes": 30}\
         """);
-    h.bed.root.cost().seedDefaults();
-    h.callPrivateOk(
+    bed.root.cost().seedDefaults();
+    bed.callPrivateOk(
         function("trackAiCost"),
         """
         {"userId": "dashboard-user", "model": "gpt-4o", "inputTokens": 1000, "outputTokens": 500,
@@ -86,11 +96,11 @@ class DashboardDataTest {
         """);
 
     JsonObject sections =
-        h.callAdminOk(new GetDashboardData(h.app, h.bed.root.dashboardSections()), "{}")
+        bed.callAsAdminOk(new GetDashboardData(bed.platform, bed.root.dashboardSections()), "{}")
             .getAsJsonObject()
             .getAsJsonObject("sections");
     assertEquals(
-        h.bed.root.dashboardSections().stream().map(DashboardSection.Named::name).toList(),
+        bed.root.dashboardSections().stream().map(DashboardSection.Named::name).toList(),
         List.copyOf(sections.keySet()),
         "one section per domain, in display order");
 
@@ -153,13 +163,13 @@ class DashboardDataTest {
         };
     GetDashboardData function =
         new GetDashboardData(
-            h.app,
+            bed.platform,
             List.of(
-                new DashboardSection.Named("monitoring", () -> h.module().dashboardSection()),
+                new DashboardSection.Named("monitoring", () -> monitoring(bed).dashboardSection()),
                 new DashboardSection.Named("routing", () -> broken),
                 new DashboardSection.Named("cost", () -> empty)));
     JsonObject sections =
-        h.callAdminOk(function, "{}").getAsJsonObject().getAsJsonObject("sections");
+        bed.callAsAdminOk(function, "{}").getAsJsonObject().getAsJsonObject("sections");
     assertTrue(sections.getAsJsonObject("monitoring").get("available").getAsBoolean());
     assertEquals(
         "no-data",

@@ -1,5 +1,8 @@
 package app.avalo.infra.monitoring;
 
+import static app.avalo.infra.monitoring.MonitoringFixtures.monitoring;
+import static app.avalo.infra.monitoring.MonitoringFixtures.runHealthCheck;
+import static app.avalo.infra.monitoring.MonitoringFixtures.sendLatency;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -7,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.Alerts;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.gson.JsonObject;
@@ -15,26 +19,29 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Drives a clock through breach → repeat → low-sample → recovery → auto-resolve → new breach. */
 class HealthCheckTest {
-  private final MonitoringHarness h =
-      new MonitoringHarness(
-          "2026-03-02T10:00:10Z",
-          Map.of(
-              "MONITORING_WINDOW_MINUTES",
-              "1",
-              "MONITORING_MIN_SAMPLES",
-              "20",
-              "MONITORING_RECOVERY_WINDOWS",
-              "3"));
+  @RegisterExtension
+  final TestBed bed =
+      MonitoringFixtures.bed("2026-03-02T10:00:10Z")
+          .env(
+              Map.of(
+                  "MONITORING_WINDOW_MINUTES",
+                  "1",
+                  "MONITORING_MIN_SAMPLES",
+                  "20",
+                  "MONITORING_RECOVERY_WINDOWS",
+                  "3"))
+          .build();
 
   @Test
   void alertOpensRepeatsIgnoresThinWindowsAndAutoResolvesAfterHealthyStreak() throws Exception {
     // 10:00 — p95 ≈ 600 ms against a 400 ms critical threshold.
     chat(100, 600);
     nextMinute();
-    JsonObject run = h.runHealthCheck();
+    JsonObject run = runHealthCheck(bed);
     assertEquals(
         "critical", run.getAsJsonObject("summary").get("overall").getAsString(), run.toString());
     DocumentSnapshot alert = onlyOpenAlert("chat:latency");
@@ -46,7 +53,7 @@ class HealthCheckTest {
     // 10:01 — still breaching: the same alert, count and lastSeen move.
     chat(100, 700);
     nextMinute();
-    h.runHealthCheck();
+    runHealthCheck(bed);
     alert = onlyOpenAlert("chat:latency");
     assertEquals(firstId, alert.getId());
     assertEquals(2L, alert.getLong("count"));
@@ -56,7 +63,7 @@ class HealthCheckTest {
     // 10:02 — five slow samples: too few to judge either way.
     chat(5, 900);
     nextMinute();
-    h.runHealthCheck();
+    runHealthCheck(bed);
     alert = onlyOpenAlert("chat:latency");
     assertEquals(2L, alert.getLong("count"), "a thin window neither repeats nor heals");
     assertEquals("insufficient-data", chatCheck().get("outcome").getAsString());
@@ -65,38 +72,38 @@ class HealthCheckTest {
     for (int i = 1; i <= 3; i++) {
       chat(100, 90);
       nextMinute();
-      h.runHealthCheck();
+      runHealthCheck(bed);
       assertEquals(i, chatCheck().get("healthyStreak").getAsInt());
       if (i < 3) {
         assertEquals(
             "open",
-            h.db.collection(Alerts.COLLECTION).document(firstId).get().get().getString("status"));
+            bed.db.collection(Alerts.COLLECTION).document(firstId).get().get().getString("status"));
       }
     }
-    DocumentSnapshot resolved = h.db.collection(Alerts.COLLECTION).document(firstId).get().get();
+    DocumentSnapshot resolved = bed.db.collection(Alerts.COLLECTION).document(firstId).get().get();
     assertEquals("resolved", resolved.getString("status"));
-    assertEquals(ThresholdEvaluator.BY, resolved.getString("resolvedBy"));
+    assertEquals(MonitoringAlerts.BY, resolved.getString("resolvedBy"));
     assertTrue(openAlerts().isEmpty());
     assertEquals("ok", health().get("overall").getAsString());
 
     // 10:06 — a new breach opens a fresh alert; the old one stays in history.
     chat(100, 650);
     nextMinute();
-    h.runHealthCheck();
+    runHealthCheck(bed);
     DocumentSnapshot second = onlyOpenAlert("chat:latency");
     assertNotEquals(firstId, second.getId());
     assertEquals(1L, second.getLong("count"));
 
     // Cloud Scheduler re-delivers the same minute: nothing is counted twice.
-    h.runHealthCheck();
+    runHealthCheck(bed);
     assertEquals(1L, onlyOpenAlert("chat:latency").getLong("count"));
   }
 
   @Test
   void eachThresholdUsesItsOwnStatisticAndSeverity() throws Exception {
     // Wallet: fast, but 5 failures in 1000 = 0.5 % > 0.2 %.
-    h.sendLatency(new TrackWalletTransaction(h.app, h.module()), 995, 80, true);
-    h.sendLatency(new TrackWalletTransaction(h.app, h.module()), 5, 80, false);
+    sendLatency(bed, new TrackWalletTransaction(bed.platform, monitoring(bed)), 995, 80, true);
+    sendLatency(bed, new TrackWalletTransaction(bed.platform, monitoring(bed)), 5, 80, false);
     // Video: p95 packet loss 5 % > 2 % (warning).
     StringBuilder video = new StringBuilder("{\"samples\": [");
     for (int i = 0; i < 50; i++) {
@@ -106,12 +113,13 @@ class HealthCheckTest {
           .append(i < 40 ? 0 : 5)
           .append("}");
     }
-    h.callPrivateOk(new TrackVideoCallQuality(h.app, h.module()), video.append("]}").toString());
+    bed.callPrivateOk(
+        new TrackVideoCallQuality(bed.platform, monitoring(bed)), video.append("]}").toString());
     // Panic button: 150 ms against 100 ms (critical). AI: 300 ms, under its 400 ms.
-    h.sendLatency(new TrackPanicButton(h.app, h.module()), 30, 150, true);
-    h.sendLatency(new TrackAiResponse(h.app, h.module()), 30, 300, true);
+    sendLatency(bed, new TrackPanicButton(bed.platform, monitoring(bed)), 30, 150, true);
+    sendLatency(bed, new TrackAiResponse(bed.platform, monitoring(bed)), 30, 300, true);
     nextMinute();
-    h.runHealthCheck();
+    runHealthCheck(bed);
 
     assertEquals(
         List.of("panic-button:latency", "video:packetLoss", "wallet:failureRate"),
@@ -135,23 +143,23 @@ class HealthCheckTest {
   @Test
   void thresholdsAreSeededEditableAndInvalidOnesRaiseAConfigAlert() throws Exception {
     nextMinute();
-    h.runHealthCheck();
+    runHealthCheck(bed);
     List<QueryDocumentSnapshot> seeded =
-        h.db.collection(ThresholdStore.COLLECTION).get().get().getDocuments();
+        bed.db.collection(ThresholdStore.COLLECTION).get().get().getDocuments();
     assertEquals(ThresholdRule.DEFAULTS.size(), seeded.size());
-    var chatRule = h.db.collection(ThresholdStore.COLLECTION).document("chat~latency");
+    var chatRule = bed.db.collection(ThresholdStore.COLLECTION).document("chat~latency");
     assertEquals(400.0, chatRule.get().get().getDouble("threshold"));
 
     chatRule.update("threshold", 1000).get();
     chat(100, 600);
     nextMinute();
-    h.runHealthCheck();
+    runHealthCheck(bed);
     assertTrue(openAlerts().isEmpty(), "600 ms is fine once the threshold is 1000 ms");
     assertEquals("ok", chatCheck().get("outcome").getAsString());
 
     chatRule.update("severity", "loud").get();
     nextMinute();
-    h.runHealthCheck();
+    runHealthCheck(bed);
     DocumentSnapshot config = onlyOpenAlert("thresholds:chat~latency");
     assertEquals("warning", config.getString("severity"));
     assertTrue(config.getString("message").contains("severity"), config.getString("message"));
@@ -166,10 +174,10 @@ class HealthCheckTest {
 
     chatRule.update("severity", "warning").get();
     nextMinute();
-    h.runHealthCheck();
+    runHealthCheck(bed);
     assertEquals(
         "resolved",
-        h.db
+        bed.db
             .collection(Alerts.COLLECTION)
             .document(config.getId())
             .get()
@@ -189,15 +197,15 @@ class HealthCheckTest {
   // ---- helpers ----
 
   private void chat(int n, double latencyMs) throws Exception {
-    h.sendLatency(new TrackChatDelivery(h.app, h.module()), n, latencyMs, true);
+    sendLatency(bed, new TrackChatDelivery(bed.platform, monitoring(bed)), n, latencyMs, true);
   }
 
   private void nextMinute() {
-    h.clock.advance(Duration.ofMinutes(1));
+    bed.clock.advance(Duration.ofMinutes(1));
   }
 
   private List<QueryDocumentSnapshot> openAlerts() throws Exception {
-    return h.db
+    return bed.db
         .collection(Alerts.COLLECTION)
         .whereEqualTo("status", "open")
         .get()
@@ -214,7 +222,8 @@ class HealthCheckTest {
   }
 
   private JsonObject health() throws Exception {
-    return h.callAdminOk(new GetSystemHealth(h.app, h.module()), "{}").getAsJsonObject();
+    return bed.callAsAdminOk(new GetSystemHealth(bed.platform, monitoring(bed)), "{}")
+        .getAsJsonObject();
   }
 
   private static JsonObject service(JsonObject health, String name) {

@@ -1,10 +1,14 @@
 package app.avalo.infra.monitoring;
 
+import static app.avalo.infra.monitoring.MonitoringFixtures.format;
+import static app.avalo.infra.monitoring.MonitoringFixtures.monitoring;
+import static app.avalo.infra.monitoring.MonitoringFixtures.sendLatency;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.time.Duration;
@@ -12,31 +16,37 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Minute series across sealed and live minutes; hourly rollups built by the pipeline; range checks.
  */
 class MetricsHistoryTest {
   private static final Instant START = Instant.parse("2026-03-02T00:00:30Z");
-  private final MonitoringHarness h = new MonitoringHarness(START.toString(), Map.of());
+  @RegisterExtension final TestBed bed = MonitoringFixtures.bed(START.toString()).build();
 
   /**
    * Ten chat samples every ten minutes for 2 h 10 min: 100 ms in hour 0, 200 ms in hour 1, 300 ms
    * in hour 2.
    */
   private void record() throws Exception {
-    h.module().compactor().run();
+    monitoring(bed).compactor().run();
     for (int minute = 0; minute <= 130; minute += 10) {
-      h.clock.set(START.plus(Duration.ofMinutes(minute)));
-      h.sendLatency(new TrackChatDelivery(h.app, h.module()), 10, 100 * (1 + minute / 60), true);
-      h.module().compactor().run();
+      bed.clock.set(START.plus(Duration.ofMinutes(minute)));
+      sendLatency(
+          bed,
+          new TrackChatDelivery(bed.platform, monitoring(bed)),
+          10,
+          100 * (1 + minute / 60),
+          true);
+      monitoring(bed).compactor().run();
     }
   }
 
   @Test
   void pipelineSealsFinalMinutesAndRollsUpCompletedHours() throws Exception {
     record();
-    MetricStore store = new MetricStore(h.db, h.module().config());
+    MetricStore store = new MetricStore(bed.db, monitoring(bed).config());
     MetricStore.Pipeline pipeline = store.pipeline().orElseThrow();
     // now 02:10:30; samples may be 5 min old plus 2 min grace → minutes before 02:03 are final.
     assertEquals(Instant.parse("2026-03-02T02:03:00Z"), pipeline.sealedThrough());
@@ -119,8 +129,8 @@ class MetricsHistoryTest {
 
   @Test
   void failureRateSeriesReportsErrorsOverSamples() throws Exception {
-    h.sendLatency(new TrackWalletTransaction(h.app, h.module()), 99, 50, true);
-    h.sendLatency(new TrackWalletTransaction(h.app, h.module()), 1, 50, false);
+    sendLatency(bed, new TrackWalletTransaction(bed.platform, monitoring(bed)), 99, 50, true);
+    sendLatency(bed, new TrackWalletTransaction(bed.platform, monitoring(bed)), 1, 50, false);
     JsonObject series =
         history("wallet", "failureRate", "2026-03-02T00:00:00Z", "2026-03-02T00:01:00Z", "minute");
     JsonObject p = series.getAsJsonArray("points").get(0).getAsJsonObject();
@@ -156,7 +166,8 @@ class MetricsHistoryTest {
             "resolution");
     long before = Emulators.firestoreWriteCount();
     for (var c : cases.entrySet()) {
-      FakeExchange.Response r = h.callAdmin(new GetMetricsHistory(h.app, h.module()), c.getKey());
+      FakeExchange.Response r =
+          bed.callAsAdmin(new GetMetricsHistory(bed.platform, monitoring(bed)), c.getKey());
       assertEquals(400, r.status(), c.getKey() + " → " + r.body());
       assertTrue(
           r.errorMessage().startsWith(c.getValue()),
@@ -168,14 +179,17 @@ class MetricsHistoryTest {
   private JsonObject history(
       String service, String metric, String from, String to, String resolution) throws Exception {
     String data =
-        MonitoringHarness.format(
-            "{\"service\": \"%s\", \"metric\": \"%s\", \"from\": \"%s\", \"to\": \"%s\"%s}",
+        format(
+            """
+            {"service": "%s", "metric": "%s", "from": "%s", "to": "%s"%s}\
+            """,
             service,
             metric,
             from,
             to,
             resolution == null ? "" : ", \"resolution\": \"" + resolution + "\"");
-    return h.callAdminOk(new GetMetricsHistory(h.app, h.module()), data).getAsJsonObject();
+    return bed.callAsAdminOk(new GetMetricsHistory(bed.platform, monitoring(bed)), data)
+        .getAsJsonObject();
   }
 
   private static JsonObject point(JsonArray points, String t) {

@@ -1,5 +1,6 @@
 package app.avalo.infra.monitoring;
 
+import static app.avalo.infra.monitoring.MonitoringFixtures.monitoring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import app.avalo.infra.platform.Access;
@@ -8,17 +9,18 @@ import app.avalo.infra.platform.Catalog;
 import app.avalo.infra.platform.Platform;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every monitoring function is catalogued as SPEC §5.6 says and refuses malformed input without
  * writing.
  */
 class MonitoringCatalogTest {
-  private final MonitoringHarness h = new MonitoringHarness("2026-03-02T10:00:00Z", Map.of());
+  @RegisterExtension final TestBed bed = MonitoringFixtures.bed("2026-03-02T10:00:00Z").build();
 
   private record Fn(
       String name,
@@ -58,7 +60,9 @@ class MonitoringCatalogTest {
               .byName(fn.name())
               .orElseThrow(() -> new AssertionError(fn.name() + " not catalogued"));
       assertEquals(
-          fn.create().apply(h.app, h.module()).getClass().getName(), entry.entryPoint(), fn.name());
+          fn.create().apply(bed.platform, monitoring(bed)).getClass().getName(),
+          entry.entryPoint(),
+          fn.name());
       assertEquals(fn.access(), entry.access(), fn.name());
       assertEquals(fn.schedule(), entry.schedule(), fn.name());
       assertEquals(fn.audited(), entry.audited(), fn.name());
@@ -72,8 +76,8 @@ class MonitoringCatalogTest {
       for (String data : List.of("{\"__bogus\": 1}", "\"x\"", "[1]")) {
         FakeExchange.Response r =
             fn.access() == Access.PRIVATE
-                ? h.callPrivate(fn.create().apply(h.app, h.module()), data)
-                : h.callAdmin(fn.create().apply(h.app, h.module()), data);
+                ? bed.callPrivate(fn.create().apply(bed.platform, monitoring(bed)), data)
+                : bed.callAsAdmin(fn.create().apply(bed.platform, monitoring(bed)), data);
         assertEquals(400, r.status(), fn.name() + " " + data + " → " + r.body());
         assertEquals("INVALID_ARGUMENT", r.errorStatus(), fn.name());
       }

@@ -1,15 +1,19 @@
 package app.avalo.infra.monitoring;
 
+import static app.avalo.infra.monitoring.MonitoringFixtures.monitoring;
+import static app.avalo.infra.monitoring.MonitoringFixtures.runHealthCheck;
+import static app.avalo.infra.monitoring.MonitoringFixtures.sendLatency;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The compaction step of {@code runHealthCheck}: each scheduled run, after the health check, seals
@@ -18,8 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class RunHealthCheckCompactionTest {
   private static final Instant START = Instant.parse("2026-03-02T10:00:30Z");
-  private final MonitoringHarness h = new MonitoringHarness(START.toString(), Map.of());
-  private final MetricStore store = new MetricStore(h.db, h.module().config());
+  @RegisterExtension final TestBed bed = MonitoringFixtures.bed(START.toString()).build();
+  private final MetricStore store = new MetricStore(bed.db, monitoring(bed).config());
 
   private static JsonObject compaction(JsonObject run) {
     return run.getAsJsonObject("summary").getAsJsonObject("compaction");
@@ -27,9 +31,9 @@ class RunHealthCheckCompactionTest {
 
   @Test
   void eachRunSealsFinalMinutesAndRollsUpCompletedHours() throws Exception {
-    h.sendLatency(new TrackChatDelivery(h.app, h.module()), 10, 100, true);
-    h.callPrivateOk(
-        new TrackWalletTransaction(h.app, h.module()),
+    sendLatency(bed, new TrackChatDelivery(bed.platform, monitoring(bed)), 10, 100, true);
+    bed.callPrivateOk(
+        new TrackWalletTransaction(bed.platform, monitoring(bed)),
         """
         {"samples": [{"latencyMs": 50, "success": true}, {"latencyMs": 70, "success": false}]}\
         """);
@@ -40,7 +44,7 @@ class RunHealthCheckCompactionTest {
 
     // 10:00 — the first run starts an hour before the horizon (now − 5 min sample age − 2 min
     // grace).
-    JsonObject first = compaction(h.runHealthCheck());
+    JsonObject first = compaction(runHealthCheck(bed));
     assertEquals(60, first.get("minutesSealed").getAsInt(), first.toString());
     assertEquals(0, first.get("minuteDocuments").getAsInt(), "no samples before 09:53");
     assertEquals("2026-03-02T09:53:00Z", first.get("sealedThrough").getAsString());
@@ -51,8 +55,8 @@ class RunHealthCheckCompactionTest {
         "10:00 is not final yet, so it is not sealed");
 
     // 10:08 — 10:00 is final now: its live buckets become one sealed minute per service.
-    h.clock.set(START.plus(Duration.ofMinutes(8)));
-    JsonObject second = compaction(h.runHealthCheck());
+    bed.clock.set(START.plus(Duration.ofMinutes(8)));
+    JsonObject second = compaction(runHealthCheck(bed));
     assertEquals(8, second.get("minutesSealed").getAsInt(), second.toString());
     assertEquals(
         2, second.get("minuteDocuments").getAsInt(), "chat and wallet had samples at 10:00");
@@ -71,15 +75,15 @@ class RunHealthCheckCompactionTest {
     FakeExchange.Response again =
         FakeExchange.post()
             .header("X-CloudScheduler-ScheduleTime", "2026-03-02T10:08:00Z")
-            .send(new RunHealthCheck(h.app, h.module()));
+            .send(new RunHealthCheck(bed.platform, monitoring(bed)));
     assertEquals(200, again.status(), again.body());
     assertEquals("duplicate", again.json().get("outcome").getAsString());
     assertEquals(
         Instant.parse("2026-03-02T10:01:00Z"), store.pipeline().orElseThrow().sealedThrough());
 
     // 11:07 — the 10:00 hour is complete and sealed: it is rolled up into one document per service.
-    h.clock.set(START.plus(Duration.ofMinutes(67)));
-    JsonObject third = compaction(h.runHealthCheck());
+    bed.clock.set(START.plus(Duration.ofMinutes(67)));
+    JsonObject third = compaction(runHealthCheck(bed));
     assertEquals(59, third.get("minutesSealed").getAsInt(), third.toString());
     assertEquals(0, third.get("minuteDocuments").getAsInt());
     assertEquals("2026-03-02T11:00:00Z", third.get("sealedThrough").getAsString());

@@ -1,11 +1,14 @@
 package app.avalo.infra.monitoring;
 
+import static app.avalo.infra.monitoring.MonitoringFixtures.latencyBatch;
+import static app.avalo.infra.monitoring.MonitoringFixtures.monitoring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.ApiFunction;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -17,9 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TrackSamplesTest {
-  private final MonitoringHarness h = new MonitoringHarness("2026-03-02T10:15:30Z", Map.of());
+  @RegisterExtension final TestBed bed = MonitoringFixtures.bed("2026-03-02T10:15:30Z").build();
 
   @Test
   void batchOfFiveHundredSamplesCostsOneWriteAndLandsInItsMinuteBucket() throws Exception {
@@ -29,9 +33,8 @@ class TrackSamplesTest {
     }
     long before = Emulators.firestoreWriteCount();
     JsonObject answer =
-        h.callPrivateOk(
-            new TrackChatDelivery(h.app, h.module()),
-            MonitoringHarness.latencyBatch(latencies, true));
+        bed.callPrivateOk(
+            new TrackChatDelivery(bed.platform, monitoring(bed)), latencyBatch(latencies, true));
     long writes = Emulators.firestoreWriteCount() - before;
 
     assertEquals(500, answer.get("accepted").getAsInt());
@@ -46,13 +49,13 @@ class TrackSamplesTest {
   @Test
   void samplesSpreadOverShardsAndTotalsStayExact() throws Exception {
     for (int i = 0; i < 40; i++) {
-      h.callPrivateOk(
-          new TrackWalletTransaction(h.app, h.module()),
+      bed.callPrivateOk(
+          new TrackWalletTransaction(bed.platform, monitoring(bed)),
           "{\"latencyMs\": 120, \"success\": " + (i % 10 != 0) + "}");
     }
     BucketKey key = new BucketKey(MonitoredService.WALLET, Instant.parse("2026-03-02T10:15:00Z"));
     int shardsUsed = 0;
-    for (var ref : new MetricStore(h.db, h.module().config()).shardRefs(key)) {
+    for (var ref : new MetricStore(bed.db, monitoring(bed).config()).shardRefs(key)) {
       DocumentSnapshot shard = ref.get().get();
       if (shard.exists()) {
         shardsUsed++;
@@ -83,7 +86,8 @@ class TrackSamplesTest {
           {"packetLossPct": 3, "success": false}
         ]}\
         """;
-    JsonObject answer = h.callPrivateOk(new TrackVideoCallQuality(h.app, h.module()), body);
+    JsonObject answer =
+        bed.callPrivateOk(new TrackVideoCallQuality(bed.platform, monitoring(bed)), body);
     assertEquals(2, answer.get("buckets").getAsInt());
     BucketStats earlier = liveMinute(MonitoredService.VIDEO, Instant.parse("2026-03-02T10:13:00Z"));
     BucketStats now = liveMinute(MonitoredService.VIDEO, Instant.parse("2026-03-02T10:15:00Z"));
@@ -110,13 +114,13 @@ class TrackSamplesTest {
       for (int i = from; i < from + 500; i++) {
         batch.add(latencies[i]);
       }
-      h.callPrivateOk(
-          new TrackAiResponse(h.app, h.module()), MonitoringHarness.latencyBatch(batch, true));
+      bed.callPrivateOk(
+          new TrackAiResponse(bed.platform, monitoring(bed)), latencyBatch(batch, true));
     }
 
     JsonObject series =
-        h.callAdminOk(
-                new GetMetricsHistory(h.app, h.module()),
+        bed.callAsAdminOk(
+                new GetMetricsHistory(bed.platform, monitoring(bed)),
                 """
                 {"service": "ai", "metric": "latency", "from": "2026-03-02T10:00:00Z", "to": "2026-03-02T10:16:00Z",
                  "resolution": "minute"}\
@@ -161,16 +165,16 @@ class TrackSamplesTest {
   @Test
   void eventCheckoutSamplesAreAcceptedIntoTheirOwnService() throws Exception {
     JsonObject one =
-        h.callPrivateOk(
-            new TrackEventCheckout(h.app, h.module()),
+        bed.callPrivateOk(
+            new TrackEventCheckout(bed.platform, monitoring(bed)),
             """
             {"latencyMs": 340, "success": false}\
             """);
     assertEquals("event-checkout", one.get("service").getAsString());
     assertEquals(1, one.get("accepted").getAsInt());
     JsonObject batch =
-        h.callPrivateOk(
-            new TrackEventCheckout(h.app, h.module()),
+        bed.callPrivateOk(
+            new TrackEventCheckout(bed.platform, monitoring(bed)),
             """
             {"samples": [
               {"latencyMs": 100, "at": "2026-03-02T10:14:20Z"},
@@ -200,47 +204,65 @@ class TrackSamplesTest {
     List<Object[]> cases =
         List.of(
             new Object[] {
-              new TrackChatDelivery(h.app, h.module()), "{\"latencyMs\": -5}", "latencyMs"
+              new TrackChatDelivery(bed.platform, monitoring(bed)),
+              "{\"latencyMs\": -5}",
+              "latencyMs"
             },
             new Object[] {
-              new TrackChatDelivery(h.app, h.module()), "{\"latencyMs\": \"fast\"}", "latencyMs"
+              new TrackChatDelivery(bed.platform, monitoring(bed)),
+              "{\"latencyMs\": \"fast\"}",
+              "latencyMs"
             },
             new Object[] {
-              new TrackChatDelivery(h.app, h.module()), "{\"latencyMs\": 500000}", "latencyMs"
+              new TrackChatDelivery(bed.platform, monitoring(bed)),
+              "{\"latencyMs\": 500000}",
+              "latencyMs"
             },
             new Object[] {
-              new TrackChatDelivery(h.app, h.module()),
-              "{\"latencyMs\": 5, \"service\": \"chat\"}",
+              new TrackChatDelivery(bed.platform, monitoring(bed)),
+              """
+              {"latencyMs": 5, "service": "chat"}\
+              """,
               "service"
             },
             new Object[] {
-              new TrackVideoCallQuality(h.app, h.module()),
-              "{\"samples\": [{\"packetLossPct\": 1}, {\"packetLossPct\": 140}]}",
+              new TrackVideoCallQuality(bed.platform, monitoring(bed)),
+              """
+              {"samples": [{"packetLossPct": 1}, {"packetLossPct": 140}]}\
+              """,
               "samples[1].packetLossPct"
             },
             new Object[] {
-              new TrackWalletTransaction(h.app, h.module()), "{\"latencyMs\": 80}", "success"
+              new TrackWalletTransaction(bed.platform, monitoring(bed)),
+              "{\"latencyMs\": 80}",
+              "success"
             },
             new Object[] {
-              new TrackPanicButton(h.app, h.module()),
-              "{\"samples\": [{\"latencyMs\": 20, \"at\": \"2026-03-02T09:00:00Z\"}]}",
+              new TrackPanicButton(bed.platform, monitoring(bed)),
+              """
+              {"samples": [{"latencyMs": 20, "at": "2026-03-02T09:00:00Z"}]}\
+              """,
               "samples[0].at"
             },
             new Object[] {
-              new TrackPanicButton(h.app, h.module()),
-              "{\"samples\": [{\"latencyMs\": 20, \"at\": \"2026-03-02T10:20:00Z\"}]}",
+              new TrackPanicButton(bed.platform, monitoring(bed)),
+              """
+              {"samples": [{"latencyMs": 20, "at": "2026-03-02T10:20:00Z"}]}\
+              """,
               "samples[0].at"
             },
             new Object[] {
-              new TrackEventCheckout(h.app, h.module()), "{\"samples\": []}", "samples"
+              new TrackEventCheckout(bed.platform, monitoring(bed)), "{\"samples\": []}", "samples"
             },
             new Object[] {
-              new TrackEventCheckout(h.app, h.module()), "{\"samples\": [5]}", "samples[0]"
+              new TrackEventCheckout(bed.platform, monitoring(bed)),
+              "{\"samples\": [5]}",
+              "samples[0]"
             },
-            new Object[] {new TrackAiResponse(h.app, h.module()), "[1, 2]", "data"});
+            new Object[] {new TrackAiResponse(bed.platform, monitoring(bed)), "[1, 2]", "data"});
     long before = Emulators.firestoreWriteCount();
     for (Object[] c : cases) {
-      FakeExchange.Response r = h.callPrivate((ApiFunction) c[0], (String) c[1]);
+      FakeExchange.Response r = bed.callPrivate((ApiFunction) c[0], (String) c[1]);
       assertEquals(400, r.status(), c[1] + " → " + r.body());
       assertEquals("INVALID_ARGUMENT", r.errorStatus());
       assertTrue(
@@ -254,9 +276,9 @@ class TrackSamplesTest {
   void tenThousandSampleBatchIsRefusedWithoutWriting() throws Exception {
     long before = Emulators.firestoreWriteCount();
     FakeExchange.Response r =
-        h.callPrivate(
-            new TrackChatDelivery(h.app, h.module()),
-            MonitoringHarness.latencyBatch(Collections.nCopies(10_000, 42.0), true));
+        bed.callPrivate(
+            new TrackChatDelivery(bed.platform, monitoring(bed)),
+            latencyBatch(Collections.nCopies(10_000, 42.0), true));
     assertEquals(400, r.status(), r.body());
     assertEquals("INVALID_ARGUMENT", r.errorStatus());
     assertTrue(
@@ -266,15 +288,17 @@ class TrackSamplesTest {
 
   @Test
   void oneBadSampleInABatchRefusesTheWholeBatch() throws Exception {
-    h.callPrivate(
-        new TrackChatDelivery(h.app, h.module()),
-        "{\"samples\": [{\"latencyMs\": 10}, {\"latencyMs\": -1}]}");
+    bed.callPrivate(
+        new TrackChatDelivery(bed.platform, monitoring(bed)),
+        """
+        {"samples": [{"latencyMs": 10}, {"latencyMs": -1}]}\
+        """);
     assertTrue(liveMinute(MonitoredService.CHAT, Instant.parse("2026-03-02T10:15:00Z")).isEmpty());
   }
 
   private BucketStats liveMinute(MonitoredService service, Instant minute) {
     BucketKey key = new BucketKey(service, minute);
-    return new MetricStore(h.db, h.module().config())
+    return new MetricStore(bed.db, monitoring(bed).config())
         .readLive(List.of(key))
         .getOrDefault(key, BucketStats.EMPTY);
   }
