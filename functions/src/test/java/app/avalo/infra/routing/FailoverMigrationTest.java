@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
@@ -174,6 +175,32 @@ class FailoverMigrationTest {
             .sorted()
             .toList();
     assertEquals(List.of("failover-completed", "failover-started"), events);
+    Map<String, Object> checkpoint =
+        Firestores.await(
+                bed.db
+                    .collection(FailoverMigrator.OPERATIONS)
+                    .document(done.get("id").getAsString())
+                    .get())
+            .getData();
+    assertEquals(
+        Set.of(
+            "fromRegion",
+            "toRegion",
+            "status",
+            "cursor",
+            "moved",
+            "batches",
+            "batchSize",
+            "startedBy",
+            "reason",
+            "startedAt",
+            "updatedAt",
+            "finishedAt"),
+        checkpoint.keySet(),
+        "the failoverOperations/{id} fields of docs/routing.md");
+    assertEquals((long) EU_USERS, checkpoint.get("moved"));
+    assertEquals(500L, checkpoint.get("batchSize"));
+    assertNull(RoutingFixtures.region(bed, "EU").get("activeFailoverId"));
   }
 
   @Test

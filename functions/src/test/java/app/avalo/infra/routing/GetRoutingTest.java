@@ -3,6 +3,7 @@ package app.avalo.infra.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.Firestores;
@@ -14,6 +15,7 @@ import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.gson.JsonObject;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -159,6 +161,12 @@ class GetRoutingTest {
     assertTrue(first.get("reason").getAsString().startsWith("pin-assigned"), first.toString());
     DocumentSnapshot pin = pin();
     assertEquals("ASIA", pin.getString("regionId"));
+    assertEquals(
+        Set.of("regionId", "assignedAt", "updatedAt", "previousRegionId", "reason"),
+        pin.getData().keySet(),
+        "the userRegionMappings/{uid} fields of docs/routing.md");
+    assertNull(pin.get("previousRegionId"));
+    assertEquals("assigned by getRouting (chat)", pin.getString("reason"));
 
     long writes = Emulators.firestoreWriteCount();
     JsonObject travelling = routeFrom("wallet", "US");

@@ -2,6 +2,7 @@ package app.avalo.infra.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.Firestores;
@@ -14,6 +15,8 @@ import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -63,6 +66,52 @@ class RegionAdminTest {
         "https://us-west1-" + Emulators.projectId() + ".cloudfunctions.net",
         region("US").getString("endpoint"));
     assertEquals("healthy", region("US").getString("status"));
+  }
+
+  @Test
+  void aNewRegionDocumentHasEveryDocumentedFieldWithTheLiveOnesExplicitlyEmpty() throws Exception {
+    initializeRegions();
+    Map<String, Object> eu = region("EU").getData();
+    assertEquals(
+        Set.of(
+            "id",
+            "name",
+            "city",
+            "gcpRegion",
+            "lat",
+            "lng",
+            "primary",
+            "priority",
+            "capacityWeight",
+            "endpoint",
+            "healthUrl",
+            "configUpdatedAt",
+            "status",
+            "statusChangedAt",
+            "statusReason",
+            "consecutiveFailures",
+            "consecutiveSuccesses",
+            "recentChecks",
+            "lastCheckAt",
+            "lastLatencyMs",
+            "medianLatencyMs",
+            "lastError",
+            "heartbeatAt",
+            "alertedStatus",
+            "drainingSince",
+            "drainingUntil",
+            "drainingReason",
+            "drainingBy",
+            "activeFailoverId"),
+        eu.keySet(),
+        "the regions/{id} fields of docs/routing.md");
+    for (String empty :
+        List.of("heartbeatAt", "lastCheckAt", "drainingUntil", "drainingBy", "activeFailoverId")) {
+      assertNull(eu.get(empty), empty);
+    }
+    assertEquals(1L, eu.get("priority"));
+    assertEquals(List.of(), eu.get("recentChecks"));
+    assertEquals("initialized", eu.get("statusReason"));
   }
 
   @Test
@@ -233,9 +282,15 @@ class RegionAdminTest {
     JsonObject eu = section.getAsJsonArray("regions").get(0).getAsJsonObject();
     assertEquals("draining", eu.get("status").getAsString());
     assertEquals("drill", eu.getAsJsonObject("manualOverride").get("reason").getAsString());
+    JsonObject event = section.getAsJsonArray("recentEvents").get(0).getAsJsonObject();
     assertEquals(
-        "draining-started",
-        section.getAsJsonArray("recentEvents").get(0).getAsJsonObject().get("type").getAsString());
+        Set.of("regionId", "type", "at", "until", "reason", "by", "id"),
+        event.keySet(),
+        event.toString());
+    assertEquals("draining-started", event.get("type").getAsString());
+    assertEquals("EU", event.get("regionId").getAsString());
+    assertEquals("drill", event.get("reason").getAsString());
+    assertEquals(bed.clock.instant().toString(), event.get("at").getAsString());
     assertEquals(0, section.getAsJsonArray("runningFailovers").size());
   }
 }

@@ -20,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +100,15 @@ class RegionHealthRunTest {
 
     assertEquals(6, summary.get("rounds").getAsInt());
     assertEquals(18, summary.get("probes").getAsInt());
+    assertEquals(6, summary.get("failedProbes").getAsInt());
+    assertEquals(0, summary.get("alertFailures").getAsInt());
+    assertFalse(summary.has("note"));
+    JsonObject down = summary.getAsJsonArray("transitions").get(1).getAsJsonObject();
+    assertEquals(Set.of("region", "from", "to", "at", "reason"), down.keySet());
+    assertEquals("EU", down.get("region").getAsString());
+    assertEquals("unhealthy", down.get("to").getAsString());
+    assertEquals(start.plusSeconds(20).toString(), down.get("at").getAsString());
+    assertEquals("unhealthy", summary.getAsJsonObject("statuses").get("EU").getAsString());
     assertEquals("unhealthy", region("EU").getString("status"));
     assertEquals(
         start.plusSeconds(20),
@@ -115,6 +125,15 @@ class RegionHealthRunTest {
     assertEquals("healthy", region("US").getString("status"));
     assertEquals("healthy", region("ASIA").getString("status"));
     assertTrue(events("US").isEmpty() && events("ASIA").isEmpty());
+  }
+
+  @Test
+  void aRunWithoutRegionsSaysSo() throws Exception {
+    bed = RoutingFixtures.bed().env(ENV).build();
+    JsonObject summary = runJob();
+    assertEquals(0, summary.get("rounds").getAsInt());
+    assertEquals("no regions; run initializeRegions", summary.get("note").getAsString());
+    assertEquals(Set.of("rounds", "note"), summary.keySet());
   }
 
   @Test
