@@ -31,6 +31,11 @@ import java.util.UUID;
  * regions/{from}.activeFailoverId} points at it, and starting a failover for a region that already
  * has one continues that one (or is refused if it goes elsewhere).
  *
+ * <p>It is also the only reader and writer of {@code failoverOperations} ({@link FailoverCodec}): a
+ * batch's transaction spans the checkpoint, the pins ({@link UserPins#pinnedTo}) and the region's
+ * pointer ({@link RegionStore#ref}), so the operation documents are not split into a store of their
+ * own.
+ *
  * <p>Commit size: a full batch writes 500 pins plus the checkpoint (501 writes). Firestore no
  * longer limits a commit to 500 writes; on a datastore that still does, set {@code
  * ROUTING_FAILOVER_BATCH_SIZE=497}.
@@ -80,7 +85,7 @@ public final class FailoverMigrator {
    * from {@code request.fromRegion()} to {@code request.toRegion()}; runs batches until {@code
    * workUntil} and returns the operation's progress.
    */
-  public FailoverOperation initiate(FailoverRequest request, String by, Instant workUntil) {
+  FailoverOperation initiate(FailoverRequest request, String by, Instant workUntil) {
     String id =
         request.operationId() != null
             ? get(request.operationId()).id()
