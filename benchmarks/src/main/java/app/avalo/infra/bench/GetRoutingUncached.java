@@ -23,6 +23,6 @@ public final class GetRoutingUncached extends ApiFunction {
     RoutingQuery query =
         RoutingQuery.read(request.data(), routing.countries(), RegionDefinition.ids());
     request.data().done();
-    return routing.router().route(uid, query, routing.regions().loadAll());
+    return routing.router().route(uid, query, routing.loadRegions());
   }
 }

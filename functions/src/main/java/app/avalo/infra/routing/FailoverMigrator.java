@@ -4,7 +4,6 @@ import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Firestores;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
-import com.google.cloud.firestore.FieldPath;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
@@ -13,9 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -33,6 +30,11 @@ import java.util.UUID;
  * <p>At most one operation per source region runs at a time: {@code
  * regions/{from}.activeFailoverId} points at it, and starting a failover for a region that already
  * has one continues that one (or is refused if it goes elsewhere).
+ *
+ * <p>It is also the only reader and writer of {@code failoverOperations} ({@link FailoverCodec}): a
+ * batch's transaction spans the checkpoint, the pins ({@link UserPins#pinnedTo}) and the region's
+ * pointer ({@link RegionStore#ref}), so the operation documents are not split into a store of their
+ * own.
  *
  * <p>Commit size: a full batch writes 500 pins plus the checkpoint (501 writes). Firestore no
  * longer limits a commit to 500 writes; on a datastore that still does, set {@code
@@ -58,16 +60,37 @@ public final class FailoverMigrator {
 
   private final Firestore db;
   private final RegionStore regions;
+  private final UserPins pins;
   private final Clock clock;
   private final int batchSize;
   private final BatchHook hook;
 
-  FailoverMigrator(Firestore db, RegionStore regions, Clock clock, int batchSize, BatchHook hook) {
+  FailoverMigrator(
+      Firestore db,
+      RegionStore regions,
+      UserPins pins,
+      Clock clock,
+      int batchSize,
+      BatchHook hook) {
     this.db = db;
     this.regions = regions;
+    this.pins = pins;
     this.clock = clock;
     this.batchSize = batchSize;
     this.hook = hook;
+  }
+
+  /**
+   * Continues {@code request.operationId()}, or starts (or continues) the operation moving users
+   * from {@code request.fromRegion()} to {@code request.toRegion()}; runs batches until {@code
+   * workUntil} and returns the operation's progress.
+   */
+  FailoverOperation initiate(FailoverRequest request, String by, Instant workUntil) {
+    String id =
+        request.operationId() != null
+            ? get(request.operationId()).id()
+            : start(request.fromRegion(), request.toRegion(), by, "initiateRegionFailover").id();
+    return run(id, workUntil);
   }
 
   /**
@@ -81,18 +104,14 @@ public final class FailoverMigrator {
               DocumentSnapshot fromDoc = tx.get(regions.ref(from)).get();
               DocumentSnapshot toDoc = tx.get(regions.ref(to)).get();
               if (!fromDoc.exists() || !toDoc.exists()) {
-                throw ApiException.notFound(
-                    "region "
-                        + (fromDoc.exists() ? to : from)
-                        + " does not exist; run initializeRegions");
+                throw RegionStore.notInitialized(fromDoc.exists() ? to : from);
               }
               Instant now = clock.instant();
-              String activeId = fromDoc.getString("activeFailoverId");
+              String activeId = RegionCodec.fromDoc(fromDoc).activeFailoverId();
               if (activeId != null) {
                 DocumentSnapshot active = tx.get(ref(activeId)).get();
-                if (active.exists()
-                    && FailoverOperation.RUNNING.equals(active.getString("status"))) {
-                  FailoverOperation running = parse(active);
+                FailoverOperation running = active.exists() ? FailoverCodec.fromDoc(active) : null;
+                if (running != null && FailoverOperation.RUNNING.equals(running.status())) {
                   if (!running.toRegion().equals(to)) {
                     throw ApiException.failedPrecondition(
                         "failover "
@@ -106,7 +125,7 @@ public final class FailoverMigrator {
                   return running;
                 }
               }
-              RegionStatus target = RegionStore.parse(toDoc).status(now);
+              RegionStatus target = RegionCodec.fromDoc(toDoc).status(now);
               if (!target.usable()) {
                 throw ApiException.failedPrecondition(
                     "target region "
@@ -123,41 +142,25 @@ public final class FailoverMigrator {
                       + ID_TIME.format(now)
                       + "-"
                       + UUID.randomUUID().toString().substring(0, 6);
-              Map<String, Object> op = new HashMap<>();
-              op.put("fromRegion", from);
-              op.put("toRegion", to);
-              op.put("status", FailoverOperation.RUNNING);
-              op.put("cursor", null);
-              op.put("moved", 0L);
-              op.put("batches", 0L);
-              op.put("batchSize", (long) batchSize);
-              op.put("startedBy", startedBy);
-              op.put("reason", reason);
-              op.put("startedAt", Firestores.timestamp(now));
-              op.put("updatedAt", Firestores.timestamp(now));
-              op.put("finishedAt", null);
-              tx.create(ref(id), op);
-              tx.update(regions.ref(from), "activeFailoverId", id);
-              Map<String, Object> event = regions.event(from, "failover-started", now);
-              event.put("operationId", id);
-              event.put("toRegion", to);
-              event.put("by", startedBy);
-              event.put("reason", reason);
-              tx.create(regions.newEventRef(), event);
-              return new FailoverOperation(
-                  id,
-                  from,
-                  to,
-                  FailoverOperation.RUNNING,
-                  null,
-                  0,
-                  0,
-                  batchSize,
-                  startedBy,
-                  reason,
-                  now,
-                  now,
-                  null);
+              FailoverOperation op =
+                  new FailoverOperation(
+                      id,
+                      from,
+                      to,
+                      FailoverOperation.RUNNING,
+                      null,
+                      0,
+                      0,
+                      batchSize,
+                      startedBy,
+                      reason,
+                      now,
+                      now,
+                      null);
+              tx.create(ref(id), FailoverCodec.toDoc(op));
+              tx.update(regions.ref(from), RegionCodec.activeFailover(id));
+              tx.create(regions.newEventRef(), RegionEventCodec.failoverStarted(op));
+              return op;
             },
             RETRY));
   }
@@ -168,7 +171,7 @@ public final class FailoverMigrator {
     if (!doc.exists()) {
       throw ApiException.notFound("no failover operation " + id);
     }
-    return parse(doc);
+    return FailoverCodec.fromDoc(doc);
   }
 
   /**
@@ -199,15 +202,11 @@ public final class FailoverMigrator {
                   if (!doc.exists()) {
                     throw ApiException.notFound("no failover operation " + id);
                   }
-                  FailoverOperation op = parse(doc);
+                  FailoverOperation op = FailoverCodec.fromDoc(doc);
                   if (op.finished()) {
                     return new Step(op, List.of());
                   }
-                  Query page =
-                      db.collection(UserPins.MAPPINGS)
-                          .whereEqualTo("regionId", op.fromRegion())
-                          .orderBy(FieldPath.documentId())
-                          .limit(op.batchSize());
+                  Query page = pins.pinnedTo(op.fromRegion()).limit(op.batchSize());
                   if (op.cursor() != null) {
                     page = page.startAfter(op.cursor());
                   }
@@ -220,34 +219,14 @@ public final class FailoverMigrator {
                   }
                   String moveReason = "failover operation " + id;
                   for (QueryDocumentSnapshot user : users) {
-                    Map<String, Object> pin = new HashMap<>();
-                    pin.put("regionId", op.toRegion());
-                    pin.put("previousRegionId", op.fromRegion());
-                    pin.put("updatedAt", Firestores.timestamp(now));
-                    pin.put("reason", moveReason);
-                    tx.update(user.getReference(), pin);
+                    tx.update(
+                        user.getReference(),
+                        PinCodec.migrated(op.toRegion(), op.fromRegion(), now, moveReason));
                   }
-                  Map<String, Object> progress = new HashMap<>();
                   String cursor = uids.isEmpty() ? op.cursor() : uids.get(uids.size() - 1);
                   long moved = op.moved() + uids.size();
-                  progress.put("cursor", cursor);
-                  progress.put("moved", moved);
-                  progress.put("batches", batch);
-                  progress.put("updatedAt", Firestores.timestamp(now));
                   boolean last = uids.size() < op.batchSize();
-                  if (last) {
-                    progress.put("status", FailoverOperation.COMPLETED);
-                    progress.put("finishedAt", Firestores.timestamp(now));
-                    tx.update(regions.ref(op.fromRegion()), "activeFailoverId", null);
-                    Map<String, Object> event =
-                        regions.event(op.fromRegion(), "failover-completed", now);
-                    event.put("operationId", id);
-                    event.put("toRegion", op.toRegion());
-                    event.put("moved", moved);
-                    tx.create(regions.newEventRef(), event);
-                  }
-                  tx.update(opRef, progress);
-                  return new Step(
+                  FailoverOperation next =
                       new FailoverOperation(
                           id,
                           op.fromRegion(),
@@ -261,8 +240,13 @@ public final class FailoverMigrator {
                           op.reason(),
                           op.startedAt(),
                           now,
-                          last ? now : null),
-                      uids);
+                          last ? now : null);
+                  if (last) {
+                    tx.update(regions.ref(op.fromRegion()), RegionCodec.activeFailover(null));
+                    tx.create(regions.newEventRef(), RegionEventCodec.failoverCompleted(next));
+                  }
+                  tx.update(opRef, FailoverCodec.progress(next));
+                  return new Step(next, uids);
                 },
                 RETRY));
     if (!step.moved().isEmpty()) {
@@ -274,35 +258,16 @@ public final class FailoverMigrator {
   /** Running operations, for the dashboard. */
   public List<FailoverOperation> running() {
     return Firestores.await(
-            db.collection(OPERATIONS).whereEqualTo("status", FailoverOperation.RUNNING).get())
+            db.collection(OPERATIONS)
+                .whereEqualTo(FailoverCodec.STATUS, FailoverOperation.RUNNING)
+                .get())
         .getDocuments()
         .stream()
-        .map(FailoverMigrator::parse)
+        .map(FailoverCodec::fromDoc)
         .toList();
   }
 
   private DocumentReference ref(String id) {
     return db.collection(OPERATIONS).document(id);
-  }
-
-  private static FailoverOperation parse(DocumentSnapshot doc) {
-    return new FailoverOperation(
-        doc.getId(),
-        doc.getString("fromRegion"),
-        doc.getString("toRegion"),
-        doc.getString("status"),
-        doc.getString("cursor"),
-        number(doc, "moved"),
-        number(doc, "batches"),
-        (int) number(doc, "batchSize"),
-        doc.getString("startedBy"),
-        doc.getString("reason"),
-        Firestores.instant(doc.getTimestamp("startedAt")),
-        Firestores.instant(doc.getTimestamp("updatedAt")),
-        Firestores.instant(doc.getTimestamp("finishedAt")));
-  }
-
-  private static long number(DocumentSnapshot doc, String field) {
-    return doc.get(field) instanceof Number n ? n.longValue() : 0;
   }
 }

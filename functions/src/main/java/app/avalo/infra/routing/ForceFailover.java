@@ -7,7 +7,7 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code forceFailover} (admin, audited; the dashboard's failover control, rarely): {@code
+ * {@code forceFailover} (admins, audited; the dashboard's failover control, rarely): {@code
  * {fromRegion, reason, durationMinutes?, toRegion?}} puts a region into manual {@code draining} for
  * {@code durationMinutes} (default 60): routing stops sending new traffic there and pinned users
  * fail over on their next request; the health checks do not clear it. With {@code toRegion} it also
@@ -31,10 +31,9 @@ public final class ForceFailover extends ApiFunction {
   @Override
   protected Object handle(Request request) {
     DrainRequest input = DrainRequest.read(request.data());
-    RegionDrains drains = routing.get().drains();
-    String by = request.caller().label();
-    return input.clear()
-        ? drains.clear(input, by)
-        : drains.drain(input, by, InitiateRegionFailover.workUntil(request));
+    return routing
+        .get()
+        .drains()
+        .apply(input, request.caller().label(), InitiateRegionFailover.workUntil(request));
   }
 }

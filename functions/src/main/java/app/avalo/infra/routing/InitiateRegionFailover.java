@@ -1,23 +1,20 @@
 package app.avalo.infra.routing;
 
 import app.avalo.infra.Root;
-import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.Fields;
 import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * {@code initiateRegionFailover} (admin, audited): moves every user pinned to {@code fromRegion} to
- * {@code toRegion} in checkpointed batches of 500 ({@link FailoverMigrator}), as far as this call's
- * time allows, and returns the operation's progress. {@code {fromRegion, toRegion}} starts an
- * operation (or continues the one running for that pair); {@code {operationId}} continues an
- * unfinished one (after a crash or a timeout) or just reports a finished one. Idempotent: nobody is
- * moved twice, nobody is skipped.
+ * {@code initiateRegionFailover} (admins, audited; rarely: a region evacuation, or resuming one):
+ * moves every user pinned to {@code fromRegion} to {@code toRegion} in checkpointed batches of 500
+ * ({@link FailoverMigrator}), as far as this call's time allows, and returns the operation's
+ * progress. {@code {fromRegion, toRegion}} starts an operation (or continues the one running for
+ * that pair); {@code {operationId}} continues an unfinished one (after a crash or a timeout) or
+ * just reports a finished one. Idempotent: nobody is moved twice, nobody is skipped.
  */
 public final class InitiateRegionFailover extends ApiFunction {
   /** Time kept back from the function's timeout for the answer and the audit record. */
@@ -37,31 +34,8 @@ public final class InitiateRegionFailover extends ApiFunction {
 
   @Override
   protected Object handle(Request request) {
-    Fields data = request.data();
-    Optional<String> operationId = data.optionalId("operationId");
-    Optional<String> from = data.optionalOneOf("fromRegion", RegionDefinition.ids());
-    Optional<String> to = data.optionalOneOf("toRegion", RegionDefinition.ids());
-    data.done();
-    FailoverMigrator failover = routing.get().failover();
-    if (operationId.isPresent()) {
-      if (from.isPresent() || to.isPresent()) {
-        throw ApiException.invalidArgument(
-            "operationId", "give either operationId or fromRegion and toRegion");
-      }
-      return failover.run(failover.get(operationId.get()).id(), workUntil(request));
-    }
-    if (from.isEmpty()) {
-      throw ApiException.invalidArgument("fromRegion", "is required (or give operationId)");
-    }
-    if (to.isEmpty()) {
-      throw ApiException.invalidArgument("toRegion", "is required");
-    }
-    if (from.get().equals(to.get())) {
-      throw ApiException.invalidArgument("toRegion", "must differ from fromRegion");
-    }
-    FailoverOperation op =
-        failover.start(from.get(), to.get(), request.caller().label(), "initiateRegionFailover");
-    return failover.run(op.id(), workUntil(request));
+    FailoverRequest input = FailoverRequest.read(request.data());
+    return routing.get().failover().initiate(input, request.caller().label(), workUntil(request));
   }
 
   /** When to stop starting batches so the answer still goes out within the function's timeout. */

@@ -1,7 +1,7 @@
 package app.avalo.infra.routing;
 
 import app.avalo.infra.platform.Alerts;
-import java.util.HashMap;
+import app.avalo.infra.platform.DocWriter;
 import java.util.Map;
 
 /**
@@ -28,13 +28,15 @@ final class RegionAlerts {
       case HEALTHY ->
           alerts.resolve(SOURCE, key(region.id()), "runHealthChecks", name + " is healthy again");
       case DEGRADED, UNHEALTHY -> {
-        Map<String, Object> details = new HashMap<>();
-        details.put("regionId", region.id());
-        details.put("status", state.status().wire());
-        details.put("consecutiveFailures", state.consecutiveFailures());
-        details.put("medianLatencyMs", state.medianLatencyMs());
         HealthCheck last = state.last();
-        details.put("lastError", last == null ? null : last.error());
+        Map<String, Object> details =
+            DocWriter.create()
+                .fieldOrNull("regionId", region.id())
+                .fieldOrNull("status", state.status())
+                .fieldOrNull("consecutiveFailures", state.consecutiveFailures())
+                .fieldOrNull("medianLatencyMs", state.medianLatencyMs())
+                .fieldOrNull("lastError", last == null ? null : last.error())
+                .map();
         Alerts.Severity severity =
             state.status() == RegionStatus.UNHEALTHY
                 ? Alerts.Severity.CRITICAL

@@ -11,12 +11,15 @@ import java.time.Instant;
  * clear it. A drain with a target also starts moving every pinned user there.
  */
 final class RegionDrains {
+  /** The answer to {@code forceFailover}. */
+  sealed interface Result permits Cleared, Drained {}
+
   /** The answer to a clear: whether a drain was ended, and the region's status now. */
-  record Cleared(String region, boolean cleared, String status) {}
+  record Cleared(String region, boolean cleared, String status) implements Result {}
 
   /** The answer to a drain: until when, and the migration it started (null without a target). */
-  record Drained(
-      String region, String status, Instant drainingUntil, FailoverOperation operation) {}
+  record Drained(String region, String status, Instant drainingUntil, FailoverOperation operation)
+      implements Result {}
 
   private final RegionStore regions;
   private final RegionView view;
@@ -35,6 +38,14 @@ final class RegionDrains {
     this.failover = failover;
     this.config = config;
     this.clock = clock;
+  }
+
+  /**
+   * Drains the region or ends its drain, as the request says; {@code workUntil}: when to stop
+   * starting migration batches.
+   */
+  Result apply(DrainRequest request, String by, Instant workUntil) {
+    return request.clear() ? clear(request, by) : drain(request, by, workUntil);
   }
 
   Cleared clear(DrainRequest request, String by) {

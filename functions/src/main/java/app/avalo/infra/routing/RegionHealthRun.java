@@ -53,17 +53,12 @@ public final class RegionHealthRun {
     this.config = config;
   }
 
-  /**
-   * Runs the rounds that fit before {@code deadline}; returns the run's summary for the job record.
-   */
-  public Map<String, Object> run(Instant deadline, BiConsumer<String, Object> progress)
+  /** Runs the rounds that fit before {@code deadline}; returns what it did, for the job record. */
+  HealthRunSummary run(Instant deadline, BiConsumer<String, Object> progress)
       throws InterruptedException {
     List<Region> loaded = store.loadAll();
-    Map<String, Object> summary = new LinkedHashMap<>();
     if (loaded.isEmpty()) {
-      summary.put("rounds", 0);
-      summary.put("note", "no regions; run initializeRegions");
-      return summary;
+      return HealthRunSummary.noRegions();
     }
     Map<String, Region> regions = new LinkedHashMap<>();
     Map<String, HealthState> persisted = new LinkedHashMap<>();
@@ -71,7 +66,7 @@ public final class RegionHealthRun {
       regions.put(r.id(), r);
       persisted.put(r.id(), r.health());
     }
-    List<Map<String, Object>> transitions = new ArrayList<>();
+    List<HealthRunSummary.Transition> transitions = new ArrayList<>();
     int rounds = 0;
     int probes = 0;
     int failedProbes = 0;
@@ -120,16 +115,11 @@ public final class RegionHealthRun {
                 "reason",
                 reason));
         transitions.add(
-            Map.of(
-                "region",
+            new HealthRunSummary.Transition(
                 region.id(),
-                "from",
                 region.health().status().wire(),
-                "to",
                 next.status().wire(),
-                "at",
                 check.at().toString(),
-                "reason",
                 reason));
         Region updated = region.withHealth(next, check.at(), check.at());
         if (!syncAlert(updated, reason)) {
@@ -158,15 +148,16 @@ public final class RegionHealthRun {
       }
       statuses.put(region.id(), region.health().status().wire());
     }
-    summary.put("rounds", rounds);
-    summary.put("probes", probes);
-    summary.put("failedProbes", failedProbes);
-    summary.put("transitions", transitions);
-    summary.put("statuses", statuses);
-    summary.put("writes", writes);
-    summary.put("stoppedForDeadline", stoppedForDeadline);
-    summary.put("alertFailures", alertFailures);
-    return summary;
+    return new HealthRunSummary(
+        rounds,
+        null,
+        probes,
+        failedProbes,
+        transitions,
+        statuses,
+        writes,
+        stoppedForDeadline,
+        alertFailures);
   }
 
   /**

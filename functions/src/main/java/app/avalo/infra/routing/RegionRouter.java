@@ -88,7 +88,7 @@ public final class RegionRouter {
       String uid, RoutingQuery query, List<Candidate> ranked, Instant now, boolean retry) {
     Map<String, Candidate> byId =
         ranked.stream().collect(Collectors.toMap(c -> c.region().id(), Function.identity()));
-    Optional<UserPins.Pin> pin = pins.find(uid);
+    Optional<Pin> pin = pins.find(uid);
     Optional<Candidate> usable = ranked.stream().filter(c -> c.status().usable()).findFirst();
     if (pin.isPresent() && byId.containsKey(pin.get().regionId())) {
       Candidate pinned = byId.get(pin.get().regionId());
@@ -115,7 +115,7 @@ public final class RegionRouter {
               + pinned.status().wire()
               + ", moved to "
               + target.region().id();
-      UserPins.Pin moved =
+      Pin moved =
           pins.move(uid, pinned.region().id(), target.region().id(), query.service(), reason, now);
       Candidate current = byId.get(moved.regionId());
       if (current != null && !current.equals(target) && current.status().usable()) {
@@ -138,7 +138,7 @@ public final class RegionRouter {
       pins.move(uid, pin.get().regionId(), target.region().id(), query.service(), reason, now);
       return decision(target, true, reason, ranked);
     }
-    UserPins.Pin assigned = pins.assign(uid, target.region().id(), query.service(), now);
+    Pin assigned = pins.assign(uid, target.region().id(), query.service(), now);
     if (!assigned.regionId().equals(target.region().id()) && retry) {
       return routePinned(uid, query, ranked, now, false); // another request pinned the user first
     }

@@ -2,7 +2,7 @@ package app.avalo.infra.routing;
 
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Firestores;
-import com.google.cloud.Timestamp;
+import app.avalo.infra.platform.WireEnum;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
@@ -17,31 +17,44 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Firestore access for region documents ({@code regions/{id}}) and region-level events ({@code
- * regionEvents}). Every field is top-level; {@code recentChecks} is a list written whole.
+ * Firestore access for region documents ({@code regions/{id}}, {@link RegionCodec}) and
+ * region-level events ({@code regionEvents}, {@link RegionEventCodec}).
  *
  * <p>Three writers touch a region document and never the same fields: {@code initializeRegions}
  * (definition fields), the health checks (health fields) and {@code forceFailover} (drain fields),
  * plus the failover migrator's {@code activeFailoverId} pointer. So none of them can undo another.
  */
-public final class RegionStore {
-  public static final String REGIONS = "regions";
-  public static final String EVENTS = "regionEvents";
+final class RegionStore {
+  static final String REGIONS = "regions";
+  static final String EVENTS = "regionEvents";
+
+  /** What {@link #initialize} did to one region document. */
+  enum Outcome implements WireEnum {
+    CREATED,
+    UPDATED,
+    UNCHANGED;
+
+    @Override
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   private final Firestore db;
 
-  public RegionStore(Firestore db) {
+  RegionStore(Firestore db) {
     this.db = db;
   }
 
   /** Every region, primary first then by priority. */
-  public List<Region> loadAll() {
+  List<Region> loadAll() {
     return parseAll(Firestores.await(db.collection(REGIONS).get()));
   }
 
@@ -53,31 +66,29 @@ public final class RegionStore {
     return parseAll(Firestores.await(db.collection(REGIONS).get(), timeout));
   }
 
-  public Optional<Region> find(String id) {
+  Optional<Region> find(String id) {
     DocumentSnapshot doc = Firestores.await(ref(id).get());
-    return doc.exists() ? Optional.of(parse(doc)) : Optional.empty();
+    return doc.exists() ? Optional.of(RegionCodec.fromDoc(doc)) : Optional.empty();
   }
 
   /** The region, or NOT_FOUND telling the admin to initialise regions first. */
-  public Region require(String id) {
-    return find(id)
-        .orElseThrow(
-            () -> ApiException.notFound("region " + id + " does not exist; run initializeRegions"));
+  Region require(String id) {
+    return find(id).orElseThrow(() -> notInitialized(id));
   }
 
-  /** Explicit per-region settings given to {@code initializeRegions}; null fields are not given. */
-  public record RegionSettings(
-      String endpoint, String healthUrl, Integer priority, Integer capacityWeight) {}
+  static ApiException notInitialized(String id) {
+    return ApiException.notFound("region " + id + " does not exist; run initializeRegions");
+  }
 
   /**
    * Creates missing region documents (definition + a fresh healthy status) and brings existing
    * ones' definition up to date: identity fields (name, city, GCP region, coordinates, primary)
-   * always, URLs, priority and capacity weight only when {@code overrides} gives them, so an
-   * admin's edit is never reset by a later plain call. Live fields (status, health, drain) are
-   * never touched. Returns {@code created}, {@code updated} or {@code unchanged} per region.
+   * always, URLs, priority and capacity weight only when {@code settings} gives them, so an admin's
+   * edit is never reset by a later plain call. Live fields (status, health, drain) are never
+   * touched. Returns what happened to each region, in definition order.
    */
-  public Map<String, String> initialize(
-      List<RegionDefinition> definitions, Map<String, RegionSettings> overrides, Instant now) {
+  Map<String, Outcome> initialize(
+      List<RegionDefinition> definitions, Map<String, RegionSettings> settings, Instant now) {
     return Firestores.await(
         db.runTransaction(
             tx -> {
@@ -85,33 +96,19 @@ public final class RegionStore {
               for (RegionDefinition d : definitions) {
                 current.put(d.id(), tx.get(ref(d.id())).get());
               }
-              Map<String, String> outcome = new LinkedHashMap<>();
+              Map<String, Outcome> outcome = new LinkedHashMap<>();
               for (RegionDefinition d : definitions) {
-                RegionSettings o =
-                    overrides.getOrDefault(d.id(), new RegionSettings(null, null, null, null));
+                RegionSettings o = settings.getOrDefault(d.id(), RegionSettings.NONE);
                 DocumentSnapshot doc = current.get(d.id());
                 if (!doc.exists()) {
                   RegionDefinition desired =
                       d.withOverrides(
                           o.endpoint(), o.healthUrl(), o.priority(), o.capacityWeight());
-                  Map<String, Object> fields = definitionFields(desired);
-                  fields.put("configUpdatedAt", Firestores.timestamp(now));
-                  fields.putAll(healthFields(HealthState.initial()));
-                  fields.put("status", RegionStatus.HEALTHY.wire());
-                  fields.put("statusChangedAt", Firestores.timestamp(now));
-                  fields.put("statusReason", "initialized");
-                  fields.put("heartbeatAt", null);
-                  fields.put("alertedStatus", RegionStatus.HEALTHY.wire());
-                  fields.put("drainingSince", null);
-                  fields.put("drainingUntil", null);
-                  fields.put("drainingReason", null);
-                  fields.put("drainingBy", null);
-                  fields.put("activeFailoverId", null);
-                  tx.create(ref(d.id()), fields);
-                  outcome.put(d.id(), "created");
+                  tx.create(ref(d.id()), RegionCodec.created(desired, now));
+                  outcome.put(d.id(), Outcome.CREATED);
                   continue;
                 }
-                RegionDefinition stored = parseDefinition(doc);
+                RegionDefinition stored = RegionCodec.definitionFromDoc(doc);
                 RegionDefinition desired =
                     d.withUrls(stored.endpoint(), stored.healthUrl())
                         .withOverrides(
@@ -121,20 +118,20 @@ public final class RegionStore {
                             o.capacityWeight() != null
                                 ? o.capacityWeight()
                                 : stored.capacityWeight());
-                Map<String, Object> wanted = definitionFields(desired);
                 Map<String, Object> changes = new HashMap<>();
-                wanted.forEach(
-                    (field, value) -> {
-                      if (!Objects.equals(normalise(doc.get(field)), normalise(value))) {
-                        changes.put(field, value);
-                      }
-                    });
+                RegionCodec.definition(desired)
+                    .forEach(
+                        (field, value) -> {
+                          if (!Objects.equals(normalise(doc.get(field)), normalise(value))) {
+                            changes.put(field, value);
+                          }
+                        });
                 if (changes.isEmpty()) {
-                  outcome.put(d.id(), "unchanged");
+                  outcome.put(d.id(), Outcome.UNCHANGED);
                 } else {
-                  changes.put("configUpdatedAt", Firestores.timestamp(now));
+                  changes.putAll(RegionCodec.configUpdated(now));
                   tx.update(ref(d.id()), changes);
-                  outcome.put(d.id(), "updated");
+                  outcome.put(d.id(), Outcome.UPDATED);
                 }
               }
               return outcome;
@@ -147,29 +144,16 @@ public final class RegionStore {
    */
   void recordTransition(Region region, HealthState next, String reason, Instant at) {
     WriteBatch batch = db.batch();
-    Map<String, Object> update = healthFields(next);
-    update.put("status", next.status().wire());
-    update.put("statusChangedAt", Firestores.timestamp(at));
-    update.put("statusReason", reason);
-    update.put("heartbeatAt", Firestores.timestamp(at));
-    batch.update(ref(region.id()), update);
-    Map<String, Object> event = event(region.id(), "status-changed", at);
-    event.put("from", region.health().status().wire());
-    event.put("to", next.status().wire());
-    event.put("reason", reason);
-    event.put("consecutiveFailures", next.consecutiveFailures());
-    event.put("medianLatencyMs", next.medianLatencyMs());
-    HealthCheck last = next.last();
-    event.put("lastError", last == null ? null : last.error());
-    batch.create(db.collection(EVENTS).document(), event);
+    batch.update(ref(region.id()), RegionCodec.transition(next, reason, at));
+    batch.create(
+        newEventRef(),
+        RegionEventCodec.statusChanged(region.id(), region.health().status(), next, reason, at));
     Firestores.await(batch.commit());
   }
 
   /** The heartbeat: streaks, window and latency figures, without a status change. */
   void saveHealth(String id, HealthState state, Instant at) {
-    Map<String, Object> update = healthFields(state);
-    update.put("heartbeatAt", Firestores.timestamp(at));
-    Firestores.await(ref(id).update(update));
+    Firestores.await(ref(id).update(RegionCodec.heartbeat(state, at)));
   }
 
   /**
@@ -177,7 +161,7 @@ public final class RegionStore {
    * later).
    */
   void markAlerted(String id, RegionStatus status) {
-    Firestores.await(ref(id).update("alertedStatus", status.wire()));
+    Firestores.await(ref(id).update(RegionCodec.alerted(status)));
   }
 
   /** Puts a region into manual draining (replacing any drain in force) and records the event. */
@@ -187,21 +171,11 @@ public final class RegionStore {
             tx -> {
               DocumentSnapshot doc = tx.get(ref(id)).get();
               if (!doc.exists()) {
-                throw ApiException.notFound(
-                    "region " + id + " does not exist; run initializeRegions");
+                throw notInitialized(id);
               }
-              Map<String, Object> update = new HashMap<>();
-              update.put("drainingSince", Firestores.timestamp(drain.since()));
-              update.put("drainingUntil", Firestores.timestamp(drain.until()));
-              update.put("drainingReason", drain.reason());
-              update.put("drainingBy", drain.by());
-              tx.update(ref(id), update);
-              Map<String, Object> event = event(id, "draining-started", drain.since());
-              event.put("until", Firestores.timestamp(drain.until()));
-              event.put("reason", drain.reason());
-              event.put("by", drain.by());
-              tx.create(db.collection(EVENTS).document(), event);
-              Region before = parse(doc);
+              tx.update(ref(id), RegionCodec.drain(drain));
+              tx.create(newEventRef(), RegionEventCodec.drainingStarted(id, drain));
+              Region before = RegionCodec.fromDoc(doc);
               return new Region(
                   before.definition(),
                   before.health(),
@@ -221,50 +195,30 @@ public final class RegionStore {
             tx -> {
               DocumentSnapshot doc = tx.get(ref(id)).get();
               if (!doc.exists()) {
-                throw ApiException.notFound(
-                    "region " + id + " does not exist; run initializeRegions");
+                throw notInitialized(id);
               }
-              Region region = parse(doc);
-              if (region.activeDrain(now) == null) {
+              if (RegionCodec.fromDoc(doc).activeDrain(now) == null) {
                 return false;
               }
-              Map<String, Object> update = new HashMap<>();
-              update.put("drainingUntil", null);
-              update.put("drainingSince", null);
-              update.put("drainingReason", null);
-              update.put("drainingBy", null);
-              tx.update(ref(id), update);
-              Map<String, Object> event = event(id, "draining-cleared", now);
-              event.put("by", by);
-              event.put("reason", note);
-              tx.create(db.collection(EVENTS).document(), event);
+              tx.update(ref(id), RegionCodec.drainCleared());
+              tx.create(newEventRef(), RegionEventCodec.drainingCleared(id, by, note, now));
               return true;
             }));
   }
 
   /** The newest region events, newest first. */
-  public List<Map<String, Object>> recentEvents(int limit) {
-    List<Map<String, Object>> events = new ArrayList<>();
+  List<RegionEvent> recentEvents(int limit) {
+    List<RegionEvent> events = new ArrayList<>();
     for (QueryDocumentSnapshot doc :
         Firestores.await(
-                db.collection(EVENTS).orderBy("at", Query.Direction.DESCENDING).limit(limit).get())
+                db.collection(EVENTS)
+                    .orderBy(RegionEventCodec.AT, Query.Direction.DESCENDING)
+                    .limit(limit)
+                    .get())
             .getDocuments()) {
-      Map<String, Object> e = new LinkedHashMap<>();
-      doc.getData()
-          .forEach((k, v) -> e.put(k, v instanceof Timestamp t ? Firestores.instant(t) : v));
-      e.put("id", doc.getId());
-      events.add(e);
+      events.add(RegionEventCodec.fromDoc(doc));
     }
     return events;
-  }
-
-  /** A region event document, for writers outside this class (the failover migrator). */
-  Map<String, Object> event(String regionId, String type, Instant at) {
-    Map<String, Object> event = new HashMap<>();
-    event.put("regionId", regionId);
-    event.put("type", type);
-    event.put("at", Firestores.timestamp(at));
-    return event;
   }
 
   DocumentReference ref(String id) {
@@ -273,46 +227,6 @@ public final class RegionStore {
 
   DocumentReference newEventRef() {
     return db.collection(EVENTS).document();
-  }
-
-  // ---- encoding ----
-
-  private static Map<String, Object> definitionFields(RegionDefinition d) {
-    Map<String, Object> f = new HashMap<>();
-    f.put("id", d.id());
-    f.put("name", d.name());
-    f.put("city", d.city());
-    f.put("gcpRegion", d.gcpRegion());
-    f.put("lat", d.location().lat());
-    f.put("lng", d.location().lng());
-    f.put("primary", d.primary());
-    f.put("priority", (long) d.priority());
-    f.put("capacityWeight", (long) d.capacityWeight());
-    f.put("endpoint", d.endpoint());
-    f.put("healthUrl", d.healthUrl());
-    return f;
-  }
-
-  private static Map<String, Object> healthFields(HealthState s) {
-    Map<String, Object> f = new HashMap<>();
-    f.put("consecutiveFailures", (long) s.consecutiveFailures());
-    f.put("consecutiveSuccesses", (long) s.consecutiveSuccesses());
-    List<Map<String, Object>> checks = new ArrayList<>();
-    for (HealthCheck c : s.recent()) {
-      Map<String, Object> m = new HashMap<>();
-      m.put("at", Firestores.timestamp(c.at()));
-      m.put("ok", c.ok());
-      m.put("latencyMs", c.latencyMs());
-      m.put("error", c.error());
-      checks.add(m);
-    }
-    f.put("recentChecks", checks);
-    HealthCheck last = s.last();
-    f.put("lastCheckAt", last == null ? null : Firestores.timestamp(last.at()));
-    f.put("lastLatencyMs", last == null ? null : last.latencyMs());
-    f.put("lastError", last == null ? null : last.error());
-    f.put("medianLatencyMs", s.medianLatencyMs());
-    return f;
   }
 
   /**
@@ -328,88 +242,12 @@ public final class RegionStore {
   private static List<Region> parseAll(QuerySnapshot snapshot) {
     List<Region> regions = new ArrayList<>();
     for (QueryDocumentSnapshot doc : snapshot.getDocuments()) {
-      regions.add(parse(doc));
+      regions.add(RegionCodec.fromDoc(doc));
     }
     regions.sort(
         Comparator.comparing((Region r) -> !r.definition().primary())
             .thenComparingInt(r -> r.definition().priority())
             .thenComparing(Region::id));
     return regions;
-  }
-
-  static Region parse(DocumentSnapshot doc) {
-    RegionDefinition definition = parseDefinition(doc);
-    List<HealthCheck> checks = new ArrayList<>();
-    Object raw = doc.get("recentChecks");
-    if (raw instanceof List<?> list) {
-      for (Object item : list) {
-        if (item instanceof Map<?, ?> m) {
-          checks.add(
-              new HealthCheck(
-                  instant(m.get("at")),
-                  Boolean.TRUE.equals(m.get("ok")),
-                  m.get("latencyMs") instanceof Number n ? n.longValue() : null,
-                  m.get("error") instanceof String s ? s : null));
-        }
-      }
-    }
-    HealthState health =
-        new HealthState(
-            RegionStatus.fromWire(doc.getString("status")),
-            (int) number(doc, "consecutiveFailures", 0),
-            (int) number(doc, "consecutiveSuccesses", 0),
-            checks);
-    if (health.status() == RegionStatus.DRAINING) {
-      health =
-          new HealthState(
-              RegionStatus.UNHEALTHY,
-              health.consecutiveFailures(),
-              health.consecutiveSuccesses(),
-              checks); // "draining" is never a stored health status; treat a corrupted value as
-      // unsafe
-    }
-    Instant until = instant(doc.get("drainingUntil"));
-    Drain drain =
-        until == null
-            ? null
-            : new Drain(
-                instant(doc.get("drainingSince")),
-                until,
-                doc.getString("drainingReason"),
-                doc.getString("drainingBy"));
-    String alerted = doc.getString("alertedStatus");
-    return new Region(
-        definition,
-        health,
-        instant(doc.get("statusChangedAt")),
-        instant(doc.get("lastCheckAt")),
-        instant(doc.get("heartbeatAt")),
-        alerted == null ? null : RegionStatus.fromWire(alerted),
-        drain,
-        doc.getString("activeFailoverId"));
-  }
-
-  private static RegionDefinition parseDefinition(DocumentSnapshot doc) {
-    return new RegionDefinition(
-        doc.getId(),
-        doc.getString("name"),
-        doc.getString("city"),
-        doc.getString("gcpRegion"),
-        new GeoPoint(
-            doc.getDouble("lat") == null ? 0 : doc.getDouble("lat"),
-            doc.getDouble("lng") == null ? 0 : doc.getDouble("lng")),
-        Boolean.TRUE.equals(doc.getBoolean("primary")),
-        (int) number(doc, "priority", 100),
-        (int) number(doc, "capacityWeight", 1),
-        doc.getString("endpoint"),
-        doc.getString("healthUrl"));
-  }
-
-  private static long number(DocumentSnapshot doc, String field, long defaultValue) {
-    return doc.get(field) instanceof Number n ? n.longValue() : defaultValue;
-  }
-
-  private static Instant instant(Object value) {
-    return value instanceof Timestamp t ? Firestores.instant(t) : null;
   }
 }

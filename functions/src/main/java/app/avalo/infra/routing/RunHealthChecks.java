@@ -28,6 +28,6 @@ public final class RunHealthChecks extends ScheduledJob {
   @Override
   protected JobRunner.Result run(JobContext context) throws Exception {
     return JobRunner.Result.of(
-        routing.get().healthRun().run(context.deadline(), context::progress));
+        routing.get().healthRun().run(context.deadline(), context::progress).toDoc());
   }
 }

@@ -3,10 +3,10 @@ package app.avalo.infra.routing;
 import app.avalo.infra.platform.Firestores;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.cloud.firestore.FieldPath;
 import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.Query;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,22 +15,19 @@ import java.util.Optional;
  * it is first assigned or moves; moves are transactions, so two requests failing the same user over
  * at once move them once.
  */
-public final class UserPins {
-  public static final String MAPPINGS = "userRegionMappings";
-  public static final String EVENTS = "userRegionEvents";
-
-  /** A user's pin. */
-  public record Pin(String uid, String regionId, Instant assignedAt, Instant updatedAt) {}
+final class UserPins {
+  static final String MAPPINGS = "userRegionMappings";
+  static final String EVENTS = "userRegionEvents";
 
   private final Firestore db;
 
-  public UserPins(Firestore db) {
+  UserPins(Firestore db) {
     this.db = db;
   }
 
-  public Optional<Pin> find(String uid) {
+  Optional<Pin> find(String uid) {
     DocumentSnapshot doc = Firestores.await(ref(uid).get());
-    return doc.exists() ? Optional.of(parse(doc)) : Optional.empty();
+    return doc.exists() ? Optional.of(PinCodec.fromDoc(doc)) : Optional.empty();
   }
 
   /**
@@ -38,13 +35,9 @@ public final class UserPins {
    * returned.
    */
   Pin assign(String uid, String regionId, RoutedService service, Instant now) {
-    Map<String, Object> doc = new HashMap<>();
-    doc.put("regionId", regionId);
-    doc.put("assignedAt", Firestores.timestamp(now));
-    doc.put("updatedAt", Firestores.timestamp(now));
-    doc.put("previousRegionId", null);
-    doc.put("reason", "assigned by getRouting (" + service.wire() + ")");
-    if (Firestores.createIfAbsent(ref(uid), doc)) {
+    if (Firestores.createIfAbsent(
+        ref(uid),
+        PinCodec.assigned(regionId, now, "assigned by getRouting (" + service.wire() + ")"))) {
       return new Pin(uid, regionId, now, now);
     }
     return find(uid)
@@ -69,41 +62,28 @@ public final class UserPins {
         db.runTransaction(
             tx -> {
               DocumentSnapshot doc = tx.get(pinRef).get();
-              if (doc.exists() && !fromRegion.equals(doc.getString("regionId"))) {
-                return parse(doc);
+              Pin current = doc.exists() ? PinCodec.fromDoc(doc) : null;
+              if (current != null && !fromRegion.equals(current.regionId())) {
+                return current;
               }
               Instant assignedAt =
-                  doc.exists() && doc.getTimestamp("assignedAt") != null
-                      ? Firestores.instant(doc.getTimestamp("assignedAt"))
-                      : now;
-              Map<String, Object> pin = new HashMap<>();
-              pin.put("regionId", toRegion);
-              pin.put("assignedAt", Firestores.timestamp(assignedAt));
-              pin.put("updatedAt", Firestores.timestamp(now));
-              pin.put("previousRegionId", fromRegion);
-              pin.put("reason", reason);
-              tx.set(pinRef, pin);
-              Map<String, Object> event = new HashMap<>();
-              event.put("uid", uid);
-              event.put("fromRegion", fromRegion);
-              event.put("toRegion", toRegion);
-              event.put("service", service.wire());
-              event.put("reason", reason);
-              event.put("at", Firestores.timestamp(now));
-              tx.create(db.collection(EVENTS).document(), event);
+                  current != null && current.assignedAt() != null ? current.assignedAt() : now;
+              tx.set(pinRef, PinCodec.moved(toRegion, fromRegion, assignedAt, now, reason));
+              tx.create(
+                  db.collection(EVENTS).document(),
+                  PinCodec.moveEvent(uid, fromRegion, toRegion, service, reason, now));
               return new Pin(uid, toRegion, assignedAt, now);
             }));
   }
 
-  DocumentReference ref(String uid) {
-    return db.collection(MAPPINGS).document(uid);
+  /** The pins on {@code regionId}, in document-id order (the failover migrator's pages). */
+  Query pinnedTo(String regionId) {
+    return db.collection(MAPPINGS)
+        .whereEqualTo(PinCodec.REGION_ID, regionId)
+        .orderBy(FieldPath.documentId());
   }
 
-  private static Pin parse(DocumentSnapshot doc) {
-    return new Pin(
-        doc.getId(),
-        doc.getString("regionId"),
-        Firestores.instant(doc.getTimestamp("assignedAt")),
-        Firestores.instant(doc.getTimestamp("updatedAt")));
+  private DocumentReference ref(String uid) {
+    return db.collection(MAPPINGS).document(uid);
   }
 }

@@ -7,20 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.platform.Json;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
-import com.google.cloud.firestore.WriteBatch;
 import com.google.gson.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Several thousand pinned users moved in checkpointed batches of 500, with crashes injected between
@@ -63,18 +66,15 @@ class FailoverMigrationTest {
   }
 
   private final Crashes crashes = new Crashes();
-  private RoutingTestKit kit;
+  @RegisterExtension final TestBed bed = RoutingFixtures.bed(crashes).build();
 
-  @AfterEach
-  void tearDown() {
-    if (kit != null) {
-      kit.close();
-    }
+  @BeforeEach
+  void initializeRegions() throws Exception {
+    RoutingFixtures.initializeRegions(bed, null);
   }
 
-  private void setUp() throws Exception {
-    kit = new RoutingTestKit(Map.of(), crashes);
-    kit.initializeRegions(null);
+  /** {@link #EU_USERS} pinned to EU (ids in no particular order), {@link #US_USERS} to US. */
+  private void pinUsers() {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < EU_USERS; i++) {
       ids.add("eu-" + Integer.toString(i * 7919 % 100_000, 36) + "-" + i);
@@ -82,30 +82,25 @@ class FailoverMigrationTest {
     for (int i = 0; i < US_USERS; i++) {
       ids.add("us-" + i);
     }
-    for (int start = 0; start < ids.size(); start += 500) {
-      WriteBatch batch = kit.db.batch();
-      for (String uid : ids.subList(start, Math.min(ids.size(), start + 500))) {
-        Map<String, Object> pin = new HashMap<>();
-        pin.put("regionId", uid.startsWith("eu-") ? "EU" : "US");
-        pin.put("assignedAt", Firestores.timestamp(kit.clock.instant()));
-        pin.put("updatedAt", Firestores.timestamp(kit.clock.instant()));
-        batch.set(kit.db.collection(UserPins.MAPPINGS).document(uid), pin);
-      }
-      Firestores.await(batch.commit());
-    }
+    RoutingFixtures.pinUsers(
+        bed.db, ids, uid -> uid.startsWith("eu-") ? "EU" : "US", bed.clock.instant());
   }
 
   private Map<String, String> pins() {
     Map<String, String> pins = new HashMap<>();
     for (QueryDocumentSnapshot d :
-        Firestores.await(kit.db.collection(UserPins.MAPPINGS).get()).getDocuments()) {
+        Firestores.await(bed.db.collection(UserPins.MAPPINGS).get()).getDocuments()) {
       pins.put(d.getId(), d.getString("regionId"));
     }
     return pins;
   }
 
-  private JsonObject initiate(String data) throws Exception {
-    return kit.result(kit.asAdmin(new InitiateRegionFailover(kit.app, kit.routing), data));
+  private JsonObject initiate(Map<String, String> data) throws Exception {
+    return RoutingFixtures.result(call(Json.write(data)));
+  }
+
+  private FakeExchange.Response call(String data) throws Exception {
+    return bed.callAsAdmin(bed.function("initiateRegionFailover"), data);
   }
 
   private void assertEveryoneMovedExactlyOnce() {
@@ -119,8 +114,8 @@ class FailoverMigrationTest {
 
   @Test
   void crashBetweenBatchesResumesWithoutMovingAnyoneTwiceOrSkippingAnyone() throws Exception {
-    setUp();
-    FailoverMigrator migrator = kit.routing.failover();
+    pinUsers();
+    FailoverMigrator migrator = bed.root.routing().failover();
     FailoverOperation op = migrator.start("EU", "ASIA", "test", "drill");
     crashes.crash.set("after:3");
     assertThrows(IllegalStateException.class, () -> migrator.run(op.id(), Instant.MAX));
@@ -131,31 +126,32 @@ class FailoverMigrationTest {
     assertEquals(3, checkpoint.batches());
     assertEquals(1_500, pins().values().stream().filter("ASIA"::equals).count());
 
-    JsonObject resumed = initiate("{\"operationId\":\"" + op.id() + "\"}");
+    JsonObject resumed = initiate(Map.of("operationId", op.id()));
     assertEquals("completed", resumed.get("status").getAsString());
     assertEquals(EU_USERS, resumed.get("moved").getAsLong());
     assertEquals(6, resumed.get("batches").getAsLong(), "3000 users in batches of 500");
     assertNotNull(resumed.get("finishedAt"));
     assertEveryoneMovedExactlyOnce();
-    assertNull(kit.region("EU").getString("activeFailoverId"));
+    assertNull(RoutingFixtures.region(bed, "EU").getString("activeFailoverId"));
   }
 
   @Test
   void crashInsideABatchCommitsNothingOfIt() throws Exception {
-    setUp();
+    pinUsers();
     crashes.crash.set("before:2");
     FakeExchange.Response crashed =
-        kit.asAdmin(
-            new InitiateRegionFailover(kit.app, kit.routing),
-            "{\"fromRegion\":\"EU\",\"toRegion\":\"ASIA\"}");
+        call(
+            """
+            {"fromRegion": "EU", "toRegion": "ASIA"}
+            """);
     assertEquals(500, crashed.status(), crashed.body());
-    String opId = kit.region("EU").getString("activeFailoverId");
-    FailoverOperation checkpoint = kit.routing.failover().get(opId);
+    String opId = RoutingFixtures.region(bed, "EU").getString("activeFailoverId");
+    FailoverOperation checkpoint = bed.root.routing().failover().get(opId);
     assertEquals(500, checkpoint.moved());
     assertEquals(
         500, pins().values().stream().filter("ASIA"::equals).count(), "batch 2 left no trace");
 
-    JsonObject resumed = initiate("{\"fromRegion\":\"EU\",\"toRegion\":\"ASIA\"}");
+    JsonObject resumed = initiate(Map.of("fromRegion", "EU", "toRegion", "ASIA"));
     assertEquals(
         opId, resumed.get("id").getAsString(), "starting the same failover again continues it");
     assertEquals("completed", resumed.get("status").getAsString());
@@ -164,44 +160,72 @@ class FailoverMigrationTest {
 
   @Test
   void finishedOperationIsReportedWithoutWriting() throws Exception {
-    setUp();
-    JsonObject done = initiate("{\"fromRegion\":\"EU\",\"toRegion\":\"ASIA\"}");
+    pinUsers();
+    JsonObject done = initiate(Map.of("fromRegion", "EU", "toRegion", "ASIA"));
     assertEquals("completed", done.get("status").getAsString());
     long writes = Emulators.firestoreWriteCount();
-    JsonObject again = initiate("{\"operationId\":\"" + done.get("id").getAsString() + "\"}");
+    JsonObject again = initiate(Map.of("operationId", done.get("id").getAsString()));
     assertEquals(EU_USERS, again.get("moved").getAsLong());
     assertEquals(writes + 1, Emulators.firestoreWriteCount(), "only the audit record");
     var events =
-        Firestores.await(kit.db.collection(RegionStore.EVENTS).whereEqualTo("regionId", "EU").get())
+        Firestores.await(bed.db.collection(RegionStore.EVENTS).whereEqualTo("regionId", "EU").get())
             .getDocuments()
             .stream()
             .map(d -> d.getString("type"))
             .sorted()
             .toList();
     assertEquals(List.of("failover-completed", "failover-started"), events);
+    Map<String, Object> checkpoint =
+        Firestores.await(
+                bed.db
+                    .collection(FailoverMigrator.OPERATIONS)
+                    .document(done.get("id").getAsString())
+                    .get())
+            .getData();
+    assertEquals(
+        Set.of(
+            "fromRegion",
+            "toRegion",
+            "status",
+            "cursor",
+            "moved",
+            "batches",
+            "batchSize",
+            "startedBy",
+            "reason",
+            "startedAt",
+            "updatedAt",
+            "finishedAt"),
+        checkpoint.keySet(),
+        "the failoverOperations/{id} fields of docs/routing.md");
+    assertEquals((long) EU_USERS, checkpoint.get("moved"));
+    assertEquals(500L, checkpoint.get("batchSize"));
+    assertNull(RoutingFixtures.region(bed, "EU").get("activeFailoverId"));
   }
 
   @Test
   void aSecondFailoverOutOfTheSameRegionToElsewhereIsRefusedWhileOneRuns() throws Exception {
-    setUp();
-    FailoverOperation op = kit.routing.failover().start("EU", "ASIA", "test", "drill");
+    pinUsers();
+    FailoverOperation op = bed.root.routing().failover().start("EU", "ASIA", "test", "drill");
     FakeExchange.Response other =
-        kit.asAdmin(
-            new InitiateRegionFailover(kit.app, kit.routing),
-            "{\"fromRegion\":\"EU\",\"toRegion\":\"US\"}");
+        call(
+            """
+            {"fromRegion": "EU", "toRegion": "US"}
+            """);
     assertEquals("FAILED_PRECONDITION", other.errorStatus(), other.body());
     assertTrue(other.errorMessage().contains(op.id()));
   }
 
   @Test
   void forceFailoverWithATargetDrainsAndMovesEveryPinnedUser() throws Exception {
-    setUp();
+    pinUsers();
     JsonObject result =
-        kit.result(
-            kit.asAdmin(
-                new ForceFailover(kit.app, kit.routing),
-                "{\"fromRegion\":\"EU\",\"toRegion\":\"ASIA\",\"reason\":\"region outage"
-                    + " drill\"}"));
+        RoutingFixtures.result(
+            bed.callAsAdmin(
+                bed.function("forceFailover"),
+                """
+                {"fromRegion": "EU", "toRegion": "ASIA", "reason": "region outage drill"}
+                """));
     assertEquals("draining", result.get("status").getAsString());
     assertEquals("completed", result.getAsJsonObject("operation").get("status").getAsString());
     assertEveryoneMovedExactlyOnce();
@@ -209,21 +233,8 @@ class FailoverMigrationTest {
 
   @Test
   void badInputIsRefusedBeforeAnythingIsWritten() throws Exception {
-    kit = new RoutingTestKit(Map.of());
-    kit.initializeRegions(null);
-    Map<String, String> cases =
-        Map.of(
-            "{}", "fromRegion",
-            "{\"fromRegion\":\"EU\"}", "toRegion",
-            "{\"fromRegion\":\"EU\",\"toRegion\":\"EU\"}", "toRegion",
-            "{\"fromRegion\":\"MARS\",\"toRegion\":\"EU\"}", "fromRegion",
-            "{\"operationId\":\"a/b\"}", "operationId",
-            "{\"operationId\":\"x\",\"fromRegion\":\"EU\"}", "operationId",
-            "{\"fromRegion\":\"EU\",\"toRegion\":\"US\",\"batchSize\":10}", "batchSize");
-    RoutingTestKit.assertRefused(
-        cases, data -> kit.asAdmin(new InitiateRegionFailover(kit.app, kit.routing), data));
-    FakeExchange.Response unknown =
-        kit.asAdmin(new InitiateRegionFailover(kit.app, kit.routing), "{\"operationId\":\"nope\"}");
+    RoutingFixtures.assertRefused("initiateRegionFailover", this::call);
+    FakeExchange.Response unknown = call(Json.write(Map.of("operationId", "nope")));
     assertEquals("NOT_FOUND", unknown.errorStatus());
     assertTrue(pins().isEmpty(), "no user was ever pinned here");
   }

@@ -5,16 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.Firestores;
-import app.avalo.infra.platform.Platform;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.MutableClock;
 import app.avalo.infra.testing.TcpProxy;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
-import com.google.cloud.firestore.WriteBatch;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,31 +28,22 @@ class FailoverOutageTest {
   private static final int EU_USERS = 2_000;
 
   /**
-   * A project with EU_USERS pinned to EU and 100 to US, and a routing module whose Firestore goes
-   * through {@code proxy}.
+   * A project with EU_USERS pinned to EU and 100 to US, and a bed whose Firestore goes through
+   * {@code proxy}.
    */
-  private static RoutingModule world(Firestore direct, TcpProxy proxy, MutableClock clock) {
-    for (int start = 0; start < EU_USERS + 100; start += 500) {
-      WriteBatch batch = direct.batch();
-      for (int i = start; i < Math.min(EU_USERS + 100, start + 500); i++) {
-        Map<String, Object> pin = new HashMap<>();
-        pin.put("regionId", i < EU_USERS ? "EU" : "US");
-        pin.put("assignedAt", Firestores.timestamp(clock.instant()));
-        pin.put("updatedAt", Firestores.timestamp(clock.instant()));
-        batch.set(
-            direct.collection(UserPins.MAPPINGS).document((i < EU_USERS ? "eu-" : "us-") + i), pin);
-      }
-      Firestores.await(batch.commit());
+  private static TestBed world(Firestore direct, TcpProxy proxy, MutableClock clock) {
+    List<String> uids = new ArrayList<>();
+    for (int i = 0; i < EU_USERS + 100; i++) {
+      uids.add((i < EU_USERS ? "eu-" : "us-") + i);
     }
-    Platform app =
-        Platform.builder(Emulators.env())
+    RoutingFixtures.pinUsers(
+        direct, uids, uid -> uid.startsWith("eu-") ? "EU" : "US", clock.instant());
+    TestBed bed =
+        RoutingFixtures.bed(clock, FailoverMigrator.BatchHook.NONE)
             .firestore(Emulators.firestore(proxy.address(), direct.getOptions().getProjectId()))
-            .clock(clock)
             .build();
-    RoutingModule routing =
-        new RoutingModule(
-            app, new RoutingModule.Adapters(clock::advance, FailoverMigrator.BatchHook.NONE));
-    routing
+    bed.root
+        .routing()
         .regions()
         .initialize(
             RegionDefinition.SKELETON.stream()
@@ -59,7 +51,7 @@ class FailoverOutageTest {
                 .toList(),
             Map.of(),
             clock.instant());
-    return routing;
+    return bed;
   }
 
   private static Map<String, Long> regionCounts(Firestore db) {
@@ -76,8 +68,9 @@ class FailoverOutageTest {
     MutableClock clock = MutableClock.at("2026-11-27T06:00:00Z");
     // How much traffic a whole migration takes, measured on a project of its own.
     long fullTraffic;
-    try (TcpProxy measuring = new TcpProxy(Emulators.firestoreHost())) {
-      RoutingModule routing = world(Emulators.isolatedFirestore(), measuring, clock);
+    try (TcpProxy measuring = new TcpProxy(Emulators.firestoreHost());
+        TestBed bed = world(Emulators.isolatedFirestore(), measuring, clock)) {
+      RoutingModule routing = bed.root.routing();
       FailoverOperation op = routing.failover().start("EU", "ASIA", "measure", "drill");
       measuring.resetCount();
       routing.failover().run(op.id(), Instant.MAX);
@@ -85,8 +78,9 @@ class FailoverOutageTest {
     }
 
     Firestore direct = Emulators.isolatedFirestore();
-    try (TcpProxy proxy = new TcpProxy(Emulators.firestoreHost())) {
-      RoutingModule routing = world(direct, proxy, clock);
+    try (TcpProxy proxy = new TcpProxy(Emulators.firestoreHost());
+        TestBed bed = world(direct, proxy, clock)) {
+      RoutingModule routing = bed.root.routing();
       FailoverOperation op = routing.failover().start("EU", "ASIA", "outage", "drill");
       proxy.resetCount();
       proxy.cutAfterBytes(fullTraffic / 2);
@@ -99,7 +93,7 @@ class FailoverOutageTest {
       assertEquals(0, moved % 500, "batches are atomic: " + counts);
       assertTrue(moved > 0 && moved < EU_USERS, "the outage hit mid-way: " + counts);
       var checkpoint =
-          Firestores.await(direct.collection("failoverOperations").document(op.id()).get());
+          Firestores.await(direct.collection(FailoverMigrator.OPERATIONS).document(op.id()).get());
       assertEquals(moved, checkpoint.getLong("moved"));
       assertEquals(FailoverOperation.RUNNING, checkpoint.getString("status"));
 

@@ -3,47 +3,69 @@ package app.avalo.infra.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.platform.Json;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.gson.JsonObject;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class GetRoutingTest {
-  private RoutingTestKit kit;
-  private AuthEmulator.User user;
+  @RegisterExtension final TestBed bed = RoutingFixtures.bed().build();
+  private final AuthEmulator.User user = TestBed.newUser();
 
   @BeforeEach
   void setUp() throws Exception {
-    kit = new RoutingTestKit(Map.of());
-    kit.initializeRegions(null);
-    user = AuthEmulator.newUser();
-  }
-
-  @AfterEach
-  void tearDown() {
-    kit.close();
+    RoutingFixtures.initializeRegions(bed, null);
   }
 
   private JsonObject route(String data) throws Exception {
-    return kit.result(call(data));
+    return RoutingFixtures.result(call(data));
+  }
+
+  /** {@code {service}}. */
+  private JsonObject routeService(String service) throws Exception {
+    JsonObject data = new JsonObject();
+    data.addProperty("service", service);
+    return route(Json.write(data));
+  }
+
+  /** {@code {service, country}}. */
+  private JsonObject routeFrom(String service, String country) throws Exception {
+    JsonObject data = new JsonObject();
+    data.addProperty("service", service);
+    data.addProperty("country", country);
+    return route(Json.write(data));
   }
 
   private FakeExchange.Response call(String data) throws Exception {
-    return kit.asUser(user, new GetRouting(kit.app, kit.routing), data);
+    return bed.callAsUser(user, bed.function("getRouting"), data);
+  }
+
+  private void drain(String region, String reason) throws Exception {
+    JsonObject data = new JsonObject();
+    data.addProperty("fromRegion", region);
+    data.addProperty("reason", reason);
+    RoutingFixtures.result(bed.callAsAdmin(bed.function("forceFailover"), Json.write(data)));
+  }
+
+  private void setHealth(String region, RegionStatus status) {
+    RoutingFixtures.setHealth(bed, region, status);
   }
 
   private DocumentSnapshot pin() {
-    return Firestores.await(kit.db.collection(UserPins.MAPPINGS).document(user.uid()).get());
+    return Firestores.await(bed.db.collection(UserPins.MAPPINGS).document(user.uid()).get());
   }
 
   private static List<String> fallbackRegions(JsonObject answer) {
@@ -54,78 +76,74 @@ class GetRoutingTest {
 
   @Test
   void unpinnedServiceGoesToTheNearestHealthyRegion() throws Exception {
-    JsonObject tokyo = route("{\"service\":\"ai\",\"location\":{\"lat\":35.0,\"lng\":135.8}}");
+    JsonObject tokyo =
+        route(
+            """
+            {"service": "ai", "location": {"lat": 35.0, "lng": 135.8}}
+            """);
     assertEquals("ASIA", tokyo.get("region").getAsString());
     assertEquals("nearest-region", tokyo.get("reason").getAsString());
     assertFalse(tokyo.get("pinned").getAsBoolean());
     assertEquals(60, tokyo.get("ttlSeconds").getAsInt());
     assertEquals(
-        kit.routing.config().region("ASIA").endpoint(), tokyo.get("endpoint").getAsString());
+        bed.root.routing().config().region("ASIA").endpoint(), tokyo.get("endpoint").getAsString());
     assertEquals(2, fallbackRegions(tokyo).size());
 
-    assertEquals(
-        "US", route("{\"service\":\"feed\",\"country\":\"US\"}").get("region").getAsString());
-    assertEquals(
-        "EU", route("{\"service\":\"feed\",\"country\":\"pl\"}").get("region").getAsString());
-    assertEquals(
-        "ASIA", route("{\"service\":\"media\",\"country\":\"AU\"}").get("region").getAsString());
+    assertEquals("US", routeFrom("feed", "US").get("region").getAsString());
+    assertEquals("EU", routeFrom("feed", "pl").get("region").getAsString());
+    assertEquals("ASIA", routeFrom("media", "AU").get("region").getAsString());
   }
 
   @Test
   void clientMeasuredRttBeatsDistance() throws Exception {
     JsonObject answer =
         route(
-            "{\"service\":\"events\",\"location\":{\"lat\":52.5,\"lng\":13.4},"
-                + "\"rttMs\":{\"EU\":240,\"US\":35}}");
+            """
+            {"service": "events", "location": {"lat": 52.5, "lng": 13.4},
+             "rttMs": {"EU": 240, "US": 35}}
+            """);
     assertEquals("US", answer.get("region").getAsString());
     assertEquals("lowest-client-rtt", answer.get("reason").getAsString());
   }
 
   @Test
   void withoutHintsThePrimaryRegionServes() throws Exception {
-    JsonObject answer = route("{\"service\":\"support\"}");
+    JsonObject answer = routeService("support");
     assertEquals("EU", answer.get("region").getAsString());
     assertEquals("primary-region", answer.get("reason").getAsString());
   }
 
   @Test
   void unhealthyAndDrainingRegionsAreAvoided() throws Exception {
-    kit.setHealth("ASIA", RegionStatus.UNHEALTHY);
-    JsonObject answer = route("{\"service\":\"ai\",\"country\":\"JP\"}");
+    setHealth("ASIA", RegionStatus.UNHEALTHY);
+    JsonObject answer = routeFrom("ai", "JP");
     assertNotEquals("ASIA", answer.get("region").getAsString());
     assertFalse(fallbackRegions(answer).contains("ASIA"), "no fallback to a region that is down");
 
-    kit.setHealth("ASIA", RegionStatus.HEALTHY);
-    assertEquals(
-        200,
-        kit.asAdmin(
-                new ForceFailover(kit.app, kit.routing),
-                "{\"fromRegion\":\"ASIA\",\"reason\":\"maintenance\"}")
-            .status());
-    assertNotEquals(
-        "ASIA", route("{\"service\":\"ai\",\"country\":\"JP\"}").get("region").getAsString());
+    setHealth("ASIA", RegionStatus.HEALTHY);
+    drain("ASIA", "maintenance");
+    assertNotEquals("ASIA", routeFrom("ai", "JP").get("region").getAsString());
   }
 
   @Test
   void healthyRegionIsPreferredOverANearerDegradedOne() throws Exception {
-    kit.setHealth("ASIA", RegionStatus.DEGRADED);
-    assertNotEquals(
-        "ASIA", route("{\"service\":\"ai\",\"country\":\"JP\"}").get("region").getAsString());
+    setHealth("ASIA", RegionStatus.DEGRADED);
+    assertNotEquals("ASIA", routeFrom("ai", "JP").get("region").getAsString());
   }
 
   @Test
   void withNoHealthyRegionTheLeastBadIsAnsweredWithAReason() throws Exception {
-    kit.setHealth("EU", RegionStatus.UNHEALTHY);
-    kit.setHealth("US", RegionStatus.DEGRADED);
-    kit.setHealth("ASIA", RegionStatus.UNHEALTHY);
-    JsonObject degraded = route("{\"service\":\"ai\",\"country\":\"DE\"}");
+    setHealth("EU", RegionStatus.UNHEALTHY);
+    setHealth("US", RegionStatus.DEGRADED);
+    setHealth("ASIA", RegionStatus.UNHEALTHY);
+    JsonObject degraded = routeFrom("ai", "DE");
     assertEquals("US", degraded.get("region").getAsString());
     assertTrue(
         degraded.get("reason").getAsString().startsWith("no-healthy-region"), degraded.toString());
     assertEquals(15, degraded.get("ttlSeconds").getAsInt(), "ask again soon");
 
-    kit.setHealth("US", RegionStatus.UNHEALTHY);
-    JsonObject allDown = route("{\"service\":\"chat\"}");
+    setHealth("US", RegionStatus.UNHEALTHY);
+    JsonObject allDown = routeService("chat");
     assertTrue(
         allDown.get("reason").getAsString().startsWith("no-healthy-region"), allDown.toString());
     assertEquals(
@@ -137,15 +155,21 @@ class GetRoutingTest {
 
   @Test
   void pinnedServiceGetsAPinOnFirstUseAndKeepsIt() throws Exception {
-    JsonObject first = route("{\"service\":\"chat\",\"country\":\"JP\"}");
+    JsonObject first = routeFrom("chat", "JP");
     assertEquals("ASIA", first.get("region").getAsString());
     assertTrue(first.get("pinned").getAsBoolean());
     assertTrue(first.get("reason").getAsString().startsWith("pin-assigned"), first.toString());
     DocumentSnapshot pin = pin();
     assertEquals("ASIA", pin.getString("regionId"));
+    assertEquals(
+        Set.of("regionId", "assignedAt", "updatedAt", "previousRegionId", "reason"),
+        pin.getData().keySet(),
+        "the userRegionMappings/{uid} fields of docs/routing.md");
+    assertNull(pin.get("previousRegionId"));
+    assertEquals("assigned by getRouting (chat)", pin.getString("reason"));
 
     long writes = Emulators.firestoreWriteCount();
-    JsonObject travelling = route("{\"service\":\"wallet\",\"country\":\"US\"}");
+    JsonObject travelling = routeFrom("wallet", "US");
     assertEquals(
         "ASIA", travelling.get("region").getAsString(), "the pin holds wherever the user is");
     assertEquals("pinned", travelling.get("reason").getAsString());
@@ -154,19 +178,19 @@ class GetRoutingTest {
 
   @Test
   void pinnedUserStaysOnADegradedRegion() throws Exception {
-    route("{\"service\":\"calls\",\"country\":\"DE\"}");
-    kit.setHealth("EU", RegionStatus.DEGRADED);
-    JsonObject answer = route("{\"service\":\"calls\"}");
+    routeFrom("calls", "DE");
+    setHealth("EU", RegionStatus.DEGRADED);
+    JsonObject answer = routeService("calls");
     assertEquals("EU", answer.get("region").getAsString());
     assertEquals("pinned: region is degraded", answer.get("reason").getAsString());
   }
 
   @Test
   void pinnedUserFailsOverWhenRegionUnhealthy() throws Exception {
-    route("{\"service\":\"chat\",\"country\":\"DE\"}");
-    kit.setHealth("EU", RegionStatus.UNHEALTHY);
+    routeFrom("chat", "DE");
+    setHealth("EU", RegionStatus.UNHEALTHY);
 
-    JsonObject moved = route("{\"service\":\"chat\",\"country\":\"DE\"}");
+    JsonObject moved = routeFrom("chat", "DE");
     String target = moved.get("region").getAsString();
     assertNotEquals("EU", target);
     assertTrue(moved.get("pinned").getAsBoolean());
@@ -176,28 +200,23 @@ class GetRoutingTest {
     assertEquals(target, pin().getString("regionId"));
     assertEquals("EU", pin().getString("previousRegionId"));
     var events =
-        Firestores.await(kit.db.collection(UserPins.EVENTS).whereEqualTo("uid", user.uid()).get());
+        Firestores.await(bed.db.collection(UserPins.EVENTS).whereEqualTo("uid", user.uid()).get());
     assertEquals(1, events.size());
     assertEquals("EU", events.getDocuments().get(0).getString("fromRegion"));
     assertEquals(target, events.getDocuments().get(0).getString("toRegion"));
 
-    kit.setHealth("EU", RegionStatus.HEALTHY);
+    setHealth("EU", RegionStatus.HEALTHY);
     assertEquals(
         target,
-        route("{\"service\":\"wallet\"}").get("region").getAsString(),
+        routeService("wallet").get("region").getAsString(),
         "the user stays where they were moved; no flapping back");
   }
 
   @Test
   void pinnedUserFailsOverWhenRegionIsDrained() throws Exception {
-    route("{\"service\":\"wallet\",\"country\":\"JP\"}");
-    assertEquals(
-        200,
-        kit.asAdmin(
-                new ForceFailover(kit.app, kit.routing),
-                "{\"fromRegion\":\"ASIA\",\"reason\":\"planned maintenance\"}")
-            .status());
-    JsonObject answer = route("{\"service\":\"wallet\"}");
+    routeFrom("wallet", "JP");
+    drain("ASIA", "planned maintenance");
+    JsonObject answer = routeService("wallet");
     assertNotEquals("ASIA", answer.get("region").getAsString());
     assertTrue(answer.get("reason").getAsString().contains("ASIA is draining"), answer.toString());
   }
@@ -208,47 +227,21 @@ class GetRoutingTest {
     // not a
     // wall-clock bound here: this only proves the running instance picks the change up by itself.
     assertEquals(
-        "EU",
-        route("{\"service\":\"support\"}").get("region").getAsString()); // the view is now polling
+        "EU", routeService("support").get("region").getAsString()); // the view is now polling
     Firestores.await(
-        kit.db.collection(RegionStore.REGIONS).document("EU").update("status", "unhealthy"));
+        bed.db.collection(RegionStore.REGIONS).document("EU").update("status", "unhealthy"));
     long changed = System.nanoTime();
     String region = "EU";
     while (region.equals("EU") && System.nanoTime() - changed < TimeUnit.SECONDS.toNanos(30)) {
       Thread.sleep(50);
-      region = route("{\"service\":\"support\"}").get("region").getAsString();
+      region = routeService("support").get("region").getAsString();
     }
     assertNotEquals("EU", region, "routing still sends support to the unhealthy EU after 30 s");
   }
 
   @Test
   void badInputIsRefusedNamingTheFieldAndWritesNothing() throws Exception {
-    Map<String, String> cases =
-        Map.ofEntries(
-            Map.entry("{\"location\":{\"lat\":1,\"lng\":2}}", "service"),
-            Map.entry("{\"service\":\"teleport\"}", "service"),
-            Map.entry("{\"service\":42}", "service"),
-            Map.entry(
-                "{\"service\":\"chat\",\"location\":{\"lat\":200,\"lng\":0}}", "location.lat"),
-            Map.entry(
-                "{\"service\":\"chat\",\"location\":{\"lat\":10,\"lng\":-181}}", "location.lng"),
-            Map.entry("{\"service\":\"chat\",\"location\":{\"lat\":10}}", "location.lng"),
-            Map.entry(
-                "{\"service\":\"chat\",\"location\":{\"lat\":10,\"lng\":1,\"alt\":3}}",
-                "location.alt"),
-            Map.entry("{\"service\":\"chat\",\"location\":\"Berlin\"}", "location"),
-            Map.entry("{\"service\":\"chat\",\"country\":\"XX1\"}", "country"),
-            Map.entry("{\"service\":\"chat\",\"country\":\"XX\"}", "country"),
-            Map.entry("{\"service\":\"chat\",\"country\":\"D\"}", "country"),
-            Map.entry(
-                "{\"service\":\"chat\",\"country\":\"DE\",\"location\":{\"lat\":1,\"lng\":2}}",
-                "country"),
-            Map.entry("{\"service\":\"chat\",\"rttMs\":{\"EU\":-1}}", "rttMs.EU"),
-            Map.entry("{\"service\":\"chat\",\"rttMs\":{\"EU\":\"fast\"}}", "rttMs.EU"),
-            Map.entry("{\"service\":\"chat\",\"rttMs\":{\"MARS\":20}}", "rttMs.MARS"),
-            Map.entry("{\"service\":\"chat\",\"rttMs\":[20]}", "rttMs"),
-            Map.entry("{\"service\":\"chat\",\"region\":\"EU\"}", "region"));
-    RoutingTestKit.assertRefused(cases, this::call);
+    RoutingFixtures.assertRefused("getRouting", this::call);
     assertFalse(pin().exists());
   }
 

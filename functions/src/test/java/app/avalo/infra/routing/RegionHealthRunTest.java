@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.Alerts;
 import app.avalo.infra.platform.Firestores;
-import app.avalo.infra.platform.ScheduledJob;
 import app.avalo.infra.routing.RegionHealthServer.Mode;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
+import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.gson.JsonObject;
@@ -19,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,30 +36,33 @@ class RegionHealthRunTest {
           "ROUTING_DEGRADED_LATENCY_MS", "150");
 
   private final RegionHealthServer server = new RegionHealthServer();
-  private RoutingTestKit kit;
+
+  /** Each test's own: the probe timeouts and rounds are configuration, read when it is built. */
+  private TestBed bed;
 
   @AfterEach
   void tearDown() {
     server.close();
-    if (kit != null) {
-      kit.close();
+    if (bed != null) {
+      bed.close();
     }
   }
 
-  private RoutingTestKit kit(Map<String, String> env) throws Exception {
-    kit = new RoutingTestKit(env);
-    kit.initializeRegions(server);
-    return kit;
+  /** A bed with {@code env}, its regions' health URLs on the test's server. */
+  private void bed(Map<String, String> env) throws Exception {
+    bed = RoutingFixtures.bed().env(env).build();
+    RoutingFixtures.initializeRegions(bed, server);
+  }
+
+  private DocumentSnapshot region(String id) {
+    return RoutingFixtures.region(bed, id);
   }
 
   /** Runs the job for the scheduled minute that contains the clock's current time. */
   private JsonObject runJob() throws Exception {
-    Instant minute = kit.clock.instant().truncatedTo(ChronoUnit.MINUTES);
+    Instant minute = bed.clock.instant().truncatedTo(ChronoUnit.MINUTES);
     FakeExchange.Response r =
-        FakeExchange.post()
-            .header(ScheduledJob.SCHEDULE_TIME_HEADER, minute.toString())
-            .body("{}")
-            .send(new RunHealthChecks(kit.app, kit.routing));
+        bed.runJob(new RunHealthChecks(bed.platform, bed.root.routing()), minute);
     assertEquals(200, r.status(), r.body());
     JsonObject outcome = r.json();
     assertEquals("succeeded", outcome.get("outcome").getAsString(), r.body());
@@ -66,7 +71,7 @@ class RegionHealthRunTest {
 
   private List<QueryDocumentSnapshot> events(String region) {
     return Firestores.await(
-            kit.db.collection(RegionStore.EVENTS).whereEqualTo("regionId", region).get())
+            bed.db.collection(RegionStore.EVENTS).whereEqualTo("regionId", region).get())
         .getDocuments()
         .stream()
         .sorted((a, b) -> a.getTimestamp("at").compareTo(b.getTimestamp("at")))
@@ -76,7 +81,7 @@ class RegionHealthRunTest {
   private QueryDocumentSnapshot openAlert(String region) {
     List<QueryDocumentSnapshot> open =
         Firestores.await(
-                kit.db
+                bed.db
                     .collection(Alerts.COLLECTION)
                     .whereEqualTo("key", RegionAlerts.key(region))
                     .whereEqualTo("status", "open")
@@ -88,19 +93,28 @@ class RegionHealthRunTest {
   @Test
   void failingRegionTurnsUnhealthyOnItsThirdFailedProbeWithEventAndCriticalAlert()
       throws Exception {
-    kit(ENV);
+    bed(ENV);
     server.set("EU", Mode.FAIL);
-    Instant start = kit.clock.instant();
+    Instant start = bed.clock.instant();
     JsonObject summary = runJob();
 
     assertEquals(6, summary.get("rounds").getAsInt());
     assertEquals(18, summary.get("probes").getAsInt());
-    assertEquals("unhealthy", kit.region("EU").getString("status"));
+    assertEquals(6, summary.get("failedProbes").getAsInt());
+    assertEquals(0, summary.get("alertFailures").getAsInt());
+    assertFalse(summary.has("note"));
+    JsonObject down = summary.getAsJsonArray("transitions").get(1).getAsJsonObject();
+    assertEquals(Set.of("region", "from", "to", "at", "reason"), down.keySet());
+    assertEquals("EU", down.get("region").getAsString());
+    assertEquals("unhealthy", down.get("to").getAsString());
+    assertEquals(start.plusSeconds(20).toString(), down.get("at").getAsString());
+    assertEquals("unhealthy", summary.getAsJsonObject("statuses").get("EU").getAsString());
+    assertEquals("unhealthy", region("EU").getString("status"));
     assertEquals(
         start.plusSeconds(20),
-        Firestores.instant(kit.region("EU").getTimestamp("statusChangedAt")),
+        Firestores.instant(region("EU").getTimestamp("statusChangedAt")),
         "the third probe, 20 s into the run, takes it down");
-    assertEquals("HTTP 503", kit.region("EU").getString("lastError"));
+    assertEquals("HTTP 503", region("EU").getString("lastError"));
     assertEquals(
         List.of("healthy>degraded", "degraded>unhealthy"),
         events("EU").stream().map(e -> e.getString("from") + ">" + e.getString("to")).toList());
@@ -108,25 +122,34 @@ class RegionHealthRunTest {
     assertNotNull(alert, "an open alert for region:EU");
     assertEquals("critical", alert.getString("severity"));
     assertEquals("routing", alert.getString("source"));
-    assertEquals("healthy", kit.region("US").getString("status"));
-    assertEquals("healthy", kit.region("ASIA").getString("status"));
+    assertEquals("healthy", region("US").getString("status"));
+    assertEquals("healthy", region("ASIA").getString("status"));
     assertTrue(events("US").isEmpty() && events("ASIA").isEmpty());
   }
 
   @Test
+  void aRunWithoutRegionsSaysSo() throws Exception {
+    bed = RoutingFixtures.bed().env(ENV).build();
+    JsonObject summary = runJob();
+    assertEquals(0, summary.get("rounds").getAsInt());
+    assertEquals("no regions; run initializeRegions", summary.get("note").getAsString());
+    assertEquals(Set.of("rounds", "note"), summary.keySet());
+  }
+
+  @Test
   void recoveredRegionIsHealthyAfterTwoSuccessesAndItsAlertIsResolved() throws Exception {
-    kit(ENV);
+    bed(ENV);
     server.set("EU", Mode.FAIL);
     runJob();
     server.set("EU", Mode.OK);
-    kit.clock.set(kit.clock.instant().truncatedTo(ChronoUnit.MINUTES).plusSeconds(60));
-    Instant start = kit.clock.instant();
+    bed.clock.set(bed.clock.instant().truncatedTo(ChronoUnit.MINUTES).plusSeconds(60));
+    Instant start = bed.clock.instant();
     runJob();
 
-    assertEquals("healthy", kit.region("EU").getString("status"));
+    assertEquals("healthy", region("EU").getString("status"));
     assertEquals(
         start.plusSeconds(10),
-        Firestores.instant(kit.region("EU").getTimestamp("statusChangedAt")),
+        Firestores.instant(region("EU").getTimestamp("statusChangedAt")),
         "the second successful probe brings it back");
     List<QueryDocumentSnapshot> events = events("EU");
     assertEquals(
@@ -138,13 +161,13 @@ class RegionHealthRunTest {
     assertEquals(
         1,
         Firestores.await(
-                kit.db.collection(Alerts.COLLECTION).whereEqualTo("status", "resolved").get())
+                bed.db.collection(Alerts.COLLECTION).whereEqualTo("status", "resolved").get())
             .size());
   }
 
   @Test
   void hangingRegionTimesOutAndCountsAsFailure() throws Exception {
-    kit(
+    bed(
         Map.of(
             "ROUTING_PROBE_CONNECT_TIMEOUT_MS",
             "300",
@@ -156,34 +179,34 @@ class RegionHealthRunTest {
     server.set("ASIA", Mode.HANG);
     runJob();
 
-    assertEquals("unhealthy", kit.region("ASIA").getString("status"));
+    assertEquals("unhealthy", region("ASIA").getString("status"));
     // The hanging server does answer after 3 s: a probe that waited for it would record that
     // answer,
     // so "timeout" proves the probe gave up at its own timeout.
     assertTrue(
-        kit.region("ASIA").getString("lastError").startsWith("timeout"),
-        kit.region("ASIA").getString("lastError"));
-    assertEquals("healthy", kit.region("EU").getString("status"));
+        region("ASIA").getString("lastError").startsWith("timeout"),
+        region("ASIA").getString("lastError"));
+    assertEquals("healthy", region("EU").getString("status"));
   }
 
   @Test
   void slowRegionIsDegradedWithAWarning() throws Exception {
-    kit(ENV);
+    bed(ENV);
     server.slowMillis(300);
     server.set("US", Mode.SLOW);
     runJob();
 
-    assertEquals("degraded", kit.region("US").getString("status"));
+    assertEquals("degraded", region("US").getString("status"));
     assertTrue(
-        kit.region("US").getLong("medianLatencyMs") >= 300,
-        "median " + kit.region("US").getLong("medianLatencyMs"));
+        region("US").getLong("medianLatencyMs") >= 300,
+        "median " + region("US").getLong("medianLatencyMs"));
     assertEquals("warning", openAlert("US").getString("severity"));
-    assertTrue(kit.region("EU").getLong("lastLatencyMs") < 300);
+    assertTrue(region("EU").getLong("lastLatencyMs") < 300);
   }
 
   @Test
   void probesOfAllRegionsRunConcurrently() throws Exception {
-    kit(
+    bed(
         Map.of(
             "ROUTING_PROBE_CONNECT_TIMEOUT_MS",
             "500",
@@ -208,28 +231,28 @@ class RegionHealthRunTest {
   void steadyStateWritesOnlyTheHeartbeat() throws Exception {
     Map<String, String> env = new HashMap<>(ENV);
     env.put("ROUTING_HEARTBEAT_SECONDS", "300");
-    kit(env);
+    bed(env);
     JsonObject first = runJob();
     assertEquals(3, first.get("writes").getAsInt(), "one heartbeat per region (none written yet)");
-    assertNotNull(kit.region("EU").getTimestamp("heartbeatAt"));
-    assertNotNull(kit.region("EU").getLong("medianLatencyMs"));
+    assertNotNull(region("EU").getTimestamp("heartbeatAt"));
+    assertNotNull(region("EU").getLong("medianLatencyMs"));
 
-    kit.clock.set(Instant.parse("2026-11-27T06:01:00Z"));
+    bed.clock.set(Instant.parse("2026-11-27T06:01:00Z"));
     JsonObject second = runJob();
     assertEquals(
         0, second.get("writes").getAsInt(), "heartbeat not due yet, nothing changed: no write");
 
-    kit.clock.set(Instant.parse("2026-11-27T06:05:00Z"));
+    bed.clock.set(Instant.parse("2026-11-27T06:05:00Z"));
     JsonObject third = runJob();
     assertEquals(3, third.get("writes").getAsInt(), "heartbeat due again");
     assertTrue(
-        Firestores.await(kit.db.collection(RegionStore.EVENTS).get()).isEmpty(),
+        Firestores.await(bed.db.collection(RegionStore.EVENTS).get()).isEmpty(),
         "no transition, no event");
   }
 
   @Test
   void failureStreakSurvivesFromOneRunToTheNext() throws Exception {
-    kit(
+    bed(
         Map.of(
             "ROUTING_HEALTH_ROUNDS",
             "2",
@@ -241,36 +264,37 @@ class RegionHealthRunTest {
             "5"));
     server.set("EU", Mode.FAIL);
     runJob();
-    assertEquals("healthy", kit.region("EU").getString("status"));
+    assertEquals("healthy", region("EU").getString("status"));
     assertEquals(
         2L,
-        kit.region("EU").getLong("consecutiveFailures"),
+        region("EU").getLong("consecutiveFailures"),
         "the streak is persisted though no status changed");
-    kit.clock.advance(Duration.ofSeconds(60));
+    bed.clock.advance(Duration.ofSeconds(60));
     runJob();
     assertEquals(
-        "unhealthy", kit.region("EU").getString("status"), "the third failure, in the next run");
+        "unhealthy", region("EU").getString("status"), "the third failure, in the next run");
   }
 
   @Test
   void healthChecksDoNotClearAManualDrain() throws Exception {
-    kit(ENV);
-    FakeExchange.Response r =
-        kit.asAdmin(
-            new ForceFailover(kit.app, kit.routing),
-            "{\"fromRegion\":\"EU\",\"reason\":\"maintenance\",\"durationMinutes\":30}");
-    assertEquals(200, r.status(), r.body());
+    bed(ENV);
+    RoutingFixtures.result(
+        bed.callAsAdmin(
+            bed.function("forceFailover"),
+            """
+            {"fromRegion": "EU", "reason": "maintenance", "durationMinutes": 30}
+            """));
     runJob();
 
-    Region eu = RegionStore.parse(kit.region("EU"));
+    Region eu = RegionCodec.fromDoc(region("EU"));
     assertEquals(RegionStatus.HEALTHY, eu.health().status());
-    assertEquals(RegionStatus.DRAINING, eu.status(kit.clock.instant()));
+    assertEquals(RegionStatus.DRAINING, eu.status(bed.clock.instant()));
     assertEquals("maintenance", eu.drain().reason());
   }
 
   @Test
   void roundsThatCannotFinishBeforeTheDeadlineAreNotStarted() throws Exception {
-    kit(
+    bed(
         Map.of(
             "ROUTING_HEALTH_INTERVAL_MS",
             "30000",
@@ -289,12 +313,12 @@ class RegionHealthRunTest {
 
   @Test
   void regionEventsAreOrderedAndCarryTheCause() throws Exception {
-    kit(ENV);
+    bed(ENV);
     server.set("EU", Mode.FAIL);
     runJob();
     List<QueryDocumentSnapshot> newestFirst =
         Firestores.await(
-                kit.db
+                bed.db
                     .collection(RegionStore.EVENTS)
                     .orderBy("at", Query.Direction.DESCENDING)
                     .get())
