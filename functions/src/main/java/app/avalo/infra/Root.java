@@ -1,5 +1,6 @@
 package app.avalo.infra;
 
+import app.avalo.infra.alerting.AlertingModule;
 import app.avalo.infra.cdn.CdnModule;
 import app.avalo.infra.cdn.EgressLedger;
 import app.avalo.infra.cdn.MediaAllowance;
@@ -40,6 +41,7 @@ public final class Root implements AutoCloseable {
   private final Lazy<CdnModule> cdn;
   private final Lazy<MonitoringModule> monitoring;
   private final Lazy<RecoveryModule> recovery;
+  private final Lazy<AlertingModule> alerting;
 
   private Root(Builder b) {
     this.platform = b.platform;
@@ -54,6 +56,9 @@ public final class Root implements AutoCloseable {
                     b.cdn.apply(CdnModule.Adapters.configured(egressLedger(), mediaAllowance()))));
     this.monitoring = new Lazy<>(() -> new MonitoringModule(platform));
     this.recovery = new Lazy<>(() -> new RecoveryModule(platform, b.recovery));
+    this.alerting = new Lazy<>(() -> new AlertingModule(platform, b.alerting));
+    // Every alert change kicks its delivery (the module is built on the first one).
+    platform.alerts().onNotification(id -> alerting().kick(id));
   }
 
   /** The instance's root: the installed one, else one built from the environment. */
@@ -111,6 +116,10 @@ public final class Root implements AutoCloseable {
 
   public RecoveryModule recovery() {
     return recovery.get();
+  }
+
+  public AlertingModule alerting() {
+    return alerting.get();
   }
 
   /**
@@ -189,6 +198,7 @@ public final class Root implements AutoCloseable {
     private RoutingModule.Adapters routing = RoutingModule.Adapters.production();
     private ScalingModule.Adapters scaling = ScalingModule.Adapters.production();
     private RecoveryModule.Adapters recovery = RecoveryModule.Adapters.production();
+    private AlertingModule.Adapters alerting;
     private UnaryOperator<CdnModule.Adapters> cdn = UnaryOperator.identity();
 
     private Builder(Platform platform) {
@@ -219,7 +229,15 @@ public final class Root implements AutoCloseable {
       return this;
     }
 
+    public Builder alerting(AlertingModule.Adapters adapters) {
+      this.alerting = Objects.requireNonNull(adapters);
+      return this;
+    }
+
     public Root build() {
+      if (alerting == null) {
+        alerting = AlertingModule.Adapters.production();
+      }
       return new Root(this);
     }
   }

@@ -100,7 +100,9 @@ class CatalogConsistencyTest {
               "getActiveAlerts",
               "resolveAlert",
               "getDashboardData",
-              "cleanupOldMetrics"));
+              "cleanupOldMetrics",
+              // §8 production edges (issue 16): the notifier job delivering the alert outbox
+              "notifyAlerts"));
 
   private final Catalog catalog = Catalog.bundled();
 

@@ -1,6 +1,7 @@
 package app.avalo.infra.platform;
 
 import com.google.cloud.firestore.DocumentSnapshot;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -33,8 +34,31 @@ final class AlertDocs {
         .field("status", "open")
         .field("openedAt", now)
         .field("lastSeen", now)
+        .field("lastNotifiedAt", now)
         .field("count", 1L)
         .map();
+  }
+
+  /**
+   * What a raise of the open alert {@code current} tells people: escalated when the severity rises,
+   * repeated when the last notification is {@code repeatInterval} old, else nothing (null).
+   */
+  static Alerts.Change changeOnRepeat(
+      DocumentSnapshot current, Alerts.Severity severity, Instant now, Duration repeatInterval) {
+    DocReader d = DocReader.of(current);
+    if (severity.rank() > d.longValue("severityRank")) {
+      return Alerts.Change.ESCALATED;
+    }
+    Instant last = d.optionalInstant("lastNotifiedAt").orElse(d.instant("openedAt"));
+    return Duration.between(last, now).compareTo(repeatInterval) >= 0
+        ? Alerts.Change.REPEATED
+        : null;
+  }
+
+  /** The alert's severity after a raise at {@code raised} (it only ever rises). */
+  static Alerts.Severity effectiveSeverity(DocumentSnapshot current, Alerts.Severity raised) {
+    Alerts.Severity stored = DocReader.of(current).enumValue("severity", Alerts.Severity.class);
+    return raised.rank() > stored.rank() ? raised : stored;
   }
 
   /** The update of an open alert raised again: seen again, counted, escalated (never lowered). */
@@ -43,7 +67,8 @@ final class AlertDocs {
       Alerts.Severity severity,
       String message,
       Map<String, Object> details,
-      Instant now) {
+      Instant now,
+      Alerts.Change change) {
     DocReader d = DocReader.of(current);
     DocWriter update =
         DocWriter.create()
@@ -54,7 +79,40 @@ final class AlertDocs {
     if (severity.rank() > d.longValue("severityRank")) {
       update.field("severity", severity).field("severityRank", (long) severity.rank());
     }
+    if (change != null) {
+      update.field("lastNotifiedAt", now);
+    }
     return update.map();
+  }
+
+  /**
+   * An outbox record: what changed, for the notifier to route and deliver. {@code receivers} fills
+   * in as it delivers (per receiver: status, attempts, next attempt, last error).
+   */
+  static Map<String, Object> notification(
+      String alertId,
+      String source,
+      String key,
+      Alerts.Change change,
+      Alerts.Severity severity,
+      String message,
+      Map<String, Object> details,
+      Instant openedAt,
+      Instant at) {
+    return DocWriter.create()
+        .field("alertId", alertId)
+        .field("source", source)
+        .field("key", key)
+        .field("change", change)
+        .field("severity", severity)
+        .field("message", message)
+        .field("details", details == null ? Map.of() : details)
+        .field("openedAt", openedAt)
+        .field("at", at)
+        .field("status", "pending")
+        .field("nextAttemptAt", at)
+        .field("receivers", Map.of())
+        .map();
   }
 
   /** The update that resolves an alert. */

@@ -3,11 +3,14 @@ package app.avalo.infra.platform;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.Transaction;
 import com.google.cloud.firestore.TransactionOptions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The one way any domain raises or resolves an operational alert ({@code systemAlerts}). Like an
@@ -20,6 +23,29 @@ import java.util.Map;
 public final class Alerts {
   public static final String COLLECTION = "systemAlerts";
   public static final String KEYS = "alertKeys";
+
+  /**
+   * The outbox: one record per alert change people should hear about (opened, escalated, repeated,
+   * resolved), written in the same transaction as the change and delivered by the notifier.
+   */
+  public static final String NOTIFICATIONS = "alertNotifications";
+
+  /** How often a still-open alert is notified again (Alertmanager's {@code repeat_interval}). */
+  public static final Duration DEFAULT_REPEAT_INTERVAL = Duration.ofHours(4);
+
+  /** What happened to an alert, as its notification says. */
+  public enum Change implements WireEnum {
+    OPENED,
+    ESCALATED,
+    REPEATED,
+    RESOLVED;
+
+    @Override
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   private static final TransactionOptions RETRY =
       TransactionOptions.createReadWriteOptionsBuilder().setNumberOfAttempts(20).build();
 
@@ -50,11 +76,31 @@ public final class Alerts {
 
   private final Firestore db;
   private final Clock clock;
+  private final Duration repeatInterval;
+  private volatile Consumer<String> onNotification = id -> {};
 
   public Alerts(Firestore db, Clock clock) {
+    this(db, clock, DEFAULT_REPEAT_INTERVAL);
+  }
+
+  public Alerts(Firestore db, Clock clock, Duration repeatInterval) {
     this.db = db;
     this.clock = clock;
+    this.repeatInterval = repeatInterval;
   }
+
+  /**
+   * Called with each notification's id once its transaction has committed (the composition root
+   * kicks the notifier with it, so delivery does not wait for the next scheduled run).
+   */
+  public void onNotification(Consumer<String> listener) {
+    this.onNotification = listener;
+  }
+
+  /** An alert change and the outbox record it wrote (null: nothing to tell anyone). */
+  private record Committed(String alertId, String notificationId, Change change) {}
+
+  private record ResolvedById(Resolved resolved, Committed closed) {}
 
   /**
    * Opens the alert for (source, key), or refreshes the open one. Returns the alert's id.
@@ -65,49 +111,142 @@ public final class Alerts {
   public String raise(
       String source, String key, Severity severity, String message, Map<String, Object> details) {
     DocumentReference pointer = db.collection(KEYS).document(pointerId(source, key));
-    return Firestores.await(
-        db.runTransaction(
-            tx -> {
-              DocumentSnapshot p = tx.get(pointer).get();
-              String openId = p.exists() ? p.getString("openAlertId") : null;
-              Instant now = clock.instant();
-              if (openId != null) {
-                DocumentReference alert = db.collection(COLLECTION).document(openId);
-                DocumentSnapshot current = tx.get(alert).get();
-                if (current.exists() && AlertDocs.isOpen(current)) {
-                  tx.update(alert, AlertDocs.repeat(current, severity, message, details, now));
-                  return openId;
-                }
-              }
-              DocumentReference alert = db.collection(COLLECTION).document();
-              tx.create(alert, AlertDocs.open(source, key, severity, message, details, now));
-              tx.set(pointer, AlertDocs.pointer(source, key, alert.getId()));
-              return alert.getId();
-            },
-            RETRY));
+    Committed committed =
+        Firestores.await(
+            db.runTransaction(
+                tx -> {
+                  DocumentSnapshot p = tx.get(pointer).get();
+                  String openId = p.exists() ? p.getString("openAlertId") : null;
+                  Instant now = clock.instant();
+                  if (openId != null) {
+                    DocumentReference alert = db.collection(COLLECTION).document(openId);
+                    DocumentSnapshot current = tx.get(alert).get();
+                    if (current.exists() && AlertDocs.isOpen(current)) {
+                      Change change =
+                          AlertDocs.changeOnRepeat(current, severity, now, repeatInterval);
+                      tx.update(
+                          alert,
+                          AlertDocs.repeat(current, severity, message, details, now, change));
+                      if (change == null) {
+                        return new Committed(openId, null, null);
+                      }
+                      Severity effective = AlertDocs.effectiveSeverity(current, severity);
+                      DocumentReference n = db.collection(NOTIFICATIONS).document();
+                      tx.create(
+                          n,
+                          AlertDocs.notification(
+                              openId,
+                              source,
+                              key,
+                              change,
+                              effective,
+                              message,
+                              details,
+                              DocReader.of(current).instant("openedAt"),
+                              now));
+                      return new Committed(openId, n.getId(), change);
+                    }
+                  }
+                  DocumentReference alert = db.collection(COLLECTION).document();
+                  tx.create(alert, AlertDocs.open(source, key, severity, message, details, now));
+                  tx.set(pointer, AlertDocs.pointer(source, key, alert.getId()));
+                  DocumentReference n = db.collection(NOTIFICATIONS).document();
+                  tx.create(
+                      n,
+                      AlertDocs.notification(
+                          alert.getId(),
+                          source,
+                          key,
+                          Change.OPENED,
+                          severity,
+                          message,
+                          details,
+                          now,
+                          now));
+                  return new Committed(alert.getId(), n.getId(), Change.OPENED);
+                },
+                RETRY));
+    announce(committed, source, key, severity.wire());
+    return committed.alertId();
+  }
+
+  /** The structured log line of a change, and the notifier's kick. */
+  private void announce(Committed c, String source, String key, String severity) {
+    if (c.notificationId() == null) {
+      return;
+    }
+    Log.info(
+        "alert." + c.change().wire(),
+        Map.of(
+            "alertId", c.alertId(),
+            "source", source,
+            "key", key,
+            "severity", severity,
+            "notificationId", c.notificationId()));
+    try {
+      onNotification.accept(c.notificationId());
+    } catch (RuntimeException e) {
+      // The scheduled notifier run delivers it; the alert itself is committed.
+      Log.error("could not kick the notifier", Map.of("notificationId", c.notificationId()), e);
+    }
   }
 
   /** Closes the open alert for (source, key), if any; true if one was open. */
   public boolean resolve(String source, String key, String resolvedBy, String note) {
     DocumentReference pointer = db.collection(KEYS).document(pointerId(source, key));
-    return Firestores.await(
-        db.runTransaction(
-            tx -> {
-              DocumentSnapshot p = tx.get(pointer).get();
-              String openId = p.exists() ? p.getString("openAlertId") : null;
-              if (openId == null) {
-                return false;
-              }
-              DocumentReference alert = db.collection(COLLECTION).document(openId);
-              DocumentSnapshot current = tx.get(alert).get();
-              tx.update(pointer, "openAlertId", null);
-              if (!current.exists() || !AlertDocs.isOpen(current)) {
-                return false;
-              }
-              tx.update(alert, AlertDocs.closing(resolvedBy, note, clock.instant()));
-              return true;
-            },
-            RETRY));
+    Committed committed =
+        Firestores.await(
+            db.runTransaction(
+                tx -> {
+                  DocumentSnapshot p = tx.get(pointer).get();
+                  String openId = p.exists() ? p.getString("openAlertId") : null;
+                  if (openId == null) {
+                    return null;
+                  }
+                  DocumentReference alert = db.collection(COLLECTION).document(openId);
+                  DocumentSnapshot current = tx.get(alert).get();
+                  tx.update(pointer, "openAlertId", null);
+                  if (!current.exists() || !AlertDocs.isOpen(current)) {
+                    return null;
+                  }
+                  return close(tx, alert, current, resolvedBy, note);
+                },
+                RETRY));
+    if (committed == null) {
+      return false;
+    }
+    announce(committed, source, key, "resolved");
+    return true;
+  }
+
+  /** Closes an open alert inside {@code tx} and writes its "resolved" notification. */
+  private Committed close(
+      Transaction tx,
+      DocumentReference alert,
+      DocumentSnapshot current,
+      String resolvedBy,
+      String note) {
+    Instant now = clock.instant();
+    tx.update(alert, AlertDocs.closing(resolvedBy, note, now));
+    DocReader d = DocReader.of(current);
+    DocumentReference n = db.collection(NOTIFICATIONS).document();
+    tx.create(
+        n,
+        AlertDocs.notification(
+            alert.getId(),
+            d.string("source"),
+            d.string("key"),
+            Change.RESOLVED,
+            AlertDocs.effectiveSeverity(current, Severity.INFO),
+            d.optionalString("message").orElse(""),
+            Map.of(
+                "resolvedBy",
+                resolvedBy == null ? "system" : resolvedBy,
+                "note",
+                note == null ? "" : note),
+            d.instant("openedAt"),
+            now));
+    return new Committed(alert.getId(), n.getId(), Change.RESOLVED);
   }
 
   /**
@@ -116,27 +255,33 @@ public final class Alerts {
    */
   public Resolved resolveById(String alertId, String resolvedBy, String note) {
     DocumentReference alert = db.collection(COLLECTION).document(alertId);
-    return Firestores.await(
-        db.runTransaction(
-            tx -> {
-              DocumentSnapshot current = tx.get(alert).get();
-              if (!current.exists()) {
-                throw ApiException.notFound("no alert " + alertId);
-              }
-              String source = current.getString("source");
-              String key = current.getString("key");
-              DocumentReference pointer = db.collection(KEYS).document(pointerId(source, key));
-              DocumentSnapshot p = tx.get(pointer).get();
-              boolean wasOpen = AlertDocs.isOpen(current);
-              if (wasOpen) {
-                tx.update(alert, AlertDocs.closing(resolvedBy, note, clock.instant()));
-                if (p.exists() && alertId.equals(p.getString("openAlertId"))) {
-                  tx.update(pointer, "openAlertId", null);
-                }
-              }
-              return new Resolved(alertId, source, key, wasOpen);
-            },
-            RETRY));
+    ResolvedById done =
+        Firestores.await(
+            db.runTransaction(
+                tx -> {
+                  DocumentSnapshot current = tx.get(alert).get();
+                  if (!current.exists()) {
+                    throw ApiException.notFound("no alert " + alertId);
+                  }
+                  String source = current.getString("source");
+                  String key = current.getString("key");
+                  DocumentReference pointer = db.collection(KEYS).document(pointerId(source, key));
+                  DocumentSnapshot p = tx.get(pointer).get();
+                  boolean wasOpen = AlertDocs.isOpen(current);
+                  Committed closed = null;
+                  if (wasOpen) {
+                    closed = close(tx, alert, current, resolvedBy, note);
+                    if (p.exists() && alertId.equals(p.getString("openAlertId"))) {
+                      tx.update(pointer, "openAlertId", null);
+                    }
+                  }
+                  return new ResolvedById(new Resolved(alertId, source, key, wasOpen), closed);
+                },
+                RETRY));
+    if (done.closed() != null) {
+      announce(done.closed(), done.resolved().source(), done.resolved().key(), "resolved");
+    }
+    return done.resolved();
   }
 
   private static String pointerId(String source, String key) {

@@ -1,5 +1,6 @@
 package app.avalo.infra.platform;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,7 @@ public record AppConfig(
     String firestoreEmulatorHost,
     String authEmulatorHost,
     List<String> corsAllowedOrigins,
+    Duration alertRepeatInterval,
     Map<String, String> env) {
 
   public static final String ALLOW_EMULATORS = "AVALO_ALLOW_EMULATORS_IN_PRODUCTION";
@@ -77,6 +79,7 @@ public record AppConfig(
         firestoreEmulator,
         authEmulator,
         origins,
+        Duration.ofMinutes(reader.longValue("ALERT_REPEAT_INTERVAL_MINUTES", 240, 1, 7 * 24 * 60)),
         Map.copyOf(env));
   }
 }

@@ -3,9 +3,11 @@ package app.avalo.infra.platform;
 import com.google.cloud.Timestamp;
 import com.google.cloud.firestore.DocumentSnapshot;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Typed reads of one persisted document (or a nested map inside one), for codecs. A field of the
@@ -34,6 +36,11 @@ public final class DocReader {
   /** A map read from a document ({@code where} names it in errors). */
   public static DocReader of(String where, Map<String, Object> data) {
     return new DocReader(where, data);
+  }
+
+  /** The names of the fields present (a map keyed by name, such as receivers by receiver). */
+  public Set<String> fieldNames() {
+    return Collections.unmodifiableSet(data.keySet());
   }
 
   public boolean has(String field) {

@@ -43,7 +43,8 @@ public final class Platform {
         b.tokenVerifier != null ? () -> b.tokenVerifier : Suppliers.memoize(this::createVerifier);
     this.auditLog = Suppliers.memoize(() -> new AuditLog(firestore(), clock));
     this.jobRunner = Suppliers.memoize(() -> new JobRunner(firestore(), clock));
-    this.alerts = Suppliers.memoize(() -> new Alerts(firestore(), clock));
+    this.alerts =
+        Suppliers.memoize(() -> new Alerts(firestore(), clock, config.alertRepeatInterval()));
   }
 
   /** Reads and validates the platform configuration; throws one error listing every problem. */

@@ -3,6 +3,7 @@ package app.avalo.infra.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import app.avalo.infra.Root;
+import app.avalo.infra.alerting.AlertingModule;
 import app.avalo.infra.cdn.CdnModule;
 import app.avalo.infra.cost.CostModule;
 import app.avalo.infra.monitoring.MonitoringModule;
@@ -20,6 +21,7 @@ import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.lang.reflect.Constructor;
+import java.net.http.HttpClient;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -67,7 +69,7 @@ public final class TestBed implements AutoCloseable, AfterEachCallback {
             .clock(clock)
             .storage(b.storageView.apply(storage))
             .build();
-    Root.Builder root = Root.builder(platform).cdn(b.cdn);
+    Root.Builder root = Root.builder(platform).cdn(b.cdn).alerting(b.alerting);
     if (b.routing != null) {
       root.routing(b.routing);
     }
@@ -157,7 +159,8 @@ public final class TestBed implements AutoCloseable, AfterEachCallback {
             CostModule.class, root::cost,
             CdnModule.class, root::cdn,
             MonitoringModule.class, root::monitoring,
-            RecoveryModule.class, root::recovery);
+            RecoveryModule.class, root::recovery,
+            AlertingModule.class, root::alerting);
     Supplier<?> module = modules.get(type);
     if (module == null) {
       throw new AssertionError("no module of type " + type.getName());
@@ -232,6 +235,9 @@ public final class TestBed implements AutoCloseable, AfterEachCallback {
     private ScalingModule.Adapters scaling;
     private RecoveryModule.Adapters recovery;
     private UnaryOperator<CdnModule.Adapters> cdn = UnaryOperator.identity();
+    // Tests deliver alerts by running the notifier themselves: no kick after a raise.
+    private AlertingModule.Adapters alerting =
+        AlertingModule.Adapters.scheduledOnly(HttpClient.newHttpClient());
 
     private Builder() {}
 
@@ -244,6 +250,7 @@ public final class TestBed implements AutoCloseable, AfterEachCallback {
       c.scaling = scaling;
       c.recovery = recovery;
       c.cdn = cdn;
+      c.alerting = alerting;
       return c;
     }
 
@@ -304,6 +311,11 @@ public final class TestBed implements AutoCloseable, AfterEachCallback {
     /** Changes the CDN's adapters, e.g. {@code a -> a.withPurger(recording)}. */
     public Builder cdn(UnaryOperator<CdnModule.Adapters> change) {
       this.cdn = Objects.requireNonNull(change);
+      return this;
+    }
+
+    public Builder alerting(AlertingModule.Adapters adapters) {
+      this.alerting = Objects.requireNonNull(adapters);
       return this;
     }
 

@@ -1,0 +1,46 @@
+package app.avalo.infra.alerting;
+
+import app.avalo.infra.platform.Alerts;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One alert change as the receivers see it, read from its outbox record ({@code
+ * alertNotifications/{notificationId}}). Its {@link #dedupKey()} is the alert's stable identity
+ * across its changes, {@code source:key} (PagerDuty's {@code dedup_key}, the webhook's
+ * fingerprint).
+ */
+record AlertMessage(
+    String notificationId,
+    String alertId,
+    String source,
+    String key,
+    Alerts.Change change,
+    Alerts.Severity severity,
+    String message,
+    Map<String, Object> details,
+    Instant openedAt,
+    Instant at,
+    String dashboardUrl) {
+
+  String dedupKey() {
+    return source + ":" + key;
+  }
+
+  boolean resolved() {
+    return change == Alerts.Change.RESOLVED;
+  }
+
+  /** A one-line summary, e.g. {@code [CRITICAL] routing region:EU:unhealthy — EU is down}. */
+  String headline() {
+    String state = resolved() ? "RESOLVED" : severity.wire().toUpperCase(java.util.Locale.ROOT);
+    String verb =
+        switch (change) {
+          case OPENED -> "";
+          case ESCALATED -> " (escalated)";
+          case REPEATED -> " (still open)";
+          case RESOLVED -> "";
+        };
+    return "[" + state + "] " + source + " " + key + verb + " — " + message;
+  }
+}

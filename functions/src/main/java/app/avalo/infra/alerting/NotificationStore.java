@@ -1,0 +1,180 @@
+package app.avalo.infra.alerting;
+
+import app.avalo.infra.platform.Alerts;
+import app.avalo.infra.platform.DocReader;
+import app.avalo.infra.platform.DocWriter;
+import app.avalo.infra.platform.Firestores;
+import com.google.cloud.firestore.DocumentReference;
+import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.Query;
+import com.google.cloud.firestore.QueryDocumentSnapshot;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The outbox {@code alertNotifications} as the notifier uses it, and the codec of its delivery
+ * fields (the alert fields are written by {@code platform/Alerts} in the alert's transaction). A
+ * notification is worked on by one notifier at a time: {@link #claim} takes a lease in a
+ * transaction, {@link #finish} writes the outcome only while holding it.
+ */
+final class NotificationStore {
+  private final Firestore db;
+
+  NotificationStore(Firestore db) {
+    this.db = db;
+  }
+
+  /** A claimed notification: the message and where each receiver stands. */
+  record Claim(AlertMessage message, Map<String, DeliveryState> receivers, String holder) {}
+
+  /** Ids of notifications due now, oldest first. */
+  List<String> due(Instant now, int limit) {
+    Query q =
+        db.collection(Alerts.NOTIFICATIONS)
+            .whereEqualTo("status", "pending")
+            .whereLessThanOrEqualTo("nextAttemptAt", Firestores.timestamp(now))
+            .orderBy("nextAttemptAt")
+            .limit(limit);
+    return Firestores.await(q.get()).getDocuments().stream()
+        .map(QueryDocumentSnapshot::getId)
+        .toList();
+  }
+
+  /**
+   * Takes the notification for {@code lease} if it is pending, due and nobody else holds it; empty
+   * otherwise (delivered, not due, or another notifier has it).
+   */
+  Optional<Claim> claim(
+      String id, Instant now, Duration lease, String holder, String dashboardUrl) {
+    DocumentReference ref = db.collection(Alerts.NOTIFICATIONS).document(id);
+    return Firestores.await(
+        db.runTransaction(
+            tx -> {
+              DocumentSnapshot doc = tx.get(ref).get();
+              if (!doc.exists()) {
+                return Optional.<Claim>empty();
+              }
+              DocReader d = DocReader.of(doc);
+              boolean pending = "pending".equals(d.optionalString("status").orElse(""));
+              boolean due = !d.instant("nextAttemptAt").isAfter(now);
+              boolean free = d.optionalInstant("leaseUntil").map(u -> !u.isAfter(now)).orElse(true);
+              if (!pending || !due || !free) {
+                return Optional.<Claim>empty();
+              }
+              tx.update(
+                  ref,
+                  DocWriter.create()
+                      .field("leaseUntil", now.plus(lease))
+                      .field("leaseHolder", holder)
+                      .map());
+              return Optional.of(new Claim(message(doc, dashboardUrl), receivers(d), holder));
+            }));
+  }
+
+  /**
+   * Records the receivers' states if {@code holder} still holds the lease; the notification is done
+   * when every receiver that takes it has finished, else due again at the earliest retry.
+   */
+  boolean finish(String id, String holder, Map<String, DeliveryState> states, Instant now) {
+    DocumentReference ref = db.collection(Alerts.NOTIFICATIONS).document(id);
+    return Firestores.await(
+        db.runTransaction(
+            tx -> {
+              DocumentSnapshot doc = tx.get(ref).get();
+              if (!doc.exists()
+                  || !holder.equals(DocReader.of(doc).optionalString("leaseHolder").orElse(""))) {
+                return false; // the lease expired and another notifier took over
+              }
+              Instant next =
+                  states.values().stream()
+                      .filter(s -> !s.finished())
+                      .map(s -> s.nextAttemptAt() == null ? now : s.nextAttemptAt())
+                      .min(Instant::compareTo)
+                      .orElse(null);
+              Map<String, Object> receivers = new LinkedHashMap<>();
+              states.forEach((name, s) -> receivers.put(name, state(s)));
+              DocWriter update =
+                  DocWriter.create()
+                      .field("receivers", receivers)
+                      .field("status", next == null ? "done" : "pending")
+                      .fieldOrNull("leaseUntil", null)
+                      .fieldOrNull("leaseHolder", null);
+              if (next != null) {
+                update.field("nextAttemptAt", next);
+              } else {
+                update.field("finishedAt", now);
+              }
+              tx.update(ref, update.map());
+              return true;
+            }));
+  }
+
+  /** Recent notifications, newest first (the dashboard's notification log). */
+  List<DocumentSnapshot> recent(int limit) {
+    return List.copyOf(
+        Firestores.await(
+                db.collection(Alerts.NOTIFICATIONS)
+                    .orderBy("at", Query.Direction.DESCENDING)
+                    .limit(limit)
+                    .get())
+            .getDocuments());
+  }
+
+  static AlertMessage message(DocumentSnapshot doc, String dashboardUrl) {
+    DocReader d = DocReader.of(doc);
+    Map<String, Object> details = d.optionalMap("details").isPresent() ? details(doc) : Map.of();
+    return new AlertMessage(
+        doc.getId(),
+        d.string("alertId"),
+        d.string("source"),
+        d.string("key"),
+        d.enumValue("change", Alerts.Change.class),
+        d.enumValue("severity", Alerts.Severity.class),
+        d.optionalString("message").orElse(""),
+        details,
+        d.optionalInstant("openedAt").orElse(d.instant("at")),
+        d.instant("at"),
+        dashboardUrl);
+  }
+
+  @SuppressWarnings("unchecked") // Firestore maps have string keys
+  private static Map<String, Object> details(DocumentSnapshot doc) {
+    return Map.copyOf((Map<String, Object>) doc.get("details"));
+  }
+
+  static Map<String, DeliveryState> receivers(DocReader d) {
+    Map<String, DeliveryState> out = new LinkedHashMap<>();
+    d.optionalMap("receivers")
+        .ifPresent(
+            r -> {
+              for (String name : r.fieldNames()) {
+                out.put(name, state(r.map(name)));
+              }
+            });
+    return out;
+  }
+
+  private static DeliveryState state(DocReader s) {
+    return new DeliveryState(
+        s.enumValue("status", DeliveryState.Status.class),
+        (int) s.longValue("attempts"),
+        s.optionalInstant("nextAttemptAt").orElse(null),
+        s.optionalInstant("deliveredAt").orElse(null),
+        s.optionalString("lastError").orElse(null));
+  }
+
+  private static Map<String, Object> state(DeliveryState s) {
+    return DocWriter.create()
+        .field("status", s.status())
+        .field("attempts", (long) s.attempts())
+        .field("nextAttemptAt", s.nextAttemptAt())
+        .field("deliveredAt", s.deliveredAt())
+        .field("lastError", s.lastError())
+        .map();
+  }
+}

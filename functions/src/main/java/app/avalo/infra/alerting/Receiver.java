@@ -1,0 +1,26 @@
+package app.avalo.infra.alerting;
+
+import app.avalo.infra.platform.Alerts;
+
+/**
+ * Somewhere alerts are delivered (PagerDuty, Slack, email, SMS, a webhook). {@link #deliver} sends
+ * one alert change in the receiver's documented payload format, or throws {@link DeliveryException}
+ * saying whether a retry can help.
+ */
+interface Receiver {
+  /** The receiver's name in routing, notification records and its own failure alert. */
+  String name();
+
+  /** The least severe alert it is told about (resolutions follow the alert's severity). */
+  Alerts.Severity minSeverity();
+
+  void deliver(AlertMessage message) throws DeliveryException;
+
+  default boolean accepts(AlertMessage message) {
+    if (message.source().equals(Notifier.SOURCE)
+        && message.key().equals(Notifier.receiverFailingKey(name()))) {
+      return false; // a failing receiver is not told that it is failing
+    }
+    return message.severity().rank() >= minSeverity().rank();
+  }
+}
