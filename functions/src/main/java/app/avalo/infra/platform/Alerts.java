@@ -115,8 +115,7 @@ public final class Alerts {
         Firestores.await(
             db.runTransaction(
                 tx -> {
-                  DocumentSnapshot p = tx.get(pointer).get();
-                  String openId = p.exists() ? p.getString("openAlertId") : null;
+                  String openId = openAlertId(tx, pointer);
                   Instant now = clock.instant();
                   if (openId != null) {
                     DocumentReference alert = db.collection(COLLECTION).document(openId);
@@ -198,8 +197,7 @@ public final class Alerts {
         Firestores.await(
             db.runTransaction(
                 tx -> {
-                  DocumentSnapshot p = tx.get(pointer).get();
-                  String openId = p.exists() ? p.getString("openAlertId") : null;
+                  String openId = openAlertId(tx, pointer);
                   if (openId == null) {
                     return null;
                   }
@@ -282,6 +280,12 @@ public final class Alerts {
       announce(done.closed(), done.resolved().source(), done.resolved().key(), "resolved");
     }
     return done.resolved();
+  }
+
+  /** The id of the open alert the pointer names, if any (read inside {@code tx}). */
+  private static String openAlertId(Transaction tx, DocumentReference pointer) throws Exception {
+    DocumentSnapshot p = tx.get(pointer).get();
+    return p.exists() ? DocReader.of(p).optionalString("openAlertId").orElse(null) : null;
   }
 
   private static String pointerId(String source, String key) {
