@@ -1,12 +1,9 @@
 package app.avalo.infra.cdn;
 
 import app.avalo.infra.Root;
-import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.ApiFunction;
 import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
-import java.util.List;
-import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
@@ -30,23 +27,8 @@ public final class GetProgressiveImage extends ApiFunction {
 
   @Override
   protected Object handle(Request request) {
-    String assetId = request.data().id("assetId");
-    OptionalLong width = request.data().optionalLong("width", 1, 16_384);
-    List<String> formats = null;
-    if (request.data().has("formats")) {
-      formats = request.data().strings("formats", 3, 10);
-      for (int i = 0; i < formats.size(); i++) {
-        if (!ProgressiveImages.FORMAT_PREFERENCE.contains(formats.get(i))) {
-          throw ApiException.invalidArgument(
-              "formats[" + i + "]",
-              "must be one of " + String.join(", ", ProgressiveImages.FORMAT_PREFERENCE));
-        }
-      }
-    }
+    ProgressiveImageRequest input = ProgressiveImageRequest.read(request.data());
     request.data().done();
-    return cdn.get()
-        .progressive()
-        .get(
-            assetId, width.isPresent() ? (int) width.getAsLong() : null, formats, request.caller());
+    return cdn.get().progressive().get(input, request.caller());
   }
 }

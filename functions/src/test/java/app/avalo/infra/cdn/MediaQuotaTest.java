@@ -7,12 +7,14 @@ import app.avalo.infra.cost.CostStore;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,12 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
  * and another user is unaffected.
  */
 class MediaQuotaTest {
-  private final CdnTestApp t = new CdnTestApp();
+  private final RecordingPurger purger = new RecordingPurger();
+  private final QueuedTasks tasks = new QueuedTasks();
+  @RegisterExtension final TestBed bed = CdnFixtures.bed(purger, tasks).build();
   private final AuthEmulator.User user = AuthEmulator.newUser();
   @TempDir Path tmp;
 
   private void oneAnHour(String service) throws Exception {
-    t.db
+    bed.db
         .collection(CostStore.CONFIG)
         .document("rateLimits")
         .set(
@@ -42,7 +46,7 @@ class MediaQuotaTest {
     return FakeExchange.post()
         .bearer(who.idToken())
         .data("{\"data\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"}")
-        .send(new OptimizeVoice(t.app, t.cdn));
+        .send(new OptimizeVoice(bed.platform, bed.root.cdn()));
   }
 
   @Test
@@ -56,7 +60,7 @@ class MediaQuotaTest {
     assertEquals(400, refusedFile.status(), refusedFile.body());
     assertEquals(
         200, voice(user, wav).status(), "the refused file did not spend the one allowed upload");
-    int objects = t.objects("media/").size();
+    int objects = CdnFixtures.objects(bed, "media/").size();
     long writes = Emulators.firestoreWriteCount();
 
     var second = voice(user, wav);
@@ -72,7 +76,7 @@ class MediaQuotaTest {
                 .getAsLong()
             > 0);
     assertEquals(writes, Emulators.firestoreWriteCount(), "a denied batch writes nothing");
-    assertEquals(objects, t.objects("media/").size());
+    assertEquals(objects, CdnFixtures.objects(bed, "media/").size());
     assertEquals(200, voice(AuthEmulator.newUser(), wav).status(), "quotas are per user");
   }
 
@@ -95,13 +99,13 @@ class MediaQuotaTest {
             "ultrafast");
     String first = "uploads/" + user.uid() + "/a.mp4";
     String second = "uploads/" + user.uid() + "/b.mp4";
-    t.upload(first, MediaFixtures.read(clip));
-    t.upload(second, MediaFixtures.read(clip));
+    CdnFixtures.upload(bed, first, MediaFixtures.read(clip));
+    CdnFixtures.upload(bed, second, MediaFixtures.read(clip));
     FakeExchange.Response a =
         FakeExchange.post()
             .bearer(user.idToken())
             .data("{\"path\":\"" + first + "\"}")
-            .send(new UploadVideo(t.app, t.cdn));
+            .send(new UploadVideo(bed.platform, bed.root.cdn()));
     assertEquals(200, a.status(), a.body());
     long writes = Emulators.firestoreWriteCount();
 
@@ -109,7 +113,7 @@ class MediaQuotaTest {
         FakeExchange.post()
             .bearer(user.idToken())
             .data("{\"path\":\"" + second + "\"}")
-            .send(new UploadVideo(t.app, t.cdn));
+            .send(new UploadVideo(bed.platform, bed.root.cdn()));
 
     assertEquals(429, b.status(), b.body());
     assertEquals(writes, Emulators.firestoreWriteCount(), "no asset claimed, no transcode");
