@@ -39,6 +39,95 @@ record AssetDetails(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
           null, null, null);
 
+  /** A processed photo or avatar ({@code avatarId} and {@code version} null for photos). */
+  static AssetDetails image(
+      ImagePipeline.Result result,
+      String storagePrefix,
+      String source,
+      long sourceBytes,
+      String avatarId,
+      String version) {
+    return new AssetDetails(
+        result.width(),
+        result.height(),
+        result.placeholder(),
+        storagePrefix,
+        source,
+        sourceBytes,
+        result.sourceFormat().wire(),
+        null,
+        result.sourceWidth(),
+        result.sourceHeight(),
+        null,
+        result.orientation(),
+        result.alpha(),
+        result.notes(),
+        null,
+        null,
+        avatarId,
+        version);
+  }
+
+  /** A probed video original; its delivered size is added when it is ready ({@link #withSize}). */
+  static AssetDetails video(
+      String storagePrefix,
+      String source,
+      long sourceBytes,
+      String codec,
+      int sourceWidth,
+      int sourceHeight,
+      long durationMs,
+      boolean hasAudio) {
+    return new AssetDetails(
+        null,
+        null,
+        null,
+        storagePrefix,
+        source,
+        sourceBytes,
+        null,
+        codec,
+        sourceWidth,
+        sourceHeight,
+        null,
+        null,
+        null,
+        null,
+        durationMs,
+        hasAudio,
+        null,
+        null);
+  }
+
+  /** A voice message and the recording it was made from. */
+  static AssetDetails voice(
+      String storagePrefix,
+      String source,
+      long sourceBytes,
+      String codec,
+      int sourceChannels,
+      long durationMs) {
+    return new AssetDetails(
+        null,
+        null,
+        null,
+        storagePrefix,
+        source,
+        sourceBytes,
+        null,
+        codec,
+        null,
+        null,
+        sourceChannels,
+        null,
+        null,
+        null,
+        durationMs,
+        null,
+        null,
+        null);
+  }
+
   /** Only a storage prefix (a video claimed before its facts are known, in tests). */
   static AssetDetails stored(String storagePrefix) {
     return NONE.withPrefixAndSize(storagePrefix, null, null);

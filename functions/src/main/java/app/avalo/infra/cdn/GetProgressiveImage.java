@@ -7,10 +7,11 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code getProgressiveImage} (user): {@code {assetId, width?, formats?}} → the placeholder, the
- * best variant URL for {@code width} in the best accepted format, and srcsets per format (for a
- * voice message: its URL). Private media is answered to its owner or an admin only, with signed
- * URLs and their {@code expiresAt}; taken-down assets are NOT_FOUND. Reads one document.
+ * {@code getProgressiveImage} (apps, each time they show an image or voice message): {@code
+ * {assetId, width?, formats?}} → the placeholder, the best variant URL for {@code width} in the
+ * best accepted format, and srcsets per format (for a voice message: its URL). Private media is
+ * answered to its owner or an admin only, with signed URLs and their {@code expiresAt}; taken-down
+ * assets are NOT_FOUND. Reads one document.
  */
 public final class GetProgressiveImage extends ApiFunction {
   private final Supplier<CdnModule> cdn;

@@ -181,25 +181,8 @@ final class ImageAssets {
       long bytes,
       String avatarId,
       String version) {
-    return new AssetDetails(
-        result.width(),
-        result.height(),
-        result.placeholder(),
-        prefix,
-        source instanceof MediaSource.Uploaded u ? u.path().value() : "inline",
-        bytes,
-        result.sourceFormat().wire(),
-        null,
-        result.sourceWidth(),
-        result.sourceHeight(),
-        null,
-        result.orientation(),
-        result.alpha(),
-        result.notes(),
-        null,
-        null,
-        avatarId,
-        version);
+    String origin = source instanceof MediaSource.Uploaded u ? u.path().value() : "inline";
+    return AssetDetails.image(result, prefix, origin, bytes, avatarId, version);
   }
 
   private ImageUpload response(

@@ -7,8 +7,8 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code purgeAllCache} (admin, audited): invalidates everything at the CDN. Needs {@code confirm:
- * "purge-all-cache"} and a {@code reason}; allowed once per {@code
+ * {@code purgeAllCache} (admins, rarely; audited): invalidates everything at the CDN. Needs {@code
+ * confirm: "purge-all-cache"} and a {@code reason}; allowed once per {@code
  * CDN_PURGE_ALL_MIN_INTERVAL_SECONDS} (RESOURCE_EXHAUSTED with {@code retryAfterSeconds}).
  */
 public final class PurgeAllCache extends ApiFunction {

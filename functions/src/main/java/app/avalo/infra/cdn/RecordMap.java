@@ -10,7 +10,7 @@ import java.util.Map;
  * A record as the map the platform's map-taking APIs want (a job summary {@code JobRunner} stores
  * on the run record and returns, a log line's fields): components in declaration order, nulls kept
  * as the hand-built maps had them, nested records as maps, lists and maps converted element by
- * element.
+ * element. The records must be readable from this package (not {@code private}).
  */
 final class RecordMap {
   private RecordMap() {}

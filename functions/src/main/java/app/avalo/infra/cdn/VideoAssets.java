@@ -141,25 +141,15 @@ final class VideoAssets {
       Path file = work.resolve("source");
       storage.download(blob, file);
       MediaTool.MediaProbe probe = probe(tool.open(file, MediaKind.VIDEO, "path"));
-      return new AssetDetails(
-          null,
-          null,
-          null,
+      return AssetDetails.video(
           AssetType.VIDEO.prefix(assetId, false),
           path.value(),
           blob.getSize(),
-          null,
           probe.video().codec(),
           probe.video().width(),
           probe.video().height(),
-          null,
-          null,
-          null,
-          null,
           Math.round(probe.durationSeconds() * 1000),
-          probe.audio() != null,
-          null,
-          null);
+          probe.audio() != null);
     }
   }
 

@@ -128,25 +128,13 @@ final class VoiceAssets {
       Variant variant = Variant.of("opus", "opus", 0, 0, stored.bytes(), path, "audio/ogg");
       long durationMs = Math.round(duration * 1000);
       AssetDetails details =
-          new AssetDetails(
-              null,
-              null,
-              null,
+          AssetDetails.voice(
               prefix,
               source instanceof MediaSource.Uploaded u ? u.path().value() : "inline",
               sourceBytes,
-              null,
               probe.audio().codec(),
-              null,
-              null,
               probe.audio().channels(),
-              null,
-              null,
-              null,
-              durationMs,
-              null,
-              null,
-              null);
+              durationMs);
       try {
         assets.saveReady(assetId, AssetType.VOICE, uid, details, null, List.of(variant), null);
       } catch (RuntimeException e) {

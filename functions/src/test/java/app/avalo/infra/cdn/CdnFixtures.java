@@ -3,12 +3,14 @@ package app.avalo.infra.cdn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import app.avalo.infra.platform.Json;
 import app.avalo.infra.testing.FakeExchange;
 import app.avalo.infra.testing.TestBed;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
+import com.google.gson.JsonObject;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,6 +95,21 @@ final class CdnFixtures {
     LocalUrlSigner.Grant grant = LocalUrlSigner.grantOf(uri, "", null).orElseThrow();
     assertEquals(UPLOADS, grant.bucket(), "private media is in the private bucket");
     return grant.object();
+  }
+
+  /**
+   * A request body from field names and values ({@code json("path", path, "visibility",
+   * "private")}): strings, numbers, booleans and lists of strings, in the order given.
+   */
+  static String json(Object... namesAndValues) {
+    if (namesAndValues.length % 2 != 0) {
+      throw new IllegalArgumentException("names and values come in pairs");
+    }
+    JsonObject body = new JsonObject();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      body.add((String) namesAndValues[i], Json.toTree(namesAndValues[i + 1]));
+    }
+    return body.toString();
   }
 
   /** An original as the app uploads it: into the private upload bucket. */

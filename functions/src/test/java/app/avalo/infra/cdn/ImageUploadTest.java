@@ -47,7 +47,7 @@ class ImageUploadTest {
   }
 
   private static String inline(byte[] bytes) {
-    return "{\"data\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"}";
+    return CdnFixtures.json("data", Base64.getEncoder().encodeToString(bytes));
   }
 
   @Test
@@ -224,7 +224,7 @@ class ImageUploadTest {
         path,
         MediaFixtures.withExif(MediaFixtures.jpeg(MediaFixtures.quadrants(900, 600)), 1, 1.0, 2.0));
 
-    var response = upload("{\"path\":\"" + path + "\"}");
+    var response = upload(CdnFixtures.json("path", path));
 
     assertEquals(200, response.status(), response.body());
     assertEquals(900, response.result().getAsJsonObject().get("width").getAsInt());
@@ -252,7 +252,7 @@ class ImageUploadTest {
                 400,
                 "INVALID_ARGUMENT",
                 "not a supported image"),
-            new Case("{\"data\":\"\"}", 400, "INVALID_ARGUMENT", "data"),
+            new Case(CdnFixtures.json("data", ""), 400, "INVALID_ARGUMENT", "data"),
             new Case(
                 inline(MediaFixtures.pngHeaderOnly(80_000, 80_000)),
                 400,
@@ -269,34 +269,35 @@ class ImageUploadTest {
                 400,
                 "INVALID_ARGUMENT",
                 "truncated or corrupt"),
-            new Case("{\"data\":\"%%%not-base64%%%\"}", 400, "INVALID_ARGUMENT", "base64"),
             new Case(
-                "{\"path\":\"uploads/" + user.uid() + "/../" + other.uid() + "/x.jpg\"}",
+                CdnFixtures.json("data", "%%%not-base64%%%"), 400, "INVALID_ARGUMENT", "base64"),
+            new Case(
+                CdnFixtures.json("path", "uploads/" + user.uid() + "/../" + other.uid() + "/x.jpg"),
                 400,
                 "INVALID_ARGUMENT",
                 "traversal"),
-            new Case("{\"path\":\"/etc/passwd\"}", 400, "INVALID_ARGUMENT", "path"),
+            new Case(CdnFixtures.json("path", "/etc/passwd"), 400, "INVALID_ARGUMENT", "path"),
             new Case(
-                "{\"path\":\"uploads/" + other.uid() + "/x.jpg\"}",
+                CdnFixtures.json("path", "uploads/" + other.uid() + "/x.jpg"),
                 403,
                 "PERMISSION_DENIED",
                 "another user"),
             new Case(
-                "{\"path\":\"uploads/" + user.uid() + "/empty.jpg\"}",
+                CdnFixtures.json("path", "uploads/" + user.uid() + "/empty.jpg"),
                 400,
                 "INVALID_ARGUMENT",
                 "empty"),
             new Case(
-                "{\"path\":\"uploads/" + user.uid() + "/missing.jpg\"}",
+                CdnFixtures.json("path", "uploads/" + user.uid() + "/missing.jpg"),
                 404,
                 "NOT_FOUND",
                 "no uploaded object"),
             new Case(
-                "{\"data\":\""
-                    + Base64.getEncoder().encodeToString(jpeg)
-                    + "\",\"path\":\"uploads/"
-                    + user.uid()
-                    + "/a.jpg\"}",
+                CdnFixtures.json(
+                    "data",
+                    Base64.getEncoder().encodeToString(jpeg),
+                    "path",
+                    "uploads/" + user.uid() + "/a.jpg"),
                 400,
                 "INVALID_ARGUMENT",
                 "exactly one"));

@@ -45,7 +45,7 @@ class MediaQuotaTest {
   private FakeExchange.Response voice(AuthEmulator.User who, byte[] bytes) throws Exception {
     return FakeExchange.post()
         .bearer(who.idToken())
-        .data("{\"data\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"}")
+        .data(CdnFixtures.json("data", Base64.getEncoder().encodeToString(bytes)))
         .send(new OptimizeVoice(bed.platform, bed.root.cdn()));
   }
 
@@ -104,7 +104,7 @@ class MediaQuotaTest {
     FakeExchange.Response a =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"path\":\"" + first + "\"}")
+            .data(CdnFixtures.json("path", first))
             .send(new UploadVideo(bed.platform, bed.root.cdn()));
     assertEquals(200, a.status(), a.body());
     long writes = Emulators.firestoreWriteCount();
@@ -112,7 +112,7 @@ class MediaQuotaTest {
     FakeExchange.Response b =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"path\":\"" + second + "\"}")
+            .data(CdnFixtures.json("path", second))
             .send(new UploadVideo(bed.platform, bed.root.cdn()));
 
     assertEquals(429, b.status(), b.body());

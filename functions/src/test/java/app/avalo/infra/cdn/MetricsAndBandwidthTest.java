@@ -53,10 +53,10 @@ class MetricsAndBandwidthTest {
         FakeExchange.post()
             .bearer(user.idToken())
             .data(
-                "{\"data\":\""
-                    + Base64.getEncoder()
-                        .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(w, h)))
-                    + "\"}")
+                CdnFixtures.json(
+                    "data",
+                    Base64.getEncoder()
+                        .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(w, h)))))
             .send(new UploadImage(bed.platform, bed.root.cdn()));
     assertEquals(200, response.status(), response.body());
     return response.result().getAsJsonObject().get("assetId").getAsString();
@@ -245,7 +245,7 @@ class MetricsAndBandwidthTest {
     var webp =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"assetId\":\"" + assetId + "\",\"width\":280,\"formats\":[\"webp\"]}")
+            .data(CdnFixtures.json("assetId", assetId, "width", 280, "formats", List.of("webp")))
             .send(new GetProgressiveImage(bed.platform, bed.root.cdn()));
     assertEquals(200, webp.status(), webp.body());
     JsonObject w = webp.result().getAsJsonObject();
@@ -262,7 +262,7 @@ class MetricsAndBandwidthTest {
     var any =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"assetId\":\"" + assetId + "\",\"width\":5000}")
+            .data(CdnFixtures.json("assetId", assetId, "width", 5000))
             .send(new GetProgressiveImage(bed.platform, bed.root.cdn()));
     JsonObject a = any.result().getAsJsonObject();
     assertEquals("avif", a.get("format").getAsString());
@@ -272,14 +272,14 @@ class MetricsAndBandwidthTest {
     var bad =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"assetId\":\"" + assetId + "\",\"formats\":[\"bmp\"]}")
+            .data(CdnFixtures.json("assetId", assetId, "formats", List.of("bmp")))
             .send(new GetProgressiveImage(bed.platform, bed.root.cdn()));
     assertEquals(400, bad.status());
     assertTrue(bad.errorMessage().contains("formats[0]"), bad.errorMessage());
     var missing =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"assetId\":\"img_none\"}")
+            .data(CdnFixtures.json("assetId", "img_none"))
             .send(new GetProgressiveImage(bed.platform, bed.root.cdn()));
     assertEquals(404, missing.status());
   }
@@ -290,9 +290,8 @@ class MetricsAndBandwidthTest {
     var created =
         FakeExchange.post()
             .body(
-                "{\"avatarId\":\"luna\",\"data\":\""
-                    + Base64.getEncoder().encodeToString(first)
-                    + "\"}")
+                CdnFixtures.json(
+                    "avatarId", "luna", "data", Base64.getEncoder().encodeToString(first)))
             .send(new CacheAiAvatar(bed.platform, bed.root.cdn()));
     assertEquals(200, created.status(), created.body());
     JsonObject c = created.json();
@@ -310,9 +309,8 @@ class MetricsAndBandwidthTest {
     var same =
         FakeExchange.post()
             .body(
-                "{\"avatarId\":\"luna\",\"data\":\""
-                    + Base64.getEncoder().encodeToString(first)
-                    + "\"}")
+                CdnFixtures.json(
+                    "avatarId", "luna", "data", Base64.getEncoder().encodeToString(first)))
             .send(new CacheAiAvatar(bed.platform, bed.root.cdn()));
     assertEquals(200, same.status(), same.body());
     assertTrue(same.json().get("unchanged").getAsBoolean());
@@ -321,9 +319,8 @@ class MetricsAndBandwidthTest {
     var changed =
         FakeExchange.post()
             .body(
-                "{\"avatarId\":\"luna\",\"data\":\""
-                    + Base64.getEncoder().encodeToString(second)
-                    + "\"}")
+                CdnFixtures.json(
+                    "avatarId", "luna", "data", Base64.getEncoder().encodeToString(second)))
             .send(new CacheAiAvatar(bed.platform, bed.root.cdn()));
     assertEquals(200, changed.status(), changed.body());
     String newVersion = changed.json().get("version").getAsString();
@@ -337,12 +334,12 @@ class MetricsAndBandwidthTest {
 
     var traversal =
         FakeExchange.post()
-            .body("{\"avatarId\":\"luna\",\"path\":\"ai-avatars/../uploads/x.png\"}")
+            .body(CdnFixtures.json("avatarId", "luna", "path", "ai-avatars/../uploads/x.png"))
             .send(new CacheAiAvatar(bed.platform, bed.root.cdn()));
     assertEquals(400, traversal.status(), traversal.body());
     var wrongRoot =
         FakeExchange.post()
-            .body("{\"avatarId\":\"luna\",\"path\":\"uploads/someone/x.png\"}")
+            .body(CdnFixtures.json("avatarId", "luna", "path", "uploads/someone/x.png"))
             .send(new CacheAiAvatar(bed.platform, bed.root.cdn()));
     assertEquals(400, wrongRoot.status(), wrongRoot.body());
     assertNull(CdnFixtures.blob(bed, "ai-avatars/x.png"));

@@ -35,11 +35,9 @@ class PrivateMediaTest {
         FakeExchange.post()
             .bearer(owner.idToken())
             .data(
-                "{\"data\":\""
-                    + jpeg
-                    + "\""
-                    + (visibility == null ? "" : ",\"visibility\":\"" + visibility + "\"")
-                    + "}")
+                visibility == null
+                    ? CdnFixtures.json("data", jpeg)
+                    : CdnFixtures.json("data", jpeg, "visibility", visibility))
             .send(new UploadImage(bed.platform, bed.root.cdn()));
     assertEquals(200, response.status(), response.body());
     return response.result().getAsJsonObject();
@@ -48,7 +46,7 @@ class PrivateMediaTest {
   private FakeExchange.Response get(AuthEmulator.User caller, String assetId) throws Exception {
     return FakeExchange.post()
         .bearer(caller.idToken())
-        .data("{\"assetId\":\"" + assetId + "\",\"width\":300}")
+        .data(CdnFixtures.json("assetId", assetId, "width", 300))
         .send(new GetProgressiveImage(bed.platform, bed.root.cdn()));
   }
 
@@ -125,7 +123,7 @@ class PrivateMediaTest {
     var response =
         FakeExchange.post()
             .bearer(owner.idToken())
-            .data("{\"data\":\"" + jpeg + "\",\"visibility\":\"friends\"}")
+            .data(CdnFixtures.json("data", jpeg, "visibility", "friends"))
             .send(new UploadImage(bed.platform, bed.root.cdn()));
     assertEquals(400, response.status(), response.body());
     assertTrue(response.errorMessage().contains("visibility"), response.errorMessage());

@@ -28,10 +28,10 @@ class PurgeTest {
         FakeExchange.post()
             .bearer(user.idToken())
             .data(
-                "{\"data\":\""
-                    + Base64.getEncoder()
-                        .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(700, 500)))
-                    + "\"}")
+                CdnFixtures.json(
+                    "data",
+                    Base64.getEncoder()
+                        .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(700, 500)))))
             .send(new UploadImage(bed.platform, bed.root.cdn()));
     assertEquals(200, response.status(), response.body());
     return response.result().getAsJsonObject().get("assetId").getAsString();
@@ -45,7 +45,7 @@ class PurgeTest {
     var response =
         FakeExchange.post()
             .bearer(admin.idToken())
-            .data("{\"assetId\":\"" + assetId + "\"}")
+            .data(CdnFixtures.json("assetId", assetId))
             .send(new PurgeCache(bed.platform, bed.root.cdn()));
 
     assertEquals(200, response.status(), response.body());
@@ -78,13 +78,13 @@ class PurgeTest {
     var missing =
         FakeExchange.post()
             .bearer(admin.idToken())
-            .data("{\"assetId\":\"img_nope\"}")
+            .data(CdnFixtures.json("assetId", "img_nope"))
             .send(new PurgeCache(bed.platform, bed.root.cdn()));
     assertEquals(404, missing.status(), missing.body());
     var notAdmin =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"assetId\":\"img_nope\"}")
+            .data(CdnFixtures.json("assetId", "img_nope"))
             .send(new PurgeCache(bed.platform, bed.root.cdn()));
     assertEquals(403, notAdmin.status(), notAdmin.body());
     assertTrue(purger.requests().isEmpty());
@@ -96,13 +96,13 @@ class PurgeTest {
     var unconfirmed =
         FakeExchange.post()
             .bearer(admin.idToken())
-            .data("{\"reason\":\"deploy\"}")
+            .data(CdnFixtures.json("reason", "deploy"))
             .send(new PurgeAllCache(bed.platform, bed.root.cdn()));
     assertEquals(400, unconfirmed.status(), unconfirmed.body());
     var wrong =
         FakeExchange.post()
             .bearer(admin.idToken())
-            .data("{\"confirm\":\"yes\",\"reason\":\"deploy\"}")
+            .data(CdnFixtures.json("confirm", "yes", "reason", "deploy"))
             .send(new PurgeAllCache(bed.platform, bed.root.cdn()));
     assertEquals(400, wrong.status(), wrong.body());
     assertTrue(wrong.errorMessage().contains("purge-all-cache"), wrong.errorMessage());
@@ -110,7 +110,7 @@ class PurgeTest {
         writes, Emulators.firestoreWriteCount(), "refused requests write nothing (not even audit)");
     assertTrue(purger.requests().isEmpty());
 
-    String ok = "{\"confirm\":\"purge-all-cache\",\"reason\":\"bad CSS shipped\"}";
+    String ok = CdnFixtures.json("confirm", "purge-all-cache", "reason", "bad CSS shipped");
     var first =
         FakeExchange.post()
             .bearer(admin.idToken())
@@ -177,7 +177,7 @@ class PurgeTest {
         };
     TestBed failing = CdnFixtures.bed(broken, tasks).build();
     var app = failing.platform;
-    String ok = "{\"confirm\":\"purge-all-cache\",\"reason\":\"retry\"}";
+    String ok = CdnFixtures.json("confirm", "purge-all-cache", "reason", "retry");
 
     var first =
         FakeExchange.post()

@@ -47,13 +47,13 @@ class TakedownTest {
   private final AuthEmulator.User user = AuthEmulator.newUser();
   private final AuthEmulator.User other = AuthEmulator.newUser();
 
-  private String uploadImage(AuthEmulator.User owner, String extra) throws Exception {
+  private String uploadImage(AuthEmulator.User owner, String visibility) throws Exception {
     String jpeg =
         Base64.getEncoder().encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(400, 300)));
     var response =
         FakeExchange.post()
             .bearer(owner.idToken())
-            .data("{\"data\":\"" + jpeg + "\"" + extra + "}")
+            .data(CdnFixtures.json("data", jpeg, "visibility", visibility))
             .send(new UploadImage(bed.platform, bed.root.cdn()));
     assertEquals(200, response.status(), response.body());
     return response.result().getAsJsonObject().get("assetId").getAsString();
@@ -63,14 +63,14 @@ class TakedownTest {
       throws Exception {
     return FakeExchange.post()
         .bearer(caller.idToken())
-        .data("{\"assetId\":\"" + assetId + "\",\"reason\":\"DMCA notice 42\"}")
+        .data(CdnFixtures.json("assetId", assetId, "reason", "DMCA notice 42"))
         .send(new TakedownAsset(bed.platform, bed.root.cdn()));
   }
 
   private JsonObject erase(String userId) throws Exception {
     var response =
         FakeExchange.post()
-            .body("{\"userId\":\"" + userId + "\"}")
+            .body(CdnFixtures.json("userId", userId))
             .send(new EraseUserMedia(bed.platform, bed.root.cdn()));
     assertEquals(200, response.status(), response.body());
     return response.json();
@@ -78,7 +78,7 @@ class TakedownTest {
 
   @Test
   void takedownDeletesEveryObjectPurgesTheCdnMarksTheRecordAndIsAudited() throws Exception {
-    String assetId = uploadImage(user, "");
+    String assetId = uploadImage(user, "public");
     List<String> objects = CdnFixtures.objects(bed, "media/images/" + assetId + "/");
     assertTrue(objects.size() >= 6, objects.toString());
 
@@ -115,7 +115,7 @@ class TakedownTest {
     var view =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"assetId\":\"" + assetId + "\"}")
+            .data(CdnFixtures.json("assetId", assetId))
             .send(new GetProgressiveImage(bed.platform, bed.root.cdn()));
     assertEquals(404, view.status(), view.body());
     assertEquals(
@@ -140,7 +140,7 @@ class TakedownTest {
     var uploaded =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"path\":\"" + original + "\",\"visibility\":\"private\"}")
+            .data(CdnFixtures.json("path", original, "visibility", "private"))
             .send(new UploadImage(bed.platform, bed.root.cdn()));
     assertEquals(200, uploaded.status(), uploaded.body());
     String assetId = uploaded.result().getAsJsonObject().get("assetId").getAsString();
@@ -158,14 +158,14 @@ class TakedownTest {
 
   @Test
   void onlyAdminsTakeDownAndBadInputWritesNothing() throws Exception {
-    String assetId = uploadImage(user, "");
+    String assetId = uploadImage(user, "public");
     int stored = CdnFixtures.objects(bed, "media/images/" + assetId + "/").size();
     long writes = Emulators.firestoreWriteCount();
     assertEquals(403, takedown(user, assetId).status());
     var noReason =
         FakeExchange.post()
             .bearer(admin.idToken())
-            .data("{\"assetId\":\"" + assetId + "\"}")
+            .data(CdnFixtures.json("assetId", assetId))
             .send(new TakedownAsset(bed.platform, bed.root.cdn()));
     assertEquals(400, noReason.status(), noReason.body());
     assertTrue(noReason.errorMessage().contains("reason"), noReason.errorMessage());
@@ -176,10 +176,10 @@ class TakedownTest {
 
   @Test
   void erasureTakesDownEverythingAUserOwnsInResumableStepsAndRepeatsHarmlessly() throws Exception {
-    String a = uploadImage(user, "");
-    String b = uploadImage(user, ",\"visibility\":\"private\"");
-    String c = uploadImage(user, "");
-    String others = uploadImage(other, "");
+    String a = uploadImage(user, "public");
+    String b = uploadImage(user, "private");
+    String c = uploadImage(user, "public");
+    String others = uploadImage(other, "public");
     int othersStored = CdnFixtures.objects(bed, "media/images/" + others + "/").size();
     CdnFixtures.upload(bed, "uploads/" + user.uid() + "/left-over.mp4", new byte[] {1, 2, 3});
 

@@ -43,7 +43,7 @@ class VideoTranscodeTest {
   private FakeExchange.Response uploadVideo(TestBed bed, String path) throws Exception {
     return FakeExchange.post()
         .bearer(user.idToken())
-        .data("{\"path\":\"" + path + "\"}")
+        .data(CdnFixtures.json("path", path))
         .send(new UploadVideo(bed.platform, bed.root.cdn()));
   }
 

@@ -39,7 +39,7 @@ class VideoUploadTest {
   private FakeExchange.Response uploadVideo(TestBed on, String path) throws Exception {
     return FakeExchange.post()
         .bearer(user.idToken())
-        .data("{\"path\":\"" + path + "\"}")
+        .data(CdnFixtures.json("path", path))
         .send(new UploadVideo(on.platform, on.root.cdn()));
   }
 
@@ -401,10 +401,10 @@ class VideoUploadTest {
         FakeExchange.post()
             .bearer(user.idToken())
             .data(
-                "{\"data\":\""
-                    + java.util.Base64.getEncoder()
-                        .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(300, 200)))
-                    + "\"}")
+                CdnFixtures.json(
+                    "data",
+                    java.util.Base64.getEncoder()
+                        .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(300, 200)))))
             .send(new UploadImage(noFfmpeg.platform, noFfmpeg.root.cdn()));
     assertEquals(200, image.status(), image.body());
     JsonObject result = image.result().getAsJsonObject();

@@ -53,7 +53,7 @@ class VoiceTest {
 
     var response =
         optimize(
-            "{\"data\":\"" + Base64.getEncoder().encodeToString(Files.readAllBytes(wav)) + "\"}");
+            CdnFixtures.json("data", Base64.getEncoder().encodeToString(Files.readAllBytes(wav))));
 
     assertEquals(200, response.status(), response.body());
     JsonObject result = response.result().getAsJsonObject();
@@ -112,7 +112,7 @@ class VoiceTest {
 
     var response =
         optimize(
-            "{\"data\":\"" + Base64.getEncoder().encodeToString(Files.readAllBytes(wav)) + "\"}");
+            CdnFixtures.json("data", Base64.getEncoder().encodeToString(Files.readAllBytes(wav))));
 
     assertEquals(400, response.status(), response.body());
     assertTrue(
@@ -126,10 +126,10 @@ class VoiceTest {
   void notAudioIsRefused() throws Exception {
     var response =
         optimize(
-            "{\"data\":\""
-                + Base64.getEncoder()
-                    .encodeToString(MediaFixtures.png(MediaFixtures.quadrants(32, 32)))
-                + "\"}");
+            CdnFixtures.json(
+                "data",
+                Base64.getEncoder()
+                    .encodeToString(MediaFixtures.png(MediaFixtures.quadrants(32, 32)))));
     assertEquals(400, response.status(), response.body());
     assertTrue(response.errorMessage().contains("audio"), response.errorMessage());
   }
