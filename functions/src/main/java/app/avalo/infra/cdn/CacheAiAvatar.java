@@ -7,10 +7,10 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code cacheAiAvatar} (private; called by the AI companion backend): stores an avatar image for
- * {@code avatarId} (base64 {@code data} or a {@code path} under {@code ai-avatars/}) with its
- * variants and the 30-day avatar cache lifetime. Idempotent: the same image again changes nothing;
- * a new image gets new, versioned URLs.
+ * {@code cacheAiAvatar} (private; the AI companion backend, whenever a companion gets an avatar):
+ * stores an avatar image for {@code avatarId} (base64 {@code data} or a {@code path} under {@code
+ * ai-avatars/}) with its variants and the 30-day avatar cache lifetime. Idempotent: the same image
+ * again changes nothing; a new image gets new, versioned URLs.
  */
 public final class CacheAiAvatar extends ApiFunction {
   private final Supplier<CdnModule> cdn;

@@ -91,10 +91,7 @@ public final class CdnModule {
     }
   }
 
-  private final Platform platform;
-
   public CdnModule(Platform app, Adapters adapters) {
-    this.platform = app;
     CachePurger purger = adapters.purger();
     EgressSource egress = adapters.egress();
     BandwidthCostSink costSink = adapters.costSink();
@@ -135,25 +132,26 @@ public final class CdnModule {
             config.publicBaseUrl(),
             signedUrls);
     this.assets = new AssetStore(app.firestore(), app.clock());
+    TrafficStore traffic = new TrafficStore(app.firestore());
     this.purger = purger != null ? purger : configuredPurger(app, config);
-    this.egress = egress != null ? egress : configuredEgress(app, config);
+    this.egress = egress != null ? egress : configuredEgress(app, config, traffic);
     this.costSink =
         costSink != null
             ? costSink
             : new LedgerBandwidthCostSink(
-                new FirestoreBandwidthCostSink(app.firestore(), app.clock()), adapters.ledger());
+                new FirestoreBandwidthCostSink(traffic, app.clock()), adapters.ledger());
     MediaQuota quota = new MediaQuota(adapters.allowance());
     ImagePipeline pipeline =
         new ImagePipeline(config.imageMaxPixels(), new AvifEncoder(tool, config.avifEnabled()));
     this.images =
         new ImageAssets(
             pipeline, storage, assets, quota, config.imageMaxBytes(), config.deleteOriginals());
-    this.videos = new VideoAssets(tool, storage, assets, quota, config, this.queue, app.clock());
+    this.videos = new VideoAssets(tool, storage, assets, quota, config, this.queue);
     this.voice = new VoiceAssets(tool, storage, assets, quota, config);
     this.progressive = new ProgressiveImages(assets, storage);
     this.purges =
         new PurgeService(
-            app.firestore(),
+            new PurgeStore(app.firestore()),
             app.clock(),
             this.purger,
             assets,
@@ -161,7 +159,7 @@ public final class CdnModule {
             config.purgeAllMinInterval());
     this.takedowns =
         new TakedownService(
-            app.firestore(),
+            new ErasureStore(app.firestore()),
             app.clock(),
             assets,
             storage,
@@ -170,17 +168,16 @@ public final class CdnModule {
             config.erasureMaxBatches(),
             ERASURE_TIME_BUDGET);
     this.metrics =
-        new CdnMetrics(
-            app.firestore(), app.clock(), assets, this.egress, config.processingTimeout());
+        new CdnMetrics(traffic, app.clock(), assets, this.egress, config.processingTimeout());
     this.bandwidth =
         new BandwidthMonitor(
-            app.firestore(),
-            app.alerts(),
+            traffic,
+            new CdnAlerts(app.alerts()),
             this.egress,
             this.costSink,
             config.spikePercent(),
             config.spikeFloorBytes());
-    this.egressRecorder = new EgressRecorder(app.firestore());
+    this.egressRecorder = new EgressRecorder(traffic);
   }
 
   private static CachePurger configuredPurger(Platform app, CdnConfig config) {
@@ -224,9 +221,10 @@ public final class CdnModule {
         });
   }
 
-  private static EgressSource configuredEgress(Platform app, CdnConfig config) {
+  private static EgressSource configuredEgress(
+      Platform app, CdnConfig config, TrafficStore traffic) {
     return switch (config.egressSource()) {
-      case FIRESTORE -> new FirestoreEgressSource(app.firestore());
+      case FIRESTORE -> new FirestoreEgressSource(traffic);
       case CLOUD_MONITORING ->
           new CloudMonitoringEgressSource(
               app.config().projectId(),
@@ -237,7 +235,7 @@ public final class CdnModule {
 
   /** The CDN part of the admin dashboard. */
   public DashboardSection dashboardSection() {
-    return new CdnDashboardSection(platform);
+    return new CdnDashboardSection(metrics);
   }
 
   public CdnConfig config() {

@@ -1,16 +1,8 @@
 package app.avalo.infra.cdn;
 
 import app.avalo.infra.platform.ApiException;
-import app.avalo.infra.platform.Firestores;
-import com.google.cloud.firestore.FieldValue;
-import com.google.cloud.firestore.Firestore;
-import com.google.cloud.firestore.SetOptions;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -22,13 +14,11 @@ import java.util.regex.Pattern;
 public final class EgressRecorder {
   static final Duration BUCKET = Duration.ofMinutes(5);
   private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_\\-]{1,40}");
-  private static final DateTimeFormatter ID =
-      DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
 
-  private final Firestore db;
+  private final TrafficStore traffic;
 
-  public EgressRecorder(Firestore db) {
-    this.db = db;
+  EgressRecorder(TrafficStore traffic) {
+    this.traffic = traffic;
   }
 
   /**
@@ -47,16 +37,6 @@ public final class EgressRecorder {
     Instant bucket =
         Instant.ofEpochSecond(
             at.getEpochSecond() - Math.floorMod(at.getEpochSecond(), BUCKET.toSeconds()));
-    Map<String, Object> doc = new HashMap<>();
-    doc.put("bucketStart", Firestores.timestamp(bucket));
-    doc.put("assetType", assetType);
-    doc.put("region", region);
-    doc.put("bytes", FieldValue.increment(bytes));
-    doc.put("requests", FieldValue.increment(requests));
-    doc.put("cacheHits", FieldValue.increment(cacheHits));
-    Firestores.await(
-        db.collection(CdnCollections.EGRESS)
-            .document(ID.format(bucket) + "~" + region + "~" + assetType)
-            .set(doc, SetOptions.merge()));
+    traffic.addEgress(bucket, assetType, region, bytes, requests, cacheHits);
   }
 }

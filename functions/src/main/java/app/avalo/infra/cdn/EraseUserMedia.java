@@ -7,11 +7,11 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code eraseUserMedia} (private; called by account deletion): {@code {userId}} takes down every
- * asset the user owns and deletes their uploaded originals, in bounded, checkpointed batches
- * ({@code cdnErasures/{userId}}). Answers {@code status: running} when it stopped at its bound —
- * call again until {@code done}. Idempotent: repeating a finished erasure changes nothing unless
- * the user has new media.
+ * {@code eraseUserMedia} (private; account deletion, repeatedly until it answers done): {@code
+ * {userId}} takes down every asset the user owns and deletes their uploaded originals, in bounded,
+ * checkpointed batches ({@code cdnErasures/{userId}}). Answers {@code status: running} when it
+ * stopped at its bound — call again until {@code done}. Idempotent: repeating a finished erasure
+ * changes nothing unless the user has new media.
  */
 public final class EraseUserMedia extends ApiFunction {
   private final Supplier<CdnModule> cdn;

@@ -1,8 +1,5 @@
 package app.avalo.infra.cdn;
 
-import app.avalo.infra.platform.Firestores;
-import com.google.cloud.firestore.DocumentSnapshot;
-import com.google.cloud.firestore.Firestore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,13 +8,13 @@ import java.util.TreeMap;
 
 /**
  * Egress recorded in {@code cdnEgress} by {@link EgressRecorder}: buckets whose start is in the
- * window.
+ * window, summed per asset type and region.
  */
 final class FirestoreEgressSource implements EgressSource {
-  private final Firestore db;
+  private final TrafficStore traffic;
 
-  FirestoreEgressSource(Firestore db) {
-    this.db = db;
+  FirestoreEgressSource(TrafficStore traffic) {
+    this.traffic = traffic;
   }
 
   @Override
@@ -28,19 +25,12 @@ final class FirestoreEgressSource implements EgressSource {
   @Override
   public List<Sample> read(Instant from, Instant to) {
     Map<String, long[]> sums = new TreeMap<>();
-    for (DocumentSnapshot doc :
-        Firestores.await(
-                db.collection(CdnCollections.EGRESS)
-                    .whereGreaterThanOrEqualTo("bucketStart", Firestores.timestamp(from))
-                    .whereLessThan("bucketStart", Firestores.timestamp(to))
-                    .get())
-            .getDocuments()) {
+    for (Sample bucket : traffic.egressBuckets(from, to)) {
       long[] s =
-          sums.computeIfAbsent(
-              doc.getString("assetType") + "\u0000" + doc.getString("region"), k -> new long[3]);
-      s[0] += value(doc, "bytes");
-      s[1] += value(doc, "requests");
-      s[2] += value(doc, "cacheHits");
+          sums.computeIfAbsent(bucket.assetType() + "\u0000" + bucket.region(), k -> new long[3]);
+      s[0] += bucket.bytes();
+      s[1] += bucket.requests();
+      s[2] += bucket.cacheHits();
     }
     List<Sample> samples = new ArrayList<>();
     sums.forEach(
@@ -49,10 +39,5 @@ final class FirestoreEgressSource implements EgressSource {
           samples.add(new Sample(parts[0], parts[1], s[0], s[1], s[2]));
         });
     return samples;
-  }
-
-  private static long value(DocumentSnapshot doc, String field) {
-    Long v = doc.getLong(field);
-    return v == null ? 0 : v;
   }
 }

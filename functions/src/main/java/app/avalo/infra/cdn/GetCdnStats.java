@@ -7,9 +7,9 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code getCdnStats} (admin): assets, bytes and variants by type, processing failures, hit ratio
- * and egress from the latest {@code updateCdnMetrics} snapshot, the last hour's bandwidth and the
- * most recent failures. A few document reads.
+ * {@code getCdnStats} (admins, from the dashboard on demand): assets, bytes and variants by type,
+ * processing failures, hit ratio and egress from the latest {@code updateCdnMetrics} snapshot, the
+ * last hour's bandwidth and the most recent failures. A few document reads.
  */
 public final class GetCdnStats extends ApiFunction {
   private final Supplier<CdnModule> cdn;

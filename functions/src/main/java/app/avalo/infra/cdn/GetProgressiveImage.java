@@ -1,19 +1,17 @@
 package app.avalo.infra.cdn;
 
 import app.avalo.infra.Root;
-import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.ApiFunction;
 import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
-import java.util.List;
-import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
- * {@code getProgressiveImage} (user): {@code {assetId, width?, formats?}} → the placeholder, the
- * best variant URL for {@code width} in the best accepted format, and srcsets per format (for a
- * voice message: its URL). Private media is answered to its owner or an admin only, with signed
- * URLs and their {@code expiresAt}; taken-down assets are NOT_FOUND. Reads one document.
+ * {@code getProgressiveImage} (apps, each time they show an image or voice message): {@code
+ * {assetId, width?, formats?}} → the placeholder, the best variant URL for {@code width} in the
+ * best accepted format, and srcsets per format (for a voice message: its URL). Private media is
+ * answered to its owner or an admin only, with signed URLs and their {@code expiresAt}; taken-down
+ * assets are NOT_FOUND. Reads one document.
  */
 public final class GetProgressiveImage extends ApiFunction {
   private final Supplier<CdnModule> cdn;
@@ -30,23 +28,8 @@ public final class GetProgressiveImage extends ApiFunction {
 
   @Override
   protected Object handle(Request request) {
-    String assetId = request.data().id("assetId");
-    OptionalLong width = request.data().optionalLong("width", 1, 16_384);
-    List<String> formats = null;
-    if (request.data().has("formats")) {
-      formats = request.data().strings("formats", 3, 10);
-      for (int i = 0; i < formats.size(); i++) {
-        if (!ProgressiveImages.FORMAT_PREFERENCE.contains(formats.get(i))) {
-          throw ApiException.invalidArgument(
-              "formats[" + i + "]",
-              "must be one of " + String.join(", ", ProgressiveImages.FORMAT_PREFERENCE));
-        }
-      }
-    }
+    ProgressiveImageRequest input = ProgressiveImageRequest.read(request.data());
     request.data().done();
-    return cdn.get()
-        .progressive()
-        .get(
-            assetId, width.isPresent() ? (int) width.getAsLong() : null, formats, request.caller());
+    return cdn.get().progressive().get(input, request.caller());
   }
 }

@@ -2,12 +2,9 @@ package app.avalo.infra.cdn;
 
 import app.avalo.infra.platform.Log;
 import app.avalo.infra.platform.Sha256;
-import com.google.cloud.Timestamp;
 import com.google.cloud.storage.Blob;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,7 +46,7 @@ final class ImageAssets {
    * Processes a user's photo into a new asset owned by {@code uid}; a private photo is stored with
    * the private media and answered with signed URLs.
    */
-  Map<String, Object> uploadImage(String uid, MediaSource source, boolean privateMedia) {
+  ImageUpload uploadImage(String uid, MediaSource source, boolean privateMedia) {
     try {
       return processImage(uid, source, privateMedia);
     } finally {
@@ -61,7 +58,7 @@ final class ImageAssets {
     }
   }
 
-  private Map<String, Object> processImage(String uid, MediaSource source, boolean privateMedia) {
+  private ImageUpload processImage(String uid, MediaSource source, boolean privateMedia) {
     byte[] bytes = bytesOf(source);
     ImageDecoder.Decoded decoded = pipeline.decode(bytes, source.field());
     quota.charge(uid, MediaAllowance.Budget.MEDIA);
@@ -69,12 +66,14 @@ final class ImageAssets {
     String assetId = "img_" + UUID.randomUUID().toString().replace("-", "");
     String prefix = AssetType.IMAGE.prefix(assetId, privateMedia);
     List<Variant> variants = store(result, prefix, AssetType.IMAGE, uid, assetId);
-    Map<String, Object> fields = fields(result, prefix, source, bytes.length);
-    record(() -> assets.saveReady(assetId, AssetType.IMAGE, uid, fields, variants, null), variants);
+    AssetDetails details = details(result, prefix, source, bytes.length, null, null);
+    record(
+        () -> assets.saveReady(assetId, AssetType.IMAGE, uid, details, null, variants, null),
+        variants);
     Log.info(
         "image processed",
         Map.of("assetId", assetId, "variants", variants.size(), "notes", result.notes()));
-    return response(assetId, AssetType.IMAGE, result, variants);
+    return response(assetId, AssetType.IMAGE, result, variants, null, null);
   }
 
   /**
@@ -82,7 +81,7 @@ final class ImageAssets {
    * its own version folder (content hash), so a changed avatar gets new URLs instead of waiting 30
    * days for caches to expire; the same image again changes nothing.
    */
-  Map<String, Object> cacheAvatar(String avatarId, MediaSource source) {
+  ImageUpload cacheAvatar(String avatarId, MediaSource source) {
     try {
       return storeAvatar(avatarId, source);
     } catch (RuntimeException e) {
@@ -95,43 +94,32 @@ final class ImageAssets {
     }
   }
 
-  private Map<String, Object> storeAvatar(String avatarId, MediaSource source) {
+  private ImageUpload storeAvatar(String avatarId, MediaSource source) {
     byte[] bytes = bytesOf(source);
     ImageDecoder.Decoded decoded = pipeline.decode(bytes, source.field());
     String assetId = "avatar_" + avatarId;
     String version = Sha256.hex(bytes).substring(0, 16);
-    Optional<AssetStore.Asset> existing = assets.find(assetId);
+    Optional<Asset> existing = assets.find(assetId);
     if (existing.isPresent()
         && existing.get().ready()
-        && version.equals(existing.get().raw().get("version"))) {
-      AssetStore.Asset asset = existing.get();
-      Map<String, Object> same = clientView(asset);
-      same.put("unchanged", true);
-      return same;
+        && version.equals(existing.get().details().version())) {
+      return unchanged(existing.get());
     }
     ImagePipeline.Result result = pipeline.process(decoded);
     String owner = "ai:" + avatarId;
     String prefix = "media/" + AssetType.AVATAR.folder() + "/" + avatarId + "/" + version + "/";
     List<Variant> variants = store(result, prefix, AssetType.AVATAR, owner, assetId);
-    Map<String, Object> fields = fields(result, prefix, source, bytes.length);
-    fields.put("avatarId", avatarId);
-    fields.put("version", version);
-    Instant createdAt =
-        existing
-            .map(a -> (Timestamp) a.raw().get("createdAt"))
-            .map(app.avalo.infra.platform.Firestores::instant)
-            .orElse(null);
+    AssetDetails details = details(result, prefix, source, bytes.length, avatarId, version);
+    Instant createdAt = existing.map(Asset::createdAt).orElse(null);
     record(
-        () -> assets.saveReady(assetId, AssetType.AVATAR, owner, fields, variants, createdAt),
+        () ->
+            assets.saveReady(assetId, AssetType.AVATAR, owner, details, null, variants, createdAt),
         variants);
     existing
-        .map(AssetStore.Asset::storagePrefix)
+        .map(Asset::storagePrefix)
         .filter(p -> p != null && !p.equals(prefix))
         .ifPresent(old -> storage.deleteQuietly(storage.list(old)));
-    Map<String, Object> response = response(assetId, AssetType.AVATAR, result, variants);
-    response.put("version", version);
-    response.put("unchanged", false);
-    return response;
+    return response(assetId, AssetType.AVATAR, result, variants, version, false);
   }
 
   private byte[] bytesOf(MediaSource source) {
@@ -186,59 +174,59 @@ final class ImageAssets {
     }
   }
 
-  private Map<String, Object> fields(
-      ImagePipeline.Result result, String prefix, MediaSource source, long bytes) {
-    Map<String, Object> fields = new HashMap<>();
-    fields.put("width", (long) result.width());
-    fields.put("height", (long) result.height());
-    fields.put("sourceFormat", result.sourceFormat().wire());
-    fields.put("sourceWidth", (long) result.sourceWidth());
-    fields.put("sourceHeight", (long) result.sourceHeight());
-    fields.put("sourceBytes", bytes);
-    fields.put("source", source instanceof MediaSource.Uploaded u ? u.path().value() : "inline");
-    fields.put("orientation", (long) result.orientation());
-    fields.put("alpha", result.alpha());
-    fields.put("placeholder", result.placeholder());
-    fields.put("storagePrefix", prefix);
-    fields.put("notes", result.notes());
-    return fields;
+  private static AssetDetails details(
+      ImagePipeline.Result result,
+      String prefix,
+      MediaSource source,
+      long bytes,
+      String avatarId,
+      String version) {
+    String origin = source instanceof MediaSource.Uploaded u ? u.path().value() : "inline";
+    return AssetDetails.image(result, prefix, origin, bytes, avatarId, version);
   }
 
-  private Map<String, Object> response(
-      String assetId, AssetType type, ImagePipeline.Result result, List<Variant> variants) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("assetId", assetId);
-    out.put("type", type.wire());
-    out.put("status", AssetStore.READY);
-    out.put("width", result.width());
-    out.put("height", result.height());
-    out.put("sourceFormat", result.sourceFormat().wire());
-    out.put("placeholder", result.placeholder());
+  private ImageUpload response(
+      String assetId,
+      AssetType type,
+      ImagePipeline.Result result,
+      List<Variant> variants,
+      String version,
+      Boolean unchanged) {
     boolean privateMedia = MediaStorage.isPrivate(variants.get(0).path());
-    out.put("visibility", privateMedia ? "private" : "public");
-    List<Map<String, Object>> clientVariants =
-        variants.stream().map(v -> v.toClient(storage)).toList();
-    out.put("variants", clientVariants);
-    if (privateMedia) {
-      // Signed URLs: fetch fresh ones with getProgressiveImage once they expire.
-      out.put("expiresAt", clientVariants.get(0).get("expiresAt"));
-    }
-    out.put("notes", result.notes());
-    return out;
+    List<Variant.Client> clientVariants = variants.stream().map(v -> v.toClient(storage)).toList();
+    return new ImageUpload(
+        assetId,
+        type.wire(),
+        AssetStatus.READY.wire(),
+        result.width(),
+        result.height(),
+        result.sourceFormat().wire(),
+        result.placeholder(),
+        privateMedia ? "private" : "public",
+        clientVariants,
+        // Signed URLs: fetch fresh ones with getProgressiveImage once they expire.
+        privateMedia ? clientVariants.get(0).expiresAt() : null,
+        result.notes(),
+        version,
+        unchanged);
   }
 
-  private Map<String, Object> clientView(AssetStore.Asset asset) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("assetId", asset.id());
-    out.put("type", asset.type().wire());
-    out.put("status", asset.status());
-    out.put("width", asset.width());
-    out.put("height", asset.height());
-    out.put("sourceFormat", asset.raw().get("sourceFormat"));
-    out.put("placeholder", asset.placeholder());
-    out.put("variants", asset.variants().stream().map(v -> v.toClient(storage)).toList());
-    out.put("notes", asset.raw().getOrDefault("notes", List.of()));
-    out.put("version", asset.raw().get("version"));
-    return out;
+  /** The avatar as recorded, for a repeat of the same image. */
+  private ImageUpload unchanged(Asset asset) {
+    AssetDetails d = asset.details();
+    return new ImageUpload(
+        asset.id(),
+        asset.type().wire(),
+        asset.status().wire(),
+        asset.width(),
+        asset.height(),
+        d.sourceFormat(),
+        asset.placeholder(),
+        null,
+        asset.variants().stream().map(v -> v.toClient(storage)).toList(),
+        null,
+        d.notes() == null ? List.of() : d.notes(),
+        d.version(),
+        true);
   }
 }

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -571,12 +570,14 @@ public final class MediaTool {
         Map.of("failure", e.kind().name(), "exitCode", e.exitCode(), "stderr", e.stderrTail()));
   }
 
+  /** The fields every refusal's log line starts with. */
+  record RefusalLog(String field, String kind, String container) {}
+
   /** One log line per refusal: which field, kind and container, plus what went wrong. */
   private static ApiException refusal(Input input, String why, Map<String, Object> failure) {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("field", input.field());
-    fields.put("kind", input.kind().noun());
-    fields.put("container", input.container().demuxer());
+    Map<String, Object> fields =
+        RecordMap.of(
+            new RefusalLog(input.field(), input.kind().noun(), input.container().demuxer()));
     fields.putAll(failure);
     Log.warn("media tool refused a user's file", fields);
     return ApiException.invalidArgument(input.field(), why);
@@ -696,8 +697,7 @@ public final class MediaTool {
     Map<String, String> env = builder.environment();
     String path = env.getOrDefault("PATH", "/usr/bin:/bin");
     env.clear(); // no credential or config of ours is the child's business
-    env.put("PATH", path);
-    env.put("LC_ALL", "C");
+    env.putAll(Map.of("PATH", path, "LC_ALL", "C"));
     Process process;
     try {
       process = builder.start();
@@ -926,17 +926,6 @@ public final class MediaTool {
     MediaProbe withDuration(double duration, double measured, long video, long audio) {
       return new MediaProbe(
           formatName, duration, sizeBytes, this.video, this.audio, measured, video, audio);
-    }
-
-    /** For the log: what the probe measured. */
-    Map<String, Object> summary() {
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("format", formatName);
-      out.put("durationSeconds", durationSeconds);
-      out.put("measuredSeconds", measuredSeconds);
-      out.put("videoPackets", videoPackets);
-      out.put("audioPackets", audioPackets);
-      return out;
     }
 
     static MediaProbe parse(JsonObject root) {

@@ -27,6 +27,6 @@ public final class MonitorBandwidth extends ScheduledJob {
 
   @Override
   protected JobRunner.Result run(JobContext context) throws Exception {
-    return JobRunner.Result.of(cdn.get().bandwidth().run(context.scheduledFor()));
+    return JobRunner.Result.of(RecordMap.of(cdn.get().bandwidth().run(context.scheduledFor())));
   }
 }

@@ -7,9 +7,9 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code optimizeVoice} (user): a voice message (base64 {@code data} or the caller's upload at
- * {@code path}) becomes loudness-normalised mono Opus (~32 kb/s) in Ogg; longer than {@code
- * VOICE_MAX_SECONDS} is refused before anything is written.
+ * {@code optimizeVoice} (apps, once per recorded voice message): a voice message (base64 {@code
+ * data} or the caller's upload at {@code path}) becomes loudness-normalised mono Opus (~32 kb/s) in
+ * Ogg; longer than {@code VOICE_MAX_SECONDS} is refused before anything is written.
  */
 public final class OptimizeVoice extends ApiFunction {
   private final Supplier<CdnModule> cdn;

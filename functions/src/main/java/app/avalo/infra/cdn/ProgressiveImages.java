@@ -5,7 +5,6 @@ import app.avalo.infra.platform.Caller;
 import app.avalo.infra.platform.Status;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -33,8 +32,12 @@ final class ProgressiveImages {
     this.storage = storage;
   }
 
-  Map<String, Object> get(String assetId, Integer width, List<String> accepted, Caller caller) {
-    AssetStore.Asset asset = visible(assetId, caller);
+  /** A {@link ProgressiveImage}, or a {@link VoiceLink} for a ready voice message. */
+  Object get(ProgressiveImageRequest request, Caller caller) {
+    String assetId = request.assetId();
+    Integer width = request.width();
+    List<String> accepted = request.formats();
+    Asset asset = visible(assetId, caller);
     if (asset.type() == AssetType.VOICE && asset.ready()) {
       return voice(asset);
     }
@@ -44,7 +47,7 @@ final class ProgressiveImages {
     }
     if (!asset.ready()) {
       throw ApiException.failedPrecondition(
-          "asset " + assetId + " is " + asset.status() + ", not ready");
+          "asset " + assetId + " is " + asset.status().wire() + ", not ready");
     }
     List<String> formats = new ArrayList<>();
     for (String f : FORMAT_PREFERENCE) {
@@ -71,36 +74,34 @@ final class ProgressiveImages {
         }
       }
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("assetId", asset.id());
-    out.put("visibility", asset.privateMedia() ? "private" : "public");
-    out.put("width", asset.width());
-    out.put("height", asset.height());
-    out.put("placeholder", asset.placeholder());
-    out.put("url", url(chosen.path(), out));
-    out.put("format", chosen.format());
-    out.put("variantWidth", chosen.width());
-    out.put("variantHeight", chosen.height());
-    List<Map<String, Object>> sources = new ArrayList<>();
+    Urls urls = new Urls();
+    String url = urls.of(chosen.path());
+    List<ProgressiveImage.Source> sources = new ArrayList<>();
     for (String f : formats) {
-      Map<String, Object> source = new LinkedHashMap<>();
-      source.put("format", f);
-      source.put("type", "image/" + f);
-      source.put("srcset", srcset(asset, f, out));
-      sources.add(source);
+      sources.add(new ProgressiveImage.Source(f, "image/" + f, srcset(asset, f, urls)));
     }
-    out.put("srcset", srcset(asset, best, out));
-    out.put("sources", sources);
-    return out;
+    return new ProgressiveImage(
+        asset.id(),
+        asset.privateMedia() ? "private" : "public",
+        asset.width(),
+        asset.height(),
+        asset.placeholder(),
+        urls.expiresAt,
+        url,
+        chosen.format(),
+        chosen.width(),
+        chosen.height(),
+        srcset(asset, best, urls),
+        sources);
   }
 
   /**
    * The asset if {@code caller} may see it: public media to any signed-in user, private media to
    * its owner and admins only. Missing, hidden and taken-down assets are all NOT_FOUND.
    */
-  private AssetStore.Asset visible(String assetId, Caller caller) {
+  private Asset visible(String assetId, Caller caller) {
     ApiException missing = ApiException.notFound("no asset " + assetId);
-    AssetStore.Asset asset = assets.find(assetId).orElseThrow(() -> missing);
+    Asset asset = assets.find(assetId).orElseThrow(() -> missing);
     if (asset.privateMedia() && !caller.admin() && !caller.uid().equals(asset.owner())) {
       throw missing;
     }
@@ -108,38 +109,44 @@ final class ProgressiveImages {
       throw new ApiException(
           Status.NOT_FOUND,
           "asset " + assetId + " was taken down",
-          Map.of("assetId", assetId, "status", AssetStore.TAKEN_DOWN));
+          Map.of("assetId", assetId, "status", AssetStatus.TAKEN_DOWN.wire()));
     }
     return asset;
   }
 
-  private Map<String, Object> voice(AssetStore.Asset asset) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("assetId", asset.id());
-    out.put("type", asset.type().wire());
-    out.put("visibility", asset.privateMedia() ? "private" : "public");
-    out.put("durationMs", asset.raw().get("durationMs"));
-    out.put("url", url(asset.variants().get(0).path(), out));
-    return out;
+  private VoiceLink voice(Asset asset) {
+    Urls urls = new Urls();
+    String url = urls.of(asset.variants().get(0).path());
+    return new VoiceLink(
+        asset.id(),
+        asset.type().wire(),
+        asset.privateMedia() ? "private" : "public",
+        asset.details().durationMs(),
+        urls.expiresAt,
+        url);
   }
 
-  /**
-   * The URL of {@code path}; for private media also records the signed URLs' expiry in {@code out}.
-   */
-  private String url(String path, Map<String, Object> out) {
-    if (!MediaStorage.isPrivate(path)) {
-      return storage.publicUrl(path);
+  /** URLs of one answer; for private media it keeps the first signed URL's expiry. */
+  private final class Urls {
+    private String expiresAt;
+
+    String of(String path) {
+      if (!MediaStorage.isPrivate(path)) {
+        return storage.publicUrl(path);
+      }
+      SignedUrls.Signed signed = storage.signed(path);
+      if (expiresAt == null) {
+        expiresAt = signed.expiresAt().toString();
+      }
+      return signed.url();
     }
-    SignedUrls.Signed signed = storage.signed(path);
-    out.putIfAbsent("expiresAt", signed.expiresAt().toString());
-    return signed.url();
   }
 
-  private String srcset(AssetStore.Asset asset, String format, Map<String, Object> out) {
+  private String srcset(Asset asset, String format, Urls urls) {
     return asset.variants().stream()
         .filter(v -> v.format().equals(format))
         .sorted(Comparator.comparingInt(Variant::width))
-        .map(v -> url(v.path(), out) + " " + v.width() + "w")
+        .map(v -> urls.of(v.path()) + " " + v.width() + "w")
         .collect(Collectors.joining(", "));
   }
 }

@@ -7,8 +7,9 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code purgeCache} (admin, audited): invalidates every URL of one asset at the CDN (its folder as
- * a prefix where the CDN supports it) and records the purge in {@code cdnPurges}.
+ * {@code purgeCache} (admins, after an asset changed; audited): invalidates every URL of one asset
+ * at the CDN (its folder as a prefix where the CDN supports it) and records the purge in {@code
+ * cdnPurges}.
  */
 public final class PurgeCache extends ApiFunction {
   private final Supplier<CdnModule> cdn;

@@ -1,22 +1,16 @@
 package app.avalo.infra.cdn;
 
 import app.avalo.infra.platform.ApiException;
-import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
-import com.google.cloud.Timestamp;
-import com.google.cloud.firestore.DocumentReference;
-import com.google.cloud.firestore.DocumentSnapshot;
-import com.google.cloud.firestore.Firestore;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,9 +21,7 @@ import java.util.Set;
  * the call fails.
  */
 final class PurgeService {
-  private static final String ALL = "all";
-
-  private final Firestore db;
+  private final PurgeStore store;
   private final Clock clock;
   private final CachePurger purger;
   private final AssetStore assets;
@@ -37,13 +29,13 @@ final class PurgeService {
   private final Duration minInterval;
 
   PurgeService(
-      Firestore db,
+      PurgeStore store,
       Clock clock,
       CachePurger purger,
       AssetStore assets,
       MediaStorage storage,
       Duration minInterval) {
-    this.db = db;
+    this.store = store;
     this.clock = clock;
     this.purger = purger;
     this.assets = assets;
@@ -51,15 +43,14 @@ final class PurgeService {
     this.minInterval = minInterval;
   }
 
-  Map<String, Object> purgeAsset(String assetId, String requestedBy) {
-    AssetStore.Asset asset =
+  PurgeAnswer purgeAsset(String assetId, String requestedBy) {
+    Asset asset =
         assets.find(assetId).orElseThrow(() -> ApiException.notFound("no asset " + assetId));
     Set<String> paths = new LinkedHashSet<>();
     for (Variant v : asset.variants()) {
+      // Private media is served by signed URL from the bucket, never cached by the CDN.
       if (!MediaStorage.isPrivate(v.path())) {
-        paths.add(
-            v.path()); // private media is served by signed URL from the bucket, never cached by
-        // the CDN
+        paths.add(v.path());
       }
     }
     List<URI> prefixes = new ArrayList<>();
@@ -68,62 +59,69 @@ final class PurgeService {
       prefixes.add(URI.create(storage.publicUrl(asset.storagePrefix())));
     }
     List<URI> urls = paths.stream().map(p -> URI.create(storage.publicUrl(p))).toList();
-    DocumentReference record = db.collection(CdnCollections.PURGES).document();
-    CachePurger.PurgeRequest request =
-        new CachePurger.PurgeRequest(record.getId(), urls, prefixes, false);
-    CachePurger.PurgeResult result = call(request);
-    Map<String, Object> doc = record("asset", requestedBy, result);
-    doc.put("assetId", assetId);
-    doc.put("urls", urls.size());
-    doc.put("prefixes", prefixes.stream().map(URI::toString).toList());
-    Firestores.await(record.set(doc));
-    return answer(record.getId(), result, Map.of("assetId", assetId, "urls", urls.size()));
+    String id = store.newId();
+    CachePurger.PurgeResult result = call(new CachePurger.PurgeRequest(id, urls, prefixes, false));
+    store.save(
+        new Purge(
+            id,
+            Purge.Kind.ASSET,
+            result.adapter(),
+            result.operations(),
+            requestedBy,
+            clock.instant(),
+            assetId,
+            urls.size(),
+            prefixes.stream().map(URI::toString).toList(),
+            null));
+    return new PurgeAnswer(id, result.adapter(), result.operations(), assetId, urls.size(), null);
   }
 
-  Map<String, Object> purgeAll(String reason, String requestedBy) {
-    DocumentReference state = db.collection(CdnCollections.PURGE_STATE).document(ALL);
+  PurgeAnswer purgeAll(PurgeAllRequest request, String requestedBy) {
+    request.requireConfirmed();
+    String reason = request.reason();
     Instant now = clock.instant();
-    Timestamp previous =
-        Firestores.await(
-            db.runTransaction(
-                tx -> {
-                  DocumentSnapshot current = tx.get(state).get();
-                  Timestamp last = current.exists() ? current.getTimestamp("lastPurgeAt") : null;
-                  if (last != null) {
-                    Instant allowedAt = Firestores.instant(last).plus(minInterval);
-                    if (now.isBefore(allowedAt)) {
-                      long wait = Math.max(1, Duration.between(now, allowedAt).toSeconds());
-                      throw ApiException.resourceExhausted(
-                          "everything was purged at "
-                              + Firestores.instant(last)
-                              + "; a full purge is allowed once every "
-                              + minInterval.toMinutes()
-                              + " minutes",
-                          Map.of("retryAfterSeconds", wait));
-                    }
-                  }
-                  Map<String, Object> claim = new HashMap<>();
-                  claim.put("lastPurgeAt", Firestores.timestamp(now));
-                  claim.put("lastPurgeBy", requestedBy);
-                  claim.put("lastReason", reason);
-                  tx.set(state, claim);
-                  return last;
-                }));
-    DocumentReference record = db.collection(CdnCollections.PURGES).document();
+    Optional<Instant> previous =
+        store.claimFullPurge(now, requestedBy, reason, last -> refuseIfTooSoon(last, now));
+    String id = store.newId();
     CachePurger.PurgeResult result;
     try {
-      result = call(CachePurger.PurgeRequest.everything(record.getId()));
+      result = call(CachePurger.PurgeRequest.everything(id));
     } catch (ApiException e) {
       // The CDN purged nothing: give the slot back so an admin can retry at once.
-      Map<String, Object> restore = new HashMap<>();
-      restore.put("lastPurgeAt", previous);
-      Firestores.await(state.update(restore));
+      store.restoreFullPurge(previous);
       throw e;
     }
-    Map<String, Object> doc = record("all", requestedBy, result);
-    doc.put("reason", reason);
-    Firestores.await(record.set(doc));
-    return answer(record.getId(), result, Map.of("nextAllowedAt", now.plus(minInterval)));
+    store.save(
+        new Purge(
+            id,
+            Purge.Kind.ALL,
+            result.adapter(),
+            result.operations(),
+            requestedBy,
+            clock.instant(),
+            null,
+            null,
+            null,
+            reason));
+    return new PurgeAnswer(
+        id, result.adapter(), result.operations(), null, null, now.plus(minInterval));
+  }
+
+  private void refuseIfTooSoon(Optional<Instant> last, Instant now) {
+    if (last.isEmpty()) {
+      return;
+    }
+    Instant allowedAt = last.get().plus(minInterval);
+    if (now.isBefore(allowedAt)) {
+      long wait = Math.max(1, Duration.between(now, allowedAt).toSeconds());
+      throw ApiException.resourceExhausted(
+          "everything was purged at "
+              + last.get()
+              + "; a full purge is allowed once every "
+              + minInterval.toMinutes()
+              + " minutes",
+          Map.of("retryAfterSeconds", wait));
+    }
   }
 
   private CachePurger.PurgeResult call(CachePurger.PurgeRequest request) {
@@ -143,26 +141,5 @@ final class PurgeService {
               + e.getClass().getSimpleName()
               + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }
-  }
-
-  private Map<String, Object> record(
-      String kind, String requestedBy, CachePurger.PurgeResult result) {
-    Map<String, Object> doc = new HashMap<>();
-    doc.put("kind", kind);
-    doc.put("adapter", result.adapter());
-    doc.put("operations", result.operations());
-    doc.put("requestedBy", requestedBy);
-    doc.put("at", Firestores.timestamp(clock.instant()));
-    return doc;
-  }
-
-  private static Map<String, Object> answer(
-      String id, CachePurger.PurgeResult result, Map<String, Object> extra) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("purgeId", id);
-    out.put("adapter", result.adapter());
-    out.put("operations", result.operations());
-    out.putAll(extra);
-    return out;
   }
 }

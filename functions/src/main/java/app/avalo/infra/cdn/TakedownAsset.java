@@ -7,10 +7,10 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code takedownAsset} (admin, audited): {@code {assetId, reason}} deletes every object of the
- * asset (variants, its folder, a remaining original), purges its URLs at the CDN and marks the
- * record {@code taken_down} with who and why; getProgressiveImage then answers NOT_FOUND.
- * Idempotent: a repeat answers {@code alreadyTakenDown: true}.
+ * {@code takedownAsset} (admins, on a takedown request; audited): {@code {assetId, reason}} deletes
+ * every object of the asset (variants, its folder, a remaining original), purges its URLs at the
+ * CDN and marks the record {@code taken_down} with who and why; getProgressiveImage then answers
+ * NOT_FOUND. Idempotent: a repeat answers {@code alreadyTakenDown: true}.
  */
 public final class TakedownAsset extends ApiFunction {
   private final Supplier<CdnModule> cdn;

@@ -1,19 +1,14 @@
 package app.avalo.infra.cdn;
 
 import app.avalo.infra.platform.ApiException;
-import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
-import com.google.cloud.firestore.DocumentReference;
-import com.google.cloud.firestore.DocumentSnapshot;
-import com.google.cloud.firestore.Firestore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,10 +23,7 @@ import java.util.Set;
  * {@code done}. The user's uploaded originals are deleted in the same bounded way.
  */
 final class TakedownService {
-  static final String RUNNING = "running";
-  static final String DONE = "done";
-
-  private final Firestore db;
+  private final ErasureStore erasures;
   private final Clock clock;
   private final AssetStore assets;
   private final MediaStorage storage;
@@ -41,7 +33,7 @@ final class TakedownService {
   private final Duration timeBudget;
 
   TakedownService(
-      Firestore db,
+      ErasureStore erasures,
       Clock clock,
       AssetStore assets,
       MediaStorage storage,
@@ -49,41 +41,28 @@ final class TakedownService {
       int batchSize,
       int maxBatchesPerCall,
       Duration timeBudget) {
-    this.batchSize = batchSize;
-    this.db = db;
+    this.erasures = erasures;
     this.clock = clock;
     this.assets = assets;
     this.storage = storage;
     this.purges = purges;
+    this.batchSize = batchSize;
     this.maxBatchesPerCall = maxBatchesPerCall;
     this.timeBudget = timeBudget;
   }
 
-  /** What one takedown did. */
-  record Outcome(String assetId, boolean alreadyTakenDown, int objectsDeleted, String purgeId) {
-    Map<String, Object> view() {
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("assetId", assetId);
-      out.put("status", AssetStore.TAKEN_DOWN);
-      out.put("alreadyTakenDown", alreadyTakenDown);
-      out.put("objectsDeleted", objectsDeleted);
-      out.put("purgeId", purgeId);
-      return out;
-    }
-  }
-
-  Map<String, Object> takedown(String assetId, String reason, String by) {
-    AssetStore.Asset asset =
+  TakedownOutcome takedown(String assetId, String reason, String by) {
+    Asset asset =
         assets.find(assetId).orElseThrow(() -> ApiException.notFound("no asset " + assetId));
-    return takedown(asset, reason, by).view();
+    return takedown(asset, reason, by);
   }
 
-  private Outcome takedown(AssetStore.Asset asset, String reason, String by) {
+  private TakedownOutcome takedown(Asset asset, String reason, String by) {
     if (asset.takenDown()) {
       // Marked last, so everything before it happened; only leftovers a late writer added remain.
       int late =
           asset.storagePrefix() == null ? 0 : storage.delete(storage.list(asset.storagePrefix()));
-      return new Outcome(asset.id(), true, late, null);
+      return new TakedownOutcome(asset.id(), true, late, null);
     }
     Set<String> paths = new LinkedHashSet<>();
     for (Variant v : asset.variants()) {
@@ -93,66 +72,53 @@ final class TakedownService {
       paths.addAll(storage.list(asset.storagePrefix()));
     }
     int deleted = storage.delete(paths);
-    Object source = asset.raw().get("source");
-    if (source instanceof String original && original.startsWith(UploadPath.USER_ROOT + "/")) {
+    String original = asset.details().source();
+    if (original != null && original.startsWith(UploadPath.USER_ROOT + "/")) {
       // The original may still exist (kept by configuration, or its processing failed).
       deleted += storage.deleteUploads(List.of(original));
     }
     String purgeId = null;
     if (!asset.privateMedia()) {
-      purgeId = (String) purges.purgeAsset(asset.id(), by).get("purgeId");
+      purgeId = purges.purgeAsset(asset.id(), by).purgeId();
     }
     assets.markTakenDown(asset.id(), reason, by, deleted);
     Log.info(
         "asset taken down", Map.of("assetId", asset.id(), "objectsDeleted", deleted, "by", by));
-    return new Outcome(asset.id(), false, deleted, purgeId);
+    return new TakedownOutcome(asset.id(), false, deleted, purgeId);
   }
 
   /**
    * One bounded step of erasing everything {@code userId} owns; call again while it answers
    * running.
    */
-  Map<String, Object> erase(String userId) {
+  Erasure.Progress erase(String userId) {
     Instant started = clock.instant();
-    DocumentReference ref = db.collection(CdnCollections.ERASURES).document(userId);
-    DocumentSnapshot previous = Firestores.await(ref.get());
-    Map<String, Object> state = new HashMap<>();
-    if (previous.exists() && RUNNING.equals(previous.getString("status"))) {
-      state.putAll(previous.getData());
-    } else {
-      // A new erasure, or a repeat after one finished: scan again from the start (already
-      // taken-down assets are skipped), so media uploaded since is caught too.
-      state.put("userId", userId);
-      state.put("startedAt", Firestores.timestamp(started));
-      state.put("assetsTakenDown", 0L);
-      state.put("objectsDeleted", 0L);
-      state.put("uploadsDeleted", 0L);
-      state.put("cursor", null);
-      state.put("runs", previous.exists() ? previous.getLong("runs") : null);
-    }
-    state.put("status", RUNNING);
-    add(state, "runs", 1);
-    String cursor = (String) state.get("cursor");
+    Optional<Erasure> previous = erasures.find(userId);
+    Erasure state =
+        previous
+            .filter(e -> e.status() == Erasure.Status.RUNNING)
+            // A new erasure, or a repeat after one finished: scan again from the start (already
+            // taken-down assets are skipped), so media uploaded since is caught too.
+            .orElseGet(() -> Erasure.start(userId, started, previous.map(Erasure::runs).orElse(0L)))
+            .nextRun();
+    String cursor = state.cursor();
     boolean assetsDone = false;
     int batches = 0;
     while (batches < maxBatchesPerCall && !overBudget(started)) {
-      List<AssetStore.Asset> batch = assets.ownedBy(userId, cursor, batchSize);
+      List<Asset> batch = assets.ownedBy(userId, cursor, batchSize);
       batches++;
       long takenDown = 0;
       long objects = 0;
-      for (AssetStore.Asset asset : batch) {
+      for (Asset asset : batch) {
         if (!asset.takenDown()) {
-          Outcome outcome = takedown(asset, "account erasure", "eraseUserMedia:" + userId);
+          TakedownOutcome outcome = takedown(asset, "account erasure", "eraseUserMedia:" + userId);
           takenDown++;
           objects += outcome.objectsDeleted();
         }
         cursor = asset.id();
       }
-      add(state, "assetsTakenDown", takenDown);
-      add(state, "objectsDeleted", objects);
-      state.put("cursor", cursor);
-      state.put("updatedAt", Firestores.timestamp(clock.instant()));
-      Firestores.await(ref.set(state)); // checkpoint: a crash resumes after this batch
+      state = state.afterBatch(takenDown, objects, cursor, clock.instant());
+      erasures.save(state); // checkpoint: a crash resumes after this batch
       if (batch.size() < batchSize) {
         assetsDone = true;
         break;
@@ -163,34 +129,20 @@ final class TakedownService {
       List<String> uploads = storage.listUploads(userId);
       List<String> bounded =
           uploads.subList(0, Math.min(uploads.size(), batchSize * maxBatchesPerCall));
-      add(state, "uploadsDeleted", storage.deleteUploads(bounded));
+      state = state.withUploadsDeleted(storage.deleteUploads(bounded));
       uploadsDone = bounded.size() == uploads.size();
     }
     if (assetsDone && uploadsDone) {
-      state.put("status", DONE);
-      state.put("cursor", null);
-      state.put("finishedAt", Firestores.timestamp(clock.instant()));
+      state = state.done(clock.instant());
     } else if (assetsDone) {
-      state.put("cursor", cursor); // assets finished; the next call only deletes leftover uploads
+      state = state.withCursor(cursor); // assets finished; the next call only deletes uploads
     }
-    state.put("updatedAt", Firestores.timestamp(clock.instant()));
-    Firestores.await(ref.set(state));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("userId", userId);
-    out.put("status", state.get("status"));
-    out.put("assetsTakenDown", state.get("assetsTakenDown"));
-    out.put("objectsDeleted", state.get("objectsDeleted"));
-    out.put("uploadsDeleted", state.get("uploadsDeleted"));
-    out.put("runs", state.get("runs"));
-    return out;
+    state = state.touched(clock.instant());
+    erasures.save(state);
+    return state.progress();
   }
 
   private boolean overBudget(Instant started) {
     return Duration.between(started, clock.instant()).compareTo(timeBudget) >= 0;
-  }
-
-  private static void add(Map<String, Object> state, String key, long n) {
-    Object current = state.get(key);
-    state.put(key, (current instanceof Number number ? number.longValue() : 0L) + n);
   }
 }

@@ -27,6 +27,6 @@ public final class UpdateCdnMetrics extends ScheduledJob {
 
   @Override
   protected JobRunner.Result run(JobContext context) throws Exception {
-    return JobRunner.Result.of(cdn.get().metrics().update(context.scheduledFor()));
+    return JobRunner.Result.of(RecordMap.of(cdn.get().metrics().update(context.scheduledFor())));
   }
 }

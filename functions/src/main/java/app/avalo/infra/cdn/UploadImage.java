@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * {@code uploadImage} (user): a photo as base64 {@code data} or the {@code path} of the caller's
- * own upload under {@code uploads/{uid}/}. Verifies the real format, refuses decompression bombs,
- * orients, strips all metadata, and stores thumbnails 150/300/600 and the full size (≤ 3840 px) as
- * WebP, JPEG and (when an encoder exists) AVIF, plus an LQIP placeholder. Bad input writes nothing.
- * {@code visibility: "private"} keeps the photo out of the public CDN: it is stored with the
- * private media and its URLs are short-lived signed URLs (see getProgressiveImage).
+ * {@code uploadImage} (apps, once per photo): a photo as base64 {@code data} or the {@code path} of
+ * the caller's own upload under {@code uploads/{uid}/}. Verifies the real format, refuses
+ * decompression bombs, orients, strips all metadata, and stores thumbnails 150/300/600 and the full
+ * size (≤ 3840 px) as WebP, JPEG and (when an encoder exists) AVIF, plus an LQIP placeholder. Bad
+ * input writes nothing. {@code visibility: "private"} keeps the photo out of the public CDN: it is
+ * stored with the private media and its URLs are short-lived signed URLs (see getProgressiveImage).
  */
 public final class UploadImage extends ApiFunction {
   private static final List<String> VISIBILITIES = List.of("public", "private");

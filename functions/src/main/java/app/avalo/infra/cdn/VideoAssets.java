@@ -1,24 +1,19 @@
 package app.avalo.infra.cdn;
 
 import app.avalo.infra.platform.ApiException;
-import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
 import app.avalo.infra.platform.Sha256;
 import app.avalo.infra.platform.Status;
 import app.avalo.infra.platform.TaskQueue;
-import com.google.cloud.Timestamp;
 import com.google.cloud.storage.Blob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,28 +64,12 @@ final class VideoAssets {
   private static final Set<Status> PERMANENT =
       Set.of(Status.INVALID_ARGUMENT, Status.NOT_FOUND, Status.DEADLINE_EXCEEDED);
 
-  /** Fields the asset store sets itself when it rewrites the record as ready. */
-  private static final Set<String> STORE_FIELDS =
-      Set.of(
-          "assetId",
-          "type",
-          "owner",
-          "status",
-          "createdAt",
-          "updatedAt",
-          "variants",
-          "variantCount",
-          "totalBytes",
-          "lastError",
-          "progressAt");
-
   private final MediaTool tool;
   private final MediaStorage storage;
   private final AssetStore assets;
   private final MediaQuota quota;
   private final CdnConfig config;
   private final TaskQueue queue;
-  private final Clock clock;
 
   VideoAssets(
       MediaTool tool,
@@ -98,15 +77,13 @@ final class VideoAssets {
       AssetStore assets,
       MediaQuota quota,
       CdnConfig config,
-      TaskQueue queue,
-      Clock clock) {
+      TaskQueue queue) {
     this.tool = tool;
     this.storage = storage;
     this.assets = assets;
     this.quota = quota;
     this.config = config;
     this.queue = queue;
-    this.clock = clock;
   }
 
   /** The payload of one transcode task. */
@@ -115,29 +92,31 @@ final class VideoAssets {
   /** What the worker answers the queue (always 2xx; retryable failures throw instead). */
   record TranscodeOutcome(String assetId, String outcome, int attempt, String status) {}
 
-  Map<String, Object> uploadVideo(String uid, UploadPath path) {
+  VideoUpload uploadVideo(String uid, UploadPath path) {
     tool.requireEncoder("libx264", "HLS video");
     tool.requireEncoder("aac", "HLS audio");
     // One asset per uploaded object: a client that retries (or polls) gets the running or
     // finished job instead of starting a second transcode.
     String assetId = "vid_" + Sha256.hex(uid + "\n" + path.value()).substring(0, 32);
-    Optional<AssetStore.Asset> existing = assets.find(assetId);
+    Optional<Asset> existing = assets.find(assetId);
     if (existing.isPresent()) {
-      AssetStore.Asset asset = existing.get();
-      if (AssetStore.PROCESSING.equals(asset.status()) && asset.raw().get("enqueuedAt") == null) {
+      Asset asset = existing.get();
+      if (asset.status() == AssetStatus.PROCESSING
+          && asset.job() != null
+          && asset.job().enqueuedAt() == null) {
         // The claiming call stopped before its enqueue: the task name makes a second one harmless.
-        enqueue(assetId, (String) asset.raw().get("transcodeTask"), path);
+        enqueue(assetId, asset.job().transcodeTask(), path);
       }
-      if (!AssetStore.FAILED.equals(asset.status()) || !storage.uploadExists(path)) {
+      if (asset.status() != AssetStatus.FAILED || !storage.uploadExists(path)) {
         return view(
             assets
                 .find(assetId)
                 .orElseThrow()); // a failed job's original is gone: its outcome stays
       }
     }
-    Map<String, Object> fields;
+    AssetDetails details;
     try {
-      fields = validate(path, assetId);
+      details = validate(path, assetId);
       quota.charge(uid, MediaAllowance.Budget.VIDEO);
     } catch (RuntimeException e) {
       deleteOriginal(path); // a refused upload must not stay readable either
@@ -146,11 +125,8 @@ final class VideoAssets {
     // A fresh task name per claim: Cloud Tasks refuses a used name for about an hour, so a
     // re-upload after a failure must not reuse the failed claim's.
     String task = assetId + "-" + HexFormat.of().formatHex(randomBytes(8));
-    fields.put("transcodeTask", task);
-    fields.put("attempts", 0L);
-    fields.put("progress", 0.0);
-    Optional<AssetStore.Asset> running =
-        assets.startProcessing(assetId, AssetType.VIDEO, uid, fields);
+    Optional<Asset> running =
+        assets.startProcessing(assetId, AssetType.VIDEO, uid, details, VideoJob.claimed(task));
     if (running.isPresent()) {
       return view(running.get()); // a concurrent retry got there first; its task owns the original
     }
@@ -159,22 +135,21 @@ final class VideoAssets {
   }
 
   /** Probes the original within limits and returns the asset's source fields; writes nothing. */
-  private Map<String, Object> validate(UploadPath path, String assetId) {
+  private AssetDetails validate(UploadPath path, String assetId) {
     Blob blob = storage.upload(path, "path", config.videoMaxBytes());
     try (WorkDir work = tool.workDir("video-probe")) {
       Path file = work.resolve("source");
       storage.download(blob, file);
       MediaTool.MediaProbe probe = probe(tool.open(file, MediaKind.VIDEO, "path"));
-      Map<String, Object> fields = new HashMap<>();
-      fields.put("source", path.value());
-      fields.put("sourceBytes", blob.getSize());
-      fields.put("sourceCodec", probe.video().codec());
-      fields.put("sourceWidth", (long) probe.video().width());
-      fields.put("sourceHeight", (long) probe.video().height());
-      fields.put("durationMs", Math.round(probe.durationSeconds() * 1000));
-      fields.put("hasAudio", probe.audio() != null);
-      fields.put("storagePrefix", AssetType.VIDEO.prefix(assetId, false));
-      return fields;
+      return AssetDetails.video(
+          AssetType.VIDEO.prefix(assetId, false),
+          path.value(),
+          blob.getSize(),
+          probe.video().codec(),
+          probe.video().width(),
+          probe.video().height(),
+          Math.round(probe.durationSeconds() * 1000),
+          probe.audio() != null);
     }
   }
 
@@ -188,9 +163,9 @@ final class VideoAssets {
       throw new ApiException(
           Status.UNAVAILABLE,
           "the video could not be queued for processing; upload it again",
-          Map.of("assetId", assetId, "status", AssetStore.FAILED));
+          Map.of("assetId", assetId, "status", AssetStatus.FAILED.wire()));
     }
-    assets.updateProcessing(assetId, Map.of("enqueuedAt", Firestores.timestamp(clock.instant())));
+    assets.markEnqueued(assetId);
   }
 
   /**
@@ -201,36 +176,34 @@ final class VideoAssets {
    */
   TranscodeOutcome transcode(TranscodeTask job, TaskQueue.Delivery delivery) {
     int attempt = delivery.attempt();
-    Optional<AssetStore.Asset> found = assets.find(job.assetId());
+    Optional<Asset> found = assets.find(job.assetId());
     if (found.isEmpty()) {
       return new TranscodeOutcome(job.assetId(), "missing", attempt, null);
     }
-    AssetStore.Asset asset = found.get();
-    if (!AssetStore.PROCESSING.equals(asset.status())) {
-      return new TranscodeOutcome(job.assetId(), "duplicate", attempt, asset.status());
+    Asset asset = found.get();
+    if (asset.status() != AssetStatus.PROCESSING) {
+      return new TranscodeOutcome(job.assetId(), "duplicate", attempt, asset.status().wire());
     }
-    if (!job.task().equals(asset.raw().get("transcodeTask"))) {
-      return new TranscodeOutcome(job.assetId(), "superseded", attempt, asset.status());
+    if (asset.job() == null || !job.task().equals(asset.job().transcodeTask())) {
+      return new TranscodeOutcome(job.assetId(), "superseded", attempt, asset.status().wire());
     }
-    UploadPath path = new UploadPath((String) asset.raw().get("source"));
-    assets.updateProcessing(
-        asset.id(),
-        Map.of("attempts", (long) attempt, "lastAttemptAt", Firestores.timestamp(clock.instant())));
+    UploadPath path = new UploadPath(asset.details().source());
+    assets.markAttempt(asset.id(), attempt);
     try {
       process(asset, path, attempt);
       deleteOriginal(path);
       Log.info("video processed", Map.of("assetId", asset.id(), "attempt", attempt));
-      return new TranscodeOutcome(asset.id(), "ready", attempt, AssetStore.READY);
+      return new TranscodeOutcome(asset.id(), "ready", attempt, AssetStatus.READY.wire());
     } catch (RuntimeException e) {
       storage.deleteQuietly(storage.list(asset.storagePrefix()));
       if (e instanceof ApiException api && PERMANENT.contains(api.status())) {
         // The user's file (or a takedown meanwhile): a retry would fail the same way.
-        assets.markFailed(asset.id(), api.getMessage(), Map.of("attempts", (long) attempt));
+        assets.markFailed(asset.id(), api.getMessage(), attempt);
         deleteOriginal(path);
         Log.warn(
             "video processing failed",
             Map.of("assetId", asset.id(), "reason", api.getMessage(), "attempt", attempt));
-        return new TranscodeOutcome(asset.id(), "failed", attempt, AssetStore.FAILED);
+        return new TranscodeOutcome(asset.id(), "failed", attempt, AssetStatus.FAILED.wire());
       }
       String error =
           e instanceof ApiException api
@@ -249,14 +222,16 @@ final class VideoAssets {
               error),
           e);
       if (attempt >= config.videoTranscodeMaxAttempts()) {
-        assets.markFailed(
+        assets.markDeadLettered(
             asset.id(),
             "video processing failed " + attempt + " times; upload it again later",
-            Map.of("attempts", (long) attempt, "deadLettered", true, "lastError", error));
+            attempt,
+            error);
         deleteOriginal(path);
-        return new TranscodeOutcome(asset.id(), "dead_lettered", attempt, AssetStore.FAILED);
+        return new TranscodeOutcome(
+            asset.id(), "dead_lettered", attempt, AssetStatus.FAILED.wire());
       }
-      assets.updateProcessing(asset.id(), Map.of("lastError", error));
+      assets.recordAttemptError(asset.id(), error);
       throw new ApiException(
           Status.INTERNAL,
           "video transcode attempt "
@@ -268,7 +243,7 @@ final class VideoAssets {
     }
   }
 
-  private void process(AssetStore.Asset asset, UploadPath path, int attempt) {
+  private void process(Asset asset, UploadPath path, int attempt) {
     Blob blob = storage.upload(path, "path", config.videoMaxBytes());
     try (WorkDir work = tool.workDir("video")) {
       Path file = work.resolve("source");
@@ -294,21 +269,16 @@ final class VideoAssets {
               asset.owner(),
               asset.id(),
               progress);
-      Map<String, Object> fields = new HashMap<>(asset.raw());
-      fields.keySet().removeAll(STORE_FIELDS);
       HlsLadder.Rendition top = ladder.get(0);
-      fields.put("width", (long) top.width());
-      fields.put("height", (long) top.height());
-      fields.put("progress", 1.0);
-      fields.put("attempts", (long) attempt); // the snapshot predates this attempt's count
-      Object createdAt = asset.raw().get("createdAt");
       assets.saveReady(
           asset.id(),
           AssetType.VIDEO,
           asset.owner(),
-          fields,
+          asset.details().withSize(top.width(), top.height()),
+          // the snapshot predates this attempt's count
+          asset.job().finished(attempt),
           variants,
-          createdAt instanceof Timestamp t ? Firestores.instant(t) : null);
+          asset.createdAt());
     }
   }
 
@@ -317,9 +287,7 @@ final class VideoAssets {
    */
   private void reportProgress(String assetId, double fraction) {
     try {
-      assets.updateProcessing(
-          assetId,
-          Map.of("progress", fraction, "progressAt", Firestores.timestamp(clock.instant())));
+      assets.recordProgress(assetId, fraction);
     } catch (RuntimeException e) {
       Log.warn(
           "video progress could not be recorded",
@@ -345,27 +313,23 @@ final class VideoAssets {
    * What the caller gets for a video asset: processing (with progress), ready, or failed with the
    * reason.
    */
-  private Map<String, Object> view(AssetStore.Asset asset) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("assetId", asset.id());
-    out.put("type", AssetType.VIDEO.wire());
-    out.put("status", asset.status());
-    out.put("durationMs", asset.raw().get("durationMs"));
-    if (AssetStore.PROCESSING.equals(asset.status())) {
-      out.put("progress", asset.raw().get("progress"));
-    }
-    if (AssetStore.FAILED.equals(asset.status())) {
-      out.put("failureReason", asset.failureReason());
-    }
-    if (asset.ready()) {
-      String prefix = asset.storagePrefix();
-      out.put("width", asset.width());
-      out.put("height", asset.height());
-      out.put("playlistUrl", storage.publicUrl(prefix + "hls/master.m3u8"));
-      out.put("posterUrl", storage.publicUrl(prefix + "poster.jpg"));
-      out.put("variants", asset.variants().stream().map(v -> v.toClient(storage)).toList());
-    }
-    return out;
+  private VideoUpload view(Asset asset) {
+    boolean ready = asset.ready();
+    String prefix = asset.storagePrefix();
+    return new VideoUpload(
+        asset.id(),
+        AssetType.VIDEO.wire(),
+        asset.status().wire(),
+        asset.details().durationMs(),
+        asset.status() == AssetStatus.PROCESSING && asset.job() != null
+            ? asset.job().progress()
+            : null,
+        asset.status() == AssetStatus.FAILED ? asset.failureReason() : null,
+        ready ? asset.width() : null,
+        ready ? asset.height() : null,
+        ready ? storage.publicUrl(prefix + "hls/master.m3u8") : null,
+        ready ? storage.publicUrl(prefix + "poster.jpg") : null,
+        ready ? asset.variants().stream().map(v -> v.toClient(storage)).toList() : null);
   }
 
   private MediaTool.MediaProbe probe(MediaTool.Input input) {

@@ -7,8 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,7 +38,7 @@ final class VoiceAssets {
     this.config = config;
   }
 
-  Map<String, Object> optimize(String uid, MediaSource source) {
+  VoiceMessage optimize(String uid, MediaSource source) {
     try {
       return process(uid, source);
     } finally {
@@ -51,7 +49,7 @@ final class VoiceAssets {
     }
   }
 
-  private Map<String, Object> process(String uid, MediaSource source) {
+  private VoiceMessage process(String uid, MediaSource source) {
     tool.requireEncoder("libopus", "voice messages");
     try (WorkDir work = tool.workDir("voice")) {
       Path file = work.resolve("source");
@@ -128,32 +126,33 @@ final class VoiceAssets {
               AssetType.VOICE.cache(),
               Map.of("owner", uid, "assetId", assetId, "variant", "opus"));
       Variant variant = Variant.of("opus", "opus", 0, 0, stored.bytes(), path, "audio/ogg");
-      Map<String, Object> fields = new HashMap<>();
-      fields.put("source", source instanceof MediaSource.Uploaded u ? u.path().value() : "inline");
-      fields.put("sourceBytes", sourceBytes);
-      fields.put("sourceCodec", probe.audio().codec());
-      fields.put("sourceChannels", (long) probe.audio().channels());
-      fields.put("durationMs", Math.round(duration * 1000));
-      fields.put("storagePrefix", prefix);
+      long durationMs = Math.round(duration * 1000);
+      AssetDetails details =
+          AssetDetails.voice(
+              prefix,
+              source instanceof MediaSource.Uploaded u ? u.path().value() : "inline",
+              sourceBytes,
+              probe.audio().codec(),
+              probe.audio().channels(),
+              durationMs);
       try {
-        assets.saveReady(assetId, AssetType.VOICE, uid, fields, List.of(variant), null);
+        assets.saveReady(assetId, AssetType.VOICE, uid, details, null, List.of(variant), null);
       } catch (RuntimeException e) {
         storage.deleteQuietly(List.of(path));
         throw e;
       }
-      Map<String, Object> response = new LinkedHashMap<>();
-      response.put("assetId", assetId);
-      response.put("type", AssetType.VOICE.wire());
-      response.put("status", AssetStore.READY);
       SignedUrls.Signed url = storage.signed(path);
-      response.put("url", url.url());
-      response.put("expiresAt", url.expiresAt().toString());
-      response.put("durationMs", fields.get("durationMs"));
-      response.put("bytes", stored.bytes());
-      response.put("codec", "opus");
-      response.put("channels", 1);
-      response.put("bitrate", BITRATE);
-      return response;
+      return new VoiceMessage(
+          assetId,
+          AssetType.VOICE.wire(),
+          AssetStatus.READY.wire(),
+          url.url(),
+          url.expiresAt().toString(),
+          durationMs,
+          stored.bytes(),
+          "opus",
+          1,
+          BITRATE);
     }
   }
 

@@ -139,12 +139,15 @@ class CdnAdaptersTest {
         exchange -> {
           bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
           boolean denied = exchange.getRequestURI().getPath().contains("/zones/denied/");
-          byte[] answer =
-              (denied
-                      ? "{\"success\":false,\"errors\":[{\"code\":10000,\"message\":\"Authentication"
-                            + " error\"}]}"
-                      : "{\"success\":true,\"errors\":[],\"result\":{\"id\":\"purge-abc\"}}")
-                  .getBytes(StandardCharsets.UTF_8);
+          String refused =
+              """
+              {"success": false, "errors": [{"code": 10000, "message": "Authentication error"}]}
+              """;
+          String purged =
+              """
+              {"success": true, "errors": [], "result": {"id": "purge-abc"}}
+              """;
+          byte[] answer = (denied ? refused : purged).getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(denied ? 403 : 200, answer.length);
           exchange.getResponseBody().write(answer);
           exchange.close();

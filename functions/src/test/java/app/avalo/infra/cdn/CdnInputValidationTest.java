@@ -9,21 +9,25 @@ import app.avalo.infra.platform.Catalog;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every CDN function refuses malformed input with 400 and writes nothing, whatever its access
  * level.
  */
 class CdnInputValidationTest {
-  private final CdnTestApp t = new CdnTestApp();
+  private final RecordingPurger purger = new RecordingPurger();
+  private final QueuedTasks tasks = new QueuedTasks();
+  @RegisterExtension final TestBed bed = CdnFixtures.bed(purger, tasks).build();
   private final AuthEmulator.User admin = AuthEmulator.newAdmin();
 
   @Test
   void malformedInputIsRefusedWithoutWrites() throws Exception {
     List<Catalog.Entry> entries =
-        t.app.catalog().entries().stream()
+        bed.platform.catalog().entries().stream()
             .filter(e -> e.entryPoint().startsWith("app.avalo.infra.cdn."))
             .toList();
     assertEquals(13, entries.size(), "all thirteen CDN functions are catalogued");
@@ -51,12 +55,13 @@ class CdnInputValidationTest {
       }
     }
     assertEquals(writes, Emulators.firestoreWriteCount(), "no function wrote anything");
-    assertFalse(t.objects("").stream().anyMatch(p -> p.startsWith("media/")));
+    assertFalse(CdnFixtures.objects(bed, "").stream().anyMatch(p -> p.startsWith("media/")));
     assertFalse(
-        t.objectsIn(CdnTestApp.UPLOADS, "").stream().anyMatch(p -> p.startsWith("private/")));
+        CdnFixtures.objectsIn(bed, CdnFixtures.UPLOADS, "").stream()
+            .anyMatch(p -> p.startsWith("private/")));
   }
 
   private ApiFunction function(Catalog.Entry entry) {
-    return t.bed.function(entry.name());
+    return bed.function(entry.name());
   }
 }

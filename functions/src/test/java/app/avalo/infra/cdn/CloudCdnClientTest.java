@@ -35,9 +35,10 @@ class CloudCdnClientTest {
           requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + body);
           String path = exchange.getRequestURI().getPath();
           String answer =
-              path.endsWith("/invalidateCache")
-                  ? "{\"name\":\"operation-123\",\"status\":\"RUNNING\",\"kind\":\"compute#operation\"}"
-                  : "{\"name\":\"operation-123\",\"status\":\"DONE\",\"kind\":\"compute#operation\"}";
+              """
+              {"name": "operation-123", "status": "%s", "kind": "compute#operation"}
+              """
+                  .formatted(path.endsWith("/invalidateCache") ? "RUNNING" : "DONE");
           byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().add("Content-Type", "application/json");
           exchange.sendResponseHeaders(200, bytes.length);

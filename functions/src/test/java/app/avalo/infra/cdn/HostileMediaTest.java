@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.storage.BlobId;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,17 +37,24 @@ class HostileMediaTest {
   @TempDir static Path workRoot;
   private static HostileMedia corpus;
 
-  private final CdnTestApp t =
-      new CdnTestApp(
-          Map.of(
-              "VIDEO_MAX_SECONDS",
-              "10",
-              "VOICE_MAX_SECONDS",
-              "10",
-              "VIDEO_X264_PRESET",
-              "ultrafast",
-              "MEDIA_WORK_DIR",
-              workRoot.toString()));
+  private final RecordingPurger purger = new RecordingPurger();
+  private final QueuedTasks tasks = new QueuedTasks();
+
+  @RegisterExtension
+  final TestBed bed =
+      CdnFixtures.bed(purger, tasks)
+          .env(
+              Map.of(
+                  "VIDEO_MAX_SECONDS",
+                  "10",
+                  "VOICE_MAX_SECONDS",
+                  "10",
+                  "VIDEO_X264_PRESET",
+                  "ultrafast",
+                  "MEDIA_WORK_DIR",
+                  workRoot.toString()))
+          .build();
+
   private final AuthEmulator.User user = AuthEmulator.newUser();
 
   @BeforeAll
@@ -83,7 +92,7 @@ class HostileMediaTest {
                     : "uploads/" + user.uid() + "/")
                 + name;
         if (a.how().equals("path")) {
-          t.upload(path, item.getValue());
+          CdnFixtures.upload(bed, path, item.getValue());
         }
         long writes = Emulators.firestoreWriteCount();
         String source = a.how().equals("path") ? "\"path\":\"" + path + "\"" : inline;
@@ -111,12 +120,12 @@ class HostileMediaTest {
         }
         // Both buckets: nothing published, and the refused original (a user's or a backend's avatar
         // source) deleted.
-        List<String> left = new ArrayList<>(t.objectsIn(CdnTestApp.BUCKET, ""));
-        left.addAll(t.objectsIn(CdnTestApp.UPLOADS, ""));
+        List<String> left = new ArrayList<>(CdnFixtures.objectsIn(bed, CdnFixtures.BUCKET, ""));
+        left.addAll(CdnFixtures.objectsIn(bed, CdnFixtures.UPLOADS, ""));
         if (!left.isEmpty()) {
           problems.add(label + ": objects left in Storage: " + left);
         }
-        t.storage.delete(BlobId.of(CdnTestApp.bucketOf(path), path));
+        bed.storage.delete(BlobId.of(CdnFixtures.bucketOf(path), path));
       }
     }
     assertEquals(corpus.items().size() * 7, attempts);
@@ -139,8 +148,8 @@ class HostileMediaTest {
     assertTrue(
         r.errorMessage().startsWith("data: is not a supported audio file"), r.errorMessage());
     // Nothing at all in either bucket: the marker's bytes, or an Opus made of them, went nowhere.
-    assertEquals(List.of(), t.objectsIn(CdnTestApp.BUCKET, ""));
-    assertEquals(List.of(), t.objectsIn(t.cdn.config().uploadBucket(), ""));
+    assertEquals(List.of(), CdnFixtures.objectsIn(bed, CdnFixtures.BUCKET, ""));
+    assertEquals(List.of(), CdnFixtures.objectsIn(bed, bed.root.cdn().config().uploadBucket(), ""));
     // Control: an unfenced ffprobe follows the same bytes to the marker and reads its 3 s.
     String bare =
         MediaFixtures.run(
@@ -208,7 +217,7 @@ class HostileMediaTest {
   @Test
   void theDurationLieIsNamedForWhatItIs() throws Exception {
     String path = "uploads/" + user.uid() + "/lie.mp4";
-    t.upload(path, corpus.items().get("duration-lie.mp4"));
+    CdnFixtures.upload(bed, path, corpus.items().get("duration-lie.mp4"));
 
     FakeExchange.Response r = send("uploadVideo", "\"path\":\"" + path + "\"");
 
@@ -216,7 +225,7 @@ class HostileMediaTest {
     assertTrue(
         r.errorMessage().contains("declares a duration of 0:00:02 but its content runs 0:01:00"),
         r.errorMessage());
-    assertFalse(t.blob(path) != null, "the refused original is deleted");
+    assertFalse(CdnFixtures.blob(bed, path) != null, "the refused original is deleted");
   }
 
   @Test
@@ -244,21 +253,21 @@ class HostileMediaTest {
           FakeExchange.post()
               .bearer(user.idToken())
               .data("{" + source + "}")
-              .send(new UploadImage(t.app, t.cdn));
+              .send(new UploadImage(bed.platform, bed.root.cdn()));
       case "cacheAiAvatar" ->
           FakeExchange.post()
               .body("{\"avatarId\":\"corpus\"," + source + "}")
-              .send(new CacheAiAvatar(t.app, t.cdn));
+              .send(new CacheAiAvatar(bed.platform, bed.root.cdn()));
       case "uploadVideo" ->
           FakeExchange.post()
               .bearer(user.idToken())
               .data("{" + source + "}")
-              .send(new UploadVideo(t.app, t.cdn));
+              .send(new UploadVideo(bed.platform, bed.root.cdn()));
       case "optimizeVoice" ->
           FakeExchange.post()
               .bearer(user.idToken())
               .data("{" + source + "}")
-              .send(new OptimizeVoice(t.app, t.cdn));
+              .send(new OptimizeVoice(bed.platform, bed.root.cdn()));
       default -> throw new IllegalArgumentException(function);
     };
   }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.storage.Blob;
 import com.google.gson.JsonElement;
@@ -28,10 +29,13 @@ import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImageUploadTest {
-  private final CdnTestApp t = new CdnTestApp();
+  private final RecordingPurger purger = new RecordingPurger();
+  private final QueuedTasks tasks = new QueuedTasks();
+  @RegisterExtension final TestBed bed = CdnFixtures.bed(purger, tasks).build();
   private final AuthEmulator.User user = AuthEmulator.newUser();
   @TempDir Path tmp;
 
@@ -39,11 +43,11 @@ class ImageUploadTest {
     return FakeExchange.post()
         .bearer(user.idToken())
         .data(dataJson)
-        .send(new UploadImage(t.app, t.cdn));
+        .send(new UploadImage(bed.platform, bed.root.cdn()));
   }
 
   private static String inline(byte[] bytes) {
-    return "{\"data\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"}";
+    return CdnFixtures.json("data", Base64.getEncoder().encodeToString(bytes));
   }
 
   @Test
@@ -64,7 +68,7 @@ class ImageUploadTest {
     assertEquals(1200, result.get("height").getAsInt());
     assertEquals("jpeg", result.get("sourceFormat").getAsString());
     String assetId = result.get("assetId").getAsString();
-    DocumentSnapshot doc = t.db.collection("cdnAssets").document(assetId).get().get();
+    DocumentSnapshot doc = bed.db.collection("cdnAssets").document(assetId).get().get();
     assertEquals("ready", doc.getString("status"));
     assertEquals(user.uid(), doc.getString("owner"));
     assertEquals(6L, doc.getLong("orientation"));
@@ -77,7 +81,7 @@ class ImageUploadTest {
       String format = (String) v.get("format");
       int width = ((Number) v.get("width")).intValue();
       int height = ((Number) v.get("height")).intValue();
-      byte[] bytes = t.object(path);
+      byte[] bytes = CdnFixtures.object(bed, path);
       assertEquals(((Number) v.get("bytes")).longValue(), bytes.length, path);
       total += bytes.length;
       seen.add(v.get("name") + "/" + format);
@@ -91,7 +95,7 @@ class ImageUploadTest {
       assertEquals(
           name.equals("full") ? 1200 : Integer.parseInt(name.substring(1)), longEdge, path);
       assertNoMetadata(bytes, format, path);
-      Blob blob = t.blob(path);
+      Blob blob = CdnFixtures.blob(bed, path);
       assertEquals("public, max-age=86400", blob.getCacheControl(), path);
       assertEquals(v.get("contentType"), blob.getContentType());
       assertEquals(user.uid(), blob.getMetadata().get("owner"));
@@ -106,12 +110,13 @@ class ImageUploadTest {
           "ffmpeg with an AV1 encoder is installed, so AVIF is made: " + seen);
     }
     assertEquals(12, variants.size());
-    assertEquals(12, t.objects("media/images/" + assetId + "/").size());
+    assertEquals(12, CdnFixtures.objects(bed, "media/images/" + assetId + "/").size());
 
     // Upright: the displayed top-left is what was the bottom-left (blue), top-right was top-left
     // (red).
     BufferedImage full =
-        ImageIO.read(new ByteArrayInputStream(t.object(pathOf(variants, "full", "jpeg"))));
+        ImageIO.read(
+            new ByteArrayInputStream(CdnFixtures.object(bed, pathOf(variants, "full", "jpeg"))));
     assertColor(MediaFixtures.BOTTOM_LEFT, full.getRGB(200, 300));
     assertColor(MediaFixtures.TOP_LEFT, full.getRGB(600, 300));
     assertColor(MediaFixtures.BOTTOM_RIGHT, full.getRGB(200, 900));
@@ -138,10 +143,10 @@ class ImageUploadTest {
     for (JsonElement e : result.getAsJsonArray("variants")) {
       JsonObject v = e.getAsJsonObject();
       assertTrue(
-          v.get("url").getAsString().startsWith(CdnTestApp.CDN + "/media/images/"), v.toString());
+          v.get("url").getAsString().startsWith(CdnFixtures.CDN + "/media/images/"), v.toString());
       if (v.get("name").getAsString().equals("full")) {
-        String path = v.get("url").getAsString().substring(CdnTestApp.CDN.length() + 1);
-        int[] size = dimensions(t.object(path), v.get("format").getAsString());
+        String path = v.get("url").getAsString().substring(CdnFixtures.CDN.length() + 1);
+        int[] size = dimensions(CdnFixtures.object(bed, path), v.get("format").getAsString());
         assertEquals(3840, size[0]);
         assertEquals(1920, size[1]);
       }
@@ -159,8 +164,8 @@ class ImageUploadTest {
     assertEquals(200, response.status(), response.body());
     String assetId = response.result().getAsJsonObject().get("assetId").getAsString();
     List<Map<String, Object>> variants =
-        variants(t.db.collection("cdnAssets").document(assetId).get().get());
-    byte[] jpeg = t.object(pathOf(variants, "full", "jpeg"));
+        variants(bed.db.collection("cdnAssets").document(assetId).get().get());
+    byte[] jpeg = CdnFixtures.object(bed, pathOf(variants, "full", "jpeg"));
     assertEquals(3, MediaFixtures.jpegComponents(jpeg), "delivered as RGB/YCbCr");
     BufferedImage full = ImageIO.read(new ByteArrayInputStream(jpeg));
     assertColor(Color.CYAN, full.getRGB(100, 240));
@@ -174,16 +179,18 @@ class ImageUploadTest {
     assertEquals(200, response.status(), response.body());
     JsonObject result = response.result().getAsJsonObject();
     String assetId = result.get("assetId").getAsString();
-    DocumentSnapshot doc = t.db.collection("cdnAssets").document(assetId).get().get();
+    DocumentSnapshot doc = bed.db.collection("cdnAssets").document(assetId).get().get();
     assertEquals(true, doc.getBoolean("alpha"));
     List<Map<String, Object>> variants = variants(doc);
     BufferedImage webp =
-        ImageIO.read(new ByteArrayInputStream(t.object(pathOf(variants, "full", "webp"))));
+        ImageIO.read(
+            new ByteArrayInputStream(CdnFixtures.object(bed, pathOf(variants, "full", "webp"))));
     assertTrue(webp.getColorModel().hasAlpha());
     assertEquals(0, webp.getRGB(200, 50) >>> 24, "top half stays transparent");
     assertEquals(0xFF, webp.getRGB(200, 350) >>> 24, "bottom half stays opaque");
     BufferedImage jpeg =
-        ImageIO.read(new ByteArrayInputStream(t.object(pathOf(variants, "full", "jpeg"))));
+        ImageIO.read(
+            new ByteArrayInputStream(CdnFixtures.object(bed, pathOf(variants, "full", "jpeg"))));
     assertColor(Color.WHITE, jpeg.getRGB(200, 50));
     assertColor(Color.BLUE, jpeg.getRGB(200, 350));
     assertTrue(
@@ -212,26 +219,30 @@ class ImageUploadTest {
   @Test
   void originalFromOwnUploadPathIsProcessedAndThenDeleted() throws Exception {
     String path = "uploads/" + user.uid() + "/camera/IMG_0001.jpg";
-    t.upload(
+    CdnFixtures.upload(
+        bed,
         path,
         MediaFixtures.withExif(MediaFixtures.jpeg(MediaFixtures.quadrants(900, 600)), 1, 1.0, 2.0));
 
-    var response = upload("{\"path\":\"" + path + "\"}");
+    var response = upload(CdnFixtures.json("path", path));
 
     assertEquals(200, response.status(), response.body());
     assertEquals(900, response.result().getAsJsonObject().get("width").getAsInt());
-    assertNull(t.blob(path), "the original (with its GPS block) is removed once processed");
+    assertNull(
+        CdnFixtures.blob(bed, path), "the original (with its GPS block) is removed once processed");
     String assetId = response.result().getAsJsonObject().get("assetId").getAsString();
     assertEquals(
-        path, t.db.collection("cdnAssets").document(assetId).get().get().getString("source"));
+        path, bed.db.collection("cdnAssets").document(assetId).get().get().getString("source"));
   }
 
   @Test
   void badInputIsRefusedAndWritesNothing() throws Exception {
     AuthEmulator.User other = AuthEmulator.newUser();
-    t.upload(
-        "uploads/" + other.uid() + "/x.jpg", MediaFixtures.jpeg(MediaFixtures.quadrants(100, 100)));
-    t.upload("uploads/" + user.uid() + "/empty.jpg", new byte[0]);
+    CdnFixtures.upload(
+        bed,
+        "uploads/" + other.uid() + "/x.jpg",
+        MediaFixtures.jpeg(MediaFixtures.quadrants(100, 100)));
+    CdnFixtures.upload(bed, "uploads/" + user.uid() + "/empty.jpg", new byte[0]);
     byte[] jpeg = MediaFixtures.jpeg(MediaFixtures.quadrants(800, 600));
     record Case(String data, int status, String errorStatus, String messagePart) {}
     List<Case> cases =
@@ -241,7 +252,7 @@ class ImageUploadTest {
                 400,
                 "INVALID_ARGUMENT",
                 "not a supported image"),
-            new Case("{\"data\":\"\"}", 400, "INVALID_ARGUMENT", "data"),
+            new Case(CdnFixtures.json("data", ""), 400, "INVALID_ARGUMENT", "data"),
             new Case(
                 inline(MediaFixtures.pngHeaderOnly(80_000, 80_000)),
                 400,
@@ -258,34 +269,35 @@ class ImageUploadTest {
                 400,
                 "INVALID_ARGUMENT",
                 "truncated or corrupt"),
-            new Case("{\"data\":\"%%%not-base64%%%\"}", 400, "INVALID_ARGUMENT", "base64"),
             new Case(
-                "{\"path\":\"uploads/" + user.uid() + "/../" + other.uid() + "/x.jpg\"}",
+                CdnFixtures.json("data", "%%%not-base64%%%"), 400, "INVALID_ARGUMENT", "base64"),
+            new Case(
+                CdnFixtures.json("path", "uploads/" + user.uid() + "/../" + other.uid() + "/x.jpg"),
                 400,
                 "INVALID_ARGUMENT",
                 "traversal"),
-            new Case("{\"path\":\"/etc/passwd\"}", 400, "INVALID_ARGUMENT", "path"),
+            new Case(CdnFixtures.json("path", "/etc/passwd"), 400, "INVALID_ARGUMENT", "path"),
             new Case(
-                "{\"path\":\"uploads/" + other.uid() + "/x.jpg\"}",
+                CdnFixtures.json("path", "uploads/" + other.uid() + "/x.jpg"),
                 403,
                 "PERMISSION_DENIED",
                 "another user"),
             new Case(
-                "{\"path\":\"uploads/" + user.uid() + "/empty.jpg\"}",
+                CdnFixtures.json("path", "uploads/" + user.uid() + "/empty.jpg"),
                 400,
                 "INVALID_ARGUMENT",
                 "empty"),
             new Case(
-                "{\"path\":\"uploads/" + user.uid() + "/missing.jpg\"}",
+                CdnFixtures.json("path", "uploads/" + user.uid() + "/missing.jpg"),
                 404,
                 "NOT_FOUND",
                 "no uploaded object"),
             new Case(
-                "{\"data\":\""
-                    + Base64.getEncoder().encodeToString(jpeg)
-                    + "\",\"path\":\"uploads/"
-                    + user.uid()
-                    + "/a.jpg\"}",
+                CdnFixtures.json(
+                    "data",
+                    Base64.getEncoder().encodeToString(jpeg),
+                    "path",
+                    "uploads/" + user.uid() + "/a.jpg"),
                 400,
                 "INVALID_ARGUMENT",
                 "exactly one"));
@@ -300,9 +312,11 @@ class ImageUploadTest {
         writesBefore,
         Emulators.firestoreWriteCount(),
         "refused uploads write nothing to Firestore");
-    assertTrue(t.objects("media/").isEmpty(), "refused uploads write nothing to storage");
+    assertTrue(
+        CdnFixtures.objects(bed, "media/").isEmpty(), "refused uploads write nothing to storage");
     assertNotNull(
-        t.blob("uploads/" + other.uid() + "/x.jpg"), "another user's object is untouched");
+        CdnFixtures.blob(bed, "uploads/" + other.uid() + "/x.jpg"),
+        "another user's object is untouched");
   }
 
   @Test
@@ -310,7 +324,7 @@ class ImageUploadTest {
     var response =
         FakeExchange.post()
             .data(inline(MediaFixtures.jpeg(MediaFixtures.quadrants(50, 50))))
-            .send(new UploadImage(t.app, t.cdn));
+            .send(new UploadImage(bed.platform, bed.root.cdn()));
     assertEquals(401, response.status());
   }
 

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,12 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
  * and another user is unaffected.
  */
 class MediaQuotaTest {
-  private final CdnTestApp t = new CdnTestApp();
+  private final RecordingPurger purger = new RecordingPurger();
+  private final QueuedTasks tasks = new QueuedTasks();
+  @RegisterExtension final TestBed bed = CdnFixtures.bed(purger, tasks).build();
   private final AuthEmulator.User user = AuthEmulator.newUser();
   @TempDir Path tmp;
 
   private void oneAnHour(String service) throws Exception {
-    t.db
+    bed.db
         .collection("costConfig")
         .document("rateLimits")
         .set(
@@ -40,8 +44,8 @@ class MediaQuotaTest {
   private FakeExchange.Response voice(AuthEmulator.User who, byte[] bytes) throws Exception {
     return FakeExchange.post()
         .bearer(who.idToken())
-        .data("{\"data\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"}")
-        .send(new OptimizeVoice(t.app, t.cdn));
+        .data(CdnFixtures.json("data", Base64.getEncoder().encodeToString(bytes)))
+        .send(new OptimizeVoice(bed.platform, bed.root.cdn()));
   }
 
   @Test
@@ -55,7 +59,7 @@ class MediaQuotaTest {
     assertEquals(400, refusedFile.status(), refusedFile.body());
     assertEquals(
         200, voice(user, wav).status(), "the refused file did not spend the one allowed upload");
-    int objects = t.objects("media/").size();
+    int objects = CdnFixtures.objects(bed, "media/").size();
     long writes = Emulators.firestoreWriteCount();
 
     var second = voice(user, wav);
@@ -71,7 +75,7 @@ class MediaQuotaTest {
                 .getAsLong()
             > 0);
     assertEquals(writes, Emulators.firestoreWriteCount(), "a denied batch writes nothing");
-    assertEquals(objects, t.objects("media/").size());
+    assertEquals(objects, CdnFixtures.objects(bed, "media/").size());
     assertEquals(200, voice(AuthEmulator.newUser(), wav).status(), "quotas are per user");
   }
 
@@ -94,21 +98,21 @@ class MediaQuotaTest {
             "ultrafast");
     String first = "uploads/" + user.uid() + "/a.mp4";
     String second = "uploads/" + user.uid() + "/b.mp4";
-    t.upload(first, MediaFixtures.read(clip));
-    t.upload(second, MediaFixtures.read(clip));
+    CdnFixtures.upload(bed, first, MediaFixtures.read(clip));
+    CdnFixtures.upload(bed, second, MediaFixtures.read(clip));
     FakeExchange.Response a =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"path\":\"" + first + "\"}")
-            .send(new UploadVideo(t.app, t.cdn));
+            .data(CdnFixtures.json("path", first))
+            .send(new UploadVideo(bed.platform, bed.root.cdn()));
     assertEquals(200, a.status(), a.body());
     long writes = Emulators.firestoreWriteCount();
 
     FakeExchange.Response b =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"path\":\"" + second + "\"}")
-            .send(new UploadVideo(t.app, t.cdn));
+            .data(CdnFixtures.json("path", second))
+            .send(new UploadVideo(bed.platform, bed.root.cdn()));
 
     assertEquals(429, b.status(), b.body());
     assertEquals(writes, Emulators.firestoreWriteCount(), "no asset claimed, no transcode");

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.Firestores;
+import app.avalo.infra.platform.Json;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.gson.JsonObject;
@@ -19,9 +21,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MetricsAndBandwidthTest {
-  private final CdnTestApp t = new CdnTestApp(Map.of("CDN_BANDWIDTH_SPIKE_FLOOR_BYTES", "1000000"));
+  private final RecordingPurger purger = new RecordingPurger();
+  private final QueuedTasks tasks = new QueuedTasks();
+
+  @RegisterExtension
+  final TestBed bed =
+      CdnFixtures.bed(purger, tasks)
+          .env(Map.of("CDN_BANDWIDTH_SPIKE_FLOOR_BYTES", "1000000"))
+          .build();
+
   private final AuthEmulator.User user = AuthEmulator.newUser();
   private final AuthEmulator.User admin = AuthEmulator.newAdmin();
 
@@ -42,11 +53,11 @@ class MetricsAndBandwidthTest {
         FakeExchange.post()
             .bearer(user.idToken())
             .data(
-                "{\"data\":\""
-                    + Base64.getEncoder()
-                        .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(w, h)))
-                    + "\"}")
-            .send(new UploadImage(t.app, t.cdn));
+                CdnFixtures.json(
+                    "data",
+                    Base64.getEncoder()
+                        .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(w, h)))))
+            .send(new UploadImage(bed.platform, bed.root.cdn()));
     assertEquals(200, response.status(), response.body());
     return response.result().getAsJsonObject().get("assetId").getAsString();
   }
@@ -56,28 +67,28 @@ class MetricsAndBandwidthTest {
     String a = uploadImage(640, 480);
     String b = uploadImage(300, 200);
     long bytes =
-        t.db.collection("cdnAssets").document(a).get().get().getLong("totalBytes")
-            + t.db.collection("cdnAssets").document(b).get().get().getLong("totalBytes");
+        bed.db.collection("cdnAssets").document(a).get().get().getLong("totalBytes")
+            + bed.db.collection("cdnAssets").document(b).get().get().getLong("totalBytes");
     long variants =
-        t.db.collection("cdnAssets").document(a).get().get().getLong("variantCount")
-            + t.db.collection("cdnAssets").document(b).get().get().getLong("variantCount");
+        bed.db.collection("cdnAssets").document(a).get().get().getLong("variantCount")
+            + bed.db.collection("cdnAssets").document(b).get().get().getLong("variantCount");
     // A job whose instance died two hours ago, and a recent one still running.
-    AssetStore store = new AssetStore(t.db, t.clock);
-    store.startProcessing("vid_stuck", AssetType.VIDEO, user.uid(), Map.of());
-    t.clock.advance(Duration.ofHours(2));
-    store.startProcessing("vid_running", AssetType.VIDEO, user.uid(), Map.of());
+    AssetStore store = new AssetStore(bed.db, bed.clock);
+    store.startProcessing("vid_stuck", AssetType.VIDEO, user.uid(), AssetDetails.NONE, null);
+    bed.clock.advance(Duration.ofHours(2));
+    store.startProcessing("vid_running", AssetType.VIDEO, user.uid(), AssetDetails.NONE, null);
     Instant scheduled = Instant.parse("2026-11-27T12:05:00Z");
-    t.clock.set(scheduled.plusSeconds(3));
-    EgressRecorder egress = t.cdn.egressRecorder();
+    bed.clock.set(scheduled.plusSeconds(3));
+    EgressRecorder egress = bed.root.cdn().egressRecorder();
     egress.record(Instant.parse("2026-11-27T12:01:00Z"), "image", "EU", 4_000, 10, 9);
     egress.record(Instant.parse("2026-11-27T12:03:59Z"), "video", "US", 6_000, 10, 6);
     egress.record(
         Instant.parse("2026-11-27T11:59:59Z"), "video", "US", 99_999, 99, 0); // previous window
 
-    var run = job(() -> new UpdateCdnMetrics(t.app, t.cdn), scheduled);
+    var run = job(() -> new UpdateCdnMetrics(bed.platform, bed.root.cdn()), scheduled);
 
     assertEquals(200, run.status(), run.body());
-    DocumentSnapshot latest = t.db.collection("cdnMetrics").document("latest").get().get();
+    DocumentSnapshot latest = bed.db.collection("cdnMetrics").document("latest").get().get();
     assertEquals(2L, latest.getLong("assets"));
     assertEquals(bytes, latest.getLong("bytes"));
     assertEquals(variants, latest.getLong("variants"));
@@ -86,19 +97,22 @@ class MetricsAndBandwidthTest {
     assertEquals(1L, latest.getLong("staleMarkedFailed"));
     assertEquals(
         "failed",
-        t.db.collection("cdnAssets").document("vid_stuck").get().get().getString("status"));
+        bed.db.collection("cdnAssets").document("vid_stuck").get().get().getString("status"));
     assertEquals(
         "processing",
-        t.db.collection("cdnAssets").document("vid_running").get().get().getString("status"));
+        bed.db.collection("cdnAssets").document("vid_running").get().get().getString("status"));
     @SuppressWarnings("unchecked")
     Map<String, Object> traffic = (Map<String, Object>) latest.get("egress");
     assertEquals(10_000L, traffic.get("bytes"));
     assertEquals(20L, traffic.get("requests"));
     assertEquals(0.75, (Double) traffic.get("hitRatio"), 1e-9);
-    assertTrue(t.db.collection("cdnMetrics").document("202611271205").get().get().exists());
+    assertTrue(bed.db.collection("cdnMetrics").document("202611271205").get().get().exists());
 
     var stats =
-        FakeExchange.post().bearer(admin.idToken()).data("{}").send(new GetCdnStats(t.app, t.cdn));
+        FakeExchange.post()
+            .bearer(admin.idToken())
+            .data("{}")
+            .send(new GetCdnStats(bed.platform, bed.root.cdn()));
     assertEquals(200, stats.status(), stats.body());
     JsonObject s = stats.result().getAsJsonObject();
     assertEquals(2, s.getAsJsonObject("byType").getAsJsonObject("image").get("assets").getAsLong());
@@ -115,41 +129,56 @@ class MetricsAndBandwidthTest {
             .getAsString()
             .contains("did not finish"));
 
-    Object section = t.cdn.dashboardSection().snapshot();
-    assertEquals(2L, ((Map<?, ?>) section).get("assets"));
+    JsonObject section =
+        Json.toTree(bed.root.cdn().dashboardSection().snapshot()).getAsJsonObject();
+    assertEquals(2L, section.get("assets").getAsLong());
+    assertEquals("2026-11-27T12:05:00Z", section.get("at").getAsString());
   }
 
   @Test
   void getCdnStatsBeforeAnyMetricsSaysSo() throws Exception {
     var stats =
-        FakeExchange.post().bearer(admin.idToken()).data("{}").send(new GetCdnStats(t.app, t.cdn));
+        FakeExchange.post()
+            .bearer(admin.idToken())
+            .data("{}")
+            .send(new GetCdnStats(bed.platform, bed.root.cdn()));
     assertEquals(200, stats.status(), stats.body());
     assertTrue(
         stats.result().getAsJsonObject().get("status").getAsString().startsWith("no metrics yet"));
     assertEquals(0, stats.result().getAsJsonObject().getAsJsonArray("recentFailures").size());
-    assertEquals("no metrics yet", ((Map<?, ?>) t.cdn.dashboardSection().snapshot()).get("status"));
+    assertEquals(
+        "no metrics yet",
+        Json.toTree(bed.root.cdn().dashboardSection().snapshot())
+            .getAsJsonObject()
+            .get("status")
+            .getAsString());
   }
 
   @Test
   void monitorBandwidthRecordsCostsAndAlertsOnSpikes() throws Exception {
-    EgressRecorder egress = t.cdn.egressRecorder();
+    EgressRecorder egress = bed.root.cdn().egressRecorder();
     Instant base = Instant.parse("2026-11-27T00:00:00Z");
     // Four normal hours: 2 MB of images from EU and 1 MB of video from US each.
     for (int h = 0; h < 4; h++) {
       Instant hour = base.plus(Duration.ofHours(h));
       egress.record(hour.plusSeconds(600), "image", "EU", 2_000_000, 200, 180);
       egress.record(hour.plusSeconds(1200), "video", "US", 1_000_000, 20, 10);
-      t.clock.set(hour.plus(Duration.ofHours(1)).plusSeconds(5));
-      var run = job(() -> new MonitorBandwidth(t.app, t.cdn), hour.plus(Duration.ofHours(1)));
+      bed.clock.set(hour.plus(Duration.ofHours(1)).plusSeconds(5));
+      var run =
+          job(
+              () -> new MonitorBandwidth(bed.platform, bed.root.cdn()),
+              hour.plus(Duration.ofHours(1)));
       assertEquals(200, run.status(), run.body());
     }
     assertTrue(
-        t.db.collection("systemAlerts").get().get().isEmpty(), "no spike while traffic is normal");
-    DocumentSnapshot firstHour = t.db.collection("cdnBandwidth").document("2026112700").get().get();
+        bed.db.collection("systemAlerts").get().get().isEmpty(),
+        "no spike while traffic is normal");
+    DocumentSnapshot firstHour =
+        bed.db.collection("cdnBandwidth").document("2026112700").get().get();
     assertEquals(3_000_000L, firstHour.getLong("totalBytes"));
     assertEquals(Map.of("EU", 2_000_000L, "US", 1_000_000L), firstHour.get("byRegion"));
     DocumentSnapshot cost =
-        t.db.collection("cdnBandwidthCosts").document("cdn-2026112700-EU-image").get().get();
+        bed.db.collection("cdnBandwidthCosts").document("cdn-2026112700-EU-image").get().get();
     assertEquals(2_000_000L, cost.getLong("bytes"));
     assertEquals("cdn", cost.getString("service"));
     assertEquals(base, Firestores.instant(cost.getTimestamp("periodStart")));
@@ -158,11 +187,14 @@ class MetricsAndBandwidthTest {
     Instant spikeHour = base.plus(Duration.ofHours(4));
     egress.record(spikeHour.plusSeconds(60), "image", "EU", 2_000_000, 200, 180);
     egress.record(spikeHour.plusSeconds(60), "video", "US", 10_000_000, 200, 10);
-    t.clock.set(spikeHour.plus(Duration.ofHours(1)).plusSeconds(5));
-    var spike = job(() -> new MonitorBandwidth(t.app, t.cdn), spikeHour.plus(Duration.ofHours(1)));
+    bed.clock.set(spikeHour.plus(Duration.ofHours(1)).plusSeconds(5));
+    var spike =
+        job(
+            () -> new MonitorBandwidth(bed.platform, bed.root.cdn()),
+            spikeHour.plus(Duration.ofHours(1)));
     assertEquals(200, spike.status(), spike.body());
     List<QueryDocumentSnapshot> alerts =
-        t.db.collection("systemAlerts").whereEqualTo("status", "open").get().get().getDocuments();
+        bed.db.collection("systemAlerts").whereEqualTo("status", "open").get().get().getDocuments();
     Map<String, String> severities = new HashMap<>();
     alerts.forEach(
         a -> {
@@ -174,30 +206,36 @@ class MetricsAndBandwidthTest {
         severities);
 
     // The same scheduled hour delivered again: nothing is added twice.
-    long costRecords = t.db.collection("cdnBandwidthCosts").get().get().size();
-    var again = job(() -> new MonitorBandwidth(t.app, t.cdn), spikeHour.plus(Duration.ofHours(1)));
+    long costRecords = bed.db.collection("cdnBandwidthCosts").get().get().size();
+    var again =
+        job(
+            () -> new MonitorBandwidth(bed.platform, bed.root.cdn()),
+            spikeHour.plus(Duration.ofHours(1)));
     assertEquals(200, again.status(), again.body());
-    assertEquals(costRecords, t.db.collection("cdnBandwidthCosts").get().get().size());
+    assertEquals(costRecords, bed.db.collection("cdnBandwidthCosts").get().get().size());
     assertEquals(10, costRecords, "5 hours × (EU image, US video)");
     // …and booked in the cost domain's ledger, once each despite the re-delivery.
     assertEquals(
         10,
-        t.db.collection("costEvents").get().get().size(),
+        bed.db.collection("costEvents").get().get().size(),
         "one ledger event per CDN usage record");
     assertTrue(
-        t.db.collection("costEvents").document("cdn-2026112700-EU-image").get().get().exists());
+        bed.db.collection("costEvents").document("cdn-2026112700-EU-image").get().get().exists());
 
     // Back to normal: the alerts resolve.
     Instant calmHour = base.plus(Duration.ofHours(5));
     egress.record(calmHour.plusSeconds(60), "image", "EU", 2_000_000, 200, 180);
     egress.record(calmHour.plusSeconds(60), "video", "US", 1_000_000, 20, 10);
-    t.clock.set(calmHour.plus(Duration.ofHours(1)).plusSeconds(5));
-    var calm = job(() -> new MonitorBandwidth(t.app, t.cdn), calmHour.plus(Duration.ofHours(1)));
+    bed.clock.set(calmHour.plus(Duration.ofHours(1)).plusSeconds(5));
+    var calm =
+        job(
+            () -> new MonitorBandwidth(bed.platform, bed.root.cdn()),
+            calmHour.plus(Duration.ofHours(1)));
     assertEquals(200, calm.status(), calm.body());
     assertTrue(
-        t.db.collection("systemAlerts").whereEqualTo("status", "open").get().get().isEmpty());
+        bed.db.collection("systemAlerts").whereEqualTo("status", "open").get().get().isEmpty());
     assertEquals(
-        2, t.db.collection("systemAlerts").whereEqualTo("status", "resolved").get().get().size());
+        2, bed.db.collection("systemAlerts").whereEqualTo("status", "resolved").get().get().size());
   }
 
   @Test
@@ -207,8 +245,8 @@ class MetricsAndBandwidthTest {
     var webp =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"assetId\":\"" + assetId + "\",\"width\":280,\"formats\":[\"webp\"]}")
-            .send(new GetProgressiveImage(t.app, t.cdn));
+            .data(CdnFixtures.json("assetId", assetId, "width", 280, "formats", List.of("webp")))
+            .send(new GetProgressiveImage(bed.platform, bed.root.cdn()));
     assertEquals(200, webp.status(), webp.body());
     JsonObject w = webp.result().getAsJsonObject();
     assertEquals("webp", w.get("format").getAsString());
@@ -224,8 +262,8 @@ class MetricsAndBandwidthTest {
     var any =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"assetId\":\"" + assetId + "\",\"width\":5000}")
-            .send(new GetProgressiveImage(t.app, t.cdn));
+            .data(CdnFixtures.json("assetId", assetId, "width", 5000))
+            .send(new GetProgressiveImage(bed.platform, bed.root.cdn()));
     JsonObject a = any.result().getAsJsonObject();
     assertEquals("avif", a.get("format").getAsString());
     assertEquals(1000, a.get("variantWidth").getAsInt(), "the largest when none is wide enough");
@@ -234,15 +272,15 @@ class MetricsAndBandwidthTest {
     var bad =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"assetId\":\"" + assetId + "\",\"formats\":[\"bmp\"]}")
-            .send(new GetProgressiveImage(t.app, t.cdn));
+            .data(CdnFixtures.json("assetId", assetId, "formats", List.of("bmp")))
+            .send(new GetProgressiveImage(bed.platform, bed.root.cdn()));
     assertEquals(400, bad.status());
     assertTrue(bad.errorMessage().contains("formats[0]"), bad.errorMessage());
     var missing =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"assetId\":\"img_none\"}")
-            .send(new GetProgressiveImage(t.app, t.cdn));
+            .data(CdnFixtures.json("assetId", "img_none"))
+            .send(new GetProgressiveImage(bed.platform, bed.root.cdn()));
     assertEquals(404, missing.status());
   }
 
@@ -252,30 +290,28 @@ class MetricsAndBandwidthTest {
     var created =
         FakeExchange.post()
             .body(
-                "{\"avatarId\":\"luna\",\"data\":\""
-                    + Base64.getEncoder().encodeToString(first)
-                    + "\"}")
-            .send(new CacheAiAvatar(t.app, t.cdn));
+                CdnFixtures.json(
+                    "avatarId", "luna", "data", Base64.getEncoder().encodeToString(first)))
+            .send(new CacheAiAvatar(bed.platform, bed.root.cdn()));
     assertEquals(200, created.status(), created.body());
     JsonObject c = created.json();
     assertEquals("avatar_luna", c.get("assetId").getAsString());
     assertFalse(c.get("unchanged").getAsBoolean());
     String version = c.get("version").getAsString();
     String prefix = "media/avatars/luna/" + version + "/";
-    List<String> objects = t.objects(prefix);
+    List<String> objects = CdnFixtures.objects(bed, prefix);
     assertFalse(objects.isEmpty());
     for (String path : objects) {
-      assertEquals("public, max-age=2592000", t.blob(path).getCacheControl(), path);
-      assertEquals("ai:luna", t.blob(path).getMetadata().get("owner"));
+      assertEquals("public, max-age=2592000", CdnFixtures.blob(bed, path).getCacheControl(), path);
+      assertEquals("ai:luna", CdnFixtures.blob(bed, path).getMetadata().get("owner"));
     }
 
     var same =
         FakeExchange.post()
             .body(
-                "{\"avatarId\":\"luna\",\"data\":\""
-                    + Base64.getEncoder().encodeToString(first)
-                    + "\"}")
-            .send(new CacheAiAvatar(t.app, t.cdn));
+                CdnFixtures.json(
+                    "avatarId", "luna", "data", Base64.getEncoder().encodeToString(first)))
+            .send(new CacheAiAvatar(bed.platform, bed.root.cdn()));
     assertEquals(200, same.status(), same.body());
     assertTrue(same.json().get("unchanged").getAsBoolean());
 
@@ -283,30 +319,30 @@ class MetricsAndBandwidthTest {
     var changed =
         FakeExchange.post()
             .body(
-                "{\"avatarId\":\"luna\",\"data\":\""
-                    + Base64.getEncoder().encodeToString(second)
-                    + "\"}")
-            .send(new CacheAiAvatar(t.app, t.cdn));
+                CdnFixtures.json(
+                    "avatarId", "luna", "data", Base64.getEncoder().encodeToString(second)))
+            .send(new CacheAiAvatar(bed.platform, bed.root.cdn()));
     assertEquals(200, changed.status(), changed.body());
     String newVersion = changed.json().get("version").getAsString();
     assertFalse(newVersion.equals(version));
-    assertTrue(t.objects(prefix).isEmpty(), "the previous version's objects are removed");
-    assertFalse(t.objects("media/avatars/luna/" + newVersion + "/").isEmpty());
-    DocumentSnapshot doc = t.db.collection("cdnAssets").document("avatar_luna").get().get();
+    assertTrue(
+        CdnFixtures.objects(bed, prefix).isEmpty(), "the previous version's objects are removed");
+    assertFalse(CdnFixtures.objects(bed, "media/avatars/luna/" + newVersion + "/").isEmpty());
+    DocumentSnapshot doc = bed.db.collection("cdnAssets").document("avatar_luna").get().get();
     assertEquals(256L, doc.getLong("width"));
     assertEquals("avatar", doc.getString("type"));
 
     var traversal =
         FakeExchange.post()
-            .body("{\"avatarId\":\"luna\",\"path\":\"ai-avatars/../uploads/x.png\"}")
-            .send(new CacheAiAvatar(t.app, t.cdn));
+            .body(CdnFixtures.json("avatarId", "luna", "path", "ai-avatars/../uploads/x.png"))
+            .send(new CacheAiAvatar(bed.platform, bed.root.cdn()));
     assertEquals(400, traversal.status(), traversal.body());
     var wrongRoot =
         FakeExchange.post()
-            .body("{\"avatarId\":\"luna\",\"path\":\"uploads/someone/x.png\"}")
-            .send(new CacheAiAvatar(t.app, t.cdn));
+            .body(CdnFixtures.json("avatarId", "luna", "path", "uploads/someone/x.png"))
+            .send(new CacheAiAvatar(bed.platform, bed.root.cdn()));
     assertEquals(400, wrongRoot.status(), wrongRoot.body());
-    assertNull(t.blob("ai-avatars/x.png"));
+    assertNull(CdnFixtures.blob(bed, "ai-avatars/x.png"));
   }
 
   private static List<String> formats(JsonObject result) {

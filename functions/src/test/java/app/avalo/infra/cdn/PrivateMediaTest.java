@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Private photos: stored with the private media (never in the public bucket, never under the
@@ -19,7 +21,9 @@ import org.junit.jupiter.api.Test;
  * gets the same NOT_FOUND as for an asset that does not exist. Public photos keep CDN URLs.
  */
 class PrivateMediaTest {
-  private final CdnTestApp t = new CdnTestApp();
+  private final RecordingPurger purger = new RecordingPurger();
+  private final QueuedTasks tasks = new QueuedTasks();
+  @RegisterExtension final TestBed bed = CdnFixtures.bed(purger, tasks).build();
   private final AuthEmulator.User owner = AuthEmulator.newUser();
   private final AuthEmulator.User stranger = AuthEmulator.newUser();
   private final AuthEmulator.User admin = AuthEmulator.newAdmin();
@@ -31,12 +35,10 @@ class PrivateMediaTest {
         FakeExchange.post()
             .bearer(owner.idToken())
             .data(
-                "{\"data\":\""
-                    + jpeg
-                    + "\""
-                    + (visibility == null ? "" : ",\"visibility\":\"" + visibility + "\"")
-                    + "}")
-            .send(new UploadImage(t.app, t.cdn));
+                visibility == null
+                    ? CdnFixtures.json("data", jpeg)
+                    : CdnFixtures.json("data", jpeg, "visibility", visibility))
+            .send(new UploadImage(bed.platform, bed.root.cdn()));
     assertEquals(200, response.status(), response.body());
     return response.result().getAsJsonObject();
   }
@@ -44,8 +46,8 @@ class PrivateMediaTest {
   private FakeExchange.Response get(AuthEmulator.User caller, String assetId) throws Exception {
     return FakeExchange.post()
         .bearer(caller.idToken())
-        .data("{\"assetId\":\"" + assetId + "\",\"width\":300}")
-        .send(new GetProgressiveImage(t.app, t.cdn));
+        .data(CdnFixtures.json("assetId", assetId, "width", 300))
+        .send(new GetProgressiveImage(bed.platform, bed.root.cdn()));
   }
 
   @Test
@@ -56,30 +58,34 @@ class PrivateMediaTest {
     assertEquals("private", result.get("visibility").getAsString());
     assertTrue(Instant.parse(result.get("expiresAt").getAsString()).isAfter(Instant.now()));
     for (JsonElement v : result.getAsJsonArray("variants")) {
-      String path = t.signedObject(v.getAsJsonObject().get("url").getAsString());
+      String path = CdnFixtures.signedObject(bed, v.getAsJsonObject().get("url").getAsString());
       assertTrue(path.startsWith("private/images/" + assetId + "/"), path);
       assertFalse(path.contains(owner.uid()), "no uid in the object path: " + path);
-      assertTrue(t.blob(path).getCacheControl().startsWith("private, "), path);
+      assertTrue(CdnFixtures.blob(bed, path).getCacheControl().startsWith("private, "), path);
     }
-    assertEquals(12, t.objectsIn(CdnTestApp.UPLOADS, "private/images/" + assetId + "/").size());
-    assertTrue(t.objects("media/").isEmpty(), "nothing of a private photo is in the public bucket");
+    assertEquals(
+        12,
+        CdnFixtures.objectsIn(bed, CdnFixtures.UPLOADS, "private/images/" + assetId + "/").size());
+    assertTrue(
+        CdnFixtures.objects(bed, "media/").isEmpty(),
+        "nothing of a private photo is in the public bucket");
 
     var mine = get(owner, assetId);
     assertEquals(200, mine.status(), mine.body());
     JsonObject view = mine.result().getAsJsonObject();
     assertEquals("private", view.get("visibility").getAsString());
     assertTrue(
-        t.signedObject(view.get("url").getAsString()).endsWith("/s300.avif")
-            || t.signedObject(view.get("url").getAsString()).endsWith("/s300.webp"),
+        CdnFixtures.signedObject(bed, view.get("url").getAsString()).endsWith("/s300.avif")
+            || CdnFixtures.signedObject(bed, view.get("url").getAsString()).endsWith("/s300.webp"),
         view.toString());
     for (String entry : view.get("srcset").getAsString().split(", ")) {
-      t.signedObject(entry.substring(0, entry.lastIndexOf(' ')));
+      CdnFixtures.signedObject(bed, entry.substring(0, entry.lastIndexOf(' ')));
     }
     assertTrue(Instant.parse(view.get("expiresAt").getAsString()).isAfter(Instant.now()));
 
     var asAdmin = get(admin, assetId);
     assertEquals(200, asAdmin.status(), asAdmin.body());
-    t.signedObject(asAdmin.result().getAsJsonObject().get("url").getAsString());
+    CdnFixtures.signedObject(bed, asAdmin.result().getAsJsonObject().get("url").getAsString());
   }
 
   @Test
@@ -105,9 +111,9 @@ class PrivateMediaTest {
     var seen = get(stranger, assetId);
     assertEquals(200, seen.status(), seen.body());
     String url = seen.result().getAsJsonObject().get("url").getAsString();
-    assertTrue(url.startsWith(CdnTestApp.CDN + "/media/images/" + assetId + "/"), url);
+    assertTrue(url.startsWith(CdnFixtures.CDN + "/media/images/" + assetId + "/"), url);
     assertFalse(url.contains("X-Goog-Signature"), url);
-    assertTrue(t.objectsIn(CdnTestApp.UPLOADS, "private/").isEmpty());
+    assertTrue(CdnFixtures.objectsIn(bed, CdnFixtures.UPLOADS, "private/").isEmpty());
   }
 
   @Test
@@ -117,11 +123,11 @@ class PrivateMediaTest {
     var response =
         FakeExchange.post()
             .bearer(owner.idToken())
-            .data("{\"data\":\"" + jpeg + "\",\"visibility\":\"friends\"}")
-            .send(new UploadImage(t.app, t.cdn));
+            .data(CdnFixtures.json("data", jpeg, "visibility", "friends"))
+            .send(new UploadImage(bed.platform, bed.root.cdn()));
     assertEquals(400, response.status(), response.body());
     assertTrue(response.errorMessage().contains("visibility"), response.errorMessage());
-    assertEquals(List.of(), t.objectsIn(CdnTestApp.UPLOADS, ""));
-    assertEquals(List.of(), t.objects(""));
+    assertEquals(List.of(), CdnFixtures.objectsIn(bed, CdnFixtures.UPLOADS, ""));
+    assertEquals(List.of(), CdnFixtures.objects(bed, ""));
   }
 }

@@ -7,16 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PurgeTest {
-  private final CdnTestApp t = new CdnTestApp();
+  private final RecordingPurger purger = new RecordingPurger();
+  private final QueuedTasks tasks = new QueuedTasks();
+  @RegisterExtension final TestBed bed = CdnFixtures.bed(purger, tasks).build();
   private final AuthEmulator.User admin = AuthEmulator.newAdmin();
   private final AuthEmulator.User user = AuthEmulator.newUser();
 
@@ -25,11 +28,11 @@ class PurgeTest {
         FakeExchange.post()
             .bearer(user.idToken())
             .data(
-                "{\"data\":\""
-                    + Base64.getEncoder()
-                        .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(700, 500)))
-                    + "\"}")
-            .send(new UploadImage(t.app, t.cdn));
+                CdnFixtures.json(
+                    "data",
+                    Base64.getEncoder()
+                        .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(700, 500)))))
+            .send(new UploadImage(bed.platform, bed.root.cdn()));
     assertEquals(200, response.status(), response.body());
     return response.result().getAsJsonObject().get("assetId").getAsString();
   }
@@ -37,29 +40,30 @@ class PurgeTest {
   @Test
   void purgeCacheInvalidatesEveryUrlOfTheAssetAndIsAudited() throws Exception {
     String assetId = uploadImage();
-    List<String> objects = t.objects("media/images/" + assetId + "/");
+    List<String> objects = CdnFixtures.objects(bed, "media/images/" + assetId + "/");
 
     var response =
         FakeExchange.post()
             .bearer(admin.idToken())
-            .data("{\"assetId\":\"" + assetId + "\"}")
-            .send(new PurgeCache(t.app, t.cdn));
+            .data(CdnFixtures.json("assetId", assetId))
+            .send(new PurgeCache(bed.platform, bed.root.cdn()));
 
     assertEquals(200, response.status(), response.body());
     assertEquals("recording", response.result().getAsJsonObject().get("adapter").getAsString());
-    CachePurger.PurgeRequest request = t.purger.requests().get(0);
+    CachePurger.PurgeRequest request = purger.requests().get(0);
     assertEquals(
-        objects.stream().map(p -> URI.create(CdnTestApp.CDN + "/" + p)).sorted().toList(),
+        objects.stream().map(p -> URI.create(CdnFixtures.CDN + "/" + p)).sorted().toList(),
         request.urls().stream().sorted().toList());
     assertEquals(
-        List.of(URI.create(CdnTestApp.CDN + "/media/images/" + assetId + "/")), request.prefixes());
+        List.of(URI.create(CdnFixtures.CDN + "/media/images/" + assetId + "/")),
+        request.prefixes());
     assertFalse(request.everything());
-    List<QueryDocumentSnapshot> purges = t.db.collection("cdnPurges").get().get().getDocuments();
+    List<QueryDocumentSnapshot> purges = bed.db.collection("cdnPurges").get().get().getDocuments();
     assertEquals(1, purges.size());
     assertEquals("asset", purges.get(0).getString("kind"));
     assertEquals(assetId, purges.get(0).getString("assetId"));
     List<QueryDocumentSnapshot> audit =
-        t.db
+        bed.db
             .collection("adminAuditLog")
             .whereEqualTo("action", "purgeCache")
             .get()
@@ -74,16 +78,16 @@ class PurgeTest {
     var missing =
         FakeExchange.post()
             .bearer(admin.idToken())
-            .data("{\"assetId\":\"img_nope\"}")
-            .send(new PurgeCache(t.app, t.cdn));
+            .data(CdnFixtures.json("assetId", "img_nope"))
+            .send(new PurgeCache(bed.platform, bed.root.cdn()));
     assertEquals(404, missing.status(), missing.body());
     var notAdmin =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"assetId\":\"img_nope\"}")
-            .send(new PurgeCache(t.app, t.cdn));
+            .data(CdnFixtures.json("assetId", "img_nope"))
+            .send(new PurgeCache(bed.platform, bed.root.cdn()));
     assertEquals(403, notAdmin.status(), notAdmin.body());
-    assertTrue(t.purger.requests().isEmpty());
+    assertTrue(purger.requests().isEmpty());
   }
 
   @Test
@@ -92,29 +96,35 @@ class PurgeTest {
     var unconfirmed =
         FakeExchange.post()
             .bearer(admin.idToken())
-            .data("{\"reason\":\"deploy\"}")
-            .send(new PurgeAllCache(t.app, t.cdn));
+            .data(CdnFixtures.json("reason", "deploy"))
+            .send(new PurgeAllCache(bed.platform, bed.root.cdn()));
     assertEquals(400, unconfirmed.status(), unconfirmed.body());
     var wrong =
         FakeExchange.post()
             .bearer(admin.idToken())
-            .data("{\"confirm\":\"yes\",\"reason\":\"deploy\"}")
-            .send(new PurgeAllCache(t.app, t.cdn));
+            .data(CdnFixtures.json("confirm", "yes", "reason", "deploy"))
+            .send(new PurgeAllCache(bed.platform, bed.root.cdn()));
     assertEquals(400, wrong.status(), wrong.body());
     assertTrue(wrong.errorMessage().contains("purge-all-cache"), wrong.errorMessage());
     assertEquals(
         writes, Emulators.firestoreWriteCount(), "refused requests write nothing (not even audit)");
-    assertTrue(t.purger.requests().isEmpty());
+    assertTrue(purger.requests().isEmpty());
 
-    String ok = "{\"confirm\":\"purge-all-cache\",\"reason\":\"bad CSS shipped\"}";
+    String ok = CdnFixtures.json("confirm", "purge-all-cache", "reason", "bad CSS shipped");
     var first =
-        FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(t.app, t.cdn));
+        FakeExchange.post()
+            .bearer(admin.idToken())
+            .data(ok)
+            .send(new PurgeAllCache(bed.platform, bed.root.cdn()));
     assertEquals(200, first.status(), first.body());
-    assertTrue(t.purger.requests().get(0).everything());
+    assertTrue(purger.requests().get(0).everything());
 
-    t.clock.advance(Duration.ofMinutes(4));
+    bed.clock.advance(Duration.ofMinutes(4));
     var tooSoon =
-        FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(t.app, t.cdn));
+        FakeExchange.post()
+            .bearer(admin.idToken())
+            .data(ok)
+            .send(new PurgeAllCache(bed.platform, bed.root.cdn()));
     assertEquals(429, tooSoon.status(), tooSoon.body());
     assertEquals("RESOURCE_EXHAUSTED", tooSoon.errorStatus());
     assertEquals(
@@ -125,16 +135,19 @@ class PurgeTest {
             .getAsJsonObject("details")
             .get("retryAfterSeconds")
             .getAsLong());
-    assertEquals(1, t.purger.requests().size());
+    assertEquals(1, purger.requests().size());
 
-    t.clock.advance(Duration.ofMinutes(6));
+    bed.clock.advance(Duration.ofMinutes(6));
     var later =
-        FakeExchange.post().bearer(admin.idToken()).data(ok).send(new PurgeAllCache(t.app, t.cdn));
+        FakeExchange.post()
+            .bearer(admin.idToken())
+            .data(ok)
+            .send(new PurgeAllCache(bed.platform, bed.root.cdn()));
     assertEquals(200, later.status(), later.body());
-    assertEquals(2, t.purger.requests().size());
-    assertEquals(2, t.db.collection("cdnPurges").whereEqualTo("kind", "all").get().get().size());
+    assertEquals(2, purger.requests().size());
+    assertEquals(2, bed.db.collection("cdnPurges").whereEqualTo("kind", "all").get().get().size());
     List<QueryDocumentSnapshot> audit =
-        t.db
+        bed.db
             .collection("adminAuditLog")
             .whereEqualTo("action", "purgeAllCache")
             .get()
@@ -162,22 +175,22 @@ class PurgeTest {
             return new PurgeResult(name(), List.of("op-1"));
           }
         };
-    CdnTestApp failing = new CdnTestApp(Map.of(), broken);
-    var app = failing.app;
-    String ok = "{\"confirm\":\"purge-all-cache\",\"reason\":\"retry\"}";
+    TestBed failing = CdnFixtures.bed(broken, tasks).build();
+    var app = failing.platform;
+    String ok = CdnFixtures.json("confirm", "purge-all-cache", "reason", "retry");
 
     var first =
         FakeExchange.post()
             .bearer(admin.idToken())
             .data(ok)
-            .send(new PurgeAllCache(app, failing.cdn));
+            .send(new PurgeAllCache(app, failing.root.cdn()));
     assertEquals(503, first.status(), first.body());
     assertTrue(first.errorMessage().contains("edge said no"), first.errorMessage());
     var retry =
         FakeExchange.post()
             .bearer(admin.idToken())
             .data(ok)
-            .send(new PurgeAllCache(app, failing.cdn));
+            .send(new PurgeAllCache(app, failing.root.cdn()));
     assertEquals(200, retry.status(), retry.body());
   }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.gson.JsonObject;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * takedownAsset and eraseUserMedia end to end against the emulator and the in-memory Storage:
@@ -25,27 +27,34 @@ import org.junit.jupiter.api.Test;
  * harmless; erasure in bounded, checkpointed steps that resume where they stopped.
  */
 class TakedownTest {
-  private final CdnTestApp t =
-      new CdnTestApp(
-          Map.of(
-              "CDN_ERASURE_BATCH_SIZE",
-              "2",
-              "CDN_ERASURE_MAX_BATCHES",
-              "1",
-              "CDN_DELETE_ORIGINALS",
-              "false"));
+  private final RecordingPurger purger = new RecordingPurger();
+  private final QueuedTasks tasks = new QueuedTasks();
+
+  @RegisterExtension
+  final TestBed bed =
+      CdnFixtures.bed(purger, tasks)
+          .env(
+              Map.of(
+                  "CDN_ERASURE_BATCH_SIZE",
+                  "2",
+                  "CDN_ERASURE_MAX_BATCHES",
+                  "1",
+                  "CDN_DELETE_ORIGINALS",
+                  "false"))
+          .build();
+
   private final AuthEmulator.User admin = AuthEmulator.newAdmin();
   private final AuthEmulator.User user = AuthEmulator.newUser();
   private final AuthEmulator.User other = AuthEmulator.newUser();
 
-  private String uploadImage(AuthEmulator.User owner, String extra) throws Exception {
+  private String uploadImage(AuthEmulator.User owner, String visibility) throws Exception {
     String jpeg =
         Base64.getEncoder().encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(400, 300)));
     var response =
         FakeExchange.post()
             .bearer(owner.idToken())
-            .data("{\"data\":\"" + jpeg + "\"" + extra + "}")
-            .send(new UploadImage(t.app, t.cdn));
+            .data(CdnFixtures.json("data", jpeg, "visibility", visibility))
+            .send(new UploadImage(bed.platform, bed.root.cdn()));
     assertEquals(200, response.status(), response.body());
     return response.result().getAsJsonObject().get("assetId").getAsString();
   }
@@ -54,23 +63,23 @@ class TakedownTest {
       throws Exception {
     return FakeExchange.post()
         .bearer(caller.idToken())
-        .data("{\"assetId\":\"" + assetId + "\",\"reason\":\"DMCA notice 42\"}")
-        .send(new TakedownAsset(t.app, t.cdn));
+        .data(CdnFixtures.json("assetId", assetId, "reason", "DMCA notice 42"))
+        .send(new TakedownAsset(bed.platform, bed.root.cdn()));
   }
 
   private JsonObject erase(String userId) throws Exception {
     var response =
         FakeExchange.post()
-            .body("{\"userId\":\"" + userId + "\"}")
-            .send(new EraseUserMedia(t.app, t.cdn));
+            .body(CdnFixtures.json("userId", userId))
+            .send(new EraseUserMedia(bed.platform, bed.root.cdn()));
     assertEquals(200, response.status(), response.body());
     return response.json();
   }
 
   @Test
   void takedownDeletesEveryObjectPurgesTheCdnMarksTheRecordAndIsAudited() throws Exception {
-    String assetId = uploadImage(user, "");
-    List<String> objects = t.objects("media/images/" + assetId + "/");
+    String assetId = uploadImage(user, "public");
+    List<String> objects = CdnFixtures.objects(bed, "media/images/" + assetId + "/");
     assertTrue(objects.size() >= 6, objects.toString());
 
     var response = takedown(admin, assetId);
@@ -81,18 +90,18 @@ class TakedownTest {
     assertEquals(objects.size(), result.get("objectsDeleted").getAsInt());
     assertFalse(result.get("alreadyTakenDown").getAsBoolean());
     assertTrue(
-        t.objects("media/images/" + assetId + "/").isEmpty(),
+        CdnFixtures.objects(bed, "media/images/" + assetId + "/").isEmpty(),
         "gone at the origin, not only from caches");
-    CachePurger.PurgeRequest purge = t.purger.requests().get(0);
+    CachePurger.PurgeRequest purge = purger.requests().get(0);
     assertEquals(
-        objects.stream().map(p -> URI.create(CdnTestApp.CDN + "/" + p)).sorted().toList(),
+        objects.stream().map(p -> URI.create(CdnFixtures.CDN + "/" + p)).sorted().toList(),
         purge.urls().stream().sorted().toList());
-    DocumentSnapshot doc = t.db.collection("cdnAssets").document(assetId).get().get();
+    DocumentSnapshot doc = bed.db.collection("cdnAssets").document(assetId).get().get();
     assertEquals("taken_down", doc.getString("status"));
     assertEquals("DMCA notice 42", doc.getString("takedownReason"));
     assertEquals(0L, doc.getLong("variantCount"));
     List<QueryDocumentSnapshot> audit =
-        t.db
+        bed.db
             .collection("adminAuditLog")
             .whereEqualTo("action", "takedownAsset")
             .get()
@@ -106,8 +115,8 @@ class TakedownTest {
     var view =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"assetId\":\"" + assetId + "\"}")
-            .send(new GetProgressiveImage(t.app, t.cdn));
+            .data(CdnFixtures.json("assetId", assetId))
+            .send(new GetProgressiveImage(bed.platform, bed.root.cdn()));
     assertEquals(404, view.status(), view.body());
     assertEquals(
         "taken_down",
@@ -121,62 +130,64 @@ class TakedownTest {
     assertEquals(200, again.status(), again.body());
     assertTrue(again.result().getAsJsonObject().get("alreadyTakenDown").getAsBoolean());
     assertEquals(0, again.result().getAsJsonObject().get("objectsDeleted").getAsInt());
-    assertEquals(1, t.purger.requests().size(), "a repeat purges nothing more");
+    assertEquals(1, purger.requests().size(), "a repeat purges nothing more");
   }
 
   @Test
   void takedownOfAPrivatePhotoDeletesItsPrivateObjectsAndTheKeptOriginal() throws Exception {
     String original = "uploads/" + user.uid() + "/IMG_1.jpg";
-    t.upload(original, MediaFixtures.jpeg(MediaFixtures.quadrants(300, 200)));
+    CdnFixtures.upload(bed, original, MediaFixtures.jpeg(MediaFixtures.quadrants(300, 200)));
     var uploaded =
         FakeExchange.post()
             .bearer(user.idToken())
-            .data("{\"path\":\"" + original + "\",\"visibility\":\"private\"}")
-            .send(new UploadImage(t.app, t.cdn));
+            .data(CdnFixtures.json("path", original, "visibility", "private"))
+            .send(new UploadImage(bed.platform, bed.root.cdn()));
     assertEquals(200, uploaded.status(), uploaded.body());
     String assetId = uploaded.result().getAsJsonObject().get("assetId").getAsString();
-    assertNotNull(t.blob(original), "kept (CDN_DELETE_ORIGINALS=false)");
+    assertNotNull(CdnFixtures.blob(bed, original), "kept (CDN_DELETE_ORIGINALS=false)");
 
     var response = takedown(admin, assetId);
 
     assertEquals(200, response.status(), response.body());
-    assertTrue(t.objectsIn(CdnTestApp.UPLOADS, "private/images/" + assetId + "/").isEmpty());
-    assertNull(t.blob(original), "the original goes too");
-    assertTrue(t.purger.requests().isEmpty(), "private media never went through the CDN");
+    assertTrue(
+        CdnFixtures.objectsIn(bed, CdnFixtures.UPLOADS, "private/images/" + assetId + "/")
+            .isEmpty());
+    assertNull(CdnFixtures.blob(bed, original), "the original goes too");
+    assertTrue(purger.requests().isEmpty(), "private media never went through the CDN");
   }
 
   @Test
   void onlyAdminsTakeDownAndBadInputWritesNothing() throws Exception {
-    String assetId = uploadImage(user, "");
-    int stored = t.objects("media/images/" + assetId + "/").size();
+    String assetId = uploadImage(user, "public");
+    int stored = CdnFixtures.objects(bed, "media/images/" + assetId + "/").size();
     long writes = Emulators.firestoreWriteCount();
     assertEquals(403, takedown(user, assetId).status());
     var noReason =
         FakeExchange.post()
             .bearer(admin.idToken())
-            .data("{\"assetId\":\"" + assetId + "\"}")
-            .send(new TakedownAsset(t.app, t.cdn));
+            .data(CdnFixtures.json("assetId", assetId))
+            .send(new TakedownAsset(bed.platform, bed.root.cdn()));
     assertEquals(400, noReason.status(), noReason.body());
     assertTrue(noReason.errorMessage().contains("reason"), noReason.errorMessage());
     assertEquals(writes, Emulators.firestoreWriteCount());
     assertEquals(404, takedown(admin, "img_nope").status());
-    assertEquals(stored, t.objects("media/images/" + assetId + "/").size());
+    assertEquals(stored, CdnFixtures.objects(bed, "media/images/" + assetId + "/").size());
   }
 
   @Test
   void erasureTakesDownEverythingAUserOwnsInResumableStepsAndRepeatsHarmlessly() throws Exception {
-    String a = uploadImage(user, "");
-    String b = uploadImage(user, ",\"visibility\":\"private\"");
-    String c = uploadImage(user, "");
-    String others = uploadImage(other, "");
-    int othersStored = t.objects("media/images/" + others + "/").size();
-    t.upload("uploads/" + user.uid() + "/left-over.mp4", new byte[] {1, 2, 3});
+    String a = uploadImage(user, "public");
+    String b = uploadImage(user, "private");
+    String c = uploadImage(user, "public");
+    String others = uploadImage(other, "public");
+    int othersStored = CdnFixtures.objects(bed, "media/images/" + others + "/").size();
+    CdnFixtures.upload(bed, "uploads/" + user.uid() + "/left-over.mp4", new byte[] {1, 2, 3});
 
     // Batches of 2, one batch per call: the first call stops after two assets and says so.
     JsonObject first = erase(user.uid());
     assertEquals("running", first.get("status").getAsString());
     assertEquals(2, first.get("assetsTakenDown").getAsInt());
-    DocumentSnapshot checkpoint = t.db.collection("cdnErasures").document(user.uid()).get().get();
+    DocumentSnapshot checkpoint = bed.db.collection("cdnErasures").document(user.uid()).get().get();
     assertEquals("running", checkpoint.getString("status"));
     assertNotNull(checkpoint.getString("cursor"));
 
@@ -186,22 +197,24 @@ class TakedownTest {
         3, second.get("assetsTakenDown").getAsInt(), "resumed after the checkpoint, nothing twice");
     assertEquals(1, second.get("uploadsDeleted").getAsInt());
     for (String id : List.of(a, b, c)) {
-      DocumentSnapshot doc = t.db.collection("cdnAssets").document(id).get().get();
+      DocumentSnapshot doc = bed.db.collection("cdnAssets").document(id).get().get();
       assertEquals("taken_down", doc.getString("status"), id);
       assertEquals("eraseUserMedia:" + user.uid(), doc.getString("takenDownBy"));
     }
-    assertTrue(t.objects("media/images/" + a + "/").isEmpty());
-    assertTrue(t.objectsIn(CdnTestApp.UPLOADS, "private/images/" + b + "/").isEmpty());
-    assertTrue(t.objectsIn(CdnTestApp.UPLOADS, "uploads/" + user.uid() + "/").isEmpty());
+    assertTrue(CdnFixtures.objects(bed, "media/images/" + a + "/").isEmpty());
+    assertTrue(
+        CdnFixtures.objectsIn(bed, CdnFixtures.UPLOADS, "private/images/" + b + "/").isEmpty());
+    assertTrue(
+        CdnFixtures.objectsIn(bed, CdnFixtures.UPLOADS, "uploads/" + user.uid() + "/").isEmpty());
     assertEquals(
         othersStored,
-        t.objects("media/images/" + others + "/").size(),
+        CdnFixtures.objects(bed, "media/images/" + others + "/").size(),
         "another user's media is untouched");
     assertEquals(
-        "ready", t.db.collection("cdnAssets").document(others).get().get().getString("status"));
+        "ready", bed.db.collection("cdnAssets").document(others).get().get().getString("status"));
 
     // Repeating a finished erasure rescans (in the same bounded steps) and changes nothing.
-    int purges = t.purger.requests().size();
+    int purges = purger.requests().size();
     int calls = 2;
     JsonObject repeat;
     do {
@@ -211,9 +224,9 @@ class TakedownTest {
           0, repeat.get("assetsTakenDown").getAsInt(), "a repeat finds nothing left to do");
     } while ("running".equals(repeat.get("status").getAsString()) && calls < 6);
     assertEquals("done", repeat.get("status").getAsString());
-    assertEquals(purges, t.purger.requests().size());
+    assertEquals(purges, purger.requests().size());
     List<QueryDocumentSnapshot> audit =
-        t.db
+        bed.db
             .collection("adminAuditLog")
             .whereEqualTo("action", "eraseUserMedia")
             .get()
@@ -224,7 +237,7 @@ class TakedownTest {
 
   @Test
   void aJobStillProcessingCannotBringATakenDownAssetBack() throws Exception {
-    AssetStore store = new AssetStore(t.db, t.clock);
+    AssetStore store = new AssetStore(bed.db, bed.clock);
     String assetId = "vid_racing";
     assertTrue(
         store
@@ -232,18 +245,27 @@ class TakedownTest {
                 assetId,
                 AssetType.VIDEO,
                 user.uid(),
-                Map.of("storagePrefix", AssetType.VIDEO.prefix(assetId, false)))
+                AssetDetails.stored(AssetType.VIDEO.prefix(assetId, false)),
+                VideoJob.claimed("vid_racing-task"))
             .isEmpty());
     assertEquals(200, takedown(admin, assetId).status());
 
     var late =
         Assertions.assertThrows(
             app.avalo.infra.platform.ApiException.class,
-            () -> store.saveReady(assetId, AssetType.VIDEO, user.uid(), Map.of(), List.of(), null));
+            () ->
+                store.saveReady(
+                    assetId,
+                    AssetType.VIDEO,
+                    user.uid(),
+                    AssetDetails.NONE,
+                    null,
+                    List.of(),
+                    null));
     assertEquals(app.avalo.infra.platform.Status.NOT_FOUND, late.status());
     store.markFailed(assetId, "the job's own failure path");
     assertEquals(
         "taken_down",
-        t.db.collection("cdnAssets").document(assetId).get().get().getString("status"));
+        bed.db.collection("cdnAssets").document(assetId).get().get().getString("status"));
   }
 }

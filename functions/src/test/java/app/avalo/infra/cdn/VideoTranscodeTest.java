@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.gson.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -32,16 +33,21 @@ import org.junit.jupiter.api.io.TempDir;
 class VideoTranscodeTest {
   private static final Map<String, String> FAST = Map.of("VIDEO_X264_PRESET", "ultrafast");
   private final AuthEmulator.User user = AuthEmulator.newUser();
+  private final RecordingPurger purger = new RecordingPurger();
+
+  /** The transcode queue of the test's bed: tasks uploadVideo enqueued. */
+  private final QueuedTasks tasks = new QueuedTasks();
+
   @TempDir Path tmp;
 
-  private FakeExchange.Response uploadVideo(CdnTestApp t, String path) throws Exception {
+  private FakeExchange.Response uploadVideo(TestBed bed, String path) throws Exception {
     return FakeExchange.post()
         .bearer(user.idToken())
-        .data("{\"path\":\"" + path + "\"}")
-        .send(new UploadVideo(t.app, t.cdn));
+        .data(CdnFixtures.json("path", path))
+        .send(new UploadVideo(bed.platform, bed.root.cdn()));
   }
 
-  private String uploadClip(CdnTestApp t, String name) throws Exception {
+  private String uploadClip(TestBed bed, String name) throws Exception {
     Path clip =
         MediaFixtures.ffmpeg(
             tmp,
@@ -64,22 +70,22 @@ class VideoTranscodeTest {
             "-c:a",
             "aac");
     String path = "uploads/" + user.uid() + "/" + name;
-    t.upload(path, MediaFixtures.read(clip));
+    CdnFixtures.upload(bed, path, MediaFixtures.read(clip));
     return path;
   }
 
   /** uploadVideo → processing with exactly one task queued; returns that task. */
-  private QueuedTasks.Task queue(CdnTestApp t, String path) throws Exception {
-    FakeExchange.Response r = uploadVideo(t, path);
+  private QueuedTasks.Task queue(TestBed bed, String path) throws Exception {
+    FakeExchange.Response r = uploadVideo(bed, path);
     assertEquals(200, r.status(), r.body());
     assertEquals("processing", r.result().getAsJsonObject().get("status").getAsString(), r.body());
-    List<QueuedTasks.Task> pending = t.tasks.takePending();
+    List<QueuedTasks.Task> pending = tasks.takePending();
     assertEquals(1, pending.size(), pending.toString());
     return pending.get(0);
   }
 
-  private static DocumentSnapshot asset(CdnTestApp t, String assetId) throws Exception {
-    return t.db.collection("cdnAssets").document(assetId).get().get();
+  private static DocumentSnapshot asset(TestBed bed, String assetId) throws Exception {
+    return bed.db.collection("cdnAssets").document(assetId).get().get();
   }
 
   private static String assetId(QueuedTasks.Task task) {
@@ -90,52 +96,54 @@ class VideoTranscodeTest {
   void storageFailureIsAnsweredRetryableAndTheRetrySucceeds() throws Exception {
     // The third object write of the ladder fails once: Storage was briefly unavailable.
     AtomicInteger failures = new AtomicInteger(1);
-    CdnTestApp t =
-        new CdnTestApp(
-            FAST, null, s -> FlakyStorage.failingWrites(s, "media/videos/", 2, failures));
-    String path = uploadClip(t, "flaky.mp4");
-    QueuedTasks.Task task = queue(t, path);
+    TestBed bed =
+        CdnFixtures.bed(purger, tasks)
+            .env(FAST)
+            .storageView(s -> FlakyStorage.failingWrites(s, "media/videos/", 2, failures))
+            .build();
+    String path = uploadClip(bed, "flaky.mp4");
+    QueuedTasks.Task task = queue(bed, path);
     String assetId = assetId(task);
-    TranscodeVideo worker = new TranscodeVideo(t.app, t.cdn);
+    TranscodeVideo worker = new TranscodeVideo(bed.platform, bed.root.cdn());
 
     FakeExchange.Response first = QueuedTasks.deliver(worker, task, 0);
 
     assertEquals(500, first.status(), "non-2xx: the queue retries with backoff — " + first.body());
     assertEquals("INTERNAL", first.errorStatus());
-    DocumentSnapshot during = asset(t, assetId);
+    DocumentSnapshot during = asset(bed, assetId);
     assertEquals("processing", during.getString("status"));
     assertEquals(1L, during.getLong("attempts"));
     assertTrue(
         during.getString("lastError").contains("StorageException"), during.getString("lastError"));
     assertEquals(
         List.of(),
-        t.objects("media/videos/" + assetId + "/"),
+        CdnFixtures.objects(bed, "media/videos/" + assetId + "/"),
         "the failed attempt's objects are removed");
-    assertNotNull(t.blob(path), "the original stays for the retry");
+    assertNotNull(CdnFixtures.blob(bed, path), "the original stays for the retry");
 
     FakeExchange.Response second = QueuedTasks.deliver(worker, task, 1);
 
     assertEquals(200, second.status(), second.body());
     assertEquals("ready", second.json().get("outcome").getAsString());
     assertEquals(2, second.json().get("attempt").getAsInt());
-    DocumentSnapshot done = asset(t, assetId);
+    DocumentSnapshot done = asset(bed, assetId);
     assertEquals("ready", done.getString("status"));
     assertEquals(2L, done.getLong("attempts"));
     assertNull(done.get("lastError"), "a ready asset carries no stale error");
     assertTrue(
-        t.objects("media/videos/" + assetId + "/")
+        CdnFixtures.objects(bed, "media/videos/" + assetId + "/")
             .contains("media/videos/" + assetId + "/hls/master.m3u8"));
-    assertNull(t.blob(path), "the original goes once the worker succeeded");
-    JsonObject view = uploadVideo(t, path).result().getAsJsonObject();
+    assertNull(CdnFixtures.blob(bed, path), "the original goes once the worker succeeded");
+    JsonObject view = uploadVideo(bed, path).result().getAsJsonObject();
     assertEquals("ready", view.get("status").getAsString());
     assertEquals(
-        CdnTestApp.CDN + "/media/videos/" + assetId + "/hls/master.m3u8",
+        CdnFixtures.CDN + "/media/videos/" + assetId + "/hls/master.m3u8",
         view.get("playlistUrl").getAsString());
   }
 
   @Test
   void aFileWhoseLaterFramesDoNotDecodeFailsAtOnceAndItsOriginalIsDeleted() throws Exception {
-    CdnTestApp t = new CdnTestApp(FAST);
+    TestBed bed = CdnFixtures.bed(purger, tasks).env(FAST).build();
     Path clip =
         MediaFixtures.ffmpeg(
             tmp,
@@ -163,16 +171,16 @@ class VideoTranscodeTest {
       bytes[i] = (byte) random.nextInt(256);
     }
     String path = "uploads/" + user.uid() + "/tail.mp4";
-    t.upload(path, bytes);
-    QueuedTasks.Task task = queue(t, path);
+    CdnFixtures.upload(bed, path, bytes);
+    QueuedTasks.Task task = queue(bed, path);
     String assetId = assetId(task);
-    TranscodeVideo worker = new TranscodeVideo(t.app, t.cdn);
+    TranscodeVideo worker = new TranscodeVideo(bed.platform, bed.root.cdn());
 
     FakeExchange.Response r = QueuedTasks.deliver(worker, task, 0);
 
     assertEquals(200, r.status(), "a user's bad file is not retried: " + r.body());
     assertEquals("failed", r.json().get("outcome").getAsString());
-    DocumentSnapshot doc = asset(t, assetId);
+    DocumentSnapshot doc = asset(bed, assetId);
     assertEquals("failed", doc.getString("status"));
     String reason = doc.getString("failureReason");
     assertTrue(reason.contains("could not be decoded"), reason);
@@ -180,9 +188,9 @@ class VideoTranscodeTest {
         reason.contains("/") || reason.contains("ffmpeg") || reason.contains("Invalid"),
         "a plain reason, no path or tool output: " + reason);
     assertNull(doc.get("deadLettered"));
-    assertNull(t.blob(path), "the original is deleted after a failure too");
-    assertEquals(List.of(), t.objects("media/videos/" + assetId + "/"));
-    FakeExchange.Response poll = uploadVideo(t, path);
+    assertNull(CdnFixtures.blob(bed, path), "the original is deleted after a failure too");
+    assertEquals(List.of(), CdnFixtures.objects(bed, "media/videos/" + assetId + "/"));
+    FakeExchange.Response poll = uploadVideo(bed, path);
     assertEquals(200, poll.status(), poll.body());
     assertEquals(
         "failed",
@@ -206,20 +214,22 @@ class VideoTranscodeTest {
         """
             .formatted(MediaFixtures.which("ffmpeg")));
     Files.setPosixFilePermissions(crashing, PosixFilePermissions.fromString("rwxr-xr-x"));
-    CdnTestApp t =
-        new CdnTestApp(
-            Map.of(
-                "VIDEO_X264_PRESET",
-                "ultrafast",
-                "FFMPEG_PATH",
-                crashing.toString(),
-                "VIDEO_TRANSCODE_MAX_ATTEMPTS",
-                "3"));
-    String path = uploadClip(t, "crash.mp4");
-    QueuedTasks.Task task = queue(t, path);
+    TestBed bed =
+        CdnFixtures.bed(purger, tasks)
+            .env(
+                Map.of(
+                    "VIDEO_X264_PRESET",
+                    "ultrafast",
+                    "FFMPEG_PATH",
+                    crashing.toString(),
+                    "VIDEO_TRANSCODE_MAX_ATTEMPTS",
+                    "3"))
+            .build();
+    String path = uploadClip(bed, "crash.mp4");
+    QueuedTasks.Task task = queue(bed, path);
     String assetId = assetId(task);
 
-    TranscodeVideo worker = new TranscodeVideo(t.app, t.cdn);
+    TranscodeVideo worker = new TranscodeVideo(bed.platform, bed.root.cdn());
     List<FakeExchange.Response> answers = new ArrayList<>();
     for (int retry = 0; retry < 5; retry++) { // a queue allowing more attempts than the worker
       answers.add(QueuedTasks.deliver(worker, task, retry));
@@ -233,7 +243,7 @@ class VideoTranscodeTest {
         answers.stream().map(FakeExchange.Response::status).toList(),
         "retried until the third (last) attempt: " + answers);
     assertEquals("dead_lettered", answers.get(2).json().get("outcome").getAsString());
-    DocumentSnapshot doc = asset(t, assetId);
+    DocumentSnapshot doc = asset(bed, assetId);
     assertEquals("failed", doc.getString("status"));
     assertEquals(true, doc.getBoolean("deadLettered"));
     assertEquals(3L, doc.getLong("attempts"));
@@ -243,19 +253,19 @@ class VideoTranscodeTest {
         "video processing failed",
         doc.getString("lastError"),
         "our generic message, the details in the log");
-    assertNull(t.blob(path), "the original goes after the final failure");
-    assertEquals(List.of(), t.objects("media/videos/" + assetId + "/"));
+    assertNull(CdnFixtures.blob(bed, path), "the original goes after the final failure");
+    assertEquals(List.of(), CdnFixtures.objects(bed, "media/videos/" + assetId + "/"));
   }
 
   @Test
   void aDuplicateDeliveryOfAFinishedTaskDoesNothing() throws Exception {
-    CdnTestApp t = new CdnTestApp(FAST);
-    String path = uploadClip(t, "twice.mp4");
-    QueuedTasks.Task task = queue(t, path);
-    TranscodeVideo worker = new TranscodeVideo(t.app, t.cdn);
+    TestBed bed = CdnFixtures.bed(purger, tasks).env(FAST).build();
+    String path = uploadClip(bed, "twice.mp4");
+    QueuedTasks.Task task = queue(bed, path);
+    TranscodeVideo worker = new TranscodeVideo(bed.platform, bed.root.cdn());
     assertEquals(200, QueuedTasks.deliver(worker, task, 0).status());
-    DocumentSnapshot ready = asset(t, assetId(task));
-    List<String> objects = t.objects("media/videos/" + assetId(task) + "/");
+    DocumentSnapshot ready = asset(bed, assetId(task));
+    List<String> objects = CdnFixtures.objects(bed, "media/videos/" + assetId(task) + "/");
     long writes = Emulators.firestoreWriteCount();
 
     // Cloud Tasks delivers at least once: the same task again, and once more as a retry.
@@ -267,18 +277,17 @@ class VideoTranscodeTest {
       assertEquals("duplicate", r.json().get("outcome").getAsString());
     }
     assertEquals(writes, Emulators.firestoreWriteCount(), "no write");
-    assertEquals(ready.getUpdateTime(), asset(t, assetId(task)).getUpdateTime());
-    assertEquals(objects, t.objects("media/videos/" + assetId(task) + "/"));
+    assertEquals(ready.getUpdateTime(), asset(bed, assetId(task)).getUpdateTime());
+    assertEquals(objects, CdnFixtures.objects(bed, "media/videos/" + assetId(task) + "/"));
   }
 
   @Test
   void anEnqueueFailureFailsTheAssetAndDeletesTheOriginal() throws Exception {
-    CdnTestApp t = new CdnTestApp(FAST);
-    String path = uploadClip(t, "unqueued.mp4");
-    t.tasks.failure =
-        new IllegalStateException("Cloud Tasks refused the task: HTTP 503 UNAVAILABLE");
+    TestBed bed = CdnFixtures.bed(purger, tasks).env(FAST).build();
+    String path = uploadClip(bed, "unqueued.mp4");
+    tasks.failure = new IllegalStateException("Cloud Tasks refused the task: HTTP 503 UNAVAILABLE");
 
-    FakeExchange.Response r = uploadVideo(t, path);
+    FakeExchange.Response r = uploadVideo(bed, path);
 
     assertEquals(503, r.status(), r.body());
     assertEquals("UNAVAILABLE", r.errorStatus());
@@ -287,26 +296,28 @@ class VideoTranscodeTest {
         "the adapter's error stays in the log: " + r.body());
     String assetId =
         r.json().getAsJsonObject("error").getAsJsonObject("details").get("assetId").getAsString();
-    DocumentSnapshot doc = asset(t, assetId);
+    DocumentSnapshot doc = asset(bed, assetId);
     assertEquals("failed", doc.getString("status"));
     assertEquals("the video could not be queued for processing", doc.getString("failureReason"));
-    assertNull(t.blob(path), "the original is deleted");
-    assertTrue(t.tasks.all().isEmpty());
+    assertNull(CdnFixtures.blob(bed, path), "the original is deleted");
+    assertTrue(tasks.all().isEmpty());
 
     // Uploaded again once the queue is back: a fresh claim under a fresh task name.
-    t.tasks.failure = null;
-    uploadClip(t, "unqueued.mp4");
-    QueuedTasks.Task task = queue(t, path);
+    tasks.failure = null;
+    uploadClip(bed, "unqueued.mp4");
+    QueuedTasks.Task task = queue(bed, path);
     assertEquals(assetId, assetId(task));
-    assertEquals(200, QueuedTasks.deliver(new TranscodeVideo(t.app, t.cdn), task, 0).status());
-    assertEquals("ready", asset(t, assetId).getString("status"));
+    assertEquals(
+        200,
+        QueuedTasks.deliver(new TranscodeVideo(bed.platform, bed.root.cdn()), task, 0).status());
+    assertEquals("ready", asset(bed, assetId).getString("status"));
   }
 
   @Test
   void aTaskOfAnOlderClaimDoesNothing() throws Exception {
-    CdnTestApp t = new CdnTestApp(FAST);
-    String path = uploadClip(t, "claims.mp4");
-    QueuedTasks.Task task = queue(t, path);
+    TestBed bed = CdnFixtures.bed(purger, tasks).env(FAST).build();
+    String path = uploadClip(bed, "claims.mp4");
+    QueuedTasks.Task task = queue(bed, path);
     QueuedTasks.Task stale =
         new QueuedTasks.Task(
             task.queue(),
@@ -315,19 +326,21 @@ class VideoTranscodeTest {
             assetId(task) + "-0000000000000000");
     long writes = Emulators.firestoreWriteCount();
 
-    FakeExchange.Response r = QueuedTasks.deliver(new TranscodeVideo(t.app, t.cdn), stale, 0);
+    FakeExchange.Response r =
+        QueuedTasks.deliver(new TranscodeVideo(bed.platform, bed.root.cdn()), stale, 0);
 
     assertEquals(200, r.status(), r.body());
     assertEquals("superseded", r.json().get("outcome").getAsString());
     assertEquals(writes, Emulators.firestoreWriteCount());
-    assertNotNull(t.blob(path), "the current claim's original is untouched");
+    assertNotNull(CdnFixtures.blob(bed, path), "the current claim's original is untouched");
   }
 
   @Test
   void progressIsWrittenOnTheAssetWhileTheLadderRuns() throws Exception {
-    CdnTestApp t =
-        new CdnTestApp(
-            Map.of("VIDEO_X264_PRESET", "veryfast", "VIDEO_PROGRESS_INTERVAL_SECONDS", "1"));
+    TestBed bed =
+        CdnFixtures.bed(purger, tasks)
+            .env(Map.of("VIDEO_X264_PRESET", "veryfast", "VIDEO_PROGRESS_INTERVAL_SECONDS", "1"))
+            .build();
     Path clip =
         MediaFixtures.ffmpeg(
             tmp,
@@ -343,22 +356,23 @@ class VideoTranscodeTest {
             "-preset",
             "ultrafast");
     String path = "uploads/" + user.uid() + "/long.mp4";
-    t.upload(path, MediaFixtures.read(clip));
-    QueuedTasks.Task task = queue(t, path);
+    CdnFixtures.upload(bed, path, MediaFixtures.read(clip));
+    QueuedTasks.Task task = queue(bed, path);
     String assetId = assetId(task);
 
     CompletableFuture<FakeExchange.Response> run =
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return QueuedTasks.deliver(new TranscodeVideo(t.app, t.cdn), task, 0);
+                return QueuedTasks.deliver(
+                    new TranscodeVideo(bed.platform, bed.root.cdn()), task, 0);
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
             });
     List<Double> seen = new ArrayList<>();
     while (!run.isDone()) {
-      DocumentSnapshot doc = asset(t, assetId);
+      DocumentSnapshot doc = asset(bed, assetId);
       Double p = doc.getDouble("progress");
       if ("processing".equals(doc.getString("status"))
           && p != null
@@ -375,7 +389,7 @@ class VideoTranscodeTest {
     for (int i = 1; i < seen.size(); i++) {
       assertTrue(seen.get(i) >= seen.get(i - 1), "progress never goes back: " + seen);
     }
-    assertEquals(1.0, asset(t, assetId).getDouble("progress"));
+    assertEquals(1.0, asset(bed, assetId).getDouble("progress"));
   }
 
   private static int indexOf(byte[] bytes, String ascii) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.gson.JsonObject;
 import java.awt.image.BufferedImage;
@@ -21,35 +22,42 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class VideoUploadTest {
-  private final CdnTestApp t = new CdnTestApp(Map.of("VIDEO_X264_PRESET", "ultrafast"));
+  private final RecordingPurger purger = new RecordingPurger();
+  private final QueuedTasks tasks = new QueuedTasks();
+
+  @RegisterExtension
+  final TestBed bed =
+      CdnFixtures.bed(purger, tasks).env(Map.of("VIDEO_X264_PRESET", "ultrafast")).build();
+
   private final AuthEmulator.User user = AuthEmulator.newUser();
   @TempDir Path tmp;
 
-  private FakeExchange.Response uploadVideo(CdnTestApp app, String path) throws Exception {
+  private FakeExchange.Response uploadVideo(TestBed on, String path) throws Exception {
     return FakeExchange.post()
         .bearer(user.idToken())
-        .data("{\"path\":\"" + path + "\"}")
-        .send(new UploadVideo(app.app, app.cdn));
+        .data(CdnFixtures.json("path", path))
+        .send(new UploadVideo(on.platform, on.root.cdn()));
   }
 
   /**
    * The whole flow: uploadVideo answers processing with one task queued, the worker runs it, and
    * calling uploadVideo again (how a client polls) returns the ready asset.
    */
-  private FakeExchange.Response uploadAndTranscode(CdnTestApp app, String path) throws Exception {
-    var queued = uploadVideo(app, path);
+  private FakeExchange.Response uploadAndTranscode(TestBed on, String path) throws Exception {
+    var queued = uploadVideo(on, path);
     assertEquals(200, queued.status(), queued.body());
     assertEquals(
         "processing", queued.result().getAsJsonObject().get("status").getAsString(), queued.body());
-    List<FakeExchange.Response> answers = app.transcodeQueued();
+    List<FakeExchange.Response> answers = CdnFixtures.transcodeQueued(on, tasks);
     assertEquals(1, answers.size(), "one task, one delivery: " + answers);
     assertEquals(200, answers.get(0).status(), answers.get(0).body());
     assertEquals(
         "ready", answers.get(0).json().get("outcome").getAsString(), answers.get(0).body());
-    return uploadVideo(app, path);
+    return uploadVideo(on, path);
   }
 
   @Test
@@ -76,9 +84,9 @@ class VideoUploadTest {
             "-c:a",
             "aac");
     String path = "uploads/" + user.uid() + "/clip.mp4";
-    t.upload(path, MediaFixtures.read(clip));
+    CdnFixtures.upload(bed, path, MediaFixtures.read(clip));
 
-    var queued = uploadVideo(t, path);
+    var queued = uploadVideo(bed, path);
 
     assertEquals(200, queued.status(), queued.body());
     JsonObject processing = queued.result().getAsJsonObject();
@@ -89,25 +97,24 @@ class VideoUploadTest {
         processing.get("durationMs").getAsDouble(),
         300.0,
         "the probe's facts come back at once");
-    assertTrue(t.blob(path) != null, "the original stays until the worker ran");
-    List<QueuedTasks.Task> tasks = t.tasks.all();
-    assertEquals(1, tasks.size(), tasks.toString());
-    assertEquals("transcodeVideo", tasks.get(0).function());
-    assertEquals("video-transcode", tasks.get(0).queue());
+    assertTrue(CdnFixtures.blob(bed, path) != null, "the original stays until the worker ran");
+    List<QueuedTasks.Task> all = tasks.all();
+    assertEquals(1, all.size(), all.toString());
+    assertEquals("transcodeVideo", all.get(0).function());
+    assertEquals("video-transcode", all.get(0).queue());
     String assetId = processing.get("assetId").getAsString();
-    assertTrue(tasks.get(0).name().startsWith(assetId + "-"), tasks.get(0).name());
-    assertTrue(
-        tasks.get(0).body().contains("\"assetId\":\"" + assetId + "\""), tasks.get(0).body());
-    var again = uploadVideo(t, path);
+    assertTrue(all.get(0).name().startsWith(assetId + "-"), all.get(0).name());
+    assertTrue(all.get(0).body().contains("\"assetId\":\"" + assetId + "\""), all.get(0).body());
+    var again = uploadVideo(bed, path);
     assertEquals(
         "processing", again.result().getAsJsonObject().get("status").getAsString(), again.body());
-    assertEquals(1, t.tasks.all().size(), "polling while processing queues nothing more");
+    assertEquals(1, tasks.all().size(), "polling while processing queues nothing more");
 
-    List<FakeExchange.Response> answers = t.transcodeQueued();
+    List<FakeExchange.Response> answers = CdnFixtures.transcodeQueued(bed, tasks);
     assertEquals(1, answers.size(), answers.toString());
     assertEquals(200, answers.get(0).status(), answers.get(0).body());
     assertEquals("ready", answers.get(0).json().get("outcome").getAsString());
-    var response = uploadVideo(t, path);
+    var response = uploadVideo(bed, path);
 
     assertEquals(200, response.status(), response.body());
     JsonObject result = response.result().getAsJsonObject();
@@ -117,15 +124,17 @@ class VideoUploadTest {
     assertEquals(assetId, result.get("assetId").getAsString());
     String prefix = "media/videos/" + assetId + "/";
     assertEquals(
-        CdnTestApp.CDN + "/" + prefix + "hls/master.m3u8", result.get("playlistUrl").getAsString());
-    DocumentSnapshot doc = t.db.collection("cdnAssets").document(assetId).get().get();
+        CdnFixtures.CDN + "/" + prefix + "hls/master.m3u8",
+        result.get("playlistUrl").getAsString());
+    DocumentSnapshot doc = bed.db.collection("cdnAssets").document(assetId).get().get();
     assertEquals("ready", doc.getString("status"));
     assertEquals(7000, doc.getLong("durationMs"), 300);
     assertEquals(1.0, doc.getDouble("progress"));
     assertEquals(1L, doc.getLong("attempts"));
 
     // Master playlist: 720p, 480p, 360p — nothing above the 720p source.
-    String master = new String(t.object(prefix + "hls/master.m3u8"), StandardCharsets.UTF_8);
+    String master =
+        new String(CdnFixtures.object(bed, prefix + "hls/master.m3u8"), StandardCharsets.UTF_8);
     assertTrue(master.startsWith("#EXTM3U"), master);
     Matcher inf = Pattern.compile("#EXT-X-STREAM-INF:([^\\n]*)\\n([^\\n]+)").matcher(master);
     List<String> resolutions = new ArrayList<>();
@@ -140,12 +149,16 @@ class VideoUploadTest {
     assertEquals(List.of("1280x720", "852x480", "640x360"), resolutions);
     assertEquals(List.of("720p/index.m3u8", "480p/index.m3u8", "360p/index.m3u8"), playlists);
     assertEquals(
-        "application/vnd.apple.mpegurl", t.blob(prefix + "hls/master.m3u8").getContentType());
-    assertEquals("public, max-age=604800", t.blob(prefix + "hls/master.m3u8").getCacheControl());
+        "application/vnd.apple.mpegurl",
+        CdnFixtures.blob(bed, prefix + "hls/master.m3u8").getContentType());
+    assertEquals(
+        "public, max-age=604800",
+        CdnFixtures.blob(bed, prefix + "hls/master.m3u8").getCacheControl());
 
     for (int i = 0; i < playlists.size(); i++) {
       String dir = prefix + "hls/" + playlists.get(i).replace("/index.m3u8", "") + "/";
-      String playlist = new String(t.object(dir + "index.m3u8"), StandardCharsets.UTF_8);
+      String playlist =
+          new String(CdnFixtures.object(bed, dir + "index.m3u8"), StandardCharsets.UTF_8);
       assertTrue(playlist.contains("#EXT-X-ENDLIST"), playlist);
       assertTrue(playlist.contains("#EXT-X-PLAYLIST-TYPE:VOD"), playlist);
       Matcher target = Pattern.compile("#EXT-X-TARGETDURATION:(\\d+)").matcher(playlist);
@@ -165,10 +178,11 @@ class VideoUploadTest {
       String[] size = resolutions.get(i).split("x");
       for (String segment : segments) {
         assertEquals(
-            "public, max-age=31536000, immutable", t.blob(dir + segment).getCacheControl());
-        assertEquals("video/mp2t", t.blob(dir + segment).getContentType());
+            "public, max-age=31536000, immutable",
+            CdnFixtures.blob(bed, dir + segment).getCacheControl());
+        assertEquals("video/mp2t", CdnFixtures.blob(bed, dir + segment).getContentType());
         Path local = tmp.resolve("seg-" + i + "-" + segment);
-        Files.write(local, t.object(dir + segment));
+        Files.write(local, CdnFixtures.object(bed, dir + segment));
         String probe =
             MediaFixtures.run(
                 tmp,
@@ -191,22 +205,22 @@ class VideoUploadTest {
         variants.stream().map(v -> (String) v.get("name")).toList());
     long segmentsIn720 = ((Number) variants.get(1).get("segments")).longValue();
     assertEquals(2, segmentsIn720);
-    byte[] poster = t.object(prefix + "poster.jpg");
+    byte[] poster = CdnFixtures.object(bed, prefix + "poster.jpg");
     assertEquals("jpeg", ImageUploadTest.sniff(poster));
     BufferedImage posterImage = ImageIO.read(new ByteArrayInputStream(poster));
     assertEquals(1280, posterImage.getWidth());
     assertEquals(720, posterImage.getHeight());
-    byte[] preview = t.object(prefix + "preview.webp");
+    byte[] preview = CdnFixtures.object(bed, prefix + "preview.webp");
     assertEquals("webp", ImageUploadTest.sniff(preview));
     assertTrue(MediaFixtures.webpChunks(preview).contains("ANIM"), "an animated WebP preview");
     assertTrue(
         MediaFixtures.webpChunks(preview).stream().filter(c -> c.equals("ANMF")).count() > 10,
         "several frames");
-    assertNull(t.blob(path), "the original is removed once transcoded");
+    assertNull(CdnFixtures.blob(bed, path), "the original is removed once transcoded");
 
     // The client retries (say, after its own timeout): it gets the finished asset, no second
     // transcode.
-    var retry = uploadVideo(t, path);
+    var retry = uploadVideo(bed, path);
     assertEquals(200, retry.status(), retry.body());
     assertEquals(assetId, retry.result().getAsJsonObject().get("assetId").getAsString());
     assertEquals("ready", retry.result().getAsJsonObject().get("status").getAsString());
@@ -230,15 +244,16 @@ class VideoUploadTest {
             "-preset",
             "ultrafast");
     String path = "uploads/" + user.uid() + "/uhd.mp4";
-    t.upload(path, MediaFixtures.read(clip));
+    CdnFixtures.upload(bed, path, MediaFixtures.read(clip));
 
-    var response = uploadAndTranscode(t, path);
+    var response = uploadAndTranscode(bed, path);
 
     assertEquals(200, response.status(), response.body());
     String assetId = response.result().getAsJsonObject().get("assetId").getAsString();
     String master =
         new String(
-            t.object("media/videos/" + assetId + "/hls/master.m3u8"), StandardCharsets.UTF_8);
+            CdnFixtures.object(bed, "media/videos/" + assetId + "/hls/master.m3u8"),
+            StandardCharsets.UTF_8);
     assertTrue(master.contains("RESOLUTION=1920x1080"), master);
     assertTrue(!master.contains("3840x2160") && !master.contains("2560x1440"), master);
     assertEquals(
@@ -272,19 +287,20 @@ class VideoUploadTest {
             "-metadata:s:v:0",
             "rotate=90");
     String path = "uploads/" + user.uid() + "/rotated.mp4";
-    t.upload(path, MediaFixtures.read(rotated));
+    CdnFixtures.upload(bed, path, MediaFixtures.read(rotated));
 
-    var response = uploadAndTranscode(t, path);
+    var response = uploadAndTranscode(bed, path);
 
     assertEquals(200, response.status(), response.body());
     JsonObject result = response.result().getAsJsonObject();
     assertEquals(360, result.get("width").getAsInt());
     assertEquals(640, result.get("height").getAsInt());
     String prefix = "media/videos/" + result.get("assetId").getAsString() + "/";
-    String master = new String(t.object(prefix + "hls/master.m3u8"), StandardCharsets.UTF_8);
+    String master =
+        new String(CdnFixtures.object(bed, prefix + "hls/master.m3u8"), StandardCharsets.UTF_8);
     assertTrue(master.contains("RESOLUTION=360x640"), master);
     Path segment = tmp.resolve("portrait.ts");
-    Files.write(segment, t.object(prefix + "hls/360p/seg_000.ts"));
+    Files.write(segment, CdnFixtures.object(bed, prefix + "hls/360p/seg_000.ts"));
     String probe =
         MediaFixtures.run(
             tmp,
@@ -318,10 +334,10 @@ class VideoUploadTest {
             "-preset",
             "ultrafast");
     String path = "uploads/" + user.uid() + "/long.mp4";
-    t.upload(path, MediaFixtures.read(clip));
+    CdnFixtures.upload(bed, path, MediaFixtures.read(clip));
     long writes = Emulators.firestoreWriteCount();
 
-    var response = uploadVideo(t, path);
+    var response = uploadVideo(bed, path);
 
     assertEquals(400, response.status(), response.body());
     assertEquals("INVALID_ARGUMENT", response.errorStatus());
@@ -329,41 +345,48 @@ class VideoUploadTest {
         response.errorMessage().contains("3:00:00") && response.errorMessage().contains("0:10:00"),
         response.errorMessage());
     assertEquals(writes, Emulators.firestoreWriteCount());
-    assertTrue(t.objects("media/").isEmpty());
-    assertNull(t.blob(path), "a refused original is deleted");
-    assertTrue(t.tasks.all().isEmpty(), "nothing queued");
+    assertTrue(CdnFixtures.objects(bed, "media/").isEmpty());
+    assertNull(CdnFixtures.blob(bed, path), "a refused original is deleted");
+    assertTrue(tasks.all().isEmpty(), "nothing queued");
   }
 
   @Test
   void notAVideoAndOtherUsersObjectsAreRefused() throws Exception {
     AuthEmulator.User other = AuthEmulator.newUser();
-    t.upload(
-        "uploads/" + user.uid() + "/notes.mp4", "this is text".getBytes(StandardCharsets.UTF_8));
-    t.upload(
-        "uploads/" + user.uid() + "/still.png", MediaFixtures.png(MediaFixtures.quadrants(64, 64)));
+    CdnFixtures.upload(
+        bed,
+        "uploads/" + user.uid() + "/notes.mp4",
+        "this is text".getBytes(StandardCharsets.UTF_8));
+    CdnFixtures.upload(
+        bed,
+        "uploads/" + user.uid() + "/still.png",
+        MediaFixtures.png(MediaFixtures.quadrants(64, 64)));
     long writes = Emulators.firestoreWriteCount();
 
-    var text = uploadVideo(t, "uploads/" + user.uid() + "/notes.mp4");
+    var text = uploadVideo(bed, "uploads/" + user.uid() + "/notes.mp4");
     assertEquals(400, text.status(), text.body());
     assertTrue(text.errorMessage().contains("not a supported video file"), text.errorMessage());
-    var image = uploadVideo(t, "uploads/" + user.uid() + "/still.png");
+    var image = uploadVideo(bed, "uploads/" + user.uid() + "/still.png");
     assertEquals(400, image.status(), image.body());
-    var foreign = uploadVideo(t, "uploads/" + other.uid() + "/clip.mp4");
+    var foreign = uploadVideo(bed, "uploads/" + other.uid() + "/clip.mp4");
     assertEquals(403, foreign.status(), foreign.body());
-    var traversal = uploadVideo(t, "uploads/" + user.uid() + "/../" + other.uid() + "/clip.mp4");
+    var traversal = uploadVideo(bed, "uploads/" + user.uid() + "/../" + other.uid() + "/clip.mp4");
     assertEquals(400, traversal.status(), traversal.body());
 
     assertEquals(writes, Emulators.firestoreWriteCount());
-    assertTrue(t.objects("media/").isEmpty());
+    assertTrue(CdnFixtures.objects(bed, "media/").isEmpty());
   }
 
   @Test
   void missingFfmpegIsUnavailableNotAFakeResult() throws Exception {
-    CdnTestApp noFfmpeg =
-        new CdnTestApp(
-            Map.of("FFMPEG_PATH", "/nonexistent/ffmpeg", "FFPROBE_PATH", "/nonexistent/ffprobe"));
+    TestBed noFfmpeg =
+        CdnFixtures.bed(purger, tasks)
+            .env(
+                Map.of(
+                    "FFMPEG_PATH", "/nonexistent/ffmpeg", "FFPROBE_PATH", "/nonexistent/ffprobe"))
+            .build();
     String path = "uploads/" + user.uid() + "/clip.mp4";
-    noFfmpeg.upload(path, "irrelevant".getBytes(StandardCharsets.UTF_8));
+    CdnFixtures.upload(noFfmpeg, path, "irrelevant".getBytes(StandardCharsets.UTF_8));
     long writes = Emulators.firestoreWriteCount();
 
     var response = uploadVideo(noFfmpeg, path);
@@ -378,11 +401,11 @@ class VideoUploadTest {
         FakeExchange.post()
             .bearer(user.idToken())
             .data(
-                "{\"data\":\""
-                    + java.util.Base64.getEncoder()
-                        .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(300, 200)))
-                    + "\"}")
-            .send(new UploadImage(noFfmpeg.app, noFfmpeg.cdn));
+                CdnFixtures.json(
+                    "data",
+                    java.util.Base64.getEncoder()
+                        .encodeToString(MediaFixtures.jpeg(MediaFixtures.quadrants(300, 200)))))
+            .send(new UploadImage(noFfmpeg.platform, noFfmpeg.root.cdn()));
     assertEquals(200, image.status(), image.body());
     JsonObject result = image.result().getAsJsonObject();
     assertTrue(result.get("notes").toString().contains("AVIF skipped"), result.toString());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +16,16 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class VoiceTest {
-  private final CdnTestApp t = new CdnTestApp(Map.of("VOICE_MAX_SECONDS", "10"));
+  private final RecordingPurger purger = new RecordingPurger();
+  private final QueuedTasks tasks = new QueuedTasks();
+
+  @RegisterExtension
+  final TestBed bed = CdnFixtures.bed(purger, tasks).env(Map.of("VOICE_MAX_SECONDS", "10")).build();
+
   private final AuthEmulator.User user = AuthEmulator.newUser();
   @TempDir Path tmp;
 
@@ -26,7 +33,7 @@ class VoiceTest {
     return FakeExchange.post()
         .bearer(user.idToken())
         .data(dataJson)
-        .send(new OptimizeVoice(t.app, t.cdn));
+        .send(new OptimizeVoice(bed.platform, bed.root.cdn()));
   }
 
   @Test
@@ -46,20 +53,22 @@ class VoiceTest {
 
     var response =
         optimize(
-            "{\"data\":\"" + Base64.getEncoder().encodeToString(Files.readAllBytes(wav)) + "\"}");
+            CdnFixtures.json("data", Base64.getEncoder().encodeToString(Files.readAllBytes(wav))));
 
     assertEquals(200, response.status(), response.body());
     JsonObject result = response.result().getAsJsonObject();
     assertEquals("opus", result.get("codec").getAsString());
     assertEquals(4000.0, result.get("durationMs").getAsDouble(), 100.0);
     String url = result.get("url").getAsString();
-    String path = t.signedObject(url); // private media: a verified V4 signed URL, not a CDN URL
+    String path =
+        CdnFixtures.signedObject(
+            bed, url); // private media: a verified V4 signed URL, not a CDN URL
     String assetId = result.get("assetId").getAsString();
     assertEquals(
         "private/voice/" + assetId + "/voice.ogg", path, "an opaque path, without the owner's uid");
     assertTrue(Instant.parse(result.get("expiresAt").getAsString()).isAfter(Instant.now()));
     Path ogg = tmp.resolve("voice.ogg");
-    Files.write(ogg, t.object(path));
+    Files.write(ogg, CdnFixtures.object(bed, path));
     String probe =
         MediaFixtures.run(
             tmp,
@@ -78,10 +87,12 @@ class VoiceTest {
     assertTrue(bitrate.find(), probe);
     assertTrue(Long.parseLong(bitrate.group(1)) < 40_000, "~32 kb/s: " + probe);
     assertEquals(-16, integratedLoudness(ogg), 2.5, "normalised to -16 LUFS");
-    assertEquals("audio/ogg", t.blob(path).getContentType());
-    assertEquals("private, max-age=604800", t.blob(path).getCacheControl());
-    assertTrue(t.objects("media/").isEmpty(), "nothing of a voice message is in the public bucket");
-    var doc = t.db.collection("cdnAssets").document(assetId).get().get();
+    assertEquals("audio/ogg", CdnFixtures.blob(bed, path).getContentType());
+    assertEquals("private, max-age=604800", CdnFixtures.blob(bed, path).getCacheControl());
+    assertTrue(
+        CdnFixtures.objects(bed, "media/").isEmpty(),
+        "nothing of a voice message is in the public bucket");
+    var doc = bed.db.collection("cdnAssets").document(assetId).get().get();
     assertEquals("voice", doc.getString("type"));
     assertEquals("ready", doc.getString("status"));
     assertEquals(2L, doc.getLong("sourceChannels"));
@@ -101,24 +112,24 @@ class VoiceTest {
 
     var response =
         optimize(
-            "{\"data\":\"" + Base64.getEncoder().encodeToString(Files.readAllBytes(wav)) + "\"}");
+            CdnFixtures.json("data", Base64.getEncoder().encodeToString(Files.readAllBytes(wav))));
 
     assertEquals(400, response.status(), response.body());
     assertTrue(
         response.errorMessage().contains("0:00:12") && response.errorMessage().contains("0:00:10"),
         response.errorMessage());
     assertEquals(writes, Emulators.firestoreWriteCount());
-    assertTrue(t.objects("media/").isEmpty());
+    assertTrue(CdnFixtures.objects(bed, "media/").isEmpty());
   }
 
   @Test
   void notAudioIsRefused() throws Exception {
     var response =
         optimize(
-            "{\"data\":\""
-                + Base64.getEncoder()
-                    .encodeToString(MediaFixtures.png(MediaFixtures.quadrants(32, 32)))
-                + "\"}");
+            CdnFixtures.json(
+                "data",
+                Base64.getEncoder()
+                    .encodeToString(MediaFixtures.png(MediaFixtures.quadrants(32, 32)))));
     assertEquals(400, response.status(), response.body());
     assertTrue(response.errorMessage().contains("audio"), response.errorMessage());
   }
