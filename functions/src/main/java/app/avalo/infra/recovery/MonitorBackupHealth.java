@@ -5,8 +5,6 @@ import app.avalo.infra.platform.JobContext;
 import app.avalo.infra.platform.JobRunner;
 import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -30,19 +28,7 @@ public final class MonitorBackupHealth extends ScheduledJob {
 
   @Override
   protected JobRunner.Result run(JobContext context) throws Exception {
-    BackupHealthMonitor.Health health = recovery.get().health().check(RunControl.of(context));
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("status", health.status());
-    for (BackupHealthMonitor.TierHealth tier : health.tiers()) {
-      Map<String, Object> t = new LinkedHashMap<>();
-      t.put("status", tier.status());
-      t.put("backupId", tier.backupId());
-      t.put("ageSeconds", tier.ageSeconds());
-      t.put("shardsChecked", tier.shardsChecked());
-      t.put(
-          "problems", tier.problems().stream().map(BackupHealthMonitor.Problem::message).toList());
-      summary.put(tier.tier(), t);
-    }
-    return JobRunner.Result.of(summary);
+    return JobRunner.Result.of(
+        JobSummaries.of(recovery.get().health().check(RunControl.of(context)).summary()));
   }
 }
