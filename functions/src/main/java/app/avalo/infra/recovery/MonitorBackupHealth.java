@@ -8,10 +8,10 @@ import app.avalo.infra.platform.ScheduledJob;
 import java.util.function.Supplier;
 
 /**
- * Cloud Scheduler, every 6 hours (<code>0 *&#47;6 * * *</code>): checks each tier's newest backup
- * for freshness, intact shards (every one re-hashed) and plausible counts; raises and resolves
- * alerts and writes {@code backupHealth/latest}. See {@link BackupHealthMonitor}. Once per
- * scheduled time.
+ * {@code monitorBackupHealth} (Cloud Scheduler, every 6 hours, <code>0 *&#47;6 * * *</code>):
+ * checks each tier's newest backup for freshness, intact shards (every one re-hashed) and plausible
+ * counts; raises and resolves alerts and writes {@code backupHealth/latest}. See {@link
+ * BackupHealthMonitor}. Once per scheduled time.
  */
 public final class MonitorBackupHealth extends ScheduledJob {
   private final Supplier<RecoveryModule> recovery;

@@ -215,7 +215,7 @@ class BackupFaultsTest {
     // A well-formed shard with believable content: only the checksum can tell.
     String forged =
         new String(ungzip(read(bed, shard.object())), StandardCharsets.UTF_8)
-            .replace(json("i", "100"), json("i", "100000000"));
+            .replace("{\"i\":\"100\"}", "{\"i\":\"100000000\"}");
     assertTrue(forged.contains("100000000"));
     overwrite(bed, shard.object(), gzip(forged));
     Firestores.await(bed.db.collection("wallet").document("u2").update("balance", 1L));
