@@ -115,6 +115,20 @@ class BackupHealthTest {
   }
 
   @Test
+  void theStoredCheckReadsBackAsTheCheckThatWasMade() throws Exception {
+    wallet(bed, "u1", 1, 300);
+    backup(bed, CreateHourlyBackup::new, bed.clock.instant());
+    bed.clock.advance(Duration.ofHours(3));
+    RecoveryModule recovery = bed.root.recovery();
+
+    BackupHealth made = recovery.health().check(new BackupJobsTest.NoDeadline());
+
+    assertEquals(
+        List.of("stale"), made.tiers().get(0).problems().stream().map(p -> p.key()).toList());
+    assertEquals(made, recovery.healthStore().latest().orElseThrow());
+  }
+
+  @Test
   void countsFarFromTheLiveDataAreAWarning() throws Exception {
     wallet(bed, "u1", 1, 300);
     backupAllTiers();
