@@ -2,24 +2,16 @@ package app.avalo.infra.recovery;
 
 import app.avalo.infra.platform.Alerts;
 import app.avalo.infra.platform.ApiException;
-import app.avalo.infra.platform.Firestores;
-import app.avalo.infra.platform.Json;
-import app.avalo.infra.recovery.BackupCatalog.BackupRecord;
-import com.google.cloud.firestore.Firestore;
-import com.google.gson.Gson;
-import com.google.gson.ToNumberPolicy;
-import com.google.gson.reflect.TypeToken;
+import app.avalo.infra.recovery.BackupHealth.CollectionCount;
+import app.avalo.infra.recovery.BackupHealth.Problem;
+import app.avalo.infra.recovery.BackupHealth.TierHealth;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,14 +22,11 @@ import java.util.Optional;
  * against the live count ({@code count()} aggregation). A backup that fails the check is marked
  * {@code corrupt} — never used again — and the next newest is checked in its place.
  *
- * <p>Problems raise alerts (source {@code recovery}, key {@code backup:{tier}:{problem}}); {@code
- * missing}, {@code stale}, {@code counts} and {@code unverified} resolve by themselves once healthy
- * again, {@code corrupt} stays open for a person to look at. The summary is written to {@code
- * backupHealth/latest} and kept as {@code backupHealth/{checkedAt}}.
+ * <p>Problems raise alerts and healthy tiers resolve them ({@link RecoveryAlerts}). The result is
+ * written to {@code backupHealth/latest} and kept as {@code backupHealth/{checkedAt}} ({@link
+ * BackupHealthStore}).
  */
 final class BackupHealthMonitor {
-  static final String COLLECTION = "backupHealth";
-
   /** Small collections drift by a few documents without meaning anything. */
   static final long COUNT_SLACK = 50;
 
@@ -45,56 +34,30 @@ final class BackupHealthMonitor {
   private static final int CANDIDATES = 3;
 
   private static final Duration DEADLINE_MARGIN = Duration.ofSeconds(45);
-  private static final List<String> SELF_RESOLVING =
-      List.of("missing", "stale", "counts", "unverified");
-  private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-  private final Firestore db;
   private final BackupCatalog catalog;
   private final BackupReader reader;
-  private final Alerts alerts;
+  private final BackupHealthStore store;
+  private final LiveCounts liveData;
+  private final RecoveryAlerts alerts;
   private final Clock clock;
 
   BackupHealthMonitor(
-      Firestore db, BackupCatalog catalog, BackupReader reader, Alerts alerts, Clock clock) {
-    this.db = db;
+      BackupCatalog catalog,
+      BackupReader reader,
+      BackupHealthStore store,
+      LiveCounts live,
+      RecoveryAlerts alerts,
+      Clock clock) {
     this.catalog = catalog;
     this.reader = reader;
+    this.store = store;
+    this.liveData = live;
     this.alerts = alerts;
     this.clock = clock;
   }
 
-  /** One problem; {@code severity} is the alert's wire name ({@code critical}, {@code warning}). */
-  record Problem(String key, String severity, String message) {
-    Problem(String key, Alerts.Severity severity, String message) {
-      this(key, severity.wire(), message);
-    }
-
-    Alerts.Severity alertSeverity() {
-      return Alerts.Severity.valueOf(severity.toUpperCase(Locale.ROOT));
-    }
-  }
-
-  record CollectionCount(String collection, long backup, long live, boolean plausible) {}
-
-  record TierHealth(
-      String tier,
-      String status,
-      String backupId,
-      Instant snapshotTime,
-      Long ageSeconds,
-      boolean fresh,
-      boolean verified,
-      int shardsChecked,
-      long bytesChecked,
-      List<CollectionCount> counts,
-      List<String> corruptBackups,
-      List<Problem> problems) {}
-
-  record Health(Instant checkedAt, String status, List<TierHealth> tiers) {}
-
-  Health check(RunControl control) throws IOException {
+  BackupHealth check(RunControl control) throws IOException {
     Instant now = clock.instant();
     Map<String, Long> liveCounts = new HashMap<>();
     List<TierHealth> tiers = new ArrayList<>();
@@ -102,15 +65,12 @@ final class BackupHealthMonitor {
       control.progress("tier", tier.wire());
       TierHealth health = checkTier(tier, now, liveCounts, control);
       tiers.add(health);
-      report(tier, health.problems());
+      alerts.syncHealth(tier, health.problems());
     }
-    Health health =
-        new Health(
+    BackupHealth health =
+        new BackupHealth(
             now, overall(tiers.stream().flatMap(t -> t.problems().stream()).toList()), tiers);
-    Map<String, Object> doc = asFirestoreMap(health);
-    doc.put("checkedAt", Firestores.timestamp(now));
-    Firestores.await(db.collection(COLLECTION).document("latest").set(doc));
-    Firestores.await(db.collection(COLLECTION).document(STAMP.format(now)).set(doc));
+    store.save(health);
     return health;
   }
 
@@ -130,11 +90,7 @@ final class BackupHealthMonitor {
       if (v.problem() != null) {
         catalog.markCorrupt(candidate.id(), v.problem());
         corrupt.add(candidate.id().toString());
-        problems.add(
-            new Problem(
-                "corrupt",
-                Alerts.Severity.CRITICAL,
-                "backup " + candidate.id() + " is corrupt and will not be used: " + v.problem()));
+        problems.add(RecoveryAlerts.corrupt(candidate.id(), v.problem()));
         continue;
       }
       complete = v.complete();
@@ -142,11 +98,7 @@ final class BackupHealthMonitor {
       break;
     }
     if (usable == null) {
-      problems.add(
-          new Problem(
-              "missing",
-              Alerts.Severity.CRITICAL,
-              "there is no usable verified " + tier.wire() + " backup"));
+      problems.add(RecoveryAlerts.missing(tier));
       return new TierHealth(
           tier.wire(),
           overall(problems),
@@ -162,38 +114,18 @@ final class BackupHealthMonitor {
           problems);
     }
     if (!complete) {
-      problems.add(
-          new Problem(
-              "unverified",
-              Alerts.Severity.WARNING,
-              "backup "
-                  + usable.id()
-                  + ": not every shard could be re-hashed before the deadline"));
+      problems.add(RecoveryAlerts.unverified(usable.id()));
     }
     Instant snapshot = usable.manifest().snapshotTime();
     Duration age = Duration.between(snapshot, now);
     boolean fresh = age.compareTo(tier.maxAge()) <= 0;
     if (!fresh) {
-      problems.add(
-          new Problem(
-              "stale",
-              Alerts.Severity.CRITICAL,
-              "the newest "
-                  + tier.wire()
-                  + " backup ("
-                  + usable.id()
-                  + ") is "
-                  + age.toHours()
-                  + " h old; it must be younger than "
-                  + tier.maxAge().toHours()
-                  + " h"));
+      problems.add(RecoveryAlerts.stale(tier, usable.id(), age));
     }
     List<CollectionCount> counts = new ArrayList<>();
     List<String> implausible = new ArrayList<>();
     for (Manifest.CollectionEntry entry : usable.manifest().collections()) {
-      long live =
-          liveCounts.computeIfAbsent(
-              entry.name(), name -> Firestores.await(db.collection(name).count().get()).getCount());
+      long live = liveCounts.computeIfAbsent(entry.name(), liveData::count);
       boolean plausible = plausible(entry.documents(), live, tier.countTolerance());
       counts.add(new CollectionCount(entry.name(), entry.documents(), live, plausible));
       if (!plausible) {
@@ -201,16 +133,7 @@ final class BackupHealthMonitor {
       }
     }
     if (!implausible.isEmpty()) {
-      problems.add(
-          new Problem(
-              "counts",
-              Alerts.Severity.WARNING,
-              "backup "
-                  + usable.id()
-                  + " counts differ from live data more than "
-                  + Math.round(tier.countTolerance() * 100)
-                  + "%: "
-                  + String.join("; ", implausible)));
+      problems.add(RecoveryAlerts.counts(tier, usable.id(), implausible));
     }
     return new TierHealth(
         tier.wire(),
@@ -264,47 +187,10 @@ final class BackupHealthMonitor {
     return difference <= COUNT_SLACK || difference <= tolerance * Math.max(live, backup);
   }
 
-  private void report(BackupTier tier, List<Problem> problems) {
-    Map<String, Problem> byKey = new LinkedHashMap<>();
-    problems.forEach(
-        p ->
-            byKey.merge(
-                p.key(),
-                p,
-                (a, b) -> new Problem(a.key(), a.severity(), a.message() + "; " + b.message())));
-    for (Problem problem : byKey.values()) {
-      alerts.raise(
-          "recovery",
-          alertKey(tier, problem.key()),
-          problem.alertSeverity(),
-          problem.message(),
-          Map.of("tier", tier.wire()));
-    }
-    for (String key : SELF_RESOLVING) {
-      if (!byKey.containsKey(key)) {
-        alerts.resolve("recovery", alertKey(tier, key), "monitorBackupHealth", "healthy again");
-      }
-    }
-  }
-
-  static String alertKey(BackupTier tier, String problem) {
-    return "backup:" + tier.wire() + ":" + problem;
-  }
-
   private static String overall(List<Problem> problems) {
     if (problems.stream().anyMatch(p -> p.alertSeverity() == Alerts.Severity.CRITICAL)) {
       return "critical";
     }
     return problems.isEmpty() ? "ok" : "warning";
   }
-
-  /** The health as plain maps/lists/strings/numbers, which Firestore stores as they are. */
-  private static Map<String, Object> asFirestoreMap(Health health) {
-    return PLAIN.fromJson(
-        PLAIN.toJsonTree(health), new TypeToken<LinkedHashMap<String, Object>>() {}.getType());
-  }
-
-  /** Whole numbers stay longs (Gson's default would turn every number into a double). */
-  private static final Gson PLAIN =
-      Json.GSON.newBuilder().setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create();
 }

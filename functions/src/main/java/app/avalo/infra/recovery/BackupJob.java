@@ -26,6 +26,7 @@ abstract class BackupJob extends ScheduledJob {
   @Override
   protected final JobRunner.Result run(JobContext context) throws Exception {
     return JobRunner.Result.of(
-        recovery.get().backups().run(tier(), context.scheduledFor(), RunControl.of(context)));
+        JobSummaries.of(
+            recovery.get().backups().run(tier(), context.scheduledFor(), RunControl.of(context))));
   }
 }

@@ -1,7 +1,6 @@
 package app.avalo.infra.recovery;
 
 import app.avalo.infra.platform.ApiException;
-import app.avalo.infra.recovery.BackupCatalog.BackupRecord;
 import com.google.cloud.firestore.Firestore;
 import java.io.IOException;
 import java.util.List;
@@ -58,7 +57,7 @@ final class BackupReader {
                 "backup "
                     + id
                     + " is incomplete ("
-                    + BackupCatalog.wire(record.get().state())
+                    + record.get().state().wire()
                     + "): a backup without a verified manifest cannot be used");
       }
     }

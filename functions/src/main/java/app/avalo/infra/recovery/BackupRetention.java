@@ -1,8 +1,6 @@
 package app.avalo.infra.recovery;
 
 import app.avalo.infra.platform.Log;
-import app.avalo.infra.recovery.BackupCatalog.BackupRecord;
-import app.avalo.infra.recovery.BackupCatalog.State;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,7 +29,8 @@ final class BackupRetention {
       throw new IllegalArgumentException("retention must keep at least one backup");
     }
     List<BackupRecord> all = catalog.all(tier);
-    List<BackupRecord> verified = all.stream().filter(r -> r.state() == State.VERIFIED).toList();
+    List<BackupRecord> verified =
+        all.stream().filter(r -> r.state() == BackupState.VERIFIED).toList();
     if (verified.isEmpty()) {
       return List.of();
     }
@@ -42,7 +41,7 @@ final class BackupRetention {
     List<String> deleted = new ArrayList<>();
     for (BackupRecord record : all) {
       boolean expired =
-          record.state() == State.VERIFIED
+          record.state() == BackupState.VERIFIED
               ? !keptIds.contains(record.id())
               : record.id().scheduledFor().isBefore(oldestKept);
       if (expired) {
@@ -63,7 +62,7 @@ final class BackupRetention {
             "backupId",
             record.id().toString(),
             "status",
-            BackupCatalog.wire(record.state()),
+            record.state().wire(),
             "objects",
             objects));
   }

@@ -2,15 +2,12 @@ package app.avalo.infra.recovery;
 
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Log;
-import app.avalo.infra.recovery.BackupCatalog.BackupRecord;
-import app.avalo.infra.recovery.BackupCatalog.State;
 import com.google.cloud.storage.Blob;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -47,17 +44,25 @@ final class BackupRunner {
     this.nanoTime = nanoTime;
   }
 
-  Map<String, Object> run(BackupTier tier, Instant scheduledFor, RunControl control)
+  BackupRunSummary run(BackupTier tier, Instant scheduledFor, RunControl control)
       throws IOException {
     BackupId id = BackupId.of(tier, scheduledFor);
     Optional<BackupRecord> existing = catalog.get(id);
     if (existing.isPresent()
-        && existing.get().state() == State.VERIFIED
+        && existing.get().state() == BackupState.VERIFIED
         && manifestIntact(existing.get())) {
-      Map<String, Object> summary = summary(existing.get());
-      summary.put("alreadyComplete", true);
-      summary.put("deleted", retention.apply(tier, config.keep(tier)));
-      return summary;
+      BackupRecord r = existing.get();
+      return new BackupRunSummary.AlreadyComplete(
+          r.id().toString(),
+          r.id().tier().wire(),
+          BackupState.VERIFIED.wire(),
+          r.snapshotTime().toString(),
+          r.consistency(),
+          r.documents(),
+          r.bytes(),
+          r.shards(),
+          true,
+          retention.apply(tier, config.keep(tier)));
     }
     // A read time Firestore accepts: microsecond precision, safely in the past.
     Instant snapshotTime = clock.instant().minusSeconds(1).truncatedTo(ChronoUnit.MICROS);
@@ -92,25 +97,20 @@ final class BackupRunner {
             m.shards(),
             "elapsedMs",
             elapsedMs));
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("backupId", id.toString());
-    summary.put("tier", tier.wire());
-    summary.put("status", "verified");
-    summary.put("snapshotTime", snapshotTime.toString());
-    summary.put("consistency", m.consistency());
-    summary.put("documents", m.documents());
-    summary.put("bytes", m.bytes());
-    summary.put("shards", m.shards());
-    Map<String, Object> counts = new LinkedHashMap<>();
-    m.collections().forEach(c -> counts.put(c.name(), c.documents()));
-    summary.put("collections", counts);
-    summary.put("elapsedMs", elapsedMs);
-    summary.put(
-        "documentsPerSecond",
-        elapsedMs == 0 ? m.documents() * 1000 : m.documents() * 1000 / elapsedMs);
-    summary.put("alreadyComplete", false);
-    summary.put("deleted", retention.apply(tier, config.keep(tier)));
-    return summary;
+    return new BackupRunSummary.Written(
+        id.toString(),
+        tier.wire(),
+        BackupState.VERIFIED.wire(),
+        snapshotTime.toString(),
+        m.consistency(),
+        m.documents(),
+        m.bytes(),
+        m.shards(),
+        m.counts(),
+        elapsedMs,
+        elapsedMs == 0 ? m.documents() * 1000 : m.documents() * 1000 / elapsedMs,
+        false,
+        retention.apply(tier, config.keep(tier)));
   }
 
   /**
@@ -167,19 +167,6 @@ final class BackupRunner {
         .read(record.id().manifestObject())
         .map(bytes -> ShardReader.sha256(bytes).equals(record.manifestSha256()))
         .orElse(false);
-  }
-
-  private static Map<String, Object> summary(BackupRecord record) {
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("backupId", record.id().toString());
-    summary.put("tier", record.id().tier().wire());
-    summary.put("status", "verified");
-    summary.put("snapshotTime", record.snapshotTime().toString());
-    summary.put("consistency", record.consistency());
-    summary.put("documents", record.documents());
-    summary.put("bytes", record.bytes());
-    summary.put("shards", record.shards());
-    return summary;
   }
 
   private static String describe(Throwable e) {

@@ -1,6 +1,5 @@
 package app.avalo.infra.recovery;
 
-import app.avalo.infra.platform.Alerts;
 import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Log;
@@ -58,7 +57,8 @@ final class EntityRecovery {
   private final Firestore db;
   private final BackupReader backups;
   private final RecoveryArchives archives;
-  private final Alerts alerts;
+  private final RecoveryArchiveStore records;
+  private final RecoveryAlerts alerts;
   private final LongSupplier nanoTime;
   private final int pageSize;
 
@@ -66,25 +66,18 @@ final class EntityRecovery {
       Firestore db,
       BackupReader backups,
       RecoveryArchives archives,
-      Alerts alerts,
+      RecoveryArchiveStore records,
+      RecoveryAlerts alerts,
       LongSupplier nanoTime,
       int pageSize) {
     this.db = db;
     this.backups = backups;
     this.archives = archives;
+    this.records = records;
     this.alerts = alerts;
     this.nanoTime = nanoTime;
     this.pageSize = pageSize;
   }
-
-  /** A validated recovery request; at most one of {@code backupId} and {@code archiveId} is set. */
-  record Request(
-      RecoveryUnit unit,
-      String owner,
-      BackupId backupId,
-      String archiveId,
-      boolean dryRun,
-      String actor) {}
 
   /** What a recovery did (or, for a dry run, would do). */
   record Result(
@@ -112,7 +105,7 @@ final class EntityRecovery {
    */
   record Restore(String mode, int writes, int commits) {}
 
-  Result recover(Request request) {
+  Result recover(RecoveryRequest request) {
     long started = nanoTime.getAsLong();
     RecoveryUnit unit = request.unit();
     RestorePoint point =
@@ -156,7 +149,7 @@ final class EntityRecovery {
       // An atomic restore that failed wrote nothing; a chunked one may have written some commits.
       long elapsedMs = (nanoTime.getAsLong() - started) / 1_000_000;
       try {
-        archives.finish(
+        records.finish(
             archiveId,
             mode.equals("atomic") ? "aborted" : "failed",
             elapsedMs,
@@ -176,7 +169,7 @@ final class EntityRecovery {
             new Restore(mode, operations, commits),
             archive,
             started);
-    archives.finish(archiveId, "restored", result.elapsedMs(), result.slaMs(), null);
+    records.finish(archiveId, "restored", result.elapsedMs(), result.slaMs(), null);
     Log.info(
         "entity recovered",
         Map.of(
@@ -193,25 +186,12 @@ final class EntityRecovery {
             "elapsedMs",
             result.elapsedMs()));
     if (!result.withinSla()) {
-      alerts.raise(
-          "recovery",
-          "sla:" + unit.wire(),
-          Alerts.Severity.WARNING,
-          "recovering "
-              + unit.wire()
-              + " "
-              + request.owner()
-              + " took "
-              + result.elapsedMs()
-              + " ms (SLA "
-              + result.slaMs()
-              + " ms)",
-          Map.of("archiveId", archiveId, "elapsedMs", result.elapsedMs(), "slaMs", result.slaMs()));
+      alerts.slaMissed(unit, request.owner(), result.elapsedMs(), result.slaMs(), archiveId);
     }
     return result;
   }
 
-  private RestorePoint fromBackup(Request request) {
+  private RestorePoint fromBackup(RecoveryRequest request) {
     BackupReader.OpenBackup backup =
         request.backupId() == null ? backups.latest() : backups.open(request.backupId());
     Map<String, DocumentRecord> documents = new LinkedHashMap<>();
@@ -254,7 +234,7 @@ final class EntityRecovery {
               for (DocumentRecord doc : diff.deletes()) {
                 tx.delete(ref(doc));
               }
-              tx.update(archives.ref(archiveId), "status", "restored", "commitsDone", 1L);
+              records.markRestoredIn(tx, archiveId);
               return null;
             },
             options));
@@ -272,7 +252,7 @@ final class EntityRecovery {
                 a.doc().collection().equals(unit.root().collection()),
                 b.doc().collection().equals(unit.root().collection())));
     int commits = (ops.size() + CHUNK_WRITES - 1) / CHUNK_WRITES;
-    archives.markRestoring(archiveId, commits);
+    records.markRestoring(archiveId, commits);
     for (int c = 0; c < commits; c++) {
       WriteBatch batch = db.batch();
       for (Op op : ops.subList(c * CHUNK_WRITES, Math.min(ops.size(), (c + 1) * CHUNK_WRITES))) {
@@ -282,7 +262,7 @@ final class EntityRecovery {
           batch.set(ref(op.doc()), op.doc().fields());
         }
       }
-      batch.update(archives.ref(archiveId), "commitsDone", (long) (c + 1));
+      records.advanceIn(batch, archiveId, c + 1);
       try {
         Firestores.await(batch.commit());
       } catch (RuntimeException e) {
@@ -311,7 +291,7 @@ final class EntityRecovery {
   private record Op(DocumentRecord doc, boolean delete) {}
 
   private Result result(
-      Request request,
+      RecoveryRequest request,
       String status,
       Source source,
       EntityDiff diff,

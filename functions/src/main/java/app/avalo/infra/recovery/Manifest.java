@@ -3,7 +3,9 @@ package app.avalo.infra.recovery;
 import app.avalo.infra.platform.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -59,6 +61,13 @@ record Manifest(
    */
   record ShardEntry(
       int partition, String object, long documents, long bytes, String sha256, String crc32c) {}
+
+  /** Documents per collection, in backup order. */
+  Map<String, Long> counts() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    collections.forEach(c -> counts.put(c.name(), c.documents()));
+    return counts;
+  }
 
   Optional<CollectionEntry> collection(String name) {
     return collections.stream().filter(c -> c.name().equals(name)).findFirst();

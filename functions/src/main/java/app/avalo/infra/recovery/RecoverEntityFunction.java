@@ -1,12 +1,9 @@
 package app.avalo.infra.recovery;
 
 import app.avalo.infra.Root;
-import app.avalo.infra.platform.ApiException;
 import app.avalo.infra.platform.ApiFunction;
-import app.avalo.infra.platform.Fields;
 import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.Request;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -32,33 +29,8 @@ abstract class RecoverEntityFunction extends ApiFunction {
 
   @Override
   protected final Object handle(Request request) {
-    Fields data = request.data();
-    RecoveryUnit unit = unit();
-    String owner = data.id(unit.inputField());
-    Optional<String> backupText = data.optionalString("backupId", 64);
-    Optional<String> archiveId = data.optionalId("archiveId");
-    boolean dryRun = data.optionalBool("dryRun").orElse(false);
-    data.done();
-    BackupId backupId =
-        backupText
-            .map(
-                text ->
-                    BackupId.parse(text)
-                        .orElseThrow(
-                            () ->
-                                ApiException.invalidArgument(
-                                    "backupId",
-                                    "must be a backup id such as hourly-20260131T140000Z")))
-            .orElse(null);
-    if (backupId != null && archiveId.isPresent()) {
-      throw ApiException.invalidArgument(
-          "archiveId", "give either backupId or archiveId, not both");
-    }
-    return recovery
-        .get()
-        .recovery()
-        .recover(
-            new EntityRecovery.Request(
-                unit, owner, backupId, archiveId.orElse(null), dryRun, request.caller().label()));
+    RecoveryRequest recover =
+        RecoveryRequest.read(request.data(), unit(), request.caller().label());
+    return recovery.get().recovery().recover(recover);
   }
 }

@@ -1,16 +1,11 @@
 package app.avalo.infra.recovery;
 
 import app.avalo.infra.platform.DashboardSection;
-import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Platform;
-import app.avalo.infra.recovery.BackupCatalog.BackupRecord;
-import com.google.cloud.firestore.DocumentSnapshot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,51 +21,85 @@ final class RecoveryDashboardSection implements DashboardSection {
     this.module = module;
   }
 
+  record Panel(List<TierPanel> tiers, HealthPanel health, List<RecentRecovery> recentRecoveries) {}
+
+  /** A tier; the fields after {@code backupId} are null when it has no verified backup. */
+  record TierPanel(
+      String tier,
+      int keep,
+      String storageClass,
+      String backupId,
+      Instant snapshotTime,
+      Long ageSeconds,
+      boolean fresh,
+      Long documents,
+      Long bytes,
+      String consistency) {}
+
+  /** The last health check; {@code unknown} (and nothing else) before the first. */
+  record HealthPanel(String status, Instant checkedAt, List<BackupHealth.TierHealth> tiers) {}
+
+  record RecentRecovery(
+      String archiveId,
+      String kind,
+      String owner,
+      String sourceId,
+      String status,
+      long writes,
+      Long elapsedMs,
+      Boolean withinSla,
+      Instant createdAt) {
+    static RecentRecovery of(ArchiveRecord r) {
+      return new RecentRecovery(
+          r.archiveId(),
+          r.kind(),
+          r.owner(),
+          r.sourceId(),
+          r.status(),
+          r.writes(),
+          r.elapsedMs(),
+          r.withinSla(),
+          r.createdAt());
+    }
+  }
+
   @Override
-  public Object snapshot() {
+  public Panel snapshot() {
     Instant now = platform.clock().instant();
-    List<Map<String, Object>> tiers = new ArrayList<>();
+    List<TierPanel> tiers = new ArrayList<>();
     for (BackupTier tier : BackupTier.values()) {
-      Map<String, Object> t = new LinkedHashMap<>();
-      t.put("tier", tier.wire());
-      t.put("keep", module.config().keep(tier));
-      t.put("storageClass", tier.storageClass().name());
+      int keep = module.config().keep(tier);
+      String storageClass = tier.storageClass().name();
       Optional<BackupRecord> latest = module.catalog().latestVerified(tier);
       if (latest.isPresent()) {
         BackupRecord r = latest.get();
         Duration age = Duration.between(r.snapshotTime(), now);
-        t.put("backupId", r.id().toString());
-        t.put("snapshotTime", r.snapshotTime());
-        t.put("ageSeconds", age.toSeconds());
-        t.put("fresh", age.compareTo(tier.maxAge()) <= 0);
-        t.put("documents", r.documents());
-        t.put("bytes", r.bytes());
-        t.put("consistency", r.consistency());
+        tiers.add(
+            new TierPanel(
+                tier.wire(),
+                keep,
+                storageClass,
+                r.id().toString(),
+                r.snapshotTime(),
+                age.toSeconds(),
+                age.compareTo(tier.maxAge()) <= 0,
+                r.documents(),
+                r.bytes(),
+                r.consistency()));
       } else {
-        t.put("backupId", null);
-        t.put("fresh", false);
+        tiers.add(
+            new TierPanel(
+                tier.wire(), keep, storageClass, null, null, null, false, null, null, null));
       }
-      tiers.add(t);
     }
-    Map<String, Object> health = new LinkedHashMap<>();
-    DocumentSnapshot latestHealth =
-        Firestores.await(
-            platform
-                .firestore()
-                .collection(BackupHealthMonitor.COLLECTION)
-                .document("latest")
-                .get());
-    if (latestHealth.exists()) {
-      health.put("status", latestHealth.getString("status"));
-      health.put("checkedAt", Firestores.instant(latestHealth.getTimestamp("checkedAt")));
-      health.put("tiers", latestHealth.get("tiers"));
-    } else {
-      health.put("status", "unknown");
-    }
-    Map<String, Object> snapshot = new LinkedHashMap<>();
-    snapshot.put("tiers", tiers);
-    snapshot.put("health", health);
-    snapshot.put("recentRecoveries", module.archives().recent(5));
-    return snapshot;
+    HealthPanel health =
+        module
+            .healthStore()
+            .latest()
+            .map(h -> new HealthPanel(h.status(), h.checkedAt(), h.tiers()))
+            .orElse(new HealthPanel("unknown", null, null));
+    List<RecentRecovery> recent =
+        module.archiveStore().recent(5).stream().map(RecentRecovery::of).toList();
+    return new Panel(tiers, health, recent);
   }
 }

@@ -17,6 +17,8 @@ public final class RecoveryModule {
   private final EntityRecovery recovery;
   private final BackupHealthMonitor health;
   private final RecoveryArchives archives;
+  private final RecoveryArchiveStore archiveStore;
+  private final BackupHealthStore healthStore;
 
   /**
    * What the recovery domain does to the world besides Firestore.
@@ -57,12 +59,16 @@ public final class RecoveryModule {
             app.clock(),
             nanoTime);
     BackupReader reader = new BackupReader(app.firestore(), storage, catalog);
-    this.archives = new RecoveryArchives(app.firestore(), storage, app.clock());
+    RecoveryAlerts alerts = new RecoveryAlerts(app.alerts());
+    this.archiveStore = new RecoveryArchiveStore(app.firestore(), app.clock());
+    this.archives = new RecoveryArchives(app.firestore(), archiveStore, storage, app.clock());
     this.recovery =
         new EntityRecovery(
-            app.firestore(), reader, archives, app.alerts(), nanoTime, config.pageSize());
+            app.firestore(), reader, archives, archiveStore, alerts, nanoTime, config.pageSize());
+    this.healthStore = new BackupHealthStore(app.firestore());
     this.health =
-        new BackupHealthMonitor(app.firestore(), catalog, reader, app.alerts(), app.clock());
+        new BackupHealthMonitor(
+            catalog, reader, healthStore, new LiveCounts(app.firestore()), alerts, app.clock());
   }
 
   /** The backups part of the admin dashboard. */
@@ -92,5 +98,13 @@ public final class RecoveryModule {
 
   RecoveryArchives archives() {
     return archives;
+  }
+
+  RecoveryArchiveStore archiveStore() {
+    return archiveStore;
+  }
+
+  BackupHealthStore healthStore() {
+    return healthStore;
   }
 }

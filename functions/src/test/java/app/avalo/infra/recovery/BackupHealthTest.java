@@ -1,11 +1,17 @@
 package app.avalo.infra.recovery;
 
+import static app.avalo.infra.recovery.RecoveryFixtures.backup;
+import static app.avalo.infra.recovery.RecoveryFixtures.hourlyBackupNow;
+import static app.avalo.infra.recovery.RecoveryFixtures.json;
+import static app.avalo.infra.recovery.RecoveryFixtures.recoverWalletOk;
+import static app.avalo.infra.recovery.RecoveryFixtures.wallet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Json;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.gson.JsonObject;
@@ -14,26 +20,25 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * monitorBackupHealth: freshness per tier, re-hashed shards, plausible counts, alerts that come and
  * go.
  */
 class BackupHealthTest {
-  private final RecoveryFixture world = new RecoveryFixture("2026-03-01T03:00:00Z");
+  @RegisterExtension final TestBed bed = RecoveryFixtures.bed("2026-03-01T03:00:00Z").build();
 
   private JsonObject monitor() throws Exception {
     var response =
-        RecoveryFixture.job(
-            new MonitorBackupHealth(world.app, world.recovery), world.clock.instant());
+        bed.runJob(new MonitorBackupHealth(bed.platform, bed.root.recovery()), bed.clock.instant());
     assertEquals(200, response.status(), response.body());
     return response.json().getAsJsonObject("summary");
   }
 
   private List<String> openAlertKeys() {
     return Firestores.await(
-            world
-                .db
+            bed.db
                 .collection("systemAlerts")
                 .whereEqualTo("source", "recovery")
                 .whereEqualTo("status", "open")
@@ -46,25 +51,24 @@ class BackupHealthTest {
   }
 
   private void backupAllTiers() throws Exception {
-    Instant at = world.clock.instant();
-    world.backup(CreateHourlyBackup::new, at);
-    world.backup(CreateDailyBackup::new, at);
-    world.backup(CreateColdStorageBackup::new, at);
+    Instant at = bed.clock.instant();
+    backup(bed, CreateHourlyBackup::new, at);
+    backup(bed, CreateDailyBackup::new, at);
+    backup(bed, CreateColdStorageBackup::new, at);
   }
 
   @Test
   void freshIntactBackupsAreHealthy() throws Exception {
-    world.wallet("u1", 1, 300);
+    wallet(bed, "u1", 1, 300);
     backupAllTiers();
-    world.clock.advance(Duration.ofMinutes(30));
+    bed.clock.advance(Duration.ofMinutes(30));
 
     JsonObject summary = monitor();
 
     assertEquals("ok", summary.get("status").getAsString(), summary.toString());
     assertEquals(List.of(), openAlertKeys());
     DocumentSnapshot latest =
-        Firestores.await(
-            world.db.collection(BackupHealthMonitor.COLLECTION).document("latest").get());
+        Firestores.await(bed.db.collection(BackupHealthStore.COLLECTION).document("latest").get());
     assertEquals("ok", latest.getString("status"));
     @SuppressWarnings("unchecked")
     Map<String, Object> hourly = ((List<Map<String, Object>>) latest.get("tiers")).get(0);
@@ -76,9 +80,9 @@ class BackupHealthTest {
 
   @Test
   void aStaleTierRaisesAnAlertThatResolvesWithTheNextBackup() throws Exception {
-    world.wallet("u1", 1, 3);
+    wallet(bed, "u1", 1, 3);
     backupAllTiers();
-    world.clock.advance(Duration.ofHours(3));
+    bed.clock.advance(Duration.ofHours(3));
 
     JsonObject stale = monitor();
 
@@ -89,17 +93,13 @@ class BackupHealthTest {
         "daily (26 h) and cold (32 d) are still fresh");
     QueryDocumentSnapshot alert =
         Firestores.await(
-                world
-                    .db
-                    .collection("systemAlerts")
-                    .whereEqualTo("key", "backup:hourly:stale")
-                    .get())
+                bed.db.collection("systemAlerts").whereEqualTo("key", "backup:hourly:stale").get())
             .getDocuments()
             .get(0);
     assertEquals("critical", alert.getString("severity"));
 
-    world.hourlyBackupNow();
-    world.clock.advance(Duration.ofMinutes(1));
+    hourlyBackupNow(bed);
+    bed.clock.advance(Duration.ofMinutes(1));
     assertEquals("ok", monitor().get("status").getAsString());
     assertEquals(List.of(), openAlertKeys());
     assertEquals("resolved", Firestores.await(alert.getReference().get()).getString("status"));
@@ -115,16 +115,30 @@ class BackupHealthTest {
   }
 
   @Test
+  void theStoredCheckReadsBackAsTheCheckThatWasMade() throws Exception {
+    wallet(bed, "u1", 1, 300);
+    backup(bed, CreateHourlyBackup::new, bed.clock.instant());
+    bed.clock.advance(Duration.ofHours(3));
+    RecoveryModule recovery = bed.root.recovery();
+
+    BackupHealth made = recovery.health().check(new BackupJobsTest.NoDeadline());
+
+    assertEquals(
+        List.of("stale"), made.tiers().get(0).problems().stream().map(p -> p.key()).toList());
+    assertEquals(made, recovery.healthStore().latest().orElseThrow());
+  }
+
+  @Test
   void countsFarFromTheLiveDataAreAWarning() throws Exception {
-    world.wallet("u1", 1, 300);
+    wallet(bed, "u1", 1, 300);
     backupAllTiers();
-    var batch = world.db.batch();
+    var batch = bed.db.batch();
     for (int i = 0; i < 200; i++) {
       batch.delete(
-          world.db.collection("walletTransactions").document(String.format("u1-tx-%04d", i)));
+          bed.db.collection("walletTransactions").document(String.format("u1-tx-%04d", i)));
     }
     Firestores.await(batch.commit());
-    world.clock.advance(Duration.ofMinutes(10));
+    bed.clock.advance(Duration.ofMinutes(10));
 
     JsonObject summary = monitor();
 
@@ -137,11 +151,7 @@ class BackupHealthTest {
         "cold backups may drift 75%: 300 vs 100 is 67%");
     String message =
         Firestores.await(
-                world
-                    .db
-                    .collection("systemAlerts")
-                    .whereEqualTo("key", "backup:hourly:counts")
-                    .get())
+                bed.db.collection("systemAlerts").whereEqualTo("key", "backup:hourly:counts").get())
             .getDocuments()
             .get(0)
             .getString("message");
@@ -150,14 +160,14 @@ class BackupHealthTest {
 
   @Test
   void theDashboardSectionShowsEachTierAndTheLastCheck() throws Exception {
-    world.wallet("u1", 1, 3);
-    world.backup(CreateHourlyBackup::new, world.clock.instant());
-    world.clock.advance(Duration.ofMinutes(5));
+    wallet(bed, "u1", 1, 3);
+    backup(bed, CreateHourlyBackup::new, bed.clock.instant());
+    bed.clock.advance(Duration.ofMinutes(5));
     monitor();
-    RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"u1\"}"));
+    recoverWalletOk(bed, json("userId", "u1"));
 
     JsonObject snapshot =
-        Json.toTree(world.recovery.dashboardSection().snapshot()).getAsJsonObject();
+        Json.toTree(bed.root.recovery().dashboardSection().snapshot()).getAsJsonObject();
 
     var tiers = snapshot.getAsJsonArray("tiers");
     assertEquals(

@@ -1,5 +1,10 @@
 package app.avalo.infra.recovery;
 
+import static app.avalo.infra.recovery.RecoveryFixtures.json;
+import static app.avalo.infra.recovery.RecoveryFixtures.objects;
+import static app.avalo.infra.recovery.RecoveryFixtures.recoverWalletOk;
+import static app.avalo.infra.recovery.RecoveryFixtures.via;
+import static app.avalo.infra.recovery.RecoveryFixtures.wallet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,6 +19,7 @@ import app.avalo.infra.testing.TestBed;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Firestore emulator goes away in the middle of a backup (a loopback proxy in front of it is
@@ -22,41 +28,38 @@ import org.junit.jupiter.api.Test;
  * same scheduled time writes the backup whole.
  */
 class BackupOutageTest {
-  private final RecoveryFixture world = new RecoveryFixture("2026-04-01T10:00:00Z");
+  @RegisterExtension final TestBed bed = RecoveryFixtures.bed("2026-04-01T10:00:00Z").build();
 
   @Test
   void firestoreLostMidBackupFailsCleanlyAndTheNextRunCompletes() throws Exception {
     for (int i = 0; i < 60; i++) {
-      world.wallet("outage-" + i, 100 + i, 20);
+      wallet(bed, "outage-" + i, 100 + i, 20);
     }
     try (TcpProxy proxy = new TcpProxy(Emulators.firestoreHost())) {
-      TestBed viaProxy = world.appVia(proxy.address());
+      TestBed viaProxy = via(bed, proxy.address());
       // A full backup through the proxy: the previous good backup, and how much traffic one takes.
       Instant first = Instant.parse("2026-04-01T10:00:00Z");
       FakeExchange.Response ok =
-          RecoveryFixture.job(
-              new CreateHourlyBackup(viaProxy.platform, viaProxy.root.recovery()), first);
+          bed.runJob(new CreateHourlyBackup(viaProxy.platform, viaProxy.root.recovery()), first);
       assertEquals(200, ok.status(), ok.body());
       String previous = ok.json().getAsJsonObject("summary").get("backupId").getAsString();
       long fullTraffic = proxy.bytes();
       assertTrue(fullTraffic > 10_000, "a backup moves real data: " + fullTraffic);
 
       Instant failedAt = Instant.parse("2026-04-01T11:00:00Z");
-      world.clock.set(failedAt);
+      bed.clock.set(failedAt);
       proxy.resetCount();
       proxy.cutAfterBytes(fullTraffic / 2);
       FakeExchange.Response crash =
-          RecoveryFixture.job(
-              new CreateHourlyBackup(viaProxy.platform, viaProxy.root.recovery()), failedAt);
+          bed.runJob(new CreateHourlyBackup(viaProxy.platform, viaProxy.root.recovery()), failedAt);
       assertTrue(proxy.isCut(), "the outage happened during the backup");
       assertEquals(500, crash.status(), crash.body());
       assertEquals("INTERNAL", crash.errorStatus());
 
       // Nothing partial is visible: no manifest, and recovery keeps using the previous backup.
       BackupId partial = BackupId.of(BackupTier.HOURLY, failedAt);
-      assertFalse(world.objects(partial.prefix()).contains(partial.manifestObject()));
-      var latest =
-          RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"outage-7\", \"dryRun\": true}"));
+      assertFalse(objects(bed, partial.prefix()).contains(partial.manifestObject()));
+      var latest = recoverWalletOk(bed, json("userId", "outage-7", "dryRun", true));
       assertEquals(previous, latest.getAsJsonObject("source").get("id").getAsString());
       assertNotEquals(partial.toString(), latest.getAsJsonObject("source").get("id").getAsString());
 
@@ -64,22 +67,18 @@ class BackupOutageTest {
       // lease expired.
       proxy.restore();
       awaitReachable(viaProxy.platform);
-      world.clock.advance(Duration.ofMinutes(31));
+      bed.clock.advance(Duration.ofMinutes(31));
       FakeExchange.Response retry =
-          RecoveryFixture.job(
-              new CreateHourlyBackup(viaProxy.platform, viaProxy.root.recovery()), failedAt);
+          bed.runJob(new CreateHourlyBackup(viaProxy.platform, viaProxy.root.recovery()), failedAt);
       assertEquals(200, retry.status(), retry.body());
       assertEquals("succeeded", retry.json().get("outcome").getAsString(), retry.body());
       assertEquals(
           partial.toString(),
           retry.json().getAsJsonObject("summary").get("backupId").getAsString());
-      assertTrue(world.objects(partial.prefix()).contains(partial.manifestObject()));
+      assertTrue(objects(bed, partial.prefix()).contains(partial.manifestObject()));
       var restored =
-          RecoveryFixture.ok(
-              world.recoverWallet(
-                  "{\"userId\": \"outage-7\", \"backupId\": \""
-                      + partial
-                      + "\", \"dryRun\": true}"));
+          recoverWalletOk(
+              bed, json("userId", "outage-7", "backupId", partial.toString(), "dryRun", true));
       assertEquals(partial.toString(), restored.getAsJsonObject("source").get("id").getAsString());
     }
   }

@@ -82,15 +82,19 @@ class DocumentCodecTest {
 
   @Test
   void malformedLinesAreRefusedNotGuessed() {
-    for (String bad :
-        List.of(
-            "{}",
-            "{\"c\":\"wallet\",\"id\":\"u1\",\"k\":null,\"f\":{\"n\":12}}",
-            "{\"c\":\"wallet\",\"id\":\"u1\",\"k\":null,\"f\":{\"n\":{\"zz\":\"1\"}}}",
-            "{\"c\":\"wallet\",\"id\":\"u1\",\"k\":null,\"f\":{\"n\":{\"i\":\"x\"}}}",
-            "{\"c\":\"wallet\",\"id\":\"u1\",\"k\":null,\"f\":{}} trailing",
-            "{\"c\":\"wallet\",\"id\":\"u1\",\"k\":null,\"f\":{\"b\":{\"b\":\"***\"}}}",
-            "not json")) {
+    // One malformed line per text line: untagged number, unknown tag, bad integer, trailing
+    // garbage, bad base64.
+    String lines =
+        """
+        {}
+        {"c":"wallet","id":"u1","k":null,"f":{"n":12}}
+        {"c":"wallet","id":"u1","k":null,"f":{"n":{"zz":"1"}}}
+        {"c":"wallet","id":"u1","k":null,"f":{"n":{"i":"x"}}}
+        {"c":"wallet","id":"u1","k":null,"f":{}} trailing
+        {"c":"wallet","id":"u1","k":null,"f":{"b":{"b":"***"}}}
+        not json
+        """;
+    for (String bad : lines.lines().toList()) {
       assertThrows(
           DocumentCodec.MalformedLineException.class, () -> DocumentCodec.readLine(bad, db), bad);
     }

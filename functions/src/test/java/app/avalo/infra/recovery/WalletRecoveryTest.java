@@ -1,5 +1,12 @@
 package app.avalo.infra.recovery;
 
+import static app.avalo.infra.recovery.RecoveryFixtures.hourlyBackupNow;
+import static app.avalo.infra.recovery.RecoveryFixtures.json;
+import static app.avalo.infra.recovery.RecoveryFixtures.objects;
+import static app.avalo.infra.recovery.RecoveryFixtures.recoverWallet;
+import static app.avalo.infra.recovery.RecoveryFixtures.recoverWalletOk;
+import static app.avalo.infra.recovery.RecoveryFixtures.wallet;
+import static app.avalo.infra.recovery.RecoveryFixtures.walletState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.gson.JsonObject;
 import java.time.Duration;
@@ -14,67 +22,66 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Backup → damage → recoverWallet, through the functions, on the emulator and an in-memory bucket.
  */
 class WalletRecoveryTest {
-  private final RecoveryFixture world = new RecoveryFixture("2026-03-01T10:00:00Z");
+  @RegisterExtension final TestBed bed = RecoveryFixtures.bed("2026-03-01T10:00:00Z").build();
 
   @Test
   void everyValueTypeSurvivesBackupAndRestoreBitExactly() throws Exception {
-    Map<String, Object> wallet = BitExact.everyStorableType(world.db);
-    Map<String, Object> tx = new LinkedHashMap<>(BitExact.everyStorableType(world.db));
-    Firestores.await(world.db.collection("wallet").document("u-every").set(wallet));
-    Firestores.await(world.db.collection("walletTransactions").document("tx-every").set(tx));
+    Map<String, Object> wallet = BitExact.everyStorableType(bed.db);
+    Map<String, Object> tx = new LinkedHashMap<>(BitExact.everyStorableType(bed.db));
+    Firestores.await(bed.db.collection("wallet").document("u-every").set(wallet));
+    Firestores.await(bed.db.collection("walletTransactions").document("tx-every").set(tx));
     // What the emulator gives back is the reference: the restore must reproduce exactly that.
     Map<String, Object> walletBefore =
-        Firestores.await(world.db.collection("wallet").document("u-every").get()).getData();
+        Firestores.await(bed.db.collection("wallet").document("u-every").get()).getData();
     Map<String, Object> txBefore =
-        Firestores.await(world.db.collection("walletTransactions").document("tx-every").get())
+        Firestores.await(bed.db.collection("walletTransactions").document("tx-every").get())
             .getData();
     BitExact.assertSameDocument(wallet, walletBefore);
-    world.hourlyBackupNow();
+    hourlyBackupNow(bed);
 
     Firestores.await(
-        world
-            .db
+        bed.db
             .collection("wallet")
             .document("u-every")
             .set(Map.of("userId", "u-every", "balance", 0L)));
-    Firestores.await(world.db.collection("walletTransactions").document("tx-every").delete());
-    JsonObject result = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"u-every\"}"));
+    Firestores.await(bed.db.collection("walletTransactions").document("tx-every").delete());
+    JsonObject result = recoverWalletOk(bed, json("userId", "u-every"));
 
     assertEquals("restored", result.get("status").getAsString());
     BitExact.assertSameDocument(
         walletBefore,
-        Firestores.await(world.db.collection("wallet").document("u-every").get()).getData());
+        Firestores.await(bed.db.collection("wallet").document("u-every").get()).getData());
     BitExact.assertSameDocument(
         txBefore,
-        Firestores.await(world.db.collection("walletTransactions").document("tx-every").get())
+        Firestores.await(bed.db.collection("walletTransactions").document("tx-every").get())
             .getData());
   }
 
   @Test
   void recoveryRestoresTheWalletAndItsTransactionsAndReportsTheDiff() throws Exception {
-    world.wallet("alice", 10_000, 5);
-    world.wallet("bob", 500, 3);
-    Map<String, Map<String, Object>> aliceBefore = world.walletState("alice");
-    Map<String, Map<String, Object>> bobBefore = world.walletState("bob");
-    String backupId = world.hourlyBackupNow();
+    wallet(bed, "alice", 10_000, 5);
+    wallet(bed, "bob", 500, 3);
+    Map<String, Map<String, Object>> aliceBefore = walletState(bed, "alice");
+    Map<String, Map<String, Object>> bobBefore = walletState(bed, "bob");
+    String backupId = hourlyBackupNow(bed);
 
-    Firestores.await(world.db.collection("wallet").document("alice").update("balance", 1L));
-    Firestores.await(world.db.collection("walletTransactions").document("alice-tx-0001").delete());
+    Firestores.await(bed.db.collection("wallet").document("alice").update("balance", 1L));
+    Firestores.await(bed.db.collection("walletTransactions").document("alice-tx-0001").delete());
     Firestores.await(
-        world
-            .db
+        bed.db
             .collection("walletTransactions")
             .document("alice-tx-late")
             .set(Map.of("userId", "alice", "amount", 9_999L)));
-    Firestores.await(world.db.collection("wallet").document("bob").update("balance", 2L));
-    world.clock.advance(Duration.ofMinutes(5));
+    Firestores.await(bed.db.collection("wallet").document("bob").update("balance", 2L));
+    bed.clock.advance(Duration.ofMinutes(5));
 
-    JsonObject result = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"alice\"}"));
+    JsonObject result = recoverWalletOk(bed, json("userId", "alice"));
 
     assertEquals(backupId, result.getAsJsonObject("source").get("id").getAsString());
     JsonObject summary = result.getAsJsonObject("summary");
@@ -87,26 +94,24 @@ class WalletRecoveryTest {
     assertTrue(result.get("elapsedMs").getAsLong() >= 0);
     String changed = result.getAsJsonArray("changes").toString();
     assertTrue(changed.contains("\"fields\":[\"balance\"]"), changed);
-    assertEquals(aliceBefore.keySet(), world.walletState("alice").keySet());
+    assertEquals(aliceBefore.keySet(), walletState(bed, "alice").keySet());
     aliceBefore.forEach(
-        (path, fields) ->
-            BitExact.assertSameDocument(fields, world.walletState("alice").get(path)));
+        (path, fields) -> BitExact.assertSameDocument(fields, walletState(bed, "alice").get(path)));
     assertEquals(
         2L,
-        world.walletState("bob").get("wallet/bob").get("balance"),
+        walletState(bed, "bob").get("wallet/bob").get("balance"),
         "another wallet is untouched");
     assertFalse(bobBefore.isEmpty());
   }
 
   @Test
   void dryRunShowsTheDiffAndWritesNothing() throws Exception {
-    world.wallet("carol", 700, 2);
-    world.hourlyBackupNow();
-    Firestores.await(world.db.collection("wallet").document("carol").update("balance", 1L));
+    wallet(bed, "carol", 700, 2);
+    hourlyBackupNow(bed);
+    Firestores.await(bed.db.collection("wallet").document("carol").update("balance", 1L));
     long writesBefore = Emulators.firestoreWriteCount();
 
-    JsonObject result =
-        RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"carol\", \"dryRun\": true}"));
+    JsonObject result = recoverWalletOk(bed, json("userId", "carol", "dryRun", true));
 
     // The one write is the platform's audit record of the call (every admin action has one).
     assertEquals(
@@ -116,84 +121,80 @@ class WalletRecoveryTest {
     assertEquals(
         1,
         Firestores.await(
-                world.db.collection("adminAuditLog").whereEqualTo("action", "recoverWallet").get())
+                bed.db.collection("adminAuditLog").whereEqualTo("action", "recoverWallet").get())
             .size());
     assertEquals("dry-run", result.get("status").getAsString());
     assertEquals(1, result.getAsJsonObject("summary").get("changed").getAsInt());
     assertFalse(result.has("archive"), "nothing archived");
-    assertEquals(1L, world.walletState("carol").get("wallet/carol").get("balance"));
-    assertTrue(world.objects(RecoveryArchives.OBJECT_PREFIX).isEmpty());
+    assertEquals(1L, walletState(bed, "carol").get("wallet/carol").get("balance"));
+    assertTrue(objects(bed, RecoveryArchives.OBJECT_PREFIX).isEmpty());
   }
 
   @Test
   void theArchiveTakenFirstUndoesTheRecovery() throws Exception {
-    world.wallet("dave", 300, 2);
-    world.hourlyBackupNow();
-    Firestores.await(world.db.collection("wallet").document("dave").update("balance", 999L));
+    wallet(bed, "dave", 300, 2);
+    hourlyBackupNow(bed);
+    Firestores.await(bed.db.collection("wallet").document("dave").update("balance", 999L));
     Firestores.await(
-        world
-            .db
+        bed.db
             .collection("walletTransactions")
             .document("dave-tx-new")
             .set(Map.of("userId", "dave", "amount", 1L)));
-    Map<String, Map<String, Object>> damaged = world.walletState("dave");
+    Map<String, Map<String, Object>> damaged = walletState(bed, "dave");
 
-    JsonObject recovery = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"dave\"}"));
+    JsonObject recovery = recoverWalletOk(bed, json("userId", "dave"));
     String archiveId = recovery.getAsJsonObject("archive").get("archiveId").getAsString();
     assertEquals(
         4,
         recovery.getAsJsonObject("archive").get("documents").getAsInt(),
         "wallet, 2 transactions, the new one");
     DocumentSnapshot record =
-        Firestores.await(world.db.collection("recoveryArchives").document(archiveId).get());
+        Firestores.await(bed.db.collection("recoveryArchives").document(archiveId).get());
     assertEquals("restored", record.getString("status"));
     assertEquals(
-        RecoveryFixture.admin().uid() + " <" + RecoveryFixture.admin().email() + ">",
-        record.getString("actor"));
-    assertEquals(300L, world.walletState("dave").get("wallet/dave").get("balance"));
+        TestBed.admin().uid() + " <" + TestBed.admin().email() + ">", record.getString("actor"));
+    assertEquals(300L, walletState(bed, "dave").get("wallet/dave").get("balance"));
 
-    JsonObject undo =
-        RecoveryFixture.ok(
-            world.recoverWallet("{\"userId\": \"dave\", \"archiveId\": \"" + archiveId + "\"}"));
+    JsonObject undo = recoverWalletOk(bed, json("userId", "dave", "archiveId", archiveId));
 
     assertEquals("archive", undo.getAsJsonObject("source").get("type").getAsString());
-    Map<String, Map<String, Object>> after = world.walletState("dave");
+    Map<String, Map<String, Object>> after = walletState(bed, "dave");
     assertEquals(damaged.keySet(), after.keySet());
     damaged.forEach((path, fields) -> BitExact.assertSameDocument(fields, after.get(path)));
   }
 
   @Test
   void anArchiveOnlyRestoresTheEntityItWasTakenFrom() throws Exception {
-    world.wallet("erin", 100, 1);
-    world.wallet("frank", 100, 1);
-    world.hourlyBackupNow();
+    wallet(bed, "erin", 100, 1);
+    wallet(bed, "frank", 100, 1);
+    hourlyBackupNow(bed);
     String archiveId =
-        RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"erin\"}"))
+        recoverWalletOk(bed, json("userId", "erin"))
             .getAsJsonObject("archive")
             .get("archiveId")
             .getAsString();
     FakeExchange.Response response =
-        world.recoverWallet("{\"userId\": \"frank\", \"archiveId\": \"" + archiveId + "\"}");
+        recoverWallet(bed, json("userId", "frank", "archiveId", archiveId));
     assertEquals("FAILED_PRECONDITION", response.errorStatus(), response.body());
   }
 
   @Test
   void aWalletWithMoreChangesThanOneCommitIsRestoredInOrderedChunks() throws Exception {
-    world.wallet("gina", 5_000, 650);
-    Map<String, Map<String, Object>> before = world.walletState("gina");
-    world.hourlyBackupNow();
-    var batch = world.db.batch();
+    wallet(bed, "gina", 5_000, 650);
+    Map<String, Map<String, Object>> before = walletState(bed, "gina");
+    hourlyBackupNow(bed);
+    var batch = bed.db.batch();
     int n = 0;
     for (String path : before.keySet()) {
-      batch.update(world.db.document(path), "amount", -1L);
+      batch.update(bed.db.document(path), "amount", -1L);
       if (++n % 400 == 0) {
         Firestores.await(batch.commit());
-        batch = world.db.batch();
+        batch = bed.db.batch();
       }
     }
     Firestores.await(batch.commit());
 
-    JsonObject result = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"gina\"}"));
+    JsonObject result = recoverWalletOk(bed, json("userId", "gina"));
 
     JsonObject restore = result.getAsJsonObject("restore");
     assertEquals("chunked", restore.get("mode").getAsString());
@@ -201,42 +202,40 @@ class WalletRecoveryTest {
     assertEquals(2, restore.get("commits").getAsInt());
     assertEquals(651, result.getAsJsonObject("summary").get("changed").getAsInt());
     assertTrue(result.get("changesTruncated").getAsBoolean() == false);
-    Map<String, Map<String, Object>> after = world.walletState("gina");
+    Map<String, Map<String, Object>> after = walletState(bed, "gina");
     assertEquals(before.keySet(), after.keySet());
     before.forEach((path, fields) -> BitExact.assertSameDocument(fields, after.get(path)));
     String archiveId = result.getAsJsonObject("archive").get("archiveId").getAsString();
     DocumentSnapshot record =
-        Firestores.await(world.db.collection("recoveryArchives").document(archiveId).get());
+        Firestores.await(bed.db.collection("recoveryArchives").document(archiveId).get());
     assertEquals(2L, record.getLong("commitsDone"));
     assertEquals("restored", record.getString("status"));
   }
 
   @Test
   void aNamedBackupIsUsedInsteadOfTheLatest() throws Exception {
-    world.wallet("hank", 100, 1);
-    String first = world.hourlyBackupNow();
-    Firestores.await(world.db.collection("wallet").document("hank").update("balance", 200L));
-    world.clock.advance(Duration.ofHours(1));
-    String second = world.hourlyBackupNow();
-    Firestores.await(world.db.collection("wallet").document("hank").update("balance", 300L));
+    wallet(bed, "hank", 100, 1);
+    String first = hourlyBackupNow(bed);
+    Firestores.await(bed.db.collection("wallet").document("hank").update("balance", 200L));
+    bed.clock.advance(Duration.ofHours(1));
+    String second = hourlyBackupNow(bed);
+    Firestores.await(bed.db.collection("wallet").document("hank").update("balance", 300L));
 
-    JsonObject latest =
-        RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"hank\", \"dryRun\": true}"));
+    JsonObject latest = recoverWalletOk(bed, json("userId", "hank", "dryRun", true));
     assertEquals(second, latest.getAsJsonObject("source").get("id").getAsString());
-    RecoveryFixture.ok(
-        world.recoverWallet("{\"userId\": \"hank\", \"backupId\": \"" + first + "\"}"));
-    assertEquals(100L, world.walletState("hank").get("wallet/hank").get("balance"));
+    recoverWalletOk(bed, json("userId", "hank", "backupId", first));
+    assertEquals(100L, walletState(bed, "hank").get("wallet/hank").get("balance"));
   }
 
   @Test
   void aWalletMissingFromTheBackupIsRemovedWithItsTransactions() throws Exception {
-    world.hourlyBackupNow();
-    world.wallet("ivy", 100, 2);
+    hourlyBackupNow(bed);
+    wallet(bed, "ivy", 100, 2);
 
-    JsonObject result = RecoveryFixture.ok(world.recoverWallet("{\"userId\": \"ivy\"}"));
+    JsonObject result = recoverWalletOk(bed, json("userId", "ivy"));
 
     assertEquals(3, result.getAsJsonObject("summary").get("removed").getAsInt());
-    assertTrue(world.walletState("ivy").isEmpty());
-    assertEquals(List.of(), List.copyOf(world.walletState("ivy").keySet()));
+    assertTrue(walletState(bed, "ivy").isEmpty());
+    assertEquals(List.of(), List.copyOf(walletState(bed, "ivy").keySet()));
   }
 }
