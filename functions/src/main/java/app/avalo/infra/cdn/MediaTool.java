@@ -1,6 +1,7 @@
 package app.avalo.infra.cdn;
 
 import app.avalo.infra.platform.ApiException;
+import app.avalo.infra.platform.Json;
 import app.avalo.infra.platform.Log;
 import app.avalo.infra.platform.Status;
 import com.google.gson.JsonArray;
@@ -576,7 +577,7 @@ public final class MediaTool {
   /** One log line per refusal: which field, kind and container, plus what went wrong. */
   private static ApiException refusal(Input input, String why, Map<String, Object> failure) {
     Map<String, Object> fields =
-        RecordMap.of(
+        Json.toPlainMap(
             new RefusalLog(input.field(), input.kind().noun(), input.container().demuxer()));
     fields.putAll(failure);
     Log.warn("media tool refused a user's file", fields);

@@ -3,6 +3,7 @@ package app.avalo.infra.cdn;
 import app.avalo.infra.Root;
 import app.avalo.infra.platform.JobContext;
 import app.avalo.infra.platform.JobRunner;
+import app.avalo.infra.platform.Json;
 import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
 import java.util.function.Supplier;
@@ -27,6 +28,6 @@ public final class UpdateCdnMetrics extends ScheduledJob {
 
   @Override
   protected JobRunner.Result run(JobContext context) throws Exception {
-    return JobRunner.Result.of(RecordMap.of(cdn.get().metrics().update(context.scheduledFor())));
+    return JobRunner.Result.of(Json.toPlainMap(cdn.get().metrics().update(context.scheduledFor())));
   }
 }

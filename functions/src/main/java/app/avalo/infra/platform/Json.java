@@ -8,20 +8,20 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
+import com.google.gson.ToNumberPolicy;
 import com.google.gson.TypeAdapter;
+import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.math.BigDecimal;
+import java.lang.reflect.Type;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** The one Gson configuration, and strict, bounded parsing of untrusted request bodies. */
@@ -45,49 +45,28 @@ public final class Json {
     return GSON.toJsonTree(value);
   }
 
+  /** Like {@link #GSON}, but keeping null components, and reading numbers as Long or Double. */
+  private static final Gson PLAIN =
+      GSON.newBuilder()
+          .serializeNulls()
+          .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE)
+          .create();
+
+  private static final Type PLAIN_MAP = new TypeToken<LinkedHashMap<String, Object>>() {}.getType();
+
   /**
-   * A record (or any serialisable value whose JSON is an object) as plain Java values, for storing
-   * in Firestore: objects become ordered maps, arrays lists, whole numbers {@code Long}, other
-   * numbers {@code Double}; instants are their RFC 3339 text, as in responses.
+   * A record (or any value whose JSON is an object) as plain Java values, for storing in Firestore
+   * (a job summary, a log line's fields): objects become ordered maps with null components kept,
+   * arrays lists, whole numbers {@code Long}, other numbers {@code Double}; instants are their RFC
+   * 3339 text, as in responses.
    */
   public static Map<String, Object> toPlainMap(Object value) {
-    JsonElement tree = toTree(value);
+    JsonElement tree = PLAIN.toJsonTree(value);
     if (!tree.isJsonObject()) {
       throw new IllegalArgumentException("not an object: " + tree);
     }
-    @SuppressWarnings("unchecked") // an object's plain form is a map
-    Map<String, Object> map = (Map<String, Object>) plain(tree);
-    return map;
+    return PLAIN.fromJson(tree, PLAIN_MAP);
   }
-
-  private static Object plain(JsonElement e) {
-    if (e == null || e.isJsonNull()) {
-      return null;
-    }
-    if (e.isJsonObject()) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      e.getAsJsonObject().entrySet().forEach(en -> out.put(en.getKey(), plain(en.getValue())));
-      return out;
-    }
-    if (e.isJsonArray()) {
-      List<Object> out = new ArrayList<>();
-      e.getAsJsonArray().forEach(item -> out.add(plain(item)));
-      return out;
-    }
-    var p = e.getAsJsonPrimitive();
-    if (p.isBoolean()) {
-      return p.getAsBoolean();
-    }
-    if (p.isNumber()) {
-      BigDecimal n = p.getAsBigDecimal();
-      return n.stripTrailingZeros().scale() <= 0 && n.abs().compareTo(LONG_RANGE) <= 0
-          ? (Object) n.longValueExact()
-          : (Object) n.doubleValue();
-    }
-    return p.getAsString();
-  }
-
-  private static final BigDecimal LONG_RANGE = BigDecimal.valueOf(Long.MAX_VALUE);
 
   /**
    * Parses a request body strictly (no comments, unquoted names or trailing garbage, which Gson's

@@ -3,6 +3,7 @@ package app.avalo.infra.recovery;
 import app.avalo.infra.Root;
 import app.avalo.infra.platform.JobContext;
 import app.avalo.infra.platform.JobRunner;
+import app.avalo.infra.platform.Json;
 import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
 import java.util.function.Supplier;
@@ -26,7 +27,7 @@ abstract class BackupJob extends ScheduledJob {
   @Override
   protected final JobRunner.Result run(JobContext context) throws Exception {
     return JobRunner.Result.of(
-        JobSummaries.of(
+        Json.toPlainMap(
             recovery.get().backups().run(tier(), context.scheduledFor(), RunControl.of(context))));
   }
 }

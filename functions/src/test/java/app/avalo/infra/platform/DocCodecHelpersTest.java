@@ -79,7 +79,9 @@ class DocCodecHelpersTest {
   void aRecordBecomesThePlainMapItsJsonDescribes() {
     Map<String, Object> plain =
         Json.toPlainMap(new Summary("j", 7, 0.5, AT, List.of(new Part("p", 2)), null));
-    assertEquals(List.of("job", "processed", "ratio", "at", "parts"), List.copyOf(plain.keySet()));
+    assertEquals(
+        List.of("job", "processed", "ratio", "at", "parts", "none"), List.copyOf(plain.keySet()));
+    assertTrue(plain.containsKey("none") && plain.get("none") == null, "nulls are kept");
     assertEquals(7L, plain.get("processed"));
     assertEquals(0.5, plain.get("ratio"));
     assertEquals(AT.toString(), plain.get("at"));
