@@ -2,7 +2,6 @@ package app.avalo.infra.scaling;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * Admin overrides of a service's instance count ({@code manualScale}): stores the override, which
@@ -11,7 +10,7 @@ import java.util.Map;
  */
 final class ManualScaling {
   /** What {@code manualScale} answers: the stored override and the evaluation it caused. */
-  record Result(String service, Map<String, Object> override, ScalingEvaluator.Outcome decision) {}
+  record Result(String service, OverrideView override, ScalingEvaluator.Outcome decision) {}
 
   private final ScalingStore store;
   private final ScalingEvaluator evaluator;
@@ -25,8 +24,8 @@ final class ManualScaling {
 
   Result apply(ManualScaleRequest request, String by) {
     Instant now = clock.instant();
-    ScalingStore.ManualOverride override =
-        new ScalingStore.ManualOverride(
+    ManualOverride override =
+        new ManualOverride(
             request.minInstances(),
             request.maxInstances(),
             request.instances(),
