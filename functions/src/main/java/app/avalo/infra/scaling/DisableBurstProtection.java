@@ -28,6 +28,6 @@ public final class DisableBurstProtection extends ApiFunction {
   @Override
   protected Object handle(Request request) {
     BurstRequest.Off input = BurstRequest.Off.read(request.data());
-    return scaling.get().burstControl().disable(input, request.caller().label());
+    return scaling.get().manual().disableBursts(input, request.caller().label());
   }
 }

@@ -29,6 +29,6 @@ public final class EnableBurstProtection extends ApiFunction {
   @Override
   protected Object handle(Request request) {
     BurstRequest input = BurstRequest.read(request.data());
-    return scaling.get().burstControl().enable(input, request.caller().label());
+    return scaling.get().manual().enableBursts(input, request.caller().label());
   }
 }

@@ -22,7 +22,6 @@ public final class ScalingModule {
   private final ScalingStatusView status;
   private final ScalingHistory history;
   private final ManualScaling manual;
-  private final BurstControl burstControl;
   private final ScheduledScaling scheduled;
   private final MetricsIntake intake;
 
@@ -61,8 +60,7 @@ public final class ScalingModule {
     this.status =
         new ScalingStatusView(store, metrics, controller, config, actuator.mode(), app.clock());
     this.history = new ScalingHistory(store);
-    this.manual = new ManualScaling(store, evaluator, app.clock());
-    this.burstControl = new BurstControl(bursts, evaluator, app.clock());
+    this.manual = new ManualScaling(store, bursts, evaluator, app.clock());
     this.scheduled = new ScheduledScaling(store, evaluator, viral, config, app.clock());
     this.intake = new MetricsIntake(metrics);
   }
@@ -98,10 +96,6 @@ public final class ScalingModule {
 
   ManualScaling manual() {
     return manual;
-  }
-
-  BurstControl burstControl() {
-    return burstControl;
   }
 
   ScheduledScaling scheduled() {
