@@ -1,8 +1,6 @@
 package app.avalo.infra.scaling;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Applies a decision's instance bounds to the Cloud Run services of one logical service. */
 public interface Actuator {
@@ -21,18 +19,6 @@ public interface Actuator {
      */
     public boolean ok() {
       return !status.equals("failed");
-    }
-
-    Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("cloudRunService", cloudRunService);
-      m.put("minInstances", minInstances);
-      m.put("maxInstances", maxInstances);
-      m.put("status", status);
-      if (error != null) {
-        m.put("error", error);
-      }
-      return m;
     }
   }
 
@@ -56,14 +42,6 @@ public interface Actuator {
               .filter(t -> !t.ok())
               .map(t -> t.cloudRunService() + ": " + t.error())
               .toList());
-    }
-
-    Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("actuator", actuator);
-      m.put("status", status());
-      m.put("targets", targets.stream().map(TargetResult::toMap).toList());
-      return m;
     }
   }
 }

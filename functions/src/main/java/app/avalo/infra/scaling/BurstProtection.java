@@ -1,12 +1,8 @@
 package app.avalo.infra.scaling;
 
-import app.avalo.infra.platform.Firestores;
-import app.avalo.infra.scaling.ScalingStore.Burst;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -31,7 +27,7 @@ public final class BurstProtection {
 
   private final ScalingStore store;
 
-  public BurstProtection(ScalingStore store) {
+  BurstProtection(ScalingStore store) {
     this.store = store;
   }
 
@@ -102,19 +98,7 @@ public final class BurstProtection {
     if (current == null || !current.liveAt(now)) {
       return null;
     }
-    Burst ended =
-        new Burst(
-            false,
-            current.trigger(),
-            current.reason(),
-            current.since(),
-            current.expiresAt(),
-            current.by(),
-            current.baselineRps(),
-            current.peakRps(),
-            current.normalSince(),
-            now,
-            why);
+    Burst ended = current.endedAt(now, why);
     store.saveBurst(service, ended);
     recordEvent(
         service,
@@ -133,28 +117,20 @@ public final class BurstProtection {
       String reason,
       String message,
       Burst burst) {
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("service", service.id());
-    event.put("at", Firestores.timestamp(now));
-    event.put("kind", "burst");
-    event.put("trigger", burst.trigger());
-    event.put("action", action);
-    event.put("reason", reason);
-    event.put("message", message);
-    Map<String, Object> inputs = new LinkedHashMap<>();
-    inputs.put("expiresAt", burst.expiresAt() == null ? null : burst.expiresAt().toString());
-    inputs.put("baselineRps", burst.baselineRps());
-    inputs.put("peakRps", burst.peakRps());
-    inputs.put("by", burst.by());
-    event.put("inputs", inputs);
-    store.addEvent(
-        service.id()
-            + "@"
-            + now
-            + "~"
-            + action
-            + "~"
-            + UUID.randomUUID().toString().substring(0, 8),
-        event);
+    store.addBurstEvent(
+        new BurstEvent(
+            service.id()
+                + "@"
+                + now
+                + "~"
+                + action
+                + "~"
+                + UUID.randomUUID().toString().substring(0, 8),
+            service,
+            now,
+            action,
+            reason,
+            message,
+            burst));
   }
 }

@@ -26,11 +26,7 @@ public final class DryRunActuator implements Actuator {
             .toList();
     Log.info(
         "scaling dry-run: would set instance bounds",
-        Map.of(
-            "service",
-            service.id(),
-            "targets",
-            results.stream().map(TargetResult::toMap).toList()));
+        Map.of("service", service.id(), "targets", results));
     return new Result(mode(), results);
   }
 }

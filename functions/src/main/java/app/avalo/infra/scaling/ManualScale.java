@@ -7,7 +7,7 @@ import app.avalo.infra.platform.Request;
 import java.util.function.Supplier;
 
 /**
- * {@code manualScale} (admin, audited; the dashboard's scaling view, rarely): {@code {service,
+ * {@code manualScale} (admins, audited; the dashboard's scaling view, rarely): {@code {service,
  * instances}} pins a service to exactly that many instances, {@code {service, minInstances?,
  * maxInstances?}} replaces its bounds, for {@code durationMinutes} (1 min to 7 days). The override
  * wins over rules and burst protection until it expires; a new call replaces it. The service is

@@ -25,7 +25,7 @@ record ManualScaleRequest(
     OptionalLong min = data.optionalLong("minInstances", 0, ceiling);
     OptionalLong max = data.optionalLong("maxInstances", 1, ceiling);
     OptionalLong instances = data.optionalLong("instances", 0, ceiling);
-    long minutes = data.longValue("durationMinutes", 1, EnableBurstProtection.MAX_DURATION_MINUTES);
+    long minutes = data.longValue("durationMinutes", 1, BurstRequest.MAX_DURATION_MINUTES);
     data.done();
     if (instances.isPresent() && (min.isPresent() || max.isPresent())) {
       throw ApiException.invalidArgument(

@@ -1,17 +1,11 @@
 package app.avalo.infra.scaling;
 
-import app.avalo.infra.scaling.ScalingStore.Burst;
-import app.avalo.infra.scaling.ScalingStore.ManualOverride;
-import app.avalo.infra.scaling.ScalingStore.ServiceState;
-import app.avalo.infra.scaling.ServiceMetricsStore.MinuteBucket;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Decides one service's desired instance count. Pure: everything it needs arrives in {@link
@@ -74,7 +68,7 @@ public final class ScalingController {
       Integer previousDesired,
       Bounds bounds,
       long cooldownRemainingSeconds,
-      Map<String, Object> inputs) {
+      DecisionInputs inputs) {
 
     public boolean changed() {
       return action == Action.SCALE_UP || action == Action.SCALE_DOWN;
@@ -133,8 +127,16 @@ public final class ScalingController {
     private final ScalingRule rule;
     private final Bounds bounds;
     private final Integer previous;
-    private final Map<String, Object> inputs = new LinkedHashMap<>();
     private Integer current;
+    // what the decision is made from, as far as it got: recorded as the event's inputs
+    private MinuteBucket latest;
+    private Long metricsAgeSeconds;
+    private Double ratio;
+    private Integer computed;
+    private Integer windowMinutes;
+    private Integer windowBuckets;
+    private Integer lowMinutes;
+    private Double windowMaxCpu;
     private final long cooldownRemaining;
     private final long upCooldownRemaining;
 
@@ -154,19 +156,36 @@ public final class ScalingController {
       this.cooldownRemaining = remaining;
       this.upCooldownRemaining =
           Action.SCALE_UP.wire().equals(in.state().lastScaleAction()) ? remaining : 0;
-      inputs.put("targetCpu", rule.targetCpu());
-      inputs.put("scaleUpCpu", rule.scaleUpCpu());
-      inputs.put("scaleDownCpu", rule.scaleDownCpu());
-      inputs.put("tolerance", tolerance);
-      inputs.put("cooldownSeconds", rule.cooldownSeconds());
-      inputs.put("stabilizationSeconds", rule.stabilizationSeconds());
-      inputs.put("boundsMin", bounds.min());
-      inputs.put("boundsMax", bounds.max());
-      inputs.put("boundsSource", bounds.source());
-      inputs.put("previousDesired", previous);
-      inputs.put("cooldownRemainingSeconds", remaining);
-      inputs.put("burst", in.burst() != null && in.burst().liveAt(in.now()));
-      inputs.put("override", in.override() != null && in.override().liveAt(in.now()));
+    }
+
+    private DecisionInputs inputs() {
+      return new DecisionInputs.Evaluated(
+          rule.targetCpu(),
+          rule.scaleUpCpu(),
+          rule.scaleDownCpu(),
+          tolerance,
+          rule.cooldownSeconds(),
+          rule.stabilizationSeconds(),
+          bounds.min(),
+          bounds.max(),
+          bounds.source(),
+          previous,
+          cooldownRemaining,
+          in.burst() != null && in.burst().liveAt(in.now()),
+          in.override() != null && in.override().liveAt(in.now()),
+          latest == null ? null : latest.cpu(),
+          latest == null ? null : latest.memory(),
+          latest == null ? null : latest.rps(),
+          latest == null ? null : latest.lastInstances(),
+          latest == null ? null : latest.samples(),
+          latest == null ? null : latest.lastAt().toString(),
+          metricsAgeSeconds,
+          ratio,
+          computed,
+          windowMinutes,
+          windowBuckets,
+          lowMinutes,
+          windowMaxCpu);
     }
 
     Decision run() {
@@ -189,16 +208,10 @@ public final class ScalingController {
       if (recent.isEmpty()) {
         return settle(Action.HOLD, "metrics_missing", "no metrics reported recently; holding");
       }
-      MinuteBucket latest = recent.get(recent.size() - 1);
+      latest = recent.get(recent.size() - 1);
       current = (int) latest.lastInstances();
       long ageSeconds = Duration.between(latest.lastAt(), in.now()).toSeconds();
-      inputs.put("cpu", latest.cpu());
-      inputs.put("memory", latest.memory());
-      inputs.put("rps", latest.rps());
-      inputs.put("instances", latest.lastInstances());
-      inputs.put("samples", latest.samples());
-      inputs.put("metricsAt", latest.lastAt().toString());
-      inputs.put("metricsAgeSeconds", ageSeconds);
+      metricsAgeSeconds = ageSeconds;
       if (ageSeconds > staleAfter.toSeconds()) {
         return settle(
             Action.HOLD,
@@ -212,7 +225,7 @@ public final class ScalingController {
       double cpu = latest.cpu();
       double ratio = cpu / rule.targetCpu();
       int basis = Math.max(current, 1);
-      inputs.put("ratio", ratio);
+      this.ratio = ratio;
       if (Math.abs(ratio - 1) <= tolerance) {
         return settle(
             Action.NO_CHANGE,
@@ -226,7 +239,7 @@ public final class ScalingController {
       }
       if (cpu > rule.scaleUpCpu()) {
         int computed = ceil(basis * ratio);
-        inputs.put("computedInstances", computed);
+        this.computed = computed;
         if (upCooldownRemaining > 0) {
           return settle(
               Action.HOLD,
@@ -268,7 +281,7 @@ public final class ScalingController {
             desired);
       }
       if (cpu < rule.scaleDownCpu()) {
-        return scaleDown(recent, latest, basis);
+        return scaleDown(recent, basis);
       }
       return settle(
           Action.NO_CHANGE,
@@ -281,7 +294,7 @@ public final class ScalingController {
               + pct(rule.scaleUpCpu()));
     }
 
-    private Decision scaleDown(List<MinuteBucket> recent, MinuteBucket latest, int basis) {
+    private Decision scaleDown(List<MinuteBucket> recent, int basis) {
       int windowMinutes = rule.stabilizationMinutes();
       Instant windowStart = latest.minute().minus(windowMinutes - 1L, ChronoUnit.MINUTES);
       List<MinuteBucket> window = new ArrayList<>();
@@ -300,10 +313,10 @@ public final class ScalingController {
         lowStreak++;
       }
       double windowMax = window.stream().mapToDouble(MinuteBucket::cpu).max().orElse(latest.cpu());
-      inputs.put("windowMinutes", windowMinutes);
-      inputs.put("windowBuckets", window.size());
-      inputs.put("lowMinutes", lowStreak);
-      inputs.put("windowMaxCpu", windowMax);
+      this.windowMinutes = windowMinutes;
+      this.windowBuckets = window.size();
+      this.lowMinutes = lowStreak;
+      this.windowMaxCpu = windowMax;
       if (in.burst() != null && in.burst().liveAt(in.now())) {
         return settle(
             Action.HOLD,
@@ -336,7 +349,7 @@ public final class ScalingController {
                 + " s left)");
       }
       int computed = ceil(basis * windowMax / rule.targetCpu());
-      inputs.put("computedInstances", computed);
+      this.computed = computed;
       int desired = bounds.clamp(computed);
       int reference = previous != null ? previous : current;
       if (desired >= reference) {
@@ -390,7 +403,7 @@ public final class ScalingController {
 
     private Decision decision(Action action, String reason, String message, int desired) {
       return new Decision(
-          action, reason, message, current, desired, previous, bounds, cooldownRemaining, inputs);
+          action, reason, message, current, desired, previous, bounds, cooldownRemaining, inputs());
     }
   }
 

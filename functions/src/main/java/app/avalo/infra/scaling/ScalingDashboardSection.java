@@ -2,16 +2,28 @@ package app.avalo.infra.scaling;
 
 import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Platform;
-import java.time.Instant;
-import java.util.LinkedHashMap;
+import app.avalo.infra.scaling.ScalingController.Bounds;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The scaling part of the admin overview: per service the desired instances, bounds, last decision,
  * burst and override — from the state documents only (no metrics reads), so it stays a few reads.
  */
 final class ScalingDashboardSection implements DashboardSection {
+  /** The section's data. */
+  record Overview(String actuator, long burstsActive, List<ServiceLine> services) {}
+
+  /** One service, a subset of its {@link ServiceStatus}. */
+  record ServiceLine(
+      String service,
+      Integer desiredInstances,
+      Bounds bounds,
+      ServiceStatus.LastDecision lastDecision,
+      BurstView burst,
+      OverrideView override,
+      long cooldownRemainingSeconds,
+      String actuationStatus) {}
+
   private final Platform platform;
   private final ScalingModule module;
 
@@ -21,40 +33,24 @@ final class ScalingDashboardSection implements DashboardSection {
   }
 
   @Override
-  public Object snapshot() {
-    Instant now = platform.clock().instant();
-    List<Map<String, Object>> services =
-        module.status().services(null, now, false).stream()
+  public Overview snapshot() {
+    List<ServiceLine> services =
+        module.status().services(null, platform.clock().instant(), false).stream()
             .map(
-                s -> {
-                  Map<String, Object> v = new LinkedHashMap<>();
-                  for (String key :
-                      List.of(
-                          "service",
-                          "desiredInstances",
-                          "bounds",
-                          "lastDecision",
-                          "burst",
-                          "override")) {
-                    v.put(key, s.get(key));
-                  }
-                  @SuppressWarnings("unchecked")
-                  Map<String, Object> cooldown = (Map<String, Object>) s.get("cooldown");
-                  v.put("cooldownRemainingSeconds", cooldown.get("remainingSeconds"));
-                  @SuppressWarnings("unchecked")
-                  Map<String, Object> actuation = (Map<String, Object>) s.get("actuation");
-                  v.put("actuationStatus", actuation.get("status"));
-                  return v;
-                })
+                s ->
+                    new ServiceLine(
+                        s.service(),
+                        s.desiredInstances(),
+                        s.bounds(),
+                        s.lastDecision(),
+                        s.burst(),
+                        s.override(),
+                        s.cooldown().remainingSeconds(),
+                        s.actuation().status()))
             .toList();
-    Map<String, Object> snapshot = new LinkedHashMap<>();
-    snapshot.put("actuator", module.status().actuatorMode());
-    snapshot.put(
-        "burstsActive",
-        services.stream()
-            .filter(s -> Boolean.TRUE.equals(((Map<?, ?>) s.get("burst")).get("active")))
-            .count());
-    snapshot.put("services", services);
-    return snapshot;
+    return new Overview(
+        module.status().actuatorMode(),
+        services.stream().filter(s -> s.burst().active()).count(),
+        services);
   }
 }

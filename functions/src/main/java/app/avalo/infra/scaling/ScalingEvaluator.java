@@ -1,21 +1,12 @@
 package app.avalo.infra.scaling;
 
-import app.avalo.infra.platform.Alerts;
-import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.scaling.ScalingController.Action;
 import app.avalo.infra.scaling.ScalingController.Bounds;
 import app.avalo.infra.scaling.ScalingController.Decision;
-import app.avalo.infra.scaling.ScalingStore.Commit;
-import app.avalo.infra.scaling.ScalingStore.RuleRead;
-import app.avalo.infra.scaling.ScalingStore.ServiceState;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -30,8 +21,6 @@ import java.util.UUID;
  * event and the state, raises an alert, and is retried by the next evaluation.
  */
 public final class ScalingEvaluator {
-  static final String ALERT_SOURCE = "scaling";
-
   /** What one evaluation did. */
   public record Outcome(
       String service,
@@ -42,23 +31,23 @@ public final class ScalingEvaluator {
       String message,
       Integer currentInstances,
       int desiredInstances,
-      Map<String, Object> actuation) {}
+      ActuationReport actuation) {}
 
   private final ScalingStore store;
   private final ServiceMetricsStore metrics;
   private final ScalingController controller;
   private final Actuator actuator;
   private final ServiceMap serviceMap;
-  private final Alerts alerts;
+  private final ScalingAlerts alerts;
   private final ScalingConfig config;
 
-  public ScalingEvaluator(
+  ScalingEvaluator(
       ScalingStore store,
       ServiceMetricsStore metrics,
       ScalingController controller,
       Actuator actuator,
       ServiceMap serviceMap,
-      Alerts alerts,
+      ScalingAlerts alerts,
       ScalingConfig config) {
     this.store = store;
     this.metrics = metrics;
@@ -88,13 +77,13 @@ public final class ScalingEvaluator {
   public Outcome evaluate(LogicalService service, Instant now, String trigger, String eventId) {
     RuleRead ruleRead = store.rule(service, config.stabilizationSeconds());
     ScalingRule rule = ruleRead.rule();
-    ScalingStore.Burst burst = store.burst(service);
-    ScalingStore.ManualOverride override = store.override(service);
+    Burst burst = store.burst(service);
+    ManualOverride override = store.override(service);
     ServiceState state = store.state(service);
     Instant from =
         now.minus(config.metricsStaleAfter())
             .minus(rule.stabilizationMinutes() + 1L, ChronoUnit.MINUTES);
-    List<ServiceMetricsStore.MinuteBucket> recent = metrics.minutes(service, from, now);
+    List<MinuteBucket> recent = metrics.minutes(service, from, now);
 
     Decision decision;
     boolean ruleInvalid = !ruleRead.problems().isEmpty();
@@ -118,94 +107,50 @@ public final class ScalingEvaluator {
               state.desiredInstances(),
               bounds,
               0,
-              Map.of("problems", ruleRead.problems()));
-      alerts.raise(
-          ALERT_SOURCE,
-          "rule-invalid:" + service.id(),
-          Alerts.Severity.WARNING,
-          decision.message(),
-          Map.of("service", service.id(), "problems", ruleRead.problems()));
+              new DecisionInputs.RuleInvalid(ruleRead.problems()));
+      alerts.ruleInvalid(service, decision.message(), ruleRead.problems());
     } else {
       decision =
           controller.decide(
               new ScalingController.Inputs(now, rule, burst, override, recent, state));
       if ("rule_invalid".equals(state.lastReason())) {
-        alerts.resolve(
-            ALERT_SOURCE, "rule-invalid:" + service.id(), "scaling", "rule is valid again");
+        alerts.ruleValidAgain(service);
       }
     }
 
     int targetMin = decision.desiredInstances();
     int targetMax = Math.max(targetMin, decision.bounds().max());
     boolean actuate = !ruleInvalid && needsActuation(state, targetMin, targetMax, now);
-
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("service", service.id());
-    event.put("at", Firestores.timestamp(now));
-    event.put("trigger", trigger);
-    event.put("kind", "decision");
-    event.put("action", decision.action().wire());
-    event.put("reason", decision.reason());
-    event.put("message", decision.message());
-    event.put("currentInstances", decision.currentInstances());
-    event.put("desiredInstances", decision.desiredInstances());
-    event.put("previousDesired", decision.previousDesired());
-    event.put("boundsMin", decision.bounds().min());
-    event.put("boundsMax", decision.bounds().max());
-    event.put("boundsSource", decision.bounds().source());
-    event.put("cooldownRemainingSeconds", decision.cooldownRemainingSeconds());
-    event.put("inputs", new HashMap<>(decision.inputs()));
-    event.put(
-        "actuation",
-        Map.of("actuator", actuator.mode(), "status", actuate ? "pending" : "not_needed"));
-
-    Map<String, Object> stateFields = new HashMap<>();
-    stateFields.put("desiredInstances", decision.desiredInstances());
-    stateFields.put("targetMin", targetMin);
-    stateFields.put("targetMax", targetMax);
-    stateFields.put("lastDecisionAt", Firestores.timestamp(now));
-    stateFields.put("lastAction", decision.action().wire());
-    stateFields.put("lastReason", decision.reason());
-    stateFields.put("lastMessage", decision.message());
-    if (decision.changed()) {
-      stateFields.put("lastScaleAction", decision.action().wire());
-      stateFields.put("lastScaleAt", Firestores.timestamp(now));
-    }
-
-    Commit commit = store.commitDecision(service, state.revision(), eventId, event, stateFields);
-    Map<String, Object> actuation = new LinkedHashMap<>();
+    RecordedDecision recorded =
+        new RecordedDecision(
+            service,
+            eventId,
+            now,
+            trigger,
+            decision,
+            targetMin,
+            targetMax,
+            actuator.mode(),
+            actuate);
+    Commit commit = store.commitDecision(recorded, state.revision());
+    ActuationReport actuation = ActuationReport.NONE;
     if (commit == Commit.COMMITTED && actuate) {
       Actuator.Result result =
           actuator.apply(service, serviceMap.targets(service, targetMin, targetMax));
-      actuation = result.toMap();
-      Map<String, Object> applied = new HashMap<>();
-      applied.put("actuationStatus", result.status());
-      applied.put("actuationAt", Firestores.timestamp(now));
-      applied.put("actuationError", result.ok() ? null : result.errors());
-      if (result.ok()) {
-        applied.put("appliedMin", targetMin);
-        applied.put("appliedMax", targetMax);
-        applied.put("appliedAt", Firestores.timestamp(now));
-      }
-      store.recordActuation(service, eventId, actuation, applied);
-      String alertKey = "actuation:" + service.id();
+      actuation = ActuationReport.of(result);
+      store.recordActuation(recorded, result);
       if (!result.ok()) {
-        alerts.raise(
-            ALERT_SOURCE,
-            alertKey,
-            Alerts.Severity.WARNING,
-            "could not apply scaling bounds to " + service.id() + ": " + result.errors(),
-            Map.of("service", service.id(), "targetMin", targetMin, "targetMax", targetMax));
+        alerts.actuationFailed(service, result.errors(), targetMin, targetMax);
       } else if (state.actuationStatus() != null && !isOk(state.actuationStatus())) {
-        alerts.resolve(ALERT_SOURCE, alertKey, "scaling", "bounds applied");
+        alerts.actuationRecovered(service);
       }
     } else if (commit == Commit.COMMITTED) {
-      actuation.put("status", "not_needed");
+      actuation = ActuationReport.NOT_NEEDED;
     }
     return new Outcome(
         service.id(),
         eventId,
-        commit.name().toLowerCase(Locale.ROOT),
+        commit.wire(),
         decision.action().wire(),
         decision.reason(),
         decision.message(),

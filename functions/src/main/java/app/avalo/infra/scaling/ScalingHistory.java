@@ -1,16 +1,12 @@
 package app.avalo.infra.scaling;
 
 import app.avalo.infra.platform.ApiException;
-import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Json;
-import com.google.cloud.Timestamp;
-import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,12 +16,12 @@ import java.util.Objects;
  * event's time and id plus the filters it was issued for (a cursor reused with other filters is
  * refused rather than silently skipping or repeating events).
  */
-public final class ScalingHistory {
+final class ScalingHistory {
   /** One page: {@code nextCursor} is null on the last page. */
-  public record Page(List<Map<String, Object>> events, String nextCursor) {}
+  record Page(List<Map<String, Object>> events, String nextCursor) {}
 
   /** What to list. */
-  public record Filter(LogicalService service, Instant from, Instant to) {
+  record Filter(LogicalService service, Instant from, Instant to) {
     String key() {
       return (service == null ? "*" : service.id()) + "|" + from + "|" + to;
     }
@@ -33,15 +29,16 @@ public final class ScalingHistory {
 
   private final ScalingStore store;
 
-  public ScalingHistory(ScalingStore store) {
+  ScalingHistory(ScalingStore store) {
     this.store = store;
   }
 
-  public Page page(Filter filter, int limit, String cursor) {
+  Page page(HistoryQuery query) {
+    Filter filter = query.filter();
     Instant afterAt = null;
     String afterId = null;
-    if (cursor != null) {
-      JsonObject c = decode(cursor);
+    if (query.cursor() != null) {
+      JsonObject c = decode(query.cursor());
       if (!Objects.equals(c.get("f").getAsString(), filter.key())) {
         throw ApiException.invalidArgument(
             "cursor", "was issued for other filters (service/from/to)");
@@ -50,26 +47,14 @@ public final class ScalingHistory {
       afterId = c.get("id").getAsString();
     }
     ScalingStore.EventPage page =
-        store.events(filter.service(), filter.from(), filter.to(), limit, afterAt, afterId);
-    List<Map<String, Object>> events = page.events().stream().map(ScalingHistory::view).toList();
+        store.events(filter.service(), filter.from(), filter.to(), query.limit(), afterAt, afterId);
+    List<Map<String, Object>> events = page.events().stream().map(StoredEvent::view).toList();
     String next = null;
     if (page.more()) {
-      QueryDocumentSnapshot last = page.events().get(page.events().size() - 1);
-      next = encode(Firestores.instant(last.getTimestamp("at")), last.getId(), filter.key());
+      StoredEvent last = page.events().get(page.events().size() - 1);
+      next = encode(last.at(), last.id(), filter.key());
     }
     return new Page(events, next);
-  }
-
-  static Map<String, Object> view(QueryDocumentSnapshot doc) {
-    Map<String, Object> v = new LinkedHashMap<>();
-    v.put("id", doc.getId());
-    for (Map.Entry<String, Object> e : doc.getData().entrySet()) {
-      if (e.getKey().equals("expireAt")) {
-        continue;
-      }
-      v.put(e.getKey(), e.getValue() instanceof Timestamp t ? Firestores.instant(t) : e.getValue());
-    }
-    return v;
   }
 
   static String encode(Instant at, String id, String filterKey) {

@@ -22,6 +22,8 @@ public final class ScalingModule {
   private final ScalingStatusView status;
   private final ScalingHistory history;
   private final ManualScaling manual;
+  private final ScheduledScaling scheduled;
+  private final MetricsIntake intake;
 
   /**
    * What the scaling domain does to the world besides Firestore.
@@ -49,14 +51,18 @@ public final class ScalingModule {
         new ScalingController(
             config.tolerance(), config.metricsStaleAfter(), config.burstMaxInstances());
     this.actuator = adapters.actuator().apply(config);
+    ScalingAlerts alerts = new ScalingAlerts(app.alerts());
     this.evaluator =
         new ScalingEvaluator(
-            store, metrics, controller, actuator, config.serviceMap(), app.alerts(), config);
+            store, metrics, controller, actuator, config.serviceMap(), alerts, config);
     this.bursts = new BurstProtection(store);
-    this.viral = new ViralTrafficDetector(metrics, store, bursts, app.alerts(), config.viral());
-    this.status = new ScalingStatusView(store, metrics, controller, config, actuator.mode());
+    this.viral = new ViralTrafficDetector(metrics, store, bursts, alerts, config.viral());
+    this.status =
+        new ScalingStatusView(store, metrics, controller, config, actuator.mode(), app.clock());
     this.history = new ScalingHistory(store);
-    this.manual = new ManualScaling(store, evaluator, app.clock());
+    this.manual = new ManualScaling(store, bursts, evaluator, app.clock());
+    this.scheduled = new ScheduledScaling(store, evaluator, viral, config, app.clock());
+    this.intake = new MetricsIntake(metrics);
   }
 
   private static Actuator productionActuator(ScalingConfig config) {
@@ -77,35 +83,48 @@ public final class ScalingModule {
     return config;
   }
 
-  public ScalingStore store() {
-    return store;
-  }
-
-  public ServiceMetricsStore metrics() {
-    return metrics;
-  }
-
-  public ScalingEvaluator evaluator() {
-    return evaluator;
-  }
-
-  public BurstProtection bursts() {
-    return bursts;
-  }
-
-  public ViralTrafficDetector viral() {
-    return viral;
-  }
-
-  public ScalingStatusView status() {
+  /** What {@code getScalingStatus} and the dashboard section show. */
+  ScalingStatusView status() {
     return status;
+  }
+
+  // ---- the services the functions call ----
+
+  ScalingEvaluator evaluator() {
+    return evaluator;
   }
 
   ManualScaling manual() {
     return manual;
   }
 
-  public ScalingHistory history() {
+  ScheduledScaling scheduled() {
+    return scheduled;
+  }
+
+  MetricsIntake intake() {
+    return intake;
+  }
+
+  ScalingHistory history() {
     return history;
+  }
+
+  // ---- for tests in this package ----
+
+  ScalingStore store() {
+    return store;
+  }
+
+  ServiceMetricsStore metrics() {
+    return metrics;
+  }
+
+  BurstProtection bursts() {
+    return bursts;
+  }
+
+  ViralTrafficDetector viral() {
+    return viral;
   }
 }

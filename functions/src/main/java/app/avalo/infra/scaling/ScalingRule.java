@@ -1,9 +1,7 @@
 package app.avalo.infra.scaling;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One service's scaling policy ({@code scalingRules/{service}}), editable in the console.
@@ -70,26 +68,8 @@ public record ScalingRule(
     return (int) Math.ceil(stabilizationSeconds / 60.0);
   }
 
-  Map<String, Object> toDocument() {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("service", service);
-    doc.put("minInstances", minInstances);
-    doc.put("maxInstances", maxInstances);
-    doc.put("scaleUpCpu", scaleUpCpu);
-    doc.put("scaleDownCpu", scaleDownCpu);
-    if (explicitTargetCpu != null) {
-      doc.put("targetCpu", explicitTargetCpu);
-    }
-    doc.put("cooldownSeconds", cooldownSeconds);
-    doc.put("stabilizationSeconds", stabilizationSeconds);
-    return doc;
-  }
-
   /** The rule as the status view shows it. */
-  Map<String, Object> view() {
-    Map<String, Object> view = toDocument();
-    view.put("targetCpu", targetCpu());
-    view.put("targetSource", targetSource());
-    return view;
+  RuleView view() {
+    return RuleView.of(this);
   }
 }

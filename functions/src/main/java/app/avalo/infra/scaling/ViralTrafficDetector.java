@@ -1,17 +1,11 @@
 package app.avalo.infra.scaling;
 
-import app.avalo.infra.platform.Alerts;
-import app.avalo.infra.scaling.ScalingStore.Burst;
-import app.avalo.infra.scaling.ServiceMetricsStore.HourBucket;
-import app.avalo.infra.scaling.ServiceMetricsStore.MinuteBucket;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -48,14 +42,14 @@ public final class ViralTrafficDetector {
   private final ServiceMetricsStore metrics;
   private final ScalingStore store;
   private final BurstProtection bursts;
-  private final Alerts alerts;
+  private final ScalingAlerts alerts;
   private final ScalingConfig.Viral config;
 
-  public ViralTrafficDetector(
+  ViralTrafficDetector(
       ServiceMetricsStore metrics,
       ScalingStore store,
       BurstProtection bursts,
-      Alerts alerts,
+      ScalingAlerts alerts,
       ScalingConfig.Viral config) {
     this.metrics = metrics;
     this.store = store;
@@ -118,18 +112,7 @@ public final class ViralTrafficDetector {
               now.plus(config.burstDuration()));
       bursts.enableViral(
           service, config.burstDuration(), a.baseline().rps(), a.peakRps(), message, now);
-      alerts.raise(
-          ScalingEvaluator.ALERT_SOURCE,
-          "viral:" + service.id(),
-          Alerts.Severity.WARNING,
-          message,
-          Map.of(
-              "service",
-              service.id(),
-              "baselineRps",
-              a.baseline().rps(),
-              "sustainedRps",
-              a.sustainedRps()));
+      alerts.viralTraffic(service, message, a.baseline().rps(), a.sustainedRps());
       return new Check(service.id(), "burst_on", message, a);
     }
     if (!live || !"viral".equals(burst.trigger())) {
@@ -143,12 +126,12 @@ public final class ViralTrafficDetector {
         reference != null && a.peakRps() != null && a.peakRps() < config.normalFactor() * reference;
     if (!normal) {
       if (burst.normalSince() != null) {
-        store.saveBurst(service, withNormalSince(burst, null));
+        store.saveBurst(service, burst.withNormalSince(null));
       }
       return new Check(service.id(), "elevated", "traffic not back to normal yet", a);
     }
     if (burst.normalSince() == null) {
-      store.saveBurst(service, withNormalSince(burst, now));
+      store.saveBurst(service, burst.withNormalSince(now));
       return new Check(service.id(), "normal_pending", "traffic normal since " + now, a);
     }
     Duration normalFor = Duration.between(burst.normalSince(), now);
@@ -165,24 +148,8 @@ public final class ViralTrafficDetector {
     }
     String why = "traffic normal for " + normalFor.toMinutes() + " min";
     bursts.disable(service, "detectViralTraffic", why, now);
-    alerts.resolve(
-        ScalingEvaluator.ALERT_SOURCE, "viral:" + service.id(), "detectViralTraffic", why);
+    alerts.viralTrafficOver(service, why);
     return new Check(service.id(), "burst_off", why, a);
-  }
-
-  private static Burst withNormalSince(Burst b, Instant normalSince) {
-    return new Burst(
-        b.active(),
-        b.trigger(),
-        b.reason(),
-        b.since(),
-        b.expiresAt(),
-        b.by(),
-        b.baselineRps(),
-        b.peakRps(),
-        normalSince,
-        b.endedAt(),
-        b.endReason());
   }
 
   /** Reads what {@link #assess(Instant, List, List, ScalingConfig.Viral)} needs and assesses. */
@@ -271,18 +238,5 @@ public final class ViralTrafficDetector {
     sorted.sort(Double::compare);
     int n = sorted.size();
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
-
-  static Map<String, Object> view(Check c) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("service", c.service());
-    m.put("action", c.action());
-    m.put("note", c.note());
-    Assessment a = c.assessment();
-    m.put("baselineRps", a.baseline() == null ? null : a.baseline().rps());
-    m.put("baselineSource", a.baseline() == null ? null : a.baseline().source());
-    m.put("sustainedRps", a.sustainedRps());
-    m.put("peakRps", a.peakRps());
-    return m;
   }
 }

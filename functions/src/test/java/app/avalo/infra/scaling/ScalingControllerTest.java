@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.scaling.ScalingController.Action;
 import app.avalo.infra.scaling.ScalingController.Decision;
-import app.avalo.infra.scaling.ScalingStore.Burst;
-import app.avalo.infra.scaling.ScalingStore.ManualOverride;
-import app.avalo.infra.scaling.ScalingStore.ServiceState;
-import app.avalo.infra.scaling.ServiceMetricsStore.MinuteBucket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -379,11 +375,12 @@ class ScalingControllerTest {
         CONTROLLER.decide(
             new ScalingController.Inputs(
                 NOW, FUNCTIONS, null, null, cpu(10, 0.2, 0.25, 0.2, 0.1, 0.2), desired(10)));
-    assertEquals(0.2, (double) d.inputs().get("cpu"), 1e-9);
-    assertEquals(0.25, (double) d.inputs().get("windowMaxCpu"), 1e-9);
-    assertEquals(5, d.inputs().get("lowMinutes"));
-    assertEquals(0.45, (double) d.inputs().get("targetCpu"), 1e-9);
-    assertEquals(6, d.inputs().get("computedInstances"));
+    DecisionInputs.Evaluated inputs = (DecisionInputs.Evaluated) d.inputs();
+    assertEquals(0.2, inputs.cpu(), 1e-9);
+    assertEquals(0.25, inputs.windowMaxCpu(), 1e-9);
+    assertEquals(5, inputs.lowMinutes());
+    assertEquals(0.45, inputs.targetCpu(), 1e-9);
+    assertEquals(6, inputs.computedInstances());
     assertTrue(d.message().contains("25%"), d.message());
   }
 

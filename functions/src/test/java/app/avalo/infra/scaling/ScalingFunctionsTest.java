@@ -10,6 +10,8 @@ import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.testing.AuthEmulator;
 import app.avalo.infra.testing.Emulators;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.MutableClock;
+import app.avalo.infra.testing.TestBed;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -21,33 +23,37 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The admin functions: validation, burst protection, status and paginated history. */
 class ScalingFunctionsTest {
   static final Instant START = Instant.parse("2026-03-02T10:00:00Z");
-  final ScalingTestBed bed = new ScalingTestBed(START);
+
+  @RegisterExtension final TestBed bed = TestBed.builder().clock(new MutableClock(START)).build();
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(
       delimiter = '|',
-      value = {
-        "{\"service\":\"ai\",\"minInstances\":5,\"maxInstances\":3,\"durationMinutes\":10}|maxInstances",
-        "{\"service\":\"ai\",\"instances\":4,\"durationMinutes\":0}|durationMinutes",
-        "{\"service\":\"ai\",\"instances\":4}|durationMinutes",
-        "{\"service\":\"ai\",\"instances\":4,\"minInstances\":2,\"durationMinutes\":10}|instances",
-        "{\"service\":\"ai\",\"durationMinutes\":10}|instances",
-        "{\"service\":\"ai\",\"instances\":-1,\"durationMinutes\":10}|instances",
-        "{\"service\":\"ai\",\"instances\":1001,\"durationMinutes\":10}|instances",
-        "{\"service\":\"ai\",\"maxInstances\":0,\"durationMinutes\":10}|maxInstances",
-        "{\"service\":\"chat\",\"instances\":4,\"durationMinutes\":10}|service",
-        "{\"service\":\"all\",\"instances\":4,\"durationMinutes\":10}|service",
-      })
+      textBlock =
+          """
+          {"service":"ai","minInstances":5,"maxInstances":3,"durationMinutes":10}|maxInstances
+          {"service":"ai","instances":4,"durationMinutes":0}|durationMinutes
+          {"service":"ai","instances":4}|durationMinutes
+          {"service":"ai","instances":4,"minInstances":2,"durationMinutes":10}|instances
+          {"service":"ai","durationMinutes":10}|instances
+          {"service":"ai","instances":-1,"durationMinutes":10}|instances
+          {"service":"ai","instances":1001,"durationMinutes":10}|instances
+          {"service":"ai","maxInstances":0,"durationMinutes":10}|maxInstances
+          {"service":"chat","instances":4,"durationMinutes":10}|service
+          {"service":"all","instances":4,"durationMinutes":10}|service
+          """)
   void manualScaleRefusesBadInputNamingTheFieldAndWritesNothing(String data, String field)
       throws Exception {
     long writes = Emulators.firestoreWriteCount();
-    FakeExchange.Response r = bed.admin(data, new ManualScale(bed.app, bed.scaling()));
+    FakeExchange.Response r =
+        bed.callAsAdmin(new ManualScale(bed.platform, bed.root.scaling()), data);
     assertEquals(400, r.status(), r.body());
     assertEquals(
         field,
@@ -58,14 +64,16 @@ class ScalingFunctionsTest {
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(
       delimiter = '|',
-      value = {
-        "{\"service\":\"ai\",\"reason\":\"viral\"}|reason",
-        "{\"service\":\"ai\"}|reason",
-        "{\"service\":\"ai\",\"reason\":\"event\",\"durationMinutes\":0}|durationMinutes",
-        "{\"service\":\"everything\",\"reason\":\"event\"}|service",
-      })
+      textBlock =
+          """
+          {"service":"ai","reason":"viral"}|reason
+          {"service":"ai"}|reason
+          {"service":"ai","reason":"event","durationMinutes":0}|durationMinutes
+          {"service":"everything","reason":"event"}|service
+          """)
   void enableBurstProtectionRefusesBadInput(String data, String field) throws Exception {
-    FakeExchange.Response r = bed.admin(data, new EnableBurstProtection(bed.app, bed.scaling()));
+    FakeExchange.Response r =
+        bed.callAsAdmin(new EnableBurstProtection(bed.platform, bed.root.scaling()), data);
     assertEquals(400, r.status(), r.body());
     assertEquals(
         field,
@@ -80,22 +88,24 @@ class ScalingFunctionsTest {
         FakeExchange.post()
             .bearer(user.idToken())
             .data("{}")
-            .send(new GetScalingStatus(bed.app, bed.scaling()))
+            .send(new GetScalingStatus(bed.platform, bed.root.scaling()))
             .status());
     assertEquals(
         401,
         FakeExchange.post()
             .data("{}")
-            .send(new GetScalingHistory(bed.app, bed.scaling()))
+            .send(new GetScalingHistory(bed.platform, bed.root.scaling()))
             .status());
   }
 
   @Test
   void burstForAllServicesRaisesMaxUntilDisabledAndIsAudited() throws Exception {
     FakeExchange.Response on =
-        bed.admin(
-            "{\"service\":\"all\",\"reason\":\"event\",\"durationMinutes\":90}",
-            new EnableBurstProtection(bed.app, bed.scaling()));
+        bed.callAsAdmin(
+            new EnableBurstProtection(bed.platform, bed.root.scaling()),
+            """
+            {"service":"all","reason":"event","durationMinutes":90}\
+            """);
     assertEquals(200, on.status(), on.body());
     assertEquals(6, on.result().getAsJsonObject().getAsJsonArray("services").size());
 
@@ -111,17 +121,25 @@ class ScalingFunctionsTest {
           s.getAsJsonObject("burst").get("expiresAt").getAsString());
     }
 
-    bed.advance(Duration.ofMinutes(5));
+    bed.clock.advance(Duration.ofMinutes(5));
     FakeExchange.Response off =
-        bed.admin("{\"service\":\"realtime\"}", new DisableBurstProtection(bed.app, bed.scaling()));
+        bed.callAsAdmin(
+            new DisableBurstProtection(bed.platform, bed.root.scaling()),
+            """
+            {"service":"realtime"}\
+            """);
     assertEquals(200, off.status(), off.body());
     JsonObject realtime =
         off.result().getAsJsonObject().getAsJsonArray("services").get(0).getAsJsonObject();
     assertTrue(realtime.get("changed").getAsBoolean());
-    assertEquals(50, bed.scaling().store().state(LogicalService.REALTIME).targetMax());
-    assertEquals(1000, bed.scaling().store().state(LogicalService.AI).targetMax());
+    assertEquals(50, bed.root.scaling().store().state(LogicalService.REALTIME).targetMax());
+    assertEquals(1000, bed.root.scaling().store().state(LogicalService.AI).targetMax());
     FakeExchange.Response again =
-        bed.admin("{\"service\":\"realtime\"}", new DisableBurstProtection(bed.app, bed.scaling()));
+        bed.callAsAdmin(
+            new DisableBurstProtection(bed.platform, bed.root.scaling()),
+            """
+            {"service":"realtime"}\
+            """);
     assertFalse(
         again
             .result()
@@ -133,7 +151,7 @@ class ScalingFunctionsTest {
             .getAsBoolean());
 
     // the expiry ends the others without anyone acting
-    bed.advance(Duration.ofMinutes(86));
+    bed.clock.advance(Duration.ofMinutes(86));
     JsonObject ai = status("ai").getAsJsonArray("services").get(0).getAsJsonObject();
     assertFalse(ai.getAsJsonObject("burst").get("active").getAsBoolean());
     assertTrue(ai.getAsJsonObject("burst").get("expired").getAsBoolean());
@@ -149,11 +167,11 @@ class ScalingFunctionsTest {
 
   @Test
   void statusShowsMetricsDecisionCooldownAndOverride() throws Exception {
-    bed.at(START.plusSeconds(30));
-    bed.report("support", 0.9, 3, 40);
-    bed.at(START.plusSeconds(60));
-    bed.evaluate();
-    bed.at(START.plusSeconds(100));
+    bed.clock.set(START.plusSeconds(30));
+    ScalingFixtures.report(bed, "support", 0.9, 3, 40);
+    bed.clock.set(START.plusSeconds(60));
+    ScalingFixtures.evaluate(bed);
+    bed.clock.set(START.plusSeconds(100));
     JsonObject support = status("support").getAsJsonArray("services").get(0).getAsJsonObject();
     assertEquals(3, support.get("currentInstances").getAsInt());
     assertEquals(6, support.get("desiredInstances").getAsInt());
@@ -171,9 +189,11 @@ class ScalingFunctionsTest {
         List.of(support.getAsJsonArray("cloudRunServices").get(0).getAsString()));
 
     FakeExchange.Response pin =
-        bed.admin(
-            "{\"service\":\"support\",\"instances\":9,\"durationMinutes\":30}",
-            new ManualScale(bed.app, bed.scaling()));
+        bed.callAsAdmin(
+            new ManualScale(bed.platform, bed.root.scaling()),
+            """
+            {"service":"support","instances":9,"durationMinutes":30}\
+            """);
     assertEquals(200, pin.status(), pin.body());
     support = status("support").getAsJsonArray("services").get(0).getAsJsonObject();
     assertTrue(support.getAsJsonObject("override").get("active").getAsBoolean());
@@ -185,8 +205,8 @@ class ScalingFunctionsTest {
   @Test
   void historyPagesNewestFirstWithoutGapsOrRepeatsAndFilters() throws Exception {
     for (int m = 1; m <= 4; m++) {
-      bed.at(START.plus(Duration.ofMinutes(m)));
-      bed.evaluate(); // 6 decisions per run
+      bed.clock.set(START.plus(Duration.ofMinutes(m)));
+      ScalingFixtures.evaluate(bed); // 6 decisions per run
     }
     Set<String> seen = new HashSet<>();
     List<String> order = new ArrayList<>();
@@ -194,7 +214,14 @@ class ScalingFunctionsTest {
     int pages = 0;
     do {
       String data =
-          cursor == null ? "{\"limit\":5}" : "{\"limit\":5,\"cursor\":\"" + cursor + "\"}";
+          cursor == null
+              ? """
+              {"limit":5}\
+              """
+              : """
+              {"limit":5,"cursor":"%s"}\
+              """
+                  .formatted(cursor);
       JsonObject page = history(data);
       for (JsonElement e : page.getAsJsonArray("events")) {
         assertTrue(seen.add(e.getAsJsonObject().get("id").getAsString()), "repeated " + e);
@@ -214,8 +241,9 @@ class ScalingFunctionsTest {
 
     JsonObject wallet =
         history(
-            "{\"service\":\"wallet\",\"from\":\"2026-03-02T10:02:00Z\","
-                + "\"to\":\"2026-03-02T10:04:00Z\"}");
+            """
+            {"service":"wallet","from":"2026-03-02T10:02:00Z","to":"2026-03-02T10:04:00Z"}\
+            """);
     JsonArray events = wallet.getAsJsonArray("events");
     assertEquals(2, events.size());
     for (JsonElement e : events) {
@@ -225,34 +253,54 @@ class ScalingFunctionsTest {
     assertFalse(wallet.has("nextCursor") && !wallet.get("nextCursor").isJsonNull());
 
     String firstCursor =
-        history("{\"service\":\"wallet\",\"limit\":1}").get("nextCursor").getAsString();
+        history(
+                """
+                {"service":"wallet","limit":1}\
+                """)
+            .get("nextCursor")
+            .getAsString();
     assertEquals(
         1,
-        history("{\"service\":\"wallet\",\"limit\":1,\"cursor\":\"" + firstCursor + "\"}")
+        history(
+                """
+                {"service":"wallet","limit":1,"cursor":"%s"}\
+                """
+                    .formatted(firstCursor))
             .getAsJsonArray("events")
             .size());
     FakeExchange.Response other =
-        bed.admin(
-            "{\"service\":\"ai\",\"cursor\":\"" + firstCursor + "\"}",
-            new GetScalingHistory(bed.app, bed.scaling()));
+        bed.callAsAdmin(
+            new GetScalingHistory(bed.platform, bed.root.scaling()),
+            """
+            {"service":"ai","cursor":"%s"}\
+            """
+                .formatted(firstCursor));
     assertEquals(400, other.status());
     assertTrue(other.errorMessage().startsWith("cursor:"), other.body());
     FakeExchange.Response garbage =
-        bed.admin("{\"cursor\":\"not-a-cursor\"}", new GetScalingHistory(bed.app, bed.scaling()));
+        bed.callAsAdmin(
+            new GetScalingHistory(bed.platform, bed.root.scaling()),
+            """
+            {"cursor":"not-a-cursor"}\
+            """);
     assertEquals(400, garbage.status());
     FakeExchange.Response backwards =
-        bed.admin(
-            "{\"from\":\"2026-03-02T10:04:00Z\",\"to\":\"2026-03-02T10:02:00Z\"}",
-            new GetScalingHistory(bed.app, bed.scaling()));
+        bed.callAsAdmin(
+            new GetScalingHistory(bed.platform, bed.root.scaling()),
+            """
+            {"from":"2026-03-02T10:04:00Z","to":"2026-03-02T10:02:00Z"}\
+            """);
     assertEquals(400, backwards.status());
   }
 
   @Test
   void dashboardSectionSummarisesEveryService() throws Exception {
-    bed.admin(
-        "{\"service\":\"media\",\"reason\":\"celebrity\"}",
-        new EnableBurstProtection(bed.app, bed.scaling()));
-    Object snapshot = bed.scaling().dashboardSection().snapshot();
+    bed.callAsAdmin(
+        new EnableBurstProtection(bed.platform, bed.root.scaling()),
+        """
+        {"service":"media","reason":"celebrity"}\
+        """);
+    Object snapshot = bed.root.scaling().dashboardSection().snapshot();
     JsonObject json = app.avalo.infra.platform.Json.toTree(snapshot).getAsJsonObject();
     assertEquals(6, json.getAsJsonArray("services").size());
     assertEquals(1, json.get("burstsActive").getAsInt());
@@ -263,21 +311,27 @@ class ScalingFunctionsTest {
   }
 
   private JsonObject status() throws Exception {
-    FakeExchange.Response r = bed.admin("{}", new GetScalingStatus(bed.app, bed.scaling()));
+    FakeExchange.Response r =
+        bed.callAsAdmin(new GetScalingStatus(bed.platform, bed.root.scaling()), "{}");
     assertEquals(200, r.status(), r.body());
     return r.result().getAsJsonObject();
   }
 
   private JsonObject status(String service) throws Exception {
     FakeExchange.Response r =
-        bed.admin(
-            "{\"service\":\"" + service + "\"}", new GetScalingStatus(bed.app, bed.scaling()));
+        bed.callAsAdmin(
+            new GetScalingStatus(bed.platform, bed.root.scaling()),
+            """
+            {"service":"%s"}\
+            """
+                .formatted(service));
     assertEquals(200, r.status(), r.body());
     return r.result().getAsJsonObject();
   }
 
   private JsonObject history(String data) throws Exception {
-    FakeExchange.Response r = bed.admin(data, new GetScalingHistory(bed.app, bed.scaling()));
+    FakeExchange.Response r =
+        bed.callAsAdmin(new GetScalingHistory(bed.platform, bed.root.scaling()), data);
     assertEquals(200, r.status(), r.body());
     return r.result().getAsJsonObject();
   }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.Json;
 import app.avalo.infra.testing.FakeExchange;
+import app.avalo.infra.testing.MutableClock;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -37,21 +39,28 @@ class ScalingScenariosTest {
     JsonObject fixture = load(name);
     String service = fixture.get("service").getAsString();
     Instant start = Instant.parse(fixture.get("start").getAsString());
-    ScalingTestBed bed = new ScalingTestBed(start);
+    try (TestBed bed = TestBed.builder().clock(new MutableClock(start)).build()) {
+      run(name, fixture, service, start, bed);
+    }
+  }
+
+  private static void run(
+      String name, JsonObject fixture, String service, Instant start, TestBed bed)
+      throws Exception {
     Instant previous = start;
     for (JsonElement e : fixture.getAsJsonArray("steps")) {
       JsonObject step = e.getAsJsonObject();
       Instant t = start.plus(offset(step.get("t").getAsString()));
       assertTrue(!t.isBefore(previous), name + ": steps must move forward in time at " + step);
       previous = t;
-      bed.at(t);
+      bed.clock.set(t);
       String where = name + " at " + step.get("t").getAsString();
       if (step.has("report")) {
         JsonArray r = step.getAsJsonArray("report");
-        bed.report(service, r.get(0).getAsDouble(), r.get(1).getAsLong(), 100);
+        ScalingFixtures.report(bed, service, r.get(0).getAsDouble(), r.get(1).getAsLong(), 100);
       } else if (step.has("evaluate")) {
-        bed.evaluate();
-        DocumentSnapshot event = bed.event(service, t);
+        ScalingFixtures.evaluate(bed);
+        DocumentSnapshot event = ScalingFixtures.event(bed, service, t);
         assertTrue(event.exists(), where + ": no decision recorded");
         expect(
             where,
@@ -72,7 +81,7 @@ class ScalingScenariosTest {
         JsonObject data = call.getAsJsonObject("data").deepCopy();
         data.addProperty("service", service);
         FakeExchange.Response r =
-            bed.admin(Json.write(data), new ManualScale(bed.app, bed.scaling()));
+            bed.callAsAdmin(new ManualScale(bed.platform, bed.root.scaling()), Json.write(data));
         assertEquals(200, r.status(), where + ": " + r.body());
         JsonObject decision = r.result().getAsJsonObject().getAsJsonObject("decision");
         expect(

@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.Firestores;
-import app.avalo.infra.scaling.ServiceMetricsStore.HourBucket;
-import app.avalo.infra.scaling.ServiceMetricsStore.MinuteBucket;
 import app.avalo.infra.scaling.ViralTrafficDetector.Assessment;
+import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.gson.JsonObject;
@@ -23,9 +22,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Viral detection against synthetic traffic curves. */
 class ViralTrafficTest {
+  @RegisterExtension final TestBed bed = TestBed.create();
+
   static final ScalingConfig.Viral CONFIG =
       new ScalingConfig.Viral(5, 2, 3, Duration.ofMinutes(30), Duration.ofHours(2), 20, 4);
 
@@ -152,11 +154,11 @@ class ViralTrafficTest {
   void sustainedSurgeTurnsBurstOnAndNormalTrafficTurnsItOffAfterTheConfiguredTime()
       throws Exception {
     Instant start = Instant.parse("2026-03-23T20:00:00Z");
-    ScalingTestBed bed = new ScalingTestBed(start);
-    ServiceMetricsStore metrics = bed.scaling().metrics();
+    bed.clock.set(start);
+    ServiceMetricsStore metrics = bed.root.scaling().metrics();
     for (int k = 1; k <= 3; k++) {
       metrics.record(
-          new ServiceMetricsStore.Sample(
+          new MetricSample(
               LogicalService.AI,
               0.5,
               0.5,
@@ -167,7 +169,7 @@ class ViralTrafficTest {
     // 20:00-20:02 normal, 20:03-20:10 six times the baseline
     for (int m = 0; m <= 10; m++) {
       metrics.record(
-          new ServiceMetricsStore.Sample(
+          new MetricSample(
               LogicalService.AI,
               0.5,
               0.5,
@@ -175,17 +177,17 @@ class ViralTrafficTest {
               4,
               start.plus(Duration.ofMinutes(m)).plusSeconds(30)));
     }
-    bed.at(start.plus(Duration.ofMinutes(6)).plusSeconds(5));
-    JsonObject run = bed.runJob(new DetectViralTraffic(bed.app, bed.scaling()));
+    bed.clock.set(start.plus(Duration.ofMinutes(6)).plusSeconds(5));
+    JsonObject run = bed.runJobOk(new DetectViralTraffic(bed.platform, bed.root.scaling()));
     assertEquals(1, run.getAsJsonObject("summary").get("burstsOn").getAsInt(), run.toString());
-    ScalingStore.Burst burst = bed.scaling().store().burst(LogicalService.AI);
+    Burst burst = bed.root.scaling().store().burst(LogicalService.AI);
     assertTrue(burst.liveAt(bed.clock.instant()));
     assertEquals("viral", burst.trigger());
     assertEquals(100, burst.baselineRps(), 1e-9);
     assertEquals(bed.clock.instant().plus(Duration.ofHours(2)), burst.expiresAt());
-    ScalingStore.ServiceState state = bed.scaling().store().state(LogicalService.AI);
+    ServiceState state = bed.root.scaling().store().state(LogicalService.AI);
     assertEquals(1000, state.targetMax(), "burst max not handed to the actuator at once");
-    assertEquals("open", viralAlertStatus(bed));
+    assertEquals("open", ScalingFixtures.alertStatus(bed, "viral:ai"));
     List<QueryDocumentSnapshot> events =
         Firestores.await(
                 bed.db
@@ -210,17 +212,17 @@ class ViralTrafficTest {
         "no immediate evaluation after the burst");
 
     // still surging five minutes later: the expiry moves out
-    bed.at(start.plus(Duration.ofMinutes(11)).plusSeconds(5));
-    run = bed.runJob(new DetectViralTraffic(bed.app, bed.scaling()));
+    bed.clock.set(start.plus(Duration.ofMinutes(11)).plusSeconds(5));
+    run = bed.runJobOk(new DetectViralTraffic(bed.platform, bed.root.scaling()));
     assertEquals("extended", service(run, "ai").get("action").getAsString());
     assertEquals(
         bed.clock.instant().plus(Duration.ofHours(2)),
-        bed.scaling().store().burst(LogicalService.AI).expiresAt());
+        bed.root.scaling().store().burst(LogicalService.AI).expiresAt());
 
     // back to 150 req/s (< 2× baseline) from 20:11: normal for 30 min turns the burst off
     for (int m = 11; m <= 47; m++) {
       metrics.record(
-          new ServiceMetricsStore.Sample(
+          new MetricSample(
               LogicalService.AI,
               0.5,
               0.5,
@@ -230,37 +232,39 @@ class ViralTrafficTest {
     }
     String last = null;
     for (int m = 16; m <= 46; m += 5) {
-      bed.at(start.plus(Duration.ofMinutes(m)).plusSeconds(5));
-      run = bed.runJob(new DetectViralTraffic(bed.app, bed.scaling()));
+      bed.clock.set(start.plus(Duration.ofMinutes(m)).plusSeconds(5));
+      run = bed.runJobOk(new DetectViralTraffic(bed.platform, bed.root.scaling()));
       last = service(run, "ai").get("action").getAsString();
       if (m < 46) {
         assertEquals("normal_pending", last, "at 20:" + m + ": " + run);
       }
     }
     assertEquals("burst_off", last);
-    ScalingStore.Burst ended = bed.scaling().store().burst(LogicalService.AI);
+    Burst ended = bed.root.scaling().store().burst(LogicalService.AI);
     assertFalse(ended.liveAt(bed.clock.instant()));
     assertNotNull(ended.endedAt());
     assertEquals(
         30,
-        bed.scaling().store().state(LogicalService.AI).targetMax(),
+        bed.root.scaling().store().state(LogicalService.AI).targetMax(),
         "max not restored to the rule");
-    assertEquals("resolved", viralAlertStatus(bed));
+    assertEquals("resolved", ScalingFixtures.alertStatus(bed, "viral:ai"));
   }
 
   @Test
   void viralTrafficLeavesAManualBurstAlone() throws Exception {
     Instant start = Instant.parse("2026-03-23T20:00:00Z");
-    ScalingTestBed bed = new ScalingTestBed(start);
+    bed.clock.set(start);
     var r =
-        bed.admin(
-            "{\"service\":\"wallet\",\"reason\":\"promotion\",\"durationMinutes\":180}",
-            new EnableBurstProtection(bed.app, bed.scaling()));
+        bed.callAsAdmin(
+            new EnableBurstProtection(bed.platform, bed.root.scaling()),
+            """
+            {"service":"wallet","reason":"promotion","durationMinutes":180}\
+            """);
     assertEquals(200, r.status(), r.body());
-    ServiceMetricsStore metrics = bed.scaling().metrics();
+    ServiceMetricsStore metrics = bed.root.scaling().metrics();
     for (int m = 0; m < 64; m++) {
       metrics.record(
-          new ServiceMetricsStore.Sample(
+          new MetricSample(
               LogicalService.WALLET,
               0.5,
               0.5,
@@ -268,20 +272,10 @@ class ViralTrafficTest {
               4,
               start.plus(Duration.ofMinutes(m)).plusSeconds(20)));
     }
-    bed.at(start.plus(Duration.ofMinutes(64)).plusSeconds(5));
-    JsonObject run = bed.runJob(new DetectViralTraffic(bed.app, bed.scaling()));
+    bed.clock.set(start.plus(Duration.ofMinutes(64)).plusSeconds(5));
+    JsonObject run = bed.runJobOk(new DetectViralTraffic(bed.platform, bed.root.scaling()));
     assertEquals("none", service(run, "wallet").get("action").getAsString(), run.toString());
-    assertEquals("promotion", bed.scaling().store().burst(LogicalService.WALLET).reason());
-  }
-
-  private static String viralAlertStatus(ScalingTestBed bed) {
-    return Firestores.await(bed.db.collection(app.avalo.infra.platform.Alerts.COLLECTION).get())
-        .getDocuments()
-        .stream()
-        .filter(d -> "viral:ai".equals(d.getString("key")))
-        .map(d -> d.getString("status"))
-        .findFirst()
-        .orElse("none");
+    assertEquals("promotion", bed.root.scaling().store().burst(LogicalService.WALLET).reason());
   }
 
   private static JsonObject service(JsonObject run, String id) {
