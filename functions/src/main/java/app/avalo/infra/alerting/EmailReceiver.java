@@ -41,14 +41,14 @@ final class EmailReceiver implements Receiver {
       List<InternetAddress> to,
       Alerts.Severity minSeverity) {
     Properties props = new Properties();
-    props.put("mail.smtp.host", host);
-    props.put("mail.smtp.port", Integer.toString(port));
-    props.put("mail.smtp.auth", Boolean.toString(user != null));
-    props.put("mail.smtp.starttls.enable", Boolean.toString(startTls));
-    props.put("mail.smtp.starttls.required", Boolean.toString(startTls));
-    props.put("mail.smtp.connectiontimeout", Integer.toString(TIMEOUT_MS));
-    props.put("mail.smtp.timeout", Integer.toString(TIMEOUT_MS));
-    props.put("mail.smtp.writetimeout", Integer.toString(TIMEOUT_MS));
+    props.setProperty("mail.smtp.host", host);
+    props.setProperty("mail.smtp.port", Integer.toString(port));
+    props.setProperty("mail.smtp.auth", Boolean.toString(user != null));
+    props.setProperty("mail.smtp.starttls.enable", Boolean.toString(startTls));
+    props.setProperty("mail.smtp.starttls.required", Boolean.toString(startTls));
+    props.setProperty("mail.smtp.connectiontimeout", Integer.toString(TIMEOUT_MS));
+    props.setProperty("mail.smtp.timeout", Integer.toString(TIMEOUT_MS));
+    props.setProperty("mail.smtp.writetimeout", Integer.toString(TIMEOUT_MS));
     this.session = Session.getInstance(props);
     this.user = user;
     this.password = password;

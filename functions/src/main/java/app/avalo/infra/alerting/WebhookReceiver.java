@@ -89,13 +89,11 @@ final class WebhookReceiver implements Receiver {
   /** The webhook body (package-private for the payload tests). */
   Message message(AlertMessage m) {
     String status = m.resolved() ? "resolved" : "firing";
-    Map<String, String> labels = new TreeMap<>();
-    labels.put("alertname", m.key());
-    labels.put("source", m.source());
-    labels.put("severity", m.severity().wire());
-    Map<String, String> annotations = new TreeMap<>();
-    annotations.put("summary", m.message());
-    annotations.put("change", m.change().wire());
+    Map<String, String> labels =
+        new TreeMap<>(
+            Map.of("alertname", m.key(), "source", m.source(), "severity", m.severity().wire()));
+    Map<String, String> annotations =
+        new TreeMap<>(Map.of("summary", m.message(), "change", m.change().wire()));
     m.details().forEach((k, v) -> annotations.put("detail_" + k, String.valueOf(v)));
     Alert alert =
         new Alert(
