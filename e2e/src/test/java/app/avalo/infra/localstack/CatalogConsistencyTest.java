@@ -101,8 +101,12 @@ class CatalogConsistencyTest {
               "resolveAlert",
               "getDashboardData",
               "cleanupOldMetrics",
-              // §8 production edges (issue 16): the notifier job delivering the alert outbox
-              "notifyAlerts"));
+              // §8 production edges (issue 16): the notifier job delivering the alert outbox,
+              // acknowledge and silences
+              "notifyAlerts",
+              "acknowledgeAlert",
+              "createSilence",
+              "expireSilence"));
 
   private final Catalog catalog = Catalog.bundled();
 

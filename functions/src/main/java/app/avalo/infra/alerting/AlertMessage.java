@@ -31,14 +31,22 @@ record AlertMessage(
     return change == Alerts.Change.RESOLVED;
   }
 
+  boolean acknowledged() {
+    return change == Alerts.Change.ACKNOWLEDGED;
+  }
+
   /** A one-line summary, e.g. {@code [CRITICAL] routing region:EU:unhealthy — EU is down}. */
   String headline() {
-    String state = resolved() ? "RESOLVED" : severity.wire().toUpperCase(java.util.Locale.ROOT);
+    String state =
+        resolved()
+            ? "RESOLVED"
+            : acknowledged() ? "ACKNOWLEDGED" : severity.wire().toUpperCase(java.util.Locale.ROOT);
     String verb =
         switch (change) {
           case OPENED -> "";
           case ESCALATED -> " (escalated)";
           case REPEATED -> " (still open)";
+          case ACKNOWLEDGED -> " (acknowledged)";
           case RESOLVED -> "";
         };
     return "[" + state + "] " + source + " " + key + verb + " — " + message;

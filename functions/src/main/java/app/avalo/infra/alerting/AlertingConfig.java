@@ -24,6 +24,7 @@ record AlertingConfig(
     Optional<Sms> sms,
     Optional<Webhook> webhook,
     String dashboardUrl,
+    Optional<URI> watchdog,
     int maxAttempts,
     Duration initialBackoff,
     Duration maxBackoff,
@@ -136,6 +137,10 @@ record AlertingConfig(
     if (max.compareTo(initial) < 0) {
       env.problem("ALERT_BACKOFF_MAX_SECONDS must not be below ALERT_BACKOFF_SECONDS");
     }
+    Optional<URI> watchdog =
+        env.isSet("ALERT_WATCHDOG_URL")
+            ? Optional.of(url(env, "ALERT_WATCHDOG_URL", null))
+            : Optional.empty();
     return new AlertingConfig(
         pagerDuty,
         slack,
@@ -143,6 +148,7 @@ record AlertingConfig(
         sms,
         webhook,
         dashboard,
+        watchdog,
         env.intValue("ALERT_MAX_ATTEMPTS", 6, 1, 50),
         initial,
         max,

@@ -38,7 +38,9 @@ public final class AlertingModule {
   private final AlertingConfig config;
   private final List<Receiver> receivers;
   private final NotificationStore store;
+  private final SilenceStore silences;
   private final Notifier notifier;
+  private final Watchdog watchdog;
   private final Executor kicker;
 
   public AlertingModule(Platform platform, Adapters adapters) {
@@ -47,7 +49,10 @@ public final class AlertingModule {
     env.throwIfInvalid();
     this.receivers = receivers(config, new HttpDelivery(adapters.http()));
     this.store = new NotificationStore(platform.firestore());
-    this.notifier = new Notifier(store, receivers, platform.alerts(), config, platform.clock());
+    this.silences = new SilenceStore(platform.firestore());
+    this.notifier =
+        new Notifier(store, silences, receivers, platform.alerts(), config, platform.clock());
+    this.watchdog = new Watchdog(config.watchdog().orElse(null), new HttpDelivery(adapters.http()));
     this.kicker = adapters.kicker();
   }
 
@@ -112,6 +117,14 @@ public final class AlertingModule {
 
   Notifier notifier() {
     return notifier;
+  }
+
+  SilenceStore silences() {
+    return silences;
+  }
+
+  Watchdog watchdog() {
+    return watchdog;
   }
 
   NotificationStore store() {

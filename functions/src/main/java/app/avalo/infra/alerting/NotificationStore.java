@@ -114,6 +114,30 @@ final class NotificationStore {
             }));
   }
 
+  /** Closes a claimed notification without delivering it: an active silence matched it. */
+  boolean finishSilenced(String id, String holder, String silenceId, Instant now) {
+    DocumentReference ref = db.collection(Alerts.NOTIFICATIONS).document(id);
+    return Firestores.await(
+        db.runTransaction(
+            tx -> {
+              DocumentSnapshot doc = tx.get(ref).get();
+              if (!doc.exists()
+                  || !holder.equals(DocReader.of(doc).optionalString("leaseHolder").orElse(""))) {
+                return false;
+              }
+              tx.update(
+                  ref,
+                  DocWriter.create()
+                      .field("status", "silenced")
+                      .field("silencedBy", silenceId)
+                      .field("finishedAt", now)
+                      .fieldOrNull("leaseUntil", null)
+                      .fieldOrNull("leaseHolder", null)
+                      .map());
+              return true;
+            }));
+  }
+
   /** Recent notifications, newest first (the dashboard's notification log). */
   List<DocumentSnapshot> recent(int limit) {
     return List.copyOf(

@@ -25,6 +25,7 @@ final class Notifier {
   static final String SOURCE = "alerting";
 
   private final NotificationStore store;
+  private final SilenceStore silences;
   private final List<Receiver> receivers;
   private final Alerts alerts;
   private final AlertingConfig config;
@@ -32,11 +33,13 @@ final class Notifier {
 
   Notifier(
       NotificationStore store,
+      SilenceStore silences,
       List<Receiver> receivers,
       Alerts alerts,
       AlertingConfig config,
       Clock clock) {
     this.store = store;
+    this.silences = silences;
     this.receivers = List.copyOf(receivers);
     this.alerts = alerts;
     this.config = config;
@@ -53,6 +56,7 @@ final class Notifier {
       int delivered,
       int retrying,
       int deadLettered,
+      int silenced,
       int skipped,
       int receivers) {}
 
@@ -62,6 +66,7 @@ final class Notifier {
     int delivered = 0;
     int retrying = 0;
     int dead = 0;
+    int silenced = 0;
     int skipped = 0;
     List<String> due = store.due(clock.instant(), config.batchSize());
     for (String id : due) {
@@ -74,15 +79,17 @@ final class Notifier {
         continue;
       }
       notifications++;
+      silenced += outcome.get().silenced() ? 1 : 0;
       delivered += outcome.get().delivered();
       retrying += outcome.get().retrying();
       dead += outcome.get().dead();
     }
-    return new Summary(notifications, delivered, retrying, dead, skipped, receivers.size());
+    return new Summary(
+        notifications, delivered, retrying, dead, silenced, skipped, receivers.size());
   }
 
   /** One notification's deliveries in this attempt. */
-  record Outcome(int delivered, int retrying, int dead) {}
+  record Outcome(int delivered, int retrying, int dead, boolean silenced) {}
 
   /** Delivers one notification if it is due and free; empty when another notifier has it. */
   Optional<Outcome> deliver(String notificationId) {
@@ -93,6 +100,21 @@ final class Notifier {
       return Optional.empty();
     }
     AlertMessage message = claimed.get().message();
+    Instant checkedAt = clock.instant();
+    Optional<Silence> silence =
+        silences.active(checkedAt).stream()
+            .filter(s -> s.activeAt(checkedAt) && s.silences(message))
+            .findFirst();
+    if (silence.isPresent()) {
+      Log.info(
+          "alert notification silenced",
+          Map.of(
+              "notificationId", notificationId,
+              "key", message.dedupKey(),
+              "silenceId", silence.get().id()));
+      store.finishSilenced(notificationId, holder, silence.get().id(), checkedAt);
+      return Optional.of(new Outcome(0, 0, 0, true));
+    }
     Map<String, DeliveryState> states = new LinkedHashMap<>(claimed.get().receivers());
     int delivered = 0;
     int retrying = 0;
@@ -148,7 +170,7 @@ final class Notifier {
       }
     }
     store.finish(notificationId, holder, states, clock.instant());
-    return Optional.of(new Outcome(delivered, retrying, dead));
+    return Optional.of(new Outcome(delivered, retrying, dead, false));
   }
 
   private void deadLettered(Receiver receiver, AlertMessage m, int attempts, DeliveryException e) {

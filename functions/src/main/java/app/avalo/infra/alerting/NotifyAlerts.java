@@ -9,8 +9,9 @@ import java.util.function.Supplier;
 
 /**
  * {@code notifyAlerts} (Cloud Scheduler, every minute): delivers the alert outbox to PagerDuty,
- * Slack, email, SMS and the webhook, with retries and dead-lettering (see {@link Notifier}). One
- * run at a time; a notification is never delivered by two runs at once.
+ * Slack, email, SMS and the webhook, with retries and dead-lettering (see {@link Notifier}), then
+ * pings the watchdog heartbeat. One run at a time; a notification is never delivered by two runs at
+ * once.
  */
 public final class NotifyAlerts extends ScheduledJob {
   private final Supplier<AlertingModule> alerting;
@@ -25,8 +26,13 @@ public final class NotifyAlerts extends ScheduledJob {
     this.alerting = () -> alerting;
   }
 
+  /** The run's summary: what was delivered, and the watchdog's ping. */
+  record Run(Notifier.Summary notifier, Watchdog.Ping watchdog) {}
+
   @Override
   protected JobRunner.Result run(JobContext context) {
-    return JobRunner.Result.of(alerting.get().notifier().run(context.deadline()));
+    AlertingModule module = alerting.get();
+    Notifier.Summary summary = module.notifier().run(context.deadline());
+    return JobRunner.Result.of(new Run(summary, module.watchdog().ping(summary)));
   }
 }

@@ -43,6 +43,11 @@ final class PagerDutyReceiver implements Receiver {
   }
 
   @Override
+  public boolean tracksAcknowledgements() {
+    return true;
+  }
+
+  @Override
   public void deliver(AlertMessage m) throws DeliveryException {
     http.post(name(), enqueue, "application/json", Json.write(event(m)), Map.of(), 202);
   }
@@ -72,8 +77,9 @@ final class PagerDutyReceiver implements Receiver {
   /** The event body (package-private for the payload tests). */
   Event event(AlertMessage m) {
     String dedupKey = truncate(m.dedupKey(), MAX_DEDUP_KEY);
-    if (m.resolved()) {
-      return new Event(routingKey, "resolve", dedupKey, null, null, null, null);
+    if (m.resolved() || m.acknowledged()) {
+      return new Event(
+          routingKey, m.resolved() ? "resolve" : "acknowledge", dedupKey, null, null, null, null);
     }
     String group = m.key().contains(":") ? m.key().substring(0, m.key().indexOf(':')) : m.key();
     Payload payload =

@@ -16,7 +16,15 @@ interface Receiver {
 
   void deliver(AlertMessage message) throws DeliveryException;
 
+  /** Whether it is told that someone acknowledged an alert (PagerDuty, Slack). */
+  default boolean tracksAcknowledgements() {
+    return false;
+  }
+
   default boolean accepts(AlertMessage message) {
+    if (message.acknowledged() && !tracksAcknowledgements()) {
+      return false;
+    }
     if (message.source().equals(Notifier.SOURCE)
         && message.key().equals(Notifier.receiverFailingKey(name()))) {
       return false; // a failing receiver is not told that it is failing

@@ -40,6 +40,11 @@ final class SlackReceiver implements Receiver {
   }
 
   @Override
+  public boolean tracksAcknowledgements() {
+    return true;
+  }
+
+  @Override
   public void deliver(AlertMessage m) throws DeliveryException {
     http.post(name(), webhook, "application/json", Json.write(message(m)), Map.of(), 200);
   }
@@ -61,11 +66,13 @@ final class SlackReceiver implements Receiver {
     String icon =
         m.resolved()
             ? ":white_check_mark:"
-            : switch (m.severity()) {
-              case CRITICAL -> ":rotating_light:";
-              case WARNING -> ":warning:";
-              case INFO -> ":information_source:";
-            };
+            : m.acknowledged()
+                ? ":eyes:"
+                : switch (m.severity()) {
+                  case CRITICAL -> ":rotating_light:";
+                  case WARNING -> ":warning:";
+                  case INFO -> ":information_source:";
+                };
     List<Text> fields = new ArrayList<>();
     fields.add(field("Severity", m.resolved() ? "resolved" : m.severity().wire()));
     fields.add(field("Source", m.source() + " · " + m.key()));

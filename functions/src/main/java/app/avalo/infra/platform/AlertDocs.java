@@ -125,6 +125,15 @@ final class AlertDocs {
         .map();
   }
 
+  /** The update that acknowledges an open alert. */
+  static Map<String, Object> acknowledging(String by, String note, Instant at) {
+    return DocWriter.create()
+        .field("acknowledgedAt", at)
+        .fieldOrNull("acknowledgedBy", by)
+        .fieldOrNull("acknowledgementNote", note)
+        .map();
+  }
+
   static Map<String, Object> pointer(String source, String key, String openAlertId) {
     return DocWriter.create()
         .field("source", source)

@@ -38,6 +38,7 @@ public final class Alerts {
     OPENED,
     ESCALATED,
     REPEATED,
+    ACKNOWLEDGED,
     RESOLVED;
 
     @Override
@@ -101,6 +102,63 @@ public final class Alerts {
   private record Committed(String alertId, String notificationId, Change change) {}
 
   private record ResolvedById(Resolved resolved, Committed closed) {}
+
+  /** The answer of {@link #acknowledge}: the alert and whether this call acknowledged it. */
+  public record Acknowledged(String alertId, String source, String key, boolean changed) {}
+
+  private record AckOutcome(Acknowledged answer, Committed committed) {}
+
+  /**
+   * Marks an open alert as acknowledged (someone is on it): recorded on the alert and told to the
+   * receivers that track acknowledgements (PagerDuty's {@code acknowledge}); it stays open until
+   * resolved. NOT_FOUND for an unknown id, FAILED_PRECONDITION for a resolved alert; acknowledging
+   * twice changes nothing the second time.
+   */
+  public Acknowledged acknowledge(String alertId, String by, String note) {
+    DocumentReference alert = db.collection(COLLECTION).document(alertId);
+    AckOutcome done =
+        Firestores.await(
+            db.runTransaction(
+                tx -> {
+                  DocumentSnapshot current = tx.get(alert).get();
+                  if (!current.exists()) {
+                    throw ApiException.notFound("no alert " + alertId);
+                  }
+                  DocReader d = DocReader.of(current);
+                  Acknowledged answer =
+                      new Acknowledged(alertId, d.string("source"), d.string("key"), true);
+                  if (!AlertDocs.isOpen(current)) {
+                    throw ApiException.failedPrecondition(
+                        "alert " + alertId + " is resolved; only open alerts can be acknowledged");
+                  }
+                  if (d.optionalInstant("acknowledgedAt").isPresent()) {
+                    return new AckOutcome(
+                        new Acknowledged(alertId, answer.source(), answer.key(), false), null);
+                  }
+                  Instant now = clock.instant();
+                  tx.update(alert, AlertDocs.acknowledging(by, note, now));
+                  DocumentReference n = db.collection(NOTIFICATIONS).document();
+                  tx.create(
+                      n,
+                      AlertDocs.notification(
+                          alertId,
+                          answer.source(),
+                          answer.key(),
+                          Change.ACKNOWLEDGED,
+                          d.enumValue("severity", Severity.class),
+                          d.optionalString("message").orElse(""),
+                          Map.of("acknowledgedBy", by, "note", note == null ? "" : note),
+                          d.instant("openedAt"),
+                          now));
+                  return new AckOutcome(
+                      answer, new Committed(alertId, n.getId(), Change.ACKNOWLEDGED));
+                },
+                RETRY));
+    if (done.committed() != null) {
+      announce(done.committed(), done.answer().source(), done.answer().key(), "acknowledged");
+    }
+    return done.answer();
+  }
 
   /**
    * Opens the alert for (source, key), or refreshes the open one. Returns the alert's id.

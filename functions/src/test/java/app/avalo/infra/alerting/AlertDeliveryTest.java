@@ -115,7 +115,13 @@ class AlertDeliveryTest {
     assertTrue(fakes.received.isEmpty(), "nothing is sent before the notifier runs");
 
     JsonObject run = notify(bed);
-    assertEquals(5, run.getAsJsonObject("summary").get("delivered").getAsInt(), run.toString());
+    assertEquals(
+        5,
+        run.getAsJsonObject("summary").getAsJsonObject("notifier").get("delivered").getAsInt(),
+        run.toString());
+    assertEquals(
+        "ok",
+        run.getAsJsonObject("summary").getAsJsonObject("watchdog").get("status").getAsString());
     assertEquals(List.of(), fakes.refused, "every payload passed the receivers' checks");
 
     JsonObject pd = fakes.at("pagerduty").get(0).json();
@@ -160,7 +166,11 @@ class AlertDeliveryTest {
 
     // Nothing left to deliver: a second run sends nothing.
     notify(bed);
-    assertEquals(4, fakes.received.size(), "one request to each HTTP receiver");
+    assertEquals(
+        4,
+        fakes.received.stream().filter(r -> !r.endpoint().equals("watchdog")).count(),
+        "one request to each HTTP receiver");
+    assertEquals(2, fakes.at("watchdog").size(), "every notifier run pings the watchdog");
     assertEquals(1, SMTP.getReceivedMessages().length);
 
     bed.clock.advance(Duration.ofMinutes(5));
@@ -337,12 +347,128 @@ class AlertDeliveryTest {
         .alerts()
         .raise("routing", "region:US:degraded", Alerts.Severity.WARNING, "slow", Map.of());
     JsonObject run = notify(quiet);
-    assertEquals(0, run.getAsJsonObject("summary").get("receivers").getAsInt());
+    assertEquals(
+        0, run.getAsJsonObject("summary").getAsJsonObject("notifier").get("receivers").getAsInt());
+    assertEquals(
+        "off",
+        run.getAsJsonObject("summary").getAsJsonObject("watchdog").get("status").getAsString());
     DocumentSnapshot n =
         Firestores.await(quiet.db.collection(Alerts.NOTIFICATIONS).get()).getDocuments().get(0);
     assertEquals("done", n.getString("status"));
     assertFalse(fakes.received.iterator().hasNext());
     quiet.close();
+  }
+
+  @Test
+  void anAcknowledgementReachesPagerDutyAndSlackAndTheAlertStaysOpen() throws Exception {
+    String id =
+        alerts()
+            .raise("routing", "region:US:unhealthy", Alerts.Severity.CRITICAL, "US down", Map.of());
+    notify(bed);
+    var ack = bed.callAsAdmin(new AcknowledgeAlert(bed.platform), "{\"alertId\": \"" + id + "\"}");
+    assertEquals(200, ack.status(), ack.body());
+    assertTrue(ack.result().getAsJsonObject().get("changed").getAsBoolean());
+    var again =
+        bed.callAsAdmin(new AcknowledgeAlert(bed.platform), "{\"alertId\": \"" + id + "\"}");
+    assertEquals(false, again.result().getAsJsonObject().get("changed").getAsBoolean());
+    notify(bed);
+    List<ReceiverFakes.Received> pd = fakes.at("pagerduty");
+    assertEquals(2, pd.size());
+    assertEquals("acknowledge", pd.get(1).json().get("event_action").getAsString());
+    assertEquals("routing:region:US:unhealthy", pd.get(1).json().get("dedup_key").getAsString());
+    assertTrue(
+        fakes.at("slack").get(1).json().get("text").getAsString().startsWith("[ACKNOWLEDGED]"));
+    assertEquals(1, fakes.at("sms").size(), "no text message for an acknowledgement");
+    assertEquals(1, fakes.at("webhook").size(), "Alertmanager's format has no acknowledgement");
+    DocumentSnapshot alert =
+        Firestores.await(bed.db.collection(Alerts.COLLECTION).document(id).get());
+    assertEquals("open", alert.getString("status"));
+
+    assertTrue(alerts().resolve("routing", "region:US:unhealthy", "checks", "up"));
+    var resolved =
+        bed.callAsAdmin(new AcknowledgeAlert(bed.platform), "{\"alertId\": \"" + id + "\"}");
+    assertEquals(400, resolved.status());
+    assertEquals("FAILED_PRECONDITION", resolved.errorStatus());
+    assertEquals(
+        404,
+        bed.callAsAdmin(new AcknowledgeAlert(bed.platform), "{\"alertId\": \"nope\"}").status());
+  }
+
+  @Test
+  void aSilenceHoldsBackMatchingNotificationsUntilItIsExpired() throws Exception {
+    AlertingModule alerting = bed.root.alerting();
+    var created =
+        bed.callAsAdmin(
+            new CreateSilence(bed.platform, alerting),
+            """
+            {"matchers": [{"name": "source", "value": "scaling"},
+                          {"name": "key", "value": "actuation:.*", "regex": true}],
+             "durationMinutes": 60, "comment": "Cloud Run maintenance"}
+            """);
+    assertEquals(200, created.status(), created.body());
+    String silenceId = created.result().getAsJsonObject().get("silenceId").getAsString();
+
+    alerts()
+        .raise("scaling", "actuation:chat", Alerts.Severity.CRITICAL, "update failed", Map.of());
+    alerts().raise("scaling", "viral:chat", Alerts.Severity.WARNING, "viral", Map.of());
+    JsonObject run = notify(bed);
+    assertEquals(
+        1, run.getAsJsonObject("summary").getAsJsonObject("notifier").get("silenced").getAsInt());
+    DocumentSnapshot held = notification("actuation:chat");
+    assertEquals("silenced", held.getString("status"));
+    assertEquals(silenceId, held.getString("silencedBy"));
+    assertEquals(
+        List.of("scaling:viral:chat"),
+        fakes.at("pagerduty").stream().map(r -> r.json().get("dedup_key").getAsString()).toList(),
+        "only the alert the silence does not match is delivered");
+
+    var expired =
+        bed.callAsAdmin(
+            new ExpireSilence(bed.platform, alerting), "{\"silenceId\": \"" + silenceId + "\"}");
+    assertTrue(expired.result().getAsJsonObject().get("expired").getAsBoolean(), expired.body());
+    bed.clock.advance(Duration.ofMinutes(1));
+    alerts().resolve("scaling", "actuation:chat", "evaluator", "fixed");
+    notify(bed);
+    assertEquals("resolve", fakes.at("pagerduty").get(1).json().get("event_action").getAsString());
+  }
+
+  @Test
+  void aSilenceNeedsMatchersACommentAndAValidPattern() throws Exception {
+    AlertingModule alerting = bed.root.alerting();
+    Map<String, String> refused =
+        Map.of(
+            """
+            {"matchers": [], "durationMinutes": 10, "comment": "x"}\
+            """,
+            "matchers",
+            """
+            {"matchers": [{"name": "region", "value": "EU"}], "durationMinutes": 10, "comment": "x"}\
+            """,
+            "matchers[0].name",
+            """
+            {"matchers": [{"name": "key", "value": "(", "regex": true}], "durationMinutes": 10,
+             "comment": "x"}\
+            """,
+            "matchers[0].value",
+            """
+            {"matchers": [{"name": "key", "value": "a"}], "durationMinutes": 20000, "comment": "x"}\
+            """,
+            "durationMinutes",
+            """
+            {"matchers": [{"name": "key", "value": "a"}], "durationMinutes": 10, "comment": "  "}\
+            """,
+            "comment");
+    for (Map.Entry<String, String> c : refused.entrySet()) {
+      var r = bed.callAsAdmin(new CreateSilence(bed.platform, alerting), c.getKey());
+      assertEquals(400, r.status(), c.getKey() + " -> " + r.body());
+      assertEquals(
+          c.getValue(),
+          r.json().getAsJsonObject("error").getAsJsonObject("details").get("field").getAsString(),
+          c.getKey());
+    }
+    assertTrue(
+        Firestores.await(bed.db.collection(SilenceStore.COLLECTION).get()).isEmpty(),
+        "a refused silence writes nothing");
   }
 
   @Test

@@ -66,6 +66,22 @@ final class ReceiverFakes implements AutoCloseable {
     server.createContext(SLACK_PATH, ex -> handle(ex, "slack", this::slack));
     server.createContext("/2010-04-01/Accounts/", ex -> handle(ex, "sms", this::twilio));
     server.createContext("/hook", ex -> handle(ex, "webhook", this::webhook));
+    // A heartbeat check (Healthchecks.io style): any POST is a ping, answered 200 "OK".
+    server.createContext(
+        "/ping",
+        ex ->
+            handle(
+                ex,
+                "watchdog",
+                (body, headers, out) -> {
+                  out[0] =
+                      new Received(
+                          "watchdog",
+                          JsonParser.parseString(body).getAsJsonObject(),
+                          Map.of(),
+                          headers);
+                  return new Answer(200, "text/plain", "OK");
+                }));
     server.start();
   }
 
@@ -87,6 +103,7 @@ final class ReceiverFakes implements AutoCloseable {
     env.put("ALERT_WEBHOOK_URL", base() + "/hook");
     env.put("ALERT_WEBHOOK_SECRET", WEBHOOK_SECRET);
     env.put("ALERT_DASHBOARD_URL", "https://admin.avalo.test/");
+    env.put("ALERT_WATCHDOG_URL", base() + "/ping");
     return env;
   }
 
