@@ -10,6 +10,9 @@ import java.util.Map;
  * place their field names are written.
  */
 final class AlertDocs {
+  /** How long a notification record is kept (a TTL policy on {@code expireAt} deletes it). */
+  static final Duration NOTIFICATION_RETENTION = Duration.ofDays(30);
+
   private AlertDocs() {}
 
   static boolean isOpen(DocumentSnapshot alert) {
@@ -109,6 +112,7 @@ final class AlertDocs {
         .field("details", details == null ? Map.of() : details)
         .field("openedAt", openedAt)
         .field("at", at)
+        .field("expireAt", at.plus(NOTIFICATION_RETENTION))
         .field("status", "pending")
         .field("nextAttemptAt", at)
         .field("receivers", Map.of())

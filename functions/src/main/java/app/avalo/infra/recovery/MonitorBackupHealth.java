@@ -3,7 +3,6 @@ package app.avalo.infra.recovery;
 import app.avalo.infra.Root;
 import app.avalo.infra.platform.JobContext;
 import app.avalo.infra.platform.JobRunner;
-import app.avalo.infra.platform.Json;
 import app.avalo.infra.platform.Platform;
 import app.avalo.infra.platform.ScheduledJob;
 import java.util.function.Supplier;
@@ -29,7 +28,6 @@ public final class MonitorBackupHealth extends ScheduledJob {
 
   @Override
   protected JobRunner.Result run(JobContext context) throws Exception {
-    return JobRunner.Result.of(
-        Json.toPlainMap(recovery.get().health().check(RunControl.of(context)).summary()));
+    return JobRunner.Result.of(recovery.get().health().check(RunControl.of(context)).summary());
   }
 }
