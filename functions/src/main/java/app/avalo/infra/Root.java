@@ -9,6 +9,7 @@ import app.avalo.infra.cost.CostService;
 import app.avalo.infra.cost.ThrottleGate;
 import app.avalo.infra.monitoring.MonitoringModule;
 import app.avalo.infra.platform.DashboardSection;
+import app.avalo.infra.platform.Log;
 import app.avalo.infra.platform.Platform;
 import app.avalo.infra.recovery.RecoveryModule;
 import app.avalo.infra.routing.RoutingModule;
@@ -42,6 +43,7 @@ public final class Root implements AutoCloseable {
   private final Lazy<MonitoringModule> monitoring;
   private final Lazy<RecoveryModule> recovery;
   private final Lazy<AlertingModule> alerting;
+  private volatile boolean kickOff;
 
   private Root(Builder b) {
     this.platform = b.platform;
@@ -58,7 +60,7 @@ public final class Root implements AutoCloseable {
     this.recovery = new Lazy<>(() -> new RecoveryModule(platform, b.recovery));
     this.alerting = new Lazy<>(() -> new AlertingModule(platform, b.alerting));
     // Every alert change kicks its delivery (the module is built on the first one).
-    platform.alerts().onNotification(id -> alerting().kick(id));
+    platform.alerts().onNotification(this::kickDelivery);
   }
 
   /** The instance's root: the installed one, else one built from the environment. */
@@ -154,6 +156,29 @@ public final class Root implements AutoCloseable {
       ThrottleGate.Verdict v = cost().throttles().check(service, uid);
       return new MediaAllowance.Verdict(v.allowed(), v.reason(), v.retryAfterMs());
     };
+  }
+
+  /**
+   * Delivers an alert change right away where this runtime can. Only the alerting runtime holds the
+   * receivers' secrets, so elsewhere the module's configuration is incomplete: then the kick is off
+   * for this instance (said once) and {@code notifyAlerts}, which fails loudly on bad
+   * configuration, delivers within a minute.
+   */
+  private void kickDelivery(String notificationId) {
+    if (kickOff) {
+      return;
+    }
+    AlertingModule module;
+    try {
+      module = alerting();
+    } catch (IllegalStateException e) {
+      kickOff = true;
+      Log.info(
+          "alert delivery is not configured in this runtime; notifyAlerts delivers",
+          Map.of("reason", String.valueOf(e.getMessage())));
+      return;
+    }
+    module.kick(notificationId);
   }
 
   /** Stops what the modules built so far started (the routing view's refresh thread). */

@@ -81,42 +81,45 @@ final class NotificationStore {
    * when every receiver that takes it has finished, else due again at the earliest retry.
    */
   boolean finish(String id, String holder, Map<String, DeliveryState> states, Instant now) {
-    DocumentReference ref = db.collection(Alerts.NOTIFICATIONS).document(id);
-    return Firestores.await(
-        db.runTransaction(
-            tx -> {
-              DocumentSnapshot doc = tx.get(ref).get();
-              if (!doc.exists()
-                  || !holder.equals(DocReader.of(doc).optionalString("leaseHolder").orElse(""))) {
-                return false; // the lease expired and another notifier took over
-              }
-              Instant next =
-                  states.values().stream()
-                      .filter(s -> !s.finished())
-                      .map(s -> s.nextAttemptAt() == null ? now : s.nextAttemptAt())
-                      .min(Instant::compareTo)
-                      .orElse(null);
-              Map<String, Object> receivers = new LinkedHashMap<>();
-              states.forEach((name, s) -> receivers.put(name, state(s)));
-              DocWriter update =
-                  DocWriter.create()
-                      .field("receivers", receivers)
-                      .field("status", next == null ? "done" : "pending")
-                      .fieldOrNull("leaseUntil", null)
-                      .fieldOrNull("leaseHolder", null);
-              if (next != null) {
-                update.field("nextAttemptAt", next);
-              } else {
-                update.field("finishedAt", now);
-              }
-              tx.update(ref, update.map());
-              return true;
-            }));
+    Instant next =
+        states.values().stream()
+            .filter(s -> !s.finished())
+            .map(s -> s.nextAttemptAt() == null ? now : s.nextAttemptAt())
+            .min(Instant::compareTo)
+            .orElse(null);
+    Map<String, Object> receivers = new LinkedHashMap<>();
+    states.forEach((name, s) -> receivers.put(name, state(s)));
+    DocWriter update =
+        DocWriter.create()
+            .field("receivers", receivers)
+            .field("status", next == null ? "done" : "pending");
+    if (next != null) {
+      update.field("nextAttemptAt", next);
+    } else {
+      update.field("finishedAt", now);
+    }
+    return updateHolding(id, holder, update);
   }
 
   /** Closes a claimed notification without delivering it: an active silence matched it. */
   boolean finishSilenced(String id, String holder, String silenceId, Instant now) {
+    return updateHolding(
+        id,
+        holder,
+        DocWriter.create()
+            .field("status", "silenced")
+            .field("silencedBy", silenceId)
+            .field("finishedAt", now));
+  }
+
+  /**
+   * Writes {@code update} and releases the lease, if {@code holder} still holds it (false when the
+   * lease expired and another notifier took over).
+   */
+  private boolean updateHolding(String id, String holder, DocWriter update) {
     DocumentReference ref = db.collection(Alerts.NOTIFICATIONS).document(id);
+    Map<String, Object> fields =
+        update.fieldOrNull("leaseUntil", null).fieldOrNull("leaseHolder", null).map();
     return Firestores.await(
         db.runTransaction(
             tx -> {
@@ -125,15 +128,7 @@ final class NotificationStore {
                   || !holder.equals(DocReader.of(doc).optionalString("leaseHolder").orElse(""))) {
                 return false;
               }
-              tx.update(
-                  ref,
-                  DocWriter.create()
-                      .field("status", "silenced")
-                      .field("silencedBy", silenceId)
-                      .field("finishedAt", now)
-                      .fieldOrNull("leaseUntil", null)
-                      .fieldOrNull("leaseHolder", null)
-                      .map());
+              tx.update(ref, fields);
               return true;
             }));
   }

@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Delivers the outbox ({@code alertNotifications}) to the receivers: each notification is claimed
@@ -69,11 +71,12 @@ final class Notifier {
     int silenced = 0;
     int skipped = 0;
     List<String> due = store.due(clock.instant(), config.batchSize());
+    Pass pass = pass();
     for (String id : due) {
       if (!clock.instant().isBefore(deadline)) {
         break;
       }
-      Optional<Outcome> outcome = deliver(id);
+      Optional<Outcome> outcome = deliver(id, pass);
       if (outcome.isEmpty()) {
         skipped++;
         continue;
@@ -91,8 +94,23 @@ final class Notifier {
   /** One notification's deliveries in this attempt. */
   record Outcome(int delivered, int retrying, int dead, boolean silenced) {}
 
+  /**
+   * What one pass over notifications reads once: the silences active at its start, and the
+   * receivers whose failure alert it already resolved (one resolve per receiver and pass, not one
+   * per delivery).
+   */
+  private record Pass(List<Silence> silences, Set<String> resolvedReceivers) {}
+
+  private Pass pass() {
+    return new Pass(silences.active(clock.instant()), ConcurrentHashMap.newKeySet());
+  }
+
   /** Delivers one notification if it is due and free; empty when another notifier has it. */
   Optional<Outcome> deliver(String notificationId) {
+    return deliver(notificationId, pass());
+  }
+
+  private Optional<Outcome> deliver(String notificationId, Pass pass) {
     String holder = UUID.randomUUID().toString();
     Optional<NotificationStore.Claim> claimed =
         store.claim(notificationId, clock.instant(), config.lease(), holder, config.dashboardUrl());
@@ -102,7 +120,7 @@ final class Notifier {
     AlertMessage message = claimed.get().message();
     Instant checkedAt = clock.instant();
     Optional<Silence> silence =
-        silences.active(checkedAt).stream()
+        pass.silences().stream()
             .filter(s -> s.activeAt(checkedAt) && s.silences(message))
             .findFirst();
     if (silence.isPresent()) {
@@ -143,7 +161,10 @@ final class Notifier {
                 "notificationId", message.notificationId(),
                 "key", message.dedupKey(),
                 "change", message.change().wire()));
-        alerts.resolve(SOURCE, receiverFailingKey(receiver.name()), "notifier", "delivered again");
+        if (pass.resolvedReceivers().add(receiver.name())) {
+          alerts.resolve(
+              SOURCE, receiverFailingKey(receiver.name()), "notifier", "delivered again");
+        }
       } catch (DeliveryException e) {
         if (!e.retryable() || attempts >= config.maxAttempts()) {
           states.put(

@@ -79,7 +79,12 @@ public record AppConfig(
         firestoreEmulator,
         authEmulator,
         origins,
-        Duration.ofMinutes(reader.longValue("ALERT_REPEAT_INTERVAL_MINUTES", 240, 1, 7 * 24 * 60)),
+        Duration.ofMinutes(
+            reader.longValue(
+                "ALERT_REPEAT_INTERVAL_MINUTES",
+                Alerts.DEFAULT_REPEAT_INTERVAL.toMinutes(),
+                1,
+                7 * 24 * 60)),
         Map.copyOf(env));
   }
 }
