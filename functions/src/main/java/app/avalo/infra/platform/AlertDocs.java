@@ -3,6 +3,8 @@ package app.avalo.infra.platform;
 import com.google.cloud.firestore.DocumentSnapshot;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +16,41 @@ final class AlertDocs {
   static final Duration NOTIFICATION_RETENTION = Duration.ofDays(30);
 
   private AlertDocs() {}
+
+  /**
+   * The labels routing, silences and inhibition match on besides source, key and severity: the
+   * details' {@code service}, {@code region} (or {@code regionId}) and {@code metric}, when they
+   * are strings.
+   */
+  static final List<String> DETAIL_LABELS = List.of("service", "region", "metric");
+
+  static Map<String, Object> labels(Map<String, Object> details) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (details == null) {
+      return out;
+    }
+    for (String name : DETAIL_LABELS) {
+      Object v = details.get(name);
+      if (v == null && name.equals("region")) {
+        v = details.get("regionId");
+      }
+      if (v instanceof String text && !text.isBlank()) {
+        out.put(name, text);
+      }
+    }
+    return out;
+  }
+
+  /** The labels stored on an alert (older alerts without them: from their details). */
+  @SuppressWarnings("unchecked") // Firestore maps have string keys
+  static Map<String, Object> labels(DocumentSnapshot alert) {
+    Object stored = alert.get("labels");
+    if (stored instanceof Map<?, ?> m) {
+      return (Map<String, Object>) m;
+    }
+    Object details = alert.get("details");
+    return labels(details instanceof Map<?, ?> d ? (Map<String, Object>) d : null);
+  }
 
   static boolean isOpen(DocumentSnapshot alert) {
     return "open".equals(DocReader.of(alert).optionalString("status").orElse(null));
@@ -34,6 +71,7 @@ final class AlertDocs {
         .field("severityRank", (long) severity.rank())
         .field("message", message)
         .field("details", details == null ? Map.of() : details)
+        .field("labels", labels(details))
         .field("status", "open")
         .field("openedAt", now)
         .field("lastSeen", now)
@@ -78,7 +116,8 @@ final class AlertDocs {
             .field("lastSeen", now)
             .field("count", d.longValue("count") + 1)
             .field("message", message)
-            .field("details", details == null ? Map.of() : details);
+            .field("details", details == null ? Map.of() : details)
+            .field("labels", labels(details));
     if (severity.rank() > d.longValue("severityRank")) {
       update.field("severity", severity).field("severityRank", (long) severity.rank());
     }
@@ -100,6 +139,7 @@ final class AlertDocs {
       Alerts.Severity severity,
       String message,
       Map<String, Object> details,
+      Map<String, Object> labels,
       Instant openedAt,
       Instant at) {
     return DocWriter.create()
@@ -110,6 +150,7 @@ final class AlertDocs {
         .field("severity", severity)
         .field("message", message)
         .field("details", details == null ? Map.of() : details)
+        .field("labels", labels)
         .field("openedAt", openedAt)
         .field("at", at)
         .field("expireAt", at.plus(NOTIFICATION_RETENTION))

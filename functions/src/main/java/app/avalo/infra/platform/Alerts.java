@@ -98,6 +98,17 @@ public final class Alerts {
     this.onNotification = listener;
   }
 
+  /**
+   * Writes that must commit with an alert change or not at all (e.g. the state of the rule that
+   * raised it). Called inside the alert's transaction after its reads; it may only write.
+   */
+  @FunctionalInterface
+  public interface AlsoWrite {
+    AlsoWrite NOTHING = tx -> {};
+
+    void write(Transaction tx) throws Exception;
+  }
+
   /** An alert change and the outbox record it wrote (null: nothing to tell anyone). */
   private record Committed(String alertId, String notificationId, Change change) {}
 
@@ -148,6 +159,7 @@ public final class Alerts {
                           d.enumValue("severity", Severity.class),
                           d.optionalString("message").orElse(""),
                           Map.of("acknowledgedBy", by, "note", note == null ? "" : note),
+                          AlertDocs.labels(current),
                           d.instant("openedAt"),
                           now));
                   return new AckOutcome(
@@ -168,6 +180,17 @@ public final class Alerts {
    */
   public String raise(
       String source, String key, Severity severity, String message, Map<String, Object> details) {
+    return raise(source, key, severity, message, details, AlsoWrite.NOTHING);
+  }
+
+  /** {@link #raise}, committing {@code also} in the same transaction. */
+  public String raise(
+      String source,
+      String key,
+      Severity severity,
+      String message,
+      Map<String, Object> details,
+      AlsoWrite also) {
     DocumentReference pointer = db.collection(KEYS).document(pointerId(source, key));
     Committed committed =
         Firestores.await(
@@ -175,9 +198,13 @@ public final class Alerts {
                 tx -> {
                   String openId = openAlertId(tx, pointer);
                   Instant now = clock.instant();
-                  if (openId != null) {
+                  DocumentSnapshot current =
+                      openId == null
+                          ? null
+                          : tx.get(db.collection(COLLECTION).document(openId)).get();
+                  also.write(tx);
+                  if (current != null) {
                     DocumentReference alert = db.collection(COLLECTION).document(openId);
-                    DocumentSnapshot current = tx.get(alert).get();
                     if (current.exists() && AlertDocs.isOpen(current)) {
                       Change change =
                           AlertDocs.changeOnRepeat(current, severity, now, repeatInterval);
@@ -199,6 +226,7 @@ public final class Alerts {
                               effective,
                               message,
                               details,
+                              AlertDocs.labels(details),
                               DocReader.of(current).instant("openedAt"),
                               now));
                       return new Committed(openId, n.getId(), change);
@@ -218,6 +246,7 @@ public final class Alerts {
                           severity,
                           message,
                           details,
+                          AlertDocs.labels(details),
                           now,
                           now));
                   return new Committed(alert.getId(), n.getId(), Change.OPENED);
@@ -250,6 +279,12 @@ public final class Alerts {
 
   /** Closes the open alert for (source, key), if any; true if one was open. */
   public boolean resolve(String source, String key, String resolvedBy, String note) {
+    return resolve(source, key, resolvedBy, note, AlsoWrite.NOTHING);
+  }
+
+  /** {@link #resolve}, committing {@code also} in the same transaction. */
+  public boolean resolve(
+      String source, String key, String resolvedBy, String note, AlsoWrite also) {
     DocumentReference pointer = db.collection(KEYS).document(pointerId(source, key));
     Committed committed =
         Firestores.await(
@@ -257,10 +292,12 @@ public final class Alerts {
                 tx -> {
                   String openId = openAlertId(tx, pointer);
                   if (openId == null) {
+                    also.write(tx);
                     return null;
                   }
                   DocumentReference alert = db.collection(COLLECTION).document(openId);
                   DocumentSnapshot current = tx.get(alert).get();
+                  also.write(tx);
                   tx.update(pointer, "openAlertId", null);
                   if (!current.exists() || !AlertDocs.isOpen(current)) {
                     return null;
@@ -300,6 +337,7 @@ public final class Alerts {
                 resolvedBy == null ? "system" : resolvedBy,
                 "note",
                 note == null ? "" : note),
+            AlertDocs.labels(current),
             d.instant("openedAt"),
             now));
     return new Committed(alert.getId(), n.getId(), Change.RESOLVED);
