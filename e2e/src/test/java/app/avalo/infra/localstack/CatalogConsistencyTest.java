@@ -102,10 +102,12 @@ class CatalogConsistencyTest {
               "getDashboardData",
               "cleanupOldMetrics",
               // §8 production edges (issue 16): the notifier job delivering the alert outbox,
-              // acknowledge and silences
+              // acknowledge, silences and the routing tree
               "notifyAlerts",
               "acknowledgeAlert",
               "createSilence",
+              "getAlertRouting",
+              "updateAlertRouting",
               "expireSilence"));
 
   private final Catalog catalog = Catalog.bundled();

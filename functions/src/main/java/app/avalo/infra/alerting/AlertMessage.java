@@ -8,7 +8,8 @@ import java.util.Map;
  * One alert change as the receivers see it, read from its outbox record ({@code
  * alertNotifications/{notificationId}}). Its {@link #dedupKey()} is the alert's stable identity
  * across its changes, {@code source:key} (PagerDuty's {@code dedup_key}, the webhook's
- * fingerprint).
+ * fingerprint). Its {@code labels} ({@code service}, {@code region}, {@code metric}) are what
+ * routing, silences and inhibition match on besides source, key and severity.
  */
 record AlertMessage(
     String notificationId,
@@ -19,6 +20,7 @@ record AlertMessage(
     Alerts.Severity severity,
     String message,
     Map<String, Object> details,
+    Map<String, String> labels,
     Instant openedAt,
     Instant at,
     String dashboardUrl) {

@@ -11,9 +11,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 
 /**
- * The alert delivery domain: the receivers configured in the environment, the outbox store and the
- * notifier that delivers it (every minute from {@code notifyAlerts}, and right after each raise or
- * resolve through {@link #kick}).
+ * The alert delivery domain: the receivers configured in the environment, the routing tree in
+ * Firestore, the outbox and group stores and the notifier that delivers them (every minute from
+ * {@code notifyAlerts}, and right after each raise or resolve through {@link #kick}).
  */
 public final class AlertingModule {
   /**
@@ -39,6 +39,7 @@ public final class AlertingModule {
   private final List<Receiver> receivers;
   private final NotificationStore store;
   private final SilenceStore silences;
+  private final RoutingStore routing;
   private final Notifier notifier;
   private final Watchdog watchdog;
   private final Executor kicker;
@@ -50,8 +51,18 @@ public final class AlertingModule {
     this.receivers = receivers(config, new HttpDelivery(adapters.http()));
     this.store = new NotificationStore(platform.firestore());
     this.silences = new SilenceStore(platform.firestore());
+    this.routing = new RoutingStore(platform.firestore());
     this.notifier =
-        new Notifier(store, silences, receivers, platform.alerts(), config, platform.clock());
+        new Notifier(
+            store,
+            new GroupStore(platform.firestore()),
+            silences,
+            routing,
+            () -> OpenAlerts.read(platform.firestore()),
+            receivers,
+            platform.alerts(),
+            config,
+            platform.clock());
     this.watchdog = new Watchdog(config.watchdog().orElse(null), new HttpDelivery(adapters.http()));
     this.kicker = adapters.kicker();
   }
@@ -117,6 +128,10 @@ public final class AlertingModule {
 
   Notifier notifier() {
     return notifier;
+  }
+
+  RoutingStore routing() {
+    return routing;
   }
 
   SilenceStore silences() {

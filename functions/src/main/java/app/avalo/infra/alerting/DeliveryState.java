@@ -4,15 +4,26 @@ import app.avalo.infra.platform.WireEnum;
 import java.time.Instant;
 import java.util.Locale;
 
-/** Where one notification stands with one receiver. */
+/**
+ * Where one notification stands with one receiver: routed into a group ({@code groupId}), then
+ * delivered with it, retrying, or dead-lettered; or left out because the route's repeat interval
+ * has not passed since the alert was last sent there.
+ */
 record DeliveryState(
-    Status status, int attempts, Instant nextAttemptAt, Instant deliveredAt, String lastError) {
+    Status status,
+    int attempts,
+    Instant nextAttemptAt,
+    Instant deliveredAt,
+    String lastError,
+    String groupId) {
 
   enum Status implements WireEnum {
     PENDING,
+    GROUPED,
     RETRYING,
     DELIVERED,
-    DEAD;
+    DEAD,
+    SUPPRESSED;
 
     @Override
     public String wire() {
@@ -20,13 +31,18 @@ record DeliveryState(
     }
   }
 
-  static final DeliveryState NEW = new DeliveryState(Status.PENDING, 0, null, null, null);
+  static final DeliveryState NEW = new DeliveryState(Status.PENDING, 0, null, null, null, null);
 
-  boolean finished() {
-    return status == Status.DELIVERED || status == Status.DEAD;
+  static DeliveryState grouped(String groupId, Instant flushAt) {
+    return new DeliveryState(Status.GROUPED, 0, flushAt, null, null, groupId);
   }
 
-  boolean dueAt(Instant now) {
-    return !finished() && (nextAttemptAt == null || !nextAttemptAt.isAfter(now));
+  static DeliveryState suppressed(String groupId, String why) {
+    return new DeliveryState(Status.SUPPRESSED, 0, null, null, why, groupId);
+  }
+
+  /** The notification's part for this receiver is over: it sits in a group or is done. */
+  boolean routed() {
+    return status != Status.PENDING;
   }
 }

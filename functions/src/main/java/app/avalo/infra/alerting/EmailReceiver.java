@@ -68,9 +68,9 @@ final class EmailReceiver implements Receiver {
   }
 
   @Override
-  public void deliver(AlertMessage m) throws DeliveryException {
+  public void deliver(AlertBatch batch) throws DeliveryException {
     try {
-      MimeMessage mail = message(m);
+      MimeMessage mail = message(batch);
       if (user != null) {
         Transport.send(mail, user, password);
       } else {
@@ -84,24 +84,43 @@ final class EmailReceiver implements Receiver {
   }
 
   @SuppressWarnings("JavaUtilDate") // jakarta.mail takes a java.util.Date
-  MimeMessage message(AlertMessage m) throws MessagingException {
+  MimeMessage message(AlertBatch batch) throws MessagingException {
     MimeMessage mail = new MimeMessage(session);
     mail.setFrom(from);
     mail.setRecipients(Message.RecipientType.TO, to.toArray(InternetAddress[]::new));
-    mail.setSubject(PagerDutyReceiver.truncate(m.headline(), 200), StandardCharsets.UTF_8.name());
-    mail.setSentDate(Date.from(m.at()));
-    mail.setHeader("X-Avalo-Alert", m.dedupKey());
+    mail.setSubject(
+        PagerDutyReceiver.truncate(batch.headline(), 200), StandardCharsets.UTF_8.name());
+    mail.setSentDate(Date.from(batch.alerts().get(batch.alerts().size() - 1).at()));
+    mail.setHeader("X-Avalo-Group", batch.groupKey());
+    for (AlertMessage m : batch.alerts()) {
+      mail.addHeader("X-Avalo-Alert", m.dedupKey());
+    }
     MimeBodyPart text = new MimeBodyPart();
-    text.setText(text(m), StandardCharsets.UTF_8.name(), "plain");
+    text.setText(text(batch), StandardCharsets.UTF_8.name(), "plain");
     MimeBodyPart html = new MimeBodyPart();
-    html.setText(html(m), StandardCharsets.UTF_8.name(), "html");
+    html.setText(html(batch), StandardCharsets.UTF_8.name(), "html");
     MimeMultipart alternative = new MimeMultipart("alternative", text, html);
     mail.setContent(alternative);
     mail.saveChanges();
     return mail;
   }
 
-  static String text(AlertMessage m) {
+  static String text(AlertBatch batch) {
+    StringBuilder out = new StringBuilder();
+    if (!batch.single()) {
+      out.append(batch.headline()).append("\n\n");
+    }
+    for (AlertMessage m : batch.alerts()) {
+      out.append(text(m)).append('\n');
+    }
+    String dashboard = batch.dashboardUrl();
+    if (!dashboard.isEmpty()) {
+      out.append("Dashboard: ").append(dashboard).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static String text(AlertMessage m) {
     StringBuilder out = new StringBuilder();
     out.append(m.headline()).append("\n\n");
     out.append("Severity: ").append(m.severity().wire()).append('\n');
@@ -111,30 +130,34 @@ final class EmailReceiver implements Receiver {
     for (Map.Entry<String, Object> d : m.details().entrySet()) {
       out.append(d.getKey()).append(": ").append(d.getValue()).append('\n');
     }
-    if (!m.dashboardUrl().isEmpty()) {
-      out.append("\nDashboard: ").append(m.dashboardUrl()).append('\n');
-    }
     return out.toString();
   }
 
-  static String html(AlertMessage m) {
+  static String html(AlertBatch batch) {
+    StringBuilder body = new StringBuilder();
+    if (!batch.single()) {
+      body.append("<h1>").append(escape(batch.headline())).append("</h1>");
+    }
+    for (AlertMessage m : batch.alerts()) {
+      body.append(html(m));
+    }
+    String link =
+        batch.dashboardUrl().isEmpty()
+            ? ""
+            : "<p><a href=\""
+                + escape(batch.dashboardUrl())
+                + "\">Open the Avalo dashboard</a></p>";
+    return "<!doctype html><html><body>" + body + link + "</body></html>";
+  }
+
+  private static String html(AlertMessage m) {
     StringBuilder rows = new StringBuilder();
     row(rows, "Severity", m.severity().wire());
     row(rows, "Change", m.change().wire());
     row(rows, "Source", m.source() + " · " + m.key());
     row(rows, "Since", m.openedAt().toString());
     m.details().forEach((k, v) -> row(rows, k, String.valueOf(v)));
-    String link =
-        m.dashboardUrl().isEmpty()
-            ? ""
-            : "<p><a href=\"" + escape(m.dashboardUrl()) + "\">Open the Avalo dashboard</a></p>";
-    return "<!doctype html><html><body><h2>"
-        + escape(m.headline())
-        + "</h2><table>"
-        + rows
-        + "</table>"
-        + link
-        + "</body></html>";
+    return "<h2>" + escape(m.headline()) + "</h2><table>" + rows + "</table>";
   }
 
   private static void row(StringBuilder rows, String label, String value) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The outbox {@code alertNotifications} as the notifier uses it, and the codec of its delivery
@@ -77,38 +78,34 @@ final class NotificationStore {
   }
 
   /**
-   * Records the receivers' states if {@code holder} still holds the lease; the notification is done
-   * when every receiver that takes it has finished, else due again at the earliest retry.
+   * Records where the notification went (each receiver's group, or why not) and closes it, if
+   * {@code holder} still holds the lease. The groups deliver it and record each receiver's outcome
+   * here.
    */
   boolean finish(String id, String holder, Map<String, DeliveryState> states, Instant now) {
-    Instant next =
-        states.values().stream()
-            .filter(s -> !s.finished())
-            .map(s -> s.nextAttemptAt() == null ? now : s.nextAttemptAt())
-            .min(Instant::compareTo)
-            .orElse(null);
     Map<String, Object> receivers = new LinkedHashMap<>();
-    states.forEach((name, s) -> receivers.put(name, state(s)));
-    DocWriter update =
-        DocWriter.create()
-            .field("receivers", receivers)
-            .field("status", next == null ? "done" : "pending");
-    if (next != null) {
-      update.field("nextAttemptAt", next);
-    } else {
-      update.field("finishedAt", now);
-    }
-    return updateHolding(id, holder, update);
-  }
-
-  /** Closes a claimed notification without delivering it: an active silence matched it. */
-  boolean finishSilenced(String id, String holder, String silenceId, Instant now) {
+    states.forEach((name, s) -> receivers.put(name, write(s)));
     return updateHolding(
         id,
         holder,
         DocWriter.create()
-            .field("status", "silenced")
-            .field("silencedBy", silenceId)
+            .field("receivers", receivers)
+            .field("status", "done")
+            .field("finishedAt", now));
+  }
+
+  /**
+   * Closes a claimed notification without delivering it: {@code status} {@code silenced} (an active
+   * silence matched it, {@code silencedBy}) or {@code inhibited} (an open alert mutes it, {@code
+   * inhibitedBy}).
+   */
+  boolean finishMuted(String id, String holder, String status, String by, Instant now) {
+    return updateHolding(
+        id,
+        holder,
+        DocWriter.create()
+            .field("status", status)
+            .field(status + "By", by)
             .field("finishedAt", now));
   }
 
@@ -145,10 +142,19 @@ final class NotificationStore {
   }
 
   static AlertMessage message(DocumentSnapshot doc, String dashboardUrl) {
-    DocReader d = DocReader.of(doc);
-    Map<String, Object> details = d.optionalMap("details").isPresent() ? details(doc) : Map.of();
+    return message(doc.getId(), DocReader.of(doc), dashboardUrl);
+  }
+
+  /** An alert change as stored in its notification (or as a group's member). */
+  static AlertMessage message(String notificationId, DocReader d, String dashboardUrl) {
+    Map<String, Object> details =
+        d.optionalMap("details").map(x -> Map.copyOf(x.values())).orElse(Map.of());
+    Map<String, String> labels = new TreeMap<>();
+    Map<String, Object> stored =
+        d.optionalMap("labels").map(DocReader::values).orElse(Alerts.labelsOf(details));
+    stored.forEach((k, v) -> labels.put(k, String.valueOf(v)));
     return new AlertMessage(
-        doc.getId(),
+        notificationId,
         d.string("alertId"),
         d.string("source"),
         d.string("key"),
@@ -156,14 +162,10 @@ final class NotificationStore {
         d.enumValue("severity", Alerts.Severity.class),
         d.optionalString("message").orElse(""),
         details,
+        Map.copyOf(labels),
         d.optionalInstant("openedAt").orElse(d.instant("at")),
         d.instant("at"),
         dashboardUrl);
-  }
-
-  @SuppressWarnings("unchecked") // Firestore maps have string keys
-  private static Map<String, Object> details(DocumentSnapshot doc) {
-    return Map.copyOf((Map<String, Object>) doc.get("details"));
   }
 
   static Map<String, DeliveryState> receivers(DocReader d) {
@@ -184,16 +186,18 @@ final class NotificationStore {
         (int) s.longValue("attempts"),
         s.optionalInstant("nextAttemptAt").orElse(null),
         s.optionalInstant("deliveredAt").orElse(null),
-        s.optionalString("lastError").orElse(null));
+        s.optionalString("lastError").orElse(null),
+        s.optionalString("groupId").orElse(null));
   }
 
-  private static Map<String, Object> state(DeliveryState s) {
+  static Map<String, Object> write(DeliveryState s) {
     return DocWriter.create()
         .field("status", s.status())
         .field("attempts", (long) s.attempts())
         .field("nextAttemptAt", s.nextAttemptAt())
         .field("deliveredAt", s.deliveredAt())
         .field("lastError", s.lastError())
+        .field("groupId", s.groupId())
         .map();
   }
 }

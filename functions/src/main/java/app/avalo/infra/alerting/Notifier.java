@@ -4,6 +4,7 @@ import app.avalo.infra.platform.Alerts;
 import app.avalo.infra.platform.Log;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,14 +12,22 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
- * Delivers the outbox ({@code alertNotifications}) to the receivers: each notification is claimed
- * under a lease (two notifiers never deliver the same one at once), sent to every receiver that
- * takes it, and its per-receiver outcome recorded. A failed delivery is retried with exponential
- * backoff; after {@code maxAttempts} (or at once when a retry cannot help) it is dead-lettered and
- * the receiver's own alert {@code alerting / receiver:<name>:failing} is raised, which the other
- * receivers carry. The next successful delivery to that receiver resolves it.
+ * Delivers the outbox ({@code alertNotifications}) in two steps, as Alertmanager does:
+ *
+ * <ol>
+ *   <li><b>Route</b>: each notification is claimed under a lease (two notifiers never handle the
+ *       same one at once), dropped if an active silence matches it or an open alert inhibits it,
+ *       and otherwise put into one group per receiver its routes reach ({@link RoutingTree}).
+ *   <li><b>Flush</b>: a group that is due ({@code groupWait} after its first change, then at most
+ *       every {@code groupInterval}) is claimed under a lease and its waiting changes go to the
+ *       receiver as one batch. A failed delivery is retried with exponential backoff; after {@code
+ *       maxAttempts} (or at once when a retry cannot help) it is dead-lettered and the receiver's
+ *       own alert {@code alerting / receiver:<name>:failing} is raised, which the other receivers
+ *       carry. The next successful delivery to that receiver resolves it.
+ * </ol>
  *
  * <p>Delivery is at least once per receiver: a notifier that dies between a send and its record
  * sends again after the lease expires (PagerDuty deduplicates by {@code dedup_key}).
@@ -27,22 +36,33 @@ final class Notifier {
   static final String SOURCE = "alerting";
 
   private final NotificationStore store;
+  private final GroupStore groups;
   private final SilenceStore silences;
-  private final List<Receiver> receivers;
+  private final RoutingStore routing;
+  private final Supplier<List<AlertMessage>> openAlerts;
+  private final Map<String, Receiver> receivers;
   private final Alerts alerts;
   private final AlertingConfig config;
   private final Clock clock;
 
   Notifier(
       NotificationStore store,
+      GroupStore groups,
       SilenceStore silences,
+      RoutingStore routing,
+      Supplier<List<AlertMessage>> openAlerts,
       List<Receiver> receivers,
       Alerts alerts,
       AlertingConfig config,
       Clock clock) {
     this.store = store;
+    this.groups = groups;
     this.silences = silences;
-    this.receivers = List.copyOf(receivers);
+    this.routing = routing;
+    this.openAlerts = openAlerts;
+    Map<String, Receiver> byName = new LinkedHashMap<>();
+    receivers.forEach(r -> byName.put(r.name(), r));
+    this.receivers = Map.copyOf(byName);
     this.alerts = alerts;
     this.config = config;
     this.clock = clock;
@@ -55,155 +75,268 @@ final class Notifier {
   /** What one run did (the job's summary). */
   record Summary(
       int notifications,
+      int routed,
+      int silenced,
+      int inhibited,
+      int suppressed,
+      int skipped,
+      int batches,
       int delivered,
       int retrying,
       int deadLettered,
-      int silenced,
-      int skipped,
       int receivers) {}
 
-  /** Delivers everything due, until {@code deadline}. */
+  /** Counts of one run, filled as it goes. */
+  private static final class Tally {
+    int notifications;
+    int routed;
+    int silenced;
+    int inhibited;
+    int suppressed;
+    int skipped;
+    int batches;
+    int delivered;
+    int retrying;
+    int dead;
+
+    Summary summary(int receivers) {
+      return new Summary(
+          notifications,
+          routed,
+          silenced,
+          inhibited,
+          suppressed,
+          skipped,
+          batches,
+          delivered,
+          retrying,
+          dead,
+          receivers);
+    }
+  }
+
+  /**
+   * What one pass reads once: the routing, the silences active at its start, the open alerts (for
+   * inhibition, read when first needed), and the receivers whose failure alert it already resolved
+   * (one resolve per receiver and pass, not one per delivery).
+   */
+  private final class Pass {
+    final RoutingTree tree = routing.read().tree();
+    final List<Silence> silenced = silences.active(clock.instant());
+    final Set<String> resolvedReceivers = ConcurrentHashMap.newKeySet();
+    private List<AlertMessage> open;
+
+    List<AlertMessage> open() {
+      if (open == null) {
+        open = tree.inhibitRules().isEmpty() ? List.of() : openAlerts.get();
+      }
+      return open;
+    }
+  }
+
+  /** Routes everything due, then flushes every group due, until {@code deadline}. */
   Summary run(Instant deadline) {
-    int notifications = 0;
-    int delivered = 0;
-    int retrying = 0;
-    int dead = 0;
-    int silenced = 0;
-    int skipped = 0;
-    List<String> due = store.due(clock.instant(), config.batchSize());
-    Pass pass = pass();
-    for (String id : due) {
+    Tally tally = new Tally();
+    Pass pass = new Pass();
+    for (String id : store.due(clock.instant(), config.batchSize())) {
       if (!clock.instant().isBefore(deadline)) {
         break;
       }
-      Optional<Outcome> outcome = deliver(id, pass);
-      if (outcome.isEmpty()) {
-        skipped++;
-        continue;
-      }
-      notifications++;
-      silenced += outcome.get().silenced() ? 1 : 0;
-      delivered += outcome.get().delivered();
-      retrying += outcome.get().retrying();
-      dead += outcome.get().dead();
+      route(id, pass, tally);
     }
-    return new Summary(
-        notifications, delivered, retrying, dead, silenced, skipped, receivers.size());
+    for (String id : groups.due(clock.instant(), config.batchSize())) {
+      if (!clock.instant().isBefore(deadline)) {
+        break;
+      }
+      flush(id, pass, tally);
+    }
+    return tally.summary(receivers.size());
   }
-
-  /** One notification's deliveries in this attempt. */
-  record Outcome(int delivered, int retrying, int dead, boolean silenced) {}
 
   /**
-   * What one pass over notifications reads once: the silences active at its start, and the
-   * receivers whose failure alert it already resolved (one resolve per receiver and pass, not one
-   * per delivery).
+   * Routes one notification and delivers the groups it made due at once (the kick right after an
+   * alert change; routes that wait for {@code groupWait} are flushed by a later run).
    */
-  private record Pass(List<Silence> silences, Set<String> resolvedReceivers) {}
-
-  private Pass pass() {
-    return new Pass(silences.active(clock.instant()), ConcurrentHashMap.newKeySet());
-  }
-
-  /** Delivers one notification if it is due and free; empty when another notifier has it. */
-  Optional<Outcome> deliver(String notificationId) {
-    return deliver(notificationId, pass());
-  }
-
-  private Optional<Outcome> deliver(String notificationId, Pass pass) {
-    String holder = UUID.randomUUID().toString();
-    Optional<NotificationStore.Claim> claimed =
-        store.claim(notificationId, clock.instant(), config.lease(), holder, config.dashboardUrl());
-    if (claimed.isEmpty()) {
-      return Optional.empty();
+  Summary deliver(String notificationId) {
+    Tally tally = new Tally();
+    Pass pass = new Pass();
+    for (String groupId : route(notificationId, pass, tally)) {
+      flush(groupId, pass, tally);
     }
-    AlertMessage message = claimed.get().message();
-    Instant checkedAt = clock.instant();
+    return tally.summary(receivers.size());
+  }
+
+  /** Routes one notification if it is due and free; returns the groups due now. */
+  private List<String> route(String notificationId, Pass pass, Tally tally) {
+    String holder = UUID.randomUUID().toString();
+    Instant now = clock.instant();
+    Optional<NotificationStore.Claim> claimed =
+        store.claim(notificationId, now, config.lease(), holder, config.dashboardUrl());
+    if (claimed.isEmpty()) {
+      tally.skipped++;
+      return List.of();
+    }
+    tally.notifications++;
+    AlertMessage m = claimed.get().message();
     Optional<Silence> silence =
-        pass.silences().stream()
-            .filter(s -> s.activeAt(checkedAt) && s.silences(message))
-            .findFirst();
+        pass.silenced.stream().filter(s -> s.activeAt(now) && s.silences(m)).findFirst();
     if (silence.isPresent()) {
       Log.info(
           "alert notification silenced",
           Map.of(
-              "notificationId", notificationId,
-              "key", message.dedupKey(),
-              "silenceId", silence.get().id()));
-      store.finishSilenced(notificationId, holder, silence.get().id(), checkedAt);
-      return Optional.of(new Outcome(0, 0, 0, true));
+              "notificationId",
+              notificationId,
+              "key",
+              m.dedupKey(),
+              "silenceId",
+              silence.get().id()));
+      store.finishMuted(notificationId, holder, "silenced", silence.get().id(), now);
+      tally.silenced++;
+      return List.of();
+    }
+    if (!m.resolved() && !m.acknowledged()) {
+      Optional<AlertMessage> inhibitor = pass.tree.inhibitor(m, pass.open());
+      if (inhibitor.isPresent()) {
+        Log.info(
+            "alert notification inhibited",
+            Map.of(
+                "notificationId",
+                notificationId,
+                "key",
+                m.dedupKey(),
+                "inhibitedBy",
+                inhibitor.get().dedupKey()));
+        store.finishMuted(notificationId, holder, "inhibited", inhibitor.get().dedupKey(), now);
+        tally.inhibited++;
+        return List.of();
+      }
     }
     Map<String, DeliveryState> states = new LinkedHashMap<>(claimed.get().receivers());
-    int delivered = 0;
-    int retrying = 0;
-    int dead = 0;
-    for (Receiver receiver : receivers) {
-      if (!receiver.accepts(message)) {
-        continue;
+    List<String> dueNow = new ArrayList<>();
+    for (RoutingTree.Target target : pass.tree.targets(m)) {
+      Receiver receiver = receivers.get(target.receiver());
+      if (receiver == null || !receiver.accepts(m)) {
+        continue; // not configured in this runtime, or not one it takes
       }
-      DeliveryState state = states.getOrDefault(receiver.name(), DeliveryState.NEW);
-      Instant now = clock.instant();
-      if (!state.dueAt(now)) {
-        states.put(receiver.name(), state);
-        continue;
+      DeliveryState state = states.get(receiver.name());
+      if (state != null && state.routed()) {
+        continue; // routed by an earlier attempt that did not get to record it
       }
-      int attempts = state.attempts() + 1;
-      try {
-        receiver.deliver(message);
-        states.put(
-            receiver.name(),
-            new DeliveryState(DeliveryState.Status.DELIVERED, attempts, null, now, null));
-        delivered++;
-        Log.info(
-            "alert.delivered",
-            Map.of(
-                "receiver", receiver.name(),
-                "notificationId", message.notificationId(),
-                "key", message.dedupKey(),
-                "change", message.change().wire()));
-        if (pass.resolvedReceivers().add(receiver.name())) {
-          alerts.resolve(
-              SOURCE, receiverFailingKey(receiver.name()), "notifier", "delivered again");
-        }
-      } catch (DeliveryException e) {
-        if (!e.retryable() || attempts >= config.maxAttempts()) {
-          states.put(
-              receiver.name(),
-              new DeliveryState(DeliveryState.Status.DEAD, attempts, null, null, e.getMessage()));
-          dead++;
-          deadLettered(receiver, message, attempts, e);
-        } else {
-          Instant next = now.plus(config.backoff(attempts));
-          states.put(
-              receiver.name(),
-              new DeliveryState(
-                  DeliveryState.Status.RETRYING, attempts, next, null, e.getMessage()));
-          retrying++;
-          Log.warn(
-              "alert delivery failed; will retry",
-              Map.of(
-                  "receiver", receiver.name(),
-                  "notificationId", message.notificationId(),
-                  "attempt", attempts,
-                  "nextAttemptAt", next.toString(),
-                  "error", e.getMessage()));
-        }
+      GroupStore.Added added = groups.add(target, m, now);
+      states.put(receiver.name(), added.state());
+      if (added.flushAt() == null) {
+        tally.suppressed++;
+      } else if (!added.flushAt().isAfter(now)) {
+        dueNow.add(added.groupId());
       }
     }
     store.finish(notificationId, holder, states, clock.instant());
-    return Optional.of(new Outcome(delivered, retrying, dead, false));
+    tally.routed++;
+    return dueNow;
   }
 
-  private void deadLettered(Receiver receiver, AlertMessage m, int attempts, DeliveryException e) {
+  /** Delivers a due group's waiting changes as one batch, if nobody else is. */
+  private void flush(String groupId, Pass pass, Tally tally) {
+    String holder = UUID.randomUUID().toString();
+    Optional<GroupStore.Claim> claimed =
+        groups.claim(groupId, clock.instant(), config.lease(), holder, config.dashboardUrl());
+    if (claimed.isEmpty()) {
+      return;
+    }
+    tally.batches++;
+    GroupStore.Claim c = claimed.get();
+    Receiver receiver = receivers.get(c.receiver());
+    int attempts = c.attempts() + 1;
+    Instant now = clock.instant();
+    if (receiver == null) {
+      String why = "receiver " + c.receiver() + " is not configured in this runtime";
+      groups.flushed(c, now, false, why);
+      groups.recordMembers(
+          c, new DeliveryState(DeliveryState.Status.DEAD, attempts, null, null, why, groupId));
+      tally.dead += c.members().size();
+      return;
+    }
+    AlertBatch batch =
+        new AlertBatch(
+            c.receiver(), c.groupKey(), c.groupLabels(), c.members(), config.dashboardUrl());
+    try {
+      receiver.deliver(batch);
+    } catch (DeliveryException e) {
+      failed(c, receiver, batch, attempts, e, tally);
+      return;
+    }
+    Instant done = clock.instant();
+    groups.flushed(c, done, true, null);
+    groups.recordMembers(
+        c, new DeliveryState(DeliveryState.Status.DELIVERED, attempts, null, done, null, groupId));
+    tally.delivered += c.members().size();
+    Log.info(
+        "alert.delivered",
+        Map.of(
+            "receiver", receiver.name(),
+            "groupKey", c.groupKey(),
+            "alerts", c.members().size(),
+            "keys", c.members().stream().map(AlertMessage::dedupKey).toList(),
+            "latencyMs", java.time.Duration.between(batch.first().at(), done).toMillis()));
+    if (pass.resolvedReceivers.add(receiver.name())) {
+      alerts.resolve(SOURCE, receiverFailingKey(receiver.name()), "notifier", "delivered again");
+    }
+  }
+
+  private void failed(
+      GroupStore.Claim c,
+      Receiver receiver,
+      AlertBatch batch,
+      int attempts,
+      DeliveryException e,
+      Tally tally) {
+    Instant now = clock.instant();
+    if (!e.retryable() || attempts >= config.maxAttempts()) {
+      groups.flushed(c, now, false, e.getMessage());
+      groups.recordMembers(
+          c,
+          new DeliveryState(
+              DeliveryState.Status.DEAD, attempts, null, null, e.getMessage(), c.groupId()));
+      tally.dead += c.members().size();
+      deadLettered(receiver, batch, attempts, e);
+      return;
+    }
+    Instant next = now.plus(config.backoff(attempts));
+    groups.retry(c, attempts, next, e.getMessage());
+    groups.recordMembers(
+        c,
+        new DeliveryState(
+            DeliveryState.Status.RETRYING, attempts, next, null, e.getMessage(), c.groupId()));
+    tally.retrying += c.members().size();
+    Log.warn(
+        "alert delivery failed; will retry",
+        Map.of(
+            "receiver", receiver.name(),
+            "groupKey", c.groupKey(),
+            "attempt", attempts,
+            "nextAttemptAt", next.toString(),
+            "error", String.valueOf(e.getMessage())));
+  }
+
+  private void deadLettered(
+      Receiver receiver, AlertBatch batch, int attempts, DeliveryException e) {
+    List<String> keys = batch.alerts().stream().map(AlertMessage::dedupKey).toList();
     Log.error(
         "alert delivery dead-lettered",
         Map.of(
-            "receiver", receiver.name(),
-            "notificationId", m.notificationId(),
-            "key", m.dedupKey(),
-            "attempts", attempts),
+            "receiver",
+            receiver.name(),
+            "groupKey",
+            batch.groupKey(),
+            "keys",
+            keys,
+            "attempts",
+            attempts),
         e);
-    if (m.source().equals(SOURCE) && m.key().startsWith("receiver:")) {
+    boolean onlyReceiverAlerts =
+        batch.alerts().stream()
+            .allMatch(m -> m.source().equals(SOURCE) && m.key().startsWith("receiver:"));
+    if (onlyReceiverAlerts) {
       return; // one receiver's failure alert failing elsewhere raises nothing further
     }
     Map<String, Object> details =
@@ -211,8 +344,8 @@ final class Notifier {
             "receiver", receiver.name(),
             "attempts", attempts,
             "lastError", String.valueOf(e.getMessage()),
-            "notificationId", m.notificationId(),
-            "undelivered", m.dedupKey());
+            "groupKey", batch.groupKey(),
+            "undelivered", String.join(", ", keys));
     alerts.raise(
         SOURCE,
         receiverFailingKey(receiver.name()),

@@ -48,8 +48,10 @@ final class PagerDutyReceiver implements Receiver {
   }
 
   @Override
-  public void deliver(AlertMessage m) throws DeliveryException {
-    http.post(name(), enqueue, "application/json", Json.write(event(m)), Map.of(), 202);
+  public void deliver(AlertBatch batch) throws DeliveryException {
+    for (AlertMessage m : batch.alerts()) {
+      http.post(name(), enqueue, "application/json", Json.write(event(m)), Map.of(), 202);
+    }
   }
 
   /** An Events API v2 event (field names as PagerDuty documents them). */

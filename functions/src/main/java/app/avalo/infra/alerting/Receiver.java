@@ -4,8 +4,8 @@ import app.avalo.infra.platform.Alerts;
 
 /**
  * Somewhere alerts are delivered (PagerDuty, Slack, email, SMS, a webhook). {@link #deliver} sends
- * one alert change in the receiver's documented payload format, or throws {@link DeliveryException}
- * saying whether a retry can help.
+ * a batch of alert changes (a group's, see {@link RoutingTree}) in the receiver's documented
+ * payload format, or throws {@link DeliveryException} saying whether a retry can help.
  */
 interface Receiver {
   /** The receiver's name in routing, notification records and its own failure alert. */
@@ -14,7 +14,8 @@ interface Receiver {
   /** The least severe alert it is told about (resolutions follow the alert's severity). */
   Alerts.Severity minSeverity();
 
-  void deliver(AlertMessage message) throws DeliveryException;
+  /** Sends one group's waiting changes (one alert or many) in one delivery where it can. */
+  void deliver(AlertBatch batch) throws DeliveryException;
 
   /** Whether it is told that someone acknowledged an alert (PagerDuty, Slack). */
   default boolean tracksAcknowledgements() {

@@ -69,16 +69,7 @@ final class SilenceStore {
 
   private static java.util.Map<String, Object> write(Silence s) {
     return DocWriter.create()
-        .field(
-            "matchers",
-            s.matchers().stream()
-                .map(
-                    m ->
-                        DocWriter.create()
-                            .field("name", m.name())
-                            .field("value", m.value())
-                            .field("regex", m.regex()))
-                .toList())
+        .field("matchers", s.matchers().stream().map(Matcher::write).toList())
         .field("startsAt", s.startsAt())
         .field("endsAt", s.endsAt())
         .field("createdBy", s.createdBy())
@@ -90,14 +81,7 @@ final class SilenceStore {
     DocReader d = DocReader.of(doc);
     return new Silence(
         doc.getId(),
-        d.maps("matchers").stream()
-            .map(
-                m ->
-                    new Silence.Matcher(
-                        m.enumValue("name", Silence.Label.class),
-                        m.string("value"),
-                        m.optionalBool("regex").orElse(false)))
-            .toList(),
+        d.maps("matchers").stream().map(Matcher::read).toList(),
         d.instant("startsAt"),
         d.instant("endsAt"),
         d.optionalString("createdBy").orElse(""),

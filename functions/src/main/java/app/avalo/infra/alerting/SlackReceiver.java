@@ -45,8 +45,8 @@ final class SlackReceiver implements Receiver {
   }
 
   @Override
-  public void deliver(AlertMessage m) throws DeliveryException {
-    http.post(name(), webhook, "application/json", Json.write(message(m)), Map.of(), 200);
+  public void deliver(AlertBatch batch) throws DeliveryException {
+    http.post(name(), webhook, "application/json", Json.write(message(batch)), Map.of(), 200);
   }
 
   record Message(String text, List<Object> blocks) {}
@@ -61,8 +61,66 @@ final class SlackReceiver implements Receiver {
 
   record Actions(String type, List<Button> elements) {}
 
-  /** The webhook body (package-private for the payload tests). */
-  Message message(AlertMessage m) {
+  /** Slack allows 50 blocks per message: a batch shows this many alerts and counts the rest. */
+  static final int MAX_ALERTS_SHOWN = 20;
+
+  record Context(String type, List<Text> elements) {}
+
+  /**
+   * The webhook body (package-private for the payload tests): one alert as a header and its
+   * section, or a batch as a header with the group's count and one section per alert.
+   */
+  Message message(AlertBatch batch) {
+    if (batch.single()) {
+      return message(batch.first());
+    }
+    List<Object> blocks = new ArrayList<>();
+    blocks.add(
+        new Header(
+            "header",
+            new Text("plain_text", PagerDutyReceiver.truncate(batch.headline(), MAX_HEADER))));
+    List<AlertMessage> alerts = batch.alerts();
+    for (AlertMessage m : alerts.subList(0, Math.min(alerts.size(), MAX_ALERTS_SHOWN))) {
+      blocks.add(section(m));
+    }
+    if (alerts.size() > MAX_ALERTS_SHOWN) {
+      blocks.add(
+          new Context(
+              "context",
+              List.of(
+                  new Text(
+                      "mrkdwn",
+                      "and " + (alerts.size() - MAX_ALERTS_SHOWN) + " more in the dashboard"))));
+    }
+    actions(batch.dashboardUrl()).ifPresent(blocks::add);
+    return new Message(batch.headline(), blocks);
+  }
+
+  private static java.util.Optional<Actions> actions(String dashboardUrl) {
+    if (dashboardUrl.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        new Actions(
+            "actions",
+            List.of(new Button("button", new Text("plain_text", "Open dashboard"), dashboardUrl))));
+  }
+
+  private Message message(AlertMessage m) {
+    List<Object> blocks = new ArrayList<>();
+    blocks.add(
+        new Header(
+            "header",
+            new Text(
+                "plain_text",
+                PagerDutyReceiver.truncate(
+                    (m.resolved() ? "Resolved: " : "") + m.source() + " " + m.key(), MAX_HEADER))));
+    blocks.add(section(m));
+    actions(m.dashboardUrl()).ifPresent(blocks::add);
+    return new Message(m.headline(), blocks);
+  }
+
+  private static Section section(AlertMessage m) {
     String icon =
         m.resolved()
             ? ":white_check_mark:"
@@ -85,28 +143,9 @@ final class SlackReceiver implements Receiver {
               threshold == null ? value.toString() : value + " (threshold " + threshold + ")"));
     }
     fields.add(field("Since", m.openedAt().toString()));
-    List<Object> blocks = new ArrayList<>();
-    blocks.add(
-        new Header(
-            "header",
-            new Text(
-                "plain_text",
-                PagerDutyReceiver.truncate(
-                    (m.resolved() ? "Resolved: " : "") + m.source() + " " + m.key(), MAX_HEADER))));
-    blocks.add(
-        new Section(
-            "section",
-            new Text("mrkdwn", PagerDutyReceiver.truncate(icon + " " + m.message(), MAX_FIELD)),
-            fields));
-    if (!m.dashboardUrl().isEmpty()) {
-      blocks.add(
-          new Actions(
-              "actions",
-              List.of(
-                  new Button(
-                      "button", new Text("plain_text", "Open dashboard"), m.dashboardUrl()))));
-    }
-    return new Message(m.headline(), blocks);
+    String text = icon + " " + (m.resolved() ? "Resolved: " : "") + m.message();
+    return new Section(
+        "section", new Text("mrkdwn", PagerDutyReceiver.truncate(text, MAX_FIELD)), fields);
   }
 
   private static Text field(String label, String value) {

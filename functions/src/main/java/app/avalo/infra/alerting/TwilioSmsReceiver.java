@@ -55,20 +55,25 @@ final class TwilioSmsReceiver implements Receiver {
   }
 
   @Override
-  public void deliver(AlertMessage m) throws DeliveryException {
+  public void deliver(AlertBatch batch) throws DeliveryException {
     for (String number : to) {
       http.post(
           name(),
           messages,
           "application/x-www-form-urlencoded",
-          form(Map.of("To", number, "From", from, "Body", body(m))),
+          form(Map.of("To", number, "From", from, "Body", body(batch))),
           Map.of("Authorization", authorization),
           201);
     }
   }
 
-  static String body(AlertMessage m) {
-    return PagerDutyReceiver.truncate("Avalo " + m.headline(), MAX_BODY);
+  /** One alert's headline, or the batch's count and its first alert's headline. */
+  static String body(AlertBatch batch) {
+    String text =
+        batch.single()
+            ? batch.first().headline()
+            : batch.headline() + ": " + batch.first().headline();
+    return PagerDutyReceiver.truncate("Avalo " + text, MAX_BODY);
   }
 
   private static String form(Map<String, String> fields) {

@@ -50,9 +50,9 @@ final class WebhookReceiver implements Receiver {
   }
 
   @Override
-  public void deliver(AlertMessage m) throws DeliveryException {
-    String body = Json.write(message(m));
-    long t = m.at().getEpochSecond();
+  public void deliver(AlertBatch batch) throws DeliveryException {
+    String body = Json.write(message(batch));
+    long t = batch.alerts().get(batch.alerts().size() - 1).at().getEpochSecond();
     http.post(
         name(),
         url,
@@ -86,36 +86,52 @@ final class WebhookReceiver implements Receiver {
       String generatorURL,
       String fingerprint) {}
 
-  /** The webhook body (package-private for the payload tests). */
-  Message message(AlertMessage m) {
-    String status = m.resolved() ? "resolved" : "firing";
-    Map<String, String> labels =
-        new TreeMap<>(
-            Map.of("alertname", m.key(), "source", m.source(), "severity", m.severity().wire()));
+  /**
+   * The webhook body (package-private for the payload tests): the group's alerts, its group labels,
+   * and the labels and annotations all its alerts share. {@code status} is {@code firing} while any
+   * alert in it is.
+   */
+  Message message(AlertBatch batch) {
+    List<Alert> alerts = batch.alerts().stream().map(this::alert).toList();
+    boolean firing = alerts.stream().anyMatch(a -> a.status().equals("firing"));
+    return new Message(
+        "4",
+        batch.groupKey(),
+        0,
+        firing ? "firing" : "resolved",
+        name(),
+        new TreeMap<>(batch.groupLabels()),
+        common(alerts.stream().map(Alert::labels).toList()),
+        common(alerts.stream().map(Alert::annotations).toList()),
+        batch.dashboardUrl(),
+        alerts);
+  }
+
+  private Alert alert(AlertMessage m) {
+    Map<String, String> labels = new TreeMap<>(m.labels());
+    labels.put("alertname", m.key());
+    labels.put("source", m.source());
+    labels.put("severity", m.severity().wire());
     Map<String, String> annotations =
         new TreeMap<>(Map.of("summary", m.message(), "change", m.change().wire()));
     m.details().forEach((k, v) -> annotations.put("detail_" + k, String.valueOf(v)));
-    Alert alert =
-        new Alert(
-            status,
-            labels,
-            annotations,
-            m.openedAt().toString(),
-            m.resolved() ? m.at().toString() : NOT_ENDED,
-            m.dashboardUrl(),
-            fingerprint(m.dedupKey()));
-    Map<String, String> group = Map.of("source", m.source(), "alertname", m.key());
-    return new Message(
-        "4",
-        "{}:" + new TreeMap<>(group),
-        0,
-        status,
-        name(),
-        new TreeMap<>(group),
+    return new Alert(
+        m.resolved() ? "resolved" : "firing",
         labels,
         annotations,
+        m.openedAt().toString(),
+        m.resolved() ? m.at().toString() : NOT_ENDED,
         m.dashboardUrl(),
-        List.of(alert));
+        fingerprint(m.dedupKey()));
+  }
+
+  /** The entries every map has with the same value. */
+  private static Map<String, String> common(List<Map<String, String>> maps) {
+    Map<String, String> out = new TreeMap<>(maps.get(0));
+    for (Map<String, String> m : maps.subList(1, maps.size())) {
+      out.entrySet().removeIf(e -> !e.getValue().equals(m.get(e.getKey())));
+    }
+    return out;
   }
 
   /** Alertmanager's fingerprints are 16 hex digits; ours hash the dedup key. */

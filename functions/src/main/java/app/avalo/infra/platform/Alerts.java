@@ -72,6 +72,14 @@ public final class Alerts {
     }
   }
 
+  /**
+   * The labels of an alert raised with {@code details}: their {@code service}, {@code region} (or
+   * {@code regionId}) and {@code metric} strings. Routing, silences and inhibition match on them.
+   */
+  public static Map<String, Object> labelsOf(Map<String, Object> details) {
+    return AlertDocs.labels(details);
+  }
+
   /** The answer of {@link #resolveById}: which alert, and whether it was still open. */
   public record Resolved(String alertId, String source, String key, boolean wasOpen) {}
 

@@ -43,6 +43,11 @@ public final class DocReader {
     return Collections.unmodifiableSet(data.keySet());
   }
 
+  /** The fields as stored, for free-form maps (an alert's details). */
+  public Map<String, Object> values() {
+    return Collections.unmodifiableMap(data);
+  }
+
   public boolean has(String field) {
     return data.get(field) != null;
   }

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Alerts reach people: every alert change goes through the outbox to PagerDuty, Slack, Twilio SMS
  * and the Alertmanager-format webhook (loopback fakes checking the documented payloads) and to
  * email over a real SMTP server (GreenMail), with repeats, retries, dead letters and no duplicates.
+ * These tests route every alert to every receiver at once (no grouping, {@link #IMMEDIATE}); the
+ * default tree's grouping, repeat intervals and inhibition are {@link AlertRoutingTest}'s.
  */
 class AlertDeliveryTest {
   @RegisterExtension
@@ -48,6 +50,21 @@ class AlertDeliveryTest {
   void start() throws Exception {
     fakes = new ReceiverFakes();
     bed = bed(Map.of());
+    route(bed, IMMEDIATE);
+  }
+
+  /** Every receiver, every alert on its own, no wait. */
+  static final String IMMEDIATE =
+      """
+      {"expectedVersion": 0,
+       "route": {"receivers": ["pagerduty", "slack", "email", "sms", "webhook"],
+                 "groupBy": ["..."], "groupWaitSeconds": 0, "groupIntervalSeconds": 0,
+                 "repeatIntervalMinutes": 240}}
+      """;
+
+  static void route(TestBed bed, String routing) throws Exception {
+    var r = bed.callAsAdmin(new UpdateAlertRouting(bed.platform, bed.root.alerting()), routing);
+    assertEquals(200, r.status(), r.body());
   }
 
   private TestBed bed(Map<String, String> extra) {
@@ -230,10 +247,10 @@ class AlertDeliveryTest {
     alerts().raise("recovery", "backup:hourly:stale", Alerts.Severity.CRITICAL, "stale", Map.of());
     notify(bed);
     DocumentSnapshot n = notification("backup:hourly:stale");
-    assertEquals("pending", n.getString("status"));
+    assertEquals("done", n.getString("status"), "routed; the groups retry");
     assertEquals("retrying", n.getString("receivers.slack.status"));
     assertEquals("delivered", n.getString("receivers.pagerduty.status"));
-    Instant retryAt = Firestores.instant(n.getTimestamp("nextAttemptAt"));
+    Instant retryAt = Firestores.instant(n.getTimestamp("receivers.slack.nextAttemptAt"));
     assertEquals(bed.clock.instant().plusSeconds(30), retryAt, "first backoff 30 s");
 
     // Not due yet: nothing is sent again, the delivered receivers are never re-sent.
@@ -245,7 +262,7 @@ class AlertDeliveryTest {
     assertEquals(2L, n.getLong("receivers.slack.attempts"));
     assertEquals(
         bed.clock.instant().plusSeconds(60),
-        Firestores.instant(n.getTimestamp("nextAttemptAt")),
+        Firestores.instant(n.getTimestamp("receivers.slack.nextAttemptAt")),
         "the backoff doubles");
     bed.clock.advance(Duration.ofSeconds(60));
     notify(bed);
@@ -294,7 +311,7 @@ class AlertDeliveryTest {
       alerts()
           .raise("monitoring", "svc" + i + ":errors", Alerts.Severity.WARNING, "errors", Map.of());
     }
-    TestBed other = bed.sibling(b -> b);
+    TestBed other = bed.sibling(b -> b); // the same Firestore: the same routing
     Notifier a = bed.root.alerting().notifier();
     Notifier b = other.root.alerting().notifier();
     Instant deadline = bed.clock.instant().plusSeconds(50);
@@ -342,6 +359,7 @@ class AlertDeliveryTest {
   @Test
   void withNoReceiverConfiguredTheNotifierFinishesNotificationsQuietly() throws Exception {
     TestBed quiet = TestBed.builder().at("2026-12-02T03:00:00Z").build();
+    route(quiet, IMMEDIATE);
     quiet
         .platform
         .alerts()
@@ -442,7 +460,7 @@ class AlertDeliveryTest {
             """,
             "matchers",
             """
-            {"matchers": [{"name": "region", "value": "EU"}], "durationMinutes": 10, "comment": "x"}\
+            {"matchers": [{"name": "zone", "value": "EU"}], "durationMinutes": 10, "comment": "x"}\
             """,
             "matchers[0].name",
             """
