@@ -53,4 +53,15 @@ record AlertMessage(
         };
     return "[" + state + "] " + source + " " + key + verb + " — " + message;
   }
+
+  /**
+   * The details as stored: free-form, and raisers may store explicit nulls (e.g. a region's {@code
+   * medianLatencyMs} when every probe failed), which {@code Map.copyOf} would refuse.
+   */
+  static Map<String, Object> details(app.avalo.infra.platform.DocReader d) {
+    return d.optionalMap("details")
+        .<Map<String, Object>>map(
+            x -> java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(x.values())))
+        .orElse(Map.of());
+  }
 }

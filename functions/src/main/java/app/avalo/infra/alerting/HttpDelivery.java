@@ -54,4 +54,14 @@ final class HttpDelivery {
     }
     throw DeliveryException.ofStatus(receiver, response.statusCode(), response.body());
   }
+
+  /**
+   * {@code path} below {@code base}, keeping the base's own path ({@code URI.resolve} with an
+   * absolute path would drop it, e.g. {@code
+   * http://127.0.0.1:5000/_local/notifications/pagerduty}).
+   */
+  static URI under(URI base, String path) {
+    String b = base.toString();
+    return URI.create(b.endsWith("/") ? b + path : b + "/" + path);
+  }
 }

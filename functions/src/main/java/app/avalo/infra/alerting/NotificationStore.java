@@ -147,8 +147,7 @@ final class NotificationStore {
 
   /** An alert change as stored in its notification (or as a group's member). */
   static AlertMessage message(String notificationId, DocReader d, String dashboardUrl) {
-    Map<String, Object> details =
-        d.optionalMap("details").map(x -> Map.copyOf(x.values())).orElse(Map.of());
+    Map<String, Object> details = AlertMessage.details(d);
     Map<String, String> labels = new TreeMap<>();
     Map<String, Object> stored =
         d.optionalMap("labels").map(DocReader::values).orElse(Alerts.labelsOf(details));

@@ -84,6 +84,7 @@ final class Notifier {
       int delivered,
       int retrying,
       int deadLettered,
+      int errors,
       int receivers) {}
 
   /** Counts of one run, filled as it goes. */
@@ -98,6 +99,7 @@ final class Notifier {
     int delivered;
     int retrying;
     int dead;
+    int errors;
 
     Summary summary(int receivers) {
       return new Summary(
@@ -111,6 +113,7 @@ final class Notifier {
           delivered,
           retrying,
           dead,
+          errors,
           receivers);
     }
   }
@@ -142,15 +145,32 @@ final class Notifier {
       if (!clock.instant().isBefore(deadline)) {
         break;
       }
-      route(id, pass, tally);
+      try {
+        route(id, pass, tally);
+      } catch (RuntimeException e) {
+        failedToHandle("notificationId", id, e, tally);
+      }
     }
     for (String id : groups.due(clock.instant(), config.batchSize())) {
       if (!clock.instant().isBefore(deadline)) {
         break;
       }
-      flush(id, pass, tally);
+      try {
+        flush(id, pass, tally);
+      } catch (RuntimeException e) {
+        failedToHandle("groupId", id, e, tally);
+      }
     }
     return tally.summary(receivers.size());
+  }
+
+  /**
+   * One notification or group that cannot be handled (e.g. a record that no longer parses) is
+   * logged and left for its lease to expire; it does not hold up the others.
+   */
+  private static void failedToHandle(String what, String id, RuntimeException e, Tally tally) {
+    tally.errors++;
+    Log.error("alert delivery step failed; the others go on", Map.of(what, id), e);
   }
 
   /**

@@ -26,8 +26,7 @@ final class OpenAlerts {
 
   private static AlertMessage alert(QueryDocumentSnapshot doc) {
     DocReader d = DocReader.of(doc);
-    Map<String, Object> details =
-        d.optionalMap("details").map(x -> Map.copyOf(x.values())).orElse(Map.of());
+    Map<String, Object> details = AlertMessage.details(d);
     Map<String, String> labels = new TreeMap<>();
     d.optionalMap("labels")
         .map(DocReader::values)

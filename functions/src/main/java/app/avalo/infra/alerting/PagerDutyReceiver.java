@@ -26,7 +26,7 @@ final class PagerDutyReceiver implements Receiver {
 
   PagerDutyReceiver(
       URI eventsBase, String routingKey, Alerts.Severity minSeverity, HttpDelivery http) {
-    this.enqueue = eventsBase.resolve("/v2/enqueue");
+    this.enqueue = HttpDelivery.under(eventsBase, "v2/enqueue");
     this.routingKey = routingKey;
     this.minSeverity = minSeverity;
     this.http = http;

@@ -33,7 +33,8 @@ final class TwilioSmsReceiver implements Receiver {
       List<String> to,
       Alerts.Severity minSeverity,
       HttpDelivery http) {
-    this.messages = apiBase.resolve("/2010-04-01/Accounts/" + accountSid + "/Messages.json");
+    this.messages =
+        HttpDelivery.under(apiBase, "2010-04-01/Accounts/" + accountSid + "/Messages.json");
     this.authorization =
         "Basic "
             + Base64.getEncoder()

@@ -490,6 +490,38 @@ class AlertDeliveryTest {
   }
 
   @Test
+  void detailsWithNullsAreDeliveredAndOneBadRecordDoesNotHoldUpTheOthers() throws Exception {
+    // A region whose every probe failed has no median latency: RegionAlerts stores an explicit
+    // null.
+    Map<String, Object> details = new HashMap<>();
+    details.put("regionId", "EU");
+    details.put("medianLatencyMs", null);
+    alerts().raise("routing", "region:EU", Alerts.Severity.CRITICAL, "EU down", details);
+    bed.db
+        .collection(Alerts.NOTIFICATIONS)
+        .document("broken")
+        .set(Map.of("status", "pending", "nextAttemptAt", com.google.cloud.Timestamp.MIN_VALUE))
+        .get();
+    JsonObject run = notify(bed);
+    JsonObject summary = run.getAsJsonObject("summary").getAsJsonObject("notifier");
+    assertEquals(1, summary.get("errors").getAsInt(), run.toString());
+    assertEquals(1, fakes.at("pagerduty").size(), "the good notification went out");
+    assertEquals(
+        "EU",
+        fakes
+            .at("webhook")
+            .get(0)
+            .json()
+            .getAsJsonArray("alerts")
+            .get(0)
+            .getAsJsonObject()
+            .getAsJsonObject("labels")
+            .get("region")
+            .getAsString(),
+        "regionId became the region label");
+  }
+
+  @Test
   void theWebhookSignatureIsTheRfc4231HmacSha256() {
     // RFC 4231 test case 2.
     assertEquals(
