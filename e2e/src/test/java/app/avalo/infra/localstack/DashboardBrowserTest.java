@@ -109,7 +109,7 @@ class DashboardBrowserTest {
 
   /**
    * Raises one alert and delivers it through the production receivers, configured as bin/dev's demo
-   * (a second alerting module on the same Firestore, delivering synchronously), to the dev server's
+   * (a second alerting module on the same Firestore, {@link LocalAlerting}), to the dev server's
    * local receivers: Slack accepts it, PagerDuty refuses a routing key it does not know (400, so
    * dead-lettered at once, which raises the PagerDuty receiver's own alert through the others), and
    * the webhook answers 503 once (retrying). Returns the alert's id and key for the browser.
@@ -129,6 +129,7 @@ class DashboardBrowserTest {
                 Alerts.Severity.WARNING,
                 "an alert for the dashboard's acknowledge, silence and notification log",
                 Map.of("value", 12, "threshold", 10));
+    alerting.awaitDeliveries();
     List<String> refusals =
         server.receivers().received().stream()
             .filter(r -> r.receiver().equals("pagerduty") && !r.accepted())
