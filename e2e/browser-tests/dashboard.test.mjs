@@ -24,6 +24,9 @@ const screenshots = required("AVALO_SCREENSHOT_DIR");
 const cdnAssetId = process.env.AVALO_CDN_ASSET_ID || "";
 const takedownAssetId = process.env.AVALO_CDN_TAKEDOWN_ASSET_ID || "";
 const walletUserId = process.env.AVALO_WALLET_USER_ID || "";
+// The alert DashboardBrowserTest delivered through the local receivers (delivered, retrying, dead).
+const alertId = process.env.AVALO_ALERT_ID || "";
+const alertKey = process.env.AVALO_ALERT_KEY || "";
 mkdirSync(screenshots, { recursive: true });
 
 const CHROMIUM_ARGS = [
@@ -47,6 +50,7 @@ const VIEWS = [
   { id: "cdn", needs: "getCdnStats" },
   { id: "costs", needs: "getBudgetStatus" },
   { id: "monitoring", needs: "getSystemHealth" },
+  { id: "alerting", needs: "createSilence" },
   { id: "backups", needs: "recoverWallet" },
 ];
 
@@ -208,6 +212,18 @@ const POPULATED = {
       "the seeded chat breach is an open alert",
     );
   },
+  async alerting(page) {
+    assert.ok(
+      (await page.locator("[data-testid=notification-log] tbody tr").count()) >= 1,
+      "the seeded alerts' notifications are in the log",
+    );
+    assert.equal(
+      await page.locator("[data-testid=receivers], [data-testid=no-receivers]").count(),
+      1,
+      "the receivers, or that there are none",
+    );
+    await page.locator("[data-testid=silences-table], [data-testid=no-silences]").first().waitFor();
+  },
   async backups(page) {
     assert.equal(await page.locator("[data-testid=backup-tiers] [data-tier]").count(), 3);
     assert.match(
@@ -280,6 +296,127 @@ async function confirm(page) {
 }
 
 const notice = (page, text) => page.locator("[data-testid=notice-ok]", { hasText: text }).waitFor();
+
+const noAlert = !alertId && "DashboardBrowserTest delivered no alert";
+
+test(
+  "action: acknowledging an alert shows who did, and the acknowledgement is in the notification log",
+  { skip: skipUnless("acknowledgeAlert") || noAlert },
+  async () => {
+    const session = await adminPage();
+    const { page } = session;
+    const acks = [];
+    page.on("request", (r) => r.url().endsWith("/acknowledgeAlert") && acks.push(r.postData()));
+    await openView(page, "monitoring");
+    const row = page.locator(`[data-alert-id="${alertId}"]`);
+    assert.equal(await row.getAttribute("data-alert-key"), alertKey);
+    await row.getByRole("button", { name: "Acknowledge" }).click();
+    await notice(page, `Acknowledged ${alertKey}`);
+    assert.deepEqual(
+      acks.map((a) => JSON.parse(a).data),
+      [{ alertId }],
+      "one acknowledgeAlert call with the alert's id",
+    );
+    // Shown from the alerting section on the next refresh; the button is gone.
+    await row.getByTestId("acknowledged").waitFor();
+    assert.match(await row.getByTestId("acknowledged").innerText(), /acknowledged\s+by\s+\S+/);
+    assert.equal(await row.getByRole("button", { name: "Acknowledge" }).count(), 0);
+    await shoot(page, "action-acknowledge-alert");
+    await openView(page, "alerting");
+    const logged = page.locator(`[data-testid=notification-log] tr[data-alert-id="${alertId}"]`);
+    await logged.filter({ hasText: "acknowledged ·" }).first().waitFor();
+    assert.ok((await logged.count()) >= 2, "the alert's opened and acknowledged notifications");
+    await closeBrowser(session);
+  },
+);
+
+test(
+  "action: a silence made from an alert's row shows in the Alerting view and can be expired",
+  { skip: skipUnless("createSilence") || noAlert },
+  async () => {
+    const session = await adminPage();
+    const { page } = session;
+    const created = [];
+    page.on("request", (r) => r.url().endsWith("/createSilence") && created.push(r.postData()));
+    await openView(page, "monitoring");
+    const row = page.locator(`[data-alert-id="${alertId}"]`);
+    await row.getByText("Silence…").click();
+    const form = row.getByTestId("silence-form");
+    // Prefilled from the alert.
+    assert.equal(await form.getByLabel("Source").inputValue(), "browser-test");
+    assert.equal(await form.getByLabel("Key").inputValue(), "receivers:demo");
+    await form.getByLabel("Duration (minutes)").fill("30");
+    await form.getByLabel("Comment").fill("browser test: maintenance window");
+    await form.getByRole("button", { name: "Create silence" }).click();
+    await notice(page, "Silenced browser-test / receivers:demo");
+    assert.deepEqual(JSON.parse(created[0]).data, {
+      matchers: [
+        { name: "source", value: "browser-test" },
+        { name: "key", value: "receivers:demo" },
+      ],
+      durationMinutes: 30,
+      comment: "browser test: maintenance window",
+    });
+    await openView(page, "alerting");
+    const silence = page
+      .locator("[data-testid=silences-table] tbody tr")
+      .filter({ hasText: "browser test: maintenance window" });
+    await silence.waitFor();
+    assert.match(await silence.innerText(), /source="browser-test", key="receivers:demo"/);
+    await shoot(page, "action-silence-created");
+    await silence.getByRole("button", { name: "Expire" }).click();
+    await confirm(page);
+    await notice(page, "Silence expired");
+    await silence.waitFor({ state: "detached" });
+    await closeBrowser(session);
+  },
+);
+
+test(
+  "the notification log shows each receiver's delivery: delivered, retrying with its error, dead-lettered",
+  { skip: skipUnless("createSilence") || noAlert },
+  async () => {
+    const session = await adminPage();
+    const { page } = session;
+    await openView(page, "alerting");
+    const opened = () =>
+      page
+        .locator(`[data-testid=notification-log] tr[data-alert-id="${alertId}"]`)
+        .filter({ hasText: "opened ·" });
+    const receiver = (name) => opened().locator(`li[data-receiver=${name}]`);
+    await opened().waitFor();
+    assert.equal(await receiver("slack").getAttribute("data-receiver-status"), "delivered");
+    assert.equal(await receiver("webhook").getAttribute("data-receiver-status"), "retrying");
+    assert.match(await receiver("webhook").getByTestId("last-error").innerText(), /503/);
+    assert.match(await receiver("webhook").innerText(), /1 attempt · next/);
+    assert.equal(await receiver("pagerduty").getAttribute("data-receiver-status"), "dead");
+    assert.match(await receiver("pagerduty").getByTestId("last-error").innerText(), /routing_key/);
+    // The filters: only the notifications with a receiver in that state.
+    for (const [filter, name, status] of [
+      ["dead", "pagerduty", "dead"],
+      ["retrying", "webhook", "retrying"],
+      ["delivered", "slack", "delivered"],
+    ]) {
+      await page.locator(`[data-filter=${filter}]`).click();
+      await receiver(name).waitFor();
+      const rows = page.locator("[data-testid=notification-log] tbody tr");
+      const n = await rows.count();
+      for (let i = 0; i < n; i++)
+        assert.ok(
+          (await rows.nth(i).locator(`li[data-receiver-status=${status}]`).count()) >= 1,
+          `every row under "${filter}" has a ${status} receiver`,
+        );
+    }
+    // The dead letter raised the PagerDuty receiver's own alert, delivered through the others.
+    await page.locator("[data-filter=all]").click();
+    await page
+      .locator("[data-testid=notification-log] tr", { hasText: "receiver:pagerduty:failing" })
+      .first()
+      .waitFor();
+    await shoot(page, "notification-log");
+    await closeBrowser(session);
+  },
+);
 
 test(
   "action: resolving an alert removes it from the open alerts",

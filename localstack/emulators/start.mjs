@@ -2,7 +2,9 @@
 // --default-ports the Local Emulator Suite's ports from firebase.json's "emulators" block where
 // they are free (bin/dev; the tests always take free ones so several runs can share a machine):
 //   - Firestore: the patched @firestore-emulator/server (./firestore.mjs), in this process;
-//   - Auth: firebase-tools' Auth emulator (needs no download), as a child process.
+//   - Auth: firebase-tools' Auth emulator (needs no download), as a child process;
+//   - with --maildev, MailDev (npm maildev: a real SMTP server with a web UI and a REST API) for
+//     the alert emails, as a child process (bin/dev; MailDev's own ports 1025/1080 where free).
 // An emulator whose *_EMULATOR_HOST variable is already set is reused, not started.
 // Writes KEY=VALUE lines to --write-env once everything answers, and stops all it started on
 // SIGINT/SIGTERM or when its parent goes away (stdin closes).
@@ -26,6 +28,7 @@ const envFile = option("--write-env", null);
 const projectId = option("--project", process.env.GOOGLE_CLOUD_PROJECT || "demo-avalo");
 const watchStdin = args.includes("--exit-with-stdin");
 const defaultPorts = args.includes("--default-ports");
+const withMailDev = args.includes("--maildev");
 const suitePorts = defaultPorts
   ? (JSON.parse(fs.readFileSync(path.join(root, "firebase.json"), "utf8")).emulators ?? {})
   : {};
@@ -80,6 +83,60 @@ async function waitForHttp(url, timeoutMs, child) {
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+// MailDev's own defaults when --default-ports is given and they are free, else free ones.
+async function portOr(wanted, name) {
+  if (!defaultPorts) return freePort();
+  const free = await new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once("error", () => resolve(false));
+    server.listen(wanted, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+  if (free) return wanted;
+  const other = await freePort();
+  log(`port ${wanted} (MailDev's default ${name} port) is taken; it uses ${other} instead`);
+  return other;
+}
+
+// MailDev on loopback only, mail kept in memory (gone when it stops, like the emulators' data).
+async function startMailDev() {
+  const smtp = await portOr(1025, "SMTP");
+  const web = await portOr(1080, "web");
+  const bin = path.join(root, "node_modules", "maildev", "dist", "bin", "maildev.js");
+  if (!fs.existsSync(bin)) throw new Error(`MailDev is not installed at ${bin} (npm ci)`);
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      "--smtp",
+      String(smtp),
+      "--ip",
+      "127.0.0.1",
+      "--web",
+      String(web),
+      "--web-ip",
+      "127.0.0.1",
+      "--max-emails",
+      "500",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"], detached: true, env: { ...process.env } },
+  );
+  children.push(child);
+  let output = "";
+  child.stdout.on("data", (d) => {
+    output += d;
+  });
+  child.stderr.on("data", (d) => {
+    output += d;
+  });
+  try {
+    await waitForHttp(`http://127.0.0.1:${web}/api/healthz`, 60_000, child);
+  } catch (e) {
+    throw new Error(`MailDev did not start: ${e.message}\n${output}`);
+  }
+  return { smtp: `127.0.0.1:${smtp}`, web: `http://127.0.0.1:${web}/` };
 }
 
 async function startAuth() {
@@ -205,7 +262,12 @@ try {
     authHost = await startAuth();
     log(`Auth emulator (firebase-tools) on ${authHost}`);
   }
-  const env = `FIRESTORE_EMULATOR_HOST=${firestoreHost}\nAVALO_FIRESTORE_EMULATOR_STATS=${firestoreAdmin}\nFIREBASE_AUTH_EMULATOR_HOST=${authHost}\nGOOGLE_CLOUD_PROJECT=${projectId}\n`;
+  let env = `FIRESTORE_EMULATOR_HOST=${firestoreHost}\nAVALO_FIRESTORE_EMULATOR_STATS=${firestoreAdmin}\nFIREBASE_AUTH_EMULATOR_HOST=${authHost}\nGOOGLE_CLOUD_PROJECT=${projectId}\n`;
+  if (withMailDev) {
+    const mail = await startMailDev();
+    log(`MailDev: SMTP ${mail.smtp}, web UI and REST API ${mail.web}`);
+    env += `AVALO_MAILDEV_SMTP=${mail.smtp}\nAVALO_MAILDEV_WEB=${mail.web}\n`;
+  }
   if (envFile) {
     fs.writeFileSync(`${envFile}.tmp`, env);
     fs.renameSync(`${envFile}.tmp`, envFile);

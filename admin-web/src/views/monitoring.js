@@ -1,6 +1,7 @@
 // Monitoring: service health against thresholds (getSystemHealth), p50/p95/p99 over time per service
 // and metric with the alert threshold drawn in (getMetricsHistory), and the open alerts of every
-// source with resolve (getActiveAlerts, resolveAlert).
+// source with acknowledge, silence and resolve (getActiveAlerts, acknowledgeAlert, createSilence,
+// resolveAlert; who acknowledged comes from the alerting section of getDashboardData).
 import { html, nothing } from "lit-html";
 import { repeat } from "lit-html/directives/repeat.js";
 import { chart } from "../chart.js";
@@ -67,7 +68,7 @@ export const monitoring = {
         </section>
         <section class="card">
           <h2>Open alerts</h2>
-          ${alerts(results.activeAlerts, ctx)}
+          ${alerts(results.activeAlerts, acknowledgements(results), ctx)}
         </section>
       </div>
       <section class="card">
@@ -158,7 +159,14 @@ function metricChart(p, series) {
   </div>`;
 }
 
-function alerts(answer, ctx) {
+/** alertId -> {acknowledgedAt, acknowledgedBy, note} of the open alerts someone acknowledged. */
+function acknowledgements(results) {
+  const s = results.dashboard?.sections?.alerting;
+  const list = s?.available ? (s.data?.acknowledged ?? []) : [];
+  return new Map(list.map((a) => [a.alertId, a]));
+}
+
+function alerts(answer, acked, ctx) {
   if (!answer) return loading();
   const list = answer.alerts ?? [];
   if (!list.length) return html`<p class="muted" data-testid="no-open-alerts">No open alerts.</p>`;
@@ -170,7 +178,7 @@ function alerts(answer, ctx) {
           <th>Alert</th>
           <th>Since</th>
           <th class="num">Count</th>
-          <th>Resolve</th>
+          <th>Actions</th>
         </tr>
       </thead>
       <tbody>
@@ -189,13 +197,80 @@ function alerts(answer, ctx) {
                 <div class="muted small">last ${fmt.ago(a.lastSeen)}</div>
               </td>
               <td class="num">${fmt.count(a.count)}</td>
-              <td>${resolveForm(a, ctx)}</td>
+              <td class="alert-actions">
+                ${acknowledgeControl(a, acked.get(a.id), ctx)} ${silenceControl(a, ctx)}
+                ${resolveForm(a, ctx)}
+              </td>
             </tr>`,
         )}
       </tbody>
     </table>`,
   )}
   ${answer.truncated ? html`<p class="muted small">Showing the first ${list.length}.</p>` : nothing}`;
+}
+
+function acknowledgeControl(a, ack, ctx) {
+  if (ack)
+    return html`<p class="small" data-testid="acknowledged">
+      ${pill("acknowledged")} by ${ack.acknowledgedBy ?? "someone"}
+      <span class="muted" title=${fmt.when(ack.acknowledgedAt)}
+        >${fmt.ago(ack.acknowledgedAt)}</span
+      >
+    </p>`;
+  const acknowledge = () =>
+    ctx.act({
+      id: `ack-${a.id}`,
+      run: () => ctx.call("acknowledgeAlert", { alertId: a.id }),
+      done: (res) =>
+        res.changed === false
+          ? `${a.source}/${a.key} was already acknowledged`
+          : `Acknowledged ${a.source}/${a.key}`,
+    });
+  return html`<button
+    class="secondary"
+    @click=${acknowledge}
+    ?disabled=${ctx.busy(`ack-${a.id}`)}
+    title="Tell PagerDuty and Slack someone is on it; the alert stays open"
+  >
+    Acknowledge
+  </button>`;
+}
+
+/** "Silence…": a silence of this alert's source and key (Alertmanager-style exact matchers). */
+function silenceControl(a, ctx) {
+  const submit = (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const matchers = ["source", "key"]
+      .map((name) => ({ name, value: String(form.get(name) ?? "").trim() }))
+      .filter((m) => m.value);
+    const durationMinutes = Number(form.get("durationMinutes"));
+    const comment = String(form.get("comment")).trim();
+    ctx.act({
+      id: `silence-${a.id}`,
+      run: () => ctx.call("createSilence", { matchers, durationMinutes, comment }),
+      done: (res) =>
+        `Silenced ${matchers.map((m) => m.value).join(" / ")} until ${fmt.when(res.endsAt)}`,
+    });
+  };
+  return html`<details class="control silence" data-testid="silence-control">
+    <summary>Silence…</summary>
+    <form class="stack" @submit=${submit} data-testid="silence-form">
+      <label>Source <input name="source" .value=${a.source} maxlength="200" /></label>
+      <label>Key <input name="key" .value=${a.key} maxlength="200" /></label>
+      <label
+        >Duration (minutes)
+        <input name="durationMinutes" type="number" min="1" max="10080" value="60" required
+      /></label>
+      <label
+        >Comment
+        <input name="comment" required maxlength="500" placeholder="e.g. planned maintenance"
+      /></label>
+      <button type="submit" class="primary" ?disabled=${ctx.busy(`silence-${a.id}`)}>
+        Create silence
+      </button>
+    </form>
+  </details>`;
 }
 
 function resolveForm(a, ctx) {

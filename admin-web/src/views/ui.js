@@ -20,6 +20,8 @@ const GOOD = new Set([
   "applied",
   "dry-run",
   "within-sla",
+  "delivered",
+  "done",
 ]);
 const WARN = new Set([
   "degraded",
@@ -31,6 +33,10 @@ const WARN = new Set([
   "stale",
   "critical-warning",
   "processing",
+  "retrying",
+  "pending",
+  "acknowledged",
+  "grouped",
 ]);
 const BAD = new Set([
   "critical",
@@ -41,6 +47,7 @@ const BAD = new Set([
   "missing",
   "overdue",
   "exceeded",
+  "dead",
 ]);
 
 export function statusClass(status) {

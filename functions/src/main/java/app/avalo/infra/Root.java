@@ -1,5 +1,6 @@
 package app.avalo.infra;
 
+import app.avalo.infra.alerting.AlertingDashboardSection;
 import app.avalo.infra.alerting.AlertingModule;
 import app.avalo.infra.cdn.CdnModule;
 import app.avalo.infra.cdn.EgressLedger;
@@ -136,7 +137,9 @@ public final class Root implements AutoCloseable {
         new DashboardSection.Named("scaling", () -> scaling().dashboardSection()),
         new DashboardSection.Named("cdn", () -> cdn().dashboardSection()),
         new DashboardSection.Named("cost", () -> cost().dashboardSection()),
-        new DashboardSection.Named("recovery", () -> recovery().dashboardSection()));
+        new DashboardSection.Named("recovery", () -> recovery().dashboardSection()),
+        new DashboardSection.Named(
+            "alerting", () -> AlertingDashboardSection.of(platform(), alerting())));
   }
 
   /** CDN egress is booked in the cost ledger as the {@code cdn} service. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import app.avalo.infra.platform.Alerts;
+import app.avalo.infra.platform.Platform;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
@@ -21,7 +23,9 @@ import org.junit.jupiter.api.TestFactory;
  * The admin dashboard in headless Chromium ({@code e2e/browser-tests/dashboard.test.mjs},
  * playwright-core driving Debian's {@code /usr/bin/chromium}) against the dev server with every
  * domain's demo data: each view populated at laptop and phone width, one action per domain, a
- * non-admin denied. Each node test is one JUnit test; screenshots of every view go to {@code
+ * non-admin denied. For the alerting view, an alert is delivered for real first (the production
+ * receivers against the dev server's local ones: one delivered, one retrying, one dead-lettered).
+ * Each node test is one JUnit test; screenshots of every view go to {@code
  * e2e/target/dashboard-screenshots/}.
  */
 class DashboardBrowserTest {
@@ -76,6 +80,8 @@ class DashboardBrowserTest {
       tampered = wallet.get().get().getLong("balance") + 12_345;
       wallet.update("balance", tampered).get();
     }
+    Map<String, String> delivered = deliverAnAlert(server);
+    env.putAll(delivered);
     Stream<DynamicTest> browser =
         NodeTestRun.run(
             root,
@@ -99,6 +105,40 @@ class DashboardBrowserTest {
                       expected,
                       db.collection("wallet").document(walletUser).get().get().getLong("balance"));
                 })));
+  }
+
+  /**
+   * Raises one alert and delivers it through the production receivers, configured as bin/dev's demo
+   * (a second alerting module on the same Firestore, {@link LocalAlerting}), to the dev server's
+   * local receivers: Slack accepts it, PagerDuty refuses a routing key it does not know (400, so
+   * dead-lettered at once, which raises the PagerDuty receiver's own alert through the others), and
+   * the webhook answers 503 once (retrying). Returns the alert's id and key for the browser.
+   */
+  private static Map<String, String> deliverAnAlert(DevServer server) throws Exception {
+    LocalAlerting alerting =
+        LocalAlerting.deliveringTo(
+            server, Map.of("ALERT_PAGERDUTY_ROUTING_KEY", "0123456789abcdef0123456789abcdef"));
+    Platform platform = alerting.platform();
+    server.receivers().failNext("webhook", 503, 1);
+    String alertId =
+        platform
+            .alerts()
+            .raise(
+                "browser-test",
+                "receivers:demo",
+                Alerts.Severity.WARNING,
+                "an alert for the dashboard's acknowledge, silence and notification log",
+                Map.of("value", 12, "threshold", 10));
+    alerting.awaitDeliveries();
+    List<String> refusals =
+        server.receivers().received().stream()
+            .filter(r -> r.receiver().equals("pagerduty") && !r.accepted())
+            .map(LocalReceivers.Received::reason)
+            .toList();
+    assertTrue(
+        refusals.stream().anyMatch(r -> r.contains("routing_key")),
+        "the local PagerDuty refused the unknown routing key: " + server.receivers().received());
+    return Map.of("AVALO_ALERT_ID", alertId, "AVALO_ALERT_KEY", "browser-test/receivers:demo");
   }
 
   private static String firstId(Firestore db, String collection, String field, String value)

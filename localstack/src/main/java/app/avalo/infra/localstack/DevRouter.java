@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * /{projectId}/{region}/{name}} (what {@code connectFunctionsEmulator} calls), serves the admin
  * dashboard and its local Firebase config, the local health endpoints the seeded regions probe, and
  * the in-memory Cloud Storage (public media, signed URLs, Firebase uploads; {@link
- * LocalStorageHost}).
+ * LocalStorageHost}) and the local alert receivers ({@link LocalReceivers}).
  *
  * <p>The invoker builds this class by reflection, so its routes come from {@link #install}.
  */
@@ -36,7 +36,8 @@ public final class DevRouter implements HttpFunction {
       Map<String, Object> firebaseInit,
       LocalHealth health,
       LocalStorageHost storage,
-      Map<String, String> hostingHeaders) {}
+      Map<String, String> hostingHeaders,
+      LocalReceivers receivers) {}
 
   static void install(Routes r) {
     routes = r;
@@ -64,6 +65,10 @@ public final class DevRouter implements HttpFunction {
     }
     if (path.startsWith("/_local/health/")) {
       r.health().serve(path.substring("/_local/health/".length()), request, response);
+      return;
+    }
+    if (LocalReceivers.handles(path)) {
+      r.receivers().serve(request, response);
       return;
     }
     if (path.startsWith(LocalStorageHost.ROOT + "/")) {

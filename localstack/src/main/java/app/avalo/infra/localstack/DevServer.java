@@ -15,6 +15,7 @@ import com.google.gson.JsonElement;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,6 +38,14 @@ public final class DevServer implements AutoCloseable {
   public static final String DEMO_USER_EMAIL = "user@avalo.local";
   public static final String DEMO_USER_PASSWORD = "avalo-user";
 
+  /** {@code on}: the demo's alert receivers ({@link LocalReceivers#demoEnv}); bin/dev sets it. */
+  public static final String LOCAL_ALERTING = "AVALO_LOCAL_ALERTING";
+
+  /** MailDev's SMTP {@code host:port} and web UI URL, as bin/dev started it. */
+  public static final String MAILDEV_SMTP = "AVALO_MAILDEV_SMTP";
+
+  public static final String MAILDEV_WEB = "AVALO_MAILDEV_WEB";
+
   private final Invoker invoker;
   private final LocalScheduler scheduler;
   private final String baseUrl;
@@ -45,6 +54,7 @@ public final class DevServer implements AutoCloseable {
   private final LocalHealth health;
   private final AuthEmulatorClient.Account admin;
   private final LocalCloudTasks cloudTasks;
+  private final LocalReceivers receivers;
 
   /** How to start: port 0 picks a free one; a null catalog means the bundled one. */
   public record Options(
@@ -71,8 +81,10 @@ public final class DevServer implements AutoCloseable {
       Root root,
       LocalHealth health,
       AuthEmulatorClient.Account admin,
-      LocalCloudTasks cloudTasks) {
+      LocalCloudTasks cloudTasks,
+      LocalReceivers receivers) {
     this.cloudTasks = cloudTasks;
+    this.receivers = receivers;
     this.invoker = invoker;
     this.scheduler = scheduler;
     this.baseUrl = baseUrl;
@@ -113,6 +125,21 @@ public final class DevServer implements AutoCloseable {
             Duration.ofMillis(
                 Long.parseLong(env.getOrDefault("LOCAL_TASKS_MAX_BACKOFF_MS", "30000"))),
             4));
+    // The demo's alert receivers: every ALERT_* receiver pointed at this server's local ones
+    // (LocalReceivers) and email at MailDev, which bin/dev starts. Opt-in (bin/dev turns it on), so
+    // tests sharing a dev server deliver alerts nowhere unless they say so.
+    if ("on".equals(env.get(LOCAL_ALERTING))) {
+      String smtp = env.get(MAILDEV_SMTP);
+      String smtpHost = null;
+      Integer smtpPort = null;
+      if (smtp != null && smtp.lastIndexOf(':') > 0) {
+        smtpHost = smtp.substring(0, smtp.lastIndexOf(':'));
+        smtpPort = Integer.valueOf(smtp.substring(smtp.lastIndexOf(':') + 1));
+      }
+      LocalReceivers.demoEnv(baseUrl, baseUrl + "/admin/#/alerting", smtpHost, smtpPort)
+          .forEach(env::putIfAbsent);
+    }
+    LocalReceivers receivers = new LocalReceivers(Clock.systemUTC());
     Storage storage = LocalStorageHelper.getOptions().getService();
     Platform.Builder builder = Platform.builder(env).storage(storage);
     if (options.catalog() != null) {
@@ -157,7 +184,8 @@ public final class DevServer implements AutoCloseable {
             firebaseInit,
             health,
             storageHost,
-            HostingHeaders.forEveryPage(options.repoRoot().resolve("firebase.json"))));
+            HostingHeaders.forEveryPage(options.repoRoot().resolve("firebase.json")),
+            receivers));
 
     Invoker invoker =
         new Invoker(port, DevRouter.class.getName(), "http", DevServer.class.getClassLoader());
@@ -171,7 +199,8 @@ public final class DevServer implements AutoCloseable {
       auth.ensureAccount(DEMO_USER_EMAIL, DEMO_USER_PASSWORD, false);
     }
     LocalScheduler scheduler = options.scheduler() ? new LocalScheduler(catalog, baseUrl) : null;
-    DevServer server = new DevServer(invoker, scheduler, baseUrl, root, health, admin, cloudTasks);
+    DevServer server =
+        new DevServer(invoker, scheduler, baseUrl, root, health, admin, cloudTasks, receivers);
     if (options.seed()) {
       server.seedDemoData();
     }
@@ -275,6 +304,11 @@ public final class DevServer implements AutoCloseable {
     return health;
   }
 
+  /** The local alert receivers ({@code /_local/notifications}, {@code /_local/watchdog}). */
+  public LocalReceivers receivers() {
+    return receivers;
+  }
+
   /** The fake Cloud Tasks API the video transcodes go through. */
   public LocalCloudTasks cloudTasks() {
     return cloudTasks;
@@ -333,8 +367,9 @@ public final class DevServer implements AutoCloseable {
         port != null
             ? port
             : EmulatorPorts.freeOrAny(suite.getOrDefault("functions", 5001), "functions");
-    DevServer server =
-        start(new Options(functionsPort, root, seed, scheduler, System.getenv(), null));
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.putIfAbsent(LOCAL_ALERTING, "on");
+    DevServer server = start(new Options(functionsPort, root, seed, scheduler, env, null));
     String hosting = null;
     Integer hostingPort = suite.get("hosting");
     if (port == null && hostingPort != null) {
@@ -396,6 +431,20 @@ public final class DevServer implements AutoCloseable {
     System.out.println(
         "  Cloud Storage   in-memory (LocalStorageHelper): gone when the server stops");
     System.out.println("  scheduler       " + (scheduler ? "firing the catalog's jobs" : "off"));
+    String mailUi = env.get(MAILDEV_WEB);
+    System.out.println(
+        "  alerts          "
+            + server.baseUrl()
+            + LocalReceivers.ROOT
+            + "   (what PagerDuty, Slack, SMS and the webhook got; watchdog "
+            + server.baseUrl()
+            + LocalReceivers.WATCHDOG
+            + ")");
+    System.out.println(
+        "  MailDev         "
+            + (mailUi != null
+                ? mailUi + "   (alert emails; SMTP " + env.get(MAILDEV_SMTP) + ")"
+                : "not running: alert email is off"));
     System.out.println(
         "  Cloud Tasks     "
             + server.cloudTasks().endpoint()
