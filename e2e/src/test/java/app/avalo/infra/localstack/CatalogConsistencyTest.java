@@ -106,7 +106,9 @@ class CatalogConsistencyTest {
               "notifyAlerts",
               "acknowledgeAlert",
               "createSilence",
-              "expireSilence"));
+              "expireSilence",
+              // issue 16 step 5: the per-minute buckets exported to Cloud Monitoring
+              "exportMetrics"));
 
   private final Catalog catalog = Catalog.bundled();
 

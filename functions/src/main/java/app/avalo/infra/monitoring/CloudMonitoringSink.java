@@ -29,18 +29,18 @@ import java.util.function.Supplier;
  *
  * <p>Every series is on the {@code global} monitored resource (label {@code project_id}): a point
  * is one minute of the whole deployment, summed from Firestore by one job run, not the output of a
- * task or a node, so {@code generic_task}'s {@code location/namespace/job/task_id} would describe
- * a writer that does not exist (and a per-instance task id would split one series in many).
+ * task or a node, so {@code generic_task}'s {@code location/namespace/job/task_id} would describe a
+ * writer that does not exist (and a per-instance task id would split one series in many).
  *
  * <p>A histogram becomes a DISTRIBUTION with {@code exponentialBuckets {numFiniteBuckets: 122,
  * growthFactor: 1.1, scale: resolution}} — {@link LogHistogram}'s layout exactly: its bucket 0
  * ({@code [0, 1)} units) is the underflow bucket, its buckets 1..122 ({@code [1.1^(i-1), 1.1^i)}
- * units) are the finite buckets, and its last bucket (everything from {@code 1.1^122} units up)
- * is the overflow bucket, so {@code bucketCounts} is the bucket array as is (trailing zeros
- * dropped, which the API reads as 0). The scale is the measure's resolution: 1 for latency in ms,
- * 0.01 for packet loss in %. {@code mean} is exact (from the bucket's sum); {@code
- * sumOfSquaredDeviation} is computed from the buckets' representative values around that mean, so
- * it is the variance the counts imply (https://cloud.google.com/monitoring/api/ref_v3/rest/v3/TypedValue#Distribution).
+ * units) are the finite buckets, and its last bucket (everything from {@code 1.1^122} units up) is
+ * the overflow bucket, so {@code bucketCounts} is the bucket array as is (trailing zeros dropped,
+ * which the API reads as 0). The scale is the measure's resolution: 1 for latency in ms, 0.01 for
+ * packet loss in %. {@code mean} is exact (from the bucket's sum); {@code sumOfSquaredDeviation} is
+ * computed from the buckets' representative values around that mean, so it is the variance the
+ * counts imply (https://cloud.google.com/monitoring/api/ref_v3/rest/v3/TypedValue#Distribution).
  */
 final class CloudMonitoringSink implements MetricSink {
   /** {@link LogHistogram}'s buckets between the underflow (0) and the overflow ({@code LAST}). */
@@ -170,7 +170,9 @@ final class CloudMonitoringSink implements MetricSink {
       case ExportPoint.Count c -> TypedValue.newBuilder().setInt64Value(c.value()).build();
       case ExportPoint.Ratio r -> TypedValue.newBuilder().setDoubleValue(r.value()).build();
       case ExportPoint.Histogram h ->
-          TypedValue.newBuilder().setDistributionValue(distribution(h.measure(), h.stats())).build();
+          TypedValue.newBuilder()
+              .setDistributionValue(distribution(h.measure(), h.stats()))
+              .build();
     };
   }
 

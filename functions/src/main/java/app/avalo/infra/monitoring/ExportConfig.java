@@ -11,17 +11,17 @@ import java.net.UnknownHostException;
  *
  * <ul>
  *   <li>{@code MONITORING_EXPORT_SINK} — {@code cloud-monitoring} or {@code off}. The default is
- *       {@code cloud-monitoring} on Cloud Functions and {@code off} everywhere else (the dev server,
- *       tests, the demo), like the scaling actuator's dry run. A {@code demo-} project (Firebase's
- *       emulator-only project ids) never reaches Google: asking for {@code cloud-monitoring} there
- *       without an endpoint is a configuration error.
+ *       {@code cloud-monitoring} on Cloud Functions and {@code off} everywhere else (the dev
+ *       server, tests, the demo), like the scaling actuator's dry run. A {@code demo-} project
+ *       (Firebase's emulator-only project ids) never reaches Google: asking for {@code
+ *       cloud-monitoring} there without an endpoint is a configuration error.
  *   <li>{@code MONITORING_EXPORT_ENDPOINT} — {@code host:port} of a Monitoring API stand-in on a
  *       loopback address, spoken to in plaintext without credentials (the loopback fake); unset in
  *       production, where the client goes to {@code monitoring.googleapis.com:443}.
  *   <li>{@code MONITORING_EXPORT_PROJECT} — the project the metrics are written to (default the
  *       functions' project).
- *   <li>{@code MONITORING_EXPORT_MAX_MINUTES} — minutes exported per run at most (default 30): after
- *       downtime the backlog is worked off oldest first at this pace, one call per minute.
+ *   <li>{@code MONITORING_EXPORT_MAX_MINUTES} — minutes exported per run at most (default 30):
+ *       after downtime the backlog is worked off oldest first at this pace, one call per minute.
  * </ul>
  */
 record ExportConfig(Mode mode, String endpoint, String project, int maxMinutesPerRun) {

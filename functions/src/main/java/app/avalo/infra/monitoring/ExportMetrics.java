@@ -12,8 +12,8 @@ import java.util.function.Supplier;
  * Cloud Monitoring as custom metrics ({@code custom.googleapis.com/avalo/...}: the histogram as a
  * distribution, sample and error counts and the error rate as gauges), each exactly once, oldest
  * first, at most {@code MONITORING_EXPORT_MAX_MINUTES} per run ({@link MetricExporter}). A failed
- * call is retried by the next run; a permission or configuration problem raises {@code monitoring
- * / export:failing}. Off outside Cloud Functions unless configured ({@link ExportConfig}).
+ * call is retried by the next run; a permission or configuration problem raises {@code monitoring /
+ * export:failing}. Off outside Cloud Functions unless configured ({@link ExportConfig}).
  */
 public final class ExportMetrics extends ScheduledJob {
   private final Supplier<MonitoringModule> monitoring;

@@ -11,8 +11,7 @@ import java.util.Optional;
 
 /**
  * The export checkpoint, {@code metricExports/state}: written by {@code exportMetrics} only (one
- * run at a time under the job lease), once per successful call and once per run at most
- * otherwise.
+ * run at a time under the job lease), once per successful call and once per run at most otherwise.
  */
 final class ExportStore {
   static final String COLLECTION = "metricExports";
@@ -33,7 +32,8 @@ final class ExportStore {
    * @param descriptors the version of the metric descriptors last created
    * @param failingSince when the current run of failed calls began; null while healthy
    * @param lastError the last failure's status and message; null while healthy
-   * @param skippedTooOld minutes skipped so far because Cloud Monitoring would refuse them as too old
+   * @param skippedTooOld minutes skipped so far because Cloud Monitoring would refuse them as too
+   *     old
    */
   record State(
       Instant next,

@@ -21,8 +21,8 @@ import java.util.Map;
  * <ul>
  *   <li><b>What</b>: for every service and sealed minute, its sample and error counts (also 0 for a
  *       minute without samples, so charts show a quiet minute as 0, not as a gap), and for minutes
- *       with samples its error rate and its histogram as a distribution ({@link ExportedMetric}).
- *       A minute is final once {@code runHealthCheck} has sealed it ({@code sealedThrough}), so the
+ *       with samples its error rate and its histogram as a distribution ({@link ExportedMetric}). A
+ *       minute is final once {@code runHealthCheck} has sealed it ({@code sealedThrough}), so the
  *       export lags real time by the sealing horizon (max sample age plus grace, 7 min by default).
  *   <li><b>Exactly once</b>: the checkpoint ({@link ExportStore}) names the first minute not yet
  *       exported and how many of its points (in {@link ExportPoint#ORDER}) are written; it advances
@@ -30,9 +30,9 @@ import java.util.Map;
  *       unwritten point and rewrites nothing (Cloud Monitoring refuses a second point for the same
  *       series and time).
  *   <li><b>Bounded catch-up</b>: at most {@code maxMinutesPerRun} minutes per run, stopping early
- *       near the job's deadline. Minutes that ended more than {@link #MAX_POINT_AGE} (less a margin)
- *       ago are skipped, counted and logged: Cloud Monitoring accepts no points older than 25 hours
- *       (https://cloud.google.com/monitoring/quotas, user-defined metrics).
+ *       near the job's deadline. Minutes that ended more than {@link #MAX_POINT_AGE} (less a
+ *       margin) ago are skipped, counted and logged: Cloud Monitoring accepts no points older than
+ *       25 hours (https://cloud.google.com/monitoring/quotas, user-defined metrics).
  *   <li><b>Failures</b>: a transient failure (unavailable, deadline, quota) leaves the checkpoint
  *       where it was and the next run retries; a configuration failure (permission, project, API
  *       disabled) too, and it raises {@code monitoring / export:failing} at once, as does a

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Where {@code exportMetrics} sends the sealed minutes: Cloud Monitoring in production ({@link
- * CloudMonitoringSink}), nothing locally ({@link #OFF}). One {@link #write} is one API call: at most
- * {@link #MAX_POINTS_PER_CALL} points, at most one per series.
+ * CloudMonitoringSink}), nothing locally ({@link #OFF}). One {@link #write} is one API call: at
+ * most {@link #MAX_POINTS_PER_CALL} points, at most one per series.
  */
 interface MetricSink {
   /**

@@ -1,8 +1,8 @@
 package app.avalo.infra.monitoring;
 
+import app.avalo.infra.platform.ConfigReader;
 import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Fields;
-import app.avalo.infra.platform.ConfigReader;
 import app.avalo.infra.platform.Platform;
 import com.google.common.base.Suppliers;
 import java.time.Instant;
