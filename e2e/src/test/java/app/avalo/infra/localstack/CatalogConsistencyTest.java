@@ -108,7 +108,9 @@ class CatalogConsistencyTest {
               "createSilence",
               "getAlertRouting",
               "updateAlertRouting",
-              "expireSilence"));
+              "expireSilence",
+              // issue 16 step 5: the per-minute buckets exported to Cloud Monitoring
+              "exportMetrics"));
 
   private final Catalog catalog = Catalog.bundled();
 

@@ -1,9 +1,12 @@
 package app.avalo.infra.monitoring;
 
+import app.avalo.infra.platform.ConfigReader;
 import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Fields;
 import app.avalo.infra.platform.Platform;
+import com.google.common.base.Suppliers;
 import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * The monitoring domain's composition: configuration read and validated once per instance, and the
@@ -19,13 +22,33 @@ public final class MonitoringModule {
   private final MetricsHistory history;
   private final MetricsRetention retention;
   private final AlertBoard alertBoard;
+  private final MetricExporter exporter;
 
   private final Platform platform;
 
-  /** The monitoring domain has no adapters of its own: its samples and alerts live in Firestore. */
+  /**
+   * What the monitoring domain does to the world besides Firestore.
+   *
+   * @param sink builds the Cloud Monitoring export's sink from its configuration (production: off
+   *     or Cloud Monitoring, as {@code MONITORING_EXPORT_SINK} says; tests: one on a loopback fake)
+   */
+  public record Adapters(Function<ExportConfig, MetricSink> sink) {
+    public static Adapters production() {
+      return new Adapters(MonitoringModule::productionSink);
+    }
+  }
+
+  /** The module with its production adapters. */
   public MonitoringModule(Platform app) {
+    this(app, Adapters.production());
+  }
+
+  public MonitoringModule(Platform app, Adapters adapters) {
     this.platform = app;
     this.config = MonitoringConfig.read(app.configReader());
+    ConfigReader exportReader = app.configReader();
+    ExportConfig exportConfig = ExportConfig.read(exportReader, app.config());
+    exportReader.throwIfInvalid();
     MetricStore metrics = new MetricStore(app.firestore(), config);
     MetricReader reader = new MetricReader(metrics);
     ThresholdStore thresholds = new ThresholdStore(app.firestore(), app.clock(), config);
@@ -47,6 +70,25 @@ public final class MonitoringModule {
     this.history = new MetricsHistory(reader, thresholds, config, app.clock());
     this.retention = new MetricsRetention(metrics, config, app.clock());
     this.alertBoard = new AlertBoard(app.firestore());
+    this.exporter =
+        new MetricExporter(
+            metrics,
+            reader,
+            new ExportStore(app.firestore()),
+            adapters.sink().apply(exportConfig),
+            app.alerts(),
+            exportConfig,
+            app.clock());
+  }
+
+  private static MetricSink productionSink(ExportConfig config) {
+    return switch (config.mode()) {
+      case OFF -> MetricSink.OFF;
+      case CLOUD_MONITORING ->
+          new CloudMonitoringSink(
+              config.project(),
+              Suppliers.memoize(() -> CloudMonitoringSink.client(config.endpoint())));
+    };
   }
 
   /** The health and alerts part of the admin dashboard. */
@@ -97,5 +139,9 @@ public final class MonitoringModule {
 
   AlertBoard alertBoard() {
     return alertBoard;
+  }
+
+  MetricExporter exporter() {
+    return exporter;
   }
 }
