@@ -4,6 +4,7 @@ import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Fields;
 import app.avalo.infra.platform.Platform;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The monitoring domain's composition: configuration read and validated once per instance, and the
@@ -22,15 +23,25 @@ public final class MonitoringModule {
 
   private final Platform platform;
 
-  /** The monitoring domain has no adapters of its own: its samples and alerts live in Firestore. */
-  public MonitoringModule(Platform app) {
+  /**
+   * The monitoring domain has no adapters of its own: its samples and alerts live in Firestore.
+   * {@code regions} are the region ids samples may name (routing's, passed in by the composition
+   * root): upper-case letters and digits, as they become counter field names.
+   */
+  public MonitoringModule(Platform app, List<String> regions) {
     this.platform = app;
     this.config = MonitoringConfig.read(app.configReader());
+    for (String region : regions) {
+      if (!region.matches("[A-Z][A-Z0-9]{0,15}")) {
+        throw new IllegalStateException(
+            "region id " + region + " cannot name a counter field (A-Z, 0-9, at most 16)");
+      }
+    }
     MetricStore metrics = new MetricStore(app.firestore(), config);
     MetricReader reader = new MetricReader(metrics);
     ThresholdStore thresholds = new ThresholdStore(app.firestore(), app.clock(), config);
-    this.sampleReader = new SampleReader(config.maxSampleAge());
-    this.ingestor = new SampleIngestor(metrics);
+    this.sampleReader = new SampleReader(config.maxSampleAge(), regions);
+    this.ingestor = new SampleIngestor(metrics, thresholds);
     this.compactor = new MetricCompactor(metrics, config, app.clock());
     this.healthStore = new HealthStore(app.firestore());
     this.healthCheck =
@@ -40,6 +51,7 @@ public final class MonitoringModule {
                 thresholds,
                 healthStore,
                 new MonitoringAlerts(app.alerts(), config.window()),
+                regions,
                 config,
                 app.clock()),
             compactor,
