@@ -13,6 +13,7 @@ import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Log;
 import app.avalo.infra.platform.Platform;
 import app.avalo.infra.recovery.RecoveryModule;
+import app.avalo.infra.routing.RegionDefinition;
 import app.avalo.infra.routing.RoutingModule;
 import app.avalo.infra.scaling.ScalingModule;
 import java.util.List;
@@ -57,7 +58,8 @@ public final class Root implements AutoCloseable {
                 new CdnModule(
                     platform,
                     b.cdn.apply(CdnModule.Adapters.configured(egressLedger(), mediaAllowance()))));
-    this.monitoring = new Lazy<>(() -> new MonitoringModule(platform));
+    // Samples may name the region that served them: routing's region ids.
+    this.monitoring = new Lazy<>(() -> new MonitoringModule(platform, RegionDefinition.ids()));
     this.recovery = new Lazy<>(() -> new RecoveryModule(platform, b.recovery));
     this.alerting = new Lazy<>(() -> new AlertingModule(platform, b.alerting));
     // Every alert change kicks its delivery (the module is built on the first one).

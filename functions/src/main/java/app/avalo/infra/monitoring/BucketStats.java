@@ -1,13 +1,18 @@
 package app.avalo.infra.monitoring;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Aggregated samples of one service over some span (a minute, an hour, an evaluation window):
- * count, failed count, the sum of values and the {@link LogHistogram} counts. Every part is a whole
- * number, so aggregates add exactly across shards, minutes and hours. Immutable.
+ * count, failed count, the sum of values, the {@link LogHistogram} counts, and the exact
+ * per-threshold and per-region counters of {@link ThresholdCount}. Every part is a whole number, so
+ * aggregates add exactly across shards, minutes and hours. Immutable.
  */
 public final class BucketStats {
   public static final String COUNT = "count";
@@ -16,18 +21,24 @@ public final class BucketStats {
   /** Sum of the values in thousandths of the measure's unit (µs for latency), kept integral. */
   public static final String SUM_MILLI = "sumMilli";
 
-  public static final BucketStats EMPTY = new BucketStats(0, 0, 0, new long[LogHistogram.BUCKETS]);
+  public static final BucketStats EMPTY =
+      new BucketStats(0, 0, 0, new long[LogHistogram.BUCKETS], new TreeMap<>());
 
   private final long count;
   private final long errors;
   private final long sumMilli;
   private final long[] histogram;
 
-  private BucketStats(long count, long errors, long sumMilli, long[] histogram) {
+  /** {@link ThresholdCount} fields by name; absent means 0. */
+  private final SortedMap<String, Long> counters;
+
+  private BucketStats(
+      long count, long errors, long sumMilli, long[] histogram, SortedMap<String, Long> counters) {
     this.count = count;
     this.errors = errors;
     this.sumMilli = sumMilli;
     this.histogram = histogram;
+    this.counters = counters;
   }
 
   /**
@@ -41,11 +52,19 @@ public final class BucketStats {
     for (int i = 0; i < LogHistogram.BUCKETS; i++) {
       histogram[i] = longField(fields, LogHistogram.field(i));
     }
+    SortedMap<String, Long> counters = new TreeMap<>();
+    fields.forEach(
+        (name, value) -> {
+          if (value instanceof Number n && ThresholdCount.isCounter(name)) {
+            counters.put(name, n.longValue());
+          }
+        });
     return new BucketStats(
         longField(fields, COUNT),
         longField(fields, ERRORS),
         longField(fields, SUM_MILLI),
-        histogram);
+        histogram,
+        counters);
   }
 
   private static long longField(Map<String, Object> fields, String name) {
@@ -63,8 +82,10 @@ public final class BucketStats {
     for (int i = 0; i < sum.length; i++) {
       sum[i] += other.histogram[i];
     }
+    SortedMap<String, Long> counters = new TreeMap<>(this.counters);
+    other.counters.forEach((name, n) -> counters.merge(name, n, Long::sum));
     return new BucketStats(
-        count + other.count, errors + other.errors, sumMilli + other.sumMilli, sum);
+        count + other.count, errors + other.errors, sumMilli + other.sumMilli, sum, counters);
   }
 
   /** The fields to store or increment: totals plus the non-empty histogram buckets. */
@@ -78,6 +99,8 @@ public final class BucketStats {
         fields.put(LogHistogram.field(i), histogram[i]);
       }
     }
+    // Zero counts too: "checked against T, none above" differs from "not checked".
+    fields.putAll(counters);
     return fields;
   }
 
@@ -114,24 +137,88 @@ public final class BucketStats {
     return histogram.clone();
   }
 
-  /** Collects samples into a {@link BucketStats}; not thread-safe. */
+  /** Samples compared with the threshold ({@code milli} thousandths of a unit) when recorded. */
+  long checked(long milli) {
+    return counters.getOrDefault(ThresholdCount.checked(milli), 0L);
+  }
+
+  /** Samples strictly above the threshold, of the {@link #checked} ones. */
+  long above(long milli) {
+    return counters.getOrDefault(ThresholdCount.above(milli), 0L);
+  }
+
+  /** Whether every sample was compared with the threshold, so {@link #above} is exact. */
+  boolean counted(long milli) {
+    return checked(milli) == count;
+  }
+
+  long regionCount(String region) {
+    return counters.getOrDefault(ThresholdCount.regionCount(region), 0L);
+  }
+
+  long regionErrors(String region) {
+    return counters.getOrDefault(ThresholdCount.regionErrors(region), 0L);
+  }
+
+  long regionAbove(String region, long milli) {
+    return counters.getOrDefault(ThresholdCount.regionAbove(region, milli), 0L);
+  }
+
+  /**
+   * Collects samples into a {@link BucketStats}, counting each against the given thresholds
+   * (thousandths of a unit, see {@link ThresholdCount}); not thread-safe.
+   */
   public static final class Accumulator {
     private long count;
     private long errors;
     private long sumMilli;
     private final long[] histogram = new long[LogHistogram.BUCKETS];
+    private final long[] thresholds;
+    private final SortedMap<String, Long> counters = new TreeMap<>();
+
+    /** Counts no thresholds. */
+    public Accumulator() {
+      this(List.of());
+    }
+
+    public Accumulator(Collection<Long> thresholdsMilli) {
+      this.thresholds = thresholdsMilli.stream().mapToLong(Long::longValue).distinct().toArray();
+      for (long t : thresholds) {
+        counters.put(ThresholdCount.checked(t), 0L);
+        counters.put(ThresholdCount.above(t), 0L);
+      }
+    }
 
     public void add(Measure measure, double value, boolean success) {
+      add(measure, value, success, null);
+    }
+
+    /** One sample; {@code region} (a known region id) or null. */
+    public void add(Measure measure, double value, boolean success, String region) {
       count++;
       if (!success) {
         errors++;
       }
       sumMilli += Math.round(value * 1000);
       histogram[LogHistogram.bucketOf(measure.toUnits(value))]++;
+      if (region != null) {
+        counters.merge(ThresholdCount.regionCount(region), 1L, Long::sum);
+        counters.merge(ThresholdCount.regionErrors(region), success ? 0L : 1L, Long::sum);
+      }
+      for (long t : thresholds) {
+        counters.merge(ThresholdCount.checked(t), 1L, Long::sum);
+        boolean above = value > t / 1000.0;
+        if (above) {
+          counters.merge(ThresholdCount.above(t), 1L, Long::sum);
+        }
+        if (region != null) {
+          counters.merge(ThresholdCount.regionAbove(region, t), above ? 1L : 0L, Long::sum);
+        }
+      }
     }
 
     public BucketStats build() {
-      return new BucketStats(count, errors, sumMilli, histogram.clone());
+      return new BucketStats(count, errors, sumMilli, histogram.clone(), new TreeMap<>(counters));
     }
   }
 
@@ -145,6 +232,8 @@ public final class BucketStats {
         + sumMilli
         + ", histogram="
         + Arrays.toString(histogram)
+        + ", counters="
+        + counters
         + "}";
   }
 }

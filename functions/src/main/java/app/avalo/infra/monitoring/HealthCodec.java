@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The health documents: a threshold's {@link RuleState} ({@code
- * monitoringRuleState/{service~metric}}), the open configuration alerts ({@code
+ * monitoringRuleState/{service~metric}}), a service's {@link NoDataState} ({@code
+ * monitoringRuleState/{service~noData}}), the open configuration alerts ({@code
  * monitoringState/configAlerts}: {@code documentIds}) and the latest {@link HealthSummary} ({@code
  * monitoringHealth/current}, nested values written whole as plain maps, the way their JSON reads).
  */
@@ -32,6 +33,7 @@ final class HealthCodec {
         .field("metric", rule.metric().wire())
         .field("firing", state.firing())
         .field("healthyStreak", (long) state.healthyStreak())
+        .field("breachStreak", (long) state.breachStreak())
         .fieldOrNull("lastWindowEnd", state.lastWindowEnd())
         .fieldOrNull("lastOutcome", state.lastOutcome())
         .field("updatedAt", now)
@@ -39,12 +41,38 @@ final class HealthCodec {
   }
 
   static RuleState fromRuleState(DocumentSnapshot doc) {
-    Long streak = doc.getLong("healthyStreak");
     return new RuleState(
         Boolean.TRUE.equals(doc.getBoolean("firing")),
-        streak == null ? 0 : streak.intValue(),
+        count(doc, "healthyStreak"),
+        count(doc, "breachStreak"),
         DocReader.of(doc).optionalInstant("lastWindowEnd").orElse(null),
         doc.getString("lastOutcome"));
+  }
+
+  static Map<String, Object> toNoDataState(
+      MonitoredService service, NoDataState state, Instant now) {
+    return DocWriter.create()
+        .field("service", service.wire())
+        .field("metric", "noData")
+        .field("firing", state.firing())
+        .field("emptyStreak", (long) state.emptyStreak())
+        .field("hadTraffic", state.hadTraffic())
+        .fieldOrNull("lastWindowEnd", state.lastWindowEnd())
+        .field("updatedAt", now)
+        .map();
+  }
+
+  static NoDataState fromNoDataState(DocumentSnapshot doc) {
+    return new NoDataState(
+        Boolean.TRUE.equals(doc.getBoolean("firing")),
+        count(doc, "emptyStreak"),
+        Boolean.TRUE.equals(doc.getBoolean("hadTraffic")),
+        DocReader.of(doc).optionalInstant("lastWindowEnd").orElse(null));
+  }
+
+  private static int count(DocumentSnapshot doc, String field) {
+    Long n = doc.getLong(field);
+    return n == null ? 0 : n.intValue();
   }
 
   static Map<String, Object> toConfigAlerts(List<String> documentIds) {

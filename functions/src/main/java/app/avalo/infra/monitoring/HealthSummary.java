@@ -8,9 +8,11 @@ import java.util.List;
  * sample count over the window, with each threshold check; and the overall status. Stored as {@code
  * monitoringHealth/current} ({@link HealthCodec}).
  *
- * <p>Statuses: {@code ok}, {@code degraded} (a warning threshold breached), {@code critical} (a
- * critical one), {@code no-data} (too few samples to judge). Overall is the worst service status,
- * or {@code no-data} when no service had enough samples.
+ * <p>Statuses: {@code ok}, {@code degraded} (a warning threshold breached, or the NoData alert of a
+ * service without critical thresholds fires), {@code critical} (a critical one, or a critical
+ * NoData alert: a service expected to have traffic has none), {@code no-data} (too few samples to
+ * judge). Overall is the worst service status, or {@code no-data} when no service had enough
+ * samples.
  */
 public record HealthSummary(
     Instant evaluatedAt,
@@ -25,7 +27,10 @@ public record HealthSummary(
   public static final String CRITICAL = "critical";
   public static final String NO_DATA = "no-data";
 
-  /** One service over the window. Numbers are null when there were no samples. */
+  /**
+   * One service over the window. Numbers are null when there were no samples; {@code noData} is
+   * null when no traffic is expected of the service.
+   */
   public record ServiceHealth(
       String service,
       String status,
@@ -37,9 +42,16 @@ public record HealthSummary(
       Double p95,
       Double p99,
       Double mean,
-      List<Check> checks) {}
+      List<Check> checks,
+      NoData noData) {}
 
-  /** One threshold's evaluation: {@code outcome} is breach, ok, insufficient-data or disabled. */
+  /**
+   * One threshold's evaluation: {@code outcome} is breach (alerting), pending (breaching for fewer
+   * than {@code forWindows} windows), ok, insufficient-data or disabled; {@code decision} says
+   * whether it was decided exactly or from the histogram estimate ({@code exact|estimate}, null
+   * when nothing was decided); {@code aboveShare} is the exact share of samples above the threshold
+   * (failed, for the error rate) when known; {@code region} the region a breach is attributed to.
+   */
   public record Check(
       String metric,
       String statistic,
@@ -50,7 +62,18 @@ public record HealthSummary(
       long samples,
       int minSamples,
       boolean firing,
-      int healthyStreak) {}
+      int healthyStreak,
+      String decision,
+      Double aboveShare,
+      String region,
+      int forWindows,
+      int breachStreak) {}
+
+  /**
+   * A service's NoData watch: after {@code expectedWindows} empty windows in a row (once it has had
+   * traffic) its NoData alert fires.
+   */
+  public record NoData(int expectedWindows, int emptyWindows, boolean hadTraffic, boolean firing) {}
 
   public record ConfigProblem(String document, String reason) {}
 

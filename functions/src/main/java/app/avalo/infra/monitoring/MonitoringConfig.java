@@ -19,6 +19,9 @@ import java.time.Duration;
  *     period) are final and get sealed
  * @param minuteRetention how long minute buckets are kept
  * @param rollupRetention how long hourly rollups are kept
+ * @param thresholdCacheTtl how old the thresholds the track functions count samples against may be
+ *     (each instance re-reads them this often); after an edit, decisions are estimates until every
+ *     minute of the window was counted against the new value
  */
 public record MonitoringConfig(
     int bucketShards,
@@ -27,7 +30,8 @@ public record MonitoringConfig(
     int recoveryWindows,
     Duration maxSampleAge,
     Duration minuteRetention,
-    Duration rollupRetention) {
+    Duration rollupRetention,
+    Duration thresholdCacheTtl) {
 
   public static MonitoringConfig read(ConfigReader reader) {
     int shards = reader.intValue("MONITORING_BUCKET_SHARDS", 16, 1, 100);
@@ -37,6 +41,7 @@ public record MonitoringConfig(
     long maxAge = reader.longValue("MONITORING_MAX_SAMPLE_AGE_SECONDS", 300, 60, 3600);
     int minuteDays = reader.intValue("MONITORING_MINUTE_RETENTION_DAYS", 30, 1, 365);
     int rollupDays = reader.intValue("MONITORING_ROLLUP_RETENTION_DAYS", 400, 7, 3650);
+    long cacheSeconds = reader.longValue("MONITORING_THRESHOLD_CACHE_SECONDS", 30, 0, 300);
     if (rollupDays < minuteDays) {
       reader.problem(
           "MONITORING_ROLLUP_RETENTION_DAYS ("
@@ -54,6 +59,7 @@ public record MonitoringConfig(
         recovery,
         Duration.ofSeconds(maxAge),
         Duration.ofDays(minuteDays),
-        Duration.ofDays(rollupDays));
+        Duration.ofDays(rollupDays),
+        Duration.ofSeconds(cacheSeconds));
   }
 }

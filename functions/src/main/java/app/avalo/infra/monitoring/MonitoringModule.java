@@ -6,6 +6,7 @@ import app.avalo.infra.platform.Fields;
 import app.avalo.infra.platform.Platform;
 import com.google.common.base.Suppliers;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -39,21 +40,31 @@ public final class MonitoringModule {
   }
 
   /** The module with its production adapters. */
-  public MonitoringModule(Platform app) {
-    this(app, Adapters.production());
+  public MonitoringModule(Platform app, List<String> regions) {
+    this(app, regions, Adapters.production());
   }
 
-  public MonitoringModule(Platform app, Adapters adapters) {
+  /**
+   * {@code regions} are the region ids samples may name (routing's, passed in by the composition
+   * root): upper-case letters and digits, as they become counter field names.
+   */
+  public MonitoringModule(Platform app, List<String> regions, Adapters adapters) {
     this.platform = app;
     this.config = MonitoringConfig.read(app.configReader());
+    for (String region : regions) {
+      if (!region.matches("[A-Z][A-Z0-9]{0,15}")) {
+        throw new IllegalStateException(
+            "region id " + region + " cannot name a counter field (A-Z, 0-9, at most 16)");
+      }
+    }
     ConfigReader exportReader = app.configReader();
     ExportConfig exportConfig = ExportConfig.read(exportReader, app.config());
     exportReader.throwIfInvalid();
     MetricStore metrics = new MetricStore(app.firestore(), config);
     MetricReader reader = new MetricReader(metrics);
     ThresholdStore thresholds = new ThresholdStore(app.firestore(), app.clock(), config);
-    this.sampleReader = new SampleReader(config.maxSampleAge());
-    this.ingestor = new SampleIngestor(metrics);
+    this.sampleReader = new SampleReader(config.maxSampleAge(), regions);
+    this.ingestor = new SampleIngestor(metrics, thresholds);
     this.compactor = new MetricCompactor(metrics, config, app.clock());
     this.healthStore = new HealthStore(app.firestore());
     this.healthCheck =
@@ -63,6 +74,7 @@ public final class MonitoringModule {
                 thresholds,
                 healthStore,
                 new MonitoringAlerts(app.alerts(), config.window()),
+                regions,
                 config,
                 app.clock()),
             compactor,

@@ -50,7 +50,8 @@ public record SystemHealth(
                         null,
                         null,
                         null,
-                        List.of()));
+                        List.of(),
+                        null));
               }
               return new SystemHealth(
                   HealthSummary.NO_DATA, null, null, null, true, services, List.of());

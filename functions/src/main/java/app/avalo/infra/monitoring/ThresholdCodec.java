@@ -11,10 +11,11 @@ import java.util.Optional;
 
 /**
  * {@code monitoringThresholds/{service~metric}}: {@code statistic}, {@code threshold}, {@code
- * severity} (info|warning|critical), {@code enabled}, and optional {@code minSamples} / {@code
- * recoveryWindows} overriding the environment defaults; {@code updatedAt}/{@code updatedBy} say who
- * last edited it. A document that does not parse throws {@link IllegalArgumentException} saying
- * why.
+ * severity} (info|warning|critical), {@code enabled}, optional {@code minSamples} / {@code
+ * recoveryWindows} overriding the environment defaults, optional {@code forWindows} (pending
+ * period, 1–1440, default 1) and {@code noDataWindows} (0–1440, default the rule's default: 3 for
+ * chat and wallet latency, else 0 = off); {@code updatedAt}/{@code updatedBy} say who last edited
+ * it. A document that does not parse throws {@link IllegalArgumentException} saying why.
  */
 final class ThresholdCodec {
   private ThresholdCodec() {}
@@ -29,6 +30,8 @@ final class ThresholdCodec {
         .field("severity", d.severity().wire())
         .field("enabled", true)
         .field("minSamples", d.minSamples() > 0 ? (long) d.minSamples() : null)
+        .field("forWindows", 1L)
+        .field("noDataWindows", (long) d.noDataWindows())
         .field("updatedAt", now)
         .field("updatedBy", "default")
         .map();
@@ -73,8 +76,29 @@ final class ThresholdCodec {
     boolean enabled = enabledField == null || (Boolean) enabledField;
     int minSamples = optionalInt(doc, "minSamples", 1, 1_000_000).orElse(config.minSamples());
     int recovery = optionalInt(doc, "recoveryWindows", 1, 1440).orElse(config.recoveryWindows());
+    int forWindows = optionalInt(doc, "forWindows", 1, 1440).orElse(1);
+    int noData =
+        optionalInt(doc, "noDataWindows", 0, 1440).orElse(defaultNoDataWindows(service, metric));
     return new ThresholdRule(
-        service, metric, statistic, threshold, severity, minSamples, recovery, enabled);
+        service,
+        metric,
+        statistic,
+        threshold,
+        severity,
+        minSamples,
+        recovery,
+        forWindows,
+        noData,
+        enabled);
+  }
+
+  /** A document written before {@code noDataWindows} existed keeps its rule's default. */
+  static int defaultNoDataWindows(MonitoredService service, Metric metric) {
+    return ThresholdRule.DEFAULTS.stream()
+        .filter(d -> d.service() == service && d.metric() == metric)
+        .mapToInt(ThresholdRule.Default::noDataWindows)
+        .findFirst()
+        .orElse(0);
   }
 
   private static Severity severity(String wire) {

@@ -6,7 +6,9 @@ import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,11 @@ import java.util.Map;
  * Missing rules are created from the SPEC defaults on first read; an admin edits a document in
  * place and the next health check uses it. A document that does not parse is reported as a {@link
  * Problem} (and alerted by the health check), never silently replaced by a default.
+ *
+ * <p>The track functions count every sample against the service's enabled thresholds ({@link
+ * #countedThresholds}); they read the thresholds from this instance's cache, at most {@code
+ * MONITORING_THRESHOLD_CACHE_SECONDS} old (one query per instance per period, none per call), and
+ * without seeding: a missing document counts as its default.
  */
 final class ThresholdStore {
   static final String COLLECTION = "monitoringThresholds";
@@ -23,6 +30,7 @@ final class ThresholdStore {
   private final Firestore db;
   private final Clock clock;
   private final MonitoringConfig config;
+  private volatile Counted counted;
 
   ThresholdStore(Firestore db, Clock clock, MonitoringConfig config) {
     this.db = db;
@@ -30,24 +38,79 @@ final class ThresholdStore {
     this.config = config;
   }
 
+  /** The thresholds (thousandths of a unit) samples are counted against, per service. */
+  private record Counted(Instant loadedAt, Map<MonitoredService, List<Long>> thresholds) {}
+
   /** A threshold document that could not be used. */
   record Problem(String documentId, String reason) {}
 
   record Thresholds(List<ThresholdRule> rules, List<Problem> problems) {}
 
-  /** Every rule, creating missing defaults first. */
+  /** Every rule, creating missing defaults first (and refreshing this instance's cache). */
   Thresholds load() {
-    Map<String, DocumentSnapshot> docs = new HashMap<>();
-    for (QueryDocumentSnapshot doc :
-        Firestores.await(db.collection(COLLECTION).limit(200).get()).getDocuments()) {
-      docs.put(doc.getId(), doc);
-    }
+    Map<String, DocumentSnapshot> docs = documents();
     for (ThresholdRule.Default d : ThresholdRule.DEFAULTS) {
       String id = ThresholdRule.docId(d.service(), d.metric());
       if (!docs.containsKey(id)) {
         docs.put(id, seed(d));
       }
     }
+    Thresholds loaded = parse(docs);
+    counted = counted(loaded.rules());
+    return loaded;
+  }
+
+  /**
+   * The thresholds (in thousandths of the measure's unit) that samples of {@code service} are
+   * counted against when recorded: its enabled value thresholds that {@link ThresholdCount} can
+   * represent. From the cache; a missing document counts as its default (nothing is written).
+   */
+  List<Long> countedThresholds(MonitoredService service) {
+    Counted c = counted;
+    Instant now = clock.instant();
+    if (c == null || !now.isBefore(c.loadedAt().plus(config.thresholdCacheTtl()))) {
+      synchronized (this) {
+        c = counted;
+        if (c == null || !now.isBefore(c.loadedAt().plus(config.thresholdCacheTtl()))) {
+          Map<String, DocumentSnapshot> docs = documents();
+          List<ThresholdRule> rules = new ArrayList<>(parse(docs).rules());
+          for (ThresholdRule.Default d : ThresholdRule.DEFAULTS) {
+            if (!docs.containsKey(ThresholdRule.docId(d.service(), d.metric()))) {
+              rules.add(defaultRule(d.service(), d.metric()));
+            }
+          }
+          c = counted(rules);
+          counted = c;
+        }
+      }
+    }
+    return c.thresholds().getOrDefault(service, List.of());
+  }
+
+  private Counted counted(List<ThresholdRule> rules) {
+    Map<MonitoredService, List<Long>> byService = new EnumMap<>(MonitoredService.class);
+    for (ThresholdRule rule : rules) {
+      if (rule.countsSamples()) {
+        ThresholdCount.milli(rule.threshold())
+            .ifPresent(
+                milli ->
+                    byService.computeIfAbsent(rule.service(), s -> new ArrayList<>()).add(milli));
+      }
+    }
+    byService.replaceAll((s, list) -> list.stream().distinct().sorted().toList());
+    return new Counted(clock.instant(), byService);
+  }
+
+  private Map<String, DocumentSnapshot> documents() {
+    Map<String, DocumentSnapshot> docs = new HashMap<>();
+    for (QueryDocumentSnapshot doc :
+        Firestores.await(db.collection(COLLECTION).limit(200).get()).getDocuments()) {
+      docs.put(doc.getId(), doc);
+    }
+    return docs;
+  }
+
+  private Thresholds parse(Map<String, DocumentSnapshot> docs) {
     List<ThresholdRule> rules = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
     docs.values().stream()
@@ -97,6 +160,8 @@ final class ThresholdStore {
                     d.severity(),
                     d.minSamples() > 0 ? d.minSamples() : config.minSamples(),
                     config.recoveryWindows(),
+                    1,
+                    d.noDataWindows(),
                     true))
         .orElseThrow(
             () ->

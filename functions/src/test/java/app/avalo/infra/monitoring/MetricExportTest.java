@@ -55,6 +55,7 @@ class MetricExportTest {
   private final MonitoringModule monitoring =
       new MonitoringModule(
           bed.platform,
+          app.avalo.infra.routing.RegionDefinition.ids(),
           new MonitoringModule.Adapters(c -> new CloudMonitoringSink(c.project(), () -> client)));
 
   @AfterEach
@@ -175,6 +176,7 @@ class MetricExportTest {
     MonitoringModule paced =
         new MonitoringModule(
             slow.platform,
+            app.avalo.infra.routing.RegionDefinition.ids(),
             new MonitoringModule.Adapters(c -> new CloudMonitoringSink(c.project(), () -> client)));
     sealThrough(T0.plus(Duration.ofMinutes(1)));
     export(); // the first hour, all at once
