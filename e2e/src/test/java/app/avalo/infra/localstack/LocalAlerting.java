@@ -2,6 +2,7 @@ package app.avalo.infra.localstack;
 
 import app.avalo.infra.alerting.AlertingModule;
 import app.avalo.infra.platform.Platform;
+import app.avalo.infra.testing.AuthEmulator;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,7 +16,10 @@ import java.util.concurrent.TimeUnit;
  * alerts nowhere: a second platform and alerting module on the dev server's Firestore, with every
  * receiver pointed at the dev server's local receivers ({@link LocalReceivers#demoEnv}). Each alert
  * change is kicked, as in production, onto one delivery thread (so a notification is delivered
- * whole before the alerts its failures raise); {@link #awaitDeliveries} waits until it is idle.
+ * whole before the alerts its failures raise); {@link #awaitDeliveries} waits until it is idle. The
+ * routing is set (through {@code updateAlertRouting}, as an admin would) to send every alert to
+ * every receiver at once, on its own: these tests are about the receivers; grouping and the default
+ * tree are AlertRoutingTest's and the smoke test's.
  */
 record LocalAlerting(Platform platform, AlertingModule module, ThreadPoolExecutor kicks) {
   static LocalAlerting deliveringTo(DevServer server, Map<String, String> overrides) {
@@ -33,7 +37,25 @@ record LocalAlerting(Platform platform, AlertingModule module, ThreadPoolExecuto
         new AlertingModule(
             platform, new AlertingModule.Adapters(HttpClient.newHttpClient(), kicks));
     platform.alerts().onNotification(module::kick);
+    routeEverythingAtOnce(server);
     return new LocalAlerting(platform, module, kicks);
+  }
+
+  static void routeEverythingAtOnce(DevServer server) {
+    DevClient client = new DevClient(server.baseUrl());
+    String admin = AuthEmulator.newAdmin().idToken();
+    long version =
+        client.call("getAlertRouting", "{}", admin).getAsJsonObject().get("version").getAsLong();
+    client.call(
+        "updateAlertRouting",
+        """
+        {"expectedVersion": %d,
+         "route": {"receivers": ["pagerduty", "slack", "email", "sms", "webhook"],
+                   "groupBy": ["..."], "groupWaitSeconds": 0, "groupIntervalSeconds": 0,
+                   "repeatIntervalMinutes": 240}}
+        """
+            .formatted(version),
+        admin);
   }
 
   /** Waits until every kicked delivery (and those they kicked) has finished. */
