@@ -8,8 +8,6 @@ import app.avalo.infra.platform.Sha256;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.firestore.Query;
-import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.WriteBatch;
 import java.time.Duration;
 import java.time.Instant;
@@ -152,15 +150,7 @@ final class GroupStore {
 
   /** Ids of groups due now, oldest first. */
   List<String> due(Instant now, int limit) {
-    Query q =
-        db.collection(COLLECTION)
-            .whereEqualTo("status", "pending")
-            .whereLessThanOrEqualTo("nextFlushAt", Firestores.timestamp(now))
-            .orderBy("nextFlushAt")
-            .limit(limit);
-    return Firestores.await(q.get()).getDocuments().stream()
-        .map(QueryDocumentSnapshot::getId)
-        .toList();
+    return Leases.due(db, COLLECTION, "nextFlushAt", now, limit);
   }
 
   /** Takes the group for {@code lease} if it is due, has changes and nobody else holds it. */
@@ -175,19 +165,11 @@ final class GroupStore {
                 return Optional.<Claim>empty();
               }
               DocReader d = DocReader.of(doc);
-              boolean pending = "pending".equals(d.optionalString("status").orElse(""));
-              boolean due = !d.instant("nextFlushAt").isAfter(now);
-              boolean free = d.optionalInstant("leaseUntil").map(u -> !u.isAfter(now)).orElse(true);
               List<AlertMessage> members = members(d, dashboardUrl);
-              if (!pending || !due || !free || members.isEmpty()) {
+              if (!Leases.claimable(d, "nextFlushAt", now) || members.isEmpty()) {
                 return Optional.<Claim>empty();
               }
-              tx.update(
-                  ref,
-                  DocWriter.create()
-                      .field("leaseUntil", now.plus(lease))
-                      .field("leaseHolder", holder)
-                      .map());
+              tx.update(ref, Leases.take(now, lease, holder));
               Map<String, String> labels = new TreeMap<>();
               d.optionalMap("groupLabels")
                   .ifPresent(l -> l.fieldNames().forEach(n -> labels.put(n, l.string(n))));
@@ -216,7 +198,7 @@ final class GroupStore {
         db.runTransaction(
             tx -> {
               DocumentSnapshot doc = tx.get(ref).get();
-              if (!holds(doc, c.holder())) {
+              if (!Leases.holds(doc, c.holder())) {
                 return false;
               }
               DocReader d = DocReader.of(doc);
@@ -241,16 +223,15 @@ final class GroupStore {
               update.put("sent", sent);
               Instant next = now.plus(c.groupInterval());
               update.putAll(
-                  DocWriter.create()
-                      .field("status", remaining > 0 ? "pending" : "idle")
-                      .field("nextFlushAt", remaining > 0 ? next : now)
-                      .field("lastFlushAt", now)
-                      .field("attempts", 0L)
-                      .fieldOrNull("lastError", lastError)
-                      .fieldOrNull("leaseUntil", null)
-                      .fieldOrNull("leaseHolder", null)
-                      .field("updatedAt", now)
-                      .field("expireAt", now.plus(RETENTION))
+                  Leases.release(
+                          DocWriter.create()
+                              .field("status", remaining > 0 ? "pending" : "idle")
+                              .field("nextFlushAt", remaining > 0 ? next : now)
+                              .field("lastFlushAt", now)
+                              .field("attempts", 0L)
+                              .fieldOrNull("lastError", lastError)
+                              .field("updatedAt", now)
+                              .field("expireAt", now.plus(RETENTION)))
                       .map());
               tx.update(ref, update);
               return true;
@@ -264,17 +245,16 @@ final class GroupStore {
         db.runTransaction(
             tx -> {
               DocumentSnapshot doc = tx.get(ref).get();
-              if (!holds(doc, c.holder())) {
+              if (!Leases.holds(doc, c.holder())) {
                 return false;
               }
               tx.update(
                   ref,
-                  DocWriter.create()
-                      .field("attempts", (long) attempts)
-                      .field("nextFlushAt", next)
-                      .field("lastError", error)
-                      .fieldOrNull("leaseUntil", null)
-                      .fieldOrNull("leaseHolder", null)
+                  Leases.release(
+                          DocWriter.create()
+                              .field("attempts", (long) attempts)
+                              .field("nextFlushAt", next)
+                              .field("lastError", error))
                       .map());
               return true;
             }));
@@ -289,11 +269,6 @@ final class GroupStore {
           Map.of("receivers." + c.receiver(), NotificationStore.write(state)));
     }
     Firestores.await(batch.commit());
-  }
-
-  private static boolean holds(DocumentSnapshot doc, String holder) {
-    return doc.exists()
-        && holder.equals(DocReader.of(doc).optionalString("leaseHolder").orElse(""));
   }
 
   private static Map<String, Object> member(AlertMessage m) {

@@ -8,7 +8,6 @@ import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.Query;
-import com.google.cloud.firestore.QueryDocumentSnapshot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -35,15 +34,7 @@ final class NotificationStore {
 
   /** Ids of notifications due now, oldest first. */
   List<String> due(Instant now, int limit) {
-    Query q =
-        db.collection(Alerts.NOTIFICATIONS)
-            .whereEqualTo("status", "pending")
-            .whereLessThanOrEqualTo("nextAttemptAt", Firestores.timestamp(now))
-            .orderBy("nextAttemptAt")
-            .limit(limit);
-    return Firestores.await(q.get()).getDocuments().stream()
-        .map(QueryDocumentSnapshot::getId)
-        .toList();
+    return Leases.due(db, Alerts.NOTIFICATIONS, "nextAttemptAt", now, limit);
   }
 
   /**
@@ -61,18 +52,10 @@ final class NotificationStore {
                 return Optional.<Claim>empty();
               }
               DocReader d = DocReader.of(doc);
-              boolean pending = "pending".equals(d.optionalString("status").orElse(""));
-              boolean due = !d.instant("nextAttemptAt").isAfter(now);
-              boolean free = d.optionalInstant("leaseUntil").map(u -> !u.isAfter(now)).orElse(true);
-              if (!pending || !due || !free) {
+              if (!Leases.claimable(d, "nextAttemptAt", now)) {
                 return Optional.<Claim>empty();
               }
-              tx.update(
-                  ref,
-                  DocWriter.create()
-                      .field("leaseUntil", now.plus(lease))
-                      .field("leaseHolder", holder)
-                      .map());
+              tx.update(ref, Leases.take(now, lease, holder));
               return Optional.of(new Claim(message(doc, dashboardUrl), receivers(d), holder));
             }));
   }
@@ -115,14 +98,12 @@ final class NotificationStore {
    */
   private boolean updateHolding(String id, String holder, DocWriter update) {
     DocumentReference ref = db.collection(Alerts.NOTIFICATIONS).document(id);
-    Map<String, Object> fields =
-        update.fieldOrNull("leaseUntil", null).fieldOrNull("leaseHolder", null).map();
+    Map<String, Object> fields = Leases.release(update).map();
     return Firestores.await(
         db.runTransaction(
             tx -> {
               DocumentSnapshot doc = tx.get(ref).get();
-              if (!doc.exists()
-                  || !holder.equals(DocReader.of(doc).optionalString("leaseHolder").orElse(""))) {
+              if (!Leases.holds(doc, holder)) {
                 return false;
               }
               tx.update(ref, fields);
