@@ -35,6 +35,24 @@ record AlertBatch(
         m.dashboardUrl());
   }
 
+  /**
+   * The batch with each alert once, at its latest change (oldest alert first): what a message to
+   * people shows, as Alertmanager sends an alert's current state. PagerDuty takes every change,
+   * since an acknowledge or resolve needs the trigger before it.
+   */
+  AlertBatch current() {
+    java.util.Map<String, AlertMessage> latest = new java.util.LinkedHashMap<>();
+    for (AlertMessage m : alerts) {
+      latest.remove(m.alertId());
+      latest.put(m.alertId(), m);
+    }
+    if (latest.size() == alerts.size()) {
+      return this;
+    }
+    return new AlertBatch(
+        receiver, groupKey, groupLabels, List.copyOf(latest.values()), dashboardUrl);
+  }
+
   AlertMessage first() {
     return alerts.get(0);
   }
@@ -51,7 +69,7 @@ record AlertBatch(
     long firing = alerts.stream().filter(a -> !a.resolved()).count();
     long resolved = alerts.size() - firing;
     StringBuilder s = new StringBuilder();
-    s.append(alerts.size()).append(" alert changes");
+    s.append(alerts.size()).append(" alerts");
     if (firing > 0) {
       s.append(", ").append(firing).append(" firing");
     }
@@ -68,6 +86,17 @@ record AlertBatch(
             });
     if (!labels.isEmpty()) {
       s.append(" — ").append(labels);
+    }
+    s.append(": ");
+    int shown = Math.min(alerts.size(), 3);
+    for (int i = 0; i < shown; i++) {
+      s.append(i == 0 ? "" : ", ")
+          .append(alerts.get(i).source())
+          .append(' ')
+          .append(alerts.get(i).key());
+    }
+    if (alerts.size() > shown) {
+      s.append(" and ").append(alerts.size() - shown).append(" more");
     }
     return s.toString();
   }

@@ -70,7 +70,7 @@ final class EmailReceiver implements Receiver {
   @Override
   public void deliver(AlertBatch batch) throws DeliveryException {
     try {
-      MimeMessage mail = message(batch);
+      MimeMessage mail = message(batch.current());
       if (user != null) {
         Transport.send(mail, user, password);
       } else {

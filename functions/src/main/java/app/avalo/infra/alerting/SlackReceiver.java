@@ -46,7 +46,8 @@ final class SlackReceiver implements Receiver {
 
   @Override
   public void deliver(AlertBatch batch) throws DeliveryException {
-    http.post(name(), webhook, "application/json", Json.write(message(batch)), Map.of(), 200);
+    http.post(
+        name(), webhook, "application/json", Json.write(message(batch.current())), Map.of(), 200);
   }
 
   record Message(String text, List<Object> blocks) {}

@@ -62,7 +62,7 @@ final class TwilioSmsReceiver implements Receiver {
           name(),
           messages,
           "application/x-www-form-urlencoded",
-          form(Map.of("To", number, "From", from, "Body", body(batch))),
+          form(Map.of("To", number, "From", from, "Body", body(batch.current()))),
           Map.of("Authorization", authorization),
           201);
     }

@@ -51,7 +51,7 @@ final class WebhookReceiver implements Receiver {
 
   @Override
   public void deliver(AlertBatch batch) throws DeliveryException {
-    String body = Json.write(message(batch));
+    String body = Json.write(message(batch.current()));
     long t = batch.alerts().get(batch.alerts().size() - 1).at().getEpochSecond();
     http.post(
         name(),

@@ -115,7 +115,7 @@ class AlertRoutingTest {
     notifyRun();
     assertEquals(1, fakes.at("slack").size(), "one grouped Slack message");
     JsonObject slack = fakes.at("slack").get(0).json();
-    assertTrue(slack.get("text").getAsString().startsWith("2 alert changes"), slack.toString());
+    assertTrue(slack.get("text").getAsString().startsWith("2 alerts, 2 firing"), slack.toString());
     assertTrue(
         slack.toString().contains("EU draining") && slack.toString().contains("EU is unhealthy"));
     JsonObject hook = fakes.at("webhook").get(0).json();
@@ -124,6 +124,10 @@ class AlertRoutingTest {
     assertEquals("routing", hook.getAsJsonObject("commonLabels").get("source").getAsString());
     assertTrue(SMTP.waitForIncomingEmail(5_000, 1));
     assertEquals(1, SMTP.getReceivedMessages().length, "one email for the group");
+    String subject = SMTP.getReceivedMessages()[0].getSubject();
+    assertTrue(
+        subject.contains("routing region:EU") && subject.contains("routing region:EU:drain"),
+        subject);
     assertEquals(2, fakes.at("pagerduty").size(), "the warning pages too, on its own incident");
 
     // Healthy again: PagerDuty resolves at once, the team hears it after group_interval (5 min).
@@ -137,6 +141,41 @@ class AlertRoutingTest {
     assertEquals(2, fakes.at("slack").size());
     assertTrue(last("slack").get("text").getAsString().startsWith("[RESOLVED]"));
     assertEquals("resolved", fakes.at("webhook").get(1).json().get("status").getAsString());
+  }
+
+  @Test
+  void twoChangesOfOneAlertInOneGroupShowItsLatestStateOnceButPageBoth() throws Exception {
+    alerts()
+        .raise(
+            "routing",
+            "region:EU",
+            Alerts.Severity.WARNING,
+            "EU degraded",
+            labels("regionId", "EU"));
+    bed.clock.advance(Duration.ofSeconds(10));
+    alerts()
+        .raise(
+            "routing",
+            "region:EU",
+            Alerts.Severity.CRITICAL,
+            "EU unhealthy",
+            labels("regionId", "EU"));
+    bed.clock.advance(Duration.ofSeconds(30));
+    notifyRun();
+    List<String> pd =
+        fakes.at("pagerduty").stream()
+            .map(r -> r.json().getAsJsonObject("payload").get("class").getAsString())
+            .toList();
+    assertEquals(List.of("opened", "escalated"), pd, "PagerDuty gets every change");
+    assertEquals(1, fakes.at("slack").size());
+    JsonObject slack = fakes.at("slack").get(0).json();
+    assertTrue(
+        slack.get("text").getAsString().startsWith("[CRITICAL] routing region:EU"),
+        slack.toString());
+    assertEquals(1, fakes.at("webhook").get(0).json().getAsJsonArray("alerts").size());
+    assertTrue(SMTP.waitForIncomingEmail(5_000, 1));
+    assertTrue(
+        SMTP.getReceivedMessages()[0].getSubject().startsWith("[CRITICAL] routing region:EU"));
   }
 
   private JsonObject last(String receiver) {
