@@ -218,8 +218,9 @@ record RoutingTree(Route root, List<InhibitRule> inhibitRules) {
         List<Matcher> target = matchers(r, "targetMatchers", true);
         List<Label> equal = new ArrayList<>();
         if (r.has("equal")) {
-          for (String name : r.strings("equal", Label.values().length, 20)) {
-            equal.add(label(r, "equal", name));
+          List<String> names = r.strings("equal", Label.values().length, 20);
+          for (int i = 0; i < names.size(); i++) {
+            equal.add(label(r, "equal", i, names.get(i)));
           }
         }
         r.done();
@@ -247,18 +248,19 @@ record RoutingTree(Route root, List<InhibitRule> inhibitRules) {
     }
     List<String> receivers =
         r.has("receivers") ? r.strings("receivers", RECEIVERS.size(), 20) : List.of();
-    for (String name : receivers) {
-      if (!RECEIVERS.contains(name)) {
+    for (int i = 0; i < receivers.size(); i++) {
+      if (!RECEIVERS.contains(receivers.get(i))) {
         throw ApiException.invalidArgument(
-            r.path("receivers"), "unknown receiver '" + name + "' (one of " + sorted() + ")");
+            r.path("receivers") + "[" + i + "]",
+            "unknown receiver '" + receivers.get(i) + "' (one of " + sorted() + ")");
       }
     }
     List<String> groupBy = null;
     if (r.has("groupBy")) {
       groupBy = r.strings("groupBy", Label.values().length, 20);
-      for (String name : groupBy) {
-        if (!name.equals(EVERY_ALERT)) {
-          label(r, "groupBy", name);
+      for (int i = 0; i < groupBy.size(); i++) {
+        if (!groupBy.get(i).equals(EVERY_ALERT)) {
+          label(r, "groupBy", i, groupBy.get(i));
         }
       }
       if (groupBy.contains(EVERY_ALERT) && groupBy.size() > 1) {
@@ -329,12 +331,13 @@ record RoutingTree(Route root, List<InhibitRule> inhibitRules) {
     return out;
   }
 
-  private static Label label(Fields r, String field, String name) {
+  private static Label label(Fields r, String field, int index, String name) {
     return Label.fromWire(name)
         .orElseThrow(
             () ->
                 ApiException.invalidArgument(
-                    r.path(field), "unknown label '" + name + "' (one of " + Label.wires() + ")"));
+                    r.path(field) + "[" + index + "]",
+                    "unknown label '" + name + "' (one of " + Label.wires() + ")"));
   }
 
   private static Duration seconds(Fields r, String name, Duration max) {

@@ -316,12 +316,12 @@ class AlertRoutingTest {
              "groupWaitSeconds": 30, "groupIntervalSeconds": 300, "repeatIntervalMinutes": 240,
              "routes": [{"id": "x", "receivers": ["opsgenie"]}]}}\
             """,
-            "route.routes[0].receivers",
+            "route.routes[0].receivers[0]",
             """
             {"expectedVersion": 0, "route": {"receivers": ["slack"], "groupBy": ["team"],
              "groupWaitSeconds": 30, "groupIntervalSeconds": 300, "repeatIntervalMinutes": 240}}\
             """,
-            "route.groupBy",
+            "route.groupBy[0]",
             """
             {"expectedVersion": 0, "route": {"receivers": ["slack"], "groupBy": ["source"],
              "groupIntervalSeconds": 300, "repeatIntervalMinutes": 240}}\
@@ -341,7 +341,7 @@ class AlertRoutingTest {
                                "targetMatchers": [{"name": "metric", "value": "latency"}],
                                "equal": ["zone"]}]}\
             """,
-            "inhibitRules[0].equal");
+            "inhibitRules[0].equal[0]");
     for (Map.Entry<String, String> c : refused.entrySet()) {
       var res = bed.callAsAdmin(new UpdateAlertRouting(bed.platform, alerting), c.getKey());
       assertEquals(400, res.status(), c.getKey() + " -> " + res.body());
