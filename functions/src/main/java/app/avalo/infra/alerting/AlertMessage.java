@@ -54,6 +54,17 @@ record AlertMessage(
     return "[" + state + "] " + source + " " + key + verb + " — " + message;
   }
 
+  /** The labels as stored, or, on records older than labels, taken from the details. */
+  static Map<String, String> labels(
+      app.avalo.infra.platform.DocReader d, Map<String, Object> details) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    d.optionalMap("labels")
+        .map(app.avalo.infra.platform.DocReader::values)
+        .orElse(Alerts.labelsOf(details))
+        .forEach((k, v) -> out.put(k, String.valueOf(v)));
+    return Map.copyOf(out);
+  }
+
   /**
    * The details as stored: free-form, and raisers may store explicit nulls (e.g. a region's {@code
    * medianLatencyMs} when every probe failed), which {@code Map.copyOf} would refuse.

@@ -10,7 +10,6 @@ import com.google.cloud.firestore.QueryDocumentSnapshot;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -117,33 +116,19 @@ public final class AlertingDashboardSection implements DashboardSection {
   }
 
   private List<ActiveSilence> silences(Instant now) {
-    List<QueryDocumentSnapshot> docs =
-        Firestores.await(
-                platform
-                    .firestore()
-                    .collection(SilenceStore.COLLECTION)
-                    .whereGreaterThan("endsAt", Firestores.timestamp(now))
-                    .limit(SilenceStore.MAX_ACTIVE)
-                    .get())
-            .getDocuments();
-    List<ActiveSilence> out = new ArrayList<>();
-    for (QueryDocumentSnapshot doc : docs) {
-      Instant startsAt = instant(doc.get("startsAt"));
-      Object matchers = plain(doc.get("matchers"));
-      out.add(
-          new ActiveSilence(
-              doc.getId(),
-              matchers instanceof List<?> list ? List.copyOf(list) : List.of(),
-              startsAt,
-              instant(doc.get("endsAt")),
-              startsAt == null || !startsAt.isAfter(now),
-              string(doc.get("createdBy")),
-              string(doc.get("comment"))));
-    }
-    out.sort(
-        Comparator.comparing(
-            ActiveSilence::endsAt, Comparator.nullsLast(Comparator.naturalOrder())));
-    return out;
+    return module.silences().active(now).stream()
+        .map(
+            x ->
+                new ActiveSilence(
+                    x.id(),
+                    x.matchers().stream().<Object>map(Matcher::write).toList(),
+                    x.startsAt(),
+                    x.endsAt(),
+                    !x.startsAt().isAfter(now),
+                    x.createdBy(),
+                    x.comment()))
+        .sorted(Comparator.comparing(ActiveSilence::endsAt))
+        .toList();
   }
 
   private List<AcknowledgedAlert> acknowledged() {
@@ -213,21 +198,5 @@ public final class AlertingDashboardSection implements DashboardSection {
 
   private static Instant instant(Object v) {
     return v instanceof Timestamp t ? Firestores.instant(t) : null;
-  }
-
-  /** Firestore values as JSON-friendly ones (timestamps become instants). */
-  private static Object plain(Object value) {
-    if (value instanceof Timestamp t) {
-      return Firestores.instant(t);
-    }
-    if (value instanceof Map<?, ?> map) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      map.forEach((k, v) -> out.put(String.valueOf(k), plain(v)));
-      return out;
-    }
-    if (value instanceof List<?> list) {
-      return list.stream().map(AlertingDashboardSection::plain).toList();
-    }
-    return value;
   }
 }

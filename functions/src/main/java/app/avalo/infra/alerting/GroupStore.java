@@ -115,11 +115,10 @@ final class GroupStore {
                       .field("updatedAt", now)
                       .field("expireAt", now.plus(RETENTION));
               Map<String, Object> fields = new LinkedHashMap<>(w.map());
-              fields.put("members." + m.notificationId(), member(m));
               if (doc.exists()) {
+                fields.put("members." + m.notificationId(), member(m)); // a field path
                 tx.update(ref, fields);
               } else {
-                fields.remove("members." + m.notificationId());
                 fields.put("members", Map.of(m.notificationId(), member(m)));
                 fields.put("attempts", 0L);
                 tx.create(ref, fields);

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The outbox {@code alertNotifications} as the notifier uses it, and the codec of its delivery
@@ -129,10 +128,6 @@ final class NotificationStore {
   /** An alert change as stored in its notification (or as a group's member). */
   static AlertMessage message(String notificationId, DocReader d, String dashboardUrl) {
     Map<String, Object> details = AlertMessage.details(d);
-    Map<String, String> labels = new TreeMap<>();
-    Map<String, Object> stored =
-        d.optionalMap("labels").map(DocReader::values).orElse(Alerts.labelsOf(details));
-    stored.forEach((k, v) -> labels.put(k, String.valueOf(v)));
     return new AlertMessage(
         notificationId,
         d.string("alertId"),
@@ -142,7 +137,7 @@ final class NotificationStore {
         d.enumValue("severity", Alerts.Severity.class),
         d.optionalString("message").orElse(""),
         details,
-        Map.copyOf(labels),
+        AlertMessage.labels(d, details),
         d.optionalInstant("openedAt").orElse(d.instant("at")),
         d.instant("at"),
         dashboardUrl);

@@ -7,7 +7,6 @@ import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** The open alerts, as inhibit rules see them (read once per notifier pass). */
 final class OpenAlerts {
@@ -27,11 +26,6 @@ final class OpenAlerts {
   private static AlertMessage alert(QueryDocumentSnapshot doc) {
     DocReader d = DocReader.of(doc);
     Map<String, Object> details = AlertMessage.details(d);
-    Map<String, String> labels = new TreeMap<>();
-    d.optionalMap("labels")
-        .map(DocReader::values)
-        .orElse(Alerts.labelsOf(details))
-        .forEach((k, v) -> labels.put(k, String.valueOf(v)));
     return new AlertMessage(
         "",
         doc.getId(),
@@ -41,7 +35,7 @@ final class OpenAlerts {
         d.enumValue("severity", Alerts.Severity.class),
         d.optionalString("message").orElse(""),
         details,
-        Map.copyOf(labels),
+        AlertMessage.labels(d, details),
         d.instant("openedAt"),
         d.optionalInstant("lastSeen").orElse(d.instant("openedAt")),
         "");

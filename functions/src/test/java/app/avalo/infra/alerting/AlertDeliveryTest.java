@@ -67,6 +67,20 @@ class AlertDeliveryTest {
     assertEquals(200, r.status(), r.body());
   }
 
+  /** Each request body is INVALID_ARGUMENT naming its field (the map's value). */
+  static void assertEachRefusedNaming(
+      TestBed bed, com.google.cloud.functions.HttpFunction function, Map<String, String> cases)
+      throws Exception {
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      var r = bed.callAsAdmin(function, c.getKey());
+      assertEquals(400, r.status(), c.getKey() + " -> " + r.body());
+      assertEquals(
+          c.getValue(),
+          r.json().getAsJsonObject("error").getAsJsonObject("details").get("field").getAsString(),
+          c.getKey());
+    }
+  }
+
   private TestBed bed(Map<String, String> extra) {
     Map<String, String> env = new HashMap<>(fakes.env());
     env.put("ALERT_SMTP_HOST", "127.0.0.1");
@@ -476,14 +490,7 @@ class AlertDeliveryTest {
             {"matchers": [{"name": "key", "value": "a"}], "durationMinutes": 10, "comment": "  "}\
             """,
             "comment");
-    for (Map.Entry<String, String> c : refused.entrySet()) {
-      var r = bed.callAsAdmin(new CreateSilence(bed.platform, alerting), c.getKey());
-      assertEquals(400, r.status(), c.getKey() + " -> " + r.body());
-      assertEquals(
-          c.getValue(),
-          r.json().getAsJsonObject("error").getAsJsonObject("details").get("field").getAsString(),
-          c.getKey());
-    }
+    assertEachRefusedNaming(bed, new CreateSilence(bed.platform, alerting), refused);
     assertTrue(
         Firestores.await(bed.db.collection(SilenceStore.COLLECTION).get()).isEmpty(),
         "a refused silence writes nothing");

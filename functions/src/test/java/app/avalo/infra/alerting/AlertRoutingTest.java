@@ -342,14 +342,8 @@ class AlertRoutingTest {
                                "equal": ["zone"]}]}\
             """,
             "inhibitRules[0].equal[0]");
-    for (Map.Entry<String, String> c : refused.entrySet()) {
-      var res = bed.callAsAdmin(new UpdateAlertRouting(bed.platform, alerting), c.getKey());
-      assertEquals(400, res.status(), c.getKey() + " -> " + res.body());
-      assertEquals(
-          c.getValue(),
-          res.json().getAsJsonObject("error").getAsJsonObject("details").get("field").getAsString(),
-          c.getKey());
-    }
+    AlertDeliveryTest.assertEachRefusedNaming(
+        bed, new UpdateAlertRouting(bed.platform, alerting), refused);
     assertTrue(
         Firestores.await(bed.db.collection(RoutingStore.COLLECTION).get()).isEmpty(),
         "a refused edit writes nothing");
