@@ -2,6 +2,8 @@ package app.avalo.infra.cost;
 
 import app.avalo.infra.platform.Alerts;
 import app.avalo.infra.platform.DocWriter;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * Every alert the cost domain raises ({@code systemAlerts}, source {@code cost}):
@@ -10,13 +12,17 @@ import app.avalo.infra.platform.DocWriter;
  *   <li>{@code budget:{service}:{period}:{level}} — a budget threshold reached for the first time
  *       in a period: {@code alert} as a warning, {@code throttle} and {@code critical} as critical;
  *       resolved when the next period starts;
- *   <li>{@code abuse:{uid}} — fraud detection flagged and throttled a user (warning, once per user
- *       and day);
- *   <li>{@code abuse:mass} — more users look anomalous at once than one run flags (critical).
+ *   <li>{@code abuse:{uid}} — fraud detection flagged and throttled a user (warning, on the first
+ *       detection of a day or when a user whose throttle had expired is throttled again); resolved
+ *       by the first detection run after the throttle is no longer active;
+ *   <li>{@code abuse:mass} — more users look anomalous at once than one run flags (critical);
+ *       resolved by the next complete run that finds no more than it can flag.
  * </ul>
  */
 final class CostAlerts {
   static final String SOURCE = "cost";
+  private static final String ABUSE_PREFIX = "abuse:";
+  private static final String MASS_ANOMALY = "abuse:mass";
 
   private final Alerts alerts;
 
@@ -99,7 +105,7 @@ final class CostAlerts {
   void userThrottled(FraudFlag flag) {
     alerts.raise(
         SOURCE,
-        "abuse:" + flag.userId(),
+        ABUSE_PREFIX + flag.userId(),
         Alerts.Severity.WARNING,
         "user "
             + flag.userId()
@@ -125,11 +131,34 @@ final class CostAlerts {
             .map());
   }
 
+  /** The users whose {@code abuse:{uid}} alert is open (so their throttle can be re-checked). */
+  List<String> openAbuseUsers() {
+    return alerts.openKeys(SOURCE, ABUSE_PREFIX).stream()
+        .filter(key -> !key.equals(MASS_ANOMALY))
+        .map(key -> key.substring(ABUSE_PREFIX.length()))
+        .toList();
+  }
+
+  /** The user's abuse throttle has expired (or was removed): the alert's cause is gone. */
+  void throttleExpired(String userId, Instant now) {
+    alerts.resolve(
+        SOURCE, ABUSE_PREFIX + userId, "cost", "abuse throttle no longer active at " + now);
+  }
+
+  /** A complete run found no more anomalous users than it can flag: the incident is over. */
+  void massAnomalyOver(long anomalous, String day) {
+    alerts.resolve(
+        SOURCE,
+        MASS_ANOMALY,
+        "cost",
+        anomalous + " anomalous user(s) on " + day + ", within what one run flags");
+  }
+
   /** More users look anomalous than one run flags: an incident, not a few abusers. */
   void massAnomaly(long anomalous, int flagged, String day) {
     alerts.raise(
         SOURCE,
-        "abuse:mass",
+        MASS_ANOMALY,
         Alerts.Severity.CRITICAL,
         anomalous
             + " users look anomalous at once; the first "

@@ -18,7 +18,8 @@ import java.util.Map;
  * RobustThreshold}; flags the anomalous ones in {@code fraudFlags/{day}~{uid}}, throttles them
  * ({@code costAbuseThrottles/{uid}}, every service) until now + {@code COST_ABUSE_THROTTLE_MINUTES}
  * (re-detection extends it), and raises one warning alert per user and day ({@code abuse:{uid}},
- * source {@code cost}).
+ * source {@code cost}). Every run, complete or not, first resolves the {@code abuse:{uid}} alerts
+ * whose throttle is no longer active, so an alert says "throttled now", not "was once".
  *
  * <p>The population is the users with any recorded cost in the window. The scan is paginated and
  * watches the deadline: a run that cannot read the whole population flags nobody (statistics over a
@@ -101,6 +102,7 @@ public final class FraudDetector {
   }
 
   Run run(JobContext context) {
+    resolveExpiredThrottles();
     Instant at = context.scheduledFor();
     String today = BillingPeriod.dayId(at);
     String fromDay = BillingPeriod.dayId(at.minus(Duration.ofDays(config.fraudWindowDays() - 1L)));
@@ -159,15 +161,19 @@ public final class FraudDetector {
               now,
               until,
               config.fraudWindowDays());
+      boolean wasThrottled =
+          store.abuseThrottledUntil(e.getKey()).filter(t -> t.isAfter(now)).isPresent();
       long detections = store.saveFlag(flag);
       gate.forgetAbuse(e.getKey());
-      if (detections == 1) {
+      if (detections == 1 || !wasThrottled) {
         alerts.userThrottled(flag);
       }
       flagged.add(e.getKey());
     }
     if (anomalous.size() > MAX_FLAGS_PER_RUN) {
       alerts.massAnomaly(anomalous.size(), MAX_FLAGS_PER_RUN, today);
+    } else {
+      alerts.massAnomalyOver(anomalous.size(), today);
     }
     return new Completed(
         true,
@@ -178,5 +184,15 @@ public final class FraudDetector {
         Money.toMinor(threshold.effectiveThresholdMicros()),
         anomalous.size(),
         List.copyOf(flagged.subList(0, Math.min(flagged.size(), 20))));
+  }
+
+  private void resolveExpiredThrottles() {
+    Instant now = clock.instant();
+    for (String userId : alerts.openAbuseUsers()) {
+      boolean active = store.abuseThrottledUntil(userId).filter(t -> t.isAfter(now)).isPresent();
+      if (!active) {
+        alerts.throttleExpired(userId, now);
+      }
+    }
   }
 }

@@ -2,12 +2,17 @@ package app.avalo.infra.platform;
 
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
+import com.google.cloud.firestore.FieldPath;
 import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.Query;
+import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.Transaction;
 import com.google.cloud.firestore.TransactionOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -31,6 +36,8 @@ public final class Alerts {
   public static final String NOTIFICATIONS = "alertNotifications";
 
   /** How often a still-open alert is notified again (Alertmanager's {@code repeat_interval}). */
+  private static final int OPEN_KEYS_PAGE = 500;
+
   public static final Duration DEFAULT_REPEAT_INTERVAL = Duration.ofHours(4);
 
   /** What happened to an alert, as its notification says. */
@@ -384,6 +391,35 @@ public final class Alerts {
       announce(done.closed(), done.resolved().source(), done.resolved().key(), "resolved");
     }
     return done.resolved();
+  }
+
+  /**
+   * The keys of {@code source}'s open alerts that start with {@code keyPrefix}, read in pages (the
+   * two equality filters need no composite index), for a domain that resolves its alerts by
+   * re-checking their cause.
+   */
+  public List<String> openKeys(String source, String keyPrefix) {
+    List<String> keys = new ArrayList<>();
+    Query open =
+        db.collection(COLLECTION)
+            .whereEqualTo("status", "open")
+            .whereEqualTo("source", source)
+            .orderBy(FieldPath.documentId())
+            .limit(OPEN_KEYS_PAGE);
+    List<QueryDocumentSnapshot> page = Firestores.await(open.get()).getDocuments();
+    while (!page.isEmpty()) {
+      for (QueryDocumentSnapshot doc : page) {
+        String key = doc.getString("key");
+        if (key != null && key.startsWith(keyPrefix)) {
+          keys.add(key);
+        }
+      }
+      if (page.size() < OPEN_KEYS_PAGE) {
+        break;
+      }
+      page = Firestores.await(open.startAfter(page.get(page.size() - 1)).get()).getDocuments();
+    }
+    return keys;
   }
 
   /** The id of the open alert the pointer names, if any (read inside {@code tx}). */

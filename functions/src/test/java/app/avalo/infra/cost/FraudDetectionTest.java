@@ -19,6 +19,7 @@ import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,6 +176,82 @@ class FraudDetectionTest {
     assertTrue(
         call(bed, CheckThrottle::new, whale, "{\"service\":\"cdn\"}").get("allowed").getAsBoolean(),
         "the throttle expires");
+
+    // Still spending above the threshold after the throttle expired: the expired alert resolves and
+    // the user is alerted afresh (not silenced by "once per day").
+    detect("2026-06-03T11:16:00Z");
+    assertEquals(
+        List.of("open", "resolved"),
+        abuseAlertStatuses(whale.uid()),
+        "the old alert resolved, a new one opened");
+
+    // The next day the window holds no spend: nobody is flagged, every abuse alert resolves.
+    bed.clock.set(Instant.parse("2026-06-04T12:30:00Z"));
+    detect("2026-06-04T12:30:00Z");
+    assertEquals(List.of("resolved", "resolved"), abuseAlertStatuses(whale.uid()));
+    assertEquals(List.of(), openAbuseKeys());
+  }
+
+  /** The status of every {@code abuse:{uid}} alert, newest first. */
+  private List<String> abuseAlertStatuses(String userId) {
+    return Firestores.await(
+            bed.db.collection(Alerts.COLLECTION).whereEqualTo("key", "abuse:" + userId).get())
+        .getDocuments()
+        .stream()
+        .sorted(
+            Comparator.comparing(
+                (QueryDocumentSnapshot d) -> d.getTimestamp("openedAt"), Comparator.reverseOrder()))
+        .map(d -> d.getString("status"))
+        .toList();
+  }
+
+  @Test
+  void aMassAnomalyRaisesOneCriticalAlertThatResolvesWhenItIsOver() throws Exception {
+    Map<String, Long> users = new LinkedHashMap<>();
+    for (int i = 0; i < 300; i++) {
+      users.put("regular-" + i, 60L + i * 60L);
+    }
+    for (int i = 0; i < FraudDetector.MAX_FLAGS_PER_RUN + 5; i++) {
+      users.put("whale-" + i, 150_000L + i);
+    }
+    book(users);
+    JsonObject summary = detect("2026-06-03T10:00:00Z");
+    assertEquals(FraudDetector.MAX_FLAGS_PER_RUN + 5, summary.get("anomalous").getAsLong());
+    assertEquals(FraudDetector.MAX_FLAGS_PER_RUN, flags().size());
+    assertEquals(List.of("critical"), alertSeverities("abuse:mass"));
+    assertEquals(FraudDetector.MAX_FLAGS_PER_RUN, openAbuseKeys().size());
+
+    bed.clock.set(Instant.parse("2026-06-04T12:00:00Z"));
+    detect("2026-06-04T12:00:00Z");
+    assertEquals(
+        List.of("resolved"),
+        Firestores.await(
+                bed.db.collection(Alerts.COLLECTION).whereEqualTo("key", "abuse:mass").get())
+            .getDocuments()
+            .stream()
+            .map(d -> d.getString("status"))
+            .toList());
+    assertEquals(List.of(), openAbuseKeys(), "every throttle has expired");
+  }
+
+  private List<String> openAbuseKeys() {
+    return new Alerts(bed.db, bed.clock)
+        .openKeys(CostAlerts.SOURCE, "abuse:").stream()
+            .filter(key -> !key.equals("abuse:mass"))
+            .toList();
+  }
+
+  private List<String> alertSeverities(String key) {
+    return Firestores.await(
+            bed.db
+                .collection(Alerts.COLLECTION)
+                .whereEqualTo("key", key)
+                .whereEqualTo("status", "open")
+                .get())
+        .getDocuments()
+        .stream()
+        .map(d -> d.getString("severity"))
+        .toList();
   }
 
   @Test
