@@ -49,6 +49,43 @@ class AlertsTest {
   }
 
   @Test
+  void extraWritesCommitWithTheAlertChangeOrNothingCommits() {
+    var rule = db.collection("alertsTestRules").document("chat~latency");
+    var taken = db.collection("alertsTestRules").document("taken");
+    Firestores.await(taken.set(Map.of("by", "someone else")));
+    // The commit fails (the extra write's precondition): no alert, no pointer, no outbox record.
+    Assertions.assertThrows(
+        RuntimeException.class,
+        () ->
+            alerts.raise(
+                "monitoring",
+                "chat:latency",
+                Alerts.Severity.CRITICAL,
+                "p95 600 ms",
+                Map.of(),
+                tx -> {
+                  tx.set(rule, Map.of("firing", true));
+                  tx.create(taken, Map.of("by", "the alert"));
+                }));
+    assertTrue(Firestores.await(db.collection(Alerts.COLLECTION).get()).isEmpty());
+    assertTrue(Firestores.await(db.collection(Alerts.KEYS).get()).isEmpty());
+    assertTrue(Firestores.await(db.collection(Alerts.NOTIFICATIONS).get()).isEmpty());
+    assertFalse(Firestores.await(rule.get()).exists(), "the rule state did not move alone");
+
+    String id =
+        alerts.raise(
+            "monitoring",
+            "chat:latency",
+            Alerts.Severity.CRITICAL,
+            "p95 600 ms",
+            Map.of(),
+            tx -> tx.set(rule, Map.of("firing", true)));
+    assertEquals("open", alert(id).getString("status"));
+    assertTrue(Firestores.await(rule.get()).getBoolean("firing"));
+    assertEquals(1, Firestores.await(db.collection(Alerts.NOTIFICATIONS).get()).size());
+  }
+
+  @Test
   void resolveByIdClosesAndFreesTheKey() {
     String id = alerts.raise("cost", "budget:ai", Alerts.Severity.WARNING, "70%", Map.of());
     Alerts.Resolved closed = alerts.resolveById(id, "admin@x", "handled");
