@@ -5,6 +5,7 @@ import app.avalo.infra.platform.Log;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -137,31 +139,57 @@ final class Notifier {
     }
   }
 
-  /** Routes everything due, then flushes every group due, until {@code deadline}. */
+  /**
+   * Routes everything due, then flushes every group due, page by page ({@code batchSize} each)
+   * until nothing new is due or {@code deadline}: a backlog drains in one run, not one page a
+   * minute.
+   */
   Summary run(Instant deadline) {
     Tally tally = new Tally();
     Pass pass = new Pass();
-    for (String id : store.due(clock.instant(), config.batchSize())) {
-      if (!clock.instant().isBefore(deadline)) {
-        break;
-      }
-      try {
-        route(id, pass, tally);
-      } catch (RuntimeException e) {
-        failedToHandle("notificationId", id, e, tally);
-      }
-    }
-    for (String id : groups.due(clock.instant(), config.batchSize())) {
-      if (!clock.instant().isBefore(deadline)) {
-        break;
-      }
-      try {
-        flush(id, pass, tally);
-      } catch (RuntimeException e) {
-        failedToHandle("groupId", id, e, tally);
-      }
-    }
+    drain(
+        () -> store.due(clock.instant(), config.batchSize()),
+        deadline,
+        id -> route(id, pass, tally),
+        "notificationId",
+        tally);
+    drain(
+        () -> groups.due(clock.instant(), config.batchSize()),
+        deadline,
+        id -> flush(id, pass, tally),
+        "groupId",
+        tally);
     return tally.summary(receivers.size());
+  }
+
+  /**
+   * Handles pages of due ids until a page is empty, holds only ids already handled in this run (a
+   * record left due by a failure is not retried in a loop), or the deadline passes.
+   */
+  private void drain(
+      Supplier<List<String>> due,
+      Instant deadline,
+      Consumer<String> handle,
+      String idField,
+      Tally tally) {
+    Set<String> handled = new HashSet<>();
+    while (clock.instant().isBefore(deadline)) {
+      List<String> fresh = due.get().stream().filter(id -> !handled.contains(id)).toList();
+      if (fresh.isEmpty()) {
+        return;
+      }
+      for (String id : fresh) {
+        if (!clock.instant().isBefore(deadline)) {
+          return;
+        }
+        handled.add(id);
+        try {
+          handle.accept(id);
+        } catch (RuntimeException e) {
+          failedToHandle(idField, id, e, tally);
+        }
+      }
+    }
   }
 
   /**

@@ -320,6 +320,21 @@ class AlertDeliveryTest {
   }
 
   @Test
+  void aBacklogOfManyPagesDrainsInOneRun() throws Exception {
+    bed.close();
+    bed = bed(Map.of("ALERT_NOTIFIER_BATCH", "5"));
+    route(bed, IMMEDIATE);
+    for (int i = 0; i < 17; i++) {
+      alerts()
+          .raise("monitoring", "svc" + i + ":errors", Alerts.Severity.WARNING, "errors", Map.of());
+    }
+    JsonObject summary = notify(bed).getAsJsonObject("summary").getAsJsonObject("notifier");
+    assertEquals(17, summary.get("notifications").getAsInt(), summary.toString());
+    assertEquals(17, fakes.at("pagerduty").size(), "4 pages of 5 (and the last of 2), one run");
+    assertTrue(notifications().stream().allMatch(d -> "done".equals(d.getString("status"))));
+  }
+
+  @Test
   void twoNotifiersAtOnceDeliverEachNotificationOnce() throws Exception {
     for (int i = 0; i < 12; i++) {
       alerts()
