@@ -140,56 +140,65 @@ final class Notifier {
   }
 
   /**
-   * Routes everything due, then flushes every group due, page by page ({@code batchSize} each)
-   * until nothing new is due or {@code deadline}: a backlog drains in one run, not one page a
-   * minute.
+   * Routes a page ({@code batchSize}) of due notifications, then flushes the groups due, and again
+   * until neither has anything new or {@code deadline}: a backlog drains in one run, not one page a
+   * minute, and delivery starts after the first page instead of after the whole backlog is routed.
    */
   Summary run(Instant deadline) {
     Tally tally = new Tally();
     Pass pass = new Pass();
-    drain(
-        () -> store.due(clock.instant(), config.batchSize()),
-        deadline,
-        id -> route(id, pass, tally),
-        "notificationId",
-        tally);
-    drain(
-        () -> groups.due(clock.instant(), config.batchSize()),
-        deadline,
-        id -> flush(id, pass, tally),
-        "groupId",
-        tally);
+    Set<String> routed = new HashSet<>();
+    Set<String> flushed = new HashSet<>();
+    boolean more = true;
+    while (more && clock.instant().isBefore(deadline)) {
+      boolean routedAny =
+          page(
+              store.due(clock.instant(), config.batchSize()),
+              routed,
+              deadline,
+              id -> route(id, pass, tally),
+              "notificationId",
+              tally);
+      boolean flushedAny =
+          page(
+              groups.due(clock.instant(), config.batchSize()),
+              flushed,
+              deadline,
+              id -> flush(id, pass, tally),
+              "groupId",
+              tally);
+      more = routedAny || flushedAny;
+    }
     return tally.summary(receivers.size());
   }
 
   /**
-   * Handles pages of due ids until a page is empty, holds only ids already handled in this run (a
-   * record left due by a failure is not retried in a loop), or the deadline passes.
+   * Handles the ids of one page not yet handled in this run (a record a failure left due is not
+   * retried in a loop) until {@code deadline}; false when there were none.
    */
-  private void drain(
-      Supplier<List<String>> due,
+  private boolean page(
+      List<String> due,
+      Set<String> handled,
       Instant deadline,
       Consumer<String> handle,
       String idField,
       Tally tally) {
-    Set<String> handled = new HashSet<>();
-    while (clock.instant().isBefore(deadline)) {
-      List<String> fresh = due.get().stream().filter(id -> !handled.contains(id)).toList();
-      if (fresh.isEmpty()) {
-        return;
+    boolean any = false;
+    for (String id : due) {
+      if (!clock.instant().isBefore(deadline)) {
+        return any;
       }
-      for (String id : fresh) {
-        if (!clock.instant().isBefore(deadline)) {
-          return;
-        }
-        handled.add(id);
-        try {
-          handle.accept(id);
-        } catch (RuntimeException e) {
-          failedToHandle(idField, id, e, tally);
-        }
+      if (!handled.add(id)) {
+        continue;
+      }
+      any = true;
+      try {
+        handle.accept(id);
+      } catch (RuntimeException e) {
+        failedToHandle(idField, id, e, tally);
       }
     }
+    return any;
   }
 
   /**

@@ -283,12 +283,11 @@ class AlertDeliveryTest {
     n = notification("backup:hourly:stale");
     assertEquals("dead", n.getString("receivers.slack.status"), "dead after 3 attempts");
     assertEquals("done", n.getString("status"));
-    assertEquals(1, fakes.at("pagerduty").size(), "PagerDuty got the alert exactly once");
-
-    // The dead letter raised slack's own alert, which the other receivers carry.
-    notify(bed);
+    // The dead letter raised slack's own alert, which the other receivers carry, in the same run
+    // (the run goes on while anything new is due); PagerDuty got the first alert exactly once.
     List<ReceiverFakes.Received> pd = fakes.at("pagerduty");
-    assertEquals(2, pd.size());
+    assertEquals(2, pd.size(), String.valueOf(pd));
+    assertEquals("recovery:backup:hourly:stale", pd.get(0).json().get("dedup_key").getAsString());
     assertEquals(
         "alerting:receiver:slack:failing", pd.get(1).json().get("dedup_key").getAsString());
     assertTrue(fakes.at("slack").isEmpty(), "slack is not told that slack is failing");
