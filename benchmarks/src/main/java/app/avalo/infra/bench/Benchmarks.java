@@ -36,6 +36,7 @@ public final class Benchmarks {
     all.put("backups", BackupScenario::run);
     all.put("media", MediaScenario::run);
     all.put("coldstart", ColdStartScenario::run);
+    all.put("alerting", AlertingScenario::run);
     return all;
   }
 
@@ -81,6 +82,9 @@ public final class Benchmarks {
     Map<String, String> env = new LinkedHashMap<>(System.getenv());
     env.put("MONITORING_BUCKET_SHARDS", Integer.toString(IngestionScenario.SHARDS));
     env.put("IMAGE_AVIF_ENABLED", "false");
+    // Alerts raised while benchmarking go to the dev server's local receivers (AlertingScenario
+    // measures that delivery), as bin/dev's demo does; no SMTP server, so no email receiver.
+    env.put(DevServer.LOCAL_ALERTING, "on");
     DevServer server = DevServer.start(new DevServer.Options(0, root, false, false, env, catalog));
     List<String> failed = new ArrayList<>();
     Report report = new Report();

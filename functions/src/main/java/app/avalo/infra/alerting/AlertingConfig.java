@@ -29,6 +29,7 @@ record AlertingConfig(
     Duration initialBackoff,
     Duration maxBackoff,
     int batchSize,
+    int parallelism,
     Duration lease) {
 
   record PagerDuty(URI eventsBase, String routingKey, Alerts.Severity minSeverity) {}
@@ -153,6 +154,7 @@ record AlertingConfig(
         initial,
         max,
         env.intValue("ALERT_NOTIFIER_BATCH", 100, 1, 500),
+        env.intValue("ALERT_NOTIFIER_PARALLELISM", 8, 1, 64),
         Duration.ofSeconds(env.longValue("ALERT_NOTIFIER_LEASE_SECONDS", 120, 10, 3600)));
   }
 

@@ -13,6 +13,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -89,33 +93,33 @@ final class Notifier {
       int errors,
       int receivers) {}
 
-  /** Counts of one run, filled as it goes. */
+  /** Counts of one run, filled as it goes (by the run's parallel handlers). */
   private static final class Tally {
-    int notifications;
-    int routed;
-    int silenced;
-    int inhibited;
-    int suppressed;
-    int skipped;
-    int batches;
-    int delivered;
-    int retrying;
-    int dead;
-    int errors;
+    final AtomicInteger notifications = new AtomicInteger();
+    final AtomicInteger routed = new AtomicInteger();
+    final AtomicInteger silenced = new AtomicInteger();
+    final AtomicInteger inhibited = new AtomicInteger();
+    final AtomicInteger suppressed = new AtomicInteger();
+    final AtomicInteger skipped = new AtomicInteger();
+    final AtomicInteger batches = new AtomicInteger();
+    final AtomicInteger delivered = new AtomicInteger();
+    final AtomicInteger retrying = new AtomicInteger();
+    final AtomicInteger dead = new AtomicInteger();
+    final AtomicInteger errors = new AtomicInteger();
 
     Summary summary(int receivers) {
       return new Summary(
-          notifications,
-          routed,
-          silenced,
-          inhibited,
-          suppressed,
-          skipped,
-          batches,
-          delivered,
-          retrying,
-          dead,
-          errors,
+          notifications.get(),
+          routed.get(),
+          silenced.get(),
+          inhibited.get(),
+          suppressed.get(),
+          skipped.get(),
+          batches.get(),
+          delivered.get(),
+          retrying.get(),
+          dead.get(),
+          errors.get(),
           receivers);
     }
   }
@@ -131,7 +135,7 @@ final class Notifier {
     final Set<String> resolvedReceivers = ConcurrentHashMap.newKeySet();
     private List<AlertMessage> open;
 
-    List<AlertMessage> open() {
+    synchronized List<AlertMessage> open() {
       if (open == null) {
         open = tree.inhibitRules().isEmpty() ? List.of() : openAlerts.get();
       }
@@ -174,7 +178,8 @@ final class Notifier {
 
   /**
    * Handles the ids of one page not yet handled in this run (a record a failure left due is not
-   * retried in a loop) until {@code deadline}; false when there were none.
+   * retried in a loop), {@code parallelism} at a time (each id is claimed under its own lease, so
+   * the handlers never share a record), until {@code deadline}; false when there were none.
    */
   private boolean page(
       List<String> due,
@@ -183,22 +188,28 @@ final class Notifier {
       Consumer<String> handle,
       String idField,
       Tally tally) {
-    boolean any = false;
-    for (String id : due) {
-      if (!clock.instant().isBefore(deadline)) {
-        return any;
-      }
-      if (!handled.add(id)) {
-        continue;
-      }
-      any = true;
-      try {
-        handle.accept(id);
-      } catch (RuntimeException e) {
-        failedToHandle(idField, id, e, tally);
+    List<String> fresh = due.stream().filter(handled::add).toList();
+    Semaphore slots = new Semaphore(config.parallelism());
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (String id : fresh) {
+        slots.acquireUninterruptibly();
+        if (!clock.instant().isBefore(deadline)) {
+          slots.release();
+          break;
+        }
+        pool.execute(
+            () -> {
+              try {
+                handle.accept(id);
+              } catch (RuntimeException e) {
+                failedToHandle(idField, id, e, tally);
+              } finally {
+                slots.release();
+              }
+            });
       }
     }
-    return any;
+    return !fresh.isEmpty();
   }
 
   /**
@@ -206,7 +217,7 @@ final class Notifier {
    * logged and left for its lease to expire; it does not hold up the others.
    */
   private static void failedToHandle(String what, String id, RuntimeException e, Tally tally) {
-    tally.errors++;
+    tally.errors.incrementAndGet();
     Log.error("alert delivery step failed; the others go on", Map.of(what, id), e);
   }
 
@@ -230,10 +241,10 @@ final class Notifier {
     Optional<NotificationStore.Claim> claimed =
         store.claim(notificationId, now, config.lease(), holder, config.dashboardUrl());
     if (claimed.isEmpty()) {
-      tally.skipped++;
+      tally.skipped.incrementAndGet();
       return List.of();
     }
-    tally.notifications++;
+    tally.notifications.incrementAndGet();
     AlertMessage m = claimed.get().message();
     Optional<Silence> silence =
         pass.silenced.stream().filter(s -> s.activeAt(now) && s.silences(m)).findFirst();
@@ -248,7 +259,7 @@ final class Notifier {
               "silenceId",
               silence.get().id()));
       store.finishMuted(notificationId, holder, "silenced", silence.get().id(), now);
-      tally.silenced++;
+      tally.silenced.incrementAndGet();
       return List.of();
     }
     if (!m.resolved() && !m.acknowledged()) {
@@ -264,7 +275,7 @@ final class Notifier {
                 "inhibitedBy",
                 inhibitor.get().dedupKey()));
         store.finishMuted(notificationId, holder, "inhibited", inhibitor.get().dedupKey(), now);
-        tally.inhibited++;
+        tally.inhibited.incrementAndGet();
         return List.of();
       }
     }
@@ -282,13 +293,13 @@ final class Notifier {
       GroupStore.Added added = groups.add(target, m, now);
       states.put(receiver.name(), added.state());
       if (added.flushAt() == null) {
-        tally.suppressed++;
+        tally.suppressed.incrementAndGet();
       } else if (!added.flushAt().isAfter(now)) {
         dueNow.add(added.groupId());
       }
     }
     store.finish(notificationId, holder, states, clock.instant());
-    tally.routed++;
+    tally.routed.incrementAndGet();
     return dueNow;
   }
 
@@ -300,7 +311,7 @@ final class Notifier {
     if (claimed.isEmpty()) {
       return;
     }
-    tally.batches++;
+    tally.batches.incrementAndGet();
     GroupStore.Claim c = claimed.get();
     Receiver receiver = receivers.get(c.receiver());
     int attempts = c.attempts() + 1;
@@ -310,7 +321,7 @@ final class Notifier {
       groups.flushed(c, now, false, why);
       groups.recordMembers(
           c, new DeliveryState(DeliveryState.Status.DEAD, attempts, null, null, why, groupId));
-      tally.dead += c.members().size();
+      tally.dead.addAndGet(c.members().size());
       return;
     }
     AlertBatch batch =
@@ -326,7 +337,7 @@ final class Notifier {
     groups.flushed(c, done, true, null);
     groups.recordMembers(
         c, new DeliveryState(DeliveryState.Status.DELIVERED, attempts, null, done, null, groupId));
-    tally.delivered += c.members().size();
+    tally.delivered.addAndGet(c.members().size());
     Log.info(
         "alert.delivered",
         Map.of(
@@ -354,7 +365,7 @@ final class Notifier {
           c,
           new DeliveryState(
               DeliveryState.Status.DEAD, attempts, null, null, e.getMessage(), c.groupId()));
-      tally.dead += c.members().size();
+      tally.dead.addAndGet(c.members().size());
       deadLettered(receiver, batch, attempts, e);
       return;
     }
@@ -364,7 +375,7 @@ final class Notifier {
         c,
         new DeliveryState(
             DeliveryState.Status.RETRYING, attempts, next, null, e.getMessage(), c.groupId()));
-    tally.retrying += c.members().size();
+    tally.retrying.addAndGet(c.members().size());
     Log.warn(
         "alert delivery failed; will retry",
         Map.of(
