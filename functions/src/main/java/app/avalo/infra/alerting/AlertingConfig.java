@@ -154,7 +154,7 @@ record AlertingConfig(
         initial,
         max,
         env.intValue("ALERT_NOTIFIER_BATCH", 100, 1, 500),
-        env.intValue("ALERT_NOTIFIER_PARALLELISM", 8, 1, 64),
+        env.intValue("ALERT_NOTIFIER_PARALLELISM", 4, 1, 64),
         Duration.ofSeconds(env.longValue("ALERT_NOTIFIER_LEASE_SECONDS", 120, 10, 3600)));
   }
 
