@@ -148,9 +148,10 @@ final class RoutingScenarios {
     bench
         .report()
         .note(
-            "failover propagation measures the in-process view (refresh "
-                + bench.server().root().routing().config().viewRefresh().toMillis()
-                + " ms): detection by the health checks (3 failed probes, 10 s apart) comes before"
+            "failover propagation measures the in-process view (a Firestore snapshot listener,"
+                + " stale after "
+                + bench.server().root().routing().config().viewStaleAfter().toSeconds()
+                + " s without a snapshot): detection by the health checks (3 failed probes, 10 s apart) comes before"
                 + " it; see docs/routing.md.");
   }
 

@@ -3,7 +3,10 @@ package app.avalo.infra.routing;
 import app.avalo.infra.platform.ConfigReader;
 import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Platform;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The routing domain's services, built once per instance by the composition root from the {@link
@@ -48,8 +51,27 @@ public final class RoutingModule {
     this.pins = new UserPins(app.firestore());
     this.view =
         new RegionView(
-            regions::loadAll, config.regions(), config.viewRefresh(), config.viewMaxStaleness());
-    this.router = new RegionRouter(pins, app.clock(), config.ttlSeconds());
+            new RegionView.Source() {
+              @Override
+              public List<Region> load(Duration timeout) throws TimeoutException {
+                return regions.loadAll(timeout);
+              }
+
+              @Override
+              public AutoCloseable listen(
+                  Consumer<List<Region>> onSnapshot, Consumer<Throwable> onError) {
+                return regions.listenAll(onSnapshot, onError);
+              }
+            },
+            config.regions(),
+            config.viewStaleAfter(),
+            config.viewThrottleGap());
+    this.router =
+        new RegionRouter(
+            pins,
+            new PinCache(config.pinCacheSize(), config.pinCacheTtl()),
+            app.clock(),
+            config.ttlSeconds());
     this.healthRun =
         new RegionHealthRun(
             regions,
@@ -99,6 +121,11 @@ public final class RoutingModule {
 
   RegionStore regions() {
     return regions;
+  }
+
+  /** Pin documents routing has read on this instance (the benchmark's reads per call). */
+  public long pinReads() {
+    return pins.reads();
   }
 
   UserPins pins() {

@@ -222,21 +222,52 @@ class GetRoutingTest {
   }
 
   @Test
-  void statusChangeReachesRoutingWithoutARestart() throws Exception {
-    // How fast is a benchmark figure (bin/bench "failover propagation", p95 against SPEC's 3 s),
-    // not a
-    // wall-clock bound here: this only proves the running instance picks the change up by itself.
-    assertEquals(
-        "EU", routeService("support").get("region").getAsString()); // the view is now polling
+  void statusChangeReachesRoutingThroughTheListener() throws Exception {
+    // How fast is a benchmark figure (bin/bench "routing-view", view propagation p95), not a
+    // wall-clock bound here: this proves the running instance hears the change from the listener.
+    assertEquals("EU", routeService("support").get("region").getAsString()); // view listening
+    RegionView view = bed.root.routing().view();
+    long reads = view.fallbackReads();
+    long snapshots = view.snapshotsReceived();
     Firestores.await(
         bed.db.collection(RegionStore.REGIONS).document("EU").update("status", "unhealthy"));
     long changed = System.nanoTime();
     String region = "EU";
     while (region.equals("EU") && System.nanoTime() - changed < TimeUnit.SECONDS.toNanos(30)) {
-      Thread.sleep(50);
+      Thread.sleep(20);
       region = routeService("support").get("region").getAsString();
     }
     assertNotEquals("EU", region, "routing still sends support to the unhealthy EU after 30 s");
+    assertTrue(view.snapshotsReceived() > snapshots, "the listener delivered the change");
+    assertEquals(reads, view.fallbackReads(), "no request had to read the regions itself");
+  }
+
+  @Test
+  void aKeptPinIsAnsweredFromTheCacheWithoutAFirestoreRead() throws Exception {
+    RoutingModule routing = bed.root.routing();
+    routeFrom("chat", "DE"); // assigns the pin (a create, no read)
+    long reads = routing.pinReads();
+    for (int i = 0; i < 5; i++) {
+      JsonObject again = routeService(i % 2 == 0 ? "calls" : "wallet");
+      assertEquals("EU", again.get("region").getAsString());
+      assertEquals("pinned", again.get("reason").getAsString());
+    }
+    assertEquals(reads, routing.pinReads(), "every later pinned call came from the cache");
+
+    // A status change invalidates the cache: the pin is read (and here moved) again.
+    setHealth("EU", RegionStatus.UNHEALTHY);
+    JsonObject moved = routeService("chat");
+    assertNotEquals("EU", moved.get("region").getAsString());
+    assertTrue(moved.get("reason").getAsString().startsWith("pin-failover"), moved.toString());
+    assertTrue(routing.pinReads() > reads, "the move read the pin");
+    long afterMove = routing.pinReads();
+    assertEquals(moved.get("region"), routeService("wallet").get("region"));
+    assertEquals(afterMove, routing.pinReads(), "the moved pin is cached too");
+
+    // A status change elsewhere makes the next call re-read even though its region is fine.
+    setHealth("ASIA", RegionStatus.DEGRADED);
+    assertEquals(moved.get("region"), routeService("wallet").get("region"));
+    assertEquals(afterMove + 1, routing.pinReads());
   }
 
   @Test
