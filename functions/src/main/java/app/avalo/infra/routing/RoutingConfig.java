@@ -28,6 +28,8 @@ public record RoutingConfig(
     Duration pinCacheTtl,
     int ttlSeconds,
     int failoverBatchSize,
+    int failoverPartitions,
+    int failoverStartRate,
     int defaultDrainMinutes,
     List<RegionDefinition> regions) {
 
@@ -69,6 +71,8 @@ public record RoutingConfig(
         Duration.ofSeconds(reader.longValue("ROUTING_PIN_CACHE_TTL_SECONDS", 30, 1, 600)),
         reader.intValue("ROUTING_TTL_SECONDS", 60, 5, 3_600),
         reader.intValue("ROUTING_FAILOVER_BATCH_SIZE", 500, 1, 500),
+        reader.intValue("ROUTING_FAILOVER_PARTITIONS", 8, 1, 62),
+        reader.intValue("ROUTING_FAILOVER_START_RATE", 500, 1, 100_000),
         reader.intValue("ROUTING_DRAIN_DEFAULT_MINUTES", 60, 1, 10_080),
         List.copyOf(regions));
   }

@@ -28,7 +28,11 @@ public final class RoutingModule {
     }
   }
 
+  /** How long one worker turn on a partition runs before it queues its continuation. */
+  static final Duration WORKER_BUDGET = Duration.ofMinutes(8);
+
   private final Platform platform;
+  private InProcessFailoverQueue localQueue;
   private final RoutingConfig config;
   private final CountryCentroids countries;
   private final RegionStore regions;
@@ -87,8 +91,20 @@ public final class RoutingModule {
             regions,
             pins,
             app.clock(),
-            config.failoverBatchSize(),
-            adapters.batchHook());
+            adapters.sleeper(),
+            new FailoverMigrator.Settings(
+                config.failoverBatchSize(),
+                config.failoverPartitions(),
+                WriteRamp.of(config.failoverStartRate()),
+                WORKER_BUDGET),
+            adapters.batchHook(),
+            migrator -> {
+              InProcessFailoverQueue q =
+                  new InProcessFailoverQueue(
+                      migrator, app.clock(), config.failoverPartitions(), WORKER_BUDGET);
+              this.localQueue = q;
+              return q;
+            });
     this.drains = new RegionDrains(regions, view, failover, config, app.clock());
     this.setup = new RegionSetup(regions, view, config, app.clock());
     this.reports = new RegionReports(regions, view, failover, app.clock());
@@ -142,6 +158,14 @@ public final class RoutingModule {
 
   public RegionHealthRun healthRun() {
     return healthRun;
+  }
+
+  /** Stops the view and the local failover workers (tests; otherwise the JVM's life). */
+  public void close() {
+    view.close();
+    if (localQueue != null) {
+      localQueue.close();
+    }
   }
 
   public FailoverMigrator failover() {
