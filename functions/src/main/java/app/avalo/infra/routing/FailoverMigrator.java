@@ -69,7 +69,7 @@ public final class FailoverMigrator {
   static final Duration STALE_PARTITION = Duration.ofMinutes(2);
 
   /** Firebase Auth's uid characters in Firestore's (byte) order; the key ranges split over them. */
-  static final String UID_ALPHABET =
+  public static final String UID_ALPHABET =
       "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
   private static final TransactionOptions RETRY =
@@ -160,6 +160,12 @@ public final class FailoverMigrator {
    * for that pair. The target must be healthy or degraded (FAILED_PRECONDITION otherwise).
    */
   public FailoverOperation start(String from, String to, String startedBy, String reason) {
+    return start(from, to, startedBy, reason, settings.partitions());
+  }
+
+  /** {@link #start} with {@code partitions} key ranges instead of the configured number. */
+  public FailoverOperation start(
+      String from, String to, String startedBy, String reason, int partitions) {
     return Firestores.await(
         db.runTransaction(
             tx -> {
@@ -219,10 +225,10 @@ public final class FailoverMigrator {
                       now,
                       now,
                       null,
-                      settings.partitions(),
+                      partitions,
                       0);
               tx.create(ref(id), FailoverCodec.toDoc(op));
-              for (FailoverPartition p : keyRanges(settings.partitions(), now)) {
+              for (FailoverPartition p : keyRanges(partitions, now)) {
                 tx.create(partitionRef(id, p.index()), FailoverCodec.partition(p));
               }
               tx.update(regions.ref(from), RegionCodec.activeFailover(id));
@@ -407,7 +413,12 @@ public final class FailoverMigrator {
                   for (QueryDocumentSnapshot user : users) {
                     tx.update(
                         user.getReference(),
-                        PinCodec.migrated(op.toRegion(), op.fromRegion(), now, moveReason));
+                        PinCodec.migrated(
+                            op.toRegion(),
+                            op.fromRegion(),
+                            PinCodec.fromDoc(user).home(),
+                            now,
+                            moveReason));
                   }
                   boolean last = uids.size() < op.batchSize();
                   FailoverPartition next =

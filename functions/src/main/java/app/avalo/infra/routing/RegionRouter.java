@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  * region while it is healthy or degraded. When it is unhealthy or draining, the pin moves to the
  * first usable region of the ranking and the move is recorded; with no usable region anywhere the
  * pin stays put and the least bad region is answered. A user without a pin gets one on the best
- * usable region.
+ * usable region. A pin away from the user's home region (where they were first pinned) fails back
+ * once the home region has been healthy for the configured period ({@link PinFailback}).
  *
  * <p>Never an error: whatever the regions' state, some region is answered.
  */
@@ -70,13 +71,15 @@ public final class RegionRouter {
 
   private final UserPins pins;
   private final PinCache cache;
+  private final PinFailback failback;
   private final Clock clock;
   private final int ttlSeconds;
   private volatile long firestoreDownUntilNanos;
 
-  RegionRouter(UserPins pins, PinCache cache, Clock clock, int ttlSeconds) {
+  RegionRouter(UserPins pins, PinCache cache, PinFailback failback, Clock clock, int ttlSeconds) {
     this.pins = pins;
     this.cache = cache;
+    this.failback = failback;
     this.clock = clock;
     this.ttlSeconds = ttlSeconds;
   }
@@ -145,6 +148,13 @@ public final class RegionRouter {
         ranked.stream().collect(Collectors.toMap(c -> c.region().id(), Function.identity()));
     Optional<Pin> pin = cache.fresh(uid, generation);
     Optional<Candidate> usable = ranked.stream().filter(c -> c.status().usable()).findFirst();
+    boolean goingHome = false;
+    if (pin.isPresent()
+        && failsBack(pin.get(), byId, now)
+        && (goingHome || failback.tryTake(now))) {
+      goingHome = true;
+      pin = Optional.empty(); // read it: the move must start from the stored pin
+    }
     if (pin.isPresent()
         && byId.containsKey(pin.get().regionId())
         && byId.get(pin.get().regionId()).status().usable()) {
@@ -156,6 +166,26 @@ public final class RegionRouter {
     }
     pin = pins.find(uid);
     pin.ifPresent(p -> cache.put(p, generation));
+    if (pin.isPresent()
+        && failsBack(pin.get(), byId, now)
+        && (goingHome || failback.tryTake(now))) {
+      Candidate home = byId.get(pin.get().home());
+      String reason =
+          "pin-failback: "
+              + home.region().id()
+              + " healthy for "
+              + failback.after().toMinutes()
+              + " min, moved home from "
+              + pin.get().regionId();
+      Pin moved =
+          pins.move(uid, pin.get().regionId(), home.region().id(), query.service(), reason, now);
+      cache.put(moved, generation);
+      Candidate current = byId.get(moved.regionId());
+      if (current != null && current.status().usable()) {
+        return decision(
+            current, true, current.equals(home) ? reason : pinnedReason(current), ranked);
+      }
+    }
     if (pin.isPresent() && byId.containsKey(pin.get().regionId())) {
       Candidate pinned = byId.get(pin.get().regionId());
       if (pinned.status().usable()) {
@@ -212,6 +242,14 @@ public final class RegionRouter {
       return routePinned(uid, query, ranked, now, generation, false);
     }
     return decision(target, true, "pin-assigned: " + choiceReason(target), ranked);
+  }
+
+  /** True when the pin is away from its home region and the home has been healthy long enough. */
+  private boolean failsBack(Pin pin, Map<String, Candidate> byId, Instant now) {
+    Candidate home = byId.get(pin.home());
+    return home != null
+        && !pin.home().equals(pin.regionId())
+        && failback.homeIsReady(home.region(), now);
   }
 
   private static String pinnedReason(Candidate pinned) {

@@ -74,6 +74,7 @@ public final class RoutingModule {
         new RegionRouter(
             pins,
             new PinCache(config.pinCacheSize(), config.pinCacheTtl()),
+            new PinFailback(config.pinFailbackAfter(), config.pinFailbackPerSecond()),
             app.clock(),
             config.ttlSeconds());
     this.healthRun =

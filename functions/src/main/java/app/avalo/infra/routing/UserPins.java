@@ -57,7 +57,7 @@ final class UserPins {
                   PinCodec.assigned(
                       regionId, now, "assigned by getRouting (" + service.wire() + ")")),
           CALL_TIMEOUT);
-      return new Pin(uid, regionId, now, now);
+      return new Pin(uid, regionId, now, now, regionId);
     } catch (RuntimeException e) {
       if (!Firestores.isAlreadyExists(e)) {
         throw e;
@@ -93,11 +93,12 @@ final class UserPins {
               }
               Instant assignedAt =
                   current != null && current.assignedAt() != null ? current.assignedAt() : now;
-              tx.set(pinRef, PinCodec.moved(toRegion, fromRegion, assignedAt, now, reason));
+              String home = current != null ? current.home() : fromRegion;
+              tx.set(pinRef, PinCodec.moved(toRegion, fromRegion, home, assignedAt, now, reason));
               tx.create(
                   db.collection(EVENTS).document(),
                   PinCodec.moveEvent(uid, fromRegion, toRegion, service, reason, now));
-              return new Pin(uid, toRegion, assignedAt, now);
+              return new Pin(uid, toRegion, assignedAt, now, home);
             }),
         CALL_TIMEOUT.multipliedBy(2));
   }

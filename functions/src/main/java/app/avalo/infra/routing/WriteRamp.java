@@ -7,22 +7,22 @@ import java.time.Duration;
  * startPerSecond} and raise the rate by 50% every 5 minutes, so Firestore can split the ranges as
  * the load grows.
  */
-record WriteRamp(double startPerSecond, Duration step, double growth) {
+public record WriteRamp(double startPerSecond, Duration step, double growth) {
   static final Duration STEP = Duration.ofMinutes(5);
   static final double GROWTH = 1.5;
 
-  static WriteRamp of(double startPerSecond) {
+  public static WriteRamp of(double startPerSecond) {
     return new WriteRamp(startPerSecond, STEP, GROWTH);
   }
 
   /** The allowed writes per second {@code elapsed} after the migration started. */
-  double writesPerSecond(Duration elapsed) {
+  public double writesPerSecond(Duration elapsed) {
     long steps = Math.max(0, elapsed.toNanos() / step.toNanos());
     return startPerSecond * Math.pow(growth, (double) Math.min(steps, 60));
   }
 
   /** How long moving {@code users} takes at this ramp (the benchmark's projection). */
-  Duration timeToMove(long users) {
+  public Duration timeToMove(long users) {
     double left = users;
     long steps = 0;
     while (true) {

@@ -155,6 +155,15 @@ class FailoverMigrationTest {
     FailoverOperation done = awaitCompleted(started.get("id").getAsString());
     assertEquals(EU_USERS, done.moved());
     assertEquals(PARTITIONS, done.partitionsDone());
+    for (FailoverPartition p : bed.root.routing().failover().partitions(done.id())) {
+      long inRange =
+          euUsers.stream()
+              .filter(u -> p.startAt() == null || u.compareTo(p.startAt()) >= 0)
+              .filter(u -> p.endBefore() == null || u.compareTo(p.endBefore()) < 0)
+              .count();
+      assertEquals(inRange, p.moved(), "partition " + p.index() + " moved exactly its key range");
+      assertTrue(inRange > 0, "the ranges split the users");
+    }
     assertNotNull(done.finishedAt());
     assertEveryoneMovedExactlyOnce();
     assertNull(RoutingFixtures.region(bed, "EU").getString("activeFailoverId"));

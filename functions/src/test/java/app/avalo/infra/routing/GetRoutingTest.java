@@ -14,7 +14,9 @@ import app.avalo.infra.testing.FakeExchange;
 import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.gson.JsonObject;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -162,7 +164,7 @@ class GetRoutingTest {
     DocumentSnapshot pin = pin();
     assertEquals("ASIA", pin.getString("regionId"));
     assertEquals(
-        Set.of("regionId", "assignedAt", "updatedAt", "previousRegionId", "reason"),
+        Set.of("regionId", "assignedAt", "updatedAt", "previousRegionId", "reason", "homeRegionId"),
         pin.getData().keySet(),
         "the userRegionMappings/{uid} fields of docs/routing.md");
     assertNull(pin.get("previousRegionId"));
@@ -210,6 +212,67 @@ class GetRoutingTest {
         target,
         routeService("wallet").get("region").getAsString(),
         "the user stays where they were moved; no flapping back");
+  }
+
+  /** A region's health status as the health checks write a transition (with its time). */
+  private void transition(TestBed bed, String region, RegionStatus status) {
+    Firestores.await(
+        bed.db
+            .collection(RegionStore.REGIONS)
+            .document(region)
+            .update(
+                Map.of(
+                    "status",
+                    status.wire(),
+                    "statusChangedAt",
+                    Firestores.timestamp(bed.clock.instant()),
+                    "consecutiveFailures",
+                    status == RegionStatus.UNHEALTHY ? 3L : 0L)));
+    bed.root.routing().view().refreshNow();
+  }
+
+  @Test
+  void pinFailsBackHomeOnceTheRegionHasBeenHealthyForThePeriod() throws Exception {
+    routeFrom("chat", "DE");
+    transition(bed, "EU", RegionStatus.UNHEALTHY);
+    String away = routeFrom("chat", "DE").get("region").getAsString();
+    assertNotEquals("EU", away);
+    assertEquals("EU", pin().getString("homeRegionId"), "the move keeps the home region");
+
+    transition(bed, "EU", RegionStatus.HEALTHY);
+    bed.clock.advance(Duration.ofMinutes(29));
+    assertEquals(
+        away, routeService("calls").get("region").getAsString(), "not healthy long enough");
+    bed.clock.advance(Duration.ofMinutes(2));
+    JsonObject home = routeService("calls");
+    assertEquals("EU", home.get("region").getAsString());
+    assertEquals(
+        "pin-failback: EU healthy for 30 min, moved home from " + away,
+        home.get("reason").getAsString());
+    assertEquals("EU", pin().getString("regionId"));
+    assertEquals("pinned", routeService("wallet").get("reason").getAsString());
+  }
+
+  @Test
+  void pinsStayWhereTheyWereMovedWhenFailBackIsOff() throws Exception {
+    try (TestBed off =
+        RoutingFixtures.bed().env("ROUTING_PIN_FAILBACK_AFTER_MINUTES", "0").build()) {
+      RoutingFixtures.initializeRegions(off, null);
+      AuthEmulator.User u = TestBed.newUser();
+      String body = "{\"service\": \"chat\", \"country\": \"DE\"}";
+      RoutingFixtures.result(off.callAsUser(u, off.function("getRouting"), body));
+      transition(off, "EU", RegionStatus.UNHEALTHY);
+      String away =
+          RoutingFixtures.result(off.callAsUser(u, off.function("getRouting"), body))
+              .get("region")
+              .getAsString();
+      transition(off, "EU", RegionStatus.HEALTHY);
+      off.clock.advance(Duration.ofDays(2));
+      JsonObject later =
+          RoutingFixtures.result(off.callAsUser(u, off.function("getRouting"), body));
+      assertEquals(away, later.get("region").getAsString());
+      assertEquals("pinned", later.get("reason").getAsString());
+    }
   }
 
   @Test
