@@ -189,7 +189,7 @@ public final class Root implements AutoCloseable {
   /** Stops what the modules built so far started (the routing view's refresh thread). */
   @Override
   public void close() {
-    routing.ifBuilt(r -> r.view().close());
+    routing.ifBuilt(RoutingModule::close);
   }
 
   /** A value built on first use, once; {@link #ifBuilt} does not build it. */

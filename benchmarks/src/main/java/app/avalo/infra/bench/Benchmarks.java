@@ -31,6 +31,7 @@ public final class Benchmarks {
     Map<String, Scenario> all = new LinkedHashMap<>();
     all.put("routing", RoutingScenarios::throughput);
     all.put("failover", RoutingScenarios::failoverPropagation);
+    all.put("routing-view", RoutingViewScenario::run);
     all.put("throttle", ThrottleScenario::run);
     all.put("ingestion", IngestionScenario::run);
     all.put("backups", BackupScenario::run);
@@ -85,6 +86,8 @@ public final class Benchmarks {
     // Alerts raised while benchmarking go to the dev server's local receivers (AlertingScenario
     // measures that delivery), as bin/dev's demo does; no SMTP server, so no email receiver.
     env.put(DevServer.LOCAL_ALERTING, "on");
+    // The migration benchmark measures the emulator's own rate; the ramp is projected, not waited.
+    env.put("ROUTING_FAILOVER_START_RATE", "100000");
     DevServer server = DevServer.start(new DevServer.Options(0, root, false, false, env, catalog));
     List<String> failed = new ArrayList<>();
     Report report = new Report();

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /** getRouting throughput and latency against its uncached baseline, and failover propagation. */
 final class RoutingScenarios {
-  private static final String BODY = "{\"data\":{\"service\":\"feed\",\"country\":\"DE\"}}";
+  static final String BODY = "{\"data\":{\"service\":\"feed\",\"country\":\"DE\"}}";
 
   private RoutingScenarios() {}
 
@@ -148,13 +148,14 @@ final class RoutingScenarios {
     bench
         .report()
         .note(
-            "failover propagation measures the in-process view (refresh "
-                + bench.server().root().routing().config().viewRefresh().toMillis()
-                + " ms): detection by the health checks (3 failed probes, 10 s apart) comes before"
-                + " it; see docs/routing.md.");
+            "failover propagation measures the in-process view (a Firestore snapshot listener,"
+                + " stale after "
+                + bench.server().root().routing().config().viewStaleAfter().toSeconds()
+                + " s without a snapshot): detection by the health checks (3 failed probes, 10 s"
+                + " apart) comes before it; see docs/routing.md.");
   }
 
-  private static double flip(Bench bench, DocumentReference eu, String status, boolean wantEu)
+  static double flip(Bench bench, DocumentReference eu, String status, boolean wantEu)
       throws Exception {
     long start = System.nanoTime();
     Firestores.await(eu.update("status", status));

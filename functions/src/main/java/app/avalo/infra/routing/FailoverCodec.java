@@ -11,6 +11,8 @@ import java.util.Map;
  */
 final class FailoverCodec {
   static final String STATUS = "status";
+  static final String PARTITIONS = "partitions";
+  static final String PARTITION_COLLECTION = "partitions";
 
   private FailoverCodec() {}
 
@@ -29,7 +31,35 @@ final class FailoverCodec {
         .fieldOrNull("startedAt", op.startedAt())
         .fieldOrNull("updatedAt", op.updatedAt())
         .fieldOrNull("finishedAt", op.finishedAt())
+        .fieldOrNull(PARTITIONS, (long) op.partitions())
         .map();
+  }
+
+  /** A partition document ({@code failoverOperations/{id}/partitions/{index}}). */
+  static Map<String, Object> partition(FailoverPartition p) {
+    return DocWriter.create()
+        .fieldOrNull("index", (long) p.index())
+        .fieldOrNull("startAt", p.startAt())
+        .fieldOrNull("endBefore", p.endBefore())
+        .fieldOrNull("cursor", p.cursor())
+        .fieldOrNull("moved", p.moved())
+        .fieldOrNull("batches", p.batches())
+        .fieldOrNull(STATUS, p.status())
+        .fieldOrNull("updatedAt", p.updatedAt())
+        .map();
+  }
+
+  static FailoverPartition partitionFromDoc(DocumentSnapshot doc) {
+    DocReader d = DocReader.of(doc);
+    return new FailoverPartition(
+        d.optionalLong("index").orElse(0L).intValue(),
+        d.optionalString("startAt").orElse(null),
+        d.optionalString("endBefore").orElse(null),
+        d.optionalString("cursor").orElse(null),
+        d.optionalLong("moved").orElse(0L),
+        d.optionalLong("batches").orElse(0L),
+        d.optionalString(STATUS).orElse(null),
+        d.optionalInstant("updatedAt").orElse(null));
   }
 
   /** The checkpoint a batch advances to; a finished operation also gets its status and end. */
@@ -61,6 +91,8 @@ final class FailoverCodec {
         d.optionalString("reason").orElse(null),
         d.optionalInstant("startedAt").orElse(null),
         d.optionalInstant("updatedAt").orElse(null),
-        d.optionalInstant("finishedAt").orElse(null));
+        d.optionalInstant("finishedAt").orElse(null),
+        d.optionalLong(PARTITIONS).orElse(0L).intValue(),
+        0);
   }
 }

@@ -31,9 +31,6 @@ public final class ForceFailover extends ApiFunction {
   @Override
   protected Object handle(Request request) {
     DrainRequest input = DrainRequest.read(request.data());
-    return routing
-        .get()
-        .drains()
-        .apply(input, request.caller().label(), InitiateRegionFailover.workUntil(request));
+    return routing.get().drains().apply(input, request.caller().label());
   }
 }

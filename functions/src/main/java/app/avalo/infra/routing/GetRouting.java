@@ -9,8 +9,10 @@ import java.util.function.Supplier;
 /**
  * {@code getRouting} (signed-in users, on every app start and whenever a cached answer expires):
  * which region and endpoint to use for a service. Answers from the in-process region view (no
- * Firestore read of region state); pinned services read, and when it changes write, the user's pin.
- * Never fails for want of a healthy region: the least bad one is answered with a reason.
+ * Firestore read of region state); pinned services use this instance's cached pin and read (and
+ * when it changes write) the user's pin only when it must move or is unknown. Never fails: with no
+ * healthy region the least bad one is answered, with Firestore unreachable the cached pin or the
+ * best region, each with a reason.
  */
 public final class GetRouting extends ApiFunction {
   private final Supplier<RoutingModule> routing;
@@ -32,6 +34,6 @@ public final class GetRouting extends ApiFunction {
     RoutingQuery query =
         RoutingQuery.read(request.data(), routing.countries(), RegionDefinition.ids());
     request.data().done();
-    return routing.router().route(uid, query, routing.view().current().regions());
+    return routing.router().route(uid, query, routing.view().current());
   }
 }

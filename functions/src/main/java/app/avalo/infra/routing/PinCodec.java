@@ -15,6 +15,9 @@ final class PinCodec {
   /** The pinned region; the failover migrator pages through the pins by it. */
   static final String REGION_ID = "regionId";
 
+  /** Where the user was first pinned; moves keep it (pins fail back to it). */
+  static final String HOME_REGION_ID = "homeRegionId";
+
   private PinCodec() {}
 
   /** A first pin. */
@@ -25,14 +28,21 @@ final class PinCodec {
         .fieldOrNull("updatedAt", now)
         .fieldOrNull("previousRegionId", null)
         .fieldOrNull("reason", reason)
+        .fieldOrNull(HOME_REGION_ID, regionId)
         .map();
   }
 
   /** The whole pin after a move on a request ({@code getRouting}). */
   static Map<String, Object> moved(
-      String toRegion, String fromRegion, Instant assignedAt, Instant now, String reason) {
+      String toRegion,
+      String fromRegion,
+      String home,
+      Instant assignedAt,
+      Instant now,
+      String reason) {
     return DocWriter.create()
         .fieldOrNull(REGION_ID, toRegion)
+        .fieldOrNull(HOME_REGION_ID, home)
         .fieldOrNull("assignedAt", assignedAt)
         .fieldOrNull("updatedAt", now)
         .fieldOrNull("previousRegionId", fromRegion)
@@ -42,9 +52,10 @@ final class PinCodec {
 
   /** The update a failover batch applies to each pin it moves ({@code assignedAt} kept). */
   static Map<String, Object> migrated(
-      String toRegion, String fromRegion, Instant now, String reason) {
+      String toRegion, String fromRegion, String home, Instant now, String reason) {
     return DocWriter.create()
         .fieldOrNull(REGION_ID, toRegion)
+        .fieldOrNull(HOME_REGION_ID, home)
         .fieldOrNull("previousRegionId", fromRegion)
         .fieldOrNull("updatedAt", now)
         .fieldOrNull("reason", reason)
@@ -75,6 +86,7 @@ final class PinCodec {
         doc.getId(),
         d.optionalString(REGION_ID).orElse(null),
         d.optionalInstant("assignedAt").orElse(null),
-        d.optionalInstant("updatedAt").orElse(null));
+        d.optionalInstant("updatedAt").orElse(null),
+        d.optionalString(HOME_REGION_ID).orElse(null));
   }
 }

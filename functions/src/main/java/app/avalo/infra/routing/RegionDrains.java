@@ -41,11 +41,11 @@ final class RegionDrains {
   }
 
   /**
-   * Drains the region or ends its drain, as the request says; {@code workUntil}: when to stop
-   * starting migration batches.
+   * Drains the region or ends its drain, as the request says; a migration it starts runs on the
+   * failover workers.
    */
-  Result apply(DrainRequest request, String by, Instant workUntil) {
-    return request.clear() ? clear(request, by) : drain(request, by, workUntil);
+  Result apply(DrainRequest request, String by) {
+    return request.clear() ? clear(request, by) : drain(request, by);
   }
 
   Cleared clear(DrainRequest request, String by) {
@@ -57,8 +57,8 @@ final class RegionDrains {
     return new Cleared(from, cleared, regions.require(from).status(now).wire());
   }
 
-  /** {@code workUntil}: when to stop starting migration batches (the answer must still go out). */
-  Drained drain(DrainRequest request, String by, Instant workUntil) {
+  /** Drains the region and, with a target, starts moving its pinned users there. */
+  Drained drain(DrainRequest request, String by) {
     Instant now = clock.instant();
     String from = request.fromRegion();
     regions.require(from);
@@ -80,7 +80,7 @@ final class RegionDrains {
     FailoverOperation operation = null;
     if (request.toRegion() != null) {
       FailoverOperation op = failover.start(from, request.toRegion(), by, request.reason());
-      operation = failover.run(op.id(), workUntil);
+      operation = failover.launch(op.id());
     }
     return new Drained(from, RegionStatus.DRAINING.wire(), drain.until(), operation);
   }

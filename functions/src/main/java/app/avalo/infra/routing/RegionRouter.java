@@ -1,11 +1,14 @@
 package app.avalo.infra.routing;
 
+import app.avalo.infra.platform.Log;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -25,7 +28,8 @@ import java.util.stream.Collectors;
  * region while it is healthy or degraded. When it is unhealthy or draining, the pin moves to the
  * first usable region of the ranking and the move is recorded; with no usable region anywhere the
  * pin stays put and the least bad region is answered. A user without a pin gets one on the best
- * usable region.
+ * usable region. A pin away from the user's home region (where they were first pinned) fails back
+ * once the home region has been healthy for the configured period ({@link PinFailback}).
  *
  * <p>Never an error: whatever the regions' state, some region is answered.
  */
@@ -62,40 +66,130 @@ public final class RegionRouter {
 
   record Candidate(Region region, RegionStatus status, Double expectedRttMs, Basis basis) {}
 
+  /** After a failed pin read or move, how long routing answers without trying Firestore again. */
+  static final Duration FIRESTORE_BACKOFF = Duration.ofSeconds(2);
+
   private final UserPins pins;
+  private final PinCache cache;
+  private final PinFailback failback;
   private final Clock clock;
   private final int ttlSeconds;
+  private volatile long firestoreDownUntilNanos;
 
-  RegionRouter(UserPins pins, Clock clock, int ttlSeconds) {
+  RegionRouter(UserPins pins, PinCache cache, PinFailback failback, Clock clock, int ttlSeconds) {
     this.pins = pins;
+    this.cache = cache;
+    this.failback = failback;
     this.clock = clock;
     this.ttlSeconds = ttlSeconds;
   }
 
+  /** Routes on regions read directly (no view, no pin cache generation): the uncached baseline. */
   public Decision route(String uid, RoutingQuery query, List<Region> regions) {
+    return route(uid, query, new RegionView.Snapshot(regions, System.nanoTime(), true, -1));
+  }
+
+  public Decision route(String uid, RoutingQuery query, RegionView.Snapshot view) {
     Instant now = clock.instant();
-    List<Candidate> ranked = rank(regions, query, now);
+    List<Candidate> ranked = rank(view.regions(), query, now);
     if (!query.service().pinned()) {
       Candidate best = ranked.get(0);
       String reason =
           best.status() == RegionStatus.HEALTHY ? choiceReason(best) : leastBadReason(best);
       return decision(best, false, reason, ranked);
     }
-    return routePinned(uid, query, ranked, now, true);
+    try {
+      return routePinned(uid, query, ranked, now, view.generation(), true);
+    } catch (TimeoutException | RuntimeException e) {
+      // Firestore is unreachable or slow: answer from the view and what this instance knows.
+      firestoreDownUntilNanos = System.nanoTime() + FIRESTORE_BACKOFF.toNanos();
+      Log.warn(
+          "pin unavailable; routing from the view and the cached pin",
+          Map.of("uid", uid, "error", String.valueOf(e)));
+      return withoutFirestore(uid, ranked);
+    }
+  }
+
+  /**
+   * The answer when the pin cannot be read or moved: the cached pin's region if it is usable, else
+   * the best usable region (the pin is left as it is; a later call moves it).
+   */
+  private Decision withoutFirestore(String uid, List<Candidate> ranked) {
+    Optional<Pin> known = cache.lastKnown(uid);
+    if (known.isPresent()) {
+      Optional<Candidate> pinned =
+          ranked.stream().filter(c -> c.region().id().equals(known.get().regionId())).findFirst();
+      if (pinned.isPresent() && pinned.get().status().usable()) {
+        return decision(pinned.get(), true, "pinned (cached pin: Firestore unavailable)", ranked);
+      }
+    }
+    Candidate best =
+        ranked.stream().filter(c -> c.status().usable()).findFirst().orElse(ranked.get(0));
+    String why = best.status().usable() ? choiceReason(best) : leastBadReason(best);
+    return decision(
+        best,
+        false,
+        "pin-unavailable: Firestore unavailable"
+            + (known.isPresent() ? ", cached pin " + known.get().regionId() + " is not usable" : "")
+            + "; answering "
+            + why,
+        ranked);
   }
 
   private Decision routePinned(
-      String uid, RoutingQuery query, List<Candidate> ranked, Instant now, boolean retry) {
+      String uid,
+      RoutingQuery query,
+      List<Candidate> ranked,
+      Instant now,
+      long generation,
+      boolean retry)
+      throws TimeoutException {
     Map<String, Candidate> byId =
         ranked.stream().collect(Collectors.toMap(c -> c.region().id(), Function.identity()));
-    Optional<Pin> pin = pins.find(uid);
+    Optional<Pin> pin = cache.fresh(uid, generation);
     Optional<Candidate> usable = ranked.stream().filter(c -> c.status().usable()).findFirst();
+    boolean goingHome = false;
+    if (pin.isPresent()
+        && failsBack(pin.get(), byId, now)
+        && (goingHome || failback.tryTake(now))) {
+      goingHome = true;
+      pin = Optional.empty(); // read it: the move must start from the stored pin
+    }
+    if (pin.isPresent()
+        && byId.containsKey(pin.get().regionId())
+        && byId.get(pin.get().regionId()).status().usable()) {
+      Candidate pinned = byId.get(pin.get().regionId());
+      return decision(pinned, true, pinnedReason(pinned), ranked); // no Firestore read
+    }
+    if (System.nanoTime() < firestoreDownUntilNanos) {
+      throw new TimeoutException("Firestore failed within the last " + FIRESTORE_BACKOFF);
+    }
+    pin = pins.find(uid);
+    pin.ifPresent(p -> cache.put(p, generation));
+    if (pin.isPresent()
+        && failsBack(pin.get(), byId, now)
+        && (goingHome || failback.tryTake(now))) {
+      Candidate home = byId.get(pin.get().home());
+      String reason =
+          "pin-failback: "
+              + home.region().id()
+              + " healthy for "
+              + failback.after().toMinutes()
+              + " min, moved home from "
+              + pin.get().regionId();
+      Pin moved =
+          pins.move(uid, pin.get().regionId(), home.region().id(), query.service(), reason, now);
+      cache.put(moved, generation);
+      Candidate current = byId.get(moved.regionId());
+      if (current != null && current.status().usable()) {
+        return decision(
+            current, true, current.equals(home) ? reason : pinnedReason(current), ranked);
+      }
+    }
     if (pin.isPresent() && byId.containsKey(pin.get().regionId())) {
       Candidate pinned = byId.get(pin.get().regionId());
       if (pinned.status().usable()) {
-        String reason =
-            pinned.status() == RegionStatus.HEALTHY ? "pinned" : "pinned: region is degraded";
-        return decision(pinned, true, reason, ranked);
+        return decision(pinned, true, pinnedReason(pinned), ranked);
       }
       if (usable.isEmpty()) {
         Candidate leastBad = ranked.get(0);
@@ -117,6 +211,7 @@ public final class RegionRouter {
               + target.region().id();
       Pin moved =
           pins.move(uid, pinned.region().id(), target.region().id(), query.service(), reason, now);
+      cache.put(moved, generation);
       Candidate current = byId.get(moved.regionId());
       if (current != null && !current.equals(target) && current.status().usable()) {
         return decision(current, true, "pinned", ranked); // a concurrent request moved it first
@@ -135,14 +230,30 @@ public final class RegionRouter {
               + pin.get().regionId()
               + " no longer exists, moved to "
               + target.region().id();
-      pins.move(uid, pin.get().regionId(), target.region().id(), query.service(), reason, now);
+      cache.put(
+          pins.move(uid, pin.get().regionId(), target.region().id(), query.service(), reason, now),
+          generation);
       return decision(target, true, reason, ranked);
     }
     Pin assigned = pins.assign(uid, target.region().id(), query.service(), now);
+    cache.put(assigned, generation);
     if (!assigned.regionId().equals(target.region().id()) && retry) {
-      return routePinned(uid, query, ranked, now, false); // another request pinned the user first
+      // another request pinned the user first
+      return routePinned(uid, query, ranked, now, generation, false);
     }
     return decision(target, true, "pin-assigned: " + choiceReason(target), ranked);
+  }
+
+  /** True when the pin is away from its home region and the home has been healthy long enough. */
+  private boolean failsBack(Pin pin, Map<String, Candidate> byId, Instant now) {
+    Candidate home = byId.get(pin.home());
+    return home != null
+        && !pin.home().equals(pin.regionId())
+        && failback.homeIsReady(home.region(), now);
+  }
+
+  private static String pinnedReason(Candidate pinned) {
+    return pinned.status() == RegionStatus.HEALTHY ? "pinned" : "pinned: region is degraded";
   }
 
   /** Orders regions best first (see the class comment). */

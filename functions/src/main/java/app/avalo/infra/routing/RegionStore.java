@@ -6,6 +6,7 @@ import app.avalo.infra.platform.WireEnum;
 import com.google.cloud.firestore.DocumentReference;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.ListenerRegistration;
 import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.QuerySnapshot;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Firestore access for region documents ({@code regions/{id}}, {@link RegionCodec}) and
@@ -64,6 +66,24 @@ final class RegionStore {
    */
   List<Region> loadAll(Duration timeout) throws TimeoutException {
     return parseAll(Firestores.await(db.collection(REGIONS).get(), timeout));
+  }
+
+  /**
+   * Delivers every region on each change of the collection (a snapshot listener; the first delivery
+   * is the current state), and {@code onError} when the stream fails for good.
+   */
+  AutoCloseable listenAll(Consumer<List<Region>> onSnapshot, Consumer<Throwable> onError) {
+    ListenerRegistration registration =
+        db.collection(REGIONS)
+            .addSnapshotListener(
+                (snapshot, error) -> {
+                  if (error != null) {
+                    onError.accept(error);
+                  } else if (snapshot != null) {
+                    onSnapshot.accept(parseAll(snapshot));
+                  }
+                });
+    return registration::remove;
   }
 
   Optional<Region> find(String id) {

@@ -22,10 +22,16 @@ public record RoutingConfig(
     int healthWindow,
     int intermittentFailures,
     Duration heartbeat,
-    Duration viewRefresh,
-    Duration viewMaxStaleness,
+    Duration viewStaleAfter,
+    Duration viewThrottleGap,
+    int pinCacheSize,
+    Duration pinCacheTtl,
+    Duration pinFailbackAfter,
+    int pinFailbackPerSecond,
     int ttlSeconds,
     int failoverBatchSize,
+    int failoverPartitions,
+    int failoverStartRate,
     int defaultDrainMinutes,
     List<RegionDefinition> regions) {
 
@@ -42,8 +48,8 @@ public record RoutingConfig(
       String health = url(reader, stem + "_HEALTH_URL", endpoint + "/healthz");
       regions.add(skeleton.withUrls(endpoint, health));
     }
-    Duration viewRefresh =
-        Duration.ofMillis(reader.longValue("ROUTING_VIEW_REFRESH_MS", 500, 50, 1000));
+    Duration heartbeat =
+        Duration.ofSeconds(reader.longValue("ROUTING_HEARTBEAT_SECONDS", 60, 10, 3_600));
     return new RoutingConfig(
         reader.intValue("ROUTING_HEALTH_ROUNDS", 6, 1, 12),
         Duration.ofMillis(reader.longValue("ROUTING_HEALTH_INTERVAL_MS", 10_000, 0, 60_000)),
@@ -54,13 +60,23 @@ public record RoutingConfig(
         reader.longValue("ROUTING_DEGRADED_LATENCY_MS", 800, 1, 60_000),
         reader.intValue("ROUTING_HEALTH_WINDOW", 10, 3, 60),
         reader.intValue("ROUTING_INTERMITTENT_FAILURES", 2, 1, 60),
-        Duration.ofSeconds(reader.longValue("ROUTING_HEARTBEAT_SECONDS", 60, 10, 3_600)),
-        viewRefresh,
-        Duration.ofMillis(
+        heartbeat,
+        // A healthy listener hears each region's heartbeat; silence for longer means a stall.
+        Duration.ofSeconds(
             reader.longValue(
-                "ROUTING_VIEW_MAX_STALENESS_MS", 1_000, viewRefresh.toMillis(), 2_500)),
+                "ROUTING_VIEW_STALE_AFTER_SECONDS",
+                heartbeat.toSeconds() + 30,
+                heartbeat.toSeconds() + 1,
+                7_200)),
+        Duration.ofMillis(reader.longValue("ROUTING_VIEW_THROTTLE_GAP_MS", 1_000, 500, 60_000)),
+        reader.intValue("ROUTING_PIN_CACHE_SIZE", 20_000, 0, 1_000_000),
+        Duration.ofSeconds(reader.longValue("ROUTING_PIN_CACHE_TTL_SECONDS", 30, 1, 600)),
+        Duration.ofMinutes(reader.longValue("ROUTING_PIN_FAILBACK_AFTER_MINUTES", 30, 0, 10_080)),
+        reader.intValue("ROUTING_PIN_FAILBACK_PER_SECOND", 20, 1, 10_000),
         reader.intValue("ROUTING_TTL_SECONDS", 60, 5, 3_600),
         reader.intValue("ROUTING_FAILOVER_BATCH_SIZE", 500, 1, 500),
+        reader.intValue("ROUTING_FAILOVER_PARTITIONS", 8, 1, 62),
+        reader.intValue("ROUTING_FAILOVER_START_RATE", 500, 1, 100_000),
         reader.intValue("ROUTING_DRAIN_DEFAULT_MINUTES", 60, 1, 10_080),
         List.copyOf(regions));
   }

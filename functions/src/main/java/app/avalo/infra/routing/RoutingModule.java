@@ -3,7 +3,10 @@ package app.avalo.infra.routing;
 import app.avalo.infra.platform.ConfigReader;
 import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Platform;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The routing domain's services, built once per instance by the composition root from the {@link
@@ -25,7 +28,11 @@ public final class RoutingModule {
     }
   }
 
+  /** How long one worker turn on a partition runs before it queues its continuation. */
+  static final Duration WORKER_BUDGET = Duration.ofMinutes(8);
+
   private final Platform platform;
+  private InProcessFailoverQueue localQueue;
   private final RoutingConfig config;
   private final CountryCentroids countries;
   private final RegionStore regions;
@@ -48,8 +55,28 @@ public final class RoutingModule {
     this.pins = new UserPins(app.firestore());
     this.view =
         new RegionView(
-            regions::loadAll, config.regions(), config.viewRefresh(), config.viewMaxStaleness());
-    this.router = new RegionRouter(pins, app.clock(), config.ttlSeconds());
+            new RegionView.Source() {
+              @Override
+              public List<Region> load(Duration timeout) throws TimeoutException {
+                return regions.loadAll(timeout);
+              }
+
+              @Override
+              public AutoCloseable listen(
+                  Consumer<List<Region>> onSnapshot, Consumer<Throwable> onError) {
+                return regions.listenAll(onSnapshot, onError);
+              }
+            },
+            config.regions(),
+            config.viewStaleAfter(),
+            config.viewThrottleGap());
+    this.router =
+        new RegionRouter(
+            pins,
+            new PinCache(config.pinCacheSize(), config.pinCacheTtl()),
+            new PinFailback(config.pinFailbackAfter(), config.pinFailbackPerSecond()),
+            app.clock(),
+            config.ttlSeconds());
     this.healthRun =
         new RegionHealthRun(
             regions,
@@ -65,8 +92,20 @@ public final class RoutingModule {
             regions,
             pins,
             app.clock(),
-            config.failoverBatchSize(),
-            adapters.batchHook());
+            adapters.sleeper(),
+            new FailoverMigrator.Settings(
+                config.failoverBatchSize(),
+                config.failoverPartitions(),
+                WriteRamp.of(config.failoverStartRate()),
+                WORKER_BUDGET),
+            adapters.batchHook(),
+            migrator -> {
+              InProcessFailoverQueue q =
+                  new InProcessFailoverQueue(
+                      migrator, app.clock(), config.failoverPartitions(), WORKER_BUDGET);
+              this.localQueue = q;
+              return q;
+            });
     this.drains = new RegionDrains(regions, view, failover, config, app.clock());
     this.setup = new RegionSetup(regions, view, config, app.clock());
     this.reports = new RegionReports(regions, view, failover, app.clock());
@@ -101,6 +140,11 @@ public final class RoutingModule {
     return regions;
   }
 
+  /** Pin documents routing has read on this instance (the benchmark's reads per call). */
+  public long pinReads() {
+    return pins.reads();
+  }
+
   UserPins pins() {
     return pins;
   }
@@ -115,6 +159,14 @@ public final class RoutingModule {
 
   public RegionHealthRun healthRun() {
     return healthRun;
+  }
+
+  /** Stops the view and the local failover workers (tests; otherwise the JVM's life). */
+  public void close() {
+    view.close();
+    if (localQueue != null) {
+      localQueue.close();
+    }
   }
 
   public FailoverMigrator failover() {

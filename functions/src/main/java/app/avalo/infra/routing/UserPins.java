@@ -6,8 +6,11 @@ import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.FieldPath;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.Query;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Users' region pins ({@code userRegionMappings/{uid}}: one region per user for every pinned
@@ -19,26 +22,46 @@ final class UserPins {
   static final String MAPPINGS = "userRegionMappings";
   static final String EVENTS = "userRegionEvents";
 
+  /** How long the hot path waits for a pin read or move before answering without it. */
+  static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+
   private final Firestore db;
+  private final LongAdder reads = new LongAdder();
 
   UserPins(Firestore db) {
     this.db = db;
   }
 
-  Optional<Pin> find(String uid) {
-    DocumentSnapshot doc = Firestores.await(ref(uid).get());
+  /** The user's pin; a {@link TimeoutException} after {@link #CALL_TIMEOUT}. */
+  Optional<Pin> find(String uid) throws TimeoutException {
+    reads.increment();
+    DocumentSnapshot doc = Firestores.await(ref(uid).get(), CALL_TIMEOUT);
     return doc.exists() ? Optional.of(PinCodec.fromDoc(doc)) : Optional.empty();
+  }
+
+  /** Pin documents read so far by this instance's routing (the benchmark's reads per call). */
+  long reads() {
+    return reads.sum();
   }
 
   /**
    * Pins a user who has no pin yet; if another request pinned them first, that pin wins and is
    * returned.
    */
-  Pin assign(String uid, String regionId, RoutedService service, Instant now) {
-    if (Firestores.createIfAbsent(
-        ref(uid),
-        PinCodec.assigned(regionId, now, "assigned by getRouting (" + service.wire() + ")"))) {
-      return new Pin(uid, regionId, now, now);
+  Pin assign(String uid, String regionId, RoutedService service, Instant now)
+      throws TimeoutException {
+    try {
+      Firestores.await(
+          ref(uid)
+              .create(
+                  PinCodec.assigned(
+                      regionId, now, "assigned by getRouting (" + service.wire() + ")")),
+          CALL_TIMEOUT);
+      return new Pin(uid, regionId, now, now, regionId);
+    } catch (RuntimeException e) {
+      if (!Firestores.isAlreadyExists(e)) {
+        throw e;
+      }
     }
     return find(uid)
         .orElseThrow(
@@ -56,8 +79,10 @@ final class UserPins {
       String toRegion,
       RoutedService service,
       String reason,
-      Instant now) {
+      Instant now)
+      throws TimeoutException {
     DocumentReference pinRef = ref(uid);
+    reads.increment();
     return Firestores.await(
         db.runTransaction(
             tx -> {
@@ -68,12 +93,14 @@ final class UserPins {
               }
               Instant assignedAt =
                   current != null && current.assignedAt() != null ? current.assignedAt() : now;
-              tx.set(pinRef, PinCodec.moved(toRegion, fromRegion, assignedAt, now, reason));
+              String home = current != null ? current.home() : fromRegion;
+              tx.set(pinRef, PinCodec.moved(toRegion, fromRegion, home, assignedAt, now, reason));
               tx.create(
                   db.collection(EVENTS).document(),
                   PinCodec.moveEvent(uid, fromRegion, toRegion, service, reason, now));
-              return new Pin(uid, toRegion, assignedAt, now);
-            }));
+              return new Pin(uid, toRegion, assignedAt, now, home);
+            }),
+        CALL_TIMEOUT.multipliedBy(2));
   }
 
   /** The pins on {@code regionId}, in document-id order (the failover migrator's pages). */

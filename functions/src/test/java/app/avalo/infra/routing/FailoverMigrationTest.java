@@ -16,23 +16,30 @@ import com.google.gson.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Several thousand pinned users moved in checkpointed batches of 500, with crashes injected between
- * and inside batches: after resuming, everyone pinned to the source region is on the target,
- * exactly once, and nobody else was touched.
+ * Several thousand pinned users moved by parallel workers over key ranges in checkpointed batches,
+ * with crashes injected between and inside batches and partitions handed to two workers at once:
+ * after resuming, everyone pinned to the source region is on the target, exactly once, and nobody
+ * else was touched.
  */
 class FailoverMigrationTest {
   private static final int EU_USERS = 3_000;
   private static final int US_USERS = 120;
+  private static final int BATCH = 50;
+  private static final int PARTITIONS = 4;
 
   /**
    * Records every committed batch; can be told to crash at a given batch, before or after its
@@ -66,24 +73,40 @@ class FailoverMigrationTest {
   }
 
   private final Crashes crashes = new Crashes();
-  @RegisterExtension final TestBed bed = RoutingFixtures.bed(crashes).build();
+
+  @RegisterExtension
+  final TestBed bed =
+      RoutingFixtures.bed(crashes)
+          .env("ROUTING_FAILOVER_BATCH_SIZE", Integer.toString(BATCH))
+          .env("ROUTING_FAILOVER_PARTITIONS", Integer.toString(PARTITIONS))
+          .build();
+
+  /** The EU users' ids: random like Firebase Auth uids, so they spread over the key ranges. */
+  private final Set<String> euUsers = new HashSet<>();
 
   @BeforeEach
   void initializeRegions() throws Exception {
     RoutingFixtures.initializeRegions(bed, null);
   }
 
-  /** {@link #EU_USERS} pinned to EU (ids in no particular order), {@link #US_USERS} to US. */
+  /** {@link #EU_USERS} pinned to EU (random uids), {@link #US_USERS} to US. */
   private void pinUsers() {
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < EU_USERS; i++) {
-      ids.add("eu-" + Integer.toString(i * 7919 % 100_000, 36) + "-" + i);
+    Random random = new Random(42);
+    while (euUsers.size() < EU_USERS) {
+      StringBuilder uid = new StringBuilder();
+      for (int c = 0; c < 20; c++) {
+        uid.append(
+            FailoverMigrator.UID_ALPHABET.charAt(
+                random.nextInt(FailoverMigrator.UID_ALPHABET.length())));
+      }
+      euUsers.add(uid.toString());
     }
+    List<String> ids = new ArrayList<>(euUsers);
     for (int i = 0; i < US_USERS; i++) {
       ids.add("us-" + i);
     }
     RoutingFixtures.pinUsers(
-        bed.db, ids, uid -> uid.startsWith("eu-") ? "EU" : "US", bed.clock.instant());
+        bed.db, ids, uid -> euUsers.contains(uid) ? "EU" : "US", bed.clock.instant());
   }
 
   private Map<String, String> pins() {
@@ -103,68 +126,133 @@ class FailoverMigrationTest {
     return bed.callAsAdmin(bed.function("initiateRegionFailover"), data);
   }
 
+  /** Waits for the operation's workers to finish it. */
+  private FailoverOperation awaitCompleted(String id) throws InterruptedException {
+    FailoverMigrator migrator = bed.root.routing().failover();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    FailoverOperation op = migrator.get(id);
+    while (!op.finished() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      op = migrator.get(id);
+    }
+    assertEquals(FailoverOperation.COMPLETED, op.status(), "the workers finished: " + op);
+    return op;
+  }
+
   private void assertEveryoneMovedExactlyOnce() {
     Map<String, String> pins = pins();
     assertEquals(EU_USERS + US_USERS, pins.size());
-    pins.forEach((uid, region) -> assertEquals(uid.startsWith("eu-") ? "ASIA" : "US", region, uid));
+    pins.forEach((uid, region) -> assertEquals(euUsers.contains(uid) ? "ASIA" : "US", region, uid));
     assertTrue(crashes.duplicates.isEmpty(), "moved twice: " + crashes.duplicates);
-    assertEquals(EU_USERS, crashes.movedIn.size());
-    assertTrue(crashes.movedIn.keySet().stream().allMatch(uid -> uid.startsWith("eu-")));
+    assertEquals(euUsers, crashes.movedIn.keySet());
   }
 
   @Test
-  void crashBetweenBatchesResumesWithoutMovingAnyoneTwiceOrSkippingAnyone() throws Exception {
+  void initiateAnswersAtOnceAndTheWorkersMoveEveryone() throws Exception {
     pinUsers();
-    FailoverMigrator migrator = bed.root.routing().failover();
-    FailoverOperation op = migrator.start("EU", "ASIA", "test", "drill");
-    crashes.crash.set("after:3");
-    assertThrows(IllegalStateException.class, () -> migrator.run(op.id(), Instant.MAX));
-
-    FailoverOperation checkpoint = migrator.get(op.id());
-    assertEquals(FailoverOperation.RUNNING, checkpoint.status());
-    assertEquals(1_500, checkpoint.moved(), "three batches committed before the crash");
-    assertEquals(3, checkpoint.batches());
-    assertEquals(1_500, pins().values().stream().filter("ASIA"::equals).count());
-
-    JsonObject resumed = initiate(Map.of("operationId", op.id()));
-    assertEquals("completed", resumed.get("status").getAsString());
-    assertEquals(EU_USERS, resumed.get("moved").getAsLong());
-    assertEquals(6, resumed.get("batches").getAsLong(), "3000 users in batches of 500");
-    assertNotNull(resumed.get("finishedAt"));
+    JsonObject started = initiate(Map.of("fromRegion", "EU", "toRegion", "ASIA"));
+    assertEquals(PARTITIONS, started.get("partitions").getAsInt());
+    FailoverOperation done = awaitCompleted(started.get("id").getAsString());
+    assertEquals(EU_USERS, done.moved());
+    assertEquals(PARTITIONS, done.partitionsDone());
+    for (FailoverPartition p : bed.root.routing().failover().partitions(done.id())) {
+      long inRange =
+          euUsers.stream()
+              .filter(u -> p.startAt() == null || u.compareTo(p.startAt()) >= 0)
+              .filter(u -> p.endBefore() == null || u.compareTo(p.endBefore()) < 0)
+              .count();
+      assertEquals(inRange, p.moved(), "partition " + p.index() + " moved exactly its key range");
+      assertTrue(inRange > 0, "the ranges split the users");
+    }
+    assertNotNull(done.finishedAt());
     assertEveryoneMovedExactlyOnce();
     assertNull(RoutingFixtures.region(bed, "EU").getString("activeFailoverId"));
   }
 
   @Test
-  void crashInsideABatchCommitsNothingOfIt() throws Exception {
+  void crashMidPartitionIsResumedByTheJobWithEveryUserMovedExactlyOnce() throws Exception {
     pinUsers();
+    FailoverMigrator migrator = bed.root.routing().failover();
+    FailoverOperation op = migrator.start("EU", "ASIA", "test", "drill");
+    crashes.crash.set("after:3");
+    // A worker dies after its partition's third batch committed (the task is lost with it).
+    assertThrows(
+        IllegalStateException.class, () -> migrator.runPartition(op.id(), 0, Instant.MAX, false));
+    FailoverPartition crashed = migrator.partitions(op.id()).get(0);
+    assertEquals(3, crashed.batches());
+    assertEquals(3 * BATCH, crashed.moved(), "three batches committed before the crash");
+    assertEquals(FailoverOperation.RUNNING, migrator.get(op.id()).status());
+
+    assertEquals(0, migrator.resumeStale(null), "nothing is stale yet");
+    bed.clock.advance(FailoverMigrator.STALE_PARTITION.plusSeconds(1));
+    assertEquals(PARTITIONS, migrator.resumeStale(null), "every unfinished partition is queued");
+    FailoverOperation done = awaitCompleted(op.id());
+    assertEquals(EU_USERS, done.moved());
+    assertEveryoneMovedExactlyOnce();
+  }
+
+  @Test
+  void crashInsideABatchCommitsNothingOfItAndStartingAgainContinues() throws Exception {
+    pinUsers();
+    FailoverMigrator migrator = bed.root.routing().failover();
+    FailoverOperation op = migrator.start("EU", "ASIA", "test", "drill");
     crashes.crash.set("before:2");
-    FakeExchange.Response crashed =
-        call(
-            """
-            {"fromRegion": "EU", "toRegion": "ASIA"}
-            """);
-    assertEquals(500, crashed.status(), crashed.body());
-    String opId = RoutingFixtures.region(bed, "EU").getString("activeFailoverId");
-    FailoverOperation checkpoint = bed.root.routing().failover().get(opId);
-    assertEquals(500, checkpoint.moved());
+    assertThrows(
+        IllegalStateException.class, () -> migrator.runPartition(op.id(), 0, Instant.MAX, false));
+    assertEquals(BATCH, migrator.get(op.id()).moved());
     assertEquals(
-        500, pins().values().stream().filter("ASIA"::equals).count(), "batch 2 left no trace");
+        BATCH, pins().values().stream().filter("ASIA"::equals).count(), "batch 2 left no trace");
 
     JsonObject resumed = initiate(Map.of("fromRegion", "EU", "toRegion", "ASIA"));
     assertEquals(
-        opId, resumed.get("id").getAsString(), "starting the same failover again continues it");
-    assertEquals("completed", resumed.get("status").getAsString());
+        op.id(), resumed.get("id").getAsString(), "starting the same failover again continues it");
+    awaitCompleted(op.id());
+    assertEveryoneMovedExactlyOnce();
+  }
+
+  @Test
+  void parallelWorkersOnTheSamePartitionsNeverMoveAUserTwice() throws Exception {
+    pinUsers();
+    FailoverMigrator migrator = bed.root.routing().failover();
+    FailoverOperation op = migrator.start("EU", "ASIA", "test", "drill");
+    // Every partition handed to two workers at once, as a re-delivered task would be.
+    List<Thread> workers = new ArrayList<>();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < PARTITIONS * 2; i++) {
+      int partition = i % PARTITIONS;
+      Thread t =
+          new Thread(
+              () -> {
+                for (int attempt = 0; attempt < 5; attempt++) {
+                  try {
+                    migrator.runPartition(op.id(), partition, Instant.MAX, false);
+                    return;
+                  } catch (RuntimeException e) {
+                    failures.add(e); // contention beyond the transaction's retries: try again
+                  }
+                }
+              });
+      workers.add(t);
+      t.start();
+    }
+    for (Thread t : workers) {
+      t.join(TimeUnit.SECONDS.toMillis(120));
+    }
+    FailoverOperation done = migrator.get(op.id());
+    assertEquals(FailoverOperation.COMPLETED, done.status(), "failures: " + failures);
+    assertEquals(EU_USERS, done.moved());
     assertEveryoneMovedExactlyOnce();
   }
 
   @Test
   void finishedOperationIsReportedWithoutWriting() throws Exception {
     pinUsers();
-    JsonObject done = initiate(Map.of("fromRegion", "EU", "toRegion", "ASIA"));
-    assertEquals("completed", done.get("status").getAsString());
+    JsonObject started = initiate(Map.of("fromRegion", "EU", "toRegion", "ASIA"));
+    String id = started.get("id").getAsString();
+    awaitCompleted(id);
     long writes = Emulators.firestoreWriteCount();
-    JsonObject again = initiate(Map.of("operationId", done.get("id").getAsString()));
+    JsonObject again = initiate(Map.of("operationId", id));
+    assertEquals("completed", again.get("status").getAsString());
     assertEquals(EU_USERS, again.get("moved").getAsLong());
     assertEquals(writes + 1, Emulators.firestoreWriteCount(), "only the audit record");
     var events =
@@ -176,11 +264,7 @@ class FailoverMigrationTest {
             .toList();
     assertEquals(List.of("failover-completed", "failover-started"), events);
     Map<String, Object> checkpoint =
-        Firestores.await(
-                bed.db
-                    .collection(FailoverMigrator.OPERATIONS)
-                    .document(done.get("id").getAsString())
-                    .get())
+        Firestores.await(bed.db.collection(FailoverMigrator.OPERATIONS).document(id).get())
             .getData();
     assertEquals(
         Set.of(
@@ -195,11 +279,12 @@ class FailoverMigrationTest {
             "reason",
             "startedAt",
             "updatedAt",
-            "finishedAt"),
+            "finishedAt",
+            "partitions"),
         checkpoint.keySet(),
         "the failoverOperations/{id} fields of docs/routing.md");
     assertEquals((long) EU_USERS, checkpoint.get("moved"));
-    assertEquals(500L, checkpoint.get("batchSize"));
+    assertEquals((long) BATCH, checkpoint.get("batchSize"));
     assertNull(RoutingFixtures.region(bed, "EU").get("activeFailoverId"));
   }
 
@@ -227,7 +312,7 @@ class FailoverMigrationTest {
                 {"fromRegion": "EU", "toRegion": "ASIA", "reason": "region outage drill"}
                 """));
     assertEquals("draining", result.get("status").getAsString());
-    assertEquals("completed", result.getAsJsonObject("operation").get("status").getAsString());
+    awaitCompleted(result.getAsJsonObject("operation").get("id").getAsString());
     assertEveryoneMovedExactlyOnce();
   }
 

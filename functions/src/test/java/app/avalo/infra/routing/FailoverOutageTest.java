@@ -93,7 +93,13 @@ class FailoverOutageTest {
       assertTrue(moved > 0 && moved < EU_USERS, "the outage hit mid-way: " + counts);
       var checkpoint =
           Firestores.await(direct.collection(FailoverMigrator.OPERATIONS).document(op.id()).get());
-      assertEquals(moved, checkpoint.getLong("moved"));
+      long checkpointed =
+          Firestores.await(checkpoint.getReference().collection("partitions").get())
+              .getDocuments()
+              .stream()
+              .mapToLong(p -> p.getLong("moved"))
+              .sum();
+      assertEquals(moved, checkpointed, "the partitions' checkpoints agree with the pins");
       assertEquals(FailoverOperation.RUNNING, checkpoint.getString("status"));
 
       // Firestore is back. The retry lands on a fresh instance, as a retried request does: the cut

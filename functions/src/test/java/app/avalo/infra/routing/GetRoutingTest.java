@@ -14,7 +14,9 @@ import app.avalo.infra.testing.FakeExchange;
 import app.avalo.infra.testing.TestBed;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.gson.JsonObject;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -162,7 +164,7 @@ class GetRoutingTest {
     DocumentSnapshot pin = pin();
     assertEquals("ASIA", pin.getString("regionId"));
     assertEquals(
-        Set.of("regionId", "assignedAt", "updatedAt", "previousRegionId", "reason"),
+        Set.of("regionId", "assignedAt", "updatedAt", "previousRegionId", "reason", "homeRegionId"),
         pin.getData().keySet(),
         "the userRegionMappings/{uid} fields of docs/routing.md");
     assertNull(pin.get("previousRegionId"));
@@ -212,6 +214,67 @@ class GetRoutingTest {
         "the user stays where they were moved; no flapping back");
   }
 
+  /** A region's health status as the health checks write a transition (with its time). */
+  private void transition(TestBed bed, String region, RegionStatus status) {
+    Firestores.await(
+        bed.db
+            .collection(RegionStore.REGIONS)
+            .document(region)
+            .update(
+                Map.of(
+                    "status",
+                    status.wire(),
+                    "statusChangedAt",
+                    Firestores.timestamp(bed.clock.instant()),
+                    "consecutiveFailures",
+                    status == RegionStatus.UNHEALTHY ? 3L : 0L)));
+    bed.root.routing().view().refreshNow();
+  }
+
+  @Test
+  void pinFailsBackHomeOnceTheRegionHasBeenHealthyForThePeriod() throws Exception {
+    routeFrom("chat", "DE");
+    transition(bed, "EU", RegionStatus.UNHEALTHY);
+    String away = routeFrom("chat", "DE").get("region").getAsString();
+    assertNotEquals("EU", away);
+    assertEquals("EU", pin().getString("homeRegionId"), "the move keeps the home region");
+
+    transition(bed, "EU", RegionStatus.HEALTHY);
+    bed.clock.advance(Duration.ofMinutes(29));
+    assertEquals(
+        away, routeService("calls").get("region").getAsString(), "not healthy long enough");
+    bed.clock.advance(Duration.ofMinutes(2));
+    JsonObject home = routeService("calls");
+    assertEquals("EU", home.get("region").getAsString());
+    assertEquals(
+        "pin-failback: EU healthy for 30 min, moved home from " + away,
+        home.get("reason").getAsString());
+    assertEquals("EU", pin().getString("regionId"));
+    assertEquals("pinned", routeService("wallet").get("reason").getAsString());
+  }
+
+  @Test
+  void pinsStayWhereTheyWereMovedWhenFailBackIsOff() throws Exception {
+    try (TestBed off =
+        RoutingFixtures.bed().env("ROUTING_PIN_FAILBACK_AFTER_MINUTES", "0").build()) {
+      RoutingFixtures.initializeRegions(off, null);
+      AuthEmulator.User u = TestBed.newUser();
+      String body = "{\"service\": \"chat\", \"country\": \"DE\"}";
+      RoutingFixtures.result(off.callAsUser(u, off.function("getRouting"), body));
+      transition(off, "EU", RegionStatus.UNHEALTHY);
+      String away =
+          RoutingFixtures.result(off.callAsUser(u, off.function("getRouting"), body))
+              .get("region")
+              .getAsString();
+      transition(off, "EU", RegionStatus.HEALTHY);
+      off.clock.advance(Duration.ofDays(2));
+      JsonObject later =
+          RoutingFixtures.result(off.callAsUser(u, off.function("getRouting"), body));
+      assertEquals(away, later.get("region").getAsString());
+      assertEquals("pinned", later.get("reason").getAsString());
+    }
+  }
+
   @Test
   void pinnedUserFailsOverWhenRegionIsDrained() throws Exception {
     routeFrom("wallet", "JP");
@@ -222,21 +285,52 @@ class GetRoutingTest {
   }
 
   @Test
-  void statusChangeReachesRoutingWithoutARestart() throws Exception {
-    // How fast is a benchmark figure (bin/bench "failover propagation", p95 against SPEC's 3 s),
-    // not a
-    // wall-clock bound here: this only proves the running instance picks the change up by itself.
-    assertEquals(
-        "EU", routeService("support").get("region").getAsString()); // the view is now polling
+  void statusChangeReachesRoutingThroughTheListener() throws Exception {
+    // How fast is a benchmark figure (bin/bench "routing-view", view propagation p95), not a
+    // wall-clock bound here: this proves the running instance hears the change from the listener.
+    assertEquals("EU", routeService("support").get("region").getAsString()); // view listening
+    RegionView view = bed.root.routing().view();
+    long reads = view.fallbackReads();
+    long snapshots = view.snapshotsReceived();
     Firestores.await(
         bed.db.collection(RegionStore.REGIONS).document("EU").update("status", "unhealthy"));
     long changed = System.nanoTime();
     String region = "EU";
     while (region.equals("EU") && System.nanoTime() - changed < TimeUnit.SECONDS.toNanos(30)) {
-      Thread.sleep(50);
+      Thread.sleep(20);
       region = routeService("support").get("region").getAsString();
     }
     assertNotEquals("EU", region, "routing still sends support to the unhealthy EU after 30 s");
+    assertTrue(view.snapshotsReceived() > snapshots, "the listener delivered the change");
+    assertEquals(reads, view.fallbackReads(), "no request had to read the regions itself");
+  }
+
+  @Test
+  void aKeptPinIsAnsweredFromTheCacheWithoutAFirestoreRead() throws Exception {
+    RoutingModule routing = bed.root.routing();
+    routeFrom("chat", "DE"); // assigns the pin (a create, no read)
+    long reads = routing.pinReads();
+    for (int i = 0; i < 5; i++) {
+      JsonObject again = routeService(i % 2 == 0 ? "calls" : "wallet");
+      assertEquals("EU", again.get("region").getAsString());
+      assertEquals("pinned", again.get("reason").getAsString());
+    }
+    assertEquals(reads, routing.pinReads(), "every later pinned call came from the cache");
+
+    // A status change invalidates the cache: the pin is read (and here moved) again.
+    setHealth("EU", RegionStatus.UNHEALTHY);
+    JsonObject moved = routeService("chat");
+    assertNotEquals("EU", moved.get("region").getAsString());
+    assertTrue(moved.get("reason").getAsString().startsWith("pin-failover"), moved.toString());
+    assertTrue(routing.pinReads() > reads, "the move read the pin");
+    long afterMove = routing.pinReads();
+    assertEquals(moved.get("region"), routeService("wallet").get("region"));
+    assertEquals(afterMove, routing.pinReads(), "the moved pin is cached too");
+
+    // A status change elsewhere makes the next call re-read even though its region is fine.
+    setHealth("ASIA", RegionStatus.DEGRADED);
+    assertEquals(moved.get("region"), routeService("wallet").get("region"));
+    assertEquals(afterMove + 1, routing.pinReads());
   }
 
   @Test

@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The in-process view routing answers from, with a loader the test controls in place of Firestore.
+ * The in-process view routing answers from, with a source (one read, a listener) the test controls
+ * in place of Firestore.
  */
 class RegionViewTest {
   private static final List<RegionDefinition> DEFINITIONS =
@@ -37,70 +39,96 @@ class RegionViewTest {
         .toList();
   }
 
+  /** A source the test drives: {@code push} is Firestore's listener delivering a change. */
+  private static final class FakeSource implements RegionView.Source {
+    final AtomicReference<List<Region>> stored = new AtomicReference<>();
+    final AtomicInteger loads = new AtomicInteger();
+    final AtomicInteger listens = new AtomicInteger();
+    final AtomicBoolean broken = new AtomicBoolean();
+    volatile Consumer<List<Region>> listener;
+
+    FakeSource(List<Region> initial) {
+      stored.set(initial);
+    }
+
+    @Override
+    public List<Region> load(Duration timeout) throws TimeoutException {
+      loads.incrementAndGet();
+      if (broken.get()) {
+        throw new TimeoutException("Firestore is slow");
+      }
+      return stored.get();
+    }
+
+    @Override
+    public AutoCloseable listen(Consumer<List<Region>> onSnapshot, Consumer<Throwable> onError) {
+      listens.incrementAndGet();
+      listener = onSnapshot;
+      return () -> listener = null;
+    }
+
+    /** Stores a change without telling the listener (a stalled stream). */
+    void storeSilently(RegionStatus eu) {
+      stored.set(regions(eu));
+    }
+
+    /** Stores a change and delivers it through the listener. */
+    void push(RegionStatus eu) {
+      storeSilently(eu);
+      listener.accept(stored.get());
+    }
+  }
+
+  private static RegionView view(FakeSource source, Duration staleAfter) {
+    return new RegionView(source, DEFINITIONS, staleAfter, Duration.ofSeconds(30));
+  }
+
+  private static RegionStatus eu(RegionView view) {
+    return view.current().regions().get(0).health().status();
+  }
+
   @Test
-  void manyRequestsShareOneRead() {
-    AtomicInteger loads = new AtomicInteger();
-    try (RegionView view =
-        new RegionView(
-            t -> {
-              loads.incrementAndGet();
-              return regions(RegionStatus.HEALTHY);
-            },
-            DEFINITIONS,
-            Duration.ofMillis(1_000),
-            Duration.ofMillis(2_500))) {
-      long started = System.nanoTime();
+  void changesArriveThroughTheListenerWithoutReads() {
+    FakeSource source = new FakeSource(regions(RegionStatus.HEALTHY));
+    try (RegionView view = view(source, Duration.ofMinutes(5))) {
+      assertEquals(RegionStatus.HEALTHY, eu(view));
+      long generation = view.current().generation();
       for (int i = 0; i < 10_000; i++) {
         assertEquals(3, view.current().regions().size());
       }
-      long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-      // One read for the cold start, plus at most one poll per second that passed.
-      assertTrue(
-          loads.get() <= 1 + elapsedMs / 1_000 + 1,
-          loads.get() + " reads for 10000 requests in " + elapsedMs + " ms");
+      source.push(RegionStatus.UNHEALTHY);
+      assertEquals(RegionStatus.UNHEALTHY, eu(view));
+      assertEquals(generation + 1, view.current().generation(), "a status change is a generation");
+      assertEquals(1, source.loads.get(), "one read at the cold start, then only the listener");
+      assertEquals(1, source.listens.get());
     }
   }
 
   @Test
-  void pollingPicksUpAChange() throws Exception {
-    AtomicBoolean euDown = new AtomicBoolean(false);
-    try (RegionView view =
-        new RegionView(
-            t -> regions(euDown.get() ? RegionStatus.UNHEALTHY : RegionStatus.HEALTHY),
-            DEFINITIONS,
-            Duration.ofMillis(200),
-            Duration.ofMillis(1_000))) {
-      assertEquals(RegionStatus.HEALTHY, view.current().regions().get(0).health().status());
-      euDown.set(true);
-      // A liveness check: how fast the change propagates is measured by bin/bench, not asserted
-      // here.
-      long changed = System.nanoTime();
-      while (view.current().regions().get(0).health().status() == RegionStatus.HEALTHY
-          && System.nanoTime() - changed < TimeUnit.SECONDS.toNanos(30)) {
-        Thread.sleep(20);
-      }
-      assertEquals(RegionStatus.UNHEALTHY, view.current().regions().get(0).health().status());
+  void aStalledStreamFallsBackToOneReadAndListensAgain() throws Exception {
+    FakeSource source = new FakeSource(regions(RegionStatus.HEALTHY));
+    try (RegionView view = view(source, Duration.ofMillis(300))) {
+      assertEquals(RegionStatus.HEALTHY, eu(view));
+      source.storeSilently(RegionStatus.UNHEALTHY); // the stream delivers nothing
+      assertEquals(RegionStatus.HEALTHY, eu(view), "within the bound the view trusts the stream");
+      Thread.sleep(400); // no snapshot and no heartbeat for longer than the bound
+      assertEquals(RegionStatus.UNHEALTHY, eu(view), "the request read the regions itself");
+      assertEquals(2, source.loads.get());
+      assertEquals(2, source.listens.get(), "the stalled listener was replaced");
+      assertEquals(RegionStatus.UNHEALTHY, eu(view));
+      assertEquals(2, source.loads.get(), "one fallback read per stale period, not per request");
     }
   }
 
   @Test
-  void aFailedRefreshKeepsServingTheLastView() throws Exception {
-    AtomicBoolean broken = new AtomicBoolean(false);
-    try (RegionView view =
-        new RegionView(
-            t -> {
-              if (broken.get()) {
-                throw new TimeoutException("Firestore is slow");
-              }
-              return regions(RegionStatus.DEGRADED);
-            },
-            DEFINITIONS,
-            Duration.ofMillis(50),
-            Duration.ofMillis(100))) {
+  void aFailedReadKeepsServingTheLastView() throws Exception {
+    FakeSource source = new FakeSource(regions(RegionStatus.DEGRADED));
+    try (RegionView view = view(source, Duration.ofMillis(100))) {
       view.current();
-      broken.set(true);
+      source.broken.set(true);
       Thread.sleep(300);
       RegionView.Snapshot s = view.current();
+      assertTrue(source.loads.get() >= 2, "the stale view tried to read");
       assertTrue(s.fromFirestore());
       assertEquals(RegionStatus.DEGRADED, s.regions().get(0).health().status());
     }
@@ -108,18 +136,17 @@ class RegionViewTest {
 
   @Test
   void coldStartWithoutFirestoreAnswersFromTheConfiguredRegions() {
-    try (RegionView view =
-        new RegionView(
-            t -> {
-              throw new IllegalStateException("UNAVAILABLE");
-            },
-            DEFINITIONS,
-            Duration.ofMillis(500),
-            Duration.ofMillis(1_000))) {
+    FakeSource source = new FakeSource(regions(RegionStatus.DEGRADED));
+    source.broken.set(true);
+    try (RegionView view = view(source, Duration.ofMinutes(5))) {
       RegionView.Snapshot s = view.current();
       assertFalse(s.fromFirestore());
       assertEquals(List.of("EU", "US", "ASIA"), s.regions().stream().map(Region::id).toList());
       assertTrue(s.regions().stream().allMatch(r -> r.health().status() == RegionStatus.HEALTHY));
+      source.broken.set(false);
+      source.push(RegionStatus.DEGRADED); // Firestore is back: the listener's first snapshot
+      assertTrue(view.current().fromFirestore());
+      assertEquals(RegionStatus.DEGRADED, eu(view));
     }
   }
 }
