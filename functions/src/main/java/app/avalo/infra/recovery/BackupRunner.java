@@ -6,7 +6,6 @@ import com.google.cloud.storage.Blob;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -64,8 +63,8 @@ final class BackupRunner {
           true,
           retention.apply(tier, config.keep(tier)));
     }
-    // A read time Firestore accepts: microsecond precision, safely in the past.
-    Instant snapshotTime = clock.instant().minusSeconds(1).truncatedTo(ChronoUnit.MICROS);
+    // A read time Firestore accepts for as long as the backup may read at it.
+    Instant snapshotTime = PointInTime.backupSnapshotTime(clock.instant(), config.maxSnapshotAge());
     long started = nanoTime.getAsLong();
     catalog.markWriting(id, storage.bucket(), snapshotTime);
     BackupWriter.Written written;

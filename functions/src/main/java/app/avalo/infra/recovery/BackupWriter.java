@@ -5,6 +5,7 @@ import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Status;
 import com.google.api.core.ApiFuture;
 import com.google.cloud.Timestamp;
+import com.google.cloud.firestore.AggregateQuery;
 import com.google.cloud.firestore.FieldPath;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.Query;
@@ -31,7 +32,10 @@ import java.util.List;
  * <p>Consistency: on Firestore every page and count is read in a read-only transaction at {@code
  * snapshotTime}, so the whole backup — across collections — is one point-in-time snapshot, provided
  * it finishes within {@link RecoveryConfig#maxSnapshotAge()} (Firestore keeps old versions for an
- * hour). The local emulator ignores read times: there each document is read as it is when its page
+ * hour; beyond an hour a whole-minute {@code snapshotTime}, see {@link PointInTime}). Against the
+ * local emulator the backup reads the live documents instead: the tests run backups on a fake
+ * clock, which no read time can be taken from (the emulator keeps a bounded version history in real
+ * time, for {@code recover*} with {@code asOf}). There each document is read as it is when its page
  * is read, and the manifest says {@code per-document}.
  */
 final class BackupWriter {
@@ -99,10 +103,12 @@ final class BackupWriter {
       BackupId id, CriticalCollection collection, Instant snapshotTime, RunControl control)
       throws IOException {
     TransactionOptions atSnapshot = readOnlyAt(snapshotTime);
+    AggregateQuery count = db.collection(collection.collection()).count();
     long expected =
         Firestores.await(
-                db.runAsyncTransaction(
-                    tx -> tx.get(db.collection(collection.collection()).count()), atSnapshot))
+                readTimeHonoured
+                    ? db.runAsyncTransaction(tx -> tx.get(count), atSnapshot)
+                    : count.get())
             .getCount();
     int partitions =
         Partitioner.partitionsFor(expected, config.targetDocsPerShard(), config.maxPartitions());
@@ -167,7 +173,7 @@ final class BackupWriter {
   }
 
   private ApiFuture<QuerySnapshot> readPage(Query query, TransactionOptions atSnapshot) {
-    return db.runAsyncTransaction(tx -> tx.get(query), atSnapshot);
+    return readTimeHonoured ? db.runAsyncTransaction(tx -> tx.get(query), atSnapshot) : query.get();
   }
 
   private void checkTime(Instant snapshotTime, RunControl control) {

@@ -13,6 +13,8 @@ import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.Transaction;
 import com.google.cloud.firestore.TransactionOptions;
 import com.google.cloud.firestore.WriteBatch;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,12 +26,17 @@ import java.util.function.LongSupplier;
 
 /**
  * Restores one entity (a wallet with its transactions, a chat with its messages, a ticket, an AI
- * session) to a backup — or to the archive of an earlier recovery, which undoes it.
+ * session) to its state at a past time, to a backup, or to the archive of an earlier recovery,
+ * which undoes it.
  *
  * <ol>
- *   <li>The restore point is read and verified first: one shard per collection, checked against the
- *       manifest. A bad backup id, an unusable backup or a damaged shard stops here, before
- *       anything is written.
+ *   <li>The restore point is read first. With {@code asOf} inside the point-in-time window (and
+ *       PITR enabled): the entity as Firestore had it then, read in one read-only transaction at
+ *       that read time — the same queries as the live read, so it is one consistent snapshot. With
+ *       {@code asOf} beyond the window, or PITR disabled: the newest verified backup taken at or
+ *       before it. A backup is verified first: one shard per collection, checked against the
+ *       manifest. A bad {@code asOf} or backup id, an unusable backup or a damaged shard stops
+ *       here, before anything is written.
  *   <li>The entity's current documents are read and compared: added / changed / removed. {@code
  *       dryRun} returns that diff and writes nothing.
  *   <li>The current documents are archived (object + record) before anything is overwritten.
@@ -59,8 +66,11 @@ final class EntityRecovery {
   private final RecoveryArchives archives;
   private final RecoveryArchiveStore records;
   private final RecoveryAlerts alerts;
+  private final Clock clock;
   private final LongSupplier nanoTime;
   private final int pageSize;
+  private final boolean pitrEnabled;
+  private final Duration pitrWindow;
 
   EntityRecovery(
       Firestore db,
@@ -68,15 +78,19 @@ final class EntityRecovery {
       RecoveryArchives archives,
       RecoveryArchiveStore records,
       RecoveryAlerts alerts,
+      Clock clock,
       LongSupplier nanoTime,
-      int pageSize) {
+      RecoveryConfig config) {
     this.db = db;
     this.backups = backups;
     this.archives = archives;
     this.records = records;
     this.alerts = alerts;
+    this.clock = clock;
     this.nanoTime = nanoTime;
-    this.pageSize = pageSize;
+    this.pageSize = config.pageSize();
+    this.pitrEnabled = config.pitrEnabled();
+    this.pitrWindow = config.pitrWindow();
   }
 
   /** What a recovery did (or, for a dry run, would do). */
@@ -95,7 +109,14 @@ final class EntityRecovery {
       long slaMs,
       boolean withinSla) {}
 
-  record Source(String type, String id, Instant asOf) {}
+  /**
+   * Where the restored state came from.
+   *
+   * @param type {@code pitr} (Firestore read at {@code asOf}), {@code backup} or {@code archive}
+   * @param id the backup or archive id; for {@code pitr} the read time
+   * @param why why this source was used
+   */
+  record Source(String type, String id, Instant asOf, String why) {}
 
   record Summary(int added, int changed, int removed, int unchanged) {}
 
@@ -108,10 +129,8 @@ final class EntityRecovery {
   Result recover(RecoveryRequest request) {
     long started = nanoTime.getAsLong();
     RecoveryUnit unit = request.unit();
-    RestorePoint point =
-        request.archiveId() != null
-            ? archives.restorePoint(request.archiveId(), unit, request.owner())
-            : fromBackup(request);
+    Chosen chosen = restorePoint(request);
+    RestorePoint point = chosen.point();
     Map<String, DocumentRecord> current =
         readCurrent(new DirectReads(), unit, request.owner(), point);
     EntityDiff diff =
@@ -119,7 +138,7 @@ final class EntityRecovery {
             point.documents(),
             current,
             unit.collections().stream().map(CriticalCollection::collection).toList());
-    Source source = new Source(point.type(), point.id(), point.asOf());
+    Source source = new Source(point.type(), point.id(), point.asOf(), chosen.why());
     if (request.dryRun()) {
       return result(
           request,
@@ -191,9 +210,57 @@ final class EntityRecovery {
     return result;
   }
 
-  private RestorePoint fromBackup(RecoveryRequest request) {
-    BackupReader.OpenBackup backup =
-        request.backupId() == null ? backups.latest() : backups.open(request.backupId());
+  private record Chosen(RestorePoint point, String why) {}
+
+  private Chosen restorePoint(RecoveryRequest request) {
+    if (request.archiveId() != null) {
+      return new Chosen(
+          archives.restorePoint(request.archiveId(), request.unit(), request.owner()),
+          "archiveId: undoing an earlier recovery");
+    }
+    if (request.backupId() != null) {
+      return new Chosen(fromBackup(request, backups.open(request.backupId())), "backupId");
+    }
+    Instant asOf = request.asOf();
+    if (asOf == null) {
+      return new Chosen(fromBackup(request, backups.latest()), "the newest verified backup");
+    }
+    Instant now = clock.instant();
+    PointInTime.problem(asOf, now)
+        .ifPresent(
+            problem -> {
+              throw ApiException.invalidArgument("asOf", problem);
+            });
+    if (!pitrEnabled) {
+      return new Chosen(
+          fromBackup(request, backups.latestAtOrBefore(asOf)),
+          "point-in-time recovery is disabled (RECOVERY_PITR_ENABLED=false): the newest verified"
+              + " backup taken at or before asOf");
+    }
+    if (!PointInTime.within(asOf, now, pitrWindow)) {
+      return new Chosen(
+          fromBackup(request, backups.latestAtOrBefore(asOf)),
+          "asOf is older than the point-in-time window ("
+              + pitrWindow.toSeconds()
+              + " s): the newest verified backup taken at or before it");
+    }
+    return new Chosen(
+        atReadTime(request.unit(), request.owner(), asOf),
+        "asOf is within the point-in-time window: Firestore read at that time");
+  }
+
+  /** The entity as Firestore had it at {@code asOf}, read in one read-only transaction. */
+  private RestorePoint atReadTime(RecoveryUnit unit, String owner, Instant asOf) {
+    RestorePoint none = new RestorePoint("pitr", asOf.toString(), asOf, Map.of());
+    Map<String, DocumentRecord> then =
+        Firestores.await(
+            db.runTransaction(
+                tx -> readCurrent(new TransactionReads(tx), unit, owner, none),
+                BackupWriter.readOnlyAt(asOf)));
+    return new RestorePoint("pitr", asOf.toString(), asOf, then);
+  }
+
+  private RestorePoint fromBackup(RecoveryRequest request, BackupReader.OpenBackup backup) {
     Map<String, DocumentRecord> documents = new LinkedHashMap<>();
     for (CriticalCollection collection : request.unit().collections()) {
       for (DocumentRecord doc : backups.ownerDocuments(backup, collection, request.owner())) {

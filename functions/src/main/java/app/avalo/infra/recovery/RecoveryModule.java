@@ -44,7 +44,8 @@ public final class RecoveryModule {
     env.throwIfInvalid();
     BackupStorage storage = new BackupStorage(app.storage(), config.bucket());
     this.catalog = new BackupCatalog(app.firestore(), app.clock());
-    // The emulator ignores read times; the manifest records what consistency a backup really has.
+    // Against the emulator backups read live documents (the tests' clocks are fake, so there is no
+    // read time to take); the manifest records what consistency a backup really has.
     boolean readTimeHonoured = app.config().firestoreEmulatorHost() == null;
     BackupWriter writer =
         new BackupWriter(
@@ -64,7 +65,7 @@ public final class RecoveryModule {
     this.archives = new RecoveryArchives(app.firestore(), archiveStore, storage, app.clock());
     this.recovery =
         new EntityRecovery(
-            app.firestore(), reader, archives, archiveStore, alerts, nanoTime, config.pageSize());
+            app.firestore(), reader, archives, archiveStore, alerts, app.clock(), nanoTime, config);
     this.healthStore = new BackupHealthStore(app.firestore());
     this.health =
         new BackupHealthMonitor(
