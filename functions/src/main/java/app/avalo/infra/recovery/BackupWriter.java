@@ -44,14 +44,21 @@ final class BackupWriter {
 
   private final Firestore db;
   private final ShardSink sink;
+  private final BackupFence fence;
   private final RecoveryConfig config;
   private final boolean readTimeHonoured;
   private final Clock clock;
 
   BackupWriter(
-      Firestore db, ShardSink sink, RecoveryConfig config, boolean readTimeHonoured, Clock clock) {
+      Firestore db,
+      ShardSink sink,
+      BackupFence fence,
+      RecoveryConfig config,
+      boolean readTimeHonoured,
+      Clock clock) {
     this.db = db;
     this.sink = sink;
+    this.fence = fence;
     this.config = config;
     this.readTimeHonoured = readTimeHonoured;
     this.clock = clock;
@@ -62,13 +69,15 @@ final class BackupWriter {
 
   Written write(BackupId id, Instant snapshotTime, RunControl control) throws IOException {
     Instant startedAt = clock.instant();
+    ShardSink fenced = fence.guard(sink, id, control.fencingToken());
     List<Manifest.CollectionEntry> collections = new ArrayList<>();
     long documents = 0;
     long bytes = 0;
     int shards = 0;
     for (CriticalCollection collection : CriticalCollection.values()) {
       control.progress("collection", collection.collection());
-      Manifest.CollectionEntry entry = writeCollection(id, collection, snapshotTime, control);
+      Manifest.CollectionEntry entry =
+          writeCollection(id, collection, snapshotTime, control, fenced);
       collections.add(entry);
       documents += entry.documents();
       bytes += entry.bytes();
@@ -93,14 +102,18 @@ final class BackupWriter {
             shards);
     byte[] json = manifest.toBytes();
     try (OutputStream out =
-        sink.create(id.manifestObject(), id.tier().storageClass(), "application/json")) {
+        fenced.create(id.manifestObject(), id.tier().storageClass(), "application/json")) {
       out.write(json);
     }
     return new Written(manifest, ShardReader.sha256(json));
   }
 
   private Manifest.CollectionEntry writeCollection(
-      BackupId id, CriticalCollection collection, Instant snapshotTime, RunControl control)
+      BackupId id,
+      CriticalCollection collection,
+      Instant snapshotTime,
+      RunControl control,
+      ShardSink fenced)
       throws IOException {
     TransactionOptions atSnapshot = readOnlyAt(snapshotTime);
     AggregateQuery count = db.collection(collection.collection()).count();
@@ -116,10 +129,10 @@ final class BackupWriter {
     long unowned = 0;
     try {
       for (int p = 0; p < partitions; p++) {
-        String object = id.shardObject(collection.collection(), p);
+        String object = id.shardObject(collection.collection(), p, control.fencingToken());
         shards.add(
             new ShardWriter(
-                sink.create(object, id.tier().storageClass(), "application/gzip"), p, object));
+                fenced.create(object, id.tier().storageClass(), "application/gzip"), p, object));
       }
       Query base =
           db.collection(collection.collection())

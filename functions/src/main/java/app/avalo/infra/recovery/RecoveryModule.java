@@ -47,14 +47,21 @@ public final class RecoveryModule {
     // Against the emulator backups read live documents (the tests' clocks are fake, so there is no
     // read time to take); the manifest records what consistency a backup really has.
     boolean readTimeHonoured = app.config().firestoreEmulatorHost() == null;
+    BackupFence fence = new BackupFence(app.firestore());
     BackupWriter writer =
         new BackupWriter(
-            app.firestore(), sinkDecorator.apply(storage), config, readTimeHonoured, app.clock());
+            app.firestore(),
+            sinkDecorator.apply(storage),
+            fence,
+            config,
+            readTimeHonoured,
+            app.clock());
     this.backups =
         new BackupRunner(
             writer,
             storage,
             catalog,
+            fence,
             new BackupRetention(catalog, storage),
             config,
             app.clock(),
