@@ -12,7 +12,6 @@ import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.Transaction;
 import com.google.cloud.firestore.TransactionOptions;
-import com.google.cloud.firestore.WriteBatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -44,9 +44,13 @@ import java.util.function.LongSupplier;
  *       refuses (ABORTED, nothing restored) if it changed since it was archived, and writes every
  *       document and the archive record's final status together. More writes than one commit takes:
  *       ordered commits of {@value #CHUNK_WRITES}, the entity's own owned documents first and its
- *       root document last, each commit also advancing the record's {@code commitsDone}; a restore
- *       stopped part-way is finished by running the same recovery again (every write is a
- *       whole-document set or a delete, so re-running converges) or undone from the archive.
+ *       root document last, each a transaction that re-reads its documents (per-document
+ *       preconditions) and advances the record's {@code commitsDone}. A document someone edited
+ *       since it was archived is archived again (an {@code -edits-} object, listed on the record
+ *       under {@code concurrentEdits}) before the chunk is retried over it, so no edit is lost
+ *       silently. A restore stopped part-way is finished by running the same recovery again (every
+ *       write is a whole-document set or a delete, so re-running converges) or undone from the
+ *       archive.
  * </ol>
  *
  * The elapsed time is measured with a monotonic clock and compared with the unit's SLA; a miss
@@ -58,6 +62,9 @@ final class EntityRecovery {
 
   static final int CHUNK_WRITES = 400;
 
+  /** Tries of one chunk when documents keep being edited under it. */
+  static final int CHUNK_ATTEMPTS = 5;
+
   /** Changes listed in a response; the counts are always complete. */
   static final int MAX_LISTED_CHANGES = 1000;
 
@@ -68,6 +75,7 @@ final class EntityRecovery {
   private final RecoveryAlerts alerts;
   private final Clock clock;
   private final LongSupplier nanoTime;
+  private final IntConsumer beforeRestoreCommit;
   private final int pageSize;
   private final boolean pitrEnabled;
   private final Duration pitrWindow;
@@ -80,6 +88,7 @@ final class EntityRecovery {
       RecoveryAlerts alerts,
       Clock clock,
       LongSupplier nanoTime,
+      IntConsumer beforeRestoreCommit,
       RecoveryConfig config) {
     this.db = db;
     this.backups = backups;
@@ -88,6 +97,7 @@ final class EntityRecovery {
     this.alerts = alerts;
     this.clock = clock;
     this.nanoTime = nanoTime;
+    this.beforeRestoreCommit = beforeRestoreCommit;
     this.pageSize = config.pageSize();
     this.pitrEnabled = config.pitrEnabled();
     this.pitrWindow = config.pitrWindow();
@@ -162,7 +172,7 @@ final class EntityRecovery {
             case "none" -> 0;
             case "atomic" ->
                 restoreAtomically(unit, request.owner(), point, current, diff, archiveId);
-            default -> restoreInChunks(unit, diff, archiveId);
+            default -> restoreInChunks(unit, diff, archiveId, current);
           };
     } catch (RuntimeException e) {
       // An atomic restore that failed wrote nothing; a chunked one may have written some commits.
@@ -308,7 +318,8 @@ final class EntityRecovery {
     return 1;
   }
 
-  private int restoreInChunks(RecoveryUnit unit, EntityDiff diff, String archiveId) {
+  private int restoreInChunks(
+      RecoveryUnit unit, EntityDiff diff, String archiveId, Map<String, DocumentRecord> archived) {
     // Owned documents first, the root document last: the entity reads as restored only when all is.
     List<Op> ops = new ArrayList<>();
     diff.sets().forEach(d -> ops.add(new Op(d, false)));
@@ -320,39 +331,110 @@ final class EntityRecovery {
                 b.doc().collection().equals(unit.root().collection())));
     int commits = (ops.size() + CHUNK_WRITES - 1) / CHUNK_WRITES;
     records.markRestoring(archiveId, commits);
+    // What each document was when it was archived (absent: it did not exist).
+    Map<String, String> expected = encodings(archived);
     for (int c = 0; c < commits; c++) {
-      WriteBatch batch = db.batch();
-      for (Op op : ops.subList(c * CHUNK_WRITES, Math.min(ops.size(), (c + 1) * CHUNK_WRITES))) {
-        if (op.delete()) {
-          batch.delete(ref(op.doc()));
-        } else {
-          batch.set(ref(op.doc()), op.doc().fields());
+      List<Op> chunk = ops.subList(c * CHUNK_WRITES, Math.min(ops.size(), (c + 1) * CHUNK_WRITES));
+      for (int attempt = 1; ; attempt++) {
+        beforeRestoreCommit.accept(c);
+        List<DocumentRecord> edited;
+        try {
+          edited = commitChunk(chunk, expected, archiveId, c + 1);
+        } catch (RuntimeException e) {
+          throw stopped(unit, archiveId, c, commits, e);
         }
-      }
-      records.advanceIn(batch, archiveId, c + 1);
-      try {
-        Firestores.await(batch.commit());
-      } catch (RuntimeException e) {
-        Log.error(
-            "chunked restore stopped",
-            Map.of("archiveId", archiveId, "commitsDone", c, "commits", commits),
-            e);
-        throw new ApiException(
-            Status.ABORTED,
-            "restore stopped after "
-                + c
-                + " of "
-                + commits
-                + " commits: "
-                + unit.wire()
-                + " is partially restored. Run the same recovery again to finish it, or recover"
-                + " with archiveId "
-                + archiveId
-                + " to undo it",
-            Map.of("archiveId", archiveId, "commitsDone", c));
+        if (edited.isEmpty()) {
+          break;
+        }
+        // Someone edited documents of this chunk since they were archived: archive their new
+        // versions first, then restore over them (never lose an edit silently).
+        if (attempt == CHUNK_ATTEMPTS) {
+          throw stopped(
+              unit,
+              archiveId,
+              c,
+              commits,
+              new ApiException(
+                  Status.ABORTED, "documents kept changing during " + attempt + " attempts"));
+        }
+        List<DocumentRecord> present = edited.stream().filter(d -> d.fields() != null).toList();
+        archives.archiveConcurrentEdits(archiveId, c + 1, attempt, present);
+        for (DocumentRecord doc : edited) {
+          if (doc.fields() == null) {
+            expected.remove(doc.path());
+          } else {
+            expected.put(doc.path(), DocumentCodec.encodeFields(doc.fields()));
+          }
+        }
       }
     }
     return commits;
+  }
+
+  /**
+   * One chunk in one transaction that first reads every document it writes: a document whose state
+   * is no longer the archived one is returned (the chunk writes nothing); otherwise the chunk and
+   * the record's progress commit together. The transaction's reads are the per-document
+   * preconditions: Firestore aborts the commit if any of them changes before it lands.
+   */
+  private List<DocumentRecord> commitChunk(
+      List<Op> chunk, Map<String, String> expected, String archiveId, int commitsDone) {
+    List<DocumentReference> refs = chunk.stream().map(op -> ref(op.doc())).toList();
+    TransactionOptions options =
+        TransactionOptions.createReadWriteOptionsBuilder().setNumberOfAttempts(5).build();
+    return Firestores.await(
+        db.runTransaction(
+            tx -> {
+              List<DocumentRecord> edited = new ArrayList<>();
+              for (DocumentSnapshot now : tx.getAll(refs.toArray(DocumentReference[]::new)).get()) {
+                String collection = now.getReference().getParent().getId();
+                String path = collection + "/" + now.getId();
+                String is = now.exists() ? DocumentCodec.encodeFields(now.getData()) : null;
+                if (!java.util.Objects.equals(expected.get(path), is)) {
+                  CriticalCollection owner = CriticalCollection.byName(collection).orElseThrow();
+                  edited.add(
+                      new DocumentRecord(
+                          collection,
+                          now.getId(),
+                          now.exists() ? owner.ownerOf(now) : null,
+                          now.exists() ? now.getData() : null));
+                }
+              }
+              if (!edited.isEmpty()) {
+                return edited;
+              }
+              for (Op op : chunk) {
+                if (op.delete()) {
+                  tx.delete(ref(op.doc()));
+                } else {
+                  tx.set(ref(op.doc()), op.doc().fields());
+                }
+              }
+              records.advanceIn(tx, archiveId, commitsDone);
+              return List.<DocumentRecord>of();
+            },
+            options));
+  }
+
+  private static ApiException stopped(
+      RecoveryUnit unit, String archiveId, int commitsDone, int commits, RuntimeException e) {
+    Log.error(
+        "chunked restore stopped",
+        Map.of("archiveId", archiveId, "commitsDone", commitsDone, "commits", commits),
+        e);
+    return new ApiException(
+        Status.ABORTED,
+        "restore stopped after "
+            + commitsDone
+            + " of "
+            + commits
+            + " commits: "
+            + unit.wire()
+            + " is partially restored. Run the same recovery again to finish it, or recover"
+            + " with archiveId "
+            + archiveId
+            + " to undo it",
+        Map.of("archiveId", archiveId, "commitsDone", commitsDone));
   }
 
   private record Op(DocumentRecord doc, boolean delete) {}
