@@ -11,7 +11,9 @@
 //     commits blindly, so concurrent read-modify-write would silently lose updates);
 //   - all-or-nothing commits: exists-preconditions are checked before any write is applied;
 //   - set() without a mask replaces the whole document (the package merges into it, so a field
-//     the new version no longer has would survive).
+//     the new version no longer has would survive);
+//   - reads at a read time (point-in-time reads), from a bounded version history: see "version
+//     history" below for the bound.
 // Still missing (see README): ListDocuments, ListCollectionIds, BatchWrite (BulkWriter),
 // collection-group queries, dotted field paths, security rules, update_time preconditions.
 import { createRequire } from "node:module";
@@ -201,12 +203,123 @@ FirestoreState.prototype.v1Query = function (parent, query) {
 const originalWriteV1Document = FirestoreState.prototype.writeV1Document;
 FirestoreState.prototype.writeV1Document = function (date, write) {
   const preconditioned = write.has_current_document && write.current_document.has_exists;
+  const target = write.has_delete ? write.delete : write.has_update ? write.update.name : null;
+  const before = target && this === state ? this.getDocument(target) : null;
+  const previous = before && before.metadata.hasExist ? before.toV1DocumentObject() : null;
   if (write.has_update && !write.has_update_mask && !preconditioned) {
     const document = this.getDocument(write.update.name);
     if (document.metadata.hasExist) document.fields = {};
   }
-  return originalWriteV1Document.call(this, date, write);
+  const result = originalWriteV1Document.call(this, date, write);
+  if (before) history.record(before.getPath(), previous, date.getTime() * 1000);
+  return result;
 };
+
+// ---- version history: reads at a read time --------------------------------------------------
+// Firestore answers reads at a past read time (read-only transactions with read_time, batchGet and
+// runQuery with read_time): any time within the last hour, whole minutes up to 7 days back with
+// point-in-time recovery. The package ignores read_time. Here every write keeps the version it
+// replaced, bounded per document: the last HISTORY_VERSIONS superseded versions (env
+// FIRESTORE_EMULATOR_HISTORY_VERSIONS, default 32) and nothing older than 7 days. A document
+// written once costs one timestamp. A read older than what is kept fails with FAILED_PRECONDITION,
+// as Firestore's does beyond its retention, instead of answering with a wrong state.
+const FAILED_PRECONDITION = 9;
+const INVALID_ARGUMENT = 3;
+const MICROS_PER_MINUTE = 60_000_000;
+const HOUR_MICROS = 60 * MICROS_PER_MINUTE;
+const RETENTION_MICROS = 7 * 24 * HOUR_MICROS;
+export const HISTORY_VERSIONS = Number(process.env.FIRESTORE_EMULATOR_HISTORY_VERSIONS ?? 32);
+const grpcError = (code, message) => Object.assign(new Error(message), { code, details: message });
+
+const history = {
+  // path -> { since: µs of the current version, prev: [{ since, doc|null }] oldest first,
+  //           keptFrom: µs before which this document's state is no longer known (0: all known) }
+  timelines: new Map(),
+  record(path, previous, atMicros) {
+    let t = this.timelines.get(path);
+    if (!t) {
+      t = { since: atMicros, prev: null, keptFrom: 0 };
+      this.timelines.set(path, t);
+      if (previous === null) return; // created: before this it did not exist
+    }
+    (t.prev ??= []).push({ since: t.since, doc: previous });
+    t.since = atMicros;
+    while (t.prev.length > HISTORY_VERSIONS) {
+      t.prev.shift();
+      t.keptFrom = t.prev.length > 0 ? t.prev[0].since : t.since;
+    }
+  },
+  clear() {
+    this.timelines.clear();
+  },
+  /** The document object at readMicros, null when it did not exist, or throws. */
+  at(path, readMicros, nowMicros) {
+    const t = this.timelines.get(path);
+    if (!t || readMicros >= t.since) return undefined; // the current version
+    if (readMicros < t.keptFrom || nowMicros - readMicros > RETENTION_MICROS) {
+      throw grpcError(
+        FAILED_PRECONDITION,
+        `read_time is older than the emulator keeps ${path}: it keeps the last ` +
+          `${HISTORY_VERSIONS} versions of a document, up to 7 days`,
+      );
+    }
+    const prev = t.prev ?? [];
+    for (let i = prev.length - 1; i >= 0; i--) {
+      if (readMicros >= prev[i].since) return prev[i].doc;
+    }
+    return null; // before its first write
+  },
+};
+
+const micros = (timestamp) =>
+  Number(timestamp.seconds) * 1_000_000 + Math.floor(Number(timestamp.nanos ?? 0) / 1000);
+
+/** Firestore's read-time rule: any time within the hour, a whole minute older, up to 7 days. */
+function checkReadTime(timestamp) {
+  const now = Date.now() * 1000;
+  const read = micros(timestamp);
+  if (now - read > RETENTION_MICROS) {
+    throw grpcError(FAILED_PRECONDITION, "read_time is older than the version retention (7 days)");
+  }
+  if (now - read > HOUR_MICROS && (Number(timestamp.seconds) % 60 !== 0 || timestamp.nanos)) {
+    throw grpcError(
+      INVALID_ARGUMENT,
+      "read_time older than one hour must be a whole minute (point-in-time recovery)",
+    );
+  }
+  return read;
+}
+
+/** A live document as it was at readMicros: its document object, or null if it did not exist. */
+function documentAt(path, readMicros) {
+  const then = history.at(path, readMicros, Date.now() * 1000);
+  if (then !== undefined) return then;
+  const document = state.getDocument(path);
+  return document.metadata.hasExist ? document.toV1DocumentObject() : null;
+}
+
+/** Runs a structured query against the documents as they were at readMicros. */
+function queryAt(parent, query, readMicros) {
+  const collections = new Set(query.from.map((c) => c.collection_id));
+  const descendants = query.from.some((c) => c.all_descendants);
+  const inScope = (p) => {
+    if (!p.startsWith(parent + "/")) return false;
+    const rest = p.slice(parent.length + 1).split("/");
+    return (descendants || rest.length === 2) && collections.has(rest[rest.length - 2]);
+  };
+  const then = new FirestoreState();
+  for (const p of history.timelines.keys()) {
+    if (!inScope(p)) continue;
+    const doc = documentAt(p, readMicros);
+    if (!doc) continue;
+    const updated = new Date(Math.floor(micros(doc.update_time) / 1000));
+    then.writeV1Document(
+      updated,
+      writeProto.Write.fromObject({ update: { name: doc.name, fields: doc.fields } }),
+    );
+  }
+  return then.v1Query(parent, query).map((d) => d.toV1DocumentObject());
+}
 
 // ---- transactions ------------------------------------------------------------------------------
 
@@ -238,14 +351,70 @@ grpc.Server.prototype.addService = function (service, implementation) {
   return originalAddService.call(this, service, implementation);
 };
 
+// A transaction begun read-only at a read time reads at that time: hex id -> read time (µs).
+const readTimes = new Map();
+const readOnlyAt = (options) =>
+  options && options.has_read_only && options.read_only.has_read_time
+    ? options.read_only.read_time
+    : null;
+/** The read time a read request asks for (its own, or its transaction's), in µs, or null. */
+function readTimeOf(request) {
+  if (request.has_read_time) return checkReadTime(request.read_time);
+  if (request.has_new_transaction) {
+    const t = readOnlyAt(request.new_transaction);
+    return t ? checkReadTime(t) : null;
+  }
+  return readTimes.get(txKey(request.transaction)) ?? null;
+}
+const timestampOf = (readMicros) => ({
+  seconds: Math.floor(readMicros / 1_000_000),
+  nanos: (readMicros % 1_000_000) * 1000,
+});
+
 function patchService(P) {
-  P.BeginTransaction = function (_call, callback) {
-    callback(null, proto.BeginTransactionResponse.fromObject({ transaction: newTransaction() }));
+  P.BeginTransaction = function (call, callback) {
+    let readTime = null;
+    try {
+      const t = readOnlyAt(call.request.options);
+      readTime = t ? checkReadTime(t) : null;
+    } catch (err) {
+      callback(err);
+      return;
+    }
+    const id = newTransaction();
+    if (readTime !== null) readTimes.set(id.toString("hex"), readTime);
+    callback(null, proto.BeginTransactionResponse.fromObject({ transaction: id }));
   };
 
   const originalBatchGet = P.BatchGetDocuments.bind(P);
   P.BatchGetDocuments = function (call) {
     const request = call.request;
+    let readTime;
+    try {
+      readTime = readTimeOf(request);
+      if (readTime !== null) {
+        const answers = request.documents.map((p) => [p, documentAt(p, readTime)]);
+        if (request.has_new_transaction) {
+          const id = newTransaction();
+          readTimes.set(id.toString("hex"), readTime);
+          call.write(proto.BatchGetDocumentsResponse.fromObject({ transaction: id }));
+        }
+        for (const [p, doc] of answers) {
+          call.write(
+            proto.BatchGetDocumentsResponse.fromObject({
+              found: doc ?? undefined,
+              missing: doc ? undefined : p,
+              read_time: timestampOf(readTime),
+            }),
+          );
+        }
+        call.end();
+        return;
+      }
+    } catch (err) {
+      call.emit("error", err);
+      return;
+    }
     let tx = txKey(request.transaction);
     let fresh = null;
     if (request.has_new_transaction) {
@@ -269,6 +438,36 @@ function patchService(P) {
   const originalRunQuery = P.RunQuery.bind(P);
   P.RunQuery = function (call) {
     const request = call.request;
+    try {
+      const readTime = readTimeOf(request);
+      if (readTime !== null) {
+        const docs = queryAt(request.parent, request.structured_query, readTime);
+        let transaction;
+        if (request.has_new_transaction) {
+          transaction = newTransaction();
+          readTimes.set(transaction.toString("hex"), readTime);
+        }
+        const at = timestampOf(readTime);
+        if (docs.length === 0) {
+          call.write(proto.RunQueryResponse.fromObject({ done: true, read_time: at, transaction }));
+        }
+        docs.forEach((document, i) =>
+          call.write(
+            proto.RunQueryResponse.fromObject({
+              document,
+              done: i === docs.length - 1,
+              read_time: at,
+              transaction: i === 0 ? transaction : undefined,
+            }),
+          ),
+        );
+        call.end();
+        return;
+      }
+    } catch (err) {
+      call.emit("error", err);
+      return;
+    }
     let tx = txKey(request.transaction);
     let fresh = null;
     if (request.has_new_transaction) {
@@ -291,6 +490,7 @@ function patchService(P) {
     if (tx) {
       const reads = transactions.get(tx);
       transactions.delete(tx);
+      readTimes.delete(tx);
       if (!reads) {
         callback({
           code: 3,
@@ -351,6 +551,7 @@ function patchService(P) {
 
   P.Rollback = function (call, callback) {
     transactions.delete(txKey(call.request.transaction));
+    readTimes.delete(txKey(call.request.transaction));
     callback(null, emptyProto.Empty.fromObject({}));
   };
 }
@@ -361,7 +562,10 @@ export async function startFirestore(port) {
   state = server.state;
   for (const event of ["create-document", "update-document", "delete-document"])
     state.emitter.on(event, bump);
-  state.emitter.on("clear-all-projects", () => versions.clear());
+  state.emitter.on("clear-all-projects", () => {
+    versions.clear();
+    history.clear();
+  });
   await new Promise((resolve, reject) => {
     server.server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err) =>
       err ? reject(err) : resolve(),

@@ -95,7 +95,8 @@ public final class JobRunner {
       Firestores.await(
           runRef.set(JobDocs.running(job, scheduledFor, startedAt, attempt, lease.holder())));
       JobContext context =
-          new JobContext(job, scheduledFor, startedAt, startedAt.plus(timeout), clock);
+          new JobContext(
+              job, scheduledFor, startedAt, startedAt.plus(timeout), clock, lease.generation());
       Result result;
       try {
         result = body.run(context);

@@ -91,6 +91,23 @@ final class BackupCatalog {
     return latest.stream().max(Comparator.comparing(BackupRecord::snapshotTime));
   }
 
+  /** The newest verified backup of any tier whose snapshot is at or before {@code asOf}. */
+  Optional<BackupRecord> latestVerifiedAtOrBefore(Instant asOf) {
+    List<BackupRecord> latest = new ArrayList<>();
+    for (BackupTier tier : BackupTier.values()) {
+      latest.addAll(
+          records(
+              db.collection(COLLECTION)
+                  .whereEqualTo(BackupRecordCodec.TIER, tier.wire())
+                  .whereEqualTo(BackupRecordCodec.STATUS, BackupState.VERIFIED.wire())
+                  .whereLessThanOrEqualTo(
+                      BackupRecordCodec.SNAPSHOT_TIME, Firestores.timestamp(asOf))
+                  .orderBy(BackupRecordCodec.SNAPSHOT_TIME, Query.Direction.DESCENDING)
+                  .limit(1)));
+    }
+    return latest.stream().max(Comparator.comparing(BackupRecord::snapshotTime));
+  }
+
   /**
    * Every indexed backup of a tier (retention keeps this to a few hundred), newest scheduled first.
    */

@@ -57,8 +57,21 @@ record BackupId(BackupTier tier, Instant scheduledFor) {
     return prefix() + "manifest.json";
   }
 
-  String shardObject(String collection, int partition) {
-    return prefix() + collection + "/part-" + String.format("%05d", partition) + ".ndjson.gz";
+  /** Where the run holding {@code fencingToken} writes its shards. */
+  String runPrefix(long fencingToken) {
+    return prefix() + "g" + fencingToken + "/";
+  }
+
+  /**
+   * A shard's object, under the writing run's fencing token: a run that lost its lease can never
+   * overwrite a shard of the run that took over (the manifest names the shards it uses).
+   */
+  String shardObject(String collection, int partition, long fencingToken) {
+    return runPrefix(fencingToken)
+        + collection
+        + "/part-"
+        + String.format("%05d", partition)
+        + ".ndjson.gz";
   }
 
   @Override

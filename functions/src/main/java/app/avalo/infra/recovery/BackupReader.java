@@ -3,6 +3,7 @@ package app.avalo.infra.recovery;
 import app.avalo.infra.platform.ApiException;
 import com.google.cloud.firestore.Firestore;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,6 +35,21 @@ final class BackupReader {
             .orElseThrow(
                 () ->
                     ApiException.failedPrecondition("there is no verified backup to recover from"));
+    return open(record.id());
+  }
+
+  /**
+   * The newest verified backup of any tier taken at or before {@code asOf}; FAILED_PRECONDITION
+   * when there is none.
+   */
+  OpenBackup latestAtOrBefore(Instant asOf) {
+    BackupRecord record =
+        catalog
+            .latestVerifiedAtOrBefore(asOf)
+            .orElseThrow(
+                () ->
+                    ApiException.failedPrecondition(
+                        "there is no verified backup taken at or before " + asOf));
     return open(record.id());
   }
 

@@ -6,7 +6,6 @@ import com.google.cloud.storage.Blob;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -16,12 +15,15 @@ import java.util.function.LongSupplier;
  * One tier's scheduled backup, start to end: write it, verify what was stored, index it, apply
  * retention. Idempotent per scheduled time: the backup id derives from tier and scheduled time, so
  * a retry after a crash removes its own partial objects and writes the same backup again, and a
- * delivery for an already verified backup only re-applies retention.
+ * delivery for an already verified backup only re-applies retention. Each run is fenced by its
+ * lease generation ({@link BackupFence}): a run that timed out and kept going stops at its next
+ * write once its retry has started, and never overwrites the retry's backup or record.
  */
 final class BackupRunner {
   private final BackupWriter writer;
   private final BackupStorage storage;
   private final BackupCatalog catalog;
+  private final BackupFence fence;
   private final BackupRetention retention;
   private final RecoveryConfig config;
   private final Clock clock;
@@ -31,6 +33,7 @@ final class BackupRunner {
       BackupWriter writer,
       BackupStorage storage,
       BackupCatalog catalog,
+      BackupFence fence,
       BackupRetention retention,
       RecoveryConfig config,
       Clock clock,
@@ -38,6 +41,7 @@ final class BackupRunner {
     this.writer = writer;
     this.storage = storage;
     this.catalog = catalog;
+    this.fence = fence;
     this.retention = retention;
     this.config = config;
     this.clock = clock;
@@ -64,17 +68,28 @@ final class BackupRunner {
           true,
           retention.apply(tier, config.keep(tier)));
     }
-    // A read time Firestore accepts: microsecond precision, safely in the past.
-    Instant snapshotTime = clock.instant().minusSeconds(1).truncatedTo(ChronoUnit.MICROS);
+    // A read time Firestore accepts for as long as the backup may read at it.
+    Instant snapshotTime = PointInTime.backupSnapshotTime(clock.instant(), config.maxSnapshotAge());
     long started = nanoTime.getAsLong();
+    fence.take(id, control.fencingToken()); // a newer run owns it: ABORTED, nothing touched
     catalog.markWriting(id, storage.bucket(), snapshotTime);
     BackupWriter.Written written;
     try {
       storage.deleteBackupObjects(id); // a failed earlier attempt's partial shards
       written = writer.write(id, snapshotTime, control);
       verifyStored(id, written);
+      fence.check(id, control.fencingToken());
       catalog.markVerified(id, written);
     } catch (IOException | RuntimeException | Error e) {
+      if (BackupFence.isFenced(e)) {
+        // The newer run owns the backup's record and manifest: only this run's own shards go.
+        try {
+          storage.deleteUnder(id.runPrefix(control.fencingToken()));
+        } catch (RuntimeException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+        throw e;
+      }
       try {
         catalog.markFailed(id, describe(e));
       } catch (RuntimeException recordFailure) {

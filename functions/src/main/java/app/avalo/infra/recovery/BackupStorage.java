@@ -123,7 +123,13 @@ final class BackupStorage implements ShardSink {
    */
   int deleteBackupObjects(BackupId id) {
     int deleted = storage.delete(BlobId.of(bucket, id.manifestObject())) ? 1 : 0;
-    List<String> names = listBlobs(id.prefix()).stream().map(Blob::getName).toList();
+    return deleted + deleteUnder(id.prefix());
+  }
+
+  /** Deletes every object under {@code prefix}; returns how many there were. */
+  int deleteUnder(String prefix) {
+    int deleted = 0;
+    List<String> names = listBlobs(prefix).stream().map(Blob::getName).toList();
     // One request per object (batch deletes are not available everywhere, e.g. the local fake),
     // a few at a time: a backup can have thousands of shards.
     ExecutorService pool = Executors.newFixedThreadPool(DELETE_PARALLELISM);
@@ -139,7 +145,7 @@ final class BackupStorage implements ShardSink {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while deleting " + id, e);
+      throw new IllegalStateException("interrupted while deleting " + prefix, e);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r
           ? r

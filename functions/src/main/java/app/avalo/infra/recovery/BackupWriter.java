@@ -5,6 +5,7 @@ import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Status;
 import com.google.api.core.ApiFuture;
 import com.google.cloud.Timestamp;
+import com.google.cloud.firestore.AggregateQuery;
 import com.google.cloud.firestore.FieldPath;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.Query;
@@ -31,7 +32,10 @@ import java.util.List;
  * <p>Consistency: on Firestore every page and count is read in a read-only transaction at {@code
  * snapshotTime}, so the whole backup — across collections — is one point-in-time snapshot, provided
  * it finishes within {@link RecoveryConfig#maxSnapshotAge()} (Firestore keeps old versions for an
- * hour). The local emulator ignores read times: there each document is read as it is when its page
+ * hour; beyond an hour a whole-minute {@code snapshotTime}, see {@link PointInTime}). Against the
+ * local emulator the backup reads the live documents instead: the tests run backups on a fake
+ * clock, which no read time can be taken from (the emulator keeps a bounded version history in real
+ * time, for {@code recover*} with {@code asOf}). There each document is read as it is when its page
  * is read, and the manifest says {@code per-document}.
  */
 final class BackupWriter {
@@ -40,14 +44,21 @@ final class BackupWriter {
 
   private final Firestore db;
   private final ShardSink sink;
+  private final BackupFence fence;
   private final RecoveryConfig config;
   private final boolean readTimeHonoured;
   private final Clock clock;
 
   BackupWriter(
-      Firestore db, ShardSink sink, RecoveryConfig config, boolean readTimeHonoured, Clock clock) {
+      Firestore db,
+      ShardSink sink,
+      BackupFence fence,
+      RecoveryConfig config,
+      boolean readTimeHonoured,
+      Clock clock) {
     this.db = db;
     this.sink = sink;
+    this.fence = fence;
     this.config = config;
     this.readTimeHonoured = readTimeHonoured;
     this.clock = clock;
@@ -58,13 +69,15 @@ final class BackupWriter {
 
   Written write(BackupId id, Instant snapshotTime, RunControl control) throws IOException {
     Instant startedAt = clock.instant();
+    ShardSink fenced = fence.guard(sink, id, control.fencingToken());
     List<Manifest.CollectionEntry> collections = new ArrayList<>();
     long documents = 0;
     long bytes = 0;
     int shards = 0;
     for (CriticalCollection collection : CriticalCollection.values()) {
       control.progress("collection", collection.collection());
-      Manifest.CollectionEntry entry = writeCollection(id, collection, snapshotTime, control);
+      Manifest.CollectionEntry entry =
+          writeCollection(id, collection, snapshotTime, control, fenced);
       collections.add(entry);
       documents += entry.documents();
       bytes += entry.bytes();
@@ -89,20 +102,26 @@ final class BackupWriter {
             shards);
     byte[] json = manifest.toBytes();
     try (OutputStream out =
-        sink.create(id.manifestObject(), id.tier().storageClass(), "application/json")) {
+        fenced.create(id.manifestObject(), id.tier().storageClass(), "application/json")) {
       out.write(json);
     }
     return new Written(manifest, ShardReader.sha256(json));
   }
 
   private Manifest.CollectionEntry writeCollection(
-      BackupId id, CriticalCollection collection, Instant snapshotTime, RunControl control)
+      BackupId id,
+      CriticalCollection collection,
+      Instant snapshotTime,
+      RunControl control,
+      ShardSink fenced)
       throws IOException {
     TransactionOptions atSnapshot = readOnlyAt(snapshotTime);
+    AggregateQuery count = db.collection(collection.collection()).count();
     long expected =
         Firestores.await(
-                db.runAsyncTransaction(
-                    tx -> tx.get(db.collection(collection.collection()).count()), atSnapshot))
+                readTimeHonoured
+                    ? db.runAsyncTransaction(tx -> tx.get(count), atSnapshot)
+                    : count.get())
             .getCount();
     int partitions =
         Partitioner.partitionsFor(expected, config.targetDocsPerShard(), config.maxPartitions());
@@ -110,10 +129,10 @@ final class BackupWriter {
     long unowned = 0;
     try {
       for (int p = 0; p < partitions; p++) {
-        String object = id.shardObject(collection.collection(), p);
+        String object = id.shardObject(collection.collection(), p, control.fencingToken());
         shards.add(
             new ShardWriter(
-                sink.create(object, id.tier().storageClass(), "application/gzip"), p, object));
+                fenced.create(object, id.tier().storageClass(), "application/gzip"), p, object));
       }
       Query base =
           db.collection(collection.collection())
@@ -167,7 +186,7 @@ final class BackupWriter {
   }
 
   private ApiFuture<QuerySnapshot> readPage(Query query, TransactionOptions atSnapshot) {
-    return db.runAsyncTransaction(tx -> tx.get(query), atSnapshot);
+    return readTimeHonoured ? db.runAsyncTransaction(tx -> tx.get(query), atSnapshot) : query.get();
   }
 
   private void checkTime(Instant snapshotTime, RunControl control) {

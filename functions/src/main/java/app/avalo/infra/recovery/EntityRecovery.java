@@ -12,7 +12,8 @@ import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.Transaction;
 import com.google.cloud.firestore.TransactionOptions;
-import com.google.cloud.firestore.WriteBatch;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,16 +21,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
 /**
  * Restores one entity (a wallet with its transactions, a chat with its messages, a ticket, an AI
- * session) to a backup — or to the archive of an earlier recovery, which undoes it.
+ * session) to its state at a past time, to a backup, or to the archive of an earlier recovery,
+ * which undoes it.
  *
  * <ol>
- *   <li>The restore point is read and verified first: one shard per collection, checked against the
- *       manifest. A bad backup id, an unusable backup or a damaged shard stops here, before
- *       anything is written.
+ *   <li>The restore point is read first. With {@code asOf} inside the point-in-time window (and
+ *       PITR enabled): the entity as Firestore had it then, read in one read-only transaction at
+ *       that read time — the same queries as the live read, so it is one consistent snapshot. With
+ *       {@code asOf} beyond the window, or PITR disabled: the newest verified backup taken at or
+ *       before it. A backup is verified first: one shard per collection, checked against the
+ *       manifest. A bad {@code asOf} or backup id, an unusable backup or a damaged shard stops
+ *       here, before anything is written.
  *   <li>The entity's current documents are read and compared: added / changed / removed. {@code
  *       dryRun} returns that diff and writes nothing.
  *   <li>The current documents are archived (object + record) before anything is overwritten.
@@ -37,9 +44,13 @@ import java.util.function.LongSupplier;
  *       refuses (ABORTED, nothing restored) if it changed since it was archived, and writes every
  *       document and the archive record's final status together. More writes than one commit takes:
  *       ordered commits of {@value #CHUNK_WRITES}, the entity's own owned documents first and its
- *       root document last, each commit also advancing the record's {@code commitsDone}; a restore
- *       stopped part-way is finished by running the same recovery again (every write is a
- *       whole-document set or a delete, so re-running converges) or undone from the archive.
+ *       root document last, each a transaction that re-reads its documents (per-document
+ *       preconditions) and advances the record's {@code commitsDone}. A document someone edited
+ *       since it was archived is archived again (an {@code -edits-} object, listed on the record
+ *       under {@code concurrentEdits}) before the chunk is retried over it, so no edit is lost
+ *       silently. A restore stopped part-way is finished by running the same recovery again (every
+ *       write is a whole-document set or a delete, so re-running converges) or undone from the
+ *       archive.
  * </ol>
  *
  * The elapsed time is measured with a monotonic clock and compared with the unit's SLA; a miss
@@ -51,6 +62,9 @@ final class EntityRecovery {
 
   static final int CHUNK_WRITES = 400;
 
+  /** Tries of one chunk when documents keep being edited under it. */
+  static final int CHUNK_ATTEMPTS = 5;
+
   /** Changes listed in a response; the counts are always complete. */
   static final int MAX_LISTED_CHANGES = 1000;
 
@@ -59,8 +73,12 @@ final class EntityRecovery {
   private final RecoveryArchives archives;
   private final RecoveryArchiveStore records;
   private final RecoveryAlerts alerts;
+  private final Clock clock;
   private final LongSupplier nanoTime;
+  private final IntConsumer beforeRestoreCommit;
   private final int pageSize;
+  private final boolean pitrEnabled;
+  private final Duration pitrWindow;
 
   EntityRecovery(
       Firestore db,
@@ -68,15 +86,21 @@ final class EntityRecovery {
       RecoveryArchives archives,
       RecoveryArchiveStore records,
       RecoveryAlerts alerts,
+      Clock clock,
       LongSupplier nanoTime,
-      int pageSize) {
+      IntConsumer beforeRestoreCommit,
+      RecoveryConfig config) {
     this.db = db;
     this.backups = backups;
     this.archives = archives;
     this.records = records;
     this.alerts = alerts;
+    this.clock = clock;
     this.nanoTime = nanoTime;
-    this.pageSize = pageSize;
+    this.beforeRestoreCommit = beforeRestoreCommit;
+    this.pageSize = config.pageSize();
+    this.pitrEnabled = config.pitrEnabled();
+    this.pitrWindow = config.pitrWindow();
   }
 
   /** What a recovery did (or, for a dry run, would do). */
@@ -95,7 +119,14 @@ final class EntityRecovery {
       long slaMs,
       boolean withinSla) {}
 
-  record Source(String type, String id, Instant asOf) {}
+  /**
+   * Where the restored state came from.
+   *
+   * @param type {@code pitr} (Firestore read at {@code asOf}), {@code backup} or {@code archive}
+   * @param id the backup or archive id; for {@code pitr} the read time
+   * @param why why this source was used
+   */
+  record Source(String type, String id, Instant asOf, String why) {}
 
   record Summary(int added, int changed, int removed, int unchanged) {}
 
@@ -108,10 +139,8 @@ final class EntityRecovery {
   Result recover(RecoveryRequest request) {
     long started = nanoTime.getAsLong();
     RecoveryUnit unit = request.unit();
-    RestorePoint point =
-        request.archiveId() != null
-            ? archives.restorePoint(request.archiveId(), unit, request.owner())
-            : fromBackup(request);
+    Chosen chosen = restorePoint(request);
+    RestorePoint point = chosen.point();
     Map<String, DocumentRecord> current =
         readCurrent(new DirectReads(), unit, request.owner(), point);
     EntityDiff diff =
@@ -119,7 +148,7 @@ final class EntityRecovery {
             point.documents(),
             current,
             unit.collections().stream().map(CriticalCollection::collection).toList());
-    Source source = new Source(point.type(), point.id(), point.asOf());
+    Source source = new Source(point.type(), point.id(), point.asOf(), chosen.why());
     if (request.dryRun()) {
       return result(
           request,
@@ -143,7 +172,7 @@ final class EntityRecovery {
             case "none" -> 0;
             case "atomic" ->
                 restoreAtomically(unit, request.owner(), point, current, diff, archiveId);
-            default -> restoreInChunks(unit, diff, archiveId);
+            default -> restoreInChunks(unit, diff, archiveId, current);
           };
     } catch (RuntimeException e) {
       // An atomic restore that failed wrote nothing; a chunked one may have written some commits.
@@ -191,9 +220,57 @@ final class EntityRecovery {
     return result;
   }
 
-  private RestorePoint fromBackup(RecoveryRequest request) {
-    BackupReader.OpenBackup backup =
-        request.backupId() == null ? backups.latest() : backups.open(request.backupId());
+  private record Chosen(RestorePoint point, String why) {}
+
+  private Chosen restorePoint(RecoveryRequest request) {
+    if (request.archiveId() != null) {
+      return new Chosen(
+          archives.restorePoint(request.archiveId(), request.unit(), request.owner()),
+          "archiveId: undoing an earlier recovery");
+    }
+    if (request.backupId() != null) {
+      return new Chosen(fromBackup(request, backups.open(request.backupId())), "backupId");
+    }
+    Instant asOf = request.asOf();
+    if (asOf == null) {
+      return new Chosen(fromBackup(request, backups.latest()), "the newest verified backup");
+    }
+    Instant now = clock.instant();
+    PointInTime.problem(asOf, now)
+        .ifPresent(
+            problem -> {
+              throw ApiException.invalidArgument("asOf", problem);
+            });
+    if (!pitrEnabled) {
+      return new Chosen(
+          fromBackup(request, backups.latestAtOrBefore(asOf)),
+          "point-in-time recovery is disabled (RECOVERY_PITR_ENABLED=false): the newest verified"
+              + " backup taken at or before asOf");
+    }
+    if (!PointInTime.within(asOf, now, pitrWindow)) {
+      return new Chosen(
+          fromBackup(request, backups.latestAtOrBefore(asOf)),
+          "asOf is older than the point-in-time window ("
+              + pitrWindow.toSeconds()
+              + " s): the newest verified backup taken at or before it");
+    }
+    return new Chosen(
+        atReadTime(request.unit(), request.owner(), asOf),
+        "asOf is within the point-in-time window: Firestore read at that time");
+  }
+
+  /** The entity as Firestore had it at {@code asOf}, read in one read-only transaction. */
+  private RestorePoint atReadTime(RecoveryUnit unit, String owner, Instant asOf) {
+    RestorePoint none = new RestorePoint("pitr", asOf.toString(), asOf, Map.of());
+    Map<String, DocumentRecord> then =
+        Firestores.await(
+            db.runTransaction(
+                tx -> readCurrent(new TransactionReads(tx), unit, owner, none),
+                BackupWriter.readOnlyAt(asOf)));
+    return new RestorePoint("pitr", asOf.toString(), asOf, then);
+  }
+
+  private RestorePoint fromBackup(RecoveryRequest request, BackupReader.OpenBackup backup) {
     Map<String, DocumentRecord> documents = new LinkedHashMap<>();
     for (CriticalCollection collection : request.unit().collections()) {
       for (DocumentRecord doc : backups.ownerDocuments(backup, collection, request.owner())) {
@@ -241,7 +318,8 @@ final class EntityRecovery {
     return 1;
   }
 
-  private int restoreInChunks(RecoveryUnit unit, EntityDiff diff, String archiveId) {
+  private int restoreInChunks(
+      RecoveryUnit unit, EntityDiff diff, String archiveId, Map<String, DocumentRecord> archived) {
     // Owned documents first, the root document last: the entity reads as restored only when all is.
     List<Op> ops = new ArrayList<>();
     diff.sets().forEach(d -> ops.add(new Op(d, false)));
@@ -253,39 +331,110 @@ final class EntityRecovery {
                 b.doc().collection().equals(unit.root().collection())));
     int commits = (ops.size() + CHUNK_WRITES - 1) / CHUNK_WRITES;
     records.markRestoring(archiveId, commits);
+    // What each document was when it was archived (absent: it did not exist).
+    Map<String, String> expected = encodings(archived);
     for (int c = 0; c < commits; c++) {
-      WriteBatch batch = db.batch();
-      for (Op op : ops.subList(c * CHUNK_WRITES, Math.min(ops.size(), (c + 1) * CHUNK_WRITES))) {
-        if (op.delete()) {
-          batch.delete(ref(op.doc()));
-        } else {
-          batch.set(ref(op.doc()), op.doc().fields());
+      List<Op> chunk = ops.subList(c * CHUNK_WRITES, Math.min(ops.size(), (c + 1) * CHUNK_WRITES));
+      for (int attempt = 1; ; attempt++) {
+        beforeRestoreCommit.accept(c);
+        List<DocumentRecord> edited;
+        try {
+          edited = commitChunk(chunk, expected, archiveId, c + 1);
+        } catch (RuntimeException e) {
+          throw stopped(unit, archiveId, c, commits, e);
         }
-      }
-      records.advanceIn(batch, archiveId, c + 1);
-      try {
-        Firestores.await(batch.commit());
-      } catch (RuntimeException e) {
-        Log.error(
-            "chunked restore stopped",
-            Map.of("archiveId", archiveId, "commitsDone", c, "commits", commits),
-            e);
-        throw new ApiException(
-            Status.ABORTED,
-            "restore stopped after "
-                + c
-                + " of "
-                + commits
-                + " commits: "
-                + unit.wire()
-                + " is partially restored. Run the same recovery again to finish it, or recover"
-                + " with archiveId "
-                + archiveId
-                + " to undo it",
-            Map.of("archiveId", archiveId, "commitsDone", c));
+        if (edited.isEmpty()) {
+          break;
+        }
+        // Someone edited documents of this chunk since they were archived: archive their new
+        // versions first, then restore over them (never lose an edit silently).
+        if (attempt == CHUNK_ATTEMPTS) {
+          throw stopped(
+              unit,
+              archiveId,
+              c,
+              commits,
+              new ApiException(
+                  Status.ABORTED, "documents kept changing during " + attempt + " attempts"));
+        }
+        List<DocumentRecord> present = edited.stream().filter(d -> d.fields() != null).toList();
+        archives.archiveConcurrentEdits(archiveId, c + 1, attempt, present);
+        for (DocumentRecord doc : edited) {
+          if (doc.fields() == null) {
+            expected.remove(doc.path());
+          } else {
+            expected.put(doc.path(), DocumentCodec.encodeFields(doc.fields()));
+          }
+        }
       }
     }
     return commits;
+  }
+
+  /**
+   * One chunk in one transaction that first reads every document it writes: a document whose state
+   * is no longer the archived one is returned (the chunk writes nothing); otherwise the chunk and
+   * the record's progress commit together. The transaction's reads are the per-document
+   * preconditions: Firestore aborts the commit if any of them changes before it lands.
+   */
+  private List<DocumentRecord> commitChunk(
+      List<Op> chunk, Map<String, String> expected, String archiveId, int commitsDone) {
+    List<DocumentReference> refs = chunk.stream().map(op -> ref(op.doc())).toList();
+    TransactionOptions options =
+        TransactionOptions.createReadWriteOptionsBuilder().setNumberOfAttempts(5).build();
+    return Firestores.await(
+        db.runTransaction(
+            tx -> {
+              List<DocumentRecord> edited = new ArrayList<>();
+              for (DocumentSnapshot now : tx.getAll(refs.toArray(DocumentReference[]::new)).get()) {
+                String collection = now.getReference().getParent().getId();
+                String path = collection + "/" + now.getId();
+                String is = now.exists() ? DocumentCodec.encodeFields(now.getData()) : null;
+                if (!java.util.Objects.equals(expected.get(path), is)) {
+                  CriticalCollection owner = CriticalCollection.byName(collection).orElseThrow();
+                  edited.add(
+                      new DocumentRecord(
+                          collection,
+                          now.getId(),
+                          now.exists() ? owner.ownerOf(now) : null,
+                          now.exists() ? now.getData() : null));
+                }
+              }
+              if (!edited.isEmpty()) {
+                return edited;
+              }
+              for (Op op : chunk) {
+                if (op.delete()) {
+                  tx.delete(ref(op.doc()));
+                } else {
+                  tx.set(ref(op.doc()), op.doc().fields());
+                }
+              }
+              records.advanceIn(tx, archiveId, commitsDone);
+              return List.<DocumentRecord>of();
+            },
+            options));
+  }
+
+  private static ApiException stopped(
+      RecoveryUnit unit, String archiveId, int commitsDone, int commits, RuntimeException e) {
+    Log.error(
+        "chunked restore stopped",
+        Map.of("archiveId", archiveId, "commitsDone", commitsDone, "commits", commits),
+        e);
+    return new ApiException(
+        Status.ABORTED,
+        "restore stopped after "
+            + commitsDone
+            + " of "
+            + commits
+            + " commits: "
+            + unit.wire()
+            + " is partially restored. Run the same recovery again to finish it, or recover"
+            + " with archiveId "
+            + archiveId
+            + " to undo it",
+        Map.of("archiveId", archiveId, "commitsDone", commitsDone));
   }
 
   private record Op(DocumentRecord doc, boolean delete) {}

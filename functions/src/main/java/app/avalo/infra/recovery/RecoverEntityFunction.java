@@ -9,8 +9,10 @@ import java.util.function.Supplier;
 /**
  * The four recovery functions take the same input — the entity's id under its own name ({@code
  * userId}, {@code chatId}, {@code ticketId}, {@code sessionId}), optional {@code backupId}
- * (default: the newest verified backup of any tier) or {@code archiveId} (undo an earlier
- * recovery), optional {@code dryRun} — and differ only in what they restore.
+ * (default: the newest verified backup of any tier), {@code asOf} (a past time: Firestore's
+ * point-in-time read within its window, else the newest backup at or before it) or {@code
+ * archiveId} (undo an earlier recovery), optional {@code dryRun} — and differ only in what they
+ * restore.
  */
 abstract class RecoverEntityFunction extends ApiFunction {
   private final Supplier<RecoveryModule> recovery;

@@ -6,9 +6,10 @@ import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.Transaction;
-import com.google.cloud.firestore.WriteBatch;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -51,9 +52,31 @@ final class RecoveryArchiveStore {
         ref(archiveId), ArchiveRecordCodec.STATUS, "restored", ArchiveRecordCodec.COMMITS_DONE, 1L);
   }
 
-  /** A chunked restore's progress, in the batch that writes commit {@code commitsDone}. */
-  void advanceIn(WriteBatch batch, String archiveId, long commitsDone) {
-    batch.update(ref(archiveId), ArchiveRecordCodec.COMMITS_DONE, commitsDone);
+  /** A chunked restore's progress, in the transaction that writes commit {@code commitsDone}. */
+  void advanceIn(Transaction tx, String archiveId, long commitsDone) {
+    tx.update(ref(archiveId), ArchiveRecordCodec.COMMITS_DONE, commitsDone);
+  }
+
+  /**
+   * Notes documents edited by someone else while a chunked restore ran: their versions were
+   * archived in {@code object} before the restore overwrote them.
+   */
+  void noteConcurrentEdits(String archiveId, String object, List<String> paths) {
+    // Only the restore writes its record while it runs, so a read-modify-write is enough.
+    DocumentSnapshot record = Firestores.await(ref(archiveId).get());
+    List<Object> edits = new ArrayList<>();
+    if (record.get("concurrentEdits") instanceof List<?> earlier) {
+      edits.addAll(earlier);
+    }
+    edits.add(Map.of("object", object, "paths", paths));
+    Long count = record.getLong("concurrentEditCount");
+    Firestores.await(
+        ref(archiveId)
+            .update(
+                "concurrentEdits",
+                edits,
+                "concurrentEditCount",
+                (count == null ? 0 : count) + paths.size()));
   }
 
   void finish(String archiveId, String status, long elapsedMs, long slaMs, String error) {

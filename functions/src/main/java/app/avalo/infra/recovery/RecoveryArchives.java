@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
@@ -98,6 +99,20 @@ final class RecoveryArchives {
             null,
             null));
     return archive;
+  }
+
+  /**
+   * Archives the versions of documents someone else edited while a chunked restore was running,
+   * before the restore overwrites them, and notes them on the recovery's record.
+   */
+  String archiveConcurrentEdits(
+      String archiveId, int commit, int attempt, List<DocumentRecord> edited) {
+    byte[] bytes = gzipLines(edited);
+    String object = OBJECT_PREFIX + archiveId + "-edits-" + commit + "-" + attempt + ".ndjson.gz";
+    storage.put(object, bytes, StorageClass.STANDARD, "application/gzip");
+    records.noteConcurrentEdits(
+        archiveId, object, edited.stream().map(DocumentRecord::path).toList());
+    return object;
   }
 
   /**

@@ -22,7 +22,12 @@ import java.util.Map;
  * @param keep backups kept per tier ({@code BACKUP_KEEP_HOURLY|DAILY|COLD})
  * @param maxSnapshotAge how long a backup may read at one read time: Firestore keeps old versions
  *     for one hour (seven days with point-in-time recovery enabled) ({@code
- *     BACKUP_MAX_SNAPSHOT_AGE_SECONDS})
+ *     BACKUP_MAX_SNAPSHOT_AGE_SECONDS}); beyond one hour a backup reads at a whole minute
+ * @param pitrEnabled whether the database has point-in-time recovery, so {@code recover*} with
+ *     {@code asOf} reads Firestore at that time ({@code RECOVERY_PITR_ENABLED}, default true);
+ *     false: {@code asOf} always uses the newest verified backup at or before it
+ * @param pitrWindow how far back point-in-time reads go ({@code RECOVERY_PITR_WINDOW_SECONDS},
+ *     default and most 7 days, Firestore's PITR retention); older {@code asOf} uses the backups
  */
 public record RecoveryConfig(
     String bucket,
@@ -30,7 +35,9 @@ public record RecoveryConfig(
     int maxPartitions,
     int pageSize,
     Map<BackupTier, Integer> keep,
-    Duration maxSnapshotAge) {
+    Duration maxSnapshotAge,
+    boolean pitrEnabled,
+    Duration pitrWindow) {
 
   public static RecoveryConfig read(ConfigReader env, AppConfig platform) {
     String bucket =
@@ -55,7 +62,14 @@ public record RecoveryConfig(
         env.intValue("BACKUP_PAGE_SIZE", 5000, 10, 10_000),
         Map.copyOf(keep),
         Duration.ofSeconds(
-            env.longValue("BACKUP_MAX_SNAPSHOT_AGE_SECONDS", 3300, 60, 7 * 24 * 3600)));
+            env.longValue("BACKUP_MAX_SNAPSHOT_AGE_SECONDS", 3300, 60, 7 * 24 * 3600)),
+        env.bool("RECOVERY_PITR_ENABLED", true),
+        Duration.ofSeconds(
+            env.longValue(
+                "RECOVERY_PITR_WINDOW_SECONDS",
+                PointInTime.MAX_WINDOW.toSeconds(),
+                60,
+                PointInTime.MAX_WINDOW.toSeconds())));
   }
 
   int keep(BackupTier tier) {

@@ -3,6 +3,7 @@ package app.avalo.infra.recovery;
 import app.avalo.infra.platform.ConfigReader;
 import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Platform;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
@@ -26,8 +27,17 @@ public final class RecoveryModule {
    * @param sinkDecorator wraps the bucket every backup object is written through (tests use it to
    *     fail a backup part-way)
    * @param nanoTime the monotonic clock elapsed times are measured with
+   * @param beforeRestoreCommit called with the commit's index before each commit of a chunked
+   *     restore (tests edit the entity there, as a concurrent writer would)
    */
-  public record Adapters(UnaryOperator<ShardSink> sinkDecorator, LongSupplier nanoTime) {
+  public record Adapters(
+      UnaryOperator<ShardSink> sinkDecorator,
+      LongSupplier nanoTime,
+      IntConsumer beforeRestoreCommit) {
+    public Adapters(UnaryOperator<ShardSink> sinkDecorator, LongSupplier nanoTime) {
+      this(sinkDecorator, nanoTime, commit -> {});
+    }
+
     public static Adapters production() {
       return new Adapters(UnaryOperator.identity(), System::nanoTime);
     }
@@ -44,16 +54,24 @@ public final class RecoveryModule {
     env.throwIfInvalid();
     BackupStorage storage = new BackupStorage(app.storage(), config.bucket());
     this.catalog = new BackupCatalog(app.firestore(), app.clock());
-    // The emulator ignores read times; the manifest records what consistency a backup really has.
+    // Against the emulator backups read live documents (the tests' clocks are fake, so there is no
+    // read time to take); the manifest records what consistency a backup really has.
     boolean readTimeHonoured = app.config().firestoreEmulatorHost() == null;
+    BackupFence fence = new BackupFence(app.firestore());
     BackupWriter writer =
         new BackupWriter(
-            app.firestore(), sinkDecorator.apply(storage), config, readTimeHonoured, app.clock());
+            app.firestore(),
+            sinkDecorator.apply(storage),
+            fence,
+            config,
+            readTimeHonoured,
+            app.clock());
     this.backups =
         new BackupRunner(
             writer,
             storage,
             catalog,
+            fence,
             new BackupRetention(catalog, storage),
             config,
             app.clock(),
@@ -64,7 +82,15 @@ public final class RecoveryModule {
     this.archives = new RecoveryArchives(app.firestore(), archiveStore, storage, app.clock());
     this.recovery =
         new EntityRecovery(
-            app.firestore(), reader, archives, archiveStore, alerts, nanoTime, config.pageSize());
+            app.firestore(),
+            reader,
+            archives,
+            archiveStore,
+            alerts,
+            app.clock(),
+            nanoTime,
+            adapters.beforeRestoreCommit(),
+            config);
     this.healthStore = new BackupHealthStore(app.firestore());
     this.health =
         new BackupHealthMonitor(

@@ -3,9 +3,15 @@ package app.avalo.infra.recovery;
 import app.avalo.infra.platform.JobContext;
 import java.time.Duration;
 
-/** What a long run needs from its caller: time left, and a place to report progress. */
+/**
+ * What a long run needs from its caller: time left, its fencing token, and a place to report
+ * progress.
+ */
 interface RunControl {
   Duration remaining();
+
+  /** The run's lease generation; a retry of a timed-out run holds a greater one. */
+  long fencingToken();
 
   void progress(String key, Object value);
 
@@ -14,6 +20,11 @@ interface RunControl {
       @Override
       public Duration remaining() {
         return context.remaining();
+      }
+
+      @Override
+      public long fencingToken() {
+        return context.leaseGeneration();
       }
 
       @Override

@@ -248,6 +248,11 @@ class BackupJobsTest {
     }
 
     @Override
+    public long fencingToken() {
+      return 1;
+    }
+
+    @Override
     public void progress(String key, Object value) {}
   }
 }

@@ -213,6 +213,64 @@ class WalletRecoveryTest {
   }
 
   @Test
+  void anEditMadeDuringAChunkedRestoreIsArchivedBeforeItIsOverwritten() throws Exception {
+    wallet(bed, "hugo", 5_000, 650);
+    Map<String, Map<String, Object>> before = walletState(bed, "hugo");
+    hourlyBackupNow(bed);
+    var batch = bed.db.batch();
+    int n = 0;
+    for (String path : before.keySet()) {
+      batch.update(bed.db.document(path), "amount", -1L);
+      if (++n % 400 == 0) {
+        Firestores.await(batch.commit());
+        batch = bed.db.batch();
+      }
+    }
+    Firestores.await(batch.commit());
+    // Between the first and the last commit, someone writes the wallet (in the last chunk).
+    java.util.concurrent.atomic.AtomicBoolean edited =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    TestBed editing =
+        bed.sibling(
+            b ->
+                b.recovery(
+                    new RecoveryModule.Adapters(
+                        java.util.function.UnaryOperator.identity(),
+                        System::nanoTime,
+                        commit -> {
+                          if (commit == 1 && edited.compareAndSet(false, true)) {
+                            Firestores.await(
+                                bed.db
+                                    .collection("wallet")
+                                    .document("hugo")
+                                    .update("amount", 4242L));
+                          }
+                        })));
+
+    JsonObject result = recoverWalletOk(editing, json("userId", "hugo"));
+
+    assertTrue(edited.get());
+    assertEquals("chunked", result.getAsJsonObject("restore").get("mode").getAsString());
+    Map<String, Map<String, Object>> after = walletState(bed, "hugo");
+    before.forEach((path, fields) -> BitExact.assertSameDocument(fields, after.get(path)));
+    String archiveId = result.getAsJsonObject("archive").get("archiveId").getAsString();
+    DocumentSnapshot record =
+        Firestores.await(bed.db.collection("recoveryArchives").document(archiveId).get());
+    assertEquals("restored", record.getString("status"));
+    assertEquals(1L, record.getLong("concurrentEditCount"));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> edits = (List<Map<String, Object>>) record.get("concurrentEdits");
+    assertEquals(List.of("wallet/hugo"), edits.get(0).get("paths"));
+    byte[] archived = RecoveryFixtures.read(bed, (String) edits.get(0).get("object"));
+    String lines =
+        new String(
+            new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(archived))
+                .readAllBytes(),
+            java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(lines.contains("4242"), lines);
+  }
+
+  @Test
   void aNamedBackupIsUsedInsteadOfTheLatest() throws Exception {
     wallet(bed, "hank", 100, 1);
     String first = hourlyBackupNow(bed);
