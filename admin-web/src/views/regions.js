@@ -1,5 +1,6 @@
-// Regions: status and latency of every region, manual drain (forceFailover) with an optional bulk
-// move of pinned users, clearing a drain, recent region events and running failovers.
+// Regions: status and latency of every region, how the health-check vantages agree on it, manual
+// drain (forceFailover) with an optional bulk move of pinned users, clearing a drain, recent region
+// events and running failovers.
 // Statuses come from getRegionStatuses; the admin detail (last error, drain author, events,
 // failovers) from the "routing" section of getDashboardData when this build has it.
 import { html, nothing } from "lit-html";
@@ -17,7 +18,12 @@ export const regions = {
       return results.dashboard ? unavailable("Region statuses could not be loaded.") : loading();
     const admin = adminSection(results);
     const detail = new Map((admin?.regions ?? []).map((r) => [r.id, r]));
-    const list = statuses.map((r) => ({ ...r, ...(detail.get(r.id) ?? {}) }));
+    const agreement = new Map((admin?.vantageAgreement ?? []).map((a) => [a.region, a]));
+    const list = statuses.map((r) => ({
+      ...r,
+      ...(detail.get(r.id) ?? {}),
+      agreement: agreement.get(r.id),
+    }));
     return html` <div class="grid regions" data-testid="regions">
         ${repeat(
           list,
@@ -78,6 +84,7 @@ function regionCard(r, all, ctx) {
         "Last error",
         r.lastError ? html`<span class="error-text">${r.lastError}</span>` : undefined,
       ],
+      ["Vantages", vantages(r.agreement)],
     ])}
     ${
       drain
@@ -95,6 +102,23 @@ function regionCard(r, all, ctx) {
         : drainForm(r, others, ctx)
     }
   </section>`;
+}
+
+// How the health checkers in each region see this one: the quorum's agreement and each vantage's
+// own status (a stale or partitioned vantage is shown struck through: it does not vote).
+function vantages(a) {
+  if (!a?.seenBy?.length) return undefined;
+  return html`<span data-testid="vantages"
+    >${a.agreeing}/${a.live} agree
+    ${a.seenBy.map(
+      (v) =>
+        html` <span
+          class=${v.live ? "small" : "small muted stale"}
+          title=${v.partitioned ? "partitioned: reaches no region" : v.live ? "" : "stale"}
+          >${v.live ? v.vantage : html`<s>${v.vantage}</s>`} ${pill(v.status)}</span
+        >`,
+    )}</span
+  >`;
 }
 
 function drainForm(r, others, ctx) {

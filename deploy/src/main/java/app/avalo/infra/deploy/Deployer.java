@@ -613,6 +613,25 @@ final class Deployer {
     }
     String sourceHash = sourceHash(envYaml);
     for (Catalog.Entry e : selected()) {
+      List<String> elsewhere = e.regions().stream().filter(r -> !r.equals(o.region())).toList();
+      if (e.regions().size() > 1 && !elsewhere.isEmpty()) {
+        // Not yet: one rollout, invoker binding and scheduler job per listed region (see
+        // docs/routing.md, "Vantages and quorum"). Said loudly so no one takes the catalog's list
+        // for what was deployed.
+        System.err.println(
+            "warning: "
+                + e.name()
+                + " is catalogued for "
+                + e.regions()
+                + "; this tool deploys it in "
+                + o.region()
+                + " only — deploy it in "
+                + elsewhere
+                + " with AVALO_REGION=<region> ./deploy.sh "
+                + o.project()
+                + " --only "
+                + e.name());
+      }
       rollout(e, envYaml, secrets, sourceHash);
     }
     for (Catalog.Entry e : selected()) {

@@ -42,6 +42,8 @@ class CatalogConsistencyTest {
               "getRouting",
               "forceFailover",
               "getRegionStatuses",
+              // §8 production edges
+              "regionHealth",
               // 5.2 scaling
               "updateMetrics",
               "evaluateAllServices",

@@ -95,6 +95,10 @@ public abstract class ApiFunction implements HttpFunction {
 
   private void serve(Platform app, Catalog.Entry entry, HttpRequest http, HttpResponse response)
       throws IOException {
+    if (entry.httpGet() && "GET".equals(http.getMethod())) {
+      probe(app, entry, http, response);
+      return;
+    }
     boolean callable = entry.usesCallableProtocol();
     if (callable && !Cors.apply(app.config().corsAllowedOrigins(), http, response)) {
       return; // a preflight, answered
@@ -132,6 +136,35 @@ public abstract class ApiFunction implements HttpFunction {
       }
       writeError(response, new ApiException(Status.INTERNAL, "internal error"));
     }
+  }
+
+  /**
+   * A plain {@code GET} of an {@code httpGet} function (a health probe): no body, no token, the
+   * result as the body with the code it asks for ({@link ProbeAnswer}), no envelope.
+   */
+  private void probe(Platform app, Catalog.Entry entry, HttpRequest http, HttpResponse response)
+      throws IOException {
+    try {
+      Request request =
+          new Request(
+              entry,
+              Caller.ANONYMOUS,
+              Fields.of(new JsonObject()),
+              http::getFirstHeader,
+              app.clock().instant());
+      Object result = handle(request);
+      int code = result instanceof ProbeAnswer answer ? answer.httpStatus() : 200;
+      response.appendHeader("Cache-Control", "no-store");
+      write(response, code, Json.toTree(result));
+    } catch (Exception | Error e) {
+      Log.error("probe failed", Map.of("exception", e.getClass().getName()), e);
+      writeError(response, new ApiException(Status.UNAVAILABLE, "unavailable"));
+    }
+  }
+
+  /** A result that chooses the HTTP status of a plain {@code GET} answer (200 or 503). */
+  public interface ProbeAnswer {
+    int httpStatus();
   }
 
   private JsonElement readBody(HttpRequest http) throws IOException {

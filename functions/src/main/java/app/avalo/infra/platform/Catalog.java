@@ -100,6 +100,10 @@ public final class Catalog {
    * One catalogued function.
    *
    * @param scheduler the Cloud Scheduler settings of a job; {@code null} for callables
+   * @param regions the GCP regions it is deployed in (the catalog-wide default unless the entry
+   *     lists several, e.g. the health checker and routing, which run in every region)
+   * @param httpGet a public callable that also answers a plain {@code GET} (no body, no token) with
+   *     200 or 503, for probes: {@code regionHealth}
    */
   public record Entry(
       String name,
@@ -112,7 +116,13 @@ public final class Catalog {
       boolean audited,
       String description,
       Sizing sizing,
-      SchedulerSettings scheduler) {
+      SchedulerSettings scheduler,
+      List<String> regions,
+      boolean httpGet) {
+
+    public Entry {
+      regions = List.copyOf(regions);
+    }
 
     public boolean isJob() {
       return kind == Kind.JOB;
@@ -190,11 +200,15 @@ public final class Catalog {
     String description;
     JsonElement sizing;
     JsonElement scheduler;
+    List<String> regions;
+    Boolean httpGet;
 
     @SuppressWarnings("UnusedVariable") // accepted so the file can carry notes; never read
     @SerializedName("__comment")
     String comment;
   }
+
+  private static final Pattern GCP_REGION = Pattern.compile("[a-z]+-[a-z]+[0-9]{1,2}");
 
   /** Parses and checks a catalog; every problem is reported at once. */
   public static Catalog parse(Reader reader) {
@@ -245,6 +259,22 @@ public final class Catalog {
       if (r.description == null || r.description.isBlank()) {
         problems.add(where + ": description is required");
       }
+      List<String> regions =
+          r.regions != null ? r.regions : raw.region == null ? List.of() : List.of(raw.region);
+      if (r.regions != null && r.regions.isEmpty()) {
+        problems.add(r.name + ".regions: list at least one region or leave it out");
+      }
+      for (int i = 0; i < regions.size(); i++) {
+        String region = regions.get(i);
+        if (region == null || !GCP_REGION.matcher(region).matches()) {
+          problems.add(r.name + ".regions[" + i + "]: must be a GCP region like europe-west10");
+        } else if (regions.indexOf(region) != i) {
+          problems.add(r.name + ".regions[" + i + "]: " + region + " is listed twice");
+        }
+      }
+      if (Boolean.TRUE.equals(r.httpGet) && (kind != Kind.CALLABLE || access != Access.PUBLIC)) {
+        problems.add(r.name + ".httpGet: only public callables answer a plain GET");
+      }
       Sizing sizing = null;
       SchedulerSettings scheduler = null;
       if (kind != null && defaults != null) {
@@ -270,7 +300,9 @@ public final class Catalog {
                 Boolean.TRUE.equals(r.audited),
                 r.description,
                 sizing,
-                scheduler));
+                scheduler,
+                regions,
+                Boolean.TRUE.equals(r.httpGet)));
       }
     }
     if (!problems.isEmpty()) {

@@ -122,6 +122,22 @@ public final class CatalogFiles {
           s.cpuBoost() ? "yes" : "",
           e.timeoutSeconds() + " s");
     }
+    out.append("\n## Regions\n\n")
+        .append("Every function is deployed in `")
+        .append(catalog.defaultRegion())
+        .append("` except these, deployed in each region listed (a job gets one scheduler job")
+        .append(" per region):\n\n")
+        .append("| Name | Regions | Plain GET |\n")
+        .append("|---|---|---|\n");
+    for (Catalog.Entry e : catalog.entries()) {
+      if (!e.regions().equals(List.of(catalog.defaultRegion())) || e.httpGet()) {
+        row(
+            out,
+            "`" + e.name() + "`",
+            String.join(", ", e.regions()),
+            e.httpGet() ? "yes (200/503)" : "");
+      }
+    }
     out.append("\n## Scheduler settings\n\n")
         .append(
             "| Job | Schedule | Time zone | Attempt deadline | Retries | Backoff | Doublings |\n")

@@ -25,6 +25,14 @@ public abstract class ScheduledJob extends ApiFunction {
     super(platform);
   }
 
+  /**
+   * The name the run's lease and record go by: the function's, unless one function is deployed as
+   * several jobs that must not exclude each other (one health checker per region).
+   */
+  protected String jobKey(Request request) {
+    return request.function().name();
+  }
+
   /** The job's work for one scheduled time. */
   protected abstract JobRunner.Result run(JobContext context) throws Exception;
 
@@ -32,7 +40,7 @@ public abstract class ScheduledJob extends ApiFunction {
   protected final Object handle(Request request) throws Exception {
     Instant scheduledFor = scheduledFor(request);
     Duration timeout = Duration.ofSeconds(request.function().timeoutSeconds());
-    return platform().jobRunner().run(request.function().name(), scheduledFor, timeout, this::run);
+    return platform().jobRunner().run(jobKey(request), scheduledFor, timeout, this::run);
   }
 
   private Instant scheduledFor(Request request) {

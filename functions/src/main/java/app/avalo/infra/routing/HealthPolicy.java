@@ -16,7 +16,13 @@ import java.util.List;
  *       exceeds {@code degradedLatencyMs} (with at least three samples), or when at least {@code
  *       intermittentFailures} of the window's checks failed without a streak long enough to make it
  *       unhealthy; it is healthy again once neither holds and it has {@code successesToHealthy}
- *       successes in a row.
+ *       successes in a row;
+ *   <li>recovery is not the same as intermittent errors: when {@code successesToHealthy} successes
+ *       in a row follow a <em>streak</em> of failures (two or more in a row: a short outage), that
+ *       streak is forgiven and dropped from the window, as an unhealthy region's outage is, so a
+ *       region that was briefly down is healthy two probes after it answers again instead of
+ *       staying degraded until its failures age out of the window. Isolated failures (one at a time
+ *       between successes) are never forgiven: they are what "intermittent" means.
  * </ul>
  *
  * Pure: no I/O, no clock; {@link RegionHealthRun} feeds it and persists what it returns.
@@ -79,6 +85,9 @@ public final class HealthPolicy {
       RegionStatus status = degraded(sinceRecovery) ? RegionStatus.DEGRADED : RegionStatus.HEALTHY;
       return new HealthState(status, 0, successes, sinceRecovery);
     }
+    if (successes == successesToHealthy) {
+      recent = forgiveOutage(recent, successes);
+    }
     RegionStatus status;
     if (degraded(recent)) {
       status = RegionStatus.DEGRADED;
@@ -116,6 +125,24 @@ public final class HealthPolicy {
                   + " health checks failed";
       default -> null;
     };
+  }
+
+  /**
+   * The window without the failure streak (two or more in a row) that ended just before the last
+   * {@code successes} checks; unchanged when the failures before them were a single one.
+   */
+  static List<HealthCheck> forgiveOutage(List<HealthCheck> recent, int successes) {
+    int end = recent.size() - successes;
+    int start = end;
+    while (start > 0 && !recent.get(start - 1).ok()) {
+      start--;
+    }
+    if (end - start < 2) {
+      return recent;
+    }
+    List<HealthCheck> kept = new ArrayList<>(recent.subList(0, start));
+    kept.addAll(recent.subList(end, recent.size()));
+    return kept;
   }
 
   private boolean degraded(List<HealthCheck> recent) {

@@ -42,14 +42,17 @@ public final class HealthProber {
             .build();
   }
 
+  /** The header naming the vantage a probe comes from (for the endpoint's logs and local tests). */
+  public static final String VANTAGE_HEADER = "X-Avalo-Health-Vantage";
+
   /**
-   * Probes all regions concurrently; returns each region's check, keyed by region id, in input
-   * order.
+   * Probes all regions concurrently from {@code vantage}; returns each region's check, keyed by
+   * region id, in input order.
    */
-  public Map<String, HealthCheck> probeAll(List<Region> regions) {
+  public Map<String, HealthCheck> probeAll(String vantage, List<Region> regions) {
     Map<String, CompletableFuture<HealthCheck>> pending = new LinkedHashMap<>();
     for (Region region : regions) {
-      pending.put(region.id(), probe(region.definition().healthUrl()));
+      pending.put(region.id(), probe(vantage, region.definition().healthUrl()));
     }
     Map<String, HealthCheck> results = new LinkedHashMap<>();
     pending.forEach((id, future) -> results.put(id, future.join()));
@@ -57,7 +60,7 @@ public final class HealthProber {
   }
 
   /** One probe; the future always completes (failures are results, not exceptions). */
-  CompletableFuture<HealthCheck> probe(String url) {
+  CompletableFuture<HealthCheck> probe(String vantage, String url) {
     HttpRequest request;
     try {
       request =
@@ -66,6 +69,7 @@ public final class HealthProber {
               .timeout(requestTimeout)
               .header("User-Agent", "avalo-routing-health-check")
               .header("Cache-Control", "no-cache")
+              .header(VANTAGE_HEADER, vantage)
               .build();
     } catch (IllegalArgumentException e) {
       return CompletableFuture.completedFuture(

@@ -8,16 +8,21 @@ import java.util.Map;
  * What one {@code runHealthChecks} run did, stored on its job record and returned to Cloud
  * Scheduler. A run that found no regions has only {@code rounds} (0) and {@code note}.
  *
- * @param writes Firestore writes the run made (transitions count two: the region and its event)
+ * @param vantage the region the run probed from
+ * @param writes Firestore writes to regions, events and alerts (transitions count two: the region
+ *     and its event)
+ * @param vantageWrites writes of the vantage's own report
  */
 record HealthRunSummary(
     int rounds,
     String note,
+    String vantage,
     Integer probes,
     Integer failedProbes,
     List<Transition> transitions,
     Map<String, String> statuses,
     Integer writes,
+    Integer vantageWrites,
     Boolean stoppedForDeadline,
     Integer alertFailures) {
 
@@ -26,7 +31,17 @@ record HealthRunSummary(
 
   static HealthRunSummary noRegions() {
     return new HealthRunSummary(
-        0, "no regions; run initializeRegions", null, null, null, null, null, null, null);
+        0,
+        "no regions; run initializeRegions",
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** The job record's {@code summary} map (absent parts left out). */
@@ -34,6 +49,7 @@ record HealthRunSummary(
     return DocWriter.create()
         .field("rounds", rounds)
         .field("note", note)
+        .field("vantage", vantage)
         .field("probes", probes)
         .field("failedProbes", failedProbes)
         .field(
@@ -52,6 +68,7 @@ record HealthRunSummary(
                     .toList())
         .field("statuses", statuses)
         .field("writes", writes)
+        .field("vantageWrites", vantageWrites)
         .field("stoppedForDeadline", stoppedForDeadline)
         .field("alertFailures", alertFailures)
         .map();

@@ -22,6 +22,11 @@ public record HealthState(
     return new HealthState(RegionStatus.HEALTHY, 0, 0, List.of());
   }
 
+  /** The same observations under another status (the quorum's verdict over this vantage's own). */
+  HealthState withStatus(RegionStatus decided) {
+    return new HealthState(decided, consecutiveFailures, consecutiveSuccesses, recent);
+  }
+
   /** Median latency of the successful checks in the window, or null when there are none. */
   public Long medianLatencyMs() {
     List<Long> latencies = new ArrayList<>();

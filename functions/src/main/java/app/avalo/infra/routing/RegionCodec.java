@@ -110,9 +110,10 @@ final class RegionCodec {
     return DocWriter.create().fieldOrNull(ACTIVE_FAILOVER_ID, operationId).map();
   }
 
-  private static Map<String, Object> health(HealthState s) {
+  /** The {@code recentChecks} list (also a vantage report's, see {@link VantageCodec}). */
+  static List<DocWriter> checks(List<HealthCheck> recent) {
     List<DocWriter> checks = new ArrayList<>();
-    for (HealthCheck c : s.recent()) {
+    for (HealthCheck c : recent) {
       checks.add(
           DocWriter.create()
               .fieldOrNull("at", c.at())
@@ -120,22 +121,12 @@ final class RegionCodec {
               .fieldOrNull("latencyMs", c.latencyMs())
               .fieldOrNull("error", c.error()));
     }
-    HealthCheck last = s.last();
-    return DocWriter.create()
-        .fieldOrNull("consecutiveFailures", (long) s.consecutiveFailures())
-        .fieldOrNull("consecutiveSuccesses", (long) s.consecutiveSuccesses())
-        .fieldOrNull("recentChecks", checks)
-        .fieldOrNull("lastCheckAt", last == null ? null : last.at())
-        .fieldOrNull("lastLatencyMs", last == null ? null : last.latencyMs())
-        .fieldOrNull("lastError", last == null ? null : last.error())
-        .fieldOrNull("medianLatencyMs", s.medianLatencyMs())
-        .map();
+    return checks;
   }
 
-  static Region fromDoc(DocumentSnapshot doc) {
-    RegionDefinition definition = definitionFromDoc(doc);
+  /** Reads a {@code recentChecks} list leniently: malformed entries are skipped. */
+  static List<HealthCheck> checksFrom(Object raw) {
     List<HealthCheck> checks = new ArrayList<>();
-    Object raw = doc.get("recentChecks");
     if (raw instanceof List<?> list) {
       for (Object item : list) {
         if (item instanceof Map<?, ?> m) {
@@ -148,6 +139,25 @@ final class RegionCodec {
         }
       }
     }
+    return checks;
+  }
+
+  private static Map<String, Object> health(HealthState s) {
+    HealthCheck last = s.last();
+    return DocWriter.create()
+        .fieldOrNull("consecutiveFailures", (long) s.consecutiveFailures())
+        .fieldOrNull("consecutiveSuccesses", (long) s.consecutiveSuccesses())
+        .fieldOrNull("recentChecks", checks(s.recent()))
+        .fieldOrNull("lastCheckAt", last == null ? null : last.at())
+        .fieldOrNull("lastLatencyMs", last == null ? null : last.latencyMs())
+        .fieldOrNull("lastError", last == null ? null : last.error())
+        .fieldOrNull("medianLatencyMs", s.medianLatencyMs())
+        .map();
+  }
+
+  static Region fromDoc(DocumentSnapshot doc) {
+    RegionDefinition definition = definitionFromDoc(doc);
+    List<HealthCheck> checks = checksFrom(doc.get("recentChecks"));
     RegionStatus status = RegionStatus.fromWire(doc.getString("status"));
     if (status == RegionStatus.DRAINING) {
       // "draining" is never a stored health status; treat a corrupted value as unsafe
@@ -200,7 +210,7 @@ final class RegionCodec {
     return doc.get(field) instanceof Number n ? n.longValue() : defaultValue;
   }
 
-  private static Instant instant(Object value) {
+  static Instant instant(Object value) {
     return value instanceof Timestamp t ? Firestores.instant(t) : null;
   }
 }

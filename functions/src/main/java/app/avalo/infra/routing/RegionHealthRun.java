@@ -8,19 +8,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
- * One run of the health checks: {@code rounds} rounds (default 6) {@code interval} apart (default
- * 10 s), each probing every region concurrently, feeding {@link HealthPolicy} and acting on what it
- * concludes. Cloud Scheduler cannot fire more often than once a minute; this is how the regions are
- * still checked every 10 s.
+ * One run of the health checks from one vantage (the region the checker runs in): {@code rounds}
+ * rounds (default 6) {@code interval} apart (default 10 s), each probing every region concurrently
+ * and feeding this vantage's own {@link HealthPolicy} state per region; after each round the
+ * region's status is decided by {@link HealthQuorum} over every live vantage's report and acted on.
+ * Cloud Scheduler cannot fire more often than once a minute; this is how the regions are still
+ * checked every 10 s.
  *
- * <p>Writes are bounded: a status change is written at once (with its {@code regionEvents} record)
- * so routing sees it within its refresh interval, and the monitoring alert follows; otherwise a
- * region's health data is written at the end of the run only when a streak that the hysteresis
- * depends on is under way or ended, or when its heartbeat is due. A healthy steady state therefore
- * costs one write per region per heartbeat.
+ * <p>Writes are bounded: the vantage's report ({@code regionVantages/{vantage}}) is written when
+ * one of its own statuses changes or it stops (or starts again) reaching anyone, and otherwise at
+ * the end of the run when a streak is under way or its heartbeat is due. A decided status change is
+ * written at once (with its {@code regionEvents} record, in a transaction so that only the first
+ * vantage to decide it writes) so routing sees it within its refresh interval, and the monitoring
+ * alert follows; otherwise a region's health data is written at the end of the run only when a
+ * streak that the hysteresis depends on is under way or ended, or when its heartbeat is due. A
+ * healthy steady state therefore costs one write per region and one per vantage per heartbeat.
  *
  * <p>A round starts only if it can finish (probe timeouts plus a write margin) before the job's
  * deadline.
@@ -28,29 +34,42 @@ import java.util.function.BiConsumer;
 public final class RegionHealthRun {
   static final Duration WRITE_MARGIN = Duration.ofSeconds(5);
 
+  private final String vantage;
   private final RegionStore store;
+  private final VantageStore vantages;
   private final HealthProber prober;
   private final HealthPolicy policy;
+  private final HealthQuorum quorum;
   private final RegionAlerts alerts;
   private final Clock clock;
   private final Sleeper sleeper;
   private final RoutingConfig config;
 
   RegionHealthRun(
+      String vantage,
       RegionStore store,
+      VantageStore vantages,
       HealthProber prober,
       HealthPolicy policy,
       RegionAlerts alerts,
       Clock clock,
       Sleeper sleeper,
       RoutingConfig config) {
+    this.vantage = vantage;
     this.store = store;
+    this.vantages = vantages;
     this.prober = prober;
     this.policy = policy;
+    this.quorum = new HealthQuorum(config.vantageStaleAfter());
     this.alerts = alerts;
     this.clock = clock;
     this.sleeper = sleeper;
     this.config = config;
+  }
+
+  /** The region this checker probes from. */
+  public String vantage() {
+    return vantage;
   }
 
   /** Runs the rounds that fit before {@code deadline}; returns what it did, for the job record. */
@@ -62,15 +81,23 @@ public final class RegionHealthRun {
     }
     Map<String, Region> regions = new LinkedHashMap<>();
     Map<String, HealthState> persisted = new LinkedHashMap<>();
+    VantageReport saved = vantages.find(vantage).orElse(null);
+    // This vantage's own view of each region; a vantage without a report yet starts from the
+    // stored figures (a single checker continues where it left off).
+    Map<String, VantageReport.Observation> own = new LinkedHashMap<>();
     for (Region r : loaded) {
       regions.put(r.id(), r);
       persisted.put(r.id(), r.health());
+      VantageReport.Observation seen = saved == null ? null : saved.regions().get(r.id());
+      own.put(r.id(), seen != null ? seen : new VantageReport.Observation(r.health(), null));
     }
+    boolean reachedAny = saved == null || saved.reachedAny();
     List<HealthRunSummary.Transition> transitions = new ArrayList<>();
     int rounds = 0;
     int probes = 0;
     int failedProbes = 0;
     int writes = 0;
+    int vantageWrites = 0;
     int alertFailures = 0;
     boolean stoppedForDeadline = false;
     Instant start = clock.instant();
@@ -84,23 +111,71 @@ public final class RegionHealthRun {
         stoppedForDeadline = true;
         break;
       }
-      Map<String, HealthCheck> checks = prober.probeAll(List.copyOf(regions.values()));
+      Map<String, HealthCheck> checks = prober.probeAll(vantage, List.copyOf(regions.values()));
       rounds++;
+      boolean ownChanged = saved == null;
+      boolean reached = false;
+      for (Map.Entry<String, HealthCheck> e : checks.entrySet()) {
+        HealthCheck check = e.getValue();
+        probes++;
+        if (check.ok()) {
+          reached = true;
+        } else {
+          failedProbes++;
+        }
+        HealthState before = own.get(e.getKey()).state();
+        HealthState next = policy.apply(before, check);
+        own.put(e.getKey(), new VantageReport.Observation(next, explain(next)));
+        ownChanged |= next.status() != before.status();
+      }
+      if (reached != reachedAny) {
+        Log.warn(
+            reached
+                ? "health-check vantage reaches regions again"
+                : "health-check vantage reaches no region; its view is ignored (partitioned)",
+            Map.of("vantage", vantage));
+        ownChanged = true;
+        reachedAny = reached;
+      }
+      VantageReport mine = new VantageReport(vantage, clock.instant(), reachedAny, own);
+      if (ownChanged) {
+        vantages.save(mine);
+        saved = mine;
+        vantageWrites++;
+      }
+      List<VantageReport> reports = new ArrayList<>();
+      reports.add(mine);
+      for (VantageReport other : vantages.loadAll()) {
+        if (!other.vantage().equals(vantage)) {
+          reports.add(other);
+        }
+      }
       for (Map.Entry<String, HealthCheck> e : checks.entrySet()) {
         Region region = regions.get(e.getKey());
         HealthCheck check = e.getValue();
-        probes++;
-        if (!check.ok()) {
-          failedProbes++;
-        }
-        HealthState next = policy.apply(region.health(), check);
-        if (next.status() == region.health().status()) {
+        HealthQuorum.Verdict verdict = quorum.decide(region.id(), reports, clock.instant());
+        RegionStatus current = region.health().status();
+        RegionStatus decided = verdict.status() == null ? current : verdict.status();
+        HealthState next = own.get(region.id()).state().withStatus(decided);
+        if (decided == current) {
           regions.put(
               region.id(), region.withHealth(next, region.statusChangedAt(), region.heartbeatAt()));
           continue;
         }
-        String reason = explain(next);
-        store.recordTransition(region, next, reason, check.at());
+        String reason = verdict.reason() != null ? verdict.reason() : explain(next);
+        Optional<Region> first = store.recordTransition(region, next, reason, check.at());
+        if (first.isPresent()) {
+          // Another vantage wrote this change (or another) first: carry on from what it stored.
+          Region stored = first.get();
+          persisted.put(region.id(), stored.health());
+          regions.put(
+              region.id(),
+              stored.withHealth(
+                  own.get(region.id()).state().withStatus(stored.health().status()),
+                  stored.statusChangedAt(),
+                  stored.heartbeatAt()));
+          continue;
+        }
         writes += 2;
         persisted.put(region.id(), next);
         Log.warn(
@@ -109,18 +184,16 @@ public final class RegionHealthRun {
                 "region",
                 region.id(),
                 "from",
-                region.health().status().wire(),
+                current.wire(),
                 "to",
-                next.status().wire(),
+                decided.wire(),
                 "reason",
-                reason));
+                reason,
+                "vantage",
+                vantage));
         transitions.add(
             new HealthRunSummary.Transition(
-                region.id(),
-                region.health().status().wire(),
-                next.status().wire(),
-                check.at().toString(),
-                reason));
+                region.id(), current.wire(), decided.wire(), check.at().toString(), reason));
         Region updated = region.withHealth(next, check.at(), check.at());
         if (!syncAlert(updated, reason)) {
           alertFailures++;
@@ -142,20 +215,26 @@ public final class RegionHealthRun {
           alertFailures++;
         }
       }
-      if (needsWrite(region, persisted.get(region.id()), end)) {
+      if (needsWrite(region.health(), persisted.get(region.id()), region.heartbeatAt(), end)) {
         store.saveHealth(region.id(), region.health(), end);
         writes++;
       }
       statuses.put(region.id(), region.health().status().wire());
     }
+    if (ownNeedsWrite(own, saved, end)) {
+      vantages.save(new VantageReport(vantage, end, reachedAny, own));
+      vantageWrites++;
+    }
     return new HealthRunSummary(
         rounds,
         null,
+        vantage,
         probes,
         failedProbes,
         transitions,
         statuses,
         writes,
+        vantageWrites,
         stoppedForDeadline,
         alertFailures);
   }
@@ -179,15 +258,35 @@ public final class RegionHealthRun {
     }
   }
 
-  private boolean needsWrite(Region region, HealthState persisted, Instant now) {
-    HealthState state = region.health();
+  private boolean needsWrite(
+      HealthState state, HealthState persisted, Instant heartbeatAt, Instant now) {
     if (state.equals(persisted)) {
       return false;
     }
-    boolean heartbeatDue =
-        region.heartbeatAt() == null
-            || !Duration.between(region.heartbeatAt(), now).minus(config.heartbeat()).isNegative();
-    return heartbeatDue || streakUnderWay(state) || streakUnderWay(persisted);
+    return heartbeatDue(heartbeatAt, now) || streakUnderWay(state) || streakUnderWay(persisted);
+  }
+
+  /** The vantage's report: missing, its heartbeat due, or a streak the next run continues. */
+  private boolean ownNeedsWrite(
+      Map<String, VantageReport.Observation> own, VantageReport saved, Instant now) {
+    if (saved == null || heartbeatDue(saved.at(), now)) {
+      return true;
+    }
+    for (Map.Entry<String, VantageReport.Observation> e : own.entrySet()) {
+      VantageReport.Observation before = saved.regions().get(e.getKey());
+      if (before == null) {
+        return true;
+      }
+      if (!e.getValue().state().equals(before.state())
+          && (streakUnderWay(e.getValue().state()) || streakUnderWay(before.state()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean heartbeatDue(Instant last, Instant now) {
+    return last == null || !Duration.between(last, now).minus(config.heartbeat()).isNegative();
   }
 
   /**

@@ -10,7 +10,6 @@ import com.google.cloud.firestore.ListenerRegistration;
 import com.google.cloud.firestore.Query;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.firestore.QuerySnapshot;
-import com.google.cloud.firestore.WriteBatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -91,6 +90,11 @@ final class RegionStore {
     return doc.exists() ? Optional.of(RegionCodec.fromDoc(doc)) : Optional.empty();
   }
 
+  /** Reads one region document within {@code timeout} ({@code regionHealth}'s dependency check). */
+  void readWithin(String id, Duration timeout) throws TimeoutException {
+    Firestores.await(ref(id).get(), timeout);
+  }
+
   /** The region, or NOT_FOUND telling the admin to initialise regions first. */
   Region require(String id) {
     return find(id).orElseThrow(() -> notInitialized(id));
@@ -159,16 +163,30 @@ final class RegionStore {
   }
 
   /**
-   * A status transition: the new status with the health data that caused it, and its event,
-   * atomically.
+   * A status transition — the new status with the health data that caused it, and its event — if
+   * the stored status is still the one {@code region} holds, atomically: several vantages decide
+   * the same quorum, and only the first writes the change. Returns the region as stored when
+   * another vantage changed its status first (nothing written).
    */
-  void recordTransition(Region region, HealthState next, String reason, Instant at) {
-    WriteBatch batch = db.batch();
-    batch.update(ref(region.id()), RegionCodec.transition(next, reason, at));
-    batch.create(
-        newEventRef(),
-        RegionEventCodec.statusChanged(region.id(), region.health().status(), next, reason, at));
-    Firestores.await(batch.commit());
+  Optional<Region> recordTransition(Region region, HealthState next, String reason, Instant at) {
+    return Firestores.await(
+        db.runTransaction(
+            tx -> {
+              DocumentSnapshot doc = tx.get(ref(region.id())).get();
+              if (!doc.exists()) {
+                throw notInitialized(region.id());
+              }
+              Region stored = RegionCodec.fromDoc(doc);
+              if (stored.health().status() != region.health().status()) {
+                return Optional.of(stored);
+              }
+              tx.update(ref(region.id()), RegionCodec.transition(next, reason, at));
+              tx.create(
+                  newEventRef(),
+                  RegionEventCodec.statusChanged(
+                      region.id(), region.health().status(), next, reason, at));
+              return Optional.<Region>empty();
+            }));
   }
 
   /** The heartbeat: streaks, window and latency figures, without a status change. */

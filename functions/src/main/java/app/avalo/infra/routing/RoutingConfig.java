@@ -10,6 +10,11 @@ import java.util.List;
 /**
  * The routing domain's configuration, read once per instance from the environment (every variable
  * is optional; the defaults are the SPEC's). See docs/routing.md for the table.
+ *
+ * @param vantage the region this instance's health checker probes from ({@code ROUTING_VANTAGE},
+ *     else the region deployed in the instance's {@code FUNCTION_REGION}, else the primary)
+ * @param checkerVantages the vantages one {@code runHealthChecks} run checks from: {@code vantage}
+ *     alone in production; locally {@code ROUTING_SIMULATED_VANTAGES} simulates several
  */
 public record RoutingConfig(
     int healthRounds,
@@ -33,20 +38,50 @@ public record RoutingConfig(
     int failoverPartitions,
     int failoverStartRate,
     int defaultDrainMinutes,
-    List<RegionDefinition> regions) {
+    List<RegionDefinition> regions,
+    String vantage,
+    List<String> checkerVantages,
+    Duration healthEndpointTimeout) {
+
+  /** The path of the {@code regionHealth} function under a region's endpoint. */
+  static final String HEALTH_PATH = "/regionHealth";
 
   /**
    * Reads and validates; problems are collected in {@code reader} (the caller throws them all at
    * once).
    */
   public static RoutingConfig read(ConfigReader reader, String projectId) {
+    return read(reader, projectId, null);
+  }
+
+  /**
+   * As {@link #read(ConfigReader, String)} for a checker running in {@code gcpRegion} (the
+   * platform's {@code FUNCTION_REGION}): its vantage is the region deployed there unless {@code
+   * ROUTING_VANTAGE} names one.
+   */
+  public static RoutingConfig read(ConfigReader reader, String projectId, String gcpRegion) {
     List<RegionDefinition> regions = new ArrayList<>();
     for (RegionDefinition skeleton : RegionDefinition.SKELETON) {
       String stem = skeleton.envStem();
       String base = "https://" + skeleton.gcpRegion() + "-" + projectId + ".cloudfunctions.net";
       String endpoint = url(reader, stem + "_ENDPOINT", base);
-      String health = url(reader, stem + "_HEALTH_URL", endpoint + "/healthz");
+      String health = url(reader, stem + "_HEALTH_URL", endpoint + HEALTH_PATH);
       regions.add(skeleton.withUrls(endpoint, health));
+    }
+    String deployedHere =
+        RegionDefinition.SKELETON.stream()
+            .filter(d -> d.gcpRegion().equals(gcpRegion))
+            .map(RegionDefinition::id)
+            .findFirst()
+            .orElse(RegionDefinition.SKELETON.get(0).id());
+    String vantage =
+        regionId(reader, "ROUTING_VANTAGE", reader.optional("ROUTING_VANTAGE", deployedHere));
+    List<String> checkers = new ArrayList<>();
+    for (String v : reader.list("ROUTING_SIMULATED_VANTAGES", List.of(vantage))) {
+      if (checkers.contains(v)) {
+        reader.problem("ROUTING_SIMULATED_VANTAGES lists " + v + " twice");
+      }
+      checkers.add(regionId(reader, "ROUTING_SIMULATED_VANTAGES", v));
     }
     Duration heartbeat =
         Duration.ofSeconds(reader.longValue("ROUTING_HEARTBEAT_SECONDS", 60, 10, 3_600));
@@ -78,7 +113,23 @@ public record RoutingConfig(
         reader.intValue("ROUTING_FAILOVER_PARTITIONS", 8, 1, 62),
         reader.intValue("ROUTING_FAILOVER_START_RATE", 500, 1, 100_000),
         reader.intValue("ROUTING_DRAIN_DEFAULT_MINUTES", 60, 1, 10_080),
-        List.copyOf(regions));
+        List.copyOf(regions),
+        vantage,
+        List.copyOf(checkers),
+        Duration.ofMillis(
+            reader.longValue("ROUTING_HEALTH_ENDPOINT_TIMEOUT_MS", 1_000, 100, 1_900)));
+  }
+
+  /** A vantage's report counts in the quorum for two heartbeats and a run's slack. */
+  Duration vantageStaleAfter() {
+    return heartbeat.multipliedBy(2).plusSeconds(30);
+  }
+
+  private static String regionId(ConfigReader reader, String name, String value) {
+    if (!RegionDefinition.ids().contains(value)) {
+      reader.problem(name + " must be one of " + RegionDefinition.ids() + " (got '" + value + "')");
+    }
+    return value;
   }
 
   /** Longest one probe round can take: both timeouts plus a little for the client's bookkeeping. */

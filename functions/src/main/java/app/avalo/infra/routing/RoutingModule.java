@@ -33,13 +33,17 @@ public final class RoutingModule {
 
   private final Platform platform;
   private InProcessFailoverQueue localQueue;
+  private final Sleeper sleeper;
   private final RoutingConfig config;
   private final CountryCentroids countries;
   private final RegionStore regions;
   private final UserPins pins;
   private final RegionView view;
   private final RegionRouter router;
-  private final RegionHealthRun healthRun;
+  private final VantageStore vantages;
+  private final HealthProber prober;
+  private final List<RegionHealthRun> healthRuns;
+  private final RegionHealthProbe healthProbe;
   private final FailoverMigrator failover;
   private final RegionDrains drains;
   private final RegionSetup setup;
@@ -47,8 +51,9 @@ public final class RoutingModule {
 
   public RoutingModule(Platform app, Adapters adapters) {
     this.platform = app;
+    this.sleeper = adapters.sleeper();
     ConfigReader reader = app.configReader();
-    this.config = RoutingConfig.read(reader, app.config().projectId());
+    this.config = RoutingConfig.read(reader, app.config().projectId(), app.config().region());
     reader.throwIfInvalid();
     this.countries = CountryCentroids.bundled();
     this.regions = new RegionStore(app.firestore());
@@ -77,15 +82,14 @@ public final class RoutingModule {
             new PinFailback(config.pinFailbackAfter(), config.pinFailbackPerSecond()),
             app.clock(),
             config.ttlSeconds());
-    this.healthRun =
-        new RegionHealthRun(
-            regions,
-            new HealthProber(config.probeConnectTimeout(), config.probeTimeout(), app.clock()),
-            HealthPolicy.of(config),
-            new RegionAlerts(app.alerts()),
-            app.clock(),
-            adapters.sleeper(),
-            config);
+    this.vantages = new VantageStore(app.firestore());
+    this.prober =
+        new HealthProber(config.probeConnectTimeout(), config.probeTimeout(), app.clock());
+    this.healthRuns =
+        config.checkerVantages().stream().map(v -> healthRun(v, app, adapters.sleeper())).toList();
+    this.healthProbe =
+        new RegionHealthProbe(
+            regions, app.clock(), config.vantage(), config.healthEndpointTimeout());
     this.failover =
         new FailoverMigrator(
             app.firestore(),
@@ -108,7 +112,20 @@ public final class RoutingModule {
             });
     this.drains = new RegionDrains(regions, view, failover, config, app.clock());
     this.setup = new RegionSetup(regions, view, config, app.clock());
-    this.reports = new RegionReports(regions, view, failover, app.clock());
+    this.reports = new RegionReports(regions, vantages, view, failover, config, app.clock());
+  }
+
+  private RegionHealthRun healthRun(String vantage, Platform app, Sleeper sleeper) {
+    return new RegionHealthRun(
+        vantage,
+        regions,
+        vantages,
+        prober,
+        HealthPolicy.of(config),
+        new RegionAlerts(app.alerts()),
+        app.clock(),
+        sleeper,
+        config);
   }
 
   public Platform platform() {
@@ -157,8 +174,28 @@ public final class RoutingModule {
     return router;
   }
 
+  /** The checker of this instance's own vantage (the first one simulated, locally). */
   public RegionHealthRun healthRun() {
-    return healthRun;
+    return healthRuns.get(0);
+  }
+
+  /** Every vantage one {@code runHealthChecks} run checks from (one, except when simulated). */
+  public List<RegionHealthRun> healthRuns() {
+    return healthRuns;
+  }
+
+  /** A checker from {@code vantage} on this module's stores (tests run several side by side). */
+  RegionHealthRun healthRunFrom(String vantage) {
+    return healthRun(vantage, platform, sleeper);
+  }
+
+  /** What {@code regionHealth} checks in this instance's region. */
+  RegionHealthProbe healthProbe() {
+    return healthProbe;
+  }
+
+  VantageStore vantages() {
+    return vantages;
   }
 
   /** Stops the view and the local failover workers (tests; otherwise the JVM's life). */

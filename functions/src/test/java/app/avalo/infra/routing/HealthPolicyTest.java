@@ -63,6 +63,27 @@ class HealthPolicyTest {
   }
 
   @Test
+  void aShortOutageIsForgivenAfterTwoSuccesses() {
+    HealthState down = feed(HealthState.initial(), "50 F F");
+    assertEquals(RegionStatus.DEGRADED, down.status());
+    assertEquals(RegionStatus.DEGRADED, feed(down, "50").status(), "one success is no recovery");
+    HealthState back = feed(down, "50 50");
+    assertEquals(
+        RegionStatus.HEALTHY,
+        back.status(),
+        "the streak's failures leave the window at the second success, not 8 checks later");
+    assertEquals(0, back.failuresInWindow());
+  }
+
+  @Test
+  void isolatedFailuresAreNotForgiven() {
+    HealthState s = feed(HealthState.initial(), "F 50 50 F 50 50");
+    assertEquals(
+        RegionStatus.DEGRADED, s.status(), "two isolated failures in the window: intermittent");
+    assertEquals(2, s.failuresInWindow());
+  }
+
+  @Test
   void degradedWhenMedianLatencyExceedsTheThreshold() {
     HealthState s = feed(HealthState.initial(), "100 900 950");
     assertEquals(RegionStatus.DEGRADED, s.status());

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Real health endpoints for the probes to hit, on 127.0.0.1 only: {@code GET /health/{region}}
- * answers 200, 503, slowly or not at all, as the test sets it. Records when each request arrived.
+ * answers 200, 503, slowly or not at all, as the test sets it (for every vantage, or for probes
+ * from one vantage: {@link HealthProber#VANTAGE_HEADER}). Records when each request arrived.
  */
 final class RegionHealthServer implements AutoCloseable {
   enum Mode {
@@ -57,7 +58,9 @@ final class RegionHealthServer implements AutoCloseable {
           String region = exchange.getRequestURI().getPath().substring("/health/".length());
           hits.add(new Hit(region, System.nanoTime()));
           mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-          Mode mode = modes.getOrDefault(region, Mode.OK);
+          String vantage = exchange.getRequestHeaders().getFirst(HealthProber.VANTAGE_HEADER);
+          Mode mode =
+              modes.getOrDefault(region + "@" + vantage, modes.getOrDefault(region, Mode.OK));
           try {
             switch (mode) {
               case SLOW -> Thread.sleep(slowMillis);
@@ -92,6 +95,14 @@ final class RegionHealthServer implements AutoCloseable {
 
   void set(String region, Mode mode) {
     modes.put(region, mode);
+  }
+
+  /**
+   * The answer {@code region} gives probes from {@code vantage} only (a partition between the two);
+   * others still get the region-wide mode.
+   */
+  void set(String region, String vantage, Mode mode) {
+    modes.put(region + "@" + vantage, mode);
   }
 
   void slowMillis(long millis) {

@@ -64,7 +64,12 @@ public final class DevRouter implements HttpFunction {
       return;
     }
     if (path.startsWith("/_local/health/")) {
-      r.health().serve(path.substring("/_local/health/".length()), request, response);
+      r.health()
+          .serve(
+              path.substring("/_local/health/".length()),
+              request,
+              response,
+              resolve(r, "/regionHealth").orElse(null));
       return;
     }
     if (LocalReceivers.handles(path)) {

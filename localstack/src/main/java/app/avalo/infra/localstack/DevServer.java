@@ -106,6 +106,9 @@ public final class DevServer implements AutoCloseable {
     env.putIfAbsent("SIGNED_URL_HOST", baseUrl + LocalStorageHost.ROOT);
     // Regions are probed at the dev server's switchable health endpoints: the local stack never
     // sends health probes anywhere but loopback.
+    // One local runHealthChecks run checks from all three vantages side by side, so the quorum is
+    // the production one; ROUTING_SIMULATED_VANTAGES=EU runs a single checker.
+    env.putIfAbsent("ROUTING_SIMULATED_VANTAGES", "EU,US,ASIA");
     for (String region : List.of("EU", "US", "ASIA")) {
       env.putIfAbsent(
           "ROUTING_REGION_" + region + "_HEALTH_URL", baseUrl + "/_local/health/" + region);

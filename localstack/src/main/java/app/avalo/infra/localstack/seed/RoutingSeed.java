@@ -6,7 +6,8 @@ import com.google.gson.JsonObject;
 
 /**
  * The three regions, with their health URLs on the dev server's switchable local health endpoint
- * ({@code GET /_local/health/{region}}; {@code POST …?mode=ok|fail|slow|hang} flips it) and their
+ * ({@code GET /_local/health/{region}}, which answers with the real {@code regionHealth} function
+ * while the mode is ok; {@code POST …?mode=ok|fail|slow|hang[&vantage=US]} flips it) and their
  * endpoints on the dev server itself, so the local scheduler's {@code runHealthChecks} probes
  * something real and a newcomer can fail a region and watch routing fail over (docs/routing.md).
  * Idempotent: {@code initializeRegions} never resets live status.
