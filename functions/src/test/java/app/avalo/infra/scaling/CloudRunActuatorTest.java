@@ -126,4 +126,22 @@ class CloudRunActuatorTest {
     assertTrue(result.errors().contains("MANUAL"), result.errors());
     assertEquals(0, cloudRun.updates.size());
   }
+
+  @Test
+  void anUpdateWaitsNoLongerThanTheBudgetLeftAndASpentBudgetStartsNoCall() {
+    cloudRun.deploy(A, 2, 100);
+    cloudRun.deploy(B, 2, 100);
+
+    actuator.apply(LogicalService.FUNCTIONS, targets(4, 100), Duration.ofSeconds(2));
+    assertEquals(2, cloudRun.waits.size());
+    assertTrue(
+        cloudRun.waits.stream().allMatch(w -> w.compareTo(Duration.ofSeconds(2)) <= 0),
+        "the 5 s actuation timeout is cut to the budget: " + cloudRun.waits);
+
+    Actuator.Result spent =
+        actuator.apply(LogicalService.FUNCTIONS, targets(6, 100), Duration.ofMillis(100));
+    assertEquals("failed", spent.status());
+    assertTrue(spent.errors().contains("time budget"), spent.errors());
+    assertEquals(2, cloudRun.updates.size(), "no update started without time to finish it");
+  }
 }
