@@ -138,36 +138,39 @@ function serviceCard(s, ctx) {
 // Per region (the controller decides each region of a service on its own metrics, bounded by its
 // share of the routed traffic): instances running, the floor, the bounds and any pre-warm.
 function regionsTable(regions) {
-  if (!regions?.length || (regions.length === 1 && regions[0].region === "all")) return nothing;
-  return html`<table class="data small" data-testid="scaling-regions">
-    <thead>
-      <tr>
-        <th>Region</th>
-        <th>Running</th>
-        <th>Desired</th>
-        <th>Bounds</th>
-        <th>Share</th>
-        <th>Last</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${regions.map(
-        (r) =>
-          html`<tr data-region=${r.region}>
-            <td>${r.region}</td>
-            <td data-testid="region-current">${fmt.count(r.currentInstances)}</td>
-            <td data-testid="region-desired">${fmt.count(r.desiredInstances)}</td>
-            <td>
-              ${fmt.count(r.minInstances)}–${fmt.count(r.maxInstances)}${
-                r.prewarm ? html` ${pill("warning", `pre-warm ${r.prewarm}`)}` : nothing
-              }
-            </td>
-            <td>${fmt.ratio(r.share)}</td>
-            <td class="small">${r.lastAction} · ${r.lastReason}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  // one region (or the whole service) is what the card above already shows
+  if (!regions || regions.length < 2) return nothing;
+  return scroll(
+    html`<table class="data small" data-testid="scaling-regions">
+      <thead>
+        <tr>
+          <th>Region</th>
+          <th>Running</th>
+          <th>Desired</th>
+          <th>Bounds</th>
+          <th>Share</th>
+          <th>Last</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${regions.map(
+          (r) =>
+            html`<tr data-region=${r.region}>
+              <td>${r.region}</td>
+              <td data-testid="region-current">${fmt.count(r.currentInstances)}</td>
+              <td data-testid="region-desired">${fmt.count(r.desiredInstances)}</td>
+              <td>
+                ${fmt.count(r.minInstances)}–${fmt.count(r.maxInstances)}${
+                  r.prewarm ? html` ${pill("warning", `pre-warm ${r.prewarm}`)}` : nothing
+                }
+              </td>
+              <td>${fmt.ratio(r.share)}</td>
+              <td class="small">${r.lastAction} · ${r.lastReason}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`,
+  );
 }
 
 const decisionStatus = (action) =>
