@@ -113,6 +113,7 @@ function serviceCard(s, ctx) {
           : undefined,
       ],
     ])}
+    ${regionsTable(s.regions)}
     ${s.lastDecision?.message ? html`<p class="small muted">${s.lastDecision.message}</p>` : nothing}
     <div class="actions">
       ${
@@ -132,6 +133,44 @@ function serviceCard(s, ctx) {
       }
     </div>
   </section>`;
+}
+
+// Per region (the controller decides each region of a service on its own metrics, bounded by its
+// share of the routed traffic): instances running, the floor, the bounds and any pre-warm.
+function regionsTable(regions) {
+  // one region (or the whole service) is what the card above already shows
+  if (!regions || regions.length < 2) return nothing;
+  return scroll(
+    html`<table class="data small" data-testid="scaling-regions">
+      <thead>
+        <tr>
+          <th>Region</th>
+          <th>Running</th>
+          <th>Desired</th>
+          <th>Bounds</th>
+          <th>Share</th>
+          <th>Last</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${regions.map(
+          (r) =>
+            html`<tr data-region=${r.region}>
+              <td>${r.region}</td>
+              <td data-testid="region-current">${fmt.count(r.currentInstances)}</td>
+              <td data-testid="region-desired">${fmt.count(r.desiredInstances)}</td>
+              <td>
+                ${fmt.count(r.minInstances)}–${fmt.count(r.maxInstances)}${
+                  r.prewarm ? html` ${pill("warning", `pre-warm ${r.prewarm}`)}` : nothing
+                }
+              </td>
+              <td>${fmt.ratio(r.share)}</td>
+              <td class="small">${r.lastAction} · ${r.lastReason}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`,
+  );
 }
 
 const decisionStatus = (action) =>

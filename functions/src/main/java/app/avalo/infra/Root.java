@@ -13,8 +13,11 @@ import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Log;
 import app.avalo.infra.platform.Platform;
 import app.avalo.infra.recovery.RecoveryModule;
+import app.avalo.infra.routing.Drain;
 import app.avalo.infra.routing.RegionDefinition;
+import app.avalo.infra.routing.RegionStatus;
 import app.avalo.infra.routing.RoutingModule;
+import app.avalo.infra.scaling.RegionRoutes;
 import app.avalo.infra.scaling.ScalingModule;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +53,7 @@ public final class Root implements AutoCloseable {
   private Root(Builder b) {
     this.platform = b.platform;
     this.routing = new Lazy<>(() -> new RoutingModule(platform, b.routing));
-    this.scaling = new Lazy<>(() -> new ScalingModule(platform, b.scaling));
+    this.scaling = new Lazy<>(() -> new ScalingModule(platform, b.scaling, regionRoutes()));
     this.cost = new Lazy<>(() -> new CostModule(platform));
     this.cdn =
         new Lazy<>(
@@ -142,6 +145,26 @@ public final class Root implements AutoCloseable {
         new DashboardSection.Named("recovery", () -> recovery().dashboardSection()),
         new DashboardSection.Named(
             "alerting", () -> AlertingDashboardSection.of(platform(), alerting())));
+  }
+
+  /**
+   * Scaling follows routing: which Cloud Run regions take traffic, read from the region documents
+   * on each evaluation (three documents, fresh rather than the hot path's in-process view).
+   */
+  private RegionRoutes regionRoutes() {
+    return now ->
+        routing().loadRegions().stream()
+            .map(
+                r -> {
+                  RegionStatus status = r.status(now);
+                  Drain drain = r.activeDrain(now);
+                  return new RegionRoutes.Route(
+                      r.definition().gcpRegion(),
+                      status.usable(),
+                      r.definition().capacityWeight(),
+                      status.usable() ? null : drain != null ? drain.since() : r.statusChangedAt());
+                })
+            .toList();
   }
 
   /** CDN egress is booked in the cost ledger as the {@code cdn} service. */

@@ -403,7 +403,11 @@ class DeployScriptTest {
     }
     JsonObject roles = s.getAsJsonObject("customRoles");
     assertEquals(
-        List.of("run.services.get", "run.services.update", "run.operations.get"),
+        List.of(
+            "run.services.get",
+            "run.services.update",
+            "run.operations.get",
+            "monitoring.timeSeries.list"),
         strings(
             roles
                 .getAsJsonObject("projects/" + PROJECT + "/roles/avaloScalingActuator")

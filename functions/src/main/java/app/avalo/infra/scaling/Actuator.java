@@ -1,5 +1,6 @@
 package app.avalo.infra.scaling;
 
+import java.time.Duration;
 import java.util.List;
 
 /** Applies a decision's instance bounds to the Cloud Run services of one logical service. */
@@ -7,8 +8,11 @@ public interface Actuator {
   /** {@code dry-run} or {@code cloud-run}, as recorded on events. */
   String mode();
 
-  /** Sets each target's min/max; never throws for a target's failure, reports it instead. */
-  Result apply(LogicalService service, List<ServiceMap.Target> targets);
+  /**
+   * Sets each target's min/max within {@code budget} (a target not reached in time is reported
+   * failed); never throws for a target's failure, reports it instead.
+   */
+  Result apply(LogicalService service, List<ServiceMap.Target> targets, Duration budget);
 
   /** What happened to one Cloud Run service. */
   record TargetResult(

@@ -42,6 +42,9 @@ public final class CloudRunActuator implements Actuator {
     Service update(UpdateServiceRequest request, Duration timeout) throws Exception;
   }
 
+  /** Less time than this left: a call is not started (it could not finish). */
+  static final Duration MIN_CALL = Duration.ofMillis(500);
+
   private final CloudRunServices services;
   private final String project;
   private final Duration timeout;
@@ -58,13 +61,14 @@ public final class CloudRunActuator implements Actuator {
   }
 
   @Override
-  public Result apply(LogicalService service, List<ServiceMap.Target> targets) {
+  public Result apply(LogicalService service, List<ServiceMap.Target> targets, Duration budget) {
+    long deadline = System.nanoTime() + budget.toNanos();
     List<TargetResult> results = new ArrayList<>();
     for (ServiceMap.Target target : targets) {
       String name = serviceName(target.cloudRun());
       TargetResult result;
       try {
-        result = applyOne(name, target, true);
+        result = applyOne(name, target, true, deadline);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         result = failed(name, target, "interrupted");
@@ -80,8 +84,13 @@ public final class CloudRunActuator implements Actuator {
     return new Result(mode(), results);
   }
 
-  private TargetResult applyOne(String name, ServiceMap.Target target, boolean retryOnConflict)
+  private TargetResult applyOne(
+      String name, ServiceMap.Target target, boolean retryOnConflict, long deadline)
       throws Exception {
+    Duration left = Duration.ofNanos(deadline - System.nanoTime());
+    if (left.compareTo(MIN_CALL) < 0) {
+      return failed(name, target, "not updated: the run's time budget was used up");
+    }
     Service current = services.get(getRequest(name));
     if (current.getScaling().getScalingMode() == ServiceScaling.ScalingMode.MANUAL) {
       return failed(
@@ -94,12 +103,14 @@ public final class CloudRunActuator implements Actuator {
           name, target.minInstances(), target.maxInstances(), "unchanged", null);
     }
     try {
-      services.update(update.get(), timeout);
+      // the wait for the operation ends with the run's budget, whichever is first
+      Duration wait = Duration.ofNanos(deadline - System.nanoTime());
+      services.update(update.get(), wait.compareTo(timeout) < 0 ? wait : timeout);
     } catch (ApiException e) {
       StatusCode.Code code = e.getStatusCode().getCode();
       if (retryOnConflict
           && (code == StatusCode.Code.ABORTED || code == StatusCode.Code.FAILED_PRECONDITION)) {
-        return applyOne(name, target, false); // the etag moved under us: read again
+        return applyOne(name, target, false, deadline); // the etag moved: read again
       }
       throw e;
     }

@@ -38,7 +38,11 @@ public sealed interface DecisionInputs {
       Integer windowMinutes,
       Integer windowBuckets,
       Integer lowMinutes,
-      Double windowMaxCpu)
+      Double windowMaxCpu,
+      Integer rateLimit,
+      String region,
+      double regionShare,
+      int prewarm)
       implements DecisionInputs {}
 
   /** The stored rule is unusable: the service is held and these are why. */

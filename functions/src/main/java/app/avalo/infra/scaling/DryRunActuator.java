@@ -1,6 +1,7 @@
 package app.avalo.infra.scaling;
 
 import app.avalo.infra.platform.Log;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +13,7 @@ public final class DryRunActuator implements Actuator {
   }
 
   @Override
-  public Result apply(LogicalService service, List<ServiceMap.Target> targets) {
+  public Result apply(LogicalService service, List<ServiceMap.Target> targets, Duration budget) {
     List<TargetResult> results =
         targets.stream()
             .map(

@@ -10,6 +10,8 @@ import java.time.Duration;
  */
 public record ScalingConfig(
     ActuatorMode actuator,
+    MetricsMode metricsSource,
+    Duration prewarmWindow,
     ServiceMap serviceMap,
     String cloudRunProject,
     int burstMaxInstances,
@@ -29,6 +31,14 @@ public record ScalingConfig(
     CLOUD_RUN
   }
 
+  /** Where metrics come from besides the services' own {@code updateMetrics} reports. */
+  public enum MetricsMode {
+    /** Only {@code updateMetrics} (default off Cloud Functions). */
+    REPORTED,
+    /** Cloud Run's built-in metrics from Cloud Monitoring (default on Cloud Functions). */
+    CLOUD_MONITORING
+  }
+
   /** detectViralTraffic's thresholds. */
   public record Viral(
       int factor,
@@ -45,6 +55,11 @@ public record ScalingConfig(
             "SCALING_ACTUATOR",
             ActuatorMode.class,
             platform.onCloudFunctions() ? ActuatorMode.CLOUD_RUN : ActuatorMode.DRY_RUN);
+    MetricsMode metrics =
+        reader.enumValue(
+            "SCALING_METRICS_SOURCE",
+            MetricsMode.class,
+            platform.onCloudFunctions() ? MetricsMode.CLOUD_MONITORING : MetricsMode.REPORTED);
     String region = reader.optional("SCALING_CLOUD_RUN_REGION", platform.region());
     ServiceMap map =
         ServiceMap.parse(
@@ -73,10 +88,18 @@ public record ScalingConfig(
             reader.intValue("SCALING_BASELINE_WEEKS", 4, 2, 8));
     return new ScalingConfig(
         actuator,
+        metrics,
+        Duration.ofMinutes(reader.intValue("SCALING_PREWARM_MINUTES", 15, 0, 240)),
         map,
         project,
         reader.intValue("SCALING_BURST_MAX_INSTANCES", 1000, 1, ScalingRule.INSTANCE_LIMIT),
-        Duration.ofSeconds(reader.intValue("SCALING_METRICS_STALE_SECONDS", 180, 30, 3600)),
+        // Monitoring shows a minute 1-3 min after it ends: its newest minute is older
+        Duration.ofSeconds(
+            reader.intValue(
+                "SCALING_METRICS_STALE_SECONDS",
+                metrics == MetricsMode.CLOUD_MONITORING ? 300 : 180,
+                30,
+                3600)),
         reader.intValue("SCALING_STABILIZATION_SECONDS", 300, 60, 3600),
         reader.intValue("SCALING_TOLERANCE_PERCENT", 10, 0, 50) / 100.0,
         Duration.ofSeconds(reader.intValue("SCALING_RECONCILE_SECONDS", 600, 60, 86_400)),

@@ -14,14 +14,22 @@ import java.util.Locale;
  * <ol>
  *   <li>Bounds: the rule's [min, max]; burst protection raises max to the burst maximum; a live
  *       manual override replaces them (fixed {@code instances} pins both).
+ *   <li>Per region: the bounds are scaled by the region's {@link RegionShare} (its part of the
+ *       routed traffic) and the min is raised to its pre-warm floor.
  *   <li>No metrics, or the newest sample older than the staleness limit: hold the previous desired.
- *   <li>{@code ratio = cpu / target}; within ±tolerance of 1 nothing changes.
  *   <li>CPU above the scale-up threshold: {@code desired = ceil(current × cpu / target)} at once,
  *       unless the last change was a scale-up still inside its cooldown (new instances need that
- *       long to take load; a scale-up right after a scale-down is never delayed).
+ *       long to take load; a scale-up right after a scale-down is never delayed). One step grows
+ *       the floor at most to {@code max(2 × base, base + 4)} (base: the larger of the previous
+ *       desired and the current count), as Kubernetes' HPA limits scale-up rates: a burst of bad
+ *       metrics cannot jump a service to its maximum in one minute.
  *   <li>CPU below the scale-down threshold: only when every minute of the stabilisation window was
  *       below it, no burst is live and no change happened within the cooldown; {@code desired =
  *       ceil(current × max-cpu-in-window / target)} (the busiest minute decides).
+ *   <li>A computed change of at most ±tolerance of the previous desired is not made ({@code
+ *       within_tolerance}): it keeps Cloud Run from being updated for a one-instance wobble of a
+ *       large floor. (The tolerance is on the instance count, not on {@code cpu / target}: the
+ *       thresholds' dead band is wider than any tolerance, so a ratio band never decided anything.)
  *   <li>The result is clamped to the bounds. When bounds move (burst ends, override expires) the
  *       previous desired is re-clamped even while holding: bounds are policy, not load.
  * </ol>
@@ -49,7 +57,19 @@ public final class ScalingController {
       Burst burst,
       ManualOverride override,
       List<MinuteBucket> recent,
-      ServiceState state) {}
+      ServiceState state,
+      RegionShare region) {
+    /** A whole-service decision (metrics not per region). */
+    public Inputs(
+        Instant now,
+        ScalingRule rule,
+        Burst burst,
+        ManualOverride override,
+        List<MinuteBucket> recent,
+        ServiceState state) {
+      this(now, rule, burst, override, recent, state, RegionShare.whole());
+    }
+  }
 
   /** Instance bounds in force and where they came from. */
   public record Bounds(int min, int max, String source) {
@@ -117,6 +137,34 @@ public final class ScalingController {
     return new Bounds(min, max, source);
   }
 
+  /**
+   * One region's part of the service's bounds: {@code ceil(share × bound)} each (a region keeps at
+   * least one instance of max), the min raised to the pre-warm floor, never above the max unless
+   * the bounds pin a count.
+   */
+  static Bounds regional(Bounds service, RegionShare region) {
+    if (region.isWhole()) {
+      return service;
+    }
+    int max =
+        Math.max(
+            Math.max(1, ceil(service.max() * region.share())),
+            Math.min(region.prewarm(), service.max()));
+    int min = Math.min(max, Math.max(ceil(service.min() * region.share()), region.prewarm()));
+    String source =
+        region.prewarm() > ceil(service.min() * region.share())
+            ? service.source() + "+prewarm"
+            : service.source();
+    return new Bounds(min, max, source);
+  }
+
+  /** The most one scale-up may set the floor to: double, or four more, whichever is larger. */
+  static int scaleUpLimit(int base) {
+    return Math.max(2 * base, base + SCALE_UP_STEP);
+  }
+
+  static final int SCALE_UP_STEP = 4;
+
   public Decision decide(Inputs in) {
     return new Evaluation(in).run();
   }
@@ -137,13 +185,14 @@ public final class ScalingController {
     private Integer windowBuckets;
     private Integer lowMinutes;
     private Double windowMaxCpu;
+    private Integer rateLimit;
     private final long cooldownRemaining;
     private final long upCooldownRemaining;
 
     Evaluation(Inputs in) {
       this.in = in;
       this.rule = in.rule();
-      this.bounds = bounds(rule, in.burst(), in.override(), in.now());
+      this.bounds = regional(bounds(rule, in.burst(), in.override(), in.now()), in.region());
       this.previous = in.state().desiredInstances();
       Instant lastScale = in.state().lastScaleAt();
       long remaining =
@@ -185,7 +234,11 @@ public final class ScalingController {
           windowMinutes,
           windowBuckets,
           lowMinutes,
-          windowMaxCpu);
+          windowMaxCpu,
+          rateLimit,
+          in.region().region(),
+          in.region().share(),
+          in.region().prewarm());
     }
 
     Decision run() {
@@ -226,17 +279,6 @@ public final class ScalingController {
       double ratio = cpu / rule.targetCpu();
       int basis = Math.max(current, 1);
       this.ratio = ratio;
-      if (Math.abs(ratio - 1) <= tolerance) {
-        return settle(
-            Action.NO_CHANGE,
-            "within_tolerance",
-            String.format(
-                Locale.ROOT,
-                "CPU %s is within ±%.0f%% of target %s",
-                pct(cpu),
-                tolerance * 100,
-                pct(rule.targetCpu())));
-      }
       if (cpu > rule.scaleUpCpu()) {
         int computed = ceil(basis * ratio);
         this.computed = computed;
@@ -252,7 +294,10 @@ public final class ScalingController {
                   + upCooldownRemaining
                   + " s left)");
         }
-        int desired = bounds.clamp(computed);
+        int base = Math.max(previous != null ? previous : 0, current);
+        int limit = Math.max(bounds.min(), scaleUpLimit(base));
+        this.rateLimit = limit;
+        int desired = Math.min(bounds.clamp(computed), limit);
         if (previous != null && desired <= previous) {
           return settle(
               Action.NO_CHANGE,
@@ -266,6 +311,37 @@ public final class ScalingController {
                   + " already desired (max "
                   + bounds.max()
                   + ")");
+        }
+        if (withinTolerance(desired)) {
+          return settle(
+              Action.NO_CHANGE,
+              "within_tolerance",
+              "CPU "
+                  + pct(cpu)
+                  + " wants "
+                  + desired
+                  + " instances, within ±"
+                  + pct(tolerance)
+                  + " of the "
+                  + previous
+                  + " desired");
+        }
+        if (desired < bounds.clamp(computed)) {
+          return decision(
+              Action.SCALE_UP,
+              "rate_limited",
+              "CPU "
+                  + pct(cpu)
+                  + " > "
+                  + pct(rule.scaleUpCpu())
+                  + ": "
+                  + computed
+                  + " instances wanted, "
+                  + desired
+                  + " this minute (at most double or +"
+                  + SCALE_UP_STEP
+                  + " per step)",
+              desired);
         }
         return decision(
             Action.SCALE_UP,
@@ -364,6 +440,18 @@ public final class ScalingController {
                 + bounds.min()
                 + ")");
       }
+      if (withinTolerance(desired)) {
+        return settle(
+            Action.NO_CHANGE,
+            "within_tolerance",
+            "CPU low; "
+                + desired
+                + " instances would do, within ±"
+                + pct(tolerance)
+                + " of the "
+                + reference
+                + " desired");
+      }
       return decision(
           Action.SCALE_DOWN,
           "cpu_below_threshold_stable",
@@ -378,6 +466,11 @@ public final class ScalingController {
               + " instances suffice"
               + (desired > computed ? ", kept at min " + bounds.min() : ""),
           desired);
+    }
+
+    /** A change to {@code desired} too small to be worth an update of Cloud Run. */
+    private boolean withinTolerance(int desired) {
+      return previous != null && Math.abs(desired - previous) <= tolerance * previous;
     }
 
     /** Keeps the previous desired (or a starting point), re-clamped to the bounds in force. */

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The scaling part of the admin overview: per service the desired instances, bounds, last decision,
- * burst and override — from the state documents only (no metrics reads), so it stays a few reads.
+ * per-region instances, burst and override — from the state documents only (no metrics reads), so
+ * it stays a few reads.
  */
 final class ScalingDashboardSection implements DashboardSection {
   /** The section's data. */
@@ -22,7 +23,8 @@ final class ScalingDashboardSection implements DashboardSection {
       BurstView burst,
       OverrideView override,
       long cooldownRemainingSeconds,
-      String actuationStatus) {}
+      String actuationStatus,
+      List<RegionState> regions) {}
 
   private final Platform platform;
   private final ScalingModule module;
@@ -46,7 +48,8 @@ final class ScalingDashboardSection implements DashboardSection {
                         s.burst(),
                         s.override(),
                         s.cooldown().remainingSeconds(),
-                        s.actuation().status()))
+                        s.actuation().status(),
+                        s.regions()))
             .toList();
     return new Overview(
         module.status().actuatorMode(),

@@ -36,6 +36,26 @@ final class ScalingEventCodec {
         .field("boundsSource", d.bounds().source())
         .field("cooldownRemainingSeconds", d.cooldownRemainingSeconds())
         .field("inputs", inputs(d.inputs()))
+        .field("metricsSource", r.metricsSource())
+        .field(
+            "regions",
+            r.regions().stream()
+                .map(
+                    rd ->
+                        DocWriter.create()
+                            .field("region", rd.share().region())
+                            .field("action", rd.decision().action().wire())
+                            .field("reason", rd.decision().reason())
+                            .fieldOrNull("currentInstances", rd.decision().currentInstances())
+                            .field("desiredInstances", rd.decision().desiredInstances())
+                            .field("minInstances", rd.decision().bounds().min())
+                            .field("maxInstances", rd.decision().bounds().max())
+                            .field("share", rd.share().share())
+                            .field("prewarm", rd.share().prewarm())
+                            .field("prewarmFrom", rd.share().prewarmFrom())
+                            .field("message", rd.decision().message())
+                            .map())
+                .toList())
         .field(
             "actuation",
             DocWriter.create()
@@ -132,7 +152,11 @@ final class ScalingEventCodec {
               .field("windowMinutes", i.windowMinutes())
               .field("windowBuckets", i.windowBuckets())
               .field("lowMinutes", i.lowMinutes())
-              .field("windowMaxCpu", i.windowMaxCpu());
+              .field("windowMaxCpu", i.windowMaxCpu())
+              .field("rateLimit", i.rateLimit())
+              .field("region", i.region())
+              .field("regionShare", i.regionShare())
+              .field("prewarm", i.prewarm());
     };
   }
 }

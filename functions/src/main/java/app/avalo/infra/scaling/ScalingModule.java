@@ -3,6 +3,7 @@ package app.avalo.infra.scaling;
 import app.avalo.infra.platform.ConfigReader;
 import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Platform;
+import com.google.common.base.Suppliers;
 import java.time.Duration;
 import java.util.function.Function;
 
@@ -16,6 +17,7 @@ public final class ScalingModule {
   private final ServiceMetricsStore metrics;
   private final ScalingController controller;
   private final Actuator actuator;
+  private final MetricsSource metricsSource;
   private final ScalingEvaluator evaluator;
   private final BurstProtection bursts;
   private final ViralTrafficDetector viral;
@@ -30,16 +32,32 @@ public final class ScalingModule {
    *
    * @param actuator builds the actuator from the configuration (production: dry-run or Cloud Run,
    *     as {@code SCALING_ACTUATOR} says; tests: a recording one)
+   * @param metrics builds the metrics source (production: reported-only or Cloud Monitoring, as
+   *     {@code SCALING_METRICS_SOURCE} says; tests: Monitoring against a loopback fake)
    */
-  public record Adapters(Function<ScalingConfig, Actuator> actuator) {
+  public record Adapters(
+      Function<ScalingConfig, Actuator> actuator, Function<ScalingConfig, MetricsSource> metrics) {
+    /** This actuator, the production metrics source. */
+    public Adapters(Function<ScalingConfig, Actuator> actuator) {
+      this(actuator, ScalingModule::productionMetrics);
+    }
+
     public static Adapters production() {
-      return new Adapters(ScalingModule::productionActuator);
+      return new Adapters(ScalingModule::productionActuator, ScalingModule::productionMetrics);
     }
   }
 
   private final Platform platform;
 
+  /** A module without routing information (every region taken as routable). */
   public ScalingModule(Platform app, Adapters adapters) {
+    this(app, adapters, RegionRoutes.NONE);
+  }
+
+  /**
+   * @param routes which regions routing sends traffic to (the composition root asks routing)
+   */
+  public ScalingModule(Platform app, Adapters adapters, RegionRoutes routes) {
     this.platform = app;
     ConfigReader reader = app.configReader();
     this.config = ScalingConfig.read(reader, app.config());
@@ -52,9 +70,18 @@ public final class ScalingModule {
             config.tolerance(), config.metricsStaleAfter(), config.burstMaxInstances());
     this.actuator = adapters.actuator().apply(config);
     ScalingAlerts alerts = new ScalingAlerts(app.alerts());
+    this.metricsSource = adapters.metrics().apply(config);
     this.evaluator =
         new ScalingEvaluator(
-            store, metrics, controller, actuator, config.serviceMap(), alerts, config);
+            store,
+            metrics,
+            controller,
+            actuator,
+            config.serviceMap(),
+            alerts,
+            config,
+            metricsSource,
+            routes);
     this.bursts = new BurstProtection(store);
     this.viral = new ViralTrafficDetector(metrics, store, bursts, alerts, config.viral());
     this.status =
@@ -71,6 +98,17 @@ public final class ScalingModule {
       case CLOUD_RUN ->
           new CloudRunActuator(
               new ServicesClientGateway(), config.cloudRunProject(), config.actuationTimeout());
+    };
+  }
+
+  private static MetricsSource productionMetrics(ScalingConfig config) {
+    return switch (config.metricsSource()) {
+      case REPORTED -> MetricsSource.REPORTED_ONLY;
+      case CLOUD_MONITORING ->
+          new CloudMonitoringMetrics(
+              config.cloudRunProject(),
+              config.serviceMap(),
+              Suppliers.memoize(() -> CloudMonitoringMetrics.client(null)));
     };
   }
 

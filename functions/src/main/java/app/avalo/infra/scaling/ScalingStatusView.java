@@ -73,7 +73,7 @@ final class ScalingStatusView {
               rule.stored(),
               rule.problems(),
               bounds,
-              latest == null ? null : latest.lastInstances(),
+              latest != null ? Long.valueOf(latest.lastInstances()) : regionalInstances(st),
               latest == null ? null : lastMetrics(latest, now),
               st.desiredInstances(),
               st.lastDecisionAt() == null
@@ -93,9 +93,24 @@ final class ScalingStatusView {
                   st.actuationError(),
                   st.appliedMin(),
                   st.appliedMax(),
-                  st.appliedAt())));
+                  st.appliedAt()),
+              List.copyOf(st.regions().values())));
     }
     return out;
+  }
+
+  /**
+   * Without reports of its own, what the last decision saw running over the regions (Cloud
+   * Monitoring's count, 2-4 min old); null when no region had a count.
+   */
+  private static Long regionalInstances(ServiceState st) {
+    Long sum = null;
+    for (RegionState r : st.regions().values()) {
+      if (r.currentInstances() != null) {
+        sum = (sum == null ? 0 : sum) + r.currentInstances();
+      }
+    }
+    return sum;
   }
 
   private static ServiceStatus.LastMetrics lastMetrics(MinuteBucket b, Instant now) {

@@ -156,7 +156,11 @@ final class ScalingStore {
     batch.set(
         db.collection(STATE).document(decision.service().id()),
         ServiceStateCodec.actuated(
-            result, decision.targetMin(), decision.targetMax(), decision.at()),
+            result,
+            decision.targetMin(),
+            decision.targetMax(),
+            decision.targetsKey(),
+            decision.at()),
         SetOptions.merge());
     Firestores.await(batch.commit());
   }

@@ -6,8 +6,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The two scheduled runs over every logical service: the minutely evaluation ({@code
@@ -69,9 +76,12 @@ final class ScheduledScaling {
   }
 
   /**
-   * Seeds missing rules, then evaluates every service under the event id of the scheduled time. A
-   * service that fails (or is not reached before the deadline) fails the run after the others were
-   * evaluated; the lines so far are kept as the run's progress.
+   * Seeds missing rules, then evaluates every service under the event id of the scheduled time, all
+   * services at once (each on its own virtual thread: the work is waiting on Firestore, Monitoring
+   * and Cloud Run), each with what is left of the job's deadline minus a reserve as its budget —
+   * one slow Cloud Run update cannot starve the services after it. A service that fails (or is not
+   * done before the deadline) fails the run after the others were evaluated; the lines so far are
+   * kept as the run's progress.
    */
   EvaluationRun evaluateAll(JobContext context) {
     Instant now = clock.instant();
@@ -79,34 +89,60 @@ final class ScheduledScaling {
     List<EvaluationLine> decisions = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     int changed = 0;
-    for (LogicalService service : LogicalService.values()) {
-      if (context.remaining().compareTo(RESERVE) < 0) {
-        failures.add(service.id() + ": not evaluated before the deadline");
-        continue;
-      }
-      try {
-        ScalingEvaluator.Outcome o =
-            evaluator.evaluate(
-                service,
-                now,
-                "schedule",
-                ScalingEvaluator.scheduledEventId(service, context.scheduledFor()));
-        decisions.add(
-            new EvaluationLine(
-                o.service(),
-                o.commit(),
-                o.action(),
-                o.reason(),
-                o.desiredInstances(),
-                o.actuation().status() == null ? "not_needed" : o.actuation().status()));
-        if (o.action().startsWith("scale_")) {
-          changed++;
+    Duration budget = context.remaining().minus(RESERVE);
+    Map<LogicalService, Future<ScalingEvaluator.Outcome>> running = new LinkedHashMap<>();
+    // not try-with-resources: close() would wait for a task past the deadline
+    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      if (budget.isNegative() || budget.isZero()) {
+        for (LogicalService service : LogicalService.values()) {
+          failures.add(service.id() + ": not evaluated before the deadline");
         }
-        context.progress("evaluated", decisions.size());
-      } catch (RuntimeException e) {
-        Log.error("scaling evaluation failed", Map.of("service", service.id()), e);
-        failures.add(service.id() + ": " + e.getClass().getSimpleName());
+      } else {
+        for (LogicalService service : LogicalService.values()) {
+          running.put(
+              service,
+              pool.submit(
+                  () ->
+                      evaluator.evaluate(
+                          service,
+                          now,
+                          "schedule",
+                          ScalingEvaluator.scheduledEventId(service, context.scheduledFor()),
+                          budget)));
+        }
       }
+      long deadline = System.nanoTime() + budget.toNanos() + RESERVE.toNanos() / 2;
+      for (Map.Entry<LogicalService, Future<ScalingEvaluator.Outcome>> e : running.entrySet()) {
+        LogicalService service = e.getKey();
+        try {
+          ScalingEvaluator.Outcome o =
+              e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          decisions.add(
+              new EvaluationLine(
+                  o.service(),
+                  o.commit(),
+                  o.action(),
+                  o.reason(),
+                  o.desiredInstances(),
+                  o.actuation().status() == null ? "not_needed" : o.actuation().status()));
+          if (o.action().startsWith("scale_")) {
+            changed++;
+          }
+          context.progress("evaluated", decisions.size());
+        } catch (TimeoutException te) {
+          e.getValue().cancel(true);
+          failures.add(service.id() + ": not evaluated before the deadline");
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          failures.add(service.id() + ": interrupted");
+        } catch (ExecutionException ee) {
+          Log.error("scaling evaluation failed", Map.of("service", service.id()), ee.getCause());
+          failures.add(service.id() + ": " + ee.getCause().getClass().getSimpleName());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
     }
     if (!failures.isEmpty()) {
       context.progress("decisions", JobSummaryCodec.decisions(decisions));

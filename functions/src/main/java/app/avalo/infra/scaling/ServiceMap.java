@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * <p>Syntax: {@code functions=avalo-functions|us-west1/avalo-functions;ai=avalo-ai;…} — entries
  * separated by {@code ;}, Cloud Run services by {@code |}, each optionally prefixed with its region
  * (default: the deployment region). Every logical service must be mapped, each Cloud Run service at
- * most once. Capacity is spread evenly over a logical service's Cloud Run services.
+ * most once. Capacity is decided per region (see {@link RegionPlanner}) and spread evenly over a
+ * region's Cloud Run services.
  */
 public final class ServiceMap {
   /**
@@ -135,6 +136,48 @@ public final class ServiceMap {
     int min = ceilDiv(minInstances, n);
     int max = Math.max(min, ceilDiv(maxInstances, n));
     return cloudRun.stream().map(c -> new Target(c, min, max)).toList();
+  }
+
+  /** The distinct regions the service runs in, in map order. */
+  public List<String> regions(LogicalService service) {
+    return cloudRunServices(service).stream().map(CloudRunService::region).distinct().toList();
+  }
+
+  /**
+   * Each Cloud Run service's bounds from the regions' decisions: a region's floor and max spread
+   * evenly over its services ({@code ceil} each). A decision for the whole service ({@link
+   * RegionShare#WHOLE}) is spread over the regions by {@code wholeShares} (the traffic routing
+   * sends them), then evenly within each.
+   *
+   * @param bounds per region (or {@code all}): {min, max}
+   */
+  public List<Target> targets(
+      LogicalService service, Map<String, int[]> bounds, Map<String, Double> wholeShares) {
+    List<CloudRunService> cloudRun = cloudRunServices(service);
+    List<String> regions = regions(service);
+    List<Target> out = new ArrayList<>();
+    for (CloudRunService c : cloudRun) {
+      int inRegion = (int) cloudRun.stream().filter(x -> x.region().equals(c.region())).count();
+      int[] b = bounds.get(c.region());
+      double share = 1.0;
+      if (b == null) {
+        b = bounds.getOrDefault(RegionShare.WHOLE, new int[] {0, 1});
+        share = wholeShares.getOrDefault(c.region(), 1.0 / regions.size());
+      }
+      int min = ceilDiv(ScalingController.ceil(b[0] * share), inRegion);
+      int max = Math.max(min, Math.max(1, ceilDiv(ScalingController.ceil(b[1] * share), inRegion)));
+      out.add(new Target(c, min, max));
+    }
+    return out;
+  }
+
+  /** The targets in one comparable string ({@code region/service=min..max;…}). */
+  static String key(List<Target> targets) {
+    return String.join(
+        ";",
+        targets.stream()
+            .map(t -> t.cloudRun() + "=" + t.minInstances() + ".." + t.maxInstances())
+            .toList());
   }
 
   private static int ceilDiv(int a, int b) {

@@ -6,6 +6,7 @@ import app.avalo.infra.platform.DocReader;
 import app.avalo.infra.platform.DocWriter;
 import com.google.cloud.firestore.DocumentSnapshot;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -37,7 +38,35 @@ final class ServiceStateCodec {
         integer(d, "appliedMax"),
         d.optionalInstant("appliedAt").orElse(null),
         d.optionalString("actuationStatus").orElse(null),
-        d.optionalString("actuationError").orElse(null));
+        d.optionalString("actuationError").orElse(null),
+        d.optionalString("appliedTargets").orElse(null),
+        regions(d));
+  }
+
+  private static Map<String, RegionState> regions(DocReader d) {
+    Map<String, RegionState> out = new LinkedHashMap<>();
+    DocReader regions = d.optionalMap("regions").orElse(null);
+    if (regions == null) {
+      return out;
+    }
+    for (String region : regions.fieldNames()) {
+      DocReader r = regions.map(region);
+      out.put(
+          region,
+          new RegionState(
+              region,
+              integer(r, "desiredInstances"),
+              integer(r, "currentInstances"),
+              r.optionalLong("minInstances").orElse(0L).intValue(),
+              r.optionalLong("maxInstances").orElse(0L).intValue(),
+              r.optionalDouble("share").orElse(1.0),
+              r.optionalLong("prewarm").orElse(0L).intValue(),
+              r.optionalString("lastAction").orElse(null),
+              r.optionalString("lastReason").orElse(null),
+              r.optionalString("lastScaleAction").orElse(null),
+              r.optionalInstant("lastScaleAt").orElse(null)));
+    }
+    return out;
   }
 
   /** The stored revision; 0 when the service has no state yet. */
@@ -60,6 +89,31 @@ final class ServiceStateCodec {
     if (d.changed()) {
       w.field("lastScaleAction", d.action().wire()).field("lastScaleAt", r.at());
     }
+    Map<String, Object> regions = new LinkedHashMap<>();
+    for (RegionDecision rd : r.regions()) {
+      ScalingController.Decision x = rd.decision();
+      RegionState previous = r.previousRegions().get(rd.share().region());
+      DocWriter region =
+          DocWriter.create()
+              .field("desiredInstances", x.desiredInstances())
+              .fieldOrNull("currentInstances", x.currentInstances())
+              .field("minInstances", x.bounds().min())
+              .field("maxInstances", x.bounds().max())
+              .field("share", rd.share().share())
+              .field("prewarm", rd.share().prewarm())
+              .field("lastAction", x.action().wire())
+              .field("lastReason", x.reason());
+      if (x.changed()) {
+        region.field("lastScaleAction", x.action().wire()).field("lastScaleAt", r.at());
+      } else if (previous != null && previous.lastScaleAt() != null) {
+        region
+            .field("lastScaleAction", previous.lastScaleAction())
+            .field("lastScaleAt", previous.lastScaleAt());
+      }
+      regions.put(rd.share().region(), region.map());
+    }
+    // replaced whole, so a region no longer mapped disappears
+    w.field("regions", regions);
     return w.field("service", r.service().id())
         .field("revision", revision)
         .field("lastEventId", r.eventId())
@@ -71,14 +125,17 @@ final class ServiceStateCodec {
    * applied only when every target took them.
    */
   static Map<String, Object> actuated(
-      Actuator.Result result, int targetMin, int targetMax, Instant at) {
+      Actuator.Result result, int targetMin, int targetMax, String targetsKey, Instant at) {
     DocWriter w =
         DocWriter.create()
             .field("actuationStatus", result.status())
             .field("actuationAt", at)
             .fieldOrNull("actuationError", result.ok() ? null : result.errors());
     if (result.ok()) {
-      w.field("appliedMin", targetMin).field("appliedMax", targetMax).field("appliedAt", at);
+      w.field("appliedMin", targetMin)
+          .field("appliedMax", targetMax)
+          .field("appliedTargets", targetsKey)
+          .field("appliedAt", at);
     }
     return w.map();
   }

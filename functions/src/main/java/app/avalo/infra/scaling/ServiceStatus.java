@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * One service as {@code getScalingStatus} shows it. {@code currentInstances} and {@code
- * lastMetrics} are null without metrics in the last minutes (and when the caller skipped metrics).
+ * lastMetrics} are null without metrics in the last minutes (and when the caller skipped metrics);
+ * {@code regions} is the last decision per region (instances running, floor, bounds, share of the
+ * routed traffic, pre-warm), from the state document.
  */
 public record ServiceStatus(
     String service,
@@ -22,7 +24,8 @@ public record ServiceStatus(
     Cooldown cooldown,
     BurstView burst,
     OverrideView override,
-    Actuation actuation) {
+    Actuation actuation,
+    List<RegionState> regions) {
 
   /** The newest minute bucket; {@code ageSeconds} since its newest sample. */
   public record LastMetrics(

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** What the production actuator sends to the Cloud Run Admin API, inspected without a network. */
 class CloudRunActuatorTest {
+  static final Duration BUDGET = Duration.ofSeconds(30);
+
   static final String A = "projects/demo-avalo/locations/europe-west10/services/svc-a";
   static final String B = "projects/demo-avalo/locations/us-west1/services/svc-b";
 
@@ -31,7 +33,7 @@ class CloudRunActuatorTest {
     Service before = cloudRun.deploy(A, 2, 100);
     cloudRun.deploy(B, 2, 100);
 
-    Actuator.Result result = actuator.apply(LogicalService.FUNCTIONS, targets(4, 100));
+    Actuator.Result result = actuator.apply(LogicalService.FUNCTIONS, targets(4, 100), BUDGET);
 
     assertTrue(result.ok(), result.toString());
     assertEquals("applied", result.status());
@@ -60,7 +62,7 @@ class CloudRunActuatorTest {
     cloudRun.deploy(A, 4, 100);
     cloudRun.deploy(B, 4, 100);
 
-    Actuator.Result result = actuator.apply(LogicalService.FUNCTIONS, targets(4, 100));
+    Actuator.Result result = actuator.apply(LogicalService.FUNCTIONS, targets(4, 100), BUDGET);
 
     assertTrue(result.ok());
     assertEquals(
@@ -85,7 +87,7 @@ class CloudRunActuatorTest {
     cloudRun.deploy(B, 2, 100);
     cloudRun.failNextUpdates.add("ABORTED");
 
-    Actuator.Result result = actuator.apply(LogicalService.FUNCTIONS, targets(6, 100));
+    Actuator.Result result = actuator.apply(LogicalService.FUNCTIONS, targets(6, 100), BUDGET);
 
     assertTrue(result.ok(), result.errors());
     assertEquals(3, cloudRun.updates.size()); // A failed once, A retried, B
@@ -98,7 +100,7 @@ class CloudRunActuatorTest {
     // svc-b does not exist; svc-a is refused
     cloudRun.failNextUpdates.add("PERMISSION_DENIED");
 
-    Actuator.Result result = actuator.apply(LogicalService.FUNCTIONS, targets(6, 100));
+    Actuator.Result result = actuator.apply(LogicalService.FUNCTIONS, targets(6, 100), BUDGET);
 
     assertFalse(result.ok());
     assertEquals("failed", result.status());
@@ -118,10 +120,28 @@ class CloudRunActuatorTest {
     cloudRun.services.put(A, manual);
 
     Actuator.Result result =
-        actuator.apply(LogicalService.FUNCTIONS, targets(4, 100).subList(0, 1));
+        actuator.apply(LogicalService.FUNCTIONS, targets(4, 100).subList(0, 1), BUDGET);
 
     assertEquals("failed", result.status());
     assertTrue(result.errors().contains("MANUAL"), result.errors());
     assertEquals(0, cloudRun.updates.size());
+  }
+
+  @Test
+  void anUpdateWaitsNoLongerThanTheBudgetLeftAndASpentBudgetStartsNoCall() {
+    cloudRun.deploy(A, 2, 100);
+    cloudRun.deploy(B, 2, 100);
+
+    actuator.apply(LogicalService.FUNCTIONS, targets(4, 100), Duration.ofSeconds(2));
+    assertEquals(2, cloudRun.waits.size());
+    assertTrue(
+        cloudRun.waits.stream().allMatch(w -> w.compareTo(Duration.ofSeconds(2)) <= 0),
+        "the 5 s actuation timeout is cut to the budget: " + cloudRun.waits);
+
+    Actuator.Result spent =
+        actuator.apply(LogicalService.FUNCTIONS, targets(6, 100), Duration.ofMillis(100));
+    assertEquals("failed", spent.status());
+    assertTrue(spent.errors().contains("time budget"), spent.errors());
+    assertEquals(2, cloudRun.updates.size(), "no update started without time to finish it");
   }
 }

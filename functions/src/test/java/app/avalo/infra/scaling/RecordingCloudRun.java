@@ -25,6 +25,7 @@ final class RecordingCloudRun implements CloudRunActuator.CloudRunServices {
   final Map<String, Service> services = new LinkedHashMap<>();
   final List<GetServiceRequest> gets = new CopyOnWriteArrayList<>();
   final List<UpdateServiceRequest> updates = new CopyOnWriteArrayList<>();
+  final List<Duration> waits = new CopyOnWriteArrayList<>();
   final List<String> failNextUpdates = new ArrayList<>();
   int etag = 1;
 
@@ -63,6 +64,7 @@ final class RecordingCloudRun implements CloudRunActuator.CloudRunServices {
   @Override
   public Service update(UpdateServiceRequest request, Duration timeout) {
     updates.add(request);
+    waits.add(timeout);
     String name = request.getService().getName();
     if (!failNextUpdates.isEmpty()) {
       String code = failNextUpdates.remove(0);

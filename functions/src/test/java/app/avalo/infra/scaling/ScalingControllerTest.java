@@ -72,7 +72,9 @@ class ScalingControllerTest {
         null,
         null,
         null,
-        null);
+        null,
+        null,
+        java.util.Map.of());
   }
 
   static Burst burst(Instant expiresAt) {
@@ -99,8 +101,35 @@ class ScalingControllerTest {
     Instant past = NOW.minusSeconds(1);
     return Stream.of(
         new Case(
-            "CPU within ±10% of target keeps the count",
-            cpu(4, 0.47), desired(4), null, null, Action.NO_CHANGE, "within_tolerance", 4),
+            "a scale-up within ±10% of the previous floor is not made",
+            cpu(19, 0.62), desired(26), null, null, Action.NO_CHANGE, "within_tolerance", 26),
+        new Case(
+            "CPU at target, between the thresholds, keeps the count",
+            cpu(4, 0.47),
+            desired(4),
+            null,
+            null,
+            Action.NO_CHANGE,
+            "between_thresholds",
+            4),
+        new Case(
+            "a scale-up at most doubles the floor in one step",
+            cpu(10, 0.99),
+            desired(10),
+            null,
+            null,
+            Action.SCALE_UP,
+            "rate_limited",
+            20),
+        new Case(
+            "a small floor may grow by four in one step",
+            cpu(2, 0.99),
+            desired(2),
+            null,
+            null,
+            Action.SCALE_UP,
+            "cpu_above_threshold",
+            5),
         new Case(
             "CPU between thresholds but outside tolerance keeps the count",
             cpu(4, 0.55),
@@ -279,7 +308,7 @@ class ScalingControllerTest {
             null,
             pin(null, null, 12, past),
             Action.NO_CHANGE,
-            "within_tolerance",
+            "between_thresholds",
             12),
         new Case(
             "override min above the rule max raises max too",

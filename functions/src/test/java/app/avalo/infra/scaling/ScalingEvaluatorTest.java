@@ -157,7 +157,19 @@ class ScalingEvaluatorTest {
             0,
             new DecisionInputs.RuleInvalid(List.of()));
     return new RecordedDecision(
-        LogicalService.AI, id, START, "test", d, desired, 30, "dry-run", false);
+        LogicalService.AI,
+        id,
+        START,
+        "test",
+        d,
+        desired,
+        30,
+        "dry-run",
+        false,
+        "reported",
+        List.of(),
+        java.util.Map.of(),
+        List.of());
   }
 
   @Test

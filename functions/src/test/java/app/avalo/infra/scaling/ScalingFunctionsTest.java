@@ -44,6 +44,7 @@ class ScalingFunctionsTest {
           {"service":"ai","instances":4,"minInstances":2,"durationMinutes":10}|instances
           {"service":"ai","durationMinutes":10}|instances
           {"service":"ai","instances":-1,"durationMinutes":10}|instances
+          {"service":"ai","instances":0,"durationMinutes":10}|instances
           {"service":"ai","instances":1001,"durationMinutes":10}|instances
           {"service":"ai","maxInstances":0,"durationMinutes":10}|maxInstances
           {"service":"chat","instances":4,"durationMinutes":10}|service

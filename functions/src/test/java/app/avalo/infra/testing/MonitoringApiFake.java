@@ -4,6 +4,9 @@ import com.google.api.Distribution;
 import com.google.api.MetricDescriptor;
 import com.google.api.MetricDescriptor.MetricKind;
 import com.google.api.MetricDescriptor.ValueType;
+import com.google.monitoring.v3.Aggregation;
+import com.google.monitoring.v3.Aggregation.Aligner;
+import com.google.monitoring.v3.Aggregation.Reducer;
 import com.google.monitoring.v3.CreateMetricDescriptorRequest;
 import com.google.monitoring.v3.CreateTimeSeriesRequest;
 import com.google.monitoring.v3.CreateTimeSeriesSummary;
@@ -43,6 +46,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -59,9 +63,10 @@ import java.util.regex.Pattern;
  *
  * <p>Implemented: {@code CreateMetricDescriptor}, {@code GetMetricDescriptor}, {@code
  * CreateTimeSeries} and {@code ListTimeSeries} (what was written, plus anything {@link #seed}ed,
- * e.g. Cloud Run's built-in metrics for a scaling test). Other methods answer UNIMPLEMENTED, as
- * gRPC does for an unknown method; a {@code ListTimeSeries} with an aggregation or a filter this
- * fake cannot evaluate answers UNIMPLEMENTED too, never a silently unfiltered result.
+ * e.g. Cloud Run's built-in metrics for a scaling test), raw or aligned and reduced (see {@code
+ * aggregate}). Other methods answer UNIMPLEMENTED, as gRPC does for an unknown method; a {@code
+ * ListTimeSeries} with an aggregation or a filter this fake cannot evaluate answers UNIMPLEMENTED
+ * too, never a silently unfiltered or unaggregated result.
  *
  * <p>Writes are validated the way the API documents (timeSeries.create reference, the quotas page
  * "user-defined metrics" limits, the kinds-and-types table, the Distribution and TimeInterval
@@ -507,12 +512,15 @@ public final class MonitoringApiFake implements AutoCloseable {
 
   private synchronized ListTimeSeriesResponse listTimeSeries(ListTimeSeriesRequest request) {
     project(request.getName());
-    if (request.hasAggregation()
-        && request.getAggregation().getPerSeriesAligner()
-            != com.google.monitoring.v3.Aggregation.Aligner.ALIGN_NONE) {
-      throw Status.UNIMPLEMENTED
-          .withDescription("MonitoringApiFake does not align or reduce; extend it for that")
-          .asRuntimeException();
+    Aggregation aggregation = request.hasAggregation() ? request.getAggregation() : null;
+    if (aggregation != null
+        && aggregation.getPerSeriesAligner() == Aligner.ALIGN_NONE
+        && aggregation.getCrossSeriesReducer() != Reducer.REDUCE_NONE) {
+      throw invalid(
+          "aggregation.crossSeriesReducer needs a perSeriesAligner other than ALIGN_NONE");
+    }
+    if (aggregation != null && aggregation.getPerSeriesAligner() == Aligner.ALIGN_NONE) {
+      aggregation = null;
     }
     Map<String, String> filter = filter(request.getFilter());
     if (!request.getInterval().hasEndTime()) {
@@ -522,8 +530,11 @@ public final class MonitoringApiFake implements AutoCloseable {
     Instant from =
         request.getInterval().hasStartTime() ? instant(request.getInterval().getStartTime()) : to;
     List<TimeSeries> matching = new ArrayList<>();
+    if (aggregation != null) {
+      matching.addAll(aggregate(aggregation, filter, from, to));
+    }
     for (StoredSeries s : series.values()) {
-      if (!matches(s.header(), filter)) {
+      if (aggregation != null || !matches(s.header(), filter)) {
         continue;
       }
       TimeSeries.Builder out = s.header().toBuilder();
@@ -550,6 +561,252 @@ public final class MonitoringApiFake implements AutoCloseable {
       response.setNextPageToken(Integer.toString(until));
     }
     return response.build();
+  }
+
+  // ---- aggregation (the Aggregation reference: aligners, reducers, group-by fields) ----
+
+  /**
+   * Aligns every matching series into periods of {@code alignmentPeriod} ending at the interval's
+   * end ({@code (end - k·period - period, end - k·period]}, newest first, a period only where raw
+   * points fall), then reduces across series grouped by {@code groupByFields}. Implemented:
+   * ALIGN_MEAN (numeric), ALIGN_RATE (DELTA numeric: sum per second), ALIGN_DELTA (DELTA numeric:
+   * sum; DELTA distribution: merged), REDUCE_NONE, REDUCE_SUM (numeric), REDUCE_MEAN (numeric, or
+   * distributions by their means weighted by count: output DOUBLE), group-by on {@code
+   * resource.label(s).X} and {@code metric.label(s).X}. Anything else is UNIMPLEMENTED; an aligner
+   * the metric's kind or value type does not admit is INVALID_ARGUMENT, as the API answers.
+   */
+  private List<TimeSeries> aggregate(
+      Aggregation aggregation, Map<String, String> filter, Instant from, Instant to) {
+    if (!aggregation.hasAlignmentPeriod()
+        || aggregation.getAlignmentPeriod().getSeconds() < 60
+        || aggregation.getAlignmentPeriod().getNanos() != 0) {
+      throw invalid("aggregation.alignmentPeriod must be at least 60 seconds");
+    }
+    Duration period = Duration.ofSeconds(aggregation.getAlignmentPeriod().getSeconds());
+    Aligner aligner = aggregation.getPerSeriesAligner();
+    Reducer reducer = aggregation.getCrossSeriesReducer();
+    if (!Set.of(Aligner.ALIGN_MEAN, Aligner.ALIGN_RATE, Aligner.ALIGN_DELTA).contains(aligner)) {
+      throw unimplemented("aligner " + aligner);
+    }
+    if (!Set.of(Reducer.REDUCE_NONE, Reducer.REDUCE_SUM, Reducer.REDUCE_MEAN).contains(reducer)) {
+      throw unimplemented("reducer " + reducer);
+    }
+    List<String> groupBy = new ArrayList<>();
+    for (String field : aggregation.getGroupByFieldsList()) {
+      String normal = field.replace(".labels.", ".label.");
+      if (!normal.startsWith("resource.label.") && !normal.startsWith("metric.label.")) {
+        throw unimplemented("groupByFields " + field);
+      }
+      groupBy.add(normal);
+    }
+    // series key -> (aligned header, period end -> value)
+    Map<TimeSeries, TreeMap<Instant, AlignedValue>> aligned = new LinkedHashMap<>();
+    for (StoredSeries s : series.values()) {
+      if (!matches(s.header(), filter)) {
+        continue;
+      }
+      TreeMap<Instant, List<Point>> periods = new TreeMap<>();
+      for (Point p : s.points()) {
+        Instant end = instant(end(p));
+        if (!end.isAfter(from) || end.isAfter(to)) {
+          continue;
+        }
+        long k = Duration.between(end, to).toSeconds() / period.toSeconds();
+        Instant periodEnd = to.minus(period.multipliedBy(k));
+        periods.computeIfAbsent(periodEnd, e -> new ArrayList<>()).add(p);
+      }
+      TreeMap<Instant, AlignedValue> values = new TreeMap<>();
+      periods.forEach((e, points) -> values.put(e, align(s.header(), aligner, period, points)));
+      if (!values.isEmpty()) {
+        aligned.put(s.header(), values);
+      }
+    }
+    List<TimeSeries> out = new ArrayList<>();
+    if (reducer == Reducer.REDUCE_NONE) {
+      aligned.forEach((header, values) -> out.add(series(header, aligner, period, values)));
+      return out;
+    }
+    Map<List<String>, List<TimeSeries>> groups = new LinkedHashMap<>();
+    for (TimeSeries header : aligned.keySet()) {
+      List<String> key = new ArrayList<>();
+      for (String field : groupBy) {
+        key.add(String.valueOf(label(header, field)));
+      }
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(header);
+    }
+    for (List<TimeSeries> members : groups.values()) {
+      TreeMap<Instant, List<AlignedValue>> byPeriod = new TreeMap<>();
+      for (TimeSeries m : members) {
+        aligned
+            .get(m)
+            .forEach((e, v) -> byPeriod.computeIfAbsent(e, x -> new ArrayList<>()).add(v));
+      }
+      TreeMap<Instant, AlignedValue> reduced = new TreeMap<>();
+      byPeriod.forEach((e, values) -> reduced.put(e, reduce(reducer, values)));
+      TimeSeries first = members.get(0);
+      TimeSeries.Builder header =
+          TimeSeries.newBuilder()
+              .setMetric(
+                  com.google.api.Metric.newBuilder().setType(first.getMetric().getType()).build())
+              .setResource(
+                  com.google.api.MonitoredResource.newBuilder()
+                      .setType(first.getResource().getType())
+                      .build());
+      for (String field : groupBy) {
+        String value = label(first, field);
+        if (value == null) {
+          continue;
+        }
+        if (field.startsWith("resource.label.")) {
+          header.getResourceBuilder().putLabels(field.substring("resource.label.".length()), value);
+        } else {
+          header.getMetricBuilder().putLabels(field.substring("metric.label.".length()), value);
+        }
+      }
+      header.setMetricKind(first.getMetricKind()).setValueType(first.getValueType());
+      out.add(series(header.build(), aligner, period, reduced));
+    }
+    return out;
+  }
+
+  /** One period's aligned value: a number, or a distribution's count and mean. */
+  private record AlignedValue(double number, boolean integral, long count, boolean distribution) {}
+
+  private static AlignedValue align(
+      TimeSeries header, Aligner aligner, Duration period, List<Point> points) {
+    MetricKind kind = header.getMetricKind();
+    ValueType type = header.getValueType();
+    boolean numeric = type == ValueType.INT64 || type == ValueType.DOUBLE;
+    switch (aligner) {
+      case ALIGN_MEAN -> {
+        if (!numeric) {
+          throw invalid(
+              "ALIGN_MEAN needs a numeric metric, " + header.getMetric().getType() + " is " + type);
+        }
+        double sum = 0;
+        for (Point p : points) {
+          sum += number(p);
+        }
+        return new AlignedValue(sum / points.size(), false, 0, false);
+      }
+      case ALIGN_RATE, ALIGN_DELTA -> {
+        if (kind == MetricKind.CUMULATIVE) {
+          throw unimplemented(aligner + " of a CUMULATIVE metric");
+        }
+        if (kind != MetricKind.DELTA) {
+          throw invalid(
+              aligner
+                  + " needs a DELTA or CUMULATIVE metric, "
+                  + header.getMetric().getType()
+                  + " is "
+                  + kind);
+        }
+        if (type == ValueType.DISTRIBUTION) {
+          if (aligner == Aligner.ALIGN_RATE) {
+            throw invalid("ALIGN_RATE needs a numeric metric");
+          }
+          long count = 0;
+          double sum = 0;
+          for (Point p : points) {
+            Distribution d = p.getValue().getDistributionValue();
+            count += d.getCount();
+            sum += d.getMean() * d.getCount();
+          }
+          return new AlignedValue(count == 0 ? 0 : sum / count, false, count, true);
+        }
+        if (!numeric) {
+          throw invalid(aligner + " needs a numeric or distribution metric");
+        }
+        double sum = 0;
+        for (Point p : points) {
+          sum += number(p);
+        }
+        return aligner == Aligner.ALIGN_RATE
+            ? new AlignedValue(sum / period.toSeconds(), false, 0, false)
+            : new AlignedValue(sum, type == ValueType.INT64, 0, false);
+      }
+      default -> throw unimplemented("aligner " + aligner);
+    }
+  }
+
+  private static AlignedValue reduce(Reducer reducer, List<AlignedValue> values) {
+    boolean distributions = values.get(0).distribution();
+    if (reducer == Reducer.REDUCE_SUM) {
+      if (distributions) {
+        throw unimplemented("REDUCE_SUM of distributions");
+      }
+      double sum = 0;
+      boolean integral = true;
+      for (AlignedValue v : values) {
+        sum += v.number();
+        integral &= v.integral();
+      }
+      return new AlignedValue(sum, integral, 0, false);
+    }
+    double sum = 0;
+    double weight = 0;
+    for (AlignedValue v : values) {
+      double w = distributions ? v.count() : 1;
+      sum += v.number() * w;
+      weight += w;
+    }
+    return new AlignedValue(weight == 0 ? 0 : sum / weight, false, 0, false);
+  }
+
+  private static TimeSeries series(
+      TimeSeries header,
+      Aligner aligner,
+      Duration period,
+      NavigableMap<Instant, AlignedValue> values) {
+    TimeSeries.Builder out = header.toBuilder().clearPoints();
+    boolean anyDistribution = values.values().stream().anyMatch(AlignedValue::distribution);
+    boolean allIntegral = values.values().stream().allMatch(AlignedValue::integral);
+    out.setMetricKind(aligner == Aligner.ALIGN_DELTA ? MetricKind.DELTA : MetricKind.GAUGE)
+        .setValueType(
+            anyDistribution
+                ? ValueType.DISTRIBUTION
+                : allIntegral ? ValueType.INT64 : ValueType.DOUBLE);
+    for (Map.Entry<Instant, AlignedValue> e : values.descendingMap().entrySet()) {
+      AlignedValue v = e.getValue();
+      com.google.monitoring.v3.TypedValue.Builder value =
+          com.google.monitoring.v3.TypedValue.newBuilder();
+      if (v.distribution()) {
+        value.setDistributionValue(
+            Distribution.newBuilder().setCount(v.count()).setMean(v.number()));
+      } else if (allIntegral) {
+        value.setInt64Value(Math.round(v.number()));
+      } else {
+        value.setDoubleValue(v.number());
+      }
+      out.addPoints(
+          Point.newBuilder()
+              .setInterval(
+                  com.google.monitoring.v3.TimeInterval.newBuilder()
+                      .setStartTime(Timestamps.fromMillis(e.getKey().minus(period).toEpochMilli()))
+                      .setEndTime(Timestamps.fromMillis(e.getKey().toEpochMilli())))
+              .setValue(value));
+    }
+    return out.build();
+  }
+
+  private static double number(Point p) {
+    return switch (p.getValue().getValueCase()) {
+      case INT64_VALUE -> p.getValue().getInt64Value();
+      case DOUBLE_VALUE -> p.getValue().getDoubleValue();
+      default -> throw invalid("a numeric aligner met a " + p.getValue().getValueCase() + " point");
+    };
+  }
+
+  private static String label(TimeSeries ts, String field) {
+    return field.startsWith("resource.label.")
+        ? ts.getResource().getLabelsOrDefault(field.substring("resource.label.".length()), null)
+        : ts.getMetric().getLabelsOrDefault(field.substring("metric.label.".length()), null);
+  }
+
+  private static StatusRuntimeException unimplemented(String what) {
+    return Status.UNIMPLEMENTED
+        .withDescription("MonitoringApiFake does not implement " + what + "; extend it for that")
+        .asRuntimeException();
   }
 
   /** {@code a = "x" AND b = "y"} into {a: x, b: y}; anything else is UNIMPLEMENTED here. */
