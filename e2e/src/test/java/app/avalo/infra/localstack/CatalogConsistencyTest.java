@@ -77,6 +77,10 @@ class CatalogConsistencyTest {
               "generateMonthlyReport",
               "getBudgetStatus",
               "detectFraudAbuse",
+              // §8 production edges (issue 17): the billing-import job and the budget
+              // notifications' Pub/Sub push target
+              "importBillingExport",
+              "receiveBudgetNotification",
               // 5.5 recovery
               "createHourlyBackup",
               "createDailyBackup",

@@ -38,6 +38,7 @@ public final class BudgetMonitor {
   private final BudgetStore store;
   private final ThrottleStore throttles;
   private final LedgerStore ledger;
+  private final BillingStore billing;
   private final CostDefaults defaults;
   private final SpendEstimates spend;
   private final CostAlerts alerts;
@@ -54,6 +55,7 @@ public final class BudgetMonitor {
       BudgetStore store,
       ThrottleStore throttles,
       LedgerStore ledger,
+      BillingStore billing,
       CostDefaults defaults,
       SpendEstimates spend,
       CostAlerts alerts,
@@ -62,6 +64,7 @@ public final class BudgetMonitor {
     this.store = store;
     this.throttles = throttles;
     this.ledger = ledger;
+    this.billing = billing;
     this.defaults = defaults;
     this.spend = spend;
     this.alerts = alerts;
@@ -104,6 +107,24 @@ public final class BudgetMonitor {
     }
     Instant now = clock.instant();
     return policy.state(spentMicros, activeOverride(service, now).isPresent());
+  }
+
+  /**
+   * A service's spend in a period read fresh: the ledger's total, or the latest Cloud Billing
+   * budget notification's month-to-date cost when that is higher (the notification runs ahead of
+   * the export, which lags by hours).
+   */
+  long spentMicros(BillingPeriod period, CostService service) {
+    long booked = ledger.spentMicros(period, service);
+    return billing
+        .notice(period, service)
+        .map(n -> Math.max(booked, n.costMicros()))
+        .orElse(booked);
+  }
+
+  /** {@link #observe} on the fresh spend (after an import or a notification). */
+  BudgetPolicy.State observeFresh(CostService service, BillingPeriod period) {
+    return observe(service, period, spentMicros(period, service));
   }
 
   /**
@@ -193,7 +214,7 @@ public final class BudgetMonitor {
     List<Status> lines = new ArrayList<>();
     for (CostService service : CostService.values()) {
       BudgetPolicy policy = policies.get(service);
-      long spentMicros = ledger.spentMicros(period, service);
+      long spentMicros = spentMicros(period, service);
       long spentMinor = Money.toMinor(spentMicros);
       long forecastMinor = Money.toMinor(forecastMicros(spentMicros, period, now));
       ThrottleOverride override = current.get(service);
