@@ -23,7 +23,9 @@ import java.util.TreeMap;
  * hour, service, SKU) and books each line's difference to what was booked for it before. So a
  * re-run adds nothing, and a restated hour (the export revises recent hours as late usage arrives)
  * replaces its amount rather than adding to it. Lines are booked in the month of their usage hour.
- * Then the budgets of the mapped services are observed on the current month's spend.
+ * Then the budgets of the mapped services are observed on the current month's spend, and every
+ * service's month-to-date spend is sampled for the forecast ({@link SpendForecast}) — this is the
+ * domain's hourly job.
  */
 final class BillingImporter {
   private static final BigDecimal MICROS_PER_PLN =
@@ -73,6 +75,15 @@ final class BillingImporter {
   }
 
   Summary run(JobContext context) {
+    try {
+      return importExport(context);
+    } finally {
+      // The hourly sample of every service's spend for the forecast, whatever the import did.
+      budgets.recordHistory(context.scheduledFor());
+    }
+  }
+
+  private Summary importExport(JobContext context) {
     if (export == null) {
       if (onCloudFunctions) {
         throw ApiException.failedPrecondition(

@@ -50,6 +50,7 @@ public final class CostModule {
             throttleStore,
             ledgerStore,
             billingStore,
+            new SpendHistoryStore(app.firestore()),
             defaults,
             spend,
             alerts,
