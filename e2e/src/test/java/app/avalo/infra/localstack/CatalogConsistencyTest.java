@@ -81,6 +81,8 @@ class CatalogConsistencyTest {
               // notifications' Pub/Sub push target
               "importBillingExport",
               "receiveBudgetNotification",
+              // §8: server-side enforcement for the backends that spend
+              "acquireQuota",
               // 5.5 recovery
               "createHourlyBackup",
               "createDailyBackup",
