@@ -201,6 +201,12 @@ const POPULATED = {
         .count()) >= 1,
       "the seed puts some budget over a threshold",
     );
+    // Each budgeted bar says its month-end forecast and how sure it is.
+    const forecasts = page.locator("[data-testid=budgets] [data-testid=forecast]");
+    assert.ok((await forecasts.count()) >= 7, "a forecast per budgeted service");
+    for (const c of await forecasts.evaluateAll((els) => els.map((e) => e.dataset.confidence)))
+      assert.ok(["none", "low", "medium", "high"].includes(c), `forecast confidence ${c}`);
+    assert.match(await forecasts.first().innerText(), /confidence|no forecast yet/);
     await page.locator("[data-testid=cost-trend] canvas").waitFor();
   },
   async monitoring(page) {

@@ -1,5 +1,6 @@
-// Costs: this month's budgets as bars with the 70/80/90 % marks and the run-rate forecast
-// (getBudgetStatus), unit costs (getCostMetrics), a six-month spend trend, and the throttling
+// Costs: this month's budgets as bars with the 70/80/90 % marks and the month-end forecast with
+// its confidence (getBudgetStatus: trailing-7-day rate, blended with last month early on, none
+// from under a day of data), unit costs (getCostMetrics), a six-month spend trend, and the throttling
 // override (disableThrottling).
 import { html, nothing } from "lit-html";
 import { repeat } from "lit-html/directives/repeat.js";
@@ -53,7 +54,11 @@ export const costs = {
           )}
           budgeted`,
         )}
-        ${stat("Forecast to month end", fmt.money(sum(budget.services, "forecastMinor")))}
+        ${stat(
+          "Forecast to month end",
+          fmt.money(sum(budget.services, "forecastMinor")),
+          html`confidence ${leastConfident(budget.services)}`,
+        )}
         ${
           current
             ? html` ${stat("Cost per active user", fmt.moneyExact(current.costPerActiveUserMinor), html`${fmt.count(current.activeUsers)} active users`)}
@@ -65,8 +70,8 @@ export const costs = {
       <section class="card">
         <h2>Budgets, ${budget.period}</h2>
         <p class="muted small legend">
-          Bar: spent · light bar: forecast at the current run rate · marks at 70 % (alert), 80 %
-          (throttle), 90 % (critical)
+          Bar: spent · light bar: month-end forecast (trailing 7-day rate, blended with last month
+          in the first week) · marks at 70 % (alert), 80 % (throttle), 90 % (critical)
         </p>
         <div class="budgets" data-testid="budgets">
           ${repeat(
@@ -96,6 +101,23 @@ export const costs = {
       }`;
   },
 };
+
+const BASIS = {
+  blended: "blended with last month",
+  "previous-month": "last month's spend",
+  "month-to-date": "month-to-date rate",
+  "trailing-7d": "last 7 days' rate",
+};
+const CONFIDENCE = ["none", "low", "medium", "high"];
+
+/** The weakest forecast confidence among the budgeted services (what the total is worth). */
+function leastConfident(services) {
+  const levels = services
+    .filter((s) => s.budgeted)
+    .map((s) => CONFIDENCE.indexOf(s.forecastConfidence))
+    .filter((i) => i >= 0);
+  return levels.length ? CONFIDENCE[Math.min(...levels)] : "none";
+}
 
 const num = (v) => (v == null ? null : Number(v));
 const sum = (list, key) => list.reduce((total, s) => total + (num(s[key]) ?? 0), 0);
@@ -140,8 +162,14 @@ function budgetBar(s, ctx) {
               ${marksFor(s).map((m) => html`<div class="bar-mark" style="left:${at(m)}" title="${m} %"><span>${m}</span></div>`)}
               <div class="bar-mark full" style="left:${at(100)}" title="100 %"></div>
             </div>
-            <div class="muted small">
-              forecast ${fmt.money(s.forecastMinor)} (${fmt.percent(forecast)})
+            <div class="muted small" data-testid="forecast" data-confidence=${s.forecastConfidence}>
+              ${
+                s.forecastMinor == null
+                  ? "no forecast yet (less than a day of data)"
+                  : html`forecast ${fmt.money(s.forecastMinor)} (${fmt.percent(forecast)}) ·
+                    ${s.forecastConfidence}
+                    confidence${BASIS[s.forecastBasis] ? html`, ${BASIS[s.forecastBasis]}` : nothing}`
+              }
             </div>`
         : nothing
     }

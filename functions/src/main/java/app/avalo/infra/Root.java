@@ -167,10 +167,22 @@ public final class Root implements AutoCloseable {
             .toList();
   }
 
-  /** CDN egress is booked in the cost ledger as the {@code cdn} service. */
+  /**
+   * CDN egress is booked in the cost ledger at the hour it was served, against the budget of what
+   * it carried: video against {@code video} (the video-bandwidth budget), everything else (images,
+   * avatars, voice, or {@code all} when the source cannot tell types apart) as {@code cdn}.
+   */
   private EgressLedger egressLedger() {
-    return (bytes, region, recordId) ->
-        cost().ledger().recordBandwidth(CostService.CDN, bytes, region, null, recordId);
+    return (assetType, bytes, region, at, recordId) ->
+        cost()
+            .ledger()
+            .recordBandwidth(
+                "video".equals(assetType) ? CostService.VIDEO : CostService.CDN,
+                bytes,
+                region,
+                null,
+                recordId,
+                at);
   }
 
   /** Upload quotas are the cost domain's throttle gate for the budget's service. */

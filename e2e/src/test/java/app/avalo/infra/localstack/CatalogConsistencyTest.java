@@ -79,6 +79,12 @@ class CatalogConsistencyTest {
               "generateMonthlyReport",
               "getBudgetStatus",
               "detectFraudAbuse",
+              // §8 production edges (issue 17): the billing-import job and the budget
+              // notifications' Pub/Sub push target
+              "importBillingExport",
+              "receiveBudgetNotification",
+              // §8: server-side enforcement for the backends that spend
+              "acquireQuota",
               // 5.5 recovery
               "createHourlyBackup",
               "createDailyBackup",

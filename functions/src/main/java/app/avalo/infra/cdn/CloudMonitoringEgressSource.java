@@ -23,9 +23,10 @@ import java.util.function.Supplier;
 /**
  * Egress and cache hits from Cloud Monitoring: the external HTTPS load balancer's {@code
  * https/response_bytes_count} and {@code https/request_count} for the CDN's URL map, summed over
- * the window and grouped by the serving proxy's continent (mapped to the routing regions
- * EU/US/ASIA, others kept as their continent) and the {@code cache_result} label. The metrics do
- * not know asset types, so every sample's type is {@code all}.
+ * the window and grouped by the serving proxy's continent (mapped to Avalo's five cache regions
+ * EU/US/ASIA/SA/AU, which the cost domain prices per region; others kept as their continent) and
+ * the {@code cache_result} label. The metrics do not know asset types, so every sample's type is
+ * {@code all}.
  */
 final class CloudMonitoringEgressSource implements EgressSource {
   static final String BYTES_METRIC = "loadbalancing.googleapis.com/https/response_bytes_count";
@@ -39,9 +40,13 @@ final class CloudMonitoringEgressSource implements EgressSource {
           "north america",
           "US",
           "south america",
-          "US",
+          "SA",
           "asia",
-          "ASIA");
+          "ASIA",
+          "oceania",
+          "AU",
+          "australia",
+          "AU");
 
   private final String project;
   private final String urlMap;

@@ -26,7 +26,8 @@ final class LedgerBandwidthCostSink implements BandwidthCostSink {
   public void record(List<Usage> usages) throws Exception {
     local.record(usages);
     for (Usage usage : usages) {
-      ledger.book(usage.bytes(), usage.region(), usage.recordId());
+      ledger.book(
+          usage.assetType(), usage.bytes(), usage.region(), usage.periodStart(), usage.recordId());
     }
   }
 }

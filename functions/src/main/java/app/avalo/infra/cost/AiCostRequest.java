@@ -1,11 +1,12 @@
 package app.avalo.infra.cost;
 
 import app.avalo.infra.platform.Fields;
+import java.time.Instant;
 import java.util.OptionalLong;
 
 /**
  * {@code trackAiCost}'s input: {@code {userId, model, inputTokens, outputTokens, feature?,
- * costMinor?, eventId?}}.
+ * costMinor?, eventId?, at?}}; {@code at} is when the call was made (default: arrival).
  */
 record AiCostRequest(
     String userId,
@@ -14,7 +15,8 @@ record AiCostRequest(
     long outputTokens,
     String feature,
     Long costMinor,
-    String eventId) {
+    String eventId,
+    Instant at) {
 
   /** Reads and validates the request ({@code done()} is the caller's). */
   static AiCostRequest read(Fields data) {
@@ -25,6 +27,7 @@ record AiCostRequest(
     String feature = data.optionalString("feature", 40).orElse(null);
     OptionalLong costMinor = data.optionalLong("costMinor", 0, CostLedger.MAX_COST_MINOR);
     String eventId = data.optionalId("eventId").orElse(null);
+    Instant at = data.optionalInstant("at").orElse(null);
     return new AiCostRequest(
         userId,
         model,
@@ -32,6 +35,7 @@ record AiCostRequest(
         outputTokens,
         feature,
         costMinor.isPresent() ? costMinor.getAsLong() : null,
-        eventId);
+        eventId,
+        at);
   }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
@@ -15,6 +16,8 @@ import java.util.regex.Pattern;
  */
 public record BillingPeriod(YearMonth month) implements Comparable<BillingPeriod> {
   private static final Pattern FORMAT = Pattern.compile("\\d{4}-\\d{2}");
+  private static final DateTimeFormatter HOUR =
+      DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
 
   public static BillingPeriod of(Instant instant) {
     return new BillingPeriod(YearMonth.from(instant.atOffset(ZoneOffset.UTC)));
@@ -64,6 +67,11 @@ public record BillingPeriod(YearMonth month) implements Comparable<BillingPeriod
   /** The UTC day of an instant as {@code yyyy-MM-dd}, the key of per-user daily usage. */
   public static String dayId(Instant instant) {
     return LocalDate.ofInstant(instant, ZoneOffset.UTC).toString();
+  }
+
+  /** The UTC hour of an instant as {@code yyyyMMddHH}, the key of a billing-export hour. */
+  public static String hourId(Instant instant) {
+    return HOUR.format(instant);
   }
 
   @Override

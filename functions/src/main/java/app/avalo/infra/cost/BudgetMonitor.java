@@ -2,11 +2,12 @@ package app.avalo.infra.cost;
 
 import app.avalo.infra.platform.ApiException;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,8 @@ public final class BudgetMonitor {
   private final BudgetStore store;
   private final ThrottleStore throttles;
   private final LedgerStore ledger;
+  private final BillingStore billing;
+  private final SpendHistoryStore history;
   private final CostDefaults defaults;
   private final SpendEstimates spend;
   private final CostAlerts alerts;
@@ -54,6 +57,8 @@ public final class BudgetMonitor {
       BudgetStore store,
       ThrottleStore throttles,
       LedgerStore ledger,
+      BillingStore billing,
+      SpendHistoryStore history,
       CostDefaults defaults,
       SpendEstimates spend,
       CostAlerts alerts,
@@ -62,6 +67,8 @@ public final class BudgetMonitor {
     this.store = store;
     this.throttles = throttles;
     this.ledger = ledger;
+    this.billing = billing;
+    this.history = history;
     this.defaults = defaults;
     this.spend = spend;
     this.alerts = alerts;
@@ -104,6 +111,37 @@ public final class BudgetMonitor {
     }
     Instant now = clock.instant();
     return policy.state(spentMicros, activeOverride(service, now).isPresent());
+  }
+
+  /**
+   * A service's spend in a period read fresh: the ledger's total, or the latest Cloud Billing
+   * budget notification's month-to-date cost when that is higher (the notification runs ahead of
+   * the export, which lags by hours).
+   */
+  long spentMicros(BillingPeriod period, CostService service) {
+    long booked = ledger.spentMicros(period, service);
+    return billing
+        .notice(period, service)
+        .map(n -> Math.max(booked, n.costMicros()))
+        .orElse(booked);
+  }
+
+  /**
+   * Samples every service's month-to-date spend for the forecast's trailing-window rate (the hourly
+   * cost job calls it; a missed hour only widens the window).
+   */
+  void recordHistory(Instant at) {
+    BillingPeriod period = BillingPeriod.of(at);
+    Map<CostService, Long> spent = new EnumMap<>(CostService.class);
+    for (CostService service : CostService.values()) {
+      spent.put(service, spentMicros(period, service));
+    }
+    history.record(period, at.truncatedTo(ChronoUnit.HOURS), spent);
+  }
+
+  /** {@link #observe} on the fresh spend (after an import or a notification). */
+  BudgetPolicy.State observeFresh(CostService service, BillingPeriod period) {
+    return observe(service, period, spentMicros(period, service));
   }
 
   /**
@@ -154,8 +192,10 @@ public final class BudgetMonitor {
       Long budgetMinor,
       long spentMinor,
       BigDecimal percent,
-      long forecastMinor,
+      Long forecastMinor,
       BigDecimal forecastPercent,
+      String forecastConfidence,
+      String forecastBasis,
       String state,
       Integer alertPercent,
       Integer throttlePercent,
@@ -193,9 +233,11 @@ public final class BudgetMonitor {
     List<Status> lines = new ArrayList<>();
     for (CostService service : CostService.values()) {
       BudgetPolicy policy = policies.get(service);
-      long spentMicros = ledger.spentMicros(period, service);
+      long spentMicros = spentMicros(period, service);
       long spentMinor = Money.toMinor(spentMicros);
-      long forecastMinor = Money.toMinor(forecastMicros(spentMicros, period, now));
+      SpendForecast forecast = forecast(period, service, spentMicros, now);
+      Long forecastMinor =
+          forecast.forecastMicros() == null ? null : Money.toMinor(forecast.forecastMicros());
       ThrottleOverride override = current.get(service);
       OverrideView view = override == null ? null : OverrideView.of(override, now);
       Map<String, Instant> reached = new LinkedHashMap<>();
@@ -211,6 +253,8 @@ public final class BudgetMonitor {
                 null,
                 forecastMinor,
                 null,
+                forecast.confidence(),
+                forecast.basis(),
                 BudgetPolicy.State.OK.wire(),
                 null,
                 null,
@@ -229,7 +273,11 @@ public final class BudgetMonitor {
               spentMinor,
               Money.percent(spentMinor, policy.monthlyBudgetMinor()),
               forecastMinor,
-              Money.percent(forecastMinor, policy.monthlyBudgetMinor()),
+              forecastMinor == null
+                  ? null
+                  : Money.percent(forecastMinor, policy.monthlyBudgetMinor()),
+              forecast.confidence(),
+              forecast.basis(),
               policy.state(spentMicros, view != null && view.active()).wire(),
               policy.alertPercent(),
               auto ? policy.throttlePercent() : null,
@@ -240,23 +288,16 @@ public final class BudgetMonitor {
     return lines;
   }
 
-  /**
-   * Run-rate forecast to month end: spend so far scaled by month length over time elapsed (at least
-   * one hour, so the first minutes of a month do not extrapolate wildly); a finished month
-   * forecasts what it spent.
-   */
-  static long forecastMicros(long spentMicros, BillingPeriod period, Instant now) {
-    if (!now.isBefore(period.end())) {
-      return spentMicros;
+  /** See {@link SpendForecast}; last month's total is read only while it is needed. */
+  private SpendForecast forecast(
+      BillingPeriod period, CostService service, long spentMicros, Instant now) {
+    Long previous =
+        Duration.between(period.start(), now).compareTo(SpendForecast.WINDOW) < 0
+            ? spentMicros(period.previous(), service)
+            : null;
+    if (previous != null && previous == 0) {
+      previous = null; // a service new this month has no last month to lean on
     }
-    long elapsed =
-        Math.max(
-            Duration.between(period.start(), now).toSeconds(), Duration.ofHours(1).toSeconds());
-    elapsed = Math.min(elapsed, period.length().toSeconds());
-    return Money.divideHalfUp(
-            BigInteger.valueOf(spentMicros)
-                .multiply(BigInteger.valueOf(period.length().toSeconds())),
-            BigInteger.valueOf(elapsed))
-        .longValueExact();
+    return SpendForecast.of(period, now, spentMicros, history.points(period, service), previous);
   }
 }

@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param abuseThrottle how long a flagged user is throttled
  * @param reportTopUsers users listed in the monthly report
  * @param eventRetention how long dedup records of cost events ({@code eventId}) are kept
+ * @param billing the Cloud Billing inputs (export import, budget notifications)
  */
 public record CostConfig(
     String reportsBucket,
@@ -32,7 +33,8 @@ public record CostConfig(
     int fraudMinPopulation,
     Duration abuseThrottle,
     int reportTopUsers,
-    Duration eventRetention) {
+    Duration eventRetention,
+    BillingConfig billing) {
 
   public static CostConfig read(ConfigReader env, String projectId) {
     CostConfig config =
@@ -48,7 +50,8 @@ public record CostConfig(
             env.intValue("COST_FRAUD_MIN_POPULATION", 10, 1, 1_000_000),
             Duration.ofMinutes(env.longValue("COST_ABUSE_THROTTLE_MINUTES", 60, 1, 7 * 24 * 60)),
             env.intValue("COST_REPORT_TOP_USERS", 20, 1, 1000),
-            Duration.ofDays(env.longValue("COST_EVENT_RETENTION_DAYS", 35, 1, 3650)));
+            Duration.ofDays(env.longValue("COST_EVENT_RETENTION_DAYS", 35, 1, 3650)),
+            BillingConfig.read(env, projectId));
     if (config.fraudCeilingMinor <= config.fraudFloorMinor) {
       env.problem("COST_FRAUD_CEILING_MINOR must be above COST_FRAUD_FLOOR_MINOR");
     }

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The cost domain's part of {@code getDashboardData}: this month's spend per budgeted service with
- * its state, and how many users are abuse-throttled right now.
+ * its state and forecast, and how many users are abuse-throttled right now.
  */
 final class CostDashboardSection implements DashboardSection {
   private final Platform platform;
@@ -20,9 +20,15 @@ final class CostDashboardSection implements DashboardSection {
     this.module = module;
   }
 
-  /** One budgeted service this month. */
+  /** One budgeted service this month, with its month-end forecast and how sure that is. */
   record ServiceLine(
-      String service, long spentMinor, Long budgetMinor, BigDecimal percent, String state) {}
+      String service,
+      long spentMinor,
+      Long budgetMinor,
+      BigDecimal percent,
+      String state,
+      Long forecastMinor,
+      String forecastConfidence) {}
 
   /** {@code totalSpentMinor} counts every service, budgeted or not. */
   record Snapshot(
@@ -37,7 +43,14 @@ final class CostDashboardSection implements DashboardSection {
       spent += s.spentMinor();
       if (s.budgeted()) {
         services.add(
-            new ServiceLine(s.service(), s.spentMinor(), s.budgetMinor(), s.percent(), s.state()));
+            new ServiceLine(
+                s.service(),
+                s.spentMinor(),
+                s.budgetMinor(),
+                s.percent(),
+                s.state(),
+                s.forecastMinor(),
+                s.forecastConfidence()));
       }
     }
     return new Snapshot(

@@ -28,6 +28,10 @@ public final class CostLedger {
   public static final long MAX_BYTES = 1L << 50;
 
   public static final long MAX_COST_MINOR = Money.MAX_EVENT_MICROS / Money.MICROS_PER_MINOR;
+
+  /** How far ahead of this instance's clock a reporter's {@code at} may be. */
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
   private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_\\-]{1,40}");
   private static final Pattern FIELD_UNSAFE = Pattern.compile("[^A-Za-z0-9_]");
 
@@ -79,12 +83,13 @@ public final class CostLedger {
         r.outputTokens(),
         r.feature(),
         r.costMinor(),
-        r.eventId());
+        r.eventId(),
+        r.at());
   }
 
   /** {@code trackBandwidthCost}: egress reported by a media backend. */
   Recorded recordBandwidth(BandwidthCostRequest r) {
-    return recordBandwidth(r.service(), r.bytes(), r.region(), r.userId(), r.eventId());
+    return recordBandwidth(r.service(), r.bytes(), r.region(), r.userId(), r.eventId(), r.at());
   }
 
   /**
@@ -99,6 +104,19 @@ public final class CostLedger {
       String feature,
       Long costMinor,
       String eventId) {
+    return recordAi(userId, model, inputTokens, outputTokens, feature, costMinor, eventId, null);
+  }
+
+  /** The same, booked at {@code at} (when the call was made; null: now). */
+  public Recorded recordAi(
+      String userId,
+      String model,
+      long inputTokens,
+      long outputTokens,
+      String feature,
+      Long costMinor,
+      String eventId,
+      Instant at) {
     if (userId == null || userId.isBlank()) {
       throw ApiException.invalidArgument("userId", "is required");
     }
@@ -124,23 +142,33 @@ public final class CostLedger {
     if (feature != null) {
       breakdown.add("feature_" + FIELD_UNSAFE.matcher(feature).replaceAll("_"));
     }
-    return record(CostService.AI, micros, userId, eventId, counts, breakdown);
+    return record(CostService.AI, micros, userId, eventId, counts, breakdown, at);
   }
 
   public Recorded recordBandwidth(CostService service, long bytes, String region, String userId) {
     return recordBandwidth(service, bytes, region, userId, null);
   }
 
-  /** Egress of {@code bytes} for a bandwidth service, priced per GiB for the region. */
   public Recorded recordBandwidth(
       CostService service, long bytes, String region, String userId, String eventId) {
+    return recordBandwidth(service, bytes, region, userId, eventId, null);
+  }
+
+  /**
+   * Egress of {@code bytes} for a bandwidth service, priced per GiB for the region, booked at
+   * {@code at} (when it was served; null: now).
+   */
+  public Recorded recordBandwidth(
+      CostService service, long bytes, String region, String userId, String eventId, Instant at) {
     if (!service.isBandwidth()) {
       throw ApiException.invalidArgument("service", "must be one of video, webrtc, cdn");
     }
     requireRange("bytes", bytes, MAX_BYTES);
     long micros = priceTable().bandwidthCostMicros(service, region, bytes);
-    List<String> breakdown = List.of("region_" + FIELD_UNSAFE.matcher(region).replaceAll("_"));
-    return record(service, micros, userId, eventId, Map.of(LedgerCodec.BYTES, bytes), breakdown);
+    List<String> breakdown =
+        List.of("region_" + FIELD_UNSAFE.matcher(PriceRegion.label(region)).replaceAll("_"));
+    return record(
+        service, micros, userId, eventId, Map.of(LedgerCodec.BYTES, bytes), breakdown, at);
   }
 
   /**
@@ -149,7 +177,7 @@ public final class CostLedger {
    */
   public Recorded recordCost(CostService service, long costMinor, String userId, String eventId) {
     requireRange("costMinor", costMinor, MAX_COST_MINOR);
-    return record(service, Money.toMicros(costMinor), userId, eventId, Map.of(), List.of());
+    return record(service, Money.toMicros(costMinor), userId, eventId, Map.of(), List.of(), null);
   }
 
   private Recorded record(
@@ -158,9 +186,10 @@ public final class CostLedger {
       String userId,
       String eventId,
       Map<String, Long> counts,
-      List<String> breakdown) {
+      List<String> breakdown,
+      Instant when) {
+    Instant at = bookedAt(when);
     defaults.ensureSeeded();
-    Instant at = clock.instant();
     BillingPeriod period = BillingPeriod.of(at);
     CostEntry entry = new CostEntry(service, micros, userId, eventId, at, counts, breakdown);
     if (!store.commit(entry, at.plus(eventRetention))) {
@@ -177,6 +206,26 @@ public final class CostLedger {
     BudgetPolicy.State state = budgets.observe(service, period, spend.micros(period, service));
     return new Recorded(
         service.wire(), Money.toMinor(micros), micros, period.id(), false, state.wire());
+  }
+
+  /**
+   * When a cost is booked: its own time, so the last hour of a month lands in that month however
+   * late it is reported. Not in the future (beyond {@link #CLOCK_SKEW}) and not older than the
+   * dedup retention (a replay older than that could not be recognised as one).
+   */
+  private Instant bookedAt(Instant when) {
+    Instant now = clock.instant();
+    if (when == null) {
+      return now;
+    }
+    if (when.isAfter(now.plus(CLOCK_SKEW))) {
+      throw ApiException.invalidArgument("at", "must not be in the future");
+    }
+    if (when.isBefore(now.minus(eventRetention))) {
+      throw ApiException.invalidArgument(
+          "at", "must be within the last " + eventRetention.toDays() + " days");
+    }
+    return when;
   }
 
   PriceTable priceTable() {

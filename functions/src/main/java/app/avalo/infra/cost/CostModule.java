@@ -23,16 +23,23 @@ public final class CostModule {
   private final CostMetrics metrics;
   private final MonthlyReporter reports;
   private final FraudDetector fraud;
+  private final BillingImporter billingImport;
+  private final BudgetNotices budgetNotices;
 
   private final Platform platform;
 
-  /** The cost domain has no adapters of its own: everything it touches is Firestore and Storage. */
+  /**
+   * Built from configuration alone: the one adapter, the billing export's BigQuery client, is
+   * chosen by {@code COST_BILLING_SOURCE} and pointed by {@code COST_BIGQUERY_ENDPOINT} (tests
+   * point it at their loopback fake).
+   */
   public CostModule(Platform app) {
     this.platform = app;
     this.config = CostConfig.read(app.configReader(), app.config().projectId());
     this.ledgerStore = new LedgerStore(app.firestore(), config.counterShards());
     this.pricingStore = new PricingStore(app.firestore());
     this.budgetStore = new BudgetStore(app.firestore());
+    BillingStore billingStore = new BillingStore(app.firestore(), ledgerStore);
     ThrottleStore throttleStore = new ThrottleStore(app.firestore());
     this.defaults = new CostDefaults(pricingStore, budgetStore);
     CostAlerts alerts = new CostAlerts(app.alerts());
@@ -42,6 +49,8 @@ public final class CostModule {
             budgetStore,
             throttleStore,
             ledgerStore,
+            billingStore,
+            new SpendHistoryStore(app.firestore()),
             defaults,
             spend,
             alerts,
@@ -69,6 +78,18 @@ public final class CostModule {
             config);
     this.fraud =
         new FraudDetector(ledgerStore, throttleStore, alerts, throttles, app.clock(), config);
+    BillingConfig billing = config.billing();
+    this.billingImport =
+        new BillingImporter(
+            billing,
+            billingStore,
+            budgets,
+            billing.source() == BillingConfig.Source.BIGQUERY
+                ? BigQueryBillingExport.configured(billing, app.clock())
+                : null,
+            app.config().onCloudFunctions(),
+            app.clock());
+    this.budgetNotices = new BudgetNotices(billing, billingStore, budgets, app.clock());
   }
 
   /** The budgets part of the admin dashboard. */
@@ -103,6 +124,14 @@ public final class CostModule {
 
   FraudDetector fraud() {
     return fraud;
+  }
+
+  BillingImporter billingImport() {
+    return billingImport;
+  }
+
+  BudgetNotices budgetNotices() {
+    return budgetNotices;
   }
 
   /** For tests: the period totals. */

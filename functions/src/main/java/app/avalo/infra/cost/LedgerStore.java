@@ -81,6 +81,19 @@ final class LedgerStore {
     }
   }
 
+  /**
+   * Adds to a period total inside the caller's batch: {@code costMicros} may be negative (a
+   * restated billing-export hour that came out lower).
+   */
+  void addToTotal(
+      WriteBatch batch, BillingPeriod period, CostService service, long micros, long events) {
+    counters.incrementIn(
+        batch,
+        counterId(period, service),
+        Map.of(LedgerCodec.COST_MICROS, micros, LedgerCodec.EVENTS, events),
+        LedgerCodec.totalLabels(period, service));
+  }
+
   /** The cost booked under an event id, if that event was recorded. */
   Optional<Long> recordedEventMicros(String eventId) {
     DocumentSnapshot doc = Firestores.await(db.collection(EVENTS).document(eventId).get());

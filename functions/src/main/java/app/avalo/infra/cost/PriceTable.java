@@ -12,7 +12,9 @@ import java.util.Map;
  * <ul>
  *   <li>AI: per model, per 1 000 input and per 1 000 output tokens;
  *   <li>bandwidth: per service and region, per GiB (2^30 bytes, the unit cloud egress is billed
- *       in); region {@code *} is the service's price for regions not listed.
+ *       in), keyed by Avalo's cache regions ({@link PriceRegion}: EU, US, ASIA, SA, AU); a Cloud
+ *       region is priced as listed, else as its Avalo region; region {@code *} is the service's
+ *       price for regions not covered.
  * </ul>
  *
  * <p>Stored in {@code costConfig/prices} ({@link PricingCodec}); seeded from {@link #defaults()}
@@ -56,7 +58,10 @@ public record PriceTable(
   /** The exact cost of {@code bytes} of egress in micros, half up to the micro. */
   public long bandwidthCostMicros(CostService service, String region, long bytes) {
     Map<String, Long> regions = bandwidth.getOrDefault(service, Map.of());
-    Long perGiB = regions.containsKey(region) ? regions.get(region) : regions.get(ANY_REGION);
+    Long perGiB = regions.get(region);
+    if (perGiB == null) {
+      perGiB = PriceRegion.avalo(region).map(regions::get).orElse(regions.get(ANY_REGION));
+    }
     if (perGiB == null) {
       throw ApiException.invalidArgument(
           "region",
@@ -97,46 +102,29 @@ public record PriceTable(
             Map.entry("claude-3.5-haiku", new ModelPrice(320_000, 1_600_000)), // $0.80 / $4 per 1M
             Map.entry("gemini-2.0-flash", new ModelPrice(40_000, 160_000)), // $0.10 / $0.40 per 1M
             Map.entry("text-embedding-3-small", new ModelPrice(8_000, 0))); // $0.02 per 1M
+    // Cloud CDN cache egress (video, CDN) and premium-tier internet egress (WebRTC relays), first
+    // tier, per destination continent: about $0.08 EU/US, $0.09 Asia, $0.11 South America and
+    // Oceania for CDN; $0.12, $0.14, $0.16, $0.19 for internet egress.
     Map<CostService, Map<String, Long>> bandwidth = new LinkedHashMap<>();
-    bandwidth.put(
-        CostService.VIDEO,
-        Map.of(
-            ANY_REGION,
-            32_000_000L,
-            "europe-west10",
-            32_000_000L,
-            "europe-central2",
-            32_000_000L,
-            "us-central1",
-            32_000_000L,
-            "asia-southeast1",
-            36_000_000L));
+    Map<String, Long> cdn =
+        perRegion(32_000_000L, 32_000_000L, 36_000_000L, 44_000_000L, 44_000_000L);
+    bandwidth.put(CostService.VIDEO, cdn);
+    bandwidth.put(CostService.CDN, cdn);
     bandwidth.put(
         CostService.WEBRTC,
-        Map.of(
-            ANY_REGION,
-            48_000_000L,
-            "europe-west10",
-            48_000_000L,
-            "europe-central2",
-            48_000_000L,
-            "us-central1",
-            48_000_000L,
-            "asia-southeast1",
-            56_000_000L));
-    bandwidth.put(
-        CostService.CDN,
-        Map.of(
-            ANY_REGION,
-            32_000_000L,
-            "europe-west10",
-            32_000_000L,
-            "europe-central2",
-            32_000_000L,
-            "us-central1",
-            32_000_000L,
-            "asia-southeast1",
-            36_000_000L));
+        perRegion(48_000_000L, 48_000_000L, 56_000_000L, 64_000_000L, 76_000_000L));
     return new PriceTable(models, bandwidth);
+  }
+
+  /** Prices for EU, US, ASIA, SA, AU; the default ({@code *}) is the EU price. */
+  private static Map<String, Long> perRegion(long eu, long us, long asia, long sa, long au) {
+    Map<String, Long> prices = new LinkedHashMap<>();
+    prices.put(ANY_REGION, eu);
+    prices.put("EU", eu);
+    prices.put("US", us);
+    prices.put("ASIA", asia);
+    prices.put("SA", sa);
+    prices.put("AU", au);
+    return prices;
   }
 }

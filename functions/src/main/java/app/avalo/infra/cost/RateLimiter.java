@@ -52,9 +52,12 @@ final class RateLimiter {
    * transaction.
    */
   private static final class Lane {
-    final ArrayDeque<CompletableFuture<Object>> waiting = new ArrayDeque<>();
+    final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
     boolean leading;
   }
+
+  /** A queued request: its answer to come and how many units it takes. */
+  private record Waiter(CompletableFuture<Object> answer, long units) {}
 
   RateLimiter(RateLimitStore store, Clock clock) {
     this.store = store;
@@ -63,11 +66,19 @@ final class RateLimiter {
   }
 
   Decision acquire(CostService service, String userId, RateLimit limit) {
+    return acquire(service, userId, limit, 1);
+  }
+
+  /**
+   * Takes {@code units} slots at once (all or none: GCRA steps {@code units} times), e.g. an AI
+   * backend asking for a batch; {@code units} is at most the limit's burst.
+   */
+  Decision acquire(CostService service, String userId, RateLimit limit, long units) {
     String key = RateLimitStore.key(service, userId);
     Long seen = lastSeenTat.getIfPresent(key);
     long now = nowMicros();
-    if (seen != null && seen - now > limit.toleranceMicros()) {
-      return deny(seen, now, limit);
+    if (seen != null && seen + extra(limit, units) - now > limit.toleranceMicros()) {
+      return deny(seen + extra(limit, units), now, limit);
     }
     CompletableFuture<Object> mine = new CompletableFuture<>();
     Lane lane = lanes.computeIfAbsent(key, k -> new Lane());
@@ -77,48 +88,52 @@ final class RateLimiter {
       if (lead) {
         lane.leading = true;
       } else {
-        lane.waiting.add(mine);
+        lane.waiting.add(new Waiter(mine, units));
       }
     }
     if (!lead && mine.join() != LEAD) {
       return (Decision) mine.join();
     }
     // Leading: decide for this request and everyone queued so far, then pass the lead on.
-    List<CompletableFuture<Object>> batch = new ArrayList<>();
+    List<Waiter> batch = new ArrayList<>();
     synchronized (lane) {
       batch.addAll(lane.waiting);
       lane.waiting.clear();
     }
+    List<Long> unitsEach = new ArrayList<>(batch.size() + 1);
+    unitsEach.add(units);
+    batch.forEach(w -> unitsEach.add(w.units()));
     List<Decision> decisions;
     try {
-      decisions = decide(key, service, userId, limit, batch.size() + 1);
+      decisions = decide(key, service, userId, limit, unitsEach);
     } catch (RuntimeException e) {
       handOff(key, lane);
-      batch.forEach(f -> f.completeExceptionally(e));
+      batch.forEach(w -> w.answer().completeExceptionally(e));
       throw e;
     }
     handOff(key, lane);
     for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).complete(decisions.get(i + 1));
+      batch.get(i).answer().complete(decisions.get(i + 1));
     }
     return decisions.get(0);
   }
 
   private void handOff(String key, Lane lane) {
     synchronized (lane) {
-      CompletableFuture<Object> next = lane.waiting.poll();
+      Waiter next = lane.waiting.poll();
       if (next == null) {
         lane.leading = false;
         lanes.remove(key, lane);
       } else {
-        next.complete(LEAD);
+        next.answer().complete(LEAD);
       }
     }
   }
 
-  /** One transaction deciding {@code count} simultaneous requests. */
+  /** One transaction deciding simultaneous requests of {@code units} each. */
   private List<Decision> decide(
-      String key, CostService service, String userId, RateLimit limit, int count) {
+      String key, CostService service, String userId, RateLimit limit, List<Long> units) {
+    int count = units.size();
     Optional<RateLimitStore.Step<List<Decision>>> outcome =
         store.update(
             service,
@@ -130,10 +145,11 @@ final class RateLimiter {
               int allowed = 0;
               for (int i = 0; i < count; i++) {
                 long start = Math.max(tat, now);
-                if (start - now > limit.toleranceMicros()) {
-                  decisions.add(deny(start, now, limit));
+                long last = start + extra(limit, units.get(i));
+                if (last - now > limit.toleranceMicros()) {
+                  decisions.add(deny(last, now, limit));
                 } else {
-                  tat = start + limit.intervalMicros();
+                  tat = last + limit.intervalMicros();
                   allowed++;
                   decisions.add(Decision.ALLOW);
                 }
@@ -151,6 +167,11 @@ final class RateLimiter {
     }
     lastSeenTat.put(key, outcome.get().tatMicros());
     return outcome.get().result();
+  }
+
+  /** How much further than one request's step {@code units} requests reach. */
+  private static long extra(RateLimit limit, long units) {
+    return Math.multiplyExact(limit.intervalMicros(), units - 1);
   }
 
   private static Decision deny(long tat, long now, RateLimit limit) {

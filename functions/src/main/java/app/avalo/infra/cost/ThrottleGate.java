@@ -1,5 +1,6 @@
 package app.avalo.infra.cost;
 
+import app.avalo.infra.platform.ApiException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +52,16 @@ public final class ThrottleGate {
   public record Verdict(String service, boolean allowed, String reason, long retryAfterMs) {}
 
   public Verdict check(CostService service, String userId) {
+    return acquire(service, userId, 1);
+  }
+
+  /**
+   * {@code acquireQuota}: the same decision for {@code units} slots of the user's rate limit at
+   * once (all or none), so a backend about to spend on the user's behalf is held to the same limit,
+   * budget and abuse state as the app's {@code checkThrottle}. More units than the limit's burst
+   * could never be granted: INVALID_ARGUMENT on {@code units}.
+   */
+  public Verdict acquire(CostService service, String userId, long units) {
     Instant now = clock.instant();
     Optional<Instant> abusedUntil = abuse.get(userId, () -> store.abuseThrottledUntil(userId));
     if (abusedUntil.isPresent() && abusedUntil.get().isAfter(now)) {
@@ -64,7 +75,16 @@ public final class ThrottleGate {
     if (limit == null) {
       return new Verdict(service.wire(), true, null, 0);
     }
-    RateLimiter.Decision decision = limiter.acquire(service, userId, limit);
+    if (units > limit.burst()) {
+      throw ApiException.invalidArgument(
+          "units",
+          "must be at most "
+              + limit.burst()
+              + " (the "
+              + service.wire()
+              + " limit's burst): more could never be granted at once");
+    }
+    RateLimiter.Decision decision = limiter.acquire(service, userId, limit, units);
     if (decision.allowed()) {
       return new Verdict(service.wire(), true, null, 0);
     }

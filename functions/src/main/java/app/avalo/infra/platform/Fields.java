@@ -53,7 +53,11 @@ public final class Fields {
     return of(data, "");
   }
 
-  static Fields of(JsonElement data, String prefix) {
+  /**
+   * An object found inside a field's value (e.g. base64-decoded JSON), read with the field's path
+   * as prefix ({@code message.data.}) so errors name where it sat.
+   */
+  public static Fields of(JsonElement data, String prefix) {
     if (data == null || data.isJsonNull()) {
       return new Fields(new JsonObject(), prefix);
     }

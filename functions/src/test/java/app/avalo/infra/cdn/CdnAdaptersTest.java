@@ -203,15 +203,20 @@ class CdnAdaptersTest {
         List.of(
             series("Europe", "HIT", 700),
             series("Europe", "MISS", 300),
-            series("Asia", "MISS", 50));
+            series("Asia", "MISS", 50),
+            series("South America", "HIT", 20),
+            series("Oceania", "MISS", 10));
     List<TimeSeries> requests =
         List.of(series("Europe", "HIT", 9), series("Europe", "MISS", 1), series("Asia", "MISS", 4));
     List<EgressSource.Sample> samples = CloudMonitoringEgressSource.samples(bytes, requests);
     assertEquals(
         List.of(
             new EgressSource.Sample("all", "ASIA", 50, 4, 0),
-            new EgressSource.Sample("all", "EU", 1000, 10, 9)),
-        samples);
+            new EgressSource.Sample("all", "AU", 10, 0, 0),
+            new EgressSource.Sample("all", "EU", 1000, 10, 9),
+            new EgressSource.Sample("all", "SA", 20, 0, 0)),
+        samples,
+        "split by the five cache regions, each priced per region by the cost domain");
   }
 
   @Test

@@ -232,7 +232,8 @@ class TrackCostTest {
         1L << 31, cost(bed).ledgerStore().periodTotals(may, CostService.VIDEO).get("bytes"));
     assertEquals(
         Money.toMicros(18),
-        cost(bed).ledgerStore().periodTotals(may, CostService.CDN).get("region_asia_southeast1"));
+        cost(bed).ledgerStore().periodTotals(may, CostService.CDN).get("region_ASIA"),
+        "a Cloud region is counted under its Avalo region");
     DocumentSnapshot viewer =
         Firestores.await(
             bed.db.collection(LedgerStore.USER_MONTHS).document("2026-05~viewer-1").get());
