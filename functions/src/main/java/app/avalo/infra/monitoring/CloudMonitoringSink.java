@@ -5,11 +5,9 @@ import com.google.api.LabelDescriptor;
 import com.google.api.Metric;
 import com.google.api.MetricDescriptor;
 import com.google.api.MonitoredResource;
-import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.monitoring.v3.MetricServiceClient;
-import com.google.cloud.monitoring.v3.MetricServiceSettings;
 import com.google.monitoring.v3.CreateMetricDescriptorRequest;
 import com.google.monitoring.v3.CreateTimeSeriesRequest;
 import com.google.monitoring.v3.Point;
@@ -18,8 +16,6 @@ import com.google.monitoring.v3.TimeInterval;
 import com.google.monitoring.v3.TimeSeries;
 import com.google.monitoring.v3.TypedValue;
 import com.google.protobuf.util.Timestamps;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -54,30 +50,6 @@ final class CloudMonitoringSink implements MetricSink {
   CloudMonitoringSink(String project, Supplier<MetricServiceClient> client) {
     this.project = project;
     this.client = client;
-  }
-
-  /**
-   * The client: with application default credentials to {@code monitoring.googleapis.com} when
-   * {@code endpoint} is null (production), else in plaintext without credentials to a loopback
-   * stand-in at {@code endpoint} (the configuration admits loopback addresses only).
-   */
-  static MetricServiceClient client(String endpoint) {
-    try {
-      if (endpoint == null) {
-        return MetricServiceClient.create();
-      }
-      return MetricServiceClient.create(
-          MetricServiceSettings.newBuilder()
-              .setCredentialsProvider(NoCredentialsProvider.create())
-              .setTransportChannelProvider(
-                  MetricServiceSettings.defaultGrpcTransportProviderBuilder()
-                      .setEndpoint(endpoint)
-                      .setChannelConfigurator(channel -> channel.usePlaintext())
-                      .build())
-              .build());
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not create the Cloud Monitoring client", e);
-    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package app.avalo.infra.monitoring;
 import app.avalo.infra.platform.ConfigReader;
 import app.avalo.infra.platform.DashboardSection;
 import app.avalo.infra.platform.Fields;
+import app.avalo.infra.platform.MonitoringClients;
 import app.avalo.infra.platform.Platform;
 import com.google.common.base.Suppliers;
 import java.time.Instant;
@@ -99,7 +100,7 @@ public final class MonitoringModule {
       case CLOUD_MONITORING ->
           new CloudMonitoringSink(
               config.project(),
-              Suppliers.memoize(() -> CloudMonitoringSink.client(config.endpoint())));
+              Suppliers.memoize(() -> MonitoringClients.create(config.endpoint())));
     };
   }
 

@@ -1,8 +1,6 @@
 package app.avalo.infra.scaling;
 
-import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.cloud.monitoring.v3.MetricServiceClient;
-import com.google.cloud.monitoring.v3.MetricServiceSettings;
 import com.google.monitoring.v3.Aggregation;
 import com.google.monitoring.v3.Aggregation.Aligner;
 import com.google.monitoring.v3.Aggregation.Reducer;
@@ -13,8 +11,6 @@ import com.google.monitoring.v3.TimeInterval;
 import com.google.monitoring.v3.TimeSeries;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -91,29 +87,6 @@ public final class CloudMonitoringMetrics implements MetricsSource {
     this.project = project;
     this.serviceMap = serviceMap;
     this.client = client;
-  }
-
-  /**
-   * The client: application default credentials to {@code monitoring.googleapis.com} when {@code
-   * endpoint} is null (production), else plaintext without credentials to a loopback stand-in.
-   */
-  public static MetricServiceClient client(String endpoint) {
-    try {
-      if (endpoint == null) {
-        return MetricServiceClient.create();
-      }
-      return MetricServiceClient.create(
-          MetricServiceSettings.newBuilder()
-              .setCredentialsProvider(NoCredentialsProvider.create())
-              .setTransportChannelProvider(
-                  MetricServiceSettings.defaultGrpcTransportProviderBuilder()
-                      .setEndpoint(endpoint)
-                      .setChannelConfigurator(channel -> channel.usePlaintext())
-                      .build())
-              .build());
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not create the Cloud Monitoring client", e);
-    }
   }
 
   @Override

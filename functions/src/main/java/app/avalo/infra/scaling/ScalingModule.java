@@ -2,6 +2,7 @@ package app.avalo.infra.scaling;
 
 import app.avalo.infra.platform.ConfigReader;
 import app.avalo.infra.platform.DashboardSection;
+import app.avalo.infra.platform.MonitoringClients;
 import app.avalo.infra.platform.Platform;
 import com.google.common.base.Suppliers;
 import java.time.Duration;
@@ -108,7 +109,7 @@ public final class ScalingModule {
           new CloudMonitoringMetrics(
               config.cloudRunProject(),
               config.serviceMap(),
-              Suppliers.memoize(() -> CloudMonitoringMetrics.client(null)));
+              Suppliers.memoize(() -> MonitoringClients.create(null)));
     };
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.avalo.infra.platform.Alerts;
 import app.avalo.infra.platform.AppConfig;
 import app.avalo.infra.platform.ConfigReader;
+import app.avalo.infra.platform.MonitoringClients;
 import app.avalo.infra.testing.FakeExchange;
 import app.avalo.infra.testing.MonitoringApiFake;
 import app.avalo.infra.testing.TestBed;
@@ -50,7 +51,7 @@ class MetricExportTest {
       MonitoringFixtures.bed(START).env("MONITORING_EXPORT_MAX_MINUTES", "60").build();
 
   private final MonitoringApiFake fake = MonitoringApiFake.start(bed.clock);
-  private final MetricServiceClient client = CloudMonitoringSink.client(fake.endpoint());
+  private final MetricServiceClient client = MonitoringClients.create(fake.endpoint());
   private final String project = bed.platform.config().projectId();
   private final MonitoringModule monitoring =
       new MonitoringModule(

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import app.avalo.infra.platform.MonitoringClients;
 import app.avalo.infra.testing.MonitoringApiFake;
 import app.avalo.infra.testing.MutableClock;
 import com.google.api.gax.rpc.ApiException;
@@ -26,7 +27,7 @@ class CloudMonitoringMetricsTest {
 
   final MutableClock clock = new MutableClock(T.plusSeconds(600));
   final MonitoringApiFake fake = MonitoringApiFake.start(clock);
-  final MetricServiceClient client = CloudMonitoringMetrics.client(fake.endpoint());
+  final MetricServiceClient client = MonitoringClients.create(fake.endpoint());
   final List<String> problems = new ArrayList<>();
   final ServiceMap map =
       ServiceMap.parse(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.avalo.infra.platform.Firestores;
 import app.avalo.infra.platform.Json;
+import app.avalo.infra.platform.MonitoringClients;
 import app.avalo.infra.testing.MonitoringApiFake;
 import app.avalo.infra.testing.MutableClock;
 import app.avalo.infra.testing.TestBed;
@@ -64,7 +65,7 @@ class RegionalScalingScenariosTest {
     Instant start = Instant.parse(fixture.get("start").getAsString());
     MutableClock clock = new MutableClock(start);
     try (MonitoringApiFake fake = MonitoringApiFake.start(clock);
-        MetricServiceClient client = CloudMonitoringMetrics.client(fake.endpoint());
+        MetricServiceClient client = MonitoringClients.create(fake.endpoint());
         TestBed bed =
             TestBed.builder()
                 .clock(clock)
